@@ -1,0 +1,33 @@
+//! The Tauri shell: a window, the dialog plugin, and thin commands over the core.
+//!
+//! Architecture invariant: no rule lives here. A command takes the app state, calls one
+//! core function and converts its error; anything longer belongs in `paneldesk`.
+
+mod commands;
+pub mod ipc;
+
+use paneldesk::workspace::Workspace;
+
+/// What every command needs: where this laptop keeps its reviews.
+pub struct AppState {
+    pub workspace: Workspace,
+}
+
+pub fn run() {
+    let workspace = match Workspace::from_env() {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{}\n{}", e.message_zh(), e.message_en());
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState { workspace })
+        .invoke_handler(ipc::invoke_handler())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("PanelDesk 无法启动 / could not start: {e}");
+        std::process::exit(1);
+    }
+}

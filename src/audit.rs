@@ -1,0 +1,109 @@
+//! The audit log: append-only, each entry hash-chained to the one before.
+//!
+//! Triggers in the schema refuse UPDATE and DELETE; the chain catches what triggers
+//! cannot, such as someone editing the file with another SQLite tool. `verify` recomputes
+//! every hash, so a changed, removed or reordered entry is found and located.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::model::AuditEntry;
+
+/// `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn entry_hash(prev_hash: &str, seq: i64, at: &str, actor: &str, action: &str, detail: &str) -> String {
+    // A JSON array is an unambiguous encoding: no field can bleed into the next.
+    let canonical = serde_json::json!([prev_hash, seq, at, actor, action, detail]).to_string();
+    let digest = Sha256::digest(canonical.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends one entry inside the caller's transaction, so the entry lands exactly when
+/// the change it records lands.
+pub fn append(
+    tx: &Transaction,
+    at: &str,
+    actor: &str,
+    action: &str,
+    detail: &serde_json::Value,
+) -> Result<AuditEntry> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS.to_string()),
+    };
+    let detail = detail.to_string();
+    let hash = entry_hash(&prev_hash, seq, at, actor, action, &detail);
+    tx.execute(
+        "INSERT INTO audit_log (seq, at, actor, action, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![seq, at, actor, action, detail, prev_hash, hash],
+    )?;
+    Ok(AuditEntry {
+        seq,
+        at: at.to_string(),
+        actor: actor.to_string(),
+        action: action.to_string(),
+        detail,
+        prev_hash,
+        hash,
+    })
+}
+
+pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                detail: r.get(4)?,
+                prev_hash: r.get(5)?,
+                hash: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Checks the whole chain; returns how many entries it holds.
+pub fn verify(conn: &Connection) -> Result<usize> {
+    let all = entries(conn)?;
+    let mut prev = GENESIS.to_string();
+    for (i, e) in all.iter().enumerate() {
+        let expected_seq = i as i64 + 1;
+        if e.seq != expected_seq {
+            return Err(Error::AuditChainBroken {
+                seq: expected_seq,
+                reason: format!("entry missing (next is {}) / 缺少条目", e.seq),
+            });
+        }
+        if e.prev_hash != prev {
+            return Err(Error::AuditChainBroken {
+                seq: e.seq,
+                reason: "does not follow the entry before / 与前一条不衔接".into(),
+            });
+        }
+        let recomputed = entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.detail);
+        if recomputed != e.hash {
+            return Err(Error::AuditChainBroken {
+                seq: e.seq,
+                reason: "content changed after it was written / 内容被改动".into(),
+            });
+        }
+        prev = e.hash.clone();
+    }
+    Ok(all.len())
+}

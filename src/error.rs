@@ -1,0 +1,161 @@
+//! Typed errors of the core, each with a stable code and a message in Chinese and English.
+//!
+//! The UI branches on [`Error::code`], never on message text; the messages are what a
+//! clerk reads, so they say what went wrong and, where it helps, what to do next.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("unknown activity {given:?}")]
+    UnknownActivity { given: String },
+
+    #[error("year {year} is out of range")]
+    YearOutOfRange { year: i32 },
+
+    #[error("review {reference:?} not found")]
+    ReviewNotFound { reference: String },
+
+    #[error("no review yet")]
+    NoReviews,
+
+    #[error("{path}: not a PanelDesk review file")]
+    NotAReviewFile { path: PathBuf },
+
+    #[error("{path}: written by a newer PanelDesk (schema {found}, this build knows {known})")]
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    #[error("{path}: already exists")]
+    AlreadyExists { path: PathBuf },
+
+    #[error("audit log broken at entry {seq}: {reason}")]
+    AuditChainBroken { seq: i64, reason: String },
+
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Stable, machine-readable code: the UI and scripts branch on this.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::UnknownActivity { .. } => "unknown_activity",
+            Error::YearOutOfRange { .. } => "year_out_of_range",
+            Error::ReviewNotFound { .. } => "review_not_found",
+            Error::NoReviews => "no_reviews",
+            Error::NotAReviewFile { .. } => "not_a_review_file",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::AlreadyExists { .. } => "already_exists",
+            Error::AuditChainBroken { .. } => "audit_chain_broken",
+            Error::Database(_) => "database",
+            Error::Io { .. } => "io",
+            Error::Corrupt(_) => "corrupt",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            Error::UnknownActivity { given } => format!(
+                "未知的评审活动“{given}”。可选：{}",
+                crate::activity::Activity::ALL
+                    .iter()
+                    .map(|a| a.name_zh())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            Error::YearOutOfRange { year } => {
+                format!("年度 {year} 不在 2000–2100 之间，请检查输入。")
+            }
+            Error::ReviewNotFound { reference } => {
+                format!("找不到评审“{reference}”。请用 `paneldesk review list` 查看已有评审。")
+            }
+            Error::NoReviews => {
+                "还没有任何评审。请先新建评审或运行 `paneldesk demo` 创建演示评审。".into()
+            }
+            Error::NotAReviewFile { path } => {
+                format!("文件 {} 不是 PanelDesk 评审文件。", path.display())
+            }
+            Error::SchemaTooNew { path, found, known } => format!(
+                "文件 {} 由较新版本的 PanelDesk 创建（结构版本 {found}，本程序支持 {known}），请升级后再打开。",
+                path.display()
+            ),
+            Error::AlreadyExists { path } => {
+                format!("文件 {} 已存在，为避免覆盖已停止。", path.display())
+            }
+            Error::AuditChainBroken { seq, reason } => {
+                format!("审计日志第 {seq} 条校验失败：{reason}。日志可能被修改或删除过。")
+            }
+            Error::Database(e) => format!("数据库错误：{e}。已保存的数据未被改动。"),
+            Error::Io { path, source } => {
+                format!("读写文件 {} 失败：{source}", path.display())
+            }
+            Error::Corrupt(what) => format!("存储的数据已损坏：{what}"),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            Error::UnknownActivity { given } => format!(
+                "Unknown activity \"{given}\". Choose one of: {}",
+                crate::activity::Activity::ALL
+                    .iter()
+                    .map(|a| a.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Error::YearOutOfRange { year } => {
+                format!("Year {year} is not between 2000 and 2100; please check it.")
+            }
+            Error::ReviewNotFound { reference } => format!(
+                "Review \"{reference}\" not found. `paneldesk review list` shows the reviews there are."
+            ),
+            Error::NoReviews => {
+                "There is no review yet. Create one, or run `paneldesk demo` for a demo review."
+                    .into()
+            }
+            Error::NotAReviewFile { path } => {
+                format!("{} is not a PanelDesk review file.", path.display())
+            }
+            Error::SchemaTooNew { path, found, known } => format!(
+                "{} was written by a newer PanelDesk (schema {found}; this build knows {known}). Upgrade to open it.",
+                path.display()
+            ),
+            Error::AlreadyExists { path } => {
+                format!("{} already exists; stopped rather than overwrite it.", path.display())
+            }
+            Error::AuditChainBroken { seq, reason } => format!(
+                "Audit log entry {seq} fails verification: {reason}. The log may have been altered or truncated."
+            ),
+            Error::Database(e) => {
+                format!("Database error: {e}. Stored data was left as it was.")
+            }
+            Error::Io { path, source } => {
+                format!("Could not read or write {}: {source}", path.display())
+            }
+            Error::Corrupt(what) => format!("Stored data is damaged: {what}"),
+        }
+    }
+}

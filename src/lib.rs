@@ -1,0 +1,19 @@
+//! PanelDesk core: every rule of an offline expert review (专家评审) lives here.
+//!
+//! The Tauri shell (`src-tauri/`) and the `paneldesk` CLI (`src/main.rs`) are thin
+//! edges over this library. Architecture invariant: this crate never depends on
+//! `tauri`; `tests/it/architecture.rs` fails if it ever does.
+
+pub mod activity;
+pub mod audit;
+pub mod demo;
+pub mod error;
+pub mod idcard;
+pub mod model;
+pub mod privacy;
+pub mod review;
+pub mod store;
+pub mod template;
+pub mod workspace;
+
+pub use error::{Error, Result};

@@ -1,0 +1,358 @@
+//! `paneldesk`: the clerk's jobs from a terminal, scriptable with `--json`.
+//!
+//! This is an edge: it parses arguments, reads the clock and the environment, calls the
+//! core and prints. Errors are printed in Chinese and English; with `--json` they are
+//! also printed as `{"error": {code, message_zh, message_en}}` on stdout.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use paneldesk::activity::{self, Activity};
+use paneldesk::demo::{self, DemoSpec};
+use paneldesk::model::{Review, ReviewSummary, ScoringMode};
+use paneldesk::privacy::Privacy;
+use paneldesk::review::{self, NewReview};
+use paneldesk::workspace::Workspace;
+use paneldesk::{audit, store};
+
+#[derive(Parser)]
+#[command(
+    name = "paneldesk",
+    version,
+    about = "PanelDesk 离线专家评审 —— 评审秘书的命令行工具\nPanelDesk offline expert review — the clerk's command line",
+    after_help = "数据目录 / Data folder: $PANELDESK_DATA_DIR，缺省为 / or else ~/.local/share/paneldesk",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    /// 显示帮助 / Show help
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+
+    /// 显示版本 / Show version
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
+
+    /// 以 JSON 输出，便于脚本处理 / Print JSON for scripts
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 评审：新建、列出、查看、备份 / Reviews: create, list, show, back up
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// 创建带示例推荐对象和专家的演示评审 / Create a demo review with sample nominations and experts
+    Demo(DemoArgs),
+    /// 列出内置的评审活动模板 / List the built-in activity templates
+    Activities,
+    /// 审计日志：查看、校验 / Audit log: show, verify
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Args)]
+struct ReviewRef {
+    /// 评审编号（可只写开头几位）或评审文件路径；缺省为最近创建的评审
+    /// / Review id (a unique prefix will do) or path to its file; the most recent when omitted
+    #[arg(long)]
+    review: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ReviewCommand {
+    /// 按内置模板新建评审 / Create a review from a built-in template
+    New {
+        /// 评审活动，如 大学生党员标兵、样板支部 / Activity, e.g. 大学生党员标兵 or student_exemplar
+        #[arg(long)]
+        activity: String,
+        /// 年度 / Year
+        #[arg(long)]
+        year: i32,
+    },
+    /// 列出本机的全部评审 / List the reviews on this computer
+    List,
+    /// 查看评审：类别、评分标准、专家、推荐对象 / Show a review: categories, rubric, experts, nominations
+    Show {
+        #[command(flatten)]
+        review: ReviewRef,
+        /// 显示完整身份证号和电话（默认打码）/ Show ID and phone numbers in full (masked by default)
+        #[arg(long)]
+        reveal_personal: bool,
+    },
+    /// 用 SQLite 在线备份接口复制评审文件 / Copy a review file with SQLite's online backup
+    Backup {
+        #[command(flatten)]
+        review: ReviewRef,
+        /// 备份文件路径（不会覆盖已有文件）/ Backup file path (never overwrites)
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// 评审活动 / Activity
+    #[arg(long, default_value = "大学生党员标兵")]
+    activity: String,
+    /// 年度 / Year
+    #[arg(long, default_value_t = 2026)]
+    year: i32,
+    /// 推荐对象数量 / Number of nominations
+    #[arg(long, default_value_t = 60)]
+    nominations: usize,
+    /// 专家人数 / Number of experts
+    #[arg(long, default_value_t = 7)]
+    experts: usize,
+    /// 随机种子，同一种子生成相同数据 / Seed: the same seed gives the same data
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// 已有演示评审时直接显示它，不再新建 / If a demo review exists, show it instead of creating another
+    #[arg(long)]
+    keep_existing: bool,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 列出审计日志 / List the audit log
+    Show(ReviewRef),
+    /// 校验审计日志的哈希链 / Verify the audit log's hash chain
+    Verify(ReviewRef),
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn actor() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "clerk".into())
+}
+
+fn random_suffix() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..8].to_string()
+}
+
+fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn print_summary(s: &ReviewSummary) {
+    println!("{}  {}", s.id, s.title_zh);
+    println!("  {} / {}", s.activity_name_zh, s.activity_name_en);
+    println!(
+        "  类别 categories {}  专家 experts {}  推荐对象 nominations {}",
+        s.n_categories, s.n_experts, s.n_nominations
+    );
+    println!("  文件 file: {}", s.path);
+}
+
+fn print_review(r: &Review) {
+    println!("{}\n{}\n编号 id: {}  创建 created: {}\n", r.title_zh, r.title_en, r.id, r.created_at);
+    println!("类别与评分标准 / Categories and rubric");
+    for c in &r.categories {
+        let quota = if c.quota_approximate {
+            format!("约 {}", c.quota)
+        } else {
+            c.quota.to_string()
+        };
+        let count = r.nominations.iter().filter(|n| n.category_key == c.key).count();
+        println!(
+            "  {} / {}  名额 quota {quota}  推荐 nominated {count}  {}",
+            c.name_zh,
+            c.name_en,
+            c.scoring_mode.name_zh()
+        );
+        if c.scoring_mode == ScoringMode::Criteria {
+            for k in &c.rubric.criteria {
+                println!("    - {} / {}  0–{} 步长 step {}", k.name_zh, k.name_en, k.max_points, k.step);
+            }
+            if c.rubric.has_placeholders() {
+                println!("    ! 以上为占位项，请在评审开始前修改 / placeholders: edit before the panel starts");
+            }
+        }
+    }
+    println!("\n专家 / Experts ({})", r.experts.len());
+    for e in &r.experts {
+        println!("  {:>3}  {}  {}  {}", e.id, e.name, e.institution, e.title);
+    }
+    println!("\n推荐对象 / Nominations ({})", r.nominations.len());
+    for n in &r.nominations {
+        println!("  {:>4}  {}  {}  [{}]", n.id, n.display_name, n.university, n.category_key);
+    }
+}
+
+fn run(cli: Cli) -> Result<(), paneldesk::Error> {
+    let workspace = Workspace::from_env()?;
+    let json = cli.json;
+    let out = |r: anyhow::Result<()>| {
+        if let Err(e) = r {
+            eprintln!("输出失败 / could not print: {e}");
+        }
+    };
+    match cli.command {
+        Command::Review(ReviewCommand::New { activity, year }) => {
+            let activity = Activity::parse(&activity)?;
+            review::check_year(year)?;
+            let id = review::make_id(year, activity, &random_suffix());
+            let path = workspace.path_for_new_review(&id);
+            let summary = review::create(
+                &path,
+                &NewReview {
+                    id,
+                    activity,
+                    year,
+                    created_at: now(),
+                    actor: actor(),
+                },
+            )?;
+            if json {
+                out(print_json(&summary));
+            } else {
+                println!("已新建评审 / Review created");
+                print_summary(&summary);
+            }
+        }
+        Command::Review(ReviewCommand::List) => {
+            let list = workspace.list()?;
+            if json {
+                out(print_json(&list));
+            } else {
+                if list.reviews.is_empty() {
+                    println!("还没有评审 / No reviews yet ({})", workspace.reviews_dir().display());
+                }
+                for s in &list.reviews {
+                    print_summary(s);
+                }
+                for u in &list.unreadable {
+                    eprintln!("无法读取 / unreadable: {}\n  {}\n  {}", u.path, u.message_zh, u.message_en);
+                }
+            }
+        }
+        Command::Review(ReviewCommand::Show {
+            review: r,
+            reveal_personal,
+        }) => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            let privacy = if reveal_personal {
+                Privacy::Revealed
+            } else {
+                Privacy::Masked
+            };
+            let loaded = review::load(&path, privacy)?;
+            if json {
+                out(print_json(&loaded));
+            } else {
+                print_review(&loaded);
+            }
+        }
+        Command::Review(ReviewCommand::Backup { review: r, out: dest }) => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            review::backup(&path, &dest, &now(), &actor())?;
+            if json {
+                out(print_json(&serde_json::json!({
+                    "review": path.display().to_string(),
+                    "backup": dest.display().to_string(),
+                })));
+            } else {
+                println!("已备份 / Backed up: {} → {}", path.display(), dest.display());
+            }
+        }
+        Command::Demo(args) => {
+            let activity = Activity::parse(&args.activity)?;
+            if args.keep_existing {
+                let list = workspace.list()?;
+                if let Some(existing) = list.reviews.iter().find(|s| s.id.starts_with("demo-")) {
+                    if json {
+                        out(print_json(existing));
+                    } else {
+                        println!("已有演示评审 / A demo review already exists");
+                        print_summary(existing);
+                    }
+                    return Ok(());
+                }
+            }
+            let spec = DemoSpec {
+                activity,
+                year: review::check_year(args.year)?,
+                n_nominations: args.nominations,
+                n_experts: args.experts,
+                seed: args.seed,
+            };
+            let id = format!("demo-{}", review::make_id(spec.year, activity, &random_suffix()));
+            let path = workspace.path_for_new_review(&id);
+            let summary = demo::create(&path, &id, &spec, &now())?;
+            if json {
+                out(print_json(&summary));
+            } else {
+                println!("已创建演示评审 / Demo review created");
+                print_summary(&summary);
+            }
+        }
+        Command::Activities => {
+            let all = activity::all_activities();
+            if json {
+                out(print_json(&all));
+            } else {
+                for a in &all {
+                    println!("{:<22} {}  /  {}", a.activity.code(), a.name_zh, a.name_en);
+                }
+            }
+        }
+        Command::Audit(AuditCommand::Show(r)) => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            let conn = store::open(&path)?;
+            let entries = audit::entries(&conn)?;
+            if json {
+                out(print_json(&entries));
+            } else {
+                for e in &entries {
+                    println!("{:>5}  {}  {:<10} {:<20} {}", e.seq, e.at, e.actor, e.action, e.detail);
+                }
+            }
+        }
+        Command::Audit(AuditCommand::Verify(r)) => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            let conn = store::open(&path)?;
+            let n = audit::verify(&conn)?;
+            if json {
+                out(print_json(&serde_json::json!({ "ok": true, "entries": n })));
+            } else {
+                println!("审计日志完整，共 {n} 条 / Audit log intact: {n} entries");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"error": {
+                        "code": e.code(),
+                        "message_zh": e.message_zh(),
+                        "message_en": e.message_en(),
+                    }})
+                );
+            }
+            eprintln!("错误：{}\nError: {}", e.message_zh(), e.message_en());
+            ExitCode::FAILURE
+        }
+    }
+}

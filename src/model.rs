@@ -1,0 +1,192 @@
+//! The review as the rest of the program sees it: plain data, no storage, no I/O.
+//!
+//! Points are `f64` with a step such as 0.5; the rules that aggregate them (merge)
+//! will round explicitly, so nothing here does arithmetic on scores.
+
+use serde::{Deserialize, Serialize};
+
+use crate::activity::Activity;
+
+/// How experts judge the nominations of one category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ScoringMode {
+    /// Points per rubric criterion, within bounds and on a step.
+    Criteria,
+    /// 同意 / 不同意 / 弃权.
+    Vote,
+    /// 优秀 / 良好 / 合格 / 不合格 (or the review's own scale).
+    Grade,
+}
+
+impl ScoringMode {
+    pub fn code(self) -> &'static str {
+        match self {
+            ScoringMode::Criteria => "criteria",
+            ScoringMode::Vote => "vote",
+            ScoringMode::Grade => "grade",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "criteria" => Some(ScoringMode::Criteria),
+            "vote" => Some(ScoringMode::Vote),
+            "grade" => Some(ScoringMode::Grade),
+            _ => None,
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ScoringMode::Criteria => "分项打分",
+            ScoringMode::Vote => "投票",
+            ScoringMode::Grade => "等次评定",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Criterion {
+    /// Stable key within the category (`c1`, `c2`, …): survives renaming the criterion.
+    pub key: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub max_points: f64,
+    pub step: f64,
+    /// What the expert should look for (评分要点).
+    pub guidance_zh: String,
+    /// True for wordings we have no authoritative source for (六个过硬): the UI says so.
+    pub placeholder: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Rubric {
+    pub criteria: Vec<Criterion>,
+}
+
+impl Rubric {
+    pub fn max_total(&self) -> f64 {
+        self.criteria.iter().map(|c| c.max_points).sum()
+    }
+
+    pub fn has_placeholders(&self) -> bool {
+        self.criteria.iter().any(|c| c.placeholder)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Category {
+    pub key: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// How many awards; `quota_approximate` marks the "左右" quotas of the case awards.
+    pub quota: u32,
+    pub quota_approximate: bool,
+    pub scoring_mode: ScoringMode,
+    pub rubric: Rubric,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Expert {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub name: String,
+    /// Nominations from this institution are recused automatically.
+    pub institution: String,
+    /// 职称, e.g. 教授.
+    pub title: String,
+}
+
+/// One cell of a nomination as the university filled it in, after normalisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldValue {
+    pub key: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub value: String,
+    /// ID and phone numbers: masked wherever shown unless the clerk asks for them.
+    pub personal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Nomination {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub category_key: String,
+    /// 推荐单位.
+    pub university: String,
+    /// The person, unit or case the nomination is about, as a list would print it.
+    pub display_name: String,
+    /// Fields the activity defines, in template order.
+    pub fields: Vec<FieldValue>,
+    /// Columns the template does not know: kept so experts can still see them.
+    pub extra_fields: Vec<FieldValue>,
+    /// File names of the attached materials (材料).
+    pub materials: Vec<String>,
+}
+
+impl Nomination {
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.value.as_str())
+    }
+}
+
+/// A whole review as stored in one review file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Review {
+    pub id: String,
+    pub activity: Activity,
+    pub activity_name_zh: String,
+    pub activity_name_en: String,
+    pub year: i32,
+    pub title_zh: String,
+    pub title_en: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub categories: Vec<Category>,
+    pub experts: Vec<Expert>,
+    pub nominations: Vec<Nomination>,
+}
+
+/// What a list of reviews shows, without loading every nomination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReviewSummary {
+    pub id: String,
+    pub path: String,
+    pub activity: Activity,
+    pub activity_name_zh: String,
+    pub activity_name_en: String,
+    pub year: i32,
+    pub title_zh: String,
+    pub title_en: String,
+    pub created_at: String,
+    pub n_categories: u32,
+    pub n_experts: u32,
+    pub n_nominations: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AuditEntry {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}

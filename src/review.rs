@@ -1,0 +1,134 @@
+//! Whole-review operations: create from a template, load, summarise, back up.
+//!
+//! Each write is one transaction that also appends its audit entry, so a review file
+//! never holds a change without its record, or a record without its change.
+
+use std::path::Path;
+
+use crate::activity::Activity;
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::model::{Review, ReviewSummary};
+use crate::privacy::{self, Privacy};
+use crate::store::{self, experts, nominations, review_rows, review_rows::ReviewRow};
+use crate::template;
+
+/// What the clerk chooses when creating a review; id and clock come from the caller.
+#[derive(Debug, Clone)]
+pub struct NewReview {
+    pub id: String,
+    pub activity: Activity,
+    pub year: i32,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub actor: String,
+}
+
+pub fn check_year(year: i32) -> Result<i32> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(Error::YearOutOfRange { year })
+    }
+}
+
+/// Creates a review file at `path` with the activity's built-in categories and rubric.
+pub fn create(path: &Path, new: &NewReview) -> Result<ReviewSummary> {
+    check_year(new.year)?;
+    let mut conn = store::create(path)?;
+    let tx = conn.transaction()?;
+    let row = ReviewRow {
+        id: new.id.clone(),
+        activity: new.activity,
+        year: new.year,
+        title_zh: format!("{}年{}评审", new.year, new.activity.name_zh()),
+        title_en: format!("{} review: {}", new.year, new.activity.name_en()),
+        created_at: new.created_at.clone(),
+    };
+    review_rows::insert_review(&tx, &row)?;
+    let categories = template::categories(new.activity);
+    review_rows::insert_categories(&tx, &categories)?;
+    audit::append(
+        &tx,
+        &new.created_at,
+        &new.actor,
+        "review.created",
+        &serde_json::json!({
+            "review_id": row.id,
+            "activity": new.activity.code(),
+            "year": new.year,
+            "categories": categories.iter().map(|c| &c.key).collect::<Vec<_>>(),
+        }),
+    )?;
+    tx.commit()?;
+    summary_of(&conn, path)
+}
+
+fn summary_of(conn: &rusqlite::Connection, path: &Path) -> Result<ReviewSummary> {
+    let row = review_rows::read_review(conn)?;
+    let n_categories: u32 = conn.query_row("SELECT count(*) FROM category", [], |r| r.get(0))?;
+    Ok(ReviewSummary {
+        id: row.id,
+        path: path.display().to_string(),
+        activity: row.activity,
+        activity_name_zh: row.activity.name_zh().to_string(),
+        activity_name_en: row.activity.name_en().to_string(),
+        year: row.year,
+        title_zh: row.title_zh,
+        title_en: row.title_en,
+        created_at: row.created_at,
+        n_categories,
+        n_experts: experts::count(conn)?,
+        n_nominations: nominations::count(conn)?,
+    })
+}
+
+pub fn summary(path: &Path) -> Result<ReviewSummary> {
+    let conn = store::open(path)?;
+    summary_of(&conn, path)
+}
+
+/// Loads the whole review; personal data masked unless `privacy` says otherwise.
+pub fn load(path: &Path, privacy: Privacy) -> Result<Review> {
+    let conn = store::open(path)?;
+    let row = review_rows::read_review(&conn)?;
+    let mut nominations = nominations::read_all(&conn)?;
+    for n in &mut nominations {
+        privacy::apply(n, privacy);
+    }
+    Ok(Review {
+        id: row.id,
+        activity: row.activity,
+        activity_name_zh: row.activity.name_zh().to_string(),
+        activity_name_en: row.activity.name_en().to_string(),
+        year: row.year,
+        title_zh: row.title_zh,
+        title_en: row.title_en,
+        created_at: row.created_at,
+        categories: review_rows::read_categories(&conn)?,
+        experts: experts::read_all(&conn)?,
+        nominations,
+    })
+}
+
+/// Writes a consistent copy of the review to `dest` and records that it was taken.
+pub fn backup(path: &Path, dest: &Path, at: &str, actor: &str) -> Result<()> {
+    let mut conn = store::open(path)?;
+    store::backup(&conn, dest)?;
+    let tx = conn.transaction()?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "review.backed_up",
+        &serde_json::json!({ "to": dest.display().to_string() }),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A review id that reads well in a file name and on the command line, e.g.
+/// `2026-student_exemplar-3f2a9c1b`; `suffix` makes it unique and comes from the caller.
+pub fn make_id(year: i32, activity: Activity, suffix: &str) -> String {
+    format!("{year}-{}-{suffix}", activity.code())
+}

@@ -1,0 +1,103 @@
+//! Embedded, append-only schema migrations, applied by `PRAGMA user_version`.
+//!
+//! Never edit or remove a migration that has shipped: review files live for years and
+//! travel between laptops running different versions. Add a new one at the end.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the review, its categories and rubric, experts, nominations, audit log.
+    r#"
+    CREATE TABLE review (
+        singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+        id         TEXT NOT NULL,
+        activity   TEXT NOT NULL,
+        year       INTEGER NOT NULL,
+        title_zh   TEXT NOT NULL,
+        title_en   TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE category (
+        key               TEXT PRIMARY KEY,
+        position          INTEGER NOT NULL,
+        name_zh           TEXT NOT NULL,
+        name_en           TEXT NOT NULL,
+        quota             INTEGER NOT NULL CHECK (quota >= 0),
+        quota_approximate INTEGER NOT NULL CHECK (quota_approximate IN (0, 1)),
+        scoring_mode      TEXT NOT NULL CHECK (scoring_mode IN ('criteria', 'vote', 'grade'))
+    ) STRICT;
+
+    CREATE TABLE criterion (
+        category_key TEXT NOT NULL REFERENCES category(key) ON DELETE CASCADE,
+        key          TEXT NOT NULL,
+        position     INTEGER NOT NULL,
+        name_zh      TEXT NOT NULL,
+        name_en      TEXT NOT NULL,
+        max_points   REAL NOT NULL CHECK (max_points > 0),
+        step         REAL NOT NULL CHECK (step > 0),
+        guidance_zh  TEXT NOT NULL,
+        placeholder  INTEGER NOT NULL CHECK (placeholder IN (0, 1)),
+        PRIMARY KEY (category_key, key)
+    ) STRICT;
+
+    CREATE TABLE expert (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        institution TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        UNIQUE (name, institution)
+    ) STRICT;
+
+    CREATE TABLE nomination (
+        id                INTEGER PRIMARY KEY,
+        category_key      TEXT NOT NULL REFERENCES category(key),
+        university        TEXT NOT NULL,
+        display_name      TEXT NOT NULL,
+        fields_json       TEXT NOT NULL,
+        extra_fields_json TEXT NOT NULL,
+        materials_json    TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX nomination_by_category ON nomination (category_key, university);
+
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
+    // Exclusive: two windows opening the same old file must not both migrate it.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            path: path.to_path_buf(),
+            found: current,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

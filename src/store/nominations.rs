@@ -1,0 +1,78 @@
+//! Nominations: one row each, their fields kept as JSON in template order.
+
+use rusqlite::{params, Connection, Transaction};
+
+use crate::error::{Error, Result};
+use crate::model::{FieldValue, Nomination};
+
+/// A nomination before it has an id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewNomination {
+    pub category_key: String,
+    pub university: String,
+    pub display_name: String,
+    pub fields: Vec<FieldValue>,
+    pub extra_fields: Vec<FieldValue>,
+    pub materials: Vec<String>,
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO nomination (category_key, university, display_name, fields_json, extra_fields_json, materials_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            n.category_key,
+            n.university,
+            n.display_name,
+            to_json(&n.fields)?,
+            to_json(&n.extra_fields)?,
+            to_json(&n.materials)?
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn read_all(conn: &Connection) -> Result<Vec<Nomination>> {
+    let mut stmt = conn.prepare(
+        "SELECT n.id, n.category_key, n.university, n.display_name,
+                n.fields_json, n.extra_fields_json, n.materials_json
+         FROM nomination n JOIN category c ON c.key = n.category_key
+         ORDER BY c.position, n.university, n.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, category_key, university, display_name, fields, extra, materials) = row?;
+        let damaged = |what: &str, e: serde_json::Error| {
+            Error::Corrupt(format!("nomination {id} {what}: {e} / 推荐对象 {id} 的{what}无法读取"))
+        };
+        out.push(Nomination {
+            id,
+            category_key,
+            university,
+            display_name,
+            fields: serde_json::from_str(&fields).map_err(|e| damaged("fields", e))?,
+            extra_fields: serde_json::from_str(&extra).map_err(|e| damaged("extra fields", e))?,
+            materials: serde_json::from_str(&materials).map_err(|e| damaged("materials", e))?,
+        });
+    }
+    Ok(out)
+}
+
+pub fn count(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("SELECT count(*) FROM nomination", [], |r| r.get(0))?)
+}

@@ -1,0 +1,156 @@
+//! The review row and its categories with their rubrics.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::activity::Activity;
+use crate::error::{Error, Result};
+use crate::model::{Category, Criterion, Rubric, ScoringMode};
+
+/// The review's own row: who it is, without its contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRow {
+    pub id: String,
+    pub activity: Activity,
+    pub year: i32,
+    pub title_zh: String,
+    pub title_en: String,
+    pub created_at: String,
+}
+
+pub fn insert_review(tx: &Transaction, row: &ReviewRow) -> Result<()> {
+    tx.execute(
+        "INSERT INTO review (singleton, id, activity, year, title_zh, title_en, created_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            row.id,
+            row.activity.code(),
+            row.year,
+            row.title_zh,
+            row.title_en,
+            row.created_at
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn read_review(conn: &Connection) -> Result<ReviewRow> {
+    let row = conn
+        .query_row(
+            "SELECT id, activity, year, title_zh, title_en, created_at FROM review",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i32>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::Corrupt("review row missing / 缺少评审信息".into()))?;
+    let activity = Activity::parse(&row.1)
+        .map_err(|_| Error::Corrupt(format!("unknown activity {:?} / 未知活动", row.1)))?;
+    Ok(ReviewRow {
+        id: row.0,
+        activity,
+        year: row.2,
+        title_zh: row.3,
+        title_en: row.4,
+        created_at: row.5,
+    })
+}
+
+pub fn insert_categories(tx: &Transaction, categories: &[Category]) -> Result<()> {
+    let mut cat = tx.prepare(
+        "INSERT INTO category (key, position, name_zh, name_en, quota, quota_approximate, scoring_mode)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut crit = tx.prepare(
+        "INSERT INTO criterion (category_key, key, position, name_zh, name_en, max_points, step, guidance_zh, placeholder)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (position, c) in categories.iter().enumerate() {
+        cat.execute(params![
+            c.key,
+            position as i64,
+            c.name_zh,
+            c.name_en,
+            c.quota,
+            c.quota_approximate,
+            c.scoring_mode.code()
+        ])?;
+        for (cpos, k) in c.rubric.criteria.iter().enumerate() {
+            crit.execute(params![
+                c.key,
+                k.key,
+                cpos as i64,
+                k.name_zh,
+                k.name_en,
+                k.max_points,
+                k.step,
+                k.guidance_zh,
+                k.placeholder
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
+    let mut stmt = conn.prepare(
+        "SELECT key, name_zh, name_en, quota, quota_approximate, scoring_mode
+         FROM category ORDER BY position",
+    )?;
+    let mut categories = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?
+        .map(|row| {
+            let (key, name_zh, name_en, quota, quota_approximate, mode) = row?;
+            let scoring_mode = ScoringMode::from_code(&mode)
+                .ok_or_else(|| Error::Corrupt(format!("scoring mode {mode:?} / 评分方式")))?;
+            Ok(Category {
+                key,
+                name_zh,
+                name_en,
+                quota,
+                quota_approximate,
+                scoring_mode,
+                rubric: Rubric {
+                    criteria: Vec::new(),
+                },
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let mut crit = conn.prepare(
+        "SELECT key, name_zh, name_en, max_points, step, guidance_zh, placeholder
+         FROM criterion WHERE category_key = ?1 ORDER BY position",
+    )?;
+    for category in &mut categories {
+        category.rubric.criteria = crit
+            .query_map([&category.key], |r| {
+                Ok(Criterion {
+                    key: r.get(0)?,
+                    name_zh: r.get(1)?,
+                    name_en: r.get(2)?,
+                    max_points: r.get(3)?,
+                    step: r.get(4)?,
+                    guidance_zh: r.get(5)?,
+                    placeholder: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+    }
+    Ok(categories)
+}

@@ -1,0 +1,108 @@
+//! Small, typed stand-ins for what the core returns, for component tests. Typed against
+//! the generated IPC types, so a change in Rust that breaks the UI breaks `npm run check`.
+
+import type { AppInfo, Category, Criterion, Expert, FieldValue, IpcError, Nomination, Review, ReviewList, ReviewSummary } from "$lib/ipc/types";
+
+export const appInfoFixture: AppInfo = { version: "0.1.0", data_dir: "/home/clerk/.local/share/paneldesk" };
+
+export function summary(overrides: Partial<ReviewSummary> = {}): ReviewSummary {
+  return {
+    id: "2026-student_exemplar-a1b2c3d4",
+    path: "/data/reviews/2026-student_exemplar-a1b2c3d4.pdreview",
+    activity: "student_exemplar",
+    activity_name_zh: "大学生党员标兵",
+    activity_name_en: "Student Party member exemplars",
+    year: 2026,
+    title_zh: "2026年大学生党员标兵评审",
+    title_en: "2026 Student Party member exemplars review",
+    created_at: "2026-03-01T02:05:00Z",
+    n_categories: 1,
+    n_experts: 7,
+    n_nominations: 60,
+    ...overrides,
+  };
+}
+
+export function reviewList(reviews: ReviewSummary[], unreadable: ReviewList["unreadable"] = []): ReviewList {
+  return { reviews, unreadable };
+}
+
+export const notFound: IpcError = {
+  code: "review_not_found",
+  message_zh: "找不到评审文件",
+  message_en: "Review file not found",
+};
+
+function field(key: string, label_zh: string, label_en: string, value: string, personal = false): FieldValue {
+  return { key, label_zh, label_en, value, personal };
+}
+
+function criterion(key: string, name_zh: string, name_en: string, placeholder = false): Criterion {
+  return { key, name_zh, name_en, max_points: 20, step: 0.5, guidance_zh: placeholder ? "暂无权威条目" : "", placeholder };
+}
+
+export const categories: Category[] = [
+  {
+    key: "case_university",
+    name_zh: "学校党委层面案例",
+    name_en: "University Party committee cases",
+    quota: 5,
+    quota_approximate: true,
+    scoring_mode: "criteria",
+    rubric: {
+      criteria: [criterion("c1", "真实性", "Authenticity"), criterion("c2", "创新性", "Innovation")],
+    },
+  },
+  {
+    key: "case_branch",
+    name_zh: "基层党支部层面案例",
+    name_en: "Party branch cases",
+    quota: 30,
+    quota_approximate: false,
+    scoring_mode: "vote",
+    rubric: {
+      criteria: [criterion("c1", "过硬一（待填写）", "Criterion 1 (to be worded)", true)],
+    },
+  },
+];
+
+export const experts: Expert[] = [
+  { id: 1, name: "王喆", institution: "江北师范大学", title: "教授" },
+  { id: 2, name: "李珺", institution: "省委党校", title: "研究员" },
+];
+
+function nomination(id: number, category_key: string, university: string, display_name: string, level: string): Nomination {
+  return {
+    id,
+    category_key,
+    university,
+    display_name,
+    fields: [
+      field("university", "推荐单位", "Nominating university", university),
+      field("case_name", "案例名称", "Case title", display_name),
+      field("case_level", "申报层级", "Level", level),
+      field("united_front", "是否统战类", "United-front case?", "否"),
+      field("contact_phone", "联系电话", "Contact phone", "138****5678", true),
+    ],
+    extra_fields: [field("获奖情况", "获奖情况", "获奖情况", "省级优秀案例")],
+    materials: ["推荐表.pdf", "案例材料.docx"],
+  };
+}
+
+export const review: Review = {
+  id: "2026-innovation_case-0f0f0f0f",
+  activity: "innovation_case",
+  activity_name_zh: "基层党建创新典型案例",
+  activity_name_en: "Innovative Party-building cases",
+  year: 2026,
+  title_zh: "2026年基层党建创新典型案例评审",
+  title_en: "2026 Innovative Party-building cases review",
+  created_at: "2026-03-01T02:05:00Z",
+  categories,
+  experts,
+  nominations: [
+    nomination(11, "case_university", "江北师范大学", "“党建+课程思政”双融合育人模式", "学校党委"),
+    nomination(12, "case_branch", "东川理工大学", "实验室里的党小组", "基层党支部"),
+    nomination(13, "case_branch", "江北师范大学", "“红色宿舍”网格化党员服务", "基层党支部"),
+  ],
+};

@@ -1,0 +1,23 @@
+//! Display formats that do not depend on the language.
+
+function pad2(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/**
+ * An RFC 3339 timestamp (the core stores UTC) as local `YYYY-MM-DD HH:mm`.
+ * Anything unparseable is shown as it came, so nothing is hidden.
+ */
+export function formatLocalDateTime(rfc3339: string): string {
+  const date = new Date(rfc3339);
+  if (rfc3339.trim() === "" || Number.isNaN(date.getTime())) return rfc3339;
+  return (
+    `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ` +
+    `${pad2(date.getHours())}:${pad2(date.getMinutes())}`
+  );
+}
+
+/** Points as the rubric states them: `20`, `0.5`. */
+export function formatPoints(points: number): string {
+  return String(points);
+}
