@@ -13,7 +13,14 @@ use crate::model::AuditEntry;
 /// `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn entry_hash(prev_hash: &str, seq: i64, at: &str, actor: &str, action: &str, detail: &str) -> String {
+fn entry_hash(
+    prev_hash: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    detail: &str,
+) -> String {
     // A JSON array is an unambiguous encoding: no field can bleed into the next.
     let canonical = serde_json::json!([prev_hash, seq, at, actor, action, detail]).to_string();
     let digest = Sha256::digest(canonical.as_bytes());

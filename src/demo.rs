@@ -7,13 +7,13 @@
 use std::path::Path;
 
 use crate::activity::Activity;
+use crate::audit;
 use crate::error::Result;
 use crate::idcard;
 use crate::model::{FieldValue, ReviewSummary};
 use crate::review::{self, NewReview};
 use crate::store::{self, experts, experts::NewExpert, nominations, nominations::NewNomination};
 use crate::template::{self, FieldKind};
-use crate::audit;
 
 const UNIVERSITIES: &[&str] = &[
     "江北师范大学",
@@ -56,7 +56,16 @@ const MAJORS: &[&str] = &[
     "临床医学",
     "英语",
 ];
-const ETHNICITIES: &[&str] = &["汉族", "汉族", "汉族", "汉族", "回族", "蒙古族", "土家族", "壮族"];
+const ETHNICITIES: &[&str] = &[
+    "汉族",
+    "汉族",
+    "汉族",
+    "汉族",
+    "回族",
+    "蒙古族",
+    "土家族",
+    "壮族",
+];
 const TITLES: &[&str] = &["教授", "研究员", "副教授", "高级政工师"];
 const CASE_NAMES: &[&str] = &[
     "“党建+课程思政”双融合育人模式",
@@ -85,7 +94,9 @@ impl Dice {
         items[self.below(items.len())]
     }
     fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
     }
     fn name(&mut self) -> String {
         format!("{}{}", self.pick(SURNAMES), self.pick(GIVEN))
@@ -125,10 +136,9 @@ fn value_for(
     let birth_year = year - 20 - dice.below(6) as i32;
     match (key, kind) {
         ("university", _) | ("school_name", _) => university.to_string(),
-        ("name", _)
-        | ("contact_name", _)
-        | ("party_secretary", _)
-        | ("branch_secretary", _) => dice.name(),
+        ("name", _) | ("contact_name", _) | ("party_secretary", _) | ("branch_secretary", _) => {
+            dice.name()
+        }
         ("department", _) => dice.pick(DEPARTMENTS).to_string(),
         ("major", _) => dice.pick(MAJORS).to_string(),
         ("ethnicity", _) => dice.pick(ETHNICITIES).to_string(),
@@ -147,21 +157,42 @@ fn value_for(
         ("joined_party", _) => format!("{}-{:02}-01", year - 3, 1 + dice.below(12)),
         ("full_member_since", _) => format!("{}-{:02}-01", year - 2, 1 + dice.below(12)),
         ("student_number", _) => format!("{}{}", year - 3, dice.digits(6)),
-        ("deeds", _) => "担任学生党支部组织委员，带领同学开展志愿服务200余小时，获国家奖学金。".into(),
-        ("summary", _) => "以党建引领为主线，建立支部与课程、科研、服务相结合的工作机制，形成可复制的经验。".into(),
+        ("deeds", _) => {
+            "担任学生党支部组织委员，带领同学开展志愿服务200余小时，获国家奖学金。".into()
+        }
+        ("summary", _) => {
+            "以党建引领为主线，建立支部与课程、科研、服务相结合的工作机制，形成可复制的经验。"
+                .into()
+        }
         ("party_status", _) => {
             // One in twenty is still probationary: the eligibility check must catch it.
-            if dice.below(20) == 0 { "中共预备党员" } else { "中共党员" }.into()
+            if dice.below(20) == 0 {
+                "中共预备党员"
+            } else {
+                "中共党员"
+            }
+            .into()
         }
-        ("study_mode", _) => {
-            if dice.below(25) == 0 { "非全日制" } else { "全日制" }.into()
+        ("study_mode", _) => if dice.below(25) == 0 {
+            "非全日制"
+        } else {
+            "全日制"
         }
+        .into(),
         ("united_front", _) => if dice.below(6) == 0 { "是" } else { "否" }.into(),
         (_, FieldKind::Choice(options)) => dice.pick(options).to_string(),
         (_, FieldKind::YesNo) => "是".into(),
         (_, FieldKind::Integer) => (8 + dice.below(60)).to_string(),
-        (_, FieldKind::Date) => format!("{}-{:02}-01", year - 3 - dice.below(6) as i32, 1 + dice.below(12)),
-        (_, FieldKind::Phone) => format!("1{}{}", ["38", "39", "58", "86"][dice.below(4)], dice.digits(8)),
+        (_, FieldKind::Date) => format!(
+            "{}-{:02}-01",
+            year - 3 - dice.below(6) as i32,
+            1 + dice.below(12)
+        ),
+        (_, FieldKind::Phone) => format!(
+            "1{}{}",
+            ["38", "39", "58", "86"][dice.below(4)],
+            dice.digits(8)
+        ),
         (_, FieldKind::IdNumber) => {
             let first17 = format!(
                 "{}{}{:02}{:02}{}",
@@ -206,7 +237,11 @@ pub fn create(path: &Path, id: &str, spec: &DemoSpec, created_at: &str) -> Resul
         experts::insert(
             &tx,
             &NewExpert {
-                name: format!("{}{}", SURNAMES[i % SURNAMES.len()], GIVEN[(i * 7 + 3) % GIVEN.len()]),
+                name: format!(
+                    "{}{}",
+                    SURNAMES[i % SURNAMES.len()],
+                    GIVEN[(i * 7 + 3) % GIVEN.len()]
+                ),
                 institution,
                 title: TITLES[i % TITLES.len()].to_string(),
             },
@@ -224,11 +259,23 @@ pub fn create(path: &Path, id: &str, spec: &DemoSpec, created_at: &str) -> Resul
                 key: f.key.to_string(),
                 label_zh: f.label_zh.to_string(),
                 label_en: f.label_en.to_string(),
-                value: value_for(&mut dice, spec.activity, spec.year, f.key, f.kind, university),
+                value: value_for(
+                    &mut dice,
+                    spec.activity,
+                    spec.year,
+                    f.key,
+                    f.kind,
+                    university,
+                ),
                 personal: f.kind.is_personal(),
             })
             .collect();
-        let get = |key: &str| fields.iter().find(|f| f.key == key).map(|f| f.value.clone());
+        let get = |key: &str| {
+            fields
+                .iter()
+                .find(|f| f.key == key)
+                .map(|f| f.value.clone())
+        };
         let category_key = template::category_for(spec.activity, get);
         let display_name = get(display_key).unwrap_or_default();
         // Universities add columns of their own; the demo shows how those are kept.
@@ -264,4 +311,15 @@ pub fn create(path: &Path, id: &str, spec: &DemoSpec, created_at: &str) -> Resul
     )?;
     tx.commit()?;
     review::summary(path)
+}
+
+/// Demo reviews are marked by their id, so `--keep-existing` can find one and nobody
+/// mistakes one for a real review.
+pub const ID_PREFIX: &str = "demo-";
+
+pub fn review_id(spec: &DemoSpec, suffix: &str) -> String {
+    format!(
+        "{ID_PREFIX}{}",
+        review::make_id(spec.year, spec.activity, suffix)
+    )
 }

@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod audit;
 pub mod demo;
+pub mod edge;
 pub mod error;
 pub mod idcard;
 pub mod model;

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use paneldesk::activity::{self, Activity};
 use paneldesk::demo::{self, DemoSpec};
+use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix};
 use paneldesk::model::{Review, ReviewSummary, ScoringMode};
 use paneldesk::privacy::Privacy;
 use paneldesk::review::{self, NewReview};
@@ -128,20 +129,6 @@ enum AuditCommand {
     Verify(ReviewRef),
 }
 
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-fn actor() -> String {
-    std::env::var("USER").unwrap_or_else(|_| "clerk".into())
-}
-
-fn random_suffix() -> String {
-    uuid::Uuid::new_v4().simple().to_string()[..8].to_string()
-}
-
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
@@ -158,7 +145,10 @@ fn print_summary(s: &ReviewSummary) {
 }
 
 fn print_review(r: &Review) {
-    println!("{}\n{}\n编号 id: {}  创建 created: {}\n", r.title_zh, r.title_en, r.id, r.created_at);
+    println!(
+        "{}\n{}\n编号 id: {}  创建 created: {}\n",
+        r.title_zh, r.title_en, r.id, r.created_at
+    );
     println!("类别与评分标准 / Categories and rubric");
     for c in &r.categories {
         let quota = if c.quota_approximate {
@@ -166,7 +156,11 @@ fn print_review(r: &Review) {
         } else {
             c.quota.to_string()
         };
-        let count = r.nominations.iter().filter(|n| n.category_key == c.key).count();
+        let count = r
+            .nominations
+            .iter()
+            .filter(|n| n.category_key == c.key)
+            .count();
         println!(
             "  {} / {}  名额 quota {quota}  推荐 nominated {count}  {}",
             c.name_zh,
@@ -175,7 +169,10 @@ fn print_review(r: &Review) {
         );
         if c.scoring_mode == ScoringMode::Criteria {
             for k in &c.rubric.criteria {
-                println!("    - {} / {}  0–{} 步长 step {}", k.name_zh, k.name_en, k.max_points, k.step);
+                println!(
+                    "    - {} / {}  0–{} 步长 step {}",
+                    k.name_zh, k.name_en, k.max_points, k.step
+                );
             }
             if c.rubric.has_placeholders() {
                 println!("    ! 以上为占位项，请在评审开始前修改 / placeholders: edit before the panel starts");
@@ -188,7 +185,10 @@ fn print_review(r: &Review) {
     }
     println!("\n推荐对象 / Nominations ({})", r.nominations.len());
     for n in &r.nominations {
-        println!("  {:>4}  {}  {}  [{}]", n.id, n.display_name, n.university, n.category_key);
+        println!(
+            "  {:>4}  {}  {}  [{}]",
+            n.id, n.display_name, n.university, n.category_key
+        );
     }
 }
 
@@ -229,13 +229,19 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                 out(print_json(&list));
             } else {
                 if list.reviews.is_empty() {
-                    println!("还没有评审 / No reviews yet ({})", workspace.reviews_dir().display());
+                    println!(
+                        "还没有评审 / No reviews yet ({})",
+                        workspace.reviews_dir().display()
+                    );
                 }
                 for s in &list.reviews {
                     print_summary(s);
                 }
                 for u in &list.unreadable {
-                    eprintln!("无法读取 / unreadable: {}\n  {}\n  {}", u.path, u.message_zh, u.message_en);
+                    eprintln!(
+                        "无法读取 / unreadable: {}\n  {}\n  {}",
+                        u.path, u.message_zh, u.message_en
+                    );
                 }
             }
         }
@@ -256,7 +262,10 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                 print_review(&loaded);
             }
         }
-        Command::Review(ReviewCommand::Backup { review: r, out: dest }) => {
+        Command::Review(ReviewCommand::Backup {
+            review: r,
+            out: dest,
+        }) => {
             let path = workspace.resolve(r.review.as_deref())?;
             review::backup(&path, &dest, &now(), &actor())?;
             if json {
@@ -265,14 +274,22 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                     "backup": dest.display().to_string(),
                 })));
             } else {
-                println!("已备份 / Backed up: {} → {}", path.display(), dest.display());
+                println!(
+                    "已备份 / Backed up: {} → {}",
+                    path.display(),
+                    dest.display()
+                );
             }
         }
         Command::Demo(args) => {
             let activity = Activity::parse(&args.activity)?;
             if args.keep_existing {
                 let list = workspace.list()?;
-                if let Some(existing) = list.reviews.iter().find(|s| s.id.starts_with("demo-")) {
+                if let Some(existing) = list
+                    .reviews
+                    .iter()
+                    .find(|s| s.id.starts_with(demo::ID_PREFIX))
+                {
                     if json {
                         out(print_json(existing));
                     } else {
@@ -289,7 +306,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                 n_experts: args.experts,
                 seed: args.seed,
             };
-            let id = format!("demo-{}", review::make_id(spec.year, activity, &random_suffix()));
+            let id = demo::review_id(&spec, &random_suffix());
             let path = workspace.path_for_new_review(&id);
             let summary = demo::create(&path, &id, &spec, &now())?;
             if json {
@@ -317,7 +334,10 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                 out(print_json(&entries));
             } else {
                 for e in &entries {
-                    println!("{:>5}  {}  {:<10} {:<20} {}", e.seq, e.at, e.actor, e.action, e.detail);
+                    println!(
+                        "{:>5}  {}  {:<10} {:<20} {}",
+                        e.seq, e.at, e.actor, e.action, e.detail
+                    );
                 }
             }
         }

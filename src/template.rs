@@ -77,18 +77,42 @@ const COMMON_TAIL: &[FieldSpec] = &[
 
 const MODEL_UNIVERSITY_FIELDS: &[FieldSpec] = &[
     field("school_name", "学校名称", "University name", Text, true),
-    field("party_secretary", "党委书记", "Party committee secretary", Text, true),
+    field(
+        "party_secretary",
+        "党委书记",
+        "Party committee secretary",
+        Text,
+        true,
+    ),
 ];
 const BENCHMARK_DEPARTMENT_FIELDS: &[FieldSpec] = &[
     field("department", "院系名称", "Department", Text, true),
-    field("party_secretary", "党组织书记", "Party organisation secretary", Text, true),
+    field(
+        "party_secretary",
+        "党组织书记",
+        "Party organisation secretary",
+        Text,
+        true,
+    ),
     field("n_members", "党员人数", "Party members", Integer, true),
 ];
 const MODEL_BRANCH_FIELDS: &[FieldSpec] = &[
     field("department", "院系名称", "Department", Text, true),
     field("branch_name", "支部名称", "Branch name", Text, true),
-    field("branch_type", "支部类型", "Branch type", Choice(BRANCH_TYPES), true),
-    field("branch_secretary", "支部书记", "Branch secretary", Text, true),
+    field(
+        "branch_type",
+        "支部类型",
+        "Branch type",
+        Choice(BRANCH_TYPES),
+        true,
+    ),
+    field(
+        "branch_secretary",
+        "支部书记",
+        "Branch secretary",
+        Text,
+        true,
+    ),
     field("n_members", "党员人数", "Party members", Integer, true),
     field(
         "school_model_since",
@@ -101,10 +125,34 @@ const MODEL_BRANCH_FIELDS: &[FieldSpec] = &[
 const DUAL_LEADER_STUDIO_FIELDS: &[FieldSpec] = &[
     field("department", "院系名称", "Department", Text, true),
     field("branch_name", "支部名称", "Branch name", Text, true),
-    field("branch_founded", "支部成立时间", "Branch founded", Date, true),
-    field("branch_secretary", "支部书记", "Branch secretary", Text, true),
-    field("professional_title", "职称", "Professional title", Text, true),
-    field("is_dual_leader", "是否“双带头人”", "Dual leader?", YesNo, true),
+    field(
+        "branch_founded",
+        "支部成立时间",
+        "Branch founded",
+        Date,
+        true,
+    ),
+    field(
+        "branch_secretary",
+        "支部书记",
+        "Branch secretary",
+        Text,
+        true,
+    ),
+    field(
+        "professional_title",
+        "职称",
+        "Professional title",
+        Text,
+        true,
+    ),
+    field(
+        "is_dual_leader",
+        "是否“双带头人”",
+        "Dual leader?",
+        YesNo,
+        true,
+    ),
 ];
 const STUDENT_EXEMPLAR_FIELDS: &[FieldSpec] = &[
     field("name", "姓名", "Name", Text, true),
@@ -113,11 +161,35 @@ const STUDENT_EXEMPLAR_FIELDS: &[FieldSpec] = &[
     field("birth_month", "出生年月", "Born", Date, true),
     field("department", "院系", "Department", Text, true),
     field("major", "专业", "Major", Text, true),
-    field("education_level", "学历层次", "Level", Choice(EDUCATION_LEVELS), true),
-    field("study_mode", "培养方式", "Study mode", Choice(STUDY_MODES), true),
-    field("party_status", "政治面貌", "Party status", Choice(PARTY_STATUSES), true),
+    field(
+        "education_level",
+        "学历层次",
+        "Level",
+        Choice(EDUCATION_LEVELS),
+        true,
+    ),
+    field(
+        "study_mode",
+        "培养方式",
+        "Study mode",
+        Choice(STUDY_MODES),
+        true,
+    ),
+    field(
+        "party_status",
+        "政治面貌",
+        "Party status",
+        Choice(PARTY_STATUSES),
+        true,
+    ),
     field("joined_party", "入党时间", "Joined the Party", Date, true),
-    field("full_member_since", "转正时间", "Full member since", Date, false),
+    field(
+        "full_member_since",
+        "转正时间",
+        "Full member since",
+        Date,
+        false,
+    ),
     field("student_number", "学号", "Student number", Text, true),
     field("id_number", "身份证号", "ID number", IdNumber, true),
     field("deeds", "主要事迹", "Main achievements", LongText, true),
@@ -125,7 +197,13 @@ const STUDENT_EXEMPLAR_FIELDS: &[FieldSpec] = &[
 const INNOVATION_CASE_FIELDS: &[FieldSpec] = &[
     field("case_name", "案例名称", "Case title", Text, true),
     field("case_level", "申报层级", "Level", Choice(CASE_LEVELS), true),
-    field("united_front", "是否统战类", "United-front case?", YesNo, true),
+    field(
+        "united_front",
+        "是否统战类",
+        "United-front case?",
+        YesNo,
+        true,
+    ),
     field("summary", "案例摘要", "Summary", LongText, true),
 ];
 
@@ -251,10 +329,18 @@ pub fn categories(activity: Activity) -> Vec<Category> {
             30,
             false,
             rubric(&[
-                ("党组织领导和运行机制到位", "Leadership and operating mechanisms", 20.0),
+                (
+                    "党组织领导和运行机制到位",
+                    "Leadership and operating mechanisms",
+                    20.0,
+                ),
                 ("政治把关作用到位", "Political gatekeeping", 20.0),
                 ("思想政治工作到位", "Ideological and political work", 20.0),
-                ("基层组织制度执行到位", "Observance of organisational rules", 20.0),
+                (
+                    "基层组织制度执行到位",
+                    "Observance of organisational rules",
+                    20.0,
+                ),
                 ("推动改革发展到位", "Driving reform and development", 20.0),
             ]),
         )],
@@ -281,7 +367,11 @@ pub fn categories(activity: Activity) -> Vec<Category> {
             30,
             false,
             rubric(&[
-                ("强化支部政治功能", "Strengthening the branch's political role", 20.0),
+                (
+                    "强化支部政治功能",
+                    "Strengthening the branch's political role",
+                    20.0,
+                ),
                 ("抓好党建主责主业", "Party building as the main duty", 20.0),
                 (
                     "提升思想政治工作质量",
@@ -399,7 +489,10 @@ mod tests {
     #[test]
     fn case_awards_have_three_levels_plus_united_front_with_approximate_quotas() {
         let cats = categories(Activity::InnovationCase);
-        let quotas: Vec<(u32, bool)> = cats.iter().map(|c| (c.quota, c.quota_approximate)).collect();
+        let quotas: Vec<(u32, bool)> = cats
+            .iter()
+            .map(|c| (c.quota, c.quota_approximate))
+            .collect();
         assert_eq!(quotas, vec![(5, true), (10, true), (30, true), (5, true)]);
         let uf = &cats[3].rubric.criteria;
         assert!(uf.iter().any(|c| c.name_zh == "针对性"));

@@ -48,12 +48,13 @@ impl Workspace {
         if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
             return Ok(Workspace::at(dir));
         }
-        let dirs = directories::ProjectDirs::from("cn", "PanelDesk", "paneldesk").ok_or_else(|| {
-            Error::io(
-                "$HOME",
-                std::io::Error::new(std::io::ErrorKind::NotFound, "no home folder"),
-            )
-        })?;
+        let dirs =
+            directories::ProjectDirs::from("cn", "PanelDesk", "paneldesk").ok_or_else(|| {
+                Error::io(
+                    "$HOME",
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "no home folder"),
+                )
+            })?;
         Ok(Workspace::at(dirs.data_dir()))
     }
 

@@ -149,12 +149,16 @@ pub fn commands_ts() -> String {
             .collect();
         let names: Vec<String> = sig.args.iter().map(|(a, _)| camel_case(a)).collect();
         let returns = qualify(&sig.returns);
+        let payload = if names.is_empty() {
+            "{}".to_string()
+        } else {
+            format!("{{ {} }}", names.join(", "))
+        };
         out.push_str(&format!(
-            "\nexport function {}({}): Promise<{returns}> {{\n  return invoke<{returns}>(\"{}\", {{ {} }});\n}}\n",
+            "\nexport function {}({}): Promise<{returns}> {{\n  return invoke<{returns}>(\"{}\", {payload});\n}}\n",
             camel_case(sig.name),
             params.join(", "),
-            sig.name,
-            names.join(", ")
+            sig.name
         ));
     }
     out

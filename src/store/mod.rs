@@ -5,8 +5,8 @@
 //! change that returned is on disk even after a power cut. Files are recognised by
 //! their `application_id`, not their name, and upgraded by embedded migrations.
 
-mod migrations;
 pub mod experts;
+mod migrations;
 pub mod nominations;
 pub mod review_rows;
 

@@ -58,7 +58,9 @@ pub fn read_all(conn: &Connection) -> Result<Vec<Nomination>> {
     for row in rows {
         let (id, category_key, university, display_name, fields, extra, materials) = row?;
         let damaged = |what: &str, e: serde_json::Error| {
-            Error::Corrupt(format!("nomination {id} {what}: {e} / 推荐对象 {id} 的{what}无法读取"))
+            Error::Corrupt(format!(
+                "nomination {id} {what}: {e} / 推荐对象 {id} 的{what}无法读取"
+            ))
         };
         out.push(Nomination {
             id,

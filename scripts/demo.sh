@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds PanelDesk and opens it on a demo review.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+source scripts/setup.sh
+
+target="${CARGO_TARGET_DIR:-$repo/target}"
+(cd ui && npm run --silent build)
+cargo build --release -p paneldesk -p paneldesk-app
+
+# The demo review goes into this machine's own data folder (or $PANELDESK_DATA_DIR),
+# once: running the script again opens the same review.
+"$target/release/paneldesk" demo --keep-existing
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display: starting PanelDesk under Xvfb (invisible). Ctrl-C to stop."
+  exec xvfb-run -a -s "-screen 0 1280x800x24" "$target/release/paneldesk-app"
+fi
+exec "$target/release/paneldesk-app"

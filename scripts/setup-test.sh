@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# What only the tests need on top of setup.sh: tauri-driver and Python selenium.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: cargo install tauri-driver"
+  cargo install tauri-driver --version '^2' --locked --quiet
+fi
+
+# Selenium lives in a venv of its own so the system Python stays untouched.
+venv="${PANELDESK_VENV:-$HOME/.cache/paneldesk/venv}"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+  echo "setup: python venv with selenium at $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$repo/tests/e2e/requirements.txt"
+fi

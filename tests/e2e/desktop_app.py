@@ -1,0 +1,181 @@
+"""End-to-end test of the real desktop app: built binary, real WebKitGTK window under Xvfb,
+driven through WebDriver (tauri-driver + WebKitWebDriver).
+
+Usage: python3 tests/e2e/desktop_app.py <path to paneldesk-app binary> <screenshot folder>
+Run it under `xvfb-run -a -s "-screen 0 1280x800x24"` when there is no display.
+Each app instance gets its own PANELDESK_DATA_DIR: separate folders stand in for
+separate laptops.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class App:
+    """One laptop: a tauri-driver, an app instance and its own data folder."""
+
+    def __init__(self, binary, data_dir, shots):
+        self.shots = shots
+        self.port = free_port()
+        env = dict(os.environ, PANELDESK_DATA_DIR=data_dir)
+        self.driver_proc = subprocess.Popen(
+            [
+                shutil.which("tauri-driver") or os.path.expanduser("~/.cargo/bin/tauri-driver"),
+                "--port",
+                str(self.port),
+                "--native-port",
+                str(free_port()),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=1)
+                break
+            except Exception:
+                if time.time() > deadline:
+                    raise RuntimeError("tauri-driver did not come up")
+                time.sleep(0.2)
+        options = ArgOptions()
+        options.set_capability("browserName", "wry")
+        options.set_capability("tauri:options", {"application": binary})
+        started = time.time()
+        self.web = webdriver.Remote(f"http://127.0.0.1:{self.port}", options=options)
+        self.wait = WebDriverWait(self.web, 30)
+        self.by_testid("create-demo")
+        print(f"  window interactive after {time.time() - started:.1f} s")
+
+    def by_testid(self, testid, clickable=False):
+        cond = EC.element_to_be_clickable if clickable else EC.presence_of_element_located
+        try:
+            return self.wait.until(cond((By.CSS_SELECTOR, f'[data-testid="{testid}"]')))
+        except TimeoutException:
+            self.shot("timeout-" + testid)
+            raise
+
+    def all_testid(self, testid):
+        return self.web.find_elements(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+    def click(self, testid):
+        self.by_testid(testid, clickable=True).click()
+
+    def shot(self, name):
+        path = os.path.join(self.shots, f"{name}.png")
+        self.web.save_screenshot(path)
+        print(f"  screenshot {path}")
+
+    def close(self):
+        try:
+            self.web.quit()
+        finally:
+            os.killpg(self.driver_proc.pid, signal.SIGTERM)
+            self.driver_proc.wait(timeout=10)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def demo_review_on_screen(binary, shots):
+    """A clerk opens the app, creates the demo review and sees its nominations."""
+    data = tempfile.mkdtemp(prefix="paneldesk-e2e-")
+    app = App(binary, data, shots)
+    try:
+        app.shot("01-home-empty")
+        check(not app.all_testid("review-row"), "a fresh data folder lists no review")
+
+        app.click("create-demo")
+        title = app.by_testid("review-title")
+        app.wait.until(lambda _: "大学生党员标兵" in title.text)
+        app.shot("02-review-overview")
+
+        app.click("tab-rubric")
+        app.wait.until(lambda _: len(app.all_testid("criterion-row")) == 5)
+        criteria = [r.text for r in app.all_testid("criterion-row")]
+        check("政治素质好" in criteria[0], f"first criterion shown: {criteria[0]!r}")
+        app.shot("03-rubric")
+
+        app.click("tab-experts")
+        app.wait.until(lambda _: len(app.all_testid("expert-row")) == 7)
+
+        app.click("tab-nominations")
+        app.wait.until(lambda _: len(app.all_testid("nomination-row")) == 60)
+        count = app.by_testid("nomination-count").text
+        check("60" in count, f"nomination count says {count!r}")
+        rows = app.all_testid("nomination-row")
+        page = app.web.find_element(By.TAG_NAME, "body").text
+        check("110105" not in page and "13812" not in page, "no unmasked personal data")
+        app.shot("04-nominations")
+
+        # The nominations on screen are the ones in the review file, as the CLI sees them.
+        cli = os.path.join(os.path.dirname(binary), "paneldesk")
+        if os.path.exists(cli):
+            shown = json.loads(
+                subprocess.check_output(
+                    [cli, "review", "show", "--json"], env=dict(os.environ, PANELDESK_DATA_DIR=data)
+                )
+            )
+            names = {n["display_name"] for n in shown["nominations"]}
+            first = rows[0].text
+            check(any(name in first for name in names), f"row {first!r} is a stored nomination")
+
+        search = app.by_testid("nomination-search")
+        search.send_keys("东川理工大学")
+        app.wait.until(lambda _: 0 < len(app.all_testid("nomination-row")) < 60)
+        check(
+            all("东川理工大学" in r.text for r in app.all_testid("nomination-row")),
+            "search keeps only that university's nominations",
+        )
+        app.shot("05-nominations-search")
+
+        app.click("lang-switch")
+        app.wait.until(lambda _: "Nominations" in app.web.find_element(By.TAG_NAME, "body").text)
+        app.shot("06-english")
+        app.click("lang-switch")
+
+        app.click("back-home")
+        app.wait.until(lambda _: len(app.all_testid("review-row")) == 1)
+        app.shot("07-home-with-demo")
+    finally:
+        app.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    shots = os.path.abspath(sys.argv[2])
+    os.makedirs(shots, exist_ok=True)
+    started = time.time()
+    print("e2e: demo review on screen")
+    demo_review_on_screen(binary, shots)
+    print(f"e2e: passed in {time.time() - started:.1f} s; screenshots in {shots}")
+
+
+if __name__ == "__main__":
+    main()
