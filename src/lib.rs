@@ -15,6 +15,7 @@ pub mod privacy;
 pub mod review;
 pub mod store;
 pub mod template;
+pub mod workbook_template;
 pub mod workspace;
 
 pub use error::{Error, Result};

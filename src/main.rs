@@ -17,7 +17,7 @@ use paneldesk::model::{Review, ReviewSummary, ScoringMode};
 use paneldesk::privacy::Privacy;
 use paneldesk::review::{self, NewReview};
 use paneldesk::workspace::Workspace;
-use paneldesk::{audit, store};
+use paneldesk::{audit, store, workbook_template};
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +55,18 @@ enum Command {
     Demo(DemoArgs),
     /// 列出内置的评审活动模板 / List the built-in activity templates
     Activities,
+    /// 生成供高校填写的空白推荐汇总表 / Write the blank nomination workbook universities fill in
+    Template {
+        /// 评审活动 / Activity
+        #[arg(long)]
+        activity: String,
+        /// 年度（写入表头）/ Year (printed in the title)
+        #[arg(long)]
+        year: i32,
+        /// 输出的 .xlsx 文件（不会覆盖已有文件）/ Output .xlsx file (never overwrites)
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -324,6 +336,26 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                 for a in &all {
                     println!("{:<22} {}  /  {}", a.activity.code(), a.name_zh, a.name_en);
                 }
+            }
+        }
+        Command::Template {
+            activity,
+            year,
+            out: dest,
+        } => {
+            let activity = Activity::parse(&activity)?;
+            workbook_template::write(&dest, activity, review::check_year(year)?)?;
+            if json {
+                out(print_json(&serde_json::json!({
+                    "activity": activity.code(),
+                    "year": year,
+                    "path": dest.display().to_string(),
+                })));
+            } else {
+                println!(
+                    "已生成推荐汇总表模板 / Nomination workbook written: {}",
+                    dest.display()
+                );
             }
         }
         Command::Audit(AuditCommand::Show(r)) => {

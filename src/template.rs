@@ -435,6 +435,26 @@ pub fn categories(activity: Activity) -> Vec<Category> {
     }
 }
 
+/// Which category of the activity a nomination belongs to, from its own fields:
+/// case awards are ranked per level, and united-front cases on their own.
+pub fn category_for(activity: Activity, field: impl Fn(&str) -> Option<String>) -> String {
+    if activity == Activity::InnovationCase {
+        if field("united_front").as_deref() == Some("是") {
+            return "case_united_front".into();
+        }
+        return match field("case_level").as_deref() {
+            Some("学校党委") => "case_university".into(),
+            Some("院系党组织") => "case_department".into(),
+            _ => "case_branch".into(),
+        };
+    }
+    categories(activity)
+        .into_iter()
+        .next()
+        .map(|c| c.key)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,24 +532,4 @@ mod tests {
             assert_eq!(unique.len(), keys.len(), "duplicate key in {activity:?}");
         }
     }
-}
-
-/// Which category of the activity a nomination belongs to, from its own fields:
-/// case awards are ranked per level, and united-front cases on their own.
-pub fn category_for(activity: Activity, field: impl Fn(&str) -> Option<String>) -> String {
-    if activity == Activity::InnovationCase {
-        if field("united_front").as_deref() == Some("是") {
-            return "case_united_front".into();
-        }
-        return match field("case_level").as_deref() {
-            Some("学校党委") => "case_university".into(),
-            Some("院系党组织") => "case_department".into(),
-            _ => "case_branch".into(),
-        };
-    }
-    categories(activity)
-        .into_iter()
-        .next()
-        .map(|c| c.key)
-        .unwrap_or_default()
 }

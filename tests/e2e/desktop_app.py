@@ -23,7 +23,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def free_port():
@@ -85,6 +85,11 @@ class App:
         self.by_testid(testid, clickable=True).click()
 
     def shot(self, name):
+        # Let WebKit paint what the DOM already holds before it is captured.
+        self.web.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done()));"
+        )
         path = os.path.join(self.shots, f"{name}.png")
         self.web.save_screenshot(path)
         print(f"  screenshot {path}")
@@ -162,6 +167,22 @@ def demo_review_on_screen(binary, shots):
         app.click("back-home")
         app.wait.until(lambda _: len(app.all_testid("review-row")) == 1)
         app.shot("07-home-with-demo")
+
+        # A real review from a built-in template: 样板支部 with its seven criteria.
+        app.click("new-review")
+        Select(app.by_testid("new-review-activity")).select_by_value("model_branch")
+        year = app.by_testid("new-review-year")
+        year.clear()
+        year.send_keys("2027")
+        app.click("new-review-submit")
+        title = app.by_testid("review-title")
+        app.wait.until(lambda _: "2027年样板支部评审" in title.text)
+        app.click("tab-rubric")
+        app.wait.until(lambda _: len(app.all_testid("criterion-row")) == 7)
+        check("服务师生有力" in app.all_testid("criterion-row")[6].text, "seventh criterion")
+        app.shot("08-new-model-branch-review")
+        app.click("back-home")
+        app.wait.until(lambda _: len(app.all_testid("review-row")) == 2)
     finally:
         app.close()
         shutil.rmtree(data, ignore_errors=True)

@@ -168,3 +168,30 @@ fn help_is_in_chinese_and_english() {
         assert!(text.contains("显示帮助 / Show help"), "{args:?}: {text}");
     }
 }
+
+#[test]
+fn template_writes_the_workbook_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("样板支部推荐汇总表.xlsx");
+    let args = [
+        "template",
+        "--activity",
+        "样板支部",
+        "--year",
+        "2026",
+        "--out",
+        dest.to_str().unwrap(),
+        "--json",
+    ];
+    let out = paneldesk(dir.path(), &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["activity"], "model_branch");
+    assert!(std::fs::metadata(&dest).unwrap().len() > 4000);
+    let again = paneldesk(dir.path(), &args);
+    assert!(!again.status.success());
+    assert_eq!(json(&again)["error"]["code"], "already_exists");
+}

@@ -4,6 +4,7 @@ mod architecture;
 mod audit_log;
 mod cli;
 mod review_file;
+mod workbook_template;
 mod workspace;
 
 use std::path::{Path, PathBuf};
