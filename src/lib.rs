@@ -10,6 +10,7 @@ pub mod demo;
 pub mod edge;
 pub mod error;
 pub mod idcard;
+pub mod import;
 pub mod model;
 pub mod privacy;
 pub mod review;

@@ -1,0 +1,270 @@
+//! Normalising cell values: what a clerk would accept as "the same" without asking.
+//!
+//! Every function here is total: it returns `None` (or the input, folded) for what it does
+//! not understand, and never guesses a value that was not written. An ID number stored as
+//! a number has already lost digits, so it is reported, never repaired.
+
+/// Folds full-width digits, Latin letters and the symbols of numbers, dates and
+/// addresses (１２３ＡＢｃ－．／＠＋＃) and the ideographic space to their half-width forms,
+/// and trims the ends. Chinese punctuation (，。、：（）) is left alone in values: it is
+/// how Chinese is written, not a typing accident.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '－' | '．' | '／' | '＠' | '＋' | '＃' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// The form in which two header texts are compared: width folded, every kind of white
+/// space and the required-field star removed, brackets unified, a trailing colon dropped,
+/// and Latin letters lower-cased. `" 身份证号码（必填）＊"` and `"身份证号码(必填)"` meet.
+pub fn header_key(s: &str) -> String {
+    let folded = fold_width(s);
+    let mut key: String = folded
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '＊' | '※'))
+        .map(|c| match c {
+            '（' | '【' | '〔' | '[' => '(',
+            '）' | '】' | '〕' | ']' => ')',
+            '：' => ':',
+            _ => c.to_ascii_lowercase(),
+        })
+        .collect();
+    while key.ends_with(':') {
+        key.pop();
+    }
+    key
+}
+
+/// A date as forms give it: a month is often all there is (出生年月, 入党时间 2021.07).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FormDate {
+    pub year: i32,
+    pub month: u32,
+    pub day: Option<u32>,
+}
+
+impl FormDate {
+    fn new(year: i32, month: u32, day: Option<u32>) -> Option<FormDate> {
+        if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) {
+            return None;
+        }
+        if let Some(d) = day {
+            if d < 1 || d > days_in_month(year, month) {
+                return None;
+            }
+        }
+        Some(FormDate { year, month, day })
+    }
+}
+
+impl std::fmt::Display for FormDate {
+    /// `2021-07` or `2021-07-01`: ISO 8601, sortable, and what the reports print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.day {
+            Some(d) => write!(f, "{:04}-{:02}-{:02}", self.year, self.month, d),
+            None => write!(f, "{:04}-{:02}", self.year, self.month),
+        }
+    }
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Reads a date written as text: `2021.07`, `2021.7.1`, `2021年7月1日`, `2021年7月`,
+/// `2021/7/1`, `2021-07-01`, `2021-7`, `20210701`, `202107`, with full-width digits too.
+pub fn parse_date_text(s: &str) -> Option<FormDate> {
+    let folded = fold_width(s);
+    let t = folded.trim_end_matches('日').trim_end_matches('号');
+    // An unbroken run of digits: 20210701 or 202107.
+    if t.chars().all(|c| c.is_ascii_digit()) {
+        return match t.len() {
+            8 => FormDate::new(
+                t[..4].parse().ok()?,
+                t[4..6].parse().ok()?,
+                Some(t[6..].parse().ok()?),
+            ),
+            6 => FormDate::new(t[..4].parse().ok()?, t[4..].parse().ok()?, None),
+            _ => None,
+        };
+    }
+    let parts: Vec<&str> = t
+        .split(['.', '/', '-', '年', '月', '．', '。'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts
+        .iter()
+        .any(|p| !p.chars().all(|c| c.is_ascii_digit()) || p.len() > 4)
+    {
+        return None;
+    }
+    match parts.as_slice() {
+        [y, m] if y.len() == 4 => FormDate::new(y.parse().ok()?, m.parse().ok()?, None),
+        [y, m, d] if y.len() == 4 => {
+            FormDate::new(y.parse().ok()?, m.parse().ok()?, Some(d.parse().ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// Converts an Excel date serial to a date. In the 1900 system Excel counts a 29 February
+/// 1900 that never was (serial 60), so serials from 61 on are one day ahead; the 1904
+/// system (old Mac workbooks) counts from 1 January 1904 without that error.
+pub fn excel_serial_to_date(serial: f64, date1904: bool) -> Option<FormDate> {
+    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+        return None;
+    }
+    let whole = serial.floor() as i64;
+    // Days since 1970-01-01 of the serial's date.
+    let unix_days = if date1904 {
+        whole - 24_107 // 1904-01-01 is 24107 days before 1970-01-01
+    } else if whole == 60 {
+        return None; // 1900-02-29 does not exist
+    } else if whole < 60 {
+        whole - 25_568 // serial 1 = 1900-01-01
+    } else {
+        whole - 25_569 // serial 61 = 1900-03-01
+    };
+    let (y, m, d) = civil_from_days(unix_days);
+    FormDate::new(y, m, Some(d))
+}
+
+/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+/// 是/否 as people write them in a form.
+pub fn parse_yes_no(s: &str) -> Option<bool> {
+    match fold_width(s).to_lowercase().as_str() {
+        "是" | "y" | "yes" | "true" | "1" | "√" | "✓" | "✔" | "对" => Some(true),
+        "否" | "n" | "no" | "false" | "0" | "×" | "✗" | "✘" | "不是" => Some(false),
+        _ => None,
+    }
+}
+
+/// A whole number typed into a cell that Excel stored as a number (phone numbers, student
+/// numbers, member counts) back as the digits the person typed: 13812345678.0 → "13812345678".
+/// `None` when it is not a whole number that f64 holds exactly.
+pub fn whole_number_text(n: f64) -> Option<String> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < EXACT {
+        Some(format!("{}", n as i64))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_full_width_letters_digits_and_brackets_but_not_chinese_punctuation() {
+        assert_eq!(fold_width("　２０２１年ＡＢ－１　"), "2021年AB-1");
+        assert_eq!(fold_width("张三，李四。"), "张三，李四。");
+    }
+
+    #[test]
+    fn header_keys_meet_across_the_ways_people_type_headers() {
+        let check = |a: &str, b: &str| assert_eq!(header_key(a), header_key(b), "{a} vs {b}");
+        check(" 身份证号码（必填）＊", "身份证号码(必填)");
+        check("姓 名", "姓名");
+        check("联系电话：", "联系电话");
+        check("【学号】", "(学号)");
+        check("ID Number", "idnumber");
+        assert_ne!(header_key("姓名"), header_key("性别"));
+    }
+
+    #[test]
+    fn reads_dates_as_universities_write_them() {
+        let check = |s: &str, expected: Option<&str>| {
+            assert_eq!(
+                parse_date_text(s).map(|d| d.to_string()).as_deref(),
+                expected,
+                "{s}"
+            );
+        };
+        check("2021.07", Some("2021-07"));
+        check("2021.7", Some("2021-07"));
+        check("2021.7.1", Some("2021-07-01"));
+        check("2021年7月1日", Some("2021-07-01"));
+        check("2021年7月", Some("2021-07"));
+        check("2021/7/1", Some("2021-07-01"));
+        check("2021-07-01", Some("2021-07-01"));
+        check("２０２１．０７", Some("2021-07"));
+        check("20210701", Some("2021-07-01"));
+        check("202107", Some("2021-07"));
+        check(" 2021-7 ", Some("2021-07"));
+        // Not dates, or impossible ones: no guessing.
+        check("2021.13", None);
+        check("2021-02-30", None);
+        check("21.7.1", None);
+        check("2021年上半年", None);
+        check("", None);
+        check("7/1/2021", None);
+    }
+
+    #[test]
+    fn excel_serials_in_both_date_systems() {
+        let d =
+            |serial: f64, d1904: bool| excel_serial_to_date(serial, d1904).map(|d| d.to_string());
+        assert_eq!(d(1.0, false).as_deref(), Some("1900-01-01"));
+        assert_eq!(d(59.0, false).as_deref(), Some("1900-02-28"));
+        assert_eq!(d(60.0, false), None, "Excel's phantom 1900-02-29");
+        assert_eq!(d(61.0, false).as_deref(), Some("1900-03-01"));
+        assert_eq!(d(44378.0, false).as_deref(), Some("2021-07-01"));
+        assert_eq!(
+            d(44378.75, false).as_deref(),
+            Some("2021-07-01"),
+            "time of day ignored"
+        );
+        assert_eq!(d(0.0, true), None);
+        assert_eq!(d(1.0, true).as_deref(), Some("1904-01-02"));
+        assert_eq!(d(42916.0, true).as_deref(), Some("2021-07-01"));
+        assert_eq!(d(f64::NAN, false), None);
+        assert_eq!(d(-3.0, false), None);
+    }
+
+    #[test]
+    fn yes_no_and_numbers_stored_as_numbers() {
+        assert_eq!(parse_yes_no(" 是 "), Some(true));
+        assert_eq!(parse_yes_no("Ｙ"), Some(true));
+        assert_eq!(parse_yes_no("否"), Some(false));
+        assert_eq!(parse_yes_no("不确定"), None);
+        assert_eq!(
+            whole_number_text(13812345678.0).as_deref(),
+            Some("13812345678")
+        );
+        assert_eq!(whole_number_text(42.5), None);
+        // An 18-digit ID stored as a number is beyond what f64 holds exactly.
+        assert_eq!(whole_number_text(110105194912310020.0), None);
+    }
+}
