@@ -5,4 +5,8 @@
 //! every cell. The reader itself, which parses untrusted files in a child process, builds
 //! on them.
 
+pub mod grid;
+pub mod header;
 pub mod normalize;
+pub mod problem;
+pub mod rows;

@@ -43,6 +43,22 @@ pub fn header_key(s: &str) -> String {
     key
 }
 
+/// A Chinese personal name without the spaces people type to line names up in a column
+/// (`张　三` → `张三`). Names in Latin letters keep their single spaces.
+pub fn person_name(s: &str) -> String {
+    let folded = fold_width(s);
+    let is_cjk = |c: char| {
+        ('\u{3400}'..='\u{9FFF}').contains(&c)
+            || ('\u{20000}'..='\u{2FFFF}').contains(&c)
+            || c == '〇'
+    };
+    if folded.chars().any(is_cjk) {
+        folded.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// A date as forms give it: a month is often all there is (出生年月, 入党时间 2021.07).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FormDate {
@@ -129,7 +145,7 @@ pub fn parse_date_text(s: &str) -> Option<FormDate> {
 /// 1900 that never was (serial 60), so serials from 61 on are one day ahead; the 1904
 /// system (old Mac workbooks) counts from 1 January 1904 without that error.
 pub fn excel_serial_to_date(serial: f64, date1904: bool) -> Option<FormDate> {
-    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+    if !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
     let whole = serial.floor() as i64;
@@ -190,6 +206,14 @@ mod tests {
     fn folds_full_width_letters_digits_and_brackets_but_not_chinese_punctuation() {
         assert_eq!(fold_width("　２０２１年ＡＢ－１　"), "2021年AB-1");
         assert_eq!(fold_width("张三，李四。"), "张三，李四。");
+    }
+
+    #[test]
+    fn person_names_lose_alignment_spaces() {
+        assert_eq!(person_name("张　三"), "张三");
+        assert_eq!(person_name(" 欧阳 晓〇 "), "欧阳晓〇");
+        assert_eq!(person_name("阿依古丽·买买提"), "阿依古丽·买买提");
+        assert_eq!(person_name("John  Smith"), "John Smith");
     }
 
     #[test]
