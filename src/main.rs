@@ -70,6 +70,9 @@ enum Command {
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Internal: parse one untrusted workbook in a child process and print it as JSON.
+    #[command(name = "__read-workbook", hide = true)]
+    ReadWorkbook { path: PathBuf },
 }
 
 #[derive(Args)]
@@ -373,6 +376,8 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                 }
             }
         }
+        // Answered in `main` before any workspace is opened.
+        Command::ReadWorkbook { .. } => {}
         Command::Audit(AuditCommand::Verify(r)) => {
             let path = workspace.resolve(r.review.as_deref())?;
             let conn = store::open(&path)?;
@@ -389,6 +394,10 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::ReadWorkbook { path } = &cli.command {
+        let code = paneldesk::import::workbook::child_main(path);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

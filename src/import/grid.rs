@@ -10,8 +10,8 @@ pub enum Cell {
     Text(String),
     Number(f64),
     Bool(bool),
-    /// A cell Excel formatted as a date: the serial number as stored.
-    Date(f64),
+    /// A cell the workbook formats as a date, already resolved from its date system.
+    Date(super::normalize::FormDate),
     /// `#N/A`, `#REF!` and friends.
     Error(String),
 }
@@ -30,9 +30,10 @@ impl Cell {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(t) => t.trim().to_string(),
-            Cell::Number(n) | Cell::Date(n) => {
+            Cell::Number(n) => {
                 super::normalize::whole_number_text(*n).unwrap_or_else(|| n.to_string())
             }
+            Cell::Date(d) => d.to_string(),
             Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
             Cell::Error(e) => e.clone(),
         }
@@ -42,7 +43,9 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grid {
     pub sheet: String,
-    /// Whether the workbook counts dates from 1904 (old Mac Excel).
+    /// Whether plain numbers in date columns count from 1904 (old Mac Excel). Cells the
+    /// workbook formats as dates arrive resolved; this only matters for serials typed
+    /// into unformatted cells.
     pub date1904: bool,
     pub rows: Vec<Vec<Cell>>,
 }

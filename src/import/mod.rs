@@ -5,8 +5,10 @@
 //! every cell. The reader itself, which parses untrusted files in a child process, builds
 //! on them.
 
+pub mod eligibility;
 pub mod grid;
 pub mod header;
 pub mod normalize;
 pub mod problem;
 pub mod rows;
+pub mod workbook;

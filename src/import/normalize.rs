@@ -60,7 +60,9 @@ pub fn person_name(s: &str) -> String {
 }
 
 /// A date as forms give it: a month is often all there is (出生年月, 入党时间 2021.07).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct FormDate {
     pub year: i32,
     pub month: u32,
@@ -68,7 +70,7 @@ pub struct FormDate {
 }
 
 impl FormDate {
-    fn new(year: i32, month: u32, day: Option<u32>) -> Option<FormDate> {
+    pub fn new(year: i32, month: u32, day: Option<u32>) -> Option<FormDate> {
         if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) {
             return None;
         }

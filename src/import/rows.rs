@@ -88,7 +88,8 @@ fn normalise(spec: &FieldSpec, cell: &Cell, date1904: bool) -> Result<String, Pr
         FieldKind::Text if is_person(spec.key) => Ok(person_name(&text)),
         FieldKind::Text | FieldKind::LongText | FieldKind::Materials => Ok(text),
         FieldKind::Date => match cell {
-            Cell::Number(n) | Cell::Date(n) => excel_serial_to_date(*n, date1904)
+            Cell::Date(d) => Ok(d.to_string()),
+            Cell::Number(n) => excel_serial_to_date(*n, date1904)
                 .map(|d| d.to_string())
                 .ok_or(ProblemKind::BadDate { value: text }),
             _ => parse_date_text(&text)
@@ -227,6 +228,7 @@ mod tests {
     use super::*;
     use crate::activity::Activity;
     use crate::import::header;
+    use crate::import::normalize::FormDate;
     use crate::template;
 
     fn t(s: &str) -> Cell {
@@ -278,8 +280,8 @@ mod tests {
             t("本科"),
             t("全日制"),
             t("党员"),
-            Cell::Date(44378.0),
-            t("2022年7月1日"),
+            Cell::Number(44378.0),
+            Cell::Date(FormDate::new(2022, 7, Some(1)).unwrap()),
             Cell::Number(2021123456.0),
             t("11010519491231002x"),
             t("事迹"),
@@ -314,7 +316,11 @@ mod tests {
             "alignment spaces leave names"
         );
         assert_eq!(r.field("birth_month"), Some("2003-07"));
-        assert_eq!(r.field("joined_party"), Some("2021-07-01"));
+        assert_eq!(
+            r.field("joined_party"),
+            Some("2021-07-01"),
+            "a serial in a plain cell"
+        );
         assert_eq!(r.field("full_member_since"), Some("2022-07-01"));
         assert_eq!(r.field("party_status"), Some("中共党员"));
         assert_eq!(r.field("student_number"), Some("2021123456"));

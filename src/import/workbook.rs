@@ -1,0 +1,377 @@
+//! Opening an untrusted workbook without letting it hurt us.
+//!
+//! calamine can be made to abort the whole process (not panic: allocate terabytes) by a
+//! tiny crafted file, and `catch_unwind` cannot stop an abort. So the parse runs in a
+//! child process (`paneldesk __read-workbook FILE`, the same binary) with an address-space
+//! limit and a wall-clock limit, after cheap checks of the container that refuse zip bombs
+//! and lying sizes before any parser sees them. Whatever the file does, the clerk gets an
+//! error for that file and everything else carries on.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use calamine::{open_workbook_auto, Data, Reader, SheetType, SheetVisible};
+use serde::{Deserialize, Serialize};
+
+use super::grid::{Cell, Grid};
+use super::normalize::FormDate;
+
+/// Bounds on what a nomination workbook may be; generous for a real one.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_zip_entries: usize,
+    pub max_uncompressed_bytes: u64,
+    /// Uncompressed over compressed size, per entry larger than 1 MiB.
+    pub max_compression_ratio: u64,
+    pub max_rows: usize,
+    pub max_columns: usize,
+    pub max_cell_chars: usize,
+    /// Address space of the parsing child.
+    pub child_memory_bytes: u64,
+    pub child_seconds: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 64 << 20,
+            max_zip_entries: 4096,
+            max_uncompressed_bytes: 512 << 20,
+            max_compression_ratio: 200,
+            max_rows: 50_000,
+            max_columns: 256,
+            max_cell_chars: 20_000,
+            child_memory_bytes: 2 << 30,
+            child_seconds: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum WorkbookError {
+    #[error("cannot read the file: {detail}")]
+    Io { detail: String },
+    #[error("file too large: {bytes} bytes")]
+    FileTooLarge { bytes: u64 },
+    #[error("not a workbook")]
+    NotAWorkbook,
+    #[error("password protected")]
+    PasswordProtected,
+    #[error("suspicious archive: {reason}")]
+    SuspiciousArchive { reason: String },
+    #[error("sheet {sheet} too large: {rows} rows x {columns} columns")]
+    TooManyCells {
+        sheet: String,
+        rows: usize,
+        columns: usize,
+    },
+    #[error("the workbook could not be parsed: {detail}")]
+    Unreadable { detail: String },
+    #[error("no visible worksheet")]
+    NoWorksheet,
+    #[error("the parser was stopped: {detail}")]
+    ParserStopped { detail: String },
+}
+
+impl WorkbookError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            WorkbookError::Io { .. } => "io",
+            WorkbookError::FileTooLarge { .. } => "file_too_large",
+            WorkbookError::NotAWorkbook => "not_a_workbook",
+            WorkbookError::PasswordProtected => "password_protected",
+            WorkbookError::SuspiciousArchive { .. } => "suspicious_archive",
+            WorkbookError::TooManyCells { .. } => "too_many_cells",
+            WorkbookError::Unreadable { .. } => "unreadable",
+            WorkbookError::NoWorksheet => "no_worksheet",
+            WorkbookError::ParserStopped { .. } => "parser_stopped",
+        }
+    }
+
+    pub fn message_zh(&self, file: &Path) -> String {
+        let f = file.display();
+        match self {
+            WorkbookError::Io { detail } => format!("无法读取文件 {f}：{detail}"),
+            WorkbookError::FileTooLarge { bytes } => {
+                format!("文件 {f} 过大（{} MB），不像推荐汇总表，未导入", bytes >> 20)
+            }
+            WorkbookError::NotAWorkbook => {
+                format!("文件 {f} 不是 Excel（.xlsx/.xls）或 WPS/LibreOffice（.ods）表格，或已损坏")
+            }
+            WorkbookError::PasswordProtected => {
+                format!("文件 {f} 设有打开密码，请报送单位去掉密码后重新报送")
+            }
+            WorkbookError::SuspiciousArchive { reason } => {
+                format!("文件 {f} 的内部结构异常（{reason}），为安全起见未打开")
+            }
+            WorkbookError::TooManyCells { sheet, rows, columns } => format!(
+                "文件 {f} 的工作表“{sheet}”过大（{rows} 行 × {columns} 列），不像推荐汇总表，未导入"
+            ),
+            WorkbookError::Unreadable { detail } => format!("文件 {f} 无法解析：{detail}"),
+            WorkbookError::NoWorksheet => format!("文件 {f} 中没有可见的工作表"),
+            WorkbookError::ParserStopped { detail } => format!(
+                "读取文件 {f} 时超出了安全限制（{detail}），已停止；文件可能损坏或被构造过，请核实后重新报送"
+            ),
+        }
+    }
+
+    pub fn message_en(&self, file: &Path) -> String {
+        let f = file.display();
+        match self {
+            WorkbookError::Io { detail } => format!("Cannot read {f}: {detail}"),
+            WorkbookError::FileTooLarge { bytes } => {
+                format!("{f} is too large ({} MB) for a nomination workbook; not imported", bytes >> 20)
+            }
+            WorkbookError::NotAWorkbook => {
+                format!("{f} is not an Excel (.xlsx/.xls) or OpenDocument (.ods) workbook, or it is damaged")
+            }
+            WorkbookError::PasswordProtected => {
+                format!("{f} is password protected; ask the university to send it without a password")
+            }
+            WorkbookError::SuspiciousArchive { reason } => {
+                format!("{f} has a suspicious internal structure ({reason}); not opened, for safety")
+            }
+            WorkbookError::TooManyCells { sheet, rows, columns } => format!(
+                "Sheet \"{sheet}\" of {f} is too large ({rows} rows x {columns} columns) for a nomination workbook; not imported"
+            ),
+            WorkbookError::Unreadable { detail } => format!("{f} could not be parsed: {detail}"),
+            WorkbookError::NoWorksheet => format!("{f} has no visible worksheet"),
+            WorkbookError::ParserStopped { detail } => format!(
+                "Reading {f} went past a safety limit ({detail}) and was stopped; the file may be damaged or crafted"
+            ),
+        }
+    }
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Looks at the container before any parser does: size, kind, and for zip-based formats
+/// the entry count, the declared sizes and the compression ratios.
+pub fn preflight(path: &Path, limits: &Limits) -> Result<(), WorkbookError> {
+    let io = |e: std::io::Error| WorkbookError::Io {
+        detail: e.to_string(),
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > limits.max_file_bytes {
+        return Err(WorkbookError::FileTooLarge { bytes: size });
+    }
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(path)
+        .map_err(io)?
+        .read(&mut head)
+        .map_err(io)?;
+    let head = &head[..n];
+    if head.starts_with(OLE_MAGIC) {
+        // Encrypted .xlsx files are OLE containers holding an EncryptionInfo stream.
+        let bytes = std::fs::read(path).map_err(io)?;
+        let marker: Vec<u8> = "EncryptionInfo"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(WorkbookError::PasswordProtected);
+        }
+        return Ok(());
+    }
+    if !head.starts_with(ZIP_MAGIC) {
+        return Err(WorkbookError::NotAWorkbook);
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|_| WorkbookError::NotAWorkbook)?;
+    if zip.len() > limits.max_zip_entries {
+        return Err(WorkbookError::SuspiciousArchive {
+            reason: format!("{} entries", zip.len()),
+        });
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| WorkbookError::NotAWorkbook)?;
+        let (packed, unpacked) = (entry.compressed_size(), entry.size());
+        total = total.saturating_add(unpacked);
+        if unpacked > 1 << 20 && unpacked / packed.max(1) > limits.max_compression_ratio {
+            return Err(WorkbookError::SuspiciousArchive {
+                reason: format!("{} compresses {}:1", entry.name(), unpacked / packed.max(1)),
+            });
+        }
+    }
+    if total > limits.max_uncompressed_bytes {
+        return Err(WorkbookError::SuspiciousArchive {
+            reason: format!("{} MB when unpacked", total >> 20),
+        });
+    }
+    Ok(())
+}
+
+fn to_cell(data: &Data, max_chars: usize) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.chars().take(max_chars).collect()),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(d) if d.is_datetime() => {
+            // to_ymd_hms_milli applies the workbook's own 1900 or 1904 date system.
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            FormDate::new(i32::from(y), u32::from(m), Some(u32::from(day)))
+                .map(Cell::Date)
+                .unwrap_or_else(|| Cell::Number(d.as_f64()))
+        }
+        Data::DateTime(d) => Cell::Number(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// The parse itself. Runs inside the child process; never call it on untrusted input
+/// in a process whose death matters.
+pub fn read_unguarded(path: &Path, limits: &Limits) -> Result<Vec<Grid>, WorkbookError> {
+    let unreadable = |e: calamine::Error| WorkbookError::Unreadable {
+        detail: e.to_string(),
+    };
+    let mut workbook = open_workbook_auto(path).map_err(unreadable)?;
+    let visible: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut grids = Vec::new();
+    for name in visible {
+        let range = workbook.worksheet_range(&name).map_err(unreadable)?;
+        let (rows, columns) = range.get_size();
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        let rows_total = rows + first_row as usize;
+        let columns_total = columns + first_col as usize;
+        if rows_total > limits.max_rows || columns_total > limits.max_columns {
+            return Err(WorkbookError::TooManyCells {
+                sheet: name,
+                rows: rows_total,
+                columns: columns_total,
+            });
+        }
+        // Keep the sheet's own coordinates: row numbers in messages must match what the
+        // clerk sees in Excel.
+        let mut grid_rows = vec![Vec::new(); first_row as usize];
+        for row in range.rows() {
+            let mut cells = vec![Cell::Empty; first_col as usize];
+            cells.extend(row.iter().map(|d| to_cell(d, limits.max_cell_chars)));
+            grid_rows.push(cells);
+        }
+        grids.push(Grid {
+            sheet: name,
+            // Date-formatted cells arrive resolved (see to_cell); calamine's Sheets does
+            // not expose the epoch for the rest, and 1904 workbooks are rare.
+            date1904: false,
+            rows: grid_rows,
+        });
+    }
+    if grids.is_empty() {
+        return Err(WorkbookError::NoWorksheet);
+    }
+    Ok(grids)
+}
+
+/// What the child prints on stdout.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ChildAnswer {
+    Grids(Vec<Grid>),
+    Failed(WorkbookError),
+}
+
+/// Reads `path` in a child process: `exe __read-workbook PATH`, where `exe` is a
+/// `paneldesk` binary. The child gets an address-space limit and a deadline.
+pub fn read_isolated(exe: &Path, path: &Path, limits: &Limits) -> Result<Vec<Grid>, WorkbookError> {
+    preflight(path, limits)?;
+    let mut command = Command::new(exe);
+    command
+        .arg("__read-workbook")
+        .arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let memory = limits.child_memory_bytes;
+        let cpu = limits.child_seconds;
+        // SAFETY: only async-signal-safe calls (setrlimit) between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                let mem = libc::rlimit {
+                    rlim_cur: memory,
+                    rlim_max: memory,
+                };
+                let cpu = libc::rlimit {
+                    rlim_cur: cpu,
+                    rlim_max: cpu,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &mem) != 0
+                    || libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let stopped = |detail: String| WorkbookError::ParserStopped { detail };
+    let mut child = command.spawn().map_err(|e| WorkbookError::Io {
+        detail: format!("{}: {e}", exe.display()),
+    })?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| stopped("no output".into()))?;
+    // Read the answer on a thread so a child that fills the pipe cannot deadlock us.
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = (&mut stdout).take(256 << 20).read_to_end(&mut out);
+        out
+    });
+    let deadline = Instant::now() + Duration::from_secs(limits.child_seconds);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(stopped(format!("{} s", limits.child_seconds)));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(stopped(e.to_string())),
+        }
+    };
+    let out = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(stopped(format!("{status}")));
+    }
+    match serde_json::from_slice::<ChildAnswer>(&out) {
+        Ok(ChildAnswer::Grids(grids)) => Ok(grids),
+        Ok(ChildAnswer::Failed(e)) => Err(e),
+        Err(e) => Err(stopped(format!("bad answer: {e}"))),
+    }
+}
+
+/// The child's side: parse and print the answer. Returns the process exit code.
+pub fn child_main(path: &Path) -> i32 {
+    let answer = match read_unguarded(path, &Limits::default()) {
+        Ok(grids) => ChildAnswer::Grids(grids),
+        Err(e) => ChildAnswer::Failed(e),
+    };
+    match serde_json::to_writer(std::io::stdout().lock(), &answer) {
+        Ok(()) => 0,
+        Err(_) => 2,
+    }
+}
+
+/// The binary to run the child with: this one, when it is `paneldesk`.
+pub fn default_exe() -> Option<PathBuf> {
+    std::env::current_exe().ok()
+}

@@ -1,0 +1,151 @@
+//! Workbooks from outside are untrusted: each bad one gets its own clear error and the
+//! importing process lives on.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use paneldesk::activity::Activity;
+use paneldesk::import::grid::Cell;
+use paneldesk::import::workbook::{read_isolated, Limits, WorkbookError};
+use paneldesk::workbook_template;
+
+fn exe() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"))
+}
+
+fn read(path: &Path) -> Result<Vec<paneldesk::import::grid::Grid>, WorkbookError> {
+    read_isolated(&exe(), path, &Limits::default())
+}
+
+/// A valid xlsx whose entries can be swapped for crafted ones.
+fn xlsx_with(dir: &Path, name: &str, replace: &[(&str, &[u8])]) -> PathBuf {
+    let template = dir.join(format!("{name}-template.xlsx"));
+    workbook_template::write(&template, Activity::StudentExemplar, 2026).unwrap();
+    let mut source = zip::ZipArchive::new(std::fs::File::open(&template).unwrap()).unwrap();
+    let out = dir.join(format!("{name}.xlsx"));
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&out).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    let mut written: Vec<String> = Vec::new();
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let entry_name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        if let Some((_, new)) = replace.iter().find(|(n, _)| *n == entry_name) {
+            bytes = new.to_vec();
+        }
+        writer.start_file(entry_name.as_str(), options).unwrap();
+        writer.write_all(&bytes).unwrap();
+        written.push(entry_name);
+    }
+    for (n, bytes) in replace {
+        if !written.iter().any(|w| w == n) {
+            writer.start_file(*n, options).unwrap();
+            writer.write_all(bytes).unwrap();
+        }
+    }
+    writer.finish().unwrap();
+    out
+}
+
+#[test]
+fn a_real_template_reads_back_in_the_child_with_its_header_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blank.xlsx");
+    workbook_template::write(&path, Activity::StudentExemplar, 2026).unwrap();
+    let grids = read(&path).unwrap();
+    assert_eq!(grids[0].sheet, "推荐汇总表");
+    assert_eq!(grids[0].cell(2, 1), &Cell::Text("姓名".into()));
+}
+
+#[test]
+fn not_a_workbook_empty_and_truncated_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("名单.xlsx");
+    std::fs::write(&text, "姓名,学校\n张三,甲大学\n").unwrap();
+    assert_eq!(read(&text).unwrap_err(), WorkbookError::NotAWorkbook);
+
+    let empty = dir.path().join("empty.xlsx");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(read(&empty).unwrap_err(), WorkbookError::NotAWorkbook);
+
+    let whole = dir.path().join("whole.xlsx");
+    workbook_template::write(&whole, Activity::ModelBranch, 2026).unwrap();
+    let bytes = std::fs::read(&whole).unwrap();
+    let truncated = dir.path().join("truncated.xlsx");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let err = read(&truncated).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WorkbookError::NotAWorkbook | WorkbookError::Unreadable { .. }
+        ),
+        "{err:?}"
+    );
+    let zh = err.message_zh(&truncated);
+    assert!(zh.contains("truncated.xlsx"), "{zh}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_any_parser_sees_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let zeros = vec![b' '; 16 << 20];
+    let path = xlsx_with(dir.path(), "bomb", &[("xl/worksheets/sheet1.xml", &zeros)]);
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20);
+    let err = read(&path).unwrap_err();
+    assert!(
+        matches!(err, WorkbookError::SuspiciousArchive { .. }),
+        "{err:?}"
+    );
+    assert!(err.message_en(&path).contains("suspicious"));
+}
+
+#[test]
+fn a_huge_shared_string_count_cannot_take_the_importer_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let sst = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1000000000000" uniqueCount="1000000000000"><si><t>x</t></si></sst>"#;
+    let path = xlsx_with(dir.path(), "sst", &[("xl/sharedStrings.xml", sst)]);
+    let err = read(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WorkbookError::ParserStopped { .. } | WorkbookError::Unreadable { .. }
+        ),
+        "{err:?}"
+    );
+    // And the process that asked is still here to read the next, good file.
+    let good = dir.path().join("good.xlsx");
+    workbook_template::write(&good, Activity::ModelBranch, 2026).unwrap();
+    assert!(read(&good).is_ok());
+}
+
+#[test]
+fn a_sheet_claiming_the_last_cell_of_excel_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>z</t></is></c></row></sheetData></worksheet>"#;
+    let path = xlsx_with(dir.path(), "huge", &[("xl/worksheets/sheet1.xml", sheet)]);
+    let err = read(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WorkbookError::TooManyCells { .. } | WorkbookError::ParserStopped { .. }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_password_protected_workbook_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.xlsx");
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.extend(vec![0u8; 504]);
+    bytes.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
+    bytes.extend(vec![0u8; 1024]);
+    std::fs::write(&path, bytes).unwrap();
+    let err = read(&path).unwrap_err();
+    assert_eq!(err, WorkbookError::PasswordProtected);
+    assert!(err.message_zh(&path).contains("密码"));
+}
