@@ -49,6 +49,15 @@ pub enum Error {
 
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+
+    #[error("flag {flag_id} not found")]
+    FlagNotFound { flag_id: i64 },
+
+    #[error("a note is required")]
+    NoteRequired,
+
+    #[error("{failed} of {total} files not imported")]
+    ImportIncomplete { failed: usize, total: usize },
 }
 
 impl Error {
@@ -73,6 +82,9 @@ impl Error {
             Error::Database(_) => "database",
             Error::Io { .. } => "io",
             Error::Corrupt(_) => "corrupt",
+            Error::ImportIncomplete { .. } => "import_incomplete",
+            Error::FlagNotFound { .. } => "flag_not_found",
+            Error::NoteRequired => "note_required",
         }
     }
 
@@ -113,6 +125,16 @@ impl Error {
                 format!("读写文件 {} 失败：{source}", path.display())
             }
             Error::Corrupt(what) => format!("存储的数据已损坏：{what}"),
+            Error::FlagNotFound { flag_id } => {
+                format!("找不到编号为 {flag_id} 的标记；请用 `paneldesk review flags` 查看")
+            }
+            Error::NoteRequired => "保留被标记的推荐对象时必须写明理由（备注）".to_string(),
+            Error::ImportIncomplete { total: 0, .. } => {
+                "没有找到可导入的表格文件（.xlsx/.xls/.ods）".to_string()
+            }
+            Error::ImportIncomplete { failed, total } => format!(
+                "{total} 个文件中有 {failed} 个未能导入，原因见上；其余文件已导入"
+            ),
         }
     }
 
@@ -156,6 +178,18 @@ impl Error {
                 format!("Could not read or write {}: {source}", path.display())
             }
             Error::Corrupt(what) => format!("Stored data is damaged: {what}"),
+            Error::FlagNotFound { flag_id } => {
+                format!("No flag {flag_id}; `paneldesk review flags` lists them")
+            }
+            Error::NoteRequired => {
+                "Keeping a flagged nomination needs a note saying why".to_string()
+            }
+            Error::ImportIncomplete { total: 0, .. } => {
+                "No workbook (.xlsx/.xls/.ods) found to import".to_string()
+            }
+            Error::ImportIncomplete { failed, total } => format!(
+                "{failed} of {total} files could not be imported (reasons above); the others were"
+            ),
         }
     }
 }

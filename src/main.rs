@@ -51,6 +51,14 @@ enum Command {
     /// 评审：新建、列出、查看、备份 / Reviews: create, list, show, back up
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// 导入高校报送的推荐汇总表（文件或文件夹）/ Import nomination workbooks (files or folders)
+    Import {
+        #[command(flatten)]
+        review: ReviewRef,
+        /// .xlsx / .xls / .ods 文件或包含它们的文件夹 / Workbooks, or folders holding them
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// 创建带示例推荐对象和专家的演示评审 / Create a demo review with sample nominations and experts
     Demo(DemoArgs),
     /// 列出内置的评审活动模板 / List the built-in activity templates
@@ -104,6 +112,28 @@ enum ReviewCommand {
         #[arg(long)]
         reveal_personal: bool,
     },
+    /// 列出待处理的标记（资格、重复、数据问题）/ List the flags to settle (eligibility, duplicates, data)
+    Flags {
+        #[command(flatten)]
+        review: ReviewRef,
+    },
+    /// 处理一个标记：保留（须写理由）或排除 / Settle a flag: accept (with a note) or exclude
+    SettleFlag {
+        #[command(flatten)]
+        review: ReviewRef,
+        /// 标记编号（见 review flags）/ Flag id (see review flags)
+        #[arg(long)]
+        id: i64,
+        /// 保留该推荐对象 / Keep the nomination
+        #[arg(long, conflicts_with = "exclude", required_unless_present = "exclude")]
+        accept: bool,
+        /// 排除该推荐对象 / Exclude the nomination
+        #[arg(long)]
+        exclude: bool,
+        /// 理由 / Note
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// 用 SQLite 在线备份接口复制评审文件 / Copy a review file with SQLite's online backup
     Backup {
         #[command(flatten)]
@@ -142,6 +172,72 @@ enum AuditCommand {
     Show(ReviewRef),
     /// 校验审计日志的哈希链 / Verify the audit log's hash chain
     Verify(ReviewRef),
+}
+
+/// The workbooks named on the command line, folders searched recursively; Office's
+/// `~$` lock files and hidden files are skipped.
+fn workbooks_in(paths: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(path: &std::path::Path, out: &mut Vec<PathBuf>) {
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            entries.sort();
+            for e in entries {
+                walk(&e, out);
+            }
+            return;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if !name.starts_with("~$")
+            && !name.starts_with('.')
+            && matches!(ext.as_str(), "xlsx" | "xls" | "ods" | "xlsm")
+        {
+            out.push(path.to_path_buf());
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            out.push(p.clone()); // named explicitly: try it whatever its extension
+        } else {
+            walk(p, &mut out);
+        }
+    }
+    out
+}
+
+fn print_import_reports(reports: &[paneldesk::import::file::FileReport]) {
+    for r in reports {
+        match &r.error {
+            Some(e) => println!("✗ {}\n    {}\n    {}", r.file, e.message_zh, e.message_en),
+            None => {
+                println!(
+                    "✓ {}  {}  导入 accepted {}  标记 flagged {}",
+                    r.file,
+                    r.university.as_deref().unwrap_or(""),
+                    r.accepted,
+                    r.flagged
+                );
+                if !r.added.is_empty() {
+                    println!("    新增 added: {}", r.added.join("、"));
+                }
+                if !r.removed.is_empty() {
+                    println!("    移除 removed: {}", r.removed.join("、"));
+                }
+                for f in &r.flags {
+                    println!("    ! {}", f.message_zh);
+                }
+            }
+        }
+    }
 }
 
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
@@ -296,6 +392,78 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                 );
             }
         }
+        Command::Import { review: r, paths } => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk", e))?;
+            let files = workbooks_in(&paths);
+            let mut reports = Vec::new();
+            for (i, file) in files.iter().enumerate() {
+                if !json {
+                    eprintln!("[{}/{}] {}", i + 1, files.len(), file.display());
+                }
+                reports.push(paneldesk::import::file::import(
+                    &path,
+                    file,
+                    &exe,
+                    &now(),
+                    &actor(),
+                )?);
+            }
+            if json {
+                out(print_json(&reports));
+            } else {
+                print_import_reports(&reports);
+            }
+            if reports.iter().any(|r| !r.imported) || files.is_empty() {
+                return Err(paneldesk::Error::ImportIncomplete {
+                    failed: reports.iter().filter(|r| !r.imported).count(),
+                    total: files.len(),
+                });
+            }
+        }
+        Command::Review(ReviewCommand::Flags { review: r }) => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            let conn = store::open(&path)?;
+            let flags = paneldesk::store::flags::read_all(&conn)?;
+            if json {
+                out(print_json(&flags));
+            } else {
+                if flags.is_empty() {
+                    println!("没有标记 / No flags");
+                }
+                for f in &flags {
+                    println!(
+                        "#{} [{}] {} {}  {}\n      {}",
+                        f.id, f.status, f.university, f.display_name, f.message_zh, f.message_en
+                    );
+                }
+            }
+        }
+        Command::Review(ReviewCommand::SettleFlag {
+            review: r,
+            id,
+            accept,
+            exclude: _,
+            note,
+        }) => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            let mut conn = store::open(&path)?;
+            let decision = if accept {
+                paneldesk::store::flags::Decision::Accepted
+            } else {
+                paneldesk::store::flags::Decision::Excluded
+            };
+            let flag =
+                paneldesk::store::flags::settle(&mut conn, id, decision, &note, &now(), &actor())?;
+            if json {
+                out(print_json(&flag));
+            } else {
+                println!(
+                    "已处理 / Settled: [{}] {} {}",
+                    flag.status, flag.university, flag.display_name
+                );
+            }
+        }
         Command::Demo(args) => {
             let activity = Activity::parse(&args.activity)?;
             if args.keep_existing {
@@ -402,7 +570,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if json {
+            // An incomplete import already printed its per-file reports as the JSON answer.
+            let answered = matches!(e, paneldesk::Error::ImportIncomplete { .. });
+            if json && !answered {
                 println!(
                     "{}",
                     serde_json::json!({"error": {

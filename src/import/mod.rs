@@ -6,9 +6,11 @@
 //! on them.
 
 pub mod eligibility;
+pub mod file;
 pub mod grid;
 pub mod header;
 pub mod normalize;
 pub mod problem;
 pub mod rows;
+pub mod university;
 pub mod workbook;

@@ -78,6 +78,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     "#,
+    // 2: where each nomination came from, and the flags the clerk must settle.
+    r#"
+    ALTER TABLE nomination ADD COLUMN source_file TEXT NOT NULL DEFAULT '';
+    ALTER TABLE nomination ADD COLUMN source_row INTEGER NOT NULL DEFAULT 0;
+
+    CREATE TABLE nomination_flag (
+        id            INTEGER PRIMARY KEY,
+        nomination_id INTEGER NOT NULL REFERENCES nomination(id) ON DELETE CASCADE,
+        kind          TEXT NOT NULL,
+        message_zh    TEXT NOT NULL,
+        message_en    TEXT NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'excluded')),
+        note          TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE INDEX nomination_flag_by_nomination ON nomination_flag (nomination_id);
+    "#,
 ];
 
 /// The schema version this build writes.

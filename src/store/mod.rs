@@ -6,6 +6,7 @@
 //! their `application_id`, not their name, and upgraded by embedded migrations.
 
 pub mod experts;
+pub mod flags;
 mod migrations;
 pub mod nominations;
 pub mod review_rows;

@@ -14,6 +14,9 @@ pub struct NewNomination {
     pub fields: Vec<FieldValue>,
     pub extra_fields: Vec<FieldValue>,
     pub materials: Vec<String>,
+    /// The workbook and row it was read from; empty and 0 for generated ones.
+    pub source_file: String,
+    pub source_row: u32,
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -22,15 +25,17 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
     tx.execute(
-        "INSERT INTO nomination (category_key, university, display_name, fields_json, extra_fields_json, materials_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO nomination (category_key, university, display_name, fields_json, extra_fields_json, materials_json, source_file, source_row)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             n.category_key,
             n.university,
             n.display_name,
             to_json(&n.fields)?,
             to_json(&n.extra_fields)?,
-            to_json(&n.materials)?
+            to_json(&n.materials)?,
+            n.source_file,
+            n.source_row
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -77,4 +82,23 @@ pub fn read_all(conn: &Connection) -> Result<Vec<Nomination>> {
 
 pub fn count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("SELECT count(*) FROM nomination", [], |r| r.get(0))?)
+}
+
+/// Removes a university's nominations in the given categories (a corrected workbook
+/// replaces what the earlier one brought); returns the removed nominations.
+pub fn remove_for_university(
+    tx: &Transaction,
+    university: &str,
+    category_keys: &[String],
+) -> Result<Vec<Nomination>> {
+    let all = read_all(tx)?;
+    let removed: Vec<Nomination> = all
+        .into_iter()
+        .filter(|n| n.university == university && category_keys.contains(&n.category_key))
+        .collect();
+    let mut stmt = tx.prepare("DELETE FROM nomination WHERE id = ?1")?;
+    for n in &removed {
+        stmt.execute([n.id])?;
+    }
+    Ok(removed)
 }

@@ -195,3 +195,30 @@ fn template_writes_the_workbook_and_refuses_to_overwrite() {
     assert!(!again.status.success());
     assert_eq!(json(&again)["error"]["code"], "already_exists");
 }
+
+#[test]
+fn import_a_folder_exits_non_zero_only_because_of_the_file_that_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(paneldesk(
+        dir.path(),
+        &["review", "new", "--activity", "标兵", "--year", "2026"]
+    )
+    .status
+    .success());
+    let batch =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbooks/batch");
+    let out = paneldesk(dir.path(), &["import", batch.to_str().unwrap(), "--json"]);
+    assert!(!out.status.success(), "坏文件.xlsx could not be imported");
+    let reports = json(&out);
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 4);
+    let imported: Vec<bool> = reports
+        .iter()
+        .map(|r| r["imported"].as_bool().unwrap())
+        .collect();
+    assert_eq!(imported, [true, true, false, true]);
+    let shown = json(&paneldesk(dir.path(), &["review", "show", "--json"]));
+    assert_eq!(shown["nominations"].as_array().unwrap().len(), 7);
+    let flags = json(&paneldesk(dir.path(), &["review", "flags", "--json"]));
+    assert_eq!(flags.as_array().unwrap().len(), 4);
+}

@@ -4,6 +4,7 @@ mod architecture;
 mod audit_log;
 mod cli;
 mod hostile_workbooks;
+mod import_workbooks;
 mod review_file;
 mod workbook_template;
 mod workspace;

@@ -177,3 +177,28 @@ fn backup_uses_the_online_api_and_is_a_standalone_copy() {
     let err = review::backup(&path, &dest, T0, "clerk").unwrap_err();
     assert_eq!(err.code(), "already_exists");
 }
+
+#[test]
+fn a_file_from_an_older_version_is_upgraded_in_place_keeping_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, before) = demo_review(dir.path(), "older", T0);
+    {
+        // Turn the file back into what schema 1 wrote.
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute_batch(
+            "DROP TABLE nomination_flag;
+             ALTER TABLE nomination DROP COLUMN source_file;
+             ALTER TABLE nomination DROP COLUMN source_row;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let after = review::summary(&path).unwrap();
+    assert_eq!(after, before);
+    let conn = store::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    assert!(paneldesk::store::flags::read_all(&conn).unwrap().is_empty());
+}

@@ -1,0 +1,354 @@
+//! Importing one workbook into a review: read it in isolation, find its header, read and
+//! check its rows, and store them in one transaction that replaces what the same
+//! university sent before for the same categories, with an audit entry saying what changed.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::activity::Activity;
+use crate::audit;
+use crate::error::Result;
+use crate::store::{self, flags, nominations, nominations::NewNomination, review_rows};
+use crate::template;
+
+use super::eligibility::{self, FlagKind};
+use super::header;
+use super::normalize::{parse_date_text, FormDate};
+use super::problem::Problem;
+use super::rows::{self, RowRead};
+use super::university::{self, UniversitySource};
+use super::workbook::{self, Limits};
+
+/// An error that kept a whole file out, as the clerk reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FileError {
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// A located problem or a flag, with its messages, for reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Finding {
+    pub sheet: String,
+    pub row: u32,
+    /// Column letters; empty for findings about the whole row.
+    pub column: String,
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// What importing one file did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FileReport {
+    pub file: String,
+    pub imported: bool,
+    pub university: Option<String>,
+    pub university_source: Option<UniversitySource>,
+    pub sheet: Option<String>,
+    pub accepted: u32,
+    pub flagged: u32,
+    /// Names newly nominated, and names the earlier workbook had but this one does not.
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub problems: Vec<Finding>,
+    pub flags: Vec<Finding>,
+    pub error: Option<FileError>,
+}
+
+impl FileReport {
+    fn failed(file: &Path, code: &str, zh: String, en: String) -> FileReport {
+        FileReport {
+            file: file.display().to_string(),
+            imported: false,
+            university: None,
+            university_source: None,
+            sheet: None,
+            accepted: 0,
+            flagged: 0,
+            added: vec![],
+            removed: vec![],
+            problems: vec![],
+            flags: vec![],
+            error: Some(FileError {
+                code: code.into(),
+                message_zh: zh,
+                message_en: en,
+            }),
+        }
+    }
+}
+
+fn problem_finding(p: &Problem) -> Finding {
+    Finding {
+        sheet: p.sheet.clone(),
+        row: p.row,
+        column: p.column.clone(),
+        code: serde_json::to_value(&p.kind)
+            .ok()
+            .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+            .unwrap_or_default(),
+        message_zh: p.message_zh(),
+        message_en: p.message_en(),
+    }
+}
+
+fn flag_code(kind: &FlagKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The day eligibility is judged on: the review's creation date.
+fn review_day(created_at: &str) -> FormDate {
+    parse_date_text(created_at.get(..10).unwrap_or("")).unwrap_or(FormDate {
+        year: 2000,
+        month: 1,
+        day: Some(1),
+    })
+}
+
+/// Imports `workbook_path` into the review at `review_path`. Never fails for a bad
+/// workbook: that is a report with `imported: false`. Fails only when the review itself
+/// cannot be read or written.
+pub fn import(
+    review_path: &Path,
+    workbook_path: &Path,
+    exe: &Path,
+    at: &str,
+    actor: &str,
+) -> Result<FileReport> {
+    let mut conn = store::open(review_path)?;
+    let review = review_rows::read_review(&conn)?;
+    let activity: Activity = review.activity;
+    let fields = template::fields(activity);
+
+    let grids = match workbook::read_isolated(exe, workbook_path, &Limits::default()) {
+        Ok(g) => g,
+        Err(e) => {
+            return Ok(FileReport::failed(
+                workbook_path,
+                e.code(),
+                e.message_zh(workbook_path),
+                e.message_en(workbook_path),
+            ))
+        }
+    };
+    let Some((grid, header)) = grids
+        .iter()
+        .find_map(|g| header::find(g, &fields).map(|h| (g, h)))
+    else {
+        let wanted: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.label_zh)
+            .take(4)
+            .collect();
+        return Ok(FileReport::failed(
+            workbook_path,
+            "no_header",
+            format!(
+                "文件 {} 中找不到{}推荐表的表头（应含 {} 等栏目）；请使用 PanelDesk 生成的模板",
+                workbook_path.display(),
+                activity.name_zh(),
+                wanted.join("、")
+            ),
+            format!(
+                "No header of a {} nomination table found in {} (expected columns such as {}); please use the PanelDesk template",
+                activity.name_en(),
+                workbook_path.display(),
+                wanted.join(", ")
+            ),
+        ));
+    };
+    let mut read = rows::read(grid, &header, &fields);
+
+    let fallback = university::from_lines_above(grid, header.row)
+        .map(|u| (u, UniversitySource::LineAboveHeader))
+        .or_else(|| {
+            workbook_path
+                .file_stem()
+                .and_then(|s| university::from_file_name(&s.to_string_lossy()))
+                .map(|u| (u, UniversitySource::FileName))
+        });
+    let mut source = UniversitySource::Column;
+    for row in &mut read {
+        if row.field("university").is_some_and(|u| !u.is_empty()) {
+            continue;
+        }
+        let Some((name, from)) = &fallback else {
+            return Ok(FileReport::failed(
+                workbook_path,
+                "no_university",
+                format!(
+                    "文件 {} 第 {} 行没有推荐单位，表头上方和文件名中也找不到；请填写“推荐单位”栏",
+                    workbook_path.display(),
+                    row.row
+                ),
+                format!(
+                    "Row {} of {} names no university, and neither the lines above the header nor the file name do; fill in 推荐单位",
+                    row.row,
+                    workbook_path.display()
+                ),
+            ));
+        };
+        source = *from;
+        if let Some(f) = row.fields.iter_mut().find(|f| f.key == "university") {
+            f.value = name.clone();
+        }
+        // The university is now known: its "missing" problem no longer holds.
+        row.problems.retain(|p| p.field_zh != "推荐单位");
+    }
+
+    let universities: BTreeSet<String> = read
+        .iter()
+        .filter_map(|r| r.field("university").map(str::to_string))
+        .collect();
+    let categories_of =
+        |r: &RowRead| template::category_for(activity, |k| r.field(k).map(str::to_string));
+    let categories: Vec<String> = read
+        .iter()
+        .map(categories_of)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let day = review_day(&review.created_at);
+    let display_key = template::display_field(activity);
+
+    let tx = conn.transaction()?;
+    let mut removed_names = Vec::new();
+    let mut removed_ids = BTreeSet::new();
+    for u in &universities {
+        for n in nominations::remove_for_university(&tx, u, &categories)? {
+            removed_names.push(n.display_name.clone());
+            let fake = RowRead {
+                row: 0,
+                fields: n.fields.clone(),
+                extra_fields: vec![],
+                materials: vec![],
+                problems: vec![],
+            };
+            if let Some(id) = eligibility::identity(activity, &n.university, &fake) {
+                removed_ids.insert(id);
+            }
+        }
+    }
+    // Identities already stored from other files: a second nomination of the same person.
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for n in nominations::read_all(&tx)? {
+        let fake = RowRead {
+            row: 0,
+            fields: n.fields.clone(),
+            extra_fields: vec![],
+            materials: vec![],
+            problems: vec![],
+        };
+        if let Some(id) = eligibility::identity(activity, &n.university, &fake) {
+            seen.insert(id, n.university.clone());
+        }
+    }
+
+    let mut report = FileReport {
+        file: workbook_path.display().to_string(),
+        imported: true,
+        university: universities.iter().next().cloned(),
+        university_source: Some(source),
+        sheet: Some(grid.sheet.clone()),
+        accepted: 0,
+        flagged: 0,
+        added: vec![],
+        removed: vec![],
+        problems: vec![],
+        flags: vec![],
+        error: None,
+    };
+    let mut new_ids = BTreeSet::new();
+    for row in &read {
+        let university = row.field("university").unwrap_or("").to_string();
+        let display_name = row.field(display_key).unwrap_or("").to_string();
+        let id = nominations::insert(
+            &tx,
+            &NewNomination {
+                category_key: categories_of(row),
+                university: university.clone(),
+                display_name: display_name.clone(),
+                fields: row.fields.clone(),
+                extra_fields: row.extra_fields.clone(),
+                materials: row.materials.clone(),
+                source_file: workbook_path.display().to_string(),
+                source_row: row.row,
+            },
+        )?;
+        let mut row_flags: Vec<(String, String, String)> = eligibility::check(activity, row, day)
+            .into_iter()
+            .map(|f| (flag_code(&f.kind), f.message_zh, f.message_en))
+            .collect();
+        if let Some(identity) = eligibility::identity(activity, &university, row) {
+            if let Some(other) = seen.get(&identity) {
+                row_flags.push((
+                    flag_code(&FlagKind::Duplicate),
+                    format!("与{other}的另一条推荐重复（同一人员或单位）"),
+                    format!("Duplicates another nomination from {other} (same person or unit)"),
+                ));
+            } else if !removed_ids.contains(&identity) {
+                report.added.push(display_name.clone());
+            }
+            seen.insert(identity.clone(), university.clone());
+            new_ids.insert(identity);
+        }
+        if !row.problems.is_empty() {
+            let zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
+            let en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
+            row_flags.push(("invalid_fields".into(), zh.join("；"), en.join("; ")));
+        }
+        for (code, zh, en) in &row_flags {
+            flags::insert(&tx, id, code, zh, en)?;
+            report.flags.push(Finding {
+                sheet: grid.sheet.clone(),
+                row: row.row,
+                column: String::new(),
+                code: code.clone(),
+                message_zh: format!("第 {} 行 {}：{zh}", row.row, display_name),
+                message_en: format!("row {} {}: {en}", row.row, display_name),
+            });
+        }
+        report
+            .problems
+            .extend(row.problems.iter().map(problem_finding));
+        report.accepted += 1;
+        report.flagged += u32::from(!row_flags.is_empty());
+    }
+    report.removed = removed_names
+        .into_iter()
+        .filter(|name| {
+            !read
+                .iter()
+                .any(|r| r.field(display_key) == Some(name.as_str()))
+        })
+        .collect();
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "import.file",
+        &serde_json::json!({
+            "file": report.file,
+            "universities": universities,
+            "university_source": report.university_source,
+            "categories": categories,
+            "accepted": report.accepted,
+            "flagged": report.flagged,
+            "added": report.added,
+            "removed": report.removed,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(report)
+}

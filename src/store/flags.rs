@@ -1,0 +1,121 @@
+//! Flags on nominations: eligibility findings, duplicates and data problems that the
+//! clerk settles (accept with a note, or exclude). Never a silent drop.
+
+use rusqlite::{params, Connection, Transaction};
+use serde::Serialize;
+
+use crate::audit;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StoredFlag {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub university: String,
+    pub display_name: String,
+    pub kind: String,
+    pub message_zh: String,
+    pub message_en: String,
+    /// `open`, `accepted` or `excluded`.
+    pub status: String,
+    pub note: String,
+}
+
+pub fn insert(tx: &Transaction, nomination_id: i64, kind: &str, zh: &str, en: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO nomination_flag (nomination_id, kind, message_zh, message_en) VALUES (?1, ?2, ?3, ?4)",
+        params![nomination_id, kind, zh, en],
+    )?;
+    Ok(())
+}
+
+pub fn read_all(conn: &Connection) -> Result<Vec<StoredFlag>> {
+    let mut stmt = conn.prepare(
+        "SELECT f.id, f.nomination_id, n.university, n.display_name, f.kind, f.message_zh, f.message_en, f.status, f.note
+         FROM nomination_flag f JOIN nomination n ON n.id = f.nomination_id
+         ORDER BY n.university, n.id, f.id",
+    )?;
+    let flags = stmt
+        .query_map([], |r| {
+            Ok(StoredFlag {
+                id: r.get(0)?,
+                nomination_id: r.get(1)?,
+                university: r.get(2)?,
+                display_name: r.get(3)?,
+                kind: r.get(4)?,
+                message_zh: r.get(5)?,
+                message_en: r.get(6)?,
+                status: r.get(7)?,
+                note: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(flags)
+}
+
+/// How the clerk settles a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Keep the nomination despite the finding; the note says why.
+    Accepted,
+    /// Take the nomination out of the review; it stays stored, marked excluded.
+    Excluded,
+}
+
+impl Decision {
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Accepted => "accepted",
+            Decision::Excluded => "excluded",
+        }
+    }
+}
+
+/// Records the clerk's decision on a flag, with the audit entry, in one transaction.
+/// Accepting needs a note: the panel will ask why an ineligible-looking nomination stayed.
+pub fn settle(
+    conn: &mut Connection,
+    flag_id: i64,
+    decision: Decision,
+    note: &str,
+    at: &str,
+    actor: &str,
+) -> Result<StoredFlag> {
+    let note = note.trim();
+    if decision == Decision::Accepted && note.is_empty() {
+        return Err(Error::NoteRequired);
+    }
+    let tx = conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE nomination_flag SET status = ?2, note = ?3 WHERE id = ?1",
+        params![flag_id, decision.code(), note],
+    )?;
+    if changed == 0 {
+        return Err(Error::FlagNotFound { flag_id });
+    }
+    let flag = read_all(&tx)?
+        .into_iter()
+        .find(|f| f.id == flag_id)
+        .ok_or(Error::FlagNotFound { flag_id })?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "flag.settled",
+        &serde_json::json!({
+            "flag": flag_id,
+            "nomination": flag.nomination_id,
+            "name": flag.display_name,
+            "kind": flag.kind,
+            "decision": decision.code(),
+            "note": note,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(flag)
+}

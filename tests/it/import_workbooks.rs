@@ -1,0 +1,242 @@
+//! Importing the messy fixture workbooks (written by openpyxl, see
+//! tests/fixtures/workbooks/make_fixtures.py) into a real review file.
+
+use std::path::PathBuf;
+
+use paneldesk::activity::Activity;
+use paneldesk::import::file::{import, FileReport};
+use paneldesk::import::university::UniversitySource;
+use paneldesk::privacy::Privacy;
+use paneldesk::review::{self, NewReview};
+use paneldesk::store::{self, flags};
+
+use super::T0;
+
+fn fixture(parts: &[&str]) -> PathBuf {
+    let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbooks");
+    for part in parts {
+        p.push(part);
+    }
+    p
+}
+
+fn exe() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"))
+}
+
+fn new_exemplar_review(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("r.pdreview");
+    review::create(
+        &path,
+        &NewReview {
+            id: "2026-student_exemplar-test".into(),
+            activity: Activity::StudentExemplar,
+            year: 2026,
+            created_at: T0.into(),
+            actor: "clerk".into(),
+        },
+    )
+    .unwrap();
+    path
+}
+
+fn run(review: &std::path::Path, parts: &[&str]) -> FileReport {
+    import(review, &fixture(parts), &exe(), T0, "clerk").unwrap()
+}
+
+#[test]
+fn a_stamped_workbook_with_title_instructions_and_footer_imports_with_its_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let r = run(
+        &review,
+        &["batch", "江北师范大学-2026年大学生党员标兵推荐汇总表.xlsx"],
+    );
+    assert!(r.imported, "{:?}", r.error);
+    assert_eq!(r.university.as_deref(), Some("江北师范大学"));
+    assert_eq!(r.university_source, Some(UniversitySource::LineAboveHeader));
+    assert_eq!((r.accepted, r.flagged), (2, 1));
+    assert_eq!(
+        r.added,
+        ["张三", "李四"],
+        "alignment space gone from 张　三"
+    );
+    assert_eq!(r.flags[0].code, "probationary_member");
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+
+    let loaded = review::load(&review, Privacy::Revealed).unwrap();
+    let zhang = &loaded.nominations[0];
+    assert_eq!(
+        zhang.field("student_number"),
+        Some("2021123456"),
+        "full-width digits folded"
+    );
+    assert_eq!(zhang.field("joined_party"), Some("2021-07"));
+    assert_eq!(
+        zhang.field("full_member_since"),
+        Some("2022-07-01"),
+        "a date cell"
+    );
+    assert_eq!(
+        zhang.field("contact_phone"),
+        Some("13812345678"),
+        "a phone stored as a number"
+    );
+    assert_eq!(zhang.materials, ["推荐表.pdf", "事迹材料.docx"]);
+    assert_eq!(
+        zhang
+            .extra_fields
+            .iter()
+            .find(|f| f.key == "序号")
+            .map(|f| f.value.as_str()),
+        Some("1")
+    );
+}
+
+#[test]
+fn damaged_ids_duplicates_and_part_time_students_are_flagged_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let r = run(&review, &["batch", "东川理工大学.xlsx"]);
+    assert!(r.imported);
+    assert_eq!(
+        r.sheet.as_deref(),
+        Some("Sheet1"),
+        "the hidden sheet is not read"
+    );
+    assert_eq!(r.university_source, Some(UniversitySource::Column));
+    assert_eq!((r.accepted, r.flagged), (4, 3));
+    let codes: Vec<&str> = r.flags.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["invalid_fields", "duplicate", "part_time_student"]);
+    assert_eq!(r.problems[0].code, "id_stored_as_number");
+    assert_eq!((r.problems[0].row, r.problems[0].column.as_str()), (4, "O"));
+    let conn = store::open(&review).unwrap();
+    let stored = flags::read_all(&conn).unwrap();
+    assert_eq!(stored.len(), 3);
+    assert!(stored.iter().all(|f| f.status == "open"));
+    // The serial 44378 typed into a plain cell is a date in a date column.
+    let loaded = review::load(&review, Privacy::Revealed).unwrap();
+    assert_eq!(
+        loaded.nominations[3].field("full_member_since"),
+        Some("2021-07-01")
+    );
+    // The damaged ID is kept as it came, never "repaired".
+    assert_eq!(
+        loaded.nominations[0].field("id_number"),
+        Some("110105200307010000")
+    );
+}
+
+#[test]
+fn the_file_name_names_the_university_when_nothing_else_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let r = run(&review, &["batch", "南湖医科大学 推荐表.xlsx"]);
+    assert_eq!(r.university.as_deref(), Some("南湖医科大学"));
+    assert_eq!(r.university_source, Some(UniversitySource::FileName));
+}
+
+#[test]
+fn a_bad_file_is_reported_and_leaves_the_review_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    run(&review, &["batch", "南湖医科大学 推荐表.xlsx"]);
+    let before = review::load(&review, Privacy::Revealed).unwrap();
+    let r = run(&review, &["batch", "坏文件.xlsx"]);
+    assert!(!r.imported);
+    assert_eq!(r.error.as_ref().unwrap().code, "not_a_workbook");
+    assert_eq!(review::load(&review, Privacy::Revealed).unwrap(), before);
+}
+
+#[test]
+fn a_corrected_workbook_replaces_that_universitys_nominations_and_says_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    run(
+        &review,
+        &["batch", "江北师范大学-2026年大学生党员标兵推荐汇总表.xlsx"],
+    );
+    run(&review, &["batch", "南湖医科大学 推荐表.xlsx"]);
+    let r = run(
+        &review,
+        &[
+            "corrected",
+            "江北师范大学-2026年大学生党员标兵推荐汇总表（更正）.xlsx",
+        ],
+    );
+    assert_eq!(r.added, ["王五"]);
+    assert_eq!(r.removed, ["李四"]);
+    let names: Vec<String> = review::load(&review, Privacy::Masked)
+        .unwrap()
+        .nominations
+        .into_iter()
+        .map(|n| n.display_name)
+        .collect();
+    assert_eq!(
+        names,
+        ["周九", "张三", "王五"],
+        "replaced, not duplicated; others untouched"
+    );
+    // 李四's flag went with 李四.
+    let conn = store::open(&review).unwrap();
+    assert!(flags::read_all(&conn).unwrap().is_empty());
+    let last = paneldesk::audit::entries(&conn).unwrap().pop().unwrap();
+    assert_eq!(last.action, "import.file");
+    assert!(last.detail.contains("李四"));
+    assert_eq!(paneldesk::audit::verify(&conn).unwrap(), 4);
+}
+
+#[test]
+fn the_clerk_settles_flags_with_notes_and_the_audit_log_records_it() {
+    use paneldesk::store::flags::{settle, Decision};
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    run(&review, &["batch", "东川理工大学.xlsx"]);
+    let mut conn = store::open(&review).unwrap();
+    let open = flags::read_all(&conn).unwrap();
+    let part_time = open.iter().find(|f| f.kind == "part_time_student").unwrap();
+
+    let err = settle(
+        &mut conn,
+        part_time.id,
+        Decision::Accepted,
+        "  ",
+        T0,
+        "clerk",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "note_required");
+    assert_eq!(
+        settle(&mut conn, 9999, Decision::Excluded, "", T0, "clerk")
+            .unwrap_err()
+            .code(),
+        "flag_not_found"
+    );
+
+    let settled = settle(
+        &mut conn,
+        part_time.id,
+        Decision::Accepted,
+        "经核实已转为全日制",
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    assert_eq!(
+        (settled.status.as_str(), settled.note.as_str()),
+        ("accepted", "经核实已转为全日制")
+    );
+    let dup = open.iter().find(|f| f.kind == "duplicate").unwrap();
+    settle(&mut conn, dup.id, Decision::Excluded, "", T0, "clerk").unwrap();
+
+    let statuses: Vec<String> = flags::read_all(&conn)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.status)
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| *s == "open").count(), 1);
+    let last = paneldesk::audit::entries(&conn).unwrap().pop().unwrap();
+    assert_eq!(last.action, "flag.settled");
+    assert!(last.detail.contains("excluded"));
+    assert_eq!(paneldesk::audit::verify(&conn).unwrap(), 4);
+}
