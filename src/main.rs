@@ -174,46 +174,6 @@ enum AuditCommand {
     Verify(ReviewRef),
 }
 
-/// The workbooks named on the command line, folders searched recursively; Office's
-/// `~$` lock files and hidden files are skipped.
-fn workbooks_in(paths: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(path: &std::path::Path, out: &mut Vec<PathBuf>) {
-        if path.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-                .unwrap_or_default();
-            entries.sort();
-            for e in entries {
-                walk(&e, out);
-            }
-            return;
-        }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        if !name.starts_with("~$")
-            && !name.starts_with('.')
-            && matches!(ext.as_str(), "xlsx" | "xls" | "ods" | "xlsm")
-        {
-            out.push(path.to_path_buf());
-        }
-    }
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_file() {
-            out.push(p.clone()); // named explicitly: try it whatever its extension
-        } else {
-            walk(p, &mut out);
-        }
-    }
-    out
-}
-
 fn print_import_reports(reports: &[paneldesk::import::file::FileReport]) {
     for r in reports {
         match &r.error {
@@ -395,7 +355,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Import { review: r, paths } => {
             let path = workspace.resolve(r.review.as_deref())?;
             let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk", e))?;
-            let files = workbooks_in(&paths);
+            let files = paneldesk::import::workbooks_in(&paths);
             let mut reports = Vec::new();
             for (i, file) in files.iter().enumerate() {
                 if !json {

@@ -5,10 +5,13 @@ use std::path::Path;
 use paneldesk::activity::{self, Activity, ActivityInfo};
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix};
+use paneldesk::import::file::FileReport;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::privacy::Privacy;
 use paneldesk::review::{self, NewReview};
+use paneldesk::store::flags::{self, Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
+use paneldesk::{import, store, workbook_template};
 
 use crate::ipc::{AppInfo, IpcError};
 use crate::AppState;
@@ -62,6 +65,62 @@ pub fn backup_review(state: &AppState, review_id: String, destination: String) -
     Ok(review::backup(
         &path,
         Path::new(&destination),
+        &now(),
+        &actor(),
+    )?)
+}
+
+pub fn write_nomination_template(
+    state: &AppState,
+    review_id: String,
+    destination: String,
+) -> Answer<()> {
+    let summary = review::summary(&state.workspace.resolve(Some(&review_id))?)?;
+    Ok(workbook_template::write(
+        Path::new(&destination),
+        summary.activity,
+        summary.year,
+    )?)
+}
+
+pub fn expand_workbook_paths(_state: &AppState, paths: Vec<String>) -> Answer<Vec<String>> {
+    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
+    Ok(import::workbooks_in(&paths)
+        .into_iter()
+        .map(|p| p.display().to_string())
+        .collect())
+}
+
+pub fn import_workbook(state: &AppState, review_id: String, path: String) -> Answer<FileReport> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
+    Ok(import::file::import(
+        &review,
+        Path::new(&path),
+        &exe,
+        &now(),
+        &actor(),
+    )?)
+}
+
+pub fn list_flags(state: &AppState, review_id: String) -> Answer<Vec<StoredFlag>> {
+    let conn = store::open(&state.workspace.resolve(Some(&review_id))?)?;
+    Ok(flags::read_all(&conn)?)
+}
+
+pub fn settle_flag(
+    state: &AppState,
+    review_id: String,
+    flag_id: u32,
+    decision: Decision,
+    note: String,
+) -> Answer<StoredFlag> {
+    let mut conn = store::open(&state.workspace.resolve(Some(&review_id))?)?;
+    Ok(flags::settle(
+        &mut conn,
+        i64::from(flag_id),
+        decision,
+        &note,
         &now(),
         &actor(),
     )?)

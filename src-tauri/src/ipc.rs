@@ -8,7 +8,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use paneldesk::activity::{Activity, ActivityInfo};
+use paneldesk::import::file::FileReport;
 use paneldesk::model::{Review, ReviewSummary};
+use paneldesk::store::flags::{Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 
 use crate::AppState;
@@ -82,6 +84,11 @@ ipc_commands! {
     fn create_review(activity: Activity, year: i32) -> ReviewSummary;
     fn create_demo_review() -> ReviewSummary;
     fn backup_review(review_id: String, destination: String) -> ();
+    fn write_nomination_template(review_id: String, destination: String) -> ();
+    fn expand_workbook_paths(paths: Vec<String>) -> Vec<String>;
+    fn import_workbook(review_id: String, path: String) -> FileReport;
+    fn list_flags(review_id: String) -> Vec<StoredFlag>;
+    fn settle_flag(review_id: String, flag_id: u32, decision: Decision, note: String) -> StoredFlag;
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -103,6 +110,12 @@ fn type_declarations() -> Vec<String> {
         paneldesk::model::AuditEntry::decl(&cfg),
         paneldesk::workspace::UnreadableReview::decl(&cfg),
         ReviewList::decl(&cfg),
+        paneldesk::import::university::UniversitySource::decl(&cfg),
+        paneldesk::import::file::FileError::decl(&cfg),
+        paneldesk::import::file::Finding::decl(&cfg),
+        FileReport::decl(&cfg),
+        StoredFlag::decl(&cfg),
+        Decision::decl(&cfg),
         IpcError::decl(&cfg),
         AppInfo::decl(&cfg),
     ]

@@ -32,3 +32,23 @@ export function createDemoReview(): Promise<T.ReviewSummary> {
 export function backupReview(reviewId: string, destination: string): Promise<null> {
   return invoke<null>("backup_review", { reviewId, destination });
 }
+
+export function writeNominationTemplate(reviewId: string, destination: string): Promise<null> {
+  return invoke<null>("write_nomination_template", { reviewId, destination });
+}
+
+export function expandWorkbookPaths(paths: Array<string>): Promise<Array<string>> {
+  return invoke<Array<string>>("expand_workbook_paths", { paths });
+}
+
+export function importWorkbook(reviewId: string, path: string): Promise<T.FileReport> {
+  return invoke<T.FileReport>("import_workbook", { reviewId, path });
+}
+
+export function listFlags(reviewId: string): Promise<Array<T.StoredFlag>> {
+  return invoke<Array<T.StoredFlag>>("list_flags", { reviewId });
+}
+
+export function settleFlag(reviewId: string, flagId: number, decision: T.Decision, note: string): Promise<T.StoredFlag> {
+  return invoke<T.StoredFlag>("settle_flag", { reviewId, flagId, decision, note });
+}

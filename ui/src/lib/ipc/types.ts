@@ -85,6 +85,30 @@ export type ReviewList = {
  */
 reviews: Array<ReviewSummary>, unreadable: Array<UnreadableReview>, };
 
+export type UniversitySource = "column" | "line_above_header" | "file_name";
+
+export type FileError = { code: string, message_zh: string, message_en: string, };
+
+export type Finding = { sheet: string, row: number, 
+/**
+ * Column letters; empty for findings about the whole row.
+ */
+column: string, code: string, message_zh: string, message_en: string, };
+
+export type FileReport = { file: string, imported: boolean, university: string | null, university_source: UniversitySource | null, sheet: string | null, accepted: number, flagged: number, 
+/**
+ * Names newly nominated, and names the earlier workbook had but this one does not.
+ */
+added: Array<string>, removed: Array<string>, problems: Array<Finding>, flags: Array<Finding>, error: FileError | null, };
+
+export type StoredFlag = { id: number, nomination_id: number, university: string, display_name: string, kind: string, message_zh: string, message_en: string, 
+/**
+ * `open`, `accepted` or `excluded`.
+ */
+status: string, note: string, };
+
+export type Decision = "accepted" | "excluded";
+
 export type IpcError = { code: string, message_zh: string, message_en: string, };
 
 export type AppInfo = { version: string, data_dir: string, };
