@@ -169,6 +169,12 @@ pub fn import(
         ));
     };
     let mut read = rows::read(grid, &header, &fields);
+    // Required columns the header lacks (推荐单位 can come from elsewhere).
+    let missing_columns: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required && f.key != "university" && header.column_of(f.key).is_none())
+        .map(|f| f.label_zh)
+        .collect();
 
     let fallback = university::from_lines_above(grid, header.row)
         .map(|u| (u, UniversitySource::LineAboveHeader))
@@ -269,6 +275,26 @@ pub fn import(
         flags: vec![],
         error: None,
     };
+    if !missing_columns.is_empty() {
+        report.problems.push(Finding {
+            sheet: grid.sheet.clone(),
+            row: header.row as u32 + 1,
+            column: String::new(),
+            code: "missing_columns".into(),
+            message_zh: format!(
+                "工作表“{}”第 {} 行的表头缺少必填栏目：{}",
+                grid.sheet,
+                header.row + 1,
+                missing_columns.join("、")
+            ),
+            message_en: format!(
+                "The header in row {} of sheet \"{}\" lacks required columns: {}",
+                header.row + 1,
+                grid.sheet,
+                missing_columns.join(", ")
+            ),
+        });
+    }
     let mut new_ids = BTreeSet::new();
     for row in &read {
         let university = row.field("university").unwrap_or("").to_string();
@@ -303,9 +329,19 @@ pub fn import(
             seen.insert(identity.clone(), university.clone());
             new_ids.insert(identity);
         }
-        if !row.problems.is_empty() {
-            let zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
-            let en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
+        if !row.problems.is_empty() || !missing_columns.is_empty() {
+            let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
+            let mut en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
+            if !missing_columns.is_empty() {
+                zh.push(format!(
+                    "表中没有以下必填栏目：{}",
+                    missing_columns.join("、")
+                ));
+                en.push(format!(
+                    "the workbook has no column for: {}",
+                    missing_columns.join(", ")
+                ));
+            }
             row_flags.push(("invalid_fields".into(), zh.join("；"), en.join("; ")));
         }
         for (code, zh, en) in &row_flags {

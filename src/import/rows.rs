@@ -181,7 +181,8 @@ pub fn read(grid: &Grid, header: &Header, fields: &[FieldSpec]) -> Vec<RowRead> 
                 kind,
             };
             let value = if cell.is_blank() {
-                if spec.required {
+                // A column missing from the header is reported once per file, not per row.
+                if spec.required && col.is_some() {
                     read.problems.push(located(ProblemKind::MissingRequired));
                 }
                 String::new()

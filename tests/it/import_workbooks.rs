@@ -240,3 +240,40 @@ fn the_clerk_settles_flags_with_notes_and_the_audit_log_records_it() {
     assert!(last.detail.contains("excluded"));
     assert_eq!(paneldesk::audit::verify(&conn).unwrap(), 4);
 }
+
+#[test]
+fn xls_from_wps_and_ods_from_libreoffice_import_too_with_missing_columns_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let xls = run(&review, &["batch", "西岭农业大学.xls"]);
+    assert!(xls.imported, "{:?}", xls.error);
+    assert_eq!(xls.university_source, Some(UniversitySource::Column));
+    let ods = run(&review, &["batch", "云江财经学院.ods"]);
+    assert!(ods.imported, "{:?}", ods.error);
+    assert_eq!(ods.university.as_deref(), Some("云江财经学院"));
+    assert_eq!(
+        ods.university_source,
+        Some(UniversitySource::LineAboveHeader)
+    );
+    for r in [&xls, &ods] {
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert_eq!(r.problems[0].code, "missing_columns");
+        assert!(
+            r.problems[0].message_zh.contains("性别、民族"),
+            "{}",
+            r.problems[0].message_zh
+        );
+        assert_eq!(r.flags.len(), 1, "the row is flagged for its missing data");
+    }
+    let loaded = review::load(&review, Privacy::Revealed).unwrap();
+    let by_name = |name: &str| {
+        loaded
+            .nominations
+            .iter()
+            .find(|n| n.display_name == name)
+            .unwrap()
+    };
+    assert_eq!(by_name("吴十").field("birth_month"), Some("2003-11"));
+    assert_eq!(by_name("吴十").field("contact_phone"), Some("13912345678"));
+    assert_eq!(by_name("郑十一").field("birth_month"), Some("2003-12-01"));
+}
