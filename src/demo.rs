@@ -297,6 +297,7 @@ pub fn create(path: &Path, id: &str, spec: &DemoSpec, created_at: &str) -> Resul
                 materials: vec!["推荐表.pdf".into(), "事迹材料.docx".into()],
                 source_file: String::new(),
                 source_row: 0,
+                identity: String::new(),
             },
         )?;
     }

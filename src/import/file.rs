@@ -233,33 +233,12 @@ pub fn import(
     let mut removed_ids = BTreeSet::new();
     for u in &universities {
         for n in nominations::remove_for_university(&tx, u, &categories)? {
-            removed_names.push(n.display_name.clone());
-            let fake = RowRead {
-                row: 0,
-                fields: n.fields.clone(),
-                extra_fields: vec![],
-                materials: vec![],
-                problems: vec![],
-            };
-            if let Some(id) = eligibility::identity(activity, &n.university, &fake) {
-                removed_ids.insert(id);
-            }
+            removed_names.push(n.display_name);
+            removed_ids.insert(n.identity);
         }
     }
-    // Identities already stored from other files: a second nomination of the same person.
+    // Identities seen in this file so far: a second row for the same person is a duplicate.
     let mut seen: HashMap<String, String> = HashMap::new();
-    for n in nominations::read_all(&tx)? {
-        let fake = RowRead {
-            row: 0,
-            fields: n.fields.clone(),
-            extra_fields: vec![],
-            materials: vec![],
-            problems: vec![],
-        };
-        if let Some(id) = eligibility::identity(activity, &n.university, &fake) {
-            seen.insert(id, n.university.clone());
-        }
-    }
 
     let mut report = FileReport {
         file: workbook_path.display().to_string(),
@@ -295,10 +274,17 @@ pub fn import(
             ),
         });
     }
-    let mut new_ids = BTreeSet::new();
     for row in &read {
         let university = row.field("university").unwrap_or("").to_string();
         let display_name = row.field(display_key).unwrap_or("").to_string();
+        let identity = eligibility::identity(activity, &university, row);
+        let earlier = match &identity {
+            Some(i) => match seen.get(i) {
+                Some(u) => Some(u.clone()),
+                None => nominations::university_with_identity(&tx, i)?,
+            },
+            None => None,
+        };
         let id = nominations::insert(
             &tx,
             &NewNomination {
@@ -310,14 +296,15 @@ pub fn import(
                 materials: row.materials.clone(),
                 source_file: workbook_path.display().to_string(),
                 source_row: row.row,
+                identity: identity.clone().unwrap_or_default(),
             },
         )?;
         let mut row_flags: Vec<(String, String, String)> = eligibility::check(activity, row, day)
             .into_iter()
             .map(|f| (flag_code(&f.kind), f.message_zh, f.message_en))
             .collect();
-        if let Some(identity) = eligibility::identity(activity, &university, row) {
-            if let Some(other) = seen.get(&identity) {
+        if let Some(identity) = identity {
+            if let Some(other) = earlier {
                 row_flags.push((
                     flag_code(&FlagKind::Duplicate),
                     format!("与{other}的另一条推荐重复（同一人员或单位）"),
@@ -326,8 +313,7 @@ pub fn import(
             } else if !removed_ids.contains(&identity) {
                 report.added.push(display_name.clone());
             }
-            seen.insert(identity.clone(), university.clone());
-            new_ids.insert(identity);
+            seen.insert(identity, university.clone());
         }
         if !row.problems.is_empty() || !missing_columns.is_empty() {
             let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();

@@ -82,6 +82,9 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE nomination ADD COLUMN source_file TEXT NOT NULL DEFAULT '';
     ALTER TABLE nomination ADD COLUMN source_row INTEGER NOT NULL DEFAULT 0;
+    -- What makes two nominations the same person or unit (see import::eligibility::identity).
+    ALTER TABLE nomination ADD COLUMN identity TEXT NOT NULL DEFAULT '';
+    CREATE INDEX nomination_by_identity ON nomination (identity);
 
     CREATE TABLE nomination_flag (
         id            INTEGER PRIMARY KEY,

@@ -17,6 +17,8 @@ pub struct NewNomination {
     /// The workbook and row it was read from; empty and 0 for generated ones.
     pub source_file: String,
     pub source_row: u32,
+    /// Duplicate key (`id:…` or `unit:…`); empty when unknown.
+    pub identity: String,
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -25,8 +27,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
     tx.execute(
-        "INSERT INTO nomination (category_key, university, display_name, fields_json, extra_fields_json, materials_json, source_file, source_row)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO nomination (category_key, university, display_name, fields_json, extra_fields_json, materials_json, source_file, source_row, identity)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             n.category_key,
             n.university,
@@ -35,7 +37,8 @@ pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
             to_json(&n.extra_fields)?,
             to_json(&n.materials)?,
             n.source_file,
-            n.source_row
+            n.source_row,
+            n.identity
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -84,21 +87,49 @@ pub fn count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("SELECT count(*) FROM nomination", [], |r| r.get(0))?)
 }
 
+/// A nomination as a re-import sees it: who it is and under which identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    pub display_name: String,
+    pub identity: String,
+}
+
 /// Removes a university's nominations in the given categories (a corrected workbook
-/// replaces what the earlier one brought); returns the removed nominations.
+/// replaces what the earlier one brought); returns what was removed.
 pub fn remove_for_university(
     tx: &Transaction,
     university: &str,
     category_keys: &[String],
-) -> Result<Vec<Nomination>> {
-    let all = read_all(tx)?;
-    let removed: Vec<Nomination> = all
-        .into_iter()
-        .filter(|n| n.university == university && category_keys.contains(&n.category_key))
-        .collect();
-    let mut stmt = tx.prepare("DELETE FROM nomination WHERE id = ?1")?;
-    for n in &removed {
-        stmt.execute([n.id])?;
+) -> Result<Vec<Removed>> {
+    let mut removed = Vec::new();
+    let mut select = tx.prepare(
+        "SELECT display_name, identity FROM nomination WHERE university = ?1 AND category_key = ?2 ORDER BY id",
+    )?;
+    let mut delete =
+        tx.prepare("DELETE FROM nomination WHERE university = ?1 AND category_key = ?2")?;
+    for key in category_keys {
+        let rows = select.query_map(params![university, key], |r| {
+            Ok(Removed {
+                display_name: r.get(0)?,
+                identity: r.get(1)?,
+            })
+        })?;
+        for row in rows {
+            removed.push(row?);
+        }
+        delete.execute(params![university, key])?;
     }
     Ok(removed)
+}
+
+/// The university of a stored nomination with this identity, if any.
+pub fn university_with_identity(conn: &Connection, identity: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT university FROM nomination WHERE identity = ?1 LIMIT 1",
+            [identity],
+            |r| r.get(0),
+        )
+        .optional()?)
 }

@@ -26,6 +26,9 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -66,7 +69,7 @@ class App:
         options.set_capability("tauri:options", {"application": binary})
         started = time.time()
         self.web = webdriver.Remote(f"http://127.0.0.1:{self.port}", options=options)
-        self.wait = WebDriverWait(self.web, 30)
+        self.wait = WebDriverWait(self.web, 60)
         self.by_testid("create-demo")
         print(f"  window interactive after {time.time() - started:.1f} s")
 
@@ -158,6 +161,47 @@ def demo_review_on_screen(binary, shots):
             "search keeps only that university's nominations",
         )
         app.shot("05-nominations-search")
+
+        # The import and flags tabs are there for the clerk (native dialogs and drops
+        # cannot be driven through WebDriver; the import itself is tested in tests/it).
+        app.click("tab-import")
+        app.by_testid("import-dropzone")
+        app.by_testid("import-pick-files")
+        app.shot("05b-import-tab")
+        app.click("tab-flags")
+        check(not app.all_testid("flag-row"), "generated demo data carries no flags")
+
+        # Import the messy fixture folder as if the clerk had dropped it on the window:
+        # the drop event is emitted through Tauri's own event bus, so the UI's drop
+        # handler, the shell command, the core and the parsing child process all run.
+        app.click("tab-import")
+        batch = os.path.join(REPO, "tests", "fixtures", "workbooks", "batch")
+        answer = app.web.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop',"
+            " payload: {paths: [arguments[0]], position: {x: 100, y: 300}}})"
+            ".then(() => done('ok'), (e) => done('error: ' + e));",
+            batch,
+        )
+        check(answer == "ok", f"drop event emitted: {answer}")
+        # Six child processes parse six files: give a loaded CI machine time.
+        WebDriverWait(app.web, 180).until(lambda _: len(app.all_testid("import-result-row")) == 6)
+        progress = app.by_testid("import-progress")
+        app.wait.until(lambda _: progress.get_attribute("value") == progress.get_attribute("max"))
+        results = app.by_testid("import-results").text
+        check("坏文件.xlsx" in results and "江北师范大学" in results, "results name the files")
+        app.shot("05c-import-results")
+        app.click("tab-flags")
+        app.wait.until(lambda _: len(app.all_testid("flag-row")) == 6)
+        app.shot("05d-flags")
+        app.click("tab-nominations")
+        # The five fixture universities are also demo universities: a university's new
+        # workbook replaces its earlier nominations, so 60 - 5 x 5 + 9 = 44.
+        try:
+            app.wait.until(lambda _: "44" in app.by_testid("nomination-count").text)
+        except TimeoutException:
+            app.shot("timeout-nomination-count")
+            raise AssertionError("count after import: " + app.by_testid("nomination-count").text)
 
         app.click("lang-switch")
         app.wait.until(lambda _: "Nominations" in app.web.find_element(By.TAG_NAME, "body").text)

@@ -187,6 +187,8 @@ fn a_file_from_an_older_version_is_upgraded_in_place_keeping_its_data() {
         let raw = rusqlite::Connection::open(&path).unwrap();
         raw.execute_batch(
             "DROP TABLE nomination_flag;
+             DROP INDEX nomination_by_identity;
+             ALTER TABLE nomination DROP COLUMN identity;
              ALTER TABLE nomination DROP COLUMN source_file;
              ALTER TABLE nomination DROP COLUMN source_row;
              PRAGMA user_version = 1;",

@@ -58,6 +58,7 @@ describe("the app frame", () => {
       app_info: () => appInfoFixture,
       list_reviews: () => reviewList([summary({ id: review.id })]),
       open_review: () => review,
+      list_flags: () => [],
     });
     render(App);
 

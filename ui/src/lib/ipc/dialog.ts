@@ -1,6 +1,6 @@
 //! Native file dialogs. Only this folder talks to Tauri; the rest of the UI asks here.
 
-import { save } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 
 export interface SaveFileRequest {
   /** The dialog's window title. */
@@ -21,4 +21,33 @@ export async function chooseSavePath(request: SaveFileRequest): Promise<string |
     filters: [{ name: request.filterName, extensions: request.extensions }],
   });
   return path ?? null;
+}
+
+export interface OpenFilesRequest {
+  /** The dialog's window title. */
+  title: string;
+  /** What the file types are called in the dialog's filter list, e.g. "Excel 工作簿". */
+  filterName: string;
+  /** Extensions without the dot, e.g. `["xlsx", "xls", "ods"]`. */
+  extensions: string[];
+}
+
+/** Asks the user to pick one or more files: their paths, or `null` if they cancelled. */
+export async function chooseOpenFiles(request: OpenFilesRequest): Promise<string[] | null> {
+  const picked = await open({
+    title: request.title,
+    multiple: true,
+    directory: false,
+    filters: [{ name: request.filterName, extensions: request.extensions }],
+  });
+  if (picked === null) return null;
+  const paths = Array.isArray(picked) ? picked : [picked];
+  return paths.length > 0 ? paths : null;
+}
+
+/** Asks the user to pick a folder: its path, or `null` if they cancelled. */
+export async function chooseFolder(request: { title: string }): Promise<string | null> {
+  const picked = await open({ title: request.title, directory: true, multiple: false });
+  if (picked === null) return null;
+  return Array.isArray(picked) ? (picked[0] ?? null) : picked;
 }

@@ -8,7 +8,7 @@ import ReviewScreen from "./ReviewScreen.svelte";
 beforeEach(() => {
   localStorage.clear();
   setLang("zh-CN");
-  mockCommands({ open_review: () => review });
+  mockCommands({ open_review: () => review, list_flags: () => [] });
 });
 afterEach(clearCommandMocks);
 

@@ -1,7 +1,7 @@
 //! Small, typed stand-ins for what the core returns, for component tests. Typed against
 //! the generated IPC types, so a change in Rust that breaks the UI breaks `npm run check`.
 
-import type { AppInfo, Category, Criterion, Expert, FieldValue, IpcError, Nomination, Review, ReviewList, ReviewSummary } from "$lib/ipc/types";
+import type { AppInfo, Category, Criterion, Expert, FieldValue, FileReport, IpcError, Nomination, Review, ReviewList, ReviewSummary, StoredFlag } from "$lib/ipc/types";
 
 export const appInfoFixture: AppInfo = { version: "0.1.0", data_dir: "/home/clerk/.local/share/paneldesk" };
 
@@ -105,4 +105,68 @@ export const review: Review = {
     nomination(12, "case_branch", "东川理工大学", "实验室里的党小组", "基层党支部"),
     nomination(13, "case_branch", "江北师范大学", "“红色宿舍”网格化党员服务", "基层党支部"),
   ],
+};
+
+export function fileReport(overrides: Partial<FileReport> = {}): FileReport {
+  return {
+    file: "/home/clerk/推荐表/江北师范大学.xlsx",
+    imported: true,
+    university: "江北师范大学",
+    university_source: "column",
+    sheet: "推荐汇总表",
+    accepted: 3,
+    flagged: 1,
+    added: ["“红色宿舍”网格化党员服务"],
+    removed: [],
+    problems: [],
+    flags: [
+      {
+        sheet: "推荐汇总表",
+        row: 5,
+        column: "",
+        code: "duplicate",
+        message_zh: "与第 4 行重复",
+        message_en: "Duplicates row 4",
+      },
+    ],
+    error: null,
+    ...overrides,
+  };
+}
+
+export const failedReport: FileReport = fileReport({
+  file: "/home/clerk/推荐表/东川理工大学.xls",
+  imported: false,
+  university: null,
+  university_source: null,
+  sheet: null,
+  accepted: 0,
+  flagged: 0,
+  added: [],
+  flags: [],
+  problems: [
+    { sheet: "Sheet1", row: 3, column: "C", code: "missing_value", message_zh: "缺少必填项", message_en: "A required value is missing" },
+  ],
+  error: { code: "no_header", message_zh: "找不到表头行", message_en: "No header row found" },
+});
+
+export function storedFlag(overrides: Partial<StoredFlag> = {}): StoredFlag {
+  return {
+    id: 1,
+    nomination_id: 12,
+    university: "东川理工大学",
+    display_name: "实验室里的党小组",
+    kind: "branch_too_young",
+    message_zh: "支部成立于 2024 年，不满三年",
+    message_en: "The branch was founded in 2024, less than three years ago",
+    status: "open",
+    note: "",
+    ...overrides,
+  };
+}
+
+export const noteRequired: IpcError = {
+  code: "note_required",
+  message_zh: "保留时必须填写理由",
+  message_en: "A note is required to keep a flagged nomination",
 };

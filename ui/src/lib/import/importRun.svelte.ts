@@ -1,0 +1,107 @@
+//! One import run: picked or dropped paths → workbook files → one `importWorkbook` call at a
+//! time. Lives outside the tab component so a run keeps going (and its results stay) when
+//! the user looks at another tab. The core judges every workbook; this only counts reports.
+
+import { expandWorkbookPaths, importWorkbook } from "$lib/ipc/commands";
+import type { FileReport } from "$lib/ipc/types";
+import { reportError } from "$lib/ui/errors.svelte";
+
+export type ImportPhase = "idle" | "finding" | "importing";
+
+export type ImportSummary = {
+  files: number;
+  imported: number;
+  failed: number;
+  accepted: number;
+  flagged: number;
+};
+
+export function summarize(reports: readonly FileReport[]): ImportSummary {
+  let imported = 0;
+  let accepted = 0;
+  let flagged = 0;
+  for (const report of reports) {
+    if (report.imported) imported += 1;
+    accepted += report.accepted;
+    flagged += report.flagged;
+  }
+  return { files: reports.length, imported, failed: reports.length - imported, accepted, flagged };
+}
+
+/** The last part of a path, for either separator. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/).filter((p) => p !== "");
+  return parts[parts.length - 1] ?? path;
+}
+
+export class ImportRun {
+  phase = $state<ImportPhase>("idle");
+  /** Reports of the latest run, in import order. */
+  reports = $state.raw<FileReport[]>([]);
+  total = $state(0);
+  current = $state<string | null>(null);
+  stopRequested = $state(false);
+  /** Files left unprocessed because the user stopped the run. */
+  skipped = $state(0);
+  /** The latest run found no workbook files. */
+  foundNothing = $state(false);
+
+  readonly #reviewId: () => string;
+  readonly #onfinished: () => Promise<void> | void;
+
+  constructor(reviewId: () => string, onfinished: () => Promise<void> | void) {
+    this.#reviewId = reviewId;
+    this.#onfinished = onfinished;
+  }
+
+  get busy(): boolean {
+    return this.phase !== "idle";
+  }
+
+  get done(): number {
+    return this.reports.length;
+  }
+
+  /** Stops after the file being imported now. */
+  stop(): void {
+    if (this.phase === "importing") this.stopRequested = true;
+  }
+
+  async start(paths: string[]): Promise<void> {
+    if (this.busy || paths.length === 0) return;
+    this.phase = "finding";
+    this.reports = [];
+    this.total = 0;
+    this.current = null;
+    this.stopRequested = false;
+    this.skipped = 0;
+    this.foundNothing = false;
+    try {
+      const files = await expandWorkbookPaths(paths);
+      if (files.length === 0) {
+        this.foundNothing = true;
+        return;
+      }
+      this.total = files.length;
+      this.phase = "importing";
+      for (const [index, file] of files.entries()) {
+        if (this.stopRequested) {
+          this.skipped = files.length - index;
+          break;
+        }
+        this.current = file;
+        // Rejects only when the review itself cannot be opened: no point going on then.
+        const report = await importWorkbook(this.#reviewId(), file);
+        this.reports = [...this.reports, report];
+      }
+    } catch (error) {
+      reportError(error);
+    } finally {
+      this.phase = "idle";
+      this.current = null;
+      this.stopRequested = false;
+    }
+    // Even a refused workbook may have changed flags or replaced nothing; reload anyway.
+    if (this.reports.length > 0) await this.#onfinished();
+  }
+}
