@@ -175,6 +175,10 @@ def demo_review_on_screen(binary, shots):
         # the drop event is emitted through Tauri's own event bus, so the UI's drop
         # handler, the shell command, the core and the parsing child process all run.
         app.click("tab-import")
+        # The drop listener registers asynchronously: drop only once it is there.
+        app.wait.until(
+            lambda _: app.by_testid("import-dropzone").get_attribute("data-listening") == "true"
+        )
         batch = os.path.join(REPO, "tests", "fixtures", "workbooks", "batch")
         answer = app.web.execute_async_script(
             "const done = arguments[arguments.length - 1];"
