@@ -26,6 +26,20 @@ pub enum FlagKind {
     Duplicate,
 }
 
+impl FlagKind {
+    /// The code stored with the flag and shown to scripts; same as its serde name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FlagKind::ProbationaryMember => "probationary_member",
+            FlagKind::PartTimeStudent => "part_time_student",
+            FlagKind::BranchTooYoung => "branch_too_young",
+            FlagKind::NotDualLeader => "not_dual_leader",
+            FlagKind::NotSchoolModelBranch => "not_school_model_branch",
+            FlagKind::Duplicate => "duplicate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Flag {
@@ -157,6 +171,21 @@ mod tests {
             .into_iter()
             .map(|f| f.kind)
             .collect()
+    }
+
+    #[test]
+    fn codes_are_the_serialised_names() {
+        use FlagKind::*;
+        for k in [
+            ProbationaryMember,
+            PartTimeStudent,
+            BranchTooYoung,
+            NotDualLeader,
+            NotSchoolModelBranch,
+            Duplicate,
+        ] {
+            assert_eq!(serde_json::to_value(&k).unwrap(), k.code());
+        }
     }
 
     #[test]

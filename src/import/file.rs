@@ -2,7 +2,7 @@
 //! check its rows, and store them in one transaction that replaces what the same
 //! university sent before for the same categories, with an audit entry saying what changed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::Serialize;
@@ -63,7 +63,7 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    fn failed(file: &Path, code: &str, zh: String, en: String) -> FileReport {
+    fn empty(file: &Path) -> FileReport {
         FileReport {
             file: file.display().to_string(),
             imported: false,
@@ -76,11 +76,18 @@ impl FileReport {
             removed: vec![],
             problems: vec![],
             flags: vec![],
+            error: None,
+        }
+    }
+
+    fn failed(file: &Path, code: &str, zh: String, en: String) -> FileReport {
+        FileReport {
             error: Some(FileError {
                 code: code.into(),
                 message_zh: zh,
                 message_en: en,
             }),
+            ..FileReport::empty(file)
         }
     }
 }
@@ -90,20 +97,10 @@ fn problem_finding(p: &Problem) -> Finding {
         sheet: p.sheet.clone(),
         row: p.row,
         column: p.column.clone(),
-        code: serde_json::to_value(&p.kind)
-            .ok()
-            .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
-            .unwrap_or_default(),
+        code: p.kind.code().to_string(),
         message_zh: p.message_zh(),
         message_en: p.message_en(),
     }
-}
-
-fn flag_code(kind: &FlagKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The day eligibility is judged on: the review's creation date.
@@ -237,22 +234,12 @@ pub fn import(
             removed_ids.insert(n.identity);
         }
     }
-    // Identities seen in this file so far: a second row for the same person is a duplicate.
-    let mut seen: HashMap<String, String> = HashMap::new();
-
     let mut report = FileReport {
-        file: workbook_path.display().to_string(),
         imported: true,
         university: universities.iter().next().cloned(),
         university_source: Some(source),
         sheet: Some(grid.sheet.clone()),
-        accepted: 0,
-        flagged: 0,
-        added: vec![],
-        removed: vec![],
-        problems: vec![],
-        flags: vec![],
-        error: None,
+        ..FileReport::empty(workbook_path)
     };
     if !missing_columns.is_empty() {
         report.problems.push(Finding {
@@ -278,11 +265,10 @@ pub fn import(
         let university = row.field("university").unwrap_or("").to_string();
         let display_name = row.field(display_key).unwrap_or("").to_string();
         let identity = eligibility::identity(activity, &university, row);
+        // Rows of this file are already inserted in `tx`, so this finds duplicates within
+        // the file as well as against other universities' files.
         let earlier = match &identity {
-            Some(i) => match seen.get(i) {
-                Some(u) => Some(u.clone()),
-                None => nominations::university_with_identity(&tx, i)?,
-            },
+            Some(i) => nominations::university_with_identity(&tx, i)?,
             None => None,
         };
         let id = nominations::insert(
@@ -301,19 +287,18 @@ pub fn import(
         )?;
         let mut row_flags: Vec<(String, String, String)> = eligibility::check(activity, row, day)
             .into_iter()
-            .map(|f| (flag_code(&f.kind), f.message_zh, f.message_en))
+            .map(|f| (f.kind.code().to_string(), f.message_zh, f.message_en))
             .collect();
         if let Some(identity) = identity {
             if let Some(other) = earlier {
                 row_flags.push((
-                    flag_code(&FlagKind::Duplicate),
+                    FlagKind::Duplicate.code().to_string(),
                     format!("与{other}的另一条推荐重复（同一人员或单位）"),
                     format!("Duplicates another nomination from {other} (same person or unit)"),
                 ));
             } else if !removed_ids.contains(&identity) {
                 report.added.push(display_name.clone());
             }
-            seen.insert(identity, university.clone());
         }
         if !row.problems.is_empty() || !missing_columns.is_empty() {
             let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();

@@ -35,6 +35,23 @@ pub enum ProblemKind {
     },
 }
 
+impl ProblemKind {
+    /// Stable code for scripts and the UI; same as the serde tag.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProblemKind::MissingRequired => "missing_required",
+            ProblemKind::BadDate { .. } => "bad_date",
+            ProblemKind::NotInList { .. } => "not_in_list",
+            ProblemKind::NotYesNo { .. } => "not_yes_no",
+            ProblemKind::NotAWholeNumber { .. } => "not_a_whole_number",
+            ProblemKind::BadPhone { .. } => "bad_phone",
+            ProblemKind::IdStoredAsNumber { .. } => "id_stored_as_number",
+            ProblemKind::BadIdNumber { .. } => "bad_id_number",
+            ProblemKind::CellError { .. } => "cell_error",
+        }
+    }
+}
+
 /// A problem located to file, sheet, row (as the spreadsheet numbers it) and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
