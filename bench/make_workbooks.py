@@ -4,6 +4,7 @@ python3 bench/make_workbooks.py OUT_DIR [FILES=200] [ROWS_PER_FILE=100]
 Written with openpyxl (write-only mode), so PanelDesk reads files it did not write.
 """
 
+import datetime
 import os
 import sys
 
@@ -21,6 +22,12 @@ def idn(first17):
     return first17 + "10X98765432"[sum(int(d) * k for d, k in zip(first17, W)) % 11]
 
 
+def birth(n):
+    """A birth date per thousand students, so every ID number in the batch is unique."""
+    day = datetime.date(2000, 1, 1) + datetime.timedelta(days=n // 1000)
+    return day.strftime("%Y%m%d")
+
+
 HEAD = ["推荐单位", "姓名", "性别", "民族", "出生年月", "院系", "专业", "学历层次", "培养方式", "政治面貌",
         "入党时间", "转正时间", "学号", "身份证号", "主要事迹", "联系人", "联系电话", "材料"]
 
@@ -35,7 +42,7 @@ for f in range(files):
         n = f * rows + r
         ws.append([uni, f"学生{n:05d}", "女" if n % 2 else "男", "汉族", "2003.07", "文学院", "汉语言文学",
                    "本科", "全日制", "中共党员", "2021.07", "2022.07", f"2021{n:06d}",
-                   idn(f"110105{2000 + n % 6}0101{n % 1000:03d}"), "组织志愿服务 200 余小时。" * 5,
+                   idn(f"110105{birth(n)}{n % 1000:03d}"), "组织志愿服务 200 余小时。" * 5,
                    "王老师", 13800000000 + n, "推荐表.pdf；事迹材料.docx"])
     wb.save(os.path.join(out, f"{uni}.xlsx"))
 print(f"{files} workbooks, {files * rows} nominations in {out}")

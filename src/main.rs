@@ -78,9 +78,9 @@ enum Command {
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Internal: parse one untrusted workbook in a child process and print it as JSON.
-    #[command(name = "__read-workbook", hide = true)]
-    ReadWorkbook { path: PathBuf },
+    /// Internal: a parsing child for untrusted workbooks (see `import::pool`).
+    #[command(name = "__read-workbooks", hide = true)]
+    ReadWorkbooks,
 }
 
 #[derive(Args)]
@@ -355,20 +355,21 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Import { review: r, paths } => {
             let path = workspace.resolve(r.review.as_deref())?;
             let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk", e))?;
-            let files = paneldesk::import::workbooks_in(&paths);
-            let mut reports = Vec::new();
-            for (i, file) in files.iter().enumerate() {
-                if !json {
-                    eprintln!("[{}/{}] {}", i + 1, files.len(), file.display());
-                }
-                reports.push(paneldesk::import::file::import(
-                    &path,
-                    file,
-                    &exe,
-                    &now(),
-                    &actor(),
-                )?);
-            }
+            let files = paneldesk::import::sources_in(&paths);
+            let total = files.len();
+            let reports = paneldesk::import::file::import_many(
+                &path,
+                &files,
+                &exe,
+                &now(),
+                &actor(),
+                |i, report| {
+                    if !json {
+                        let state = if report.imported { "✓" } else { "✗" };
+                        eprintln!("[{}/{total}] {state} {}", i + 1, report.file);
+                    }
+                },
+            )?;
             if json {
                 out(print_json(&reports));
             } else {
@@ -505,7 +506,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
             }
         }
         // Answered in `main` before any workspace is opened.
-        Command::ReadWorkbook { .. } => {}
+        Command::ReadWorkbooks => {}
         Command::Audit(AuditCommand::Verify(r)) => {
             let path = workspace.resolve(r.review.as_deref())?;
             let conn = store::open(&path)?;
@@ -522,8 +523,8 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::ReadWorkbook { path } = &cli.command {
-        let code = paneldesk::import::workbook::child_main(path);
+    if let Command::ReadWorkbooks = &cli.command {
+        let code = paneldesk::import::pool::child_main();
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     let json = cli.json;

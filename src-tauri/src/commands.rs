@@ -6,6 +6,7 @@ use paneldesk::activity::{self, Activity, ActivityInfo};
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix};
 use paneldesk::import::file::FileReport;
+use paneldesk::import::Source;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::privacy::Privacy;
 use paneldesk::review::{self, NewReview};
@@ -83,20 +84,17 @@ pub fn write_nomination_template(
     )?)
 }
 
-pub fn expand_workbook_paths(_state: &AppState, paths: Vec<String>) -> Answer<Vec<String>> {
+pub fn expand_workbook_paths(_state: &AppState, paths: Vec<String>) -> Answer<Vec<Source>> {
     let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
-    Ok(import::workbooks_in(&paths)
-        .into_iter()
-        .map(|p| p.display().to_string())
-        .collect())
+    Ok(import::sources_in(&paths))
 }
 
-pub fn import_workbook(state: &AppState, review_id: String, path: String) -> Answer<FileReport> {
+pub fn import_workbook(state: &AppState, review_id: String, source: Source) -> Answer<FileReport> {
     let review = state.workspace.resolve(Some(&review_id))?;
     let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
     Ok(import::file::import(
         &review,
-        Path::new(&path),
+        &source,
         &exe,
         &now(),
         &actor(),

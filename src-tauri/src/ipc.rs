@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use paneldesk::activity::{Activity, ActivityInfo};
 use paneldesk::import::file::FileReport;
+use paneldesk::import::Source;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::store::flags::{Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
@@ -85,8 +86,8 @@ ipc_commands! {
     fn create_demo_review() -> ReviewSummary;
     fn backup_review(review_id: String, destination: String) -> ();
     fn write_nomination_template(review_id: String, destination: String) -> ();
-    fn expand_workbook_paths(paths: Vec<String>) -> Vec<String>;
-    fn import_workbook(review_id: String, path: String) -> FileReport;
+    fn expand_workbook_paths(paths: Vec<String>) -> Vec<Source>;
+    fn import_workbook(review_id: String, source: Source) -> FileReport;
     fn list_flags(review_id: String) -> Vec<StoredFlag>;
     fn settle_flag(review_id: String, flag_id: u32, decision: Decision, note: String) -> StoredFlag;
 }
@@ -112,6 +113,7 @@ fn type_declarations() -> Vec<String> {
         ReviewList::decl(&cfg),
         paneldesk::import::university::UniversitySource::decl(&cfg),
         paneldesk::import::file::FileError::decl(&cfg),
+        paneldesk::import::Source::decl(&cfg),
         paneldesk::import::file::Finding::decl(&cfg),
         FileReport::decl(&cfg),
         StoredFlag::decl(&cfg),

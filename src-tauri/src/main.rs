@@ -2,12 +2,13 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    // Untrusted workbooks are parsed in a child process: this same binary, started with
-    // `__read-workbook FILE` by `paneldesk::import::workbook::read_isolated`.
-    let mut args = std::env::args_os().skip(1);
-    if args.next().is_some_and(|a| a == "__read-workbook") {
-        let path = std::path::PathBuf::from(args.next().unwrap_or_default());
-        std::process::exit(paneldesk::import::workbook::child_main(&path));
+    // Untrusted workbooks are parsed in child processes: this same binary, started with
+    // `__read-workbooks` by `paneldesk::import::pool`.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == paneldesk::import::pool::CHILD_COMMAND)
+    {
+        std::process::exit(paneldesk::import::pool::child_main());
     }
     paneldesk_app::run()
 }

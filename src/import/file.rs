@@ -3,7 +3,7 @@
 //! university sent before for the same categories, with an audit entry saying what changed.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -14,10 +14,14 @@ use crate::store::{self, flags, nominations, nominations::NewNomination, review_
 use crate::template;
 
 use super::eligibility::{self, FlagKind};
+use super::grid::Grid;
 use super::header;
+use super::materials::{self, Opened, PackageError, PackageLimits};
 use super::normalize::{parse_date_text, FormDate};
+use super::pool::{Parsed, ParserPool};
 use super::problem::Problem;
 use super::rows::{self, RowRead};
+use super::source::Source;
 use super::university::{self, UniversitySource};
 use super::workbook::{self, Limits};
 
@@ -54,6 +58,8 @@ pub struct FileReport {
     pub sheet: Option<String>,
     pub accepted: u32,
     pub flagged: u32,
+    /// Material files found and stored with the nominations.
+    pub materials: u32,
     /// Names newly nominated, and names the earlier workbook had but this one does not.
     pub added: Vec<String>,
     pub removed: Vec<String>,
@@ -72,6 +78,7 @@ impl FileReport {
             sheet: None,
             accepted: 0,
             flagged: 0,
+            materials: 0,
             added: vec![],
             removed: vec![],
             problems: vec![],
@@ -112,35 +119,122 @@ fn review_day(created_at: &str) -> FormDate {
     })
 }
 
-/// Imports `workbook_path` into the review at `review_path`. Never fails for a bad
-/// workbook: that is a report with `imported: false`. Fails only when the review itself
-/// cannot be read or written.
+/// A review open for importing: one connection, and what every file is checked against.
+pub struct Importer {
+    conn: rusqlite::Connection,
+    activity: Activity,
+    fields: Vec<template::FieldSpec>,
+    day: FormDate,
+    at: String,
+    actor: String,
+}
+
+impl Importer {
+    pub fn open(review_path: &Path, at: &str, actor: &str) -> Result<Importer> {
+        let conn = store::open(review_path)?;
+        let review = review_rows::read_review(&conn)?;
+        Ok(Importer {
+            conn,
+            activity: review.activity,
+            fields: template::fields(review.activity),
+            day: review_day(&review.created_at),
+            at: at.to_string(),
+            actor: actor.to_string(),
+        })
+    }
+
+    /// Checks and stores one parsed workbook, with its materials, in one transaction.
+    /// Never fails for a bad workbook or package: that is a report with
+    /// `imported: false`. Fails only when the review itself cannot be written.
+    pub fn store(&mut self, opened: &Opened, parsed: Parsed) -> Result<FileReport> {
+        let path = opened.source.path();
+        let grids = match parsed {
+            Ok(g) => g,
+            Err(e) => {
+                return Ok(FileReport::failed(
+                    path,
+                    e.code(),
+                    e.message_zh(path),
+                    e.message_en(path),
+                ))
+            }
+        };
+        store_grids(self, opened, &grids)
+    }
+}
+
+fn package_failed(source: &Source, e: &PackageError) -> FileReport {
+    let path = source.path();
+    FileReport::failed(path, e.code(), e.message_zh(path), e.message_en(path))
+}
+
+/// Imports one workbook or package into the review at `review_path`; see
+/// [`Importer::store`].
 pub fn import(
     review_path: &Path,
-    workbook_path: &Path,
+    source: &Source,
     exe: &Path,
     at: &str,
     actor: &str,
 ) -> Result<FileReport> {
-    let mut conn = store::open(review_path)?;
-    let review = review_rows::read_review(&conn)?;
-    let activity: Activity = review.activity;
-    let fields = template::fields(activity);
-
-    let grids = match workbook::read_isolated(exe, workbook_path, &Limits::default()) {
-        Ok(g) => g,
-        Err(e) => {
-            return Ok(FileReport::failed(
-                workbook_path,
-                e.code(),
-                e.message_zh(workbook_path),
-                e.message_en(workbook_path),
-            ))
-        }
+    let mut importer = Importer::open(review_path, at, actor)?;
+    let opened = match materials::open(source, &PackageLimits::default()) {
+        Ok(o) => o,
+        Err(e) => return Ok(package_failed(source, &e)),
     };
+    let parsed = workbook::read_isolated(exe, &opened.workbook, &Limits::default());
+    importer.store(&opened, parsed)
+}
+
+/// Imports many workbooks and packages, in the order given: parsing runs in parallel
+/// children while the files already parsed are checked and stored, each in its own
+/// transaction. `progress` hears about every file as it lands.
+pub fn import_many(
+    review_path: &Path,
+    sources: &[Source],
+    exe: &Path,
+    at: &str,
+    actor: &str,
+    mut progress: impl FnMut(usize, &FileReport),
+) -> Result<Vec<FileReport>> {
+    let mut importer = Importer::open(review_path, at, actor)?;
+    // Each file is still one atomic transaction, but in WAL mode `synchronous=NORMAL`
+    // syncs at checkpoints instead of at every commit; the checkpoint below makes the
+    // whole batch durable before anyone is told it was imported. A power cut mid-batch
+    // can only roll back the last files, never tear one.
+    importer.conn.execute_batch("PRAGMA synchronous=NORMAL")?;
+    let opened: Vec<std::result::Result<Opened, PackageError>> = sources
+        .iter()
+        .map(|s| materials::open(s, &PackageLimits::default()))
+        .collect();
+    let workbooks: Vec<Option<PathBuf>> = opened
+        .iter()
+        .map(|o| o.as_ref().ok().map(|o| o.workbook.clone()))
+        .collect();
+    let pool = ParserPool::new(exe, Limits::default());
+    let mut reports = Vec::with_capacity(sources.len());
+    pool.parse_in_order(&workbooks, |i, parsed| {
+        let report = match &opened[i] {
+            Ok(o) => importer.store(o, parsed)?,
+            Err(e) => package_failed(&sources[i], e),
+        };
+        progress(i, &report);
+        reports.push(report);
+        Ok::<(), crate::Error>(())
+    })?;
+    importer
+        .conn
+        .execute_batch("PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(FULL);")?;
+    Ok(reports)
+}
+
+fn store_grids(importer: &mut Importer, opened: &Opened, grids: &[Grid]) -> Result<FileReport> {
+    let workbook_path = opened.source.path();
+    let activity = importer.activity;
+    let fields = &importer.fields;
     let Some((grid, header)) = grids
         .iter()
-        .find_map(|g| header::find(g, &fields).map(|h| (g, h)))
+        .find_map(|g| header::find(g, fields).map(|h| (g, h)))
     else {
         let wanted: Vec<&str> = fields
             .iter()
@@ -165,7 +259,7 @@ pub fn import(
             ),
         ));
     };
-    let mut read = rows::read(grid, &header, &fields);
+    let mut read = rows::read(grid, &header, fields);
     // Required columns the header lacks (推荐单位 can come from elsewhere).
     let missing_columns: Vec<&str> = fields
         .iter()
@@ -222,10 +316,10 @@ pub fn import(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let day = review_day(&review.created_at);
+    let day = importer.day;
     let display_key = template::display_field(activity);
 
-    let tx = conn.transaction()?;
+    let tx = importer.conn.transaction()?;
     let mut removed_names = Vec::new();
     let mut removed_ids = BTreeSet::new();
     for u in &universities {
@@ -234,6 +328,8 @@ pub fn import(
             removed_ids.insert(n.identity);
         }
     }
+    let mut used = std::collections::HashMap::new();
+    let mut not_attached = 0;
     let mut report = FileReport {
         imported: true,
         university: universities.iter().next().cloned(),
@@ -300,6 +396,35 @@ pub fn import(
                 report.added.push(display_name.clone());
             }
         }
+        let mut missing = Vec::new();
+        for named in &row.materials {
+            match attach_material(&tx, opened, id, named, &mut used)? {
+                Attached::Stored => report.materials += 1,
+                Attached::Missing => missing.push(named.clone()),
+                Attached::Unreadable(e) => {
+                    report.problems.push(Finding {
+                        sheet: grid.sheet.clone(),
+                        row: row.row,
+                        column: String::new(),
+                        code: e.code().into(),
+                        message_zh: e.message_zh(workbook_path),
+                        message_en: e.message_en(workbook_path),
+                    });
+                    missing.push(named.clone());
+                }
+            }
+        }
+        if !missing.is_empty() && opened.source.is_package() {
+            row_flags.push((
+                "missing_material".into(),
+                format!("材料栏列出的文件不在报送包中：{}", missing.join("、")),
+                format!(
+                    "Materials named but not in the package: {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        not_attached += missing.len();
         if !row.problems.is_empty() || !missing_columns.is_empty() {
             let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
             let mut en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
@@ -340,10 +465,12 @@ pub fn import(
                 .any(|r| r.field(display_key) == Some(name.as_str()))
         })
         .collect();
+    material_findings(opened, &used, not_attached, &mut report);
+    store::materials::remove_orphans(&tx)?;
     audit::append(
         &tx,
-        at,
-        actor,
+        &importer.at,
+        &importer.actor,
         "import.file",
         &serde_json::json!({
             "file": report.file,
@@ -352,10 +479,90 @@ pub fn import(
             "categories": categories,
             "accepted": report.accepted,
             "flagged": report.flagged,
+            "materials": report.materials,
             "added": report.added,
             "removed": report.removed,
         }),
     )?;
     tx.commit()?;
     Ok(report)
+}
+
+enum Attached {
+    Stored,
+    Missing,
+    Unreadable(PackageError),
+}
+
+/// Stores the material `named` for nomination `id`, if the package has it. `used` maps
+/// each package file already read to its content, so a file named by every row of a
+/// workbook is read once.
+fn attach_material(
+    tx: &rusqlite::Transaction,
+    opened: &Opened,
+    id: i64,
+    named: &str,
+    used: &mut std::collections::HashMap<String, Vec<u8>>,
+) -> Result<Attached> {
+    let Some(found) = opened.find(named) else {
+        return Ok(Attached::Missing);
+    };
+    if !used.contains_key(&found.name) {
+        match opened.read(found, &PackageLimits::default()) {
+            Ok(content) => {
+                used.insert(found.name.clone(), content);
+            }
+            Err(e) => return Ok(Attached::Unreadable(e)),
+        }
+    }
+    let content = used.get(&found.name).map(Vec::as_slice).unwrap_or_default();
+    store::materials::attach(tx, id, named, &found.name, content)?;
+    Ok(Attached::Stored)
+}
+
+/// File-level findings about materials: files in a package that no row names, and
+/// materials a bare workbook names but cannot bring.
+fn material_findings(
+    opened: &Opened,
+    used: &std::collections::HashMap<String, Vec<u8>>,
+    not_attached: usize,
+    report: &mut FileReport,
+) {
+    let sheet = report.sheet.clone().unwrap_or_default();
+    let extra: Vec<&str> = opened
+        .materials
+        .iter()
+        .filter(|m| !used.contains_key(&m.name))
+        .map(|m| m.name.as_str())
+        .collect();
+    if !extra.is_empty() {
+        report.problems.push(Finding {
+            sheet: sheet.clone(),
+            row: 0,
+            column: String::new(),
+            code: "extra_material".into(),
+            message_zh: format!(
+                "报送包中有材料栏未列出的文件（未导入）：{}",
+                extra.join("、")
+            ),
+            message_en: format!(
+                "Files in the package that no 材料 cell names (not imported): {}",
+                extra.join(", ")
+            ),
+        });
+    }
+    if not_attached > 0 && !opened.source.is_package() {
+        report.problems.push(Finding {
+            sheet,
+            row: 0,
+            column: String::new(),
+            code: "materials_not_attached".into(),
+            message_zh: format!(
+                "材料栏列出了 {not_attached} 个文件，但本表是单独导入的，未附材料；如需一并导入，请把表格和材料放在同一文件夹或 zip 中"
+            ),
+            message_en: format!(
+                "The 材料 column names {not_attached} files, but this workbook was imported on its own; to bring the materials, put the workbook and its materials in one folder or zip"
+            ),
+        });
+    }
 }

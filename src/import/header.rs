@@ -100,24 +100,47 @@ impl Header {
     }
 }
 
-fn field_for(text: &str, fields: &[FieldSpec]) -> Option<FieldSpec> {
-    let key = comparable(text);
-    if key.is_empty() {
-        return None;
+/// Header texts longer than this are data (a 主要事迹 paragraph), not a column name.
+const MAX_HEADER_CHARS: usize = 40;
+
+/// Every comparable name of every field, worked out once per sheet rather than once
+/// per cell: the header search looks at up to 30 rows of every sheet.
+struct Lexicon<'a> {
+    names: std::collections::HashMap<String, &'a FieldSpec>,
+}
+
+impl<'a> Lexicon<'a> {
+    fn new(fields: &'a [FieldSpec]) -> Self {
+        let mut names = std::collections::HashMap::new();
+        // Template labels first, so an alias of one field never shadows another's label.
+        for f in fields {
+            names.entry(comparable(f.label_zh)).or_insert(f);
+        }
+        for f in fields {
+            for a in aliases(f.key) {
+                names.entry(comparable(a)).or_insert(f);
+            }
+        }
+        Lexicon { names }
     }
-    fields.iter().copied().find(|f| {
-        comparable(f.label_zh) == key || aliases(f.key).iter().any(|a| comparable(a) == key)
-    })
+
+    fn field_for(&self, text: &str) -> Option<FieldSpec> {
+        if text.is_empty() || text.chars().count() > MAX_HEADER_CHARS {
+            return None;
+        }
+        self.names.get(&comparable(text)).map(|f| **f)
+    }
 }
 
 /// Finds the row that names the most fields (at least two, so a title that happens to
 /// contain one field name is not mistaken for it) and maps every column of it.
 pub fn find(grid: &Grid, fields: &[FieldSpec]) -> Option<Header> {
+    let lexicon = Lexicon::new(fields);
     let mut best: Option<(usize, usize)> = None;
     for (row, cells) in grid.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
         let mut seen = Vec::new();
         for cell in cells {
-            if let Some(f) = field_for(&cell.display(), fields) {
+            if let Some(f) = lexicon.field_for(&cell.display()) {
                 if !seen.contains(&f.key) {
                     seen.push(f.key);
                 }
@@ -133,7 +156,7 @@ pub fn find(grid: &Grid, fields: &[FieldSpec]) -> Option<Header> {
         .iter()
         .map(|cell| {
             let text = cell.display();
-            match field_for(&text, fields) {
+            match lexicon.field_for(&text) {
                 // A second column with the same meaning is kept as extra, not merged.
                 Some(f) if !taken.contains(&f.key) => {
                     taken.push(f.key);

@@ -2,15 +2,13 @@
 //!
 //! calamine can be made to abort the whole process (not panic: allocate terabytes) by a
 //! tiny crafted file, and `catch_unwind` cannot stop an abort. So the parse runs in a
-//! child process (`paneldesk __read-workbook FILE`, the same binary) with an address-space
+//! child process (`paneldesk __read-workbooks`, the same binary; see `pool`) with an address-space
 //! limit and a wall-clock limit, after cheap checks of the container that refuse zip bombs
 //! and lying sizes before any parser sees them. Whatever the file does, the clerk gets an
 //! error for that file and everything else carries on.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use calamine::{open_workbook_auto, Data, Reader, SheetType, SheetVisible};
 use serde::{Deserialize, Serialize};
@@ -285,90 +283,10 @@ pub enum ChildAnswer {
     Failed(WorkbookError),
 }
 
-/// Reads `path` in a child process: `exe __read-workbook PATH`, where `exe` is a
-/// `paneldesk` binary. The child gets an address-space limit and a deadline.
+/// Reads `path` in a child process (see [`super::pool`]) with an address-space limit and
+/// a deadline, after [`preflight`]. `exe` is a `paneldesk` binary.
 pub fn read_isolated(exe: &Path, path: &Path, limits: &Limits) -> Result<Vec<Grid>, WorkbookError> {
-    preflight(path, limits)?;
-    let mut command = Command::new(exe);
-    command
-        .arg("__read-workbook")
-        .arg(path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        let memory = limits.child_memory_bytes;
-        let cpu = limits.child_seconds;
-        // SAFETY: only async-signal-safe calls (setrlimit) between fork and exec.
-        unsafe {
-            command.pre_exec(move || {
-                let mem = libc::rlimit {
-                    rlim_cur: memory,
-                    rlim_max: memory,
-                };
-                let cpu = libc::rlimit {
-                    rlim_cur: cpu,
-                    rlim_max: cpu,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &mem) != 0
-                    || libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0
-                {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    let stopped = |detail: String| WorkbookError::ParserStopped { detail };
-    let mut child = command.spawn().map_err(|e| WorkbookError::Io {
-        detail: format!("{}: {e}", exe.display()),
-    })?;
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| stopped("no output".into()))?;
-    // Read the answer on a thread so a child that fills the pipe cannot deadlock us.
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = (&mut stdout).take(256 << 20).read_to_end(&mut out);
-        out
-    });
-    let deadline = Instant::now() + Duration::from_secs(limits.child_seconds);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(stopped(format!("{} s", limits.child_seconds)));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(stopped(e.to_string())),
-        }
-    };
-    let out = reader.join().unwrap_or_default();
-    if !status.success() {
-        return Err(stopped(format!("{status}")));
-    }
-    match serde_json::from_slice::<ChildAnswer>(&out) {
-        Ok(ChildAnswer::Grids(grids)) => Ok(grids),
-        Ok(ChildAnswer::Failed(e)) => Err(e),
-        Err(e) => Err(stopped(format!("bad answer: {e}"))),
-    }
-}
-
-/// The child's side: parse and print the answer. Returns the process exit code.
-pub fn child_main(path: &Path) -> i32 {
-    let answer = match read_unguarded(path, &Limits::default()) {
-        Ok(grids) => ChildAnswer::Grids(grids),
-        Err(e) => ChildAnswer::Failed(e),
-    };
-    match serde_json::to_writer(std::io::stdout().lock(), &answer) {
-        Ok(()) => 0,
-        Err(_) => 2,
-    }
+    super::pool::ParserPool::new(exe, limits.clone()).parse_one(path)
 }
 
 /// The binary to run the child with: this one, when it is `paneldesk`.

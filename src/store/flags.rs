@@ -25,10 +25,10 @@ pub struct StoredFlag {
 }
 
 pub fn insert(tx: &Transaction, nomination_id: i64, kind: &str, zh: &str, en: &str) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO nomination_flag (nomination_id, kind, message_zh, message_en) VALUES (?1, ?2, ?3, ?4)",
-        params![nomination_id, kind, zh, en],
-    )?;
+    )?
+    .execute(params![nomination_id, kind, zh, en])?;
     Ok(())
 }
 

@@ -97,6 +97,27 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX nomination_flag_by_nomination ON nomination_flag (nomination_id);
     "#,
+    // 3: materials travel inside the review file, so a panel package can be built from
+    // it alone; and a per-university allowance per category.
+    r#"
+    CREATE TABLE material_blob (
+        sha256  TEXT PRIMARY KEY,
+        content BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE material (
+        id            INTEGER PRIMARY KEY,
+        nomination_id INTEGER NOT NULL REFERENCES nomination(id) ON DELETE CASCADE,
+        -- As the 材料 column names it, and as the file was found in the package.
+        named         TEXT NOT NULL,
+        file_name     TEXT NOT NULL,
+        bytes         INTEGER NOT NULL,
+        sha256        TEXT NOT NULL REFERENCES material_blob(sha256)
+    ) STRICT;
+    CREATE INDEX material_by_nomination ON material (nomination_id);
+    CREATE INDEX material_by_blob ON material (sha256);
+    -- How many nominations one university may send in the category; NULL: no limit.
+    ALTER TABLE category ADD COLUMN allowance INTEGER;
+    "#,
 ];
 
 /// The schema version this build writes.

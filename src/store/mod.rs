@@ -7,6 +7,7 @@
 
 pub mod experts;
 pub mod flags;
+pub mod materials;
 mod migrations;
 pub mod nominations;
 pub mod review_rows;

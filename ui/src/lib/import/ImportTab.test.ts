@@ -4,6 +4,7 @@ import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles, chooseSavePath } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import { failedReport, fileReport, review } from "$lib/testing/fixtures";
+import type { Source } from "$lib/ipc/types";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
 
 // Native dialogs and window drag-and-drop do not exist in jsdom.
@@ -26,8 +27,11 @@ beforeEach(() => {
   ipc = mockCommands({
     open_review: () => review,
     list_flags: () => [],
-    expand_workbook_paths: () => [goodReport.file, failedReport.file],
-    import_workbook: (args) => (args.path === goodReport.file ? goodReport : failedReport),
+    expand_workbook_paths: () => [
+      { kind: "workbook", path: goodReport.file },
+      { kind: "zip", path: failedReport.file },
+    ],
+    import_workbook: (args) => ((args.source as Source).path === goodReport.file ? goodReport : failedReport),
     write_nomination_template: () => null,
   });
 });
@@ -49,8 +53,8 @@ describe("the import tab", () => {
 
     expect(ipc.callsOf("expand_workbook_paths")[0]?.args).toEqual({ paths: ["/home/clerk/推荐表"] });
     expect(ipc.callsOf("import_workbook").map((c) => c.args)).toEqual([
-      { reviewId: review.id, path: goodReport.file },
-      { reviewId: review.id, path: failedReport.file },
+      { reviewId: review.id, source: { kind: "workbook", path: goodReport.file } },
+      { reviewId: review.id, source: { kind: "zip", path: failedReport.file } },
     ]);
 
     const rows = screen.getAllByTestId("import-result-row");

@@ -1,4 +1,4 @@
-//! One import run: picked or dropped paths → workbook files → one `importWorkbook` call at a
+//! One import run: picked or dropped paths → workbooks and packages → one `importWorkbook` call at a
 //! time. Lives outside the tab component so a run keeps going (and its results stay) when
 //! the user looks at another tab. The core judges every workbook; this only counts reports.
 
@@ -89,7 +89,7 @@ export class ImportRun {
           this.skipped = files.length - index;
           break;
         }
-        this.current = file;
+        this.current = file.path;
         // Rejects only when the review itself cannot be opened: no point going on then.
         const report = await importWorkbook(this.#reviewId(), file);
         this.reports = [...this.reports, report];

@@ -37,12 +37,12 @@ export function writeNominationTemplate(reviewId: string, destination: string): 
   return invoke<null>("write_nomination_template", { reviewId, destination });
 }
 
-export function expandWorkbookPaths(paths: Array<string>): Promise<Array<string>> {
-  return invoke<Array<string>>("expand_workbook_paths", { paths });
+export function expandWorkbookPaths(paths: Array<string>): Promise<Array<T.Source>> {
+  return invoke<Array<T.Source>>("expand_workbook_paths", { paths });
 }
 
-export function importWorkbook(reviewId: string, path: string): Promise<T.FileReport> {
-  return invoke<T.FileReport>("import_workbook", { reviewId, path });
+export function importWorkbook(reviewId: string, source: T.Source): Promise<T.FileReport> {
+  return invoke<T.FileReport>("import_workbook", { reviewId, source });
 }
 
 export function listFlags(reviewId: string): Promise<Array<T.StoredFlag>> {

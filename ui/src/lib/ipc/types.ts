@@ -89,6 +89,8 @@ export type UniversitySource = "column" | "line_above_header" | "file_name";
 
 export type FileError = { code: string, message_zh: string, message_en: string, };
 
+export type Source = { "kind": "workbook", path: string, } | { "kind": "folder", path: string, folder: string, } | { "kind": "zip", path: string, };
+
 export type Finding = { sheet: string, row: number, 
 /**
  * Column letters; empty for findings about the whole row.
@@ -96,6 +98,10 @@ export type Finding = { sheet: string, row: number,
 column: string, code: string, message_zh: string, message_en: string, };
 
 export type FileReport = { file: string, imported: boolean, university: string | null, university_source: UniversitySource | null, sheet: string | null, accepted: number, flagged: number, 
+/**
+ * Material files found and stored with the nominations.
+ */
+materials: number, 
 /**
  * Names newly nominated, and names the earlier workbook had but this one does not.
  */

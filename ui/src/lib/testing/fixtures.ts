@@ -116,6 +116,7 @@ export function fileReport(overrides: Partial<FileReport> = {}): FileReport {
     sheet: "推荐汇总表",
     accepted: 3,
     flagged: 1,
+    materials: 0,
     added: ["“红色宿舍”网格化党员服务"],
     removed: [],
     problems: [],
