@@ -137,6 +137,43 @@ fn a_sheet_claiming_the_last_cell_of_excel_is_refused() {
 }
 
 #[test]
+fn a_sheet_larger_than_its_zip_entry_claims_cannot_take_the_importer_down() {
+    let dir = tempfile::tempdir().unwrap();
+    // 20,000 rows of varied text: compresses too little to look like a bomb.
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for r in 1..=20_000u32 {
+        let noise = r.wrapping_mul(2_654_435_761);
+        sheet.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{noise:x}{r}</t></is></c></row>"#
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let path = xlsx_with(
+        dir.path(),
+        "lying",
+        &[("xl/worksheets/sheet1.xml", sheet.as_bytes())],
+    );
+    super::lie_about_size(&path, "xl/worksheets/sheet1.xml", 200);
+    assert!(
+        paneldesk::import::workbook::preflight(&path, &Limits::default()).is_ok(),
+        "the lie gets past the cheap checks"
+    );
+    let err = read(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WorkbookError::Unreadable { .. } | WorkbookError::ParserStopped { .. }
+        ),
+        "{err:?}"
+    );
+    let good = dir.path().join("good.xlsx");
+    workbook_template::write(&good, Activity::ModelBranch, 2026).unwrap();
+    assert!(read(&good).is_ok());
+}
+
+#[test]
 fn a_password_protected_workbook_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("locked.xlsx");

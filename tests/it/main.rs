@@ -4,6 +4,7 @@ mod architecture;
 mod audit_log;
 mod cli;
 mod hostile_workbooks;
+mod import_packages;
 mod import_workbooks;
 mod review_file;
 mod workbook_template;
@@ -28,4 +29,25 @@ pub fn demo_review(dir: &Path, name: &str, created_at: &str) -> (PathBuf, Review
     };
     let summary = demo::create(&path, name, &spec, created_at).expect("demo review");
     (path, summary)
+}
+
+/// Rewrites the declared sizes of zip entry `name` in both its local header and the
+/// central directory: the "lying sizes" of a crafted archive.
+pub fn lie_about_size(path: &Path, name: &str, size: u32) {
+    let mut raw = std::fs::read(path).unwrap();
+    let needle = name.as_bytes();
+    let mut at = 0;
+    while let Some(i) = raw[at..].windows(needle.len()).position(|w| w == needle) {
+        let start = at + i;
+        // Local header: name at 30, sizes at 18..26. Central: name at 46, sizes at 20..28.
+        if start >= 30 && raw[start - 30..start - 26] == *b"PK\x03\x04" {
+            raw[start - 12..start - 8].copy_from_slice(&size.to_le_bytes());
+            raw[start - 8..start - 4].copy_from_slice(&size.to_le_bytes());
+        } else if start >= 46 && raw[start - 46..start - 42] == *b"PK\x01\x02" {
+            raw[start - 26..start - 22].copy_from_slice(&size.to_le_bytes());
+            raw[start - 22..start - 18].copy_from_slice(&size.to_le_bytes());
+        }
+        at = start + needle.len();
+    }
+    std::fs::write(path, raw).unwrap();
 }

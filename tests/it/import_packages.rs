@@ -1,0 +1,339 @@
+//! Packages: a workbook with the materials its 材料 column names, as a folder or a zip
+//! (tests/fixtures/packages/make_packages.py), stored into a real review file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use paneldesk::activity::Activity;
+use paneldesk::import::file::{import, import_many, FileReport};
+use paneldesk::import::{sources_in, Source};
+use paneldesk::review::{self, NewReview};
+use paneldesk::store::{self, materials};
+
+use super::{lie_about_size, T0};
+
+fn packages() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packages")
+}
+
+fn exe() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"))
+}
+
+fn new_review(dir: &Path) -> PathBuf {
+    let path = dir.join("r.pdreview");
+    review::create(
+        &path,
+        &NewReview {
+            id: "2026-student_exemplar-packages".into(),
+            activity: Activity::StudentExemplar,
+            year: 2026,
+            created_at: T0.into(),
+            actor: "clerk".into(),
+        },
+    )
+    .unwrap();
+    path
+}
+
+fn run(review: &Path, source: Source) -> FileReport {
+    import(review, &source, &exe(), T0, "clerk").unwrap()
+}
+
+fn folder_package() -> Source {
+    let folder = packages().join("东川理工大学");
+    Source::Folder {
+        path: folder.join("推荐汇总表.xlsx").display().to_string(),
+        folder: folder.display().to_string(),
+    }
+}
+
+fn zip(name: &str) -> Source {
+    Source::Zip {
+        path: packages().join(name).display().to_string(),
+    }
+}
+
+/// (display name, [(named, file name, sha256)]) of every stored nomination.
+fn stored_materials(review: &Path) -> Vec<(String, Vec<(String, String, String)>)> {
+    let conn = store::open(review).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, display_name FROM nomination ORDER BY id")
+        .unwrap();
+    let rows: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows.into_iter()
+        .map(|(id, name)| {
+            let m = materials::for_nomination(&conn, id)
+                .unwrap()
+                .into_iter()
+                .map(|m| (m.named, m.file_name, m.sha256))
+                .collect();
+            (name, m)
+        })
+        .collect()
+}
+
+fn blob_count(review: &Path) -> i64 {
+    let conn = store::open(review).unwrap();
+    conn.query_row("SELECT count(*) FROM material_blob", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn sha_of(path: &Path) -> String {
+    materials::sha256_hex(&std::fs::read(path).unwrap())
+}
+
+#[test]
+fn a_dropped_folder_finds_the_folder_package_and_the_zips() {
+    let found = sources_in(&[packages()]);
+    let kinds: Vec<(&str, String)> = found
+        .iter()
+        .map(|s| {
+            let kind = match s {
+                Source::Workbook { .. } => "workbook",
+                Source::Folder { .. } => "folder",
+                Source::Zip { .. } => "zip",
+            };
+            (kind, s.path().file_name().unwrap().to_string_lossy().into())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("zip", "两个表.zip".to_string()),
+            ("zip", "南湖医科大学.zip".to_string()),
+            ("folder", "推荐汇总表.xlsx".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn a_folder_package_stores_the_named_materials_flags_the_missing_and_reports_the_extra() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_review(dir.path());
+    let r = run(&review, folder_package());
+    assert!(r.imported, "{:?}", r.error);
+    assert_eq!((r.accepted, r.flagged, r.materials), (3, 1, 3));
+
+    let folder = packages().join("东川理工大学");
+    let stored = stored_materials(&review);
+    assert_eq!(
+        stored,
+        [
+            (
+                "张三".to_string(),
+                vec![
+                    (
+                        "张三-推荐表.pdf".to_string(),
+                        "张三-推荐表.pdf".to_string(),
+                        sha_of(&folder.join("张三-推荐表.pdf"))
+                    ),
+                    // Named without its extension: the one file with that stem.
+                    (
+                        "张三-事迹材料".to_string(),
+                        "张三-事迹材料.docx".to_string(),
+                        sha_of(&folder.join("张三-事迹材料.docx"))
+                    ),
+                ]
+            ),
+            ("李四".to_string(), vec![]),
+            (
+                "王五".to_string(),
+                // In a subfolder, and in capitals.
+                vec![(
+                    "王五-推荐表.pdf".to_string(),
+                    "附件/王五-推荐表.PDF".to_string(),
+                    sha_of(&folder.join("附件/王五-推荐表.PDF"))
+                )]
+            ),
+        ]
+    );
+    // The content itself is in the review file, byte for byte.
+    let conn = store::open(&review).unwrap();
+    let content = materials::content(&conn, &stored[0].1[0].2)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        content,
+        std::fs::read(folder.join("张三-推荐表.pdf")).unwrap()
+    );
+
+    assert_eq!(r.flags.len(), 1);
+    assert_eq!(r.flags[0].code, "missing_material");
+    assert_eq!(r.flags[0].row, 4);
+    assert!(r.flags[0].message_zh.contains("李四-推荐表.pdf"));
+    // 说明.txt is reported; .DS_Store is litter, not an extra material.
+    let extra: Vec<&str> = r
+        .problems
+        .iter()
+        .filter(|p| p.code == "extra_material")
+        .map(|p| p.message_zh.as_str())
+        .collect();
+    assert_eq!(extra.len(), 1, "{:?}", r.problems);
+    assert!(extra[0].contains("说明.txt") && !extra[0].contains("DS_Store"));
+    assert!(r.problems.iter().all(|p| p.code == "extra_material"));
+}
+
+#[test]
+fn reimporting_a_package_replaces_its_materials_without_leaving_orphans() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_review(dir.path());
+    run(&review, folder_package());
+    assert_eq!(blob_count(&review), 3);
+    let again = run(&review, folder_package());
+    assert!(again.imported);
+    assert_eq!(blob_count(&review), 3);
+    assert_eq!(stored_materials(&review).len(), 3);
+}
+
+#[test]
+fn a_zip_from_chinese_windows_has_its_gbk_names_read_and_its_mac_litter_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_review(dir.path());
+    let r = run(&review, zip("南湖医科大学.zip"));
+    assert!(r.imported, "{:?}", r.error);
+    assert_eq!(r.university.as_deref(), Some("南湖医科大学"));
+    assert_eq!((r.accepted, r.flagged, r.materials), (2, 0, 2));
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    let stored = stored_materials(&review);
+    assert_eq!(stored[0].1[0].1, "周九推荐表.pdf");
+    assert_eq!(stored[1].1[0].1, "吴十推荐表.pdf");
+}
+
+#[test]
+fn a_zip_with_two_workbooks_is_refused_with_both_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_review(dir.path());
+    let r = run(&review, zip("两个表.zip"));
+    assert!(!r.imported);
+    let e = r.error.unwrap();
+    assert_eq!(e.code, "several_workbooks_in_package");
+    assert!(e.message_zh.contains("一表.xlsx") && e.message_zh.contains("二表.xlsx"));
+    assert!(e.message_en.contains("unzip"));
+}
+
+/// A zip package built in the test, with entries that can be made to lie.
+fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in entries {
+        w.start_file(*name, stored).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+#[test]
+fn a_material_larger_than_its_zip_entry_claims_is_refused_and_the_rest_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_review(dir.path());
+    let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
+    let big = vec![b'A'; 4096];
+    let path = dir.path().join("东川理工大学.zip");
+    write_zip(
+        &path,
+        &[
+            ("推荐汇总表.xlsx", &workbook),
+            ("zs.pdf", &big),
+            ("王五-推荐表.pdf", b"%PDF-1.4 wang"),
+        ],
+    );
+    lie_about_size(&path, "zs.pdf", 16);
+    let r = run(
+        &review,
+        Source::Zip {
+            path: path.display().to_string(),
+        },
+    );
+    assert!(r.imported, "{:?}", r.error);
+    assert_eq!(r.materials, 1, "only 王五's honest file");
+    // zs.pdf is named by nobody: reported as extra, never read, never stored.
+    assert!(r.problems.iter().any(|p| p.code == "extra_material"));
+    assert_eq!(blob_count(&review), 1);
+}
+
+#[test]
+fn a_named_material_that_lies_about_its_size_is_a_located_problem_and_a_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_review(dir.path());
+    let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
+    let path = dir.path().join("pkg.zip");
+    let big = vec![b'A'; 4096];
+    write_zip(
+        &path,
+        &[("推荐汇总表.xlsx", &workbook), ("王五-推荐表.pdf", &big)],
+    );
+    lie_about_size(&path, "王五-推荐表.pdf", 16);
+    let r = run(
+        &review,
+        Source::Zip {
+            path: path.display().to_string(),
+        },
+    );
+    assert!(r.imported, "{:?}", r.error);
+    let bad: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.code == "size_mismatch" || p.code == "io")
+        .collect();
+    assert_eq!(bad.len(), 1, "{:?}", r.problems);
+    assert_eq!(bad[0].row, 5, "王五's row");
+    assert!(bad[0].message_zh.contains("王五-推荐表.pdf"));
+    let wang = r.flags.iter().find(|f| f.row == 5).unwrap();
+    assert_eq!(wang.code, "missing_material");
+    assert_eq!(blob_count(&review), 0);
+}
+
+#[test]
+fn hostile_zips_get_their_own_errors_and_a_batch_carries_on_with_stored_data_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_review(dir.path());
+    run(&review, zip("南湖医科大学.zip"));
+    let before = review::summary(&review).unwrap();
+
+    let not_zip = dir.path().join("假的.zip");
+    std::fs::write(&not_zip, "这不是压缩包").unwrap();
+    let bomb = dir.path().join("炸弹.zip");
+    {
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("推荐汇总表.xlsx", deflated).unwrap();
+        w.write_all(b"x").unwrap();
+        w.start_file("材料.pdf", deflated).unwrap();
+        w.write_all(&vec![0u8; 64 << 20]).unwrap();
+        w.finish().unwrap();
+    }
+    let empty = dir.path().join("空.zip");
+    write_zip(&empty, &[("说明.txt", "没有表".as_bytes())]);
+    let sources = vec![
+        Source::Zip {
+            path: not_zip.display().to_string(),
+        },
+        Source::Zip {
+            path: bomb.display().to_string(),
+        },
+        Source::Zip {
+            path: empty.display().to_string(),
+        },
+    ];
+    let reports = import_many(&review, &sources, &exe(), T0, "clerk", |_, _| {}).unwrap();
+    let codes: Vec<&str> = reports
+        .iter()
+        .map(|r| r.error.as_ref().unwrap().code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["not_a_zip", "suspicious_archive", "no_workbook_in_package"]
+    );
+    for r in &reports {
+        let e = r.error.as_ref().unwrap();
+        assert!(e.message_zh.contains(&r.file), "{}", e.message_zh);
+    }
+    assert_eq!(review::summary(&review).unwrap(), before);
+}
