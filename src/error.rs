@@ -12,6 +12,9 @@ pub enum Error {
     #[error("unknown activity {given:?}")]
     UnknownActivity { given: String },
 
+    #[error("unknown category {key:?}")]
+    UnknownCategory { key: String },
+
     #[error("year {year} is out of range")]
     YearOutOfRange { year: i32 },
 
@@ -72,6 +75,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::UnknownActivity { .. } => "unknown_activity",
+            Error::UnknownCategory { .. } => "unknown_category",
             Error::YearOutOfRange { .. } => "year_out_of_range",
             Error::ReviewNotFound { .. } => "review_not_found",
             Error::NoReviews => "no_reviews",
@@ -90,6 +94,9 @@ impl Error {
 
     pub fn message_zh(&self) -> String {
         match self {
+            Error::UnknownCategory { key } => {
+                format!("本评审没有类别“{key}”；可用 `paneldesk review show` 查看类别")
+            }
             Error::UnknownActivity { given } => format!(
                 "未知的评审活动“{given}”。可选：{}",
                 crate::activity::Activity::ALL
@@ -140,6 +147,9 @@ impl Error {
 
     pub fn message_en(&self) -> String {
         match self {
+            Error::UnknownCategory { key } => format!(
+                "This review has no category \"{key}\"; `paneldesk review show` lists them"
+            ),
             Error::UnknownActivity { given } => format!(
                 "Unknown activity \"{given}\". Choose one of: {}",
                 crate::activity::Activity::ALL

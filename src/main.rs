@@ -134,6 +134,17 @@ enum ReviewCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// 设置每校限报数（导入时超出的推荐会被标记）/ Set a category's per-university allowance (imports flag rows over it)
+    Allowance {
+        #[command(flatten)]
+        review: ReviewRef,
+        /// 类别代码（见 review show --json）/ Category key (see review show --json)
+        #[arg(long)]
+        category: String,
+        /// 每校最多推荐几项；不写则取消限制 / Nominations one university may send; omit to remove the limit
+        #[arg(long)]
+        per_university: Option<u32>,
+    },
     /// 用 SQLite 在线备份接口复制评审文件 / Copy a review file with SQLite's online backup
     Backup {
         #[command(flatten)]
@@ -397,6 +408,25 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
                         "#{} [{}] {} {}  {}\n      {}",
                         f.id, f.status, f.university, f.display_name, f.message_zh, f.message_en
                     );
+                }
+            }
+        }
+        Command::Review(ReviewCommand::Allowance {
+            review: r,
+            category,
+            per_university,
+        }) => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            review::set_allowance(&path, &category, per_university, &now(), &actor())?;
+            if json {
+                out(print_json(&serde_json::json!({
+                    "category": category,
+                    "allowance": per_university,
+                })));
+            } else {
+                match per_university {
+                    Some(n) => println!("已设置 / Set: {category} 每校限报 / per university {n}"),
+                    None => println!("已取消限制 / Limit removed: {category}"),
                 }
             }
         }

@@ -87,6 +87,8 @@ pub struct Category {
     /// How many awards; `quota_approximate` marks the "左右" quotas of the case awards.
     pub quota: u32,
     pub quota_approximate: bool,
+    /// How many nominations one university may send in this category; `None`: no limit.
+    pub allowance: Option<u32>,
     pub scoring_mode: ScoringMode,
     pub rubric: Rubric,
 }

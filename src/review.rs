@@ -132,3 +132,26 @@ pub fn backup(path: &Path, dest: &Path, at: &str, actor: &str) -> Result<()> {
 pub fn make_id(year: i32, activity: Activity, suffix: &str) -> String {
     format!("{year}-{}-{suffix}", activity.code())
 }
+
+/// Sets how many nominations one university may send in a category; imports after this
+/// flag the rows of a university over it.
+pub fn set_allowance(
+    path: &Path,
+    category_key: &str,
+    allowance: Option<u32>,
+    at: &str,
+    actor: &str,
+) -> Result<()> {
+    let mut conn = store::open(path)?;
+    let tx = conn.transaction()?;
+    review_rows::set_allowance(&tx, category_key, allowance)?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "category.allowance_set",
+        &serde_json::json!({ "category": category_key, "allowance": allowance }),
+    )?;
+    tx.commit()?;
+    Ok(())
+}

@@ -269,6 +269,7 @@ fn category(
         name_en: name_en.to_string(),
         quota,
         quota_approximate,
+        allowance: None,
         scoring_mode: ScoringMode::Criteria,
         rubric,
     }

@@ -125,6 +125,8 @@ pub struct Importer {
     activity: Activity,
     fields: Vec<template::FieldSpec>,
     day: FormDate,
+    /// Per-university allowances by category key.
+    allowances: std::collections::HashMap<String, u32>,
     at: String,
     actor: String,
 }
@@ -133,11 +135,16 @@ impl Importer {
     pub fn open(review_path: &Path, at: &str, actor: &str) -> Result<Importer> {
         let conn = store::open(review_path)?;
         let review = review_rows::read_review(&conn)?;
+        let allowances = review_rows::read_categories(&conn)?
+            .into_iter()
+            .filter_map(|c| c.allowance.map(|a| (c.key, a)))
+            .collect();
         Ok(Importer {
             conn,
             activity: review.activity,
             fields: template::fields(review.activity),
             day: review_day(&review.created_at),
+            allowances,
             at: at.to_string(),
             actor: actor.to_string(),
         })
@@ -318,6 +325,14 @@ fn store_grids(importer: &mut Importer, opened: &Opened, grids: &[Grid]) -> Resu
         .collect();
     let day = importer.day;
     let display_key = template::display_field(activity);
+    // A re-import replaces the university's earlier rows in these categories, so this
+    // file's rows are all it will have in them.
+    let mut sent: std::collections::HashMap<(String, String), u32> =
+        std::collections::HashMap::new();
+    for row in &read {
+        let university = row.field("university").unwrap_or("").to_string();
+        *sent.entry((university, categories_of(row))).or_default() += 1;
+    }
 
     let tx = importer.conn.transaction()?;
     let mut removed_names = Vec::new();
@@ -367,10 +382,16 @@ fn store_grids(importer: &mut Importer, opened: &Opened, grids: &[Grid]) -> Resu
             Some(i) => nominations::university_with_identity(&tx, i)?,
             None => None,
         };
+        let category_key = categories_of(row);
+        let over_allowance = importer
+            .allowances
+            .get(&category_key)
+            .zip(sent.get(&(university.clone(), category_key.clone())))
+            .filter(|(limit, n)| n > limit);
         let id = nominations::insert(
             &tx,
             &NewNomination {
-                category_key: categories_of(row),
+                category_key: category_key.clone(),
                 university: university.clone(),
                 display_name: display_name.clone(),
                 fields: row.fields.clone(),
@@ -395,6 +416,15 @@ fn store_grids(importer: &mut Importer, opened: &Opened, grids: &[Grid]) -> Resu
             } else if !removed_ids.contains(&identity) {
                 report.added.push(display_name.clone());
             }
+        }
+        if let Some((limit, n)) = over_allowance {
+            row_flags.push((
+                "over_allowance".into(),
+                format!("{university}在本类别推荐了 {n} 项，超过每校限报的 {limit} 项"),
+                format!(
+                    "{university} sent {n} nominations in this category; the allowance is {limit}"
+                ),
+            ));
         }
         let mut missing = Vec::new();
         for named in &row.materials {

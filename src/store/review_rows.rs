@@ -65,8 +65,8 @@ pub fn read_review(conn: &Connection) -> Result<ReviewRow> {
 
 pub fn insert_categories(tx: &Transaction, categories: &[Category]) -> Result<()> {
     let mut cat = tx.prepare(
-        "INSERT INTO category (key, position, name_zh, name_en, quota, quota_approximate, scoring_mode)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO category (key, position, name_zh, name_en, quota, quota_approximate, scoring_mode, allowance)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     let mut crit = tx.prepare(
         "INSERT INTO criterion (category_key, key, position, name_zh, name_en, max_points, step, guidance_zh, placeholder)
@@ -80,7 +80,8 @@ pub fn insert_categories(tx: &Transaction, categories: &[Category]) -> Result<()
             c.name_en,
             c.quota,
             c.quota_approximate,
-            c.scoring_mode.code()
+            c.scoring_mode.code(),
+            c.allowance
         ])?;
         for (cpos, k) in c.rubric.criteria.iter().enumerate() {
             crit.execute(params![
@@ -101,7 +102,7 @@ pub fn insert_categories(tx: &Transaction, categories: &[Category]) -> Result<()
 
 pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
     let mut stmt = conn.prepare(
-        "SELECT key, name_zh, name_en, quota, quota_approximate, scoring_mode
+        "SELECT key, name_zh, name_en, quota, quota_approximate, scoring_mode, allowance
          FROM category ORDER BY position",
     )?;
     let mut categories = stmt
@@ -113,10 +114,11 @@ pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
                 r.get::<_, u32>(3)?,
                 r.get::<_, bool>(4)?,
                 r.get::<_, String>(5)?,
+                r.get::<_, Option<u32>>(6)?,
             ))
         })?
         .map(|row| {
-            let (key, name_zh, name_en, quota, quota_approximate, mode) = row?;
+            let (key, name_zh, name_en, quota, quota_approximate, mode, allowance) = row?;
             let scoring_mode = ScoringMode::from_code(&mode)
                 .ok_or_else(|| Error::Corrupt(format!("scoring mode {mode:?} / 评分方式")))?;
             Ok(Category {
@@ -125,6 +127,7 @@ pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
                 name_en,
                 quota,
                 quota_approximate,
+                allowance,
                 scoring_mode,
                 rubric: Rubric {
                     criteria: Vec::new(),
@@ -153,4 +156,19 @@ pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
     }
     Ok(categories)
+}
+
+/// Sets how many nominations one university may send in a category (`None`: no limit).
+/// Checked when workbooks are imported.
+pub fn set_allowance(tx: &Transaction, category_key: &str, allowance: Option<u32>) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE category SET allowance = ?2 WHERE key = ?1",
+        params![category_key, allowance],
+    )?;
+    if changed == 0 {
+        return Err(Error::UnknownCategory {
+            key: category_key.to_string(),
+        });
+    }
+    Ok(())
 }

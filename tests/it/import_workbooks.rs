@@ -283,3 +283,46 @@ fn xls_from_wps_and_ods_from_libreoffice_import_too_with_missing_columns_said_on
     assert_eq!(by_name("吴十").field("contact_phone"), Some("13912345678"));
     assert_eq!(by_name("郑十一").field("birth_month"), Some("2003-12-01"));
 }
+
+#[test]
+fn a_university_over_its_allowance_has_every_row_in_that_category_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let key = review::load(&review, Privacy::Masked).unwrap().categories[0]
+        .key
+        .clone();
+    review::set_allowance(&review, &key, Some(3), T0, "clerk").unwrap();
+    let err = review::set_allowance(&review, "no_such", Some(1), T0, "clerk").unwrap_err();
+    assert_eq!(err.code(), "unknown_category");
+
+    // 东川理工大学 sends four rows; 江北师范大学 two.
+    let r = run(&review, &["batch", "东川理工大学.xlsx"]);
+    let over: Vec<u32> = r
+        .flags
+        .iter()
+        .filter(|f| f.code == "over_allowance")
+        .map(|f| f.row)
+        .collect();
+    assert_eq!(over.len(), 4, "{:?}", r.flags);
+    assert!(r
+        .flags
+        .iter()
+        .any(|f| f.message_zh.contains("超过每校限报的 3 项")));
+    let r = run(
+        &review,
+        &["batch", "江北师范大学-2026年大学生党员标兵推荐汇总表.xlsx"],
+    );
+    assert!(r.flags.iter().all(|f| f.code != "over_allowance"));
+
+    // Lifting the limit and re-importing clears them: the rows are replaced.
+    review::set_allowance(&review, &key, None, T0, "clerk").unwrap();
+    let r = run(&review, &["batch", "东川理工大学.xlsx"]);
+    assert!(r.flags.iter().all(|f| f.code != "over_allowance"));
+    let conn = store::open(&review).unwrap();
+    let open_over = flags::read_all(&conn)
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.kind == "over_allowance")
+        .count();
+    assert_eq!(open_over, 0);
+}

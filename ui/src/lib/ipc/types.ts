@@ -27,7 +27,11 @@ export type Category = { key: string, name_zh: string, name_en: string,
 /**
  * How many awards; `quota_approximate` marks the "左右" quotas of the case awards.
  */
-quota: number, quota_approximate: boolean, scoring_mode: ScoringMode, rubric: Rubric, };
+quota: number, quota_approximate: boolean, 
+/**
+ * How many nominations one university may send in this category; `None`: no limit.
+ */
+allowance: number | null, scoring_mode: ScoringMode, rubric: Rubric, };
 
 export type Expert = { id: number, name: string, 
 /**

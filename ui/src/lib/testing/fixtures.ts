@@ -48,6 +48,7 @@ export const categories: Category[] = [
     name_en: "University Party committee cases",
     quota: 5,
     quota_approximate: true,
+      allowance: null,
     scoring_mode: "criteria",
     rubric: {
       criteria: [criterion("c1", "真实性", "Authenticity"), criterion("c2", "创新性", "Innovation")],
@@ -59,6 +60,7 @@ export const categories: Category[] = [
     name_en: "Party branch cases",
     quota: 30,
     quota_approximate: false,
+      allowance: null,
     scoring_mode: "vote",
     rubric: {
       criteria: [criterion("c1", "过硬一（待填写）", "Criterion 1 (to be worded)", true)],
