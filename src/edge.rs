@@ -21,3 +21,23 @@ pub fn current_actor() -> String {
 pub fn random_suffix() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..8].to_string()
 }
+
+/// Fresh random bytes from the operating system, for keys, salts and nonces.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    // Without OS randomness no key can be made safely: stopping is the only right answer.
+    getrandom::fill(&mut bytes).expect("the operating system's random number generator");
+    bytes
+}
+
+/// New clerk keys: a random Ed25519 seed and a new age identity.
+pub fn new_clerk_keys() -> crate::keys::ClerkKeys {
+    use age::secrecy::ExposeSecret;
+    crate::keys::ClerkKeys {
+        signing_seed: crate::keys::hex(&random_bytes::<32>()),
+        age_identity: age::x25519::Identity::generate()
+            .to_string()
+            .expose_secret()
+            .to_string(),
+    }
+}

@@ -61,6 +61,30 @@ pub enum Error {
 
     #[error("{failed} of {total} files not imported")]
     ImportIncomplete { failed: usize, total: usize },
+
+    #[error("{failed} of {total} files did not verify")]
+    NotAllVerified { failed: usize, total: usize },
+
+    #[error("bad key: {detail}")]
+    BadKey { detail: String },
+
+    #[error("PIN shorter than {min}")]
+    PinTooShort { min: usize },
+
+    #[error("wrong PIN")]
+    WrongPin,
+
+    #[error("wait {seconds} s before the next PIN attempt")]
+    PinBackoff { seconds: u64 },
+
+    #[error("{path}: refused: {refusal}")]
+    Refused {
+        path: PathBuf,
+        refusal: crate::refusal::Refusal,
+    },
+
+    #[error("scoring: {0}")]
+    Scoring(#[from] crate::scoring::rules::RuleError),
 }
 
 impl Error {
@@ -76,6 +100,13 @@ impl Error {
         match self {
             Error::UnknownActivity { .. } => "unknown_activity",
             Error::UnknownCategory { .. } => "unknown_category",
+            Error::NotAllVerified { .. } => "not_all_verified",
+            Error::BadKey { .. } => "bad_key",
+            Error::PinTooShort { .. } => "pin_too_short",
+            Error::WrongPin => "wrong_pin",
+            Error::PinBackoff { .. } => "pin_backoff",
+            Error::Refused { refusal, .. } => refusal.code(),
+            Error::Scoring(e) => e.code(),
             Error::YearOutOfRange { .. } => "year_out_of_range",
             Error::ReviewNotFound { .. } => "review_not_found",
             Error::NoReviews => "no_reviews",
@@ -97,6 +128,19 @@ impl Error {
             Error::UnknownCategory { key } => {
                 format!("本评审没有类别“{key}”；可用 `paneldesk review show` 查看类别")
             }
+            Error::NotAllVerified { failed, total } => {
+                format!("{total} 个文件中有 {failed} 个未通过校验")
+            }
+            Error::BadKey { detail } => format!("密钥无效或已损坏：{detail}"),
+            Error::PinTooShort { min } => format!("PIN 至少需要 {min} 位"),
+            Error::WrongPin => "PIN 不正确".to_string(),
+            Error::PinBackoff { seconds } => {
+                format!("PIN 连续输错，请 {seconds} 秒后再试")
+            }
+            Error::Refused { path, refusal } => {
+                format!("已拒收 {}：{}", path.display(), refusal.message_zh())
+            }
+            Error::Scoring(e) => e.message_zh(),
             Error::UnknownActivity { given } => format!(
                 "未知的评审活动“{given}”。可选：{}",
                 crate::activity::Activity::ALL
@@ -150,6 +194,19 @@ impl Error {
             Error::UnknownCategory { key } => format!(
                 "This review has no category \"{key}\"; `paneldesk review show` lists them"
             ),
+            Error::NotAllVerified { failed, total } => {
+                format!("{failed} of {total} files did not verify")
+            }
+            Error::BadKey { detail } => format!("The key is invalid or damaged: {detail}"),
+            Error::PinTooShort { min } => format!("The PIN needs at least {min} characters"),
+            Error::WrongPin => "Wrong PIN".to_string(),
+            Error::PinBackoff { seconds } => {
+                format!("Too many wrong PINs; try again in {seconds} s")
+            }
+            Error::Refused { path, refusal } => {
+                format!("Refused {}: {}", path.display(), refusal.message_en())
+            }
+            Error::Scoring(e) => e.message_en(),
             Error::UnknownActivity { given } => format!(
                 "Unknown activity \"{given}\". Choose one of: {}",
                 crate::activity::Activity::ALL

@@ -6,14 +6,21 @@
 
 pub mod activity;
 pub mod audit;
+pub mod bundle;
+pub mod container;
 pub mod demo;
 pub mod edge;
 pub mod error;
 pub mod idcard;
 pub mod import;
+pub mod keys;
 pub mod model;
+pub mod package;
 pub mod privacy;
+pub mod refusal;
 pub mod review;
+pub mod scoring;
+pub mod seal;
 pub mod store;
 pub mod template;
 pub mod workbook_template;

@@ -4,6 +4,8 @@
 //! core and prints. Errors are printed in Chinese and English; with `--json` they are
 //! also printed as `{"error": {code, message_zh, message_en}}` on stdout.
 
+mod round_cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,6 +77,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 生成签名的评审包，交给专家 / Write the signed panel package for the experts
+    Package(round_cli::PackageArgs),
+    /// 校验评审包或评分结果的签名与内容 / Verify panel packages or result bundles
+    Verify {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// 专家：打开评审包、登记、评分、提交 / Expert: open a package, enrol, score, submit
+    #[command(subcommand)]
+    Expert(round_cli::ExpertCommand),
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -537,6 +549,9 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         }
         // Answered in `main` before any workspace is opened.
         Command::ReadWorkbooks => {}
+        Command::Package(args) => round_cli::package(&workspace, args, json)?,
+        Command::Verify { files } => round_cli::verify(&files, json)?,
+        Command::Expert(command) => round_cli::expert(&workspace, command, json)?,
         Command::Audit(AuditCommand::Verify(r)) => {
             let path = workspace.resolve(r.review.as_deref())?;
             let conn = store::open(&path)?;
@@ -562,7 +577,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // An incomplete import already printed its per-file reports as the JSON answer.
-            let answered = matches!(e, paneldesk::Error::ImportIncomplete { .. });
+            let answered = matches!(
+                e,
+                paneldesk::Error::ImportIncomplete { .. } | paneldesk::Error::NotAllVerified { .. }
+            );
             if json && !answered {
                 println!(
                     "{}",

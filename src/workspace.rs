@@ -62,6 +62,16 @@ impl Workspace {
         &self.root
     }
 
+    /// Where an expert's laptop keeps the panels it scores (see `scoring::panel`).
+    pub fn panels_dir(&self) -> PathBuf {
+        self.root.join("panels")
+    }
+
+    /// The clerk's installation keys (see `keys::clerk_keys`).
+    pub fn clerk_keys_path(&self) -> PathBuf {
+        self.root.join("keys").join("clerk.json")
+    }
+
     pub fn reviews_dir(&self) -> PathBuf {
         self.root.join("reviews")
     }

@@ -119,3 +119,13 @@ pub fn settle(
     tx.commit()?;
     Ok(flag)
 }
+
+/// Nominations the clerk has excluded (on any flag): left out of panel packages.
+pub fn excluded_nominations(conn: &Connection) -> Result<std::collections::BTreeSet<i64>> {
+    let mut stmt = conn
+        .prepare("SELECT DISTINCT nomination_id FROM nomination_flag WHERE status = 'excluded'")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}

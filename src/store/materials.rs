@@ -2,13 +2,13 @@
 //! content once however many nominations name it.
 
 use rusqlite::{params, Connection, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 
 /// A stored material, without its content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaterialInfo {
     /// As the 材料 column names it.

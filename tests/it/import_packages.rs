@@ -4,13 +4,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use paneldesk::activity::Activity;
 use paneldesk::import::file::{import, import_many, FileReport};
 use paneldesk::import::{sources_in, Source};
-use paneldesk::review::{self, NewReview};
+use paneldesk::review;
 use paneldesk::store::{self, materials};
 
-use super::{lie_about_size, T0};
+use super::{lie_about_size, new_exemplar_review, T0};
 
 fn packages() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packages")
@@ -18,22 +17,6 @@ fn packages() -> PathBuf {
 
 fn exe() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"))
-}
-
-fn new_review(dir: &Path) -> PathBuf {
-    let path = dir.join("r.pdreview");
-    review::create(
-        &path,
-        &NewReview {
-            id: "2026-student_exemplar-packages".into(),
-            activity: Activity::StudentExemplar,
-            year: 2026,
-            created_at: T0.into(),
-            actor: "clerk".into(),
-        },
-    )
-    .unwrap();
-    path
 }
 
 fn run(review: &Path, source: Source) -> FileReport {
@@ -54,8 +37,11 @@ fn zip(name: &str) -> Source {
     }
 }
 
-/// (display name, [(named, file name, sha256)]) of every stored nomination.
-fn stored_materials(review: &Path) -> Vec<(String, Vec<(String, String, String)>)> {
+/// (named, file name, sha256) of one stored material.
+type StoredMaterial = (String, String, String);
+
+/// Display name and materials of every stored nomination.
+fn stored_materials(review: &Path) -> Vec<(String, Vec<StoredMaterial>)> {
     let conn = store::open(review).unwrap();
     let mut stmt = conn
         .prepare("SELECT id, display_name FROM nomination ORDER BY id")
@@ -114,7 +100,7 @@ fn a_dropped_folder_finds_the_folder_package_and_the_zips() {
 #[test]
 fn a_folder_package_stores_the_named_materials_flags_the_missing_and_reports_the_extra() {
     let dir = tempfile::tempdir().unwrap();
-    let review = new_review(dir.path());
+    let review = new_exemplar_review(dir.path());
     let r = run(&review, folder_package());
     assert!(r.imported, "{:?}", r.error);
     assert_eq!((r.accepted, r.flagged, r.materials), (3, 1, 3));
@@ -181,7 +167,7 @@ fn a_folder_package_stores_the_named_materials_flags_the_missing_and_reports_the
 #[test]
 fn reimporting_a_package_replaces_its_materials_without_leaving_orphans() {
     let dir = tempfile::tempdir().unwrap();
-    let review = new_review(dir.path());
+    let review = new_exemplar_review(dir.path());
     run(&review, folder_package());
     assert_eq!(blob_count(&review), 3);
     let again = run(&review, folder_package());
@@ -193,7 +179,7 @@ fn reimporting_a_package_replaces_its_materials_without_leaving_orphans() {
 #[test]
 fn a_zip_from_chinese_windows_has_its_gbk_names_read_and_its_mac_litter_ignored() {
     let dir = tempfile::tempdir().unwrap();
-    let review = new_review(dir.path());
+    let review = new_exemplar_review(dir.path());
     let r = run(&review, zip("南湖医科大学.zip"));
     assert!(r.imported, "{:?}", r.error);
     assert_eq!(r.university.as_deref(), Some("南湖医科大学"));
@@ -207,7 +193,7 @@ fn a_zip_from_chinese_windows_has_its_gbk_names_read_and_its_mac_litter_ignored(
 #[test]
 fn a_zip_with_two_workbooks_is_refused_with_both_names() {
     let dir = tempfile::tempdir().unwrap();
-    let review = new_review(dir.path());
+    let review = new_exemplar_review(dir.path());
     let r = run(&review, zip("两个表.zip"));
     assert!(!r.imported);
     let e = r.error.unwrap();
@@ -231,7 +217,7 @@ fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
 #[test]
 fn a_material_larger_than_its_zip_entry_claims_is_refused_and_the_rest_lands() {
     let dir = tempfile::tempdir().unwrap();
-    let review = new_review(dir.path());
+    let review = new_exemplar_review(dir.path());
     let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
     let big = vec![b'A'; 4096];
     let path = dir.path().join("东川理工大学.zip");
@@ -260,7 +246,7 @@ fn a_material_larger_than_its_zip_entry_claims_is_refused_and_the_rest_lands() {
 #[test]
 fn a_named_material_that_lies_about_its_size_is_a_located_problem_and_a_flag() {
     let dir = tempfile::tempdir().unwrap();
-    let review = new_review(dir.path());
+    let review = new_exemplar_review(dir.path());
     let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
     let path = dir.path().join("pkg.zip");
     let big = vec![b'A'; 4096];
@@ -292,7 +278,7 @@ fn a_named_material_that_lies_about_its_size_is_a_located_problem_and_a_flag() {
 #[test]
 fn hostile_zips_get_their_own_errors_and_a_batch_carries_on_with_stored_data_intact() {
     let dir = tempfile::tempdir().unwrap();
-    let review = new_review(dir.path());
+    let review = new_exemplar_review(dir.path());
     run(&review, zip("南湖医科大学.zip"));
     let before = review::summary(&review).unwrap();
 

@@ -3,15 +3,14 @@
 
 use std::path::PathBuf;
 
-use paneldesk::activity::Activity;
 use paneldesk::import::file::{import, FileReport};
 use paneldesk::import::university::UniversitySource;
 use paneldesk::import::Source;
 use paneldesk::privacy::Privacy;
-use paneldesk::review::{self, NewReview};
+use paneldesk::review;
 use paneldesk::store::{self, flags};
 
-use super::T0;
+use super::{new_exemplar_review, T0};
 
 fn fixture(parts: &[&str]) -> PathBuf {
     let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbooks");
@@ -23,22 +22,6 @@ fn fixture(parts: &[&str]) -> PathBuf {
 
 fn exe() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"))
-}
-
-fn new_exemplar_review(dir: &std::path::Path) -> PathBuf {
-    let path = dir.join("r.pdreview");
-    review::create(
-        &path,
-        &NewReview {
-            id: "2026-student_exemplar-test".into(),
-            activity: Activity::StudentExemplar,
-            year: 2026,
-            created_at: T0.into(),
-            actor: "clerk".into(),
-        },
-    )
-    .unwrap();
-    path
 }
 
 fn run(review: &std::path::Path, parts: &[&str]) -> FileReport {

@@ -18,6 +18,23 @@ use paneldesk::model::ReviewSummary;
 
 pub const T0: &str = "2026-11-30T08:00:00Z";
 
+/// An empty 大学生党员标兵 review for import tests.
+pub fn new_exemplar_review(dir: &Path) -> PathBuf {
+    let path = dir.join("r.pdreview");
+    paneldesk::review::create(
+        &path,
+        &paneldesk::review::NewReview {
+            id: "2026-student_exemplar-test".into(),
+            activity: Activity::StudentExemplar,
+            year: 2026,
+            created_at: T0.into(),
+            actor: "clerk".into(),
+        },
+    )
+    .unwrap();
+    path
+}
+
 pub fn demo_review(dir: &Path, name: &str, created_at: &str) -> (PathBuf, ReviewSummary) {
     let path = dir.join(format!("{name}.pdreview"));
     let spec = DemoSpec {

@@ -1,0 +1,347 @@
+//! The result bundle (expert → clerk): one expert's scores for one package, sealed to
+//! the clerk and signed by the expert. See docs/formats.md.
+//!
+//! Entries: `bundle.json` (the header, in clear), `scores.age` (the scores, age-encrypted
+//! to the package's clerk recipient) and `bundle.sig` (the expert's Ed25519 signature over
+//! the exact bytes of `bundle.json`, which holds the SHA-256 of `scores.age`). So anyone
+//! can verify who sent what for which package without being able to read the scores. A
+//! correction is a new bundle with a higher `sequence` naming the previous bundle's hash.
+
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+
+use crate::container::{self, refuse, EntryRule};
+use crate::error::{Error, Result};
+use crate::keys::{self, ClerkKeys};
+use crate::package::{parse_manifest, PanelPackage};
+use crate::refusal::Refusal;
+use crate::scoring::rules::ScoreItem;
+
+pub const FORMAT: &str = "paneldesk.result-bundle";
+pub const VERSION: u32 = 1;
+pub const EXTENSION: &str = "pdresult";
+const MAX_BUNDLE_BYTES: u64 = 64 << 20;
+const MAX_HEADER_BYTES: u64 = 64 << 10;
+const MAX_SEALED_BYTES: u64 = 48 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BundleExpert {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub name: String,
+    /// Ed25519 public key, hex.
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SealedPayload {
+    pub entry: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub bytes: u64,
+    pub sha256: String,
+    pub sealed_to: String,
+}
+
+/// `bundle.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BundleHeader {
+    pub format: String,
+    pub version: u32,
+    pub package_hash: String,
+    pub review_id: String,
+    pub expert: BundleExpert,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub sequence: u64,
+    pub previous_bundle_hash: Option<String>,
+    pub created_at: String,
+    pub scored: u32,
+    pub recused: u32,
+    pub payload: SealedPayload,
+}
+
+/// The sealed content, `scores.age` once decrypted. Repeats who and what for, so a
+/// payload cannot be moved into another bundle's envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payload {
+    pub package_hash: String,
+    pub expert_id: i64,
+    pub sequence: u64,
+    pub items: Vec<ScoreItem>,
+}
+
+/// A bundle whose structure, signature and payload hash are right.
+#[derive(Debug, Clone)]
+pub struct VerifiedBundle {
+    pub header: BundleHeader,
+    /// SHA-256 of `bundle.json`, hex.
+    pub hash: String,
+    pub sealed: Vec<u8>,
+    pub expert_fingerprint: String,
+}
+
+/// What to put in a new bundle.
+pub struct NewBundle<'a> {
+    pub package: &'a PanelPackage,
+    pub package_hash: &'a str,
+    pub expert_id: i64,
+    pub sequence: u64,
+    pub previous_bundle_hash: Option<String>,
+    pub items: Vec<ScoreItem>,
+    pub created_at: &'a str,
+}
+
+fn file_name_part(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Seals, signs and writes a bundle into `dir`, then reads it back and verifies it.
+pub fn write(dir: &Path, new: NewBundle, key: &SigningKey) -> Result<(PathBuf, VerifiedBundle)> {
+    let expert = new
+        .package
+        .experts
+        .iter()
+        .find(|e| e.id == new.expert_id)
+        .ok_or_else(|| crate::scoring::rules::RuleError::NotEnrolled)?;
+    let payload = Payload {
+        package_hash: new.package_hash.into(),
+        expert_id: new.expert_id,
+        sequence: new.sequence,
+        items: new.items,
+    };
+    let plain = serde_json::to_vec(&payload).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let sealed = crate::seal::seal(&new.package.clerk.age_recipient, &plain)?;
+    let header = BundleHeader {
+        format: FORMAT.into(),
+        version: VERSION,
+        package_hash: new.package_hash.into(),
+        review_id: new.package.review.id.clone(),
+        expert: BundleExpert {
+            id: expert.id,
+            name: expert.name.clone(),
+            public_key: keys::public_hex(&key.verifying_key()),
+        },
+        sequence: new.sequence,
+        previous_bundle_hash: new.previous_bundle_hash,
+        created_at: new.created_at.into(),
+        scored: payload.items.iter().filter(|i| i.recusal.is_none()).count() as u32,
+        recused: payload.items.iter().filter(|i| i.recusal.is_some()).count() as u32,
+        payload: SealedPayload {
+            entry: "scores.age".into(),
+            bytes: sealed.len() as u64,
+            sha256: container::sha256_hex(&sealed),
+            sealed_to: new.package.clerk.age_recipient.clone(),
+        },
+    };
+    let json = serde_json::to_vec_pretty(&header).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let signature = container::signature_entry(&header.expert.public_key, &keys::sign(key, &json));
+    let path = dir.join(format!(
+        "{}-{}-{:03}.{EXTENSION}",
+        file_name_part(&header.review_id),
+        file_name_part(&header.expert.name),
+        header.sequence
+    ));
+    container::write_atomically(
+        &path,
+        &[
+            ("bundle.json", json.as_slice()),
+            ("scores.age", sealed.as_slice()),
+            ("bundle.sig", signature.as_bytes()),
+        ],
+    )?;
+    // What the expert is told is safe to carry away is what is on the stick, re-read.
+    let verified = open(&path)?;
+    Ok((path, verified))
+}
+
+/// Reads and verifies a bundle on its own: structure, signature, payload hash.
+pub fn open(file: &Path) -> Result<VerifiedBundle> {
+    let refused = |r| refuse(file, r);
+    let rules = [
+        EntryRule {
+            name: "bundle.json",
+            matches: |n| n == "bundle.json",
+            max_bytes: MAX_HEADER_BYTES,
+            required: true,
+        },
+        EntryRule {
+            name: "scores.age",
+            matches: |n| n == "scores.age",
+            max_bytes: MAX_SEALED_BYTES,
+            required: true,
+        },
+        EntryRule {
+            name: "bundle.sig",
+            matches: |n| n == "bundle.sig",
+            max_bytes: 256,
+            required: true,
+        },
+    ];
+    let mut entries = container::read(file, &rules, 3, MAX_BUNDLE_BYTES)?;
+    let json = entries.remove("bundle.json").unwrap_or_default();
+    let sealed = entries.remove("scores.age").unwrap_or_default();
+    let (key_hex, sig) =
+        container::parse_signature_entry(&entries.remove("bundle.sig").unwrap_or_default())
+            .ok_or_else(|| refused(Refusal::MalformedSignature))?;
+    let key = keys::parse_public(&key_hex).map_err(|_| refused(Refusal::BadPublicKey))?;
+    if !keys::verify(&key, &json, &sig) {
+        return Err(refused(Refusal::SignatureInvalid));
+    }
+    let header: BundleHeader = parse_manifest(file, &json, FORMAT, VERSION)?;
+    if header.expert.public_key != key_hex {
+        return Err(refused(Refusal::KeyMismatch));
+    }
+    if header.payload.entry != "scores.age"
+        || header.payload.bytes != sealed.len() as u64
+        || header.payload.sha256 != container::sha256_hex(&sealed)
+    {
+        return Err(refused(Refusal::ContentMismatch {
+            name: "scores.age".into(),
+        }));
+    }
+    Ok(VerifiedBundle {
+        hash: container::sha256_hex(&json),
+        expert_fingerprint: keys::fingerprint(&key),
+        header,
+        sealed,
+    })
+}
+
+/// Checks a verified bundle against the package it claims to answer.
+pub fn check_for_package(
+    file: &Path,
+    bundle: &VerifiedBundle,
+    package: &PanelPackage,
+    package_hash: &str,
+) -> Result<()> {
+    let h = &bundle.header;
+    if h.package_hash != package_hash || h.payload.sealed_to != package.clerk.age_recipient {
+        return Err(refuse(
+            file,
+            Refusal::OtherPackage {
+                found: h.package_hash.clone(),
+            },
+        ));
+    }
+    if !package
+        .experts
+        .iter()
+        .any(|e| e.id == h.expert.id && e.name == h.expert.name)
+    {
+        return Err(refuse(
+            file,
+            Refusal::NotOnRoster {
+                expert: h.expert.name.clone(),
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// What the receiver already holds from one expert: (sequence, bundle hash), and the
+/// key pinned at the first bundle.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExpertHistory {
+    pub pinned_key: Option<String>,
+    pub received: Vec<(u64, String)>,
+}
+
+/// Whether a bundle is news for the receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrival {
+    /// A higher sequence than any received: it replaces the earlier scores.
+    Newer,
+    /// Exactly a bundle already received: nothing changes.
+    AlreadyHave,
+}
+
+/// The sequence and key rules: a key other than the pinned one is refused; an older
+/// sequence changes nothing and says so; the same sequence with other content is a
+/// conflict; a newer one must link to the latest received.
+pub fn check_sequence(
+    file: &Path,
+    bundle: &VerifiedBundle,
+    history: &ExpertHistory,
+) -> Result<Arrival> {
+    let h = &bundle.header;
+    if history
+        .pinned_key
+        .as_ref()
+        .is_some_and(|k| *k != h.expert.public_key)
+    {
+        return Err(refuse(
+            file,
+            Refusal::KeyNotPinned {
+                expert: h.expert.name.clone(),
+            },
+        ));
+    }
+    if let Some((_, hash)) = history.received.iter().find(|(s, _)| *s == h.sequence) {
+        return if *hash == bundle.hash {
+            Ok(Arrival::AlreadyHave)
+        } else {
+            Err(refuse(
+                file,
+                Refusal::ConflictingSequence {
+                    sequence: h.sequence,
+                },
+            ))
+        };
+    }
+    let latest = history.received.iter().max_by_key(|(s, _)| *s);
+    match latest {
+        Some((seen, _)) if *seen > h.sequence => Err(refuse(
+            file,
+            Refusal::Replayed {
+                found: h.sequence,
+                seen: *seen,
+            },
+        )),
+        Some((seen, hash))
+            if h.sequence == seen + 1 && h.previous_bundle_hash.as_deref() != Some(hash) =>
+        {
+            Err(refuse(file, Refusal::BrokenChain))
+        }
+        _ => Ok(Arrival::Newer),
+    }
+}
+
+/// Opens the sealed scores with the clerk's identity and checks they belong to this
+/// envelope.
+pub fn decrypt(file: &Path, bundle: &VerifiedBundle, clerk: &ClerkKeys) -> Result<Payload> {
+    let plain = crate::seal::open(&clerk.age_identity, &bundle.sealed, MAX_SEALED_BYTES)?;
+    let payload: Payload = serde_json::from_slice(&plain).map_err(|e| {
+        refuse(
+            file,
+            Refusal::Malformed {
+                detail: e.to_string(),
+            },
+        )
+    })?;
+    let h = &bundle.header;
+    if payload.package_hash != h.package_hash
+        || payload.expert_id != h.expert.id
+        || payload.sequence != h.sequence
+    {
+        return Err(refuse(
+            file,
+            Refusal::ContentMismatch {
+                name: "scores.age".into(),
+            },
+        ));
+    }
+    Ok(payload)
+}

@@ -1,0 +1,350 @@
+//! The panel package (clerk → experts): one signed file per review round holding what an
+//! expert needs to score offline. See docs/formats.md for the byte-level description.
+//!
+//! Entries: `package.json` (the manifest), `package.sig` (the clerk's Ed25519 signature
+//! over the exact bytes of `package.json`) and `materials/<sha256>` (each material once).
+//! The package's identity is the SHA-256 of `package.json`; the manifest lists every
+//! material's hash, so the one signature covers the whole file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::container::{self, refuse, EntryRule};
+use crate::error::{Error, Result};
+use crate::keys::{self, ClerkKeys};
+use crate::model::{Category, Expert, FieldValue};
+use crate::privacy::Privacy;
+use crate::refusal::Refusal;
+use crate::store::{self, materials::MaterialInfo};
+
+pub const FORMAT: &str = "paneldesk.panel-package";
+pub const VERSION: u32 = 1;
+pub const EXTENSION: &str = "pdpanel";
+
+const MAX_PACKAGE_BYTES: u64 = 4 << 30;
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+const MAX_MATERIAL_BYTES: u64 = 100 << 20;
+const MAX_ENTRIES: usize = 20_000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PackagedReview {
+    pub id: String,
+    pub activity: String,
+    pub year: i32,
+    pub title_zh: String,
+    pub title_en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClerkPublic {
+    /// Ed25519 public key, hex: verifies this package.
+    pub signing_key: String,
+    /// age X25519 recipient (`age1…`): result bundles are sealed to it.
+    pub age_recipient: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PackagedNomination {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub category_key: String,
+    pub university: String,
+    pub display_name: String,
+    /// Personal data (ID and phone numbers) masked: experts judge merit, not identity.
+    pub fields: Vec<FieldValue>,
+    pub extra_fields: Vec<FieldValue>,
+    pub materials: Vec<MaterialInfo>,
+}
+
+/// The manifest, `package.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PanelPackage {
+    pub format: String,
+    pub version: u32,
+    pub created_at: String,
+    /// The day scoring closes (YYYY-MM-DD), printed on the expert's screen.
+    pub closes_on: String,
+    pub review: PackagedReview,
+    pub clerk: ClerkPublic,
+    /// Shortest comment accepted per nomination; 0 for none.
+    pub min_comment_chars: u32,
+    pub categories: Vec<Category>,
+    pub experts: Vec<Expert>,
+    pub nominations: Vec<PackagedNomination>,
+}
+
+impl PanelPackage {
+    pub fn category(&self, key: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.key == key)
+    }
+
+    pub fn nomination(&self, id: i64) -> Option<&PackagedNomination> {
+        self.nominations.iter().find(|n| n.id == id)
+    }
+}
+
+/// A package that passed every check.
+#[derive(Debug, Clone)]
+pub struct VerifiedPackage {
+    pub manifest: PanelPackage,
+    /// SHA-256 of `package.json`, hex: what bundles name.
+    pub hash: String,
+    /// The exact bytes that were signed.
+    pub manifest_bytes: Vec<u8>,
+    pub clerk_fingerprint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PackageSummary {
+    pub path: String,
+    pub hash: String,
+    pub clerk_fingerprint: String,
+    pub nominations: u32,
+    pub experts: u32,
+    pub materials: u32,
+    pub excluded: u32,
+}
+
+fn is_material_entry(name: &str) -> bool {
+    name.strip_prefix("materials/")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
+/// Writes the panel package of the review at `review_path` to `out`.
+pub fn build(
+    review_path: &Path,
+    out: &Path,
+    clerk: &ClerkKeys,
+    closes_on: &str,
+    min_comment_chars: u32,
+    at: &str,
+    actor: &str,
+) -> Result<PackageSummary> {
+    let review = crate::review::load(review_path, Privacy::Masked)?;
+    let mut conn = store::open(review_path)?;
+    let excluded = store::flags::excluded_nominations(&conn)?;
+    let signing = clerk.signing()?;
+    let mut blobs: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut nominations = Vec::new();
+    for n in review.nominations {
+        if excluded.contains(&n.id) {
+            continue;
+        }
+        let materials = store::materials::for_nomination(&conn, n.id)?;
+        for m in &materials {
+            if !blobs.contains_key(&m.sha256) {
+                let content = store::materials::content(&conn, &m.sha256)?
+                    .ok_or_else(|| Error::Corrupt(format!("material {} / 材料缺失", m.sha256)))?;
+                blobs.insert(m.sha256.clone(), content);
+            }
+        }
+        nominations.push(PackagedNomination {
+            id: n.id,
+            category_key: n.category_key,
+            university: n.university,
+            display_name: n.display_name,
+            fields: n.fields,
+            extra_fields: n.extra_fields,
+            materials,
+        });
+    }
+    let manifest = PanelPackage {
+        format: FORMAT.into(),
+        version: VERSION,
+        created_at: at.into(),
+        closes_on: closes_on.into(),
+        review: PackagedReview {
+            id: review.id.clone(),
+            activity: review.activity.code().into(),
+            year: review.year,
+            title_zh: review.title_zh,
+            title_en: review.title_en,
+        },
+        clerk: ClerkPublic {
+            signing_key: keys::public_hex(&signing.verifying_key()),
+            age_recipient: clerk.age_recipient()?,
+        },
+        min_comment_chars,
+        categories: review.categories,
+        experts: review.experts,
+        nominations,
+    };
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let signature =
+        container::signature_entry(&manifest.clerk.signing_key, &keys::sign(&signing, &json));
+    let names: Vec<String> = blobs.keys().map(|h| format!("materials/{h}")).collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("package.json", json.as_slice()),
+        ("package.sig", signature.as_bytes()),
+    ];
+    for (name, bytes) in names.iter().zip(blobs.values()) {
+        entries.push((name.as_str(), bytes.as_slice()));
+    }
+    container::write_atomically(out, &entries)?;
+    let verified = open(out)?;
+    let summary = PackageSummary {
+        path: out.display().to_string(),
+        hash: verified.hash.clone(),
+        clerk_fingerprint: verified.clerk_fingerprint.clone(),
+        nominations: manifest.nominations.len() as u32,
+        experts: manifest.experts.len() as u32,
+        materials: blobs.len() as u32,
+        excluded: excluded.len() as u32,
+    };
+    let tx = conn.transaction()?;
+    crate::audit::append(
+        &tx,
+        at,
+        actor,
+        "package.built",
+        &serde_json::json!({
+            "file": summary.path,
+            "hash": summary.hash,
+            "nominations": summary.nominations,
+            "experts": summary.experts,
+            "excluded": summary.excluded,
+            "closes_on": closes_on,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// Reads and verifies a package: structure, then the signature over the manifest bytes,
+/// then the manifest, then every material against its hash. Nothing is trusted before
+/// the signature verifies.
+pub fn open(file: &Path) -> Result<VerifiedPackage> {
+    let refused = |r| refuse(file, r);
+    let rules = [
+        EntryRule {
+            name: "package.json",
+            matches: |n| n == "package.json",
+            max_bytes: MAX_MANIFEST_BYTES,
+            required: true,
+        },
+        EntryRule {
+            name: "package.sig",
+            matches: |n| n == "package.sig",
+            max_bytes: 256,
+            required: true,
+        },
+        EntryRule {
+            name: "materials/<sha256>",
+            matches: is_material_entry,
+            max_bytes: MAX_MATERIAL_BYTES,
+            required: false,
+        },
+    ];
+    let mut entries = container::read(file, &rules, MAX_ENTRIES, MAX_PACKAGE_BYTES)?;
+    let json = entries.remove("package.json").unwrap_or_default();
+    let (key_hex, sig) =
+        container::parse_signature_entry(&entries.remove("package.sig").unwrap_or_default())
+            .ok_or_else(|| refused(Refusal::MalformedSignature))?;
+    let key = keys::parse_public(&key_hex).map_err(|_| refused(Refusal::BadPublicKey))?;
+    if !keys::verify(&key, &json, &sig) {
+        return Err(refused(Refusal::SignatureInvalid));
+    }
+    let manifest: PanelPackage = parse_manifest(file, &json, FORMAT, VERSION)?;
+    if manifest.clerk.signing_key != key_hex {
+        return Err(refused(Refusal::KeyMismatch));
+    }
+    let mut listed = std::collections::BTreeSet::new();
+    for m in manifest.nominations.iter().flat_map(|n| &n.materials) {
+        listed.insert(m.sha256.clone());
+        let name = format!("materials/{}", m.sha256);
+        let bytes = entries
+            .get(&name)
+            .ok_or_else(|| refused(Refusal::MissingEntry { name: name.clone() }))?;
+        if bytes.len() as u64 != m.bytes || container::sha256_hex(bytes) != m.sha256 {
+            return Err(refused(Refusal::ContentMismatch { name }));
+        }
+    }
+    if let Some(extra) = entries
+        .keys()
+        .find(|n| !listed.contains(n.trim_start_matches("materials/")))
+    {
+        return Err(refused(Refusal::UnexpectedEntry {
+            name: extra.clone(),
+        }));
+    }
+    Ok(VerifiedPackage {
+        hash: container::sha256_hex(&json),
+        clerk_fingerprint: keys::fingerprint(&key),
+        manifest,
+        manifest_bytes: json,
+    })
+}
+
+/// Parses a signed manifest, checking its `format` and `version` before the rest.
+pub fn parse_manifest<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    json: &[u8],
+    format: &str,
+    version: u32,
+) -> Result<T> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: String,
+        version: u32,
+    }
+    let malformed = |e: serde_json::Error| {
+        refuse(
+            file,
+            Refusal::Malformed {
+                detail: e.to_string(),
+            },
+        )
+    };
+    let head: Head = serde_json::from_slice(json).map_err(malformed)?;
+    if head.format != format {
+        return Err(refuse(
+            file,
+            Refusal::WrongFormat {
+                expected: format.into(),
+                found: head.format,
+            },
+        ));
+    }
+    if head.version != version {
+        return Err(refuse(
+            file,
+            Refusal::UnsupportedVersion {
+                found: head.version,
+                supported: version,
+            },
+        ));
+    }
+    serde_json::from_slice(json).map_err(malformed)
+}
+
+/// One material's bytes, read from a verified package file.
+pub fn material(file: &Path, sha256: &str) -> Result<Vec<u8>> {
+    let handle = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
+    let mut zip = zip::ZipArchive::new(handle).map_err(|e| {
+        refuse(
+            file,
+            Refusal::NotAContainer {
+                detail: e.to_string(),
+            },
+        )
+    })?;
+    let name = format!("materials/{sha256}");
+    let entry = zip
+        .by_name(&name)
+        .map_err(|_| refuse(file, Refusal::MissingEntry { name: name.clone() }))?;
+    let declared = entry.size().min(MAX_MATERIAL_BYTES);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(entry, declared), &mut bytes)
+        .map_err(|e| Error::io(file, e))?;
+    if container::sha256_hex(&bytes) != sha256 {
+        return Err(refuse(file, Refusal::ContentMismatch { name }));
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,415 @@
+//! The CLI of a review round: the clerk's `package` and `verify`, and the expert's
+//! `expert …` commands (enough to drive a whole round without a window, in tests or by
+//! experts who prefer a terminal). Part of the `paneldesk` binary, like `main.rs`.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use paneldesk::edge::{current_actor as actor, new_clerk_keys, now_rfc3339 as now, random_bytes};
+use paneldesk::scoring::panel::{self, Panel};
+use paneldesk::scoring::rules::{Grade, RecusalReason, Vote};
+use paneldesk::workspace::Workspace;
+use paneldesk::{bundle, keys, package, Error};
+
+#[derive(Args)]
+pub struct PackageArgs {
+    /// 评审编号或文件 / Review id or file
+    #[arg(long)]
+    pub review: Option<String>,
+    /// 输出的评审包文件（.pdpanel）/ Output package file (.pdpanel)
+    #[arg(long)]
+    pub out: PathBuf,
+    /// 评分截止日期 YYYY-MM-DD / Closing date
+    #[arg(long)]
+    pub closes: String,
+    /// 每条评语至少几个字（0 为不要求）/ Shortest comment accepted (0: none)
+    #[arg(long, default_value_t = 0)]
+    pub min_comment: u32,
+}
+
+#[derive(Subcommand)]
+pub enum ExpertCommand {
+    /// 打开评审包（校验签名后保存在本机）/ Open a panel package (verified, then kept on this laptop)
+    Open { file: PathBuf },
+    /// 在专家名单中选择本人并设置 PIN（从标准输入或 PANELDESK_PIN 读取）/ Enrol: pick your name, set a PIN (stdin or PANELDESK_PIN)
+    Enrol {
+        #[command(flatten)]
+        panel: PanelRef,
+        /// 本人姓名（须在专家名单中）/ Your name as on the roster
+        #[arg(long)]
+        name: String,
+    },
+    /// 从 CSV 录入评分：编号,指标|vote|grade|comment|recuse,值 / Enter scores from CSV: id,criterion|vote|grade|comment|recuse,value
+    Score {
+        #[command(flatten)]
+        panel: PanelRef,
+        csv: PathBuf,
+    },
+    /// 查看进度和未完成项 / Progress and incomplete items
+    Status {
+        #[command(flatten)]
+        panel: PanelRef,
+    },
+    /// 提交：锁定评分并写出签名的评分结果 / Submit: lock the scores and write the signed result bundle
+    Submit {
+        #[command(flatten)]
+        panel: PanelRef,
+        /// 写入的文件夹（如 U 盘）/ Folder to write to (e.g. the USB stick)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 提交后更正：解锁评分，下次提交为新的序号 / After submitting: unlock for a correction (next submit is a new sequence)
+    Reopen {
+        #[command(flatten)]
+        panel: PanelRef,
+    },
+}
+
+#[derive(Args)]
+pub struct PanelRef {
+    /// 评审包校验值的开头几位；本机只有一个时可省略 / Package hash prefix; optional when this laptop has one panel
+    #[arg(long)]
+    pub panel: Option<String>,
+}
+
+fn print<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("输出失败 / could not print: {e}"),
+    }
+}
+
+fn open_panel(workspace: &Workspace, r: &PanelRef) -> Result<Panel, Error> {
+    let dir = workspace.panels_dir();
+    let prefix = match &r.panel {
+        Some(p) => p.clone(),
+        None => match panel::list(&dir).as_slice() {
+            [only] => only.clone(),
+            _ => {
+                return Err(Error::ReviewNotFound {
+                    reference: "--panel".into(),
+                })
+            }
+        },
+    };
+    panel::open(&dir, &prefix)
+}
+
+fn read_pin() -> Result<String, Error> {
+    if let Ok(pin) = std::env::var("PANELDESK_PIN") {
+        return Ok(pin);
+    }
+    eprint!("PIN: ");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("stdin", e))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+pub fn package(workspace: &Workspace, args: PackageArgs, json: bool) -> Result<(), Error> {
+    let review = workspace.resolve(args.review.as_deref())?;
+    let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
+    let summary = package::build(
+        &review,
+        &args.out,
+        &clerk,
+        &args.closes,
+        args.min_comment,
+        &now(),
+        &actor(),
+    )?;
+    if json {
+        print(&summary);
+    } else {
+        println!(
+            "已生成评审包 / Package written: {}\n  推荐对象 nominations {}  专家 experts {}  材料 materials {}  已排除 excluded {}\n  校验值 hash {}\n  秘书密钥指纹 clerk fingerprint {}",
+            summary.path,
+            summary.nominations,
+            summary.experts,
+            summary.materials,
+            summary.excluded,
+            summary.hash,
+            summary.clerk_fingerprint
+        );
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Verified {
+    file: String,
+    ok: bool,
+    kind: Option<&'static str>,
+    hash: Option<String>,
+    fingerprint: Option<String>,
+    detail: serde_json::Value,
+    error: Option<serde_json::Value>,
+}
+
+fn verify_one(file: &Path) -> Verified {
+    let is_bundle = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(bundle::EXTENSION));
+    let result = if is_bundle {
+        bundle::open(file).map(|b| {
+            (
+                "result_bundle",
+                b.hash,
+                b.expert_fingerprint,
+                serde_json::to_value(&b.header).unwrap_or_default(),
+            )
+        })
+    } else {
+        package::open(file).map(|p| {
+            (
+                "panel_package",
+                p.hash,
+                p.clerk_fingerprint,
+                serde_json::json!({
+                    "review": p.manifest.review,
+                    "closes_on": p.manifest.closes_on,
+                    "nominations": p.manifest.nominations.len(),
+                    "experts": p.manifest.experts.len(),
+                }),
+            )
+        })
+    };
+    match result {
+        Ok((kind, hash, fingerprint, detail)) => Verified {
+            file: file.display().to_string(),
+            ok: true,
+            kind: Some(kind),
+            hash: Some(hash),
+            fingerprint: Some(fingerprint),
+            detail,
+            error: None,
+        },
+        Err(e) => Verified {
+            file: file.display().to_string(),
+            ok: false,
+            kind: None,
+            hash: None,
+            fingerprint: None,
+            detail: serde_json::Value::Null,
+            error: Some(serde_json::json!({
+                "code": e.code(),
+                "message_zh": e.message_zh(),
+                "message_en": e.message_en(),
+            })),
+        },
+    }
+}
+
+/// Verifies packages and bundles; fails when any does not verify.
+pub fn verify(files: &[PathBuf], json: bool) -> Result<(), Error> {
+    let results: Vec<Verified> = files.iter().map(|f| verify_one(f)).collect();
+    if json {
+        print(&results);
+    } else {
+        for r in &results {
+            match &r.error {
+                None => println!(
+                    "✓ {}  {}  指纹 fingerprint {}",
+                    r.file,
+                    r.kind.unwrap_or(""),
+                    r.fingerprint.as_deref().unwrap_or("")
+                ),
+                Some(e) => println!(
+                    "✗ {}\n    {}\n    {}",
+                    r.file, e["message_zh"], e["message_en"]
+                ),
+            }
+        }
+    }
+    let failed = results.iter().filter(|r| !r.ok).count();
+    if failed > 0 {
+        return Err(Error::NotAllVerified {
+            failed,
+            total: results.len(),
+        });
+    }
+    Ok(())
+}
+
+/// One CSV line: `nomination id, what, value`; the value may itself hold commas.
+fn apply_line(panel: &mut Panel, line: &str, at: &str) -> Result<(), Error> {
+    let mut parts = line.splitn(3, ',');
+    let (Some(id), Some(what), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(Error::Corrupt(format!(
+            "CSV 行格式不正确 / bad CSV line: {line}"
+        )));
+    };
+    let id: i64 = id
+        .trim()
+        .parse()
+        .map_err(|_| Error::Corrupt(format!("推荐对象编号 / nomination id: {id}")))?;
+    let value = value.trim();
+    let parse_code = |v: &str| serde_json::Value::String(v.to_string());
+    match what.trim() {
+        "comment" => panel.set_comment(id, value, at).map(drop),
+        "vote" => {
+            let vote: Vote = serde_json::from_value(parse_code(value))
+                .map_err(|_| Error::Corrupt(format!("vote: {value}")))?;
+            panel.set_vote(id, Some(vote), at).map(drop)
+        }
+        "grade" => {
+            let grade: Grade = serde_json::from_value(parse_code(value))
+                .map_err(|_| Error::Corrupt(format!("grade: {value}")))?;
+            panel.set_grade(id, Some(grade), at).map(drop)
+        }
+        "recuse" => {
+            let (reason, note) = value.split_once(':').unwrap_or((value, ""));
+            let reason: RecusalReason = serde_json::from_value(parse_code(reason.trim()))
+                .map_err(|_| Error::Corrupt(format!("recusal reason: {reason}")))?;
+            panel.recuse(id, reason, note, at).map(drop)
+        }
+        criterion => {
+            let points: f64 = value
+                .parse()
+                .map_err(|_| Error::Corrupt(format!("分值 / points: {value}")))?;
+            panel.set_points(id, criterion, Some(points), at).map(drop)
+        }
+    }
+}
+
+pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Result<(), Error> {
+    match command {
+        ExpertCommand::Open { file } => {
+            let panel = panel::import_package(&workspace.panels_dir(), &file, &now())?;
+            let roster: Vec<_> = panel.package.experts.clone();
+            if json {
+                print(&serde_json::json!({
+                    "hash": panel.hash,
+                    "clerk_fingerprint": panel.clerk_fingerprint,
+                    "review": panel.package.review,
+                    "closes_on": panel.package.closes_on,
+                    "experts": roster,
+                    "enrolment": panel.enrolment()?,
+                }));
+            } else {
+                println!(
+                    "已打开评审包 / Opened: {} {}\n  校验值 hash {}\n  秘书密钥指纹 clerk fingerprint {}\n  截止 closes {}",
+                    panel.package.review.title_zh,
+                    panel.package.review.year,
+                    panel.hash,
+                    panel.clerk_fingerprint,
+                    panel.package.closes_on
+                );
+                for e in &roster {
+                    println!("  {}  {}  {}", e.name, e.institution, e.title);
+                }
+            }
+        }
+        ExpertCommand::Enrol { panel: r, name } => {
+            let mut panel = open_panel(workspace, &r)?;
+            let expert_id = panel
+                .package
+                .experts
+                .iter()
+                .find(|e| e.name == name.trim())
+                .map(|e| e.id)
+                .ok_or(paneldesk::scoring::rules::RuleError::UnknownExpert { name })?;
+            let pin = read_pin()?;
+            let enrolment = panel.enrol(
+                expert_id,
+                &pin,
+                (random_bytes(), random_bytes(), random_bytes()),
+                &now(),
+            )?;
+            if json {
+                print(&enrolment);
+            } else {
+                println!(
+                    "已登记 / Enrolled: {}\n  密钥指纹（请抄写在纸质评分表上）/ Key fingerprint (write it on the paper score sheet): {}",
+                    enrolment.expert.name, enrolment.fingerprint
+                );
+            }
+        }
+        ExpertCommand::Score { panel: r, csv } => {
+            let mut panel = open_panel(workspace, &r)?;
+            let text = std::fs::read_to_string(&csv).map_err(|e| Error::io(&csv, e))?;
+            let at = now();
+            let mut applied = 0;
+            for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty()
+                    || line.starts_with('#')
+                    || (i == 0 && line.starts_with("nomination"))
+                {
+                    continue;
+                }
+                apply_line(&mut panel, line, &at).map_err(|e| {
+                    Error::Corrupt(format!(
+                        "{} 第 {} 行 / line {}: {} / {}",
+                        csv.display(),
+                        i + 1,
+                        i + 1,
+                        e.message_zh(),
+                        e.message_en()
+                    ))
+                })?;
+                applied += 1;
+            }
+            if json {
+                print(&serde_json::json!({ "applied": applied, "progress": panel.progress()? }));
+            } else {
+                println!("已保存 {applied} 项 / Saved {applied} entries");
+            }
+        }
+        ExpertCommand::Status { panel: r } => {
+            let panel = open_panel(workspace, &r)?;
+            let status = serde_json::json!({
+                "enrolment": panel.enrolment()?,
+                "progress": panel.progress()?,
+                "incomplete": panel.incomplete()?,
+                "submissions": panel.submissions()?,
+            });
+            if json {
+                print(&status);
+            } else {
+                for p in panel.progress()? {
+                    println!(
+                        "{}  {}/{}  回避 recused {}",
+                        p.name_zh, p.complete, p.total, p.recused
+                    );
+                }
+                for i in panel.incomplete()? {
+                    println!(
+                        "  未完成 incomplete: [{}] {}",
+                        i.nomination_id, i.display_name
+                    );
+                }
+            }
+        }
+        ExpertCommand::Submit { panel: r, out } => {
+            let mut panel = open_panel(workspace, &r)?;
+            let pin = read_pin()?;
+            let submission = panel.submit(&pin, &out, &now(), now_unix())?;
+            if json {
+                print(&submission);
+            } else {
+                println!(
+                    "已提交并校验，可以取下 U 盘 / Submitted and verified; the USB stick can be removed\n  {}\n  序号 sequence {}  指纹 fingerprint {}",
+                    submission.file, submission.sequence, submission.fingerprint
+                );
+            }
+        }
+        ExpertCommand::Reopen { panel: r } => {
+            let mut panel = open_panel(workspace, &r)?;
+            panel.reopen()?;
+            if !json {
+                println!("已解锁，可更正后重新提交 / Unlocked: correct and submit again");
+            }
+        }
+    }
+    Ok(())
+}

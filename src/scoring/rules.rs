@@ -1,0 +1,361 @@
+//! The scoring rules an expert's entries are held to: bounds and steps of criterion
+//! points, the choices of a vote or a grade, recusal, and what "complete" means.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Category, Criterion, ScoringMode};
+
+/// Why an expert may not score a nomination (申报回避).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RecusalReason {
+    /// 亲属
+    Relative,
+    /// 师生
+    TeacherStudent,
+    /// 同单位: also what automatic recusal records.
+    SameInstitution,
+    /// 其他
+    Other,
+}
+
+impl RecusalReason {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            RecusalReason::Relative => "亲属",
+            RecusalReason::TeacherStudent => "师生",
+            RecusalReason::SameInstitution => "同单位",
+            RecusalReason::Other => "其他",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Recusal {
+    pub reason: RecusalReason,
+    pub note: String,
+    /// Made by PanelDesk (the nomination is from the expert's own institution).
+    pub automatic: bool,
+}
+
+/// 同意 / 不同意 / 弃权
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Vote {
+    Agree,
+    Disagree,
+    Abstain,
+}
+
+/// 优秀 / 良好 / 合格 / 不合格
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    Excellent,
+    Good,
+    Pass,
+    Fail,
+}
+
+/// One expert's entries for one nomination.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScoreItem {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub recusal: Option<Recusal>,
+    /// Points by criterion key.
+    pub criteria: BTreeMap<String, f64>,
+    pub vote: Option<Vote>,
+    pub grade: Option<Grade>,
+    pub comment: String,
+}
+
+/// What still has to be entered before an item is complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Missing {
+    Criterion { key: String },
+    Vote,
+    Grade,
+    Comment { min_chars: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{criterion}: {points} is outside 0–{max}")]
+    OutOfRange {
+        criterion: String,
+        points: f64,
+        max: f64,
+    },
+    #[error("{criterion}: {points} is not a multiple of {step}")]
+    OffStep {
+        criterion: String,
+        points: f64,
+        step: f64,
+    },
+    #[error("unknown criterion {key}")]
+    UnknownCriterion { key: String },
+    #[error("this category is scored by {mode:?}")]
+    WrongMode { mode: ScoringMode },
+    #[error("nomination {id} is not in this package")]
+    UnknownNomination { id: i64 },
+    #[error("nomination {id} is recused")]
+    RecusedNomination { id: i64 },
+    #[error("automatic recusal cannot be withdrawn")]
+    AutomaticRecusal,
+    #[error("scores are submitted and locked")]
+    Locked,
+    #[error("not enrolled")]
+    NotEnrolled,
+    #[error("already enrolled as {name}")]
+    AlreadyEnrolled { name: String },
+    #[error("expert {name} is not on the roster")]
+    UnknownExpert { name: String },
+    #[error("{count} items incomplete")]
+    Incomplete { count: usize },
+    #[error("nothing changed since the last submission")]
+    NothingToSubmit,
+}
+
+impl RuleError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleError::OutOfRange { .. } => "points_out_of_range",
+            RuleError::OffStep { .. } => "points_off_step",
+            RuleError::UnknownCriterion { .. } => "unknown_criterion",
+            RuleError::WrongMode { .. } => "wrong_scoring_mode",
+            RuleError::UnknownNomination { .. } => "unknown_nomination",
+            RuleError::RecusedNomination { .. } => "recused_nomination",
+            RuleError::AutomaticRecusal => "automatic_recusal",
+            RuleError::Locked => "scores_locked",
+            RuleError::NotEnrolled => "not_enrolled",
+            RuleError::AlreadyEnrolled { .. } => "already_enrolled",
+            RuleError::UnknownExpert { .. } => "unknown_expert",
+            RuleError::Incomplete { .. } => "incomplete",
+            RuleError::NothingToSubmit => "nothing_to_submit",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            RuleError::OutOfRange {
+                criterion,
+                points,
+                max,
+            } => format!("“{criterion}”的分值 {points} 超出范围（0–{max}）"),
+            RuleError::OffStep {
+                criterion,
+                points,
+                step,
+            } => format!("“{criterion}”的分值 {points} 须为 {step} 的整数倍"),
+            RuleError::UnknownCriterion { key } => format!("没有评分指标“{key}”"),
+            RuleError::WrongMode { mode } => format!("该类别的评分方式是{}", mode_zh(*mode)),
+            RuleError::UnknownNomination { id } => format!("评审包中没有编号为 {id} 的推荐对象"),
+            RuleError::RecusedNomination { id } => {
+                format!("您已对推荐对象 {id} 回避，不能评分")
+            }
+            RuleError::AutomaticRecusal => "本单位推荐的对象须自动回避，不能撤销".to_string(),
+            RuleError::Locked => "评分已提交并锁定；如需更正，请先选择“更正评分”".to_string(),
+            RuleError::NotEnrolled => "尚未登记：请先在专家名单中选择本人并设置 PIN".to_string(),
+            RuleError::AlreadyEnrolled { name } => format!("本机已登记为专家“{name}”"),
+            RuleError::UnknownExpert { name } => format!("专家名单中没有“{name}”"),
+            RuleError::Incomplete { count } => {
+                format!("还有 {count} 项评分未完成，请补全后再提交")
+            }
+            RuleError::NothingToSubmit => "自上次提交以来评分没有变化".to_string(),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            RuleError::WrongMode { mode } => {
+                format!("This category is scored by {}", mode_en(*mode))
+            }
+            RuleError::Locked => {
+                "Scores are submitted and locked; choose \"Correct scores\" first".to_string()
+            }
+            RuleError::NotEnrolled => {
+                "Not enrolled: pick your name from the roster and set a PIN first".to_string()
+            }
+            RuleError::Incomplete { count } => {
+                format!("{count} items are still incomplete; finish them before submitting")
+            }
+            other => {
+                let text = other.to_string();
+                let mut chars = text.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+fn mode_zh(mode: ScoringMode) -> &'static str {
+    match mode {
+        ScoringMode::Criteria => "按指标打分",
+        ScoringMode::Vote => "投票",
+        ScoringMode::Grade => "评定等级",
+    }
+}
+
+fn mode_en(mode: ScoringMode) -> &'static str {
+    match mode {
+        ScoringMode::Criteria => "criterion points",
+        ScoringMode::Vote => "vote",
+        ScoringMode::Grade => "grade",
+    }
+}
+
+/// Points must be finite, within 0..=max, and a whole number of steps.
+pub fn check_points(criterion: &Criterion, points: f64) -> Result<(), RuleError> {
+    if !points.is_finite() || points < 0.0 || points > criterion.max_points {
+        return Err(RuleError::OutOfRange {
+            criterion: criterion.name_zh.clone(),
+            points,
+            max: criterion.max_points,
+        });
+    }
+    if criterion.step > 0.0 {
+        let steps = points / criterion.step;
+        if (steps - steps.round()).abs() > 1e-9 {
+            return Err(RuleError::OffStep {
+                criterion: criterion.name_zh.clone(),
+                points,
+                step: criterion.step,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What `item` still lacks; empty when it is complete. A recused item is complete.
+pub fn missing(item: &ScoreItem, category: &Category, min_comment_chars: u32) -> Vec<Missing> {
+    if item.recusal.is_some() {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    match category.scoring_mode {
+        ScoringMode::Criteria => {
+            for c in &category.rubric.criteria {
+                if !item.criteria.contains_key(&c.key) {
+                    out.push(Missing::Criterion { key: c.key.clone() });
+                }
+            }
+        }
+        ScoringMode::Vote if item.vote.is_none() => out.push(Missing::Vote),
+        ScoringMode::Grade if item.grade.is_none() => out.push(Missing::Grade),
+        _ => {}
+    }
+    if (item.comment.trim().chars().count() as u32) < min_comment_chars {
+        out.push(Missing::Comment {
+            min_chars: min_comment_chars,
+        });
+    }
+    out
+}
+
+/// The item's total points, when every criterion is scored.
+pub fn total(item: &ScoreItem, category: &Category) -> Option<f64> {
+    category
+        .rubric
+        .criteria
+        .iter()
+        .map(|c| item.criteria.get(&c.key).copied())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rubric;
+
+    fn criterion(max: f64, step: f64) -> Criterion {
+        Criterion {
+            key: "k1".into(),
+            name_zh: "政治过硬".into(),
+            name_en: "Politics".into(),
+            max_points: max,
+            step,
+            guidance_zh: String::new(),
+            placeholder: false,
+        }
+    }
+
+    fn category(mode: ScoringMode) -> Category {
+        Category {
+            key: "c".into(),
+            name_zh: "类".into(),
+            name_en: "C".into(),
+            quota: 1,
+            quota_approximate: false,
+            allowance: None,
+            scoring_mode: mode,
+            rubric: Rubric {
+                criteria: vec![criterion(15.0, 0.5), {
+                    let mut c = criterion(10.0, 1.0);
+                    c.key = "k2".into();
+                    c
+                }],
+            },
+        }
+    }
+
+    #[test]
+    fn points_are_held_to_bounds_and_steps() {
+        let c = criterion(15.0, 0.5);
+        assert!(check_points(&c, 0.0).is_ok());
+        assert!(check_points(&c, 15.0).is_ok());
+        assert!(check_points(&c, 7.5).is_ok());
+        assert_eq!(check_points(&c, 7.3).unwrap_err().code(), "points_off_step");
+        assert_eq!(
+            check_points(&c, 15.5).unwrap_err().code(),
+            "points_out_of_range"
+        );
+        assert_eq!(
+            check_points(&c, -0.5).unwrap_err().code(),
+            "points_out_of_range"
+        );
+        assert!(check_points(&c, f64::NAN).is_err());
+        assert!(
+            check_points(&criterion(10.0, 0.1), 0.3).is_ok(),
+            "float steps"
+        );
+    }
+
+    #[test]
+    fn completeness_follows_the_scoring_mode_and_the_comment_rule() {
+        let cat = category(ScoringMode::Criteria);
+        let mut item = ScoreItem::default();
+        assert_eq!(missing(&item, &cat, 0).len(), 2);
+        item.criteria.insert("k1".into(), 10.0);
+        item.criteria.insert("k2".into(), 8.0);
+        assert!(missing(&item, &cat, 0).is_empty());
+        assert_eq!(total(&item, &cat), Some(18.0));
+        assert_eq!(
+            missing(&item, &cat, 10),
+            [Missing::Comment { min_chars: 10 }]
+        );
+        let vote = category(ScoringMode::Vote);
+        assert_eq!(missing(&ScoreItem::default(), &vote, 0), [Missing::Vote]);
+        let recused = ScoreItem {
+            recusal: Some(Recusal {
+                reason: RecusalReason::Relative,
+                note: String::new(),
+                automatic: false,
+            }),
+            ..ScoreItem::default()
+        };
+        assert!(missing(&recused, &cat, 10).is_empty());
+    }
+}
