@@ -47,6 +47,9 @@ pub enum ExpertCommand {
         #[command(flatten)]
         panel: PanelRef,
         csv: PathBuf,
+        /// 每保存一项即输出该行（已写入磁盘后）/ Print each line once it is saved to disk
+        #[arg(long)]
+        echo: bool,
     },
     /// 查看进度和未完成项 / Progress and incomplete items
     Status {
@@ -334,7 +337,11 @@ pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Resu
                 );
             }
         }
-        ExpertCommand::Score { panel: r, csv } => {
+        ExpertCommand::Score {
+            panel: r,
+            csv,
+            echo,
+        } => {
             let mut panel = open_panel(workspace, &r)?;
             let text = std::fs::read_to_string(&csv).map_err(|e| Error::io(&csv, e))?;
             let at = now();
@@ -358,6 +365,12 @@ pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Resu
                     ))
                 })?;
                 applied += 1;
+                if echo {
+                    // Printed only after the commit returned: a line seen is a line saved.
+                    use std::io::Write;
+                    let mut stdout = std::io::stdout().lock();
+                    let _ = writeln!(stdout, "saved {line}").and_then(|()| stdout.flush());
+                }
             }
             if json {
                 print(&serde_json::json!({ "applied": applied, "progress": panel.progress()? }));

@@ -7,6 +7,7 @@ mod hostile_workbooks;
 mod import_packages;
 mod import_workbooks;
 mod review_file;
+mod scoring_round;
 mod workbook_template;
 mod workspace;
 

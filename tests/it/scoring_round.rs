@@ -1,0 +1,634 @@
+//! A whole scoring round on real files: the clerk packages a review, five experts enrol,
+//! score and submit on their own "laptops" (data folders), and every bundle verifies;
+//! then every way a file can be tampered with fails with its own reason.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use paneldesk::bundle::{self, Arrival, ExpertHistory, VerifiedBundle};
+use paneldesk::keys::{self, ClerkKeys};
+use paneldesk::model::ScoringMode;
+use paneldesk::package;
+use paneldesk::scoring::panel::{self, Panel};
+use paneldesk::scoring::rules::{Grade, RecusalReason, Vote};
+use paneldesk::Error;
+
+use super::{demo_review, T0};
+
+fn clerk_keys() -> ClerkKeys {
+    ClerkKeys {
+        signing_seed: keys::hex(&[3; 32]),
+        // A fixed identity (made by `paneldesk package` once) keeps the test deterministic.
+        age_identity: "AGE-SECRET-KEY-17S9E3WYXXZYAGH99M9UPT25PUQ7PHJ99H0GASDC799EN7FH32RTSUJE85P"
+            .into(),
+    }
+}
+
+struct Round {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    package: PathBuf,
+}
+
+fn package_round(min_comment: u32) -> Round {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let (review, _) = demo_review(&root, "round", T0);
+    let out = root.join("round.pdpanel");
+    package::build(
+        &review,
+        &out,
+        &clerk_keys(),
+        "2026-12-10",
+        min_comment,
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    Round {
+        _dir: dir,
+        root,
+        package: out,
+    }
+}
+
+fn laptop(round: &Round, n: usize) -> Panel {
+    panel::import_package(&round.root.join(format!("expert{n}")), &round.package, T0).unwrap()
+}
+
+fn randomness(n: u8) -> ([u8; 32], [u8; 16], [u8; 12]) {
+    ([n + 40; 32], [n; 16], [n; 12])
+}
+
+/// Scores everything the expert may score, deterministically from `n`.
+fn score_all(panel: &mut Panel, n: usize) {
+    let nominations = panel.package.nominations.clone();
+    for (i, nom) in nominations.iter().enumerate() {
+        if panel.item(nom.id).unwrap().recusal.is_some() {
+            continue;
+        }
+        let category = panel.package.category(&nom.category_key).unwrap().clone();
+        match category.scoring_mode {
+            ScoringMode::Criteria => {
+                for c in &category.rubric.criteria {
+                    let steps = (c.max_points / c.step) as usize;
+                    let points = ((i + n) % (steps + 1)) as f64 * c.step;
+                    panel.set_points(nom.id, &c.key, Some(points), T0).unwrap();
+                }
+            }
+            ScoringMode::Vote => {
+                panel.set_vote(nom.id, Some(Vote::Agree), T0).unwrap();
+            }
+            ScoringMode::Grade => {
+                panel.set_grade(nom.id, Some(Grade::Good), T0).unwrap();
+            }
+        }
+        panel
+            .set_comment(nom.id, "事迹突出，材料翔实，建议推荐。", T0)
+            .unwrap();
+    }
+}
+
+/// Enrols expert `n` (by roster position), scores and submits into `round.root/stick`.
+fn expert_submits(round: &Round, n: usize) -> (Panel, PathBuf) {
+    let mut panel = laptop(round, n);
+    let id = panel.package.experts[n].id;
+    panel
+        .enrol(id, &format!("2468{n:02}"), randomness(n as u8), T0)
+        .unwrap();
+    score_all(&mut panel, n);
+    let stick = round.root.join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    let s = panel
+        .submit(&format!("2468{n:02}"), &stick, T0, 1_000_000)
+        .unwrap();
+    (panel, PathBuf::from(s.file))
+}
+
+fn code(e: Error) -> &'static str {
+    e.code()
+}
+
+#[test]
+fn five_experts_enrol_score_and_submit_and_every_bundle_verifies_and_opens() {
+    let round = package_round(10);
+    let verified = package::open(&round.package).unwrap();
+    let mut fingerprints = Vec::new();
+    for n in 0..5 {
+        let (panel, file) = expert_submits(&round, n);
+        let bundle = bundle::open(&file).unwrap();
+        bundle::check_for_package(&file, &bundle, &verified.manifest, &verified.hash).unwrap();
+        assert_eq!(bundle.header.sequence, 1);
+        assert_eq!(bundle.header.previous_bundle_hash, None);
+        // The fingerprint the expert wrote on paper is the one the bundle carries.
+        let enrolment = panel.enrolment().unwrap().unwrap();
+        assert_eq!(bundle.expert_fingerprint, enrolment.fingerprint);
+        assert!(enrolment.locked);
+        fingerprints.push(enrolment.fingerprint);
+        // Only the clerk can read the scores, and they are exactly what was entered.
+        let payload = bundle::decrypt(&file, &bundle, &clerk_keys()).unwrap();
+        assert_eq!(payload.items, panel.items().unwrap());
+        let raw = std::fs::read(&file).unwrap();
+        assert!(!String::from_utf8_lossy(&raw).contains("事迹突出"));
+    }
+    fingerprints.sort();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), 5);
+}
+
+#[test]
+fn own_institution_is_recused_automatically_and_cannot_be_scored_or_withdrawn() {
+    let round = package_round(0);
+    let mut panel = laptop(&round, 0);
+    let expert = panel.package.experts[0].clone();
+    panel.enrol(expert.id, "135790", randomness(1), T0).unwrap();
+    let own: Vec<_> = panel
+        .package
+        .nominations
+        .iter()
+        .filter(|n| n.university == expert.institution)
+        .cloned()
+        .collect();
+    assert!(
+        !own.is_empty(),
+        "the demo gives the first expert a conflict"
+    );
+    let item = panel.item(own[0].id).unwrap();
+    assert!(item.recusal.as_ref().unwrap().automatic);
+    let category = panel
+        .package
+        .category(&own[0].category_key)
+        .unwrap()
+        .clone();
+    let key = &category.rubric.criteria[0].key;
+    assert_eq!(
+        code(panel.set_points(own[0].id, key, Some(1.0), T0).unwrap_err()),
+        "recused_nomination"
+    );
+    assert_eq!(
+        code(panel.withdraw_recusal(own[0].id, T0).unwrap_err()),
+        "automatic_recusal"
+    );
+    // A declared recusal clears the scores and can be withdrawn.
+    let other = panel
+        .package
+        .nominations
+        .iter()
+        .find(|n| n.university != expert.institution)
+        .unwrap()
+        .clone();
+    panel.set_points(other.id, key, Some(1.0), T0).unwrap();
+    let item = panel
+        .recuse(other.id, RecusalReason::TeacherStudent, "曾指导其论文", T0)
+        .unwrap();
+    assert!(item.criteria.is_empty());
+    assert_eq!(item.recusal.unwrap().reason, RecusalReason::TeacherStudent);
+    assert!(panel
+        .withdraw_recusal(other.id, T0)
+        .unwrap()
+        .recusal
+        .is_none());
+}
+
+#[test]
+fn submitting_needs_everything_complete_and_the_right_pin_with_a_back_off() {
+    let round = package_round(10);
+    let mut panel = laptop(&round, 1);
+    let id = panel.package.experts[1].id;
+    let stick = round.root.join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    assert_eq!(
+        code(panel.submit("111111", &stick, T0, 0).unwrap_err()),
+        "not_enrolled"
+    );
+    panel.enrol(id, "246801", randomness(2), T0).unwrap();
+    let incomplete = panel.submit("246801", &stick, T0, 0).unwrap_err();
+    assert_eq!(code(incomplete), "incomplete");
+    score_all(&mut panel, 1);
+    // A too-short comment is still incomplete.
+    let first = panel.package.nominations[0].id;
+    if panel.item(first).unwrap().recusal.is_none() {
+        panel.set_comment(first, "好", T0).unwrap();
+        assert_eq!(panel.incomplete().unwrap().len(), 1);
+        panel
+            .set_comment(first, "事迹突出，材料翔实，建议推荐。", T0)
+            .unwrap();
+    }
+    for _ in 0..3 {
+        assert_eq!(
+            code(panel.submit("999999", &stick, T0, 100).unwrap_err()),
+            "wrong_pin"
+        );
+    }
+    assert_eq!(
+        code(panel.submit("246801", &stick, T0, 101).unwrap_err()),
+        "pin_backoff"
+    );
+    let s = panel.submit("246801", &stick, T0, 106).unwrap();
+    assert_eq!(s.sequence, 1);
+    // Locked after submitting; a correction is a new, linked sequence.
+    let key = panel.package.categories[0].rubric.criteria[0].key.clone();
+    let target = panel
+        .package
+        .nominations
+        .iter()
+        .find(|n| panel.item(n.id).unwrap().recusal.is_none())
+        .unwrap()
+        .id;
+    assert_eq!(
+        code(panel.set_points(target, &key, Some(0.0), T0).unwrap_err()),
+        "scores_locked"
+    );
+    panel.reopen().unwrap();
+    panel.set_points(target, &key, Some(0.0), T0).unwrap();
+    let s2 = panel.submit("246801", &stick, T0, 200).unwrap();
+    assert_eq!(s2.sequence, 2);
+    let b2 = bundle::open(Path::new(&s2.file)).unwrap();
+    assert_eq!(
+        b2.header.previous_bundle_hash.as_deref(),
+        Some(s.bundle_hash.as_str())
+    );
+}
+
+#[test]
+fn scores_out_of_bounds_or_off_step_are_refused_and_nothing_is_stored() {
+    let round = package_round(0);
+    let mut panel = laptop(&round, 2);
+    let id = panel.package.experts[2].id;
+    panel.enrol(id, "555555", randomness(3), T0).unwrap();
+    let nom = panel
+        .package
+        .nominations
+        .iter()
+        .find(|n| panel.item(n.id).unwrap().recusal.is_none())
+        .unwrap()
+        .clone();
+    let c = panel
+        .package
+        .category(&nom.category_key)
+        .unwrap()
+        .rubric
+        .criteria[0]
+        .clone();
+    let too_much = c.max_points + c.step;
+    assert_eq!(
+        code(
+            panel
+                .set_points(nom.id, &c.key, Some(too_much), T0)
+                .unwrap_err()
+        ),
+        "points_out_of_range"
+    );
+    assert_eq!(
+        code(
+            panel
+                .set_points(nom.id, &c.key, Some(c.step / 3.0), T0)
+                .unwrap_err()
+        ),
+        "points_off_step"
+    );
+    assert_eq!(
+        code(panel.set_points(nom.id, "nope", Some(1.0), T0).unwrap_err()),
+        "unknown_criterion"
+    );
+    assert!(panel.item(nom.id).unwrap().criteria.is_empty());
+}
+
+// ---- tampering ------------------------------------------------------------------------
+
+/// The entries of a zip, in order.
+fn entries(file: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut e = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut bytes).unwrap();
+            (e.name().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn rezip(file: &Path, entries: &[(String, Vec<u8>)]) {
+    let mut w = zip::ZipWriter::new(std::fs::File::create(file).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in entries {
+        w.start_file(name.as_str(), stored).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+fn variant(
+    dir: &Path,
+    name: &str,
+    from: &Path,
+    edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>),
+) -> PathBuf {
+    let mut e = entries(from);
+    edit(&mut e);
+    let path = dir.join(name);
+    rezip(&path, &e);
+    path
+}
+
+fn refusal(result: Result<VerifiedBundle, Error>) -> &'static str {
+    match result {
+        Ok(_) => "accepted",
+        Err(e) => e.code(),
+    }
+}
+
+#[test]
+fn every_single_flipped_byte_of_a_bundle_is_caught() {
+    let round = package_round(0);
+    let (_, file) = expert_submits(&round, 0);
+    let original = std::fs::read(&file).unwrap();
+    let flipped = round.root.join("flipped.pdresult");
+    let mut accepted = Vec::new();
+    // Every byte of a bundle of a few kilobytes: the whole file, not a sample.
+    for i in 0..original.len() {
+        let mut bytes = original.clone();
+        bytes[i] ^= 0x01;
+        std::fs::write(&flipped, &bytes).unwrap();
+        if let Ok(b) = bundle::open(&flipped) {
+            // A flip in zip metadata the reader ignores (a timestamp, a comment length
+            // pad) may leave the signed content intact: then it must be identical.
+            let same = bundle::open(&file).unwrap();
+            if b.hash != same.hash || b.sealed != same.sealed {
+                accepted.push(i);
+            }
+        }
+    }
+    assert!(
+        accepted.is_empty(),
+        "changed content accepted at {accepted:?}"
+    );
+}
+
+#[test]
+fn each_tampered_bundle_fails_with_its_own_reason() {
+    let round = package_round(0);
+    let verified = package::open(&round.package).unwrap();
+    let (mut panel, file) = expert_submits(&round, 0);
+    let dir = &round.root;
+    let original = bundle::open(&file).unwrap();
+    let history = ExpertHistory {
+        pinned_key: Some(original.header.expert.public_key.clone()),
+        received: vec![(1, original.hash.clone())],
+    };
+
+    // Truncated.
+    let bytes = std::fs::read(&file).unwrap();
+    let truncated = dir.join("truncated.pdresult");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    assert_eq!(refusal(bundle::open(&truncated)), "not_a_container");
+
+    // Extra and missing entries.
+    let extra = variant(dir, "extra.pdresult", &file, |e| {
+        e.push(("notes.txt".into(), b"hi".to_vec()))
+    });
+    assert_eq!(refusal(bundle::open(&extra)), "unexpected_entry");
+    let missing = variant(dir, "missing.pdresult", &file, |e| {
+        e.retain(|(n, _)| n != "bundle.sig")
+    });
+    assert_eq!(refusal(bundle::open(&missing)), "missing_entry");
+    // Oversized entry.
+    let oversized = variant(dir, "oversized.pdresult", &file, |e| {
+        e.iter_mut().find(|(n, _)| n == "bundle.json").unwrap().1 = vec![b' '; 70 << 10];
+    });
+    assert_eq!(refusal(bundle::open(&oversized)), "oversized_entry");
+
+    // Scores swapped for other ciphertext: the signed header's hash no longer matches.
+    let swapped = variant(dir, "swapped.pdresult", &file, |e| {
+        let sealed = paneldesk::seal::seal(&verified.manifest.clerk.age_recipient, b"{}").unwrap();
+        e.iter_mut().find(|(n, _)| n == "scores.age").unwrap().1 = sealed;
+    });
+    assert_eq!(refusal(bundle::open(&swapped)), "content_mismatch");
+
+    // Header edited (a higher sequence) without re-signing.
+    let edited = variant(dir, "edited.pdresult", &file, |e| {
+        let json = &mut e.iter_mut().find(|(n, _)| n == "bundle.json").unwrap().1;
+        *json = String::from_utf8(json.clone())
+            .unwrap()
+            .replace("\"sequence\": 1", "\"sequence\": 9")
+            .into_bytes();
+    });
+    assert_eq!(refusal(bundle::open(&edited)), "signature_invalid");
+
+    // Re-signed by another key: valid on its own, refused against the pinned key.
+    let intruder = keys::signing_key([99; 32]);
+    let resigned = variant(dir, "resigned.pdresult", &file, |e| {
+        let json_entry = &mut e.iter_mut().find(|(n, _)| n == "bundle.json").unwrap().1;
+        let text = String::from_utf8(json_entry.clone()).unwrap().replace(
+            &original.header.expert.public_key,
+            &keys::public_hex(&intruder.verifying_key()),
+        );
+        *json_entry = text.into_bytes();
+        let json = json_entry.clone();
+        let sig = paneldesk::container::signature_entry(
+            &keys::public_hex(&intruder.verifying_key()),
+            &keys::sign(&intruder, &json),
+        );
+        e.iter_mut().find(|(n, _)| n == "bundle.sig").unwrap().1 = sig.into_bytes();
+    });
+    let b = bundle::open(&resigned).unwrap();
+    assert_eq!(
+        code(bundle::check_sequence(&resigned, &b, &history).unwrap_err()),
+        "key_not_pinned"
+    );
+
+    // The signature entry naming a key other than the header's.
+    let mismatched = variant(dir, "mismatched.pdresult", &file, |e| {
+        let json = e
+            .iter()
+            .find(|(n, _)| n == "bundle.json")
+            .unwrap()
+            .1
+            .clone();
+        let sig = paneldesk::container::signature_entry(
+            &keys::public_hex(&intruder.verifying_key()),
+            &keys::sign(&intruder, &json),
+        );
+        e.iter_mut().find(|(n, _)| n == "bundle.sig").unwrap().1 = sig.into_bytes();
+    });
+    assert_eq!(refusal(bundle::open(&mismatched)), "key_mismatch");
+
+    // A bundle for another package.
+    let other_round = package_round(5);
+    let other = package::open(&other_round.package).unwrap();
+    assert_eq!(
+        code(
+            bundle::check_for_package(&file, &original, &other.manifest, &other.hash).unwrap_err()
+        ),
+        "other_package"
+    );
+
+    // Sequences: the same bundle again changes nothing; a correction is newer; then the
+    // old one is a replay; and the same sequence with other content is a conflict.
+    assert_eq!(
+        bundle::check_sequence(&file, &original, &history).unwrap(),
+        Arrival::AlreadyHave
+    );
+    panel.reopen().unwrap();
+    let target = panel
+        .package
+        .nominations
+        .iter()
+        .find(|n| panel.item(n.id).unwrap().recusal.is_none())
+        .unwrap()
+        .id;
+    panel
+        .set_comment(target, "更正：补充评语，事迹突出。", T0)
+        .unwrap();
+    let second_stick = dir.join("stick2");
+    std::fs::create_dir_all(&second_stick).unwrap();
+    let s2 = panel
+        .submit("246800", &second_stick, T0, 1_000_000)
+        .unwrap();
+    let newer = bundle::open(Path::new(&s2.file)).unwrap();
+    assert_eq!(
+        bundle::check_sequence(Path::new(&s2.file), &newer, &history).unwrap(),
+        Arrival::Newer
+    );
+    // The correction reached the clerk first; the original turns up later.
+    let after = ExpertHistory {
+        pinned_key: history.pinned_key.clone(),
+        received: vec![(2, newer.hash.clone())],
+    };
+    assert_eq!(
+        code(bundle::check_sequence(&file, &original, &after).unwrap_err()),
+        "replayed_sequence"
+    );
+    let conflicting = ExpertHistory {
+        pinned_key: history.pinned_key.clone(),
+        received: vec![(1, original.hash.clone()), (2, "0".repeat(64))],
+    };
+    assert_eq!(
+        code(bundle::check_sequence(Path::new(&s2.file), &newer, &conflicting).unwrap_err()),
+        "conflicting_sequence"
+    );
+}
+
+#[test]
+fn each_tampered_package_is_refused_on_the_experts_laptop_with_its_reason() {
+    let round = package_round(0);
+    let dir = &round.root;
+    let open = |p: &Path| match package::open(p) {
+        Ok(_) => "accepted",
+        Err(e) => e.code(),
+    };
+    let clerk = clerk_keys().signing().unwrap();
+    let resign = |e: &mut Vec<(String, Vec<u8>)>, edit: &dyn Fn(String) -> String| {
+        let json_entry = &mut e.iter_mut().find(|(n, _)| n == "package.json").unwrap().1;
+        *json_entry = edit(String::from_utf8(json_entry.clone()).unwrap()).into_bytes();
+        let json = json_entry.clone();
+        let sig = paneldesk::container::signature_entry(
+            &keys::public_hex(&clerk.verifying_key()),
+            &keys::sign(&clerk, &json),
+        );
+        e.iter_mut().find(|(n, _)| n == "package.sig").unwrap().1 = sig.into_bytes();
+    };
+    let edited = variant(dir, "edited.pdpanel", &round.package, |e| {
+        let json = &mut e.iter_mut().find(|(n, _)| n == "package.json").unwrap().1;
+        *json = String::from_utf8(json.clone())
+            .unwrap()
+            .replace("2026-12-10", "2027-12-10")
+            .into_bytes();
+    });
+    assert_eq!(open(&edited), "signature_invalid");
+    let newer = variant(dir, "newer.pdpanel", &round.package, |e| {
+        resign(e, &|t| t.replace("\"version\": 1", "\"version\": 2"))
+    });
+    assert_eq!(open(&newer), "unsupported_version");
+    let wrong = variant(dir, "wrong.pdpanel", &round.package, |e| {
+        resign(e, &|t| {
+            t.replace("paneldesk.panel-package", "paneldesk.result-bundle")
+        })
+    });
+    assert_eq!(open(&wrong), "wrong_format");
+    let extra = variant(dir, "extra.pdpanel", &round.package, |e| {
+        e.push((format!("materials/{}", "a".repeat(64)), b"x".to_vec()))
+    });
+    assert_eq!(open(&extra), "unexpected_entry");
+    let foreign = variant(dir, "foreign.pdpanel", &round.package, |e| {
+        e.push(("../../etc/passwd".into(), b"x".to_vec()))
+    });
+    assert_eq!(open(&foreign), "unexpected_entry");
+    let not_zip = dir.join("text.pdpanel");
+    std::fs::write(&not_zip, "hello").unwrap();
+    assert_eq!(open(&not_zip), "not_a_container");
+    // And the expert's laptop keeps nothing of a refused package.
+    let panels = dir.join("refusing-laptop");
+    assert!(panel::import_package(&panels, &edited, T0).is_err());
+    assert!(panel::list(&panels).is_empty());
+}
+
+#[test]
+fn a_package_carries_materials_and_masks_personal_data_and_leaves_out_excluded_nominations() {
+    use paneldesk::import::file::import;
+    use paneldesk::import::Source;
+    let dir = tempfile::tempdir().unwrap();
+    let review = super::new_exemplar_review(dir.path());
+    let folder =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packages/东川理工大学");
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
+    import(
+        &review,
+        &Source::Folder {
+            path: folder.join("推荐汇总表.xlsx").display().to_string(),
+            folder: folder.display().to_string(),
+        },
+        &exe,
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    // 李四's missing material is flagged; the clerk excludes him.
+    let mut conn = paneldesk::store::open(&review).unwrap();
+    let flag = paneldesk::store::flags::read_all(&conn)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.kind == "missing_material")
+        .unwrap();
+    paneldesk::store::flags::settle(
+        &mut conn,
+        flag.id,
+        paneldesk::store::flags::Decision::Excluded,
+        "材料未交",
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let out = dir.path().join("p.pdpanel");
+    let summary =
+        package::build(&review, &out, &clerk_keys(), "2026-12-10", 0, T0, "clerk").unwrap();
+    assert_eq!(
+        (summary.nominations, summary.excluded, summary.materials),
+        (2, 1, 3)
+    );
+    let p = package::open(&out).unwrap();
+    let names: Vec<&str> = p
+        .manifest
+        .nominations
+        .iter()
+        .map(|n| n.display_name.as_str())
+        .collect();
+    assert_eq!(names, ["张三", "王五"]);
+    let id_field = p.manifest.nominations[0]
+        .fields
+        .iter()
+        .find(|f| f.key == "id_number")
+        .unwrap();
+    assert!(id_field.value.contains('*'), "{}", id_field.value);
+    let m = &p.manifest.nominations[0].materials[0];
+    let bytes = package::material(&out, &m.sha256).unwrap();
+    assert_eq!(
+        bytes,
+        std::fs::read(folder.join("张三-推荐表.pdf")).unwrap()
+    );
+    // Packaging is in the audit log.
+    let log = paneldesk::audit::entries(&conn).unwrap();
+    assert_eq!(log.last().unwrap().action, "package.built");
+}
