@@ -3,10 +3,12 @@
 mod architecture;
 mod audit_log;
 mod cli;
+mod crash;
 mod hostile_workbooks;
 mod import_packages;
 mod import_workbooks;
 mod review_file;
+mod scoring_props;
 mod scoring_round;
 mod workbook_template;
 mod workspace;
