@@ -200,6 +200,21 @@ pub fn open(file: &Path) -> Result<VerifiedBundle> {
     if !keys::verify(&key, &json, &sig) {
         return Err(refused(Refusal::SignatureInvalid));
     }
+    // Every byte of a bundle is accounted for: a file that is not exactly the canonical
+    // layout of its entries (a flipped bit in a timestamp, a comment, an extra field) is
+    // refused even though its signed content may be intact.
+    let canonical = container::canonical_zip(&[
+        ("bundle.json", json.as_slice()),
+        ("scores.age", sealed.as_slice()),
+        (
+            "bundle.sig",
+            &container::signature_entry(&key_hex, &sig).into_bytes(),
+        ),
+    ])?;
+    let on_disk = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    if on_disk != canonical {
+        return Err(refused(Refusal::NotCanonical));
+    }
     let header: BundleHeader = parse_manifest(file, &json, FORMAT, VERSION)?;
     if header.expert.public_key != key_hex {
         return Err(refused(Refusal::KeyMismatch));

@@ -101,30 +101,37 @@ pub fn read(
     Ok(out)
 }
 
-/// Writes `entries` as a zip at `dest`: stored (the payloads are JSON, ciphertext and
-/// PDFs, which gain little), fixed timestamps, in the order given. Atomic: a temporary
-/// file in the same folder is written, synced and renamed, and the folder synced, so a
-/// pulled USB stick leaves either the old file or the whole new one.
+/// The one byte layout a set of entries has: stored (the payloads are JSON, ciphertext
+/// and PDFs, which gain little from deflate), DOS time 1980-01-01 00:00, no extra fields,
+/// no comments, in the order given. Readers that need every byte accounted for compare a
+/// file with this (see `bundle::open`).
+pub fn canonical_zip(entries: &[(&str, &[u8])]) -> Result<Vec<u8>> {
+    let failed = |e: zip::result::ZipError| Error::Corrupt(format!("zip: {e}"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644)
+        .large_file(false);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).map_err(failed)?;
+        zip.write_all(bytes)
+            .map_err(|e| Error::Corrupt(format!("zip: {e}")))?;
+    }
+    Ok(zip.finish().map_err(failed)?.into_inner())
+}
+
+/// Writes `entries` as a canonical zip at `dest`. Atomic: a temporary file in the same
+/// folder is written, synced and renamed, and the folder synced, so a pulled USB stick
+/// leaves either the old file or the whole new one.
 pub fn write_atomically(dest: &Path, entries: &[(&str, &[u8])]) -> Result<()> {
+    let bytes = canonical_zip(entries)?;
     let dir = dest
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    {
-        let mut zip = zip::ZipWriter::new(tmp.as_file());
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored)
-            .last_modified_time(zip::DateTime::default())
-            .large_file(false);
-        for (name, bytes) in entries {
-            zip.start_file(*name, options)
-                .map_err(|e| Error::io(dest, std::io::Error::other(e)))?;
-            zip.write_all(bytes).map_err(|e| Error::io(dest, e))?;
-        }
-        zip.finish()
-            .map_err(|e| Error::io(dest, std::io::Error::other(e)))?;
-    }
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(&bytes).map_err(|e| Error::io(dest, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(dest, e))?;
     tmp.persist(dest).map_err(|e| Error::io(dest, e.error))?;
     sync_dir(dir)?;

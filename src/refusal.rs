@@ -22,6 +22,8 @@ pub enum Refusal {
     OversizedEntry { name: String, bytes: u64 },
     #[error("entry {name} is not the size it declares")]
     TruncatedEntry { name: String },
+    #[error("the file is not laid out exactly as written: it was altered")]
+    NotCanonical,
     #[error("malformed signature entry")]
     MalformedSignature,
     #[error("the signature does not verify")]
@@ -63,6 +65,7 @@ impl Refusal {
             Refusal::MissingEntry { .. } => "missing_entry",
             Refusal::OversizedEntry { .. } => "oversized_entry",
             Refusal::TruncatedEntry { .. } => "truncated_entry",
+            Refusal::NotCanonical => "not_canonical",
             Refusal::MalformedSignature => "malformed_signature",
             Refusal::SignatureInvalid => "signature_invalid",
             Refusal::BadPublicKey => "bad_public_key",
@@ -96,6 +99,7 @@ impl Refusal {
             Refusal::TruncatedEntry { name } => {
                 format!("条目“{name}”的实际大小与声明不符（截断或被改动）")
             }
+            Refusal::NotCanonical => "文件的字节布局与写出时不同：文件被改动过".into(),
             Refusal::MalformedSignature => "签名条目格式不正确".into(),
             Refusal::SignatureInvalid => {
                 "签名校验失败：文件在签名后被改动过，或并非由所称的人签发".into()

@@ -222,3 +222,143 @@ fn import_a_folder_exits_non_zero_only_because_of_the_file_that_failed() {
     let flags = json(&paneldesk(dir.path(), &["review", "flags", "--json"]));
     assert_eq!(flags.as_array().unwrap().len(), 6);
 }
+
+fn paneldesk_with_pin(data: &std::path::Path, pin: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paneldesk"))
+        .args(args)
+        .env("PANELDESK_DATA_DIR", data)
+        .env("PANELDESK_PIN", pin)
+        .output()
+        .expect("paneldesk runs")
+}
+
+#[test]
+fn a_whole_round_from_the_command_line_package_enrol_score_submit_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let clerk = dir.path().join("clerk");
+    let expert = dir.path().join("expert");
+    let stick = dir.path().join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    let package = stick.join("panel.pdpanel");
+    let package_arg = package.to_str().unwrap();
+    assert!(
+        paneldesk(&clerk, &["demo", "--nominations", "4", "--experts", "2"])
+            .status
+            .success()
+    );
+    let built = paneldesk(
+        &clerk,
+        &[
+            "package",
+            "--out",
+            package_arg,
+            "--closes",
+            "2026-12-10",
+            "--json",
+        ],
+    );
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let built = json(&built);
+    assert_eq!(built["nominations"], 4);
+
+    let opened = json(&paneldesk(
+        &expert,
+        &["expert", "open", package_arg, "--json"],
+    ));
+    assert_eq!(opened["hash"], built["hash"]);
+    assert_eq!(opened["clerk_fingerprint"], built["clerk_fingerprint"]);
+    let name = opened["experts"][1]["name"].as_str().unwrap().to_string();
+    let enrolled = paneldesk_with_pin(&expert, "97531", &["expert", "enrol", "--name", &name]);
+    assert!(!enrolled.status.success(), "a five-digit PIN is too short");
+    assert!(String::from_utf8_lossy(&enrolled.stderr).contains("PIN"));
+    let enrolled = json(&paneldesk_with_pin(
+        &expert,
+        "975310",
+        &["expert", "enrol", "--name", &name, "--json"],
+    ));
+    let fingerprint = enrolled["fingerprint"].as_str().unwrap().to_string();
+
+    // Score every nomination not recused, from a CSV as an expert might type it.
+    let status = json(&paneldesk(&expert, &["expert", "status", "--json"]));
+    let review = json(&paneldesk(&clerk, &["review", "show", "--json"]));
+    let mut csv = String::from("nomination,what,value\n");
+    for item in status["incomplete"].as_array().unwrap() {
+        let id = item["nomination_id"].as_i64().unwrap();
+        let category = review["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == item["category_key"])
+            .unwrap();
+        for c in category["rubric"]["criteria"].as_array().unwrap() {
+            csv.push_str(&format!(
+                "{id},{},{}\n",
+                c["key"].as_str().unwrap(),
+                c["step"]
+            ));
+        }
+        csv.push_str(&format!("{id},comment,事迹突出, 建议推荐\n"));
+    }
+    let csv_path = dir.path().join("scores.csv");
+    std::fs::write(&csv_path, &csv).unwrap();
+    let scored = paneldesk(&expert, &["expert", "score", csv_path.to_str().unwrap()]);
+    assert!(
+        scored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scored.stderr)
+    );
+
+    // A bad line is refused with its line number, and nothing after it is applied.
+    std::fs::write(&csv_path, "1,c1,999\n").unwrap();
+    let bad = paneldesk(&expert, &["expert", "score", csv_path.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("第 1 行") && err.contains("line 1"), "{err}");
+
+    let wrong = paneldesk_with_pin(
+        &expert,
+        "000000",
+        &["expert", "submit", "--out", stick.to_str().unwrap()],
+    );
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("PIN 不正确"));
+    let submitted = json(&paneldesk_with_pin(
+        &expert,
+        "975310",
+        &[
+            "expert",
+            "submit",
+            "--out",
+            stick.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert_eq!(submitted["sequence"], 1);
+    assert_eq!(submitted["fingerprint"], fingerprint.as_str());
+
+    // The clerk verifies both files; a damaged copy fails with a reason and exit status 1.
+    let bundle = submitted["file"].as_str().unwrap();
+    let verified = paneldesk(&clerk, &["verify", package_arg, bundle, "--json"]);
+    assert!(verified.status.success());
+    let verified = json(&verified);
+    assert_eq!(verified[0]["kind"], "panel_package");
+    assert_eq!(verified[1]["kind"], "result_bundle");
+    assert_eq!(verified[1]["fingerprint"], fingerprint.as_str());
+    let damaged = dir.path().join("damaged.pdresult");
+    let mut bytes = std::fs::read(bundle).unwrap();
+    let mid = bytes.len() / 3;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&damaged, bytes).unwrap();
+    let out = paneldesk(&clerk, &["verify", damaged.to_str().unwrap(), "--json"]);
+    assert!(!out.status.success());
+    let report = json(&out);
+    assert_eq!(report[0]["ok"], false);
+    assert!(report[0]["error"]["message_zh"]
+        .as_str()
+        .unwrap()
+        .contains("已拒收"));
+}

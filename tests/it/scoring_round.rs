@@ -347,23 +347,19 @@ fn every_single_flipped_byte_of_a_bundle_is_caught() {
     let original = std::fs::read(&file).unwrap();
     let flipped = round.root.join("flipped.pdresult");
     let mut accepted = Vec::new();
-    // Every byte of a bundle of a few kilobytes: the whole file, not a sample.
+    // Every byte of a bundle of a few kilobytes, zip metadata included: the whole file,
+    // not a sample.
     for i in 0..original.len() {
         let mut bytes = original.clone();
         bytes[i] ^= 0x01;
         std::fs::write(&flipped, &bytes).unwrap();
-        if let Ok(b) = bundle::open(&flipped) {
-            // A flip in zip metadata the reader ignores (a timestamp, a comment length
-            // pad) may leave the signed content intact: then it must be identical.
-            let same = bundle::open(&file).unwrap();
-            if b.hash != same.hash || b.sealed != same.sealed {
-                accepted.push(i);
-            }
+        if bundle::open(&flipped).is_ok() {
+            accepted.push(i);
         }
     }
     assert!(
         accepted.is_empty(),
-        "changed content accepted at {accepted:?}"
+        "flipped bytes accepted at {accepted:?}"
     );
 }
 
