@@ -41,3 +41,8 @@ pub fn new_clerk_keys() -> crate::keys::ClerkKeys {
             .to_string(),
     }
 }
+
+/// Now, in whole seconds since 1970, for back-off timers.
+pub fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use paneldesk::edge::{current_actor as actor, new_clerk_keys, now_rfc3339 as now, random_bytes};
+use paneldesk::edge::{
+    current_actor as actor, new_clerk_keys, now_rfc3339 as now, now_unix, random_bytes,
+};
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::scoring::rules::{Grade, RecusalReason, Vote};
 use paneldesk::workspace::Workspace;
@@ -112,10 +114,6 @@ fn read_pin() -> Result<String, Error> {
         .read_line(&mut line)
         .map_err(|e| Error::io("stdin", e))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
-}
-
-fn now_unix() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 pub fn package(workspace: &Workspace, args: PackageArgs, json: bool) -> Result<(), Error> {

@@ -5,11 +5,15 @@ use std::path::Path;
 use paneldesk::activity::{self, Activity, ActivityInfo};
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix};
+use paneldesk::edge::{new_clerk_keys, random_bytes};
 use paneldesk::import::file::FileReport;
 use paneldesk::import::Source;
 use paneldesk::model::{Review, ReviewSummary};
+use paneldesk::package::{self, PackageSummary};
 use paneldesk::privacy::Privacy;
 use paneldesk::review::{self, NewReview};
+use paneldesk::scoring::panel::{self, Enrolment, Incomplete, Panel, PanelView, Submission};
+use paneldesk::scoring::rules::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::store::flags::{self, Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 use paneldesk::{import, store, workbook_template};
@@ -122,4 +126,186 @@ pub fn settle_flag(
         &now(),
         &actor(),
     )?)
+}
+
+pub fn build_panel_package(
+    state: &AppState,
+    review_id: String,
+    destination: String,
+    closes_on: String,
+    min_comment_chars: u32,
+) -> Answer<PackageSummary> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
+    Ok(package::build(
+        &review,
+        Path::new(&destination),
+        &clerk,
+        &closes_on,
+        min_comment_chars,
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// Runs `f` on the open panel `hash`, opening (and verifying) it on first use.
+fn with_panel<T>(
+    state: &AppState,
+    hash: &str,
+    f: impl FnOnce(&mut Panel) -> paneldesk::Result<T>,
+) -> Answer<T> {
+    let mut panels = state
+        .panels
+        .lock()
+        .map_err(|_| paneldesk::Error::Corrupt("panel lock".into()))?;
+    if !panels.contains_key(hash) {
+        let opened = panel::open(&state.workspace.panels_dir(), hash)?;
+        panels.insert(hash.to_string(), opened);
+    }
+    let p = panels
+        .get_mut(hash)
+        .ok_or_else(|| paneldesk::Error::Corrupt("panel".into()))?;
+    Ok(f(p)?)
+}
+
+pub fn open_panel_package(state: &AppState, path: String) -> Answer<PanelView> {
+    let opened = panel::import_package(&state.workspace.panels_dir(), Path::new(&path), &now())?;
+    let view = opened.view()?;
+    if let Ok(mut panels) = state.panels.lock() {
+        panels.insert(opened.hash.clone(), opened);
+    }
+    Ok(view)
+}
+
+pub fn list_panels(state: &AppState) -> Answer<Vec<PanelView>> {
+    panel::list(&state.workspace.panels_dir())
+        .iter()
+        .map(|prefix| with_panel(state, prefix, |p| p.view()))
+        .collect()
+}
+
+pub fn panel_view(state: &AppState, hash: String) -> Answer<PanelView> {
+    with_panel(state, &hash, |p| p.view())
+}
+
+pub fn enrol_expert(
+    state: &AppState,
+    hash: String,
+    expert_id: i32,
+    pin: String,
+) -> Answer<Enrolment> {
+    with_panel(state, &hash, |p| {
+        p.enrol(
+            i64::from(expert_id),
+            &pin,
+            (random_bytes(), random_bytes(), random_bytes()),
+            &now(),
+        )
+    })
+}
+
+pub fn panel_items(state: &AppState, hash: String) -> Answer<Vec<ScoreItem>> {
+    with_panel(state, &hash, |p| p.items())
+}
+
+pub fn set_points(
+    state: &AppState,
+    hash: String,
+    nomination_id: i32,
+    criterion_key: String,
+    points: Option<f64>,
+) -> Answer<ScoreItem> {
+    with_panel(state, &hash, |p| {
+        p.set_points(i64::from(nomination_id), &criterion_key, points, &now())
+    })
+}
+
+pub fn set_vote(
+    state: &AppState,
+    hash: String,
+    nomination_id: i32,
+    vote: Option<Vote>,
+) -> Answer<ScoreItem> {
+    with_panel(state, &hash, |p| {
+        p.set_vote(i64::from(nomination_id), vote, &now())
+    })
+}
+
+pub fn set_grade(
+    state: &AppState,
+    hash: String,
+    nomination_id: i32,
+    grade: Option<Grade>,
+) -> Answer<ScoreItem> {
+    with_panel(state, &hash, |p| {
+        p.set_grade(i64::from(nomination_id), grade, &now())
+    })
+}
+
+pub fn set_comment(
+    state: &AppState,
+    hash: String,
+    nomination_id: i32,
+    comment: String,
+) -> Answer<ScoreItem> {
+    with_panel(state, &hash, |p| {
+        p.set_comment(i64::from(nomination_id), &comment, &now())
+    })
+}
+
+pub fn recuse(
+    state: &AppState,
+    hash: String,
+    nomination_id: i32,
+    reason: RecusalReason,
+    note: String,
+) -> Answer<ScoreItem> {
+    with_panel(state, &hash, |p| {
+        p.recuse(i64::from(nomination_id), reason, &note, &now())
+    })
+}
+
+pub fn withdraw_recusal(state: &AppState, hash: String, nomination_id: i32) -> Answer<ScoreItem> {
+    with_panel(state, &hash, |p| {
+        p.withdraw_recusal(i64::from(nomination_id), &now())
+    })
+}
+
+pub fn panel_incomplete(state: &AppState, hash: String) -> Answer<Vec<Incomplete>> {
+    with_panel(state, &hash, |p| p.incomplete())
+}
+
+pub fn submit_scores(
+    state: &AppState,
+    hash: String,
+    pin: String,
+    destination: String,
+) -> Answer<Submission> {
+    with_panel(state, &hash, |p| {
+        p.submit(
+            &pin,
+            Path::new(&destination),
+            &now(),
+            paneldesk::edge::now_unix(),
+        )
+    })
+}
+
+pub fn reopen_scores(state: &AppState, hash: String) -> Answer<PanelView> {
+    with_panel(state, &hash, |p| {
+        p.reopen()?;
+        p.view()
+    })
+}
+
+pub fn save_material(
+    state: &AppState,
+    hash: String,
+    sha256: String,
+    destination: String,
+) -> Answer<()> {
+    with_panel(state, &hash, |p| {
+        let bytes = package::material(&p.package_file(), &sha256)?;
+        std::fs::write(&destination, bytes).map_err(|e| paneldesk::Error::io(&destination, e))
+    })
 }

@@ -11,6 +11,9 @@ use paneldesk::activity::{Activity, ActivityInfo};
 use paneldesk::import::file::FileReport;
 use paneldesk::import::Source;
 use paneldesk::model::{Review, ReviewSummary};
+use paneldesk::package::PackageSummary;
+use paneldesk::scoring::panel::{Enrolment, Incomplete, PanelView, Submission};
+use paneldesk::scoring::rules::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::store::flags::{Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 
@@ -90,6 +93,22 @@ ipc_commands! {
     fn import_workbook(review_id: String, source: Source) -> FileReport;
     fn list_flags(review_id: String) -> Vec<StoredFlag>;
     fn settle_flag(review_id: String, flag_id: u32, decision: Decision, note: String) -> StoredFlag;
+    fn build_panel_package(review_id: String, destination: String, closes_on: String, min_comment_chars: u32) -> PackageSummary;
+    fn open_panel_package(path: String) -> PanelView;
+    fn list_panels() -> Vec<PanelView>;
+    fn panel_view(hash: String) -> PanelView;
+    fn enrol_expert(hash: String, expert_id: i32, pin: String) -> Enrolment;
+    fn panel_items(hash: String) -> Vec<ScoreItem>;
+    fn set_points(hash: String, nomination_id: i32, criterion_key: String, points: Option<f64>) -> ScoreItem;
+    fn set_vote(hash: String, nomination_id: i32, vote: Option<Vote>) -> ScoreItem;
+    fn set_grade(hash: String, nomination_id: i32, grade: Option<Grade>) -> ScoreItem;
+    fn set_comment(hash: String, nomination_id: i32, comment: String) -> ScoreItem;
+    fn recuse(hash: String, nomination_id: i32, reason: RecusalReason, note: String) -> ScoreItem;
+    fn withdraw_recusal(hash: String, nomination_id: i32) -> ScoreItem;
+    fn panel_incomplete(hash: String) -> Vec<Incomplete>;
+    fn submit_scores(hash: String, pin: String, destination: String) -> Submission;
+    fn reopen_scores(hash: String) -> PanelView;
+    fn save_material(hash: String, sha256: String, destination: String) -> ();
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -118,6 +137,23 @@ fn type_declarations() -> Vec<String> {
         FileReport::decl(&cfg),
         StoredFlag::decl(&cfg),
         Decision::decl(&cfg),
+        paneldesk::store::materials::MaterialInfo::decl(&cfg),
+        paneldesk::package::PackagedReview::decl(&cfg),
+        paneldesk::package::ClerkPublic::decl(&cfg),
+        paneldesk::package::PackagedNomination::decl(&cfg),
+        paneldesk::package::PanelPackage::decl(&cfg),
+        PackageSummary::decl(&cfg),
+        RecusalReason::decl(&cfg),
+        paneldesk::scoring::rules::Recusal::decl(&cfg),
+        Vote::decl(&cfg),
+        Grade::decl(&cfg),
+        ScoreItem::decl(&cfg),
+        paneldesk::scoring::rules::Missing::decl(&cfg),
+        Enrolment::decl(&cfg),
+        paneldesk::scoring::panel::CategoryProgress::decl(&cfg),
+        Incomplete::decl(&cfg),
+        Submission::decl(&cfg),
+        PanelView::decl(&cfg),
         IpcError::decl(&cfg),
         AppInfo::decl(&cfg),
     ]

@@ -8,9 +8,13 @@ pub mod ipc;
 
 use paneldesk::workspace::Workspace;
 
-/// What every command needs: where this laptop keeps its reviews.
+/// What every command needs: where this laptop keeps its reviews, and the panels an
+/// expert has open (kept open: verifying a package reads every material, which is once
+/// per session, not once per keystroke).
 pub struct AppState {
     pub workspace: Workspace,
+    pub panels:
+        std::sync::Mutex<std::collections::HashMap<String, paneldesk::scoring::panel::Panel>>,
 }
 
 pub fn run() {
@@ -23,7 +27,10 @@ pub fn run() {
     };
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState { workspace })
+        .manage(AppState {
+            workspace,
+            panels: Default::default(),
+        })
         .invoke_handler(ipc::invoke_handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -109,6 +109,18 @@ pub struct Submission {
     pub created_at: String,
 }
 
+/// Everything the expert's screens show about a panel, in one answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PanelView {
+    pub hash: String,
+    pub clerk_fingerprint: String,
+    pub package: PanelPackage,
+    pub enrolment: Option<Enrolment>,
+    pub progress: Vec<CategoryProgress>,
+    pub submissions: Vec<Submission>,
+}
+
 fn folder_for(panels_dir: &Path, hash: &str) -> PathBuf {
     panels_dir.join(&hash[..16.min(hash.len())])
 }
@@ -195,6 +207,17 @@ fn from_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
 }
 
 impl Panel {
+    pub fn view(&self) -> Result<PanelView> {
+        Ok(PanelView {
+            hash: self.hash.clone(),
+            clerk_fingerprint: self.clerk_fingerprint.clone(),
+            package: self.package.clone(),
+            enrolment: self.enrolment()?,
+            progress: self.progress()?,
+            submissions: self.submissions()?,
+        })
+    }
+
     pub fn package_file(&self) -> PathBuf {
         self.dir.join("package.pdpanel")
     }

@@ -52,3 +52,67 @@ export function listFlags(reviewId: string): Promise<Array<T.StoredFlag>> {
 export function settleFlag(reviewId: string, flagId: number, decision: T.Decision, note: string): Promise<T.StoredFlag> {
   return invoke<T.StoredFlag>("settle_flag", { reviewId, flagId, decision, note });
 }
+
+export function buildPanelPackage(reviewId: string, destination: string, closesOn: string, minCommentChars: number): Promise<T.PackageSummary> {
+  return invoke<T.PackageSummary>("build_panel_package", { reviewId, destination, closesOn, minCommentChars });
+}
+
+export function openPanelPackage(path: string): Promise<T.PanelView> {
+  return invoke<T.PanelView>("open_panel_package", { path });
+}
+
+export function listPanels(): Promise<Array<T.PanelView>> {
+  return invoke<Array<T.PanelView>>("list_panels", {});
+}
+
+export function panelView(hash: string): Promise<T.PanelView> {
+  return invoke<T.PanelView>("panel_view", { hash });
+}
+
+export function enrolExpert(hash: string, expertId: number, pin: string): Promise<T.Enrolment> {
+  return invoke<T.Enrolment>("enrol_expert", { hash, expertId, pin });
+}
+
+export function panelItems(hash: string): Promise<Array<T.ScoreItem>> {
+  return invoke<Array<T.ScoreItem>>("panel_items", { hash });
+}
+
+export function setPoints(hash: string, nominationId: number, criterionKey: string, points: number | null): Promise<T.ScoreItem> {
+  return invoke<T.ScoreItem>("set_points", { hash, nominationId, criterionKey, points });
+}
+
+export function setVote(hash: string, nominationId: number, vote: T.Vote | null): Promise<T.ScoreItem> {
+  return invoke<T.ScoreItem>("set_vote", { hash, nominationId, vote });
+}
+
+export function setGrade(hash: string, nominationId: number, grade: T.Grade | null): Promise<T.ScoreItem> {
+  return invoke<T.ScoreItem>("set_grade", { hash, nominationId, grade });
+}
+
+export function setComment(hash: string, nominationId: number, comment: string): Promise<T.ScoreItem> {
+  return invoke<T.ScoreItem>("set_comment", { hash, nominationId, comment });
+}
+
+export function recuse(hash: string, nominationId: number, reason: T.RecusalReason, note: string): Promise<T.ScoreItem> {
+  return invoke<T.ScoreItem>("recuse", { hash, nominationId, reason, note });
+}
+
+export function withdrawRecusal(hash: string, nominationId: number): Promise<T.ScoreItem> {
+  return invoke<T.ScoreItem>("withdraw_recusal", { hash, nominationId });
+}
+
+export function panelIncomplete(hash: string): Promise<Array<T.Incomplete>> {
+  return invoke<Array<T.Incomplete>>("panel_incomplete", { hash });
+}
+
+export function submitScores(hash: string, pin: string, destination: string): Promise<T.Submission> {
+  return invoke<T.Submission>("submit_scores", { hash, pin, destination });
+}
+
+export function reopenScores(hash: string): Promise<T.PanelView> {
+  return invoke<T.PanelView>("reopen_scores", { hash });
+}
+
+export function saveMaterial(hash: string, sha256: string, destination: string): Promise<null> {
+  return invoke<null>("save_material", { hash, sha256, destination });
+}

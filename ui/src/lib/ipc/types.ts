@@ -119,6 +119,76 @@ status: string, note: string, };
 
 export type Decision = "accepted" | "excluded";
 
+export type MaterialInfo = { 
+/**
+ * As the 材料 column names it.
+ */
+named: string, 
+/**
+ * As the file was found in the package.
+ */
+file_name: string, bytes: number, sha256: string, };
+
+export type PackagedReview = { id: string, activity: string, year: number, title_zh: string, title_en: string, };
+
+export type ClerkPublic = { 
+/**
+ * Ed25519 public key, hex: verifies this package.
+ */
+signing_key: string, 
+/**
+ * age X25519 recipient (`age1…`): result bundles are sealed to it.
+ */
+age_recipient: string, };
+
+export type PackagedNomination = { id: number, category_key: string, university: string, display_name: string, 
+/**
+ * Personal data (ID and phone numbers) masked: experts judge merit, not identity.
+ */
+fields: Array<FieldValue>, extra_fields: Array<FieldValue>, materials: Array<MaterialInfo>, };
+
+export type PanelPackage = { format: string, version: number, created_at: string, 
+/**
+ * The day scoring closes (YYYY-MM-DD), printed on the expert's screen.
+ */
+closes_on: string, review: PackagedReview, clerk: ClerkPublic, 
+/**
+ * Shortest comment accepted per nomination; 0 for none.
+ */
+min_comment_chars: number, categories: Array<Category>, experts: Array<Expert>, nominations: Array<PackagedNomination>, };
+
+export type PackageSummary = { path: string, hash: string, clerk_fingerprint: string, nominations: number, experts: number, materials: number, excluded: number, };
+
+export type RecusalReason = "relative" | "teacher_student" | "same_institution" | "other";
+
+export type Recusal = { reason: RecusalReason, note: string, 
+/**
+ * Made by PanelDesk (the nomination is from the expert's own institution).
+ */
+automatic: boolean, };
+
+export type Vote = "agree" | "disagree" | "abstain";
+
+export type Grade = "excellent" | "good" | "pass" | "fail";
+
+export type ScoreItem = { nomination_id: number, recusal: Recusal | null, 
+/**
+ * Points by criterion key.
+ */
+criteria: { [key in string]: number }, vote: Vote | null, grade: Grade | null, comment: string, };
+
+export type Missing = { "kind": "criterion", key: string, } | { "kind": "vote" } | { "kind": "grade" } | { "kind": "comment", min_chars: number, };
+
+export type Enrolment = { expert: Expert, fingerprint: string, locked: boolean, };
+
+export type CategoryProgress = { category_key: string, name_zh: string, name_en: string, total: number, complete: number, recused: number, };
+
+export type Incomplete = { nomination_id: number, display_name: string, category_key: string, missing: Array<Missing>, };
+
+export type Submission = { file: string, bundle_hash: string, sequence: number, fingerprint: string, created_at: string, };
+
+export type PanelView = { hash: string, clerk_fingerprint: string, package: PanelPackage, enrolment: Enrolment | null, progress: Array<CategoryProgress>, submissions: Array<Submission>, };
+
 export type IpcError = { code: string, message_zh: string, message_en: string, };
 
 export type AppInfo = { version: string, data_dir: string, };
