@@ -114,7 +114,7 @@ pub fn write(dir: &Path, new: NewBundle, key: &SigningKey) -> Result<(PathBuf, V
         .experts
         .iter()
         .find(|e| e.id == new.expert_id)
-        .ok_or_else(|| crate::scoring::rules::RuleError::NotEnrolled)?;
+        .ok_or(crate::scoring::rules::RuleError::NotEnrolled)?;
     let payload = Payload {
         package_hash: new.package_hash.into(),
         expert_id: new.expert_id,

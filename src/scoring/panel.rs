@@ -195,6 +195,16 @@ pub fn open(panels_dir: &Path, hash_prefix: &str) -> Result<Panel> {
     })
 }
 
+/// The `enrolment` row.
+struct StoredEnrolment {
+    expert_id: i64,
+    public_key: String,
+    wrapped: WrappedKey,
+    locked: bool,
+    pin_failures: u32,
+    last_failure_at: i64,
+}
+
 fn code_of<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
@@ -222,7 +232,7 @@ impl Panel {
         self.dir.join("package.pdpanel")
     }
 
-    fn enrolled(&self) -> Result<Option<(i64, String, WrappedKey, bool, u32, i64)>> {
+    fn enrolled(&self) -> Result<Option<StoredEnrolment>> {
         let row = self
             .conn
             .query_row(
@@ -240,18 +250,33 @@ impl Panel {
                 },
             )
             .optional()?;
-        row.map(|(id, key, wrapped, locked, failures, last)| {
-            let wrapped: WrappedKey =
-                serde_json::from_str(&wrapped).map_err(|e| Error::BadKey {
-                    detail: e.to_string(),
-                })?;
-            Ok((id, key, wrapped, locked, failures, last))
-        })
+        row.map(
+            |(expert_id, public_key, wrapped, locked, pin_failures, last_failure_at)| {
+                let wrapped: WrappedKey =
+                    serde_json::from_str(&wrapped).map_err(|e| Error::BadKey {
+                        detail: e.to_string(),
+                    })?;
+                Ok(StoredEnrolment {
+                    expert_id,
+                    public_key,
+                    wrapped,
+                    locked,
+                    pin_failures,
+                    last_failure_at,
+                })
+            },
+        )
         .transpose()
     }
 
     pub fn enrolment(&self) -> Result<Option<Enrolment>> {
-        let Some((id, key, _, locked, ..)) = self.enrolled()? else {
+        let Some(StoredEnrolment {
+            expert_id: id,
+            public_key: key,
+            locked,
+            ..
+        }) = self.enrolled()?
+        else {
             return Ok(None);
         };
         let expert = self
@@ -324,7 +349,7 @@ impl Panel {
     }
 
     fn writable(&self, nomination_id: i64) -> Result<&crate::package::PackagedNomination> {
-        let Some((_, _, _, locked, ..)) = self.enrolled()? else {
+        let Some(StoredEnrolment { locked, .. }) = self.enrolled()? else {
             return Err(RuleError::NotEnrolled.into());
         };
         if locked {
@@ -596,7 +621,14 @@ impl Panel {
 
     /// Unlocks the expert's key with `pin`, applying the back-off after wrong PINs.
     fn unlock(&mut self, pin: &str, now_unix: i64) -> Result<(i64, ed25519_dalek::SigningKey)> {
-        let Some((id, _, wrapped, _, failures, last)) = self.enrolled()? else {
+        let Some(StoredEnrolment {
+            expert_id: id,
+            wrapped,
+            pin_failures: failures,
+            last_failure_at: last,
+            ..
+        }) = self.enrolled()?
+        else {
             return Err(RuleError::NotEnrolled.into());
         };
         let wait = keys::pin_backoff_seconds(failures) as i64 - (now_unix - last);
@@ -648,7 +680,7 @@ impl Panel {
         at: &str,
         now_unix: i64,
     ) -> Result<Submission> {
-        let Some((_, _, _, locked, ..)) = self.enrolled()? else {
+        let Some(StoredEnrolment { locked, .. }) = self.enrolled()? else {
             return Err(RuleError::NotEnrolled.into());
         };
         if locked {
