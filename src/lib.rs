@@ -14,6 +14,7 @@ pub mod error;
 pub mod idcard;
 pub mod import;
 pub mod keys;
+pub mod merge;
 pub mod model;
 pub mod package;
 pub mod privacy;
