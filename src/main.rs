@@ -84,6 +84,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// 收取专家的评分结果（校验后存入评审）/ Receive the experts' result bundles (verified, then stored)
+    Merge(round_cli::MergeArgs),
     /// 专家：打开评审包、登记、评分、提交 / Expert: open a package, enrol, score, submit
     #[command(subcommand)]
     Expert(round_cli::ExpertCommand),
@@ -551,6 +553,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::ReadWorkbooks => {}
         Command::Package(args) => round_cli::package(&workspace, args, json)?,
         Command::Verify { files } => round_cli::verify(&files, json)?,
+        Command::Merge(args) => round_cli::merge(&workspace, args, json)?,
         Command::Expert(command) => round_cli::expert(&workspace, command, json)?,
         Command::Audit(AuditCommand::Verify(r)) => {
             let path = workspace.resolve(r.review.as_deref())?;

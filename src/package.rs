@@ -199,6 +199,11 @@ pub fn build(
         excluded: excluded.len() as u32,
     };
     let tx = conn.transaction()?;
+    // Kept so returning bundles can be checked against exactly what was sent.
+    tx.execute(
+        "INSERT OR IGNORE INTO panel_package (hash, built_at, manifest) VALUES (?1, ?2, ?3)",
+        rusqlite::params![verified.hash, at, verified.manifest_bytes],
+    )?;
     crate::audit::append(
         &tx,
         at,

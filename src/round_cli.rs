@@ -424,3 +424,88 @@ pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Resu
     }
     Ok(())
 }
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// 评审编号或文件 / Review id or file
+    #[arg(long)]
+    pub review: Option<String>,
+    /// 评分结果文件（.pdresult）或包含它们的文件夹 / Result bundles, or folders holding them
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+fn bundles_in(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            found.retain(|f| {
+                f.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(bundle::EXTENSION))
+            });
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// Receives result bundles into a review; fails when any was refused.
+pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), Error> {
+    use paneldesk::merge::collect::{self, Receipt};
+    let review = workspace.resolve(args.review.as_deref())?;
+    let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
+    let files = bundles_in(&args.paths);
+    let mut receipts = Vec::new();
+    for f in &files {
+        receipts.push(collect::receive(&review, &clerk, f, &now(), &actor())?);
+    }
+    let board = collect::status(&review)?;
+    if json {
+        print(&serde_json::json!({ "receipts": receipts, "experts": board }));
+    } else {
+        for r in &receipts {
+            match r {
+                Receipt::Accepted { file, expert, sequence, fingerprint, newly_pinned } => println!(
+                    "✓ {file}  {expert}  序号 sequence {sequence}  指纹 fingerprint {fingerprint}{}",
+                    if *newly_pinned { "  （首次登记，请与纸质评分表核对 / first seen: compare with the paper sheet）" } else { "" }
+                ),
+                Receipt::AlreadyHave { file, expert, sequence } => {
+                    println!("= {file}  {expert}  序号 sequence {sequence}  已收到，无变化 / already received")
+                }
+                Receipt::Refused { file, message_zh, message_en, .. } => {
+                    println!("✗ {file}\n    {message_zh}\n    {message_en}")
+                }
+            }
+        }
+        for e in &board {
+            println!(
+                "  {}  {}",
+                e.name,
+                match e.sequence {
+                    Some(s) => format!(
+                        "已提交 submitted (序号 sequence {s})  评分 marked {}  回避 recused {}",
+                        e.marked, e.recused
+                    ),
+                    None => "未提交 / not submitted".to_string(),
+                }
+            );
+        }
+    }
+    let refused = receipts
+        .iter()
+        .filter(|r| matches!(r, Receipt::Refused { .. }))
+        .count();
+    if refused > 0 || files.is_empty() {
+        return Err(Error::NotAllVerified {
+            failed: refused,
+            total: files.len(),
+        });
+    }
+    Ok(())
+}

@@ -118,6 +118,43 @@ const MIGRATIONS: &[&str] = &[
     -- How many nominations one university may send in the category; NULL: no limit.
     ALTER TABLE category ADD COLUMN allowance INTEGER;
     "#,
+    // 4: the packages built from this review, and what came back from the experts.
+    r#"
+    CREATE TABLE panel_package (
+        hash     TEXT PRIMARY KEY,
+        built_at TEXT NOT NULL,
+        manifest BLOB NOT NULL
+    ) STRICT;
+    -- An expert's key, pinned at the first accepted bundle.
+    CREATE TABLE expert_key (
+        package_hash TEXT NOT NULL REFERENCES panel_package(hash),
+        expert_id    INTEGER NOT NULL,
+        public_key   TEXT NOT NULL,
+        fingerprint  TEXT NOT NULL,
+        first_seen   TEXT NOT NULL,
+        PRIMARY KEY (package_hash, expert_id)
+    ) STRICT;
+    CREATE TABLE received_bundle (
+        bundle_hash  TEXT PRIMARY KEY,
+        package_hash TEXT NOT NULL REFERENCES panel_package(hash),
+        expert_id    INTEGER NOT NULL,
+        sequence     INTEGER NOT NULL,
+        file         TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        received_at  TEXT NOT NULL,
+        UNIQUE (package_hash, expert_id, sequence)
+    ) STRICT;
+    -- The current marks: one row per expert and nomination, from the expert's highest
+    -- accepted sequence.
+    CREATE TABLE mark (
+        package_hash  TEXT NOT NULL,
+        expert_id     INTEGER NOT NULL,
+        nomination_id INTEGER NOT NULL,
+        sequence      INTEGER NOT NULL,
+        item_json     TEXT NOT NULL,
+        PRIMARY KEY (package_hash, expert_id, nomination_id)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

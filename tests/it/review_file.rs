@@ -186,7 +186,11 @@ fn a_file_from_an_older_version_is_upgraded_in_place_keeping_its_data() {
         // Turn the file back into what schema 1 wrote.
         let raw = rusqlite::Connection::open(&path).unwrap();
         raw.execute_batch(
-            "DROP TABLE material;
+            "DROP TABLE mark;
+             DROP TABLE received_bundle;
+             DROP TABLE expert_key;
+             DROP TABLE panel_package;
+             DROP TABLE material;
              DROP TABLE material_blob;
              ALTER TABLE category DROP COLUMN allowance;
              DROP TABLE nomination_flag;

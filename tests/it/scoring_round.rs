@@ -27,6 +27,7 @@ fn clerk_keys() -> ClerkKeys {
 struct Round {
     _dir: tempfile::TempDir,
     root: PathBuf,
+    review: PathBuf,
     package: PathBuf,
 }
 
@@ -48,6 +49,7 @@ fn package_round(min_comment: u32) -> Round {
     Round {
         _dir: dir,
         root,
+        review,
         package: out,
     }
 }
@@ -627,4 +629,139 @@ fn a_package_carries_materials_and_masks_personal_data_and_leaves_out_excluded_n
     // Packaging is in the audit log.
     let log = paneldesk::audit::entries(&conn).unwrap();
     assert_eq!(log.last().unwrap().action, "package.built");
+}
+
+// ---- the clerk collects ----------------------------------------------------------------
+
+fn marks(review: &Path) -> Vec<(i64, i64, i64, String)> {
+    let conn = paneldesk::store::open(review).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT expert_id, nomination_id, sequence, item_json FROM mark ORDER BY 1, 2")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn outcome(r: &paneldesk::merge::collect::Receipt) -> String {
+    use paneldesk::merge::collect::Receipt;
+    match r {
+        Receipt::Accepted { sequence, .. } => format!("accepted {sequence}"),
+        Receipt::AlreadyHave { .. } => "already".into(),
+        Receipt::Refused { code, .. } => format!("refused {code}"),
+    }
+}
+
+#[test]
+fn the_clerk_collects_bundles_pins_keys_and_applies_the_sequence_rules_in_any_order() {
+    use paneldesk::merge::collect::{receive, status};
+    let round = package_round(0);
+    let mut files = Vec::new();
+    let mut panels = Vec::new();
+    for n in 0..3 {
+        let (panel, file) = expert_submits(&round, n);
+        files.push(file);
+        panels.push(panel);
+    }
+    // Expert 0 corrects after submitting.
+    let corrected_dir = round.root.join("stick-corrected");
+    std::fs::create_dir_all(&corrected_dir).unwrap();
+    panels[0].reopen().unwrap();
+    let target = panels[0]
+        .package
+        .nominations
+        .iter()
+        .find(|n| panels[0].item(n.id).unwrap().recusal.is_none())
+        .unwrap()
+        .id;
+    panels[0]
+        .set_comment(target, "更正后的评语，事迹突出。", T0)
+        .unwrap();
+    let correction = PathBuf::from(
+        panels[0]
+            .submit("246800", &corrected_dir, T0, 1_000_000)
+            .unwrap()
+            .file,
+    );
+    let clerk = clerk_keys();
+    let receive_all = |review: &Path, order: &[&PathBuf]| -> Vec<String> {
+        order
+            .iter()
+            .map(|f| outcome(&receive(review, &clerk, f, T0, "clerk").unwrap()))
+            .collect()
+    };
+
+    let first = receive_all(
+        &round.review,
+        &[
+            &files[0],
+            &files[1],
+            &files[2],
+            &files[1],
+            &correction,
+            &files[0],
+        ],
+    );
+    assert_eq!(
+        first,
+        [
+            "accepted 1",
+            "accepted 1",
+            "accepted 1",
+            "already",
+            "accepted 2",
+            // Received before, identical: nothing changes (the correction stays).
+            "already"
+        ]
+    );
+    let board = status(&round.review).unwrap();
+    assert_eq!(board.iter().filter(|e| e.submitted).count(), 3);
+    assert_eq!(board[0].sequence, Some(2));
+    assert!(board.iter().skip(3).all(|e| !e.submitted));
+
+    // Another order into a second copy of the review ends in the same marks.
+    let copy = round.root.join("copy.pdreview");
+    paneldesk::review::backup(&round.review, &copy, T0, "clerk").unwrap();
+    {
+        let conn = paneldesk::store::open(&copy).unwrap();
+        conn.execute_batch(
+            "DELETE FROM mark; DELETE FROM received_bundle; DELETE FROM expert_key;",
+        )
+        .unwrap();
+    }
+    let second = receive_all(&copy, &[&correction, &files[2], &files[0], &files[1]]);
+    assert_eq!(
+        second,
+        [
+            "accepted 2",
+            "accepted 1",
+            "refused replayed_sequence",
+            "accepted 1"
+        ]
+    );
+    assert_eq!(marks(&copy), marks(&round.review));
+    // The marks are the corrected ones.
+    let comment = marks(&round.review)
+        .into_iter()
+        .find(|(e, n, ..)| *e == panels[0].package.experts[0].id && *n == target)
+        .unwrap()
+        .3;
+    assert!(comment.contains("更正后的评语"));
+
+    // A bundle of another review's package is refused, audited, and changes nothing.
+    let other = package_round(3);
+    let (_, stranger) = expert_submits(&other, 4);
+    let before = marks(&round.review);
+    let r = receive(&round.review, &clerk, &stranger, T0, "clerk").unwrap();
+    assert_eq!(outcome(&r), "refused other_package");
+    assert_eq!(marks(&round.review), before);
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    let log = paneldesk::audit::entries(&conn).unwrap();
+    assert_eq!(log.last().unwrap().action, "bundle.refused");
+    assert_eq!(
+        log.iter().filter(|e| e.action == "bundle.accepted").count(),
+        4
+    );
+    paneldesk::audit::verify(&conn).unwrap();
 }

@@ -1,0 +1,277 @@
+//! Collecting result bundles into the review file. Each bundle is verified before
+//! anything is stored: strict signature, a package built from this review, an expert on
+//! its roster, the key pinned at that expert's first bundle, the sequence rules. An
+//! accepted bundle replaces the expert's marks, records the sequence and writes the audit
+//! entry in one transaction; a refusal is audited with its reason and changes nothing else.
+
+use std::path::Path;
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::audit;
+use crate::bundle::{self, Arrival, ExpertHistory};
+use crate::error::{Error, Result};
+use crate::keys::ClerkKeys;
+use crate::package::{parse_manifest, PanelPackage};
+use crate::refusal::Refusal;
+use crate::store;
+
+/// What happened to one bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Receipt {
+    Accepted {
+        file: String,
+        expert: String,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        sequence: u64,
+        fingerprint: String,
+        /// True the first time this expert's key is seen: compare it with the paper sheet.
+        newly_pinned: bool,
+    },
+    /// The identical bundle was already received: nothing changed.
+    AlreadyHave {
+        file: String,
+        expert: String,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        sequence: u64,
+    },
+    Refused {
+        file: String,
+        code: String,
+        message_zh: String,
+        message_en: String,
+    },
+}
+
+fn package_for(conn: &rusqlite::Connection, file: &Path, hash: &str) -> Result<PanelPackage> {
+    let manifest: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT manifest FROM panel_package WHERE hash = ?1",
+            [hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(bytes) = manifest else {
+        return Err(Error::Refused {
+            path: file.to_path_buf(),
+            refusal: Refusal::OtherPackage {
+                found: hash.to_string(),
+            },
+        });
+    };
+    parse_manifest(
+        file,
+        &bytes,
+        crate::package::FORMAT,
+        crate::package::VERSION,
+    )
+}
+
+fn history(
+    conn: &rusqlite::Connection,
+    package_hash: &str,
+    expert_id: i64,
+) -> Result<ExpertHistory> {
+    let pinned_key = conn
+        .query_row(
+            "SELECT public_key FROM expert_key WHERE package_hash = ?1 AND expert_id = ?2",
+            params![package_hash, expert_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let mut stmt = conn.prepare(
+        "SELECT sequence, bundle_hash FROM received_bundle WHERE package_hash = ?1 AND expert_id = ?2",
+    )?;
+    let received = stmt
+        .query_map(params![package_hash, expert_id], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ExpertHistory {
+        pinned_key,
+        received,
+    })
+}
+
+/// Receives one bundle file into the review at `review_path`. Fails only when the review
+/// itself cannot be read or written; a bad bundle is a `Receipt::Refused`.
+pub fn receive(
+    review_path: &Path,
+    clerk: &ClerkKeys,
+    file: &Path,
+    at: &str,
+    actor: &str,
+) -> Result<Receipt> {
+    let mut conn = store::open(review_path)?;
+    match accept(&mut conn, clerk, file, at, actor) {
+        Ok(receipt) => Ok(receipt),
+        Err(e @ (Error::Refused { .. } | Error::BadKey { .. })) => {
+            let receipt = Receipt::Refused {
+                file: file.display().to_string(),
+                code: e.code().to_string(),
+                message_zh: e.message_zh(),
+                message_en: e.message_en(),
+            };
+            let tx = conn.transaction()?;
+            audit::append(
+                &tx,
+                at,
+                actor,
+                "bundle.refused",
+                &serde_json::json!({ "file": file.display().to_string(), "code": e.code() }),
+            )?;
+            tx.commit()?;
+            Ok(receipt)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn accept(
+    conn: &mut rusqlite::Connection,
+    clerk: &ClerkKeys,
+    file: &Path,
+    at: &str,
+    actor: &str,
+) -> Result<Receipt> {
+    let verified = bundle::open(file)?;
+    let h = &verified.header;
+    let package = package_for(conn, file, &h.package_hash)?;
+    bundle::check_for_package(file, &verified, &package, &h.package_hash)?;
+    let tx = conn.transaction()?;
+    let known = history(&tx, &h.package_hash, h.expert.id)?;
+    let file_text = file.display().to_string();
+    if bundle::check_sequence(file, &verified, &known)? == Arrival::AlreadyHave {
+        return Ok(Receipt::AlreadyHave {
+            file: file_text,
+            expert: h.expert.name.clone(),
+            sequence: h.sequence,
+        });
+    }
+    let payload = bundle::decrypt(file, &verified, clerk)?;
+    for item in &payload.items {
+        if package.nomination(item.nomination_id).is_none() {
+            return Err(Error::Refused {
+                path: file.to_path_buf(),
+                refusal: Refusal::Malformed {
+                    detail: format!("nomination {} is not in the package", item.nomination_id),
+                },
+            });
+        }
+    }
+    let newly_pinned = known.pinned_key.is_none();
+    if newly_pinned {
+        tx.execute(
+            "INSERT INTO expert_key (package_hash, expert_id, public_key, fingerprint, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![h.package_hash, h.expert.id, h.expert.public_key, verified.expert_fingerprint, at],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO received_bundle (bundle_hash, package_hash, expert_id, sequence, file, created_at, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![verified.hash, h.package_hash, h.expert.id, h.sequence as i64, file_text, h.created_at, at],
+    )?;
+    // The newest bundle is the expert's whole answer: earlier marks go.
+    tx.execute(
+        "DELETE FROM mark WHERE package_hash = ?1 AND expert_id = ?2",
+        params![h.package_hash, h.expert.id],
+    )?;
+    for item in &payload.items {
+        tx.execute(
+            "INSERT INTO mark (package_hash, expert_id, nomination_id, sequence, item_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                h.package_hash,
+                h.expert.id,
+                item.nomination_id,
+                h.sequence as i64,
+                serde_json::to_string(item).map_err(|e| Error::Corrupt(e.to_string()))?
+            ],
+        )?;
+    }
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "bundle.accepted",
+        &serde_json::json!({
+            "file": file_text,
+            "bundle_hash": verified.hash,
+            "package_hash": h.package_hash,
+            "expert": h.expert.name,
+            "sequence": h.sequence,
+            "fingerprint": verified.expert_fingerprint,
+            "newly_pinned": newly_pinned,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(Receipt::Accepted {
+        file: file_text,
+        expert: h.expert.name.clone(),
+        sequence: h.sequence,
+        fingerprint: verified.expert_fingerprint.clone(),
+        newly_pinned,
+    })
+}
+
+/// Per expert on a package's roster: what has come back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExpertStatus {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub expert_id: i64,
+    pub name: String,
+    pub submitted: bool,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub sequence: Option<u64>,
+    pub received_at: Option<String>,
+    pub fingerprint: Option<String>,
+    pub marked: u32,
+    pub recused: u32,
+}
+
+/// The status board of every package built from the review: who has submitted what.
+pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
+    let conn = store::open(review_path)?;
+    let mut out = Vec::new();
+    let hashes: Vec<String> = conn
+        .prepare("SELECT hash FROM panel_package ORDER BY built_at")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for hash in hashes {
+        let package = package_for(&conn, Path::new(&hash), &hash)?;
+        for e in &package.experts {
+            let latest: Option<(i64, String)> = conn
+                .query_row(
+                    "SELECT sequence, received_at FROM received_bundle WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY sequence DESC LIMIT 1",
+                    params![hash, e.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let fingerprint = conn
+                .query_row(
+                    "SELECT fingerprint FROM expert_key WHERE package_hash = ?1 AND expert_id = ?2",
+                    params![hash, e.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let (marked, recused): (u32, u32) = conn.query_row(
+                "SELECT count(*), coalesce(sum(json_extract(item_json, '$.recusal') IS NOT NULL), 0) FROM mark WHERE package_hash = ?1 AND expert_id = ?2",
+                params![hash, e.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            out.push(ExpertStatus {
+                expert_id: e.id,
+                name: e.name.clone(),
+                submitted: latest.is_some(),
+                sequence: latest.as_ref().map(|(s, _)| *s as u64),
+                received_at: latest.map(|(_, at)| at),
+                fingerprint,
+                marked: marked - recused,
+                recused,
+            });
+        }
+    }
+    Ok(out)
+}
