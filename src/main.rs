@@ -86,6 +86,8 @@ enum Command {
     },
     /// 收取专家的评分结果（校验后存入评审）/ Receive the experts' result bundles (verified, then stored)
     Merge(round_cli::MergeArgs),
+    /// 汇总、排名、划线，可写出结果工作簿 / Aggregate, rank and cut; optionally write the results workbook
+    Results(round_cli::ResultsArgs),
     /// 专家：打开评审包、登记、评分、提交 / Expert: open a package, enrol, score, submit
     #[command(subcommand)]
     Expert(round_cli::ExpertCommand),
@@ -554,6 +556,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Package(args) => round_cli::package(&workspace, args, json)?,
         Command::Verify { files } => round_cli::verify(&files, json)?,
         Command::Merge(args) => round_cli::merge(&workspace, args, json)?,
+        Command::Results(args) => round_cli::results(&workspace, args, json)?,
         Command::Expert(command) => round_cli::expert(&workspace, command, json)?,
         Command::Audit(AuditCommand::Verify(r)) => {
             let path = workspace.resolve(r.review.as_deref())?;

@@ -509,3 +509,65 @@ pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), E
     }
     Ok(())
 }
+
+#[derive(Args)]
+pub struct ResultsArgs {
+    /// 评审编号或文件 / Review id or file
+    #[arg(long)]
+    pub review: Option<String>,
+    /// 汇总方法：mean | trimmed_mean | median / Aggregation method
+    #[arg(long, default_value = "trimmed_mean")]
+    pub method: String,
+    /// 去掉最高最低分所需的最少专家数 / Experts needed before the highest and lowest are dropped
+    #[arg(long, default_value_t = 5)]
+    pub trim_min_experts: u32,
+    /// 按专家标准化（z 分数）/ Normalise each expert's totals (z-scores)
+    #[arg(long)]
+    pub normalise: bool,
+    /// 写出结果工作簿（.xlsx，不覆盖）/ Write the results workbook (.xlsx, never overwrites)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(), Error> {
+    use paneldesk::merge::results::{compute, Method, ResultOptions};
+    let review = workspace.resolve(args.review.as_deref())?;
+    let method: Method = serde_json::from_value(serde_json::Value::String(args.method.clone()))
+        .map_err(|_| Error::Corrupt(format!("汇总方法 / method: {}", args.method)))?;
+    let options = ResultOptions {
+        method,
+        trim_min_experts: args.trim_min_experts,
+        normalise: args.normalise,
+        ..ResultOptions::default()
+    };
+    let results = compute(&review, &options)?;
+    if let Some(out) = &args.out {
+        let loaded = paneldesk::review::load(&review, paneldesk::privacy::Privacy::Masked)?;
+        let experts: Vec<(i64, String)> = loaded
+            .experts
+            .iter()
+            .map(|e| (e.id, e.name.clone()))
+            .collect();
+        paneldesk::merge::workbook::write(out, &results, &experts)?;
+    }
+    if json {
+        print(&results);
+    } else {
+        for c in &results.categories {
+            println!("{}（名额 quota {}）", c.name_zh, c.quota);
+            for n in &c.nominations {
+                println!(
+                    "  {:>3}  {}  {}  {}  {:?}",
+                    n.rank,
+                    n.display_name,
+                    n.university,
+                    n.score
+                        .map(|s| format!("{s:.2}"))
+                        .unwrap_or_else(|| "—".into()),
+                    n.cut
+                );
+            }
+        }
+    }
+    Ok(())
+}

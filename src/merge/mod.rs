@@ -6,3 +6,5 @@
 pub mod aggregate;
 pub mod collect;
 pub mod rank;
+pub mod results;
+pub mod workbook;

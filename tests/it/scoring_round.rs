@@ -765,3 +765,99 @@ fn the_clerk_collects_bundles_pins_keys_and_applies_the_sequence_rules_in_any_or
     );
     paneldesk::audit::verify(&conn).unwrap();
 }
+
+#[test]
+fn results_aggregate_the_received_marks_leave_recused_experts_out_and_rank_within_the_quota() {
+    use paneldesk::merge::aggregate::{round2, trimmed_mean};
+    use paneldesk::merge::collect::receive;
+    use paneldesk::merge::rank::Cut;
+    use paneldesk::merge::results::{compute, ResultOptions};
+    let round = package_round(0);
+    let mut panels = Vec::new();
+    for n in 0..5 {
+        let (panel, file) = expert_submits(&round, n);
+        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
+        panels.push(panel);
+    }
+    let results = compute(&round.review, &ResultOptions::default()).unwrap();
+    let package = package::open(&round.package).unwrap().manifest;
+    let mut seen_recused = false;
+    for c in &results.categories {
+        let category = package.category(&c.key).unwrap();
+        let expected: usize = package
+            .nominations
+            .iter()
+            .filter(|n| n.category_key == c.key)
+            .count();
+        assert_eq!(c.nominations.len(), expected);
+        let inside = c.nominations.iter().filter(|n| n.cut == Cut::In).count() as u32;
+        assert!(
+            inside <= c.quota,
+            "{} in for a quota of {}",
+            inside,
+            c.quota
+        );
+        // Ranks never go down the list.
+        assert!(c.nominations.windows(2).all(|w| w[0].rank <= w[1].rank));
+        for n in &c.nominations {
+            // The experts' totals, straight from their own laptops.
+            let totals: Vec<f64> = panels
+                .iter()
+                .filter_map(|p| {
+                    let item = p.item(n.nomination_id).unwrap();
+                    item.recusal
+                        .is_none()
+                        .then(|| paneldesk::scoring::rules::total(&item, category))
+                        .flatten()
+                })
+                .collect();
+            assert_eq!(n.experts as usize, totals.len());
+            assert_eq!(n.experts + n.recused, 5);
+            seen_recused |= n.recused > 0;
+            assert_eq!(
+                n.score,
+                trimmed_mean(&totals, 5).map(round2),
+                "{}",
+                n.display_name
+            );
+        }
+    }
+    assert!(
+        seen_recused,
+        "a recused expert is left out, not counted as zero"
+    );
+
+    let out = round.root.join("结果.xlsx");
+    let out_arg = out.to_str().unwrap();
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
+    let status = std::process::Command::new(&exe)
+        .args([
+            "results",
+            "--review",
+            round.review.to_str().unwrap(),
+            "--out",
+            out_arg,
+        ])
+        .env("PANELDESK_DATA_DIR", &round.root)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(&out).unwrap();
+    let first = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&first).unwrap();
+    let first_row: Vec<String> = range
+        .rows()
+        .nth(3)
+        .unwrap()
+        .iter()
+        .map(|d: &Data| d.to_string())
+        .collect();
+    let top = &results.categories[0].nominations[0];
+    assert_eq!(first_row[1], top.display_name);
+    assert_eq!(first_row[0], top.rank.to_string());
+}

@@ -1,0 +1,403 @@
+//! From the stored marks to the review's result: per category, each nomination's
+//! aggregate by the category's rule, its rank and place against the quota, and the flags
+//! the panel must settle before signing off.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::ScoringMode;
+use crate::package::{parse_manifest, PanelPackage};
+use crate::scoring::rules::{self, Grade, ScoreItem, Vote};
+use crate::store;
+
+use super::aggregate::{self, VoteThreshold};
+use super::rank::{self, Candidate, Cut, TieBreaker};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Mean,
+    /// Drops the highest and lowest mark when at least `min_experts` marked.
+    TrimmedMean,
+    Median,
+}
+
+/// How marks become results; one set for the whole review for now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ResultOptions {
+    pub method: Method,
+    pub trim_min_experts: u32,
+    /// Each expert's totals as z-scores before averaging.
+    pub normalise: bool,
+    pub vote_threshold: VoteThreshold,
+    pub tie_breakers: Vec<TieBreaker>,
+    /// A nomination whose totals' standard deviation exceeds this share of the maximum
+    /// total is flagged (0.15: 15 points of 100).
+    pub dispersion_share: f64,
+    /// An expert whose totals sit on average further than this share of the maximum from
+    /// the other experts' means is flagged.
+    pub outlier_share: f64,
+}
+
+impl Default for ResultOptions {
+    fn default() -> Self {
+        ResultOptions {
+            method: Method::TrimmedMean,
+            trim_min_experts: 5,
+            normalise: false,
+            vote_threshold: VoteThreshold::MoreThanHalf,
+            tie_breakers: vec![TieBreaker::MoreTopMarks],
+            dispersion_share: 0.15,
+            outlier_share: 0.15,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ResultFlag {
+    TieAtCut,
+    HighDispersion { std_dev: f64 },
+    MissingMarks { expected: u32, got: u32 },
+    UnresolvedEligibility { count: u32 },
+    NoMarks,
+    GradeTie,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NominationResult {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub display_name: String,
+    pub university: String,
+    /// Experts whose marks count (recused experts excluded).
+    pub experts: u32,
+    pub recused: u32,
+    /// Criteria mode: the aggregate of the experts' totals (z-score mean when normalised),
+    /// rounded to two decimals.
+    pub score: Option<f64>,
+    pub criterion_means: BTreeMap<String, f64>,
+    pub votes: Option<aggregate::VoteTally>,
+    pub grade: Option<Grade>,
+    pub rank: u32,
+    pub cut: Cut,
+    pub flags: Vec<ResultFlag>,
+    /// Each expert's total (criteria) by expert id, for the results workbook.
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, number>"))]
+    pub totals: BTreeMap<i64, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CategoryResult {
+    pub key: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub quota: u32,
+    pub quota_approximate: bool,
+    pub scoring_mode: ScoringMode,
+    pub nominations: Vec<NominationResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OutlierExpert {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub expert_id: i64,
+    pub name: String,
+    /// Mean of (this expert's total − the other experts' mean), in points.
+    pub mean_deviation: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReviewResults {
+    pub options: ResultOptions,
+    pub categories: Vec<CategoryResult>,
+    pub outlier_experts: Vec<OutlierExpert>,
+}
+
+/// Marks by nomination, then expert, from the newest package that has any.
+fn load_marks(
+    conn: &rusqlite::Connection,
+) -> Result<(PanelPackage, BTreeMap<i64, BTreeMap<i64, ScoreItem>>)> {
+    let (hash, manifest): (String, Vec<u8>) = conn
+        .query_row(
+            "SELECT hash, manifest FROM panel_package ORDER BY built_at DESC, rowid DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|_| Error::Corrupt("没有已生成的评审包 / no panel package built yet".into()))?;
+    let package: PanelPackage = parse_manifest(
+        Path::new("panel_package"),
+        &manifest,
+        crate::package::FORMAT,
+        crate::package::VERSION,
+    )?;
+    let mut marks: BTreeMap<i64, BTreeMap<i64, ScoreItem>> = BTreeMap::new();
+    let mut stmt = conn
+        .prepare("SELECT expert_id, nomination_id, item_json FROM mark WHERE package_hash = ?1")?;
+    let rows = stmt.query_map([&hash], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (expert, nomination, json) = row?;
+        let item: ScoreItem = serde_json::from_str(&json)
+            .map_err(|e| Error::Corrupt(format!("mark {expert}/{nomination}: {e}")))?;
+        marks.entry(nomination).or_default().insert(expert, item);
+    }
+    Ok((package, marks))
+}
+
+pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResults> {
+    let conn = store::open(review_path)?;
+    let (package, marks) = load_marks(&conn)?;
+    let open_flags: BTreeMap<i64, u32> = store::flags::read_all(&conn)?
+        .into_iter()
+        .filter(|f| f.status == "open")
+        .fold(BTreeMap::new(), |mut m, f| {
+            *m.entry(f.nomination_id).or_default() += 1;
+            m
+        });
+    let submitted: BTreeSet<i64> = marks.values().flat_map(|m| m.keys().copied()).collect();
+    let empty = BTreeMap::new();
+
+    // z-scores need each expert's totals across every criteria-mode nomination.
+    let mut expert_totals: BTreeMap<i64, Vec<(i64, f64)>> = BTreeMap::new();
+    for n in &package.nominations {
+        let Some(c) = package.category(&n.category_key) else {
+            continue;
+        };
+        if c.scoring_mode != ScoringMode::Criteria {
+            continue;
+        }
+        for (expert, item) in marks.get(&n.id).unwrap_or(&empty) {
+            if item.recusal.is_none() {
+                if let Some(t) = rules::total(item, c) {
+                    expert_totals.entry(*expert).or_default().push((n.id, t));
+                }
+            }
+        }
+    }
+    let z: BTreeMap<(i64, i64), f64> = expert_totals
+        .iter()
+        .flat_map(|(expert, list)| {
+            let values: Vec<f64> = list.iter().map(|(_, t)| *t).collect();
+            let zs = aggregate::z_scores(&values);
+            list.iter()
+                .zip(zs)
+                .map(|((n, _), z)| ((*expert, *n), z))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+
+    let mut categories = Vec::new();
+    for c in &package.categories {
+        let max_total: f64 = c.rubric.criteria.iter().map(|k| k.max_points).sum();
+        let mut results = Vec::new();
+        let mut candidates = Vec::new();
+        for n in package
+            .nominations
+            .iter()
+            .filter(|n| n.category_key == c.key)
+        {
+            let by_expert = marks.get(&n.id).unwrap_or(&empty);
+            let present: Vec<(&i64, &ScoreItem)> = by_expert
+                .iter()
+                .filter(|(_, i)| i.recusal.is_none())
+                .collect();
+            let recused = (by_expert.len() - present.len()) as u32;
+            let mut r = NominationResult {
+                nomination_id: n.id,
+                display_name: n.display_name.clone(),
+                university: n.university.clone(),
+                experts: present.len() as u32,
+                recused,
+                score: None,
+                criterion_means: BTreeMap::new(),
+                votes: None,
+                grade: None,
+                rank: 0,
+                cut: Cut::Unscored,
+                flags: Vec::new(),
+                totals: BTreeMap::new(),
+            };
+            let mut full_score = None;
+            let mut top_marks = 0;
+            match c.scoring_mode {
+                ScoringMode::Criteria => {
+                    let totals: Vec<(i64, f64)> = present
+                        .iter()
+                        .filter_map(|(e, i)| rules::total(i, c).map(|t| (**e, t)))
+                        .collect();
+                    r.totals = totals.iter().copied().collect();
+                    let values: Vec<f64> = if options.normalise {
+                        totals
+                            .iter()
+                            .filter_map(|(e, _)| z.get(&(*e, n.id)).copied())
+                            .collect()
+                    } else {
+                        totals.iter().map(|(_, t)| *t).collect()
+                    };
+                    full_score = match options.method {
+                        Method::Mean => aggregate::mean(&values),
+                        Method::TrimmedMean => {
+                            aggregate::trimmed_mean(&values, options.trim_min_experts as usize)
+                        }
+                        Method::Median => aggregate::median(&values),
+                    };
+                    for k in &c.rubric.criteria {
+                        let points: Vec<f64> = present
+                            .iter()
+                            .filter_map(|(_, i)| i.criteria.get(&k.key).copied())
+                            .collect();
+                        if let Some(m) = aggregate::mean(&points) {
+                            r.criterion_means.insert(k.key.clone(), m);
+                        }
+                    }
+                    top_marks = totals
+                        .iter()
+                        .filter(|(_, t)| (*t - max_total).abs() < 1e-9)
+                        .count() as u32;
+                    let raw: Vec<f64> = totals.iter().map(|(_, t)| *t).collect();
+                    if let Some(sd) = aggregate::std_dev(&raw) {
+                        if max_total > 0.0 && sd > options.dispersion_share * max_total {
+                            r.flags.push(ResultFlag::HighDispersion {
+                                std_dev: aggregate::round2(sd),
+                            });
+                        }
+                    }
+                }
+                ScoringMode::Vote => {
+                    let votes: Vec<Vote> = present.iter().filter_map(|(_, i)| i.vote).collect();
+                    let tally = aggregate::tally(&votes, options.vote_threshold);
+                    // Ranked by agreeing votes; only passed nominations can be in.
+                    full_score = (tally.present > 0).then_some(f64::from(tally.agree));
+                    if !tally.passed && tally.present > 0 {
+                        full_score = Some(-1.0);
+                    }
+                    r.votes = Some(tally);
+                }
+                ScoringMode::Grade => {
+                    let grades: Vec<Grade> = present.iter().filter_map(|(_, i)| i.grade).collect();
+                    if let Some((g, tied)) = aggregate::majority_grade(&grades) {
+                        r.grade = Some(g);
+                        if tied {
+                            r.flags.push(ResultFlag::GradeTie);
+                        }
+                        full_score = Some(match g {
+                            Grade::Excellent => 3.0,
+                            Grade::Good => 2.0,
+                            Grade::Pass => 1.0,
+                            Grade::Fail => 0.0,
+                        });
+                    }
+                }
+            }
+            r.score = full_score.map(aggregate::round2);
+            let expected = submitted.len() as u32 - recused;
+            if r.experts < expected {
+                r.flags.push(ResultFlag::MissingMarks {
+                    expected,
+                    got: r.experts,
+                });
+            }
+            if r.experts == 0 {
+                r.flags.push(ResultFlag::NoMarks);
+            }
+            if let Some(count) = open_flags.get(&n.id) {
+                r.flags
+                    .push(ResultFlag::UnresolvedEligibility { count: *count });
+            }
+            candidates.push(Candidate {
+                nomination_id: n.id,
+                score: full_score,
+                top_marks,
+                criterion_means: r.criterion_means.clone(),
+            });
+            results.push(r);
+        }
+        let ranked = rank::rank(&candidates, &options.tie_breakers, c.quota);
+        let mut by_id: BTreeMap<i64, NominationResult> =
+            results.into_iter().map(|r| (r.nomination_id, r)).collect();
+        let mut ordered = Vec::with_capacity(by_id.len());
+        for rk in ranked {
+            if let Some(mut r) = by_id.remove(&rk.nomination_id) {
+                r.rank = rk.rank;
+                r.cut = rk.cut;
+                if rk.cut == Cut::Tied {
+                    r.flags.push(ResultFlag::TieAtCut);
+                }
+                ordered.push(r);
+            }
+        }
+        if !ordered.is_empty() {
+            categories.push(CategoryResult {
+                key: c.key.clone(),
+                name_zh: c.name_zh.clone(),
+                name_en: c.name_en.clone(),
+                quota: c.quota,
+                quota_approximate: c.quota_approximate,
+                scoring_mode: c.scoring_mode,
+                nominations: ordered,
+            });
+        }
+    }
+
+    // Outlier experts: how far each expert's totals sit from the others' mean, on average.
+    let mut outlier_experts = Vec::new();
+    let max_total = package
+        .categories
+        .iter()
+        .map(|c| c.rubric.criteria.iter().map(|k| k.max_points).sum::<f64>())
+        .fold(0.0, f64::max);
+    // Sum and count of totals per nomination, so "the others' mean" is one subtraction.
+    let mut sums: BTreeMap<i64, (f64, u32)> = BTreeMap::new();
+    for list in expert_totals.values() {
+        for (n, t) in list {
+            let e = sums.entry(*n).or_default();
+            e.0 += t;
+            e.1 += 1;
+        }
+    }
+    for (expert, list) in &expert_totals {
+        let deviations: Vec<f64> = list
+            .iter()
+            .filter_map(|(n, t)| {
+                let (sum, count) = sums.get(n)?;
+                (*count > 1).then(|| t - (sum - t) / f64::from(count - 1))
+            })
+            .collect();
+        if let Some(d) = aggregate::mean(&deviations) {
+            if max_total > 0.0 && d.abs() > options.outlier_share * max_total {
+                let name = package
+                    .experts
+                    .iter()
+                    .find(|e| e.id == *expert)
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default();
+                outlier_experts.push(OutlierExpert {
+                    expert_id: *expert,
+                    name,
+                    mean_deviation: aggregate::round2(d),
+                });
+            }
+        }
+    }
+    Ok(ReviewResults {
+        options: options.clone(),
+        categories,
+        outlier_experts,
+    })
+}

@@ -1,0 +1,177 @@
+//! The results workbook the panel reads and signs off: one sheet of ranked results per
+//! category and one sheet of every expert's marks.
+//!
+//! Every text cell is written as text, and text that starts with `=`, `+`, `-` or `@` is
+//! prefixed with an apostrophe, so a comment such as `=HYPERLINK(…)` stays inert even
+//! after someone copies the sheet into a CSV file.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use crate::error::{Error, Result};
+use crate::model::ScoringMode;
+
+use super::rank::Cut;
+use super::results::{ResultFlag, ReviewResults};
+
+/// Text as it goes into a cell: inert whatever it starts with.
+pub fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn cut_zh(cut: Cut) -> &'static str {
+    match cut {
+        Cut::In => "入选 In",
+        Cut::Out => "未入选 Out",
+        Cut::Tied => "并列待定 Tied",
+        Cut::Unscored => "无评分 Unscored",
+    }
+}
+
+fn flag_zh(flag: &ResultFlag) -> String {
+    match flag {
+        ResultFlag::TieAtCut => "分数线处并列，需评审组决定".into(),
+        ResultFlag::HighDispersion { std_dev } => format!("专家评分分歧大（标准差 {std_dev}）"),
+        ResultFlag::MissingMarks { expected, got } => {
+            format!("缺少评分（应 {expected} 位，实 {got} 位）")
+        }
+        ResultFlag::UnresolvedEligibility { count } => format!("有 {count} 个资格标记未处理"),
+        ResultFlag::NoMarks => "没有任何专家评分".into(),
+        ResultFlag::GradeTie => "等级票数并列".into(),
+    }
+}
+
+fn sheet_name(index: usize, name: &str) -> String {
+    // Excel allows 31 characters and no []:*?/\ in sheet names.
+    let clean: String = name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(26)
+        .collect();
+    format!("{}{}", index + 1, clean)
+}
+
+fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+    ws.write_string(row, col, inert(text)).map(|_| ())
+}
+
+pub fn write(path: &Path, results: &ReviewResults, expert_names: &[(i64, String)]) -> Result<()> {
+    if path.exists() {
+        return Err(Error::AlreadyExists {
+            path: path.to_path_buf(),
+        });
+    }
+    build(path, results, expert_names)
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))
+}
+
+fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Result<(), XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let two = Format::new().set_num_format("0.00");
+    for (i, c) in results.categories.iter().enumerate() {
+        let ws = workbook.add_worksheet();
+        ws.set_name(sheet_name(i, &c.name_zh))?;
+        let quota = if c.quota_approximate {
+            format!("{} 左右", c.quota)
+        } else {
+            c.quota.to_string()
+        };
+        ws.write_string_with_format(0, 0, format!("{}（名额 {quota}）", c.name_zh), &bold)?;
+        let mut head = vec![
+            "名次 Rank",
+            "推荐对象 Nomination",
+            "推荐单位 University",
+            "结果 Result",
+            "有效专家 Experts",
+            "回避 Recused",
+        ];
+        head.push(match c.scoring_mode {
+            ScoringMode::Criteria => "得分 Score",
+            ScoringMode::Vote => "同意票 Agree",
+            ScoringMode::Grade => "等级 Grade",
+        });
+        head.push("标记 Flags");
+        let expert_col = head.len() as u16;
+        for (col, h) in head.iter().enumerate() {
+            ws.write_string_with_format(2, col as u16, *h, &bold)?;
+        }
+        if c.scoring_mode == ScoringMode::Criteria {
+            for (j, (_, name)) in experts.iter().enumerate() {
+                ws.write_string_with_format(2, expert_col + j as u16, inert(name), &bold)?;
+            }
+        }
+        for (k, n) in c.nominations.iter().enumerate() {
+            let row = 3 + k as u32;
+            ws.write_number(row, 0, n.rank)?;
+            write_text(ws, row, 1, &n.display_name)?;
+            write_text(ws, row, 2, &n.university)?;
+            ws.write_string(row, 3, cut_zh(n.cut))?;
+            ws.write_number(row, 4, n.experts)?;
+            ws.write_number(row, 5, n.recused)?;
+            match c.scoring_mode {
+                ScoringMode::Criteria => {
+                    if let Some(s) = n.score {
+                        ws.write_number_with_format(row, 6, s, &two)?;
+                    }
+                }
+                ScoringMode::Vote => {
+                    if let Some(v) = &n.votes {
+                        ws.write_string(row, 6, format!("{}/{}", v.agree, v.present))?;
+                    }
+                }
+                ScoringMode::Grade => {
+                    if let Some(g) = n.grade {
+                        ws.write_string(row, 6, format!("{g:?}"))?;
+                    }
+                }
+            }
+            let flags: Vec<String> = n.flags.iter().map(flag_zh).collect();
+            write_text(ws, row, 7, &flags.join("；"))?;
+            if c.scoring_mode == ScoringMode::Criteria {
+                for (j, (id, _)) in experts.iter().enumerate() {
+                    if let Some(t) = n.totals.get(id) {
+                        ws.write_number(row, expert_col + j as u16, *t)?;
+                    } else {
+                        ws.write_string(row, expert_col + j as u16, "回避/未评")?;
+                    }
+                }
+            }
+        }
+        ws.set_column_width(1, 24)?;
+        ws.set_column_width(2, 20)?;
+        ws.set_column_width(7, 40)?;
+        ws.set_freeze_panes(3, 2)?;
+    }
+    let ws = workbook.add_worksheet();
+    ws.set_name("专家 Experts")?;
+    ws.write_string_with_format(
+        0,
+        0,
+        "评分偏离较大的专家 Experts far from the others",
+        &bold,
+    )?;
+    for (i, o) in results.outlier_experts.iter().enumerate() {
+        write_text(ws, 1 + i as u32, 0, &o.name)?;
+        ws.write_number(1 + i as u32, 1, o.mean_deviation)?;
+    }
+    workbook.save(path)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn text_that_looks_like_a_formula_stays_inert() {
+        assert_eq!(super::inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::inert("+86 138"), "'+86 138");
+        assert_eq!(super::inert("-1"), "'-1");
+        assert_eq!(super::inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::inert("江北师范大学"), "江北师范大学");
+    }
+}
