@@ -124,10 +124,11 @@ pub struct ReviewResults {
     pub outlier_experts: Vec<OutlierExpert>,
 }
 
-/// Marks by nomination, then expert, from the newest package that has any.
-fn load_marks(
-    conn: &rusqlite::Connection,
-) -> Result<(PanelPackage, BTreeMap<i64, BTreeMap<i64, ScoreItem>>)> {
+/// Marks by nomination id, then expert id.
+type Marks = BTreeMap<i64, BTreeMap<i64, ScoreItem>>;
+
+/// The newest package built from the review, and the marks received for it.
+fn load_marks(conn: &rusqlite::Connection) -> Result<(PanelPackage, Marks)> {
     let (hash, manifest): (String, Vec<u8>) = conn
         .query_row(
             "SELECT hash, manifest FROM panel_package ORDER BY built_at DESC, rowid DESC LIMIT 1",
@@ -141,7 +142,7 @@ fn load_marks(
         crate::package::FORMAT,
         crate::package::VERSION,
     )?;
-    let mut marks: BTreeMap<i64, BTreeMap<i64, ScoreItem>> = BTreeMap::new();
+    let mut marks = Marks::new();
     let mut stmt = conn
         .prepare("SELECT expert_id, nomination_id, item_json FROM mark WHERE package_hash = ?1")?;
     let rows = stmt.query_map([&hash], |r| {
