@@ -461,10 +461,7 @@ pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), E
     let review = workspace.resolve(args.review.as_deref())?;
     let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
     let files = bundles_in(&args.paths);
-    let mut receipts = Vec::new();
-    for f in &files {
-        receipts.push(collect::receive(&review, &clerk, f, &now(), &actor())?);
-    }
+    let receipts = collect::receive_many(&review, &clerk, &files, &now(), &actor())?;
     let board = collect::status(&review)?;
     if json {
         print(&serde_json::json!({ "receipts": receipts, "experts": board }));

@@ -106,7 +106,55 @@ pub fn receive(
     actor: &str,
 ) -> Result<Receipt> {
     let mut conn = store::open(review_path)?;
-    match accept(&mut conn, clerk, file, at, actor) {
+    receive_on(&mut conn, &mut Packages::default(), clerk, file, at, actor)
+}
+
+/// Receives bundles in the order given, each in its own transaction, over one
+/// connection and with each package's manifest parsed once.
+pub fn receive_many(
+    review_path: &Path,
+    clerk: &ClerkKeys,
+    files: &[std::path::PathBuf],
+    at: &str,
+    actor: &str,
+) -> Result<Vec<Receipt>> {
+    let mut conn = store::open(review_path)?;
+    let mut packages = Packages::default();
+    files
+        .iter()
+        .map(|f| receive_on(&mut conn, &mut packages, clerk, f, at, actor))
+        .collect()
+}
+
+/// Manifests already parsed, by package hash.
+#[derive(Default)]
+struct Packages(std::collections::HashMap<String, std::rc::Rc<PanelPackage>>);
+
+impl Packages {
+    fn get(
+        &mut self,
+        conn: &rusqlite::Connection,
+        file: &Path,
+        hash: &str,
+    ) -> Result<std::rc::Rc<PanelPackage>> {
+        if let Some(p) = self.0.get(hash) {
+            return Ok(p.clone());
+        }
+        let p = std::rc::Rc::new(package_for(conn, file, hash)?);
+        self.0.insert(hash.to_string(), p.clone());
+        Ok(p)
+    }
+}
+
+fn receive_on(
+    conn: &mut rusqlite::Connection,
+    packages: &mut Packages,
+    clerk: &ClerkKeys,
+    file: &Path,
+    at: &str,
+    actor: &str,
+) -> Result<Receipt> {
+    match accept(conn, packages, clerk, file, at, actor) {
         Ok(receipt) => Ok(receipt),
         Err(e @ (Error::Refused { .. } | Error::BadKey { .. })) => {
             let receipt = Receipt::Refused {
@@ -132,6 +180,7 @@ pub fn receive(
 
 fn accept(
     conn: &mut rusqlite::Connection,
+    packages: &mut Packages,
     clerk: &ClerkKeys,
     file: &Path,
     at: &str,
@@ -139,7 +188,7 @@ fn accept(
 ) -> Result<Receipt> {
     let verified = bundle::open(file)?;
     let h = &verified.header;
-    let package = package_for(conn, file, &h.package_hash)?;
+    let package = packages.get(conn, file, &h.package_hash)?;
     bundle::check_for_package(file, &verified, &package, &h.package_hash)?;
     let tx = conn.transaction()?;
     let known = history(&tx, &h.package_hash, h.expert.id)?;
@@ -178,18 +227,19 @@ fn accept(
         "DELETE FROM mark WHERE package_hash = ?1 AND expert_id = ?2",
         params![h.package_hash, h.expert.id],
     )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO mark (package_hash, expert_id, nomination_id, sequence, item_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for item in &payload.items {
-        tx.execute(
-            "INSERT INTO mark (package_hash, expert_id, nomination_id, sequence, item_json) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                h.package_hash,
-                h.expert.id,
-                item.nomination_id,
-                h.sequence as i64,
-                serde_json::to_string(item).map_err(|e| Error::Corrupt(e.to_string()))?
-            ],
-        )?;
+        insert.execute(params![
+            h.package_hash,
+            h.expert.id,
+            item.nomination_id,
+            h.sequence as i64,
+            serde_json::to_string(item).map_err(|e| Error::Corrupt(e.to_string()))?
+        ])?;
     }
+    drop(insert);
     audit::append(
         &tx,
         at,
