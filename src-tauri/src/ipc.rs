@@ -147,6 +147,7 @@ fn type_declarations() -> Vec<String> {
         paneldesk::scoring::rules::Recusal::decl(&cfg),
         Vote::decl(&cfg),
         Grade::decl(&cfg),
+        paneldesk::scoring::rules::EnteredTotal::decl(&cfg),
         ScoreItem::decl(&cfg),
         paneldesk::scoring::rules::Missing::decl(&cfg),
         Enrolment::decl(&cfg),

@@ -557,6 +557,14 @@ impl Panel {
             let (key, points) = row?;
             item.criteria.insert(key, points);
         }
+        if let Some(c) = self
+            .package
+            .nomination(nomination_id)
+            .and_then(|n| self.package.category(&n.category_key))
+            .filter(|c| c.scoring_mode == ScoringMode::Criteria)
+        {
+            item.entered = Some(rules::entered_total(&item, c));
+        }
         Ok(item)
     }
 

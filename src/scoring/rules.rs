@@ -63,6 +63,19 @@ pub enum Grade {
     Fail,
 }
 
+/// The sum of the points an expert has entered for one nomination, as the scoring grid
+/// shows it beside the row. Informational: results are computed by the clerk's merge.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EnteredTotal {
+    pub total: f64,
+    pub max: f64,
+    /// Some criterion has points.
+    pub entered: bool,
+    /// Every criterion has points.
+    pub complete: bool,
+}
+
 /// One expert's entries for one nomination.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -75,6 +88,9 @@ pub struct ScoreItem {
     pub vote: Option<Vote>,
     pub grade: Option<Grade>,
     pub comment: String,
+    /// For criteria-scored categories: what the grid shows as the row's total.
+    #[serde(default)]
+    pub entered: Option<EnteredTotal>,
 }
 
 /// What still has to be entered before an item is complete.
@@ -263,6 +279,29 @@ pub fn missing(item: &ScoreItem, category: &Category, min_comment_chars: u32) ->
         });
     }
     out
+}
+
+/// The points entered so far, their sum and the rubric's maximum; sums are rounded to
+/// three decimals so steps such as 0.1 add up to what a person would write.
+pub fn entered_total(item: &ScoreItem, category: &Category) -> EnteredTotal {
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    let mut t = EnteredTotal {
+        complete: true,
+        ..EnteredTotal::default()
+    };
+    for c in &category.rubric.criteria {
+        t.max += c.max_points;
+        match item.criteria.get(&c.key) {
+            Some(p) => {
+                t.total += p;
+                t.entered = true;
+            }
+            None => t.complete = false,
+        }
+    }
+    t.total = round(t.total);
+    t.max = round(t.max);
+    t
 }
 
 /// The item's total points, when every criterion is scored.

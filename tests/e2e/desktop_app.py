@@ -21,11 +21,13 @@ import urllib.request
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
+CLI = None
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -236,13 +238,102 @@ def demo_review_on_screen(binary, shots):
         shutil.rmtree(data, ignore_errors=True)
 
 
+def cli(data, *args, pin=None):
+    """The `paneldesk` CLI next to the app binary, on one laptop's data folder."""
+    env = dict(os.environ, PANELDESK_DATA_DIR=data)
+    if pin:
+        env["PANELDESK_PIN"] = pin
+    out = subprocess.run([CLI] + list(args), env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise AssertionError(f"paneldesk {' '.join(args)} failed: {out.stderr}")
+    return out.stdout
+
+
+def answer_dialogs_with(app, path):
+    """Native file dialogs cannot be driven through WebDriver: answer the dialog plugin's
+    calls with `path`, and let every other call through to the real shell."""
+    app.web.execute_script(
+        "const real = window.__TAURI_INTERNALS__.invoke;"
+        "const answer = arguments[0];"
+        "window.__TAURI_INTERNALS__.invoke = (cmd, args, opts) =>"
+        "  (cmd === 'plugin:dialog|open' || cmd === 'plugin:dialog|save')"
+        "    ? Promise.resolve(answer) : real(cmd, args, opts);",
+        path,
+    )
+
+
+def expert_scores_in_the_app(binary, shots):
+    """An expert opens the clerk's package, enrols, scores with the keyboard and submits;
+    the bundle on the 'USB stick' verifies and the clerk's merge accepts it."""
+    clerk = tempfile.mkdtemp(prefix="paneldesk-e2e-clerk-")
+    expert = tempfile.mkdtemp(prefix="paneldesk-e2e-expert-")
+    stick = tempfile.mkdtemp(prefix="paneldesk-e2e-stick-")
+    package = os.path.join(stick, "第一轮.pdpanel")
+    cli(clerk, "demo", "--nominations", "4", "--experts", "3")
+    cli(clerk, "package", "--out", package, "--closes", "2026-12-10", "--min-comment", "4")
+    opened = json.loads(cli(expert, "expert", "open", package, "--json"))
+    app = App(binary, expert, shots)
+    try:
+        app.click("panel-list-item")
+        options = app.wait.until(lambda _: app.all_testid("enrol-expert-option"))
+        check(len(options) == 3, f"roster of three: {len(options)}")
+        app.shot("10-expert-enrol")
+        options[1].click()
+        app.by_testid("enrol-pin").send_keys("246810")
+        app.by_testid("enrol-pin-repeat").send_keys("246810")
+        app.click("enrol-submit")
+        fingerprint = app.by_testid("expert-fingerprint").text
+        check(len(fingerprint.replace("-", "").strip()) >= 20, f"fingerprint shown: {fingerprint!r}")
+        app.shot("11-expert-fingerprint")
+        status = json.loads(cli(expert, "expert", "status", "--json"))
+        check(status["enrolment"]["fingerprint"] in fingerprint, "the fingerprint is the enrolled key's")
+
+        # Keyboard-first: type a score, Enter, the next row's cell has the focus.
+        cells = app.wait.until(lambda _: [c for c in app.all_testid("score-cell") if c.is_enabled()])
+        check(len(cells) >= 4, f"score cells: {len(cells)}")
+        for cell in cells:
+            cell.click()
+            cell.send_keys(Keys.CONTROL, "a")
+            cell.send_keys("10", Keys.ENTER)
+        for comment in [c for c in app.all_testid("comment-cell") if c.is_enabled()]:
+            comment.click()
+            comment.send_keys("事迹突出，建议推荐", Keys.TAB)
+        app.wait.until(
+            lambda _: not json.loads(cli(expert, "expert", "status", "--json"))["incomplete"]
+        )
+        app.shot("12-expert-scored")
+
+        answer_dialogs_with(app, stick)
+        app.click("submit-open")
+        app.by_testid("submit-pin").send_keys("246810")
+        app.click("submit-confirm")
+        done = app.by_testid("submit-done").text
+        app.shot("13-expert-submitted")
+        bundles = [f for f in os.listdir(stick) if f.endswith(".pdresult")]
+        check(len(bundles) == 1, f"one bundle on the stick: {bundles}")
+        check(bundles[0] in done or "U 盘" in done, f"done message: {done!r}")
+        verified = json.loads(cli(clerk, "verify", os.path.join(stick, bundles[0]), "--json"))
+        check(verified[0]["ok"] and verified[0]["fingerprint"] in fingerprint, "bundle verifies")
+        merged = json.loads(cli(clerk, "merge", os.path.join(stick, bundles[0]), "--json"))
+        check(merged["receipts"][0]["outcome"] == "accepted", f"clerk accepts: {merged}")
+        check(opened["hash"] == verified[0]["detail"]["package_hash"], "bundle names the package")
+    finally:
+        app.close()
+        for d in (clerk, expert, stick):
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     shots = os.path.abspath(sys.argv[2])
     os.makedirs(shots, exist_ok=True)
     started = time.time()
+    global CLI
+    CLI = os.path.join(os.path.dirname(binary), "paneldesk")
     print("e2e: demo review on screen")
     demo_review_on_screen(binary, shots)
+    print("e2e: an expert scores and submits")
+    expert_scores_in_the_app(binary, shots)
     print(f"e2e: passed in {time.time() - started:.1f} s; screenshots in {shots}")
 
 

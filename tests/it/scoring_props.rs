@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 
 use paneldesk::model::{Category, Criterion, Rubric, ScoringMode};
-use paneldesk::scoring::rules::{check_points, missing, total, Recusal, RecusalReason, ScoreItem};
+use paneldesk::scoring::rules::{
+    check_points, entered_total, missing, total, Recusal, RecusalReason, ScoreItem,
+};
 
 fn criterion(key: usize, steps: u32, step: f64) -> Criterion {
     Criterion {
@@ -74,6 +76,7 @@ proptest! {
             vote: None,
             grade: None,
             comment: "评".repeat(comment_len),
+            entered: None,
         };
         let complete = missing(&item, &cat, min_comment).is_empty();
         let comment_ok = comment_len as u32 >= min_comment;
@@ -82,5 +85,8 @@ proptest! {
         if all_scored {
             prop_assert_eq!(total(&item, &cat), Some(5.0 * n as f64));
         }
+        let shown = entered_total(&item, &cat);
+        prop_assert_eq!(shown.complete, all_scored);
+        prop_assert_eq!(shown.max, 10.0 * n as f64);
     }
 }

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LANG_STORAGE_KEY, setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands } from "$lib/ipc/mock";
-import { appInfoFixture, notFound, review, reviewList, summary } from "$lib/testing/fixtures";
+import { appInfoFixture, notFound, panelItemsFixture, panelViewFixture, review, reviewList, summary } from "$lib/testing/fixtures";
 import { dismissError } from "$lib/ui/errors.svelte";
 import App from "./App.svelte";
 
@@ -15,7 +15,7 @@ afterEach(clearCommandMocks);
 
 describe("the app frame", () => {
   it("shows version and data folder in the footer, and switches language", async () => {
-    mockCommands({ app_info: () => appInfoFixture, list_reviews: () => reviewList([]) });
+    mockCommands({ app_info: () => appInfoFixture, list_reviews: () => reviewList([]), list_panels: () => [] });
     render(App);
 
     const footer = screen.getByTestId("app-footer");
@@ -34,6 +34,7 @@ describe("the app frame", () => {
     mockCommands({
       app_info: () => appInfoFixture,
       list_reviews: () => reviewList([summary({ id: review.id })]),
+      list_panels: () => [],
       open_review: () => {
         throw notFound;
       },
@@ -57,6 +58,7 @@ describe("the app frame", () => {
     const ipc = mockCommands({
       app_info: () => appInfoFixture,
       list_reviews: () => reviewList([summary({ id: review.id })]),
+      list_panels: () => [],
       open_review: () => review,
       list_flags: () => [],
     });
@@ -69,5 +71,27 @@ describe("the app frame", () => {
     await fireEvent.click(screen.getByTestId("back-home"));
     expect(await screen.findByTestId("review-list")).toBeTruthy();
     expect(ipc.callsOf("list_reviews")).toHaveLength(2);
+  });
+
+  it("opens an expert's panel from the home screen and comes back", async () => {
+    const view = panelViewFixture();
+    const ipc = mockCommands({
+      app_info: () => appInfoFixture,
+      list_reviews: () => reviewList([]),
+      list_panels: () => [view],
+      panel_view: () => view,
+      panel_items: () => panelItemsFixture(),
+    });
+    render(App);
+
+    expect(await screen.findByTestId("expert-entry")).toBeTruthy();
+    await fireEvent.click(await screen.findByTestId("panel-list-item"));
+    expect((await screen.findByTestId("panel-title")).textContent).toBe("2026年样板支部评审");
+    expect(await screen.findByTestId("score-grid")).toBeTruthy();
+    expect(ipc.callsOf("panel_view")[0]?.args).toEqual({ hash: view.hash });
+
+    await fireEvent.click(screen.getByTestId("back-home"));
+    expect(await screen.findByTestId("panel-list-item")).toBeTruthy();
+    expect(ipc.callsOf("list_panels")).toHaveLength(2);
   });
 });

@@ -171,11 +171,25 @@ export type Vote = "agree" | "disagree" | "abstain";
 
 export type Grade = "excellent" | "good" | "pass" | "fail";
 
+export type EnteredTotal = { total: number, max: number, 
+/**
+ * Some criterion has points.
+ */
+entered: boolean, 
+/**
+ * Every criterion has points.
+ */
+complete: boolean, };
+
 export type ScoreItem = { nomination_id: number, recusal: Recusal | null, 
 /**
  * Points by criterion key.
  */
-criteria: { [key in string]: number }, vote: Vote | null, grade: Grade | null, comment: string, };
+criteria: { [key in string]: number }, vote: Vote | null, grade: Grade | null, comment: string, 
+/**
+ * For criteria-scored categories: what the grid shows as the row's total.
+ */
+entered: EnteredTotal | null, };
 
 export type Missing = { "kind": "criterion", key: string, } | { "kind": "vote" } | { "kind": "grade" } | { "kind": "comment", min_chars: number, };
 

@@ -1,7 +1,28 @@
 //! Small, typed stand-ins for what the core returns, for component tests. Typed against
 //! the generated IPC types, so a change in Rust that breaks the UI breaks `npm run check`.
 
-import type { AppInfo, Category, Criterion, Expert, FieldValue, FileReport, IpcError, Nomination, Review, ReviewList, ReviewSummary, StoredFlag } from "$lib/ipc/types";
+import type {
+  AppInfo,
+  Category,
+  CategoryProgress,
+  Criterion,
+  Enrolment,
+  Expert,
+  FieldValue,
+  FileReport,
+  IpcError,
+  Nomination,
+  PackagedNomination,
+  PackageSummary,
+  PanelPackage,
+  PanelView,
+  Review,
+  ReviewList,
+  ReviewSummary,
+  ScoreItem,
+  StoredFlag,
+  Submission,
+} from "$lib/ipc/types";
 
 export const appInfoFixture: AppInfo = { version: "0.1.0", data_dir: "/home/clerk/.local/share/paneldesk" };
 
@@ -172,4 +193,173 @@ export const noteRequired: IpcError = {
   code: "note_required",
   message_zh: "保留时必须填写理由",
   message_en: "A note is required to keep a flagged nomination",
+};
+
+// ---- The expert's panel -------------------------------------------------------------
+// Two categories: 样板支部 scored per criterion (two criteria, max 15, step 0.5) and 创新案例
+// by vote. Four nominations; 102 comes from the enrolled expert's own institution and is
+// recused automatically; 101 carries two materials.
+
+export const PANEL_HASH = "9f2c4e1ab37d5c6e8f9011223344556677889900aabbccddeeff001122334455";
+export const CLERK_FINGERPRINT = "7QK2-M4XD-9PLA-38RT-HW6E";
+export const EXPERT_FINGERPRINT = "B3N7-Q2ZK-5TYC-81LM-XV4D";
+
+function panelCriterion(key: string, name_zh: string, name_en: string, guidance_zh: string): Criterion {
+  return { key, name_zh, name_en, max_points: 15, step: 0.5, guidance_zh, placeholder: false };
+}
+
+export const panelCategories: Category[] = [
+  {
+    key: "model_branch",
+    name_zh: "样板支部",
+    name_en: "Model Party branches",
+    quota: 100,
+    quota_approximate: false,
+    allowance: null,
+    scoring_mode: "criteria",
+    rubric: {
+      criteria: [
+        panelCriterion("c1", "教育党员有力", "Educating members", "理论学习制度健全，“三会一课”落实到位"),
+        panelCriterion("c2", "管理党员有力", "Managing members", "党员档案完整，组织关系清楚"),
+      ],
+    },
+  },
+  {
+    key: "case_branch",
+    name_zh: "基层党支部层面案例",
+    name_en: "Party branch cases",
+    quota: 30,
+    quota_approximate: true,
+    allowance: null,
+    scoring_mode: "vote",
+    rubric: { criteria: [] },
+  },
+];
+
+export const panelExperts: Expert[] = [
+  { id: 1, name: "王喆", institution: "江北师范大学", title: "教授" },
+  { id: 2, name: "李珺", institution: "省委党校", title: "研究员" },
+  { id: 3, name: "欧阳䶮", institution: "南岭大学", title: "" },
+];
+
+function packaged(id: number, category_key: string, university: string, display_name: string, extra: Partial<PackagedNomination> = {}): PackagedNomination {
+  return {
+    id,
+    category_key,
+    university,
+    display_name,
+    fields: [
+      field("university", "推荐单位", "Nominating university", university),
+      field("branch_secretary", "支部书记", "Branch secretary", "赵頔"),
+      field("contact_phone", "联系电话", "Contact phone", "139****0021", true),
+    ],
+    extra_fields: [],
+    materials: [],
+    ...extra,
+  };
+}
+
+export const panelNominations: PackagedNomination[] = [
+  packaged(101, "model_branch", "东川理工大学", "化学系第一党支部", {
+    extra_fields: [field("获奖情况", "获奖情况", "获奖情况", "省级先进基层党组织")],
+    materials: [
+      { named: "推荐表", file_name: "推荐表.pdf", bytes: 14540, sha256: "a".repeat(64) },
+      { named: "事迹材料", file_name: "化学系第一党支部事迹材料.docx", bytes: 812, sha256: "b".repeat(64) },
+    ],
+  }),
+  packaged(102, "model_branch", "江北师范大学", "文学院学生党支部"),
+  packaged(103, "model_branch", "南岭大学", "机械学院教工党支部"),
+  packaged(104, "case_branch", "东川理工大学", "实验室里的党小组"),
+];
+
+export function panelPackage(overrides: Partial<PanelPackage> = {}): PanelPackage {
+  return {
+    format: "paneldesk.panel-package",
+    version: 1,
+    created_at: "2026-04-01T01:00:00Z",
+    closes_on: "2026-04-15",
+    review: {
+      id: "2026-model_branch-0a0a0a0a",
+      activity: "model_branch",
+      year: 2026,
+      title_zh: "2026年样板支部评审",
+      title_en: "2026 Model Party branches review",
+    },
+    clerk: { signing_key: "ab".repeat(32), age_recipient: "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq" },
+    min_comment_chars: 0,
+    categories: panelCategories,
+    experts: panelExperts,
+    nominations: panelNominations,
+    ...overrides,
+  };
+}
+
+export const enrolment: Enrolment = { expert: panelExperts[0]!, fingerprint: EXPERT_FINGERPRINT, locked: false };
+
+export function categoryProgress(category_key: string, complete: number, total: number, recused = 0): CategoryProgress {
+  const category = panelCategories.find((c) => c.key === category_key)!;
+  return { category_key, name_zh: category.name_zh, name_en: category.name_en, total, complete, recused };
+}
+
+export function submission(overrides: Partial<Submission> = {}): Submission {
+  return {
+    file: "/media/wangzhe/U盘/2026年样板支部评审-王喆-1.pdresult",
+    bundle_hash: "cd".repeat(32),
+    sequence: 1,
+    fingerprint: EXPERT_FINGERPRINT,
+    created_at: "2026-04-10T06:30:00Z",
+    ...overrides,
+  };
+}
+
+/** A panel as the core shows it; enrolled as 王喆 with nothing scored unless told otherwise. */
+export function panelViewFixture(overrides: Partial<PanelView> = {}): PanelView {
+  return {
+    hash: PANEL_HASH,
+    clerk_fingerprint: CLERK_FINGERPRINT,
+    package: panelPackage(),
+    enrolment,
+    progress: [categoryProgress("model_branch", 1, 3, 1), categoryProgress("case_branch", 0, 1)],
+    submissions: [],
+    ...overrides,
+  };
+}
+
+export function scoreItem(nomination_id: number, overrides: Partial<ScoreItem> = {}): ScoreItem {
+  return { nomination_id, recusal: null, criteria: {}, vote: null, grade: null, comment: "", entered: null, ...overrides };
+}
+
+/** The entries right after enrolling as 王喆 (江北师范大学): only the automatic recusal. */
+export function panelItemsFixture(): ScoreItem[] {
+  return [
+    scoreItem(101),
+    scoreItem(102, { recusal: { reason: "same_institution", note: "", automatic: true } }),
+    scoreItem(103),
+    scoreItem(104),
+  ];
+}
+
+export function packageSummary(overrides: Partial<PackageSummary> = {}): PackageSummary {
+  return {
+    path: "/home/clerk/2026年基层党建创新典型案例评审.pdpanel",
+    hash: PANEL_HASH,
+    clerk_fingerprint: CLERK_FINGERPRINT,
+    nominations: 3,
+    experts: 2,
+    materials: 6,
+    excluded: 1,
+    ...overrides,
+  };
+}
+
+export const pointsOutOfRange: IpcError = {
+  code: "points_out_of_range",
+  message_zh: "“教育党员有力”的分值 16 超出范围（0–15）",
+  message_en: "教育党员有力: 16 is outside 0–15",
+};
+
+export const pinTooShort: IpcError = {
+  code: "pin_too_short",
+  message_zh: "PIN 至少需要 6 位",
+  message_en: "The PIN needs at least 6 characters",
 };

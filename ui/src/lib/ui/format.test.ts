@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formatLocalDateTime, formatPoints } from "./format";
+import { formatBytes, formatLocalDateTime, formatPoints, localDateAfter } from "./format";
 
 describe("formatLocalDateTime", () => {
   let savedTz: string | undefined;
@@ -27,5 +27,20 @@ describe("formatPoints", () => {
   it("prints whole and half points plainly", () => {
     expect(formatPoints(20)).toBe("20");
     expect(formatPoints(0.5)).toBe("0.5");
+  });
+});
+
+describe("formatBytes", () => {
+  it("uses bytes below 1 KB and one decimal above", () => {
+    expect(formatBytes(812)).toBe("812 B");
+    expect(formatBytes(14540)).toBe("14.2 KB");
+    expect(formatBytes(3 * 1024 * 1024 + 100 * 1024)).toBe("3.1 MB");
+  });
+});
+
+describe("localDateAfter", () => {
+  it("counts calendar days across month and year ends", () => {
+    expect(localDateAfter(new Date(2026, 11, 25, 23, 30), 14)).toBe("2027-01-08");
+    expect(localDateAfter(new Date(2026, 1, 20), 14)).toBe("2026-03-06");
   });
 });

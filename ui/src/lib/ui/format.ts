@@ -21,3 +21,22 @@ export function formatLocalDateTime(rfc3339: string): string {
 export function formatPoints(points: number): string {
   return String(points);
 }
+
+/** A file size for people: `812 B`, `14.2 KB`, `3.1 MB` (1 KB = 1024 B). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A local calendar day as `YYYY-MM-DD`, `days` after `from` (what a date input holds). */
+export function localDateAfter(from: Date, days: number): string {
+  const date = new Date(from.getFullYear(), from.getMonth(), from.getDate() + days);
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`;
+}
