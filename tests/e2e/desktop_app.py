@@ -250,14 +250,20 @@ def cli(data, *args, pin=None):
 
 
 def answer_dialogs_with(app, path):
-    """Native file dialogs cannot be driven through WebDriver: answer the dialog plugin's
-    calls with `path`, and let every other call through to the real shell."""
+    """Native file dialogs cannot be driven through WebDriver. Tauri's IPC reaches the
+    shell through fetch() on its ipc:// protocol, so the dialog plugin's two commands are
+    answered here with `path`; every other command goes through to the real shell."""
     app.web.execute_script(
-        "const real = window.__TAURI_INTERNALS__.invoke;"
+        "const realFetch = window.fetch.bind(window);"
         "const answer = arguments[0];"
-        "window.__TAURI_INTERNALS__.invoke = (cmd, args, opts) =>"
-        "  (cmd === 'plugin:dialog|open' || cmd === 'plugin:dialog|save')"
-        "    ? Promise.resolve(answer) : real(cmd, args, opts);",
+        "window.fetch = (input, init) => {"
+        "  const url = String((input && input.url) || input);"
+        "  if (url.includes('plugin%3Adialog%7Copen') || url.includes('plugin%3Adialog%7Csave')) {"
+        "    return Promise.resolve(new Response(JSON.stringify(answer), {"
+        "      headers: {'Content-Type': 'application/json', 'Tauri-Response': 'ok'}}));"
+        "  }"
+        "  return realFetch(input, init);"
+        "};",
         path,
     )
 
@@ -291,12 +297,17 @@ def expert_scores_in_the_app(binary, shots):
         # Keyboard-first: type a score, Enter, the next row's cell has the focus.
         cells = app.wait.until(lambda _: [c for c in app.all_testid("score-cell") if c.is_enabled()])
         check(len(cells) >= 4, f"score cells: {len(cells)}")
+        def focus(el):
+            # Sticky headers can cover a cell near the top: bring it to the middle first.
+            app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+            el.click()
+
         for cell in cells:
-            cell.click()
+            focus(cell)
             cell.send_keys(Keys.CONTROL, "a")
             cell.send_keys("10", Keys.ENTER)
         for comment in [c for c in app.all_testid("comment-cell") if c.is_enabled()]:
-            comment.click()
+            focus(comment)
             comment.send_keys("事迹突出，建议推荐", Keys.TAB)
         app.wait.until(
             lambda _: not json.loads(cli(expert, "expert", "status", "--json"))["incomplete"]
