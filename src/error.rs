@@ -65,6 +65,12 @@ pub enum Error {
     #[error("{failed} of {total} files did not verify")]
     NotAllVerified { failed: usize, total: usize },
 
+    #[error("invalid input: {en}")]
+    BadInput { zh: String, en: String },
+
+    #[error("no panel package built yet")]
+    NoPackageYet,
+
     #[error("bad key: {detail}")]
     BadKey { detail: String },
 
@@ -101,6 +107,8 @@ impl Error {
             Error::UnknownActivity { .. } => "unknown_activity",
             Error::UnknownCategory { .. } => "unknown_category",
             Error::NotAllVerified { .. } => "not_all_verified",
+            Error::BadInput { .. } => "bad_input",
+            Error::NoPackageYet => "no_package_yet",
             Error::BadKey { .. } => "bad_key",
             Error::PinTooShort { .. } => "pin_too_short",
             Error::WrongPin => "wrong_pin",
@@ -130,6 +138,10 @@ impl Error {
             }
             Error::NotAllVerified { failed, total } => {
                 format!("{total} 个文件中有 {failed} 个未通过校验")
+            }
+            Error::BadInput { zh, .. } => format!("输入有误：{zh}"),
+            Error::NoPackageYet => {
+                "本评审还没有生成评审包，也就没有可汇总的评分：请先用 `paneldesk package` 生成".to_string()
             }
             Error::BadKey { detail } => format!("密钥无效或已损坏：{detail}"),
             Error::PinTooShort { min } => format!("PIN 至少需要 {min} 位"),
@@ -196,6 +208,10 @@ impl Error {
             ),
             Error::NotAllVerified { failed, total } => {
                 format!("{failed} of {total} files did not verify")
+            }
+            Error::BadInput { en, .. } => format!("Invalid input: {en}"),
+            Error::NoPackageYet => {
+                "No panel package has been built for this review, so there are no marks to merge: build one with `paneldesk package`".to_string()
             }
             Error::BadKey { detail } => format!("The key is invalid or damaged: {detail}"),
             Error::PinTooShort { min } => format!("The PIN needs at least {min} characters"),

@@ -245,38 +245,49 @@ pub fn verify(files: &[PathBuf], json: bool) -> Result<(), Error> {
 fn apply_line(panel: &mut Panel, line: &str, at: &str) -> Result<(), Error> {
     let mut parts = line.splitn(3, ',');
     let (Some(id), Some(what), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(Error::Corrupt(format!(
-            "CSV 行格式不正确 / bad CSV line: {line}"
-        )));
+        return Err(Error::BadInput {
+            zh: format!("应为“编号,指标,值”：{line}"),
+            en: format!("expected \"id,what,value\": {line}"),
+        });
     };
-    let id: i64 = id
-        .trim()
-        .parse()
-        .map_err(|_| Error::Corrupt(format!("推荐对象编号 / nomination id: {id}")))?;
+    let id: i64 = id.trim().parse().map_err(|_| Error::BadInput {
+        zh: format!("推荐对象编号不是数字：{id}"),
+        en: format!("the nomination id is not a number: {id}"),
+    })?;
     let value = value.trim();
     let parse_code = |v: &str| serde_json::Value::String(v.to_string());
     match what.trim() {
         "comment" => panel.set_comment(id, value, at).map(drop),
         "vote" => {
-            let vote: Vote = serde_json::from_value(parse_code(value))
-                .map_err(|_| Error::Corrupt(format!("vote: {value}")))?;
+            let vote: Vote =
+                serde_json::from_value(parse_code(value)).map_err(|_| Error::BadInput {
+                    zh: format!("投票应为 agree、disagree 或 abstain：{value}"),
+                    en: format!("a vote is agree, disagree or abstain: {value}"),
+                })?;
             panel.set_vote(id, Some(vote), at).map(drop)
         }
         "grade" => {
-            let grade: Grade = serde_json::from_value(parse_code(value))
-                .map_err(|_| Error::Corrupt(format!("grade: {value}")))?;
+            let grade: Grade =
+                serde_json::from_value(parse_code(value)).map_err(|_| Error::BadInput {
+                    zh: format!("等级应为 excellent、good、pass 或 fail：{value}"),
+                    en: format!("a grade is excellent, good, pass or fail: {value}"),
+                })?;
             panel.set_grade(id, Some(grade), at).map(drop)
         }
         "recuse" => {
             let (reason, note) = value.split_once(':').unwrap_or((value, ""));
             let reason: RecusalReason = serde_json::from_value(parse_code(reason.trim()))
-                .map_err(|_| Error::Corrupt(format!("recusal reason: {reason}")))?;
+                .map_err(|_| Error::BadInput {
+                    zh: format!("回避理由应为 relative、teacher_student、same_institution 或 other：{reason}"),
+                    en: format!("a recusal reason is relative, teacher_student, same_institution or other: {reason}"),
+                })?;
             panel.recuse(id, reason, note, at).map(drop)
         }
         criterion => {
-            let points: f64 = value
-                .parse()
-                .map_err(|_| Error::Corrupt(format!("分值 / points: {value}")))?;
+            let points: f64 = value.parse().map_err(|_| Error::BadInput {
+                zh: format!("分值不是数字：{value}"),
+                en: format!("the points are not a number: {value}"),
+            })?;
             panel.set_points(id, criterion, Some(points), at).map(drop)
         }
     }
@@ -352,15 +363,9 @@ pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Resu
                 {
                     continue;
                 }
-                apply_line(&mut panel, line, &at).map_err(|e| {
-                    Error::Corrupt(format!(
-                        "{} 第 {} 行 / line {}: {} / {}",
-                        csv.display(),
-                        i + 1,
-                        i + 1,
-                        e.message_zh(),
-                        e.message_en()
-                    ))
+                apply_line(&mut panel, line, &at).map_err(|e| Error::BadInput {
+                    zh: format!("{} 第 {} 行：{}", csv.display(), i + 1, e.message_zh()),
+                    en: format!("{} line {}: {}", csv.display(), i + 1, e.message_en()),
                 })?;
                 applied += 1;
                 if echo {
@@ -530,7 +535,13 @@ pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(
     use paneldesk::merge::results::{compute, Method, ResultOptions};
     let review = workspace.resolve(args.review.as_deref())?;
     let method: Method = serde_json::from_value(serde_json::Value::String(args.method.clone()))
-        .map_err(|_| Error::Corrupt(format!("汇总方法 / method: {}", args.method)))?;
+        .map_err(|_| Error::BadInput {
+            zh: format!("汇总方法应为 mean、trimmed_mean 或 median：{}", args.method),
+            en: format!(
+                "the method is mean, trimmed_mean or median: {}",
+                args.method
+            ),
+        })?;
     let options = ResultOptions {
         method,
         trim_min_experts: args.trim_min_experts,

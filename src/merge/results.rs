@@ -135,7 +135,7 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<(PanelPackage, Marks)> {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .map_err(|_| Error::Corrupt("没有已生成的评审包 / no panel package built yet".into()))?;
+        .map_err(|_| Error::NoPackageYet)?;
     let package: PanelPackage = parse_manifest(
         Path::new("panel_package"),
         &manifest,
