@@ -5,7 +5,6 @@
 //! every hash, so a changed, removed or reordered entry is found and located.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::model::AuditEntry;
@@ -23,8 +22,7 @@ fn entry_hash(
 ) -> String {
     // A JSON array is an unambiguous encoding: no field can bleed into the next.
     let canonical = serde_json::json!([prev_hash, seq, at, actor, action, detail]).to_string();
-    let digest = Sha256::digest(canonical.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::keys::sha256_hex(canonical.as_bytes())
 }
 
 /// Appends one entry inside the caller's transaction, so the entry lands exactly when

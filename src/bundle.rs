@@ -141,7 +141,7 @@ pub fn write(dir: &Path, new: NewBundle, key: &SigningKey) -> Result<(PathBuf, V
         payload: SealedPayload {
             entry: "scores.age".into(),
             bytes: sealed.len() as u64,
-            sha256: container::sha256_hex(&sealed),
+            sha256: keys::sha256_hex(&sealed),
             sealed_to: new.package.clerk.age_recipient.clone(),
         },
     };
@@ -221,14 +221,14 @@ pub fn open(file: &Path) -> Result<VerifiedBundle> {
     }
     if header.payload.entry != "scores.age"
         || header.payload.bytes != sealed.len() as u64
-        || header.payload.sha256 != container::sha256_hex(&sealed)
+        || header.payload.sha256 != keys::sha256_hex(&sealed)
     {
         return Err(refused(Refusal::ContentMismatch {
             name: "scores.age".into(),
         }));
     }
     Ok(VerifiedBundle {
-        hash: container::sha256_hex(&json),
+        hash: keys::sha256_hex(&json),
         expert_fingerprint: keys::fingerprint(&key),
         header,
         sealed,

@@ -150,10 +150,6 @@ fn sync_dir(_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::keys::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes))
-}
-
 /// The signature entry of both formats: two lines, `key:` and `sig:`, each lower-case hex.
 pub fn signature_entry(key_hex: &str, signature_hex: &str) -> String {
     format!("key:{key_hex}\nsig:{signature_hex}\n")

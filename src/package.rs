@@ -267,7 +267,7 @@ pub fn open(file: &Path) -> Result<VerifiedPackage> {
         let bytes = entries
             .get(&name)
             .ok_or_else(|| refused(Refusal::MissingEntry { name: name.clone() }))?;
-        if bytes.len() as u64 != m.bytes || container::sha256_hex(bytes) != m.sha256 {
+        if bytes.len() as u64 != m.bytes || keys::sha256_hex(bytes) != m.sha256 {
             return Err(refused(Refusal::ContentMismatch { name }));
         }
     }
@@ -280,7 +280,7 @@ pub fn open(file: &Path) -> Result<VerifiedPackage> {
         }));
     }
     Ok(VerifiedPackage {
-        hash: container::sha256_hex(&json),
+        hash: keys::sha256_hex(&json),
         clerk_fingerprint: keys::fingerprint(&key),
         manifest,
         manifest_bytes: json,
@@ -348,7 +348,7 @@ pub fn material(file: &Path, sha256: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::Read::take(entry, declared), &mut bytes)
         .map_err(|e| Error::io(file, e))?;
-    if container::sha256_hex(&bytes) != sha256 {
+    if keys::sha256_hex(&bytes) != sha256 {
         return Err(refuse(file, Refusal::ContentMismatch { name }));
     }
     Ok(bytes)

@@ -11,6 +11,7 @@ use serde::Serialize;
 use paneldesk::edge::{
     current_actor as actor, new_clerk_keys, now_rfc3339 as now, now_unix, random_bytes,
 };
+use paneldesk::import::source::sorted_entries;
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::scoring::rules::{Grade, RecusalReason, Vote};
 use paneldesk::workspace::Workspace;
@@ -444,15 +445,10 @@ fn bundles_in(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-                .unwrap_or_default();
-            found.retain(|f| {
+            out.extend(sorted_entries(p).into_iter().filter(|f| {
                 f.extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case(bundle::EXTENSION))
-            });
-            found.sort();
-            out.extend(found);
+            }));
         } else {
             out.push(p.clone());
         }

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::normalize::fold_width;
-use super::source::{is_litter, is_workbook_name, Source};
+use super::source::{file_name, is_litter, is_workbook_name, sorted_entries, Source};
 
 /// Bounds on a package; generous for real materials.
 #[derive(Debug, Clone)]
@@ -177,16 +177,8 @@ fn read_bounded(mut from: impl Read, size: u64, name: &str) -> Result<Vec<u8>, P
 
 fn folder_materials(folder: &Path, workbook: &Path) -> Vec<Available> {
     fn walk(dir: &Path, root: &Path, workbook: &Path, out: &mut Vec<Available>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        entries.sort();
-        for p in entries {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            if is_litter(&name) || p == workbook {
+        for p in sorted_entries(dir) {
+            if is_litter(&file_name(&p)) || p == workbook {
                 continue;
             }
             if p.is_dir() {

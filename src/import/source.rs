@@ -53,13 +53,15 @@ pub fn is_litter(name: &str) -> bool {
         || name.eq_ignore_ascii_case("desktop.ini")
 }
 
-fn file_name(path: &Path) -> String {
+/// The last part of a path, as text.
+pub fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default()
 }
 
-fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+/// The entries of `dir` in name order; none when it cannot be read.
+pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();

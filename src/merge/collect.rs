@@ -46,7 +46,12 @@ pub enum Receipt {
     },
 }
 
-fn package_for(conn: &rusqlite::Connection, file: &Path, hash: &str) -> Result<PanelPackage> {
+/// The manifest of a package built from this review, as it was signed.
+pub(super) fn package_for(
+    conn: &rusqlite::Connection,
+    file: &Path,
+    hash: &str,
+) -> Result<PanelPackage> {
     let manifest: Option<Vec<u8>> = conn
         .query_row(
             "SELECT manifest FROM panel_package WHERE hash = ?1",

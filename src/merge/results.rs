@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::ScoringMode;
-use crate::package::{parse_manifest, PanelPackage};
+use crate::package::PanelPackage;
 use crate::scoring::rules::{self, Grade, ScoreItem, Vote};
 use crate::store;
 
@@ -129,19 +129,16 @@ type Marks = BTreeMap<i64, BTreeMap<i64, ScoreItem>>;
 
 /// The newest package built from the review, and the marks received for it.
 fn load_marks(conn: &rusqlite::Connection) -> Result<(PanelPackage, Marks)> {
-    let (hash, manifest): (String, Vec<u8>) = conn
+    use rusqlite::OptionalExtension;
+    let hash: String = conn
         .query_row(
-            "SELECT hash, manifest FROM panel_package ORDER BY built_at DESC, rowid DESC LIMIT 1",
+            "SELECT hash FROM panel_package ORDER BY built_at DESC, rowid DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )
-        .map_err(|_| Error::NoPackageYet)?;
-    let package: PanelPackage = parse_manifest(
-        Path::new("panel_package"),
-        &manifest,
-        crate::package::FORMAT,
-        crate::package::VERSION,
-    )?;
+        .optional()?
+        .ok_or(Error::NoPackageYet)?;
+    let package = super::collect::package_for(conn, Path::new(&hash), &hash)?;
     let mut marks = Marks::new();
     let mut stmt = conn
         .prepare("SELECT expert_id, nomination_id, item_json FROM mark WHERE package_hash = ?1")?;

@@ -3,7 +3,6 @@
 
 use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 
@@ -20,13 +19,6 @@ pub struct MaterialInfo {
     pub sha256: String,
 }
 
-pub fn sha256_hex(content: &[u8]) -> String {
-    Sha256::digest(content)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 pub fn attach(
     tx: &Transaction,
     nomination_id: i64,
@@ -34,7 +26,7 @@ pub fn attach(
     file_name: &str,
     content: &[u8],
 ) -> Result<MaterialInfo> {
-    let sha256 = sha256_hex(content);
+    let sha256 = crate::keys::sha256_hex(content);
     tx.prepare_cached("INSERT OR IGNORE INTO material_blob (sha256, content) VALUES (?1, ?2)")?
         .execute(params![sha256, content])?;
     tx.prepare_cached(

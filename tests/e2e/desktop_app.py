@@ -144,13 +144,8 @@ def demo_review_on_screen(binary, shots):
         app.shot("04-nominations")
 
         # The nominations on screen are the ones in the review file, as the CLI sees them.
-        cli = os.path.join(os.path.dirname(binary), "paneldesk")
-        if os.path.exists(cli):
-            shown = json.loads(
-                subprocess.check_output(
-                    [cli, "review", "show", "--json"], env=dict(os.environ, PANELDESK_DATA_DIR=data)
-                )
-            )
+        if os.path.exists(CLI):
+            shown = json.loads(cli(data, "review", "show", "--json"))
             names = {n["display_name"] for n in shown["nominations"]}
             first = rows[0].text
             check(any(name in first for name in names), f"row {first!r} is a stored nomination")

@@ -9,12 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use paneldesk::keys::{self, ClerkKeys};
 use paneldesk::model::ScoringMode;
 use paneldesk::package;
 use paneldesk::scoring::panel;
 
-use super::{demo_review, T0};
+use super::{clerk_keys, demo_review, T0};
 
 type Key = (i64, String);
 
@@ -82,11 +81,7 @@ fn sigkill_at_random_moments_never_loses_a_score_reported_as_saved() {
     let root = dir.path();
     let (review, _) = demo_review(root, "crash", T0);
     let package_file = root.join("crash.pdpanel");
-    let clerk = ClerkKeys {
-        signing_seed: keys::hex(&[5; 32]),
-        age_identity: "AGE-SECRET-KEY-17S9E3WYXXZYAGH99M9UPT25PUQ7PHJ99H0GASDC799EN7FH32RTSUJE85P"
-            .into(),
-    };
+    let clerk = clerk_keys();
     package::build(&review, &package_file, &clerk, "2026-12-10", 0, T0, "clerk").unwrap();
     let laptop = root.join("laptop");
     let panels = laptop.join("panels");

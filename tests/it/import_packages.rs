@@ -70,7 +70,7 @@ fn blob_count(review: &Path) -> i64 {
 }
 
 fn sha_of(path: &Path) -> String {
-    materials::sha256_hex(&std::fs::read(path).unwrap())
+    paneldesk::keys::sha256_hex(&std::fs::read(path).unwrap())
 }
 
 #[test]

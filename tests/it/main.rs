@@ -21,6 +21,16 @@ use paneldesk::model::ReviewSummary;
 
 pub const T0: &str = "2026-11-30T08:00:00Z";
 
+/// Fixed clerk keys: a fixed age identity (made by `paneldesk package` once) keeps the
+/// round tests deterministic.
+pub fn clerk_keys() -> paneldesk::keys::ClerkKeys {
+    paneldesk::keys::ClerkKeys {
+        signing_seed: paneldesk::keys::hex(&[3; 32]),
+        age_identity: "AGE-SECRET-KEY-17S9E3WYXXZYAGH99M9UPT25PUQ7PHJ99H0GASDC799EN7FH32RTSUJE85P"
+            .into(),
+    }
+}
+
 /// An empty 大学生党员标兵 review for import tests.
 pub fn new_exemplar_review(dir: &Path) -> PathBuf {
     let path = dir.join("r.pdreview");

@@ -6,23 +6,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use paneldesk::bundle::{self, Arrival, ExpertHistory, VerifiedBundle};
-use paneldesk::keys::{self, ClerkKeys};
+use paneldesk::keys;
 use paneldesk::model::ScoringMode;
 use paneldesk::package;
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::scoring::rules::{Grade, RecusalReason, Vote};
 use paneldesk::Error;
 
-use super::{demo_review, T0};
-
-fn clerk_keys() -> ClerkKeys {
-    ClerkKeys {
-        signing_seed: keys::hex(&[3; 32]),
-        // A fixed identity (made by `paneldesk package` once) keeps the test deterministic.
-        age_identity: "AGE-SECRET-KEY-17S9E3WYXXZYAGH99M9UPT25PUQ7PHJ99H0GASDC799EN7FH32RTSUJE85P"
-            .into(),
-    }
-}
+use super::{clerk_keys, demo_review, T0};
 
 struct Round {
     _dir: tempfile::TempDir,
