@@ -125,13 +125,17 @@ pub fn canonical_zip(entries: &[(&str, &[u8])]) -> Result<Vec<u8>> {
 /// folder is written, synced and renamed, and the folder synced, so a pulled USB stick
 /// leaves either the old file or the whole new one.
 pub fn write_atomically(dest: &Path, entries: &[(&str, &[u8])]) -> Result<()> {
-    let bytes = canonical_zip(entries)?;
+    write_bytes_atomically(dest, &canonical_zip(entries)?)
+}
+
+/// Writes `bytes` at `dest` the same atomic way (reports and certificates on a stick).
+pub fn write_bytes_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
     let dir = dest
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(&bytes).map_err(|e| Error::io(dest, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(dest, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(dest, e))?;
     tmp.persist(dest).map_err(|e| Error::io(dest, e.error))?;
     sync_dir(dir)?;

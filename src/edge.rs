@@ -46,3 +46,11 @@ pub fn new_clerk_keys() -> crate::keys::ClerkKeys {
 pub fn now_unix() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+/// Today's date where the clerk is (UTC when the local offset cannot be read safely):
+/// what reports and certificates are dated.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_local()
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .date()
+}

@@ -91,6 +91,17 @@ pub enum Error {
 
     #[error("scoring: {0}")]
     Scoring(#[from] crate::scoring::rules::RuleError),
+
+    #[error("no CJK font found")]
+    FontMissing { searched: Vec<PathBuf> },
+
+    #[error("{path}: font unusable")]
+    FontUnusable { path: PathBuf },
+
+    #[error("{} certificates have characters the font lacks", gaps.len())]
+    MissingGlyphs {
+        gaps: Vec<crate::report::certificate::GlyphGap>,
+    },
 }
 
 impl Error {
@@ -109,6 +120,9 @@ impl Error {
             Error::NotAllVerified { .. } => "not_all_verified",
             Error::BadInput { .. } => "bad_input",
             Error::NoPackageYet => "no_package_yet",
+            Error::FontMissing { .. } => "font_missing",
+            Error::FontUnusable { .. } => "font_unusable",
+            Error::MissingGlyphs { .. } => "missing_glyphs",
             Error::BadKey { .. } => "bad_key",
             Error::PinTooShort { .. } => "pin_too_short",
             Error::WrongPin => "wrong_pin",
@@ -140,6 +154,21 @@ impl Error {
                 format!("{total} 个文件中有 {failed} 个未通过校验")
             }
             Error::BadInput { zh, .. } => format!("输入有误：{zh}"),
+            Error::FontMissing { searched } => format!(
+                "找不到打印用的中文字体（Noto CJK）。请安装 Debian 软件包 fonts-noto-cjk，或用 PANELDESK_FONT_DIR 指定字体文件夹。已查找：{}",
+                paths(searched)
+            ),
+            Error::FontUnusable { path } => format!(
+                "字体文件 {} 无法使用（不是字体，或缺少常用汉字/数字）",
+                path.display()
+            ),
+            Error::MissingGlyphs { gaps } => format!(
+                "以下证书中有字体无法打印的字符，未生成任何证书：{}。请改用可打印的写法或更换字体",
+                gaps.iter()
+                    .map(|g| format!("{}（{}）缺“{}”", g.serial, g.name, g.chars))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ),
             Error::NoPackageYet => {
                 "本评审还没有生成评审包，也就没有可汇总的评分：请先用 `paneldesk package` 生成".to_string()
             }
@@ -210,6 +239,21 @@ impl Error {
                 format!("{failed} of {total} files did not verify")
             }
             Error::BadInput { en, .. } => format!("Invalid input: {en}"),
+            Error::FontMissing { searched } => format!(
+                "No Chinese font (Noto CJK) for printing. Install the Debian package fonts-noto-cjk, or point PANELDESK_FONT_DIR at a folder of fonts. Looked for: {}",
+                paths(searched)
+            ),
+            Error::FontUnusable { path } => format!(
+                "Font file {} cannot be used (not a font, or lacks common characters or digits)",
+                path.display()
+            ),
+            Error::MissingGlyphs { gaps } => format!(
+                "No certificates were made: the font cannot print some characters: {}",
+                gaps.iter()
+                    .map(|g| format!("{} ({}) lacks \"{}\"", g.serial, g.name, g.chars))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
             Error::NoPackageYet => {
                 "No panel package has been built for this review, so there are no marks to merge: build one with `paneldesk package`".to_string()
             }
@@ -275,4 +319,11 @@ impl Error {
             ),
         }
     }
+}
+
+fn paths(list: &[PathBuf]) -> String {
+    list.iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -19,6 +19,7 @@ pub mod model;
 pub mod package;
 pub mod privacy;
 pub mod refusal;
+pub mod report;
 pub mod review;
 pub mod scoring;
 pub mod seal;

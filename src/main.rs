@@ -4,6 +4,7 @@
 //! core and prints. Errors are printed in Chinese and English; with `--json` they are
 //! also printed as `{"error": {code, message_zh, message_en}}` on stdout.
 
+mod report_cli;
 mod round_cli;
 
 use std::path::PathBuf;
@@ -91,6 +92,11 @@ enum Command {
     /// 专家：打开评审包、登记、评分、提交 / Expert: open a package, enrol, score, submit
     #[command(subcommand)]
     Expert(round_cli::ExpertCommand),
+    /// 打印报表：汇总表、专家评分表、公示名单 / Print reports: summary, score sheets, announcement
+    Report(report_cli::ReportArgs),
+    /// 证书：打印、核验、模板 / Certificates: print, check, template
+    #[command(subcommand)]
+    Certificates(report_cli::CertificatesCommand),
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -557,6 +563,8 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Verify { files } => round_cli::verify(&files, json)?,
         Command::Merge(args) => round_cli::merge(&workspace, args, json)?,
         Command::Results(args) => round_cli::results(&workspace, args, json)?,
+        Command::Report(args) => report_cli::report(&workspace, args, json)?,
+        Command::Certificates(command) => report_cli::certificates(&workspace, command, json)?,
         Command::Expert(command) => round_cli::expert(&workspace, command, json)?,
         Command::Audit(AuditCommand::Verify(r)) => {
             let path = workspace.resolve(r.review.as_deref())?;

@@ -11,7 +11,6 @@ use serde::Serialize;
 use paneldesk::edge::{
     current_actor as actor, new_clerk_keys, now_rfc3339 as now, now_unix, random_bytes,
 };
-use paneldesk::import::source::sorted_entries;
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::scoring::rules::{Grade, RecusalReason, Vote};
 use paneldesk::workspace::Workspace;
@@ -441,27 +440,12 @@ pub struct MergeArgs {
     pub paths: Vec<PathBuf>,
 }
 
-fn bundles_in(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            out.extend(sorted_entries(p).into_iter().filter(|f| {
-                f.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case(bundle::EXTENSION))
-            }));
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
 /// Receives result bundles into a review; fails when any was refused.
 pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), Error> {
     use paneldesk::merge::collect::{self, Receipt};
     let review = workspace.resolve(args.review.as_deref())?;
     let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
-    let files = bundles_in(&args.paths);
+    let files = collect::bundle_files(&args.paths);
     let receipts = collect::receive_many(&review, &clerk, &files, &now(), &actor())?;
     let board = collect::status(&review)?;
     if json {
@@ -513,6 +497,16 @@ pub struct ResultsArgs {
     /// 评审编号或文件 / Review id or file
     #[arg(long)]
     pub review: Option<String>,
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// 写出结果工作簿（.xlsx，不覆盖）/ Write the results workbook (.xlsx, never overwrites)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// How marks are aggregated: shared by `results`, `report` and `certificates`.
+#[derive(Args)]
+pub struct RuleArgs {
     /// 汇总方法：mean | trimmed_mean | median / Aggregation method
     #[arg(long, default_value = "trimmed_mean")]
     pub method: String,
@@ -522,28 +516,32 @@ pub struct ResultsArgs {
     /// 按专家标准化（z 分数）/ Normalise each expert's totals (z-scores)
     #[arg(long)]
     pub normalise: bool,
-    /// 写出结果工作簿（.xlsx，不覆盖）/ Write the results workbook (.xlsx, never overwrites)
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+}
+
+impl RuleArgs {
+    pub fn options(&self) -> Result<paneldesk::merge::results::ResultOptions, Error> {
+        use paneldesk::merge::results::{Method, ResultOptions};
+        let method: Method = serde_json::from_value(serde_json::Value::String(self.method.clone()))
+            .map_err(|_| Error::BadInput {
+                zh: format!("汇总方法应为 mean、trimmed_mean 或 median：{}", self.method),
+                en: format!(
+                    "the method is mean, trimmed_mean or median: {}",
+                    self.method
+                ),
+            })?;
+        Ok(ResultOptions {
+            method,
+            trim_min_experts: self.trim_min_experts,
+            normalise: self.normalise,
+            ..ResultOptions::default()
+        })
+    }
 }
 
 pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(), Error> {
-    use paneldesk::merge::results::{compute, Method, ResultOptions};
+    use paneldesk::merge::results::compute;
     let review = workspace.resolve(args.review.as_deref())?;
-    let method: Method = serde_json::from_value(serde_json::Value::String(args.method.clone()))
-        .map_err(|_| Error::BadInput {
-            zh: format!("汇总方法应为 mean、trimmed_mean 或 median：{}", args.method),
-            en: format!(
-                "the method is mean, trimmed_mean or median: {}",
-                args.method
-            ),
-        })?;
-    let options = ResultOptions {
-        method,
-        trim_min_experts: args.trim_min_experts,
-        normalise: args.normalise,
-        ..ResultOptions::default()
-    };
+    let options = args.rule.options()?;
     let results = compute(&review, &options)?;
     if let Some(out) = &args.out {
         let loaded = paneldesk::review::load(&review, paneldesk::privacy::Privacy::Masked)?;

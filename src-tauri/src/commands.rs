@@ -5,7 +5,7 @@ use std::path::Path;
 use paneldesk::activity::{self, Activity, ActivityInfo};
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix};
-use paneldesk::edge::{new_clerk_keys, random_bytes};
+use paneldesk::edge::{new_clerk_keys, random_bytes, today};
 use paneldesk::import::file::FileReport;
 use paneldesk::import::Source;
 use paneldesk::model::{Review, ReviewSummary};
@@ -18,7 +18,15 @@ use paneldesk::store::flags::{self, Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 use paneldesk::{import, store, workbook_template};
 
-use crate::ipc::{AppInfo, IpcError};
+use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
+use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
+use paneldesk::report::certificate::{self, Award, CertificateTemplate};
+use paneldesk::report::documents;
+use paneldesk::report::pdf::Meta;
+use paneldesk::report::record::Record;
+use paneldesk::report::register::{self, CertificateCheck};
+
+use crate::ipc::{AppInfo, CertificatePreview, IpcError, ReportKind};
 use crate::AppState;
 
 type Answer<T> = Result<T, IpcError>;
@@ -308,4 +316,177 @@ pub fn save_material(
         let bytes = package::material(&p.package_file(), &sha256)?;
         std::fs::write(&destination, bytes).map_err(|e| paneldesk::Error::io(&destination, e))
     })
+}
+
+pub fn receive_bundles(
+    state: &AppState,
+    review_id: String,
+    paths: Vec<String>,
+) -> Answer<Vec<Receipt>> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
+    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
+    let files = collect::bundle_files(&paths);
+    Ok(collect::receive_many(
+        &review,
+        &clerk,
+        &files,
+        &now(),
+        &actor(),
+    )?)
+}
+
+pub fn expert_status(state: &AppState, review_id: String) -> Answer<Vec<ExpertStatus>> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(collect::status(&review)?)
+}
+
+pub fn review_results(state: &AppState, review_id: String) -> Answer<ReviewResults> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(results::compute(&review, &ResultOptions::default())?)
+}
+
+fn meta(title: &str) -> Meta<'_> {
+    Meta {
+        title,
+        subject: "PanelDesk",
+        at: today().with_time(time::Time::MIDNIGHT).assume_utc(),
+    }
+}
+
+/// Writes one of the reports; returns its size in bytes.
+pub fn print_report(
+    state: &AppState,
+    review_id: String,
+    kind: ReportKind,
+    destination: String,
+) -> Answer<u32> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    let record = Record::load(&review, &ResultOptions::default())?;
+    let title = documents::document_title(&record.review.title_zh, kind.title_zh());
+    let meta = meta(&title);
+    let bytes = match kind {
+        ReportKind::Summary => documents::summary(&record, &meta)?,
+        ReportKind::ScoreSheets => documents::score_sheets(&record, None, &meta)?,
+        ReportKind::Announcement => documents::announcement(&record, &meta)?,
+    };
+    paneldesk::container::write_bytes_atomically(Path::new(&destination), &bytes)?;
+    Ok(bytes.len() as u32)
+}
+
+/// Prints certificates for the nominations inside the quota with the review's template.
+pub fn print_certificates(
+    state: &AppState,
+    review_id: String,
+    destination: String,
+) -> Answer<Vec<Award>> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    let record = Record::load(&review, &ResultOptions::default())?;
+    let template = register::template(&review)?;
+    let chosen = register::winners(&record, None)?;
+    let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
+    let title = format!("{}证书", record.review.title_zh);
+    let awards = register::issue(
+        &review,
+        &record,
+        &chosen,
+        &clerk,
+        &template.serial_prefix,
+        &now(),
+        &actor(),
+    )?;
+    let bytes = certificate::render(&template, &awards, today(), &meta(&title))?;
+    paneldesk::container::write_bytes_atomically(Path::new(&destination), &bytes)?;
+    Ok(awards)
+}
+
+pub fn certificate_template(state: &AppState, review_id: String) -> Answer<CertificateTemplate> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(register::template(&review)?)
+}
+
+pub fn save_certificate_template(
+    state: &AppState,
+    review_id: String,
+    template: CertificateTemplate,
+) -> Answer<CertificateTemplate> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    register::set_template(&review, &template, &now(), &actor())?;
+    Ok(register::template(&review)?)
+}
+
+/// The first certificate as it would print with `template`, laid out by the core, for
+/// the editor's live preview. Before any results exist a sample award stands in.
+pub fn certificate_preview(
+    state: &AppState,
+    review_id: String,
+    template: CertificateTemplate,
+) -> Answer<CertificatePreview> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    template.check()?;
+    let loaded = review::load(&review, Privacy::Masked)?;
+    let first = Record::load(&review, &ResultOptions::default())
+        .ok()
+        .and_then(|record| {
+            let (key, id) = register::winners(&record, None).ok()?.into_iter().next()?;
+            let n = record
+                .results
+                .categories
+                .iter()
+                .find(|c| c.key == key)?
+                .nominations
+                .iter()
+                .find(|n| n.nomination_id == id)?
+                .clone();
+            let category = record.category(&key)?.name_zh.clone();
+            Some((n.display_name, n.university, category))
+        });
+    let sample = first.is_none();
+    let (name, university, category) = first.unwrap_or_else(|| {
+        (
+            "张喆".to_string(),
+            "江北师范大学".to_string(),
+            loaded
+                .categories
+                .first()
+                .map(|c| c.name_zh.clone())
+                .unwrap_or_default(),
+        )
+    });
+    let award = Award {
+        serial: format!("{}{}-01-001", template.serial_prefix, loaded.year),
+        code: "XXXXX-XXXXX".into(),
+        name,
+        university,
+        category,
+        year: loaded.year,
+        review_title: loaded.title_zh.clone(),
+    };
+    let regular = paneldesk::report::font::face(paneldesk::report::font::Style::Serif)?;
+    let bold = paneldesk::report::font::face(paneldesk::report::font::Style::SerifBold)?;
+    let missing: String = certificate::glyph_gaps(
+        &template,
+        std::slice::from_ref(&award),
+        today(),
+        &regular,
+        &bold,
+    )
+    .into_iter()
+    .map(|g| g.chars)
+    .collect();
+    Ok(CertificatePreview {
+        sheet: certificate::sheet(&template, &award, today(), &regular, &bold)?,
+        sample,
+        missing_chars: missing,
+    })
+}
+
+pub fn check_certificate(
+    state: &AppState,
+    review_id: String,
+    serial: String,
+    code: String,
+) -> Answer<CertificateCheck> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(register::check(&review, &serial, &code)?)
 }

@@ -10,6 +10,10 @@ use ts_rs::TS;
 use paneldesk::activity::{Activity, ActivityInfo};
 use paneldesk::import::file::FileReport;
 use paneldesk::import::Source;
+use paneldesk::merge::collect::{ExpertStatus, Receipt};
+use paneldesk::merge::results::ReviewResults;
+use paneldesk::report::certificate::{Award, CertificateTemplate};
+use paneldesk::report::register::CertificateCheck;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::PackageSummary;
 use paneldesk::scoring::panel::{Enrolment, Incomplete, PanelView, Submission};
@@ -41,6 +45,38 @@ impl From<paneldesk::Error> for IpcError {
 pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
+}
+
+/// Which report to print.
+#[derive(Debug, Clone, Copy, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// 评审结果汇总表
+    Summary,
+    /// 专家评分表
+    ScoreSheets,
+    /// 公示名单
+    Announcement,
+}
+
+impl ReportKind {
+    pub fn title_zh(self) -> &'static str {
+        match self {
+            ReportKind::Summary => "评审结果汇总表",
+            ReportKind::ScoreSheets => "专家评分表",
+            ReportKind::Announcement => "拟推荐名单公示",
+        }
+    }
+}
+
+/// The certificate editor's preview: the core's layout of the first certificate.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CertificatePreview {
+    pub sheet: paneldesk::report::certificate::Sheet,
+    /// True when no results exist yet and a sample name stands in.
+    pub sample: bool,
+    /// Characters of this certificate the font cannot print (empty when all can).
+    pub missing_chars: String,
 }
 
 /// One command as TypeScript sees it.
@@ -109,6 +145,15 @@ ipc_commands! {
     fn submit_scores(hash: String, pin: String, destination: String) -> Submission;
     fn reopen_scores(hash: String) -> PanelView;
     fn save_material(hash: String, sha256: String, destination: String) -> ();
+    fn receive_bundles(review_id: String, paths: Vec<String>) -> Vec<Receipt>;
+    fn expert_status(review_id: String) -> Vec<ExpertStatus>;
+    fn review_results(review_id: String) -> ReviewResults;
+    fn print_report(review_id: String, kind: ReportKind, destination: String) -> u32;
+    fn print_certificates(review_id: String, destination: String) -> Vec<Award>;
+    fn certificate_template(review_id: String) -> CertificateTemplate;
+    fn save_certificate_template(review_id: String, template: CertificateTemplate) -> CertificateTemplate;
+    fn certificate_preview(review_id: String, template: CertificateTemplate) -> CertificatePreview;
+    fn check_certificate(review_id: String, serial: String, code: String) -> CertificateCheck;
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -155,6 +200,26 @@ fn type_declarations() -> Vec<String> {
         Incomplete::decl(&cfg),
         Submission::decl(&cfg),
         PanelView::decl(&cfg),
+        paneldesk::merge::collect::Receipt::decl(&cfg),
+        paneldesk::merge::collect::ExpertStatus::decl(&cfg),
+        paneldesk::merge::results::Method::decl(&cfg),
+        paneldesk::merge::aggregate::VoteThreshold::decl(&cfg),
+        paneldesk::merge::aggregate::VoteTally::decl(&cfg),
+        paneldesk::merge::rank::TieBreaker::decl(&cfg),
+        paneldesk::merge::rank::Cut::decl(&cfg),
+        paneldesk::merge::results::ResultOptions::decl(&cfg),
+        paneldesk::merge::results::ResultFlag::decl(&cfg),
+        paneldesk::merge::results::NominationResult::decl(&cfg),
+        paneldesk::merge::results::CategoryResult::decl(&cfg),
+        paneldesk::merge::results::OutlierExpert::decl(&cfg),
+        paneldesk::merge::results::ReviewResults::decl(&cfg),
+        ReportKind::decl(&cfg),
+        paneldesk::report::certificate::CertificateTemplate::decl(&cfg),
+        paneldesk::report::certificate::Award::decl(&cfg),
+        paneldesk::report::certificate::Mark::decl(&cfg),
+        paneldesk::report::certificate::Sheet::decl(&cfg),
+        CertificatePreview::decl(&cfg),
+        paneldesk::report::register::CertificateCheck::decl(&cfg),
         IpcError::decl(&cfg),
         AppInfo::decl(&cfg),
     ]

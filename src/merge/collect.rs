@@ -116,6 +116,27 @@ pub fn receive(
 
 /// Receives bundles in the order given, each in its own transaction, over one
 /// connection and with each package's manifest parsed once.
+/// The result bundles among `paths`: files as given, folders searched one level deep for
+/// `.pdresult` files, in name order.
+pub fn bundle_files(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            out.extend(
+                crate::import::source::sorted_entries(p)
+                    .into_iter()
+                    .filter(|f| {
+                        f.extension()
+                            .is_some_and(|e| e.eq_ignore_ascii_case(crate::bundle::EXTENSION))
+                    }),
+            );
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
 pub fn receive_many(
     review_path: &Path,
     clerk: &ClerkKeys,

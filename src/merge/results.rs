@@ -125,7 +125,7 @@ pub struct ReviewResults {
 }
 
 /// Marks by nomination id, then expert id.
-type Marks = BTreeMap<i64, BTreeMap<i64, ScoreItem>>;
+pub type Marks = BTreeMap<i64, BTreeMap<i64, ScoreItem>>;
 
 /// The newest package built from the review, and the marks received for it.
 fn load_marks(conn: &rusqlite::Connection) -> Result<(PanelPackage, Marks)> {
@@ -156,6 +156,12 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<(PanelPackage, Marks)> {
         marks.entry(nomination).or_default().insert(expert, item);
     }
     Ok((package, marks))
+}
+
+/// The package the marks were given on, and the marks themselves: what the experts'
+/// score sheets print.
+pub fn received_marks(review_path: &Path) -> Result<(PanelPackage, Marks)> {
+    load_marks(&store::open(review_path)?)
 }
 
 pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResults> {

@@ -155,6 +155,31 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (package_hash, expert_id, nomination_id)
     ) STRICT;
     "#,
+    // 5: certificates. The clerk signs a digest of the results each certificate batch was
+    // printed from; every certificate keeps its serial across reprints, and its
+    // verification code is derived from that signature.
+    r#"
+    CREATE TABLE results_seal (
+        results_hash TEXT PRIMARY KEY,
+        public_key   TEXT NOT NULL,
+        signature    TEXT NOT NULL,
+        sealed_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE certificate (
+        serial        TEXT PRIMARY KEY,
+        nomination_id INTEGER NOT NULL UNIQUE,
+        name          TEXT NOT NULL,
+        university    TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        results_hash  TEXT NOT NULL REFERENCES results_seal(results_hash),
+        code          TEXT NOT NULL,
+        printed_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE certificate_template (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        json      TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

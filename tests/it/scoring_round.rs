@@ -15,14 +15,14 @@ use paneldesk::Error;
 
 use super::{clerk_keys, demo_review, T0};
 
-struct Round {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    review: PathBuf,
-    package: PathBuf,
+pub(super) struct Round {
+    pub _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub review: PathBuf,
+    pub package: PathBuf,
 }
 
-fn package_round(min_comment: u32) -> Round {
+pub(super) fn package_round(min_comment: u32) -> Round {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
     let (review, _) = demo_review(&root, "round", T0);
@@ -83,7 +83,7 @@ fn score_all(panel: &mut Panel, n: usize) {
 }
 
 /// Enrols expert `n` (by roster position), scores and submits into `round.root/stick`.
-fn expert_submits(round: &Round, n: usize) -> (Panel, PathBuf) {
+pub(super) fn expert_submits(round: &Round, n: usize) -> (Panel, PathBuf) {
     let mut panel = laptop(round, n);
     let id = panel.package.experts[n].id;
     panel

@@ -116,3 +116,39 @@ export function reopenScores(hash: string): Promise<T.PanelView> {
 export function saveMaterial(hash: string, sha256: string, destination: string): Promise<null> {
   return invoke<null>("save_material", { hash, sha256, destination });
 }
+
+export function receiveBundles(reviewId: string, paths: Array<string>): Promise<Array<T.Receipt>> {
+  return invoke<Array<T.Receipt>>("receive_bundles", { reviewId, paths });
+}
+
+export function expertStatus(reviewId: string): Promise<Array<T.ExpertStatus>> {
+  return invoke<Array<T.ExpertStatus>>("expert_status", { reviewId });
+}
+
+export function reviewResults(reviewId: string): Promise<T.ReviewResults> {
+  return invoke<T.ReviewResults>("review_results", { reviewId });
+}
+
+export function printReport(reviewId: string, kind: T.ReportKind, destination: string): Promise<number> {
+  return invoke<number>("print_report", { reviewId, kind, destination });
+}
+
+export function printCertificates(reviewId: string, destination: string): Promise<Array<T.Award>> {
+  return invoke<Array<T.Award>>("print_certificates", { reviewId, destination });
+}
+
+export function certificateTemplate(reviewId: string): Promise<T.CertificateTemplate> {
+  return invoke<T.CertificateTemplate>("certificate_template", { reviewId });
+}
+
+export function saveCertificateTemplate(reviewId: string, template: T.CertificateTemplate): Promise<T.CertificateTemplate> {
+  return invoke<T.CertificateTemplate>("save_certificate_template", { reviewId, template });
+}
+
+export function certificatePreview(reviewId: string, template: T.CertificateTemplate): Promise<T.CertificatePreview> {
+  return invoke<T.CertificatePreview>("certificate_preview", { reviewId, template });
+}
+
+export function checkCertificate(reviewId: string, serial: string, code: string): Promise<T.CertificateCheck> {
+  return invoke<T.CertificateCheck>("check_certificate", { reviewId, serial, code });
+}

@@ -203,6 +203,113 @@ export type Submission = { file: string, bundle_hash: string, sequence: number, 
 
 export type PanelView = { hash: string, clerk_fingerprint: string, package: PanelPackage, enrolment: Enrolment | null, progress: Array<CategoryProgress>, submissions: Array<Submission>, };
 
+export type Receipt = { "outcome": "accepted", file: string, expert: string, sequence: number, fingerprint: string, 
+/**
+ * True the first time this expert's key is seen: compare it with the paper sheet.
+ */
+newly_pinned: boolean, } | { "outcome": "already_have", file: string, expert: string, sequence: number, } | { "outcome": "refused", file: string, code: string, message_zh: string, message_en: string, };
+
+export type ExpertStatus = { expert_id: number, name: string, submitted: boolean, sequence: number | null, received_at: string | null, fingerprint: string | null, marked: number, recused: number, };
+
+export type Method = "mean" | "trimmed_mean" | "median";
+
+export type VoteThreshold = "more_than_half" | "two_thirds";
+
+export type VoteTally = { agree: number, disagree: number, abstain: number, 
+/**
+ * Experts who voted at all; recused experts are not present.
+ */
+present: number, passed: boolean, };
+
+export type TieBreaker = { "kind": "more_top_marks" } | { "kind": "criterion", key: string, };
+
+export type Cut = "in" | "out" | "tied" | "unscored";
+
+export type ResultOptions = { method: Method, trim_min_experts: number, 
+/**
+ * Each expert's totals as z-scores before averaging.
+ */
+normalise: boolean, vote_threshold: VoteThreshold, tie_breakers: Array<TieBreaker>, 
+/**
+ * A nomination whose totals' standard deviation exceeds this share of the maximum
+ * total is flagged (0.15: 15 points of 100).
+ */
+dispersion_share: number, 
+/**
+ * An expert whose totals sit on average further than this share of the maximum from
+ * the other experts' means is flagged.
+ */
+outlier_share: number, };
+
+export type ResultFlag = { "kind": "tie_at_cut" } | { "kind": "high_dispersion", std_dev: number, } | { "kind": "missing_marks", expected: number, got: number, } | { "kind": "unresolved_eligibility", count: number, } | { "kind": "no_marks" } | { "kind": "grade_tie" };
+
+export type NominationResult = { nomination_id: number, display_name: string, university: string, 
+/**
+ * Experts whose marks count (recused experts excluded).
+ */
+experts: number, recused: number, 
+/**
+ * Criteria mode: the aggregate of the experts' totals (z-score mean when normalised),
+ * rounded to two decimals.
+ */
+score: number | null, criterion_means: { [key in string]: number }, votes: VoteTally | null, grade: Grade | null, rank: number, cut: Cut, flags: Array<ResultFlag>, 
+/**
+ * Each expert's total (criteria) by expert id, for the results workbook.
+ */
+totals: Record<string, number>, };
+
+export type CategoryResult = { key: string, name_zh: string, name_en: string, quota: number, quota_approximate: boolean, scoring_mode: ScoringMode, nominations: Array<NominationResult>, };
+
+export type OutlierExpert = { expert_id: number, name: string, 
+/**
+ * Mean of (this expert's total − the other experts' mean), in points.
+ */
+mean_deviation: number, };
+
+export type ReviewResults = { options: ResultOptions, categories: Array<CategoryResult>, outlier_experts: Array<OutlierExpert>, };
+
+export type ReportKind = "summary" | "score_sheets" | "announcement";
+
+export type CertificateTemplate = { title: string, 
+/**
+ * Body text with placeholders; `\n` starts a paragraph, full-width spaces indent.
+ */
+body: string, 
+/**
+ * What {称号} becomes; may itself use {类别} and {年度}.
+ */
+honour: string, issuer: string, 
+/**
+ * Serial numbers are `<prefix><year>-<category>-<number>`.
+ */
+serial_prefix: string, landscape: boolean, 
+/**
+ * PNG or JPEG of the seal, printed over the issuer and date.
+ */
+seal: string | null, 
+/**
+ * PNG or JPEG covering the whole page; the frame is left out when set.
+ */
+background: string | null, };
+
+export type Award = { serial: string, code: string, name: string, university: string, category: string, year: number, review_title: string, };
+
+export type Mark = { "kind": "text", x: number, y: number, size: number, bold: boolean, spacing: number, text: string, } | { "kind": "frame", x: number, y: number, width: number, height: number, thickness: number, } | { "kind": "seal", x: number, y: number, width: number, height: number, } | { "kind": "background", width: number, height: number, };
+
+export type Sheet = { width: number, height: number, marks: Array<Mark>, };
+
+export type CertificatePreview = { sheet: Sheet, 
+/**
+ * True when no results exist yet and a sample name stands in.
+ */
+sample: boolean, 
+/**
+ * Characters of this certificate the font cannot print (empty when all can).
+ */
+missing_chars: string, };
+
+export type CertificateCheck = { serial: string, genuine: boolean, name: string | null, university: string | null, category: string | null, reason_zh: string, reason_en: string, };
+
 export type IpcError = { code: string, message_zh: string, message_en: string, };
 
 export type AppInfo = { version: string, data_dir: string, };

@@ -1,0 +1,454 @@
+//! The printed documents: the results summary the panel signs, each expert's score
+//! sheet, and the public announcement list.
+
+use super::font::Style;
+use super::pdf::{self, Align, Document, Meta, MM};
+use super::record::Record;
+use super::table::{Column, Flow};
+use crate::error::Result;
+use crate::merge::rank::Cut;
+use crate::merge::results::{NominationResult, ResultFlag};
+use crate::model::ScoringMode;
+use crate::scoring::rules::{self, Grade, ScoreItem, Vote};
+
+fn flow(doc: &mut Document, landscape: bool, record: &Record) -> Result<Flow> {
+    let font = doc.font(Style::Sans)?;
+    let bold = doc.font(Style::SansBold)?;
+    let footer = format!(
+        "{} · 评审包 {}",
+        record.review.title_zh,
+        &record.package_hash[..12.min(record.package_hash.len())]
+    );
+    Ok(Flow::new(pdf::a4(landscape), 15.0 * MM, font, bold, footer))
+}
+
+/// "2026年…评审" + "评审结果汇总表" without saying 评审 twice.
+pub fn document_title(review_title: &str, document: &str) -> String {
+    match (
+        review_title.strip_suffix("评审"),
+        document.starts_with("评审"),
+    ) {
+        (Some(stem), true) => format!("{stem}{document}"),
+        _ => format!("{review_title}{document}"),
+    }
+}
+
+fn two(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+pub fn cut_zh(cut: Cut) -> &'static str {
+    match cut {
+        Cut::In => "入选",
+        Cut::Out => "未入选",
+        Cut::Tied => "并列待定",
+        Cut::Unscored => "无评分",
+    }
+}
+
+pub fn flag_zh(flag: &ResultFlag) -> String {
+    match flag {
+        ResultFlag::TieAtCut => "分数线处并列".into(),
+        ResultFlag::HighDispersion { std_dev } => format!("分歧大（σ={std_dev}）"),
+        ResultFlag::MissingMarks { expected, got } => format!("缺评分 {got}/{expected}"),
+        ResultFlag::UnresolvedEligibility { count } => format!("资格标记未处理 {count}"),
+        ResultFlag::NoMarks => "无人评分".into(),
+        ResultFlag::GradeTie => "等级票并列".into(),
+    }
+}
+
+fn grade_zh(g: Grade) -> &'static str {
+    match g {
+        Grade::Excellent => "优秀",
+        Grade::Good => "良好",
+        Grade::Pass => "合格",
+        Grade::Fail => "不合格",
+    }
+}
+
+fn vote_zh(v: Vote) -> &'static str {
+    match v {
+        Vote::Agree => "同意",
+        Vote::Disagree => "不同意",
+        Vote::Abstain => "弃权",
+    }
+}
+
+/// What one expert gave one nomination, as a short cell.
+fn expert_cell(
+    mode: ScoringMode,
+    item: Option<&ScoreItem>,
+    n: &NominationResult,
+    expert: i64,
+) -> String {
+    match item {
+        None => "—".into(),
+        Some(i) if i.recusal.is_some() => "回避".into(),
+        Some(i) => match mode {
+            ScoringMode::Criteria => n
+                .totals
+                .get(&expert)
+                .map(|t| two(*t))
+                .unwrap_or_else(|| "—".into()),
+            ScoringMode::Vote => i.vote.map(vote_zh).unwrap_or("—").into(),
+            ScoringMode::Grade => i.grade.map(grade_zh).unwrap_or("—").into(),
+        },
+    }
+}
+
+fn aggregate_cell(mode: ScoringMode, n: &NominationResult) -> String {
+    match mode {
+        ScoringMode::Criteria => n.score.map(two).unwrap_or_else(|| "—".into()),
+        ScoringMode::Vote => n
+            .votes
+            .as_ref()
+            .map(|v| format!("同意 {}/{}", v.agree, v.present))
+            .unwrap_or_else(|| "—".into()),
+        ScoringMode::Grade => n.grade.map(grade_zh).unwrap_or("—").into(),
+    }
+}
+
+/// 评审结果汇总表: per category, every nomination with each expert's mark (by expert
+/// number), the aggregate, the result and the flags; signature lines at the end.
+pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
+    let mut doc = Document::new(meta);
+    let mut f = flow(&mut doc, true, record)?;
+    f.paragraph(
+        &document_title(&record.review.title_zh, "评审结果汇总表"),
+        16.0,
+        true,
+        Align::Center,
+    );
+    f.paragraph("Review results summary", 9.0, false, Align::Center);
+    f.paragraph(
+        &format!(
+            "汇总方法：{}；专家按编号列出，编号与姓名的对应见各专家评分表。",
+            match record.results.options.method {
+                crate::merge::results::Method::Mean => "算术平均",
+                crate::merge::results::Method::TrimmedMean => "去掉一个最高分和一个最低分后平均",
+                crate::merge::results::Method::Median => "中位数",
+            }
+        ),
+        9.0,
+        false,
+        Align::Left,
+    );
+    // Wide panels: beyond this many experts their columns would be unreadable, and each
+    // expert's marks are on their own score sheet anyway.
+    const MAX_EXPERT_COLUMNS: usize = 15;
+    let show_experts = record.experts.len() <= MAX_EXPERT_COLUMNS;
+    for c in &record.results.categories {
+        let category = record.category(&c.key);
+        let mode = c.scoring_mode;
+        f.gap(6.0);
+        f.ensure(60.0);
+        let quota = if c.quota_approximate {
+            format!("{} 个左右", c.quota)
+        } else {
+            format!("{} 个", c.quota)
+        };
+        f.paragraph(
+            &format!(
+                "{}（名额 {quota}，推荐 {} 个）",
+                c.name_zh,
+                c.nominations.len()
+            ),
+            12.0,
+            true,
+            Align::Left,
+        );
+        let mut columns = vec![
+            Column::new("名次", 3.5, Align::Center),
+            Column::new("推荐对象", 12.0, Align::Left),
+            Column::new("推荐高校", 12.0, Align::Left),
+        ];
+        if show_experts {
+            for e in &record.experts {
+                columns.push(Column::new(format!("专家{}", e.number), 4.2, Align::Center));
+            }
+        }
+        columns.push(Column::new(
+            match mode {
+                ScoringMode::Criteria => "综合得分",
+                ScoringMode::Vote => "表决",
+                ScoringMode::Grade => "等级",
+            },
+            5.5,
+            Align::Center,
+        ));
+        columns.push(Column::new("结果", 4.5, Align::Center));
+        columns.push(Column::new("标记", 10.0, Align::Left));
+        let rows: Vec<Vec<String>> = c
+            .nominations
+            .iter()
+            .map(|n| {
+                let mut row = vec![
+                    if n.rank > 0 {
+                        n.rank.to_string()
+                    } else {
+                        "—".into()
+                    },
+                    n.display_name.clone(),
+                    n.university.clone(),
+                ];
+                if show_experts {
+                    let marks = record.marks.get(&n.nomination_id);
+                    for e in &record.experts {
+                        row.push(expert_cell(mode, marks.and_then(|m| m.get(&e.id)), n, e.id));
+                    }
+                }
+                row.push(aggregate_cell(mode, n));
+                row.push(cut_zh(n.cut).into());
+                row.push(n.flags.iter().map(flag_zh).collect::<Vec<_>>().join("；"));
+                row
+            })
+            .collect();
+        let size = if record.experts.len() > 10 { 7.5 } else { 8.5 };
+        f.table(&columns, &rows, size);
+        let _ = category;
+    }
+    if !record.results.outlier_experts.is_empty() {
+        f.gap(6.0);
+        let list: Vec<String> = record
+            .results
+            .outlier_experts
+            .iter()
+            .map(|o| {
+                let number = record
+                    .experts
+                    .iter()
+                    .find(|e| e.id == o.expert_id)
+                    .map(|e| e.number)
+                    .unwrap_or(0);
+                format!("专家{number}（平均偏离 {:+.2} 分）", o.mean_deviation)
+            })
+            .collect();
+        f.paragraph(
+            &format!("评分明显偏离其他专家：{}", list.join("、")),
+            9.0,
+            false,
+            Align::Left,
+        );
+    }
+    signatures(&mut f, &["评审组组长（签字）", "评审组成员（签字）"]);
+    f.finish(&mut doc);
+    Ok(doc.finish())
+}
+
+/// Signature lines, kept together on one page.
+fn signatures(f: &mut Flow, roles: &[&str]) {
+    f.gap(14.0);
+    f.ensure(30.0 * roles.len() as f32 + 30.0);
+    let font = f.font.clone();
+    for role in roles {
+        let y = f.y + 14.0;
+        let x = f.margin;
+        let w = font.face.width(role, 11.0, 0.0);
+        let page = f.page();
+        page.text(&font, 11.0, x, y, 0.0, &format!("{role}："));
+        let start = x + w + 14.0;
+        page.line(start, y + 2.0, start + 320.0, y + 2.0, 0.5);
+        f.y += 30.0;
+    }
+    let y = f.y + 14.0;
+    let x = f.margin;
+    f.page()
+        .text(&font, 11.0, x, y, 0.0, "日期：　　　　年　　月　　日");
+    f.y += 30.0;
+}
+
+/// 专家评分表: one per expert (or only `only`), what the expert signs in ink — every
+/// mark and comment, the expert's key fingerprint and the bundle it came in.
+pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<Vec<u8>> {
+    let mut doc = Document::new(meta);
+    let experts: Vec<_> = record
+        .experts
+        .iter()
+        .filter(|e| only.is_none_or(|id| id == e.id))
+        .collect();
+    if experts.is_empty() {
+        return Err(crate::error::Error::BadInput {
+            zh: format!("没有编号为 {} 的专家", only.unwrap_or(0)),
+            en: format!("no expert with id {}", only.unwrap_or(0)),
+        });
+    }
+    for e in experts {
+        let mut f = flow(&mut doc, false, record)?;
+        f.paragraph(
+            &document_title(&record.review.title_zh, "专家评分表"),
+            15.0,
+            true,
+            Align::Center,
+        );
+        f.paragraph("Expert score sheet", 9.0, false, Align::Center);
+        f.gap(4.0);
+        f.paragraph(
+            &format!(
+                "专家{}：{}　{}　{}",
+                e.number, e.name, e.institution, e.title
+            ),
+            11.0,
+            true,
+            Align::Left,
+        );
+        f.paragraph(
+            &format!(
+                "密钥指纹：{}",
+                e.fingerprint
+                    .as_deref()
+                    .unwrap_or("（尚未收到该专家的评分结果）")
+            ),
+            9.0,
+            false,
+            Align::Left,
+        );
+        if let (Some(hash), Some(seq)) = (&e.bundle_hash, e.sequence) {
+            f.paragraph(
+                &format!("评分结果文件：第 {seq} 版，SHA-256 {hash}"),
+                8.0,
+                false,
+                Align::Left,
+            );
+        }
+        for c in &record.categories {
+            let nominations: Vec<_> = record
+                .results
+                .categories
+                .iter()
+                .filter(|rc| rc.key == c.key)
+                .flat_map(|rc| rc.nominations.iter())
+                .collect();
+            if nominations.is_empty() {
+                continue;
+            }
+            f.gap(6.0);
+            f.ensure(60.0);
+            f.paragraph(&c.name_zh, 11.0, true, Align::Left);
+            let mut columns = vec![
+                Column::new("推荐对象", 9.0, Align::Left),
+                Column::new("推荐高校", 8.0, Align::Left),
+            ];
+            match c.scoring_mode {
+                ScoringMode::Criteria => {
+                    for k in &c.rubric.criteria {
+                        columns.push(Column::new(
+                            format!("{}（{}）", k.name_zh, k.max_points),
+                            4.0,
+                            Align::Center,
+                        ));
+                    }
+                    columns.push(Column::new("合计", 4.0, Align::Center));
+                }
+                ScoringMode::Vote => columns.push(Column::new("表决", 4.0, Align::Center)),
+                ScoringMode::Grade => columns.push(Column::new("等级", 4.0, Align::Center)),
+            }
+            columns.push(Column::new("评语", 14.0, Align::Left));
+            let rows: Vec<Vec<String>> = nominations
+                .iter()
+                .map(|n| {
+                    let item = record
+                        .marks
+                        .get(&n.nomination_id)
+                        .and_then(|m| m.get(&e.id));
+                    let mut row = vec![n.display_name.clone(), n.university.clone()];
+                    let recused = item.and_then(|i| i.recusal.as_ref());
+                    match c.scoring_mode {
+                        ScoringMode::Criteria => {
+                            for k in &c.rubric.criteria {
+                                row.push(match (item, recused) {
+                                    (_, Some(_)) => "回避".into(),
+                                    (Some(i), None) => i
+                                        .criteria
+                                        .get(&k.key)
+                                        .map(|p| format!("{p}"))
+                                        .unwrap_or_else(|| "—".into()),
+                                    (None, None) => "—".into(),
+                                });
+                            }
+                            row.push(
+                                item.filter(|_| recused.is_none())
+                                    .and_then(|i| rules::total(i, c))
+                                    .map(two)
+                                    .unwrap_or_else(|| "—".into()),
+                            );
+                        }
+                        ScoringMode::Vote | ScoringMode::Grade => {
+                            row.push(expert_cell(c.scoring_mode, item, n, e.id));
+                        }
+                    }
+                    row.push(match recused {
+                        Some(r) => format!("回避（{}）{}", r.reason.name_zh(), r.note),
+                        None => item.map(|i| i.comment.clone()).unwrap_or_default(),
+                    });
+                    row
+                })
+                .collect();
+            f.table(&columns, &rows, 8.0);
+        }
+        signatures(&mut f, &["专家签名"]);
+        f.finish(&mut doc);
+    }
+    Ok(doc.finish())
+}
+
+/// 公示名单: who is proposed for the award, by category: name, university, category.
+/// No personal data, no scores.
+pub fn announcement(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
+    let mut doc = Document::new(meta);
+    let mut f = flow(&mut doc, false, record)?;
+    f.paragraph(
+        &document_title(&record.review.title_zh, "拟推荐名单公示"),
+        16.0,
+        true,
+        Align::Center,
+    );
+    f.gap(4.0);
+    f.paragraph(
+        "　　经高校推荐、资格审查和专家评审，现将拟推荐名单予以公示。公示期间如有异议，请以书面形式实名反映。",
+        10.5,
+        false,
+        Align::Left,
+    );
+    for c in &record.results.categories {
+        let winners: Vec<_> = c.nominations.iter().filter(|n| n.cut == Cut::In).collect();
+        if winners.is_empty() {
+            continue;
+        }
+        f.gap(8.0);
+        f.ensure(60.0);
+        f.paragraph(
+            &format!("{}（{} 个）", c.name_zh, winners.len()),
+            12.0,
+            true,
+            Align::Left,
+        );
+        let columns = [
+            Column::new("序号", 2.0, Align::Center),
+            Column::new("名称 / 姓名", 12.0, Align::Left),
+            Column::new("推荐高校", 10.0, Align::Left),
+            Column::new("类别", 8.0, Align::Left),
+        ];
+        // Announced in university order, not by score: ranks are not published.
+        let mut sorted = winners.clone();
+        sorted.sort_by(|a, b| {
+            a.university
+                .cmp(&b.university)
+                .then(a.display_name.cmp(&b.display_name))
+        });
+        let rows: Vec<Vec<String>> = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                vec![
+                    (i + 1).to_string(),
+                    n.display_name.clone(),
+                    n.university.clone(),
+                    c.name_zh.clone(),
+                ]
+            })
+            .collect();
+        f.table(&columns, &rows, 10.0);
+    }
+    f.finish(&mut doc);
+    Ok(doc.finish())
+}

@@ -1,0 +1,16 @@
+//! Printed output: the results summary, experts' score sheets, the announcement list and
+//! certificates, as PDFs set in an embedded, subset Noto CJK face.
+//!
+//! Rooms: `layout` (Chinese line breaking, pure), `font` (faces and measured advances),
+//! `pdf` (drawing surface and reproducible saving), `table` (paginated tables),
+//! `record` (what documents read from a review), `documents` (the reports),
+//! `certificate` (templates and certificate pages), `register` (serials and codes).
+
+pub mod certificate;
+pub mod documents;
+pub mod font;
+pub mod layout;
+pub mod pdf;
+pub mod record;
+pub mod register;
+pub mod table;

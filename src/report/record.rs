@@ -1,0 +1,98 @@
+//! Everything a printed document needs, read once from the review: the package the
+//! experts scored, the results, each expert's marks and what their bundles were.
+
+use std::path::Path;
+
+use rusqlite::OptionalExtension;
+
+use crate::error::Result;
+use crate::merge::results::{self, Marks, ResultOptions, ReviewResults};
+use crate::model::Category;
+use crate::package::PackagedReview;
+use crate::store;
+
+/// An expert as the documents number them: 专家1, 专家2, … in roster order.
+#[derive(Debug, Clone)]
+pub struct ExpertLine {
+    pub number: u32,
+    pub id: i64,
+    pub name: String,
+    pub institution: String,
+    pub title: String,
+    /// From the expert's newest accepted bundle; `None` before one arrived.
+    pub fingerprint: Option<String>,
+    pub bundle_hash: Option<String>,
+    pub sequence: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub review: PackagedReview,
+    pub package_hash: String,
+    /// The clerk's Ed25519 key the package was signed with, hex.
+    pub clerk_key: String,
+    pub categories: Vec<Category>,
+    pub experts: Vec<ExpertLine>,
+    pub results: ReviewResults,
+    pub marks: Marks,
+}
+
+impl Record {
+    pub fn load(review_path: &Path, options: &ResultOptions) -> Result<Record> {
+        let results = results::compute(review_path, options)?;
+        let (package, marks) = results::received_marks(review_path)?;
+        let conn = store::open(review_path)?;
+        let hash: String = conn.query_row(
+            "SELECT hash FROM panel_package ORDER BY built_at DESC, rowid DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut experts = Vec::new();
+        for (i, e) in package.experts.iter().enumerate() {
+            let fingerprint: Option<String> = conn
+                .query_row(
+                    "SELECT fingerprint FROM expert_key WHERE package_hash = ?1 AND expert_id = ?2",
+                    rusqlite::params![hash, e.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let bundle: Option<(String, i64)> = conn
+                .query_row(
+                    "SELECT bundle_hash, sequence FROM received_bundle
+                     WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY sequence DESC LIMIT 1",
+                    rusqlite::params![hash, e.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            experts.push(ExpertLine {
+                number: i as u32 + 1,
+                id: e.id,
+                name: e.name.clone(),
+                institution: e.institution.clone(),
+                title: e.title.clone(),
+                fingerprint,
+                bundle_hash: bundle.as_ref().map(|b| b.0.clone()),
+                sequence: bundle.map(|b| b.1),
+            });
+        }
+        Ok(Record {
+            review: package.review.clone(),
+            package_hash: hash,
+            clerk_key: package.clerk.signing_key.clone(),
+            categories: package.categories.clone(),
+            experts,
+            results,
+            marks,
+        })
+    }
+
+    /// SHA-256 of the results as JSON: what the clerk signs before certificates print.
+    pub fn results_hash(&self) -> String {
+        let json = serde_json::to_vec(&self.results).unwrap_or_default();
+        crate::keys::sha256_hex(&json)
+    }
+
+    pub fn category(&self, key: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.key == key)
+    }
+}

@@ -1,0 +1,286 @@
+//! `paneldesk report …` and `paneldesk certificates …`: the staff's printing jobs.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use time::{Date, Time};
+
+use paneldesk::edge::{current_actor as actor, new_clerk_keys, now_rfc3339 as now};
+use paneldesk::report::certificate::{self, CertificateTemplate};
+use paneldesk::report::pdf::Meta;
+use paneldesk::report::record::Record;
+use paneldesk::report::{documents, register};
+use paneldesk::workspace::Workspace;
+use paneldesk::{keys, Error};
+
+use crate::round_cli::RuleArgs;
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// summary（评审结果汇总表）| sheets（专家评分表）| announcement（公示名单）
+    pub kind: String,
+    /// 评审编号或文件 / Review id or file
+    #[arg(long)]
+    pub review: Option<String>,
+    /// 输出的 PDF 文件（不覆盖）/ Output PDF (never overwrites)
+    #[arg(long)]
+    pub out: PathBuf,
+    /// 只打印这位专家的评分表（专家编号）/ Only this expert's sheet (expert id)
+    #[arg(long)]
+    pub expert: Option<i64>,
+    /// 文件日期 YYYY-MM-DD，缺省为今天 / Document date, today by default
+    #[arg(long)]
+    pub date: Option<String>,
+    #[command(flatten)]
+    pub rule: RuleArgs,
+}
+
+#[derive(Subcommand)]
+pub enum CertificatesCommand {
+    /// 为入选者（或指定对象）打印证书 / Print certificates for the winners (or the named ones)
+    Print {
+        #[arg(long)]
+        review: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// 证书模板 JSON，缺省用评审中保存的模板 / Template JSON; the review's own by default
+        #[arg(long)]
+        template: Option<PathBuf>,
+        /// 落款日期 YYYY-MM-DD，缺省为今天 / Date printed on the certificates
+        #[arg(long)]
+        date: Option<String>,
+        /// 只为这些推荐对象打印（编号，逗号分隔）/ Only these nominations (ids, comma-separated)
+        #[arg(long, value_delimiter = ',')]
+        only: Option<Vec<i64>>,
+        #[command(flatten)]
+        rule: RuleArgs,
+    },
+    /// 核验纸质证书的编号与验证码 / Check a printed certificate's serial and code
+    Check {
+        #[arg(long)]
+        review: Option<String>,
+        serial: String,
+        code: String,
+    },
+    /// 查看或更换本评审的证书模板 / Show or replace the review's certificate template
+    Template {
+        #[arg(long)]
+        review: Option<String>,
+        /// 用此 JSON 文件替换模板 / Replace the template with this JSON file
+        #[arg(long)]
+        set: Option<PathBuf>,
+    },
+}
+
+fn parse_date(given: Option<&str>) -> Result<Date, Error> {
+    match given {
+        None => Ok(paneldesk::edge::today()),
+        Some(text) => Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| Error::BadInput {
+            zh: format!("日期应写作 YYYY-MM-DD：{text}"),
+            en: format!("dates are written YYYY-MM-DD: {text}"),
+        }),
+    }
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    if path.exists() {
+        return Err(Error::AlreadyExists {
+            path: path.to_path_buf(),
+        });
+    }
+    paneldesk::container::write_bytes_atomically(path, bytes)
+}
+
+pub fn report(workspace: &Workspace, args: ReportArgs, json: bool) -> Result<(), Error> {
+    let review = workspace.resolve(args.review.as_deref())?;
+    let date = parse_date(args.date.as_deref())?;
+    let record = Record::load(&review, &args.rule.options()?)?;
+    let (title, bytes) = match args.kind.as_str() {
+        "summary" | "汇总表" => {
+            let title = documents::document_title(&record.review.title_zh, "评审结果汇总表");
+            let meta = meta(&title, date);
+            (title.clone(), documents::summary(&record, &meta)?)
+        }
+        "sheets" | "评分表" => {
+            let title = documents::document_title(&record.review.title_zh, "专家评分表");
+            let meta = meta(&title, date);
+            (
+                title.clone(),
+                documents::score_sheets(&record, args.expert, &meta)?,
+            )
+        }
+        "announcement" | "公示" => {
+            let title = documents::document_title(&record.review.title_zh, "拟推荐名单公示");
+            let meta = meta(&title, date);
+            (title.clone(), documents::announcement(&record, &meta)?)
+        }
+        other => {
+            return Err(Error::BadInput {
+                zh: format!("报表种类应为 summary、sheets 或 announcement：{other}"),
+                en: format!("the report is summary, sheets or announcement: {other}"),
+            })
+        }
+    };
+    write_new(&args.out, &bytes)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "out": args.out, "title": title, "bytes": bytes.len() })
+        );
+    } else {
+        println!(
+            "已写出 Wrote {}（{} KB）",
+            args.out.display(),
+            bytes.len() / 1024
+        );
+    }
+    Ok(())
+}
+
+fn meta(title: &str, date: Date) -> Meta<'_> {
+    Meta {
+        title,
+        subject: "PanelDesk",
+        at: date.with_time(Time::MIDNIGHT).assume_utc(),
+    }
+}
+
+pub fn certificates(
+    workspace: &Workspace,
+    command: CertificatesCommand,
+    json: bool,
+) -> Result<(), Error> {
+    match command {
+        CertificatesCommand::Print {
+            review,
+            out,
+            template,
+            date,
+            only,
+            rule,
+        } => {
+            let review = workspace.resolve(review.as_deref())?;
+            let date = parse_date(date.as_deref())?;
+            let template = match template {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                    CertificateTemplate::from_json(&text, &path.display().to_string())?
+                }
+                None => register::template(&review)?,
+            };
+            let record = Record::load(&review, &rule.options()?)?;
+            let chosen = register::winners(&record, only.as_deref())?;
+            let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
+            let title = format!("{}证书", record.review.title_zh);
+            // The glyph check runs before anything is stored or written.
+            let preview: Vec<_> = chosen
+                .iter()
+                .map(|(_, id)| certificate::Award {
+                    serial: "PD0000-00-000".into(),
+                    code: "00000-00000".into(),
+                    name: name_of(&record, *id),
+                    university: university_of(&record, *id),
+                    category: String::new(),
+                    year: record.review.year,
+                    review_title: record.review.title_zh.clone(),
+                })
+                .collect();
+            let meta = meta(&title, date);
+            certificate::render(&template, &preview, date, &meta)?;
+            let awards = register::issue(
+                &review,
+                &record,
+                &chosen,
+                &clerk,
+                &template.serial_prefix,
+                &now(),
+                &actor(),
+            )?;
+            let bytes = certificate::render(&template, &awards, date, &meta)?;
+            write_new(&out, &bytes)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "out": out, "certificates": awards, "bytes": bytes.len() })
+                );
+            } else {
+                for a in &awards {
+                    println!("{}  {}  {}  {}", a.serial, a.code, a.name, a.university);
+                }
+                println!(
+                    "已写出 Wrote {}：{} 张证书 certificates（{} KB）",
+                    out.display(),
+                    awards.len(),
+                    bytes.len() / 1024
+                );
+            }
+        }
+        CertificatesCommand::Check {
+            review,
+            serial,
+            code,
+        } => {
+            let review = workspace.resolve(review.as_deref())?;
+            let check = register::check(&review, &serial, &code)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&check).unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "{}  {}  {} / {}",
+                    check.serial,
+                    check.name.as_deref().unwrap_or("—"),
+                    check.reason_zh,
+                    check.reason_en
+                );
+            }
+            if !check.genuine {
+                return Err(Error::BadInput {
+                    zh: format!("证书 {} 未通过核验", check.serial),
+                    en: format!("certificate {} did not check out", check.serial),
+                });
+            }
+        }
+        CertificatesCommand::Template { review, set } => {
+            let review = workspace.resolve(review.as_deref())?;
+            if let Some(path) = set {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                let template = CertificateTemplate::from_json(&text, &path.display().to_string())?;
+                register::set_template(&review, &template, &now(), &actor())?;
+            }
+            let template = register::template(&review)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&template).unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn name_of(record: &Record, id: i64) -> String {
+    nomination(record, id)
+        .map(|n| n.display_name.clone())
+        .unwrap_or_default()
+}
+
+fn university_of(record: &Record, id: i64) -> String {
+    nomination(record, id)
+        .map(|n| n.university.clone())
+        .unwrap_or_default()
+}
+
+fn nomination(record: &Record, id: i64) -> Option<&paneldesk::merge::results::NominationResult> {
+    record
+        .results
+        .categories
+        .iter()
+        .flat_map(|c| c.nominations.iter())
+        .find(|n| n.nomination_id == id)
+}
