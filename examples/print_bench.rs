@@ -96,6 +96,7 @@ fn record(rows: usize) -> Record {
             cut: if i < 100 { Cut::In } else { Cut::Out },
             flags: Vec::new(),
             totals: (1..=9).map(|e| (e, 90.0 - (i % 13) as f64 * 0.5)).collect(),
+            decision: None,
         })
         .collect();
     Record {

@@ -92,6 +92,8 @@ enum Command {
     /// 专家：打开评审包、登记、评分、提交 / Expert: open a package, enrol, score, submit
     #[command(subcommand)]
     Expert(round_cli::ExpertCommand),
+    /// 记录评审组对某个结果的决定（如分数线并列时表决）/ Record the panel's decision on a result
+    Decide(round_cli::DecideArgs),
     /// 打印报表：汇总表、专家评分表、公示名单 / Print reports: summary, score sheets, announcement
     Report(report_cli::ReportArgs),
     /// 证书：打印、核验、模板 / Certificates: print, check, template
@@ -563,6 +565,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Verify { files } => round_cli::verify(&files, json)?,
         Command::Merge(args) => round_cli::merge(&workspace, args, json)?,
         Command::Results(args) => round_cli::results(&workspace, args, json)?,
+        Command::Decide(args) => round_cli::decide(&workspace, args, json)?,
         Command::Report(args) => report_cli::report(&workspace, args, json)?,
         Command::Certificates(command) => report_cli::certificates(&workspace, command, json)?,
         Command::Expert(command) => round_cli::expert(&workspace, command, json)?,

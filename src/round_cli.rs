@@ -573,3 +573,51 @@ pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(
     }
     Ok(())
 }
+
+#[derive(Args)]
+pub struct DecideArgs {
+    /// 评审编号或文件 / Review id or file
+    #[arg(long)]
+    pub review: Option<String>,
+    /// 推荐对象编号 / Nomination id
+    #[arg(long)]
+    pub nomination: i64,
+    /// 决定入选 / Decide it is in
+    #[arg(long = "in", conflicts_with = "out", required_unless_present = "out")]
+    pub award: bool,
+    /// 决定不入选 / Decide it is out
+    #[arg(long)]
+    pub out: bool,
+    /// 理由（必填），如“评审组表决 5:2” / Reason (required), e.g. the panel's vote
+    #[arg(long)]
+    pub reason: String,
+}
+
+pub fn decide(workspace: &Workspace, args: DecideArgs, json: bool) -> Result<(), Error> {
+    use paneldesk::merge::decisions::{self, Outcome};
+    let review = workspace.resolve(args.review.as_deref())?;
+    let outcome = if args.award {
+        Outcome::In
+    } else {
+        Outcome::Out
+    };
+    let d = decisions::decide(
+        &review,
+        args.nomination,
+        outcome,
+        &args.reason,
+        &now(),
+        &actor(),
+    )?;
+    if json {
+        print(&d);
+    } else {
+        println!(
+            "已记录 Recorded: {} → {}（{}）",
+            d.nomination_id,
+            d.outcome.name_zh(),
+            d.reason
+        );
+    }
+    Ok(())
+}

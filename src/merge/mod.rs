@@ -1,10 +1,11 @@
 //! The clerk's merge of the panels' result bundles: `collect` verifies and stores them;
 //! `aggregate` holds how marks become one result and `rank` how results become a ranking
-//! cut at the quota. Wiring those to the stored marks, the panel's flags and the results
-//! workbook is the next step.
+//! cut at the quota; `results` wires them to the stored marks and flags, `decisions`
+//! carries the panel's rulings on those flags, `workbook` writes the results out.
 
 pub mod aggregate;
 pub mod collect;
+pub mod decisions;
 pub mod rank;
 pub mod results;
 pub mod workbook;

@@ -14,6 +14,7 @@ use crate::scoring::rules::{self, Grade, ScoreItem, Vote};
 use crate::store;
 
 use super::aggregate::{self, VoteThreshold};
+use super::decisions::{self, Outcome, PanelDecision};
 use super::rank::{self, Candidate, Cut, TieBreaker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +93,9 @@ pub struct NominationResult {
     /// Each expert's total (criteria) by expert id, for the results workbook.
     #[cfg_attr(feature = "ts", ts(type = "Record<string, number>"))]
     pub totals: BTreeMap<i64, f64>,
+    /// The panel's ruling, when there is one: `cut` already follows it; the flags it
+    /// settled stay listed so the record shows why it was needed.
+    pub decision: Option<PanelDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -174,6 +178,7 @@ pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResu
             *m.entry(f.nomination_id).or_default() += 1;
             m
         });
+    let rulings = decisions::current(&conn)?;
     let submitted: BTreeSet<i64> = marks.values().flat_map(|m| m.keys().copied()).collect();
     let empty = BTreeMap::new();
 
@@ -236,6 +241,7 @@ pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResu
                 cut: Cut::Unscored,
                 flags: Vec::new(),
                 totals: BTreeMap::new(),
+                decision: None,
             };
             let mut full_score = None;
             let mut top_marks = 0;
@@ -342,6 +348,13 @@ pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResu
                 r.cut = rk.cut;
                 if rk.cut == Cut::Tied {
                     r.flags.push(ResultFlag::TieAtCut);
+                }
+                if let Some(d) = rulings.get(&r.nomination_id) {
+                    r.cut = match d.outcome {
+                        Outcome::In => Cut::In,
+                        Outcome::Out => Cut::Out,
+                    };
+                    r.decision = Some(d.clone());
                 }
                 ordered.push(r);
             }

@@ -96,7 +96,7 @@ fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Res
             ScoringMode::Vote => "同意票 Agree",
             ScoringMode::Grade => "等级 Grade",
         });
-        head.push("标记 Flags");
+        head.push("标记与决定 Flags and decisions");
         let expert_col = head.len() as u16;
         for (col, h) in head.iter().enumerate() {
             ws.write_string_with_format(2, col as u16, *h, &bold)?;
@@ -131,7 +131,14 @@ fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Res
                     }
                 }
             }
-            let flags: Vec<String> = n.flags.iter().map(flag_zh).collect();
+            let mut flags: Vec<String> = n.flags.iter().map(flag_zh).collect();
+            if let Some(d) = &n.decision {
+                flags.push(format!(
+                    "评审组决定：{}（{}）",
+                    d.outcome.name_zh(),
+                    d.reason
+                ));
+            }
             write_text(ws, row, 7, &flags.join("；"))?;
             if c.scoring_mode == ScoringMode::Criteria {
                 for (j, (id, _)) in experts.iter().enumerate() {

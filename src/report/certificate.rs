@@ -514,8 +514,10 @@ mod tests {
 
     #[test]
     fn unknown_and_unclosed_placeholders_are_refused() {
-        let mut t = CertificateTemplate::default();
-        t.body = "{姓明}同志".into();
+        let mut t = CertificateTemplate {
+            body: "{姓明}同志".into(),
+            ..CertificateTemplate::default()
+        };
         let e = t.check().unwrap_err();
         assert!(e.message_zh().contains("{姓明}"), "{}", e.message_zh());
         t.body = "{姓名".into();

@@ -138,7 +138,6 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
     const MAX_EXPERT_COLUMNS: usize = 15;
     let show_experts = record.experts.len() <= MAX_EXPERT_COLUMNS;
     for c in &record.results.categories {
-        let category = record.category(&c.key);
         let mode = c.scoring_mode;
         f.gap(6.0);
         f.ensure(60.0);
@@ -177,7 +176,7 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
             Align::Center,
         ));
         columns.push(Column::new("结果", 4.5, Align::Center));
-        columns.push(Column::new("标记", 10.0, Align::Left));
+        columns.push(Column::new("标记与决定", 10.0, Align::Left));
         let rows: Vec<Vec<String>> = c
             .nominations
             .iter()
@@ -199,13 +198,20 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
                 }
                 row.push(aggregate_cell(mode, n));
                 row.push(cut_zh(n.cut).into());
-                row.push(n.flags.iter().map(flag_zh).collect::<Vec<_>>().join("；"));
+                let mut notes: Vec<String> = n.flags.iter().map(flag_zh).collect();
+                if let Some(d) = &n.decision {
+                    notes.push(format!(
+                        "评审组决定：{}（{}）",
+                        d.outcome.name_zh(),
+                        d.reason
+                    ));
+                }
+                row.push(notes.join("；"));
                 row
             })
             .collect();
         let size = if record.experts.len() > 10 { 7.5 } else { 8.5 };
         f.table(&columns, &rows, size);
-        let _ = category;
     }
     if !record.results.outlier_experts.is_empty() {
         f.gap(6.0);

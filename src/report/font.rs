@@ -43,15 +43,28 @@ impl Style {
     }
 }
 
-/// Folders searched for fonts, in order.
+/// Folders searched for fonts, in order: the one the user names, fonts installed beside
+/// the program, the system's Noto CJK, and the checkout's `assets/fonts` (which carries
+/// Noto Sans CJK SC with its licence, so reports print even without the Debian package).
 pub fn font_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(dir) = std::env::var_os("PANELDESK_FONT_DIR") {
         dirs.push(PathBuf::from(dir));
     }
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        dirs.push(exe_dir.join("fonts"));
+        dirs.push(exe_dir.join("../share/paneldesk/fonts"));
+    }
     dirs.push(PathBuf::from("/usr/share/fonts/opentype/noto"));
     dirs.push(PathBuf::from("/usr/share/fonts/noto-cjk"));
     dirs.push(PathBuf::from("/usr/local/share/fonts"));
+    dirs.push(PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/fonts"
+    )));
     dirs
 }
 

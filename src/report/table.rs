@@ -115,8 +115,8 @@ impl Flow {
         self.y += points;
     }
 
-    /// Draws `rows` under a header that repeats on every page. `keep_with_header` lets a
-    /// caller's heading (already drawn) stay with the first rows.
+    /// Draws `rows` under a header that repeats on every page; the header never sits
+    /// alone at the foot of a page.
     pub fn table(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32) {
         let total: f32 = columns.iter().map(|c| c.share).sum();
         let widths: Vec<f32> = columns
@@ -126,8 +126,6 @@ impl Flow {
         let header: Vec<String> = columns.iter().map(|c| c.title.clone()).collect();
         let header_set = self.set_row(&header, &widths, size, true);
         let header_height = row_height(&header_set);
-        let min_size = (size * 0.6).max(5.0);
-        let _ = min_size;
         // A header alone at the foot of a page helps nobody.
         let first = rows
             .first()

@@ -179,6 +179,16 @@ const MIGRATIONS: &[&str] = &[
         singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
         json      TEXT NOT NULL
     ) STRICT;
+    -- The panel's rulings on results (a tie at the cut, an override); the latest per
+    -- nomination is in force.
+    CREATE TABLE result_decision (
+        id            INTEGER PRIMARY KEY,
+        nomination_id INTEGER NOT NULL REFERENCES nomination(id),
+        outcome       TEXT NOT NULL CHECK (outcome IN ('in', 'out')),
+        reason        TEXT NOT NULL CHECK (length(reason) > 0),
+        decided_at    TEXT NOT NULL,
+        actor         TEXT NOT NULL
+    ) STRICT;
     "#,
 ];
 

@@ -454,8 +454,10 @@ fn the_longest_names_wrap_or_shrink_inside_the_certificate_frame() {
     let long_unit = "中国人民解放军国防科技大学电子科学学院（信息与通信工程学院）研究生第三党支部暨“双带头人”教师党支部书记工作室";
     let long_university =
         "内蒙古自治区呼和浩特市某某民族师范高等专科学校（内蒙古自治区民族干部学院）";
-    let mut template = CertificateTemplate::default();
-    template.title = "全国高校党建工作示范高校标杆院系样板支部培育创建单位荣誉证书".into();
+    let mut template = CertificateTemplate {
+        title: "全国高校党建工作示范高校标杆院系样板支部培育创建单位荣誉证书".into(),
+        ..CertificateTemplate::default()
+    };
     for landscape in [true, false] {
         template.landscape = landscape;
         let sheet = certificate::sheet(
@@ -565,4 +567,202 @@ fn a_seal_that_is_not_an_image_is_refused_with_its_path() {
     )
     .unwrap_err();
     assert!(e.message_zh().contains("nowhere.png"), "{}", e.message_zh());
+}
+
+#[test]
+fn the_panels_decision_changes_the_result_and_is_printed_and_audited() {
+    use paneldesk::merge::decisions::{decide, Outcome};
+    let round = merged_round();
+    let before = Record::load(&round.review, &ResultOptions::default()).unwrap();
+    let first = before.results.categories[0].nominations[0].clone();
+    assert_eq!(first.cut, Cut::In);
+
+    assert_eq!(
+        decide(
+            &round.review,
+            first.nomination_id,
+            Outcome::Out,
+            "  ",
+            T0,
+            "clerk"
+        )
+        .unwrap_err()
+        .code(),
+        "note_required"
+    );
+    assert_eq!(
+        decide(&round.review, 999_999, Outcome::Out, "表决", T0, "clerk")
+            .unwrap_err()
+            .code(),
+        "bad_input"
+    );
+    decide(
+        &round.review,
+        first.nomination_id,
+        Outcome::Out,
+        "评审组表决 4:3，材料存疑",
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let after = Record::load(&round.review, &ResultOptions::default()).unwrap();
+    let ruled = after.results.categories[0]
+        .nominations
+        .iter()
+        .find(|n| n.nomination_id == first.nomination_id)
+        .unwrap();
+    assert_eq!(ruled.cut, Cut::Out);
+    assert_eq!(
+        ruled.decision.as_ref().unwrap().reason,
+        "评审组表决 4:3，材料存疑"
+    );
+    assert!(!register::winners(&after, None)
+        .unwrap()
+        .iter()
+        .any(|(_, id)| *id == first.nomination_id));
+
+    let summary = documents::summary(&after, &meta("汇总表")).unwrap();
+    let text = poppler(
+        "pdftotext",
+        &[
+            write(&round.root, "decided.pdf", &summary)
+                .to_str()
+                .unwrap(),
+            "-",
+        ],
+    );
+    assert!(
+        text.replace('\n', "").contains("评审组决定：不入选"),
+        "{text}"
+    );
+    let list = documents::announcement(&after, &meta("公示")).unwrap();
+    let text = poppler(
+        "pdftotext",
+        &[
+            write(&round.root, "decided-list.pdf", &list)
+                .to_str()
+                .unwrap(),
+            "-",
+        ],
+    );
+    assert!(!text.contains(&first.display_name));
+
+    // The latest decision is in force; both are in the audit log.
+    decide(
+        &round.review,
+        first.nomination_id,
+        Outcome::In,
+        "复议后表决 6:1",
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let again = Record::load(&round.review, &ResultOptions::default()).unwrap();
+    let n = &again.results.categories[0].nominations[0];
+    assert_eq!((n.nomination_id, n.cut), (first.nomination_id, Cut::In));
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    let decided = paneldesk::audit::entries(&conn)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "result_decided")
+        .count();
+    assert_eq!(decided, 2);
+    paneldesk::audit::verify(&conn).unwrap();
+}
+
+#[test]
+fn the_cli_prints_reports_and_certificates_and_checks_a_certificate() {
+    let round = merged_round();
+    let data = round.root.join("clerk-data");
+    std::fs::create_dir_all(data.join("keys")).unwrap();
+    std::fs::write(
+        data.join("keys/clerk.json"),
+        serde_json::to_string(&clerk_keys()).unwrap(),
+    )
+    .unwrap();
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
+    let run = |args: &[&str]| {
+        let out = Command::new(&exe)
+            .env("PANELDESK_DATA_DIR", &data)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let review = round.review.to_str().unwrap();
+    let summary = round.root.join("汇总表.pdf");
+    let (ok, _, err) = run(&[
+        "report",
+        "summary",
+        "--review",
+        review,
+        "--out",
+        summary.to_str().unwrap(),
+        "--date",
+        "2026-12-01",
+    ]);
+    assert!(ok, "{err}");
+    assert!(poppler("pdftotext", &[summary.to_str().unwrap(), "-"]).contains("结果汇总表"));
+    // Never overwrites.
+    let (ok, _, err) = run(&[
+        "report",
+        "summary",
+        "--review",
+        review,
+        "--out",
+        summary.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("已存在"), "{err}");
+    let (ok, _, err) = run(&["report", "bogus", "--review", review, "--out", "/tmp/x.pdf"]);
+    assert!(!ok && err.contains("summary"), "{err}");
+
+    let certs = round.root.join("证书.pdf");
+    let (ok, out, err) = run(&[
+        "--json",
+        "certificates",
+        "print",
+        "--review",
+        review,
+        "--out",
+        certs.to_str().unwrap(),
+        "--date",
+        "2026-12-01",
+    ]);
+    assert!(ok, "{err}");
+    let printed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = &printed["certificates"][0];
+    let (serial, code) = (
+        first["serial"].as_str().unwrap(),
+        first["code"].as_str().unwrap(),
+    );
+    let (ok, out, _) = run(&["certificates", "check", "--review", review, serial, code]);
+    assert!(ok && out.contains("真实有效"), "{out}");
+    let (ok, out, _) = run(&[
+        "certificates",
+        "check",
+        "--review",
+        review,
+        serial,
+        "00000-00000",
+    ]);
+    assert!(!ok && out.contains("验证码不符"), "{out}");
+
+    // A template with a typo is refused before it is stored.
+    let bad = round.root.join("bad.json");
+    let mut template = serde_json::to_value(CertificateTemplate::default()).unwrap();
+    template["body"] = "{姓明}同志".into();
+    std::fs::write(&bad, template.to_string()).unwrap();
+    let (ok, _, err) = run(&[
+        "certificates",
+        "template",
+        "--review",
+        review,
+        "--set",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("{姓明}"), "{err}");
 }

@@ -30,13 +30,15 @@ export interface OpenFilesRequest {
   filterName: string;
   /** Extensions without the dot, e.g. `["xlsx", "xls", "ods"]`. */
   extensions: string[];
+  /** `false` lets the user pick only one file; more than one by default. */
+  multiple?: boolean;
 }
 
 /** Asks the user to pick one or more files: their paths, or `null` if they cancelled. */
 export async function chooseOpenFiles(request: OpenFilesRequest): Promise<string[] | null> {
   const picked = await open({
     title: request.title,
-    multiple: true,
+    multiple: request.multiple ?? true,
     directory: false,
     filters: [{ name: request.filterName, extensions: request.extensions }],
   });

@@ -256,7 +256,12 @@ score: number | null, criterion_means: { [key in string]: number }, votes: VoteT
 /**
  * Each expert's total (criteria) by expert id, for the results workbook.
  */
-totals: Record<string, number>, };
+totals: Record<string, number>, 
+/**
+ * The panel's ruling, when there is one: `cut` already follows it; the flags it
+ * settled stay listed so the record shows why it was needed.
+ */
+decision: PanelDecision | null, };
 
 export type CategoryResult = { key: string, name_zh: string, name_en: string, quota: number, quota_approximate: boolean, scoring_mode: ScoringMode, nominations: Array<NominationResult>, };
 

@@ -1,0 +1,139 @@
+//! The panel's decisions on results: a tie across the cut line settled by a vote, an
+//! override with its reason. Each decision is a new row (the latest per nomination
+//! counts), written with its audit entry in one transaction, and carried into the results
+//! and everything printed from them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Awarded: inside the quota by the panel's decision.
+    In,
+    Out,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::In => "in",
+            Outcome::Out => "out",
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Outcome::In => "入选",
+            Outcome::Out => "不入选",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PanelDecision {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub outcome: Outcome,
+    /// Why: "评审组表决 5:2", "override: …". Required.
+    pub reason: String,
+    pub decided_at: String,
+    pub actor: String,
+}
+
+/// Records the panel's decision on one nomination's result.
+pub fn decide(
+    review_path: &Path,
+    nomination_id: i64,
+    outcome: Outcome,
+    reason: &str,
+    at: &str,
+    actor: &str,
+) -> Result<PanelDecision> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::NoteRequired);
+    }
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    let known: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM nomination WHERE id = ?1)",
+        [nomination_id],
+        |r| r.get(0),
+    )?;
+    if !known {
+        return Err(Error::BadInput {
+            zh: format!("没有编号为 {nomination_id} 的推荐对象"),
+            en: format!("no nomination with id {nomination_id}"),
+        });
+    }
+    tx.execute(
+        "INSERT INTO result_decision (nomination_id, outcome, reason, decided_at, actor)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![nomination_id, outcome.as_str(), reason, at, actor],
+    )?;
+    crate::audit::append(
+        &tx,
+        at,
+        actor,
+        "result_decided",
+        &serde_json::json!({
+            "nomination_id": nomination_id,
+            "outcome": outcome.as_str(),
+            "reason": reason,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(PanelDecision {
+        nomination_id,
+        outcome,
+        reason: reason.to_string(),
+        decided_at: at.to_string(),
+        actor: actor.to_string(),
+    })
+}
+
+/// The decision in force for each nomination (the latest one).
+pub(crate) fn current(conn: &Connection) -> Result<BTreeMap<i64, PanelDecision>> {
+    let mut stmt = conn.prepare(
+        "SELECT nomination_id, outcome, reason, decided_at, actor FROM result_decision
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (nomination_id, outcome, reason, decided_at, actor) = row?;
+        let outcome = match outcome.as_str() {
+            "in" => Outcome::In,
+            "out" => Outcome::Out,
+            other => return Err(Error::Corrupt(format!("decision outcome {other:?}"))),
+        };
+        out.insert(
+            nomination_id,
+            PanelDecision {
+                nomination_id,
+                outcome,
+                reason,
+                decided_at,
+                actor,
+            },
+        );
+    }
+    Ok(out)
+}
