@@ -19,6 +19,7 @@ use paneldesk::workspace::ReviewList;
 use paneldesk::{import, store, workbook_template};
 
 use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
+use paneldesk::merge::decisions::{self, Outcome};
 use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
 use paneldesk::report::certificate::{self, Award, CertificateTemplate};
 use paneldesk::report::documents;
@@ -343,6 +344,26 @@ pub fn expert_status(state: &AppState, review_id: String) -> Answer<Vec<ExpertSt
 
 pub fn review_results(state: &AppState, review_id: String) -> Answer<ReviewResults> {
     let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(results::compute(&review, &ResultOptions::default())?)
+}
+
+/// Records the panel's decision on one result and returns the results it changes.
+pub fn decide_result(
+    state: &AppState,
+    review_id: String,
+    nomination_id: i32,
+    outcome: Outcome,
+    reason: String,
+) -> Answer<ReviewResults> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    decisions::decide(
+        &review,
+        i64::from(nomination_id),
+        outcome,
+        &reason,
+        &now(),
+        &actor(),
+    )?;
     Ok(results::compute(&review, &ResultOptions::default())?)
 }
 

@@ -11,6 +11,7 @@ use paneldesk::activity::{Activity, ActivityInfo};
 use paneldesk::import::file::FileReport;
 use paneldesk::import::Source;
 use paneldesk::merge::collect::{ExpertStatus, Receipt};
+use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::results::ReviewResults;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::PackageSummary;
@@ -148,6 +149,7 @@ ipc_commands! {
     fn receive_bundles(review_id: String, paths: Vec<String>) -> Vec<Receipt>;
     fn expert_status(review_id: String) -> Vec<ExpertStatus>;
     fn review_results(review_id: String) -> ReviewResults;
+    fn decide_result(review_id: String, nomination_id: i32, outcome: Outcome, reason: String) -> ReviewResults;
     fn print_report(review_id: String, kind: ReportKind, destination: String) -> u32;
     fn print_certificates(review_id: String, destination: String) -> Vec<Award>;
     fn certificate_template(review_id: String) -> CertificateTemplate;
@@ -209,6 +211,8 @@ fn type_declarations() -> Vec<String> {
         paneldesk::merge::rank::Cut::decl(&cfg),
         paneldesk::merge::results::ResultOptions::decl(&cfg),
         paneldesk::merge::results::ResultFlag::decl(&cfg),
+        paneldesk::merge::decisions::Outcome::decl(&cfg),
+        paneldesk::merge::decisions::PanelDecision::decl(&cfg),
         paneldesk::merge::results::NominationResult::decl(&cfg),
         paneldesk::merge::results::CategoryResult::decl(&cfg),
         paneldesk::merge::results::OutlierExpert::decl(&cfg),

@@ -28,11 +28,7 @@ export function summarize(reports: readonly FileReport[]): ImportSummary {
   return { files: reports.length, imported, failed: reports.length - imported, accepted, flagged };
 }
 
-/** The last part of a path, for either separator. */
-export function baseName(path: string): string {
-  const parts = path.split(/[\\/]/).filter((p) => p !== "");
-  return parts[parts.length - 1] ?? path;
-}
+export { baseName } from "$lib/ui/format";
 
 export class ImportRun {
   phase = $state<ImportPhase>("idle");

@@ -129,6 +129,10 @@ export function reviewResults(reviewId: string): Promise<T.ReviewResults> {
   return invoke<T.ReviewResults>("review_results", { reviewId });
 }
 
+export function decideResult(reviewId: string, nominationId: number, outcome: T.Outcome, reason: string): Promise<T.ReviewResults> {
+  return invoke<T.ReviewResults>("decide_result", { reviewId, nominationId, outcome, reason });
+}
+
 export function printReport(reviewId: string, kind: T.ReportKind, destination: string): Promise<number> {
   return invoke<number>("print_report", { reviewId, kind, destination });
 }

@@ -243,6 +243,14 @@ outlier_share: number, };
 
 export type ResultFlag = { "kind": "tie_at_cut" } | { "kind": "high_dispersion", std_dev: number, } | { "kind": "missing_marks", expected: number, got: number, } | { "kind": "unresolved_eligibility", count: number, } | { "kind": "no_marks" } | { "kind": "grade_tie" };
 
+export type Outcome = "in" | "out";
+
+export type PanelDecision = { nomination_id: number, outcome: Outcome, 
+/**
+ * Why: "评审组表决 5:2", "override: …". Required.
+ */
+reason: string, decided_at: string, actor: string, };
+
 export type NominationResult = { nomination_id: number, display_name: string, university: string, 
 /**
  * Experts whose marks count (recused experts excluded).

@@ -3,21 +3,30 @@
 
 import type {
   AppInfo,
+  Award,
   Category,
+  CategoryResult,
+  CertificateCheck,
+  CertificatePreview,
+  CertificateTemplate,
   CategoryProgress,
   Criterion,
   Enrolment,
   Expert,
+  ExpertStatus,
   FieldValue,
   FileReport,
   IpcError,
   Nomination,
+  NominationResult,
   PackagedNomination,
   PackageSummary,
   PanelPackage,
   PanelView,
+  Receipt,
   Review,
   ReviewList,
+  ReviewResults,
   ReviewSummary,
   ScoreItem,
   StoredFlag,
@@ -362,4 +371,197 @@ export const pinTooShort: IpcError = {
   code: "pin_too_short",
   message_zh: "PIN 至少需要 6 位",
   message_en: "The PIN needs at least 6 characters",
+};
+
+// ---- The clerk's results ------------------------------------------------------------
+// The review above after two experts' bundles came back: 王喆's for the first time, 李珺's
+// again, and one file that is not a bundle at all.
+
+export const receipts: Receipt[] = [
+  {
+    outcome: "accepted",
+    file: "/media/clerk/U盘/2026年基层党建创新典型案例评审-王喆-1.pdresult",
+    expert: "王喆",
+    sequence: 1,
+    fingerprint: EXPERT_FINGERPRINT,
+    newly_pinned: true,
+  },
+  { outcome: "already_have", file: "/media/clerk/U盘/2026年基层党建创新典型案例评审-李珺-2.pdresult", expert: "李珺", sequence: 2 },
+  {
+    outcome: "refused",
+    file: "/media/clerk/U盘/照片.pdresult",
+    code: "bad_bundle",
+    message_zh: "不是 PanelDesk 评分结果文件",
+    message_en: "Not a PanelDesk result bundle",
+  },
+];
+
+export function expertStatusFixture(): ExpertStatus[] {
+  return [
+    { expert_id: 1, name: "王喆", submitted: true, sequence: 1, received_at: "2026-04-12T01:30:00Z", fingerprint: EXPERT_FINGERPRINT, marked: 3, recused: 1 },
+    { expert_id: 2, name: "李珺", submitted: false, sequence: null, received_at: null, fingerprint: null, marked: 0, recused: 0 },
+  ];
+}
+
+export function nominationResult(overrides: Partial<NominationResult> = {}): NominationResult {
+  return {
+    nomination_id: 11,
+    display_name: "“党建+课程思政”双融合育人模式",
+    university: "江北师范大学",
+    experts: 2,
+    recused: 0,
+    score: 87.5,
+    criterion_means: { c1: 18.5, c2: 17 },
+    votes: null,
+    grade: null,
+    rank: 1,
+    cut: "in",
+    flags: [],
+    totals: { "1": 88, "2": 87 },
+    decision: null,
+    ...overrides,
+  };
+}
+
+export function categoryResult(overrides: Partial<CategoryResult> = {}): CategoryResult {
+  return {
+    key: "case_university",
+    name_zh: "学校党委层面案例",
+    name_en: "University Party committee cases",
+    quota: 5,
+    quota_approximate: true,
+    scoring_mode: "criteria",
+    nominations: [nominationResult()],
+    ...overrides,
+  };
+}
+
+/** Criteria scores in the first category, votes in the second; a tie and a wide spread. */
+export function reviewResultsFixture(): ReviewResults {
+  return {
+    options: {
+      method: "trimmed_mean",
+      trim_min_experts: 5,
+      normalise: false,
+      vote_threshold: "more_than_half",
+      tie_breakers: [{ kind: "more_top_marks" }],
+      dispersion_share: 0.15,
+      outlier_share: 0.1,
+    },
+    categories: [
+      categoryResult({
+        nominations: [
+          nominationResult({ flags: [{ kind: "high_dispersion", std_dev: 16.25 }] }),
+          nominationResult({
+            nomination_id: 14,
+            display_name: "“三全育人”党建品牌",
+            university: "东川理工大学",
+            score: 80,
+            rank: 2,
+            cut: "tied",
+            flags: [{ kind: "tie_at_cut" }, { kind: "missing_marks", expected: 2, got: 1 }],
+          }),
+        ],
+      }),
+      categoryResult({
+        key: "case_branch",
+        name_zh: "基层党支部层面案例",
+        name_en: "Party branch cases",
+        quota: 30,
+        quota_approximate: false,
+        scoring_mode: "vote",
+        nominations: [
+          nominationResult({
+            nomination_id: 12,
+            display_name: "实验室里的党小组",
+            university: "东川理工大学",
+            score: null,
+            criterion_means: {},
+            votes: { agree: 1, disagree: 0, abstain: 0, present: 1, passed: true },
+            rank: 1,
+            cut: "in",
+            recused: 1,
+            totals: {},
+          }),
+          nominationResult({
+            nomination_id: 13,
+            display_name: "“红色宿舍”网格化党员服务",
+            score: null,
+            criterion_means: {},
+            votes: null,
+            rank: 2,
+            cut: "unscored",
+            flags: [{ kind: "no_marks" }],
+            totals: {},
+          }),
+        ],
+      }),
+    ],
+    outlier_experts: [{ expert_id: 2, name: "李珺", mean_deviation: -12.5 }],
+  };
+}
+
+export const noPackageYet: IpcError = {
+  code: "no_package_yet",
+  message_zh: "尚未生成评审包",
+  message_en: "No panel package has been built yet",
+};
+
+export function certificateTemplateFixture(overrides: Partial<CertificateTemplate> = {}): CertificateTemplate {
+  return {
+    title: "荣誉证书",
+    body: "{姓名}：\n　　经{学校}推荐、专家评审，被评为{年度}年度“{称号}”。\n　　特发此证，以资鼓励。",
+    honour: "{类别}",
+    issuer: "高校党建工作评审委员会",
+    serial_prefix: "PD",
+    landscape: true,
+    seal: null,
+    background: null,
+    ...overrides,
+  };
+}
+
+/** A landscape A4 sheet with the frame, a title, one body line and the seal. */
+export function certificatePreviewFixture(title = "荣誉证书", overrides: Partial<CertificatePreview> = {}): CertificatePreview {
+  return {
+    sheet: {
+      width: 841.89,
+      height: 595.28,
+      marks: [
+        { kind: "frame", x: 28.35, y: 28.35, width: 785.2, height: 538.58, thickness: 2.2 },
+        { kind: "text", x: 330, y: 140, size: 44, bold: true, spacing: 22, text: title },
+        { kind: "text", x: 107.7, y: 230, size: 20, bold: false, spacing: 0, text: "　　经江北师范大学推荐、专家评审，被评为2026年度“学校党委层面案例”。" },
+        { kind: "seal", x: 560, y: 420, width: 113.4, height: 113.4 },
+      ],
+    },
+    sample: true,
+    missing_chars: "",
+    ...overrides,
+  };
+}
+
+export function awards(): Award[] {
+  return [
+    { serial: "PD2026-case_university-001", code: "K7QX-2MZD", name: "“党建+课程思政”双融合育人模式", university: "江北师范大学", category: "学校党委层面案例", year: 2026, review_title: review.title_zh },
+    { serial: "PD2026-case_branch-001", code: "9RTA-H4WE", name: "实验室里的党小组", university: "东川理工大学", category: "基层党支部层面案例", year: 2026, review_title: review.title_zh },
+  ];
+}
+
+export function certificateCheck(overrides: Partial<CertificateCheck> = {}): CertificateCheck {
+  return {
+    serial: "PD2026-case_branch-001",
+    genuine: true,
+    name: "实验室里的党小组",
+    university: "东川理工大学",
+    category: "基层党支部层面案例",
+    reason_zh: "编号与核验码相符，证书由本评审印制",
+    reason_en: "The serial and code match a certificate this review printed",
+    ...overrides,
+  };
+}
+
+export const badPlaceholder: IpcError = {
+  code: "bad_input",
+  message_zh: "证书模板的 title 中有未知的占位符 {姓明}",
+  message_en: "certificate template title has an unknown placeholder {姓明}",
 };

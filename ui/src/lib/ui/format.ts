@@ -40,3 +40,9 @@ export function localDateAfter(from: Date, days: number): string {
   const date = new Date(from.getFullYear(), from.getMonth(), from.getDate() + days);
   return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`;
 }
+
+/** The last part of a path, for either separator. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/).filter((p) => p !== "");
+  return parts[parts.length - 1] ?? path;
+}

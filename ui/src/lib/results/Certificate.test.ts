@@ -1,0 +1,164 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { setLang } from "$lib/i18n/i18n.svelte";
+import { chooseOpenFiles } from "$lib/ipc/dialog";
+import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
+import type { CertificateTemplate } from "$lib/ipc/types";
+import {
+  badPlaceholder,
+  certificateCheck,
+  certificatePreviewFixture,
+  certificateTemplateFixture,
+  review,
+} from "$lib/testing/fixtures";
+import CertificateEditor from "./CertificateEditor.svelte";
+import CheckCertificate from "./CheckCertificate.svelte";
+
+vi.mock("$lib/ipc/dialog", () => ({
+  chooseOpenFiles: vi.fn(),
+  chooseFolder: vi.fn(),
+  chooseSavePath: vi.fn(),
+}));
+
+// The preview waits for typing to pause; give it time on a slow machine.
+const SLOW = { timeout: 4000 };
+let ipc: MockedCommands;
+
+beforeEach(() => {
+  localStorage.clear();
+  setLang("zh-CN");
+  ipc = mockCommands({
+    certificate_template: () => certificateTemplateFixture(),
+    certificate_preview: (args) => {
+      const template = args.template as CertificateTemplate;
+      if (template.title.includes("{姓明}")) throw badPlaceholder;
+      return certificatePreviewFixture(template.title, { missing_chars: template.title.includes("䶮") ? "䶮" : "" });
+    },
+    save_certificate_template: (args) => args.template,
+  });
+});
+afterEach(clearCommandMocks);
+
+const texts = (svg: Element) => [...svg.querySelectorAll("text[data-mark='text']")].map((t) => t.textContent);
+
+describe("the certificate template editor", () => {
+  it("draws the core's layout of the page as SVG", async () => {
+    render(CertificateEditor, { reviewId: review.id });
+    const svg = await screen.findByTestId("certificate-preview", {}, SLOW);
+    expect(svg.getAttribute("viewBox")).toBe("0 0 841.89 595.28");
+    expect(texts(svg)).toEqual(["荣誉证书", "　　经江北师范大学推荐、专家评审，被评为2026年度“学校党委层面案例”。"]);
+
+    const title = svg.querySelector("text[data-mark='text']")!;
+    expect(title.getAttribute("x")).toBe("330");
+    expect(title.getAttribute("y")).toBe("140");
+    expect(title.getAttribute("font-size")).toBe("44");
+    expect(title.getAttribute("font-weight")).toBe("bold");
+    expect(title.getAttribute("letter-spacing")).toBe("22");
+    expect(title.getAttribute("font-family")).toBe("Noto Serif CJK SC, Noto Serif CJK, serif");
+    expect(svg.querySelectorAll("[data-mark='frame']")).toHaveLength(1);
+    expect(svg.querySelector("[data-mark='seal']")?.textContent).toContain("印章");
+    expect(screen.getByTestId("certificate-sample").textContent).toContain("示例姓名");
+
+    expect(ipc.callsOf("certificate_preview")[0]?.args).toEqual({
+      reviewId: review.id,
+      template: certificateTemplateFixture(),
+    });
+    expect((screen.getByTestId("certificate-save") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("redraws after a change, warns of missing characters, and saves the edited template", async () => {
+    render(CertificateEditor, { reviewId: review.id });
+    await screen.findByTestId("certificate-preview", {}, SLOW);
+    await fireEvent.input(screen.getByTestId("certificate-title"), { target: { value: "欧阳䶮荣誉证书" } });
+    await waitFor(() => expect(texts(screen.getByTestId("certificate-preview"))[0]).toBe("欧阳䶮荣誉证书"), SLOW);
+    expect(screen.getByTestId("certificate-missing-chars").textContent).toContain("䶮");
+    expect(screen.getByTestId("certificate-unsaved")).toBeTruthy();
+
+    await fireEvent.click(screen.getByTestId("certificate-landscape"));
+    await fireEvent.click(screen.getByTestId("certificate-save"));
+    await screen.findByTestId("certificate-saved");
+    expect(ipc.callsOf("save_certificate_template")[0]?.args).toEqual({
+      reviewId: review.id,
+      template: certificateTemplateFixture({ title: "欧阳䶮荣誉证书", landscape: false }),
+    });
+    expect(screen.queryByTestId("certificate-unsaved")).toBeNull();
+  });
+
+  it("shows why a template cannot be previewed and keeps the last good preview", async () => {
+    render(CertificateEditor, { reviewId: review.id });
+    await screen.findByTestId("certificate-preview", {}, SLOW);
+    await fireEvent.input(screen.getByTestId("certificate-title"), { target: { value: "{姓明}的证书" } });
+
+    const error = await screen.findByTestId("certificate-preview-error", {}, SLOW);
+    expect(error.textContent).toContain("未知的占位符 {姓明}");
+    expect(texts(screen.getByTestId("certificate-preview"))[0]).toBe("荣誉证书");
+
+    await fireEvent.input(screen.getByTestId("certificate-title"), { target: { value: "优秀证书" } });
+    await waitFor(() => expect(screen.queryByTestId("certificate-preview-error")).toBeNull(), SLOW);
+    expect(texts(screen.getByTestId("certificate-preview"))[0]).toBe("优秀证书");
+  });
+
+  it("picks one seal image and removes it again", async () => {
+    vi.mocked(chooseOpenFiles).mockResolvedValue(["/home/clerk/印章/委员会章.png"]);
+    render(CertificateEditor, { reviewId: review.id });
+    await screen.findByTestId("certificate-preview", {}, SLOW);
+    await fireEvent.click(screen.getByTestId("certificate-seal-pick"));
+    await waitFor(() => expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("委员会章.png"));
+    expect(vi.mocked(chooseOpenFiles).mock.calls[0]?.[0]).toMatchObject({ extensions: ["png", "jpg", "jpeg"], multiple: false });
+    await waitFor(
+      () => expect(ipc.callsOf("certificate_preview").at(-1)?.args).toMatchObject({ template: { seal: "/home/clerk/印章/委员会章.png" } }),
+      SLOW,
+    );
+
+    await fireEvent.click(screen.getByTestId("certificate-seal-remove"));
+    expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("未设置");
+  });
+});
+
+describe("checking a certificate", () => {
+  it("says whether the serial and code are genuine, and why", async () => {
+    let genuine = true;
+    ipc = mockCommands({
+      check_certificate: () =>
+        genuine
+          ? certificateCheck()
+          : certificateCheck({
+              genuine: false,
+              name: null,
+              university: null,
+              category: null,
+              reason_zh: "核验码与编号不符",
+              reason_en: "The code does not match the serial",
+            }),
+    });
+    render(CheckCertificate, { reviewId: review.id });
+    const submit = screen.getByTestId("check-submit") as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+
+    await fireEvent.input(screen.getByTestId("check-serial"), { target: { value: "PD2026-case_branch-001" } });
+    await fireEvent.input(screen.getByTestId("check-code"), { target: { value: "9RTA-H4WE" } });
+    await fireEvent.click(submit);
+    let result = await screen.findByTestId("check-result");
+    expect(ipc.callsOf("check_certificate")[0]?.args).toEqual({
+      reviewId: review.id,
+      serial: "PD2026-case_branch-001",
+      code: "9RTA-H4WE",
+    });
+    expect(result.dataset.genuine).toBe("true");
+    expect(result.textContent).toContain("证书真实有效");
+    expect(result.textContent).toContain("编号与核验码相符");
+    expect(result.textContent).toContain("实验室里的党小组");
+
+    genuine = false;
+    await fireEvent.input(screen.getByTestId("check-code"), { target: { value: "0000-0000" } });
+    await fireEvent.click(submit);
+    await waitFor(() => expect(screen.getByTestId("check-result").dataset.genuine).toBe("false"));
+    result = screen.getByTestId("check-result");
+    expect(result.textContent).toContain("无法证实此证书");
+    expect(result.textContent).toContain("核验码与编号不符");
+
+    setLang("en");
+    await Promise.resolve();
+    expect(screen.getByTestId("check-result").textContent).toContain("The code does not match the serial");
+  });
+});

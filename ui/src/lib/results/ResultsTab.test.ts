@@ -1,0 +1,148 @@
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { setLang } from "$lib/i18n/i18n.svelte";
+import { chooseOpenFiles } from "$lib/ipc/dialog";
+import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
+import {
+  certificatePreviewFixture,
+  certificateTemplateFixture,
+  EXPERT_FINGERPRINT,
+  expertStatusFixture,
+  noPackageYet,
+  receipts,
+  review,
+  reviewResultsFixture,
+} from "$lib/testing/fixtures";
+import ReviewScreen from "$lib/review/ReviewScreen.svelte";
+import { currentError, dismissError } from "$lib/ui/errors.svelte";
+
+vi.mock("$lib/ipc/dialog", () => ({
+  chooseOpenFiles: vi.fn(),
+  chooseFolder: vi.fn(),
+  chooseSavePath: vi.fn(),
+}));
+
+const BUNDLES = receipts.map((r) => r.file);
+let ipc: MockedCommands;
+
+function mock(overrides: Record<string, CommandHandler> = {}) {
+  ipc = mockCommands({
+    open_review: () => review,
+    list_flags: () => [],
+    expert_status: () => expertStatusFixture(),
+    review_results: () => reviewResultsFixture(),
+    certificate_template: () => certificateTemplateFixture(),
+    certificate_preview: () => certificatePreviewFixture(),
+    receive_bundles: () => receipts,
+    ...overrides,
+  });
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  setLang("zh-CN");
+  dismissError();
+  vi.mocked(chooseOpenFiles).mockResolvedValue(BUNDLES);
+  mock();
+});
+afterEach(clearCommandMocks);
+
+async function openResultsTab() {
+  render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
+  const tab = await screen.findByTestId("tab-results");
+  expect(tab.textContent?.trim()).toBe("结果与打印");
+  await fireEvent.click(tab);
+}
+
+// Plain DOM queries: role queries are slow in jsdom, and these tables are plain <td>s.
+const cells = (row: HTMLElement) => [...row.querySelectorAll("td")].map((c) => c.textContent?.trim());
+
+describe("the results tab", () => {
+  it("shows the core's results as they came, one table per category", async () => {
+    await openResultsTab();
+    const tables = await screen.findAllByTestId("results-table");
+    expect(tables).toHaveLength(2);
+
+    const criteriaRows = within(tables[0]!).getAllByTestId("result-row");
+    expect(cells(criteriaRows[0]!)).toEqual(["1", "“党建+课程思政”双融合育人模式", "江北师范大学", "87.50", "入选", "分歧大（σ=16.25）"]);
+    expect(cells(criteriaRows[1]!)).toEqual(["2", "“三全育人”党建品牌", "东川理工大学", "80.00", "并列待定", "分数线处并列缺评分 1/2"]);
+    expect(criteriaRows[1]!.dataset.cut).toBe("tied");
+
+    const voteRows = within(tables[1]!).getAllByTestId("result-row");
+    expect(cells(voteRows[0]!)).toEqual(["1", "实验室里的党小组", "东川理工大学", "同意 1/1", "入选", "—"]);
+    expect(cells(voteRows[1]!)).toEqual(["2", "“红色宿舍”网格化党员服务", "江北师范大学", "—", "无评分", "无人评分"]);
+
+    expect(screen.getByTestId("results-method").textContent).toContain("去掉最高分和最低分后的平均分");
+    expect(screen.getByTestId("results-outliers").textContent).toContain("李珺：平均偏离 -12.50 分");
+
+    const statusRows = screen.getAllByTestId("status-row");
+    expect(statusRows).toHaveLength(2);
+    expect(statusRows[0]!.textContent).toContain("已提交第 1 版");
+    expect(statusRows[0]!.textContent).toContain(EXPERT_FINGERPRINT);
+    expect(statusRows[1]!.textContent).toContain("未提交");
+    expect(screen.getByTestId("status-count").textContent).toBe("已提交 1 / 2");
+
+    setLang("en");
+    await Promise.resolve();
+    expect(within(screen.getAllByTestId("results-table")[0]!).getAllByTestId("result-cut")[1]!.textContent).toBe(
+      "Tied, to be decided",
+    );
+    expect(within(screen.getAllByTestId("results-table")[1]!).getAllByTestId("result-aggregate")[0]!.textContent).toBe(
+      "Agree 1/1",
+    );
+  });
+
+  it("says there are no results yet before any package was built, without an error", async () => {
+    mock({
+      expert_status: () => [],
+      review_results: () => {
+        throw noPackageYet;
+      },
+    });
+    await openResultsTab();
+    const notice = await screen.findByTestId("results-no-package");
+    expect(notice.textContent).toContain("尚未生成评审包");
+    expect(screen.queryByTestId("results-table")).toBeNull();
+    expect(screen.getByTestId("status-empty")).toBeTruthy();
+    expect(currentError()).toBeNull();
+  });
+
+  it("receives picked bundles, shows one row per file, then reads the board and results again", async () => {
+    await openResultsTab();
+    await screen.findAllByTestId("results-table");
+    expect(ipc.callsOf("review_results")).toHaveLength(1);
+
+    await fireEvent.click(screen.getByTestId("receive-pick"));
+    const list = await screen.findByTestId("receipts");
+    expect(vi.mocked(chooseOpenFiles).mock.calls[0]?.[0]).toMatchObject({ extensions: ["pdresult"] });
+    expect(ipc.callsOf("receive_bundles")[0]?.args).toEqual({ reviewId: review.id, paths: BUNDLES });
+
+    const rows = within(list).getAllByTestId("receipt");
+    expect(rows.map((r) => r.dataset.outcome)).toEqual(["accepted", "already_have", "refused"]);
+    expect(rows[0]!.textContent).toContain("已收取：王喆，第 1 版");
+    expect(rows[0]!.textContent).toContain(EXPERT_FINGERPRINT);
+    expect(rows[0]!.textContent).toContain("首次登记，请与纸质评分表上的指纹核对");
+    expect(rows[1]!.textContent).toContain("已收取过：李珺，第 2 版");
+    expect(rows[2]!.textContent).toContain("不是 PanelDesk 评分结果文件");
+    expect(rows[2]!.textContent).toContain("bad_bundle");
+    expect(screen.getByTestId("receipts-summary").textContent).toBe("共 3 个文件：收取 1 个，已收取过 1 个，拒收 1 个");
+
+    await waitFor(() => expect(ipc.callsOf("review_results")).toHaveLength(2));
+    expect(ipc.callsOf("expert_status")).toHaveLength(2);
+
+    setLang("en");
+    await Promise.resolve();
+    expect(screen.getAllByTestId("receipt")[2]!.textContent).toContain("Not a PanelDesk result bundle");
+  });
+
+  it("receives nothing when the file dialog is cancelled", async () => {
+    vi.mocked(chooseOpenFiles).mockResolvedValue(null);
+    await openResultsTab();
+    await screen.findAllByTestId("results-table");
+    await fireEvent.click(screen.getByTestId("receive-pick"));
+    await waitFor(() => expect(vi.mocked(chooseOpenFiles)).toHaveBeenCalled());
+    expect(ipc.callsOf("receive_bundles")).toHaveLength(0);
+    expect(screen.queryByTestId("receipts")).toBeNull();
+    expect((screen.getByTestId("receive-pick") as HTMLButtonElement).disabled).toBe(false);
+  });
+});

@@ -1,0 +1,68 @@
+//! Words for what the core's results say: the cut, the flags, the aggregate of one row. The
+//! core ranks, cuts and rounds; these only put its values into words, never judge them.
+
+import { t } from "$lib/i18n/i18n.svelte";
+import type { MessageKey } from "$lib/i18n/messages";
+import { GRADE_LABELS } from "$lib/expert/labels";
+import type { Cut, Method, NominationResult, ResultFlag, ScoringMode, VoteThreshold } from "$lib/ipc/types";
+
+export const CUT_LABELS: Record<Cut, MessageKey> = {
+  in: "results.cut.in",
+  out: "results.cut.out",
+  tied: "results.cut.tied",
+  unscored: "results.cut.unscored",
+};
+
+export const METHOD_LABELS: Record<Method, MessageKey> = {
+  mean: "results.method.mean",
+  trimmed_mean: "results.method.trimmed_mean",
+  median: "results.method.median",
+};
+
+export const THRESHOLD_LABELS: Record<VoteThreshold, MessageKey> = {
+  more_than_half: "results.threshold.more_than_half",
+  two_thirds: "results.threshold.two_thirds",
+};
+
+/** Two decimals, as the printed summary shows them: `87.50`. */
+export function twoDecimals(value: number): string {
+  return value.toFixed(2);
+}
+
+/** A signed amount of points: `+3.25`, `-12.50`. */
+export function signedPoints(value: number): string {
+  return value > 0 ? `+${twoDecimals(value)}` : twoDecimals(value);
+}
+
+export function flagText(flag: ResultFlag): string {
+  switch (flag.kind) {
+    case "tie_at_cut":
+      return t("results.flag.tie_at_cut");
+    case "high_dispersion":
+      return t("results.flag.high_dispersion", { std_dev: twoDecimals(flag.std_dev) });
+    case "missing_marks":
+      return t("results.flag.missing_marks", { expected: flag.expected, got: flag.got });
+    case "unresolved_eligibility":
+      return t("results.flag.unresolved_eligibility", { count: flag.count });
+    case "no_marks":
+      return t("results.flag.no_marks");
+    case "grade_tie":
+      return t("results.flag.grade_tie");
+  }
+}
+
+/**
+ * The row's aggregate as the category is scored: the score (two decimals), the agreeing
+ * votes of those present, or the grade; "—" when the core has none.
+ */
+export function aggregateText(mode: ScoringMode, result: NominationResult): string {
+  const none = t("common.emptyValue");
+  switch (mode) {
+    case "criteria":
+      return result.score === null ? none : twoDecimals(result.score);
+    case "vote":
+      return result.votes === null ? none : t("results.votes", { agree: result.votes.agree, present: result.votes.present });
+    case "grade":
+      return result.grade === null ? none : t(GRADE_LABELS[result.grade]);
+  }
+}
