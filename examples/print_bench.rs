@@ -170,6 +170,14 @@ fn main() {
             .unwrap()
         },
     );
+    measure(
+        "200 certificates, Noto Serif CJK SC regular only",
+        &dir.join("certificates-noto-regular.pdf"),
+        || {
+            certificate::render_in(&template, &batch, day, &meta, serif.clone(), serif.clone())
+                .unwrap()
+        },
+    );
     let wqy = Arc::new(
         Face::load(
             std::path::Path::new("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),

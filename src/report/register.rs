@@ -58,6 +58,12 @@ pub fn winners(record: &Record, only: Option<&[i64]>) -> Result<Vec<(String, i64
             }
         }
     }
+    if out.is_empty() {
+        return Err(Error::BadInput {
+            zh: "没有入选的推荐对象，无法出具证书：请先确认评审结果（并列者需评审组决定），或指定推荐对象".into(),
+            en: "no nomination is inside the quota, so there is nobody to certify: settle the results first (ties need the panel's decision) or name the nominations".into(),
+        });
+    }
     if let Some(ids) = only {
         for id in ids {
             if !out.iter().any(|(_, n)| n == id) {

@@ -8,6 +8,7 @@ separate laptops.
 """
 
 import json
+import re
 import os
 import shutil
 import signal
@@ -320,13 +321,72 @@ def expert_scores_in_the_app(binary, shots):
         check(bundles[0] in done or "U 盘" in done, f"done message: {done!r}")
         verified = json.loads(cli(clerk, "verify", os.path.join(stick, bundles[0]), "--json"))
         check(verified[0]["ok"] and verified[0]["fingerprint"] in fingerprint, "bundle verifies")
-        merged = json.loads(cli(clerk, "merge", os.path.join(stick, bundles[0]), "--json"))
-        check(merged["receipts"][0]["outcome"] == "accepted", f"clerk accepts: {merged}")
         check(opened["hash"] == verified[0]["detail"]["package_hash"], "bundle names the package")
     finally:
         app.close()
-        for d in (clerk, expert, stick):
+        shutil.rmtree(expert, ignore_errors=True)
+    try:
+        clerk_receives_and_prints(binary, shots, clerk, stick, os.path.join(stick, bundles[0]))
+    finally:
+        for d in (clerk, stick):
             shutil.rmtree(d, ignore_errors=True)
+
+
+def poppler_text(pdf):
+    return subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+
+
+def clerk_receives_and_prints(binary, shots, clerk, stick, bundle):
+    """The clerk's laptop: receive the expert's bundle and a tampered copy in the app (the
+    copy is refused), see the results, print the summary and the certificates, and check a
+    certificate's code."""
+    tampered = os.path.join(stick, "tampered.pdresult")
+    raw = bytearray(open(bundle, "rb").read())
+    raw[len(raw) // 2] ^= 0x01
+    open(tampered, "wb").write(bytes(raw))
+    app = App(binary, clerk, shots)
+    try:
+        app.click("review-row")
+        app.click("tab-results")
+        app.wait.until(lambda _: app.all_testid("results-no-package") == [] and app.all_testid("status-board"))
+        answer_dialogs_with(app, [bundle, tampered])
+        app.click("receive-pick")
+        app.wait.until(lambda _: len(app.all_testid("receipt")) == 2)
+        outcomes = sorted(r.get_attribute("data-outcome") for r in app.all_testid("receipt"))
+        check(outcomes == ["accepted", "refused"], f"one accepted, the tampered one refused: {outcomes}")
+        rows = app.wait.until(lambda _: app.all_testid("result-row"))
+        check(len(rows) == 4, f"four results: {len(rows)}")
+        app.shot("20-clerk-received")
+
+        summary = os.path.join(stick, "汇总表.pdf")
+        answer_dialogs_with(app, summary)
+        app.click("print-summary")
+        app.wait.until(lambda _: app.all_testid("print-notice"))
+        text = poppler_text(summary)
+        check("结果汇总表" in text and "第 1 页" in text, "the summary prints")
+        names = [r.find_element(By.CSS_SELECTOR, "td:nth-child(2)").text for r in rows]
+        check(all(n.split()[0] in text for n in names if n), f"every nomination on the summary: {names}")
+
+        certificates = os.path.join(stick, "证书.pdf")
+        answer_dialogs_with(app, certificates)
+        app.click("print-certificates")
+        app.wait.until(lambda _: len(app.all_testid("print-notice")) and os.path.exists(certificates))
+        text = poppler_text(certificates)
+        check("证书编号" in text, "certificates print with serials")
+        app.shot("21-clerk-printed")
+        serial = re.search(r"证书编号 (\S+)", text).group(1)
+        code = re.search(r"验证码 (\S+)", text).group(1)
+        app.by_testid("check-serial").send_keys(serial)
+        app.by_testid("check-code").send_keys(code)
+        app.click("check-submit")
+        result = app.by_testid("check-result")
+        check(result.get_attribute("data-genuine") == "true", f"the printed code checks out: {result.text}")
+        preview = app.by_testid("certificate-preview")
+        app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", preview)
+        app.wait.until(lambda _: "荣" in preview.text)
+        app.shot("22-clerk-certificate-preview")
+    finally:
+        app.close()
 
 
 def main():
@@ -339,7 +399,7 @@ def main():
     print("e2e: demo review on screen")
     demo_review_on_screen(binary, shots)
     print("e2e: an expert scores and submits")
-    expert_scores_in_the_app(binary, shots)
+    expert_scores_in_the_app(binary, shots)  # and the clerk receives and prints
     print(f"e2e: passed in {time.time() - started:.1f} s; screenshots in {shots}")
 
 

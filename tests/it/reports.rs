@@ -323,6 +323,16 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     );
     assert_fonts_embedded_subset(&file);
     assert_matches_reference(&file, 1, "certificate-p1");
+    // The seal stays lossless (Flate), never re-encoded as JPEG.
+    let images = poppler("pdfimages", &["-list", file.to_str().unwrap()]);
+    let seals: Vec<&str> = images.lines().skip(2).collect();
+    assert!(!seals.is_empty(), "the seal is embedded");
+    assert!(
+        seals
+            .iter()
+            .all(|l| !l.contains("jpeg") && !l.contains("jpx")),
+        "{images}"
+    );
 
     // Every code checks out; a changed code or an unknown serial does not.
     for a in &awards {
