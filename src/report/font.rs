@@ -73,7 +73,8 @@ pub struct Face {
     pub(crate) parsed: ParsedFont,
     pub path: PathBuf,
     units_per_em: f32,
-    advances: Mutex<HashMap<char, Option<f32>>>,
+    /// Glyph id and advance in em per character; `None` when the face lacks it.
+    glyphs: Mutex<HashMap<char, Option<(u16, f32)>>>,
 }
 
 impl std::fmt::Debug for Face {
@@ -96,7 +97,7 @@ impl Face {
             parsed,
             path: path.to_path_buf(),
             units_per_em,
-            advances: Mutex::new(HashMap::new()),
+            glyphs: Mutex::new(HashMap::new()),
         };
         // A face without Latin digits or the commonest Chinese characters is the wrong
         // file, whatever its name says.
@@ -124,17 +125,27 @@ impl Face {
         Err(Error::FontMissing { searched })
     }
 
-    /// The advance of `c` in em, or `None` when the face has no glyph for it.
-    pub fn advance(&self, c: char) -> Option<f32> {
-        let mut cache = self.advances.lock().unwrap_or_else(|p| p.into_inner());
+    /// The glyph id of `c` and its advance in em, or `None` when the face has no glyph
+    /// for it. Cached: looking characters up in a CJK face's cmap is the slowest part of
+    /// printing, so each is looked up once per process.
+    pub fn glyph(&self, c: char) -> Option<(u16, f32)> {
+        let mut cache = self.glyphs.lock().unwrap_or_else(|p| p.into_inner());
         *cache.entry(c).or_insert_with(|| {
             let gid = self.parsed.lookup_glyph_index(c as u32)?;
             // Glyph 0 is .notdef: the blank box we refuse to print.
             if gid == 0 {
                 return None;
             }
-            Some(f32::from(self.parsed.get_horizontal_advance(gid)) / self.units_per_em)
+            Some((
+                gid,
+                f32::from(self.parsed.get_horizontal_advance(gid)) / self.units_per_em,
+            ))
         })
+    }
+
+    /// The advance of `c` in em, or `None` when the face has no glyph for it.
+    pub fn advance(&self, c: char) -> Option<f32> {
+        self.glyph(c).map(|(_, a)| a)
     }
 
     /// The advance used for layout: a missing glyph (already reported by [`Face::missing`]

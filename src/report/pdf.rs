@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use printpdf::{
-    Color, FontId, ImageCompression, ImageOptimizationOptions, Line, LinePoint, Mm, Op, PaintMode,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem,
-    XObject, XObjectId, XObjectTransform,
+    Codepoint, Color, FontId, ImageCompression, ImageOptimizationOptions, Line, LinePoint, Mm, Op,
+    PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb,
+    TextItem, XObject, XObjectId, XObjectTransform,
 };
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -80,8 +80,18 @@ impl Page {
                     y: Pt(self.height - y),
                 },
             },
+            // Glyph ids from the face's cache, each with its character for copy and
+            // search: printpdf would otherwise look every character up in the cmap again.
             Op::ShowText {
-                items: vec![TextItem::Text(text.to_string())],
+                items: vec![TextItem::GlyphIds(
+                    text.chars()
+                        .map(|c| Codepoint {
+                            gid: font.face.glyph(c).map_or(0, |(gid, _)| gid),
+                            offset: 0.0,
+                            cid: Some(c.to_string()),
+                        })
+                        .collect(),
+                )],
             },
             Op::EndTextSection,
         ]);
