@@ -64,13 +64,13 @@ describe("the results tab", () => {
     expect(tables).toHaveLength(2);
 
     const criteriaRows = within(tables[0]!).getAllByTestId("result-row");
-    expect(cells(criteriaRows[0]!)).toEqual(["1", "“党建+课程思政”双融合育人模式", "江北师范大学", "87.50", "入选", "分歧大（σ=16.25）"]);
-    expect(cells(criteriaRows[1]!)).toEqual(["2", "“三全育人”党建品牌", "东川理工大学", "80.00", "并列待定", "分数线处并列缺评分 1/2"]);
+    expect(cells(criteriaRows[0]!)).toEqual(["1", "“党建+课程思政”双融合育人模式", "江北师范大学", "87.50", "入选", "分歧大（σ=16.25）", "决定…"]);
+    expect(cells(criteriaRows[1]!)).toEqual(["2", "“三全育人”党建品牌", "东川理工大学", "80.00", "并列待定", "分数线处并列缺评分 1/2", "决定…"]);
     expect(criteriaRows[1]!.dataset.cut).toBe("tied");
 
     const voteRows = within(tables[1]!).getAllByTestId("result-row");
-    expect(cells(voteRows[0]!)).toEqual(["1", "实验室里的党小组", "东川理工大学", "同意 1/1", "入选", "—"]);
-    expect(cells(voteRows[1]!)).toEqual(["2", "“红色宿舍”网格化党员服务", "江北师范大学", "—", "无评分", "无人评分"]);
+    expect(cells(voteRows[0]!)).toEqual(["1", "实验室里的党小组", "东川理工大学", "同意 1/1", "入选", "—", ""]);
+    expect(cells(voteRows[1]!)).toEqual(["2", "“红色宿舍”网格化党员服务", "江北师范大学", "—", "无评分", "无人评分", "决定…"]);
 
     expect(screen.getByTestId("results-method").textContent).toContain("去掉最高分和最低分后的平均分");
     expect(screen.getByTestId("results-outliers").textContent).toContain("李珺：平均偏离 -12.50 分");

@@ -4,7 +4,7 @@
 import { t } from "$lib/i18n/i18n.svelte";
 import type { MessageKey } from "$lib/i18n/messages";
 import { GRADE_LABELS } from "$lib/expert/labels";
-import type { Cut, Method, NominationResult, ResultFlag, ScoringMode, VoteThreshold } from "$lib/ipc/types";
+import type { Cut, Method, NominationResult, Outcome, PanelDecision, ResultFlag, ScoringMode, VoteThreshold } from "$lib/ipc/types";
 
 export const CUT_LABELS: Record<Cut, MessageKey> = {
   in: "results.cut.in",
@@ -12,6 +12,18 @@ export const CUT_LABELS: Record<Cut, MessageKey> = {
   tied: "results.cut.tied",
   unscored: "results.cut.unscored",
 };
+
+/** The panel's ruling as it reads inside a sentence: 入选 / "in". */
+export const OUTCOME_LABELS: Record<Outcome, MessageKey> = {
+  in: "results.decision.in",
+  out: "results.decision.out",
+};
+
+/** The choices the clerk records, in the order offered, with their option labels. */
+export const OUTCOME_CHOICES: readonly { outcome: Outcome; label: MessageKey }[] = [
+  { outcome: "in", label: "results.decide.in" },
+  { outcome: "out", label: "results.decide.out" },
+];
 
 export const METHOD_LABELS: Record<Method, MessageKey> = {
   mean: "results.method.mean",
@@ -49,6 +61,16 @@ export function flagText(flag: ResultFlag): string {
     case "grade_tie":
       return t("results.flag.grade_tie");
   }
+}
+
+/** 评审组决定：入选（评审组表决 5:2） — the ruling as the core recorded it. */
+export function decisionText(decision: PanelDecision): string {
+  return t("results.decision", { outcome: t(OUTCOME_LABELS[decision.outcome]), reason: decision.reason });
+}
+
+/** A row the panel may rule on: one the core flagged, or one it already ruled on. */
+export function isDecidable(result: NominationResult): boolean {
+  return result.flags.length > 0 || result.decision !== null;
 }
 
 /**

@@ -20,6 +20,7 @@ import type {
   Nomination,
   NominationResult,
   PackagedNomination,
+  PanelDecision,
   PackageSummary,
   PanelPackage,
   PanelView,
@@ -500,6 +501,37 @@ export function reviewResultsFixture(): ReviewResults {
     outlier_experts: [{ expert_id: 2, name: "李珺", mean_deviation: -12.5 }],
   };
 }
+
+export function panelDecision(overrides: Partial<PanelDecision> = {}): PanelDecision {
+  return {
+    nomination_id: 14,
+    outcome: "in",
+    reason: "评审组表决 5:2",
+    decided_at: "2026-04-20T02:30:00Z",
+    actor: "clerk",
+    ...overrides,
+  };
+}
+
+/**
+ * The results after the panel ruled the tie at the cut in (nomination 14): the core has cut
+ * it in, and the tie flag stays listed.
+ */
+export function decidedResultsFixture(decision: PanelDecision = panelDecision()): ReviewResults {
+  const results = reviewResultsFixture();
+  for (const category of results.categories) {
+    category.nominations = category.nominations.map((n) =>
+      n.nomination_id === decision.nomination_id ? { ...n, cut: decision.outcome, decision } : n,
+    );
+  }
+  return results;
+}
+
+export const reasonRequired: IpcError = {
+  code: "note_required",
+  message_zh: "评审组决定必须写明理由",
+  message_en: "A panel decision needs a reason",
+};
 
 export const noPackageYet: IpcError = {
   code: "no_package_yet",
