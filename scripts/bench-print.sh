@@ -8,6 +8,11 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 out="${1:-$repo/target/bench-print}"
 mkdir -p "$out"
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+  echo "bench-print: installing fonts-wqy-microhei for the reportlab side-by-side"
+  sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq fonts-wqy-microhei
+fi
 venv="${PANELDESK_BENCH_VENV:-$HOME/.cache/paneldesk/bench-venv}"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import reportlab" 2>/dev/null; then
   python3 -m venv "$venv"
