@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use time::{Date, Time};
 
 use paneldesk::edge::{current_actor as actor, new_clerk_keys, now_rfc3339 as now};
-use paneldesk::report::certificate::{self, CertificateTemplate};
+use paneldesk::report::certificate::CertificateTemplate;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::report::{documents, register};
@@ -175,32 +175,21 @@ pub fn certificates(
             let record = Record::load(&review, &rule.options()?)?;
             let chosen = register::winners(&record, only.as_deref())?;
             let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
+            if out.exists() {
+                return Err(Error::AlreadyExists { path: out });
+            }
             let title = format!("{}证书", record.review.title_zh);
-            // The glyph check runs before anything is stored or written.
-            let preview: Vec<_> = chosen
-                .iter()
-                .map(|(_, id)| certificate::Award {
-                    serial: "PD0000-00-000".into(),
-                    code: "00000-00000".into(),
-                    name: name_of(&record, *id),
-                    university: university_of(&record, *id),
-                    category: String::new(),
-                    year: record.review.year,
-                    review_title: record.review.title_zh.clone(),
-                })
-                .collect();
-            let meta = meta(&title, date);
-            certificate::render(&template, &preview, date, &meta)?;
-            let awards = register::issue(
+            let (awards, bytes) = register::print(
                 &review,
                 &record,
                 &chosen,
+                &template,
                 &clerk,
-                &template.serial_prefix,
+                date,
+                &meta(&title, date),
                 &now(),
                 &actor(),
             )?;
-            let bytes = certificate::render(&template, &awards, date, &meta)?;
             write_new(&out, &bytes)?;
             if json {
                 println!(
@@ -262,25 +251,4 @@ pub fn certificates(
         }
     }
     Ok(())
-}
-
-fn name_of(record: &Record, id: i64) -> String {
-    nomination(record, id)
-        .map(|n| n.display_name.clone())
-        .unwrap_or_default()
-}
-
-fn university_of(record: &Record, id: i64) -> String {
-    nomination(record, id)
-        .map(|n| n.university.clone())
-        .unwrap_or_default()
-}
-
-fn nomination(record: &Record, id: i64) -> Option<&paneldesk::merge::results::NominationResult> {
-    record
-        .results
-        .categories
-        .iter()
-        .flat_map(|c| c.nominations.iter())
-        .find(|n| n.nomination_id == id)
 }

@@ -407,16 +407,17 @@ pub fn print_certificates(
     let chosen = register::winners(&record, None)?;
     let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
     let title = format!("{}证书", record.review.title_zh);
-    let awards = register::issue(
+    let (awards, bytes) = register::print(
         &review,
         &record,
         &chosen,
+        &template,
         &clerk,
-        &template.serial_prefix,
+        today(),
+        &meta(&title),
         &now(),
         &actor(),
     )?;
-    let bytes = certificate::render(&template, &awards, today(), &meta(&title))?;
     paneldesk::container::write_bytes_atomically(Path::new(&destination), &bytes)?;
     Ok(awards)
 }

@@ -2,7 +2,7 @@
 //! aggregate by the category's rule, its rank and place against the quota, and the flags
 //! the panel must settle before signing off.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -179,7 +179,6 @@ pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResu
             m
         });
     let rulings = decisions::current(&conn)?;
-    let submitted: BTreeSet<i64> = marks.values().flat_map(|m| m.keys().copied()).collect();
     let empty = BTreeMap::new();
 
     // z-scores need each expert's totals across every criteria-mode nomination.
@@ -316,7 +315,9 @@ pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResu
                 }
             }
             r.score = full_score.map(aggregate::round2);
-            let expected = submitted.len() as u32 - recused;
+            // Every expert on the roster is expected, not only those who submitted: an
+            // expert whose bundle never arrived is exactly what this flag is for.
+            let expected = (package.experts.len() as u32).saturating_sub(recused);
             if r.experts < expected {
                 r.flags.push(ResultFlag::MissingMarks {
                     expected,

@@ -387,6 +387,23 @@ fn image_bytes(path: &Path, what: &str) -> Result<Vec<u8>> {
     })
 }
 
+/// Everything that could stop a batch from printing — the template, characters the font
+/// lacks, a body too long for its box — checked without drawing, so a caller can make
+/// sure of it before recording anything.
+pub fn check_batch(template: &CertificateTemplate, awards: &[Award], date: Date) -> Result<()> {
+    template.check()?;
+    let regular = font::face(Style::Serif)?;
+    let bold = font::face(Style::SerifBold)?;
+    let gaps = glyph_gaps(template, awards, date, &regular, &bold);
+    if !gaps.is_empty() {
+        return Err(Error::MissingGlyphs { gaps });
+    }
+    for award in awards {
+        sheet(template, award, date, &regular, &bold)?;
+    }
+    Ok(())
+}
+
 /// The batch as one PDF, a page per award.
 pub fn render(
     template: &CertificateTemplate,

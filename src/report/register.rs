@@ -12,7 +12,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::certificate::{Award, CertificateTemplate};
+use super::certificate::{self, Award, CertificateTemplate};
+use super::pdf::Meta;
 use super::record::Record;
 use crate::error::{Error, Result};
 use crate::keys::{self, ClerkKeys};
@@ -106,19 +107,13 @@ pub fn issue(
     )?;
     let mut awards = Vec::new();
     for (category_key, nomination_id) in chosen {
-        let category = record
+        let position = record
             .categories
             .iter()
             .position(|c| &c.key == category_key)
-            .ok_or_else(|| Error::UnknownCategory {
-                key: category_key.clone(),
-            })?;
-        let result = record.results.categories[category]
-            .nominations
-            .iter()
-            .find(|n| n.nomination_id == *nomination_id)
-            .ok_or_else(|| Error::Corrupt(format!("nomination {nomination_id} not in results")))?;
-        let category_name = &record.categories[category].name_zh;
+            .unwrap_or(0);
+        let (category_name, display_name, university) =
+            words(record, category_key, *nomination_id)?;
         let existing: Option<String> = tx
             .query_row(
                 "SELECT serial FROM certificate WHERE nomination_id = ?1",
@@ -129,7 +124,7 @@ pub fn issue(
         let serial = match existing {
             Some(serial) => serial,
             None => {
-                let stem = format!("{prefix}{}-{:02}-", record.review.year, category + 1);
+                let stem = format!("{prefix}{}-{:02}-", record.review.year, position + 1);
                 let taken: i64 = tx.query_row(
                     "SELECT count(*) FROM certificate WHERE serial LIKE ?1 || '%'",
                     [&stem],
@@ -141,9 +136,9 @@ pub fn issue(
         let code = code(
             &signature,
             &serial,
-            &result.display_name,
-            &result.university,
-            category_name,
+            &display_name,
+            &university,
+            &category_name,
         );
         tx.execute(
             "INSERT INTO certificate
@@ -156,8 +151,8 @@ pub fn issue(
             params![
                 serial,
                 nomination_id,
-                result.display_name,
-                result.university,
+                display_name,
+                university,
                 category_name,
                 results_hash,
                 code,
@@ -167,9 +162,9 @@ pub fn issue(
         awards.push(Award {
             serial,
             code,
-            name: result.display_name.clone(),
-            university: result.university.clone(),
-            category: category_name.clone(),
+            name: display_name,
+            university,
+            category: category_name,
             year: record.review.year,
             review_title: record.review.title_zh.clone(),
         });
@@ -187,6 +182,77 @@ pub fn issue(
     )?;
     tx.commit()?;
     Ok(awards)
+}
+
+/// Prints a batch: checks that every certificate can print, then gives serials and codes
+/// (stored and audited) and renders the PDF. A batch that cannot print records nothing.
+#[allow(clippy::too_many_arguments)]
+pub fn print(
+    review_path: &Path,
+    record: &Record,
+    chosen: &[(String, i64)],
+    template: &CertificateTemplate,
+    clerk: &ClerkKeys,
+    date: time::Date,
+    meta: &Meta,
+    at: &str,
+    actor: &str,
+) -> Result<(Vec<Award>, Vec<u8>)> {
+    let provisional = chosen
+        .iter()
+        .map(|(key, id)| {
+            let (category, name, university) = words(record, key, *id)?;
+            Ok(Award {
+                serial: format!("{}{}-00-000", template.serial_prefix, record.review.year),
+                code: "00000-00000".into(),
+                name,
+                university,
+                category,
+                year: record.review.year,
+                review_title: record.review.title_zh.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    certificate::check_batch(template, &provisional, date)?;
+    let awards = issue(
+        review_path,
+        record,
+        chosen,
+        clerk,
+        &template.serial_prefix,
+        at,
+        actor,
+    )?;
+    let bytes = certificate::render(template, &awards, date, meta)?;
+    Ok((awards, bytes))
+}
+
+/// A winner's category name, name and university as the certificate prints them.
+fn words(
+    record: &Record,
+    category_key: &str,
+    nomination_id: i64,
+) -> Result<(String, String, String)> {
+    let category = record
+        .categories
+        .iter()
+        .find(|c| c.key == category_key)
+        .ok_or_else(|| Error::UnknownCategory {
+            key: category_key.to_string(),
+        })?;
+    let result = record
+        .results
+        .categories
+        .iter()
+        .filter(|c| c.key == category_key)
+        .flat_map(|c| c.nominations.iter())
+        .find(|n| n.nomination_id == nomination_id)
+        .ok_or_else(|| Error::Corrupt(format!("nomination {nomination_id} not in results")))?;
+    Ok((
+        category.name_zh.clone(),
+        result.display_name.clone(),
+        result.university.clone(),
+    ))
 }
 
 /// The review's certificate template, or the shipped default.

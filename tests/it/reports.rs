@@ -776,3 +776,77 @@ fn the_cli_prints_reports_and_certificates_and_checks_a_certificate() {
     ]);
     assert!(!ok && err.contains("{姓明}"), "{err}");
 }
+
+#[test]
+fn experts_whose_bundles_never_arrived_leave_every_nomination_flagged_missing_marks() {
+    use paneldesk::merge::results::{compute, ResultFlag};
+    let round = package_round(0);
+    for n in 0..3 {
+        let (_, file) = expert_submits(&round, n);
+        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
+    }
+    let results = compute(&round.review, &ResultOptions::default()).unwrap();
+    for c in &results.categories {
+        for n in &c.nominations {
+            let expected = 5 - n.recused;
+            assert!(
+                n.flags.contains(&ResultFlag::MissingMarks {
+                    expected,
+                    got: n.experts
+                }),
+                "{}: {:?}",
+                n.display_name,
+                n.flags
+            );
+        }
+    }
+}
+
+#[test]
+fn a_batch_that_cannot_print_records_no_serial_and_no_audit_entry() {
+    let round = merged_round();
+    let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
+    let chosen = register::winners(&record, None).unwrap();
+    let template = CertificateTemplate {
+        issuer: "高校党建工作评审委员会\u{E000}".into(),
+        ..CertificateTemplate::default()
+    };
+    let e = register::print(
+        &round.review,
+        &record,
+        &chosen,
+        &template,
+        &clerk_keys(),
+        date!(2026 - 12 - 01),
+        &meta("证书"),
+        T0,
+        "clerk",
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "missing_glyphs");
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    let issued: i64 = conn
+        .query_row("SELECT count(*) FROM certificate", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(issued, 0);
+    assert!(!paneldesk::audit::entries(&conn)
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "certificates_issued"));
+
+    // With a printable template the same batch prints, and the serials are recorded.
+    let (awards, pdf) = register::print(
+        &round.review,
+        &record,
+        &chosen,
+        &CertificateTemplate::default(),
+        &clerk_keys(),
+        date!(2026 - 12 - 01),
+        &meta("证书"),
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    assert_eq!(awards.len(), chosen.len());
+    assert!(pdf.starts_with(b"%PDF"));
+}
