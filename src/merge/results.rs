@@ -131,8 +131,17 @@ pub struct ReviewResults {
 /// Marks by nomination id, then expert id.
 pub type Marks = BTreeMap<i64, BTreeMap<i64, ScoreItem>>;
 
-/// The newest package built from the review, and the marks received for it.
-fn load_marks(conn: &rusqlite::Connection) -> Result<(PanelPackage, Marks)> {
+/// The newest package built from the review and the marks received for it: what the
+/// results are computed from and what the experts' score sheets print.
+#[derive(Debug, Clone)]
+pub struct ReceivedRound {
+    /// SHA-256 of the package's manifest, hex.
+    pub hash: String,
+    pub package: PanelPackage,
+    pub marks: Marks,
+}
+
+fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
     use rusqlite::OptionalExtension;
     let hash: String = conn
         .query_row(
@@ -159,18 +168,25 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<(PanelPackage, Marks)> {
             .map_err(|e| Error::Corrupt(format!("mark {expert}/{nomination}: {e}")))?;
         marks.entry(nomination).or_default().insert(expert, item);
     }
-    Ok((package, marks))
-}
-
-/// The package the marks were given on, and the marks themselves: what the experts'
-/// score sheets print.
-pub fn received_marks(review_path: &Path) -> Result<(PanelPackage, Marks)> {
-    load_marks(&store::open(review_path)?)
+    Ok(ReceivedRound {
+        hash,
+        package,
+        marks,
+    })
 }
 
 pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResults> {
+    compute_with_round(review_path, options).map(|(results, _)| results)
+}
+
+/// The results and the round they were computed from, read once (reports need both).
+pub fn compute_with_round(
+    review_path: &Path,
+    options: &ResultOptions,
+) -> Result<(ReviewResults, ReceivedRound)> {
     let conn = store::open(review_path)?;
-    let (package, marks) = load_marks(&conn)?;
+    let round = load_marks(&conn)?;
+    let (package, marks) = (&round.package, &round.marks);
     let open_flags: BTreeMap<i64, u32> = store::flags::read_all(&conn)?
         .into_iter()
         .filter(|f| f.status == "open")
@@ -413,9 +429,10 @@ pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResu
             }
         }
     }
-    Ok(ReviewResults {
+    let results = ReviewResults {
         options: options.clone(),
         categories,
         outlier_experts,
-    })
+    };
+    Ok((results, round))
 }

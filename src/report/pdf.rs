@@ -138,22 +138,15 @@ impl Page {
     }
 
     pub fn rect(&mut self, x: f32, y: f32, width: f32, height: f32, thickness: f32) {
+        let rectangle = self.rectangle(x, y, width, height, PaintMode::Stroke);
         self.ops.extend([
             Op::SetOutlineThickness { pt: Pt(thickness) },
-            Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Pt(x),
-                    y: Pt(self.height - y - height),
-                    width: Pt(width),
-                    height: Pt(height),
-                    mode: Some(PaintMode::Stroke),
-                    winding_order: None,
-                },
-            },
+            Op::DrawRectangle { rectangle },
         ]);
     }
 
     pub fn fill(&mut self, x: f32, y: f32, width: f32, height: f32, grey: f32) {
+        let rectangle = self.rectangle(x, y, width, height, PaintMode::Fill);
         self.ops.extend([
             Op::SaveGraphicsState,
             Op::SetFillColor {
@@ -164,18 +157,21 @@ impl Page {
                     icc_profile: None,
                 }),
             },
-            Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Pt(x),
-                    y: Pt(self.height - y - height),
-                    width: Pt(width),
-                    height: Pt(height),
-                    mode: Some(PaintMode::Fill),
-                    winding_order: None,
-                },
-            },
+            Op::DrawRectangle { rectangle },
             Op::RestoreGraphicsState,
         ]);
+    }
+
+    /// A rectangle given from the top-left, in printpdf's bottom-left coordinates.
+    fn rectangle(&self, x: f32, y: f32, width: f32, height: f32, mode: PaintMode) -> Rect {
+        Rect {
+            x: Pt(x),
+            y: Pt(self.height - y - height),
+            width: Pt(width),
+            height: Pt(height),
+            mode: Some(mode),
+            winding_order: None,
+        }
     }
 
     pub fn colour(&mut self, r: f32, g: f32, b: f32) {

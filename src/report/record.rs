@@ -39,14 +39,9 @@ pub struct Record {
 
 impl Record {
     pub fn load(review_path: &Path, options: &ResultOptions) -> Result<Record> {
-        let results = results::compute(review_path, options)?;
-        let (package, marks) = results::received_marks(review_path)?;
+        let (results, round) = results::compute_with_round(review_path, options)?;
+        let (hash, package, marks) = (round.hash, round.package, round.marks);
         let conn = store::open(review_path)?;
-        let hash: String = conn.query_row(
-            "SELECT hash FROM panel_package ORDER BY built_at DESC, rowid DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )?;
         let mut experts = Vec::new();
         for (i, e) in package.experts.iter().enumerate() {
             let fingerprint: Option<String> = conn
