@@ -256,9 +256,9 @@ pub fn create(path: &Path, id: &str, spec: &DemoSpec, created_at: &str) -> Resul
             .iter()
             .filter(|f| f.kind != FieldKind::Materials)
             .map(|f| FieldValue {
-                key: f.key.to_string(),
-                label_zh: f.label_zh.to_string(),
-                label_en: f.label_en.to_string(),
+                key: f.key.into(),
+                label_zh: f.label_zh.into(),
+                label_en: f.label_en.into(),
                 value: value_for(
                     &mut dice,
                     spec.activity,

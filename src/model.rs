@@ -3,6 +3,8 @@
 //! Points are `f64` with a step such as 0.5; the rules that aggregate them (merge)
 //! will round explicitly, so nothing here does arithmetic on scores.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::activity::Activity;
@@ -109,9 +111,14 @@ pub struct Expert {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldValue {
-    pub key: String,
-    pub label_zh: String,
-    pub label_en: String,
+    // Template fields borrow their key and labels from the template: an import of
+    // 20,000 rows would otherwise allocate and free a million copies of them.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub key: Cow<'static, str>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub label_zh: Cow<'static, str>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub label_en: Cow<'static, str>,
     pub value: String,
     /// ID and phone numbers: masked wherever shown unless the clerk asks for them.
     pub personal: bool,

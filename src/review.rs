@@ -92,7 +92,7 @@ pub fn summary(path: &Path) -> Result<ReviewSummary> {
 pub fn load(path: &Path, privacy: Privacy) -> Result<Review> {
     let conn = store::open(path)?;
     let row = review_rows::read_review(&conn)?;
-    let mut nominations = nominations::read_all(&conn)?;
+    let mut nominations = nominations::read_all(&conn, row.activity)?;
     for n in &mut nominations {
         privacy::apply(n, privacy);
     }

@@ -439,26 +439,49 @@ pub fn categories(activity: Activity) -> Vec<Category> {
 /// Which category of the activity a nomination belongs to, from its own fields:
 /// case awards are ranked per level, and united-front cases on their own.
 pub fn category_for(activity: Activity, field: impl Fn(&str) -> Option<String>) -> String {
-    if activity == Activity::InnovationCase {
-        if field("united_front").as_deref() == Some("是") {
-            return "case_united_front".into();
+    // Called for every imported row: static keys, not `categories()`, which builds whole
+    // rubrics. A test below keeps the two in step.
+    match activity {
+        Activity::InnovationCase if field("united_front").as_deref() == Some("是") => {
+            "case_united_front"
         }
-        return match field("case_level").as_deref() {
-            Some("学校党委") => "case_university".into(),
-            Some("院系党组织") => "case_department".into(),
-            _ => "case_branch".into(),
-        };
+        Activity::InnovationCase => match field("case_level").as_deref() {
+            Some("学校党委") => "case_university",
+            Some("院系党组织") => "case_department",
+            _ => "case_branch",
+        },
+        Activity::ModelUniversity => "model_university",
+        Activity::BenchmarkDepartment => "benchmark_department",
+        Activity::ModelBranch => "model_branch",
+        Activity::DualLeaderStudio => "dual_leader_studio",
+        Activity::StudentExemplar => "student_exemplar",
     }
-    categories(activity)
-        .into_iter()
-        .next()
-        .map(|c| c.key)
-        .unwrap_or_default()
+    .into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_category_key_a_row_can_get_is_one_of_the_activitys_categories() {
+        for activity in Activity::ALL {
+            let keys: Vec<String> = categories(activity).into_iter().map(|c| c.key).collect();
+            for (united_front, level) in [
+                ("是", ""),
+                ("否", "学校党委"),
+                ("否", "院系党组织"),
+                ("", ""),
+            ] {
+                let key = category_for(activity, |k| match k {
+                    "united_front" => Some(united_front.to_string()),
+                    "case_level" => Some(level.to_string()),
+                    _ => None,
+                });
+                assert!(keys.contains(&key), "{activity:?} {key}");
+            }
+        }
+    }
 
     #[test]
     fn every_criteria_rubric_totals_one_hundred_points() {

@@ -102,15 +102,22 @@ pub fn expand_workbook_paths(_state: &AppState, paths: Vec<String>) -> Answer<Ve
     Ok(import::sources_in(&paths))
 }
 
-pub fn import_workbook(state: &AppState, review_id: String, source: Source) -> Answer<FileReport> {
+/// Imports a run of workbooks through one parsing pool and one connection; the UI sends
+/// the clerk's folder a few files at a time so its progress bar moves.
+pub fn import_workbooks(
+    state: &AppState,
+    review_id: String,
+    sources: Vec<Source>,
+) -> Answer<Vec<FileReport>> {
     let review = state.workspace.resolve(Some(&review_id))?;
     let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
-    Ok(import::file::import(
+    Ok(import::file::import_many(
         &review,
-        &source,
+        &sources,
         &exe,
         &now(),
         &actor(),
+        |_, _| {},
     )?)
 }
 

@@ -127,7 +127,7 @@ ipc_commands! {
     fn backup_review(review_id: String, destination: String) -> ();
     fn write_nomination_template(review_id: String, destination: String) -> ();
     fn expand_workbook_paths(paths: Vec<String>) -> Vec<Source>;
-    fn import_workbook(review_id: String, source: Source) -> FileReport;
+    fn import_workbooks(review_id: String, sources: Vec<Source>) -> Vec<FileReport>;
     fn list_flags(review_id: String) -> Vec<StoredFlag>;
     fn settle_flag(review_id: String, flag_id: u32, decision: Decision, note: String) -> StoredFlag;
     fn build_panel_package(review_id: String, destination: String, closes_on: String, min_comment_chars: u32) -> PackageSummary;

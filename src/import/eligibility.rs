@@ -149,9 +149,9 @@ mod tests {
             fields: fields
                 .iter()
                 .map(|(k, v)| FieldValue {
-                    key: (*k).into(),
-                    label_zh: String::new(),
-                    label_en: String::new(),
+                    key: k.to_string().into(),
+                    label_zh: "".into(),
+                    label_en: "".into(),
                     value: (*v).into(),
                     personal: false,
                 })

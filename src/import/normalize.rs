@@ -9,6 +9,14 @@
 /// and trims the ends. Chinese punctuation (，。、：（）) is left alone in values: it is
 /// how Chinese is written, not a typing accident.
 pub fn fold_width(s: &str) -> String {
+    let s = s.trim();
+    // Most cells hold nothing to fold: one scan, one copy.
+    if !s
+        .chars()
+        .any(|c| c == '\u{3000}' || ('\u{FF01}'..='\u{FF5E}').contains(&c))
+    {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| match c {
             '\u{3000}' => ' ',

@@ -204,17 +204,20 @@ impl ParserPool {
         }
     }
 
-    /// Parses every file and hands each result to `sink` in the order of `files`, while
-    /// later files are still being parsed; a `None` is handed on as an error unparsed.
-    /// Stops early if `sink` fails.
-    pub fn parse_in_order<E>(
+    /// Parses every file, passes it through `prepare` on the pool's own threads, and
+    /// hands each result to `sink` in the order of `files`, while later files are still
+    /// being parsed; a `None` is handed on as an error unparsed. Stops early if `sink`
+    /// fails.
+    pub fn parse_in_order<T: Send, E>(
         &self,
         files: &[Option<PathBuf>],
-        mut sink: impl FnMut(usize, Parsed) -> Result<(), E>,
+        prepare: impl Fn(usize, Parsed) -> T + Sync,
+        mut sink: impl FnMut(usize, T) -> Result<(), E>,
     ) -> Result<(), E> {
         let next = AtomicUsize::new(0);
         let workers = self.size.min(files.len()).max(1);
-        let (send, results) = mpsc::channel::<(usize, Parsed)>();
+        let (send, results) = mpsc::channel::<(usize, T)>();
+        let prepare = &prepare;
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 let send = send.clone();
@@ -228,7 +231,7 @@ impl ParserPool {
                             Some(path) => self.parse_with(&mut worker, path),
                             None => Err(stopped("not parsed")),
                         };
-                        if send.send((i, parsed)).is_err() {
+                        if send.send((i, prepare(i, parsed))).is_err() {
                             break;
                         }
                     }

@@ -83,7 +83,10 @@ fn normalise(spec: &FieldSpec, cell: &Cell, date1904: bool) -> Result<String, Pr
     if let Cell::Error(e) = cell {
         return Err(ProblemKind::CellError { value: e.clone() });
     }
-    let text = fold_width(&cell.display());
+    let text = match cell {
+        Cell::Text(t) => fold_width(t),
+        _ => fold_width(&cell.display()),
+    };
     match spec.kind {
         FieldKind::Text if is_person(spec.key) => Ok(person_name(&text)),
         FieldKind::Text | FieldKind::LongText | FieldKind::Materials => Ok(text),
@@ -128,6 +131,7 @@ fn normalise(spec: &FieldSpec, cell: &Cell, date1904: bool) -> Result<String, Pr
         FieldKind::YesNo => parse_yes_no(&text)
             .map(|b| if b { "是" } else { "否" }.to_string())
             .ok_or(ProblemKind::NotYesNo { value: text }),
+        FieldKind::Choice(options) if options.contains(&text.as_str()) => Ok(text),
         FieldKind::Choice(options) => {
             let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             let compact = compact.replace(['（', '('], "(").replace(['）', ')'], ")");
@@ -149,29 +153,31 @@ fn split_materials(text: &str) -> Vec<String> {
 
 /// Reads every nomination row under `header`, skipping blank and footer rows.
 pub fn read(grid: &Grid, header: &Header, fields: &[FieldSpec]) -> Vec<RowRead> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(grid.rows.len().saturating_sub(header.row + 1));
+    let columns: Vec<Option<usize>> = fields.iter().map(|f| header.column_of(f.key)).collect();
     for (index, cells) in grid.rows.iter().enumerate().skip(header.row + 1) {
         if cells.iter().all(Cell::is_blank) {
             continue;
         }
-        let first = cells
-            .iter()
-            .find(|c| !c.is_blank())
-            .map(Cell::display)
-            .unwrap_or_default();
-        if FOOTER_PREFIXES.iter().any(|p| first.starts_with(p)) {
+        let footer = match cells.iter().find(|c| !c.is_blank()) {
+            Some(Cell::Text(first)) => {
+                let first = first.trim_start();
+                FOOTER_PREFIXES.iter().any(|p| first.starts_with(p))
+            }
+            _ => false,
+        };
+        if footer {
             continue;
         }
         let row = index as u32 + 1;
         let mut read = RowRead {
             row,
-            fields: Vec::new(),
+            fields: Vec::with_capacity(fields.len()),
             extra_fields: Vec::new(),
             materials: Vec::new(),
             problems: Vec::new(),
         };
-        for spec in fields {
-            let col = header.column_of(spec.key);
+        for (spec, &col) in fields.iter().zip(&columns) {
             let cell = col.map(|c| grid.cell(index, c)).unwrap_or(&Cell::Empty);
             let located = |kind| Problem {
                 sheet: grid.sheet.clone(),
@@ -200,9 +206,9 @@ pub fn read(grid: &Grid, header: &Header, fields: &[FieldSpec]) -> Vec<RowRead> 
                 continue;
             }
             read.fields.push(FieldValue {
-                key: spec.key.to_string(),
-                label_zh: spec.label_zh.to_string(),
-                label_en: spec.label_en.to_string(),
+                key: spec.key.into(),
+                label_zh: spec.label_zh.into(),
+                label_en: spec.label_en.into(),
                 value,
                 personal: spec.kind.is_personal(),
             });
@@ -211,9 +217,9 @@ pub fn read(grid: &Grid, header: &Header, fields: &[FieldSpec]) -> Vec<RowRead> 
             if let Column::Extra(label) = column {
                 let value = grid.cell(index, col).display();
                 read.extra_fields.push(FieldValue {
-                    key: label.clone(),
-                    label_zh: label.clone(),
-                    label_en: label.clone(),
+                    key: label.clone().into(),
+                    label_zh: label.clone().into(),
+                    label_en: label.clone().into(),
                     value,
                     personal: false,
                 });

@@ -210,6 +210,8 @@ pub fn preflight(path: &Path, limits: &Limits) -> Result<(), WorkbookError> {
 fn to_cell(data: &Data, max_chars: usize) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
+        // A string of at most `max_chars` bytes has at most that many characters.
+        Data::String(s) if s.len() <= max_chars => Cell::Text(s.clone()),
         Data::String(s) => Cell::Text(s.chars().take(max_chars).collect()),
         Data::Float(f) => Cell::Number(*f),
         Data::Int(i) => Cell::Number(*i as f64),
@@ -240,6 +242,9 @@ pub fn read_unguarded(path: &Path, limits: &Limits) -> Result<Vec<Grid>, Workboo
         .filter(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
         .collect();
+    // Date-formatted cells arrive resolved (see to_cell); the epoch matters for serials
+    // typed into unformatted cells.
+    let date1904 = counts_from_1904(path);
     let mut grids = Vec::new();
     for name in visible {
         let range = workbook.worksheet_range(&name).map_err(unreadable)?;
@@ -264,9 +269,7 @@ pub fn read_unguarded(path: &Path, limits: &Limits) -> Result<Vec<Grid>, Workboo
         }
         grids.push(Grid {
             sheet: name,
-            // Date-formatted cells arrive resolved (see to_cell); calamine's Sheets does
-            // not expose the epoch for the rest, and 1904 workbooks are rare.
-            date1904: false,
+            date1904,
             rows: grid_rows,
         });
     }
@@ -274,6 +277,63 @@ pub fn read_unguarded(path: &Path, limits: &Limits) -> Result<Vec<Grid>, Workboo
         return Err(WorkbookError::NoWorksheet);
     }
     Ok(grids)
+}
+
+/// How much of the part that declares the epoch is read: it sits near the start.
+const EPOCH_SEARCH_BYTES: u64 = 1 << 20;
+
+/// Whether the workbook counts dates from 1904: old Mac Excel and "1904 date system"
+/// xlsx files say so in `xl/workbook.xml` (`<workbookPr date1904="1"/>`), LibreOffice
+/// files in `content.xml` (`<table:null-date table:date-value="1904-01-01"/>`). calamine
+/// applies the epoch to date-formatted cells but does not tell us about it. `.xls`
+/// (the BIFF DATEMODE record) is not looked at: such files are read as 1900.
+fn counts_from_1904(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    let mut head = |name: &str| -> Option<String> {
+        let entry = zip.by_name(name).ok()?;
+        let mut bytes = Vec::new();
+        entry
+            .take(EPOCH_SEARCH_BYTES)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    };
+    if let Some(xml) = head("xl/workbook.xml") {
+        return element(&xml, "<workbookPr").is_some_and(|e| {
+            [
+                "date1904=\"1\"",
+                "date1904=\"true\"",
+                "date1904='1'",
+                "date1904='true'",
+            ]
+            .iter()
+            .any(|a| e.contains(a))
+        });
+    }
+    if let Some(xml) = head("content.xml") {
+        return element(&xml, "<table:null-date").is_some_and(|e| e.contains("1904-01-01"));
+    }
+    false
+}
+
+/// The text of the first element named by `open` (`<workbookPr`, not
+/// `<workbookProtection`), up to its closing `>`.
+fn element<'a>(xml: &'a str, open: &str) -> Option<&'a str> {
+    let mut from = 0;
+    while let Some(at) = xml[from..].find(open) {
+        let rest = &xml[from + at..];
+        let after = rest[open.len()..].chars().next();
+        if after.is_some_and(|c| c.is_whitespace() || c == '/' || c == '>') {
+            return Some(&rest[..rest.find('>')?]);
+        }
+        from += at + open.len();
+    }
+    None
 }
 
 /// What the child prints on stdout.

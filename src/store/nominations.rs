@@ -2,8 +2,10 @@
 
 use rusqlite::{params, Connection, Transaction};
 
+use crate::activity::Activity;
 use crate::error::{Error, Result};
 use crate::model::{FieldValue, Nomination};
+use crate::template::{self, FieldSpec};
 
 /// A nomination before it has an id.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +24,63 @@ pub struct NewNomination {
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Corrupt(e.to_string()))
+    // A nomination's fields run to a kilobyte or two: start there rather than grow.
+    let mut out = Vec::with_capacity(2048);
+    serde_json::to_writer(&mut out, value).map_err(|e| Error::Corrupt(e.to_string()))?;
+    String::from_utf8(out).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+/// A field as stored: `[key, value]`. Labels and the personal mark come from the
+/// activity's template when read, so a row costs a third of the bytes (two rows a
+/// page instead of one) and a folder import writes a third as much. Files written
+/// before schema 6 hold whole `FieldValue` objects and still read.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StoredField {
+    Pair(String, String),
+    Whole(FieldValue),
+}
+
+fn fields_json(fields: &[FieldValue]) -> Result<String> {
+    to_json(
+        &fields
+            .iter()
+            .map(|f| (&*f.key, f.value.as_str()))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Extra columns are stored as `[header text, value]`.
+fn extra_fields_json(fields: &[FieldValue]) -> Result<String> {
+    to_json(
+        &fields
+            .iter()
+            .map(|f| (&*f.label_zh, f.value.as_str()))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn template_field(specs: &[FieldSpec], key: String, value: String) -> FieldValue {
+    match specs.iter().find(|s| s.key == key) {
+        Some(spec) => FieldValue {
+            key: spec.key.into(),
+            label_zh: spec.label_zh.into(),
+            label_en: spec.label_en.into(),
+            value,
+            personal: spec.kind.is_personal(),
+        },
+        None => extra_field(key, value),
+    }
+}
+
+fn extra_field(label: String, value: String) -> FieldValue {
+    FieldValue {
+        key: label.clone().into(),
+        label_zh: label.clone().into(),
+        label_en: label.into(),
+        value,
+        personal: false,
+    }
 }
 
 pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
@@ -35,8 +93,8 @@ pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
             n.category_key,
             n.university,
             n.display_name,
-            to_json(&n.fields)?,
-            to_json(&n.extra_fields)?,
+            fields_json(&n.fields)?,
+            extra_fields_json(&n.extra_fields)?,
             to_json(&n.materials)?,
             n.source_file,
             n.source_row,
@@ -45,7 +103,8 @@ pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-pub fn read_all(conn: &Connection) -> Result<Vec<Nomination>> {
+pub fn read_all(conn: &Connection, activity: Activity) -> Result<Vec<Nomination>> {
+    let specs = template::fields(activity);
     let mut stmt = conn.prepare(
         "SELECT n.id, n.category_key, n.university, n.display_name,
                 n.fields_json, n.extra_fields_json, n.materials_json
@@ -76,8 +135,22 @@ pub fn read_all(conn: &Connection) -> Result<Vec<Nomination>> {
             category_key,
             university,
             display_name,
-            fields: serde_json::from_str(&fields).map_err(|e| damaged("fields", e))?,
-            extra_fields: serde_json::from_str(&extra).map_err(|e| damaged("extra fields", e))?,
+            fields: serde_json::from_str::<Vec<StoredField>>(&fields)
+                .map_err(|e| damaged("fields", e))?
+                .into_iter()
+                .map(|f| match f {
+                    StoredField::Pair(key, value) => template_field(&specs, key, value),
+                    StoredField::Whole(f) => f,
+                })
+                .collect(),
+            extra_fields: serde_json::from_str::<Vec<StoredField>>(&extra)
+                .map_err(|e| damaged("extra fields", e))?
+                .into_iter()
+                .map(|f| match f {
+                    StoredField::Pair(label, value) => extra_field(label, value),
+                    StoredField::Whole(f) => f,
+                })
+                .collect(),
             materials: serde_json::from_str(&materials).map_err(|e| damaged("materials", e))?,
         });
     }
@@ -103,11 +176,11 @@ pub fn remove_for_university(
     category_keys: &[String],
 ) -> Result<Vec<Removed>> {
     let mut removed = Vec::new();
-    let mut select = tx.prepare(
+    let mut select = tx.prepare_cached(
         "SELECT display_name, identity FROM nomination WHERE university = ?1 AND category_key = ?2 ORDER BY id",
     )?;
     let mut delete =
-        tx.prepare("DELETE FROM nomination WHERE university = ?1 AND category_key = ?2")?;
+        tx.prepare_cached("DELETE FROM nomination WHERE university = ?1 AND category_key = ?2")?;
     for key in category_keys {
         let rows = select.query_map(params![university, key], |r| {
             Ok(Removed {

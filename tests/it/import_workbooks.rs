@@ -309,3 +309,35 @@ fn a_university_over_its_allowance_has_every_row_in_that_category_flagged() {
         .count();
     assert_eq!(open_over, 0);
 }
+
+#[test]
+fn bare_serials_in_1904_workbooks_count_from_1904_in_xlsx_and_ods() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    // Both files hold the bare serial 42916 in 转正时间: 2021-07-01 counted from
+    // 1904-01-01, and 2017-07-01 if the epoch were missed.
+    for file in ["北山大学.xlsx", "南岭大学.ods"] {
+        let r = run(&review, &["epoch1904", file]);
+        assert!(r.imported, "{file}: {:?}", r.error);
+        assert!(
+            !r.problems
+                .iter()
+                .any(|p| p.column == "L" || p.code == "bad_date"),
+            "{file}: {:?}",
+            r.problems
+        );
+    }
+    let loaded = review::load(&review, Privacy::Revealed).unwrap();
+    let member_since: Vec<(&str, Option<&str>)> = loaded
+        .nominations
+        .iter()
+        .map(|n| (n.university.as_str(), n.field("full_member_since")))
+        .collect();
+    assert_eq!(
+        member_since,
+        [
+            ("北山大学", Some("2021-07-01")),
+            ("南岭大学", Some("2021-07-01"))
+        ]
+    );
+}

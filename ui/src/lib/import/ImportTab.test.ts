@@ -31,14 +31,15 @@ beforeEach(() => {
       { kind: "workbook", path: goodReport.file },
       { kind: "zip", path: failedReport.file },
     ],
-    import_workbook: (args) => ((args.source as Source).path === goodReport.file ? goodReport : failedReport),
+    import_workbooks: (args) =>
+      (args.sources as Source[]).map((source) => (source.path === goodReport.file ? goodReport : failedReport)),
     write_nomination_template: () => null,
   });
 });
 afterEach(clearCommandMocks);
 
 describe("the import tab", () => {
-  it("imports picked files one by one and reports on each", async () => {
+  it("imports picked files and reports on each", async () => {
     render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
     await fireEvent.click(await screen.findByTestId("tab-import"));
     expect(screen.getByTestId("import-dropzone")).toBeTruthy();
@@ -52,9 +53,14 @@ describe("the import tab", () => {
     expect(progress.value).toBe(2);
 
     expect(ipc.callsOf("expand_workbook_paths")[0]?.args).toEqual({ paths: ["/home/clerk/推荐表"] });
-    expect(ipc.callsOf("import_workbook").map((c) => c.args)).toEqual([
-      { reviewId: review.id, source: { kind: "workbook", path: goodReport.file } },
-      { reviewId: review.id, source: { kind: "zip", path: failedReport.file } },
+    expect(ipc.callsOf("import_workbooks").map((c) => c.args)).toEqual([
+      {
+        reviewId: review.id,
+        sources: [
+          { kind: "workbook", path: goodReport.file },
+          { kind: "zip", path: failedReport.file },
+        ],
+      },
     ]);
 
     const rows = screen.getAllByTestId("import-result-row");
@@ -76,6 +82,27 @@ describe("the import tab", () => {
     await Promise.resolve();
     expect(screen.getByTestId("import-result-detail").textContent).toContain("No header row found");
     expect(screen.getByTestId("import-summary").textContent).toContain("Files: 2, imported: 1");
+  });
+
+  it("sends a large folder a few files per call, so progress moves", async () => {
+    const sources: Source[] = Array.from({ length: 19 }, (_, i) => ({
+      kind: "workbook",
+      path: `/home/clerk/推荐表/高校${i + 1}.xlsx`,
+    }));
+    ipc = mockCommands({
+      open_review: () => review,
+      list_flags: () => [],
+      expand_workbook_paths: () => sources,
+      import_workbooks: (args) => (args.sources as Source[]).map((source) => ({ ...goodReport, file: source.path })),
+    });
+    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
+    await fireEvent.click(await screen.findByTestId("tab-import"));
+    await fireEvent.click(screen.getByTestId("import-pick-files"));
+    await waitFor(() => expect(screen.getByTestId("import-summary").textContent).toContain("共 19 个文件，已导入 19"));
+    const calls = ipc.callsOf("import_workbooks").map((c) => (c.args.sources as Source[]).map((s) => s.path));
+    expect(calls.map((c) => c.length)).toEqual([8, 8, 3]);
+    expect(calls.flat()).toEqual(sources.map((s) => s.path));
+    expect(screen.getAllByTestId("import-result-row")).toHaveLength(19);
   });
 
   it("does nothing when the dialog is cancelled", async () => {

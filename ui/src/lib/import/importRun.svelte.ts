@@ -1,10 +1,14 @@
-//! One import run: picked or dropped paths → workbooks and packages → one `importWorkbook` call at a
-//! time. Lives outside the tab component so a run keeps going (and its results stay) when
+//! One import run: picked or dropped paths → workbooks and packages → `importWorkbooks` calls of a
+//! few files each (one parsing pool per call, and a progress bar that moves). Lives outside the tab component so a run keeps going (and its results stay) when
 //! the user looks at another tab. The core judges every workbook; this only counts reports.
 
-import { expandWorkbookPaths, importWorkbook } from "$lib/ipc/commands";
+import { expandWorkbookPaths, importWorkbooks } from "$lib/ipc/commands";
 import type { FileReport } from "$lib/ipc/types";
 import { reportError } from "$lib/ui/errors.svelte";
+
+/** Files per call: large enough to keep both parsing children busy, small enough that the
+ * progress bar and the stop button answer within a second or so. */
+export const FILES_PER_CALL = 8;
 
 export type ImportPhase = "idle" | "finding" | "importing";
 
@@ -58,7 +62,7 @@ export class ImportRun {
     return this.reports.length;
   }
 
-  /** Stops after the file being imported now. */
+  /** Stops after the files being imported now. */
   stop(): void {
     if (this.phase === "importing") this.stopRequested = true;
   }
@@ -80,15 +84,16 @@ export class ImportRun {
       }
       this.total = files.length;
       this.phase = "importing";
-      for (const [index, file] of files.entries()) {
+      for (let index = 0; index < files.length; index += FILES_PER_CALL) {
         if (this.stopRequested) {
           this.skipped = files.length - index;
           break;
         }
-        this.current = file.path;
+        const chunk = files.slice(index, index + FILES_PER_CALL);
+        this.current = chunk[0]?.path ?? null;
         // Rejects only when the review itself cannot be opened: no point going on then.
-        const report = await importWorkbook(this.#reviewId(), file);
-        this.reports = [...this.reports, report];
+        const reports = await importWorkbooks(this.#reviewId(), chunk);
+        this.reports = [...this.reports, ...reports];
       }
     } catch (error) {
       reportError(error);

@@ -41,8 +41,8 @@ export function expandWorkbookPaths(paths: Array<string>): Promise<Array<T.Sourc
   return invoke<Array<T.Source>>("expand_workbook_paths", { paths });
 }
 
-export function importWorkbook(reviewId: string, source: T.Source): Promise<T.FileReport> {
-  return invoke<T.FileReport>("import_workbook", { reviewId, source });
+export function importWorkbooks(reviewId: string, sources: Array<T.Source>): Promise<Array<T.FileReport>> {
+  return invoke<Array<T.FileReport>>("import_workbooks", { reviewId, sources });
 }
 
 export function listFlags(reviewId: string): Promise<Array<T.StoredFlag>> {
