@@ -145,11 +145,16 @@ pub fn receive_many(
     actor: &str,
 ) -> Result<Vec<Receipt>> {
     let mut conn = store::open(review_path)?;
+    // Every receipt is still committed and synced on its own; only copying the WAL into
+    // the review waits for the end of the batch.
+    conn.execute_batch("PRAGMA wal_autocheckpoint=0")?;
     let mut packages = Packages::default();
-    files
+    let receipts = files
         .iter()
         .map(|f| receive_on(&mut conn, &mut packages, clerk, f, at, actor))
-        .collect()
+        .collect();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint=1000;")?;
+    receipts
 }
 
 /// Manifests already parsed, by package hash.
@@ -227,8 +232,12 @@ fn accept(
         });
     }
     let payload = bundle::decrypt(file, &verified, clerk)?;
+    // A set, not `package.nomination`: 3,000 items against 3,000 nominations by linear
+    // search was a sixth of receiving a bundle.
+    let in_package: std::collections::HashSet<i64> =
+        package.nominations.iter().map(|n| n.id).collect();
     for item in &payload.items {
-        if package.nomination(item.nomination_id).is_none() {
+        if !in_package.contains(&item.nomination_id) {
             return Err(Error::Refused {
                 path: file.to_path_buf(),
                 refusal: Refusal::Malformed {

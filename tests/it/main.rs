@@ -7,6 +7,7 @@ mod crash;
 mod hostile_workbooks;
 mod import_packages;
 mod import_workbooks;
+mod merge_props;
 mod reports;
 mod review_file;
 mod scoring_props;
