@@ -160,11 +160,11 @@ impl Importer {
     fn store_prepared(
         &mut self,
         opened: &Opened,
-        prepared: std::result::Result<Prepared, FileReport>,
+        prepared: std::result::Result<Prepared, Box<FileReport>>,
     ) -> Result<FileReport> {
         match prepared {
             Ok(p) => store_prepared(self, opened, p),
-            Err(report) => Ok(report),
+            Err(report) => Ok(*report),
         }
     }
 }
@@ -260,14 +260,14 @@ fn prepare(
     fields: &[template::FieldSpec],
     workbook_path: &Path,
     parsed: Parsed,
-) -> std::result::Result<Prepared, FileReport> {
+) -> std::result::Result<Prepared, Box<FileReport>> {
     let grids = parsed.map_err(|e| {
-        FileReport::failed(
+        Box::new(FileReport::failed(
             workbook_path,
             e.code(),
             e.message_zh(workbook_path),
             e.message_en(workbook_path),
-        )
+        ))
     })?;
     let Some((grid, header)) = grids
         .iter()
@@ -279,7 +279,7 @@ fn prepare(
             .map(|f| f.label_zh)
             .take(4)
             .collect();
-        return Err(FileReport::failed(
+        return Err(Box::new(FileReport::failed(
             workbook_path,
             "no_header",
             format!(
@@ -294,7 +294,7 @@ fn prepare(
                 workbook_path.display(),
                 wanted.join(", ")
             ),
-        ));
+        )));
     };
     let mut read = rows::read(grid, &header, fields);
     let missing_columns: Vec<&'static str> = fields
@@ -317,7 +317,7 @@ fn prepare(
             continue;
         }
         let Some((name, from)) = &fallback else {
-            return Err(FileReport::failed(
+            return Err(Box::new(FileReport::failed(
                 workbook_path,
                 "no_university",
                 format!(
@@ -330,7 +330,7 @@ fn prepare(
                     row.row,
                     workbook_path.display()
                 ),
-            ));
+            )));
         };
         source = *from;
         if let Some(f) = row.fields.iter_mut().find(|f| f.key == "university") {

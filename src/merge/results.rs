@@ -152,20 +152,13 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
         .optional()?
         .ok_or(Error::NoPackageYet)?;
     let package = super::collect::package_for(conn, Path::new(&hash), &hash)?;
-    let mut marks = Marks::new();
     let mut stmt = conn
         .prepare("SELECT expert_id, nomination_id, item_json FROM mark WHERE package_hash = ?1")?;
-    let rows = stmt.query_map([&hash], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (expert, nomination, json) = row?;
-        let item: ScoreItem = serde_json::from_str(&json)
-            .map_err(|e| Error::Corrupt(format!("mark {expert}/{nomination}: {e}")))?;
+    let rows: Vec<(i64, i64, String)> = stmt
+        .query_map([&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut marks = Marks::new();
+    for (expert, nomination, item) in parse_marks(&rows)? {
         marks.entry(nomination).or_default().insert(expert, item);
     }
     Ok(ReceivedRound {
@@ -173,6 +166,41 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
         package,
         marks,
     })
+}
+
+/// Parses the stored marks on every core: at 60 experts × 3,000 nominations this JSON is
+/// most of the time it takes to compute results.
+fn parse_marks(rows: &[(i64, i64, String)]) -> Result<Vec<(i64, i64, ScoreItem)>> {
+    let parse = |chunk: &[(i64, i64, String)]| -> Result<Vec<(i64, i64, ScoreItem)>> {
+        chunk
+            .iter()
+            .map(|(expert, nomination, json)| {
+                serde_json::from_str(json)
+                    .map(|item| (*expert, *nomination, item))
+                    .map_err(|e| Error::Corrupt(format!("mark {expert}/{nomination}: {e}")))
+            })
+            .collect()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let size = rows.len().div_ceil(cores).max(1024);
+    let parts: Vec<Result<Vec<_>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || parse(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Corrupt("a mark could not be read".into())))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(rows.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
 }
 
 pub fn compute(review_path: &Path, options: &ResultOptions) -> Result<ReviewResults> {
