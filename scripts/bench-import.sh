@@ -16,19 +16,25 @@ batch="$work/batch-$files-$rows"
 cargo build --release --quiet -p paneldesk --bin paneldesk --example calamine_bare
 [ -d "$batch" ] || python3 bench/make_workbooks.py "$batch" "$files" "$rows"
 
-data="$(mktemp -d)"
-export PANELDESK_DATA_DIR="$data"
-"$target/release/paneldesk" review new --activity 大学生党员标兵 --year 2026 >/dev/null
-
+# This kind of VM's speed swings within minutes, so paneldesk and calamine run in
+# alternating pairs, RUNS times (default 3): compare within a pair, and read the best.
+runs="${RUNS:-3}"
 measure() { # label, command...
   local label="$1"; shift
-  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@" >/dev/null
+  /usr/bin/time -f "$label: %e s wall, %U s user, %S s sys, %M KB peak RSS" "$@" >/dev/null
 }
 echo "batch: $files workbooks, $((files * rows)) nominations ($(du -sh "$batch" | cut -f1))"
-measure "paneldesk import (isolated parse + checks + store)" \
-  "$target/release/paneldesk" import "$batch" --json
-"$target/release/paneldesk" review show --json | python3 -c \
-  "import json,sys; print('stored nominations:', len(json.load(sys.stdin)['nominations']))"
-measure "calamine bare parse (floor)" "$target/release/examples/calamine_bare" "$batch"
+for run in $(seq 1 "$runs"); do
+  data="$(mktemp -d)"
+  export PANELDESK_DATA_DIR="$data"
+  "$target/release/paneldesk" review new --activity 大学生党员标兵 --year 2026 >/dev/null
+  measure "run $run: paneldesk import (isolated parse + checks + store)" \
+    "$target/release/paneldesk" import "$batch" --json
+  if [ "$run" = 1 ]; then
+    "$target/release/paneldesk" review show --json | python3 -c \
+      "import json,sys; print('stored nominations:', len(json.load(sys.stdin)['nominations']))"
+  fi
+  rm -rf "$data"
+  measure "run $run: calamine bare parse (floor)" "$target/release/examples/calamine_bare" "$batch"
+done
 measure "openpyxl bare read" python3 bench/openpyxl_read.py "$batch"
-rm -rf "$data"
