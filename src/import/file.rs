@@ -163,7 +163,7 @@ impl Importer {
         prepared: std::result::Result<Prepared, Box<FileReport>>,
     ) -> Result<FileReport> {
         match prepared {
-            Ok(p) => store_prepared(self, opened, p),
+            Ok(p) => store_rows(self, opened, p),
             Err(report) => Ok(*report),
         }
     }
@@ -353,11 +353,7 @@ fn prepare(
     })
 }
 
-fn store_prepared(
-    importer: &mut Importer,
-    opened: &Opened,
-    prepared: Prepared,
-) -> Result<FileReport> {
+fn store_rows(importer: &mut Importer, opened: &Opened, prepared: Prepared) -> Result<FileReport> {
     let workbook_path = opened.source.path();
     let activity = importer.activity;
     let Prepared {

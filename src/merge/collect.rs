@@ -112,34 +112,21 @@ pub fn receive(
 ) -> Result<Receipt> {
     let mut conn = store::open(review_path)?;
     let read = Read::new(file, clerk);
-    receive_on(
-        &mut conn,
-        &mut Packages::default(),
-        clerk,
-        file,
-        read,
-        at,
-        actor,
-    )
+    receive_on(&mut conn, &mut Packages::default(), file, read, at, actor)
 }
 
 /// A bundle file verified and decrypted before its turn to be stored, so reading the
 /// next file overlaps with writing this one. Whether it counts is still decided in
 /// order: the decryption is only looked at once the bundle passed the checks that come
 /// before it.
-struct Read {
-    verified: Result<bundle::VerifiedBundle>,
-    payload: Option<Result<bundle::Payload>>,
-}
+struct Read(Result<(bundle::VerifiedBundle, Result<bundle::Payload>)>);
 
 impl Read {
     fn new(file: &Path, clerk: &ClerkKeys) -> Read {
-        let verified = bundle::open(file);
-        let payload = verified
-            .as_ref()
-            .ok()
-            .map(|v| bundle::decrypt(file, v, clerk));
-        Read { verified, payload }
+        Read(bundle::open(file).map(|verified| {
+            let payload = bundle::decrypt(file, &verified, clerk);
+            (verified, payload)
+        }))
     }
 }
 
@@ -190,15 +177,7 @@ pub fn receive_many(
         });
         let mut receipts = Vec::with_capacity(files.len());
         for (f, read) in files.iter().zip(ready.iter()) {
-            receipts.push(receive_on(
-                &mut conn,
-                &mut packages,
-                clerk,
-                f,
-                read,
-                at,
-                actor,
-            )?);
+            receipts.push(receive_on(&mut conn, &mut packages, f, read, at, actor)?);
         }
         Ok::<_, Error>(receipts)
     });
@@ -229,13 +208,12 @@ impl Packages {
 fn receive_on(
     conn: &mut rusqlite::Connection,
     packages: &mut Packages,
-    clerk: &ClerkKeys,
     file: &Path,
     read: Read,
     at: &str,
     actor: &str,
 ) -> Result<Receipt> {
-    match accept(conn, packages, clerk, file, read, at, actor) {
+    match accept(conn, packages, file, read, at, actor) {
         Ok(receipt) => Ok(receipt),
         Err(e @ (Error::Refused { .. } | Error::BadKey { .. })) => {
             let receipt = Receipt::Refused {
@@ -262,13 +240,12 @@ fn receive_on(
 fn accept(
     conn: &mut rusqlite::Connection,
     packages: &mut Packages,
-    clerk: &ClerkKeys,
     file: &Path,
     read: Read,
     at: &str,
     actor: &str,
 ) -> Result<Receipt> {
-    let verified = read.verified?;
+    let (verified, payload) = read.0?;
     let h = &verified.header;
     let package = packages.get(conn, file, &h.package_hash)?;
     bundle::check_for_package(file, &verified, &package, &h.package_hash)?;
@@ -282,10 +259,7 @@ fn accept(
             sequence: h.sequence,
         });
     }
-    let payload = match read.payload {
-        Some(payload) => payload?,
-        None => bundle::decrypt(file, &verified, clerk)?,
-    };
+    let payload = payload?;
     // A set, not `package.nomination`: 3,000 items against 3,000 nominations by linear
     // search was a sixth of receiving a bundle.
     let in_package: std::collections::HashSet<i64> =

@@ -41,21 +41,13 @@ enum StoredField {
     Whole(FieldValue),
 }
 
-fn fields_json(fields: &[FieldValue]) -> Result<String> {
+/// Fields as stored: `[name, value]` pairs, where the name is the template key, or for
+/// extra columns the header text.
+fn pairs_json(fields: &[FieldValue], name: impl Fn(&FieldValue) -> &str) -> Result<String> {
     to_json(
         &fields
             .iter()
-            .map(|f| (&*f.key, f.value.as_str()))
-            .collect::<Vec<_>>(),
-    )
-}
-
-/// Extra columns are stored as `[header text, value]`.
-fn extra_fields_json(fields: &[FieldValue]) -> Result<String> {
-    to_json(
-        &fields
-            .iter()
-            .map(|f| (&*f.label_zh, f.value.as_str()))
+            .map(|f| (name(f), f.value.as_str()))
             .collect::<Vec<_>>(),
     )
 }
@@ -93,8 +85,8 @@ pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
             n.category_key,
             n.university,
             n.display_name,
-            fields_json(&n.fields)?,
-            extra_fields_json(&n.extra_fields)?,
+            pairs_json(&n.fields, |f| &f.key)?,
+            pairs_json(&n.extra_fields, |f| &f.label_zh)?,
             to_json(&n.materials)?,
             n.source_file,
             n.source_row,

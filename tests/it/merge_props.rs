@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use paneldesk::merge::collect::receive;
 use paneldesk::merge::results::{compute, ResultOptions};
 
-use super::scoring_round::{expert_submits, package_round, Round};
+use super::scoring_round::{expert_corrects, expert_submits, package_round, Round};
 use super::{clerk_keys, T0};
 
 /// One round, built once: the packaged review untouched by any bundle, and the bundles
@@ -39,19 +39,13 @@ fn sticks() -> &'static Sticks {
             }
         }
         let mut panel = first.unwrap();
-        panel.reopen().unwrap();
-        let id = panel
-            .package
-            .nominations
-            .iter()
-            .find(|n| panel.item(n.id).unwrap().recusal.is_none())
-            .unwrap()
-            .id;
-        panel.set_comment(id, "更正：事迹核实无误。", T0).unwrap();
-        let dir = round.root.join("stick-corrected");
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = panel.submit("246800", &dir, T0, 1_000_000).unwrap().file;
-        bundles.push((0, 2, PathBuf::from(file)));
+        let (_, correction) = expert_corrects(
+            &mut panel,
+            0,
+            "更正：事迹核实无误。",
+            &round.root.join("stick-corrected"),
+        );
+        bundles.push((0, 2, correction));
         Sticks {
             corrector: panel.package.experts[0].id,
             _round: round,

@@ -98,6 +98,31 @@ pub(super) fn expert_submits(round: &Round, n: usize) -> (Panel, PathBuf) {
     (panel, PathBuf::from(s.file))
 }
 
+/// Expert `n` reopens their submitted scores, rewrites the comment on the first nomination
+/// they did not recuse from, and submits the correction into `stick`. Returns that
+/// nomination and the new bundle.
+pub(super) fn expert_corrects(
+    panel: &mut Panel,
+    n: usize,
+    comment: &str,
+    stick: &Path,
+) -> (i64, PathBuf) {
+    panel.reopen().unwrap();
+    let target = panel
+        .package
+        .nominations
+        .iter()
+        .find(|nom| panel.item(nom.id).unwrap().recusal.is_none())
+        .unwrap()
+        .id;
+    panel.set_comment(target, comment, T0).unwrap();
+    std::fs::create_dir_all(stick).unwrap();
+    let s = panel
+        .submit(&format!("2468{n:02}"), stick, T0, 1_000_000)
+        .unwrap();
+    (target, PathBuf::from(s.file))
+}
+
 fn code(e: Error) -> &'static str {
     e.code()
 }
@@ -460,25 +485,15 @@ fn each_tampered_bundle_fails_with_its_own_reason() {
         bundle::check_sequence(&file, &original, &history).unwrap(),
         Arrival::AlreadyHave
     );
-    panel.reopen().unwrap();
-    let target = panel
-        .package
-        .nominations
-        .iter()
-        .find(|n| panel.item(n.id).unwrap().recusal.is_none())
-        .unwrap()
-        .id;
-    panel
-        .set_comment(target, "更正：补充评语，事迹突出。", T0)
-        .unwrap();
-    let second_stick = dir.join("stick2");
-    std::fs::create_dir_all(&second_stick).unwrap();
-    let s2 = panel
-        .submit("246800", &second_stick, T0, 1_000_000)
-        .unwrap();
-    let newer = bundle::open(Path::new(&s2.file)).unwrap();
+    let (_, second) = expert_corrects(
+        &mut panel,
+        0,
+        "更正：补充评语，事迹突出。",
+        &dir.join("stick2"),
+    );
+    let newer = bundle::open(&second).unwrap();
     assert_eq!(
-        bundle::check_sequence(Path::new(&s2.file), &newer, &history).unwrap(),
+        bundle::check_sequence(&second, &newer, &history).unwrap(),
         Arrival::Newer
     );
     // The correction reached the clerk first; the original turns up later.
@@ -495,7 +510,7 @@ fn each_tampered_bundle_fails_with_its_own_reason() {
         received: vec![(1, original.hash.clone()), (2, "0".repeat(64))],
     };
     assert_eq!(
-        code(bundle::check_sequence(Path::new(&s2.file), &newer, &conflicting).unwrap_err()),
+        code(bundle::check_sequence(&second, &newer, &conflicting).unwrap_err()),
         "conflicting_sequence"
     );
 }
@@ -656,24 +671,11 @@ fn the_clerk_collects_bundles_pins_keys_and_applies_the_sequence_rules_in_any_or
         panels.push(panel);
     }
     // Expert 0 corrects after submitting.
-    let corrected_dir = round.root.join("stick-corrected");
-    std::fs::create_dir_all(&corrected_dir).unwrap();
-    panels[0].reopen().unwrap();
-    let target = panels[0]
-        .package
-        .nominations
-        .iter()
-        .find(|n| panels[0].item(n.id).unwrap().recusal.is_none())
-        .unwrap()
-        .id;
-    panels[0]
-        .set_comment(target, "更正后的评语，事迹突出。", T0)
-        .unwrap();
-    let correction = PathBuf::from(
-        panels[0]
-            .submit("246800", &corrected_dir, T0, 1_000_000)
-            .unwrap()
-            .file,
+    let (target, correction) = expert_corrects(
+        &mut panels[0],
+        0,
+        "更正后的评语，事迹突出。",
+        &round.root.join("stick-corrected"),
     );
     let clerk = clerk_keys();
     let receive_all = |review: &Path, order: &[&PathBuf]| -> Vec<String> {
