@@ -11,6 +11,7 @@ pub mod container;
 pub mod demo;
 pub mod edge;
 pub mod error;
+pub mod follow_up;
 pub mod idcard;
 pub mod import;
 pub mod keys;

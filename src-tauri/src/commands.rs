@@ -27,6 +27,12 @@ use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::report::register::{self, CertificateCheck};
 
+use paneldesk::follow_up::exchange::{self, RegisterImport};
+use paneldesk::follow_up::register::{self as awarded, AwardedUnit, Entered, RegisterView};
+use paneldesk::follow_up::review::{self as follow_up_review, Applied, FollowUpPlan};
+use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verification};
+use paneldesk::follow_up::{Stage, Status, YearMonth};
+
 use crate::ipc::{AppInfo, CertificatePreview, IpcError, ReportKind};
 use crate::AppState;
 
@@ -518,4 +524,130 @@ pub fn check_certificate(
 ) -> Answer<CertificateCheck> {
     let review = state.workspace.resolve(Some(&review_id))?;
     Ok(register::check(&review, &serial, &code)?)
+}
+
+// The supervisor's follow-up work: the register of awarded units, mid-term and
+// acceptance reviews, spot checks.
+
+pub fn register_view(state: &AppState, as_of: Option<String>) -> Answer<RegisterView> {
+    let as_of = match as_of.filter(|s| !s.trim().is_empty()) {
+        Some(text) => YearMonth::parse(&text)?,
+        None => YearMonth::of_date(today()),
+    };
+    Ok(awarded::view(&state.workspace.register_path(), as_of)?)
+}
+
+pub fn register_enter_review(
+    state: &AppState,
+    review_id: String,
+    build_start: String,
+) -> Answer<Entered> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(awarded::enter_review(
+        &state.workspace.register_path(),
+        &review,
+        &ResultOptions::default(),
+        YearMonth::parse(&build_start)?,
+        &now(),
+        &actor(),
+    )?)
+}
+
+pub fn register_set_status(
+    state: &AppState,
+    unit_id: String,
+    status: Status,
+    reason: String,
+) -> Answer<AwardedUnit> {
+    Ok(awarded::set_status(
+        &state.workspace.register_path(),
+        &unit_id,
+        status,
+        &reason,
+        today(),
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// Writes the register workbook; returns how many units it holds.
+pub fn register_export(state: &AppState, destination: String) -> Answer<u32> {
+    Ok(exchange::export(&state.workspace.register_path(), Path::new(&destination))? as u32)
+}
+
+pub fn register_import(state: &AppState, path: String) -> Answer<RegisterImport> {
+    let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
+    Ok(exchange::import(
+        &state.workspace.register_path(),
+        Path::new(&path),
+        &exe,
+        &now(),
+        &actor(),
+    )?)
+}
+
+pub fn follow_up_stage(state: &AppState, review_id: String) -> Answer<Option<Stage>> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(follow_up_review::stage_of(&review)?)
+}
+
+pub fn create_follow_up_review(state: &AppState, plan: FollowUpPlan) -> Answer<ReviewSummary> {
+    let id = review::make_id(plan.as_of.year, plan.activity, &random_suffix());
+    let path = state.workspace.path_for_new_review(&id);
+    Ok(follow_up_review::create(
+        &state.workspace.register_path(),
+        &path,
+        &id,
+        &plan,
+        &now(),
+        &actor(),
+    )?)
+}
+
+pub fn apply_follow_up(state: &AppState, review_id: String) -> Answer<Applied> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(follow_up_review::apply(
+        &state.workspace.register_path(),
+        &review,
+        &ResultOptions::default(),
+        today(),
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// Draws a spot check; without a seed, 16 fresh random bytes (hex) are the seed.
+pub fn draw_spot_check(
+    state: &AppState,
+    params: DrawParams,
+    seed: Option<String>,
+) -> Answer<SpotCheckView> {
+    let seed = seed
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| paneldesk::keys::hex(&random_bytes::<16>()));
+    Ok(spot_check::draw(
+        &state.workspace.register_path(),
+        &params,
+        &seed,
+        today(),
+        &now(),
+        &actor(),
+    )?)
+}
+
+pub fn list_spot_checks(state: &AppState) -> Answer<Vec<SpotCheckView>> {
+    Ok(spot_check::views(&state.workspace.register_path())?)
+}
+
+pub fn verify_spot_check(state: &AppState, id: String) -> Answer<Verification> {
+    Ok(spot_check::verify(&state.workspace.register_path(), &id)?)
+}
+
+/// Writes the one-page notice of a draw; returns its size in bytes.
+pub fn print_spot_check_notice(state: &AppState, id: String, destination: String) -> Answer<u32> {
+    let view = spot_check::view(&state.workspace.register_path(), &id)?;
+    let title = format!("随机抽查名单 {id}");
+    let bytes = paneldesk::report::notice::spot_check(&view, &meta(&title))?;
+    paneldesk::container::write_bytes_atomically(Path::new(&destination), &bytes)?;
+    Ok(bytes.len() as u32)
 }

@@ -8,6 +8,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use paneldesk::activity::{Activity, ActivityInfo};
+use paneldesk::follow_up::exchange::RegisterImport;
+use paneldesk::follow_up::register::{AwardedUnit, Entered, RegisterView};
+use paneldesk::follow_up::review::{Applied, FollowUpPlan};
+use paneldesk::follow_up::spot_check::{DrawParams, SpotCheckView, Verification};
+use paneldesk::follow_up::{Stage, Status};
 use paneldesk::import::file::FileReport;
 use paneldesk::import::Source;
 use paneldesk::merge::collect::{ExpertStatus, Receipt};
@@ -156,6 +161,18 @@ ipc_commands! {
     fn save_certificate_template(review_id: String, template: CertificateTemplate) -> CertificateTemplate;
     fn certificate_preview(review_id: String, template: CertificateTemplate) -> CertificatePreview;
     fn check_certificate(review_id: String, serial: String, code: String) -> CertificateCheck;
+    fn register_view(as_of: Option<String>) -> RegisterView;
+    fn register_enter_review(review_id: String, build_start: String) -> Entered;
+    fn register_set_status(unit_id: String, status: Status, reason: String) -> AwardedUnit;
+    fn register_export(destination: String) -> u32;
+    fn register_import(path: String) -> RegisterImport;
+    fn follow_up_stage(review_id: String) -> Option<Stage>;
+    fn create_follow_up_review(plan: FollowUpPlan) -> ReviewSummary;
+    fn apply_follow_up(review_id: String) -> Applied;
+    fn draw_spot_check(params: DrawParams, seed: Option<String>) -> SpotCheckView;
+    fn list_spot_checks() -> Vec<SpotCheckView>;
+    fn verify_spot_check(id: String) -> Verification;
+    fn print_spot_check_notice(id: String, destination: String) -> u32;
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -224,6 +241,26 @@ fn type_declarations() -> Vec<String> {
         paneldesk::report::certificate::Sheet::decl(&cfg),
         CertificatePreview::decl(&cfg),
         paneldesk::report::register::CertificateCheck::decl(&cfg),
+        paneldesk::follow_up::YearMonth::decl(&cfg),
+        paneldesk::follow_up::UnitKind::decl(&cfg),
+        Status::decl(&cfg),
+        Stage::decl(&cfg),
+        paneldesk::follow_up::cycle::Due::decl(&cfg),
+        paneldesk::follow_up::register::UnitEvent::decl(&cfg),
+        AwardedUnit::decl(&cfg),
+        RegisterView::decl(&cfg),
+        Entered::decl(&cfg),
+        RegisterImport::decl(&cfg),
+        FollowUpPlan::decl(&cfg),
+        paneldesk::follow_up::review::UnitOutcome::decl(&cfg),
+        Applied::decl(&cfg),
+        paneldesk::follow_up::draw::Strata::decl(&cfg),
+        paneldesk::follow_up::draw::Member::decl(&cfg),
+        DrawParams::decl(&cfg),
+        paneldesk::follow_up::spot_check::SpotCheck::decl(&cfg),
+        paneldesk::follow_up::spot_check::DrawnUnit::decl(&cfg),
+        SpotCheckView::decl(&cfg),
+        Verification::decl(&cfg),
         IpcError::decl(&cfg),
         AppInfo::decl(&cfg),
     ]

@@ -57,15 +57,6 @@ pub fn flag_zh(flag: &ResultFlag) -> String {
     }
 }
 
-fn grade_zh(g: Grade) -> &'static str {
-    match g {
-        Grade::Excellent => "优秀",
-        Grade::Good => "良好",
-        Grade::Pass => "合格",
-        Grade::Fail => "不合格",
-    }
-}
-
 fn vote_zh(v: Vote) -> &'static str {
     match v {
         Vote::Agree => "同意",
@@ -91,7 +82,7 @@ fn expert_cell(
                 .map(|t| two(*t))
                 .unwrap_or_else(|| "—".into()),
             ScoringMode::Vote => i.vote.map(vote_zh).unwrap_or("—").into(),
-            ScoringMode::Grade => i.grade.map(grade_zh).unwrap_or("—").into(),
+            ScoringMode::Grade => i.grade.map(Grade::name_zh).unwrap_or("—").into(),
         },
     }
 }
@@ -104,7 +95,7 @@ fn aggregate_cell(mode: ScoringMode, n: &NominationResult) -> String {
             .as_ref()
             .map(|v| format!("同意 {}/{}", v.agree, v.present))
             .unwrap_or_else(|| "—".into()),
-        ScoringMode::Grade => n.grade.map(grade_zh).unwrap_or("—").into(),
+        ScoringMode::Grade => n.grade.map(Grade::name_zh).unwrap_or("—").into(),
     }
 }
 

@@ -4,12 +4,14 @@
 //! Rooms: `layout` (Chinese line breaking, pure), `font` (faces and measured advances),
 //! `pdf` (drawing surface and reproducible saving), `table` (paginated tables),
 //! `record` (what documents read from a review), `documents` (the reports),
-//! `certificate` (templates and certificate pages), `register` (serials and codes).
+//! `certificate` (templates and certificate pages), `register` (serials and codes),
+//! `notice` (the spot-check notice).
 
 pub mod certificate;
 pub mod documents;
 pub mod font;
 pub mod layout;
+pub mod notice;
 pub mod pdf;
 pub mod record;
 pub mod register;

@@ -63,6 +63,17 @@ pub enum Grade {
     Fail,
 }
 
+impl Grade {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Grade::Excellent => "优秀",
+            Grade::Good => "良好",
+            Grade::Pass => "合格",
+            Grade::Fail => "不合格",
+        }
+    }
+}
+
 /// The sum of the points an expert has entered for one nomination, as the scoring grid
 /// shows it beside the row. Informational: results are computed by the clerk's merge.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]

@@ -190,6 +190,21 @@ const MIGRATIONS: &[&str] = &[
         actor         TEXT NOT NULL
     ) STRICT;
     "#,
+    // 6: mid-term and acceptance reviews: which unit of the register of awarded units
+    // each nomination is, and the stage it reviews (see follow_up::review).
+    r#"
+    CREATE TABLE follow_up (
+        singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+        stage      TEXT NOT NULL CHECK (stage IN ('mid_term', 'acceptance')),
+        as_of      TEXT NOT NULL,
+        pass_share REAL NOT NULL CHECK (pass_share > 0 AND pass_share <= 1)
+    ) STRICT;
+    CREATE TABLE follow_up_unit (
+        nomination_id INTEGER PRIMARY KEY REFERENCES nomination(id),
+        unit_id       TEXT NOT NULL UNIQUE,
+        recheck       INTEGER NOT NULL CHECK (recheck IN (0, 1))
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -26,7 +26,7 @@ pub const APPLICATION_ID: i64 = 0x5044_4B31;
 /// File extension of a review file.
 pub const REVIEW_EXTENSION: &str = "pdreview";
 
-fn configure(conn: &Connection) -> Result<()> {
+pub(crate) fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // journal_mode answers with a row, so it is queried rather than executed.
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;

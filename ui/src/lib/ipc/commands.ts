@@ -156,3 +156,51 @@ export function certificatePreview(reviewId: string, template: T.CertificateTemp
 export function checkCertificate(reviewId: string, serial: string, code: string): Promise<T.CertificateCheck> {
   return invoke<T.CertificateCheck>("check_certificate", { reviewId, serial, code });
 }
+
+export function registerView(asOf: string | null): Promise<T.RegisterView> {
+  return invoke<T.RegisterView>("register_view", { asOf });
+}
+
+export function registerEnterReview(reviewId: string, buildStart: string): Promise<T.Entered> {
+  return invoke<T.Entered>("register_enter_review", { reviewId, buildStart });
+}
+
+export function registerSetStatus(unitId: string, status: T.Status, reason: string): Promise<T.AwardedUnit> {
+  return invoke<T.AwardedUnit>("register_set_status", { unitId, status, reason });
+}
+
+export function registerExport(destination: string): Promise<number> {
+  return invoke<number>("register_export", { destination });
+}
+
+export function registerImport(path: string): Promise<T.RegisterImport> {
+  return invoke<T.RegisterImport>("register_import", { path });
+}
+
+export function followUpStage(reviewId: string): Promise<T.Stage | null> {
+  return invoke<T.Stage | null>("follow_up_stage", { reviewId });
+}
+
+export function createFollowUpReview(plan: T.FollowUpPlan): Promise<T.ReviewSummary> {
+  return invoke<T.ReviewSummary>("create_follow_up_review", { plan });
+}
+
+export function applyFollowUp(reviewId: string): Promise<T.Applied> {
+  return invoke<T.Applied>("apply_follow_up", { reviewId });
+}
+
+export function drawSpotCheck(params: T.DrawParams, seed: string | null): Promise<T.SpotCheckView> {
+  return invoke<T.SpotCheckView>("draw_spot_check", { params, seed });
+}
+
+export function listSpotChecks(): Promise<Array<T.SpotCheckView>> {
+  return invoke<Array<T.SpotCheckView>>("list_spot_checks", {});
+}
+
+export function verifySpotCheck(id: string): Promise<T.Verification> {
+  return invoke<T.Verification>("verify_spot_check", { id });
+}
+
+export function printSpotCheckNotice(id: string, destination: string): Promise<number> {
+  return invoke<number>("print_spot_check_notice", { id, destination });
+}

@@ -323,6 +323,143 @@ missing_chars: string, };
 
 export type CertificateCheck = { serial: string, genuine: boolean, name: string | null, university: string | null, category: string | null, reason_zh: string, reason_en: string, };
 
+export type YearMonth = string;
+
+export type UnitKind = "university" | "department" | "branch" | "studio" | "student" | "case";
+
+export type Status = "awarded" | "building" | "rectifying" | "accepted" | "revoked";
+
+export type Stage = "mid_term" | "acceptance";
+
+export type Due = { stage: Stage, 
+/**
+ * The month it falls due.
+ */
+month: YearMonth, 
+/**
+ * A re-check after rectification.
+ */
+recheck: boolean, };
+
+export type UnitEvent = { 
+/**
+ * `None` for the supervisor's own status change.
+ */
+stage: Stage | null, recheck: boolean, passed: boolean | null, 
+/**
+ * What decided it: 优秀, 良好, 合格, 不合格, a score such as "82.50 / 100", or "—".
+ */
+grade: string, status_after: Status, 
+/**
+ * YYYY-MM-DD.
+ */
+decided_on: string, 
+/**
+ * The follow-up review it came from; empty for a status change.
+ */
+review_id: string, note: string, };
+
+export type AwardedUnit = { 
+/**
+ * `AU-` and ten hex digits, derived from the review and nomination it came from.
+ */
+id: string, activity: Activity, activity_name_zh: string, kind: UnitKind, name: string, university: string, category_key: string, category_zh: string, year: number, review_id: string, nomination_id: number, build_start: YearMonth | null, build_end: YearMonth | null, status: Status, status_zh: string, entered_at: string, events: Array<UnitEvent>, 
+/**
+ * The review it owes next, if any.
+ */
+due: Due | null, 
+/**
+ * `due` falls in or before the month the list was made for.
+ */
+due_now: boolean, 
+/**
+ * YYYY-MM-DD of its latest review or spot check.
+ */
+last_checked: string | null, };
+
+export type RegisterView = { as_of: YearMonth, units: Array<AwardedUnit>, due_mid_term: number, due_acceptance: number, };
+
+export type Entered = { review_id: string, 
+/**
+ * Unit ids entered now.
+ */
+entered: Array<string>, 
+/**
+ * Awarded units that were already in the register (entering again changes nothing).
+ */
+already: number, };
+
+export type RegisterImport = { units_added: number, units_same: number, checks_added: number, checks_same: number, };
+
+export type FollowUpPlan = { activity: Activity, stage: Stage, 
+/**
+ * Units due in or before this month are reviewed.
+ */
+as_of: YearMonth, 
+/**
+ * Grade (优秀/良好/合格/不合格) or the activity's rubric.
+ */
+scoring_mode: ScoringMode, 
+/**
+ * With a rubric: the share of the maximum total that passes (0.6: 60 of 100).
+ */
+pass_share: number, };
+
+export type UnitOutcome = { unit_id: string, name: string, university: string, grade: string, passed: boolean, recheck: boolean, status_before: Status, status_after: Status, };
+
+export type Applied = { review_id: string, stage: Stage, outcomes: Array<UnitOutcome>, 
+/**
+ * Outcomes recorded by an earlier apply of this same review (unchanged now).
+ */
+already: number, };
+
+export type Strata = "none" | "university" | "activity" | "year";
+
+export type Member = { unit_id: string, stratum: string, };
+
+export type DrawParams = { count: number, strata: Strata, 
+/**
+ * Only units of this activity; all when `None`.
+ */
+activity: Activity | null, 
+/**
+ * Leave out units reviewed or drawn within this many months before the draw.
+ */
+exclude_checked_within_months: number | null, };
+
+export type SpotCheck = { id: string, 
+/**
+ * YYYY-MM-DD.
+ */
+drawn_on: string, seed: string, params: DrawParams, population: Array<Member>, population_hash: string, 
+/**
+ * Unit ids in lottery-number order.
+ */
+chosen: Array<string>, drawn_at: string, actor: string, };
+
+export type DrawnUnit = { unit_id: string, name: string, university: string, activity_name_zh: string, category_zh: string, year: number, stratum: string, lottery_number: string, };
+
+export type SpotCheckView = { check: SpotCheck, units: Array<DrawnUnit>, };
+
+export type Verification = { id: string, 
+/**
+ * The recorded population still has the recorded digest.
+ */
+population_intact: boolean, 
+/**
+ * Re-running the draw from the seed gives the recorded list.
+ */
+same_list: boolean, redrawn: Array<string>, 
+/**
+ * Checked against the register too (not when verifying an exported draw alone).
+ */
+against_register: boolean, 
+/**
+ * Units the register now says belonged in the population but the record lacks,
+ * and the other way round (`unit_id` or `unit_id (stratum)`).
+ */
+missing_from_record: Array<string>, not_in_register: Array<string>, ok: boolean, };
+
 export type IpcError = { code: string, message_zh: string, message_en: string, };
 
 export type AppInfo = { version: string, data_dir: string, };

@@ -1,0 +1,570 @@
+//! The register of awarded units (登记册): one SQLite file in the data folder that
+//! outlives every review. Units enter it from a review's final results; mid-term and
+//! acceptance outcomes and spot checks are recorded against them. Every change is one
+//! transaction with its entry in the register's own hash-chained audit log.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::cycle::{self, Due, PastReview, Stage, Status, UnitKind, YearMonth};
+use crate::activity::Activity;
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::merge::rank::Cut;
+use crate::merge::results::{self, ResultOptions};
+use crate::store;
+
+/// "PDR1": marks a SQLite file as a PanelDesk register.
+pub const APPLICATION_ID: i64 = 0x5044_5231;
+pub const FILE_NAME: &str = "register.pdregister";
+
+const MIGRATIONS: &[&str] = &[
+    // 1: units, their review outcomes, spot-check draws, the audit log.
+    r#"
+    CREATE TABLE awarded_unit (
+        id            TEXT PRIMARY KEY,
+        activity      TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        university    TEXT NOT NULL,
+        category_key  TEXT NOT NULL,
+        category_zh   TEXT NOT NULL,
+        year          INTEGER NOT NULL,
+        review_id     TEXT NOT NULL,
+        nomination_id INTEGER NOT NULL,
+        build_start   TEXT,
+        build_end     TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('awarded', 'building', 'rectifying', 'accepted', 'revoked')),
+        entered_at    TEXT NOT NULL,
+        UNIQUE (review_id, nomination_id)
+    ) STRICT;
+    -- Mid-term and acceptance outcomes and the supervisor's own status changes, in the
+    -- order they were decided; never edited.
+    CREATE TABLE unit_event (
+        id           INTEGER PRIMARY KEY,
+        unit_id      TEXT NOT NULL REFERENCES awarded_unit(id),
+        stage        TEXT CHECK (stage IN ('mid_term', 'acceptance')),
+        recheck      INTEGER NOT NULL CHECK (recheck IN (0, 1)),
+        passed       INTEGER CHECK (passed IN (0, 1)),
+        grade        TEXT NOT NULL,
+        status_after TEXT NOT NULL,
+        decided_on   TEXT NOT NULL,
+        review_id    TEXT NOT NULL,
+        note         TEXT NOT NULL,
+        UNIQUE (unit_id, review_id, stage)
+    ) STRICT;
+    CREATE TABLE spot_check (
+        id              TEXT PRIMARY KEY,
+        drawn_on        TEXT NOT NULL,
+        seed            TEXT NOT NULL,
+        params_json     TEXT NOT NULL,
+        population_json TEXT NOT NULL,
+        population_hash TEXT NOT NULL,
+        chosen_json     TEXT NOT NULL,
+        drawn_at        TEXT NOT NULL,
+        actor           TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER unit_event_no_update BEFORE UPDATE ON unit_event
+        BEGIN SELECT RAISE(ABORT, 'unit events are append-only'); END;
+    CREATE TRIGGER spot_check_no_update BEFORE UPDATE ON spot_check
+        BEGIN SELECT RAISE(ABORT, 'spot checks are append-only'); END;
+    "#,
+];
+
+/// Opens the register, creating it on first use.
+pub fn open(path: &Path) -> Result<Connection> {
+    let fresh = !path.exists();
+    if fresh {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+    }
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let not_register = || Error::BadInput {
+        zh: format!("{}：不是 PanelDesk 登记册文件", path.display()),
+        en: format!("{}: not a PanelDesk register file", path.display()),
+    };
+    if fresh {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    } else {
+        let id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|_| not_register())?;
+        if id != APPLICATION_ID {
+            return Err(not_register());
+        }
+    }
+    store::configure(&conn)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > MIGRATIONS.len() as i64 {
+        return Err(Error::SchemaTooNew {
+            path: path.to_path_buf(),
+            found: current,
+            known: MIGRATIONS.len() as i64,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(conn)
+}
+
+/// A review or decision in a unit's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UnitEvent {
+    /// `None` for the supervisor's own status change.
+    pub stage: Option<Stage>,
+    pub recheck: bool,
+    pub passed: Option<bool>,
+    /// What decided it: 优秀, 良好, 合格, 不合格, a score such as "82.50 / 100", or "—".
+    pub grade: String,
+    pub status_after: Status,
+    /// YYYY-MM-DD.
+    pub decided_on: String,
+    /// The follow-up review it came from; empty for a status change.
+    pub review_id: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AwardedUnit {
+    /// `AU-` and ten hex digits, derived from the review and nomination it came from.
+    pub id: String,
+    pub activity: Activity,
+    pub activity_name_zh: String,
+    pub kind: UnitKind,
+    pub name: String,
+    pub university: String,
+    pub category_key: String,
+    pub category_zh: String,
+    pub year: i32,
+    pub review_id: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub build_start: Option<YearMonth>,
+    pub build_end: Option<YearMonth>,
+    pub status: Status,
+    pub status_zh: String,
+    pub entered_at: String,
+    pub events: Vec<UnitEvent>,
+    /// The review it owes next, if any.
+    pub due: Option<Due>,
+    /// `due` falls in or before the month the list was made for.
+    pub due_now: bool,
+    /// YYYY-MM-DD of its latest review or spot check.
+    pub last_checked: Option<String>,
+}
+
+/// The register as the supervisor's screen shows it, for one month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RegisterView {
+    pub as_of: YearMonth,
+    pub units: Vec<AwardedUnit>,
+    pub due_mid_term: u32,
+    pub due_acceptance: u32,
+}
+
+pub fn unit_id(review_id: &str, nomination_id: i64) -> String {
+    let digest = crate::keys::sha256_hex(format!("{review_id}\n{nomination_id}").as_bytes());
+    format!("AU-{}", digest[..10].to_uppercase())
+}
+
+fn events_by_unit(conn: &Connection) -> Result<BTreeMap<String, Vec<UnitEvent>>> {
+    let mut stmt = conn.prepare(
+        "SELECT unit_id, stage, recheck, passed, grade, status_after, decided_on, review_id, note
+         FROM unit_event ORDER BY id",
+    )?;
+    let mut out: BTreeMap<String, Vec<UnitEvent>> = BTreeMap::new();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, bool>(2)?,
+            r.get::<_, Option<bool>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, String>(8)?,
+        ))
+    })?;
+    for row in rows {
+        let (unit, stage, recheck, passed, grade, status_after, decided_on, review_id, note) = row?;
+        out.entry(unit).or_default().push(UnitEvent {
+            stage: stage.as_deref().and_then(Stage::from_code),
+            recheck,
+            passed,
+            grade,
+            status_after: Status::parse(&status_after)
+                .ok_or_else(|| Error::Corrupt(format!("status {status_after:?}")))?,
+            decided_on,
+            review_id,
+            note,
+        });
+    }
+    Ok(out)
+}
+
+/// The latest date each unit was drawn for a spot check.
+fn last_drawn(conn: &Connection) -> Result<BTreeMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT drawn_on, chosen_json FROM spot_check")?;
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (drawn_on, chosen) = row?;
+        let chosen: Vec<String> =
+            serde_json::from_str(&chosen).map_err(|e| Error::Corrupt(e.to_string()))?;
+        for id in chosen {
+            let entry = out.entry(id).or_default();
+            if *entry < drawn_on {
+                *entry = drawn_on.clone();
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn past_reviews(events: &[UnitEvent]) -> Vec<PastReview> {
+    events
+        .iter()
+        .filter_map(|e| {
+            Some(PastReview {
+                stage: e.stage?,
+                passed: e.passed?,
+                recheck: e.recheck,
+                decided: YearMonth::parse(&e.decided_on).ok()?,
+            })
+        })
+        .collect()
+}
+
+/// Every unit, oldest award first, with what it owes as of `as_of`.
+pub fn units(conn: &Connection, as_of: YearMonth) -> Result<Vec<AwardedUnit>> {
+    let mut events = events_by_unit(conn)?;
+    let drawn = last_drawn(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT id, activity, name, university, category_key, category_zh, year, review_id,
+                nomination_id, build_start, build_end, status, entered_at
+         FROM awarded_unit ORDER BY year, activity, category_key, university, name, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, i32>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, i64>(8)?,
+            r.get::<_, Option<String>>(9)?,
+            r.get::<_, Option<String>>(10)?,
+            r.get::<_, String>(11)?,
+            r.get::<_, String>(12)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let r = row?;
+        let id = r.0;
+        let activity = Activity::parse(&r.1).map_err(|_| Error::Corrupt(format!("activity {:?}", r.1)))?;
+        let status =
+            Status::parse(&r.11).ok_or_else(|| Error::Corrupt(format!("status {:?}", r.11)))?;
+        let build_start = r.9.as_deref().map(YearMonth::parse).transpose()?;
+        let build_end = r.10.as_deref().map(YearMonth::parse).transpose()?;
+        let unit_events = events.remove(&id).unwrap_or_default();
+        let due = cycle::next_due(build_start, status, &past_reviews(&unit_events));
+        let last_review = unit_events.iter().map(|e| e.decided_on.clone()).max();
+        let last_checked = last_review.into_iter().chain(drawn.get(&id).cloned()).max();
+        out.push(AwardedUnit {
+            id,
+            activity,
+            activity_name_zh: activity.name_zh().to_string(),
+            kind: UnitKind::of(activity),
+            name: r.2,
+            university: r.3,
+            category_key: r.4,
+            category_zh: r.5,
+            year: r.6,
+            review_id: r.7,
+            nomination_id: r.8,
+            build_start,
+            build_end,
+            status,
+            status_zh: status.name_zh().to_string(),
+            entered_at: r.12,
+            events: unit_events,
+            due_now: due.is_some_and(|d| d.month <= as_of),
+            due,
+            last_checked,
+        });
+    }
+    Ok(out)
+}
+
+pub fn view(path: &Path, as_of: YearMonth) -> Result<RegisterView> {
+    let conn = open(path)?;
+    let units = units(&conn, as_of)?;
+    let count = |stage: Stage| {
+        units
+            .iter()
+            .filter(|u| u.due_now && u.due.is_some_and(|d| d.stage == stage))
+            .count() as u32
+    };
+    Ok(RegisterView {
+        as_of,
+        due_mid_term: count(Stage::MidTerm),
+        due_acceptance: count(Stage::Acceptance),
+        units,
+    })
+}
+
+/// What entering a review's results did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Entered {
+    pub review_id: String,
+    /// Unit ids entered now.
+    pub entered: Vec<String>,
+    /// Awarded units that were already in the register (entering again changes nothing).
+    pub already: u32,
+}
+
+/// Whether a review file is a mid-term or acceptance review (whose units are already in
+/// the register and must not enter it again as new awards).
+pub fn is_follow_up(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM follow_up", [], |r| r.get(0))?;
+    Ok(n > 0)
+}
+
+/// Enters the units a review awarded (inside the quota, after the panel's decisions).
+/// Refused while a tie at the cut line is still open: the award list is not final.
+pub fn enter_review(
+    register_path: &Path,
+    review_path: &Path,
+    options: &ResultOptions,
+    build_start: YearMonth,
+    at: &str,
+    actor: &str,
+) -> Result<Entered> {
+    let review_conn = store::open(review_path)?;
+    if is_follow_up(&review_conn)? {
+        return Err(Error::BadInput {
+            zh: "这是中期考核或验收评审，它的单位已在登记册中；请用“记入考核结果”".into(),
+            en: "this is a mid-term or acceptance review whose units are already registered; apply its outcome instead".into(),
+        });
+    }
+    let row = store::review_rows::read_review(&review_conn)?;
+    drop(review_conn);
+    let results = results::compute(review_path, options)?;
+    let tied: Vec<String> = results
+        .categories
+        .iter()
+        .flat_map(|c| c.nominations.iter())
+        .filter(|n| n.cut == Cut::Tied)
+        .map(|n| n.display_name.clone())
+        .collect();
+    if !tied.is_empty() {
+        return Err(Error::BadInput {
+            zh: format!(
+                "分数线处仍有并列（{}），请先记录评审组的决定，再登记获奖单位",
+                tied.join("、")
+            ),
+            en: format!(
+                "{} nomination(s) are still tied at the cut line; record the panel's decision before registering the awards",
+                tied.len()
+            ),
+        });
+    }
+    let cycle = cycle::has_build_cycle(row.activity);
+    let (start, end) = if cycle {
+        (
+            Some(build_start),
+            Some(build_start.plus_months(cycle::ACCEPTANCE_AFTER)),
+        )
+    } else {
+        (None, None)
+    };
+    let status = if cycle { Status::Building } else { Status::Awarded };
+    let mut conn = open(register_path)?;
+    let tx = conn.transaction()?;
+    let mut entered = Vec::new();
+    let mut already = 0;
+    for c in &results.categories {
+        for n in c.nominations.iter().filter(|n| n.cut == Cut::In) {
+            let id = unit_id(&row.id, n.nomination_id);
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO awarded_unit (id, activity, name, university, category_key,
+                   category_zh, year, review_id, nomination_id, build_start, build_end, status, entered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    id,
+                    row.activity.code(),
+                    n.display_name,
+                    n.university,
+                    c.key,
+                    c.name_zh,
+                    row.year,
+                    row.id,
+                    n.nomination_id,
+                    start.map(|s| s.to_string()),
+                    end.map(|s| s.to_string()),
+                    status.code(),
+                    at
+                ],
+            )?;
+            if inserted == 1 {
+                entered.push(id);
+            } else {
+                already += 1;
+            }
+        }
+    }
+    if entered.is_empty() && already == 0 {
+        return Err(Error::BadInput {
+            zh: "这次评审没有入选的推荐对象，无可登记".into(),
+            en: "no nomination of this review is inside the quota: nothing to register".into(),
+        });
+    }
+    if !entered.is_empty() {
+        audit::append(
+            &tx,
+            at,
+            actor,
+            "register.entered",
+            &serde_json::json!({
+                "review_id": row.id,
+                "activity": row.activity.code(),
+                "year": row.year,
+                "build_start": start.map(|s| s.to_string()),
+                "units": entered,
+            }),
+        )?;
+    }
+    tx.commit()?;
+    Ok(Entered {
+        review_id: row.id,
+        entered,
+        already,
+    })
+}
+
+pub(crate) fn unit_status(tx: &Transaction, unit_id: &str) -> Result<Status> {
+    let code: Option<String> = tx
+        .query_row(
+            "SELECT status FROM awarded_unit WHERE id = ?1",
+            [unit_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let code = code.ok_or_else(|| Error::BadInput {
+        zh: format!("登记册中没有编号为 {unit_id} 的单位"),
+        en: format!("no unit {unit_id} in the register"),
+    })?;
+    Status::parse(&code).ok_or_else(|| Error::Corrupt(format!("status {code:?}")))
+}
+
+pub(crate) fn record_event(tx: &Transaction, unit_id: &str, event: &UnitEvent) -> Result<()> {
+    tx.execute(
+        "INSERT INTO unit_event (unit_id, stage, recheck, passed, grade, status_after, decided_on, review_id, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            unit_id,
+            event.stage.map(Stage::code),
+            event.recheck,
+            event.passed,
+            event.grade,
+            event.status_after.code(),
+            event.decided_on,
+            event.review_id,
+            event.note
+        ],
+    )?;
+    tx.execute(
+        "UPDATE awarded_unit SET status = ?2 WHERE id = ?1",
+        params![unit_id, event.status_after.code()],
+    )?;
+    Ok(())
+}
+
+/// The supervisor's own change of a unit's status, e.g. revoking an award after a spot
+/// check found it no longer deserved. A reason is required and audited.
+pub fn set_status(
+    path: &Path,
+    unit_id: &str,
+    status: Status,
+    reason: &str,
+    decided_on: time::Date,
+    at: &str,
+    actor: &str,
+) -> Result<AwardedUnit> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::NoteRequired);
+    }
+    let mut conn = open(path)?;
+    let tx = conn.transaction()?;
+    let before = unit_status(&tx, unit_id)?;
+    if before == status {
+        return Err(Error::BadInput {
+            zh: format!("单位 {unit_id} 的状态已是“{}”", status.name_zh()),
+            en: format!("unit {unit_id} is already {}", status.code()),
+        });
+    }
+    let event = UnitEvent {
+        stage: None,
+        recheck: false,
+        passed: None,
+        grade: "—".into(),
+        status_after: status,
+        decided_on: decided_on.to_string(),
+        review_id: String::new(),
+        note: reason.to_string(),
+    };
+    record_event(&tx, unit_id, &event)?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "register.status_set",
+        &serde_json::json!({
+            "unit": unit_id,
+            "from": before.code(),
+            "to": status.code(),
+            "reason": reason,
+            "decided_on": event.decided_on,
+        }),
+    )?;
+    tx.commit()?;
+    units(&conn, YearMonth::of_date(decided_on))?
+        .into_iter()
+        .find(|u| u.id == unit_id)
+        .ok_or_else(|| Error::Corrupt(format!("unit {unit_id} vanished")))
+}

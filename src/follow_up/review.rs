@@ -1,0 +1,399 @@
+//! Mid-term and acceptance reviews: created from the units the register says are due,
+//! scored like any review (package → score → bundle → merge), and their outcome carried
+//! back into the register.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::cycle::{self, Stage, Status, YearMonth};
+use super::register::{self, UnitEvent};
+use crate::activity::Activity;
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::merge::results::{self, ResultOptions};
+use crate::model::{Category, FieldValue, ReviewSummary, ScoringMode};
+use crate::store::{self, nominations::NewNomination, review_rows};
+use crate::template;
+
+/// What the supervisor chooses when creating a follow-up review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FollowUpPlan {
+    pub activity: Activity,
+    pub stage: Stage,
+    /// Units due in or before this month are reviewed.
+    pub as_of: YearMonth,
+    /// Grade (优秀/良好/合格/不合格) or the activity's rubric.
+    pub scoring_mode: ScoringMode,
+    /// With a rubric: the share of the maximum total that passes (0.6: 60 of 100).
+    pub pass_share: f64,
+}
+
+fn field(label: &str, value: String) -> FieldValue {
+    FieldValue {
+        key: label.to_string().into(),
+        label_zh: label.to_string().into(),
+        label_en: label.to_string().into(),
+        value,
+        personal: false,
+    }
+}
+
+/// Creates the review file at `review_path` with the due units as its nominations.
+pub fn create(
+    register_path: &Path,
+    review_path: &Path,
+    id: &str,
+    plan: &FollowUpPlan,
+    created_at: &str,
+    actor: &str,
+) -> Result<ReviewSummary> {
+    if plan.scoring_mode == ScoringMode::Vote {
+        return Err(Error::BadInput {
+            zh: "中期考核和验收按等次或评分细则评定，不用投票".into(),
+            en: "mid-term and acceptance reviews are graded or scored with a rubric, not voted".into(),
+        });
+    }
+    if !(plan.pass_share > 0.0 && plan.pass_share <= 1.0) {
+        return Err(Error::BadInput {
+            zh: format!("合格线 {} 应在 0 到 1 之间（如 0.6）", plan.pass_share),
+            en: format!("pass share {} must be above 0 and at most 1 (e.g. 0.6)", plan.pass_share),
+        });
+    }
+    let reg = register::open(register_path)?;
+    let due: Vec<_> = register::units(&reg, plan.as_of)?
+        .into_iter()
+        .filter(|u| {
+            u.activity == plan.activity
+                && u.due_now
+                && u.due.is_some_and(|d| d.stage == plan.stage)
+        })
+        .collect();
+    drop(reg);
+    if due.is_empty() {
+        return Err(Error::BadInput {
+            zh: format!(
+                "截至 {}，登记册中没有应参加{}的{}单位",
+                plan.as_of,
+                plan.stage.name_zh(),
+                plan.activity.name_zh()
+            ),
+            en: format!(
+                "no {} unit in the register is due for its {} by {}",
+                plan.activity.name_en(),
+                plan.stage.name_en(),
+                plan.as_of
+            ),
+        });
+    }
+    let year = plan.as_of.year;
+    let rubric = template::categories(plan.activity)
+        .into_iter()
+        .next()
+        .map(|c| c.rubric)
+        .ok_or_else(|| Error::Corrupt("activity without categories".into()))?;
+    let category = Category {
+        key: plan.stage.code().to_string(),
+        name_zh: plan.stage.name_zh().to_string(),
+        name_en: plan.stage.name_en().to_string(),
+        // Everyone can pass: the quota only stops the results from cutting anyone.
+        quota: due.len() as u32,
+        quota_approximate: false,
+        allowance: None,
+        scoring_mode: plan.scoring_mode,
+        rubric,
+    };
+    let mut conn = store::create(review_path)?;
+    let tx = conn.transaction()?;
+    review_rows::insert_review(
+        &tx,
+        &review_rows::ReviewRow {
+            id: id.to_string(),
+            activity: plan.activity,
+            year,
+            title_zh: format!("{year}年{}{}", plan.activity.name_zh(), plan.stage.name_zh()),
+            title_en: format!("{year} {}: {}", plan.stage.name_en(), plan.activity.name_en()),
+            created_at: created_at.to_string(),
+        },
+    )?;
+    review_rows::insert_categories(&tx, std::slice::from_ref(&category))?;
+    tx.execute(
+        "INSERT INTO follow_up (singleton, stage, as_of, pass_share) VALUES (1, ?1, ?2, ?3)",
+        params![plan.stage.code(), plan.as_of.to_string(), plan.pass_share],
+    )?;
+    for unit in &due {
+        let recheck = unit.due.is_some_and(|d| d.recheck);
+        let period = match (unit.build_start, unit.build_end) {
+            (Some(s), Some(e)) => format!("{s} 至 {e}"),
+            _ => String::new(),
+        };
+        let stage_zh = if recheck {
+            format!("{}整改复核", plan.stage.name_zh())
+        } else {
+            plan.stage.name_zh().to_string()
+        };
+        let nomination_id = store::nominations::insert(
+            &tx,
+            &NewNomination {
+                category_key: category.key.clone(),
+                university: unit.university.clone(),
+                display_name: unit.name.clone(),
+                fields: Vec::new(),
+                extra_fields: vec![
+                    field("登记编号", unit.id.clone()),
+                    field("原类别", unit.category_zh.clone()),
+                    field("授予年度", unit.year.to_string()),
+                    field("建设周期", period),
+                    field("本次考核", stage_zh),
+                ],
+                materials: Vec::new(),
+                source_file: register::FILE_NAME.to_string(),
+                source_row: 0,
+                identity: format!("unit:{}", unit.id),
+            },
+        )?;
+        tx.execute(
+            "INSERT INTO follow_up_unit (nomination_id, unit_id, recheck) VALUES (?1, ?2, ?3)",
+            params![nomination_id, unit.id, recheck],
+        )?;
+    }
+    let units: Vec<&str> = due.iter().map(|u| u.id.as_str()).collect();
+    audit::append(
+        &tx,
+        created_at,
+        actor,
+        "review.created",
+        &serde_json::json!({
+            "review_id": id,
+            "activity": plan.activity.code(),
+            "year": year,
+            "follow_up": plan.stage.code(),
+            "as_of": plan.as_of.to_string(),
+            "scoring_mode": plan.scoring_mode.code(),
+            "units": units,
+        }),
+    )?;
+    tx.commit()?;
+    drop(conn);
+    let mut reg = register::open(register_path)?;
+    let rtx = reg.transaction()?;
+    audit::append(
+        &rtx,
+        created_at,
+        actor,
+        "follow_up.review_created",
+        &serde_json::json!({ "review_id": id, "stage": plan.stage.code(), "units": units }),
+    )?;
+    rtx.commit()?;
+    crate::review::summary(review_path)
+}
+
+/// One unit's outcome as carried into the register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UnitOutcome {
+    pub unit_id: String,
+    pub name: String,
+    pub university: String,
+    pub grade: String,
+    pub passed: bool,
+    pub recheck: bool,
+    pub status_before: Status,
+    pub status_after: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Applied {
+    pub review_id: String,
+    pub stage: Stage,
+    pub outcomes: Vec<UnitOutcome>,
+    /// Outcomes recorded by an earlier apply of this same review (unchanged now).
+    pub already: u32,
+}
+
+/// The stage a review file follows up, or `None` for an ordinary review.
+pub fn stage_of(review_path: &Path) -> Result<Option<Stage>> {
+    let conn = store::open(review_path)?;
+    let stage: Option<String> = conn
+        .query_row("SELECT stage FROM follow_up", [], |r| r.get(0))
+        .optional()?;
+    Ok(stage.as_deref().and_then(Stage::from_code))
+}
+
+struct Setup {
+    stage: Stage,
+    pass_share: f64,
+    /// nomination id → (unit id, recheck)
+    units: BTreeMap<i64, (String, bool)>,
+}
+
+fn setup(review_path: &Path) -> Result<Setup> {
+    let conn = store::open(review_path)?;
+    let row: Option<(String, f64)> = conn
+        .query_row("SELECT stage, pass_share FROM follow_up", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (stage, pass_share) = row.ok_or_else(|| Error::BadInput {
+        zh: "这不是中期考核或验收评审，没有可记入登记册的考核结果".into(),
+        en: "this is not a mid-term or acceptance review: it has no outcome for the register".into(),
+    })?;
+    let stage = Stage::from_code(&stage).ok_or_else(|| Error::Corrupt(format!("stage {stage:?}")))?;
+    let mut stmt = conn.prepare("SELECT nomination_id, unit_id, recheck FROM follow_up_unit")?;
+    let units = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
+    Ok(Setup {
+        stage,
+        pass_share,
+        units,
+    })
+}
+
+/// Carries a finished follow-up review's outcome into the register: passed or failed per
+/// unit by its grade (不合格 fails) or, with a rubric, its aggregate against the pass line;
+/// the new status follows `cycle::status_after`. Refused, changing nothing, while any
+/// unit lacks a result. Applying the same review again changes nothing.
+pub fn apply(
+    register_path: &Path,
+    review_path: &Path,
+    options: &ResultOptions,
+    decided_on: time::Date,
+    at: &str,
+    actor: &str,
+) -> Result<Applied> {
+    let setup = setup(review_path)?;
+    let review_id = store::review_rows::read_review(&store::open(review_path)?)?.id;
+    let results = results::compute(review_path, options)?;
+    let categories = review_rows::read_categories(&store::open(review_path)?)?;
+    let mut verdicts = Vec::new();
+    let mut missing = Vec::new();
+    for c in &results.categories {
+        let max = categories
+            .iter()
+            .find(|x| x.key == c.key)
+            .map_or(0.0, |x| x.rubric.max_total());
+        for n in &c.nominations {
+            let Some((unit_id, recheck)) = setup.units.get(&n.nomination_id) else {
+                continue;
+            };
+            let verdict = match c.scoring_mode {
+                ScoringMode::Grade => n
+                    .grade
+                    .map(|g| (g.name_zh().to_string(), g != crate::scoring::rules::Grade::Fail)),
+                _ => n
+                    .score
+                    .map(|s| (format!("{s:.2} / {max}"), s >= setup.pass_share * max)),
+            };
+            match verdict {
+                Some((grade, passed)) => verdicts.push((n, unit_id, *recheck, grade, passed)),
+                None => missing.push(n.display_name.clone()),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::BadInput {
+            zh: format!("以下单位还没有评定结果：{}；请先收齐专家评分", missing.join("、")),
+            en: format!(
+                "{} unit(s) have no result yet; receive every expert's bundle first",
+                missing.len()
+            ),
+        });
+    }
+    let mut conn = register::open(register_path)?;
+    let tx = conn.transaction()?;
+    let mut outcomes = Vec::new();
+    let mut already = 0;
+    for (n, unit_id, recheck, grade, passed) in verdicts {
+        let earlier: Option<bool> = tx
+            .query_row(
+                "SELECT passed FROM unit_event WHERE unit_id = ?1 AND review_id = ?2 AND stage = ?3",
+                params![unit_id, review_id, setup.stage.code()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match earlier {
+            Some(p) if p == passed => {
+                already += 1;
+                continue;
+            }
+            Some(_) => {
+                return Err(Error::BadInput {
+                    zh: format!(
+                        "{}（{unit_id}）的考核结果已按另一结论记入登记册；如需更正，请由督导修改状态并说明理由",
+                        n.display_name
+                    ),
+                    en: format!(
+                        "{unit_id} already has this review's outcome with the other verdict; change its status with a reason instead"
+                    ),
+                });
+            }
+            None => {}
+        }
+        let before = register::unit_status(&tx, unit_id)?;
+        if matches!(before, Status::Accepted | Status::Revoked | Status::Awarded) {
+            return Err(Error::BadInput {
+                zh: format!(
+                    "{}（{unit_id}）当前状态为“{}”，不再参加考核",
+                    n.display_name,
+                    before.name_zh()
+                ),
+                en: format!("{unit_id} is {} and owes no review", before.code()),
+            });
+        }
+        let after = cycle::status_after(setup.stage, passed, recheck);
+        register::record_event(
+            &tx,
+            unit_id,
+            &UnitEvent {
+                stage: Some(setup.stage),
+                recheck,
+                passed: Some(passed),
+                grade: grade.clone(),
+                status_after: after,
+                decided_on: decided_on.to_string(),
+                review_id: review_id.clone(),
+                note: String::new(),
+            },
+        )?;
+        outcomes.push(UnitOutcome {
+            unit_id: unit_id.clone(),
+            name: n.display_name.clone(),
+            university: n.university.clone(),
+            grade,
+            passed,
+            recheck,
+            status_before: before,
+            status_after: after,
+        });
+    }
+    let detail = serde_json::json!({
+        "review_id": review_id,
+        "stage": setup.stage.code(),
+        "decided_on": decided_on.to_string(),
+        "outcomes": outcomes.iter().map(|o| serde_json::json!({
+            "unit": o.unit_id, "grade": o.grade, "passed": o.passed,
+            "from": o.status_before.code(), "to": o.status_after.code(),
+        })).collect::<Vec<_>>(),
+    });
+    if !outcomes.is_empty() {
+        audit::append(&tx, at, actor, "follow_up.applied", &detail)?;
+    }
+    tx.commit()?;
+    if !outcomes.is_empty() {
+        let mut rconn = store::open(review_path)?;
+        let rtx = rconn.transaction()?;
+        audit::append(&rtx, at, actor, "follow_up.applied", &detail)?;
+        rtx.commit()?;
+    }
+    Ok(Applied {
+        review_id,
+        stage: setup.stage,
+        outcomes,
+        already,
+    })
+}
