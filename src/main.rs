@@ -4,6 +4,7 @@
 //! core and prints. Errors are printed in Chinese and English; with `--json` they are
 //! also printed as `{"error": {code, message_zh, message_en}}` on stdout.
 
+mod follow_up_cli;
 mod report_cli;
 mod round_cli;
 
@@ -102,6 +103,15 @@ enum Command {
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 督导：获奖单位登记册 / Supervision: the register of awarded units
+    #[command(subcommand)]
+    Register(follow_up_cli::RegisterCommand),
+    /// 督导：中期考核与验收 / Supervision: mid-term and acceptance reviews
+    #[command(subcommand, name = "follow-up")]
+    FollowUp(follow_up_cli::FollowUpCommand),
+    /// 督导：随机抽查 / Supervision: random spot checks
+    #[command(subcommand, name = "spot-check")]
+    SpotCheck(follow_up_cli::SpotCheckCommand),
     /// Internal: a parsing child for untrusted workbooks (see `import::pool`).
     #[command(name = "__read-workbooks", hide = true)]
     ReadWorkbooks,
@@ -569,6 +579,9 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Report(args) => report_cli::report(&workspace, args, json)?,
         Command::Certificates(command) => report_cli::certificates(&workspace, command, json)?,
         Command::Expert(command) => round_cli::expert(&workspace, command, json)?,
+        Command::Register(command) => follow_up_cli::register(&workspace, command, json)?,
+        Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
+        Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
         Command::Audit(AuditCommand::Verify(r)) => {
             let path = workspace.resolve(r.review.as_deref())?;
             let conn = store::open(&path)?;

@@ -72,7 +72,7 @@ pub enum CertificatesCommand {
     },
 }
 
-fn parse_date(given: Option<&str>) -> Result<Date, Error> {
+pub(crate) fn parse_date(given: Option<&str>) -> Result<Date, Error> {
     match given {
         None => Ok(paneldesk::edge::today()),
         Some(text) => Date::parse(

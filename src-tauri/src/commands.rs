@@ -591,7 +591,15 @@ pub fn follow_up_stage(state: &AppState, review_id: String) -> Answer<Option<Sta
     Ok(follow_up_review::stage_of(&review)?)
 }
 
-pub fn create_follow_up_review(state: &AppState, plan: FollowUpPlan) -> Answer<ReviewSummary> {
+pub fn create_follow_up_review(
+    state: &AppState,
+    plan: FollowUpPlan,
+    experts_from: Option<String>,
+) -> Answer<ReviewSummary> {
+    let experts_from = experts_from
+        .filter(|r| !r.is_empty())
+        .map(|r| state.workspace.resolve(Some(&r)))
+        .transpose()?;
     let id = review::make_id(plan.as_of.year, plan.activity, &random_suffix());
     let path = state.workspace.path_for_new_review(&id);
     Ok(follow_up_review::create(
@@ -599,6 +607,7 @@ pub fn create_follow_up_review(state: &AppState, plan: FollowUpPlan) -> Answer<R
         &path,
         &id,
         &plan,
+        experts_from.as_deref(),
         &now(),
         &actor(),
     )?)

@@ -167,7 +167,7 @@ ipc_commands! {
     fn register_export(destination: String) -> u32;
     fn register_import(path: String) -> RegisterImport;
     fn follow_up_stage(review_id: String) -> Option<Stage>;
-    fn create_follow_up_review(plan: FollowUpPlan) -> ReviewSummary;
+    fn create_follow_up_review(plan: FollowUpPlan, experts_from: Option<String>) -> ReviewSummary;
     fn apply_follow_up(review_id: String) -> Applied;
     fn draw_spot_check(params: DrawParams, seed: Option<String>) -> SpotCheckView;
     fn list_spot_checks() -> Vec<SpotCheckView>;

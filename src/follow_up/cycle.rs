@@ -253,7 +253,11 @@ pub struct Due {
 
 /// The review a unit owes next, from its build start and the reviews it has had (in the
 /// order they were decided); `None` when it owes none.
-pub fn next_due(build_start: Option<YearMonth>, status: Status, past: &[PastReview]) -> Option<Due> {
+pub fn next_due(
+    build_start: Option<YearMonth>,
+    status: Status,
+    past: &[PastReview],
+) -> Option<Due> {
     let start = build_start?;
     if matches!(status, Status::Accepted | Status::Revoked | Status::Awarded) {
         return None;
@@ -308,7 +312,13 @@ mod tests {
 
     #[test]
     fn year_months_are_read_as_clerks_write_them() {
-        for text in ["2022-11", "2022.11", "2022/11", "2022年11月", " 2022-11-30 "] {
+        for text in [
+            "2022-11",
+            "2022.11",
+            "2022/11",
+            "2022年11月",
+            " 2022-11-30 ",
+        ] {
             assert_eq!(YearMonth::parse(text).unwrap(), ym(2022, 11), "{text}");
         }
         for bad in ["", "2022", "2022-13", "1999-01", "十一月", "2022-11-30-1"] {
@@ -321,7 +331,10 @@ mod tests {
     fn a_unit_passing_both_reviews_is_accepted_after_two_years() {
         let start = Some(ym(2022, 11));
         let due = next_due(start, Status::Building, &[]).unwrap();
-        assert_eq!((due.stage, due.month, due.recheck), (Stage::MidTerm, ym(2023, 11), false));
+        assert_eq!(
+            (due.stage, due.month, due.recheck),
+            (Stage::MidTerm, ym(2023, 11), false)
+        );
         let mid = PastReview {
             stage: Stage::MidTerm,
             passed: true,
@@ -336,7 +349,10 @@ mod tests {
             recheck: false,
             decided: ym(2024, 11),
         };
-        assert_eq!(status_after(Stage::Acceptance, true, false), Status::Accepted);
+        assert_eq!(
+            status_after(Stage::Acceptance, true, false),
+            Status::Accepted
+        );
         assert_eq!(next_due(start, Status::Accepted, &[mid, acc]), None);
     }
 
@@ -349,9 +365,15 @@ mod tests {
             recheck: false,
             decided: ym(2023, 11),
         };
-        assert_eq!(status_after(Stage::MidTerm, false, false), Status::Rectifying);
+        assert_eq!(
+            status_after(Stage::MidTerm, false, false),
+            Status::Rectifying
+        );
         let due = next_due(start, Status::Rectifying, &[failed]).unwrap();
-        assert_eq!((due.stage, due.month, due.recheck), (Stage::MidTerm, ym(2024, 5), true));
+        assert_eq!(
+            (due.stage, due.month, due.recheck),
+            (Stage::MidTerm, ym(2024, 5), true)
+        );
         // Passing the re-check puts the unit back on course for acceptance.
         let rechecked = PastReview {
             stage: Stage::MidTerm,
@@ -360,7 +382,10 @@ mod tests {
             decided: ym(2024, 5),
         };
         let due = next_due(start, Status::Building, &[failed, rechecked]).unwrap();
-        assert_eq!((due.stage, due.month, due.recheck), (Stage::Acceptance, ym(2024, 11), false));
+        assert_eq!(
+            (due.stage, due.month, due.recheck),
+            (Stage::Acceptance, ym(2024, 11), false)
+        );
         // Failing it revokes.
         assert_eq!(status_after(Stage::MidTerm, false, true), Status::Revoked);
         let refailed = PastReview {

@@ -62,7 +62,9 @@ pub struct Member {
 }
 
 pub fn lottery_number(seed: &str, unit_id: &str) -> String {
-    crate::keys::hex(&Sha256::digest(format!("{CONTEXT}{seed}\n{unit_id}").as_bytes()))
+    crate::keys::hex(&Sha256::digest(
+        format!("{CONTEXT}{seed}\n{unit_id}").as_bytes(),
+    ))
 }
 
 /// A digest of the population as drawn from: the JSON array of `[unit id, stratum]`
@@ -110,7 +112,10 @@ pub fn draw(seed: &str, count: usize, members: &[Member]) -> Vec<String> {
             .or_default()
             .push((lottery_number(seed, &m.unit_id), m.unit_id.as_str()));
     }
-    let sizes = by_stratum.iter().map(|(k, v)| (k.clone(), v.len())).collect();
+    let sizes = by_stratum
+        .iter()
+        .map(|(k, v)| (k.clone(), v.len()))
+        .collect();
     let shares = allocate(count, &sizes);
     let mut chosen: Vec<(String, &str)> = Vec::new();
     for (stratum, mut units) in by_stratum {
@@ -164,22 +169,41 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         // 10 × (50, 30, 20) / 100 = 5, 3, 2 exactly.
-        assert_eq!(allocate(10, &sizes).values().copied().collect::<Vec<_>>(), [5, 3, 2]);
+        assert_eq!(
+            allocate(10, &sizes).values().copied().collect::<Vec<_>>(),
+            [5, 3, 2]
+        );
         // 7 × … = 3.5, 2.1, 1.4 → 3, 2, 1 and one left for the largest remainder (a).
-        assert_eq!(allocate(7, &sizes).values().copied().collect::<Vec<_>>(), [4, 2, 1]);
+        assert_eq!(
+            allocate(7, &sizes).values().copied().collect::<Vec<_>>(),
+            [4, 2, 1]
+        );
         // 2 × … = 1.0, 0.6, 0.4 → 1, 0, 0; one left, b's remainder is larger.
-        assert_eq!(allocate(2, &sizes).values().copied().collect::<Vec<_>>(), [1, 1, 0]);
+        assert_eq!(
+            allocate(2, &sizes).values().copied().collect::<Vec<_>>(),
+            [1, 1, 0]
+        );
         // Equal remainders go in stratum order.
-        let even: BTreeMap<String, usize> =
-            [("x", 1), ("y", 1), ("z", 1)].into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        assert_eq!(allocate(2, &even).values().copied().collect::<Vec<_>>(), [1, 1, 0]);
+        let even: BTreeMap<String, usize> = [("x", 1), ("y", 1), ("z", 1)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        assert_eq!(
+            allocate(2, &even).values().copied().collect::<Vec<_>>(),
+            [1, 1, 0]
+        );
         // Asking for more than there are takes everyone.
         assert_eq!(allocate(500, &sizes), sizes);
     }
 
     #[test]
     fn a_stratified_draw_holds_each_stratum_to_its_share() {
-        let pop = members(&[("甲大学", 40), ("乙大学", 25), ("丙大学", 10), ("丁大学", 5)]);
+        let pop = members(&[
+            ("甲大学", 40),
+            ("乙大学", 25),
+            ("丙大学", 10),
+            ("丁大学", 5),
+        ]);
         for seed in ["1", "2", "3", "种子"] {
             let chosen = draw(seed, 16, &pop);
             assert_eq!(chosen.len(), 16);

@@ -27,14 +27,39 @@ const CHECKS: &str = "抽查记录";
 const MEMBERS: &str = "抽查总体";
 
 const UNIT_HEADER: [&str; 13] = [
-    "登记编号", "活动", "名称", "推荐高校", "类别代码", "类别", "授予年度", "来源评审",
-    "推荐对象编号", "建设开始", "建设结束", "状态", "登记时间",
+    "登记编号",
+    "活动",
+    "名称",
+    "推荐高校",
+    "类别代码",
+    "类别",
+    "授予年度",
+    "来源评审",
+    "推荐对象编号",
+    "建设开始",
+    "建设结束",
+    "状态",
+    "登记时间",
 ];
 const EVENT_HEADER: [&str; 9] = [
-    "登记编号", "考核", "整改复核", "结论", "评定", "状态变为", "决定日期", "考核评审", "说明",
+    "登记编号",
+    "考核",
+    "整改复核",
+    "结论",
+    "评定",
+    "状态变为",
+    "决定日期",
+    "考核评审",
+    "说明",
 ];
 const CHECK_HEADER: [&str; 7] = [
-    "抽查编号", "抽查日期", "随机种子", "参数", "总体摘要", "抽查时间", "操作人",
+    "抽查编号",
+    "抽查日期",
+    "随机种子",
+    "参数",
+    "总体摘要",
+    "抽查时间",
+    "操作人",
 ];
 const MEMBER_HEADER: [&str; 4] = ["抽查编号", "登记编号", "分层", "抽中"];
 
@@ -185,19 +210,26 @@ struct Sheet<'a> {
 
 impl<'a> Sheet<'a> {
     fn find(file: &'a str, grids: &'a [Grid], name: &'static str, header: &[&str]) -> Result<Self> {
-        let grid = grids.iter().find(|g| g.sheet.trim() == name).ok_or_else(|| Error::BadInput {
-            zh: format!("{file}：缺少工作表「{name}」，不是 PanelDesk 导出的登记册"),
-            en: format!("{file}: no sheet {name:?}; not a register exported by PanelDesk"),
-        })?;
-        let first: Vec<String> = grid.rows.first().map_or_else(Vec::new, |r| {
-            r.iter().map(|c| c.display()).collect()
-        });
+        let grid = grids
+            .iter()
+            .find(|g| g.sheet.trim() == name)
+            .ok_or_else(|| Error::BadInput {
+                zh: format!("{file}：缺少工作表「{name}」，不是 PanelDesk 导出的登记册"),
+                en: format!("{file}: no sheet {name:?}; not a register exported by PanelDesk"),
+            })?;
+        let first: Vec<String> = grid
+            .rows
+            .first()
+            .map_or_else(Vec::new, |r| r.iter().map(|c| c.display()).collect());
         let mut columns = Vec::new();
         for h in header {
-            let at = first.iter().position(|x| x == h).ok_or_else(|| Error::BadInput {
-                zh: format!("{file}：工作表「{name}」第 1 行缺少「{h}」列"),
-                en: format!("{file}: sheet {name:?}, row 1 lacks the column {h:?}"),
-            })?;
+            let at = first
+                .iter()
+                .position(|x| x == h)
+                .ok_or_else(|| Error::BadInput {
+                    zh: format!("{file}：工作表「{name}」第 1 行缺少「{h}」列"),
+                    en: format!("{file}: sheet {name:?}, row 1 lacks the column {h:?}"),
+                })?;
             columns.push(at);
         }
         Ok(Sheet {
@@ -231,8 +263,14 @@ impl<'a> Sheet<'a> {
 
     fn problem(&self, row: usize, column: &str, zh: &str, en: &str) -> (String, String) {
         (
-            format!("{}：工作表「{}」第 {row} 行「{column}」列：{zh}", self.file, self.name),
-            format!("{}: sheet {:?}, row {row}, column {column:?}: {en}", self.file, self.name),
+            format!(
+                "{}：工作表「{}」第 {row} 行「{column}」列：{zh}",
+                self.file, self.name
+            ),
+            format!(
+                "{}: sheet {:?}, row {row}, column {column:?}: {en}",
+                self.file, self.name
+            ),
         )
     }
 }
@@ -246,8 +284,14 @@ fn refuse(problems: Vec<(String, String)>) -> Error {
         en.push(format!("… and {more} more"));
     }
     Error::BadInput {
-        zh: format!("登记册工作簿未导入，登记册未作任何改动：\n{}", zh.join("\n")),
-        en: format!("register workbook not imported, nothing changed:\n{}", en.join("\n")),
+        zh: format!(
+            "登记册工作簿未导入，登记册未作任何改动：\n{}",
+            zh.join("\n")
+        ),
+        en: format!(
+            "register workbook not imported, nothing changed:\n{}",
+            en.join("\n")
+        ),
     }
 }
 
@@ -270,7 +314,12 @@ fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
             s => match Stage::from_code(s) {
                 Some(s) => Some(s),
                 None => {
-                    problems.push(events_sheet.problem(r, "考核", "应为“中期考核”“验收”或空", "must be 中期考核, 验收 or empty"));
+                    problems.push(events_sheet.problem(
+                        r,
+                        "考核",
+                        "应为“中期考核”“验收”或空",
+                        "must be 中期考核, 验收 or empty",
+                    ));
                     continue;
                 }
             },
@@ -280,16 +329,31 @@ fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
             "通过" => Some(true),
             "不通过" => Some(false),
             _ => {
-                problems.push(events_sheet.problem(r, "结论", "应为“通过”“不通过”或空", "must be 通过, 不通过 or empty"));
+                problems.push(events_sheet.problem(
+                    r,
+                    "结论",
+                    "应为“通过”“不通过”或空",
+                    "must be 通过, 不通过 or empty",
+                ));
                 continue;
             }
         };
         let Some(status_after) = Status::parse(&c[5]) else {
-            problems.push(events_sheet.problem(r, "状态变为", "不是已知的状态", "not a known status"));
+            problems.push(events_sheet.problem(
+                r,
+                "状态变为",
+                "不是已知的状态",
+                "not a known status",
+            ));
             continue;
         };
         if time::Date::parse(&c[6], &time::format_description::well_known::Iso8601::DATE).is_err() {
-            problems.push(events_sheet.problem(r, "决定日期", "应写作 2024-11-30", "must read like 2024-11-30"));
+            problems.push(events_sheet.problem(
+                r,
+                "决定日期",
+                "应写作 2024-11-30",
+                "must read like 2024-11-30",
+            ));
             continue;
         }
         events.entry(c[0].clone()).or_default().push(UnitEvent {
@@ -307,20 +371,44 @@ fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
     let mut units = Vec::new();
     for (r, c) in units_sheet.rows() {
         if !(c[0].starts_with("AU-") && c[0].len() == 13) {
-            problems.push(units_sheet.problem(r, "登记编号", "应为 AU- 加 10 位", "must be AU- and 10 characters"));
+            problems.push(units_sheet.problem(
+                r,
+                "登记编号",
+                "应为 AU- 加 10 位",
+                "must be AU- and 10 characters",
+            ));
             continue;
         }
         let Ok(activity) = Activity::parse(&c[1]) else {
-            problems.push(units_sheet.problem(r, "活动", "不是已知的评审活动", "not a known activity"));
+            problems.push(units_sheet.problem(
+                r,
+                "活动",
+                "不是已知的评审活动",
+                "not a known activity",
+            ));
             continue;
         };
         let (Ok(year), Ok(nomination_id)) = (c[6].parse::<i32>(), c[8].parse::<i64>()) else {
-            problems.push(units_sheet.problem(r, "授予年度", "授予年度和推荐对象编号应为整数", "year and nomination id must be whole numbers"));
+            problems.push(units_sheet.problem(
+                r,
+                "授予年度",
+                "授予年度和推荐对象编号应为整数",
+                "year and nomination id must be whole numbers",
+            ));
             continue;
         };
-        let month = |text: &str| (!text.is_empty()).then(|| YearMonth::parse(text)).transpose();
+        let month = |text: &str| {
+            (!text.is_empty())
+                .then(|| YearMonth::parse(text))
+                .transpose()
+        };
         let (Ok(build_start), Ok(build_end)) = (month(&c[9]), month(&c[10])) else {
-            problems.push(units_sheet.problem(r, "建设开始", "建设周期应写作 2022-11", "build months must read like 2022-11"));
+            problems.push(units_sheet.problem(
+                r,
+                "建设开始",
+                "建设周期应写作 2022-11",
+                "build months must read like 2022-11",
+            ));
             continue;
         };
         let Some(status) = Status::parse(&c[11]) else {
@@ -380,7 +468,12 @@ fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
         let params: DrawParams = match serde_json::from_str(&c[3]) {
             Ok(p) => p,
             Err(_) => {
-                problems.push(checks_sheet.problem(r, "参数", "不是抽查参数", "not the draw's parameters"));
+                problems.push(checks_sheet.problem(
+                    r,
+                    "参数",
+                    "不是抽查参数",
+                    "not the draw's parameters",
+                ));
                 continue;
             }
         };
@@ -403,8 +496,14 @@ fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
             problems.push(checks_sheet.problem(
                 r,
                 "抽查编号",
-                &format!("抽查 {} 无法按记录的种子复现（总体或抽中名单被改动）", check.id),
-                &format!("draw {} does not re-run from its seed (population or list changed)", check.id),
+                &format!(
+                    "抽查 {} 无法按记录的种子复现（总体或抽中名单被改动）",
+                    check.id
+                ),
+                &format!(
+                    "draw {} does not re-run from its seed (population or list changed)",
+                    check.id
+                ),
             ));
             continue;
         }
@@ -417,10 +516,33 @@ fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
 }
 
 fn same_unit(a: &AwardedUnit, b: &AwardedUnit) -> bool {
-    (a.activity, &a.name, &a.university, &a.category_key, a.year, &a.review_id)
-        == (b.activity, &b.name, &b.university, &b.category_key, b.year, &b.review_id)
-        && (a.nomination_id, a.build_start, a.build_end, a.status, &a.events)
-            == (b.nomination_id, b.build_start, b.build_end, b.status, &b.events)
+    (
+        a.activity,
+        &a.name,
+        &a.university,
+        &a.category_key,
+        a.year,
+        &a.review_id,
+    ) == (
+        b.activity,
+        &b.name,
+        &b.university,
+        &b.category_key,
+        b.year,
+        &b.review_id,
+    ) && (
+        a.nomination_id,
+        a.build_start,
+        a.build_end,
+        a.status,
+        &a.events,
+    ) == (
+        b.nomination_id,
+        b.build_start,
+        b.build_end,
+        b.status,
+        &b.events,
+    )
 }
 
 /// Reads a register workbook (in the parsing child) into the register, all or nothing.
@@ -431,9 +553,10 @@ pub fn import(
     at: &str,
     actor: &str,
 ) -> Result<RegisterImport> {
-    let file = workbook
-        .file_name()
-        .map_or_else(|| workbook.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file = workbook.file_name().map_or_else(
+        || workbook.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let grids = crate::import::workbook::read_isolated(
         exe,
         workbook,
@@ -459,8 +582,14 @@ pub fn import(
             None => new_units.push(unit),
             Some(old) if same_unit(old, unit) => report.units_same += 1,
             Some(_) => problems.push((
-                format!("{file}：工作表「{UNITS}」第 {r} 行：{} 与本机登记册中的记录不一致", unit.id),
-                format!("{file}: sheet {UNITS:?}, row {r}: {} differs from this register's record", unit.id),
+                format!(
+                    "{file}：工作表「{UNITS}」第 {r} 行：{} 与本机登记册中的记录不一致",
+                    unit.id
+                ),
+                format!(
+                    "{file}: sheet {UNITS:?}, row {r}: {} differs from this register's record",
+                    unit.id
+                ),
             )),
         }
     }

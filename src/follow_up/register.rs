@@ -294,7 +294,8 @@ pub fn units(conn: &Connection, as_of: YearMonth) -> Result<Vec<AwardedUnit>> {
     for row in rows {
         let r = row?;
         let id = r.0;
-        let activity = Activity::parse(&r.1).map_err(|_| Error::Corrupt(format!("activity {:?}", r.1)))?;
+        let activity =
+            Activity::parse(&r.1).map_err(|_| Error::Corrupt(format!("activity {:?}", r.1)))?;
         let status =
             Status::parse(&r.11).ok_or_else(|| Error::Corrupt(format!("status {:?}", r.11)))?;
         let build_start = r.9.as_deref().map(YearMonth::parse).transpose()?;
@@ -412,7 +413,11 @@ pub fn enter_review(
     } else {
         (None, None)
     };
-    let status = if cycle { Status::Building } else { Status::Awarded };
+    let status = if cycle {
+        Status::Building
+    } else {
+        Status::Awarded
+    };
     let mut conn = open(register_path)?;
     let tx = conn.transaction()?;
     let mut entered = Vec::new();

@@ -42,34 +42,43 @@ fn field(label: &str, value: String) -> FieldValue {
     }
 }
 
-/// Creates the review file at `review_path` with the due units as its nominations.
+/// Creates the review file at `review_path` with the due units as its nominations and,
+/// when `experts_from` names a review, that review's expert roster (usually the panel
+/// that made the award).
 pub fn create(
     register_path: &Path,
     review_path: &Path,
     id: &str,
     plan: &FollowUpPlan,
+    experts_from: Option<&Path>,
     created_at: &str,
     actor: &str,
 ) -> Result<ReviewSummary> {
+    let experts = match experts_from {
+        Some(path) => store::experts::read_all(&store::open(path)?)?,
+        None => Vec::new(),
+    };
     if plan.scoring_mode == ScoringMode::Vote {
         return Err(Error::BadInput {
             zh: "中期考核和验收按等次或评分细则评定，不用投票".into(),
-            en: "mid-term and acceptance reviews are graded or scored with a rubric, not voted".into(),
+            en: "mid-term and acceptance reviews are graded or scored with a rubric, not voted"
+                .into(),
         });
     }
     if !(plan.pass_share > 0.0 && plan.pass_share <= 1.0) {
         return Err(Error::BadInput {
             zh: format!("合格线 {} 应在 0 到 1 之间（如 0.6）", plan.pass_share),
-            en: format!("pass share {} must be above 0 and at most 1 (e.g. 0.6)", plan.pass_share),
+            en: format!(
+                "pass share {} must be above 0 and at most 1 (e.g. 0.6)",
+                plan.pass_share
+            ),
         });
     }
     let reg = register::open(register_path)?;
     let due: Vec<_> = register::units(&reg, plan.as_of)?
         .into_iter()
         .filter(|u| {
-            u.activity == plan.activity
-                && u.due_now
-                && u.due.is_some_and(|d| d.stage == plan.stage)
+            u.activity == plan.activity && u.due_now && u.due.is_some_and(|d| d.stage == plan.stage)
         })
         .collect();
     drop(reg);
@@ -114,8 +123,16 @@ pub fn create(
             id: id.to_string(),
             activity: plan.activity,
             year,
-            title_zh: format!("{year}年{}{}", plan.activity.name_zh(), plan.stage.name_zh()),
-            title_en: format!("{year} {}: {}", plan.stage.name_en(), plan.activity.name_en()),
+            title_zh: format!(
+                "{year}年{}{}",
+                plan.activity.name_zh(),
+                plan.stage.name_zh()
+            ),
+            title_en: format!(
+                "{year} {}: {}",
+                plan.stage.name_en(),
+                plan.activity.name_en()
+            ),
             created_at: created_at.to_string(),
         },
     )?;
@@ -124,6 +141,16 @@ pub fn create(
         "INSERT INTO follow_up (singleton, stage, as_of, pass_share) VALUES (1, ?1, ?2, ?3)",
         params![plan.stage.code(), plan.as_of.to_string(), plan.pass_share],
     )?;
+    for e in &experts {
+        store::experts::insert(
+            &tx,
+            &store::experts::NewExpert {
+                name: e.name.clone(),
+                institution: e.institution.clone(),
+                title: e.title.clone(),
+            },
+        )?;
+    }
     for unit in &due {
         let recheck = unit.due.is_some_and(|d| d.recheck);
         let period = match (unit.build_start, unit.build_end) {
@@ -174,6 +201,7 @@ pub fn create(
             "as_of": plan.as_of.to_string(),
             "scoring_mode": plan.scoring_mode.code(),
             "units": units,
+            "experts": experts.len(),
         }),
     )?;
     tx.commit()?;
@@ -240,9 +268,11 @@ fn setup(review_path: &Path) -> Result<Setup> {
         .optional()?;
     let (stage, pass_share) = row.ok_or_else(|| Error::BadInput {
         zh: "这不是中期考核或验收评审，没有可记入登记册的考核结果".into(),
-        en: "this is not a mid-term or acceptance review: it has no outcome for the register".into(),
+        en: "this is not a mid-term or acceptance review: it has no outcome for the register"
+            .into(),
     })?;
-    let stage = Stage::from_code(&stage).ok_or_else(|| Error::Corrupt(format!("stage {stage:?}")))?;
+    let stage =
+        Stage::from_code(&stage).ok_or_else(|| Error::Corrupt(format!("stage {stage:?}")))?;
     let mut stmt = conn.prepare("SELECT nomination_id, unit_id, recheck FROM follow_up_unit")?;
     let units = stmt
         .query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?))))?
@@ -282,9 +312,12 @@ pub fn apply(
                 continue;
             };
             let verdict = match c.scoring_mode {
-                ScoringMode::Grade => n
-                    .grade
-                    .map(|g| (g.name_zh().to_string(), g != crate::scoring::rules::Grade::Fail)),
+                ScoringMode::Grade => n.grade.map(|g| {
+                    (
+                        g.name_zh().to_string(),
+                        g != crate::scoring::rules::Grade::Fail,
+                    )
+                }),
                 _ => n
                     .score
                     .map(|s| (format!("{s:.2} / {max}"), s >= setup.pass_share * max)),
@@ -297,7 +330,10 @@ pub fn apply(
     }
     if !missing.is_empty() {
         return Err(Error::BadInput {
-            zh: format!("以下单位还没有评定结果：{}；请先收齐专家评分", missing.join("、")),
+            zh: format!(
+                "以下单位还没有评定结果：{}；请先收齐专家评分",
+                missing.join("、")
+            ),
             en: format!(
                 "{} unit(s) have no result yet; receive every expert's bundle first",
                 missing.len()

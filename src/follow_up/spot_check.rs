@@ -184,7 +184,9 @@ fn population(
                 .map(|e| e.decided_on.as_str())
                 .max();
             let drawn = last_drawn.get(u.id.as_str()).copied();
-            reviewed.max(drawn).is_none_or(|last| last <= cutoff.as_str())
+            reviewed
+                .max(drawn)
+                .is_none_or(|last| last <= cutoff.as_str())
         })
         .map(|u| Member {
             unit_id: u.id.clone(),
@@ -303,8 +305,7 @@ fn read_check(r: &rusqlite::Row) -> rusqlite::Result<(i64, [String; 9])> {
 }
 
 fn parse_check(fields: [String; 9]) -> Result<SpotCheck> {
-    let [id, drawn_on, seed, params, population, population_hash, chosen, drawn_at, actor] =
-        fields;
+    let [id, drawn_on, seed, params, population, population_hash, chosen, drawn_at, actor] = fields;
     let bad = |e: serde_json::Error| Error::Corrupt(format!("spot check {id}: {e}"));
     Ok(SpotCheck {
         params: serde_json::from_str(&params).map_err(bad)?,
@@ -319,7 +320,8 @@ fn parse_check(fields: [String; 9]) -> Result<SpotCheck> {
     })
 }
 
-const SELECT: &str = "SELECT rowid, id, drawn_on, seed, params_json, population_json, population_hash,
+const SELECT: &str =
+    "SELECT rowid, id, drawn_on, seed, params_json, population_json, population_hash,
                              chosen_json, drawn_at, actor FROM spot_check";
 
 pub fn list(conn: &Connection) -> Result<Vec<SpotCheck>> {
@@ -451,7 +453,15 @@ pub fn read_json(bytes: &[u8], origin: &str) -> Result<SpotCheck> {
         });
     }
     serde_json::from_slice(bytes).map_err(|e| Error::BadInput {
-        zh: format!("{origin}：不是有效的抽查记录（第 {} 行第 {} 列：{e}）", e.line(), e.column()),
-        en: format!("{origin}: not a spot-check record (line {}, column {}: {e})", e.line(), e.column()),
+        zh: format!(
+            "{origin}：不是有效的抽查记录（第 {} 行第 {} 列：{e}）",
+            e.line(),
+            e.column()
+        ),
+        en: format!(
+            "{origin}: not a spot-check record (line {}, column {}: {e})",
+            e.line(),
+            e.column()
+        ),
     })
 }

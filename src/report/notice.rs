@@ -20,7 +20,12 @@ pub fn spot_check(view: &SpotCheckView, meta: &Meta) -> Result<Vec<u8>> {
         format!("随机抽查 {}", check.id),
     );
     f.paragraph("随机抽查名单", 16.0, true, Align::Center);
-    f.paragraph(&format!("抽查编号 {}", check.id), 10.0, false, Align::Center);
+    f.paragraph(
+        &format!("抽查编号 {}", check.id),
+        10.0,
+        false,
+        Align::Center,
+    );
     f.gap(6.0);
     let mut conditions = vec![
         format!("抽取 {} 个", check.params.count),
@@ -46,13 +51,13 @@ pub fn spot_check(view: &SpotCheckView, meta: &Meta) -> Result<Vec<u8>> {
     }
     f.gap(6.0);
     let columns = [
-        Column::new("序号", 2.0, Align::Center),
-        Column::new("登记编号", 6.0, Align::Left),
-        Column::new("名称", 10.0, Align::Left),
+        Column::new("序号", 3.0, Align::Center),
+        Column::new("登记编号", 8.0, Align::Left),
+        Column::new("名称", 11.0, Align::Left),
         Column::new("推荐高校", 8.0, Align::Left),
-        Column::new("活动 / 类别", 8.0, Align::Left),
-        Column::new("授予年度", 3.5, Align::Center),
-        Column::new("抽签号", 4.5, Align::Left),
+        Column::new("类别", 8.0, Align::Left),
+        Column::new("年度", 3.5, Align::Center),
+        Column::new("抽签号", 6.0, Align::Left),
     ];
     let rows: Vec<Vec<String>> = view
         .units
@@ -64,13 +69,13 @@ pub fn spot_check(view: &SpotCheckView, meta: &Meta) -> Result<Vec<u8>> {
                 u.unit_id.clone(),
                 u.name.clone(),
                 u.university.clone(),
-                format!("{} / {}", u.activity_name_zh, u.category_zh),
+                u.category_zh.clone(),
                 u.year.to_string(),
                 u.lottery_number[..10].to_string(),
             ]
         })
         .collect();
-    f.table(&columns, &rows, 9.5);
+    f.table(&columns, &rows, 9.0);
     f.gap(8.0);
     f.paragraph(
         &format!(

@@ -4,6 +4,7 @@ mod architecture;
 mod audit_log;
 mod cli;
 mod crash;
+mod follow_up;
 mod hostile_workbooks;
 mod import_packages;
 mod import_workbooks;

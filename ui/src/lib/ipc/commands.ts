@@ -181,8 +181,8 @@ export function followUpStage(reviewId: string): Promise<T.Stage | null> {
   return invoke<T.Stage | null>("follow_up_stage", { reviewId });
 }
 
-export function createFollowUpReview(plan: T.FollowUpPlan): Promise<T.ReviewSummary> {
-  return invoke<T.ReviewSummary>("create_follow_up_review", { plan });
+export function createFollowUpReview(plan: T.FollowUpPlan, expertsFrom: string | null): Promise<T.ReviewSummary> {
+  return invoke<T.ReviewSummary>("create_follow_up_review", { plan, expertsFrom });
 }
 
 export function applyFollowUp(reviewId: string): Promise<T.Applied> {
