@@ -170,8 +170,7 @@ fn population(
             let status = u
                 .events
                 .iter()
-                .filter(|e| e.decided_on <= on)
-                .last()
+                .rfind(|e| e.decided_on <= on)
                 .map_or(initial, |e| e.status_after);
             status != Status::Revoked
         })

@@ -621,6 +621,27 @@ fn the_cli_draws_prints_the_notice_and_verifies_an_exported_draw() {
     )
     .status
     .success());
+    // The by-hand check in docs/follow-up.md agrees, without PanelDesk.
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/follow-up.md")).unwrap();
+    let snippet = doc
+        .split("```python\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let snippet = snippet.replace("\"d.json\"", &format!("{:?}", exported.to_str().unwrap()));
+    let by_hand = Command::new("python3")
+        .args(["-c", &snippet])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&by_hand.stdout).trim(),
+        "True",
+        "{}",
+        String::from_utf8_lossy(&by_hand.stderr)
+    );
     // Someone swaps a drawn unit for another: the exported draw no longer verifies.
     let mut record: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&exported).unwrap()).unwrap();
