@@ -31,6 +31,7 @@ function mock(results: () => ReviewResults, overrides: Record<string, CommandHan
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: () => certificatePreviewFixture(),
     decide_result: () => decidedResultsFixture(),
+    follow_up_stage: () => null,
     ...overrides,
   });
 }

@@ -34,6 +34,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: () => certificatePreviewFixture(),
     receive_bundles: () => receipts,
+    follow_up_stage: () => null,
     ...overrides,
   });
 }
