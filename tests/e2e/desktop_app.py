@@ -385,8 +385,54 @@ def clerk_receives_and_prints(binary, shots, clerk, stick, bundle):
         app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", preview)
         app.wait.until(lambda _: "荣" in preview.text)
         app.shot("22-clerk-certificate-preview")
+        supervisor_registers_and_draws(app, clerk, stick)
     finally:
         app.close()
+
+
+def supervisor_registers_and_draws(app, data, stick):
+    """The supervisor, on the same office laptop: the review's awards enter the register,
+    a spot check is drawn from a typed seed, verified and printed, and the command line
+    re-runs the app's draw from the record."""
+    entry = app.by_testid("register-entry")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", entry)
+    build = app.by_testid("register-entry-build-start")
+    build.clear()
+    build.send_keys("2026-12")
+    app.click("register-entry-submit")
+    app.by_testid("register-entry-done")
+    app.shot("39-clerk-registered")
+    app.click("back-home")
+    app.click("open-supervision")
+    rows = app.wait.until(lambda _: app.all_testid("register-row"))
+    check(len(rows) == 4, f"the four awarded students are in the register: {len(rows)}")
+    statuses = {r.get_attribute("data-status") for r in rows}
+    check(statuses == {"awarded"}, f"students have no build cycle: {statuses}")
+    app.shot("40-supervisor-register")
+
+    app.click("supervision-tab-spotChecks")
+    count = app.by_testid("spot-count")
+    count.clear()
+    count.send_keys("2")
+    app.by_testid("spot-seed").send_keys("2026-12-01 公证 0417")
+    app.click("spot-draw")
+    card = app.by_testid("spot-check")
+    check_id = card.get_attribute("data-check-id")
+    units = app.wait.until(lambda _: app.all_testid("spot-unit"))
+    check(len(units) == 2, f"two units drawn: {len(units)}")
+    check("2026-12-01 公证 0417" in app.by_testid("spot-check-seed").text, "the seed is shown as typed")
+    app.click("spot-verify")
+    verdict = app.by_testid("spot-verification")
+    check(verdict.get_attribute("data-ok") == "true", f"the draw verifies: {verdict.text}")
+    notice = os.path.join(stick, "抽查名单.pdf")
+    answer_dialogs_with(app, notice)
+    app.click("spot-print")
+    app.wait.until(lambda _: app.all_testid("spot-print-notice") and os.path.exists(notice))
+    text = poppler_text(notice)
+    check("随机抽查名单" in text and check_id in text, "the notice prints the draw")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'start'})", card)
+    app.shot("41-supervisor-spot-check")
+    cli(data, "spot-check", "verify", "--draw", check_id)
 
 
 def main():
