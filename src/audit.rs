@@ -9,6 +9,29 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::error::{Error, Result};
 use crate::model::AuditEntry;
 
+/// The audit table and the triggers that keep it append-only, as SQL text: one schema
+/// for a review file (migration 1) and the register, so `append` and `verify` serve both.
+macro_rules! audit_log_schema {
+    () => {
+        r#"
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    "#
+    };
+}
+pub(crate) use audit_log_schema;
+
 /// `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

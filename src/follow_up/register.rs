@@ -23,7 +23,8 @@ pub const FILE_NAME: &str = "register.pdregister";
 
 const MIGRATIONS: &[&str] = &[
     // 1: units, their review outcomes, spot-check draws, the audit log.
-    r#"
+    concat!(
+        r#"
     CREATE TABLE awarded_unit (
         id            TEXT PRIMARY KEY,
         activity      TEXT NOT NULL,
@@ -66,24 +67,13 @@ const MIGRATIONS: &[&str] = &[
         drawn_at        TEXT NOT NULL,
         actor           TEXT NOT NULL
     ) STRICT;
-    CREATE TABLE audit_log (
-        seq       INTEGER PRIMARY KEY,
-        at        TEXT NOT NULL,
-        actor     TEXT NOT NULL,
-        action    TEXT NOT NULL,
-        detail    TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash      TEXT NOT NULL
-    ) STRICT;
-    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     CREATE TRIGGER unit_event_no_update BEFORE UPDATE ON unit_event
         BEGIN SELECT RAISE(ABORT, 'unit events are append-only'); END;
     CREATE TRIGGER spot_check_no_update BEFORE UPDATE ON spot_check
         BEGIN SELECT RAISE(ABORT, 'spot checks are append-only'); END;
     "#,
+        crate::audit::audit_log_schema!()
+    ),
 ];
 
 /// Opens the register, creating it on first use.
@@ -115,20 +105,7 @@ pub fn open(path: &Path) -> Result<Connection> {
         }
     }
     store::configure(&conn)?;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
-    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > MIGRATIONS.len() as i64 {
-        return Err(Error::SchemaTooNew {
-            path: path.to_path_buf(),
-            found: current,
-            known: MIGRATIONS.len() as i64,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-    }
-    tx.commit()?;
+    store::apply_migrations(&mut conn, path, MIGRATIONS)?;
     Ok(conn)
 }
 

@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 
 const MIGRATIONS: &[&str] = &[
     // 1: the review, its categories and rubric, experts, nominations, audit log.
-    r#"
+    concat!(
+        r#"
     CREATE TABLE review (
         singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
         id         TEXT NOT NULL,
@@ -63,21 +64,9 @@ const MIGRATIONS: &[&str] = &[
         materials_json    TEXT NOT NULL
     ) STRICT;
     CREATE INDEX nomination_by_category ON nomination (category_key, university);
-
-    CREATE TABLE audit_log (
-        seq       INTEGER PRIMARY KEY,
-        at        TEXT NOT NULL,
-        actor     TEXT NOT NULL,
-        action    TEXT NOT NULL,
-        detail    TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash      TEXT NOT NULL
-    ) STRICT;
-    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     "#,
+        crate::audit::audit_log_schema!()
+    ),
     // 2: where each nomination came from, and the flags the clerk must settle.
     r#"
     ALTER TABLE nomination ADD COLUMN source_file TEXT NOT NULL DEFAULT '';
@@ -211,17 +200,24 @@ const MIGRATIONS: &[&str] = &[
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
+    apply_list(conn, path, MIGRATIONS)
+}
+
+/// Brings a file up to `migrations.len()`; also serves the register file, which has its
+/// own list (`follow_up::register`).
+pub(crate) fn apply_list(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<()> {
+    let known = migrations.len() as i64;
     // Exclusive: two windows opening the same old file must not both migrate it.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > SCHEMA_VERSION {
+    if current > known {
         return Err(Error::SchemaTooNew {
             path: path.to_path_buf(),
             found: current,
-            known: SCHEMA_VERSION,
+            known,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (index, sql) in migrations.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }

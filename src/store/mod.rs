@@ -9,6 +9,7 @@ pub mod experts;
 pub mod flags;
 pub mod materials;
 mod migrations;
+pub(crate) use migrations::apply_list as apply_migrations;
 pub mod nominations;
 pub mod review_rows;
 
