@@ -100,6 +100,18 @@ class App:
         self.web.save_screenshot(path)
         print(f"  screenshot {path}")
 
+    def kill(self):
+        """As a power cut or a crash would: no goodbye to the driver, the app killed."""
+        os.killpg(self.driver_proc.pid, signal.SIGKILL)
+        self.driver_proc.wait(timeout=10)
+        # The app is the WebKit driver's child; `-x` matches its name only, never this script.
+        subprocess.run(["pkill", "-9", "-x", "paneldesk-app"], check=False)
+        deadline = time.time() + 10
+        while subprocess.run(["pgrep", "-x", "paneldesk-app"], capture_output=True).returncode == 0:
+            if time.time() > deadline:
+                raise RuntimeError("the app outlived SIGKILL")
+            time.sleep(0.1)
+
     def close(self):
         try:
             self.web.quit()
@@ -265,8 +277,8 @@ def answer_dialogs_with(app, path):
 
 
 def expert_scores_in_the_app(binary, shots):
-    """An expert opens the clerk's package, enrols, scores with the keyboard and submits;
-    the bundle on the 'USB stick' verifies and the clerk's merge accepts it."""
+    """An expert opens the clerk's package, enrols, scores with the keyboard, has the app
+    killed halfway (every score shown as saved survives), carries on and submits; the bundle on the 'USB stick' verifies and the clerk's merge accepts it."""
     clerk = tempfile.mkdtemp(prefix="paneldesk-e2e-clerk-")
     expert = tempfile.mkdtemp(prefix="paneldesk-e2e-expert-")
     stick = tempfile.mkdtemp(prefix="paneldesk-e2e-stick-")
@@ -298,10 +310,30 @@ def expert_scores_in_the_app(binary, shots):
             app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
             el.click()
 
-        for cell in cells:
+        def score(cell):
             focus(cell)
             cell.send_keys(Keys.CONTROL, "a")
             cell.send_keys("10", Keys.ENTER)
+
+        # Half the sheet, then the laptop "crashes": the app is killed outright.
+        half = len(cells) // 2
+        for cell in cells[:half]:
+            score(cell)
+        app.wait.until(lambda _: all(c.get_attribute("data-state") == "saved" for c in cells[:half]))
+        key = lambda c: (c.get_attribute("data-nomination"), c.get_attribute("data-criterion"))
+        shown_saved = {key(c): c.get_attribute("value") for c in cells[:half]}
+        app.shot("12a-expert-half-scored")
+        app.kill()
+        app = App(binary, expert, shots)
+        app.click("panel-list-item")
+        cells = app.wait.until(lambda _: [c for c in app.all_testid("score-cell") if c.is_enabled()])
+        after = {key(c): c.get_attribute("value") for c in cells}
+        lost = {k: v for k, v in shown_saved.items() if after.get(k) != v}
+        check(not lost, f"every score shown as saved survives the crash: lost {lost}")
+        app.shot("12b-expert-after-restart")
+        for cell in cells:
+            if key(cell) not in shown_saved:
+                score(cell)
         for comment in [c for c in app.all_testid("comment-cell") if c.is_enabled()]:
             focus(comment)
             comment.send_keys("事迹突出，建议推荐", Keys.TAB)
