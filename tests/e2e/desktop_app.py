@@ -74,7 +74,8 @@ class App:
         self.web = webdriver.Remote(f"http://127.0.0.1:{self.port}", options=options)
         self.wait = WebDriverWait(self.web, 60)
         self.by_testid("create-demo")
-        print(f"  window interactive after {time.time() - started:.1f} s")
+        self.interactive_after = time.time() - started
+        print(f"  window interactive after {self.interactive_after:.1f} s")
 
     def by_testid(self, testid, clickable=False):
         cond = EC.element_to_be_clickable if clickable else EC.presence_of_element_located
@@ -441,6 +442,15 @@ def supervisor_registers_and_draws(app, data, stick):
     statuses = {r.get_attribute("data-status") for r in rows}
     check(statuses == {"awarded"}, f"students have no build cycle: {statuses}")
     app.shot("40-supervisor-register")
+    # Changing a status asks for a reason; Escape leaves everything as it was.
+    app.all_testid("status-open")[0].click()
+    app.by_testid("status-dialog")
+    app.by_testid("status-reason").send_keys("督查发现问题")
+    app.shot("40b-supervisor-status-dialog")
+    app.by_testid("status-reason").send_keys(Keys.ESCAPE)
+    app.wait.until(lambda _: not app.all_testid("status-dialog"))
+    statuses = {r.get_attribute("data-status") for r in app.all_testid("register-row")}
+    check(statuses == {"awarded"}, f"a cancelled change changes nothing: {statuses}")
 
     app.click("supervision-tab-spotChecks")
     count = app.by_testid("spot-count")
