@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the .deb, checks what it carries, installs it (apt as root; unpacked elsewhere
+# otherwise), and starts the installed app under Xvfb on a 3,000-nomination review:
+# reports installer size, installed size, time to an interactive window and memory.
+# Not part of `scripts/test.sh` yet: a cold release build adds a quarter of an hour.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+target="${CARGO_TARGET_DIR:-$repo/target}"
+venv="${PANELDESK_VENV:-$HOME/.cache/paneldesk/venv}"
+out="${1:-$repo/target/deb-check}"
+mkdir -p "$out"
+
+(cd ui && npm run --silent build)
+(cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb)
+cargo build --release --locked -p paneldesk --bin paneldesk
+deb="$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)"
+
+echo "deb: $deb"
+echo "installer size: $(stat -c %s "$deb") bytes"
+echo "installed size: $(dpkg-deb -f "$deb" Installed-Size) KiB"
+echo "depends: $(dpkg-deb -f "$deb" Depends)"
+contents="$(dpkg-deb -c "$deb")"
+for needed in usr/bin/paneldesk-app usr/share/paneldesk/fonts/NotoSansCJKsc-Regular.otf \
+  usr/share/paneldesk/fonts/OFL.txt usr/share/applications/; do
+  grep -q "$needed" <<<"$contents" || { echo "the .deb lacks $needed" >&2; exit 1; }
+done
+
+if [ "$(id -u)" = 0 ]; then
+  apt-get install -y --no-install-recommends "$deb" >/dev/null
+  app=/usr/bin/paneldesk-app
+  dpkg -s paneldesk >/dev/null 2>&1 || dpkg -l | grep -qi paneldesk
+else
+  root="$(mktemp -d)"
+  dpkg-deb -x "$deb" "$root"
+  app="$root/usr/bin/paneldesk-app"
+  echo "not root: unpacked to $root instead of installing"
+fi
+
+data="$(mktemp -d)"
+PANELDESK_DATA_DIR="$data" "$target/release/paneldesk" demo --nominations 3000 --experts 25 >/dev/null
+# Cold start: drop the page cache's copy of the binary where we may.
+sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  "$venv/bin/python" tests/e2e/installed_app.py "$app" "$data" "$out" | tee "$out/figures.json"
