@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" = 0 ]; then
   apt-get install -y --no-install-recommends "$deb" >/dev/null
   app=/usr/bin/paneldesk-app
-  dpkg -s paneldesk >/dev/null 2>&1 || dpkg -l | grep -qi paneldesk
+  dpkg -s panel-desk >/dev/null
 else
   root="$(mktemp -d)"
   dpkg-deb -x "$deb" "$root"
