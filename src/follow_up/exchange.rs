@@ -593,11 +593,13 @@ pub fn import(
             )),
         }
     }
+    // Read once: the loop below compares every imported draw against them.
+    let known_checks = spot_check::list(&conn)?;
     let mut new_checks = Vec::new();
     for (check, r) in &parsed.checks {
-        match spot_check::list(&conn)?.into_iter().find(|c| c.id == check.id) {
+        match known_checks.iter().find(|c| c.id == check.id) {
             None => new_checks.push(check),
-            Some(old) if &old == check => report.checks_same += 1,
+            Some(old) if old == check => report.checks_same += 1,
             Some(_) => problems.push((
                 format!("{file}：工作表「{CHECKS}」第 {r} 行：抽查 {} 与本机记录不一致", check.id),
                 format!("{file}: sheet {CHECKS:?}, row {r}: draw {} differs from this register's record", check.id),
