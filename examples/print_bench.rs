@@ -129,6 +129,7 @@ fn record(rows: usize) -> Record {
                 quota: 100,
                 quota_approximate: false,
                 scoring_mode: ScoringMode::Criteria,
+                rule: paneldesk::merge::rule::CategoryRule::from_options(&ResultOptions::default()),
                 nominations,
             }],
             outlier_experts: vec![],

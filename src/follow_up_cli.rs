@@ -148,7 +148,7 @@ pub enum SpotCheckCommand {
     },
 }
 
-fn print_json(value: &impl serde::Serialize) {
+pub(crate) fn print_json(value: &impl serde::Serialize) {
     println!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()

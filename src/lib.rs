@@ -22,6 +22,7 @@ pub mod privacy;
 pub mod refusal;
 pub mod report;
 pub mod review;
+pub mod roster;
 pub mod scoring;
 pub mod seal;
 pub mod store;

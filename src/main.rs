@@ -7,6 +7,7 @@
 mod follow_up_cli;
 mod report_cli;
 mod round_cli;
+mod setup_cli;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -106,6 +107,12 @@ enum Command {
     /// 督导：获奖单位登记册 / Supervision: the register of awarded units
     #[command(subcommand)]
     Register(follow_up_cli::RegisterCommand),
+    /// 专家名单：列出、添加、移除 / The expert roster: list, add, remove
+    #[command(subcommand)]
+    Roster(setup_cli::RosterCommand),
+    /// 类别：名额与汇总规则 / Categories: quota and aggregation rule
+    #[command(subcommand)]
+    Category(setup_cli::CategoryCommand),
     /// 督导：中期考核与验收 / Supervision: mid-term and acceptance reviews
     #[command(subcommand, name = "follow-up")]
     FollowUp(follow_up_cli::FollowUpCommand),
@@ -580,6 +587,8 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Certificates(command) => report_cli::certificates(&workspace, command, json)?,
         Command::Expert(command) => round_cli::expert(&workspace, command, json)?,
         Command::Register(command) => follow_up_cli::register(&workspace, command, json)?,
+        Command::Roster(command) => setup_cli::roster(&workspace, command, json)?,
+        Command::Category(command) => setup_cli::category(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
         Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
         Command::Audit(AuditCommand::Verify(r)) => {

@@ -165,6 +165,8 @@ pub struct Review {
     /// RFC 3339, UTC.
     pub created_at: String,
     pub categories: Vec<Category>,
+    /// Each category's aggregation rule in force, by category key.
+    pub rules: std::collections::BTreeMap<String, crate::merge::rule::CategoryRule>,
     pub experts: Vec<Expert>,
     pub nominations: Vec<Nomination>,
 }

@@ -106,6 +106,10 @@ pub fn load(path: &Path, privacy: Privacy) -> Result<Review> {
         title_en: row.title_en,
         created_at: row.created_at,
         categories: review_rows::read_categories(&conn)?,
+        rules: crate::merge::rule::in_force(
+            &conn,
+            &crate::merge::results::ResultOptions::default(),
+        )?,
         experts: experts::read_all(&conn)?,
         nominations,
     })
@@ -131,6 +135,41 @@ pub fn backup(path: &Path, dest: &Path, at: &str, actor: &str) -> Result<()> {
 /// `2026-student_exemplar-3f2a9c1b`; `suffix` makes it unique and comes from the caller.
 pub fn make_id(year: i32, activity: Activity, suffix: &str) -> String {
     format!("{year}-{}-{suffix}", activity.code())
+}
+
+/// Sets how many awards a category has (`approximate`: the "左右" quotas).
+pub fn set_quota(
+    path: &Path,
+    category_key: &str,
+    quota: u32,
+    approximate: bool,
+    at: &str,
+    actor: &str,
+) -> Result<()> {
+    if !(1..=100_000).contains(&quota) {
+        return Err(Error::BadInput {
+            zh: format!("名额应在 1 到 100000 之间：{quota}"),
+            en: format!("the quota must be 1 to 100000: {quota}"),
+        });
+    }
+    let mut conn = store::open(path)?;
+    let tx = conn.transaction()?;
+    let before = review_rows::quotas(&tx)?.remove(category_key);
+    review_rows::set_quota(&tx, category_key, quota, approximate)?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "category.quota_set",
+        &serde_json::json!({
+            "category": category_key,
+            "quota": quota,
+            "approximate": approximate,
+            "before": before.map(|(q, a)| serde_json::json!({ "quota": q, "approximate": a })),
+        }),
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// Sets how many nominations one university may send in a category; imports after this

@@ -8,12 +8,15 @@ use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix}
 use paneldesk::edge::{new_clerk_keys, random_bytes, today};
 use paneldesk::import::file::FileReport;
 use paneldesk::import::Source;
+use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::{self, PackageSummary};
 use paneldesk::privacy::Privacy;
 use paneldesk::review::{self, NewReview};
+use paneldesk::roster;
 use paneldesk::scoring::panel::{self, Enrolment, Incomplete, Panel, PanelView, Submission};
 use paneldesk::scoring::rules::{Grade, RecusalReason, ScoreItem, Vote};
+use paneldesk::store::experts::NewExpert;
 use paneldesk::store::flags::{self, Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 use paneldesk::{import, store, workbook_template};
@@ -55,6 +58,52 @@ pub fn list_reviews(state: &AppState) -> Answer<ReviewList> {
 
 pub fn open_review(state: &AppState, review_id: String) -> Answer<Review> {
     let path = state.workspace.resolve(Some(&review_id))?;
+    Ok(review::load(&path, Privacy::Masked)?)
+}
+
+pub fn add_expert(
+    state: &AppState,
+    review_id: String,
+    name: String,
+    institution: String,
+    title: String,
+) -> Answer<Review> {
+    let path = state.workspace.resolve(Some(&review_id))?;
+    let new = NewExpert {
+        name,
+        institution,
+        title,
+    };
+    roster::add(&path, &new, &now(), &actor())?;
+    Ok(review::load(&path, Privacy::Masked)?)
+}
+
+pub fn remove_expert(state: &AppState, review_id: String, expert_id: i32) -> Answer<Review> {
+    let path = state.workspace.resolve(Some(&review_id))?;
+    roster::remove(&path, i64::from(expert_id), &now(), &actor())?;
+    Ok(review::load(&path, Privacy::Masked)?)
+}
+
+pub fn set_category_quota(
+    state: &AppState,
+    review_id: String,
+    category_key: String,
+    quota: u32,
+    approximate: bool,
+) -> Answer<Review> {
+    let path = state.workspace.resolve(Some(&review_id))?;
+    review::set_quota(&path, &category_key, quota, approximate, &now(), &actor())?;
+    Ok(review::load(&path, Privacy::Masked)?)
+}
+
+pub fn set_category_rule(
+    state: &AppState,
+    review_id: String,
+    category_key: String,
+    rule: CategoryRule,
+) -> Answer<Review> {
+    let path = state.workspace.resolve(Some(&review_id))?;
+    paneldesk::merge::rule::set(&path, &category_key, &rule, &now(), &actor())?;
     Ok(review::load(&path, Privacy::Masked)?)
 }
 

@@ -18,6 +18,7 @@ use paneldesk::import::Source;
 use paneldesk::merge::collect::{ExpertStatus, Receipt};
 use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::results::ReviewResults;
+use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::PackageSummary;
 use paneldesk::report::certificate::{Award, CertificateTemplate};
@@ -127,6 +128,10 @@ ipc_commands! {
     fn list_activities() -> Vec<ActivityInfo>;
     fn list_reviews() -> ReviewList;
     fn open_review(review_id: String) -> Review;
+    fn add_expert(review_id: String, name: String, institution: String, title: String) -> Review;
+    fn remove_expert(review_id: String, expert_id: i32) -> Review;
+    fn set_category_quota(review_id: String, category_key: String, quota: u32, approximate: bool) -> Review;
+    fn set_category_rule(review_id: String, category_key: String, rule: CategoryRule) -> Review;
     fn create_review(activity: Activity, year: i32) -> ReviewSummary;
     fn create_demo_review() -> ReviewSummary;
     fn backup_review(review_id: String, destination: String) -> ();
@@ -227,6 +232,7 @@ fn type_declarations() -> Vec<String> {
         paneldesk::merge::rank::TieBreaker::decl(&cfg),
         paneldesk::merge::rank::Cut::decl(&cfg),
         paneldesk::merge::results::ResultOptions::decl(&cfg),
+        CategoryRule::decl(&cfg),
         paneldesk::merge::results::ResultFlag::decl(&cfg),
         paneldesk::merge::decisions::Outcome::decl(&cfg),
         paneldesk::merge::decisions::PanelDecision::decl(&cfg),

@@ -1,6 +1,6 @@
 //! The clerk's merge of the panels' result bundles: `collect` verifies and stores them;
 //! `aggregate` holds how marks become one result and `rank` how results become a ranking
-//! cut at the quota; `results` wires them to the stored marks and flags, `decisions`
+//! cut at the quota, `rule` each category's stored choice of method; `results` wires them to the stored marks and flags, `decisions`
 //! carries the panel's rulings on those flags, `workbook` writes the results out.
 
 pub mod aggregate;
@@ -8,4 +8,5 @@ pub mod collect;
 pub mod decisions;
 pub mod rank;
 pub mod results;
+pub mod rule;
 pub mod workbook;

@@ -16,6 +16,7 @@ use crate::store;
 use super::aggregate::{self, VoteThreshold};
 use super::decisions::{self, Outcome, PanelDecision};
 use super::rank::{self, Candidate, Cut, TieBreaker};
+use super::rule::CategoryRule;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -27,7 +28,8 @@ pub enum Method {
     Median,
 }
 
-/// How marks become results; one set for the whole review for now.
+/// How marks become results: the defaults for categories without a stored rule
+/// (`merge::rule`), and the review-wide tie-breakers and flag thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResultOptions {
@@ -107,6 +109,8 @@ pub struct CategoryResult {
     pub quota: u32,
     pub quota_approximate: bool,
     pub scoring_mode: ScoringMode,
+    /// The rule these results were computed by.
+    pub rule: CategoryRule,
     pub nominations: Vec<NominationResult>,
 }
 
@@ -225,8 +229,15 @@ pub fn compute_with_round(
     let rulings = decisions::current(&conn)?;
     let empty = BTreeMap::new();
 
-    // z-scores need each expert's totals across every criteria-mode nomination.
+    let category_rules = super::rule::in_force(&conn, options)?;
+    let quotas = store::review_rows::quotas(&conn)?;
+
+    // Every expert's totals on criteria-mode nominations: the outlier check looks at
+    // them all; z-scores are taken per category, so an expert's leniency is measured
+    // against what they scored in that category only, and groups that scored different
+    // halves of one category are put on one scale.
     let mut expert_totals: BTreeMap<i64, Vec<(i64, f64)>> = BTreeMap::new();
+    let mut by_category: BTreeMap<(&str, i64), Vec<(i64, f64)>> = BTreeMap::new();
     for n in &package.nominations {
         let Some(c) = package.category(&n.category_key) else {
             continue;
@@ -234,17 +245,24 @@ pub fn compute_with_round(
         if c.scoring_mode != ScoringMode::Criteria {
             continue;
         }
+        let normalise = category_rules.get(&c.key).is_some_and(|r| r.normalise);
         for (expert, item) in marks.get(&n.id).unwrap_or(&empty) {
             if item.recusal.is_none() {
                 if let Some(t) = rules::total(item, c) {
                     expert_totals.entry(*expert).or_default().push((n.id, t));
+                    if normalise {
+                        by_category
+                            .entry((c.key.as_str(), *expert))
+                            .or_default()
+                            .push((n.id, t));
+                    }
                 }
             }
         }
     }
-    let z: BTreeMap<(i64, i64), f64> = expert_totals
+    let z: BTreeMap<(i64, i64), f64> = by_category
         .iter()
-        .flat_map(|(expert, list)| {
+        .flat_map(|((_, expert), list)| {
             let values: Vec<f64> = list.iter().map(|(_, t)| *t).collect();
             let zs = aggregate::z_scores(&values);
             list.iter()
@@ -255,7 +273,19 @@ pub fn compute_with_round(
         .collect();
 
     let mut categories = Vec::new();
-    for c in &package.categories {
+    for packaged in &package.categories {
+        let rule = category_rules
+            .get(&packaged.key)
+            .copied()
+            .unwrap_or_else(|| CategoryRule::from_options(options));
+        let options = &rule.apply_to(options);
+        // The quota as the review holds it now, not as it was when the package was built.
+        let mut c = packaged.clone();
+        if let Some((quota, approximate)) = quotas.get(&c.key) {
+            c.quota = *quota;
+            c.quota_approximate = *approximate;
+        }
+        let c = &c;
         let max_total: f64 = c.rubric.criteria.iter().map(|k| k.max_points).sum();
         let mut results = Vec::new();
         let mut candidates = Vec::new();
@@ -412,6 +442,7 @@ pub fn compute_with_round(
                 quota: c.quota,
                 quota_approximate: c.quota_approximate,
                 scoring_mode: c.scoring_mode,
+                rule,
                 nominations: ordered,
             });
         }

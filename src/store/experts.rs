@@ -39,3 +39,8 @@ pub fn read_all(conn: &Connection) -> Result<Vec<Expert>> {
 pub fn count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("SELECT count(*) FROM expert", [], |r| r.get(0))?)
 }
+
+pub fn remove(tx: &Transaction, id: i64) -> Result<()> {
+    tx.execute("DELETE FROM expert WHERE id = ?1", [id])?;
+    Ok(())
+}

@@ -194,6 +194,17 @@ const MIGRATIONS: &[&str] = &[
         recheck       INTEGER NOT NULL CHECK (recheck IN (0, 1))
     ) STRICT;
     "#,
+    // 7: each category's aggregation rule, set by the clerk before the merge, so the app,
+    // the CLI and every printed report compute the same result (see merge::rule).
+    r#"
+    CREATE TABLE category_rule (
+        category_key     TEXT PRIMARY KEY REFERENCES category(key),
+        method           TEXT NOT NULL CHECK (method IN ('mean', 'trimmed_mean', 'median')),
+        trim_min_experts INTEGER NOT NULL CHECK (trim_min_experts >= 3),
+        normalise        INTEGER NOT NULL CHECK (normalise IN (0, 1)),
+        vote_threshold   TEXT NOT NULL CHECK (vote_threshold IN ('more_than_half', 'two_thirds'))
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -172,3 +172,40 @@ pub fn set_allowance(tx: &Transaction, category_key: &str, allowance: Option<u32
     }
     Ok(())
 }
+
+/// Sets how many awards a category has. Results rank against the quota in force when
+/// they are computed, so a quota settled after the package went out still counts.
+pub fn set_quota(
+    tx: &Transaction,
+    category_key: &str,
+    quota: u32,
+    approximate: bool,
+) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE category SET quota = ?2, quota_approximate = ?3 WHERE key = ?1",
+        params![category_key, quota, approximate],
+    )?;
+    if changed == 0 {
+        return Err(Error::UnknownCategory {
+            key: category_key.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The quota of each category as the review holds it now: (quota, approximate).
+pub fn quotas(conn: &Connection) -> Result<std::collections::BTreeMap<String, (u32, bool)>> {
+    let mut stmt = conn.prepare("SELECT key, quota, quota_approximate FROM category")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn category_keys(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT key FROM category ORDER BY position")?;
+    let keys = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
+}

@@ -13,6 +13,7 @@ mod reports;
 mod review_file;
 mod scoring_props;
 mod scoring_round;
+mod setup_rules;
 mod workbook_template;
 mod workspace;
 

@@ -21,6 +21,22 @@ export function openReview(reviewId: string): Promise<T.Review> {
   return invoke<T.Review>("open_review", { reviewId });
 }
 
+export function addExpert(reviewId: string, name: string, institution: string, title: string): Promise<T.Review> {
+  return invoke<T.Review>("add_expert", { reviewId, name, institution, title });
+}
+
+export function removeExpert(reviewId: string, expertId: number): Promise<T.Review> {
+  return invoke<T.Review>("remove_expert", { reviewId, expertId });
+}
+
+export function setCategoryQuota(reviewId: string, categoryKey: string, quota: number, approximate: boolean): Promise<T.Review> {
+  return invoke<T.Review>("set_category_quota", { reviewId, categoryKey, quota, approximate });
+}
+
+export function setCategoryRule(reviewId: string, categoryKey: string, rule: T.CategoryRule): Promise<T.Review> {
+  return invoke<T.Review>("set_category_rule", { reviewId, categoryKey, rule });
+}
+
 export function createReview(activity: T.Activity, year: number): Promise<T.ReviewSummary> {
   return invoke<T.ReviewSummary>("create_review", { activity, year });
 }

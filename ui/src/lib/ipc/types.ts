@@ -75,7 +75,11 @@ export type Review = { id: string, activity: Activity, activity_name_zh: string,
 /**
  * RFC 3339, UTC.
  */
-created_at: string, categories: Array<Category>, experts: Array<Expert>, nominations: Array<Nomination>, };
+created_at: string, categories: Array<Category>, 
+/**
+ * Each category's aggregation rule in force, by category key.
+ */
+rules: { [key in string]: CategoryRule }, experts: Array<Expert>, nominations: Array<Nomination>, };
 
 export type ReviewSummary = { id: string, path: string, activity: Activity, activity_name_zh: string, activity_name_en: string, year: number, title_zh: string, title_en: string, created_at: string, n_categories: number, n_experts: number, n_nominations: number, };
 
@@ -241,6 +245,22 @@ dispersion_share: number,
  */
 outlier_share: number, };
 
+export type CategoryRule = { method: Method, 
+/**
+ * The trimmed mean drops the highest and lowest total only when at least this many
+ * experts scored; below it, it is the plain mean.
+ */
+trim_min_experts: number, 
+/**
+ * Each expert's totals in this category become z-scores before averaging, so a
+ * strict group and a lenient group of experts are put on one scale.
+ */
+normalise: boolean, 
+/**
+ * For vote categories: what "passed" means.
+ */
+vote_threshold: VoteThreshold, };
+
 export type ResultFlag = { "kind": "tie_at_cut" } | { "kind": "high_dispersion", std_dev: number, } | { "kind": "missing_marks", expected: number, got: number, } | { "kind": "unresolved_eligibility", count: number, } | { "kind": "no_marks" } | { "kind": "grade_tie" };
 
 export type Outcome = "in" | "out";
@@ -271,7 +291,11 @@ totals: Record<string, number>,
  */
 decision: PanelDecision | null, };
 
-export type CategoryResult = { key: string, name_zh: string, name_en: string, quota: number, quota_approximate: boolean, scoring_mode: ScoringMode, nominations: Array<NominationResult>, };
+export type CategoryResult = { key: string, name_zh: string, name_en: string, quota: number, quota_approximate: boolean, scoring_mode: ScoringMode, 
+/**
+ * The rule these results were computed by.
+ */
+rule: CategoryRule, nominations: Array<NominationResult>, };
 
 export type OutlierExpert = { expert_id: number, name: string, 
 /**

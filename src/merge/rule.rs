@@ -1,0 +1,182 @@
+//! Each category's aggregation rule, stored in the review file.
+//!
+//! The rule lives in the review rather than in a command-line flag or a UI setting so
+//! that the app, the CLI, the results workbook, the printed summary and the certificates
+//! all compute the same result, and changing it is audited like any other decision.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use super::aggregate::VoteThreshold;
+use super::results::{Method, ResultOptions};
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::store;
+
+/// How one category's marks become its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CategoryRule {
+    pub method: Method,
+    /// The trimmed mean drops the highest and lowest total only when at least this many
+    /// experts scored; below it, it is the plain mean.
+    pub trim_min_experts: u32,
+    /// Each expert's totals in this category become z-scores before averaging, so a
+    /// strict group and a lenient group of experts are put on one scale.
+    pub normalise: bool,
+    /// For vote categories: what "passed" means.
+    pub vote_threshold: VoteThreshold,
+}
+
+impl CategoryRule {
+    /// The rule a category has until the clerk sets one.
+    pub fn from_options(options: &ResultOptions) -> CategoryRule {
+        CategoryRule {
+            method: options.method,
+            trim_min_experts: options.trim_min_experts,
+            normalise: options.normalise,
+            vote_threshold: options.vote_threshold,
+        }
+    }
+
+    /// `base` with this rule's choices: the review-wide settings (tie-breakers, flag
+    /// thresholds) stay as they are.
+    pub fn apply_to(&self, base: &ResultOptions) -> ResultOptions {
+        ResultOptions {
+            method: self.method,
+            trim_min_experts: self.trim_min_experts,
+            normalise: self.normalise,
+            vote_threshold: self.vote_threshold,
+            ..base.clone()
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        // Dropping two of fewer than three totals would leave at most one: not a mean.
+        if !(3..=1000).contains(&self.trim_min_experts) {
+            return Err(Error::BadInput {
+                zh: format!(
+                    "去掉最高最低分所需的专家数应在 3 到 1000 之间：{}",
+                    self.trim_min_experts
+                ),
+                en: format!(
+                    "experts needed before trimming must be 3 to 1000: {}",
+                    self.trim_min_experts
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn method_code(m: Method) -> &'static str {
+    match m {
+        Method::Mean => "mean",
+        Method::TrimmedMean => "trimmed_mean",
+        Method::Median => "median",
+    }
+}
+
+fn threshold_code(t: VoteThreshold) -> &'static str {
+    match t {
+        VoteThreshold::MoreThanHalf => "more_than_half",
+        VoteThreshold::TwoThirds => "two_thirds",
+    }
+}
+
+/// The rules the clerk has set, by category key; categories without one use the
+/// caller's defaults.
+pub fn stored(conn: &Connection) -> Result<BTreeMap<String, CategoryRule>> {
+    let mut stmt = conn.prepare(
+        "SELECT category_key, method, trim_min_experts, normalise, vote_threshold FROM category_rule",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(key, method, trim, normalise, threshold)| {
+            let method = serde_json::from_value(serde_json::Value::String(method))
+                .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
+            let vote_threshold = serde_json::from_value(serde_json::Value::String(threshold))
+                .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
+            Ok((
+                key,
+                CategoryRule {
+                    method,
+                    trim_min_experts: trim,
+                    normalise,
+                    vote_threshold,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Every category's rule in force: the stored one, or the one `defaults` gives.
+pub fn in_force(
+    conn: &Connection,
+    defaults: &ResultOptions,
+) -> Result<BTreeMap<String, CategoryRule>> {
+    let mut rules = stored(conn)?;
+    for key in store::review_rows::category_keys(conn)? {
+        rules
+            .entry(key)
+            .or_insert_with(|| CategoryRule::from_options(defaults));
+    }
+    Ok(rules)
+}
+
+/// Sets a category's rule; the change and the rule it replaced go to the audit log.
+pub fn set(
+    path: &Path,
+    category_key: &str,
+    rule: &CategoryRule,
+    at: &str,
+    actor: &str,
+) -> Result<()> {
+    rule.check()?;
+    let mut conn = store::open(path)?;
+    let tx = conn.transaction()?;
+    if !store::review_rows::category_keys(&tx)?
+        .iter()
+        .any(|k| k == category_key)
+    {
+        return Err(Error::UnknownCategory {
+            key: category_key.to_string(),
+        });
+    }
+    let before = stored(&tx)?.remove(category_key);
+    tx.execute(
+        "INSERT INTO category_rule (category_key, method, trim_min_experts, normalise, vote_threshold)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (category_key) DO UPDATE SET method = ?2, trim_min_experts = ?3,
+             normalise = ?4, vote_threshold = ?5",
+        params![
+            category_key,
+            method_code(rule.method),
+            rule.trim_min_experts,
+            rule.normalise,
+            threshold_code(rule.vote_threshold)
+        ],
+    )?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "category.rule_set",
+        &serde_json::json!({ "category": category_key, "rule": rule, "before": before }),
+    )?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! The clerk's set-up before the package goes out: the expert roster (`roster`) and
+//! each category's quota and aggregation rule (`category`).
+
+use clap::{Args, Subcommand};
+
+use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
+use paneldesk::merge::aggregate::VoteThreshold;
+use paneldesk::merge::results::{Method, ResultOptions};
+use paneldesk::merge::rule::{self, CategoryRule};
+use paneldesk::store::experts::NewExpert;
+use paneldesk::workspace::Workspace;
+use paneldesk::{review, roster, store, Error};
+
+use crate::follow_up_cli::print_json;
+
+#[derive(Args)]
+pub struct ReviewArg {
+    /// 评审编号或文件 / Review id or file
+    #[arg(long)]
+    review: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum RosterCommand {
+    /// 列出专家名单 / List the expert roster
+    List {
+        #[command(flatten)]
+        review: ReviewArg,
+    },
+    /// 添加专家 / Add an expert
+    Add {
+        #[command(flatten)]
+        review: ReviewArg,
+        /// 姓名 / Name
+        #[arg(long)]
+        name: String,
+        /// 工作单位（本单位推荐对象自动回避）/ Institution (its nominations are recused automatically)
+        #[arg(long)]
+        institution: String,
+        /// 职称 / Title
+        #[arg(long, default_value = "")]
+        title: String,
+    },
+    /// 移除专家（仅在生成评审包之前）/ Remove an expert (only before the package is built)
+    Remove {
+        #[command(flatten)]
+        review: ReviewArg,
+        /// 专家编号 / Expert number
+        id: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CategoryCommand {
+    /// 设置类别名额 / Set a category's quota
+    Quota {
+        #[command(flatten)]
+        review: ReviewArg,
+        /// 类别代码 / Category key
+        #[arg(long)]
+        category: String,
+        /// 名额 / Number of awards
+        #[arg(long)]
+        quota: u32,
+        /// 名额为约数（“左右”）/ The quota is approximate ("about")
+        #[arg(long)]
+        approximate: bool,
+    },
+    /// 设置类别的汇总规则 / Set a category's aggregation rule
+    Rule {
+        #[command(flatten)]
+        review: ReviewArg,
+        /// 类别代码 / Category key
+        #[arg(long)]
+        category: String,
+        /// mean | trimmed_mean | median
+        #[arg(long)]
+        method: String,
+        /// 去掉最高最低分所需的最少专家数 / Experts needed before the highest and lowest are dropped
+        #[arg(long, default_value_t = 5)]
+        trim_min_experts: u32,
+        /// 按专家在本类别内标准化（z 分数）/ Normalise each expert's totals within the category
+        #[arg(long)]
+        normalise: bool,
+        /// 表决通过线：more_than_half | two_thirds / Vote threshold
+        #[arg(long, default_value = "more_than_half")]
+        vote_threshold: String,
+    },
+    /// 列出各类别的名额与汇总规则 / List each category's quota and rule
+    List {
+        #[command(flatten)]
+        review: ReviewArg,
+    },
+}
+
+fn parse_choice<T: serde::de::DeserializeOwned>(
+    value: &str,
+    what_zh: &str,
+    what_en: &str,
+    choices: &str,
+) -> Result<T, Error> {
+    serde_json::from_value(serde_json::Value::String(value.to_string())).map_err(|_| {
+        Error::BadInput {
+            zh: format!("{what_zh}应为 {choices}：{value}"),
+            en: format!("the {what_en} is one of {choices}: {value}"),
+        }
+    })
+}
+
+pub fn roster(workspace: &Workspace, command: RosterCommand, json: bool) -> Result<(), Error> {
+    match command {
+        RosterCommand::List { review } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            let conn = store::open(&path)?;
+            let experts = store::experts::read_all(&conn)?;
+            if json {
+                print_json(&experts);
+            } else {
+                for e in &experts {
+                    println!("{:>3}  {}  {}  {}", e.id, e.name, e.institution, e.title);
+                }
+                println!("共 {} 位专家 / {} experts", experts.len(), experts.len());
+            }
+        }
+        RosterCommand::Add {
+            review,
+            name,
+            institution,
+            title,
+        } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            let expert = roster::add(
+                &path,
+                &NewExpert {
+                    name,
+                    institution,
+                    title,
+                },
+                &now(),
+                &actor(),
+            )?;
+            if json {
+                print_json(&expert);
+            } else {
+                println!(
+                    "已添加 / Added: {}  {}（{}）",
+                    expert.id, expert.name, expert.institution
+                );
+            }
+        }
+        RosterCommand::Remove { review, id } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            roster::remove(&path, id, &now(), &actor())?;
+            if json {
+                print_json(&serde_json::json!({ "removed": id }));
+            } else {
+                println!("已移除 / Removed: {id}");
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> Result<(), Error> {
+    match command {
+        CategoryCommand::Quota {
+            review: r,
+            category,
+            quota,
+            approximate,
+        } => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            review::set_quota(&path, &category, quota, approximate, &now(), &actor())?;
+            if json {
+                print_json(
+                    &serde_json::json!({ "category": category, "quota": quota, "approximate": approximate }),
+                );
+            } else {
+                println!(
+                    "已设置 / Set: {category} 名额 / quota {}{quota}",
+                    if approximate { "约 / about " } else { "" }
+                );
+            }
+        }
+        CategoryCommand::Rule {
+            review: r,
+            category,
+            method,
+            trim_min_experts,
+            normalise,
+            vote_threshold,
+        } => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            let method: Method =
+                parse_choice(&method, "汇总方法", "method", "mean、trimmed_mean、median")?;
+            let vote_threshold: VoteThreshold = parse_choice(
+                &vote_threshold,
+                "表决通过线",
+                "vote threshold",
+                "more_than_half、two_thirds",
+            )?;
+            let rule = CategoryRule {
+                method,
+                trim_min_experts,
+                normalise,
+                vote_threshold,
+            };
+            rule::set(&path, &category, &rule, &now(), &actor())?;
+            if json {
+                print_json(&serde_json::json!({ "category": category, "rule": rule }));
+            } else {
+                println!("已设置 / Set: {category} {rule:?}");
+            }
+        }
+        CategoryCommand::List { review: r } => {
+            let path = workspace.resolve(r.review.as_deref())?;
+            let conn = store::open(&path)?;
+            let categories = store::review_rows::read_categories(&conn)?;
+            let rules = rule::in_force(&conn, &ResultOptions::default())?;
+            let rows: Vec<_> = categories
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "category": c.key,
+                        "name_zh": c.name_zh,
+                        "quota": c.quota,
+                        "approximate": c.quota_approximate,
+                        "allowance": c.allowance,
+                        "rule": rules.get(&c.key),
+                    })
+                })
+                .collect();
+            if json {
+                print_json(&rows);
+            } else {
+                for c in &categories {
+                    println!(
+                        "{}  {}  名额 quota {}{}  {:?}",
+                        c.key,
+                        c.name_zh,
+                        if c.quota_approximate { "~" } else { "" },
+                        c.quota,
+                        rules.get(&c.key)
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

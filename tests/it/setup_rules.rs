@@ -1,0 +1,348 @@
+//! The clerk's set-up on real review files: the expert roster, each category's quota and
+//! its stored aggregation rule, and that every path (core, CLI) computes by that rule.
+
+use std::path::{Path, PathBuf};
+
+use paneldesk::merge::aggregate::{self, round2, VoteThreshold};
+use paneldesk::merge::collect::receive;
+use paneldesk::merge::rank::Cut;
+use paneldesk::merge::results::{compute, Method, ResultOptions};
+use paneldesk::merge::rule::{self, CategoryRule};
+use paneldesk::model::Expert;
+use paneldesk::scoring::panel::Panel;
+use paneldesk::store::experts::NewExpert;
+use paneldesk::{audit, package, review, roster, store};
+
+use super::scoring_round::{expert_submits, package_round, Round};
+use super::{clerk_keys, new_exemplar_review, T0};
+
+fn expert(name: &str, institution: &str) -> NewExpert {
+    NewExpert {
+        name: name.into(),
+        institution: institution.into(),
+        title: "教授".into(),
+    }
+}
+
+fn roster_of(review: &Path) -> Vec<Expert> {
+    store::experts::read_all(&store::open(review).unwrap()).unwrap()
+}
+
+fn actions(review: &Path) -> Vec<String> {
+    let conn = store::open(review).unwrap();
+    audit::verify(&conn).unwrap();
+    audit::entries(&conn)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+fn bad_input(result: paneldesk::Result<impl std::fmt::Debug>) -> String {
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), "bad_input", "{e:?}");
+    e.message_zh()
+}
+
+#[test]
+fn the_clerk_builds_a_roster_and_it_locks_once_the_package_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let a = roster::add(&review, &expert("  王立群 ", " 东川大学　"), T0, "clerk").unwrap();
+    assert_eq!(
+        (a.name.as_str(), a.institution.as_str()),
+        ("王立群", "东川大学")
+    );
+    roster::add(&review, &expert("李敏", "江北师范大学"), T0, "clerk").unwrap();
+    let c = roster::add(&review, &expert("赵一", "南湖医科大学"), T0, "clerk").unwrap();
+
+    // Refusals, each naming what is wrong; none of them changes the roster.
+    let twice = bad_input(roster::add(
+        &review,
+        &expert("王立群", "东川大学"),
+        T0,
+        "clerk",
+    ));
+    assert!(
+        twice.contains("已有王立群") && twice.contains(&a.id.to_string()),
+        "{twice}"
+    );
+    let nowhere = bad_input(roster::add(&review, &expert("孙二", "  "), T0, "clerk"));
+    assert!(
+        nowhere.contains("孙二") && nowhere.contains("工作单位"),
+        "{nowhere}"
+    );
+    bad_input(roster::add(&review, &expert(" ", "东川大学"), T0, "clerk"));
+    bad_input(roster::add(
+        &review,
+        &expert("孙\u{7}二", "东川大学"),
+        T0,
+        "clerk",
+    ));
+    bad_input(roster::add(
+        &review,
+        &expert(&"长".repeat(41), "东川大学"),
+        T0,
+        "clerk",
+    ));
+    assert_eq!(roster_of(&review).len(), 3);
+
+    roster::remove(&review, c.id, T0, "clerk").unwrap();
+    bad_input(roster::remove(&review, c.id, T0, "clerk"));
+    assert_eq!(
+        roster_of(&review)
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect::<Vec<_>>(),
+        ["王立群", "李敏"]
+    );
+
+    // Once the roster has gone out in a package, nobody can be taken off it.
+    package::build(
+        &review,
+        &dir.path().join("p.pdpanel"),
+        &clerk_keys(),
+        "2026-12-10",
+        0,
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let locked = bad_input(roster::remove(&review, a.id, T0, "clerk"));
+    assert!(
+        locked.contains("评审包已生成") && locked.contains("王立群"),
+        "{locked}"
+    );
+    roster::add(&review, &expert("钱三", "西岭农业大学"), T0, "clerk").unwrap();
+    assert_eq!(roster_of(&review).len(), 3);
+
+    let log = actions(&review);
+    assert_eq!(log.iter().filter(|a| *a == "expert.added").count(), 4);
+    assert_eq!(log.iter().filter(|a| *a == "expert.removed").count(), 1);
+}
+
+fn five_experts_submit() -> (Round, Vec<Panel>) {
+    let round = package_round(0);
+    let mut panels = Vec::new();
+    for n in 0..5 {
+        let (panel, file) = expert_submits(&round, n);
+        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
+        panels.push(panel);
+    }
+    (round, panels)
+}
+
+/// Each nomination's totals per expert, straight from the experts' own laptops.
+fn totals(round: &Round, panels: &[Panel]) -> Vec<(i64, Vec<(usize, f64)>)> {
+    let package = package::open(&round.package).unwrap().manifest;
+    package
+        .nominations
+        .iter()
+        .map(|n| {
+            let category = package.category(&n.category_key).unwrap();
+            let by_expert = panels
+                .iter()
+                .enumerate()
+                .filter_map(|(e, p)| {
+                    let item = p.item(n.id).unwrap();
+                    item.recusal.is_none().then_some(())?;
+                    paneldesk::scoring::rules::total(&item, category).map(|t| (e, t))
+                })
+                .collect();
+            (n.id, by_expert)
+        })
+        .collect()
+}
+
+#[test]
+fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
+    let (round, panels) = five_experts_submit();
+    let key = "student_exemplar";
+    let by_nomination = totals(&round, &panels);
+    let score_of = |results: &paneldesk::merge::results::ReviewResults, id: i64| {
+        results.categories[0]
+            .nominations
+            .iter()
+            .find(|n| n.nomination_id == id)
+            .unwrap()
+            .score
+    };
+
+    // No rule stored: the caller's defaults (trimmed mean of five) are in force.
+    let before = compute(&round.review, &ResultOptions::default()).unwrap();
+    assert_eq!(before.categories[0].rule.method, Method::TrimmedMean);
+
+    let median = CategoryRule {
+        method: Method::Median,
+        trim_min_experts: 5,
+        normalise: false,
+        vote_threshold: VoteThreshold::MoreThanHalf,
+    };
+    rule::set(&round.review, key, &median, T0, "clerk").unwrap();
+    // The stored rule wins over whatever defaults a caller passes.
+    let mean_defaults = ResultOptions {
+        method: Method::Mean,
+        ..ResultOptions::default()
+    };
+    let after = compute(&round.review, &mean_defaults).unwrap();
+    assert_eq!(after.categories[0].rule, median);
+    for (id, marks) in &by_nomination {
+        let values: Vec<f64> = marks.iter().map(|(_, t)| *t).collect();
+        assert_eq!(
+            score_of(&after, *id),
+            aggregate::median(&values).map(round2)
+        );
+    }
+    // Normalised: each expert's totals become z-scores within the category first.
+    let normalised = CategoryRule {
+        method: Method::Mean,
+        normalise: true,
+        ..median
+    };
+    rule::set(&round.review, key, &normalised, T0, "clerk").unwrap();
+    let z_results = compute(&round.review, &ResultOptions::default()).unwrap();
+    let mut per_expert: Vec<Vec<(i64, f64)>> = vec![Vec::new(); panels.len()];
+    for (id, marks) in &by_nomination {
+        for (e, t) in marks {
+            per_expert[*e].push((*id, *t));
+        }
+    }
+    let mut z = std::collections::BTreeMap::new();
+    for (e, list) in per_expert.iter().enumerate() {
+        let values: Vec<f64> = list.iter().map(|(_, t)| *t).collect();
+        for ((id, _), zv) in list.iter().zip(aggregate::z_scores(&values)) {
+            z.insert((e, *id), zv);
+        }
+    }
+    for (id, marks) in &by_nomination {
+        let zs: Vec<f64> = marks.iter().map(|(e, _)| z[&(*e, *id)]).collect();
+        assert_eq!(
+            score_of(&z_results, *id),
+            aggregate::mean(&zs).map(round2),
+            "{id}"
+        );
+    }
+
+    // Refusals: too few experts to trim, an unknown category; nothing changes.
+    let too_few = CategoryRule {
+        trim_min_experts: 2,
+        ..median
+    };
+    bad_input(rule::set(&round.review, key, &too_few, T0, "clerk"));
+    let unknown = rule::set(&round.review, "no_such", &median, T0, "clerk").unwrap_err();
+    assert_eq!(unknown.code(), "unknown_category");
+    let conn = store::open(&round.review).unwrap();
+    assert_eq!(rule::stored(&conn).unwrap()[key], normalised);
+    drop(conn);
+    assert_eq!(
+        actions(&round.review)
+            .iter()
+            .filter(|a| *a == "category.rule_set")
+            .count(),
+        2
+    );
+
+    // The command line sets and reports the same rule, and results follow it.
+    let run = |args: &[&str]| cli(&round.root, &round.review, args);
+    let set = run(&["category", "rule", "--category", key, "--method", "mean"]);
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let shown = run(&["results", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(json["categories"][0]["rule"]["method"], "mean");
+    let plain = compute(&round.review, &ResultOptions::default()).unwrap();
+    for (id, marks) in &by_nomination {
+        let values: Vec<f64> = marks.iter().map(|(_, t)| *t).collect();
+        assert_eq!(score_of(&plain, *id), aggregate::mean(&values).map(round2));
+    }
+    let wrong = run(&["category", "rule", "--category", key, "--method", "average"]);
+    assert!(!wrong.status.success());
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        said.contains("汇总方法") && said.contains("average"),
+        "{said}"
+    );
+}
+
+fn cli(root: &Path, review: &Path, args: &[&str]) -> std::process::Output {
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
+    let mut all: Vec<&str> = args.to_vec();
+    let review = review.to_str().unwrap();
+    // `--json` is global; `--review` belongs to the subcommand.
+    let json = all.contains(&"--json");
+    all.retain(|a| *a != "--json");
+    all.extend(["--review", review]);
+    if json {
+        all.push("--json");
+    }
+    std::process::Command::new(exe)
+        .args(&all)
+        .env("PANELDESK_DATA_DIR", root)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_quota_set_after_the_package_went_out_moves_the_cut_line() {
+    let (round, _panels) = five_experts_submit();
+    let key = "student_exemplar";
+    let wide = compute(&round.review, &ResultOptions::default()).unwrap();
+    let scored = wide.categories[0]
+        .nominations
+        .iter()
+        .filter(|n| n.score.is_some())
+        .count();
+    assert!(scored > 3);
+    assert!(wide.categories[0]
+        .nominations
+        .iter()
+        .all(|n| n.cut != Cut::Out));
+
+    review::set_quota(&round.review, key, 3, false, T0, "clerk").unwrap();
+    let narrow = compute(&round.review, &ResultOptions::default()).unwrap();
+    let c = &narrow.categories[0];
+    assert_eq!(c.quota, 3);
+    let inside = c.nominations.iter().filter(|n| n.cut == Cut::In).count();
+    let tied = c.nominations.iter().filter(|n| n.cut == Cut::Tied).count();
+    assert!(
+        inside <= 3 && inside + tied >= 3,
+        "in {inside}, tied {tied}"
+    );
+    assert!(c.nominations.iter().any(|n| n.cut == Cut::Out));
+
+    bad_input(review::set_quota(&round.review, key, 0, false, T0, "clerk"));
+    let unknown = review::set_quota(&round.review, "no_such", 3, false, T0, "clerk").unwrap_err();
+    assert_eq!(unknown.code(), "unknown_category");
+    let set = cli(
+        &round.root,
+        &round.review,
+        &[
+            "category",
+            "quota",
+            "--category",
+            key,
+            "--quota",
+            "5",
+            "--approximate",
+        ],
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let listed = cli(&round.root, &round.review, &["category", "list", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(json[0]["quota"], 5);
+    assert_eq!(json[0]["approximate"], true);
+    assert_eq!(
+        actions(&round.review)
+            .iter()
+            .filter(|a| *a == "category.quota_set")
+            .count(),
+        2
+    );
+}
