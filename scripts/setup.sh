@@ -13,7 +13,7 @@ apt_packages=(
   libjavascriptcoregtk-4.1-dev libgtk-3-dev libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver imagemagick x11-utils xdotool
-  fonts-noto-cjk poppler-utils python3-venv
+  fonts-noto-cjk poppler-utils python3-venv python3-openpyxl
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: formatting, lints, Rust tests (core and shell), UI type check and unit
-# tests, and the real desktop app driven through WebDriver under Xvfb.
+# tests, the real desktop app driven through WebDriver under Xvfb, and its .deb installed
+# and started.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,5 +32,8 @@ step "e2e: the real app under Xvfb through WebDriver"
 rm -rf "$repo/target/e2e"
 xvfb-run -a -s "-screen 0 1280x800x24" \
   "$venv/bin/python" tests/e2e/desktop_app.py "$target/debug/paneldesk-app" "$repo/target/e2e"
+
+step "installer: the .deb installs and its app starts"
+bash scripts/deb-check.sh --debug "$repo/target/deb-check"
 
 step "all tests passed"

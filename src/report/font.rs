@@ -55,7 +55,10 @@ pub fn font_dirs() -> Vec<PathBuf> {
         .ok()
         .and_then(|e| e.parent().map(Path::to_path_buf))
     {
+        // Where each installer puts the bundled face: beside the exe (Windows, via
+        // tauri.windows.conf.json), in the .app's Resources (macOS), /usr/share (.deb).
         dirs.push(exe_dir.join("fonts"));
+        dirs.push(exe_dir.join("../Resources/fonts"));
         dirs.push(exe_dir.join("../share/paneldesk/fonts"));
     }
     dirs.push(PathBuf::from("/usr/share/fonts/opentype/noto"));

@@ -755,7 +755,7 @@ wb.save({dst:?})
         src = book.to_str().unwrap(),
         dst = edited.to_str().unwrap()
     );
-    let py = Command::new("python3")
+    let py = Command::new(system_python())
         .args(["-c", &script])
         .output()
         .unwrap();
@@ -781,4 +781,14 @@ wb.save({dst:?})
     drop(conn);
     let e = exchange::import(&laptop, &book, &exe(), T0, "s").unwrap_err();
     assert!(e.message_zh().contains(&id), "{}", e.message_zh());
+}
+
+/// Debian's own Python, where scripts/setup.sh installs python3-openpyxl: a `python3`
+/// earlier on PATH (pyenv, a venv) may lack it.
+fn system_python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
 }
