@@ -182,42 +182,6 @@ def demo_review_on_screen(binary, shots):
         app.click("tab-flags")
         check(not app.all_testid("flag-row"), "generated demo data carries no flags")
 
-        # Import the messy fixture folder as if the clerk had dropped it on the window:
-        # the drop event is emitted through Tauri's own event bus, so the UI's drop
-        # handler, the shell command, the core and the parsing child process all run.
-        app.click("tab-import")
-        # The drop listener registers asynchronously: drop only once it is there.
-        app.wait.until(
-            lambda _: app.by_testid("import-dropzone").get_attribute("data-listening") == "true"
-        )
-        batch = os.path.join(REPO, "tests", "fixtures", "workbooks", "batch")
-        answer = app.web.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop',"
-            " payload: {paths: [arguments[0]], position: {x: 100, y: 300}}})"
-            ".then(() => done('ok'), (e) => done('error: ' + e));",
-            batch,
-        )
-        check(answer == "ok", f"drop event emitted: {answer}")
-        # Six child processes parse six files: give a loaded CI machine time.
-        WebDriverWait(app.web, 180).until(lambda _: len(app.all_testid("import-result-row")) == 6)
-        progress = app.by_testid("import-progress")
-        app.wait.until(lambda _: progress.get_attribute("value") == progress.get_attribute("max"))
-        results = app.by_testid("import-results").text
-        check("坏文件.xlsx" in results and "江北师范大学" in results, "results name the files")
-        app.shot("05c-import-results")
-        app.click("tab-flags")
-        app.wait.until(lambda _: len(app.all_testid("flag-row")) == 6)
-        app.shot("05d-flags")
-        app.click("tab-nominations")
-        # The five fixture universities are also demo universities: a university's new
-        # workbook replaces its earlier nominations, so 60 - 5 x 5 + 9 = 44.
-        try:
-            app.wait.until(lambda _: "44" in app.by_testid("nomination-count").text)
-        except TimeoutException:
-            app.shot("timeout-nomination-count")
-            raise AssertionError("count after import: " + app.by_testid("nomination-count").text)
-
         app.click("lang-switch")
         app.wait.until(lambda _: "Nominations" in app.web.find_element(By.TAG_NAME, "body").text)
         app.shot("06-english")
@@ -226,22 +190,6 @@ def demo_review_on_screen(binary, shots):
         app.click("back-home")
         app.wait.until(lambda _: len(app.all_testid("review-row")) == 1)
         app.shot("07-home-with-demo")
-
-        # A real review from a built-in template: 样板支部 with its seven criteria.
-        app.click("new-review")
-        Select(app.by_testid("new-review-activity")).select_by_value("model_branch")
-        year = app.by_testid("new-review-year")
-        year.clear()
-        year.send_keys("2027")
-        app.click("new-review-submit")
-        title = app.by_testid("review-title")
-        app.wait.until(lambda _: "2027年样板支部评审" in title.text)
-        app.click("tab-rubric")
-        app.wait.until(lambda _: len(app.all_testid("criterion-row")) == 7)
-        check("服务师生有力" in app.all_testid("criterion-row")[6].text, "seventh criterion")
-        app.shot("08-new-model-branch-review")
-        app.click("back-home")
-        app.wait.until(lambda _: len(app.all_testid("review-row")) == 2)
     finally:
         app.close()
         shutil.rmtree(data, ignore_errors=True)
@@ -277,89 +225,254 @@ def answer_dialogs_with(app, path):
     )
 
 
-def expert_scores_in_the_app(binary, shots):
-    """An expert opens the clerk's package, enrols, scores with the keyboard, has the app
-    killed halfway (every score shown as saved survives), carries on and submits; the bundle on the 'USB stick' verifies and the clerk's merge accepts it."""
-    clerk = tempfile.mkdtemp(prefix="paneldesk-e2e-clerk-")
-    expert = tempfile.mkdtemp(prefix="paneldesk-e2e-expert-")
-    stick = tempfile.mkdtemp(prefix="paneldesk-e2e-stick-")
-    package = os.path.join(stick, "第一轮.pdpanel")
-    cli(clerk, "demo", "--nominations", "4", "--experts", "3")
-    cli(clerk, "package", "--out", package, "--closes", "2026-12-10", "--min-comment", "4")
-    opened = json.loads(cli(expert, "expert", "open", package, "--json"))
-    app = App(binary, expert, shots)
+# What every expert gives each criterion, by the row's place on the sheet. Rows 3 and 4
+# total the same (75), so with a quota of 4 they tie across the cut line; no one gives a
+# full 100, so the "more top marks" breaker cannot part them and the panel must decide.
+POINTS_BY_ROW = [18, 17, 16, 15, 15, 14, 13, 12, 11, 10, 9, 8]
+PIN = "246810"
+QUOTA = 4
+
+
+def clerk_prepares_the_round(binary, shots, clerk, package):
+    """The clerk's laptop: a review from the built-in template, a roster typed in, a
+    folder of messy workbooks dropped on the window, a flag settled, the quota set and
+    the signed panel package written to the USB stick."""
+    app = App(binary, clerk, shots)
     try:
-        app.click("panel-list-item")
+        app.click("new-review")
+        Select(app.by_testid("new-review-activity")).select_by_value("student_exemplar")
+        year = app.by_testid("new-review-year")
+        year.clear()
+        year.send_keys("2026")
+        app.click("new-review-submit")
+        title = app.by_testid("review-title")
+        app.wait.until(lambda _: "2026年大学生党员标兵" in title.text)
+
+        # The roster, typed in: Enter in the last field adds the expert and the cursor
+        # goes back to the name for the next one.
+        app.click("tab-experts")
+        roster = [
+            ("周文渊", "省委教育工委", "研究员"),
+            ("陈思齐", "东海大学", "教授"),
+            ("林晓岚", "北川师范学院", "副教授"),
+        ]
+        for n, (name, institution, rank) in enumerate(roster, start=1):
+            app.by_testid("expert-add-name").send_keys(name)
+            app.by_testid("expert-add-institution").send_keys(institution)
+            app.by_testid("expert-add-title").send_keys(rank, Keys.ENTER)
+            app.wait.until(lambda _: len(app.all_testid("expert-row")) == n)
+        # The same person twice is refused with the core's reason.
+        app.by_testid("expert-add-name").send_keys("周文渊")
+        app.by_testid("expert-add-institution").send_keys("省委教育工委")
+        app.click("expert-add-submit")
+        error = app.by_testid("expert-add-error")
+        check("周文渊" in error.text, f"duplicate refused: {error.text!r}")
+        check(len(app.all_testid("expert-row")) == 3, "the roster is unchanged")
+        app.shot("05a-clerk-roster")
+
+        # Import the messy fixture folder as if the clerk had dropped it on the window:
+        # the drop event is emitted through Tauri's own event bus, so the UI's drop
+        # handler, the shell command, the core and the parsing child process all run.
+        app.click("tab-import")
+        # The drop listener registers asynchronously: drop only once it is there.
+        app.wait.until(
+            lambda _: app.by_testid("import-dropzone").get_attribute("data-listening") == "true"
+        )
+        batch = os.path.join(REPO, "tests", "fixtures", "workbooks", "batch")
+        answer = app.web.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop',"
+            " payload: {paths: [arguments[0]], position: {x: 100, y: 300}}})"
+            ".then(() => done('ok'), (e) => done('error: ' + e));",
+            batch,
+        )
+        check(answer == "ok", f"drop event emitted: {answer}")
+        # Six child processes parse six files: give a loaded CI machine time.
+        WebDriverWait(app.web, 180).until(lambda _: len(app.all_testid("import-result-row")) == 6)
+        progress = app.by_testid("import-progress")
+        app.wait.until(lambda _: progress.get_attribute("value") == progress.get_attribute("max"))
+        results = app.by_testid("import-results").text
+        check("坏文件.xlsx" in results and "江北师范大学" in results, "results name the files")
+        app.shot("05c-import-results")
+
+        # Settle one eligibility flag: accepted, with the clerk's note.
+        app.click("tab-flags")
+        app.wait.until(lambda _: len(app.all_testid("flag-row")) == 6)
+        app.shot("05d-flags")
+        first = app.all_testid("flag-row")[0]
+        flag_id = first.get_attribute("data-flag-id")
+        first.find_element(By.CSS_SELECTOR, '[data-testid="flag-accept"]').click()
+        app.by_testid("flag-note-input").send_keys("经核实，符合推荐条件（学院证明已附）")
+        app.click("flag-confirm")
+        settled = f'[data-testid="flag-row"][data-flag-id="{flag_id}"]'
+        app.wait.until(
+            lambda _: app.web.find_element(By.CSS_SELECTOR, settled).get_attribute("data-status")
+            == "accepted"
+        )
+        app.shot("05e-flag-settled")
+        flags = json.loads(cli(clerk, "review", "flags", "--json"))
+        check(
+            any(str(f["id"]) == flag_id and f["status"] == "accepted" for f in flags),
+            "the settled flag is stored with its note",
+        )
+
+        app.click("tab-nominations")
+        app.wait.until(lambda _: "9" in app.by_testid("nomination-count").text)
+
+        # This year's quota and the rule, set before the package goes out.
+        app.click("tab-overview")
+        settings = app.by_testid("category-settings")
+        check(settings.get_attribute("data-category") == "student_exemplar", "one category")
+        quota = app.by_testid("category-quota")
+        quota.send_keys(Keys.CONTROL, "a")
+        quota.send_keys(str(QUOTA))
+        Select(app.by_testid("category-method")).select_by_value("mean")
+        app.click("category-save")
+        app.by_testid("category-saved")
+        shown = json.loads(cli(clerk, "category", "list", "--json"))
+        check(shown[0]["quota"] == QUOTA, f"quota stored: {shown[0]}")
+        check(shown[0]["rule"]["method"] == "mean", f"rule stored: {shown[0]}")
+        app.shot("06b-clerk-category-settings")
+
+        app.click("build-package-open")
+        minimum = app.by_testid("build-package-min-comment")
+        minimum.send_keys(Keys.CONTROL, "a")
+        minimum.send_keys("4")
+        answer_dialogs_with(app, package)
+        app.click("build-package-confirm")
+        summary = app.by_testid("package-summary")
+        app.wait.until(lambda _: os.path.exists(package))
+        app.shot("06c-clerk-package")
+        check("9" in summary.text, f"nine nominations go out: {summary.text!r}")
+        return app.by_testid("package-fingerprint").text.strip()
+    finally:
+        app.close()
+
+
+def focus(app, el):
+    # Sticky headers can cover a cell near the top: bring it to the middle first.
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+    el.click()
+
+
+def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=None):
+    """One expert's own laptop: open the package from the stick, enrol with a PIN, score
+    with the keyboard (optionally recusing from one nomination, optionally having the app
+    killed halfway), submit, and return the bundle written to the stick."""
+    data = tempfile.mkdtemp(prefix=f"paneldesk-e2e-expert{seat}-")
+    tag = f"expert{seat + 1}"
+    app = App(binary, data, shots)
+    try:
+        answer_dialogs_with(app, [package])
+        app.click("home-open-package")
         options = app.wait.until(lambda _: app.all_testid("enrol-expert-option"))
         check(len(options) == 3, f"roster of three: {len(options)}")
-        app.shot("10-expert-enrol")
-        options[1].click()
-        app.by_testid("enrol-pin").send_keys("246810")
-        app.by_testid("enrol-pin-repeat").send_keys("246810")
+        if seat == 0:
+            app.shot("10-expert-enrol")
+        options[seat].click()
+        app.by_testid("enrol-pin").send_keys(PIN)
+        app.by_testid("enrol-pin-repeat").send_keys(PIN)
         app.click("enrol-submit")
         fingerprint = app.by_testid("expert-fingerprint").text
         check(len(fingerprint.replace("-", "").strip()) >= 20, f"fingerprint shown: {fingerprint!r}")
-        app.shot("11-expert-fingerprint")
-        status = json.loads(cli(expert, "expert", "status", "--json"))
+        if seat == 0:
+            app.shot("11-expert-fingerprint")
+        status = json.loads(cli(data, "expert", "status", "--json"))
         check(status["enrolment"]["fingerprint"] in fingerprint, "the fingerprint is the enrolled key's")
 
-        # Keyboard-first: type a score, Enter, the next row's cell has the focus.
-        cells = app.wait.until(lambda _: [c for c in app.all_testid("score-cell") if c.is_enabled()])
-        check(len(cells) >= 4, f"score cells: {len(cells)}")
-        def focus(el):
-            # Sticky headers can cover a cell near the top: bring it to the middle first.
-            app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
-            el.click()
+        rows = [b.get_attribute("data-nomination") for b in app.all_testid("nominee-open")]
+        check(len(rows) == 9, f"nine nominations on the sheet: {len(rows)}")
+        place = {nomination: i for i, nomination in enumerate(rows)}
+        if recuse_row is not None:
+            target = rows[recuse_row]
+            app.web.find_element(
+                By.CSS_SELECTOR, f'[data-testid="recuse-button"][data-nomination="{target}"]'
+            ).click()
+            app.by_testid("recusal-dialog")
+            app.click("recusal-reason-teacher_student")
+            app.by_testid("recusal-note-input").send_keys("本人曾指导该生")
+            app.shot(f"12c-{tag}-recusal-dialog")
+            app.click("recusal-confirm")
+            app.wait.until(lambda _: not app.all_testid("recusal-dialog"))
+            app.by_testid("recusal-withdraw")
+
+        def enabled_cells():
+            return [c for c in app.all_testid("score-cell") if c.is_enabled()]
+
+        key = lambda c: (c.get_attribute("data-nomination"), c.get_attribute("data-criterion"))
 
         def score(cell):
-            focus(cell)
+            # Keyboard-first: type the points, Enter; the next row's cell takes the focus.
+            focus(app, cell)
             cell.send_keys(Keys.CONTROL, "a")
-            cell.send_keys("10", Keys.ENTER)
+            cell.send_keys(str(POINTS_BY_ROW[place[cell.get_attribute("data-nomination")]]), Keys.ENTER)
 
-        # Half the sheet, then the laptop "crashes": the app is killed outright.
-        half = len(cells) // 2
-        for cell in cells[:half]:
-            score(cell)
-        app.wait.until(lambda _: all(c.get_attribute("data-state") == "saved" for c in cells[:half]))
-        key = lambda c: (c.get_attribute("data-nomination"), c.get_attribute("data-criterion"))
-        shown_saved = {key(c): c.get_attribute("value") for c in cells[:half]}
-        app.shot("12a-expert-half-scored")
-        app.kill()
-        app = App(binary, expert, shots)
-        app.click("panel-list-item")
-        cells = app.wait.until(lambda _: [c for c in app.all_testid("score-cell") if c.is_enabled()])
-        after = {key(c): c.get_attribute("value") for c in cells}
-        lost = {k: v for k, v in shown_saved.items() if after.get(k) != v}
-        check(not lost, f"every score shown as saved survives the crash: lost {lost}")
-        app.shot("12b-expert-after-restart")
+        cells = app.wait.until(lambda _: enabled_cells())
+        done = set()
+        if crash:
+            # Half the sheet, then the laptop "crashes": the app is killed outright.
+            half = cells[: len(cells) // 2]
+            for cell in half:
+                score(cell)
+            app.wait.until(lambda _: all(c.get_attribute("data-state") == "saved" for c in half))
+            shown_saved = {key(c): c.get_attribute("value") for c in half}
+            app.shot("12a-expert-half-scored")
+            app.kill()
+            app = App(binary, data, shots)
+            app.click("panel-list-item")
+            cells = app.wait.until(lambda _: enabled_cells())
+            after = {key(c): c.get_attribute("value") for c in cells}
+            lost = {k: v for k, v in shown_saved.items() if after.get(k) != v}
+            check(not lost, f"every score shown as saved survives the crash: lost {lost}")
+            app.shot("12b-expert-after-restart")
+            done = set(shown_saved)
         for cell in cells:
-            if key(cell) not in shown_saved:
+            if key(cell) not in done:
                 score(cell)
         for comment in [c for c in app.all_testid("comment-cell") if c.is_enabled()]:
-            focus(comment)
+            focus(app, comment)
             comment.send_keys("事迹突出，建议推荐", Keys.TAB)
-        app.wait.until(
-            lambda _: not json.loads(cli(expert, "expert", "status", "--json"))["incomplete"]
-        )
-        app.shot("12-expert-scored")
+        app.wait.until(lambda _: not json.loads(cli(data, "expert", "status", "--json"))["incomplete"])
+        if seat == 0:
+            app.shot("12-expert-scored")
 
+        before = set(os.listdir(stick))
         answer_dialogs_with(app, stick)
         app.click("submit-open")
-        app.by_testid("submit-pin").send_keys("246810")
+        app.by_testid("submit-pin").send_keys(PIN)
         app.click("submit-confirm")
-        done = app.by_testid("submit-done").text
-        app.shot("13-expert-submitted")
-        bundles = [f for f in os.listdir(stick) if f.endswith(".pdresult")]
-        check(len(bundles) == 1, f"one bundle on the stick: {bundles}")
-        check(bundles[0] in done or "U 盘" in done, f"done message: {done!r}")
-        verified = json.loads(cli(clerk, "verify", os.path.join(stick, bundles[0]), "--json"))
-        check(verified[0]["ok"] and verified[0]["fingerprint"] in fingerprint, "bundle verifies")
-        check(opened["hash"] == verified[0]["detail"]["package_hash"], "bundle names the package")
+        done_text = app.by_testid("submit-done").text
+        if seat == 0:
+            app.shot("13-expert-submitted")
+        new = [f for f in set(os.listdir(stick)) - before if f.endswith(".pdresult")]
+        check(len(new) == 1, f"one new bundle on the stick: {new}")
+        check(new[0] in done_text or "U 盘" in done_text, f"done message: {done_text!r}")
+        return os.path.join(stick, new[0]), fingerprint
     finally:
         app.close()
-        shutil.rmtree(expert, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def journey(binary, shots):
+    """A clerk's laptop and three experts' laptops, no network, only a USB stick."""
+    clerk = tempfile.mkdtemp(prefix="paneldesk-e2e-clerk-")
+    stick = tempfile.mkdtemp(prefix="paneldesk-e2e-stick-")
+    package = os.path.join(stick, "2026年大学生党员标兵.pdpanel")
     try:
-        clerk_receives_and_prints(binary, shots, clerk, stick, os.path.join(stick, bundles[0]))
+        clerk_fingerprint = clerk_prepares_the_round(binary, shots, clerk, package)
+        opened = json.loads(cli(clerk, "verify", package, "--json"))
+        check(opened[0]["ok"], f"the package verifies: {opened}")
+        bundles = []
+        for seat in range(3):
+            print(f"e2e: expert {seat + 1} scores on their own laptop")
+            bundle, fingerprint = expert_scores(
+                binary, shots, package, stick, seat, crash=seat == 0, recuse_row=0 if seat == 2 else None
+            )
+            verified = json.loads(cli(clerk, "verify", bundle, "--json"))
+            check(verified[0]["ok"] and verified[0]["fingerprint"] in fingerprint, "bundle verifies")
+            bundles.append(bundle)
+        check(clerk_fingerprint, "the clerk's fingerprint was shown")
+        clerk_receives_and_prints(binary, shots, clerk, stick, bundles)
     finally:
         for d in (clerk, stick):
             shutil.rmtree(d, ignore_errors=True)
@@ -369,12 +482,12 @@ def poppler_text(pdf):
     return subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
 
 
-def clerk_receives_and_prints(binary, shots, clerk, stick, bundle):
-    """The clerk's laptop: receive the expert's bundle and a tampered copy in the app (the
-    copy is refused), see the results, print the summary and the certificates, and check a
-    certificate's code."""
+def clerk_receives_and_prints(binary, shots, clerk, stick, bundles):
+    """The clerk's laptop: receive the experts' bundles and a tampered copy in the app (the
+    copy is refused), settle the tie at the cut line, print the summary and the
+    certificates, and check a certificate's code."""
     tampered = os.path.join(stick, "tampered.pdresult")
-    raw = bytearray(open(bundle, "rb").read())
+    raw = bytearray(open(bundles[0], "rb").read())
     raw[len(raw) // 2] ^= 0x01
     open(tampered, "wb").write(bytes(raw))
     app = App(binary, clerk, shots)
@@ -382,14 +495,54 @@ def clerk_receives_and_prints(binary, shots, clerk, stick, bundle):
         app.click("review-row")
         app.click("tab-results")
         app.wait.until(lambda _: app.all_testid("results-no-package") == [] and app.all_testid("status-board"))
-        answer_dialogs_with(app, [bundle, tampered])
+        answer_dialogs_with(app, bundles + [tampered])
         app.click("receive-pick")
-        app.wait.until(lambda _: len(app.all_testid("receipt")) == 2)
+        app.wait.until(lambda _: len(app.all_testid("receipt")) == 4)
         outcomes = sorted(r.get_attribute("data-outcome") for r in app.all_testid("receipt"))
-        check(outcomes == ["accepted", "refused"], f"one accepted, the tampered one refused: {outcomes}")
+        check(
+            outcomes == ["accepted"] * 3 + ["refused"],
+            f"three accepted, the tampered one refused: {outcomes}",
+        )
         rows = app.wait.until(lambda _: app.all_testid("result-row"))
-        check(len(rows) == 4, f"four results: {len(rows)}")
+        check(len(rows) == 9, f"nine results: {len(rows)}")
         app.shot("20-clerk-received")
+
+        # Two nominations tie across the cut line; the panel votes and the clerk records it.
+        tied = [r for r in app.all_testid("result-row") if r.get_attribute("data-cut") == "tied"]
+        check(len(tied) == 2, f"two nominations tie at the cut: {[r.text for r in tied]}")
+        inside = [r for r in app.all_testid("result-row") if r.get_attribute("data-cut") == "in"]
+        check(len(inside) == QUOTA - 1, f"{QUOTA - 1} clearly in: {len(inside)}")
+        chosen, other = (r.get_attribute("data-nomination-id") for r in tied)
+
+        def decide(nomination, outcome, reason, shot=None):
+            button = app.web.find_element(
+                By.CSS_SELECTOR, f'[data-testid="decide-open"][data-nomination-id="{nomination}"]'
+            )
+            app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+            button.click()
+            app.by_testid("decide-dialog")
+            app.click(f"decide-{outcome}")
+            app.by_testid("decide-reason").send_keys(reason)
+            if shot:
+                app.shot(shot)
+            app.click("decide-confirm")
+            app.wait.until(lambda _: not app.all_testid("decide-dialog"))
+            row = f'[data-testid="result-row"][data-nomination-id="{nomination}"]'
+            app.wait.until(
+                lambda _: app.web.find_element(By.CSS_SELECTOR, row).get_attribute("data-cut") == outcome
+            )
+
+        # The panel votes on both: one takes the last place, the other does not.
+        decide(chosen, "in", "评审组表决 3:0，事迹更突出", shot="20b-clerk-settles-tie")
+        decide(other, "out", "评审组表决 0:3")
+        app.wait.until(
+            lambda _: not [r for r in app.all_testid("result-row") if r.get_attribute("data-cut") == "tied"]
+        )
+        cuts = {r.get_attribute("data-nomination-id"): r.get_attribute("data-cut") for r in app.all_testid("result-row")}
+        check(cuts[chosen] == "in", f"the panel's choice is in: {cuts[chosen]}")
+        check(list(cuts.values()).count("in") == QUOTA, f"exactly the quota is in: {cuts}")
+        app.shot("20c-clerk-tie-settled")
+        rows = app.all_testid("result-row")
 
         summary = os.path.join(stick, "汇总表.pdf")
         answer_dialogs_with(app, summary)
@@ -486,8 +639,8 @@ def main():
     CLI = os.path.join(os.path.dirname(binary), "paneldesk")
     print("e2e: demo review on screen")
     demo_review_on_screen(binary, shots)
-    print("e2e: an expert scores and submits")
-    expert_scores_in_the_app(binary, shots)  # and the clerk receives and prints
+    print("e2e: the journey: a clerk and three experts, only files between them")
+    journey(binary, shots)
     print(f"e2e: passed in {time.time() - started:.1f} s; screenshots in {shots}")
 
 

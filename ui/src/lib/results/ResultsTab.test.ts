@@ -4,6 +4,7 @@ import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import {
+  categoryRule,
   certificatePreviewFixture,
   certificateTemplateFixture,
   EXPERT_FINGERPRINT,
@@ -73,7 +74,12 @@ describe("the results tab", () => {
     expect(cells(voteRows[0]!)).toEqual(["1", "实验室里的党小组", "东川理工大学", "同意 1/1", "入选", "—", ""]);
     expect(cells(voteRows[1]!)).toEqual(["2", "“红色宿舍”网格化党员服务", "江北师范大学", "—", "无评分", "无人评分", "决定…"]);
 
-    expect(screen.getByTestId("results-method").textContent).toContain("去掉最高分和最低分后的平均分");
+    // Each category says how it was counted, by its own rule.
+    const rules = screen.getAllByTestId("results-method").map((el) => el.textContent?.replace(/\s+/g, " ").trim());
+    expect(rules).toEqual([
+      "计分方法：去掉最高分和最低分后的平均分（评分专家不少于 5 位时） · 未作标准化",
+      "投票通过：同意票达三分之二",
+    ]);
     expect(screen.getByTestId("results-outliers").textContent).toContain("李珺：平均偏离 -12.50 分");
 
     const statusRows = screen.getAllByTestId("status-row");
@@ -91,6 +97,27 @@ describe("the results tab", () => {
     expect(within(screen.getAllByTestId("results-table")[1]!).getAllByTestId("result-aggregate")[0]!.textContent).toBe(
       "Agree 1/1",
     );
+  });
+
+  it("shows each category's own rule in its header, in the current language", async () => {
+    mock({
+      review_results: () => {
+        const results = reviewResultsFixture();
+        results.categories[0]!.rule = categoryRule({ method: "median", normalise: true });
+        return results;
+      },
+    });
+    await openResultsTab();
+    const sections = await screen.findAllByTestId("results-category");
+    const rule = within(sections[0]!).getByTestId("results-method");
+    expect(rule.textContent).toContain("计分方法：中位数");
+    expect(rule.textContent).toContain("各专家分数先作标准化（z 分数）");
+    expect(rule.textContent).not.toContain("不少于");
+    expect(within(sections[1]!).getByTestId("results-method").textContent).toContain("同意票达三分之二");
+
+    setLang("en");
+    await waitFor(() => expect(rule.textContent).toContain("Scoring method: median"));
+    expect(rule.textContent).toContain("each expert's totals normalised (z-scores)");
   });
 
   it("says there are no results yet before any package was built, without an error", async () => {

@@ -4,7 +4,17 @@
 import { t } from "$lib/i18n/i18n.svelte";
 import type { MessageKey } from "$lib/i18n/messages";
 import { GRADE_LABELS } from "$lib/expert/labels";
-import type { Cut, Method, NominationResult, Outcome, PanelDecision, ResultFlag, ScoringMode, VoteThreshold } from "$lib/ipc/types";
+import type {
+  CategoryResult,
+  Cut,
+  Method,
+  NominationResult,
+  Outcome,
+  PanelDecision,
+  ResultFlag,
+  ScoringMode,
+  VoteThreshold,
+} from "$lib/ipc/types";
 
 export const CUT_LABELS: Record<Cut, MessageKey> = {
   in: "results.cut.in",
@@ -35,6 +45,28 @@ export const THRESHOLD_LABELS: Record<VoteThreshold, MessageKey> = {
   more_than_half: "results.threshold.more_than_half",
   two_thirds: "results.threshold.two_thirds",
 };
+
+/**
+ * The rule a category's results were computed by, in words, as separate phrases: the
+ * method (with the trimming threshold) and whether totals were normalised for criteria
+ * scoring, the pass mark for votes; nothing for grades, which no rule changes.
+ */
+export function ruleText(category: Pick<CategoryResult, "scoring_mode" | "rule">): string[] {
+  const { rule } = category;
+  switch (category.scoring_mode) {
+    case "criteria": {
+      const trim = rule.method === "trimmed_mean" ? t("results.trimFrom", { n: rule.trim_min_experts }) : "";
+      return [
+        t("results.method", { method: t(METHOD_LABELS[rule.method]) + trim }),
+        t(rule.normalise ? "results.rule.normalised" : "results.rule.notNormalised"),
+      ];
+    }
+    case "vote":
+      return [t("results.threshold", { threshold: t(THRESHOLD_LABELS[rule.vote_threshold]) })];
+    case "grade":
+      return [];
+  }
+}
 
 /** Two decimals, as the printed summary shows them: `87.50`. */
 export function twoDecimals(value: number): string {

@@ -6,6 +6,7 @@ import type {
   Award,
   Category,
   CategoryResult,
+  CategoryRule,
   CertificateCheck,
   CertificatePreview,
   CertificateTemplate,
@@ -99,6 +100,11 @@ export const categories: Category[] = [
   },
 ];
 
+/** The rule a category has until the clerk sets one (the core's ResultOptions defaults). */
+export function categoryRule(overrides: Partial<CategoryRule> = {}): CategoryRule {
+  return { method: "trimmed_mean", trim_min_experts: 5, normalise: false, vote_threshold: "more_than_half", ...overrides };
+}
+
 export const experts: Expert[] = [
   { id: 1, name: "王喆", institution: "江北师范大学", title: "教授" },
   { id: 2, name: "李珺", institution: "省委党校", title: "研究员" },
@@ -132,6 +138,7 @@ export const review: Review = {
   title_en: "2026 Innovative Party-building cases review",
   created_at: "2026-03-01T02:05:00Z",
   categories,
+  rules: { case_university: categoryRule(), case_branch: categoryRule() },
   experts,
   nominations: [
     nomination(11, "case_university", "江北师范大学", "“党建+课程思政”双融合育人模式", "学校党委"),
@@ -432,6 +439,7 @@ export function categoryResult(overrides: Partial<CategoryResult> = {}): Categor
     quota: 5,
     quota_approximate: true,
     scoring_mode: "criteria",
+    rule: categoryRule(),
     nominations: [nominationResult()],
     ...overrides,
   };
@@ -471,6 +479,7 @@ export function reviewResultsFixture(): ReviewResults {
         quota: 30,
         quota_approximate: false,
         scoring_mode: "vote",
+        rule: categoryRule({ vote_threshold: "two_thirds" }),
         nominations: [
           nominationResult({
             nomination_id: 12,
