@@ -285,24 +285,22 @@ fn accept(
         "INSERT INTO received_bundle (bundle_hash, package_hash, expert_id, sequence, file, created_at, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![verified.hash, h.package_hash, h.expert.id, h.sequence as i64, file_text, h.created_at, at],
     )?;
-    // The newest bundle is the expert's whole answer: earlier marks go.
+    // The newest bundle is the expert's whole answer: it replaces the earlier one whole.
+    let recused = payload.items.iter().filter(|i| i.recusal.is_some()).count();
     tx.execute(
-        "DELETE FROM mark WHERE package_hash = ?1 AND expert_id = ?2",
-        params![h.package_hash, h.expert.id],
-    )?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO mark (package_hash, expert_id, nomination_id, sequence, item_json) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for item in &payload.items {
-        insert.execute(params![
+        "INSERT INTO expert_marks (package_hash, expert_id, sequence, items_json, items, recused)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (package_hash, expert_id) DO UPDATE SET
+             sequence = ?3, items_json = ?4, items = ?5, recused = ?6",
+        params![
             h.package_hash,
             h.expert.id,
-            item.nomination_id,
             h.sequence as i64,
-            serde_json::to_string(item).map_err(|e| Error::Corrupt(e.to_string()))?
-        ])?;
-    }
-    drop(insert);
+            serde_json::to_string(&payload.items).map_err(|e| Error::Corrupt(e.to_string()))?,
+            payload.items.len() as i64,
+            recused as i64
+        ],
+    )?;
     audit::append(
         &tx,
         at,
@@ -369,11 +367,14 @@ pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
                     |r| r.get(0),
                 )
                 .optional()?;
-            let (marked, recused): (u32, u32) = conn.query_row(
-                "SELECT count(*), coalesce(sum(json_extract(item_json, '$.recusal') IS NOT NULL), 0) FROM mark WHERE package_hash = ?1 AND expert_id = ?2",
-                params![hash, e.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (marked, recused): (u32, u32) = conn
+                .query_row(
+                    "SELECT items, recused FROM expert_marks WHERE package_hash = ?1 AND expert_id = ?2",
+                    params![hash, e.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or((0, 0));
             out.push(ExpertStatus {
                 expert_id: e.id,
                 name: e.name.clone(),

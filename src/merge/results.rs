@@ -156,14 +156,19 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
         .optional()?
         .ok_or(Error::NoPackageYet)?;
     let package = super::collect::package_for(conn, Path::new(&hash), &hash)?;
-    let mut stmt = conn
-        .prepare("SELECT expert_id, nomination_id, item_json FROM mark WHERE package_hash = ?1")?;
-    let rows: Vec<(i64, i64, String)> = stmt
-        .query_map([&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    let mut stmt =
+        conn.prepare("SELECT expert_id, items_json FROM expert_marks WHERE package_hash = ?1")?;
+    let rows: Vec<(i64, String)> = stmt
+        .query_map([&hash], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut marks = Marks::new();
-    for (expert, nomination, item) in parse_marks(&rows)? {
-        marks.entry(nomination).or_default().insert(expert, item);
+    for (expert, items) in parse_marks(&rows)? {
+        for item in items {
+            marks
+                .entry(item.nomination_id)
+                .or_default()
+                .insert(expert, item);
+        }
     }
     Ok(ReceivedRound {
         hash,
@@ -172,21 +177,21 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
     })
 }
 
-/// Parses the stored marks on every core: at 60 experts × 3,000 nominations this JSON is
-/// most of the time it takes to compute results.
-fn parse_marks(rows: &[(i64, i64, String)]) -> Result<Vec<(i64, i64, ScoreItem)>> {
-    let parse = |chunk: &[(i64, i64, String)]| -> Result<Vec<(i64, i64, ScoreItem)>> {
+/// Parses each expert's stored items, one expert per thread at a time: at 60 experts ×
+/// 3,000 nominations this JSON is most of the time it takes to compute results.
+fn parse_marks(rows: &[(i64, String)]) -> Result<Vec<(i64, Vec<ScoreItem>)>> {
+    let parse = |chunk: &[(i64, String)]| -> Result<Vec<(i64, Vec<ScoreItem>)>> {
         chunk
             .iter()
-            .map(|(expert, nomination, json)| {
+            .map(|(expert, json)| {
                 serde_json::from_str(json)
-                    .map(|item| (*expert, *nomination, item))
-                    .map_err(|e| Error::Corrupt(format!("mark {expert}/{nomination}: {e}")))
+                    .map(|items| (*expert, items))
+                    .map_err(|e| Error::Corrupt(format!("marks of expert {expert}: {e}")))
             })
             .collect()
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let size = rows.len().div_ceil(cores).max(1024);
+    let size = rows.len().div_ceil(cores).max(1);
     let parts: Vec<Result<Vec<_>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = rows
             .chunks(size)
@@ -196,7 +201,7 @@ fn parse_marks(rows: &[(i64, i64, String)]) -> Result<Vec<(i64, i64, ScoreItem)>
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err(Error::Corrupt("a mark could not be read".into())))
+                    .unwrap_or_else(|_| Err(Error::Corrupt("marks could not be read".into())))
             })
             .collect()
     });

@@ -71,7 +71,17 @@ class App:
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": binary})
         started = time.time()
-        self.web = webdriver.Remote(f"http://127.0.0.1:{self.port}", options=options)
+        # tauri-driver answers /status before the WebKitWebDriver it starts is listening;
+        # on a loaded machine the first session request can find nobody there.
+        for attempt in range(4):
+            try:
+                self.web = webdriver.Remote(f"http://127.0.0.1:{self.port}", options=options)
+                break
+            except Exception as error:
+                if attempt == 3:
+                    raise
+                print(f"  no WebDriver session yet ({type(error).__name__}); retrying")
+                time.sleep(2)
         self.wait = WebDriverWait(self.web, 60)
         self.by_testid("create-demo")
         self.interactive_after = time.time() - started
@@ -335,6 +345,9 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         app.shot("06b-clerk-category-settings")
 
         app.click("build-package-open")
+        # Five flags are still open: the clerk is told before the package goes out.
+        warning = app.by_testid("build-package-open-flags")
+        check("5" in warning.text, f"open flags named before packaging: {warning.text!r}")
         minimum = app.by_testid("build-package-min-comment")
         minimum.send_keys(Keys.CONTROL, "a")
         minimum.send_keys("4")

@@ -25,6 +25,29 @@ use paneldesk::model::ReviewSummary;
 
 pub const T0: &str = "2026-11-30T08:00:00Z";
 
+/// Every stored mark of a review as (expert, nomination, sequence, item JSON), in that
+/// order: the review keeps one row per expert (`expert_marks`), tests compare marks.
+pub fn stored_marks(review: &Path) -> Vec<(i64, i64, i64, String)> {
+    let conn = paneldesk::store::open(review).unwrap();
+    let rows: Vec<(i64, i64, String)> = conn
+        .prepare("SELECT expert_id, sequence, items_json FROM expert_marks ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut marks = Vec::new();
+    for (expert, sequence, items) in rows {
+        let items: Vec<serde_json::Value> = serde_json::from_str(&items).unwrap();
+        for item in items {
+            let nomination = item["nomination_id"].as_i64().unwrap();
+            marks.push((expert, nomination, sequence, item.to_string()));
+        }
+    }
+    marks.sort();
+    marks
+}
+
 /// Fixed clerk keys: a fixed age identity (made by `paneldesk package` once) keeps the
 /// round tests deterministic.
 pub fn clerk_keys() -> paneldesk::keys::ClerkKeys {

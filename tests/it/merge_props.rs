@@ -63,14 +63,8 @@ fn fresh_review(dir: &Path) -> PathBuf {
 
 /// Everything the clerk's review says about the received marks.
 fn outcome(review: &Path) -> (Vec<(i64, i64, i64, String)>, serde_json::Value) {
+    let marks = super::stored_marks(review);
     let conn = paneldesk::store::open(review).unwrap();
-    let marks = conn
-        .prepare("SELECT expert_id, nomination_id, sequence, item_json FROM mark ORDER BY 1, 2")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
     paneldesk::audit::verify(&conn).unwrap();
     let results = compute(review, &ResultOptions::default()).unwrap();
     (marks, serde_json::to_value(results).unwrap())

@@ -186,14 +186,14 @@ fn a_file_from_an_older_version_is_upgraded_in_place_keeping_its_data() {
         // Turn the file back into what schema 1 wrote.
         let raw = rusqlite::Connection::open(&path).unwrap();
         raw.execute_batch(
-            "DROP TABLE category_rule;
+            "DROP TABLE expert_marks;
+             DROP TABLE category_rule;
              DROP TABLE follow_up_unit;
              DROP TABLE follow_up;
              DROP TABLE result_decision;
              DROP TABLE certificate;
              DROP TABLE results_seal;
              DROP TABLE certificate_template;
-             DROP TABLE mark;
              DROP TABLE received_bundle;
              DROP TABLE expert_key;
              DROP TABLE panel_package;

@@ -640,14 +640,7 @@ fn a_package_carries_materials_and_masks_personal_data_and_leaves_out_excluded_n
 // ---- the clerk collects ----------------------------------------------------------------
 
 fn marks(review: &Path) -> Vec<(i64, i64, i64, String)> {
-    let conn = paneldesk::store::open(review).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT expert_id, nomination_id, sequence, item_json FROM mark ORDER BY 1, 2")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    super::stored_marks(review)
 }
 
 fn outcome(r: &paneldesk::merge::collect::Receipt) -> String {
@@ -719,7 +712,7 @@ fn the_clerk_collects_bundles_pins_keys_and_applies_the_sequence_rules_in_any_or
     {
         let conn = paneldesk::store::open(&copy).unwrap();
         conn.execute_batch(
-            "DELETE FROM mark; DELETE FROM received_bundle; DELETE FROM expert_key;",
+            "DELETE FROM expert_marks; DELETE FROM received_bundle; DELETE FROM expert_key;",
         )
         .unwrap();
     }
@@ -853,4 +846,55 @@ fn results_aggregate_the_received_marks_leave_recused_experts_out_and_rank_withi
     let top = &results.categories[0].nominations[0];
     assert_eq!(first_row[1], top.display_name);
     assert_eq!(first_row[0], top.rank.to_string());
+}
+
+#[test]
+fn marks_stored_a_row_per_nomination_by_schema_7_are_carried_into_schema_8_unchanged() {
+    use paneldesk::merge::collect::receive;
+    use paneldesk::merge::results::{compute, ResultOptions};
+    let round = package_round(0);
+    for n in 0..3 {
+        let (_, file) = expert_submits(&round, n);
+        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
+    }
+    let before = marks(&round.review);
+    let results = compute(&round.review, &ResultOptions::default()).unwrap();
+    assert_eq!(before.len(), 3 * 24);
+    {
+        // Write the marks back the way schema 7 held them: a row per nomination.
+        let raw = rusqlite::Connection::open(&round.review).unwrap();
+        raw.execute_batch(
+            "CREATE TABLE mark (
+                 package_hash TEXT NOT NULL, expert_id INTEGER NOT NULL,
+                 nomination_id INTEGER NOT NULL, sequence INTEGER NOT NULL,
+                 item_json TEXT NOT NULL,
+                 PRIMARY KEY (package_hash, expert_id, nomination_id)) STRICT;",
+        )
+        .unwrap();
+        let hash: String = raw
+            .query_row("SELECT package_hash FROM expert_marks LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        // Shuffled order: the migration must sort items by nomination itself.
+        for (expert, nomination, sequence, item) in before.iter().rev() {
+            raw.execute(
+                "INSERT INTO mark VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![hash, expert, nomination, sequence, item],
+            )
+            .unwrap();
+        }
+        raw.execute_batch("DROP TABLE expert_marks; PRAGMA user_version = 7;")
+            .unwrap();
+    }
+    assert_eq!(marks(&round.review), before);
+    assert_eq!(
+        compute(&round.review, &ResultOptions::default()).unwrap(),
+        results
+    );
+    let board = paneldesk::merge::collect::status(&round.review).unwrap();
+    let recused: u32 = board.iter().map(|e| e.recused).sum();
+    let marked: u32 = board.iter().map(|e| e.marked).sum();
+    assert_eq!((marked + recused) as usize, before.len());
+    assert!(recused > 0, "the recusal counts come across too");
 }

@@ -403,6 +403,7 @@ const zh = {
   "package.hash": "评审包校验值",
   "package.counts": "推荐对象 {nominations} 个 · 专家 {experts} 位 · 材料 {materials} 份",
   "package.excluded": "已排除 {n} 个推荐对象（标记处理时排除），未打包。",
+  "package.openFlags": "还有 {n} 条标记未处理：这些推荐对象仍会打包，评审结果中也会提示。建议先在“标记”页逐条处理（保留或排除）再生成评审包。",
 
   "tab.results": "结果与打印",
 
@@ -1127,6 +1128,7 @@ const en: Record<MessageKey, string> = {
   "package.hash": "Package checksum",
   "package.counts": "Nominations: {nominations} · experts: {experts} · materials: {materials}",
   "package.excluded": "Nominations excluded when settling flags, and so not in the package: {n}.",
+  "package.openFlags": "{n} flags are still open: those nominations will be packed, and results will point them out. Settle each on the Flags tab (keep or exclude) before building the package.",
 
   "tab.results": "Results & printing",
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSavePath } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
-import { CLERK_FINGERPRINT, PANEL_HASH, packageSummary, review } from "$lib/testing/fixtures";
+import { CLERK_FINGERPRINT, PANEL_HASH, packageSummary, review, storedFlag } from "$lib/testing/fixtures";
 import { localDateAfter } from "$lib/ui/format";
 import ReviewScreen from "./ReviewScreen.svelte";
 
@@ -63,5 +63,31 @@ describe("building a panel package", () => {
 
     await fireEvent.input(screen.getByTestId("build-package-min-comment"), { target: { value: "2.5" } });
     expect((screen.getByTestId("build-package-confirm") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("says how many flags are still open before the package goes out, and still builds", async () => {
+    ipc = mockCommands({
+      open_review: () => review,
+      list_flags: () => [
+        storedFlag({ id: 1, status: "open" }),
+        storedFlag({ id: 2, status: "accepted" }),
+        storedFlag({ id: 3, status: "open" }),
+      ],
+      build_panel_package: () => packageSummary(),
+    });
+    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
+    await fireEvent.click(await screen.findByTestId("build-package-open"));
+    const warning = await screen.findByTestId("build-package-open-flags");
+    expect(warning.textContent).toContain("还有 2 条标记未处理");
+    await fireEvent.click(screen.getByTestId("build-package-confirm"));
+    await screen.findByTestId("package-summary");
+    expect(ipc.callsOf("build_panel_package")).toHaveLength(1);
+  });
+
+  it("says nothing about flags when none is open", async () => {
+    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
+    await fireEvent.click(await screen.findByTestId("build-package-open"));
+    await waitFor(() => expect(screen.getByTestId("build-package-confirm")).toBeTruthy());
+    expect(screen.queryByTestId("build-package-open-flags")).toBeNull();
   });
 });
