@@ -61,6 +61,46 @@ pub struct PackagedNomination {
     pub materials: Vec<MaterialInfo>,
 }
 
+/// Which part of the review a panel scores. A review scored by one panel has the whole
+/// scope (the default, which a manifest leaves out, so such packages are byte-identical to
+/// those written before panels existed). Several panels split the review by category, by
+/// expert, and within a category into groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PanelScope {
+    /// The panel's name, e.g. 第一组; empty for the whole review.
+    pub name: String,
+    /// Category keys this panel scores; empty: every category.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Roster ids of the panel's experts; empty: the whole roster.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+    pub experts: Vec<i64>,
+    /// This panel's share of each selected category's nominations.
+    #[serde(default)]
+    pub group: Option<Group>,
+}
+
+/// Group `index` of `of`: each category's nominations, in id order, cut into `of` runs
+/// as equal as they can be (a university's nominations, imported together, stay
+/// together), of which this is the `index`-th (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Group {
+    pub index: u32,
+    pub of: u32,
+}
+
+impl PanelScope {
+    pub fn is_whole(&self) -> bool {
+        self.name.is_empty()
+            && self.categories.is_empty()
+            && self.experts.is_empty()
+            && self.group.is_none()
+    }
+}
+
 /// The manifest, `package.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -77,6 +117,9 @@ pub struct PanelPackage {
     pub categories: Vec<Category>,
     pub experts: Vec<Expert>,
     pub nominations: Vec<PackagedNomination>,
+    /// The part of the review this panel scores (left out for the whole review).
+    #[serde(default, skip_serializing_if = "PanelScope::is_whole")]
+    pub panel: PanelScope,
 }
 
 impl PanelPackage {
@@ -117,7 +160,7 @@ fn is_material_entry(name: &str) -> bool {
         .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }
 
-/// Writes the panel package of the review at `review_path` to `out`.
+/// Writes the panel package of the whole review at `review_path` to `out`.
 pub fn build(
     review_path: &Path,
     out: &Path,
@@ -127,9 +170,34 @@ pub fn build(
     at: &str,
     actor: &str,
 ) -> Result<PackageSummary> {
-    let review = crate::review::load(review_path, Privacy::Masked)?;
+    build_panel(
+        review_path,
+        out,
+        clerk,
+        closes_on,
+        min_comment_chars,
+        &PanelScope::default(),
+        at,
+        actor,
+    )
+}
+
+/// Writes the package of one panel: the part of the review `scope` names.
+#[allow(clippy::too_many_arguments)]
+pub fn build_panel(
+    review_path: &Path,
+    out: &Path,
+    clerk: &ClerkKeys,
+    closes_on: &str,
+    min_comment_chars: u32,
+    scope: &PanelScope,
+    at: &str,
+    actor: &str,
+) -> Result<PackageSummary> {
+    let mut review = crate::review::load(review_path, Privacy::Masked)?;
     let mut conn = store::open(review_path)?;
     let excluded = store::flags::excluded_nominations(&conn)?;
+    let scope = crate::merge::panels::narrow(&conn, &mut review, &excluded, scope)?;
     let signing = clerk.signing()?;
     let mut blobs: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut nominations = Vec::new();
@@ -175,6 +243,7 @@ pub fn build(
         categories: review.categories,
         experts: review.experts,
         nominations,
+        panel: scope.clone(),
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Corrupt(e.to_string()))?;
     let signature =
@@ -216,6 +285,7 @@ pub fn build(
             "experts": summary.experts,
             "excluded": summary.excluded,
             "closes_on": closes_on,
+            "panel": scope,
         }),
     )?;
     tx.commit()?;

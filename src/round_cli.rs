@@ -30,6 +30,44 @@ pub struct PackageArgs {
     /// 每条评语至少几个字（0 为不要求）/ Shortest comment accepted (0: none)
     #[arg(long, default_value_t = 0)]
     pub min_comment: u32,
+    /// 评审组名称（多个评审组分别评审时）/ Panel name, when several panels share the review
+    #[arg(long)]
+    pub panel: Option<String>,
+    /// 本组评审的类别代码，逗号分隔 / Category keys this panel scores, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    pub categories: Vec<String>,
+    /// 本组专家编号，逗号分隔 / Roster numbers of this panel's experts, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    pub experts: Vec<i64>,
+    /// 同一类别分组评审：第 i 组共 n 组，写作 i/n / One category split in groups: i/n
+    #[arg(long)]
+    pub group: Option<String>,
+}
+
+impl PackageArgs {
+    fn scope(&self) -> Result<package::PanelScope, Error> {
+        let group = match &self.group {
+            None => None,
+            Some(text) => {
+                let parsed = text
+                    .split_once('/')
+                    .and_then(|(i, n)| Some((i.trim().parse().ok()?, n.trim().parse().ok()?)));
+                let Some((index, of)) = parsed else {
+                    return Err(Error::BadInput {
+                        zh: format!("分组应写作 i/n，如 1/2：{text}"),
+                        en: format!("write the group as i/n, e.g. 1/2: {text}"),
+                    });
+                };
+                Some(package::Group { index, of })
+            }
+        };
+        Ok(package::PanelScope {
+            name: self.panel.clone().unwrap_or_default(),
+            categories: self.categories.clone(),
+            experts: self.experts.clone(),
+            group,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -119,12 +157,13 @@ fn read_pin() -> Result<String, Error> {
 pub fn package(workspace: &Workspace, args: PackageArgs, json: bool) -> Result<(), Error> {
     let review = workspace.resolve(args.review.as_deref())?;
     let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
-    let summary = package::build(
+    let summary = package::build_panel(
         &review,
         &args.out,
         &clerk,
         &args.closes,
         args.min_comment,
+        &args.scope()?,
         &now(),
         &actor(),
     )?;
@@ -467,7 +506,12 @@ pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), E
         }
         for e in &board {
             println!(
-                "  {}  {}",
+                "  {}{}  {}",
+                if e.panel.is_empty() {
+                    String::new()
+                } else {
+                    format!("[{}] ", e.panel)
+                },
                 e.name,
                 match e.sequence {
                     Some(s) => format!(

@@ -10,7 +10,7 @@ use paneldesk::import::file::FileReport;
 use paneldesk::import::Source;
 use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
-use paneldesk::package::{self, PackageSummary};
+use paneldesk::package::{self, PackageSummary, PanelScope};
 use paneldesk::privacy::Privacy;
 use paneldesk::review::{self, NewReview};
 use paneldesk::roster;
@@ -205,15 +205,17 @@ pub fn build_panel_package(
     destination: String,
     closes_on: String,
     min_comment_chars: u32,
+    panel: PanelScope,
 ) -> Answer<PackageSummary> {
     let review = state.workspace.resolve(Some(&review_id))?;
     let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
-    Ok(package::build(
+    Ok(package::build_panel(
         &review,
         Path::new(&destination),
         &clerk,
         &closes_on,
         min_comment_chars,
+        &panel,
         &now(),
         &actor(),
     )?)

@@ -20,7 +20,7 @@ use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::results::ReviewResults;
 use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
-use paneldesk::package::PackageSummary;
+use paneldesk::package::{PackageSummary, PanelScope};
 use paneldesk::report::certificate::{Award, CertificateTemplate};
 use paneldesk::report::register::CertificateCheck;
 use paneldesk::scoring::panel::{Enrolment, Incomplete, PanelView, Submission};
@@ -140,7 +140,7 @@ ipc_commands! {
     fn import_workbooks(review_id: String, sources: Vec<Source>) -> Vec<FileReport>;
     fn list_flags(review_id: String) -> Vec<StoredFlag>;
     fn settle_flag(review_id: String, flag_id: u32, decision: Decision, note: String) -> StoredFlag;
-    fn build_panel_package(review_id: String, destination: String, closes_on: String, min_comment_chars: u32) -> PackageSummary;
+    fn build_panel_package(review_id: String, destination: String, closes_on: String, min_comment_chars: u32, panel: PanelScope) -> PackageSummary;
     fn open_panel_package(path: String) -> PanelView;
     fn list_panels() -> Vec<PanelView>;
     fn panel_view(hash: String) -> PanelView;
@@ -210,6 +210,8 @@ fn type_declarations() -> Vec<String> {
         paneldesk::package::PackagedReview::decl(&cfg),
         paneldesk::package::ClerkPublic::decl(&cfg),
         paneldesk::package::PackagedNomination::decl(&cfg),
+        paneldesk::package::Group::decl(&cfg),
+        PanelScope::decl(&cfg),
         paneldesk::package::PanelPackage::decl(&cfg),
         PackageSummary::decl(&cfg),
         RecusalReason::decl(&cfg),

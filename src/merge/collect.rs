@@ -333,6 +333,8 @@ pub struct ExpertStatus {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub expert_id: i64,
     pub name: String,
+    /// The panel's name; empty when one panel scores the whole review.
+    pub panel: String,
     pub submitted: bool,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub sequence: Option<u64>,
@@ -342,16 +344,12 @@ pub struct ExpertStatus {
     pub recused: u32,
 }
 
-/// The status board of every package built from the review: who has submitted what.
+/// The status board of the current packages (one, or one per panel): who has submitted
+/// what.
 pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
     let conn = store::open(review_path)?;
     let mut out = Vec::new();
-    let hashes: Vec<String> = conn
-        .prepare("SELECT hash FROM panel_package ORDER BY built_at")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for hash in hashes {
-        let package = package_for(&conn, Path::new(&hash), &hash)?;
+    for (hash, package) in super::panels::current(&conn)? {
         for e in &package.experts {
             let latest: Option<(i64, String)> = conn
                 .query_row(
@@ -378,6 +376,7 @@ pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
             out.push(ExpertStatus {
                 expert_id: e.id,
                 name: e.name.clone(),
+                panel: package.panel.name.clone(),
                 submitted: latest.is_some(),
                 sequence: latest.as_ref().map(|(s, _)| *s as u64),
                 received_at: latest.map(|(_, at)| at),

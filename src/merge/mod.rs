@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod collect;
 pub mod decisions;
+pub mod panels;
 pub mod rank;
 pub mod results;
 pub mod rule;

@@ -135,32 +135,38 @@ pub struct ReviewResults {
 /// Marks by nomination id, then expert id.
 pub type Marks = BTreeMap<i64, BTreeMap<i64, ScoreItem>>;
 
-/// The newest package built from the review and the marks received for it: what the
-/// results are computed from and what the experts' score sheets print.
+/// The current packages built from the review (one, or one per panel) and the marks
+/// received for them: what the results are computed from and what the experts' score
+/// sheets print.
 #[derive(Debug, Clone)]
 pub struct ReceivedRound {
-    /// SHA-256 of the package's manifest, hex.
+    /// SHA-256 of the package's manifest, hex; with several panels, theirs joined by " + ".
     pub hash: String,
+    /// Each current package's hash and the roster ids of its experts.
+    pub panels: Vec<(String, Vec<i64>)>,
+    /// The package, or with several panels their union: every category, expert and
+    /// nomination any current panel holds.
     pub package: PanelPackage,
+    /// Experts expected to score each nomination: its panel's roster size.
+    pub expected: BTreeMap<i64, u32>,
     pub marks: Marks,
 }
 
 fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
-    use rusqlite::OptionalExtension;
-    let hash: String = conn
-        .query_row(
-            "SELECT hash FROM panel_package ORDER BY built_at DESC, rowid DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or(Error::NoPackageYet)?;
-    let package = super::collect::package_for(conn, Path::new(&hash), &hash)?;
+    let current = super::panels::current(conn)?;
+    if current.is_empty() {
+        return Err(Error::NoPackageYet);
+    }
+    let expected = super::panels::expected_experts(&current);
     let mut stmt =
         conn.prepare("SELECT expert_id, items_json FROM expert_marks WHERE package_hash = ?1")?;
-    let rows: Vec<(i64, String)> = stmt
-        .query_map([&hash], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut rows: Vec<(i64, String)> = Vec::new();
+    for (hash, _) in &current {
+        rows.extend(
+            stmt.query_map([hash], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+    }
     let mut marks = Marks::new();
     for (expert, items) in parse_marks(&rows)? {
         for item in items {
@@ -170,11 +176,44 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
                 .insert(expert, item);
         }
     }
+    let hash = current
+        .iter()
+        .map(|(h, _)| h.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let panels = current
+        .iter()
+        .map(|(h, p)| (h.clone(), p.experts.iter().map(|e| e.id).collect()))
+        .collect();
+    let mut packages = current.into_iter().map(|(_, p)| p);
+    let mut package = packages.next().ok_or(Error::NoPackageYet)?;
+    for other in packages {
+        union_into(&mut package, other);
+    }
     Ok(ReceivedRound {
         hash,
+        panels,
         package,
+        expected,
         marks,
     })
+}
+
+/// Adds another panel's categories, experts and nominations to `into`. Categories keep
+/// the order the review gives them (every package lists them in that order).
+fn union_into(into: &mut PanelPackage, other: PanelPackage) {
+    for c in other.categories {
+        if into.category(&c.key).is_none() {
+            into.categories.push(c);
+        }
+    }
+    for e in other.experts {
+        if !into.experts.iter().any(|x| x.id == e.id) {
+            into.experts.push(e);
+        }
+    }
+    into.experts.sort_by_key(|e| e.id);
+    into.nominations.extend(other.nominations);
 }
 
 /// Parses each expert's stored items, one expert per thread at a time: at 60 experts ×
@@ -394,9 +433,10 @@ pub fn compute_with_round(
                 }
             }
             r.score = full_score.map(aggregate::round2);
-            // Every expert on the roster is expected, not only those who submitted: an
-            // expert whose bundle never arrived is exactly what this flag is for.
-            let expected = (package.experts.len() as u32).saturating_sub(recused);
+            // Every expert on the nomination's panel is expected, not only those who
+            // submitted: an expert whose bundle never arrived is what this flag is for.
+            let panel_size = round.expected.get(&n.id).copied().unwrap_or_default();
+            let expected = panel_size.saturating_sub(recused);
             if r.experts < expected {
                 r.flags.push(ResultFlag::MissingMarks {
                     expected,

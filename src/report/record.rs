@@ -44,21 +44,29 @@ impl Record {
         let conn = store::open(review_path)?;
         let mut experts = Vec::new();
         for (i, e) in package.experts.iter().enumerate() {
-            let fingerprint: Option<String> = conn
-                .query_row(
-                    "SELECT fingerprint FROM expert_key WHERE package_hash = ?1 AND expert_id = ?2",
-                    rusqlite::params![hash, e.id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let bundle: Option<(String, i64)> = conn
-                .query_row(
-                    "SELECT bundle_hash, sequence FROM received_bundle
-                     WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY sequence DESC LIMIT 1",
-                    rusqlite::params![hash, e.id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
+            // With several panels an expert may sit on more than one: their newest bundle.
+            let mut fingerprint: Option<String> = None;
+            let mut bundle: Option<(String, i64)> = None;
+            for (panel_hash, roster) in &round.panels {
+                if !roster.contains(&e.id) {
+                    continue;
+                }
+                fingerprint = fingerprint.or(conn
+                    .query_row(
+                        "SELECT fingerprint FROM expert_key WHERE package_hash = ?1 AND expert_id = ?2",
+                        rusqlite::params![panel_hash, e.id],
+                        |r| r.get(0),
+                    )
+                    .optional()?);
+                bundle = bundle.or(conn
+                    .query_row(
+                        "SELECT bundle_hash, sequence FROM received_bundle
+                         WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY sequence DESC LIMIT 1",
+                        rusqlite::params![panel_hash, e.id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?);
+            }
             experts.push(ExpertLine {
                 number: i as u32 + 1,
                 id: e.id,

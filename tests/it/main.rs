@@ -9,6 +9,7 @@ mod hostile_workbooks;
 mod import_packages;
 mod import_workbooks;
 mod merge_props;
+mod panels;
 mod reports;
 mod review_file;
 mod scoring_props;

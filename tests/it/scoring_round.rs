@@ -49,12 +49,12 @@ fn laptop(round: &Round, n: usize) -> Panel {
     panel::import_package(&round.root.join(format!("expert{n}")), &round.package, T0).unwrap()
 }
 
-fn randomness(n: u8) -> ([u8; 32], [u8; 16], [u8; 12]) {
+pub(super) fn randomness(n: u8) -> ([u8; 32], [u8; 16], [u8; 12]) {
     ([n + 40; 32], [n; 16], [n; 12])
 }
 
 /// Scores everything the expert may score, deterministically from `n`.
-fn score_all(panel: &mut Panel, n: usize) {
+pub(super) fn score_all(panel: &mut Panel, n: usize) {
     let nominations = panel.package.nominations.clone();
     for (i, nom) in nominations.iter().enumerate() {
         if panel.item(nom.id).unwrap().recusal.is_some() {

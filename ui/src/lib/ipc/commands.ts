@@ -69,8 +69,8 @@ export function settleFlag(reviewId: string, flagId: number, decision: T.Decisio
   return invoke<T.StoredFlag>("settle_flag", { reviewId, flagId, decision, note });
 }
 
-export function buildPanelPackage(reviewId: string, destination: string, closesOn: string, minCommentChars: number): Promise<T.PackageSummary> {
-  return invoke<T.PackageSummary>("build_panel_package", { reviewId, destination, closesOn, minCommentChars });
+export function buildPanelPackage(reviewId: string, destination: string, closesOn: string, minCommentChars: number, panel: T.PanelScope): Promise<T.PackageSummary> {
+  return invoke<T.PackageSummary>("build_panel_package", { reviewId, destination, closesOn, minCommentChars, panel });
 }
 
 export function openPanelPackage(path: string): Promise<T.PanelView> {

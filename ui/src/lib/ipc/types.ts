@@ -151,6 +151,26 @@ export type PackagedNomination = { id: number, category_key: string, university:
  */
 fields: Array<FieldValue>, extra_fields: Array<FieldValue>, materials: Array<MaterialInfo>, };
 
+export type Group = { index: number, of: number, };
+
+export type PanelScope = { 
+/**
+ * The panel's name, e.g. 第一组; empty for the whole review.
+ */
+name: string, 
+/**
+ * Category keys this panel scores; empty: every category.
+ */
+categories: Array<string>, 
+/**
+ * Roster ids of the panel's experts; empty: the whole roster.
+ */
+experts: Array<number>, 
+/**
+ * This panel's share of each selected category's nominations.
+ */
+group: Group | null, };
+
 export type PanelPackage = { format: string, version: number, created_at: string, 
 /**
  * The day scoring closes (YYYY-MM-DD), printed on the expert's screen.
@@ -159,7 +179,11 @@ closes_on: string, review: PackagedReview, clerk: ClerkPublic,
 /**
  * Shortest comment accepted per nomination; 0 for none.
  */
-min_comment_chars: number, categories: Array<Category>, experts: Array<Expert>, nominations: Array<PackagedNomination>, };
+min_comment_chars: number, categories: Array<Category>, experts: Array<Expert>, nominations: Array<PackagedNomination>, 
+/**
+ * The part of the review this panel scores (left out for the whole review).
+ */
+panel?: PanelScope, };
 
 export type PackageSummary = { path: string, hash: string, clerk_fingerprint: string, nominations: number, experts: number, materials: number, excluded: number, };
 
@@ -213,7 +237,11 @@ export type Receipt = { "outcome": "accepted", file: string, expert: string, seq
  */
 newly_pinned: boolean, } | { "outcome": "already_have", file: string, expert: string, sequence: number, } | { "outcome": "refused", file: string, code: string, message_zh: string, message_en: string, };
 
-export type ExpertStatus = { expert_id: number, name: string, submitted: boolean, sequence: number | null, received_at: string | null, fingerprint: string | null, marked: number, recused: number, };
+export type ExpertStatus = { expert_id: number, name: string, 
+/**
+ * The panel's name; empty when one panel scores the whole review.
+ */
+panel: string, submitted: boolean, sequence: number | null, received_at: string | null, fingerprint: string | null, marked: number, recused: number, };
 
 export type Method = "mean" | "trimmed_mean" | "median";
 
