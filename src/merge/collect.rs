@@ -165,18 +165,45 @@ pub fn receive_many(
     // the review waits for the end of the batch.
     conn.execute_batch("PRAGMA wal_autocheckpoint=0")?;
     let mut packages = Packages::default();
+    // Bundles are verified and decrypted on every core, ahead of their turn; each is still
+    // stored, and judged against what came before it, strictly in the order given.
+    let readers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let receipts = std::thread::scope(|scope| {
-        // Two bundles read ahead at most: each is a few MB once decrypted.
-        let (send, ready) = std::sync::mpsc::sync_channel::<Read>(2);
-        scope.spawn(move || {
-            for f in files {
-                if send.send(Read::new(f, clerk)).is_err() {
+        // A few bundles read ahead at most: each is a few MB once decrypted.
+        let (send, ready) = std::sync::mpsc::sync_channel::<(usize, Read)>(readers * 2);
+        for _ in 0..readers {
+            let (send, next) = (send.clone(), &next);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(f) = files.get(i) else { break };
+                if send.send((i, Read::new(f, clerk))).is_err() {
                     break;
                 }
-            }
-        });
+            });
+        }
+        drop(send);
+        let mut waiting: std::collections::BTreeMap<usize, Read> = Default::default();
         let mut receipts = Vec::with_capacity(files.len());
-        for (f, read) in files.iter().zip(ready.iter()) {
+        for (i, f) in files.iter().enumerate() {
+            let read = loop {
+                if let Some(read) = waiting.remove(&i) {
+                    break read;
+                }
+                match ready.recv() {
+                    Ok((j, read)) => {
+                        waiting.insert(j, read);
+                    }
+                    Err(_) => {
+                        return Err(Error::Corrupt(format!(
+                            "{}: a reading thread stopped",
+                            f.display()
+                        )))
+                    }
+                }
+            };
             receipts.push(receive_on(&mut conn, &mut packages, f, read, at, actor)?);
         }
         Ok::<_, Error>(receipts)

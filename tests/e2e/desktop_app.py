@@ -79,6 +79,8 @@ class App:
                 break
             except Exception as error:
                 if attempt == 3:
+                    # Leave no driver behind to hold ports and a WebKit process.
+                    os.killpg(self.driver_proc.pid, signal.SIGKILL)
                     raise
                 print(f"  no WebDriver session yet ({type(error).__name__}); retrying")
                 time.sleep(2)
