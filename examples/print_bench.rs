@@ -135,6 +135,7 @@ fn record(rows: usize) -> Record {
             outlier_experts: vec![],
         },
         marks: BTreeMap::new(),
+        assigned: (1..=9).map(|e| (e, (0..rows as i64).collect())).collect(),
     }
 }
 

@@ -139,11 +139,18 @@ pub type Marks = BTreeMap<i64, BTreeMap<i64, ScoreItem>>;
 /// received for them: what the results are computed from and what the experts' score
 /// sheets print.
 #[derive(Debug, Clone)]
+pub struct PanelRoster {
+    pub hash: String,
+    pub experts: Vec<i64>,
+    pub nominations: std::collections::BTreeSet<i64>,
+}
+
+#[derive(Debug, Clone)]
 pub struct ReceivedRound {
     /// SHA-256 of the package's manifest, hex; with several panels, theirs joined by " + ".
     pub hash: String,
-    /// Each current package's hash and the roster ids of its experts.
-    pub panels: Vec<(String, Vec<i64>)>,
+    /// Each current package's hash, the roster ids of its experts and its nominations.
+    pub panels: Vec<PanelRoster>,
     /// The package, or with several panels their union: every category, expert and
     /// nomination any current panel holds.
     pub package: PanelPackage,
@@ -183,7 +190,11 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
         .join(" + ");
     let panels = current
         .iter()
-        .map(|(h, p)| (h.clone(), p.experts.iter().map(|e| e.id).collect()))
+        .map(|(h, p)| PanelRoster {
+            hash: h.clone(),
+            experts: p.experts.iter().map(|e| e.id).collect(),
+            nominations: p.nominations.iter().map(|n| n.id).collect(),
+        })
         .collect();
     let mut packages = current.into_iter().map(|(_, p)| p);
     let mut package = packages.next().ok_or(Error::NoPackageYet)?;

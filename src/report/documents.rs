@@ -314,6 +314,14 @@ pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<V
                 .iter()
                 .filter(|rc| rc.key == c.key)
                 .flat_map(|rc| rc.nominations.iter())
+                // Only what this expert's panel scored: with several panels, the others'
+                // nominations are not on this expert's sheet.
+                .filter(|n| {
+                    record
+                        .assigned
+                        .get(&e.id)
+                        .is_some_and(|a| a.contains(&n.nomination_id))
+                })
                 .collect();
             if nominations.is_empty() {
                 continue;

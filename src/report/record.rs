@@ -35,6 +35,8 @@ pub struct Record {
     pub experts: Vec<ExpertLine>,
     pub results: ReviewResults,
     pub marks: Marks,
+    /// The nominations each expert was given to score (their panels'), by expert id.
+    pub assigned: std::collections::BTreeMap<i64, std::collections::BTreeSet<i64>>,
 }
 
 impl Record {
@@ -47,10 +49,11 @@ impl Record {
             // With several panels an expert may sit on more than one: their newest bundle.
             let mut fingerprint: Option<String> = None;
             let mut bundle: Option<(String, i64)> = None;
-            for (panel_hash, roster) in &round.panels {
-                if !roster.contains(&e.id) {
+            for panel in &round.panels {
+                if !panel.experts.contains(&e.id) {
                     continue;
                 }
+                let panel_hash = &panel.hash;
                 fingerprint = fingerprint.or(conn
                     .query_row(
                         "SELECT fingerprint FROM expert_key WHERE package_hash = ?1 AND expert_id = ?2",
@@ -78,6 +81,16 @@ impl Record {
                 sequence: bundle.map(|b| b.1),
             });
         }
+        let mut assigned: std::collections::BTreeMap<i64, std::collections::BTreeSet<i64>> =
+            Default::default();
+        for panel in &round.panels {
+            for e in &panel.experts {
+                assigned
+                    .entry(*e)
+                    .or_default()
+                    .extend(panel.nominations.iter().copied());
+            }
+        }
         Ok(Record {
             review: package.review.clone(),
             package_hash: hash,
@@ -86,6 +99,7 @@ impl Record {
             experts,
             results,
             marks,
+            assigned,
         })
     }
 

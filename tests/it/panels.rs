@@ -273,6 +273,39 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
         .iter()
         .all(|e| e.bundle_hash.is_some() && e.fingerprint.is_some()));
     assert!(record.package_hash.contains(" + "));
+    // Each expert's score sheet holds their own panel's nominations only.
+    let meta = paneldesk::report::pdf::Meta {
+        title: "评分表",
+        subject: "test",
+        at: time::macros::datetime!(2026-11-30 0:00 UTC),
+    };
+    let sheet = paneldesk::report::documents::score_sheets(&record, Some(1), &meta).unwrap();
+    let pdf = dir.path().join("sheet1.pdf");
+    std::fs::write(&pdf, sheet).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<String>();
+    let names = |file: &Path| -> Vec<String> {
+        package::open(file)
+            .unwrap()
+            .manifest
+            .nominations
+            .iter()
+            .map(|n| n.display_name.split_whitespace().collect())
+            .collect()
+    };
+    assert!(
+        names(&one).iter().all(|n| text.contains(n.as_str())),
+        "{text}"
+    );
+    assert!(
+        !names(&two).iter().any(|n| text.contains(n.as_str())),
+        "{text}"
+    );
 
     // A new package for the first group replaces its old one; a whole-review package
     // replaces every panel.
