@@ -350,6 +350,13 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         # Five flags are still open: the clerk is told before the package goes out.
         warning = app.by_testid("build-package-open-flags")
         check("5" in warning.text, f"open flags named before packaging: {warning.text!r}")
+        # The form can build one panel's package instead; this round has one panel.
+        app.click("package-panel-toggle")
+        app.by_testid("package-panel-name").send_keys("第一组")
+        check(len(app.all_testid("package-panel-expert")) == 3, "every expert can be ticked")
+        app.shot("06d-clerk-panel-form")
+        app.click("package-panel-toggle")
+        check(not app.all_testid("package-panel-name"), "the panel part folds away")
         minimum = app.by_testid("build-package-min-comment")
         minimum.send_keys(Keys.CONTROL, "a")
         minimum.send_keys("4")

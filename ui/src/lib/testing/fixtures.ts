@@ -406,8 +406,8 @@ export const receipts: Receipt[] = [
 
 export function expertStatusFixture(): ExpertStatus[] {
   return [
-    { expert_id: 1, name: "王喆", submitted: true, sequence: 1, received_at: "2026-04-12T01:30:00Z", fingerprint: EXPERT_FINGERPRINT, marked: 3, recused: 1 },
-    { expert_id: 2, name: "李珺", submitted: false, sequence: null, received_at: null, fingerprint: null, marked: 0, recused: 0 },
+    { expert_id: 1, name: "王喆", panel: "", submitted: true, sequence: 1, received_at: "2026-04-12T01:30:00Z", fingerprint: EXPERT_FINGERPRINT, marked: 3, recused: 1 },
+    { expert_id: 2, name: "李珺", panel: "", submitted: false, sequence: null, received_at: null, fingerprint: null, marked: 0, recused: 0 },
   ];
 }
 
