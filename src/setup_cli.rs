@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 
 use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::merge::aggregate::VoteThreshold;
+use paneldesk::merge::rank::TieBreaker;
 use paneldesk::merge::results::{Method, ResultOptions};
 use paneldesk::merge::rule::{self, CategoryRule};
 use paneldesk::store::experts::NewExpert;
@@ -85,6 +86,10 @@ pub enum CategoryCommand {
         /// 表决通过线：more_than_half | two_thirds / Vote threshold
         #[arg(long, default_value = "more_than_half")]
         vote_threshold: String,
+        /// 同分时依次比较：top_marks（满分票多者）、criterion:<细则代码>；none 为直接由评审组决定
+        /// / Tie-breakers in order: top_marks, criterion:<key>; none: straight to the panel
+        #[arg(long, value_delimiter = ',', default_value = "top_marks")]
+        tie_breakers: Vec<String>,
     },
     /// 列出各类别的名额与汇总规则 / List each category's quota and rule
     List {
@@ -189,8 +194,23 @@ pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> 
             trim_min_experts,
             normalise,
             vote_threshold,
+            tie_breakers,
         } => {
             let path = workspace.resolve(r.review.as_deref())?;
+            let tie_breakers = tie_breakers
+                .iter()
+                .filter(|b| b.as_str() != "none")
+                .map(|b| match b.split_once(':') {
+                    None if b == "top_marks" => Ok(TieBreaker::MoreTopMarks),
+                    Some(("criterion", key)) if !key.is_empty() => Ok(TieBreaker::Criterion {
+                        key: key.to_string(),
+                    }),
+                    _ => Err(Error::BadInput {
+                        zh: format!("并列规则应为 top_marks、criterion:<细则代码> 或 none：{b}"),
+                        en: format!("a tie-breaker is top_marks, criterion:<key> or none: {b}"),
+                    }),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             let method: Method =
                 parse_choice(&method, "汇总方法", "method", "mean、trimmed_mean、median")?;
             let vote_threshold: VoteThreshold = parse_choice(
@@ -204,6 +224,7 @@ pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> 
                 trim_min_experts,
                 normalise,
                 vote_threshold,
+                tie_breakers,
             };
             rule::set(&path, &category, &rule, &now(), &actor())?;
             if json {

@@ -331,7 +331,7 @@ pub fn compute_with_round(
     for packaged in &package.categories {
         let rule = category_rules
             .get(&packaged.key)
-            .copied()
+            .cloned()
             .unwrap_or_else(|| CategoryRule::from_options(options));
         let options = &rule.apply_to(options);
         // The quota as the review holds it now, not as it was when the package was built.

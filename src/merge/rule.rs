@@ -11,13 +11,14 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::VoteThreshold;
+use super::rank::TieBreaker;
 use super::results::{Method, ResultOptions};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::store;
 
 /// How one category's marks become its result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CategoryRule {
     pub method: Method,
@@ -29,6 +30,9 @@ pub struct CategoryRule {
     pub normalise: bool,
     /// For vote categories: what "passed" means.
     pub vote_threshold: VoteThreshold,
+    /// Applied in order to nominations with the same score; a tie none of them splits
+    /// and that straddles the cut is the panel's to decide. Empty: straight to the panel.
+    pub tie_breakers: Vec<TieBreaker>,
 }
 
 impl CategoryRule {
@@ -39,6 +43,7 @@ impl CategoryRule {
             trim_min_experts: options.trim_min_experts,
             normalise: options.normalise,
             vote_threshold: options.vote_threshold,
+            tie_breakers: options.tie_breakers.clone(),
         }
     }
 
@@ -50,11 +55,31 @@ impl CategoryRule {
             trim_min_experts: self.trim_min_experts,
             normalise: self.normalise,
             vote_threshold: self.vote_threshold,
+            tie_breakers: self.tie_breakers.clone(),
             ..base.clone()
         }
     }
 
-    fn check(&self) -> Result<()> {
+    /// `criteria`: the keys of the category's criteria, which a breaker may name.
+    fn check(&self, criteria: &[String]) -> Result<()> {
+        if self.tie_breakers.len() > 5 {
+            return Err(Error::BadInput {
+                zh: "并列规则最多 5 条".into(),
+                en: "at most 5 tie-breakers".into(),
+            });
+        }
+        for b in &self.tie_breakers {
+            if let TieBreaker::Criterion { key } = b {
+                if !criteria.contains(key) {
+                    return Err(Error::BadInput {
+                        zh: format!("并列规则所用的评分细则不属于该类别：{key}"),
+                        en: format!(
+                            "the tie-breaker names a criterion this category does not have: {key}"
+                        ),
+                    });
+                }
+            }
+        }
         // Dropping two of fewer than three totals would leave at most one: not a mean.
         if !(3..=1000).contains(&self.trim_min_experts) {
             return Err(Error::BadInput {
@@ -91,7 +116,7 @@ fn threshold_code(t: VoteThreshold) -> &'static str {
 /// caller's defaults.
 pub fn stored(conn: &Connection) -> Result<BTreeMap<String, CategoryRule>> {
     let mut stmt = conn.prepare(
-        "SELECT category_key, method, trim_min_experts, normalise, vote_threshold FROM category_rule",
+        "SELECT category_key, method, trim_min_experts, normalise, vote_threshold, tie_breakers FROM category_rule",
     )?;
     let rows = stmt
         .query_map([], |r| {
@@ -101,14 +126,17 @@ pub fn stored(conn: &Connection) -> Result<BTreeMap<String, CategoryRule>> {
                 r.get::<_, u32>(2)?,
                 r.get::<_, bool>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(key, method, trim, normalise, threshold)| {
+        .map(|(key, method, trim, normalise, threshold, breakers)| {
             let method = serde_json::from_value(serde_json::Value::String(method))
                 .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
             let vote_threshold = serde_json::from_value(serde_json::Value::String(threshold))
+                .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
+            let tie_breakers = serde_json::from_str(&breakers)
                 .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
             Ok((
                 key,
@@ -117,6 +145,7 @@ pub fn stored(conn: &Connection) -> Result<BTreeMap<String, CategoryRule>> {
                     trim_min_experts: trim,
                     normalise,
                     vote_threshold,
+                    tie_breakers,
                 },
             ))
         })
@@ -145,29 +174,34 @@ pub fn set(
     at: &str,
     actor: &str,
 ) -> Result<()> {
-    rule.check()?;
     let mut conn = store::open(path)?;
     let tx = conn.transaction()?;
-    if !store::review_rows::category_keys(&tx)?
-        .iter()
-        .any(|k| k == category_key)
-    {
-        return Err(Error::UnknownCategory {
+    let category = store::review_rows::read_categories(&tx)?
+        .into_iter()
+        .find(|c| c.key == category_key)
+        .ok_or_else(|| Error::UnknownCategory {
             key: category_key.to_string(),
-        });
-    }
+        })?;
+    let criteria: Vec<String> = category
+        .rubric
+        .criteria
+        .into_iter()
+        .map(|k| k.key)
+        .collect();
+    rule.check(&criteria)?;
     let before = stored(&tx)?.remove(category_key);
     tx.execute(
-        "INSERT INTO category_rule (category_key, method, trim_min_experts, normalise, vote_threshold)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO category_rule (category_key, method, trim_min_experts, normalise, vote_threshold, tie_breakers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (category_key) DO UPDATE SET method = ?2, trim_min_experts = ?3,
-             normalise = ?4, vote_threshold = ?5",
+             normalise = ?4, vote_threshold = ?5, tie_breakers = ?6",
         params![
             category_key,
             method_code(rule.method),
             rule.trim_min_experts,
             rule.normalise,
-            threshold_code(rule.vote_threshold)
+            threshold_code(rule.vote_threshold),
+            serde_json::to_string(&rule.tie_breakers).map_err(|e| Error::Corrupt(e.to_string()))?
         ],
     )?;
     audit::append(

@@ -202,7 +202,8 @@ const MIGRATIONS: &[&str] = &[
         method           TEXT NOT NULL CHECK (method IN ('mean', 'trimmed_mean', 'median')),
         trim_min_experts INTEGER NOT NULL CHECK (trim_min_experts >= 3),
         normalise        INTEGER NOT NULL CHECK (normalise IN (0, 1)),
-        vote_threshold   TEXT NOT NULL CHECK (vote_threshold IN ('more_than_half', 'two_thirds'))
+        vote_threshold   TEXT NOT NULL CHECK (vote_threshold IN ('more_than_half', 'two_thirds')),
+        tie_breakers     TEXT NOT NULL
     ) STRICT;
     "#,
     // 8: an expert's current marks as one row (the items of their newest bundle) instead

@@ -9,7 +9,7 @@ use paneldesk::activity::Activity;
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::merge::aggregate::{self, round2, VoteThreshold};
 use paneldesk::merge::collect::{self, receive};
-use paneldesk::merge::rank::Cut;
+use paneldesk::merge::rank::{Cut, TieBreaker};
 use paneldesk::merge::results::{compute, Method, ResultFlag, ResultOptions};
 use paneldesk::merge::rule::{self, CategoryRule};
 use paneldesk::model::ScoringMode;
@@ -223,6 +223,7 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
             trim_min_experts: 5,
             normalise: true,
             vote_threshold: VoteThreshold::MoreThanHalf,
+            tie_breakers: vec![TieBreaker::MoreTopMarks],
         },
         T0,
         "clerk",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use paneldesk::merge::aggregate::{self, round2, VoteThreshold};
 use paneldesk::merge::collect::receive;
-use paneldesk::merge::rank::Cut;
+use paneldesk::merge::rank::{Cut, TieBreaker};
 use paneldesk::merge::results::{compute, Method, ResultOptions};
 use paneldesk::merge::rule::{self, CategoryRule};
 use paneldesk::model::Expert;
@@ -177,6 +177,10 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
         trim_min_experts: 5,
         normalise: false,
         vote_threshold: VoteThreshold::MoreThanHalf,
+        tie_breakers: vec![
+            TieBreaker::Criterion { key: "c1".into() },
+            TieBreaker::MoreTopMarks,
+        ],
     };
     rule::set(&round.review, key, &median, T0, "clerk").unwrap();
     // The stored rule wins over whatever defaults a caller passes.
@@ -197,7 +201,7 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
     let normalised = CategoryRule {
         method: Method::Mean,
         normalise: true,
-        ..median
+        ..median.clone()
     };
     rule::set(&round.review, key, &normalised, T0, "clerk").unwrap();
     let z_results = compute(&round.review, &ResultOptions::default()).unwrap();
@@ -226,9 +230,17 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
     // Refusals: too few experts to trim, an unknown category; nothing changes.
     let too_few = CategoryRule {
         trim_min_experts: 2,
-        ..median
+        ..median.clone()
     };
     bad_input(rule::set(&round.review, key, &too_few, T0, "clerk"));
+    let foreign = CategoryRule {
+        tie_breakers: vec![TieBreaker::Criterion {
+            key: "no_such".into(),
+        }],
+        ..median.clone()
+    };
+    let said = bad_input(rule::set(&round.review, key, &foreign, T0, "clerk"));
+    assert!(said.contains("no_such"), "{said}");
     let unknown = rule::set(&round.review, "no_such", &median, T0, "clerk").unwrap_err();
     assert_eq!(unknown.code(), "unknown_category");
     let conn = store::open(&round.review).unwrap();
@@ -258,6 +270,39 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
         let values: Vec<f64> = marks.iter().map(|(_, t)| *t).collect();
         assert_eq!(score_of(&plain, *id), aggregate::mean(&values).map(round2));
     }
+    let breakers = run(&[
+        "category",
+        "rule",
+        "--category",
+        key,
+        "--method",
+        "mean",
+        "--tie-breakers",
+        "criterion:c2,top_marks",
+    ]);
+    assert!(
+        breakers.status.success(),
+        "{}",
+        String::from_utf8_lossy(&breakers.stderr)
+    );
+    let shown = run(&["results", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(
+        json["categories"][0]["rule"]["tie_breakers"],
+        serde_json::json!([{"kind": "criterion", "key": "c2"}, {"kind": "more_top_marks"}])
+    );
+    let sideways = run(&[
+        "category",
+        "rule",
+        "--category",
+        key,
+        "--method",
+        "mean",
+        "--tie-breakers",
+        "coin",
+    ]);
+    assert!(!sideways.status.success());
+    assert!(String::from_utf8_lossy(&sideways.stderr).contains("coin"));
     let wrong = run(&["category", "rule", "--category", key, "--method", "average"]);
     assert!(!wrong.status.success());
     let said = String::from_utf8_lossy(&wrong.stderr);

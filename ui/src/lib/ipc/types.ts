@@ -287,7 +287,12 @@ normalise: boolean,
 /**
  * For vote categories: what "passed" means.
  */
-vote_threshold: VoteThreshold, };
+vote_threshold: VoteThreshold, 
+/**
+ * Applied in order to nominations with the same score; a tie none of them splits
+ * and that straddles the cut is the panel's to decide. Empty: straight to the panel.
+ */
+tie_breakers: Array<TieBreaker>, };
 
 export type ResultFlag = { "kind": "tie_at_cut" } | { "kind": "high_dispersion", std_dev: number, } | { "kind": "missing_marks", expected: number, got: number, } | { "kind": "unresolved_eligibility", count: number, } | { "kind": "no_marks" } | { "kind": "grade_tie" };
 
