@@ -68,7 +68,13 @@ impl CategoryRule {
                 en: "at most 5 tie-breakers".into(),
             });
         }
-        for b in &self.tie_breakers {
+        for (i, b) in self.tie_breakers.iter().enumerate() {
+            if self.tie_breakers[..i].contains(b) {
+                return Err(Error::BadInput {
+                    zh: "并列规则重复".into(),
+                    en: "a tie-breaker is repeated".into(),
+                });
+            }
             if let TieBreaker::Criterion { key } = b {
                 if !criteria.contains(key) {
                     return Err(Error::BadInput {

@@ -241,6 +241,11 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
     };
     let said = bad_input(rule::set(&round.review, key, &foreign, T0, "clerk"));
     assert!(said.contains("no_such"), "{said}");
+    let twice = CategoryRule {
+        tie_breakers: vec![TieBreaker::MoreTopMarks, TieBreaker::MoreTopMarks],
+        ..median.clone()
+    };
+    bad_input(rule::set(&round.review, key, &twice, T0, "clerk"));
     let unknown = rule::set(&round.review, "no_such", &median, T0, "clerk").unwrap_err();
     assert_eq!(unknown.code(), "unknown_category");
     let conn = store::open(&round.review).unwrap();

@@ -77,7 +77,7 @@ describe("the results tab", () => {
     // Each category says how it was counted, by its own rule.
     const rules = screen.getAllByTestId("results-method").map((el) => el.textContent?.replace(/\s+/g, " ").trim());
     expect(rules).toEqual([
-      "计分方法：去掉最高分和最低分后的平均分（评分专家不少于 5 位时） · 未作标准化",
+      "计分方法：去掉最高分和最低分后的平均分（评分专家不少于 5 位时） · 未作标准化 · 同分比较：满分票数",
       "投票通过：同意票达三分之二",
     ]);
     expect(screen.getByTestId("results-outliers").textContent).toContain("李珺：平均偏离 -12.50 分");
@@ -103,7 +103,11 @@ describe("the results tab", () => {
     mock({
       review_results: () => {
         const results = reviewResultsFixture();
-        results.categories[0]!.rule = categoryRule({ method: "median", normalise: true });
+        results.categories[0]!.rule = categoryRule({
+          method: "median",
+          normalise: true,
+          tie_breakers: [{ kind: "criterion", key: "c2" }, { kind: "more_top_marks" }],
+        });
         return results;
       },
     });
@@ -113,11 +117,15 @@ describe("the results tab", () => {
     expect(rule.textContent).toContain("计分方法：中位数");
     expect(rule.textContent).toContain("各专家分数先作标准化（z 分数）");
     expect(rule.textContent).not.toContain("不少于");
+    expect(rule.textContent).toContain("同分比较：「创新性」均分、满分票数");
     expect(within(sections[1]!).getByTestId("results-method").textContent).toContain("同意票达三分之二");
+    // Votes are not ranked by tie-breakers: the vote line does not name them.
+    expect(within(sections[1]!).getByTestId("results-method").textContent).not.toContain("同分");
 
     setLang("en");
     await waitFor(() => expect(rule.textContent).toContain("Scoring method: median"));
     expect(rule.textContent).toContain("each expert's totals normalised (z-scores)");
+    expect(rule.textContent).toContain("ties broken by: mean on Innovation, top marks");
   });
 
   it("says there are no results yet before any package was built, without an error", async () => {

@@ -1,11 +1,13 @@
 //! Words for what the core's results say: the cut, the flags, the aggregate of one row. The
 //! core ranks, cuts and rounds; these only put its values into words, never judge them.
 
-import { t } from "$lib/i18n/i18n.svelte";
+import { pick, t } from "$lib/i18n/i18n.svelte";
 import type { MessageKey } from "$lib/i18n/messages";
 import { GRADE_LABELS } from "$lib/expert/labels";
+import { joinList } from "$lib/supervision/labels";
 import type {
   CategoryResult,
+  Criterion,
   Cut,
   Method,
   NominationResult,
@@ -13,6 +15,7 @@ import type {
   PanelDecision,
   ResultFlag,
   ScoringMode,
+  TieBreaker,
   VoteThreshold,
 } from "$lib/ipc/types";
 
@@ -46,12 +49,20 @@ export const THRESHOLD_LABELS: Record<VoteThreshold, MessageKey> = {
   two_thirds: "results.threshold.two_thirds",
 };
 
+/** What a criterion breaker needs to name its criterion. */
+export type CriterionName = Pick<Criterion, "key" | "name_zh" | "name_en">;
+
 /**
  * The rule a category's results were computed by, in words, as separate phrases: the
- * method (with the trimming threshold) and whether totals were normalised for criteria
- * scoring, the pass mark for votes; nothing for grades, which no rule changes.
+ * method (with the trimming threshold), whether totals were normalised and how ties are
+ * broken for criteria scoring, the pass mark for votes; nothing for grades, which no rule
+ * changes. `criteria` names the category's criteria for criterion tie-breakers (the key
+ * stands in for one not found).
  */
-export function ruleText(category: Pick<CategoryResult, "scoring_mode" | "rule">): string[] {
+export function ruleText(
+  category: Pick<CategoryResult, "scoring_mode" | "rule">,
+  criteria: readonly CriterionName[] = [],
+): string[] {
   const { rule } = category;
   switch (category.scoring_mode) {
     case "criteria": {
@@ -59,6 +70,7 @@ export function ruleText(category: Pick<CategoryResult, "scoring_mode" | "rule">
       return [
         t("results.method", { method: t(METHOD_LABELS[rule.method]) + trim }),
         t(rule.normalise ? "results.rule.normalised" : "results.rule.notNormalised"),
+        tieBreakersText(rule.tie_breakers, criteria),
       ];
     }
     case "vote":
@@ -66,6 +78,17 @@ export function ruleText(category: Pick<CategoryResult, "scoring_mode" | "rule">
     case "grade":
       return [];
   }
+}
+
+/** 同分比较：「个人成绩好」均分、满分票数 — or 同分由评审组决定 when there are none. */
+export function tieBreakersText(breakers: readonly TieBreaker[], criteria: readonly CriterionName[] = []): string {
+  if (breakers.length === 0) return t("results.tieBreakers.none");
+  const words = breakers.map((b) => {
+    if (b.kind === "more_top_marks") return t("results.tieBreaker.more_top_marks");
+    const criterion = criteria.find((c) => c.key === b.key);
+    return t("results.tieBreaker.criterion", { name: criterion ? pick(criterion, "name") : b.key });
+  });
+  return t("results.tieBreakers", { list: joinList(words) });
 }
 
 /** Two decimals, as the printed summary shows them: `87.50`. */

@@ -98,7 +98,13 @@ describe("a category's quota and rule", () => {
     expect(ipc.callsOf("set_category_rule")[0]?.args).toEqual({
       reviewId: review.id,
       categoryKey: "case_university",
-      rule: { method: "mean", trim_min_experts: 5, normalise: true, vote_threshold: "more_than_half" },
+      rule: {
+        method: "mean",
+        trim_min_experts: 5,
+        normalise: true,
+        vote_threshold: "more_than_half",
+        tie_breakers: [{ kind: "more_top_marks" }],
+      },
     });
     // The overview's table reads the replaced review.
     const row = screen.getAllByTestId("overview-category-row")[0]!;
@@ -196,5 +202,162 @@ describe("a category's quota and rule", () => {
     expect(screen.queryByTestId("category-error")).toBeNull();
     expect(ipc.callsOf("set_category_quota")).toHaveLength(1);
     expect(ipc.callsOf("set_category_rule")[1]?.args.rule).toEqual(categoryRule({ method: "median" }));
+  });
+});
+
+describe("a category's tie-breakers", () => {
+  const breakers = (key: string) =>
+    within(settingsOf(key))
+      .queryAllByTestId("category-tie-breaker")
+      .map((el) => ({ kind: el.dataset.kind, key: el.dataset.key, text: el.querySelector(".words")?.textContent }));
+  const breakerButtons = (key: string, testid: string) =>
+    within(settingsOf(key)).getAllByTestId(testid) as HTMLButtonElement[];
+  const addOptions = (key: string) =>
+    [...field<HTMLSelectElement>(key, "category-tie-breaker-add-select").options].map((o) => [o.value, o.textContent]);
+
+  async function add(key: string, value: string) {
+    await fireEvent.change(field<HTMLSelectElement>(key, "category-tie-breaker-add-select"), { target: { value } });
+    await fireEvent.click(field<HTMLButtonElement>(key, "category-tie-breaker-add"));
+  }
+
+  it("shows the stored list in words, with what can still be added", async () => {
+    await openOverview();
+    expect(breakers("case_university")).toEqual([{ kind: "more_top_marks", key: undefined, text: "满分票数多者在前" }]);
+    expect(within(settingsOf("case_university")).getByText("同分时依次比较")).toBeTruthy();
+    expect(within(settingsOf("case_university")).getByTestId("category-tie-breaker-panel").textContent?.trim()).toBe(
+      "仍并列且跨越名额线时，由评审组决定",
+    );
+    expect(addOptions("case_university")).toEqual([
+      ["criterion:c1", "「真实性」平均分"],
+      ["criterion:c2", "「创新性」平均分"],
+    ]);
+    expect(breakerButtons("case_university", "category-tie-breaker-up")[0]!.disabled).toBe(true);
+    expect(breakerButtons("case_university", "category-tie-breaker-down")[0]!.disabled).toBe(true);
+    expect(breakerButtons("case_university", "category-tie-breaker-remove")[0]!.getAttribute("aria-label")).toBe(
+      "删除：满分票数多者在前",
+    );
+
+    setLang("en");
+    await waitFor(() => expect(breakers("case_university")[0]!.text).toBe("More top marks first"));
+    expect(addOptions("case_university")[0]).toEqual(["criterion:c1", "Mean on Authenticity"]);
+    expect(within(settingsOf("case_university")).getByTestId("category-tie-breaker-panel").textContent?.trim()).toBe(
+      "Still tied across the cut line: the panel decides",
+    );
+  });
+
+  it("adds, reorders and removes with buttons, and saves the list in its new order", async () => {
+    await openOverview();
+    await add("case_university", "criterion:c2");
+    expect(addOptions("case_university")).toEqual([["criterion:c1", "「真实性」平均分"]]);
+    // The first one still offered is chosen unless another is.
+    await fireEvent.click(field<HTMLButtonElement>("case_university", "category-tie-breaker-add"));
+    expect(breakers("case_university").map((b) => b.key ?? b.kind)).toEqual(["more_top_marks", "c2", "c1"]);
+    expect(breakers("case_university")[2]!.text).toBe("「真实性」平均分高者在前");
+    // Nothing is left to add.
+    expect(field<HTMLButtonElement>("case_university", "category-tie-breaker-add").disabled).toBe(true);
+    expect(within(settingsOf("case_university")).getByText("所有比较项都已在列表中。")).toBeTruthy();
+
+    // Move 「真实性」 up: focus follows it.
+    await fireEvent.click(breakerButtons("case_university", "category-tie-breaker-up")[2]!);
+    expect(breakers("case_university").map((b) => b.key ?? b.kind)).toEqual(["more_top_marks", "c1", "c2"]);
+    await waitFor(() =>
+      expect((document.activeElement as HTMLElement).getAttribute("aria-label")).toBe("上移：「真实性」平均分高者在前"),
+    );
+    // Top marks to the end.
+    await fireEvent.click(breakerButtons("case_university", "category-tie-breaker-down")[0]!);
+    await fireEvent.click(breakerButtons("case_university", "category-tie-breaker-down")[1]!);
+    expect(breakers("case_university").map((b) => b.key ?? b.kind)).toEqual(["c1", "c2", "more_top_marks"]);
+    // Remove 「创新性」: focus goes to the next item's remove button.
+    await fireEvent.click(breakerButtons("case_university", "category-tie-breaker-remove")[1]!);
+    expect(breakers("case_university").map((b) => b.key ?? b.kind)).toEqual(["c1", "more_top_marks"]);
+    await waitFor(() =>
+      expect((document.activeElement as HTMLElement).getAttribute("aria-label")).toBe("删除：满分票数多者在前"),
+    );
+    expect(addOptions("case_university")).toEqual([["criterion:c2", "「创新性」平均分"]]);
+    expect(ipc.callsOf("set_category_rule")).toHaveLength(0);
+
+    await fireEvent.click(field("case_university", "category-save"));
+    await within(settingsOf("case_university")).findByTestId("category-saved");
+    expect(ipc.callsOf("set_category_quota")).toHaveLength(0);
+    expect(ipc.callsOf("set_category_rule")[0]?.args).toEqual({
+      reviewId: review.id,
+      categoryKey: "case_university",
+      rule: categoryRule({
+        tie_breakers: [{ kind: "criterion", key: "c1" }, { kind: "more_top_marks" }],
+      }),
+    });
+    // The form shows what the core returned.
+    expect(breakers("case_university").map((b) => b.key ?? b.kind)).toEqual(["c1", "more_top_marks"]);
+  });
+
+  it("sends nothing when the list ends as it was", async () => {
+    await openOverview();
+    await add("case_university", "criterion:c1");
+    await fireEvent.click(breakerButtons("case_university", "category-tie-breaker-up")[1]!);
+    await fireEvent.click(breakerButtons("case_university", "category-tie-breaker-remove")[0]!);
+    expect(breakers("case_university").map((b) => b.key ?? b.kind)).toEqual(["more_top_marks"]);
+    await fireEvent.click(field("case_university", "category-save"));
+    await waitFor(() =>
+      expect(within(settingsOf("case_university")).getByTestId("category-saved").textContent).toBe("没有改动，无需保存"),
+    );
+    expect(ipc.callsOf("set_category_rule")).toHaveLength(0);
+  });
+
+  it("sends an empty list: ties go straight to the panel", async () => {
+    await openOverview();
+    await fireEvent.click(breakerButtons("case_university", "category-tie-breaker-remove")[0]!);
+    expect(breakers("case_university")).toEqual([]);
+    expect(within(settingsOf("case_university")).getByTestId("category-tie-breaker-panel").textContent?.trim()).toBe(
+      "同分且跨越名额线时，直接由评审组决定",
+    );
+    await waitFor(() => expect(document.activeElement).toBe(field("case_university", "category-tie-breaker-add-select")));
+    expect(addOptions("case_university").map(([value]) => value)).toEqual(["more_top_marks", "criterion:c1", "criterion:c2"]);
+    await fireEvent.click(field("case_university", "category-save"));
+    await within(settingsOf("case_university")).findByTestId("category-saved");
+    expect(ipc.callsOf("set_category_rule")[0]?.args.rule).toEqual(categoryRule({ tie_breakers: [] }));
+  });
+
+  it("offers no more than five", async () => {
+    stored.categories[0]!.rubric.criteria = ["c1", "c2", "c3", "c4", "c5"].map((key, i) => ({
+      key,
+      name_zh: `细则${i + 1}`,
+      name_en: `Criterion ${i + 1}`,
+      max_points: 20,
+      step: 0.5,
+      guidance_zh: "",
+      placeholder: false,
+    }));
+    stored.rules.case_university = categoryRule({
+      tie_breakers: [{ kind: "more_top_marks" }, { kind: "criterion", key: "c1" }, { kind: "criterion", key: "c2" }],
+    });
+    await openOverview();
+    await add("case_university", "criterion:c4");
+    expect(field<HTMLButtonElement>("case_university", "category-tie-breaker-add").disabled).toBe(false);
+    await add("case_university", "criterion:c3");
+    expect(breakers("case_university").map((b) => b.key ?? b.kind)).toEqual(["more_top_marks", "c1", "c2", "c4", "c3"]);
+    expect(field<HTMLButtonElement>("case_university", "category-tie-breaker-add").disabled).toBe(true);
+    expect(field<HTMLSelectElement>("case_university", "category-tie-breaker-add-select").disabled).toBe(true);
+    expect(within(settingsOf("case_university")).getByText("最多 5 项。")).toBeTruthy();
+
+    await fireEvent.click(breakerButtons("case_university", "category-tie-breaker-remove")[4]!);
+    expect(field<HTMLButtonElement>("case_university", "category-tie-breaker-add").disabled).toBe(false);
+    expect(addOptions("case_university").map(([value]) => value)).toEqual(["criterion:c3", "criterion:c5"]);
+  });
+
+  it("leaves a vote category's stored list alone and sends it back unchanged", async () => {
+    stored.rules.case_branch = categoryRule({ tie_breakers: [] });
+    await openOverview();
+    expect(within(settingsOf("case_branch")).queryByTestId("category-tie-breaker")).toBeNull();
+    expect(within(settingsOf("case_branch")).queryByTestId("category-tie-breaker-add")).toBeNull();
+    expect(within(settingsOf("case_branch")).queryByText("同分时依次比较")).toBeNull();
+
+    await fireEvent.change(field<HTMLSelectElement>("case_branch", "category-vote-threshold"), {
+      target: { value: "two_thirds" },
+    });
+    await fireEvent.click(field("case_branch", "category-save"));
+    await within(settingsOf("case_branch")).findByTestId("category-saved");
+    expect(ipc.callsOf("set_category_rule")[0]?.args.rule).toEqual(
+      categoryRule({ vote_threshold: "two_thirds", tie_breakers: [] }),
+    );
   });
 });

@@ -102,7 +102,14 @@ export const categories: Category[] = [
 
 /** The rule a category has until the clerk sets one (the core's ResultOptions defaults). */
 export function categoryRule(overrides: Partial<CategoryRule> = {}): CategoryRule {
-  return { method: "trimmed_mean", trim_min_experts: 5, normalise: false, vote_threshold: "more_than_half", ...overrides };
+  return {
+    method: "trimmed_mean",
+    trim_min_experts: 5,
+    normalise: false,
+    vote_threshold: "more_than_half",
+    tie_breakers: [{ kind: "more_top_marks" }],
+    ...overrides,
+  };
 }
 
 export const experts: Expert[] = [
