@@ -98,6 +98,20 @@ pub(super) fn expert_submits(round: &Round, n: usize) -> (Panel, PathBuf) {
     (panel, PathBuf::from(s.file))
 }
 
+/// Five experts submit and the clerk receives each bundle: the round most result tests
+/// start from. Returns the experts' laptops too, for their own view of what they entered.
+pub(super) fn five_experts_received() -> (Round, Vec<Panel>) {
+    let round = package_round(0);
+    let mut panels = Vec::new();
+    for n in 0..5 {
+        let (panel, file) = expert_submits(&round, n);
+        paneldesk::merge::collect::receive(&round.review, &clerk_keys(), &file, T0, "clerk")
+            .unwrap();
+        panels.push(panel);
+    }
+    (round, panels)
+}
+
 /// Expert `n` reopens their submitted scores, rewrites the comment on the first nomination
 /// they did not recuse from, and submits the correction into `stick`. Returns that
 /// nomination and the new bundle.
@@ -755,16 +769,9 @@ fn the_clerk_collects_bundles_pins_keys_and_applies_the_sequence_rules_in_any_or
 #[test]
 fn results_aggregate_the_received_marks_leave_recused_experts_out_and_rank_within_the_quota() {
     use paneldesk::merge::aggregate::{round2, trimmed_mean};
-    use paneldesk::merge::collect::receive;
     use paneldesk::merge::rank::Cut;
     use paneldesk::merge::results::{compute, ResultOptions};
-    let round = package_round(0);
-    let mut panels = Vec::new();
-    for n in 0..5 {
-        let (panel, file) = expert_submits(&round, n);
-        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
-        panels.push(panel);
-    }
+    let (round, panels) = five_experts_received();
     let results = compute(&round.review, &ResultOptions::default()).unwrap();
     let package = package::open(&round.package).unwrap().manifest;
     let mut seen_recused = false;

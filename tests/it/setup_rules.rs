@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use paneldesk::merge::aggregate::{self, round2, VoteThreshold};
-use paneldesk::merge::collect::receive;
 use paneldesk::merge::rank::{Cut, TieBreaker};
 use paneldesk::merge::results::{compute, Method, ResultOptions};
 use paneldesk::merge::rule::{self, CategoryRule};
@@ -13,7 +12,7 @@ use paneldesk::scoring::panel::Panel;
 use paneldesk::store::experts::NewExpert;
 use paneldesk::{audit, package, review, roster, store};
 
-use super::scoring_round::{expert_submits, package_round, Round};
+use super::scoring_round::{five_experts_received, Round};
 use super::{clerk_keys, new_exemplar_review, T0};
 
 fn expert(name: &str, institution: &str) -> NewExpert {
@@ -121,17 +120,6 @@ fn the_clerk_builds_a_roster_and_it_locks_once_the_package_is_built() {
     assert_eq!(log.iter().filter(|a| *a == "expert.removed").count(), 1);
 }
 
-fn five_experts_submit() -> (Round, Vec<Panel>) {
-    let round = package_round(0);
-    let mut panels = Vec::new();
-    for n in 0..5 {
-        let (panel, file) = expert_submits(&round, n);
-        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
-        panels.push(panel);
-    }
-    (round, panels)
-}
-
 /// Each nomination's totals per expert, straight from the experts' own laptops.
 fn totals(round: &Round, panels: &[Panel]) -> Vec<(i64, Vec<(usize, f64)>)> {
     let package = package::open(&round.package).unwrap().manifest;
@@ -156,7 +144,7 @@ fn totals(round: &Round, panels: &[Panel]) -> Vec<(i64, Vec<(usize, f64)>)> {
 
 #[test]
 fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
-    let (round, panels) = five_experts_submit();
+    let (round, panels) = five_experts_received();
     let key = "student_exemplar";
     let by_nomination = totals(&round, &panels);
     let score_of = |results: &paneldesk::merge::results::ReviewResults, id: i64| {
@@ -261,39 +249,28 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
 
     // The command line sets and reports the same rule, and results follow it.
     let run = |args: &[&str]| cli(&round.root, &round.review, args);
-    let set = run(&["category", "rule", "--category", key, "--method", "mean"]);
-    assert!(
-        set.status.success(),
-        "{}",
-        String::from_utf8_lossy(&set.stderr)
-    );
-    let shown = run(&["results", "--json"]);
-    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
-    assert_eq!(json["categories"][0]["rule"]["method"], "mean");
+    // Sets a rule on the command line; returns the rule `results --json` then reports.
+    let rule_via_cli = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["category", "rule", "--category", key, "--method", "mean"];
+        args.extend(extra);
+        let set = run(&args);
+        assert!(
+            set.status.success(),
+            "{}",
+            String::from_utf8_lossy(&set.stderr)
+        );
+        let shown = run(&["results", "--json"]);
+        let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+        json["categories"][0]["rule"].clone()
+    };
+    assert_eq!(rule_via_cli(&[])["method"], "mean");
     let plain = compute(&round.review, &ResultOptions::default()).unwrap();
     for (id, marks) in &by_nomination {
         let values: Vec<f64> = marks.iter().map(|(_, t)| *t).collect();
         assert_eq!(score_of(&plain, *id), aggregate::mean(&values).map(round2));
     }
-    let breakers = run(&[
-        "category",
-        "rule",
-        "--category",
-        key,
-        "--method",
-        "mean",
-        "--tie-breakers",
-        "criterion:c2,top_marks",
-    ]);
-    assert!(
-        breakers.status.success(),
-        "{}",
-        String::from_utf8_lossy(&breakers.stderr)
-    );
-    let shown = run(&["results", "--json"]);
-    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
     assert_eq!(
-        json["categories"][0]["rule"]["tie_breakers"],
+        rule_via_cli(&["--tie-breakers", "criterion:c2,top_marks"])["tie_breakers"],
         serde_json::json!([{"kind": "criterion", "key": "c2"}, {"kind": "more_top_marks"}])
     );
     let sideways = run(&[
@@ -337,7 +314,7 @@ fn cli(root: &Path, review: &Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn a_quota_set_after_the_package_went_out_moves_the_cut_line() {
-    let (round, _panels) = five_experts_submit();
+    let (round, _panels) = five_experts_received();
     let key = "student_exemplar";
     let wide = compute(&round.review, &ResultOptions::default()).unwrap();
     let scored = wide.categories[0]
