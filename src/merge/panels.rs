@@ -23,8 +23,9 @@ fn bad(zh: String, en: String) -> Error {
 
 /// The packages results are computed from, oldest first, with their hashes.
 pub fn current(conn: &rusqlite::Connection) -> Result<Vec<(String, PanelPackage)>> {
+    // Insertion order is build order, whatever the laptop's clock said at the time.
     let hashes: Vec<String> = conn
-        .prepare("SELECT hash FROM panel_package ORDER BY built_at, rowid")?
+        .prepare("SELECT hash FROM panel_package ORDER BY rowid")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut current: Vec<(String, PanelPackage)> = Vec::new();
