@@ -30,6 +30,10 @@ pub enum Receipt {
         fingerprint: String,
         /// True the first time this expert's key is seen: compare it with the paper sheet.
         newly_pinned: bool,
+        /// The bundle answers a package a newer one has replaced (the clerk built the
+        /// package again): it is kept, but its marks do not count until the expert
+        /// scores the current package.
+        superseded: bool,
     },
     /// The identical bundle was already received: nothing changed.
     AlreadyHave {
@@ -212,11 +216,23 @@ pub fn receive_many(
     receipts
 }
 
-/// Manifests already parsed, by package hash.
+/// Manifests already parsed, by package hash, and which packages are current (worked
+/// out once: receiving bundles does not build packages).
 #[derive(Default)]
-struct Packages(std::collections::HashMap<String, std::rc::Rc<PanelPackage>>);
+struct Packages(
+    std::collections::HashMap<String, std::rc::Rc<PanelPackage>>,
+    Option<std::collections::HashSet<String>>,
+);
 
 impl Packages {
+    fn is_current(&mut self, conn: &rusqlite::Connection, hash: &str) -> Result<bool> {
+        if self.1.is_none() {
+            let current = super::panels::current(conn)?;
+            self.1 = Some(current.into_iter().map(|(h, _)| h).collect());
+        }
+        Ok(self.1.as_ref().is_some_and(|c| c.contains(hash)))
+    }
+
     fn get(
         &mut self,
         conn: &rusqlite::Connection,
@@ -344,12 +360,14 @@ fn accept(
         }),
     )?;
     tx.commit()?;
+    let superseded = !packages.is_current(conn, &h.package_hash)?;
     Ok(Receipt::Accepted {
         file: file_text,
         expert: h.expert.name.clone(),
         sequence: h.sequence,
         fingerprint: verified.expert_fingerprint.clone(),
         newly_pinned,
+        superseded,
     })
 }
 

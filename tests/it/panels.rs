@@ -81,7 +81,17 @@ fn expert_scores(
     let s = laptop
         .submit(&format!("2468{id:02}"), &stick, T0, 1_000_000)
         .unwrap();
-    receive(review, &clerk_keys(), Path::new(&s.file), T0, "clerk").unwrap();
+    let receipt = receive(review, &clerk_keys(), Path::new(&s.file), T0, "clerk").unwrap();
+    assert!(
+        matches!(
+            receipt,
+            collect::Receipt::Accepted {
+                superseded: false,
+                ..
+            }
+        ),
+        "{receipt:?}"
+    );
     laptop
 }
 
@@ -334,6 +344,14 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
         .unwrap()
         .iter()
         .all(|e| e.panel.is_empty()));
+    // A correction for a replaced package is kept, and the clerk is told it does not count.
+    let stick = dir.path().join("stick");
+    let (_, late) =
+        super::scoring_round::expert_corrects(&mut laptops[0], 1, "更正后的评语", &stick);
+    match receive(&review, &clerk_keys(), &late, T0, "clerk").unwrap() {
+        collect::Receipt::Accepted { superseded, .. } => assert!(superseded),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

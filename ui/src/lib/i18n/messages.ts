@@ -453,6 +453,7 @@ const zh = {
   "receive.refused": "拒收",
   "receive.fingerprint": "密钥指纹",
   "receive.newlyPinned": "首次登记，请与纸质评分表上的指纹核对",
+  "receive.superseded": "该评审包已被重新生成的评审包取代：本结果已保存，但不计入评审结果。请该专家用新评审包重新评分并提交。",
 
   "status.heading": "专家提交情况",
   "status.loading": "正在读取专家提交情况…",
@@ -1216,6 +1217,7 @@ const en: Record<MessageKey, string> = {
   "receive.refused": "Refused",
   "receive.fingerprint": "Key fingerprint",
   "receive.newlyPinned": "First seen: compare with the fingerprint on the paper score sheet",
+  "receive.superseded": "This package was replaced by one built later: the file is kept but its marks do not count. Ask the expert to score the new package and submit again.",
 
   "status.heading": "Expert submissions",
   "status.loading": "Reading the experts' submissions…",

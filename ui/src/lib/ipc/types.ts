@@ -235,7 +235,13 @@ export type Receipt = { "outcome": "accepted", file: string, expert: string, seq
 /**
  * True the first time this expert's key is seen: compare it with the paper sheet.
  */
-newly_pinned: boolean, } | { "outcome": "already_have", file: string, expert: string, sequence: number, } | { "outcome": "refused", file: string, code: string, message_zh: string, message_en: string, };
+newly_pinned: boolean, 
+/**
+ * The bundle answers a package a newer one has replaced (the clerk built the
+ * package again): it is kept, but its marks do not count until the expert
+ * scores the current package.
+ */
+superseded: boolean, } | { "outcome": "already_have", file: string, expert: string, sequence: number, } | { "outcome": "refused", file: string, code: string, message_zh: string, message_en: string, };
 
 export type ExpertStatus = { expert_id: number, name: string, 
 /**

@@ -400,6 +400,7 @@ export const receipts: Receipt[] = [
     sequence: 1,
     fingerprint: EXPERT_FINGERPRINT,
     newly_pinned: true,
+    superseded: false,
   },
   { outcome: "already_have", file: "/media/clerk/U盘/2026年基层党建创新典型案例评审-李珺-2.pdresult", expert: "李珺", sequence: 2 },
   {
