@@ -133,6 +133,7 @@ fn record(rows: usize) -> Record {
                 nominations,
             }],
             outlier_experts: vec![],
+            unpackaged: vec![],
         },
         marks: BTreeMap::new(),
         assigned: (1..=9).map(|e| (e, (0..rows as i64).collect())).collect(),

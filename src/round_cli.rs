@@ -615,6 +615,18 @@ pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(
                 );
             }
         }
+        if !results.unpackaged.is_empty() {
+            println!(
+                "\n⚠ {} 个推荐对象不在任何现行评审包中，没有专家评审 / nominations no current package holds, scored by no one:",
+                results.unpackaged.len()
+            );
+            for n in &results.unpackaged {
+                println!(
+                    "  #{}  {}  {}",
+                    n.nomination_id, n.display_name, n.university
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -241,6 +241,7 @@ fn type_declarations() -> Vec<String> {
         paneldesk::merge::results::NominationResult::decl(&cfg),
         paneldesk::merge::results::CategoryResult::decl(&cfg),
         paneldesk::merge::results::OutlierExpert::decl(&cfg),
+        paneldesk::merge::results::Unpackaged::decl(&cfg),
         paneldesk::merge::results::ReviewResults::decl(&cfg),
         ReportKind::decl(&cfg),
         paneldesk::report::certificate::CertificateTemplate::decl(&cfg),

@@ -130,6 +130,42 @@ pub struct ReviewResults {
     pub options: ResultOptions,
     pub categories: Vec<CategoryResult>,
     pub outlier_experts: Vec<OutlierExpert>,
+    /// Nominations of the review (not excluded) that no current package holds, so no
+    /// expert was asked to score them: imported after the package was built, or left
+    /// out of every panel. Shown so they are never silently missing from the results.
+    pub unpackaged: Vec<Unpackaged>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Unpackaged {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub display_name: String,
+    pub university: String,
+    pub category_key: String,
+}
+
+fn unpackaged(conn: &rusqlite::Connection, package: &PanelPackage) -> Result<Vec<Unpackaged>> {
+    let packaged: std::collections::HashSet<i64> =
+        package.nominations.iter().map(|n| n.id).collect();
+    let excluded = store::flags::excluded_nominations(conn)?;
+    let mut stmt = conn
+        .prepare("SELECT id, display_name, university, category_key FROM nomination ORDER BY id")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Unpackaged {
+                nomination_id: r.get(0)?,
+                display_name: r.get(1)?,
+                university: r.get(2)?,
+                category_key: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|n| !packaged.contains(&n.nomination_id) && !excluded.contains(&n.nomination_id))
+        .collect())
 }
 
 /// Marks by nomination id, then expert id.
@@ -548,6 +584,7 @@ pub fn compute_with_round(
         options: options.clone(),
         categories,
         outlier_experts,
+        unpackaged: unpackaged(&conn, package)?,
     };
     Ok((results, round))
 }

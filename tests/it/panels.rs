@@ -110,6 +110,11 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
         &scope("第一组", &[key], &[1, 2], Some((1, 2))),
     )
     .unwrap();
+    // Until the second group's package exists, its nominations are scored by no one: the
+    // results say so rather than leave them out silently.
+    let half = compute(&review, &ResultOptions::default()).unwrap();
+    let waiting: Vec<i64> = half.unpackaged.iter().map(|n| n.nomination_id).collect();
+    assert_eq!(waiting.len() + a.nominations as usize, 20);
     let b = build(
         &review,
         &two,
@@ -117,6 +122,10 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
     )
     .unwrap();
     assert_eq!((a.experts, b.experts), (2, 2));
+    assert!(compute(&review, &ResultOptions::default())
+        .unwrap()
+        .unpackaged
+        .is_empty());
 
     // A third panel may not take nominations another panel already scores; nor may a
     // panel without a name score part of the review, or a group be out of range.

@@ -342,7 +342,15 @@ export type OutlierExpert = { expert_id: number, name: string,
  */
 mean_deviation: number, };
 
-export type ReviewResults = { options: ResultOptions, categories: Array<CategoryResult>, outlier_experts: Array<OutlierExpert>, };
+export type Unpackaged = { nomination_id: number, display_name: string, university: string, category_key: string, };
+
+export type ReviewResults = { options: ResultOptions, categories: Array<CategoryResult>, outlier_experts: Array<OutlierExpert>, 
+/**
+ * Nominations of the review (not excluded) that no current package holds, so no
+ * expert was asked to score them: imported after the package was built, or left
+ * out of every panel. Shown so they are never silently missing from the results.
+ */
+unpackaged: Array<Unpackaged>, };
 
 export type ReportKind = "summary" | "score_sheets" | "announcement";
 

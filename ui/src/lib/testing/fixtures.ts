@@ -516,6 +516,7 @@ export function reviewResultsFixture(): ReviewResults {
       }),
     ],
     outlier_experts: [{ expert_id: 2, name: "李珺", mean_deviation: -12.5 }],
+    unpackaged: [],
   };
 }
 
