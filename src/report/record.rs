@@ -46,7 +46,8 @@ impl Record {
         let conn = store::open(review_path)?;
         let mut experts = Vec::new();
         for (i, e) in package.experts.iter().enumerate() {
-            // With several panels an expert may sit on more than one: their newest bundle.
+            // With several panels an expert may sit on more than one: the sheet names the
+            // key and bundle of the first of their panels that has them.
             let mut fingerprint: Option<String> = None;
             let mut bundle: Option<(String, i64)> = None;
             for panel in &round.panels {
