@@ -566,14 +566,12 @@ pub struct RuleArgs {
 impl RuleArgs {
     pub fn options(&self) -> Result<paneldesk::merge::results::ResultOptions, Error> {
         use paneldesk::merge::results::{Method, ResultOptions};
-        let method: Method = serde_json::from_value(serde_json::Value::String(self.method.clone()))
-            .map_err(|_| Error::BadInput {
-                zh: format!("汇总方法应为 mean、trimmed_mean 或 median：{}", self.method),
-                en: format!(
-                    "the method is mean, trimmed_mean or median: {}",
-                    self.method
-                ),
-            })?;
+        let method: Method = crate::setup_cli::parse_choice(
+            &self.method,
+            "汇总方法",
+            "method",
+            "mean、trimmed_mean、median",
+        )?;
         Ok(ResultOptions {
             method,
             trim_min_experts: self.trim_min_experts,

@@ -98,7 +98,8 @@ pub enum CategoryCommand {
     },
 }
 
-fn parse_choice<T: serde::de::DeserializeOwned>(
+/// One of a closed set of codes (a serde enum), or a bilingual error naming the choices.
+pub(crate) fn parse_choice<T: serde::de::DeserializeOwned>(
     value: &str,
     what_zh: &str,
     what_en: &str,

@@ -410,7 +410,7 @@ pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
                     |r| r.get(0),
                 )
                 .optional()?;
-            let (marked, recused): (u32, u32) = conn
+            let (items, recused): (u32, u32) = conn
                 .query_row(
                     "SELECT items, recused FROM expert_marks WHERE package_hash = ?1 AND expert_id = ?2",
                     params![hash, e.id],
@@ -426,7 +426,7 @@ pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
                 sequence: latest.as_ref().map(|(s, _)| *s as u64),
                 received_at: latest.map(|(_, at)| at),
                 fingerprint,
-                marked: marked - recused,
+                marked: items - recused,
                 recused,
             });
         }

@@ -146,10 +146,13 @@ pub struct Unpackaged {
     pub category_key: String,
 }
 
-fn unpackaged(conn: &rusqlite::Connection, package: &PanelPackage) -> Result<Vec<Unpackaged>> {
+fn unpackaged(
+    conn: &rusqlite::Connection,
+    package: &PanelPackage,
+    excluded: &std::collections::BTreeSet<i64>,
+) -> Result<Vec<Unpackaged>> {
     let packaged: std::collections::HashSet<i64> =
         package.nominations.iter().map(|n| n.id).collect();
-    let excluded = store::flags::excluded_nominations(conn)?;
     let mut stmt = conn
         .prepare("SELECT id, display_name, university, category_key FROM nomination ORDER BY id")?;
     let rows = stmt
@@ -310,13 +313,20 @@ pub fn compute_with_round(
     let conn = store::open(review_path)?;
     let round = load_marks(&conn)?;
     let (package, marks) = (&round.package, &round.marks);
-    let open_flags: BTreeMap<i64, u32> = store::flags::read_all(&conn)?
-        .into_iter()
-        .filter(|f| f.status == "open")
-        .fold(BTreeMap::new(), |mut m, f| {
-            *m.entry(f.nomination_id).or_default() += 1;
-            m
-        });
+    let flags = store::flags::read_all(&conn)?;
+    let open_flags: BTreeMap<i64, u32> =
+        flags
+            .iter()
+            .filter(|f| f.status == "open")
+            .fold(BTreeMap::new(), |mut m, f| {
+                *m.entry(f.nomination_id).or_default() += 1;
+                m
+            });
+    let excluded: std::collections::BTreeSet<i64> = flags
+        .iter()
+        .filter(|f| f.status == "excluded")
+        .map(|f| f.nomination_id)
+        .collect();
     let rulings = decisions::current(&conn)?;
     let empty = BTreeMap::new();
 
@@ -584,7 +594,7 @@ pub fn compute_with_round(
         options: options.clone(),
         categories,
         outlier_experts,
-        unpackaged: unpackaged(&conn, package)?,
+        unpackaged: unpackaged(&conn, package, &excluded)?,
     };
     Ok((results, round))
 }

@@ -103,18 +103,11 @@ impl CategoryRule {
     }
 }
 
-fn method_code(m: Method) -> &'static str {
-    match m {
-        Method::Mean => "mean",
-        Method::TrimmedMean => "trimmed_mean",
-        Method::Median => "median",
-    }
-}
-
-fn threshold_code(t: VoteThreshold) -> &'static str {
-    match t {
-        VoteThreshold::MoreThanHalf => "more_than_half",
-        VoteThreshold::TwoThirds => "two_thirds",
+/// The code serde gives a unit variant (`"trimmed_mean"`): what the table's CHECKs name.
+fn code(value: impl Serialize) -> Result<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(code)) => Ok(code),
+        other => Err(Error::Corrupt(format!("not a code: {other:?}"))),
     }
 }
 
@@ -203,10 +196,10 @@ pub fn set(
              normalise = ?4, vote_threshold = ?5, tie_breakers = ?6",
         params![
             category_key,
-            method_code(rule.method),
+            code(rule.method)?,
             rule.trim_min_experts,
             rule.normalise,
-            threshold_code(rule.vote_threshold),
+            code(rule.vote_threshold)?,
             serde_json::to_string(&rule.tie_breakers).map_err(|e| Error::Corrupt(e.to_string()))?
         ],
     )?;
