@@ -128,6 +128,8 @@ pub struct Importer {
     allowances: std::collections::HashMap<String, u32>,
     at: String,
     actor: String,
+    /// Loaded at the first file that is stored.
+    identities: Option<Identities>,
 }
 
 impl Importer {
@@ -146,14 +148,23 @@ impl Importer {
             allowances,
             at: at.to_string(),
             actor: actor.to_string(),
+            identities: None,
         })
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            activity: self.activity,
+            fields: &self.fields,
+            day: self.day,
+        }
     }
 
     /// Checks and stores one parsed workbook, with its materials, in one transaction.
     /// Never fails for a bad workbook or package: that is a report with
     /// `imported: false`. Fails only when the review itself cannot be written.
     pub fn store(&mut self, opened: &Opened, parsed: Parsed) -> Result<FileReport> {
-        let prepared = prepare(self.activity, &self.fields, opened.source.path(), parsed);
+        let prepared = prepare(self.context(), opened.source.path(), parsed);
         self.store_prepared(opened, prepared)
     }
 
@@ -208,8 +219,10 @@ pub fn import_many(
     // syncs at checkpoints instead of at every commit; the checkpoint below makes the
     // whole batch durable before anyone is told it was imported. A power cut mid-batch
     // can only roll back the last files, never tear one.
-    // Checkpoints wait for the end of the batch too: copying the WAL into the review every
-    // thousand pages, with a sync each time, cost a sixth of a folder import.
+    // Automatic checkpoints are off: copying the WAL into the review every thousand pages
+    // on this thread, with a sync each time, cost a sixth of a folder import. A second
+    // connection copies it in the background instead (`store::checkpoint`), and the
+    // checkpoint at the end only finishes the job.
     importer
         .conn
         .execute_batch("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;")?;
@@ -222,45 +235,75 @@ pub fn import_many(
         .map(|o| o.as_ref().ok().map(|o| o.workbook.clone()))
         .collect();
     let pool = ParserPool::new(exe, Limits::default());
+    let checkpoint = store::checkpoint::BackgroundCheckpoint::start(review_path);
     let mut reports = Vec::with_capacity(sources.len());
-    let (activity, fields) = (importer.activity, importer.fields.clone());
-    let prepare = |i: usize, parsed| prepare(activity, &fields, sources[i].path(), parsed);
+    let fields = importer.fields.clone();
+    let context = Context {
+        fields: &fields,
+        ..importer.context()
+    };
+    let prepare = |i: usize, parsed| prepare(context, sources[i].path(), parsed);
     pool.parse_in_order(&workbooks, prepare, |i, prepared| {
         let report = match &opened[i] {
             Ok(o) => importer.store_prepared(o, prepared)?,
             Err(e) => package_failed(&sources[i], e),
         };
+        checkpoint.committed();
         progress(i, &report);
         reports.push(report);
         Ok::<(), crate::Error>(())
     })?;
+    checkpoint.finish();
     importer.conn.execute_batch(
         "PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA wal_autocheckpoint=1000;",
     )?;
     Ok(reports)
 }
 
-/// A workbook's rows found, read and checked, ready to store. Worked out on the parsing
-/// pool's threads, so the one thread that writes the review does little else.
+/// A workbook's rows found, read, checked and encoded, ready to store. Worked out on the
+/// parsing pool's threads, so the one thread that writes the review does little else.
 pub struct Prepared {
     sheet: String,
     header_row: usize,
-    rows: Vec<RowRead>,
-    /// Each row's category, in step with `rows`.
-    row_categories: Vec<String>,
+    rows: Vec<StagedRow>,
     /// Required columns the header lacks (推荐单位 can come from elsewhere).
     missing_columns: Vec<&'static str>,
     university_source: UniversitySource,
 }
 
+/// One row as it will be stored, with what was found out about it without the review.
+struct StagedRow {
+    nomination: nominations::EncodedNomination,
+    materials: Vec<String>,
+    /// Eligibility findings: code, Chinese, English.
+    eligibility: Vec<(String, String, String)>,
+    /// The row's located problems, as one `invalid_fields` flag and as findings.
+    invalid_fields: Option<(String, String)>,
+    problems: Vec<Finding>,
+    /// Rows this file sends for the same university and category, this one included.
+    sent: u32,
+}
+
+/// What preparing a file needs to know about the review.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    activity: Activity,
+    fields: &'a [template::FieldSpec],
+    day: FormDate,
+}
+
 /// Finds the header in the parsed workbook and reads its rows; a workbook that cannot
 /// be read is the report that says why.
 fn prepare(
-    activity: Activity,
-    fields: &[template::FieldSpec],
+    context: Context,
     workbook_path: &Path,
     parsed: Parsed,
 ) -> std::result::Result<Prepared, Box<FileReport>> {
+    let Context {
+        activity,
+        fields,
+        day,
+    } = context;
     let grids = parsed.map_err(|e| {
         Box::new(FileReport::failed(
             workbook_path,
@@ -339,64 +382,184 @@ fn prepare(
         // The university is now known: its "missing" problem no longer holds.
         row.problems.retain(|p| p.field_zh != "推荐单位");
     }
-    let row_categories = read
+    let categories: Vec<String> = read
         .iter()
         .map(|r: &RowRead| template::category_for(activity, |k| r.field(k).map(str::to_string)))
         .collect();
+    let mut sent: std::collections::HashMap<(&str, &str), u32> = std::collections::HashMap::new();
+    for (row, category) in read.iter().zip(&categories) {
+        let university = row.field("university").unwrap_or("");
+        *sent.entry((university, category)).or_default() += 1;
+    }
+    let sent: Vec<u32> = read
+        .iter()
+        .zip(&categories)
+        .map(|(row, category)| sent[&(row.field("university").unwrap_or(""), category.as_str())])
+        .collect();
+    let source_file = workbook_path.display().to_string();
+    let display_key = template::display_field(activity);
+    let mut staged = Vec::with_capacity(read.len());
+    for ((mut row, category_key), sent) in read.into_iter().zip(categories).zip(sent) {
+        let university = row.field("university").unwrap_or("").to_string();
+        let eligibility = eligibility::check(activity, &row, day)
+            .into_iter()
+            .map(|f| (f.kind.code().to_string(), f.message_zh, f.message_en))
+            .collect();
+        let invalid_fields = (!row.problems.is_empty() || !missing_columns.is_empty()).then(|| {
+            let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
+            let mut en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
+            if !missing_columns.is_empty() {
+                zh.push(format!(
+                    "表中没有以下必填栏目：{}",
+                    missing_columns.join("、")
+                ));
+                en.push(format!(
+                    "the workbook has no column for: {}",
+                    missing_columns.join(", ")
+                ));
+            }
+            (zh.join("；"), en.join("; "))
+        });
+        let nomination = NewNomination {
+            category_key,
+            display_name: row.field(display_key).unwrap_or("").to_string(),
+            identity: eligibility::identity(activity, &university, &row).unwrap_or_default(),
+            university,
+            fields: std::mem::take(&mut row.fields),
+            extra_fields: std::mem::take(&mut row.extra_fields),
+            materials: row.materials.clone(),
+            source_file: source_file.clone(),
+            source_row: row.row,
+        };
+        let nomination = nomination.encode().map_err(|e| {
+            Box::new(FileReport::failed(
+                workbook_path,
+                "unreadable",
+                format!(
+                    "文件 {} 第 {} 行无法保存：{e}",
+                    workbook_path.display(),
+                    row.row
+                ),
+                format!(
+                    "Row {} of {} cannot be stored: {e}",
+                    row.row,
+                    workbook_path.display()
+                ),
+            ))
+        })?;
+        staged.push(StagedRow {
+            nomination,
+            materials: row.materials,
+            eligibility,
+            invalid_fields,
+            problems: row.problems.iter().map(problem_finding).collect(),
+            sent,
+        });
+    }
     Ok(Prepared {
         sheet: grid.sheet.clone(),
         header_row: header.row,
-        rows: read,
-        row_categories,
+        rows: staged,
         missing_columns,
         university_source: source,
     })
 }
 
+/// Who holds each duplicate key (`id:…`, `unit:…`) in the review, oldest first: the
+/// duplicate check asks this for every row, and a query per row cost a twentieth of a
+/// folder import on the thread that writes.
+#[derive(Default)]
+struct Identities {
+    held: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Identities {
+    fn load(conn: &rusqlite::Connection) -> Result<Identities> {
+        let mut identities = Identities::default();
+        for (identity, university) in nominations::identities(conn)? {
+            identities.add(identity, university);
+        }
+        Ok(identities)
+    }
+
+    /// The university of the oldest nomination with this identity.
+    fn holder(&self, identity: &str) -> Option<&str> {
+        self.held
+            .get(identity)
+            .and_then(|u| u.first())
+            .map(String::as_str)
+    }
+
+    fn add(&mut self, identity: String, university: String) {
+        self.held.entry(identity).or_default().push(university);
+    }
+
+    fn remove(&mut self, identity: &str, university: &str) {
+        if let Some(holders) = self.held.get_mut(identity) {
+            if let Some(at) = holders.iter().position(|u| u == university) {
+                holders.remove(at);
+            }
+            if holders.is_empty() {
+                self.held.remove(identity);
+            }
+        }
+    }
+}
+
 fn store_rows(importer: &mut Importer, opened: &Opened, prepared: Prepared) -> Result<FileReport> {
+    // Taken while the file is stored and put back only once it is committed, so a
+    // failed transaction cannot leave the map ahead of the review.
+    let mut identities = match importer.identities.take() {
+        Some(identities) => identities,
+        None => Identities::load(&importer.conn)?,
+    };
+    let report = store_with(importer, opened, prepared, &mut identities)?;
+    importer.identities = Some(identities);
+    Ok(report)
+}
+
+fn store_with(
+    importer: &mut Importer,
+    opened: &Opened,
+    prepared: Prepared,
+    identities: &mut Identities,
+) -> Result<FileReport> {
     let workbook_path = opened.source.path();
-    let activity = importer.activity;
     let Prepared {
         sheet,
         header_row,
-        rows: read,
-        row_categories,
+        rows: staged,
         missing_columns,
         university_source: source,
     } = prepared;
-    let universities: BTreeSet<String> = read
+    let universities: BTreeSet<String> = staged
         .iter()
-        .filter_map(|r| r.field("university").map(str::to_string))
-        .collect();
-    let categories: Vec<String> = row_categories
-        .iter()
-        .cloned()
+        .map(|r| r.nomination.university.as_str())
+        .filter(|u| !u.is_empty())
         .collect::<BTreeSet<_>>()
         .into_iter()
+        .map(str::to_string)
         .collect();
-    let day = importer.day;
-    let display_key = template::display_field(activity);
-    // A re-import replaces the university's earlier rows in these categories, so this
-    // file's rows are all it will have in them.
-    let mut sent: std::collections::HashMap<(String, String), u32> =
-        std::collections::HashMap::new();
-    for (row, category) in read.iter().zip(&row_categories) {
-        let university = row.field("university").unwrap_or("").to_string();
-        *sent.entry((university, category.clone())).or_default() += 1;
-    }
+    let categories: Vec<String> = staged
+        .iter()
+        .map(|r| r.nomination.category_key.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
 
     let tx = importer.conn.transaction()?;
-    let mut removed_names = Vec::new();
+    let mut removed_names: Vec<String> = Vec::new();
     let mut removed_ids = BTreeSet::new();
     for u in &universities {
         for n in nominations::remove_for_university(&tx, u, &categories)? {
+            identities.remove(&n.identity, u);
             removed_names.push(n.display_name);
             removed_ids.insert(n.identity);
         }
     }
     let mut used = std::collections::HashMap::new();
     let mut not_attached = 0;
-    let source_file = workbook_path.display().to_string();
     let mut report = FileReport {
         imported: true,
         university: universities.iter().next().cloned(),
@@ -424,64 +587,44 @@ fn store_rows(importer: &mut Importer, opened: &Opened, prepared: Prepared) -> R
             ),
         });
     }
+    // Contents only lose their last nomination when a re-import removes some.
+    let removed_any = !removed_names.is_empty();
     report.removed = removed_names
         .into_iter()
-        .filter(|name| {
-            !read
-                .iter()
-                .any(|r| r.field(display_key) == Some(name.as_str()))
-        })
+        .filter(|name| !staged.iter().any(|r| &r.nomination.display_name == name))
         .collect();
-    for (mut row, category_key) in read.into_iter().zip(row_categories) {
-        let university = row.field("university").unwrap_or("").to_string();
-        let display_name = row.field(display_key).unwrap_or("").to_string();
-        let identity = eligibility::identity(activity, &university, &row);
-        // Rows of this file are already inserted in `tx`, so this finds duplicates within
-        // the file as well as against other universities' files.
-        let earlier = match &identity {
-            Some(i) => nominations::university_with_identity(&tx, i)?,
-            None => None,
-        };
+    for row in staged {
+        let n = &row.nomination;
+        // Rows of this file are added as they are inserted, so this finds duplicates
+        // within the file as well as against other universities' files.
+        let earlier = (!n.identity.is_empty())
+            .then(|| identities.holder(&n.identity).map(str::to_string))
+            .flatten();
         let over_allowance = importer
             .allowances
-            .get(&category_key)
-            .zip(sent.get(&(university.clone(), category_key.clone())))
-            .filter(|(limit, n)| n > limit);
-        let mut row_flags: Vec<(String, String, String)> = eligibility::check(activity, &row, day)
-            .into_iter()
-            .map(|f| (f.kind.code().to_string(), f.message_zh, f.message_en))
-            .collect();
-        let id = nominations::insert(
-            &tx,
-            &NewNomination {
-                category_key,
-                university: university.clone(),
-                display_name: display_name.clone(),
-                fields: std::mem::take(&mut row.fields),
-                extra_fields: std::mem::take(&mut row.extra_fields),
-                materials: row.materials.clone(),
-                source_file: source_file.clone(),
-                source_row: row.row,
-                identity: identity.clone().unwrap_or_default(),
-            },
-        )?;
-        if let Some(identity) = identity {
+            .get(&n.category_key)
+            .filter(|&&limit| row.sent > limit);
+        let mut row_flags = row.eligibility;
+        let id = nominations::insert_encoded(&tx, n)?;
+        if !n.identity.is_empty() {
+            identities.add(n.identity.clone(), n.university.clone());
             if let Some(other) = earlier {
                 row_flags.push((
                     FlagKind::Duplicate.code().to_string(),
                     format!("与{other}的另一条推荐重复（同一人员或单位）"),
                     format!("Duplicates another nomination from {other} (same person or unit)"),
                 ));
-            } else if !removed_ids.contains(&identity) {
-                report.added.push(display_name.clone());
+            } else if !removed_ids.contains(&n.identity) {
+                report.added.push(n.display_name.clone());
             }
         }
-        if let Some((limit, n)) = over_allowance {
+        if let Some(limit) = over_allowance {
+            let (university, sent) = (&n.university, row.sent);
             row_flags.push((
                 "over_allowance".into(),
-                format!("{university}在本类别推荐了 {n} 项，超过每校限报的 {limit} 项"),
+                format!("{university}在本类别推荐了 {sent} 项，超过每校限报的 {limit} 项"),
                 format!(
-                    "{university} sent {n} nominations in this category; the allowance is {limit}"
+                    "{university} sent {sent} nominations in this category; the allowance is {limit}"
                 ),
             ));
         }
@@ -493,7 +636,7 @@ fn store_rows(importer: &mut Importer, opened: &Opened, prepared: Prepared) -> R
                 Attached::Unreadable(e) => {
                     report.problems.push(Finding {
                         sheet: sheet.clone(),
-                        row: row.row,
+                        row: n.source_row,
                         column: String::new(),
                         code: e.code().into(),
                         message_zh: e.message_zh(workbook_path),
@@ -514,40 +657,28 @@ fn store_rows(importer: &mut Importer, opened: &Opened, prepared: Prepared) -> R
             ));
         }
         not_attached += missing.len();
-        if !row.problems.is_empty() || !missing_columns.is_empty() {
-            let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
-            let mut en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
-            if !missing_columns.is_empty() {
-                zh.push(format!(
-                    "表中没有以下必填栏目：{}",
-                    missing_columns.join("、")
-                ));
-                en.push(format!(
-                    "the workbook has no column for: {}",
-                    missing_columns.join(", ")
-                ));
-            }
-            row_flags.push(("invalid_fields".into(), zh.join("；"), en.join("; ")));
+        if let Some((zh, en)) = row.invalid_fields {
+            row_flags.push(("invalid_fields".into(), zh, en));
         }
         for (code, zh, en) in &row_flags {
             flags::insert(&tx, id, code, zh, en)?;
             report.flags.push(Finding {
                 sheet: sheet.clone(),
-                row: row.row,
+                row: n.source_row,
                 column: String::new(),
                 code: code.clone(),
-                message_zh: format!("第 {} 行 {}：{zh}", row.row, display_name),
-                message_en: format!("row {} {}: {en}", row.row, display_name),
+                message_zh: format!("第 {} 行 {}：{zh}", n.source_row, n.display_name),
+                message_en: format!("row {} {}: {en}", n.source_row, n.display_name),
             });
         }
-        report
-            .problems
-            .extend(row.problems.iter().map(problem_finding));
+        report.problems.extend(row.problems);
         report.accepted += 1;
         report.flagged += u32::from(!row_flags.is_empty());
     }
     material_findings(opened, &used, not_attached, &mut report);
-    store::materials::remove_orphans(&tx)?;
+    if removed_any {
+        store::materials::remove_orphans(&tx)?;
+    }
     audit::append(
         &tx,
         &importer.at,

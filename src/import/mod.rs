@@ -17,6 +17,7 @@ pub mod problem;
 pub mod rows;
 pub mod source;
 pub mod university;
+pub mod wire;
 pub mod workbook;
 
 pub use source::{sources_in, Source};

@@ -3,7 +3,7 @@
 //!
 //! Each child is the same binary started as `paneldesk __read-workbooks`. It reads
 //! requests from stdin (a little-endian u32 length, then the path's bytes) and answers on
-//! stdout (a u64 length, then a JSON [`ChildAnswer`]). The parent preflights every file,
+//! stdout (a u64 length, then the cells in the form [`super::wire`] describes). The parent preflights every file,
 //! enforces a wall-clock deadline per file and kills a child that overruns it; a child
 //! that dies (an abort, the address-space limit) costs only the file it was reading, and
 //! the next file gets a fresh child.
@@ -16,7 +16,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::grid::Grid;
-use super::workbook::{preflight, read_unguarded, ChildAnswer, Limits, WorkbookError};
+use super::wire;
+use super::workbook::{preflight, read_unguarded, Limits, WorkbookError};
 
 /// The hidden subcommand that turns a `paneldesk` binary into a parsing child.
 pub const CHILD_COMMAND: &str = "__read-workbooks";
@@ -96,11 +97,9 @@ impl Worker {
             .answers
             .recv_timeout(Duration::from_secs(limits.child_seconds))
         {
-            Ok(Some(bytes)) => match serde_json::from_slice::<ChildAnswer>(&bytes) {
-                Ok(ChildAnswer::Grids(grids)) => Ok(grids),
-                Ok(ChildAnswer::Failed(e)) => Err(e),
-                Err(e) => Err(stopped(format!("bad answer: {e}"))),
-            },
+            Ok(Some(bytes)) => {
+                wire::decode(&bytes, limits).unwrap_or_else(|e| Err(stopped(e.to_string())))
+            }
             Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                 let _ = self.child.kill();
                 let status = self.child.wait().map(|s| s.to_string());
@@ -293,13 +292,7 @@ pub fn child_main() -> i32 {
         if input.read_exact(&mut path).is_err() {
             return 2;
         }
-        let answer = match read_unguarded(&path_from_bytes(path), &limits) {
-            Ok(grids) => ChildAnswer::Grids(grids),
-            Err(e) => ChildAnswer::Failed(e),
-        };
-        let Ok(bytes) = serde_json::to_vec(&answer) else {
-            return 2;
-        };
+        let bytes = read_unguarded(&path_from_bytes(path), &limits);
         let written = output
             .write_all(&(bytes.len() as u64).to_le_bytes())
             .and_then(|()| output.write_all(&bytes))

@@ -10,11 +10,14 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use calamine::{open_workbook_auto, Data, Reader, SheetType, SheetVisible};
+use calamine::{
+    open_workbook_auto, Data, DataRef, Reader, SheetType, SheetVisible, Sheets, XlsxError,
+};
 use serde::{Deserialize, Serialize};
 
-use super::grid::{Cell, Grid};
+use super::grid::Grid;
 use super::normalize::FormDate;
+use super::wire::{self, AnswerWriter, Value};
 
 /// Bounds on what a nomination workbook may be; generous for a real one.
 #[derive(Debug, Clone)]
@@ -27,6 +30,9 @@ pub struct Limits {
     pub max_rows: usize,
     pub max_columns: usize,
     pub max_cell_chars: usize,
+    /// Cells of one sheet once laid out as rows, counting the empty ones before each
+    /// row's last cell: one value in column IV of every row is 12.8 million of them.
+    pub max_cells: usize,
     /// Address space of the parsing child.
     pub child_memory_bytes: u64,
     pub child_seconds: u64,
@@ -42,6 +48,7 @@ impl Default for Limits {
             max_rows: 50_000,
             max_columns: 256,
             max_cell_chars: 20_000,
+            max_cells: 4_000_000,
             child_memory_bytes: 2 << 30,
             child_seconds: 60,
         }
@@ -207,47 +214,120 @@ pub fn preflight(path: &Path, limits: &Limits) -> Result<(), WorkbookError> {
     Ok(())
 }
 
-fn to_cell(data: &Data, max_chars: usize) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        // A string of at most `max_chars` bytes has at most that many characters.
-        Data::String(s) if s.len() <= max_chars => Cell::Text(s.clone()),
-        Data::String(s) => Cell::Text(s.chars().take(max_chars).collect()),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(d) if d.is_datetime() => {
+/// The text of a cell, cut to `max_chars` characters.
+fn capped(s: &str, max_chars: usize) -> &str {
+    // A string of at most `max_chars` bytes has at most that many characters.
+    if s.len() <= max_chars {
+        return s;
+    }
+    s.char_indices()
+        .nth(max_chars)
+        .map_or(s, |(at, _)| &s[..at])
+}
+
+/// Adds one parsed cell to the answer; empty cells are left out.
+fn put(
+    answer: &mut AnswerWriter,
+    (row, column): (u32, u32),
+    data: &DataRef,
+    max_chars: usize,
+) -> Result<(), WorkbookError> {
+    let error_text;
+    let value = match data {
+        DataRef::Empty => return Ok(()),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Value::Text(capped(s, max_chars))
+        }
+        DataRef::SharedString(s) => Value::Text(capped(s, max_chars)),
+        DataRef::Float(f) => Value::Number(*f),
+        DataRef::Int(i) => Value::Number(*i as f64),
+        DataRef::Bool(b) => Value::Bool(*b),
+        DataRef::DateTime(d) if d.is_datetime() => {
             // to_ymd_hms_milli applies the workbook's own 1900 or 1904 date system.
             let (y, m, day, ..) = d.to_ymd_hms_milli();
             FormDate::new(i32::from(y), u32::from(m), Some(u32::from(day)))
-                .map(Cell::Date)
-                .unwrap_or_else(|| Cell::Number(d.as_f64()))
+                .map_or(Value::Number(d.as_f64()), Value::Date)
         }
-        Data::DateTime(d) => Cell::Number(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
+        DataRef::DateTime(d) => Value::Number(d.as_f64()),
+        DataRef::Error(e) => {
+            error_text = e.to_string();
+            Value::Error(&error_text)
+        }
+    };
+    answer.cell(row, column, value)
+}
+
+/// The same cell as [`put`] takes it, for the formats read through a whole range.
+fn borrowed(data: &Data) -> DataRef<'_> {
+    match data {
+        Data::Empty => DataRef::Empty,
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
     }
 }
 
-/// The parse itself. Runs inside the child process; never call it on untrusted input
-/// in a process whose death matters.
-pub fn read_unguarded(path: &Path, limits: &Limits) -> Result<Vec<Grid>, WorkbookError> {
-    let unreadable = |e: calamine::Error| WorkbookError::Unreadable {
+/// The parse itself, as the answer the child sends (see [`super::wire`]). Runs inside
+/// the child process; never call it on untrusted input in a process whose death matters.
+pub fn read_unguarded(path: &Path, limits: &Limits) -> Vec<u8> {
+    let mut answer = AnswerWriter::new(limits);
+    match read_sheets(path, limits, &mut answer) {
+        Ok(()) => answer.finish(),
+        Err(e) => wire::failed(&e),
+    }
+}
+
+fn read_sheets(
+    path: &Path,
+    limits: &Limits,
+    answer: &mut AnswerWriter,
+) -> Result<(), WorkbookError> {
+    let unreadable = |e: &dyn std::fmt::Display| WorkbookError::Unreadable {
         detail: e.to_string(),
     };
-    let mut workbook = open_workbook_auto(path).map_err(unreadable)?;
+    let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
     let visible: Vec<String> = workbook
         .sheets_metadata()
         .iter()
         .filter(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
         .collect();
-    // Date-formatted cells arrive resolved (see to_cell); the epoch matters for serials
+    if visible.is_empty() {
+        return Err(WorkbookError::NoWorksheet);
+    }
+    // Date-formatted cells arrive resolved (see put); the epoch matters for serials
     // typed into unformatted cells.
     let date1904 = counts_from_1904(path);
-    let mut grids = Vec::new();
     for name in visible {
-        let range = workbook.worksheet_range(&name).map_err(unreadable)?;
+        // Cells keep the sheet's own coordinates: row numbers in messages must match
+        // what the clerk sees in Excel.
+        answer.begin_sheet(&name, date1904);
+        if let Sheets::Xlsx(xlsx) = &mut workbook {
+            // Streamed: no dense range is built, so a sheet claiming the last cell of
+            // Excel is refused at that cell instead of allocating for it.
+            let mut cells = match xlsx.worksheet_cells_reader(&name) {
+                Ok(cells) => cells,
+                Err(XlsxError::NotAWorksheet(_)) => continue,
+                Err(e) => return Err(unreadable(&e)),
+            };
+            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+                put(
+                    answer,
+                    cell.get_position(),
+                    cell.get_value(),
+                    limits.max_cell_chars,
+                )?;
+            }
+            continue;
+        }
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| unreadable(&e))?;
         let (rows, columns) = range.get_size();
         let (first_row, first_col) = range.start().unwrap_or((0, 0));
         let rows_total = rows + first_row as usize;
@@ -259,24 +339,12 @@ pub fn read_unguarded(path: &Path, limits: &Limits) -> Result<Vec<Grid>, Workboo
                 columns: columns_total,
             });
         }
-        // Keep the sheet's own coordinates: row numbers in messages must match what the
-        // clerk sees in Excel.
-        let mut grid_rows = vec![Vec::new(); first_row as usize];
-        for row in range.rows() {
-            let mut cells = vec![Cell::Empty; first_col as usize];
-            cells.extend(row.iter().map(|d| to_cell(d, limits.max_cell_chars)));
-            grid_rows.push(cells);
+        for (row, column, data) in range.used_cells() {
+            let at = (first_row + row as u32, first_col + column as u32);
+            put(answer, at, &borrowed(data), limits.max_cell_chars)?;
         }
-        grids.push(Grid {
-            sheet: name,
-            date1904,
-            rows: grid_rows,
-        });
     }
-    if grids.is_empty() {
-        return Err(WorkbookError::NoWorksheet);
-    }
-    Ok(grids)
+    Ok(())
 }
 
 /// How much of the part that declares the epoch is read: it sits near the start.
@@ -334,13 +402,6 @@ fn element<'a>(xml: &'a str, open: &str) -> Option<&'a str> {
         from += at + open.len();
     }
     None
-}
-
-/// What the child prints on stdout.
-#[derive(Debug, Serialize, Deserialize)]
-pub enum ChildAnswer {
-    Grids(Vec<Grid>),
-    Failed(WorkbookError),
 }
 
 /// Reads `path` in a child process (see [`super::pool`]) with an address-space limit and

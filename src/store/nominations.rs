@@ -75,23 +75,58 @@ fn extra_field(label: String, value: String) -> FieldValue {
     }
 }
 
+/// A nomination as its row is written, fields already serialised: a folder import does
+/// this on the parsing threads and leaves the one thread that writes only the inserts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedNomination {
+    pub category_key: String,
+    pub university: String,
+    pub display_name: String,
+    fields_json: String,
+    extra_fields_json: String,
+    materials_json: String,
+    pub source_file: String,
+    pub source_row: u32,
+    pub identity: String,
+}
+
+impl NewNomination {
+    pub fn encode(self) -> Result<EncodedNomination> {
+        Ok(EncodedNomination {
+            fields_json: pairs_json(&self.fields, |f| &f.key)?,
+            extra_fields_json: pairs_json(&self.extra_fields, |f| &f.label_zh)?,
+            materials_json: to_json(&self.materials)?,
+            category_key: self.category_key,
+            university: self.university,
+            display_name: self.display_name,
+            source_file: self.source_file,
+            source_row: self.source_row,
+            identity: self.identity,
+        })
+    }
+}
+
 pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
+    insert_encoded(tx, &n.clone().encode()?)
+}
+
+pub fn insert_encoded(tx: &Transaction, n: &EncodedNomination) -> Result<i64> {
     // Cached: a folder import inserts thousands of rows through this one statement.
     tx.prepare_cached(
         "INSERT INTO nomination (category_key, university, display_name, fields_json, extra_fields_json, materials_json, source_file, source_row, identity)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-            n.category_key,
-            n.university,
-            n.display_name,
-            pairs_json(&n.fields, |f| &f.key)?,
-            pairs_json(&n.extra_fields, |f| &f.label_zh)?,
-            to_json(&n.materials)?,
-            n.source_file,
-            n.source_row,
-            n.identity
-        ])?;
+        n.category_key,
+        n.university,
+        n.display_name,
+        n.fields_json,
+        n.extra_fields_json,
+        n.materials_json,
+        n.source_file,
+        n.source_row,
+        n.identity
+    ])?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -188,11 +223,10 @@ pub fn remove_for_university(
     Ok(removed)
 }
 
-/// The university of a stored nomination with this identity, if any.
-pub fn university_with_identity(conn: &Connection, identity: &str) -> Result<Option<String>> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .prepare_cached("SELECT university FROM nomination WHERE identity = ?1 LIMIT 1")?
-        .query_row([identity], |r| r.get(0))
-        .optional()?)
+/// Every stored identity with its nomination's university, oldest first.
+pub fn identities(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn
+        .prepare("SELECT identity, university FROM nomination WHERE identity <> '' ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
