@@ -57,12 +57,10 @@ pub fn append(
     action: &str,
     detail: &serde_json::Value,
 ) -> Result<AuditEntry> {
+    // Cached: a folder import appends an entry per workbook.
     let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq + 1, hash),
@@ -70,11 +68,11 @@ pub fn append(
     };
     let detail = detail.to_string();
     let hash = entry_hash(&prev_hash, seq, at, actor, action, &detail);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, action, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![seq, at, actor, action, detail, prev_hash, hash],
-    )?;
+    )?
+    .execute(params![seq, at, actor, action, detail, prev_hash, hash])?;
     Ok(AuditEntry {
         seq,
         at: at.to_string(),

@@ -1,6 +1,10 @@
 // Keeps a console window from opening next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+// The same allocator as the `paneldesk` CLI, for the same reason: see src/main.rs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Untrusted workbooks are parsed in child processes: this same binary, started with
     // `__read-workbooks` by `paneldesk::import::pool`.

@@ -123,6 +123,7 @@ pub struct Importer {
     conn: rusqlite::Connection,
     activity: Activity,
     fields: Vec<template::FieldSpec>,
+    headers: header::HeaderFinder,
     day: FormDate,
     /// Per-university allowances by category key.
     allowances: std::collections::HashMap<String, u32>,
@@ -140,10 +141,13 @@ impl Importer {
             .into_iter()
             .filter_map(|c| c.allowance.map(|a| (c.key, a)))
             .collect();
+        let fields = template::fields(review.activity);
+        let headers = header::HeaderFinder::new(&fields);
         Ok(Importer {
             conn,
             activity: review.activity,
-            fields: template::fields(review.activity),
+            fields,
+            headers,
             day: review_day(&review.created_at),
             allowances,
             at: at.to_string(),
@@ -156,6 +160,7 @@ impl Importer {
         Context {
             activity: self.activity,
             fields: &self.fields,
+            headers: &self.headers,
             day: self.day,
         }
     }
@@ -238,8 +243,10 @@ pub fn import_many(
     let checkpoint = store::checkpoint::BackgroundCheckpoint::start(review_path);
     let mut reports = Vec::with_capacity(sources.len());
     let fields = importer.fields.clone();
+    let headers = header::HeaderFinder::new(&fields);
     let context = Context {
         fields: &fields,
+        headers: &headers,
         ..importer.context()
     };
     let prepare = |i: usize, parsed| prepare(context, sources[i].path(), parsed);
@@ -289,6 +296,7 @@ struct StagedRow {
 struct Context<'a> {
     activity: Activity,
     fields: &'a [template::FieldSpec],
+    headers: &'a header::HeaderFinder,
     day: FormDate,
 }
 
@@ -302,6 +310,7 @@ fn prepare(
     let Context {
         activity,
         fields,
+        headers,
         day,
     } = context;
     let grids = parsed.map_err(|e| {
@@ -312,10 +321,7 @@ fn prepare(
             e.message_en(workbook_path),
         ))
     })?;
-    let Some((grid, header)) = grids
-        .iter()
-        .find_map(|g| header::find(g, fields).map(|h| (g, h)))
-    else {
+    let Some((grid, header)) = grids.iter().find_map(|g| headers.find(g).map(|h| (g, h))) else {
         let wanted: Vec<&str> = fields
             .iter()
             .filter(|f| f.required)

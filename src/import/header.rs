@@ -6,7 +6,7 @@
 
 use crate::template::FieldSpec;
 
-use super::grid::Grid;
+use super::grid::{Cell, Grid};
 use super::normalize::header_key;
 
 /// How far down a sheet the header may sit.
@@ -75,6 +75,30 @@ fn comparable(text: &str) -> String {
     }
 }
 
+/// A character [`comparable`] keeps as it is: `comparable(t) == t` when every
+/// character of `t` is plain.
+fn is_plain(c: char) -> bool {
+    !(c.is_whitespace()
+        || c.is_ascii_uppercase()
+        || ('\u{FF01}'..='\u{FF5E}').contains(&c)
+        || matches!(
+            c,
+            '*' | '※'
+                | '('
+                | ')'
+                | '（'
+                | '【'
+                | '〔'
+                | '['
+                | '）'
+                | '】'
+                | '〕'
+                | ']'
+                | ':'
+                | '：'
+        ))
+}
+
 /// What one column of the sheet holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column {
@@ -103,71 +127,90 @@ impl Header {
 /// Header texts longer than this are data (a 主要事迹 paragraph), not a column name.
 const MAX_HEADER_CHARS: usize = 40;
 
-/// Every comparable name of every field, worked out once per sheet rather than once
-/// per cell: the header search looks at up to 30 rows of every sheet.
-struct Lexicon<'a> {
-    names: std::collections::HashMap<String, &'a FieldSpec>,
+/// Finds headers for one activity's fields. Every comparable name of every field is
+/// worked out once, when the finder is made: a folder import makes one for all its files,
+/// and the search looks at up to 30 rows of every sheet.
+pub struct HeaderFinder {
+    names: std::collections::HashMap<String, FieldSpec>,
 }
 
-impl<'a> Lexicon<'a> {
-    fn new(fields: &'a [FieldSpec]) -> Self {
+impl HeaderFinder {
+    pub fn new(fields: &[FieldSpec]) -> Self {
         let mut names = std::collections::HashMap::new();
         // Template labels first, so an alias of one field never shadows another's label.
         for f in fields {
-            names.entry(comparable(f.label_zh)).or_insert(f);
+            names.entry(comparable(f.label_zh)).or_insert(*f);
         }
         for f in fields {
             for a in aliases(f.key) {
-                names.entry(comparable(a)).or_insert(f);
+                names.entry(comparable(a)).or_insert(*f);
             }
         }
-        Lexicon { names }
+        HeaderFinder { names }
     }
 
-    fn field_for(&self, text: &str) -> Option<FieldSpec> {
-        if text.is_empty() || text.chars().count() > MAX_HEADER_CHARS {
+    /// The field a header cell names. Only text names a field: a number or a date in
+    /// the rows searched is data.
+    fn field_for(&self, cell: &Cell) -> Option<FieldSpec> {
+        let Cell::Text(text) = cell else {
+            return None;
+        };
+        let text = text.trim();
+        // A UTF-8 character is at most four bytes: most data cells stop here.
+        if text.is_empty()
+            || text.len() > 4 * MAX_HEADER_CHARS
+            || text.chars().count() > MAX_HEADER_CHARS
+        {
             return None;
         }
-        self.names.get(&comparable(text)).map(|f| **f)
+        // Most texts are already in comparable form: look those up as they are, without
+        // building the key.
+        if text.chars().all(is_plain) {
+            return self.names.get(text).copied();
+        }
+        self.names.get(&comparable(text)).copied()
     }
-}
 
-/// Finds the row that names the most fields (at least two, so a title that happens to
-/// contain one field name is not mistaken for it) and maps every column of it.
-pub fn find(grid: &Grid, fields: &[FieldSpec]) -> Option<Header> {
-    let lexicon = Lexicon::new(fields);
-    let mut best: Option<(usize, usize)> = None;
-    for (row, cells) in grid.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
-        let mut seen = Vec::new();
-        for cell in cells {
-            if let Some(f) = lexicon.field_for(&cell.display()) {
-                if !seen.contains(&f.key) {
-                    seen.push(f.key);
+    /// Finds the row that names the most fields (at least two, so a title that happens
+    /// to contain one field name is not mistaken for it) and maps every column of it.
+    pub fn find(&self, grid: &Grid) -> Option<Header> {
+        let mut best: Option<(usize, usize)> = None;
+        for (row, cells) in grid.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+            let mut seen = Vec::new();
+            for cell in cells {
+                if let Some(f) = self.field_for(cell) {
+                    if !seen.contains(&f.key) {
+                        seen.push(f.key);
+                    }
                 }
             }
+            if seen.len() >= 2 && best.is_none_or(|(_, n)| seen.len() > n) {
+                best = Some((row, seen.len()));
+            }
         }
-        if seen.len() >= 2 && best.is_none_or(|(_, n)| seen.len() > n) {
-            best = Some((row, seen.len()));
-        }
-    }
-    let (row, _) = best?;
-    let mut taken: Vec<&str> = Vec::new();
-    let columns = grid.rows[row]
-        .iter()
-        .map(|cell| {
-            let text = cell.display();
-            match lexicon.field_for(&text) {
+        let (row, _) = best?;
+        let mut taken: Vec<&str> = Vec::new();
+        let columns = grid.rows[row]
+            .iter()
+            .map(|cell| match self.field_for(cell) {
                 // A second column with the same meaning is kept as extra, not merged.
                 Some(f) if !taken.contains(&f.key) => {
                     taken.push(f.key);
                     Column::Field(f)
                 }
-                _ if text.is_empty() => Column::Unnamed,
-                _ => Column::Extra(text),
-            }
-        })
-        .collect();
-    Some(Header { row, columns })
+                _ => match cell.display() {
+                    text if text.is_empty() => Column::Unnamed,
+                    text => Column::Extra(text),
+                },
+            })
+            .collect();
+        Some(Header { row, columns })
+    }
+}
+
+/// Finds the header of `grid` for `fields`; see [`HeaderFinder::find`].
+pub fn find(grid: &Grid, fields: &[FieldSpec]) -> Option<Header> {
+    HeaderFinder::new(fields).find(grid)
 }
 
 #[cfg(test)]
@@ -185,6 +228,44 @@ mod tests {
                 .iter()
                 .map(|r| r.iter().map(|t| Cell::Text((*t).to_string())).collect())
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn a_text_of_plain_characters_is_its_own_key() {
+        let mut texts: Vec<&str> = vec![
+            "男",
+            "汉语言文学",
+            "2021.07",
+            "13800000000",
+            "院系名称",
+            "abc-1.x",
+            "推荐表.pdf；事迹材料.docx",
+        ];
+        for activity in Activity::ALL {
+            for f in template::fields(activity) {
+                texts.push(f.label_zh);
+                texts.extend(aliases(f.key));
+            }
+        }
+        let plain: Vec<&&str> = texts.iter().filter(|t| t.chars().all(is_plain)).collect();
+        assert!(plain.len() > 100, "{}", plain.len());
+        for t in plain {
+            assert_eq!(comparable(t), *t);
+        }
+        // And the finder still folds the rest: the fast path is only a shortcut.
+        let finder = HeaderFinder::new(&template::fields(Activity::StudentExemplar));
+        for named in [
+            "身份证号码（18位）",
+            " 姓　名 ",
+            "ＩＤ号",
+            "政治面貌：",
+            "姓名*",
+        ] {
+            let plain = named.chars().all(is_plain);
+            let found = finder.field_for(&Cell::Text(named.into()));
+            assert!(!plain, "{named}");
+            assert_eq!(found.is_some(), named != "ＩＤ号", "{named}");
         }
     }
 

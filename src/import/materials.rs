@@ -289,6 +289,9 @@ impl Opened {
     /// The material a 材料 cell entry names: the same file name (width and case folded),
     /// or, for a name written without its extension, the one file with that stem.
     pub fn find(&self, named: &str) -> Option<&Available> {
+        if self.materials.is_empty() {
+            return None;
+        }
         let key = |s: &str| fold_width(s).to_lowercase();
         let wanted = key(named.rsplit(['/', '\\']).next().unwrap_or(named));
         if let Some(a) = self.materials.iter().find(|a| key(a.file_name()) == wanted) {
