@@ -186,3 +186,33 @@ fn a_password_protected_workbook_says_so() {
     assert_eq!(err, WorkbookError::PasswordProtected);
     assert!(err.message_zh(&path).contains("密码"));
 }
+
+#[test]
+fn a_sheet_with_a_value_in_the_last_column_of_every_row_is_refused_by_its_size() {
+    // Within the row and column limits, and a small file, but laid out as rows it is 256
+    // cells wide all the way down: millions of cells for the parent to hold.
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for r in 1..=20_000u32 {
+        sheet.push_str(&format!(
+            r#"<row r="{r}"><c r="IV{r}" t="inlineStr"><is><t>x</t></is></c></row>"#
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let path = xlsx_with(
+        dir.path(),
+        "wide",
+        &[("xl/worksheets/sheet1.xml", sheet.as_bytes())],
+    );
+    match read(&path).unwrap_err() {
+        WorkbookError::TooManyCells { sheet, columns, .. } => {
+            assert_eq!((sheet.as_str(), columns), ("推荐汇总表", 256));
+        }
+        other => panic!("{other:?}"),
+    }
+    let good = dir.path().join("good.xlsx");
+    workbook_template::write(&good, Activity::ModelBranch, 2026).unwrap();
+    assert!(read(&good).is_ok());
+}

@@ -341,3 +341,69 @@ fn bare_serials_in_1904_workbooks_count_from_1904_in_xlsx_and_ods() {
         ]
     );
 }
+
+#[test]
+fn a_batch_finds_duplicates_and_replacements_exactly_as_files_imported_one_by_one_do() {
+    // The batch keeps who holds each identity in memory across its files; one file at a
+    // time reads it from the review. Both must agree, through removals and re-imports.
+    let files: [&[&str]; 6] = [
+        &["batch", "江北师范大学-2026年大学生党员标兵推荐汇总表.xlsx"],
+        &["batch", "东川理工大学.xlsx"],
+        &["batch", "南湖医科大学 推荐表.xlsx"],
+        &[
+            "corrected",
+            "江北师范大学-2026年大学生党员标兵推荐汇总表（更正）.xlsx",
+        ],
+        &["batch", "江北师范大学-2026年大学生党员标兵推荐汇总表.xlsx"],
+        &["batch", "东川理工大学.xlsx"],
+    ];
+    let one_dir = tempfile::tempdir().unwrap();
+    let one_by_one = new_exemplar_review(one_dir.path());
+    let singles: Vec<FileReport> = files.iter().map(|f| run(&one_by_one, f)).collect();
+
+    let batch_dir = tempfile::tempdir().unwrap();
+    let batch = new_exemplar_review(batch_dir.path());
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|f| Source::Workbook {
+            path: fixture(f).display().to_string(),
+        })
+        .collect();
+    let batched =
+        paneldesk::import::file::import_many(&batch, &sources, &exe(), T0, "clerk", |_, _| {})
+            .unwrap();
+    assert_eq!(batched, singles);
+
+    // The corrected file replaces its own university's rows: no duplicate of itself.
+    let codes =
+        |r: &FileReport| -> Vec<String> { r.flags.iter().map(|f| f.code.clone()).collect() };
+    assert!(!codes(&batched[3]).contains(&"duplicate".to_string()));
+    assert_eq!(
+        (batched[3].added.clone(), batched[3].removed.clone()),
+        (vec!["王五".to_string()], vec!["李四".to_string()])
+    );
+    // The original sent again swaps back, and 东川 again still finds its own duplicate.
+    assert_eq!(
+        (batched[4].added.clone(), batched[4].removed.clone()),
+        (vec!["李四".to_string()], vec!["王五".to_string()])
+    );
+    assert_eq!(codes(&batched[5]), codes(&batched[1]));
+    assert!(codes(&batched[5]).contains(&"duplicate".to_string()));
+
+    let stored = |review: &std::path::Path| {
+        let conn = store::open(review).unwrap();
+        let flags: Vec<(i64, String)> = flags::read_all(&conn)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.nomination_id, f.kind))
+            .collect();
+        let names: Vec<String> = review::load(review, Privacy::Masked)
+            .unwrap()
+            .nominations
+            .into_iter()
+            .map(|n| n.display_name)
+            .collect();
+        (names, flags)
+    };
+    assert_eq!(stored(&batch), stored(&one_by_one));
+}
