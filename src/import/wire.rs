@@ -294,6 +294,12 @@ mod tests {
         Limits::default()
     }
 
+    fn one_sheet<'l>(limits: &'l Limits, name: &str) -> AnswerWriter<'l> {
+        let mut w = AnswerWriter::new(limits);
+        w.begin_sheet(name, false);
+        w
+    }
+
     #[test]
     fn cells_come_back_where_they_were_with_their_kinds() {
         let limits = limits();
@@ -339,8 +345,7 @@ mod tests {
     #[test]
     fn the_child_refuses_a_sheet_too_large_to_hold() {
         let limits = limits();
-        let mut w = AnswerWriter::new(&limits);
-        w.begin_sheet("huge", false);
+        let mut w = one_sheet(&limits, "huge");
         w.cell(0, 0, Value::Text("a")).unwrap();
         let corner = w.cell(1_048_575, 16_383, Value::Text("z")).unwrap_err();
         assert_eq!(
@@ -353,8 +358,7 @@ mod tests {
         );
         // Within the row and column limits, but a last column in every row is a grid
         // of 12.8 million cells once dense.
-        let mut w = AnswerWriter::new(&limits);
-        w.begin_sheet("wide", false);
+        let mut w = one_sheet(&limits, "wide");
         let last = (limits.max_columns - 1) as u32;
         let refused = (0..limits.max_rows as u32)
             .map(|row| w.cell(row, last, Value::Bool(true)))
@@ -368,8 +372,7 @@ mod tests {
     #[test]
     fn damaged_answers_are_refused_never_trusted() {
         let limits = limits();
-        let mut w = AnswerWriter::new(&limits);
-        w.begin_sheet("表", false);
+        let mut w = one_sheet(&limits, "表");
         w.cell(1, 1, Value::Text("张三")).unwrap();
         let good = w.finish();
         assert!(decode(&good, &limits).unwrap().is_ok());
@@ -398,8 +401,7 @@ mod tests {
         let mut tagged = good.clone();
         tagged[row_at - 1] = 9;
         assert!(decode(&tagged, &limits).is_err());
-        let mut w = AnswerWriter::new(&limits);
-        w.begin_sheet("表", false);
+        let mut w = one_sheet(&limits, "表");
         w.cell(0, 0, Value::Date(FormDate::new(2021, 2, Some(28)).unwrap()))
             .unwrap();
         let mut bytes = w.finish();

@@ -136,20 +136,26 @@ fn a_sheet_claiming_the_last_cell_of_excel_is_refused() {
     );
 }
 
+/// A worksheet part of `rows` rows, row `r` holding the cells `cells(r)` writes.
+fn sheet_of_rows(rows: u32, cells: impl Fn(u32) -> String) -> String {
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for r in 1..=rows {
+        sheet.push_str(&format!(r#"<row r="{r}">{}</row>"#, cells(r)));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    sheet
+}
+
 #[test]
 fn a_sheet_larger_than_its_zip_entry_claims_cannot_take_the_importer_down() {
     let dir = tempfile::tempdir().unwrap();
     // 20,000 rows of varied text: compresses too little to look like a bomb.
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for r in 1..=20_000u32 {
+    let sheet = sheet_of_rows(20_000, |r| {
         let noise = r.wrapping_mul(2_654_435_761);
-        sheet.push_str(&format!(
-            r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{noise:x}{r}</t></is></c></row>"#
-        ));
-    }
-    sheet.push_str("</sheetData></worksheet>");
+        format!(r#"<c r="A{r}" t="inlineStr"><is><t>{noise:x}{r}</t></is></c>"#)
+    });
     let path = xlsx_with(
         dir.path(),
         "lying",
@@ -192,15 +198,9 @@ fn a_sheet_with_a_value_in_the_last_column_of_every_row_is_refused_by_its_size()
     // Within the row and column limits, and a small file, but laid out as rows it is 256
     // cells wide all the way down: millions of cells for the parent to hold.
     let dir = tempfile::tempdir().unwrap();
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for r in 1..=20_000u32 {
-        sheet.push_str(&format!(
-            r#"<row r="{r}"><c r="IV{r}" t="inlineStr"><is><t>x</t></is></c></row>"#
-        ));
-    }
-    sheet.push_str("</sheetData></worksheet>");
+    let sheet = sheet_of_rows(20_000, |r| {
+        format!(r#"<c r="IV{r}" t="inlineStr"><is><t>x</t></is></c>"#)
+    });
     let path = xlsx_with(
         dir.path(),
         "wide",
