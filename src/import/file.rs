@@ -121,10 +121,8 @@ fn review_day(created_at: &str) -> FormDate {
 /// A review open for importing: one connection, and what every file is checked against.
 pub struct Importer {
     conn: rusqlite::Connection,
-    activity: Activity,
-    fields: Vec<template::FieldSpec>,
-    headers: header::HeaderFinder,
-    day: FormDate,
+    /// Shared with the parsing pool's threads, which prepare files while this stores.
+    checks: std::sync::Arc<Checks>,
     /// Per-university allowances by category key.
     allowances: std::collections::HashMap<String, u32>,
     at: String,
@@ -142,13 +140,15 @@ impl Importer {
             .filter_map(|c| c.allowance.map(|a| (c.key, a)))
             .collect();
         let fields = template::fields(review.activity);
-        let headers = header::HeaderFinder::new(&fields);
+        let checks = Checks {
+            activity: review.activity,
+            headers: header::HeaderFinder::new(&fields),
+            fields,
+            day: review_day(&review.created_at),
+        };
         Ok(Importer {
             conn,
-            activity: review.activity,
-            fields,
-            headers,
-            day: review_day(&review.created_at),
+            checks: std::sync::Arc::new(checks),
             allowances,
             at: at.to_string(),
             actor: actor.to_string(),
@@ -156,20 +156,11 @@ impl Importer {
         })
     }
 
-    fn context(&self) -> Context<'_> {
-        Context {
-            activity: self.activity,
-            fields: &self.fields,
-            headers: &self.headers,
-            day: self.day,
-        }
-    }
-
     /// Checks and stores one parsed workbook, with its materials, in one transaction.
     /// Never fails for a bad workbook or package: that is a report with
     /// `imported: false`. Fails only when the review itself cannot be written.
     pub fn store(&mut self, opened: &Opened, parsed: Parsed) -> Result<FileReport> {
-        let prepared = prepare(self.context(), opened.source.path(), parsed);
+        let prepared = prepare(&self.checks, opened.source.path(), parsed);
         self.store_prepared(opened, prepared)
     }
 
@@ -242,14 +233,8 @@ pub fn import_many(
     let pool = ParserPool::new(exe, Limits::default());
     let checkpoint = store::checkpoint::BackgroundCheckpoint::start(review_path);
     let mut reports = Vec::with_capacity(sources.len());
-    let fields = importer.fields.clone();
-    let headers = header::HeaderFinder::new(&fields);
-    let context = Context {
-        fields: &fields,
-        headers: &headers,
-        ..importer.context()
-    };
-    let prepare = |i: usize, parsed| prepare(context, sources[i].path(), parsed);
+    let checks = std::sync::Arc::clone(&importer.checks);
+    let prepare = |i: usize, parsed| prepare(&checks, sources[i].path(), parsed);
     pool.parse_in_order(&workbooks, prepare, |i, prepared| {
         let report = match &opened[i] {
             Ok(o) => importer.store_prepared(o, prepared)?,
@@ -292,27 +277,28 @@ struct StagedRow {
 }
 
 /// What preparing a file needs to know about the review.
-#[derive(Clone, Copy)]
-struct Context<'a> {
+struct Checks {
     activity: Activity,
-    fields: &'a [template::FieldSpec],
-    headers: &'a header::HeaderFinder,
+    fields: Vec<template::FieldSpec>,
+    headers: header::HeaderFinder,
+    /// The day eligibility is judged on.
     day: FormDate,
 }
 
 /// Finds the header in the parsed workbook and reads its rows; a workbook that cannot
 /// be read is the report that says why.
 fn prepare(
-    context: Context,
+    checks: &Checks,
     workbook_path: &Path,
     parsed: Parsed,
 ) -> std::result::Result<Prepared, Box<FileReport>> {
-    let Context {
+    let Checks {
         activity,
         fields,
         headers,
         day,
-    } = context;
+    } = checks;
+    let (activity, day) = (*activity, *day);
     let grids = parsed.map_err(|e| {
         Box::new(FileReport::failed(
             workbook_path,

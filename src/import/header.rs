@@ -7,7 +7,9 @@
 use crate::template::FieldSpec;
 
 use super::grid::{Cell, Grid};
-use super::normalize::header_key;
+use std::borrow::Cow;
+
+use super::normalize::{header_key, is_plain_header_key};
 
 /// How far down a sheet the header may sit.
 const HEADER_SEARCH_ROWS: usize = 30;
@@ -67,36 +69,16 @@ fn aliases(key: &str) -> &'static [&'static str] {
 
 /// The key a header is compared by, with a trailing note in brackets dropped:
 /// `主要事迹（300字以内）` and `出生年月(格式:2001.01)` name the plain fields.
-fn comparable(text: &str) -> String {
+fn comparable(text: &str) -> Cow<'_, str> {
+    // Most texts are already in this form: no key to build.
+    if is_plain_header_key(text) {
+        return Cow::Borrowed(text);
+    }
     let key = header_key(text);
-    match key.find('(') {
+    Cow::Owned(match key.find('(') {
         Some(i) if i > 0 && key.ends_with(')') => key[..i].to_string(),
         _ => key,
-    }
-}
-
-/// A character [`comparable`] keeps as it is: `comparable(t) == t` when every
-/// character of `t` is plain.
-fn is_plain(c: char) -> bool {
-    !(c.is_whitespace()
-        || c.is_ascii_uppercase()
-        || ('\u{FF01}'..='\u{FF5E}').contains(&c)
-        || matches!(
-            c,
-            '*' | '※'
-                | '('
-                | ')'
-                | '（'
-                | '【'
-                | '〔'
-                | '['
-                | '）'
-                | '】'
-                | '〕'
-                | ']'
-                | ':'
-                | '：'
-        ))
+    })
 }
 
 /// What one column of the sheet holds.
@@ -139,11 +121,13 @@ impl HeaderFinder {
         let mut names = std::collections::HashMap::new();
         // Template labels first, so an alias of one field never shadows another's label.
         for f in fields {
-            names.entry(comparable(f.label_zh)).or_insert(*f);
+            names
+                .entry(comparable(f.label_zh).into_owned())
+                .or_insert(*f);
         }
         for f in fields {
             for a in aliases(f.key) {
-                names.entry(comparable(a)).or_insert(*f);
+                names.entry(comparable(a).into_owned()).or_insert(*f);
             }
         }
         HeaderFinder { names }
@@ -163,12 +147,7 @@ impl HeaderFinder {
         {
             return None;
         }
-        // Most texts are already in comparable form: look those up as they are, without
-        // building the key.
-        if text.chars().all(is_plain) {
-            return self.names.get(text).copied();
-        }
-        self.names.get(&comparable(text)).copied()
+        self.names.get(comparable(text).as_ref()).copied()
     }
 
     /// Finds the row that names the most fields (at least two, so a title that happens
@@ -248,10 +227,10 @@ mod tests {
                 texts.extend(aliases(f.key));
             }
         }
-        let plain: Vec<&&str> = texts.iter().filter(|t| t.chars().all(is_plain)).collect();
+        let plain: Vec<&&str> = texts.iter().filter(|t| is_plain_header_key(t)).collect();
         assert!(plain.len() > 100, "{}", plain.len());
         for t in plain {
-            assert_eq!(comparable(t), *t);
+            assert_eq!(header_key(t), *t);
         }
         // And the finder still folds the rest: the fast path is only a shortcut.
         let finder = HeaderFinder::new(&template::fields(Activity::StudentExemplar));
@@ -262,7 +241,7 @@ mod tests {
             "政治面貌：",
             "姓名*",
         ] {
-            let plain = named.chars().all(is_plain);
+            let plain = is_plain_header_key(named);
             let found = finder.field_for(&Cell::Text(named.into()));
             assert!(!plain, "{named}");
             assert_eq!(found.is_some(), named != "ＩＤ号", "{named}");

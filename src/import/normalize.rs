@@ -36,21 +36,35 @@ pub fn fold_width(s: &str) -> String {
 /// space and the required-field star removed, brackets unified, a trailing colon dropped,
 /// and Latin letters lower-cased. `" 身份证号码（必填）＊"` and `"身份证号码(必填)"` meet.
 pub fn header_key(s: &str) -> String {
-    let folded = fold_width(s);
-    let mut key: String = folded
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '＊' | '※'))
-        .map(|c| match c {
-            '（' | '【' | '〔' | '[' => '(',
-            '）' | '】' | '〕' | ']' => ')',
-            '：' => ':',
-            _ => c.to_ascii_lowercase(),
-        })
-        .collect();
+    let mut key: String = fold_width(s).chars().filter_map(header_char).collect();
     while key.ends_with(':') {
         key.pop();
     }
     key
+}
+
+/// What one character becomes in a header key, after width folding; `None` when the key
+/// drops it.
+fn header_char(c: char) -> Option<char> {
+    if c.is_whitespace() || matches!(c, '*' | '＊' | '※') {
+        return None;
+    }
+    Some(match c {
+        '（' | '【' | '〔' | '[' => '(',
+        '）' | '】' | '〕' | ']' => ')',
+        '：' => ':',
+        _ => c.to_ascii_lowercase(),
+    })
+}
+
+/// Whether `s` is already a header key with no bracketed note or colon in it: then
+/// `header_key(s) == s`, and a header search can look it up without building the key.
+pub fn is_plain_header_key(s: &str) -> bool {
+    s.chars().all(|c| {
+        header_char(c) == Some(c)
+            && !('\u{FF01}'..='\u{FF5E}').contains(&c)
+            && !matches!(c, '(' | ':')
+    })
 }
 
 /// A Chinese personal name without the spaces people type to line names up in a column

@@ -3,10 +3,10 @@
 //!
 //! Each child is the same binary started as `paneldesk __read-workbooks`. It reads
 //! requests from stdin (a little-endian u32 length, then the path's bytes) and answers on
-//! stdout (a u64 length, then the cells in the form [`super::wire`] describes). The parent preflights every file,
-//! enforces a wall-clock deadline per file and kills a child that overruns it; a child
-//! that dies (an abort, the address-space limit) costs only the file it was reading, and
-//! the next file gets a fresh child.
+//! stdout (a u64 length, then the cells in the form [`super::wire`] describes). The
+//! parent preflights every file, enforces a wall-clock deadline per file and kills a
+//! child that overruns it; a child that dies (an abort, the address-space limit) costs
+//! only the file it was reading, and the next file gets a fresh child.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
