@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
+import { clearCommandMocks, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { CategoryRule, IpcError, Review } from "$lib/ipc/types";
 import { categoryRule, review } from "$lib/testing/fixtures";
+import { mockReview } from "$lib/testing/reviewMock";
 import ReviewScreen from "./ReviewScreen.svelte";
 
 const refused: IpcError = {
@@ -17,10 +18,7 @@ let ipc: MockedCommands;
 let stored: Review;
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
-  stored = structuredClone(review);
-  ipc = mockCommands({
-    open_review: () => structuredClone(stored),
-    list_flags: () => [],
+  ({ ipc, stored } = mockReview(review, (stored) => ({
     set_category_quota: (args) => {
       const category = stored.categories.find((c) => c.key === args.categoryKey)!;
       category.quota = Number(args.quota);
@@ -32,7 +30,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
       return structuredClone(stored);
     },
     ...overrides,
-  });
+  })));
 }
 
 beforeEach(() => {

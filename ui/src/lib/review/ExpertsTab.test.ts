@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
+import { clearCommandMocks, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError, Review } from "$lib/ipc/types";
 import { review } from "$lib/testing/fixtures";
+import { mockReview } from "$lib/testing/reviewMock";
 import ReviewScreen from "./ReviewScreen.svelte";
 
 const duplicate: IpcError = {
@@ -23,10 +24,7 @@ let ipc: MockedCommands;
 let stored: Review;
 
 function mock(overrides: Record<string, CommandHandler> = {}, start: Review = review) {
-  stored = structuredClone(start);
-  ipc = mockCommands({
-    open_review: () => structuredClone(stored),
-    list_flags: () => [],
+  ({ ipc, stored } = mockReview(start, (stored) => ({
     add_expert: (args) => {
       const id = Math.max(0, ...stored.experts.map((e) => e.id)) + 1;
       const trim = (v: unknown) => String(v).trim();
@@ -38,7 +36,7 @@ function mock(overrides: Record<string, CommandHandler> = {}, start: Review = re
       return structuredClone(stored);
     },
     ...overrides,
-  });
+  })));
 }
 
 beforeEach(() => {

@@ -1,0 +1,26 @@
+//! Test support: a review held in memory the way the core holds it. `open_review` answers
+//! with it, and the handlers given may change it and answer with the whole review, as the
+//! real setup commands do. Cloned both ways: the real bridge hands over JSON, never a
+//! shared object.
+
+import { mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
+import type { Review } from "$lib/ipc/types";
+
+export interface ReviewMock {
+  ipc: MockedCommands;
+  /** What the "core" holds now; tests may change it between calls. */
+  stored: Review;
+}
+
+export function mockReview(
+  start: Review,
+  handlers: (stored: Review) => Record<string, CommandHandler>,
+): ReviewMock {
+  const stored = structuredClone(start);
+  const ipc = mockCommands({
+    open_review: () => structuredClone(stored),
+    list_flags: () => [],
+    ...handlers(stored),
+  });
+  return { ipc, stored };
+}
