@@ -540,7 +540,12 @@ fn store_with(
         .map(str::to_string)
         .collect();
 
-    let tx = importer.conn.transaction()?;
+    // IMMEDIATE takes the write lock up front, where a busy review is waited for; a
+    // deferred transaction that has read first gets SQLITE_BUSY at once instead when the
+    // background checkpoint holds the lock.
+    let tx = importer
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut removed_names: Vec<String> = Vec::new();
     let mut removed_ids = BTreeSet::new();
     for u in &universities {
