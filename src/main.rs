@@ -409,10 +409,11 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
             let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk", e))?;
             let files = paneldesk::import::sources_in(&paths);
             let total = files.len();
+            let pool = paneldesk::import::pool::ParserPool::new(&exe, Default::default());
             let reports = paneldesk::import::file::import_many(
                 &path,
                 &files,
-                &exe,
+                &pool,
                 &now(),
                 &actor(),
                 |i, report| {

@@ -157,8 +157,8 @@ pub fn expand_workbook_paths(_state: &AppState, paths: Vec<String>) -> Answer<Ve
     Ok(import::sources_in(&paths))
 }
 
-/// Imports a run of workbooks through one parsing pool and one connection; the UI sends
-/// the clerk's folder a few files at a time so its progress bar moves.
+/// Imports a run of workbooks through the session's parsing pool and one connection; the
+/// UI sends the clerk's folder a few files at a time so its progress bar moves.
 pub fn import_workbooks(
     state: &AppState,
     review_id: String,
@@ -166,10 +166,13 @@ pub fn import_workbooks(
 ) -> Answer<Vec<FileReport>> {
     let review = state.workspace.resolve(Some(&review_id))?;
     let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
+    let parsers = state
+        .parsers
+        .get_or_init(|| import::pool::ParserPool::new(&exe, Default::default()));
     Ok(import::file::import_many(
         &review,
         &sources,
-        &exe,
+        parsers,
         &now(),
         &actor(),
         |_, _| {},

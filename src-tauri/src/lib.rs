@@ -8,13 +8,15 @@ pub mod ipc;
 
 use paneldesk::workspace::Workspace;
 
-/// What every command needs: where this laptop keeps its reviews, and the panels an
-/// expert has open (kept open: verifying a package reads every material, which is once
-/// per session, not once per keystroke).
+/// What every command needs: where this laptop keeps its reviews, the panels an expert
+/// has open (kept open: verifying a package reads every material, which is once per
+/// session, not once per keystroke), and the workbook parsers (kept running: the UI
+/// imports a folder in several calls, and this binary is slow to start as a child).
 pub struct AppState {
     pub workspace: Workspace,
     pub panels:
         std::sync::Mutex<std::collections::HashMap<String, paneldesk::scoring::panel::Panel>>,
+    pub parsers: std::sync::OnceLock<paneldesk::import::pool::ParserPool>,
 }
 
 pub fn run() {
@@ -30,6 +32,7 @@ pub fn run() {
         .manage(AppState {
             workspace,
             panels: Default::default(),
+            parsers: Default::default(),
         })
         .invoke_handler(ipc::invoke_handler())
         .run(tauri::generate_context!());

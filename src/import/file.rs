@@ -199,13 +199,13 @@ pub fn import(
     importer.store(&opened, parsed)
 }
 
-/// Imports many workbooks and packages, in the order given: parsing runs in parallel
+/// Imports many workbooks and packages, in the order given: parsing runs in `pool`'s
 /// children while the files already parsed are checked and stored, each in its own
 /// transaction. `progress` hears about every file as it lands.
 pub fn import_many(
     review_path: &Path,
     sources: &[Source],
-    exe: &Path,
+    pool: &ParserPool,
     at: &str,
     actor: &str,
     mut progress: impl FnMut(usize, &FileReport),
@@ -230,7 +230,6 @@ pub fn import_many(
         .iter()
         .map(|o| o.as_ref().ok().map(|o| o.workbook.clone()))
         .collect();
-    let pool = ParserPool::new(exe, Limits::default());
     let checkpoint = store::checkpoint::BackgroundCheckpoint::start(review_path);
     let mut reports = Vec::with_capacity(sources.len());
     let checks = std::sync::Arc::clone(&importer.checks);

@@ -12,7 +12,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
 use super::grid::Grid;
@@ -187,10 +187,18 @@ fn limit_child(_command: &mut Command, _limits: &Limits) {
 }
 
 /// Parses untrusted workbooks in children, `size` at a time.
+///
+/// Children left healthy at the end of a call wait for the next one, so a pool kept for a
+/// session (the app keeps one, and imports a dropped folder in several calls so its
+/// progress bar moves) starts them once. The app's binary links the whole desktop stack
+/// and takes tens of milliseconds to start; a child per call per core cost more than the
+/// parsing.
 pub struct ParserPool {
     exe: PathBuf,
     limits: Limits,
     size: usize,
+    idle: Mutex<Vec<Worker>>,
+    started: AtomicUsize,
 }
 
 impl ParserPool {
@@ -200,6 +208,33 @@ impl ParserPool {
             exe: exe.to_path_buf(),
             limits,
             size: cores.clamp(1, 4),
+            idle: Mutex::new(Vec::new()),
+            started: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many children this pool has started so far.
+    pub fn children_started(&self) -> usize {
+        self.started.load(Ordering::Relaxed)
+    }
+
+    /// A child left by an earlier call, if one is still running.
+    fn take_idle(&self) -> Option<Worker> {
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(mut worker) = idle.pop() {
+            if matches!(worker.child.try_wait(), Ok(None)) {
+                return Some(worker);
+            }
+        }
+        None
+    }
+
+    fn put_back(&self, worker: Option<Worker>) {
+        if let Some(worker) = worker {
+            self.idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(worker);
         }
     }
 
@@ -222,7 +257,7 @@ impl ParserPool {
                 let send = send.clone();
                 let next = &next;
                 scope.spawn(move || {
-                    let mut worker: Option<Worker> = None;
+                    let mut worker = self.take_idle();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = files.get(i) else { break };
@@ -234,6 +269,7 @@ impl ParserPool {
                             break;
                         }
                     }
+                    self.put_back(worker);
                 });
             }
             drop(send);
@@ -261,6 +297,7 @@ impl ParserPool {
         }
         if worker.is_none() {
             *worker = Some(Worker::spawn(&self.exe, &self.limits)?);
+            self.started.fetch_add(1, Ordering::Relaxed);
         }
         let parsed = worker
             .as_mut()

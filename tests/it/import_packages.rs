@@ -308,7 +308,15 @@ fn hostile_zips_get_their_own_errors_and_a_batch_carries_on_with_stored_data_int
             path: empty.display().to_string(),
         },
     ];
-    let reports = import_many(&review, &sources, &exe(), T0, "clerk", |_, _| {}).unwrap();
+    let reports = import_many(
+        &review,
+        &sources,
+        &crate::parser_pool(),
+        T0,
+        "clerk",
+        |_, _| {},
+    )
+    .unwrap();
     let codes: Vec<&str> = reports
         .iter()
         .map(|r| r.error.as_ref().unwrap().code.as_str())

@@ -369,9 +369,15 @@ fn a_batch_finds_duplicates_and_replacements_exactly_as_files_imported_one_by_on
             path: fixture(f).display().to_string(),
         })
         .collect();
-    let batched =
-        paneldesk::import::file::import_many(&batch, &sources, &exe(), T0, "clerk", |_, _| {})
-            .unwrap();
+    let batched = paneldesk::import::file::import_many(
+        &batch,
+        &sources,
+        &crate::parser_pool(),
+        T0,
+        "clerk",
+        |_, _| {},
+    )
+    .unwrap();
     assert_eq!(batched, singles);
 
     // The corrected file replaces its own university's rows: no duplicate of itself.
@@ -406,4 +412,24 @@ fn a_batch_finds_duplicates_and_replacements_exactly_as_files_imported_one_by_on
         (names, flags)
     };
     assert_eq!(stored(&batch), stored(&one_by_one));
+
+    // The app sends a folder a few files per call through the pool it keeps: the same
+    // reports, and children started once, not once per call.
+    let calls_dir = tempfile::tempdir().unwrap();
+    let in_calls = new_exemplar_review(calls_dir.path());
+    let pool = crate::parser_pool();
+    let mut called = Vec::new();
+    for chunk in sources.chunks(2) {
+        called.extend(
+            paneldesk::import::file::import_many(&in_calls, chunk, &pool, T0, "clerk", |_, _| {})
+                .unwrap(),
+        );
+    }
+    assert_eq!(called, singles);
+    assert_eq!(stored(&in_calls), stored(&one_by_one));
+    assert!(
+        (1..=2).contains(&pool.children_started()),
+        "{} children for three calls of two files",
+        pool.children_started()
+    );
 }

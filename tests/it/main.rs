@@ -109,3 +109,11 @@ pub fn lie_about_size(path: &Path, name: &str, size: u32) {
     }
     std::fs::write(path, raw).unwrap();
 }
+
+/// A parsing pool of the `paneldesk` binary's children, as the CLI makes one per import.
+pub fn parser_pool() -> paneldesk::import::pool::ParserPool {
+    paneldesk::import::pool::ParserPool::new(
+        Path::new(env!("CARGO_BIN_EXE_paneldesk")),
+        paneldesk::import::workbook::Limits::default(),
+    )
+}

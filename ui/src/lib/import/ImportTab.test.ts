@@ -6,6 +6,7 @@ import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/m
 import { failedReport, fileReport, review } from "$lib/testing/fixtures";
 import type { Source } from "$lib/ipc/types";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
+import { CALL_TARGET_MS, FIRST_CALL_FILES, MAX_CALL_FILES, nextCallSize } from "./importRun.svelte";
 
 // Native dialogs and window drag-and-drop do not exist in jsdom.
 vi.mock("$lib/ipc/dialog", () => ({
@@ -84,8 +85,8 @@ describe("the import tab", () => {
     expect(screen.getByTestId("import-summary").textContent).toContain("Files: 2, imported: 1");
   });
 
-  it("sends a large folder a few files per call, so progress moves", async () => {
-    const sources: Source[] = Array.from({ length: 19 }, (_, i) => ({
+  it("sends a large folder a few files per call, more per call while calls are quick", async () => {
+    const sources: Source[] = Array.from({ length: 100 }, (_, i) => ({
       kind: "workbook",
       path: `/home/clerk/推荐表/高校${i + 1}.xlsx`,
     }));
@@ -98,11 +99,22 @@ describe("the import tab", () => {
     render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
     await fireEvent.click(await screen.findByTestId("tab-import"));
     await fireEvent.click(screen.getByTestId("import-pick-files"));
-    await waitFor(() => expect(screen.getByTestId("import-summary").textContent).toContain("共 19 个文件，已导入 19"));
+    await waitFor(() => expect(screen.getByTestId("import-summary").textContent).toContain("共 100 个文件，已导入 100"));
     const calls = ipc.callsOf("import_workbooks").map((c) => (c.args.sources as Source[]).map((s) => s.path));
-    expect(calls.map((c) => c.length)).toEqual([8, 8, 3]);
+    // Mocked calls come back at once, so each call doubles (timing is the only input).
+    const sizes = calls.map((c) => c.length);
+    expect(sizes[0]).toBe(FIRST_CALL_FILES);
+    expect(sizes.length).toBeLessThan(100 / FIRST_CALL_FILES);
     expect(calls.flat()).toEqual(sources.map((s) => s.path));
-    expect(screen.getAllByTestId("import-result-row")).toHaveLength(19);
+    expect(screen.getAllByTestId("import-result-row")).toHaveLength(100);
+  });
+
+  it("sizes calls by how long the last one took", () => {
+    expect(nextCallSize(8, 20)).toBe(16);
+    expect(nextCallSize(64, 20)).toBe(MAX_CALL_FILES);
+    expect(nextCallSize(16, CALL_TARGET_MS)).toBe(16);
+    expect(nextCallSize(16, CALL_TARGET_MS * 3)).toBe(8);
+    expect(nextCallSize(1, CALL_TARGET_MS * 3)).toBe(1);
   });
 
   it("does nothing when the dialog is cancelled", async () => {

@@ -1,14 +1,26 @@
 //! One import run: picked or dropped paths → workbooks and packages → `importWorkbooks` calls of a
-//! few files each (one parsing pool per call, and a progress bar that moves). Lives outside the tab component so a run keeps going (and its results stay) when
-//! the user looks at another tab. The core judges every workbook; this only counts reports.
+//! few files each, growing while they are quick (the shell keeps its parsing children between
+//! calls), and a progress bar that moves. Lives outside the tab component so a run keeps going
+//! (and its results stay) when the user looks at another tab. The core judges every workbook; this only counts reports.
 
 import { expandWorkbookPaths, importWorkbooks } from "$lib/ipc/commands";
 import type { FileReport } from "$lib/ipc/types";
 import { reportError } from "$lib/ui/errors.svelte";
 
-/** Files per call: large enough to keep both parsing children busy, small enough that the
- * progress bar and the stop button answer within a second or so. */
-export const FILES_PER_CALL = 8;
+/** Files in the first call: enough to keep both parsing children busy. */
+export const FIRST_CALL_FILES = 8;
+/** Calls grow while they come back faster than this, so the progress bar and the stop
+ * button still answer within a second or so, but a folder of two hundred workbooks is not
+ * two hundred calls' worth of opening the review and syncing it to disk. */
+export const CALL_TARGET_MS = 400;
+export const MAX_CALL_FILES = 64;
+
+/** How many files the next call takes, after one of `size` files took `elapsedMs`. */
+export function nextCallSize(size: number, elapsedMs: number): number {
+  if (elapsedMs < CALL_TARGET_MS / 2) return Math.min(size * 2, MAX_CALL_FILES);
+  if (elapsedMs > CALL_TARGET_MS * 2) return Math.max(Math.floor(size / 2), 1);
+  return size;
+}
 
 export type ImportPhase = "idle" | "finding" | "importing";
 
@@ -84,16 +96,20 @@ export class ImportRun {
       }
       this.total = files.length;
       this.phase = "importing";
-      for (let index = 0; index < files.length; index += FILES_PER_CALL) {
+      let size = FIRST_CALL_FILES;
+      for (let index = 0; index < files.length; ) {
         if (this.stopRequested) {
           this.skipped = files.length - index;
           break;
         }
-        const chunk = files.slice(index, index + FILES_PER_CALL);
+        const chunk = files.slice(index, index + size);
         this.current = chunk[0]?.path ?? null;
+        const started = performance.now();
         // Rejects only when the review itself cannot be opened: no point going on then.
         const reports = await importWorkbooks(this.#reviewId(), chunk);
         this.reports = [...this.reports, ...reports];
+        index += chunk.length;
+        size = nextCallSize(chunk.length, performance.now() - started);
       }
     } catch (error) {
       reportError(error);
