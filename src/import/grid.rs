@@ -20,7 +20,7 @@ impl Cell {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(t) => t.trim().is_empty(),
+            Cell::Text(t) => t.chars().all(char::is_whitespace),
             _ => false,
         }
     }
@@ -29,11 +29,11 @@ impl Cell {
     pub fn display(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(t) => t.trim().to_string(),
+            Cell::Text(t) => super::normalize::trim(t).to_string(),
             Cell::Number(n) => {
                 super::normalize::whole_number_text(*n).unwrap_or_else(|| n.to_string())
             }
-            Cell::Date(d) => d.to_string(),
+            Cell::Date(d) => d.iso(),
             Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
             Cell::Error(e) => e.clone(),
         }

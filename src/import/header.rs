@@ -139,7 +139,7 @@ impl HeaderFinder {
         let Cell::Text(text) = cell else {
             return None;
         };
-        let text = text.trim();
+        let text = super::normalize::trim(text);
         // A UTF-8 character is at most four bytes: most data cells stop here.
         if text.is_empty()
             || text.len() > 4 * MAX_HEADER_CHARS

@@ -91,12 +91,12 @@ fn normalise(spec: &FieldSpec, cell: &Cell, date1904: bool) -> Result<String, Pr
         FieldKind::Text if is_person(spec.key) => Ok(person_name(&text)),
         FieldKind::Text | FieldKind::LongText | FieldKind::Materials => Ok(text),
         FieldKind::Date => match cell {
-            Cell::Date(d) => Ok(d.to_string()),
+            Cell::Date(d) => Ok(d.iso()),
             Cell::Number(n) => excel_serial_to_date(*n, date1904)
-                .map(|d| d.to_string())
+                .map(|d| d.iso())
                 .ok_or(ProblemKind::BadDate { value: text }),
             _ => parse_date_text(&text)
-                .map(|d| d.to_string())
+                .map(|d| d.iso())
                 .ok_or(ProblemKind::BadDate { value: text }),
         },
         FieldKind::Integer => match cell {
@@ -145,7 +145,7 @@ fn normalise(spec: &FieldSpec, cell: &Cell, date1904: bool) -> Result<String, Pr
 
 fn split_materials(text: &str) -> Vec<String> {
     text.split(['；', ';', '、', '，', ',', '\n'])
-        .map(str::trim)
+        .map(super::normalize::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect()

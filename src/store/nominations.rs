@@ -272,6 +272,10 @@ mod tests {
             "line\nbreak\ttab\r",
             "\u{1}\u{1f}\u{7f}",
             "emoji 🎓 and ＡＢＣ",
+            // Escapes in the middle of longer values.
+            "0123456789abcdefghijklmnopqrstu\"vwxyz0123456789",
+            "a\u{1}bcdefghijklmnopqrstuvwxyz0123456789",
+            "组织志愿服务 200 余小时。组织志愿服务 200 余小时。\\",
         ];
         let fields: Vec<FieldValue> = values
             .iter()
