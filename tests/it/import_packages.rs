@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use paneldesk::import::file::{import, import_many, FileReport};
+use paneldesk::import::file::{import, FileReport};
 use paneldesk::import::{sources_in, Source};
 use paneldesk::review;
 use paneldesk::store::{self, materials};
@@ -308,15 +308,7 @@ fn hostile_zips_get_their_own_errors_and_a_batch_carries_on_with_stored_data_int
             path: empty.display().to_string(),
         },
     ];
-    let reports = import_many(
-        &review,
-        &sources,
-        &crate::parser_pool(),
-        T0,
-        "clerk",
-        |_, _| {},
-    )
-    .unwrap();
+    let reports = crate::import_batch(&review, &sources);
     let codes: Vec<&str> = reports
         .iter()
         .map(|r| r.error.as_ref().unwrap().code.as_str())

@@ -369,15 +369,7 @@ fn a_batch_finds_duplicates_and_replacements_exactly_as_files_imported_one_by_on
             path: fixture(f).display().to_string(),
         })
         .collect();
-    let batched = paneldesk::import::file::import_many(
-        &batch,
-        &sources,
-        &crate::parser_pool(),
-        T0,
-        "clerk",
-        |_, _| {},
-    )
-    .unwrap();
+    let batched = crate::import_batch(&batch, &sources);
     assert_eq!(batched, singles);
 
     // The corrected file replaces its own university's rows: no duplicate of itself.

@@ -117,3 +117,12 @@ pub fn parser_pool() -> paneldesk::import::pool::ParserPool {
         paneldesk::import::workbook::Limits::default(),
     )
 }
+
+/// Imports `sources` into `review` as one batch through a new pool, as the CLI does.
+pub fn import_batch(
+    review: &Path,
+    sources: &[paneldesk::import::Source],
+) -> Vec<paneldesk::import::file::FileReport> {
+    paneldesk::import::file::import_many(review, sources, &parser_pool(), T0, "clerk", |_, _| {})
+        .unwrap()
+}
