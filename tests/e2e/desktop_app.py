@@ -207,6 +207,18 @@ def demo_review_on_screen(binary, shots):
         shutil.rmtree(data, ignore_errors=True)
 
 
+def parsing_children():
+    """Process ids of the app's workbook-parsing children (`paneldesk-app __read-workbooks`)."""
+    out = subprocess.run(
+        ["pgrep", "-f", "paneldesk-app __read-workbooks"], capture_output=True, text=True
+    ).stdout
+    return sorted(out.split())
+
+
+def audit_actions(data):
+    return [e["action"] for e in json.loads(cli(data, "audit", "show", "--json"))]
+
+
 def cli(data, *args, pin=None):
     """The `paneldesk` CLI next to the app binary, on one laptop's data folder."""
     env = dict(os.environ, PANELDESK_DATA_DIR=data)
@@ -306,6 +318,27 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         results = app.by_testid("import-results").text
         check("坏文件.xlsx" in results and "江北师范大学" in results, "results name the files")
         app.shot("05c-import-results")
+
+        # The shell keeps its parsing children for the next import: this binary takes
+        # tens of milliseconds to start as one. The same folder dropped again re-imports
+        # it (each university's rows replaced by the same rows) through the same children.
+        children = parsing_children()
+        check(1 <= len(children) <= 2, f"the parsing children wait for the next drop: {children}")
+        imported = audit_actions(clerk).count("import.file")
+        answer = app.web.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop',"
+            " payload: {paths: [arguments[0]], position: {x: 100, y: 300}}})"
+            ".then(() => done('ok'), (e) => done('error: ' + e));",
+            batch,
+        )
+        check(answer == "ok", f"second drop event emitted: {answer}")
+        WebDriverWait(app.web, 180).until(
+            lambda _: audit_actions(clerk).count("import.file") == imported + 5
+        )
+        app.wait.until(lambda _: app.by_testid("import-pick-files").is_enabled())
+        check(parsing_children() == children, "the second drop was parsed by the same children")
+        check(len(app.all_testid("import-result-row")) == 6, "the second run lists its six files")
 
         # Settle one eligibility flag: accepted, with the clerk's note.
         app.click("tab-flags")
