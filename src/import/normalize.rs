@@ -121,9 +121,7 @@ impl FormDate {
         }
         Some(FormDate { year, month, day })
     }
-}
 
-impl FormDate {
     /// `2021-07` or `2021-07-01`: ISO 8601, sortable, and what the reports print. Written
     /// by hand for the years a form can hold: `format!` cost more than parsing the date.
     pub fn iso(&self) -> String {

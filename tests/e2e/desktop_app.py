@@ -207,6 +207,19 @@ def demo_review_on_screen(binary, shots):
         shutil.rmtree(data, ignore_errors=True)
 
 
+def drop_on_window(app, path):
+    """Drops `path` on the window as the desktop would: the drop event goes through Tauri's
+    own event bus, so the UI's drop handler and everything behind it run. Returns 'ok' or
+    the error."""
+    return app.web.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop',"
+        " payload: {paths: [arguments[0]], position: {x: 100, y: 300}}})"
+        ".then(() => done('ok'), (e) => done('error: ' + e));",
+        path,
+    )
+
+
 def parsing_children():
     """Process ids of the app's workbook-parsing children (`paneldesk-app __read-workbooks`)."""
     out = subprocess.run(
@@ -303,13 +316,7 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
             lambda _: app.by_testid("import-dropzone").get_attribute("data-listening") == "true"
         )
         batch = os.path.join(REPO, "tests", "fixtures", "workbooks", "batch")
-        answer = app.web.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop',"
-            " payload: {paths: [arguments[0]], position: {x: 100, y: 300}}})"
-            ".then(() => done('ok'), (e) => done('error: ' + e));",
-            batch,
-        )
+        answer = drop_on_window(app, batch)
         check(answer == "ok", f"drop event emitted: {answer}")
         # Six child processes parse six files: give a loaded CI machine time.
         WebDriverWait(app.web, 180).until(lambda _: len(app.all_testid("import-result-row")) == 6)
@@ -325,13 +332,7 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         children = parsing_children()
         check(1 <= len(children) <= 2, f"the parsing children wait for the next drop: {children}")
         imported = audit_actions(clerk).count("import.file")
-        answer = app.web.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop',"
-            " payload: {paths: [arguments[0]], position: {x: 100, y: 300}}})"
-            ".then(() => done('ok'), (e) => done('error: ' + e));",
-            batch,
-        )
+        answer = drop_on_window(app, batch)
         check(answer == "ok", f"second drop event emitted: {answer}")
         WebDriverWait(app.web, 180).until(
             lambda _: audit_actions(clerk).count("import.file") == imported + 5
