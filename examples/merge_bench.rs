@@ -9,8 +9,8 @@ use paneldesk::bundle::{self, NewBundle};
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::merge::{collect, results};
 use paneldesk::model::ScoringMode;
-use paneldesk::scoring::rules::ScoreItem;
-use paneldesk::{activity::Activity, edge, keys, package};
+use paneldesk::scoring::rules::{Recusal, RecusalReason, ScoreItem};
+use paneldesk::{activity::Activity, edge, keys, package, registration};
 
 const AT: &str = "2026-11-30T08:00:00Z";
 
@@ -56,10 +56,23 @@ fn main() -> Result<(), paneldesk::Error> {
         .unwrap_or(0);
     for (i, expert) in manifest.experts.iter().enumerate() {
         let key = keys::signing_key([i as u8 + 1; 32]);
+        let own = expert.institution.trim();
         let items: Vec<ScoreItem> = manifest
             .nominations
             .iter()
             .map(|n| {
+                // The clerk recomputes own-institution recusal: an honest bundle has it.
+                if !own.is_empty() && n.university.trim() == own {
+                    return ScoreItem {
+                        nomination_id: n.id,
+                        recusal: Some(Recusal {
+                            reason: RecusalReason::SameInstitution,
+                            note: String::new(),
+                            automatic: true,
+                        }),
+                        ..ScoreItem::default()
+                    };
+                }
                 let category = manifest.category(&n.category_key);
                 let mut marks = BTreeMap::new();
                 for k in category
@@ -77,6 +90,14 @@ fn main() -> Result<(), paneldesk::Error> {
                 }
             })
             .collect();
+        // The meeting-room registration of this expert's key.
+        registration::register_in(
+            &review,
+            expert.id,
+            &keys::fingerprint(&key.verifying_key()),
+            AT,
+            "bench",
+        )?;
         bundle::write(
             &stick,
             NewBundle {

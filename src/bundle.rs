@@ -22,9 +22,12 @@ use crate::scoring::rules::ScoreItem;
 pub const FORMAT: &str = "paneldesk.result-bundle";
 pub const VERSION: u32 = 1;
 pub const EXTENSION: &str = "pdresult";
-const MAX_BUNDLE_BYTES: u64 = 64 << 20;
+pub const MAX_BUNDLE_BYTES: u64 = 64 << 20;
 const MAX_HEADER_BYTES: u64 = 64 << 10;
 const MAX_SEALED_BYTES: u64 = 48 << 20;
+/// No expert corrects a submission ten thousand times; a bound keeps sequences far from
+/// the 2^63 where SQLite's integers turn negative.
+pub const MAX_SEQUENCE: u64 = 9_999;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -115,6 +118,12 @@ pub fn write(dir: &Path, new: NewBundle, key: &SigningKey) -> Result<(PathBuf, V
         .iter()
         .find(|e| e.id == new.expert_id)
         .ok_or(crate::scoring::rules::RuleError::NotEnrolled)?;
+    let scored = new.items.iter().filter(|i| i.recusal.is_none()).count() as u32;
+    let recused = new.items.len() as u32 - scored;
+    // A damaged or edited panel store must not turn into a signed bundle the clerk would
+    // refuse: the expert hears about it here, on their own laptop.
+    crate::scoring::items::check(new.package, new.expert_id, scored, recused, &new.items)
+        .map_err(|refusal| refuse(dir, refusal))?;
     let payload = Payload {
         package_hash: new.package_hash.into(),
         expert_id: new.expert_id,
@@ -136,8 +145,8 @@ pub fn write(dir: &Path, new: NewBundle, key: &SigningKey) -> Result<(PathBuf, V
         sequence: new.sequence,
         previous_bundle_hash: new.previous_bundle_hash,
         created_at: new.created_at.into(),
-        scored: payload.items.iter().filter(|i| i.recusal.is_none()).count() as u32,
-        recused: payload.items.iter().filter(|i| i.recusal.is_some()).count() as u32,
+        scored,
+        recused,
         payload: SealedPayload {
             entry: "scores.age".into(),
             bytes: sealed.len() as u64,
@@ -166,8 +175,22 @@ pub fn write(dir: &Path, new: NewBundle, key: &SigningKey) -> Result<(PathBuf, V
     Ok((path, verified))
 }
 
-/// Reads and verifies a bundle on its own: structure, signature, payload hash.
+/// Reads and verifies a bundle on its own: structure, signature, payload hash, and the
+/// sequence fields' own rules.
 pub fn open(file: &Path) -> Result<VerifiedBundle> {
+    let size = std::fs::metadata(file)
+        .map_err(|e| Error::io(file, e))?
+        .len();
+    if size > MAX_BUNDLE_BYTES {
+        return Err(refuse(file, Refusal::TooLarge { bytes: size }));
+    }
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    open_bytes(file, &bytes)
+}
+
+/// `open` for a bundle already in memory (one kept in the review file); `file` names it
+/// in messages.
+pub fn open_bytes(file: &Path, bytes: &[u8]) -> Result<VerifiedBundle> {
     let refused = |r| refuse(file, r);
     let rules = [
         EntryRule {
@@ -190,12 +213,11 @@ pub fn open(file: &Path) -> Result<VerifiedBundle> {
         },
     ];
     // A few more than the three allowed, so an extra entry is named rather than counted.
-    let mut entries = container::read(file, &rules, 16, MAX_BUNDLE_BYTES)?;
-    let json = entries.remove("bundle.json").unwrap_or_default();
-    let sealed = entries.remove("scores.age").unwrap_or_default();
-    let (key_hex, sig) =
-        container::parse_signature_entry(&entries.remove("bundle.sig").unwrap_or_default())
-            .ok_or_else(|| refused(Refusal::MalformedSignature))?;
+    let mut archive = container::Archive::from_bytes(file, bytes, &rules, 16, MAX_BUNDLE_BYTES)?;
+    let json = archive.read("bundle.json")?;
+    let sealed = archive.read("scores.age")?;
+    let (key_hex, sig) = container::parse_signature_entry(&archive.read("bundle.sig")?)
+        .ok_or_else(|| refused(Refusal::MalformedSignature))?;
     let key = keys::parse_public(&key_hex).map_err(|_| refused(Refusal::BadPublicKey))?;
     if !keys::verify(&key, &json, &sig) {
         return Err(refused(Refusal::SignatureInvalid));
@@ -211,8 +233,7 @@ pub fn open(file: &Path) -> Result<VerifiedBundle> {
             &container::signature_entry(&key_hex, &sig).into_bytes(),
         ),
     ])?;
-    let on_disk = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-    if on_disk != canonical {
+    if bytes != canonical {
         return Err(refused(Refusal::NotCanonical));
     }
     let header: BundleHeader = parse_manifest(file, &json, FORMAT, VERSION)?;
@@ -226,6 +247,19 @@ pub fn open(file: &Path) -> Result<VerifiedBundle> {
         return Err(refused(Refusal::ContentMismatch {
             name: "scores.age".into(),
         }));
+    }
+    if header.sequence == 0 || header.sequence > MAX_SEQUENCE {
+        return Err(refused(Refusal::SequenceOutOfRange {
+            found: header.sequence,
+        }));
+    }
+    // The first bundle names no predecessor; every later one names one, by its hash.
+    let names_previous = header
+        .previous_bundle_hash
+        .as_deref()
+        .map(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
+    if names_previous != (header.sequence > 1).then_some(true) {
+        return Err(refused(Refusal::BrokenChain));
     }
     Ok(VerifiedBundle {
         hash: keys::sha256_hex(&json),
@@ -251,6 +285,14 @@ pub fn check_for_package(
             },
         ));
     }
+    if h.review_id != package.review.id {
+        return Err(refuse(
+            file,
+            Refusal::OtherReview {
+                found: h.review_id.clone(),
+            },
+        ));
+    }
     if !package
         .experts
         .iter()
@@ -266,11 +308,10 @@ pub fn check_for_package(
     Ok(())
 }
 
-/// What the receiver already holds from one expert: (sequence, bundle hash), and the
-/// key pinned at the first bundle.
+/// What the receiver already holds from one expert for one package: (sequence, bundle
+/// hash) of every bundle that counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExpertHistory {
-    pub pinned_key: Option<String>,
     pub received: Vec<(u64, String)>,
 }
 
@@ -278,33 +319,24 @@ pub struct ExpertHistory {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Arrival {
-    /// A higher sequence than any received: it replaces the earlier scores.
+    /// The next link of the expert's chain: it replaces the earlier scores.
     Newer,
     /// Exactly a bundle already received: nothing changes.
     AlreadyHave,
+    /// A correction whose predecessor (`sequence - 1`) has not arrived: it is kept and
+    /// counts once that one does, if it links to it.
+    Waiting { previous: u64 },
 }
 
-/// The sequence and key rules: a key other than the pinned one is refused; an older
-/// sequence changes nothing and says so; the same sequence with other content is a
-/// conflict; a newer one must link to the latest received.
+/// The sequence rules (docs/formats.md): the same sequence again changes nothing, or is
+/// a conflict when its content differs; an older one is a replay; sequence 1 starts the
+/// chain; a later one must name the hash of the one before it, or waits for it.
 pub fn check_sequence(
     file: &Path,
     bundle: &VerifiedBundle,
     history: &ExpertHistory,
 ) -> Result<Arrival> {
     let h = &bundle.header;
-    if history
-        .pinned_key
-        .as_ref()
-        .is_some_and(|k| *k != h.expert.public_key)
-    {
-        return Err(refuse(
-            file,
-            Refusal::KeyNotPinned {
-                expert: h.expert.name.clone(),
-            },
-        ));
-    }
     if let Some((_, hash)) = history.received.iter().find(|(s, _)| *s == h.sequence) {
         return if *hash == bundle.hash {
             Ok(Arrival::AlreadyHave)
@@ -317,28 +349,41 @@ pub fn check_sequence(
             ))
         };
     }
-    let latest = history.received.iter().max_by_key(|(s, _)| *s);
-    match latest {
-        Some((seen, _)) if *seen > h.sequence => Err(refuse(
-            file,
-            Refusal::Replayed {
-                found: h.sequence,
-                seen: *seen,
-            },
-        )),
-        Some((seen, hash))
-            if h.sequence == seen + 1 && h.previous_bundle_hash.as_deref() != Some(hash) =>
-        {
-            Err(refuse(file, Refusal::BrokenChain))
+    if let Some((seen, _)) = history.received.iter().max_by_key(|(s, _)| *s) {
+        if *seen > h.sequence {
+            return Err(refuse(
+                file,
+                Refusal::Replayed {
+                    found: h.sequence,
+                    seen: *seen,
+                },
+            ));
         }
-        _ => Ok(Arrival::Newer),
+    }
+    if h.sequence == 1 {
+        return Ok(Arrival::Newer);
+    }
+    match history.received.iter().find(|(s, _)| *s == h.sequence - 1) {
+        Some((_, hash)) if h.previous_bundle_hash.as_deref() == Some(hash) => Ok(Arrival::Newer),
+        Some(_) => Err(refuse(file, Refusal::BrokenChain)),
+        None => Ok(Arrival::Waiting {
+            previous: h.sequence - 1,
+        }),
     }
 }
 
 /// Opens the sealed scores with the clerk's identity and checks they belong to this
 /// envelope.
 pub fn decrypt(file: &Path, bundle: &VerifiedBundle, clerk: &ClerkKeys) -> Result<Payload> {
-    let plain = crate::seal::open(&clerk.age_identity, &bundle.sealed, MAX_SEALED_BYTES)?;
+    use crate::seal::OpenError;
+    let plain =
+        crate::seal::open(&clerk.age_identity, &bundle.sealed, MAX_SEALED_BYTES).map_err(|e| {
+            match e {
+                OpenError::BadIdentity(detail) => Error::BadKey { detail },
+                OpenError::NotForThisKey => refuse(file, Refusal::SealedToOther),
+                OpenError::Damaged(detail) => refuse(file, Refusal::SealedDamaged { detail }),
+            }
+        })?;
     let payload: Payload = serde_json::from_slice(&plain).map_err(|e| {
         refuse(
             file,

@@ -1,14 +1,16 @@
 //! The zip container of panel packages and result bundles: written deterministically and
 //! atomically, read strictly.
 //!
-//! Reading checks the whole directory before any entry is inflated: every name must be
-//! one the format expects, none twice, every declared size under its bound; then each
-//! entry is read with the declared size as a hard limit, and a file that turns out longer
-//! or shorter than declared is refused.
+//! Reading does not trust a zip library's view of the file: the directory is parsed here,
+//! by the rules of docs/formats.md ("The container"), so that what a second implementation
+//! refuses PanelDesk refuses too. A zip library keys entries by name and would hide a
+//! second `package.json`; it also inflates whatever method an entry claims. Here every
+//! entry is stored, named once, and laid out back to back from the first byte to the
+//! central directory, so the sizes it declares can never add up to more than the file.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::path::Path;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::refusal::Refusal;
@@ -39,6 +41,266 @@ fn unreadable(file: &Path, detail: impl std::fmt::Display) -> Error {
     )
 }
 
+const LOCAL: u32 = 0x0403_4b50;
+const CENTRAL: u32 = 0x0201_4b50;
+const END: u32 = 0x0605_4b50;
+const LOCAL_LEN: u64 = 30;
+const CENTRAL_LEN: usize = 46;
+const END_LEN: u64 = 22;
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+/// One entry as the central directory declares it.
+struct Slot {
+    name: String,
+    /// The central header's fields that its local header must repeat: version needed,
+    /// flags, method, time, date, CRC-32, compressed and uncompressed size.
+    fixed: [u8; 22],
+    offset: u64,
+    size: u64,
+    crc: u32,
+}
+
+/// A container whose directory and layout passed every check; entries are read on demand.
+pub struct Archive<R = std::fs::File> {
+    path: PathBuf,
+    file: R,
+    slots: Vec<Slot>,
+}
+
+impl Archive {
+    /// Opens the zip at `file`, refusing anything `rules` do not allow, before any entry
+    /// is read.
+    pub fn open(
+        file: &Path,
+        rules: &[EntryRule],
+        max_entries: usize,
+        max_file_bytes: u64,
+    ) -> Result<Archive> {
+        let handle = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
+        let size = handle.metadata().map_err(|e| Error::io(file, e))?.len();
+        Archive::check(file, handle, size, rules, max_entries, max_file_bytes)
+    }
+}
+
+impl<'a> Archive<std::io::Cursor<&'a [u8]>> {
+    /// `open` for a container already in memory; `file` names it in messages.
+    pub fn from_bytes(
+        file: &Path,
+        bytes: &'a [u8],
+        rules: &[EntryRule],
+        max_entries: usize,
+        max_file_bytes: u64,
+    ) -> Result<Self> {
+        let size = bytes.len() as u64;
+        let cursor = std::io::Cursor::new(bytes);
+        Archive::check(file, cursor, size, rules, max_entries, max_file_bytes)
+    }
+}
+
+impl<R: Read + Seek> Archive<R> {
+    fn check(
+        file: &Path,
+        mut handle: R,
+        size: u64,
+        rules: &[EntryRule],
+        max_entries: usize,
+        max_file_bytes: u64,
+    ) -> Result<Self> {
+        if size > max_file_bytes {
+            return Err(refuse(file, Refusal::TooLarge { bytes: size }));
+        }
+        if size < END_LEN {
+            return Err(unreadable(file, "no end of central directory"));
+        }
+        let mut end = [0u8; END_LEN as usize];
+        read_at(&mut handle, file, size - END_LEN, &mut end)?;
+        let (count, cd_size, cd_offset) = (
+            u16_at(&end, 10) as usize,
+            u32_at(&end, 12) as u64,
+            u32_at(&end, 16) as u64,
+        );
+        if u32_at(&end, 0) != END
+            || u16_at(&end, 4) != 0
+            || u16_at(&end, 6) != 0
+            || u16_at(&end, 8) as usize != count
+            || u16_at(&end, 20) != 0
+            || cd_offset + cd_size != size - END_LEN
+        {
+            return Err(unreadable(file, "no end of central directory"));
+        }
+        if count > max_entries {
+            return Err(refuse(file, Refusal::TooManyEntries { count }));
+        }
+        let mut directory = vec![0u8; cd_size as usize];
+        read_at(&mut handle, file, cd_offset, &mut directory)?;
+        let mut slots: Vec<Slot> = Vec::with_capacity(count);
+        let mut at = 0usize;
+        for i in 0..count {
+            let header = directory
+                .get(at..at + CENTRAL_LEN)
+                .ok_or_else(|| unreadable(file, format!("central header {i} cut short")))?;
+            let name_len = u16_at(header, 28) as usize;
+            if u32_at(header, 0) != CENTRAL
+                || u16_at(header, 30) != 0
+                || u16_at(header, 32) != 0
+                || u16_at(header, 34) != 0
+            {
+                return Err(unreadable(file, format!("central header {i}")));
+            }
+            if u16_at(header, 8) != 0 {
+                return Err(unreadable(file, format!("entry {i}: flags")));
+            }
+            let (method, crc, stored, plain) = (
+                u16_at(header, 10),
+                u32_at(header, 16),
+                u32_at(header, 20) as u64,
+                u32_at(header, 24) as u64,
+            );
+            let raw_name = directory
+                .get(at + CENTRAL_LEN..at + CENTRAL_LEN + name_len)
+                .ok_or_else(|| unreadable(file, format!("central header {i} cut short")))?;
+            let name = String::from_utf8_lossy(raw_name).into_owned();
+            if method != 0 || stored != plain {
+                return Err(refuse(file, Refusal::CompressedEntry { name }));
+            }
+            let rule = rules
+                .iter()
+                .find(|r| std::str::from_utf8(raw_name).is_ok() && (r.matches)(&name))
+                .ok_or_else(|| refuse(file, Refusal::UnexpectedEntry { name: name.clone() }))?;
+            if plain > rule.max_bytes {
+                return Err(refuse(file, Refusal::OversizedEntry { name, bytes: plain }));
+            }
+            if slots.iter().any(|s| s.name == name) {
+                return Err(refuse(file, Refusal::DuplicateEntry { name }));
+            }
+            let mut fixed = [0u8; 22];
+            fixed.copy_from_slice(&header[6..28]);
+            slots.push(Slot {
+                name,
+                fixed,
+                offset: u32_at(header, 42) as u64,
+                size: plain,
+                crc,
+            });
+            at += CENTRAL_LEN + name_len;
+        }
+        if at != directory.len() {
+            return Err(unreadable(file, "central directory size"));
+        }
+        for rule in rules.iter().filter(|r| r.required) {
+            if !slots.iter().any(|s| (rule.matches)(&s.name)) {
+                let name = rule.name.to_string();
+                return Err(refuse(file, Refusal::MissingEntry { name }));
+            }
+        }
+        // Back to back from byte 0 to the central directory: nothing hidden between
+        // entries, and no entry can claim bytes the file does not have.
+        let mut next = 0u64;
+        for slot in &slots {
+            let mismatch = || {
+                refuse(
+                    file,
+                    Refusal::HeaderMismatch {
+                        name: slot.name.clone(),
+                    },
+                )
+            };
+            let data = slot.offset + LOCAL_LEN + slot.name.len() as u64;
+            if slot.offset != next || data + slot.size > cd_offset {
+                return Err(mismatch());
+            }
+            let mut local = vec![0u8; LOCAL_LEN as usize + slot.name.len()];
+            read_at(&mut handle, file, slot.offset, &mut local)?;
+            if u32_at(&local, 0) != LOCAL
+                || local[4..26] != slot.fixed
+                || u16_at(&local, 26) as usize != slot.name.len()
+                || u16_at(&local, 28) != 0
+                || local[30..] != *slot.name.as_bytes()
+            {
+                return Err(mismatch());
+            }
+            next = data + slot.size;
+        }
+        if next != cd_offset {
+            return Err(unreadable(
+                file,
+                "bytes between the entries and the directory",
+            ));
+        }
+        Ok(Archive {
+            path: file.to_path_buf(),
+            file: handle,
+            slots,
+        })
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.slots.iter().map(|s| s.name.as_str())
+    }
+
+    pub fn size(&self, name: &str) -> Option<u64> {
+        self.slots.iter().find(|s| s.name == name).map(|s| s.size)
+    }
+
+    /// Feeds entry `name` to `sink` in pieces, then checks its CRC-32.
+    pub fn stream(&mut self, name: &str, mut sink: impl FnMut(&[u8])) -> Result<()> {
+        let path = self.path.clone();
+        let slot = self
+            .slots
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| refuse(&path, Refusal::MissingEntry { name: name.into() }))?;
+        let (data, size, crc) = (
+            slot.offset + LOCAL_LEN + slot.name.len() as u64,
+            slot.size,
+            slot.crc,
+        );
+        self.file
+            .seek(SeekFrom::Start(data))
+            .map_err(|e| Error::io(&path, e))?;
+        let mut hasher = crc32fast::Hasher::new();
+        let mut left = size;
+        let mut buffer = vec![0u8; (1 << 20).min(size as usize).max(1)];
+        while left > 0 {
+            let piece = &mut buffer[..left.min(1 << 20) as usize];
+            self.file
+                .read_exact(piece)
+                .map_err(|e| Error::io(&path, e))?;
+            hasher.update(piece);
+            sink(piece);
+            left -= piece.len() as u64;
+        }
+        if hasher.finalize() != crc {
+            return Err(refuse(&path, Refusal::CrcMismatch { name: name.into() }));
+        }
+        Ok(())
+    }
+
+    /// Entry `name`, whole, its CRC-32 checked.
+    pub fn read(&mut self, name: &str) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(self.size(name).unwrap_or(0) as usize);
+        self.stream(name, |piece| out.extend_from_slice(piece))?;
+        Ok(out)
+    }
+}
+
+fn read_at(handle: &mut (impl Read + Seek), file: &Path, at: u64, into: &mut [u8]) -> Result<()> {
+    handle
+        .seek(SeekFrom::Start(at))
+        .and_then(|_| handle.read_exact(into))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => unreadable(file, "cut short"),
+            _ => Error::io(file, e),
+        })
+}
+
 /// Reads every entry of the zip at `file`, refusing anything the rules do not allow.
 pub fn read(
     file: &Path,
@@ -46,56 +308,11 @@ pub fn read(
     max_entries: usize,
     max_file_bytes: u64,
 ) -> Result<BTreeMap<String, Vec<u8>>> {
-    let size = std::fs::metadata(file)
-        .map_err(|e| Error::io(file, e))?
-        .len();
-    if size > max_file_bytes {
-        return Err(refuse(file, Refusal::TooLarge { bytes: size }));
-    }
-    let handle = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
-    let mut zip = zip::ZipArchive::new(handle).map_err(|e| unreadable(file, e))?;
-    if zip.len() > max_entries {
-        return Err(refuse(file, Refusal::TooManyEntries { count: zip.len() }));
-    }
-    let mut plan = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| unreadable(file, format!("entry {i}: {e}")))?;
-        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-        let rule = rules
-            .iter()
-            .find(|r| (r.matches)(&name))
-            .ok_or_else(|| refuse(file, Refusal::UnexpectedEntry { name: name.clone() }))?;
-        if entry.size() > rule.max_bytes {
-            let bytes = entry.size();
-            return Err(refuse(file, Refusal::OversizedEntry { name, bytes }));
-        }
-        if !seen.insert(name.clone()) {
-            return Err(refuse(file, Refusal::DuplicateEntry { name }));
-        }
-        plan.push((i, name, entry.size()));
-    }
-    for rule in rules.iter().filter(|r| r.required) {
-        if !seen.iter().any(|n| (rule.matches)(n)) {
-            let name = rule.name.to_string();
-            return Err(refuse(file, Refusal::MissingEntry { name }));
-        }
-    }
+    let mut archive = Archive::open(file, rules, max_entries, max_file_bytes)?;
+    let names: Vec<String> = archive.names().map(String::from).collect();
     let mut out = BTreeMap::new();
-    for (i, name, declared) in plan {
-        let entry = zip
-            .by_index(i)
-            .map_err(|e| unreadable(file, format!("{name}: {e}")))?;
-        let mut bytes = Vec::with_capacity(declared.min(16 << 20) as usize);
-        entry
-            .take(declared + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|_| refuse(file, Refusal::TruncatedEntry { name: name.clone() }))?;
-        if bytes.len() as u64 != declared {
-            return Err(refuse(file, Refusal::TruncatedEntry { name }));
-        }
+    for name in names {
+        let bytes = archive.read(&name)?;
         out.insert(name, bytes);
     }
     Ok(out)

@@ -20,6 +20,7 @@ pub mod model;
 pub mod package;
 pub mod privacy;
 pub mod refusal;
+pub mod registration;
 pub mod report;
 pub mod review;
 pub mod roster;

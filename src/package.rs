@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use sha2::Digest as _;
 
 use crate::container::{self, refuse, EntryRule};
 use crate::error::{Error, Result};
@@ -315,11 +316,10 @@ pub fn open(file: &Path) -> Result<VerifiedPackage> {
             required: false,
         },
     ];
-    let mut entries = container::read(file, &rules, MAX_ENTRIES, MAX_PACKAGE_BYTES)?;
-    let json = entries.remove("package.json").unwrap_or_default();
-    let (key_hex, sig) =
-        container::parse_signature_entry(&entries.remove("package.sig").unwrap_or_default())
-            .ok_or_else(|| refused(Refusal::MalformedSignature))?;
+    let mut archive = container::Archive::open(file, &rules, MAX_ENTRIES, MAX_PACKAGE_BYTES)?;
+    let json = archive.read("package.json")?;
+    let (key_hex, sig) = container::parse_signature_entry(&archive.read("package.sig")?)
+        .ok_or_else(|| refused(Refusal::MalformedSignature))?;
     let key = keys::parse_public(&key_hex).map_err(|_| refused(Refusal::BadPublicKey))?;
     if !keys::verify(&key, &json, &sig) {
         return Err(refused(Refusal::SignatureInvalid));
@@ -328,24 +328,32 @@ pub fn open(file: &Path) -> Result<VerifiedPackage> {
     if manifest.clerk.signing_key != key_hex {
         return Err(refused(Refusal::KeyMismatch));
     }
+    // Only now, with the manifest signed, are materials read, one piece at a time: a
+    // package's size never becomes the reader's memory.
     let mut listed = std::collections::BTreeSet::new();
     for m in manifest.nominations.iter().flat_map(|n| &n.materials) {
-        listed.insert(m.sha256.clone());
         let name = format!("materials/{}", m.sha256);
-        let bytes = entries
-            .get(&name)
-            .ok_or_else(|| refused(Refusal::MissingEntry { name: name.clone() }))?;
-        if bytes.len() as u64 != m.bytes || keys::sha256_hex(bytes) != m.sha256 {
+        if !listed.insert(name.clone()) {
+            continue;
+        }
+        if archive.size(&name) != Some(m.bytes) {
+            return Err(match archive.size(&name) {
+                None => refused(Refusal::MissingEntry { name }),
+                Some(_) => refused(Refusal::ContentMismatch { name }),
+            });
+        }
+        let mut hasher = sha2::Sha256::new();
+        archive.stream(&name, |piece| sha2::Digest::update(&mut hasher, piece))?;
+        if keys::hex(&sha2::Digest::finalize(hasher)) != m.sha256 {
             return Err(refused(Refusal::ContentMismatch { name }));
         }
     }
-    if let Some(extra) = entries
-        .keys()
-        .find(|n| !listed.contains(n.trim_start_matches("materials/")))
-    {
-        return Err(refused(Refusal::UnexpectedEntry {
-            name: extra.clone(),
-        }));
+    let unlisted = archive
+        .names()
+        .find(|n| is_material_entry(n) && !listed.contains(*n))
+        .map(String::from);
+    if let Some(name) = unlisted {
+        return Err(refused(Refusal::UnexpectedEntry { name }));
     }
     Ok(VerifiedPackage {
         hash: keys::sha256_hex(&json),
@@ -399,23 +407,15 @@ pub fn parse_manifest<T: serde::de::DeserializeOwned>(
 
 /// One material's bytes, read from a verified package file.
 pub fn material(file: &Path, sha256: &str) -> Result<Vec<u8>> {
-    let handle = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
-    let mut zip = zip::ZipArchive::new(handle).map_err(|e| {
-        refuse(
-            file,
-            Refusal::NotAContainer {
-                detail: e.to_string(),
-            },
-        )
-    })?;
+    let rules = [EntryRule {
+        name: "entry",
+        matches: |_| true,
+        max_bytes: MAX_MANIFEST_BYTES.max(MAX_MATERIAL_BYTES),
+        required: false,
+    }];
+    let mut archive = container::Archive::open(file, &rules, MAX_ENTRIES, MAX_PACKAGE_BYTES)?;
     let name = format!("materials/{sha256}");
-    let entry = zip
-        .by_name(&name)
-        .map_err(|_| refuse(file, Refusal::MissingEntry { name: name.clone() }))?;
-    let declared = entry.size().min(MAX_MATERIAL_BYTES);
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(entry, declared), &mut bytes)
-        .map_err(|e| Error::io(file, e))?;
+    let bytes = archive.read(&name)?;
     if keys::sha256_hex(&bytes) != sha256 {
         return Err(refuse(file, Refusal::ContentMismatch { name }));
     }

@@ -20,8 +20,12 @@ pub enum Refusal {
     MissingEntry { name: String },
     #[error("entry {name} too large: {bytes} bytes")]
     OversizedEntry { name: String, bytes: u64 },
-    #[error("entry {name} is not the size it declares")]
-    TruncatedEntry { name: String },
+    #[error("entry {name} is compressed; entries must be stored")]
+    CompressedEntry { name: String },
+    #[error("entry {name}: its local header does not match the directory, or the entries are not laid out back to back")]
+    HeaderMismatch { name: String },
+    #[error("entry {name}: its CRC-32 does not match its bytes")]
+    CrcMismatch { name: String },
     #[error("the file is not laid out exactly as written: it was altered")]
     NotCanonical,
     #[error("malformed signature entry")]
@@ -44,14 +48,113 @@ pub enum Refusal {
     OtherPackage { found: String },
     #[error("expert {expert} is not on this package's roster")]
     NotOnRoster { expert: String },
-    #[error("expert {expert} signed with a key other than the one enrolled")]
-    KeyNotPinned { expert: String },
+    #[error("expert {expert} signed with key {fingerprint}, which is not registered for them in this review")]
+    KeyNotRegistered { expert: String, fingerprint: String },
+    #[error("expert {expert}'s key {fingerprint} was revoked")]
+    KeyRevoked { expert: String, fingerprint: String },
+    #[error("a result for another review ({found})")]
+    OtherReview { found: String },
+    #[error("sequence {found} is out of range (1 to 9999)")]
+    SequenceOutOfRange { found: u64 },
+    #[error("the scores are sealed to someone other than this clerk")]
+    SealedToOther,
+    #[error("the sealed scores are damaged: {detail}")]
+    SealedDamaged { detail: String },
     #[error("sequence {found} is older than {seen}, already received")]
     Replayed { found: u64, seen: u64 },
     #[error("sequence {sequence} already received with other content")]
     ConflictingSequence { sequence: u64 },
     #[error("the previous-bundle link does not match")]
     BrokenChain,
+    #[error("the header counts {scored} scored and {recused} recused items, the scores do not")]
+    CountsMismatch { scored: u64, recused: u64 },
+    #[error("nomination {nomination_id}: {problem}")]
+    InvalidItem {
+        nomination_id: i64,
+        problem: ItemProblem,
+    },
+}
+
+/// What is wrong with one item of a bundle's scores (see `scoring::items`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum ItemProblem {
+    #[error("not a nomination of the package")]
+    NotInPackage,
+    #[error("answered twice")]
+    Duplicate,
+    #[error("no answer for it")]
+    Missing,
+    #[error("recused, yet marked")]
+    MarksOnRecusal,
+    #[error("from the expert's own institution but not recused")]
+    OwnInstitutionNotRecused,
+    #[error("marked in a mode its category does not use")]
+    WrongMode,
+    #[error("unknown criterion {key}")]
+    UnknownCriterion { key: String },
+    #[error("{key}: {points} is outside the criterion's range")]
+    OutOfRange { key: String, points: String },
+    #[error("{key}: {points} is not a whole number of steps")]
+    OffStep { key: String, points: String },
+    #[error("incomplete")]
+    Incomplete,
+}
+
+impl ItemProblem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ItemProblem::NotInPackage => "item_not_in_package",
+            ItemProblem::Duplicate => "duplicate_item",
+            ItemProblem::Missing => "missing_item",
+            ItemProblem::MarksOnRecusal => "marks_on_recusal",
+            ItemProblem::OwnInstitutionNotRecused => "own_institution_not_recused",
+            ItemProblem::WrongMode => "wrong_scoring_mode",
+            ItemProblem::UnknownCriterion { .. } => "unknown_criterion",
+            ItemProblem::OutOfRange { .. } => "points_out_of_range",
+            ItemProblem::OffStep { .. } => "points_off_step",
+            ItemProblem::Incomplete => "incomplete_item",
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            ItemProblem::NotInPackage => "不是本评审包中的推荐对象".into(),
+            ItemProblem::Duplicate => "重复出现".into(),
+            ItemProblem::Missing => "没有评分".into(),
+            ItemProblem::MarksOnRecusal => "已回避却有评分".into(),
+            ItemProblem::OwnInstitutionNotRecused => "为专家本单位推荐，却未回避".into(),
+            ItemProblem::WrongMode => "评分方式与其类别不符".into(),
+            ItemProblem::UnknownCriterion { key } => format!("评分细则中没有指标“{key}”"),
+            ItemProblem::OutOfRange { key, points } => {
+                format!("指标“{key}”的分值 {points} 超出范围")
+            }
+            ItemProblem::OffStep { key, points } => {
+                format!("指标“{key}”的分值 {points} 不符合分值步长")
+            }
+            ItemProblem::Incomplete => "评分不完整".into(),
+        }
+    }
+}
+
+fn points_text(points: f64) -> String {
+    points.to_string()
+}
+
+impl ItemProblem {
+    pub fn out_of_range(key: &str, points: f64) -> ItemProblem {
+        ItemProblem::OutOfRange {
+            key: key.into(),
+            points: points_text(points),
+        }
+    }
+
+    pub fn off_step(key: &str, points: f64) -> ItemProblem {
+        ItemProblem::OffStep {
+            key: key.into(),
+            points: points_text(points),
+        }
+    }
 }
 
 impl Refusal {
@@ -64,7 +167,9 @@ impl Refusal {
             Refusal::DuplicateEntry { .. } => "duplicate_entry",
             Refusal::MissingEntry { .. } => "missing_entry",
             Refusal::OversizedEntry { .. } => "oversized_entry",
-            Refusal::TruncatedEntry { .. } => "truncated_entry",
+            Refusal::CompressedEntry { .. } => "compressed_entry",
+            Refusal::HeaderMismatch { .. } => "header_mismatch",
+            Refusal::CrcMismatch { .. } => "crc_mismatch",
             Refusal::NotCanonical => "not_canonical",
             Refusal::MalformedSignature => "malformed_signature",
             Refusal::SignatureInvalid => "signature_invalid",
@@ -76,10 +181,17 @@ impl Refusal {
             Refusal::Malformed { .. } => "malformed_content",
             Refusal::OtherPackage { .. } => "other_package",
             Refusal::NotOnRoster { .. } => "not_on_roster",
-            Refusal::KeyNotPinned { .. } => "key_not_pinned",
+            Refusal::KeyNotRegistered { .. } => "key_not_registered",
+            Refusal::KeyRevoked { .. } => "key_revoked",
+            Refusal::OtherReview { .. } => "other_review",
+            Refusal::SequenceOutOfRange { .. } => "sequence_out_of_range",
+            Refusal::SealedToOther => "sealed_to_other",
+            Refusal::SealedDamaged { .. } => "sealed_damaged",
             Refusal::Replayed { .. } => "replayed_sequence",
             Refusal::ConflictingSequence { .. } => "conflicting_sequence",
             Refusal::BrokenChain => "broken_chain",
+            Refusal::CountsMismatch { .. } => "counts_mismatch",
+            Refusal::InvalidItem { problem, .. } => problem.code(),
         }
     }
 
@@ -96,8 +208,14 @@ impl Refusal {
             Refusal::OversizedEntry { name, bytes } => {
                 format!("条目“{name}”过大（{bytes} 字节）")
             }
-            Refusal::TruncatedEntry { name } => {
-                format!("条目“{name}”的实际大小与声明不符（截断或被改动）")
+            Refusal::CompressedEntry { name } => {
+                format!("条目“{name}”经过压缩：本格式的条目必须原样存储（文件被重新打包过）")
+            }
+            Refusal::HeaderMismatch { name } => {
+                format!("条目“{name}”的本地文件头与目录不符，或条目之间有多余字节：文件被改动过")
+            }
+            Refusal::CrcMismatch { name } => {
+                format!("条目“{name}”的 CRC-32 校验值与内容不符：文件已损坏或被改动")
             }
             Refusal::NotCanonical => "文件的字节布局与写出时不同：文件被改动过".into(),
             Refusal::MalformedSignature => "签名条目格式不正确".into(),
@@ -118,8 +236,25 @@ impl Refusal {
                 format!("这是另一份评审包的评分结果（评审包校验值 {found:.16}…）")
             }
             Refusal::NotOnRoster { expert } => format!("专家“{expert}”不在本评审包的专家名单中"),
-            Refusal::KeyNotPinned { expert } => {
-                format!("专家“{expert}”的签名密钥与其首次提交时登记的不一致")
+            Refusal::KeyNotRegistered {
+                expert,
+                fingerprint,
+            } => format!(
+                "签名密钥（指纹 {fingerprint}）未登记为专家“{expert}”在本评审中的密钥：请先核对专家签字的指纹确认单并登记"
+            ),
+            Refusal::KeyRevoked {
+                expert,
+                fingerprint,
+            } => format!("专家“{expert}”的密钥（指纹 {fingerprint}）已被注销，不再接受其签名"),
+            Refusal::OtherReview { found } => format!("这是另一项评审（{found}）的评分结果"),
+            Refusal::SequenceOutOfRange { found } => {
+                format!("序号 {found} 超出允许范围（1–9999）")
+            }
+            Refusal::SealedToOther => {
+                "评分内容是加密给另一位工作人员的，本机密钥无法打开：请确认评审包来自本机".into()
+            }
+            Refusal::SealedDamaged { detail } => {
+                format!("加密的评分内容已损坏（{detail}）")
             }
             Refusal::Replayed { found, seen } => {
                 format!("序号 {found} 早于已收到的序号 {seen}：这是旧的评分结果，不会覆盖新的")
@@ -128,6 +263,17 @@ impl Refusal {
                 format!("已收到序号为 {sequence} 但内容不同的评分结果：存在冲突，需核实")
             }
             Refusal::BrokenChain => "与上一份评分结果的链接不符".into(),
+            Refusal::CountsMismatch { scored, recused } => format!(
+                "文件头声明的评分数、回避数与评分内容不符（内容中评分 {scored} 项、回避 {recused} 项）"
+            ),
+            Refusal::InvalidItem {
+                nomination_id,
+                problem,
+            } => format!(
+                "推荐对象 {nomination_id}：{}（规则 {}）",
+                problem.message_zh(),
+                problem.code()
+            ),
         }
     }
 

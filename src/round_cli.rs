@@ -492,10 +492,13 @@ pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), E
     } else {
         for r in &receipts {
             match r {
-                Receipt::Accepted { file, expert, sequence, fingerprint, newly_pinned, superseded } => println!(
+                Receipt::Accepted { file, expert, sequence, fingerprint, superseded, released } => println!(
                     "✓ {file}  {expert}  序号 sequence {sequence}  指纹 fingerprint {fingerprint}{}{}",
-                    if *newly_pinned { "  （首次登记，请与纸质评分表核对 / first seen: compare with the paper sheet）" } else { "" },
+                    if released.is_empty() { String::new() } else { format!("\n    随后计入此前等待的更正 / then counted the corrections that waited for it: {released:?}") },
                     if *superseded { "\n    ⚠ 该评审包已被重新生成的评审包取代，本结果不计入；请该专家用新评审包重新评分 / this package was replaced by a newer one: these marks do not count until the expert scores the new package" } else { "" }
+                ),
+                Receipt::Waiting { file, expert, sequence, waiting_for } => println!(
+                    "… {file}  {expert}  序号 sequence {sequence}  等待序号 {waiting_for} 到达后计入 / kept; counts once sequence {waiting_for} arrives"
                 ),
                 Receipt::AlreadyHave { file, expert, sequence } => {
                     println!("= {file}  {expert}  序号 sequence {sequence}  已收到，无变化 / already received")

@@ -25,18 +25,38 @@ pub fn seal(recipient: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
     Ok(sealed)
 }
 
+/// Why sealed scores could not be opened: the clerk's own identity is unusable, the scores
+/// were sealed to someone else, or the ciphertext is damaged. Each is told apart because
+/// each asks a different person to act.
+#[derive(Debug)]
+pub enum OpenError {
+    BadIdentity(String),
+    NotForThisKey,
+    Damaged(String),
+}
+
 /// Decrypts with the clerk's identity (`AGE-SECRET-KEY-1…`), reading at most `max_bytes`.
-pub fn open(identity: &str, sealed: &[u8], max_bytes: u64) -> Result<Vec<u8>> {
-    let identity: age::x25519::Identity = identity.parse().map_err(bad)?;
-    let decryptor = age::Decryptor::new(sealed).map_err(bad)?;
+pub fn open(
+    identity: &str,
+    sealed: &[u8],
+    max_bytes: u64,
+) -> std::result::Result<Vec<u8>, OpenError> {
+    let identity: age::x25519::Identity = identity
+        .parse()
+        .map_err(|e: &str| OpenError::BadIdentity(e.to_string()))?;
+    let damaged = |e: &dyn std::fmt::Display| OpenError::Damaged(e.to_string());
+    let decryptor = age::Decryptor::new(sealed).map_err(|e| damaged(&e))?;
     let reader = decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(bad)?;
+        .map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => OpenError::NotForThisKey,
+            e => damaged(&e),
+        })?;
     let mut plain = Vec::new();
     reader
         .take(max_bytes)
         .read_to_end(&mut plain)
-        .map_err(bad)?;
+        .map_err(|e| damaged(&e))?;
     Ok(plain)
 }
 

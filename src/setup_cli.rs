@@ -10,7 +10,7 @@ use paneldesk::merge::results::{Method, ResultOptions};
 use paneldesk::merge::rule::{self, CategoryRule};
 use paneldesk::store::experts::NewExpert;
 use paneldesk::workspace::Workspace;
-use paneldesk::{review, roster, store, Error};
+use paneldesk::{registration, review, roster, store, Error};
 
 use crate::follow_up_cli::print_json;
 
@@ -48,6 +48,31 @@ pub enum RosterCommand {
         review: ReviewArg,
         /// 专家编号 / Expert number
         id: i64,
+    },
+    /// 登记专家密钥指纹（抄自专家签字的确认单）/ Register an expert's key fingerprint (from their signed confirmation)
+    Register {
+        #[command(flatten)]
+        review: ReviewArg,
+        /// 专家编号 / Expert number
+        id: i64,
+        /// 指纹，如 DD74-02B0-A422-1589-F3EA / Fingerprint, e.g. DD74-02B0-A422-1589-F3EA
+        #[arg(long)]
+        fingerprint: String,
+    },
+    /// 注销专家的登记密钥（电脑丢失、忘记 PIN）/ Revoke an expert's registered key (lost laptop, forgotten PIN)
+    Revoke {
+        #[command(flatten)]
+        review: ReviewArg,
+        /// 专家编号 / Expert number
+        id: i64,
+        /// 原因 / Reason
+        #[arg(long)]
+        reason: String,
+    },
+    /// 列出登记的密钥 / List registered keys
+    Keys {
+        #[command(flatten)]
+        review: ReviewArg,
     },
 }
 
@@ -161,6 +186,58 @@ pub fn roster(workspace: &Workspace, command: RosterCommand, json: bool) -> Resu
                 print_json(&serde_json::json!({ "removed": id }));
             } else {
                 println!("已移除 / Removed: {id}");
+            }
+        }
+        RosterCommand::Register {
+            review,
+            id,
+            fingerprint,
+        } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            let r = registration::register_in(&path, id, &fingerprint, &now(), &actor())?;
+            if json {
+                print_json(&r);
+            } else {
+                println!(
+                    "已登记 / Registered: {} {}  指纹 fingerprint {}",
+                    r.expert_id, r.expert_name, r.fingerprint
+                );
+            }
+        }
+        RosterCommand::Revoke { review, id, reason } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            let fingerprint = registration::revoke_in(&path, id, &reason, &now(), &actor())?;
+            if json {
+                print_json(&serde_json::json!({ "expert_id": id, "revoked": fingerprint }));
+            } else {
+                println!("已注销 / Revoked: {id}  指纹 fingerprint {fingerprint}");
+            }
+        }
+        RosterCommand::Keys { review } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            let all = registration::list_in(&path)?;
+            if json {
+                print_json(&all);
+            } else {
+                for r in &all {
+                    println!(
+                        "{:>3}  {}  {}  {}",
+                        r.expert_id,
+                        r.expert_name,
+                        r.fingerprint,
+                        match &r.revoked_at {
+                            Some(at) => format!(
+                                "已注销 revoked {at}：{}",
+                                r.revoked_reason.as_deref().unwrap_or_default()
+                            ),
+                            None => format!(
+                                "在用 in force（{} 登记 registered {}）",
+                                r.registered_by, r.registered_at
+                            ),
+                        }
+                    );
+                }
+                println!("共 {} 条登记 / {} registrations", all.len(), all.len());
             }
         }
     }

@@ -1,8 +1,10 @@
 //! Collecting result bundles into the review file. Each bundle is verified before
 //! anything is stored: strict signature, a package built from this review, an expert on
-//! its roster, the key pinned at that expert's first bundle, the sequence rules. An
-//! accepted bundle replaces the expert's marks, records the sequence and writes the audit
-//! entry in one transaction; a refusal is audited with its reason and changes nothing else.
+//! its roster, the key registered for that expert (`registration`), the sequence rules,
+//! and every mark against the package's rubric (`scoring::items`). An accepted bundle is
+//! kept byte for byte, replaces the expert's marks, records the sequence and writes the
+//! audit entry in one transaction; a refusal is audited with its reason and changes
+//! nothing else. A correction that arrives before the bundle it follows waits for it.
 
 use std::path::Path;
 
@@ -28,12 +30,22 @@ pub enum Receipt {
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         sequence: u64,
         fingerprint: String,
-        /// True the first time this expert's key is seen: compare it with the paper sheet.
-        newly_pinned: bool,
         /// The bundle answers a package a newer one has replaced (the clerk built the
         /// package again): it is kept, but its marks do not count until the expert
         /// scores the current package.
         superseded: bool,
+        /// Later corrections that were waiting for this bundle and now count too.
+        #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+        released: Vec<u64>,
+    },
+    /// A correction whose predecessor has not arrived: kept, and counted once it does.
+    Waiting {
+        file: String,
+        expert: String,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        sequence: u64,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        waiting_for: u64,
     },
     /// The identical bundle was already received: nothing changed.
     AlreadyHave {
@@ -79,30 +91,23 @@ pub(super) fn package_for(
     )
 }
 
+/// The chain of one key: sequences are per key, so a re-registered expert's new laptop
+/// starts its own.
 fn history(
     conn: &rusqlite::Connection,
     package_hash: &str,
     expert_id: i64,
+    public_key: &str,
 ) -> Result<ExpertHistory> {
-    let pinned_key = conn
-        .query_row(
-            "SELECT public_key FROM expert_key WHERE package_hash = ?1 AND expert_id = ?2",
-            params![package_hash, expert_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let mut stmt = conn.prepare(
-        "SELECT sequence, bundle_hash FROM received_bundle WHERE package_hash = ?1 AND expert_id = ?2",
+    let mut stmt = conn.prepare_cached(
+        "SELECT sequence, bundle_hash FROM received_bundle WHERE package_hash = ?1 AND expert_id = ?2 AND public_key = ?3",
     )?;
     let received = stmt
-        .query_map(params![package_hash, expert_id], |r| {
+        .query_map(params![package_hash, expert_id, public_key], |r| {
             Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(ExpertHistory {
-        pinned_key,
-        received,
-    })
+    Ok(ExpertHistory { received })
 }
 
 /// Receives one bundle file into the review at `review_path`. Fails only when the review
@@ -116,20 +121,48 @@ pub fn receive(
 ) -> Result<Receipt> {
     let mut conn = store::open(review_path)?;
     let read = Read::new(file, clerk);
-    receive_on(&mut conn, &mut Packages::default(), file, read, at, actor)
+    receive_on(
+        &mut conn,
+        &mut Packages::default(),
+        clerk,
+        file,
+        read,
+        at,
+        actor,
+    )
 }
 
 /// A bundle file verified and decrypted before its turn to be stored, so reading the
 /// next file overlaps with writing this one. Whether it counts is still decided in
 /// order: the decryption is only looked at once the bundle passed the checks that come
-/// before it.
-struct Read(Result<(bundle::VerifiedBundle, Result<bundle::Payload>)>);
+/// before it. The exact bytes come along: they are what the review keeps.
+type Opened = (Vec<u8>, bundle::VerifiedBundle, Result<bundle::Payload>);
+struct Read(Result<Opened>);
 
 impl Read {
     fn new(file: &Path, clerk: &ClerkKeys) -> Read {
-        Read(bundle::open(file).map(|verified| {
+        let bytes = std::fs::metadata(file)
+            .map_err(|e| Error::io(file, e))
+            .and_then(|m| {
+                if m.len() > bundle::MAX_BUNDLE_BYTES {
+                    Err(crate::container::refuse(
+                        file,
+                        Refusal::TooLarge { bytes: m.len() },
+                    ))
+                } else {
+                    std::fs::read(file).map_err(|e| Error::io(file, e))
+                }
+            });
+        match bytes {
+            Ok(bytes) => Read::from_bytes(file, bytes, clerk),
+            Err(e) => Read(Err(e)),
+        }
+    }
+
+    fn from_bytes(file: &Path, bytes: Vec<u8>, clerk: &ClerkKeys) -> Read {
+        Read(bundle::open_bytes(file, &bytes).map(|verified| {
             let payload = bundle::decrypt(file, &verified, clerk);
-            (verified, payload)
+            (bytes, verified, payload)
         }))
     }
 }
@@ -208,7 +241,15 @@ pub fn receive_many(
                     }
                 }
             };
-            receipts.push(receive_on(&mut conn, &mut packages, f, read, at, actor)?);
+            receipts.push(receive_on(
+                &mut conn,
+                &mut packages,
+                clerk,
+                f,
+                read,
+                at,
+                actor,
+            )?);
         }
         Ok::<_, Error>(receipts)
     });
@@ -251,12 +292,13 @@ impl Packages {
 fn receive_on(
     conn: &mut rusqlite::Connection,
     packages: &mut Packages,
+    clerk: &ClerkKeys,
     file: &Path,
     read: Read,
     at: &str,
     actor: &str,
 ) -> Result<Receipt> {
-    match accept(conn, packages, file, read, at, actor) {
+    match accept(conn, packages, clerk, file, read, at, actor) {
         Ok(receipt) => Ok(receipt),
         Err(e @ (Error::Refused { .. } | Error::BadKey { .. })) => {
             let receipt = Receipt::Refused {
@@ -283,19 +325,27 @@ fn receive_on(
 fn accept(
     conn: &mut rusqlite::Connection,
     packages: &mut Packages,
+    clerk: &ClerkKeys,
     file: &Path,
     read: Read,
     at: &str,
     actor: &str,
 ) -> Result<Receipt> {
-    let (verified, payload) = read.0?;
+    let (bytes, verified, payload) = read.0?;
     let h = &verified.header;
     let package = packages.get(conn, file, &h.package_hash)?;
     bundle::check_for_package(file, &verified, &package, &h.package_hash)?;
-    let tx = conn.transaction()?;
-    let known = history(&tx, &h.package_hash, h.expert.id)?;
+    crate::registration::check(
+        conn,
+        file,
+        h.expert.id,
+        &h.expert.name,
+        &verified.expert_fingerprint,
+    )?;
+    let known = history(conn, &h.package_hash, h.expert.id, &h.expert.public_key)?;
     let file_text = file.display().to_string();
-    if bundle::check_sequence(file, &verified, &known)? == Arrival::AlreadyHave {
+    let arrival = bundle::check_sequence(file, &verified, &known)?;
+    if arrival == Arrival::AlreadyHave {
         return Ok(Receipt::AlreadyHave {
             file: file_text,
             expert: h.expert.name.clone(),
@@ -303,30 +353,62 @@ fn accept(
         });
     }
     let payload = payload?;
-    // A set, not `package.nomination`: 3,000 items against 3,000 nominations by linear
-    // search was a sixth of receiving a bundle.
-    let in_package: std::collections::HashSet<i64> =
-        package.nominations.iter().map(|n| n.id).collect();
-    for item in &payload.items {
-        if !in_package.contains(&item.nomination_id) {
-            return Err(Error::Refused {
-                path: file.to_path_buf(),
-                refusal: Refusal::Malformed {
-                    detail: format!("nomination {} is not in the package", item.nomination_id),
-                },
-            });
-        }
-    }
-    let newly_pinned = known.pinned_key.is_none();
-    if newly_pinned {
+    // Signed is not enough: the marks must be marks the package's rubric allows.
+    crate::scoring::items::check(&package, h.expert.id, h.scored, h.recused, &payload.items)
+        .map_err(|refusal| Error::Refused {
+            path: file.to_path_buf(),
+            refusal,
+        })?;
+    let tx = conn.transaction()?;
+    if let Arrival::Waiting { previous } = arrival {
         tx.execute(
-            "INSERT INTO expert_key (package_hash, expert_id, public_key, fingerprint, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![h.package_hash, h.expert.id, h.expert.public_key, verified.expert_fingerprint, at],
+            "INSERT OR IGNORE INTO waiting_bundle (bundle_hash, package_hash, expert_id, public_key, sequence, previous_hash, file, bytes, received_at)
+             VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                verified.hash,
+                h.package_hash,
+                h.expert.id,
+                h.sequence as i64,
+                h.previous_bundle_hash.as_deref().unwrap_or_default(),
+                file_text,
+                bytes,
+                at,
+                h.expert.public_key
+            ],
         )?;
+        audit::append(
+            &tx,
+            at,
+            actor,
+            "bundle.waiting",
+            &serde_json::json!({
+                "file": file_text,
+                "bundle_hash": verified.hash,
+                "expert": h.expert.name,
+                "sequence": h.sequence,
+                "waiting_for": previous,
+            }),
+        )?;
+        tx.commit()?;
+        return Ok(Receipt::Waiting {
+            file: file_text,
+            expert: h.expert.name.clone(),
+            sequence: h.sequence,
+            waiting_for: previous,
+        });
     }
+    // Kept for the status board, which shows the fingerprint each panel's bundles carry.
     tx.execute(
-        "INSERT INTO received_bundle (bundle_hash, package_hash, expert_id, sequence, file, created_at, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![verified.hash, h.package_hash, h.expert.id, h.sequence as i64, file_text, h.created_at, at],
+        "INSERT OR IGNORE INTO expert_key (package_hash, expert_id, public_key, fingerprint, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![h.package_hash, h.expert.id, h.expert.public_key, verified.expert_fingerprint, at],
+    )?;
+    tx.execute(
+        "UPDATE expert_key SET public_key = ?3, fingerprint = ?4 WHERE package_hash = ?1 AND expert_id = ?2",
+        params![h.package_hash, h.expert.id, h.expert.public_key, verified.expert_fingerprint],
+    )?;
+    tx.execute(
+        "INSERT INTO received_bundle (bundle_hash, package_hash, expert_id, public_key, sequence, file, created_at, received_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![verified.hash, h.package_hash, h.expert.id, h.expert.public_key, h.sequence as i64, file_text, h.created_at, at, bytes],
     )?;
     // The newest bundle is the expert's whole answer: it replaces the earlier one whole.
     let recused = payload.items.iter().filter(|i| i.recusal.is_some()).count();
@@ -356,18 +438,42 @@ fn accept(
             "expert": h.expert.name,
             "sequence": h.sequence,
             "fingerprint": verified.expert_fingerprint,
-            "newly_pinned": newly_pinned,
         }),
     )?;
+    // The correction that waited for this bundle, if any, leaves the waiting room: it is
+    // judged again, whole, as if it had just arrived.
+    let next: Option<(String, Vec<u8>)> = tx
+        .query_row(
+            "DELETE FROM waiting_bundle WHERE package_hash = ?1 AND expert_id = ?2 AND public_key = ?5
+                 AND sequence = ?3 AND previous_hash = ?4
+             RETURNING file, bytes",
+            params![h.package_hash, h.expert.id, h.sequence as i64 + 1, verified.hash, h.expert.public_key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
     tx.commit()?;
+    let mut released = Vec::new();
+    if let Some((waiting_file, waiting_bytes)) = next {
+        let waiting_file = std::path::PathBuf::from(waiting_file);
+        let read = Read::from_bytes(&waiting_file, waiting_bytes, clerk);
+        if let Receipt::Accepted {
+            sequence,
+            released: more,
+            ..
+        } = receive_on(conn, packages, clerk, &waiting_file, read, at, actor)?
+        {
+            released.push(sequence);
+            released.extend(more);
+        }
+    }
     let superseded = !packages.is_current(conn, &h.package_hash)?;
     Ok(Receipt::Accepted {
         file: file_text,
         expert: h.expert.name.clone(),
         sequence: h.sequence,
         fingerprint: verified.expert_fingerprint.clone(),
-        newly_pinned,
         superseded,
+        released,
     })
 }
 
@@ -398,7 +504,7 @@ pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
         for e in &package.experts {
             let latest: Option<(i64, String)> = conn
                 .query_row(
-                    "SELECT sequence, received_at FROM received_bundle WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY sequence DESC LIMIT 1",
+                    "SELECT sequence, received_at FROM received_bundle WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY rowid DESC LIMIT 1",
                     params![hash, e.id],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )

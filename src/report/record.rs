@@ -65,7 +65,7 @@ impl Record {
                 bundle = bundle.or(conn
                     .query_row(
                         "SELECT bundle_hash, sequence FROM received_bundle
-                         WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY sequence DESC LIMIT 1",
+                         WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY rowid DESC LIMIT 1",
                         rusqlite::params![panel_hash, e.id],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )

@@ -226,6 +226,65 @@ const MIGRATIONS: &[&str] = &[
         GROUP BY package_hash, expert_id;
     DROP TABLE mark;
     "#,
+    // 9: trust (see registration.rs and merge::collect). Experts' keys are registered for
+    // the review by fingerprint, not trusted at first sight; keys pinned by earlier builds
+    // are carried over as `first_seen`, the first expert to show a key keeping it. Every
+    // received bundle's exact bytes are kept, so the marks can be re-derived from what
+    // the experts signed; a correction that arrives before the bundle it follows waits.
+    // Sequences are per key: an expert re-registered on a new laptop starts a new chain,
+    // whose first bundle replaces what the revoked key had sent.
+    r#"
+    CREATE TABLE expert_registration (
+        id             INTEGER PRIMARY KEY,
+        expert_id      INTEGER NOT NULL REFERENCES expert(id),
+        fingerprint    TEXT NOT NULL UNIQUE,
+        how            TEXT NOT NULL CHECK (how IN ('typed', 'first_seen')),
+        registered_at  TEXT NOT NULL,
+        registered_by  TEXT NOT NULL,
+        revoked_at     TEXT,
+        revoked_by     TEXT,
+        revoked_reason TEXT,
+        CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL))
+    ) STRICT;
+    CREATE UNIQUE INDEX one_key_in_force_per_expert
+        ON expert_registration (expert_id) WHERE revoked_at IS NULL;
+    INSERT OR IGNORE INTO expert_registration (expert_id, fingerprint, how, registered_at, registered_by)
+        SELECT expert_id, fingerprint, 'first_seen', min(first_seen), 'migration'
+        FROM expert_key GROUP BY expert_id, fingerprint ORDER BY min(first_seen);
+    CREATE TABLE received_bundle_9 (
+        bundle_hash  TEXT PRIMARY KEY,
+        package_hash TEXT NOT NULL REFERENCES panel_package(hash),
+        expert_id    INTEGER NOT NULL,
+        public_key   TEXT NOT NULL,
+        sequence     INTEGER NOT NULL,
+        file         TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        received_at  TEXT NOT NULL,
+        -- NULL only for bundles received before version 9 kept them.
+        bytes        BLOB,
+        UNIQUE (package_hash, expert_id, public_key, sequence)
+    ) STRICT;
+    INSERT INTO received_bundle_9
+        (bundle_hash, package_hash, expert_id, public_key, sequence, file, created_at, received_at)
+        SELECT b.bundle_hash, b.package_hash, b.expert_id, coalesce(k.public_key, ''), b.sequence,
+               b.file, b.created_at, b.received_at
+        FROM received_bundle b
+        LEFT JOIN expert_key k ON k.package_hash = b.package_hash AND k.expert_id = b.expert_id
+        ORDER BY b.rowid;
+    DROP TABLE received_bundle;
+    ALTER TABLE received_bundle_9 RENAME TO received_bundle;
+    CREATE TABLE waiting_bundle (
+        bundle_hash   TEXT PRIMARY KEY,
+        package_hash  TEXT NOT NULL REFERENCES panel_package(hash),
+        expert_id     INTEGER NOT NULL,
+        public_key    TEXT NOT NULL,
+        sequence      INTEGER NOT NULL,
+        previous_hash TEXT NOT NULL,
+        file          TEXT NOT NULL,
+        bytes         BLOB NOT NULL,
+        received_at   TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -48,7 +48,7 @@ fn score_round(root: &Path, review: &Path, tag: &str, grade: impl Fn(&str) -> Gr
         let mut laptop =
             panel::import_package(&root.join(format!("{tag}-expert{n}")), &out, T0).unwrap();
         let pin = format!("8642{n:02}");
-        laptop
+        let enrolment = laptop
             .enrol(
                 expert.id,
                 &pin,
@@ -56,6 +56,7 @@ fn score_round(root: &Path, review: &Path, tag: &str, grade: impl Fn(&str) -> Gr
                 T0,
             )
             .unwrap();
+        super::register_key(review, expert.id, &enrolment.fingerprint);
         let nominations = laptop.package.nominations.clone();
         for (i, nom) in nominations.iter().enumerate() {
             if laptop.item(nom.id).unwrap().recusal.is_some() {

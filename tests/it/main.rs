@@ -15,6 +15,7 @@ mod review_file;
 mod scoring_props;
 mod scoring_round;
 mod setup_rules;
+mod trust;
 mod workbook_template;
 mod workspace;
 
@@ -125,4 +126,19 @@ pub fn import_batch(
 ) -> Vec<paneldesk::import::file::FileReport> {
     paneldesk::import::file::import_many(review, sources, &parser_pool(), T0, "clerk", |_, _| {})
         .unwrap()
+}
+
+/// The meeting-room ceremony in one line: the clerk registers the fingerprint an expert
+/// read out from their enrolment screen. Registering the same key again is a no-op, so
+/// helpers that enrol an expert twice in one review stay simple.
+pub fn register_key(review: &Path, expert_id: i64, fingerprint: &str) {
+    let already = paneldesk::registration::list_in(review)
+        .unwrap()
+        .into_iter()
+        .any(|r| {
+            r.expert_id == expert_id && r.fingerprint == fingerprint && r.revoked_at.is_none()
+        });
+    if !already {
+        paneldesk::registration::register_in(review, expert_id, fingerprint, T0, "clerk").unwrap();
+    }
 }

@@ -27,8 +27,6 @@ fn sticks() -> &'static Sticks {
     static STICKS: OnceLock<Sticks> = OnceLock::new();
     STICKS.get_or_init(|| {
         let round = package_round(0);
-        let pristine = round.root.join("pristine.pdreview");
-        paneldesk::review::backup(&round.review, &pristine, T0, "clerk").unwrap();
         let mut bundles = Vec::new();
         let mut first = None;
         for n in 0..4 {
@@ -46,6 +44,9 @@ fn sticks() -> &'static Sticks {
             &round.root.join("stick-corrected"),
         );
         bundles.push((0, 2, correction));
+        // After the experts enrolled (and were registered), before any bundle is received.
+        let pristine = round.root.join("pristine.pdreview");
+        paneldesk::review::backup(&round.review, &pristine, T0, "clerk").unwrap();
         Sticks {
             corrector: panel.package.experts[0].id,
             _round: round,

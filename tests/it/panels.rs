@@ -61,9 +61,10 @@ fn expert_scores(
     points: impl Fn(usize, f64) -> f64,
 ) -> Panel {
     let mut laptop = panel::import_package(&dir.join(format!("expert{id}")), file, T0).unwrap();
-    laptop
+    let enrolment = laptop
         .enrol(id, &format!("2468{id:02}"), randomness(id as u8), T0)
         .unwrap();
+    super::register_key(review, id, &enrolment.fingerprint);
     let nominations = laptop.package.nominations.clone();
     for (i, n) in nominations.iter().enumerate() {
         if laptop.item(n.id).unwrap().recusal.is_some() {
@@ -384,9 +385,10 @@ fn panels_split_by_category_merge_every_category_into_one_result() {
             let mut laptop =
                 panel::import_package(&dir.path().join(format!("e{id}")), file, T0).unwrap();
             assert!(laptop.package.experts.iter().all(|e| ids.contains(&e.id)));
-            laptop
+            let enrolment = laptop
                 .enrol(id, "246810", randomness(id as u8), T0)
                 .unwrap();
+            super::register_key(&review, id, &enrolment.fingerprint);
             score_all(&mut laptop, id as usize);
             std::fs::create_dir_all(&stick).unwrap();
             let s = laptop.submit("246810", &stick, T0, 1_000_000).unwrap();

@@ -86,9 +86,10 @@ pub(super) fn score_all(panel: &mut Panel, n: usize) {
 pub(super) fn expert_submits(round: &Round, n: usize) -> (Panel, PathBuf) {
     let mut panel = laptop(round, n);
     let id = panel.package.experts[n].id;
-    panel
+    let enrolment = panel
         .enrol(id, &format!("2468{n:02}"), randomness(n as u8), T0)
         .unwrap();
+    super::register_key(&round.review, id, &enrolment.fingerprint);
     score_all(&mut panel, n);
     let stick = round.root.join("stick");
     std::fs::create_dir_all(&stick).unwrap();
@@ -403,7 +404,6 @@ fn each_tampered_bundle_fails_with_its_own_reason() {
     let dir = &round.root;
     let original = bundle::open(&file).unwrap();
     let history = ExpertHistory {
-        pinned_key: Some(original.header.expert.public_key.clone()),
         received: vec![(1, original.hash.clone())],
     };
 
@@ -461,11 +461,11 @@ fn each_tampered_bundle_fails_with_its_own_reason() {
         );
         e.iter_mut().find(|(n, _)| n == "bundle.sig").unwrap().1 = sig.into_bytes();
     });
-    let b = bundle::open(&resigned).unwrap();
-    assert_eq!(
-        code(bundle::check_sequence(&resigned, &b, &history).unwrap_err()),
-        "key_not_pinned"
-    );
+    bundle::open(&resigned).unwrap();
+    let receipt =
+        paneldesk::merge::collect::receive(&round.review, &clerk_keys(), &resigned, T0, "clerk")
+            .unwrap();
+    assert_eq!(outcome(&receipt), "refused key_not_registered");
 
     // The signature entry naming a key other than the header's.
     let mismatched = variant(dir, "mismatched.pdresult", &file, |e| {
@@ -512,7 +512,6 @@ fn each_tampered_bundle_fails_with_its_own_reason() {
     );
     // The correction reached the clerk first; the original turns up later.
     let after = ExpertHistory {
-        pinned_key: history.pinned_key.clone(),
         received: vec![(2, newer.hash.clone())],
     };
     assert_eq!(
@@ -520,7 +519,6 @@ fn each_tampered_bundle_fails_with_its_own_reason() {
         "replayed_sequence"
     );
     let conflicting = ExpertHistory {
-        pinned_key: history.pinned_key.clone(),
         received: vec![(1, original.hash.clone()), (2, "0".repeat(64))],
     };
     assert_eq!(
@@ -662,6 +660,7 @@ fn outcome(r: &paneldesk::merge::collect::Receipt) -> String {
     match r {
         Receipt::Accepted { sequence, .. } => format!("accepted {sequence}"),
         Receipt::AlreadyHave { .. } => "already".into(),
+        Receipt::Waiting { waiting_for, .. } => format!("waiting for {waiting_for}"),
         Receipt::Refused { code, .. } => format!("refused {code}"),
     }
 }
@@ -731,14 +730,11 @@ fn the_clerk_collects_bundles_pins_keys_and_applies_the_sequence_rules_in_any_or
         .unwrap();
     }
     let second = receive_all(&copy, &[&correction, &files[2], &files[0], &files[1]]);
+    // The correction arrives first and waits for the bundle it corrects, which then
+    // brings it in.
     assert_eq!(
         second,
-        [
-            "accepted 2",
-            "accepted 1",
-            "refused replayed_sequence",
-            "accepted 1"
-        ]
+        ["waiting for 1", "accepted 1", "accepted 1", "accepted 1"]
     );
     assert_eq!(marks(&copy), marks(&round.review));
     // The marks are the corrected ones.
@@ -891,9 +887,25 @@ fn marks_stored_a_row_per_nomination_by_schema_7_are_carried_into_schema_8_uncha
             )
             .unwrap();
         }
-        raw.execute_batch("DROP TABLE expert_marks; PRAGMA user_version = 7;")
-            .unwrap();
+        raw.execute_batch(
+            "DROP TABLE expert_marks; DROP TABLE waiting_bundle; DROP TABLE expert_registration;
+             CREATE TABLE received_bundle_7 (
+                 bundle_hash TEXT PRIMARY KEY, package_hash TEXT NOT NULL REFERENCES panel_package(hash),
+                 expert_id INTEGER NOT NULL, sequence INTEGER NOT NULL, file TEXT NOT NULL,
+                 created_at TEXT NOT NULL, received_at TEXT NOT NULL,
+                 UNIQUE (package_hash, expert_id, sequence)) STRICT;
+             INSERT INTO received_bundle_7 SELECT bundle_hash, package_hash, expert_id, sequence,
+                 file, created_at, received_at FROM received_bundle;
+             DROP TABLE received_bundle;
+             ALTER TABLE received_bundle_7 RENAME TO received_bundle;
+             PRAGMA user_version = 7;",
+        )
+        .unwrap();
     }
+    // Keys first seen by earlier builds are carried over as registrations, not lost.
+    let carried = paneldesk::registration::list_in(&round.review).unwrap();
+    assert_eq!(carried.len(), 3);
+    assert!(carried.iter().all(|r| r.how == "first_seen"));
     assert_eq!(marks(&round.review), before);
     assert_eq!(
         compute(&round.review, &ResultOptions::default()).unwrap(),
