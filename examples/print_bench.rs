@@ -137,6 +137,7 @@ fn record(rows: usize) -> Record {
         },
         marks: BTreeMap::new(),
         assigned: (1..=9).map(|e| (e, (0..rows as i64).collect())).collect(),
+        anchor: None,
     }
 }
 

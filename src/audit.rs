@@ -104,6 +104,58 @@ pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
     Ok(rows)
 }
 
+/// A point of the chain written down outside the file (on the signed 汇总表, the 公示):
+/// an entry's number and hash, as `seq:hash`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+/// The newest entry as an anchor; `None` for an empty log.
+pub fn head(conn: &Connection) -> Result<Option<Anchor>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(Anchor {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Verifies the chain and that it holds `anchor` (`seq:hash`, as printed). Anyone who
+/// rewrote an entry at or before the anchor and recomputed the chain after it changed
+/// the anchor's hash too, so the paper catches what the chain alone cannot.
+pub fn verify_anchor(conn: &Connection, anchor: &str) -> Result<usize> {
+    let n = verify(conn)?;
+    let not_found = || Error::AnchorNotFound {
+        anchor: anchor.trim().to_string(),
+    };
+    let (seq, hash) = anchor.trim().split_once(':').ok_or_else(not_found)?;
+    let seq: i64 = seq.trim().parse().map_err(|_| not_found())?;
+    let stored: Option<String> = conn
+        .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if stored.as_deref() != Some(hash.trim().to_ascii_lowercase().as_str()) {
+        return Err(not_found());
+    }
+    Ok(n)
+}
+
 /// Checks the whole chain; returns how many entries it holds.
 pub fn verify(conn: &Connection) -> Result<usize> {
     let all = entries(conn)?;

@@ -40,6 +40,12 @@ pub enum Error {
     #[error("audit log broken at entry {seq}: {reason}")]
     AuditChainBroken { seq: i64, reason: String },
 
+    #[error("{count} stored marks or kept bundles disagree")]
+    MarksDiffer { count: usize },
+
+    #[error("the audit log does not hold the anchor {anchor}")]
+    AnchorNotFound { anchor: String },
+
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
 
@@ -136,6 +142,8 @@ impl Error {
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::AlreadyExists { .. } => "already_exists",
             Error::AuditChainBroken { .. } => "audit_chain_broken",
+            Error::MarksDiffer { .. } => "marks_differ",
+            Error::AnchorNotFound { .. } => "anchor_not_found",
             Error::Database(_) => "database",
             Error::Io { .. } => "io",
             Error::Corrupt(_) => "corrupt",
@@ -212,6 +220,12 @@ impl Error {
             Error::AuditChainBroken { seq, reason } => {
                 format!("审计日志第 {seq} 条校验失败：{reason}。日志可能被修改或删除过。")
             }
+            Error::MarksDiffer { count } => format!(
+                "有 {count} 处存储的评分与保存的专家签名结果不一致：评审文件在接收后被改动过"
+            ),
+            Error::AnchorNotFound { anchor } => format!(
+                "审计日志中没有打印件上的锚点 {anchor}：该文件不是打印时的那份，或其日志被重写过"
+            ),
             Error::Database(e) => format!("数据库错误：{e}。已保存的数据未被改动。"),
             Error::Io { path, source } => {
                 format!("读写文件 {} 失败：{source}", path.display())
@@ -297,6 +311,12 @@ impl Error {
             }
             Error::AuditChainBroken { seq, reason } => format!(
                 "Audit log entry {seq} fails verification: {reason}. The log may have been altered or truncated."
+            ),
+            Error::MarksDiffer { count } => format!(
+                "{count} stored marks or kept bundles disagree with what the experts signed: the review file was changed after receiving them"
+            ),
+            Error::AnchorNotFound { anchor } => format!(
+                "The audit log does not hold the printed anchor {anchor}: this is not the file that was printed, or its log was rewritten"
             ),
             Error::Database(e) => {
                 format!("Database error: {e}. Stored data was left as it was.")

@@ -222,8 +222,93 @@ struct DemoArgs {
 enum AuditCommand {
     /// 列出审计日志 / List the audit log
     Show(ReviewRef),
-    /// 校验审计日志的哈希链 / Verify the audit log's hash chain
-    Verify(ReviewRef),
+    /// 校验审计日志的哈希链，并由保存的专家签名结果重新推导全部评分
+    /// / Verify the audit log's hash chain and re-derive every mark from the kept signed bundles
+    Verify(AuditVerifyArgs),
+}
+
+#[derive(Args)]
+struct AuditVerifyArgs {
+    #[command(flatten)]
+    review: ReviewRef,
+    /// 打印件上的审计锚点（序号:哈希）/ The audit anchor printed on a document (seq:hash)
+    #[arg(long)]
+    anchor: Option<String>,
+}
+
+/// The chain, the printed anchor if one is given, then the marks re-derived from the kept
+/// bundles; any difference fails the command after every one is printed.
+fn audit_verify(
+    workspace: &Workspace,
+    args: AuditVerifyArgs,
+    json: bool,
+) -> Result<(), paneldesk::Error> {
+    let path = workspace.resolve(args.review.review.as_deref())?;
+    let conn = store::open(&path)?;
+    let n = match &args.anchor {
+        Some(anchor) => audit::verify_anchor(&conn, anchor)?,
+        None => audit::verify(&conn)?,
+    };
+    let head = audit::head(&conn)?;
+    // Only the clerk's own keys open the sealed scores; a laptop without them (a
+    // supervisor's) checks the chain and the anchor, and is told the marks were not.
+    let keys_path = workspace.clerk_keys_path();
+    let derived = if keys_path.exists() {
+        let clerk = paneldesk::keys::clerk_keys(&keys_path, paneldesk::edge::new_clerk_keys)?;
+        Some(paneldesk::merge::rederive::rederive(&conn, &clerk)?)
+    } else {
+        None
+    };
+    // What the 汇总表 and 公示 print as the results digest, recomputed from the marks now.
+    let digest = paneldesk::report::record::Record::load(
+        &path,
+        &paneldesk::merge::results::ResultOptions::default(),
+    )
+    .ok()
+    .map(|r| r.results_hash());
+    if json {
+        let printed = print_json(&serde_json::json!({
+            "ok": derived.as_ref().is_none_or(|d| d.differences.is_empty()),
+            "entries": n,
+            "head": head,
+            "anchor_checked": args.anchor,
+            "rederived": derived,
+            "results_digest": digest,
+        }));
+        if let Err(e) = printed {
+            eprintln!("输出失败 / could not print: {e}");
+        }
+    } else {
+        println!("审计日志完整，共 {n} 条 / Audit log intact: {n} entries");
+        if let Some(h) = &head {
+            println!("当前锚点 / current anchor: {h}");
+        }
+        if let Some(a) = &args.anchor {
+            println!("含打印件上的锚点 / holds the printed anchor {a}");
+        }
+        match &derived {
+            Some(d) => println!(
+                "由 {} 份保存的签名结果重新推导 {} 位专家的评分 / re-derived {} experts' marks from {} kept bundles",
+                d.bundles, d.marks, d.marks, d.bundles
+            ),
+            None => println!(
+                "本机没有工作人员密钥，未能重新推导评分：请在工作人员的电脑上运行 / no clerk keys on this laptop: marks not re-derived; run this on the clerk's laptop"
+            ),
+        }
+        if let Some(d) = &digest {
+            println!(
+                "结果摘要 / results digest: {d}（应与打印件一致 / must equal the printed one）"
+            );
+        }
+        for d in derived.iter().flat_map(|d| &d.differences) {
+            println!("✗ 专家 expert {}  {}  {}", d.expert_id, d.kind, d.detail);
+        }
+    }
+    let differences = derived.map_or(0, |d| d.differences.len());
+    if differences > 0 {
+        return Err(paneldesk::Error::MarksDiffer { count: differences });
+    }
+    Ok(())
 }
 
 fn print_import_reports(reports: &[paneldesk::import::file::FileReport]) {
@@ -592,16 +677,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Category(command) => setup_cli::category(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
         Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
-        Command::Audit(AuditCommand::Verify(r)) => {
-            let path = workspace.resolve(r.review.as_deref())?;
-            let conn = store::open(&path)?;
-            let n = audit::verify(&conn)?;
-            if json {
-                out(print_json(&serde_json::json!({ "ok": true, "entries": n })));
-            } else {
-                println!("审计日志完整，共 {n} 条 / Audit log intact: {n} entries");
-            }
-        }
+        Command::Audit(AuditCommand::Verify(args)) => audit_verify(&workspace, args, json)?,
     }
     Ok(())
 }

@@ -491,6 +491,9 @@ pub struct ExpertStatus {
     pub sequence: Option<u64>,
     pub received_at: Option<String>,
     pub fingerprint: Option<String>,
+    /// The fingerprint registered for this expert in the review and in force: bundles
+    /// from any other key are refused.
+    pub registered: Option<String>,
     pub marked: u32,
     pub recused: u32,
 }
@@ -516,6 +519,13 @@ pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
                     |r| r.get(0),
                 )
                 .optional()?;
+            let registered = conn
+                .query_row(
+                    "SELECT fingerprint FROM expert_registration WHERE expert_id = ?1 AND revoked_at IS NULL",
+                    [e.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
             let (items, recused): (u32, u32) = conn
                 .query_row(
                     "SELECT items, recused FROM expert_marks WHERE package_hash = ?1 AND expert_id = ?2",
@@ -532,6 +542,7 @@ pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
                 sequence: latest.as_ref().map(|(s, _)| *s as u64),
                 received_at: latest.map(|(_, at)| at),
                 fingerprint,
+                registered,
                 marked: items - recused,
                 recused,
             });

@@ -227,9 +227,37 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
             Align::Left,
         );
     }
+    anchors(&mut f, record);
     signatures(&mut f, &["评审组组长（签字）", "评审组成员（签字）"]);
     f.finish(&mut doc);
     Ok(doc.finish())
+}
+
+/// The two values that let anyone check the review file against this paper later: the
+/// audit log's newest entry and the digest of the results printed (docs/review-file.md).
+fn anchors(f: &mut Flow, record: &Record) {
+    f.gap(6.0);
+    f.ensure(40.0);
+    if let Some(anchor) = &record.anchor {
+        f.paragraph(
+            &format!("审计锚点 / Audit anchor：{anchor}"),
+            7.5,
+            false,
+            Align::Left,
+        );
+    }
+    f.paragraph(
+        &format!("结果摘要 / Results digest：{}", record.results_hash()),
+        7.5,
+        false,
+        Align::Left,
+    );
+    f.paragraph(
+        "核对：paneldesk audit verify --anchor <审计锚点>；结果摘要与评审文件重新计算的结果一致方为原件。",
+        7.5,
+        false,
+        Align::Left,
+    );
 }
 
 /// Signature lines, kept together on one page.
@@ -454,6 +482,7 @@ pub fn announcement(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
             .collect();
         f.table(&columns, &rows, 10.0);
     }
+    anchors(&mut f, record);
     f.finish(&mut doc);
     Ok(doc.finish())
 }

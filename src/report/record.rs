@@ -37,6 +37,9 @@ pub struct Record {
     pub marks: Marks,
     /// The nominations each expert was given to score (their panels'), by expert id.
     pub assigned: std::collections::BTreeMap<i64, std::collections::BTreeSet<i64>>,
+    /// The audit log's newest entry when the record was read: printed on the documents the
+    /// panel signs and the public list, so the file can later be checked against paper.
+    pub anchor: Option<crate::audit::Anchor>,
 }
 
 impl Record {
@@ -101,6 +104,7 @@ impl Record {
             results,
             marks,
             assigned,
+            anchor: crate::audit::head(&conn)?,
         })
     }
 

@@ -88,6 +88,25 @@ fn review_new_from_a_template_then_show_by_prefix() {
     );
     let verified = json(&paneldesk(dir.path(), &["audit", "verify", "--json"]));
     assert_eq!(verified["ok"], true);
+    // The anchor as a document printed it checks out; one the log does not hold fails.
+    let head = format!(
+        "{}:{}",
+        verified["head"]["seq"],
+        verified["head"]["hash"].as_str().unwrap()
+    );
+    let out = paneldesk(
+        dir.path(),
+        &["audit", "verify", "--anchor", &head, "--json"],
+    );
+    assert!(out.status.success());
+    assert_eq!(json(&out)["anchor_checked"], head.as_str());
+    let forged = format!("{}:{}", verified["head"]["seq"], "0".repeat(64));
+    let out = paneldesk(
+        dir.path(),
+        &["audit", "verify", "--anchor", &forged, "--json"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(json(&out)["error"]["code"], "anchor_not_found");
 }
 
 #[test]

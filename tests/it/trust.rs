@@ -648,3 +648,116 @@ fn a_bundle_for_another_review_out_of_sequence_or_sealed_elsewhere_is_refused() 
         .iter()
         .any(|(_, _, seq, item)| *seq == 3 && item.contains("第三次提交")));
 }
+
+/// The audit log rewritten as an attacker with the file and twenty lines of code would:
+/// triggers dropped, entry `seq`'s detail replaced, every later hash recomputed.
+fn rewrite_audit_entry(review: &Path, seq: i64, detail: &str) {
+    let conn = rusqlite::Connection::open(review).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .unwrap();
+    conn.execute(
+        "UPDATE audit_log SET detail = ?2 WHERE seq = ?1",
+        rusqlite::params![seq, detail],
+    )
+    .unwrap();
+    let rows: Vec<(i64, String, String, String, String)> = conn
+        .prepare("SELECT seq, at, actor, action, detail FROM audit_log ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut prev = paneldesk::audit::GENESIS.to_string();
+    for (s, at, actor, action, detail) in rows {
+        let canonical = serde_json::json!([prev, s, at, actor, action, detail]).to_string();
+        let hash = keys::sha256_hex(canonical.as_bytes());
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+            rusqlite::params![s, prev, hash],
+        )
+        .unwrap();
+        prev = hash;
+    }
+}
+
+#[test]
+fn marks_rewritten_in_the_review_file_are_caught_by_the_kept_bundles_and_the_printed_anchor() {
+    use paneldesk::merge::rederive::rederive;
+    let (round, _) = super::scoring_round::five_experts_received();
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    // What the panel signs carries the audit head; it leaves the file on paper.
+    let record = paneldesk::report::record::Record::load(
+        &round.review,
+        &paneldesk::merge::results::ResultOptions::default(),
+    )
+    .unwrap();
+    let anchor = record.anchor.clone().unwrap();
+    assert_eq!(anchor, paneldesk::audit::head(&conn).unwrap().unwrap());
+    let clean = rederive(&conn, &clerk_keys()).unwrap();
+    assert_eq!((clean.bundles, clean.marks), (5, 5));
+    assert!(clean.differences.is_empty(), "{:?}", clean.differences);
+    drop(conn);
+
+    // One expert's stored marks edited with a SQLite tool: a point moved.
+    let raw = rusqlite::Connection::open(&round.review).unwrap();
+    let (expert, items): (i64, String) = raw
+        .query_row(
+            "SELECT expert_id, items_json FROM expert_marks ORDER BY expert_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let mut parsed: Vec<ScoreItem> = serde_json::from_str(&items).unwrap();
+    let item = parsed.iter_mut().find(|i| i.recusal.is_none()).unwrap();
+    let key = item.criteria.keys().next().unwrap().clone();
+    let points = item.criteria.get_mut(&key).unwrap();
+    *points = if *points >= 1.0 {
+        *points - 1.0
+    } else {
+        *points + 1.0
+    };
+    raw.execute(
+        "UPDATE expert_marks SET items_json = ?2 WHERE expert_id = ?1",
+        rusqlite::params![expert, serde_json::to_string(&parsed).unwrap()],
+    )
+    .unwrap();
+    drop(raw);
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    let found = rederive(&conn, &clerk_keys()).unwrap();
+    assert_eq!(found.differences.len(), 1, "{:?}", found.differences);
+    assert_eq!(found.differences[0].kind, "marks_differ");
+    assert_eq!(found.differences[0].expert_id, expert);
+    // The chain alone still says intact: nothing in the log recorded the edit.
+    paneldesk::audit::verify(&conn).unwrap();
+    drop(conn);
+
+    // The log rewritten with its hashes recomputed: intact by itself, but it no longer
+    // holds the anchor printed on paper.
+    rewrite_audit_entry(&round.review, 2, "{}");
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    paneldesk::audit::verify(&conn).unwrap();
+    let err = paneldesk::audit::verify_anchor(&conn, &anchor.to_string()).unwrap_err();
+    assert_eq!(err.code(), "anchor_not_found");
+    drop(conn);
+
+    // A kept bundle altered in the file is named too.
+    let raw = rusqlite::Connection::open(&round.review).unwrap();
+    raw.execute(
+        "UPDATE received_bundle SET bytes = CAST(substr(bytes, 1, length(bytes) / 2)
+             || (CASE WHEN substr(bytes, length(bytes) / 2 + 1, 1) = x'41' THEN x'42' ELSE x'41' END)
+             || substr(bytes, length(bytes) / 2 + 2) AS BLOB)
+         WHERE rowid = (SELECT max(rowid) FROM received_bundle)",
+        [],
+    )
+    .unwrap();
+    drop(raw);
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    let found = rederive(&conn, &clerk_keys()).unwrap();
+    assert!(
+        found.differences.iter().any(|d| d.kind == "bundle_altered"),
+        "{:?}",
+        found.differences
+    );
+}
