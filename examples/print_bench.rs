@@ -47,6 +47,7 @@ fn awards(n: usize) -> Vec<Award> {
             category: "全国高校大学生党员标兵".into(),
             year: 2026,
             review_title: "2026年度高校党建工作评审".into(),
+            qr: String::new(),
         })
         .collect()
 }

@@ -55,12 +55,27 @@ pub enum CertificatesCommand {
         #[command(flatten)]
         rule: RuleArgs,
     },
-    /// 核验纸质证书的编号与验证码 / Check a printed certificate's serial and code
+    /// 核验证书：编号与验证码（对照评审文件），或二维码（仅需工作人员公钥指纹）
+    /// / Check a certificate: serial and code (against the review), or its QR code (needs only the clerk's key fingerprint)
     Check {
         #[arg(long)]
         review: Option<String>,
-        serial: String,
-        code: String,
+        /// 证书编号 / Serial
+        #[arg(required_unless_present_any = ["qr", "qr_image"])]
+        serial: Option<String>,
+        /// 验证码 / Code
+        #[arg(required_unless_present_any = ["qr", "qr_image"])]
+        code: Option<String>,
+        /// 二维码扫出的文字 / The text a scanner read from the QR code
+        #[arg(long, conflicts_with = "qr_image")]
+        qr: Option<String>,
+        /// 证书照片或扫描件（PNG）/ A photo or scan of the certificate (PNG)
+        #[arg(long)]
+        qr_image: Option<PathBuf>,
+        /// 公示中印出的工作人员密钥指纹；不在工作人员电脑上核验时必填
+        /// / The clerk key fingerprint printed on the announcement; needed away from the clerk's laptop
+        #[arg(long)]
+        clerk_fingerprint: Option<String>,
     },
     /// 查看或更换本评审的证书模板 / Show or replace the review's certificate template
     Template {
@@ -212,9 +227,27 @@ pub fn certificates(
             review,
             serial,
             code,
+            qr,
+            qr_image,
+            clerk_fingerprint,
         } => {
+            let qr = match (qr, qr_image) {
+                (Some(text), _) => Some(text),
+                (None, Some(path)) => Some(register::qr_text_from_png(
+                    &std::fs::read(&path).map_err(|e| Error::io(&path, e))?,
+                )?),
+                (None, None) => None,
+            };
+            if let Some(text) = qr {
+                return check_qr(&text, clerk_fingerprint.as_deref(), json);
+            }
             let review = workspace.resolve(review.as_deref())?;
-            let check = register::check(&review, &serial, &code)?;
+            let trusted = match clerk_fingerprint {
+                Some(typed) => register::clerk_key_by_fingerprint(&review, &typed)?,
+                None => local_clerk_key(workspace)?,
+            };
+            let (serial, code) = (serial.unwrap_or_default(), code.unwrap_or_default());
+            let check = register::check(&review, &serial, &code, &trusted)?;
             if json {
                 println!(
                     "{}",
@@ -249,6 +282,46 @@ pub fn certificates(
                 serde_json::to_string_pretty(&template).unwrap_or_default()
             );
         }
+    }
+    Ok(())
+}
+
+/// The clerk's own public key, when this is the clerk's laptop.
+fn local_clerk_key(workspace: &Workspace) -> Result<String, Error> {
+    let path = workspace.clerk_keys_path();
+    if !path.exists() {
+        return Err(Error::BadInput {
+            zh: "本机没有工作人员密钥：请用 --clerk-fingerprint 给出公示中印出的密钥指纹".into(),
+            en: "this laptop holds no clerk key: give the fingerprint the announcement prints with --clerk-fingerprint".into(),
+        });
+    }
+    let clerk = paneldesk::keys::clerk_keys(&path, new_clerk_keys)?;
+    Ok(paneldesk::keys::public_hex(
+        &clerk.signing()?.verifying_key(),
+    ))
+}
+
+fn check_qr(text: &str, fingerprint: Option<&str>, json: bool) -> Result<(), Error> {
+    let check = register::check_qr(text, fingerprint)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&check).unwrap_or_default()
+        );
+    } else {
+        if let Some(w) = &check.words {
+            println!(
+                "{}  {}  {}  {}  {}",
+                w.serial, w.name, w.university, w.honour, w.year
+            );
+        }
+        println!("{} / {}", check.reason_zh, check.reason_en);
+    }
+    if !check.genuine {
+        return Err(Error::BadInput {
+            zh: "证书二维码未通过核验".into(),
+            en: "the certificate's QR code did not check out".into(),
+        });
     }
     Ok(())
 }

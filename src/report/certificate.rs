@@ -110,6 +110,9 @@ pub struct Award {
     pub category: String,
     pub year: i32,
     pub review_title: String,
+    /// The QR code's text: the signed words, the clerk's key and the signature.
+    #[serde(default)]
+    pub qr: String,
 }
 
 fn substitute(text: &str, award: &Award, honour: &str) -> String {
@@ -404,6 +407,41 @@ pub fn check_batch(template: &CertificateTemplate, awards: &[Award], date: Date)
     Ok(())
 }
 
+/// A QR code of `text` as dark rectangles filling the square at (x, y) of side `side`,
+/// each row's runs of dark modules merged into one rectangle, with a quiet zone.
+pub fn qr_modules(text: &str, x: f32, y: f32, side: f32) -> Result<Vec<(f32, f32, f32, f32)>> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| Error::BadInput {
+            zh: format!("证书二维码内容过长（{e}）"),
+            en: format!("the certificate's QR text does not fit a QR code ({e})"),
+        })?;
+    let n = code.width();
+    let colors = code.to_colors();
+    // Four modules of quiet zone on every side, as the standard asks.
+    let module = side / (n + 8) as f32;
+    let mut rects = Vec::new();
+    for row in 0..n {
+        let mut col = 0;
+        while col < n {
+            if colors[row * n + col] == qrcode::Color::Dark {
+                let start = col;
+                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                rects.push((
+                    x + (start + 4) as f32 * module,
+                    y + (row + 4) as f32 * module,
+                    (col - start) as f32 * module,
+                    module,
+                ));
+            } else {
+                col += 1;
+            }
+        }
+    }
+    Ok(rects)
+}
+
 /// The batch as one PDF, a page per award.
 pub fn render(
     template: &CertificateTemplate,
@@ -496,6 +534,15 @@ pub fn render_in(
                 page.image(image, *x, *y, *width, *height);
             }
         }
+        if !award.qr.is_empty() {
+            // Bottom right, inside the frame: the signed words for anyone with a phone.
+            let side = 26.0 * MM;
+            let (x, y) = (
+                sheet.width - 17.0 * MM - side,
+                sheet.height - 17.0 * MM - side,
+            );
+            page.fill_all(&qr_modules(&award.qr, x, y, side)?, 0.0);
+        }
         doc.push(page);
     }
     Ok(doc.finish())
@@ -552,6 +599,7 @@ mod tests {
             category: "大学生党员标兵".into(),
             year: 2026,
             review_title: "评审".into(),
+            qr: String::new(),
         };
         let t = CertificateTemplate::default();
         let [_, body, _, _, footer] = texts(&t, &award, date!(2026 - 11 - 30));

@@ -252,8 +252,21 @@ fn anchors(f: &mut Flow, record: &Record) {
         false,
         Align::Left,
     );
+    // The key certificates are signed with: anyone can check a certificate's QR code
+    // against this fingerprint, offline.
+    if let Ok(key) = crate::keys::parse_public(&record.clerk_key) {
+        f.paragraph(
+            &format!(
+                "签发密钥指纹 / Issuer key fingerprint：{}",
+                crate::keys::fingerprint(&key)
+            ),
+            7.5,
+            false,
+            Align::Left,
+        );
+    }
     f.paragraph(
-        "核对：paneldesk audit verify --anchor <审计锚点>；结果摘要与评审文件重新计算的结果一致方为原件。",
+        "核对：paneldesk audit verify --anchor <审计锚点>；结果摘要与评审文件重新计算的结果一致方为原件；证书二维码用 paneldesk certificates check --qr-image <照片> --clerk-fingerprint <签发密钥指纹> 核验。",
         7.5,
         false,
         Align::Left,

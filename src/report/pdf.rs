@@ -162,6 +162,27 @@ impl Page {
         ]);
     }
 
+    /// Many filled rectangles `(x, y, width, height)` in one grey: one colour change for
+    /// the lot (a QR code is a thousand of them).
+    pub fn fill_all(&mut self, rects: &[(f32, f32, f32, f32)], grey: f32) {
+        self.ops.extend([
+            Op::SaveGraphicsState,
+            Op::SetFillColor {
+                col: Color::Rgb(Rgb {
+                    r: grey,
+                    g: grey,
+                    b: grey,
+                    icc_profile: None,
+                }),
+            },
+        ]);
+        for &(x, y, width, height) in rects {
+            let rectangle = self.rectangle(x, y, width, height, PaintMode::Fill);
+            self.ops.push(Op::DrawRectangle { rectangle });
+        }
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
     /// A rectangle given from the top-left, in printpdf's bottom-left coordinates.
     fn rectangle(&self, x: f32, y: f32, width: f32, height: f32, mode: PaintMode) -> Rect {
         Rect {

@@ -1,10 +1,14 @@
-//! Certificate serial numbers and verification codes.
+//! Certificate serial numbers, signatures and verification codes.
 //!
 //! Before a batch prints, the clerk signs a digest of the results (Ed25519, the key that
-//! signed the panel package). Each certificate's code is derived from that signature and
-//! the certificate's own words, so a code cannot be made without the clerk's key, and a
-//! printed certificate can be checked against the review with `paneldesk certificates
-//! check`. A nomination keeps its serial across reprints.
+//! signed the panel package), and then **each certificate's own words** (serial, name,
+//! university, honour, year, review). The short code on paper is derived from that
+//! certificate's signature, and its QR code carries the words, the clerk's public key and
+//! the signature, so anyone can check a certificate offline with only the clerk's key,
+//! whose fingerprint the 公示 prints. A copy of the review file holds the signatures of
+//! the certificates that exist but cannot mint a new one; and a check trusts the clerk key
+//! it is given (the clerk's own laptop, or the fingerprint from the 公示), never the key
+//! stored beside a certificate. A nomination keeps its serial across reprints.
 
 use std::path::Path;
 
@@ -22,6 +26,9 @@ use crate::store;
 
 const SEAL_CONTEXT: &str = "paneldesk-results-v1\n";
 const CODE_CONTEXT: &str = "paneldesk-certificate-v1\n";
+/// First line of what a certificate's signature covers, and of its QR text.
+pub const CERTIFICATE_CONTEXT: &str = "paneldesk-certificate-v2";
+const CODE_CONTEXT_V2: &str = "paneldesk-certificate-code-v2\n";
 /// Crockford's base32: no I, L, O or U to misread on paper.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -29,11 +36,61 @@ fn seal_message(results_hash: &str) -> String {
     format!("{SEAL_CONTEXT}{results_hash}")
 }
 
-/// The verification code printed on a certificate: 50 bits as `XXXXX-XXXXX`.
+/// The verification code of a certificate issued before certificates were signed one by
+/// one: 50 bits as `XXXXX-XXXXX`, from the results seal and the printed words.
 pub fn code(signature: &str, serial: &str, name: &str, university: &str, category: &str) -> String {
     let digest = Sha256::digest(
         format!("{CODE_CONTEXT}{signature}\n{serial}\n{name}\n{university}\n{category}").as_bytes(),
     );
+    code_of(&digest)
+}
+
+/// The words a certificate's signature covers, one per line (line breaks inside a word
+/// become spaces, so no word can pose as the next).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CertificateWords {
+    pub serial: String,
+    pub name: String,
+    pub university: String,
+    pub honour: String,
+    pub year: i32,
+    pub review_id: String,
+}
+
+impl CertificateWords {
+    /// The exact bytes the clerk signs.
+    pub fn message(&self) -> String {
+        let one = |s: &str| s.replace(['\n', '\r'], " ");
+        format!(
+            "{CERTIFICATE_CONTEXT}\n{}\n{}\n{}\n{}\n{}\n{}\n",
+            one(&self.serial),
+            one(&self.name),
+            one(&self.university),
+            one(&self.honour),
+            self.year,
+            one(&self.review_id)
+        )
+    }
+
+    /// The QR code's text: the signed words, then the signature entry of docs/formats.md.
+    pub fn qr_text(&self, key_hex: &str, signature: &str) -> String {
+        format!(
+            "{}{}",
+            self.message(),
+            crate::container::signature_entry(key_hex, signature)
+        )
+    }
+}
+
+/// The verification code of a signed certificate: 50 bits of its signature's digest.
+pub fn signed_code(signature: &str) -> String {
+    code_of(&Sha256::digest(
+        format!("{CODE_CONTEXT_V2}{signature}").as_bytes(),
+    ))
+}
+
+fn code_of(digest: &[u8]) -> String {
     let mut bits: u64 = 0;
     for b in &digest[..8] {
         bits = (bits << 8) | u64::from(*b);
@@ -133,21 +190,26 @@ pub fn issue(
                 format!("{stem}{:03}", taken + 1)
             }
         };
-        let code = code(
-            &signature,
-            &serial,
-            &display_name,
-            &university,
-            &category_name,
-        );
+        let words = CertificateWords {
+            serial: serial.clone(),
+            name: display_name.clone(),
+            university: university.clone(),
+            honour: category_name.clone(),
+            year: record.review.year,
+            review_id: record.review.id.clone(),
+        };
+        // Ed25519 signatures are deterministic: a reprint of the same words signs, and so
+        // codes, exactly as before.
+        let certificate_signature = keys::sign(&signing, words.message().as_bytes());
+        let code = signed_code(&certificate_signature);
         tx.execute(
             "INSERT INTO certificate
-               (serial, nomination_id, name, university, category, results_hash, code, printed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+               (serial, nomination_id, name, university, category, results_hash, code, printed_at, signature)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (serial) DO UPDATE SET name = excluded.name,
                university = excluded.university, category = excluded.category,
                results_hash = excluded.results_hash, code = excluded.code,
-               printed_at = excluded.printed_at",
+               printed_at = excluded.printed_at, signature = excluded.signature",
             params![
                 serial,
                 nomination_id,
@@ -156,10 +218,12 @@ pub fn issue(
                 category_name,
                 results_hash,
                 code,
-                at
+                at,
+                certificate_signature
             ],
         )?;
         awards.push(Award {
+            qr: words.qr_text(&record.clerk_key, &certificate_signature),
             serial,
             code,
             name: display_name,
@@ -210,6 +274,7 @@ pub fn print(
                 category,
                 year: record.review.year,
                 review_title: record.review.title_zh.clone(),
+                qr: String::new(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -308,64 +373,259 @@ pub struct CertificateCheck {
     pub reason_en: String,
 }
 
-/// Checks a serial and code as printed on paper against the review.
-pub fn check(review_path: &Path, serial: &str, printed_code: &str) -> Result<CertificateCheck> {
+/// Checks a serial and code as printed on paper against the review, trusting only
+/// `clerk_key` (hex): the clerk's own key on the clerk's laptop, or the key whose
+/// fingerprint the 公示 printed (`clerk_key_by_fingerprint`).
+pub fn check(
+    review_path: &Path,
+    serial: &str,
+    printed_code: &str,
+    clerk_key: &str,
+) -> Result<CertificateCheck> {
     let conn = store::open(review_path)?;
     let serial = serial.trim().to_uppercase();
-    let row: Option<(String, String, String, String, String, String, String)> = conn
+    let row: Option<(String, String, String, String, Option<String>)> = conn
         .query_row(
-            "SELECT c.name, c.university, c.category, c.code, s.results_hash, s.public_key, s.signature
-             FROM certificate c JOIN results_seal s ON s.results_hash = c.results_hash
-             WHERE c.serial = ?1",
+            "SELECT name, university, category, code, signature FROM certificate WHERE serial = ?1",
             [&serial],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    let Some((name, university, category, stored, hash, public, signature)) = row else {
-        return Ok(CertificateCheck {
-            serial,
-            genuine: false,
-            name: None,
-            university: None,
-            category: None,
-            reason_zh: "本评审没有出具过这个编号的证书".into(),
-            reason_en: "this review issued no certificate with that serial".into(),
-        });
+    let verdict = |genuine, zh: &str, en: &str, row: Option<(&str, &str, &str)>| CertificateCheck {
+        serial: serial.clone(),
+        genuine,
+        name: row.map(|r| r.0.to_string()),
+        university: row.map(|r| r.1.to_string()),
+        category: row.map(|r| r.2.to_string()),
+        reason_zh: zh.into(),
+        reason_en: en.into(),
     };
-    let key = keys::parse_public(&public)?;
-    let sealed = keys::verify(&key, seal_message(&hash).as_bytes(), &signature);
-    let expected = code(&signature, &serial, &name, &university, &category);
+    let Some((name, university, category, stored, signature)) = row else {
+        return Ok(verdict(
+            false,
+            "本评审没有出具过这个编号的证书",
+            "this review issued no certificate with that serial",
+            None,
+        ));
+    };
+    let shown = Some((name.as_str(), university.as_str(), category.as_str()));
+    let Some(signature) = signature else {
+        return Ok(verdict(
+            false,
+            "该证书由旧版本出具，未逐张签名，无法离线核验：请重新打印",
+            "issued by an earlier version without its own signature: reprint it to make it verifiable",
+            shown,
+        ));
+    };
+    let (review_id, year): (String, i32) =
+        conn.query_row("SELECT id, year FROM review", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let words = CertificateWords {
+        serial: serial.clone(),
+        name: name.clone(),
+        university: university.clone(),
+        honour: category.clone(),
+        year,
+        review_id,
+    };
+    let key = keys::parse_public(clerk_key)?;
+    let expected = signed_code(&signature);
     let given: String = printed_code
         .trim()
         .to_uppercase()
         .replace(['O'], "0")
         .replace(['I', 'L'], "1");
-    let (genuine, zh, en) = if !sealed {
-        (
+    Ok(
+        if !keys::verify(&key, words.message().as_bytes(), &signature) {
+            verdict(
             false,
-            "结果签名校验失败：评审文件可能被改动过",
-            "the results seal does not verify: the review file may have been altered",
+            "证书记录不是本评审工作人员的密钥签发的：评审文件可能被改动过",
+            "the certificate record was not signed by this review's clerk key: the review file may have been altered",
+            shown,
         )
-    } else if expected != stored {
-        (
+        } else if expected != stored {
+            verdict(
             false,
-            "证书记录与签名不符：评审文件可能被改动过",
-            "the certificate record does not match its seal: the review file may have been altered",
+            "证书记录与其签名不符：评审文件可能被改动过",
+            "the certificate record does not match its signature: the review file may have been altered",
+            shown,
         )
-    } else if given != expected {
-        (false, "验证码不符：证书可能是伪造的，或是旧版结果打印的", "the code does not match: the certificate may be forged, or printed from superseded results")
-    } else {
-        (true, "证书真实有效", "the certificate is genuine")
-    };
-    Ok(CertificateCheck {
-        serial,
-        genuine,
-        name: Some(name),
-        university: Some(university),
-        category: Some(category),
+        } else if given != expected {
+            verdict(
+            false,
+            "验证码不符：证书可能是伪造的，或是旧版结果打印的",
+            "the code does not match: the certificate may be forged, or printed from superseded results",
+            shown,
+        )
+        } else {
+            verdict(true, "证书真实有效", "the certificate is genuine", shown)
+        },
+    )
+}
+
+/// The clerk key of this review's packages whose fingerprint is `typed` (as printed on
+/// the 公示): the key a check may trust on a laptop that is not the clerk's.
+pub fn clerk_key_by_fingerprint(review_path: &Path, typed: &str) -> Result<String> {
+    let wanted = crate::registration::parse_fingerprint(typed)?;
+    let conn = store::open(review_path)?;
+    let mut stmt = conn.prepare("SELECT manifest FROM panel_package")?;
+    let manifests = stmt
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for bytes in manifests {
+        let Ok(m) = serde_json::from_slice::<crate::package::PanelPackage>(&bytes) else {
+            continue;
+        };
+        let key = keys::parse_public(&m.clerk.signing_key)?;
+        if keys::fingerprint(&key) == wanted {
+            return Ok(m.clerk.signing_key);
+        }
+    }
+    Err(Error::BadInput {
+        zh: format!("本评审的评审包中没有指纹为 {wanted} 的工作人员密钥"),
+        en: format!("no clerk key with fingerprint {wanted} signed this review's packages"),
+    })
+}
+
+/// What checking a certificate's QR text found: whether its signature verifies, with
+/// which key (its fingerprint, to compare with the 公示), and the words it certifies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QrCheck {
+    pub genuine: bool,
+    pub words: Option<CertificateWords>,
+    pub clerk_fingerprint: Option<String>,
+    pub code: Option<String>,
+    pub reason_zh: String,
+    pub reason_en: String,
+}
+
+/// Checks a certificate's QR text with nothing but the key it names: genuine when the
+/// signature over the words verifies and that key's fingerprint is `expected_fingerprint`
+/// (typed from the 公示); without one, the fingerprint is reported for the reader to
+/// compare, and the certificate is not called genuine.
+pub fn check_qr(text: &str, expected_fingerprint: Option<&str>) -> Result<QrCheck> {
+    let refused = |zh: &str, en: &str| QrCheck {
+        genuine: false,
+        words: None,
+        clerk_fingerprint: None,
+        code: None,
         reason_zh: zh.into(),
         reason_en: en.into(),
-    })
+    };
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = text.trim_end_matches('\n').split('\n').collect();
+    if lines.len() != 9 || lines[0] != CERTIFICATE_CONTEXT {
+        return Ok(refused(
+            "不是 PanelDesk 证书的二维码内容",
+            "not the QR text of a PanelDesk certificate",
+        ));
+    }
+    let Ok(year) = lines[5].parse::<i32>() else {
+        return Ok(refused("二维码内容格式不正确", "malformed QR text"));
+    };
+    let words = CertificateWords {
+        serial: lines[1].into(),
+        name: lines[2].into(),
+        university: lines[3].into(),
+        honour: lines[4].into(),
+        year,
+        review_id: lines[6].into(),
+    };
+    let entry = format!("{}\n{}\n", lines[7], lines[8]);
+    let Some((key_hex, signature)) = crate::container::parse_signature_entry(entry.as_bytes())
+    else {
+        return Ok(refused(
+            "二维码中的签名格式不正确",
+            "malformed signature in the QR text",
+        ));
+    };
+    let Ok(key) = keys::parse_public(&key_hex) else {
+        return Ok(refused(
+            "二维码中的公钥无效",
+            "invalid public key in the QR text",
+        ));
+    };
+    let fingerprint = keys::fingerprint(&key);
+    let mut out = QrCheck {
+        genuine: false,
+        words: Some(words.clone()),
+        clerk_fingerprint: Some(fingerprint.clone()),
+        code: Some(signed_code(&signature)),
+        reason_zh: String::new(),
+        reason_en: String::new(),
+    };
+    let expected = expected_fingerprint
+        .map(crate::registration::parse_fingerprint)
+        .transpose()?;
+    let (genuine, zh, en) = if !keys::verify(&key, words.message().as_bytes(), &signature) {
+        (
+            false,
+            "签名校验失败：证书内容被改动过，或是伪造的".to_string(),
+            "the signature does not verify: the certificate was altered or forged".to_string(),
+        )
+    } else {
+        match expected {
+            Some(e) if e == fingerprint => (true, "证书真实有效".into(), "the certificate is genuine".into()),
+            Some(e) => (
+                false,
+                format!("签发密钥的指纹 {fingerprint} 与公示中的 {e} 不符：证书不是该单位签发的"),
+                format!("signed by key {fingerprint}, not by {e} as the announcement prints: not issued by that office"),
+            ),
+            None => (
+                false,
+                format!("签名有效，签发密钥指纹为 {fingerprint}：请与公示中印出的指纹核对"),
+                format!("the signature verifies with key {fingerprint}: compare it with the fingerprint the announcement prints"),
+            ),
+        }
+    };
+    out.genuine = genuine;
+    out.reason_zh = zh;
+    out.reason_en = en;
+    Ok(out)
+}
+
+/// The text of the first QR code found in a PNG photo or scan of a certificate.
+pub fn qr_text_from_png(bytes: &[u8]) -> Result<String> {
+    let unreadable = |detail: String| Error::BadInput {
+        zh: format!("无法从图片中读出证书二维码（{detail}）：请用清晰的 PNG 图片"),
+        en: format!(
+            "no certificate QR code could be read from the image ({detail}): use a clear PNG"
+        ),
+    };
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(|e| unreadable(e.to_string()))?;
+    let (width, height) = (reader.info().width as usize, reader.info().height as usize);
+    // A scan of an A4 page at 300 dpi is about 9 megapixels; refuse a decompression bomb.
+    if width.saturating_mul(height) > 80_000_000 {
+        return Err(unreadable(format!("{width}×{height} pixels")));
+    }
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
+    let frame = reader
+        .next_frame(&mut pixels)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let channels = frame.color_type.samples();
+    let grey = |x: usize, y: usize| -> u8 {
+        let at = (y * width + x) * channels;
+        match channels {
+            1 | 2 => pixels[at],
+            _ => {
+                ((u16::from(pixels[at]) * 3
+                    + u16::from(pixels[at + 1]) * 6
+                    + u16::from(pixels[at + 2]))
+                    / 10) as u8
+            }
+        }
+    };
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, grey);
+    for grid in image.detect_grids() {
+        if let Ok((_, text)) = grid.decode() {
+            return Ok(text);
+        }
+    }
+    Err(unreadable("no QR code found".into()))
 }
 
 #[cfg(test)]

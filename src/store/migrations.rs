@@ -285,6 +285,11 @@ const MIGRATIONS: &[&str] = &[
         received_at   TEXT NOT NULL
     ) STRICT;
     "#,
+    // 10: every certificate signed on its own by the clerk (report::register): its code
+    // comes from that signature, so a copy of the review cannot mint a new one.
+    r#"
+    ALTER TABLE certificate ADD COLUMN signature TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

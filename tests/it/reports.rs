@@ -272,6 +272,11 @@ fn the_same_results_print_the_same_bytes() {
     assert!(a == b, "two prints of the same summary differ");
 }
 
+/// The clerk key a check trusts: the clerk's own, as on the clerk's laptop.
+fn clerk_public() -> String {
+    paneldesk::keys::public_hex(&clerk_keys().signing().unwrap().verifying_key())
+}
+
 #[test]
 fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     let round = merged_round();
@@ -331,7 +336,7 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
 
     // Every code checks out; a changed code or an unknown serial does not.
     for a in &awards {
-        let check = register::check(&round.review, &a.serial, &a.code).unwrap();
+        let check = register::check(&round.review, &a.serial, &a.code, &clerk_public()).unwrap();
         assert!(check.genuine, "{check:?}");
     }
     let first = &awards[0];
@@ -339,21 +344,26 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     let last = if first.code.ends_with('X') { "Y" } else { "X" };
     let forged = format!("{}{last}", &first.code[..first.code.len() - 1]);
     assert!(
-        !register::check(&round.review, &first.serial, &forged)
+        !register::check(&round.review, &first.serial, &forged, &clerk_public())
             .unwrap()
             .genuine
     );
     assert!(
-        !register::check(&round.review, "PD2026-99-999", &first.code)
+        !register::check(&round.review, "PD2026-99-999", &first.code, &clerk_public())
             .unwrap()
             .genuine
     );
     // Lower case and spaces as typed from paper are fine.
     let typed = format!("  {} ", first.code.to_lowercase());
     assert!(
-        register::check(&round.review, &first.serial.to_lowercase(), &typed)
-            .unwrap()
-            .genuine
+        register::check(
+            &round.review,
+            &first.serial.to_lowercase(),
+            &typed,
+            &clerk_public()
+        )
+        .unwrap()
+        .genuine
     );
 
     // A reprint keeps every serial and code.
@@ -377,7 +387,8 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     )
     .unwrap();
     drop(conn);
-    let check = register::check(&round.review, &first.serial, &first.code).unwrap();
+    let check =
+        register::check(&round.review, &first.serial, &first.code, &clerk_public()).unwrap();
     assert!(!check.genuine);
     let conn = paneldesk::store::open(&round.review).unwrap();
     assert!(paneldesk::audit::verify(&conn).is_ok());
@@ -409,6 +420,7 @@ fn award(name: &str, university: &str) -> Award {
         category: "全国高校“双带头人”教师党支部书记工作室".into(),
         year: 2026,
         review_title: "评审".into(),
+        qr: String::new(),
     }
 }
 

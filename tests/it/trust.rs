@@ -761,3 +761,142 @@ fn marks_rewritten_in_the_review_file_are_caught_by_the_kept_bundles_and_the_pri
         found.differences
     );
 }
+
+#[test]
+fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks_offline() {
+    use paneldesk::report::certificate::{self, CertificateTemplate};
+    use paneldesk::report::record::Record;
+    use paneldesk::report::register;
+    let (round, _) = super::scoring_round::five_experts_received();
+    let record = Record::load(
+        &round.review,
+        &paneldesk::merge::results::ResultOptions::default(),
+    )
+    .unwrap();
+    let chosen = register::winners(&record, None).unwrap();
+    let awards = register::issue(
+        &round.review,
+        &record,
+        &chosen,
+        &clerk_keys(),
+        "PD",
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let clerk = keys::public_hex(&clerk_keys().signing().unwrap().verifying_key());
+    let real = &awards[0];
+    assert!(
+        register::check(&round.review, &real.serial, &real.code, &clerk)
+            .unwrap()
+            .genuine
+    );
+
+    // Someone with a copy of the file and a key of their own seals "results" and enters a
+    // certificate for a nominee who does not exist.
+    let copy = round.root.join("copy.pdreview");
+    paneldesk::review::backup(&round.review, &copy, T0, "clerk").unwrap();
+    let forger = keys::signing_key([66; 32]);
+    let fake_hash = "f".repeat(64);
+    let seal = keys::sign(
+        &forger,
+        format!("paneldesk-results-v1\n{fake_hash}").as_bytes(),
+    );
+    let serial = "PD2026-01-900";
+    let words = register::CertificateWords {
+        serial: serial.into(),
+        name: "冒名者".into(),
+        university: "东川理工大学".into(),
+        honour: real.category.clone(),
+        year: 2026,
+        review_id: record.review.id.clone(),
+    };
+    let own_signature = keys::sign(&forger, words.message().as_bytes());
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute(
+        "INSERT INTO results_seal (results_hash, public_key, signature, sealed_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![fake_hash, keys::public_hex(&forger.verifying_key()), seal, T0],
+    )
+    .unwrap();
+    let old_style = register::code(&seal, serial, "冒名者", "东川理工大学", &real.category);
+    let new_style = register::signed_code(&own_signature);
+    conn.execute(
+        "INSERT INTO certificate (serial, nomination_id, name, university, category, results_hash, code, printed_at, signature)
+         VALUES (?1, 999999, '冒名者', '东川理工大学', ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![serial, real.category, fake_hash, new_style, T0, own_signature],
+    )
+    .unwrap();
+    drop(conn);
+    for code in [&old_style, &new_style] {
+        let check = register::check(&copy, serial, code, &clerk).unwrap();
+        assert!(!check.genuine, "{check:?}");
+    }
+    // With no key at all: a new certificate row reusing a genuine signature.
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let real_signature: String = conn
+        .query_row(
+            "SELECT signature FROM certificate WHERE serial = ?1",
+            [&real.serial],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "INSERT INTO certificate (serial, nomination_id, name, university, category, results_hash, code, printed_at, signature)
+         SELECT 'PD2026-01-901', 999998, '冒名者', university, category, results_hash, code, printed_at, signature
+         FROM certificate WHERE serial = ?1",
+        [&real.serial],
+    )
+    .unwrap();
+    drop(conn);
+    let check = register::check(
+        &copy,
+        "PD2026-01-901",
+        &register::signed_code(&real_signature),
+        &clerk,
+    )
+    .unwrap();
+    assert!(!check.genuine, "{check:?}");
+
+    // The printed certificate's QR code checks out anywhere, with only the fingerprint
+    // the 公示 prints: photographed (rendered to PNG), read back and verified.
+    let fingerprint = keys::fingerprint(&clerk_keys().signing().unwrap().verifying_key());
+    let pdf = certificate::render(
+        &CertificateTemplate::default(),
+        &awards[..1],
+        time::macros::date!(2026 - 12 - 01),
+        &paneldesk::report::pdf::Meta {
+            title: "证书",
+            subject: "证书",
+            at: time::OffsetDateTime::UNIX_EPOCH,
+        },
+    )
+    .unwrap();
+    let pdf_file = round.root.join("certificate.pdf");
+    std::fs::write(&pdf_file, pdf).unwrap();
+    let png_stem = round.root.join("certificate");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-singlefile"])
+        .arg(&pdf_file)
+        .arg(&png_stem)
+        .status()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(status.success());
+    let png = std::fs::read(png_stem.with_extension("png")).unwrap();
+    let text = register::qr_text_from_png(&png).unwrap();
+    assert_eq!(text, real.qr);
+    let ok = register::check_qr(&text, Some(&fingerprint)).unwrap();
+    assert!(ok.genuine, "{ok:?}");
+    assert_eq!(ok.code.as_deref(), Some(real.code.as_str()));
+    // Another office's key, a changed name, or no fingerprint to compare with: not genuine.
+    let other = keys::fingerprint(&forger.verifying_key());
+    assert!(!register::check_qr(&text, Some(&other)).unwrap().genuine);
+    let altered = text.replacen(&real.name, "冒名者", 1);
+    assert!(
+        !register::check_qr(&altered, Some(&fingerprint))
+            .unwrap()
+            .genuine
+    );
+    let unanchored = register::check_qr(&text, None).unwrap();
+    assert!(!unanchored.genuine);
+    assert!(unanchored.reason_zh.contains(&fingerprint));
+}
