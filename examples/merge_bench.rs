@@ -134,5 +134,12 @@ fn main() -> Result<(), paneldesk::Error> {
         result.categories.len(),
         total.as_secs_f64()
     );
+    let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let bundles: u64 = files.iter().map(|f| size(f)).sum();
+    println!(
+        "review file {:.1} MiB after the merge; the bundles on the stick {:.1} MiB",
+        size(&review) as f64 / (1 << 20) as f64,
+        bundles as f64 / (1 << 20) as f64
+    );
     Ok(())
 }

@@ -515,13 +515,17 @@ pub fn spot_check(
         SpotCheckCommand::Notice { draw, out } => {
             let view = spot_check::view(&path, &draw)?;
             write_new(&out, &notice_bytes(&view)?)?;
-            if !json {
+            if json {
+                print_json(&serde_json::json!({ "draw": draw, "file": out }));
+            } else {
                 println!("{}", out.display());
             }
         }
         SpotCheckCommand::Export { draw, out } => {
             write_new(&out, spot_check::export_json(&path, &draw)?.as_bytes())?;
-            if !json {
+            if json {
+                print_json(&serde_json::json!({ "draw": draw, "file": out }));
+            } else {
                 println!("{}", out.display());
             }
         }

@@ -461,7 +461,9 @@ pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Resu
         ExpertCommand::Reopen { panel: r } => {
             let mut panel = open_panel(workspace, &r)?;
             panel.reopen()?;
-            if !json {
+            if json {
+                print(&serde_json::json!({ "reopened": true, "panel": panel.hash }));
+            } else {
                 println!("已解锁，可更正后重新提交 / Unlocked: correct and submit again");
             }
         }

@@ -1,6 +1,7 @@
 //! The spot-check draw: which units are checked, from a seed written down beforehand.
 //!
-//! The rule is short enough to re-run with any SHA-256 tool (docs/spot-check.md):
+//! The rule is short enough to re-run with any SHA-256 tool (docs/follow-up.md, *Spot
+//! checks*):
 //!
 //! 1. Each unit's lottery number is `SHA-256("paneldesk-spot-check-v1\n" + seed + "\n" +
 //!    unit id)`, in hex.
