@@ -51,6 +51,8 @@ pub enum PackageError {
     SizeMismatch { name: String },
     #[error("{name} is too large: {bytes} bytes")]
     TooLarge { name: String, bytes: u64 },
+    #[error("{name} is a link")]
+    Link { name: String },
 }
 
 impl PackageError {
@@ -63,6 +65,7 @@ impl PackageError {
             PackageError::Suspicious(_) => "suspicious_archive",
             PackageError::SizeMismatch { .. } => "size_mismatch",
             PackageError::TooLarge { .. } => "material_too_large",
+            PackageError::Link { .. } => "material_is_link",
         }
     }
 
@@ -87,6 +90,9 @@ impl PackageError {
             PackageError::TooLarge { name, bytes } => {
                 format!("{f} 中的“{name}”过大（{} MB），未读取", bytes >> 20)
             }
+            PackageError::Link { name } => format!(
+                "{f} 中的“{name}”是一个链接（快捷方式），指向报送包以外的文件：为安全起见不跟随链接，未读取；请让高校提供文件本身"
+            ),
         }
     }
 
@@ -111,6 +117,9 @@ impl PackageError {
             PackageError::TooLarge { name, bytes } => {
                 format!("\"{name}\" in {f} is too large ({} MB); not read", bytes >> 20)
             }
+            PackageError::Link { name } => format!(
+                "\"{name}\" in {f} is a link to a file outside the package: links are never followed, so it was not read; ask the university for the file itself"
+            ),
         }
     }
 }
@@ -118,7 +127,13 @@ impl PackageError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Location {
     File(PathBuf),
-    ZipEntry { index: usize, size: u64 },
+    /// A symbolic link (or junction) in a folder package: listed so a row that names it
+    /// gets a located problem, never read.
+    Link,
+    ZipEntry {
+        index: usize,
+        size: u64,
+    },
 }
 
 /// A material file found in a package.
@@ -181,12 +196,23 @@ fn folder_materials(folder: &Path, workbook: &Path) -> Vec<Available> {
             if is_litter(&file_name(&p)) || p == workbook {
                 continue;
             }
-            if p.is_dir() {
-                walk(&p, root, workbook, out);
-            } else if p.is_file() {
-                let relative = p.strip_prefix(root).unwrap_or(&p);
+            // Links are never followed: a university's folder could point at the clerk's
+            // keys, and whatever it points at would travel to every expert.
+            let Ok(kind) = std::fs::symlink_metadata(&p).map(|m| m.file_type()) else {
+                continue;
+            };
+            let relative = p.strip_prefix(root).unwrap_or(&p);
+            let name = relative.to_string_lossy().replace('\\', "/");
+            if kind.is_symlink() {
                 out.push(Available {
-                    name: relative.to_string_lossy().replace('\\', "/"),
+                    name,
+                    location: Location::Link,
+                });
+            } else if kind.is_dir() {
+                walk(&p, root, workbook, out);
+            } else if kind.is_file() {
+                out.push(Available {
+                    name,
                     location: Location::File(p.clone()),
                 });
             }
@@ -319,8 +345,18 @@ impl Opened {
             bytes,
         };
         match &material.location {
+            Location::Link => Err(PackageError::Link {
+                name: material.name.clone(),
+            }),
             Location::File(path) => {
-                let size = std::fs::metadata(path).map_err(io)?.len();
+                // Checked again when read: the folder may have changed since it was listed.
+                let meta = std::fs::symlink_metadata(path).map_err(io)?;
+                if !meta.file_type().is_file() {
+                    return Err(PackageError::Link {
+                        name: material.name.clone(),
+                    });
+                }
+                let size = meta.len();
                 if size > limits.max_material_bytes {
                     return Err(too_large(size));
                 }

@@ -69,6 +69,16 @@ pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
+/// A regular file or a real folder, never through a link: a dropped folder is walked as
+/// it is, and a link in it could lead anywhere on the clerk's laptop.
+fn is_real_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+fn is_real_dir(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
+}
+
 fn is_zip(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
@@ -80,7 +90,7 @@ pub fn sources_in(paths: &[PathBuf]) -> Vec<Source> {
         let entries = sorted_entries(dir);
         let files: Vec<&PathBuf> = entries
             .iter()
-            .filter(|p| p.is_file() && !is_litter(&file_name(p)))
+            .filter(|p| is_real_file(p) && !is_litter(&file_name(p)))
             .collect();
         let workbooks: Vec<&PathBuf> = files
             .iter()
@@ -103,7 +113,7 @@ pub fn sources_in(paths: &[PathBuf]) -> Vec<Source> {
                 });
             }
         }
-        for sub in entries.iter().filter(|p| p.is_dir()) {
+        for sub in entries.iter().filter(|p| is_real_dir(p)) {
             if !is_litter(&file_name(sub)) {
                 walk(sub, out);
             }

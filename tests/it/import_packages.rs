@@ -323,3 +323,78 @@ fn hostile_zips_get_their_own_errors_and_a_batch_carries_on_with_stored_data_int
     }
     assert_eq!(review::summary(&review).unwrap(), before);
 }
+
+/// Copies `from` into `to`, files only (the fixture folders are shallow).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_in_a_folder_package_are_never_followed_so_no_file_outside_it_is_packaged() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    // What a university must never reach: the clerk's keys, outside the package.
+    let secrets = dir.path().join("paneldesk/keys");
+    std::fs::create_dir_all(&secrets).unwrap();
+    let secret = b"{\"signing_seed\":\"0303\",\"age_identity\":\"AGE-SECRET-KEY-1\"}";
+    std::fs::write(secrets.join("王五-推荐表.PDF"), secret).unwrap();
+    std::fs::write(secrets.join("clerk.json"), secret).unwrap();
+    // The package: 附件 is a link to that folder, 张三's file a link to one of its files.
+    let folder = dir.path().join("东川理工大学");
+    copy_tree(&packages().join("东川理工大学"), &folder);
+    std::fs::remove_dir_all(folder.join("附件")).unwrap();
+    symlink(&secrets, folder.join("附件")).unwrap();
+    std::fs::remove_file(folder.join("张三-推荐表.pdf")).unwrap();
+    symlink(secrets.join("clerk.json"), folder.join("张三-推荐表.pdf")).unwrap();
+    // And a dropped folder holding a link to another folder of workbooks.
+    let dropped = dir.path().join("收到的推荐表");
+    std::fs::create_dir_all(&dropped).unwrap();
+    symlink(&folder, dropped.join("链接")).unwrap();
+    assert!(
+        paneldesk::import::sources_in(&[dropped]).is_empty(),
+        "a linked folder is not walked"
+    );
+
+    let r = run(
+        &review,
+        Source::Folder {
+            path: folder.join("推荐汇总表.xlsx").display().to_string(),
+            folder: folder.display().to_string(),
+        },
+    );
+    assert!(r.imported, "{:?}", r.error);
+    let conn = store::open(&review).unwrap();
+    let blobs: Vec<Vec<u8>> = conn
+        .prepare("SELECT content FROM material_blob")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!blobs.iter().any(|b| b == secret), "a secret was packaged");
+    // Each named material that is a link is a located problem the clerk sees.
+    let links: Vec<&str> = r
+        .problems
+        .iter()
+        .chain(r.flags.iter())
+        .filter(|p| p.message_zh.contains("链接"))
+        .map(|p| p.message_zh.as_str())
+        .collect();
+    assert!(
+        links.iter().any(|m| m.contains("张三-推荐表.pdf")),
+        "{:?} {:?}",
+        r.problems,
+        r.flags
+    );
+}
