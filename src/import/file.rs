@@ -33,6 +33,23 @@ pub struct FileError {
     pub message_en: String,
 }
 
+impl FileReport {
+    /// Messages quote what a cell held, and a cell may hold an ID or phone number: every
+    /// message is masked by value before anyone sees the report.
+    fn masked(mut self) -> FileReport {
+        use crate::privacy::mask_text;
+        for f in self.problems.iter_mut().chain(self.flags.iter_mut()) {
+            f.message_zh = mask_text(&f.message_zh);
+            f.message_en = mask_text(&f.message_en);
+        }
+        if let Some(e) = &mut self.error {
+            e.message_zh = mask_text(&e.message_zh);
+            e.message_en = mask_text(&e.message_en);
+        }
+        self
+    }
+}
+
 /// A located problem or a flag, with its messages, for reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -196,7 +213,7 @@ pub fn import(
         Err(e) => return Ok(package_failed(source, &e)),
     };
     let parsed = workbook::read_isolated(exe, &opened.workbook, &Limits::default());
-    importer.store(&opened, parsed)
+    importer.store(&opened, parsed).map(FileReport::masked)
 }
 
 /// Imports many workbooks and packages, in the order given: parsing runs in `pool`'s
@@ -238,7 +255,8 @@ pub fn import_many(
         let report = match &opened[i] {
             Ok(o) => importer.store_prepared(o, prepared)?,
             Err(e) => package_failed(&sources[i], e),
-        };
+        }
+        .masked();
         checkpoint.committed();
         progress(i, &report);
         reports.push(report);

@@ -46,8 +46,10 @@ pub fn read_all(conn: &Connection) -> Result<Vec<StoredFlag>> {
                 university: r.get(2)?,
                 display_name: r.get(3)?,
                 kind: r.get(4)?,
-                message_zh: r.get(5)?,
-                message_en: r.get(6)?,
+                // A flag may quote a cell (an ID stored as a number): masked by value on
+                // every read, the nomination itself can be revealed on the clerk's laptop.
+                message_zh: crate::privacy::mask_text(&r.get::<_, String>(5)?),
+                message_en: crate::privacy::mask_text(&r.get::<_, String>(6)?),
                 status: r.get(7)?,
                 note: r.get(8)?,
             })

@@ -10,6 +10,7 @@ mod import_packages;
 mod import_workbooks;
 mod merge_props;
 mod panels;
+mod personal_data;
 mod reports;
 mod review_file;
 mod scoring_props;

@@ -1,0 +1,137 @@
+//! Personal data is masked by its value: ID and phone numbers in columns the template does
+//! not know, in free text and in flag messages never leave the clerk's laptop in full.
+
+use std::path::Path;
+
+use paneldesk::import::Source;
+use paneldesk::privacy::Privacy;
+
+use super::{clerk_keys, import_batch, new_exemplar_review, T0};
+
+/// A 大学生党员标兵 workbook as a university fills it, with two columns of its own.
+fn workbook_with_extra_columns(path: &Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let head = [
+        "推荐单位",
+        "姓名",
+        "性别",
+        "学历层次",
+        "培养方式",
+        "政治面貌",
+        "入党时间",
+        "转正时间",
+        "身份证号",
+        "联系电话",
+        "支部书记身份证号",
+        "书记手机",
+        "主要事迹",
+    ];
+    let rows = [
+        [
+            "东川理工大学",
+            "王思远",
+            "男",
+            "本科",
+            "全日制",
+            "中共党员",
+            "2021.07",
+            "2022.07",
+            "11010519491231002X",
+            "13812345678",
+            "110105197001010018",
+            "13987654321",
+            "曾获国家奖学金，联系电话 13700001111。",
+        ],
+        [
+            "东川理工大学",
+            "李喆",
+            "女",
+            "本科",
+            "全日制",
+            "中共党员",
+            "2021.07",
+            "2022.07",
+            // An ID Excel stored as a number: the check digit is lost.
+            "110105200307010000",
+            "010-62751234",
+            "",
+            "",
+            "事迹突出。",
+        ],
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    // The second ID was typed into a number cell: Excel keeps 15 significant digits.
+    ws.write_number(2, 8, 110105200307010000.0).unwrap();
+    wb.save(path).unwrap();
+}
+
+const SECRETS: [&str; 6] = [
+    "11010519491231002X",
+    "13812345678",
+    "110105197001010018",
+    "13987654321",
+    "13700001111",
+    "110105200307010000",
+];
+
+fn leaks(text: &str) -> Vec<&'static str> {
+    SECRETS
+        .iter()
+        .copied()
+        .filter(|s| text.contains(s))
+        .collect()
+}
+
+#[test]
+fn numbers_in_unknown_columns_free_text_and_flags_are_masked_in_every_view_and_the_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let file = dir.path().join("东川理工大学.xlsx");
+    workbook_with_extra_columns(&file);
+    let reports = import_batch(
+        &review,
+        &[Source::Workbook {
+            path: file.display().to_string(),
+        }],
+    );
+    assert!(reports[0].imported, "{:?}", reports[0].error);
+    // What the clerk is told right after the import.
+    let told = serde_json::to_string(&reports).unwrap();
+    assert_eq!(leaks(&told), Vec::<&str>::new(), "{told}");
+    // The review as every screen loads it.
+    let shown =
+        serde_json::to_string(&paneldesk::review::load(&review, Privacy::Masked).unwrap()).unwrap();
+    assert_eq!(leaks(&shown), Vec::<&str>::new());
+    // Revealed on the clerk's own laptop, on request: the numbers are there in full.
+    let revealed =
+        serde_json::to_string(&paneldesk::review::load(&review, Privacy::Revealed).unwrap())
+            .unwrap();
+    assert_eq!(leaks(&revealed).len(), SECRETS.len());
+    // The flags view (the rounded ID gives a flag whose message quotes it).
+    let conn = paneldesk::store::open(&review).unwrap();
+    let flags = serde_json::to_string(&paneldesk::store::flags::read_all(&conn).unwrap()).unwrap();
+    assert!(flags.contains("110*"), "the flag is there: {flags}");
+    assert_eq!(leaks(&flags), Vec::<&str>::new(), "{flags}");
+    drop(conn);
+    // The panel package that goes to every expert.
+    let out = dir.path().join("round.pdpanel");
+    paneldesk::package::build(&review, &out, &clerk_keys(), "2026-12-10", 0, T0, "clerk").unwrap();
+    let manifest = String::from_utf8(
+        super::trust::entries_of(&out)
+            .into_iter()
+            .find(|(n, _)| n == "package.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    assert_eq!(leaks(&manifest), Vec::<&str>::new());
+    assert!(manifest.contains("139****4321"), "masked, not dropped");
+}
