@@ -900,3 +900,85 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     assert!(!unanchored.genuine);
     assert!(unanchored.reason_zh.contains(&fingerprint));
 }
+
+/// An 8 × 100 MiB package of zeros, deflated to well under a megabyte, as the issue's
+/// bomb was: written by Python's zipfile (zlib in C; deflating 800 MiB in a debug build
+/// would take minutes).
+#[cfg(unix)]
+fn package_bomb(path: &Path) {
+    let script = format!(
+        r#"
+import zipfile
+with zipfile.ZipFile({path:?}, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    z.writestr("package.json", b"{{}}")
+    z.writestr("package.sig", b"x")
+    for i in range(8):
+        z.writestr("materials/" + "%064x" % i, bytes(100 << 20))
+"#,
+        path = path.display().to_string()
+    );
+    let out = std::process::Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs the `paneldesk` binary and returns its output and its own peak RSS in KiB
+/// (wait4's rusage: this child only, not the test's other children).
+#[cfg(unix)]
+// Reaped by wait4 below, which also gives the child's own rusage.
+#[allow(clippy::zombie_processes)]
+fn run_measured(args: &[&std::ffi::OsStr], data: &Path) -> (i32, Vec<u8>, i64) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paneldesk"))
+        .args(args)
+        .env("PANELDESK_DATA_DIR", data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = Vec::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, once, with valid pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    (libc::WEXITSTATUS(status), stdout, usage.ru_maxrss)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_package_bomb_is_refused_before_anything_is_inflated_in_well_under_100_mb() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("炸弹.pdpanel");
+    package_bomb(&bomb);
+    let size = std::fs::metadata(&bomb).unwrap().len();
+    assert!(size < 2 << 20, "{size} bytes");
+    assert_eq!(
+        package::open(&bomb).map(|_| ()).unwrap_err().code(),
+        "compressed_entry"
+    );
+    let (status, stdout, peak_kib) = run_measured(
+        &["--json".as_ref(), "verify".as_ref(), bomb.as_os_str()],
+        dir.path(),
+    );
+    assert_ne!(status, 0);
+    assert!(
+        String::from_utf8_lossy(&stdout).contains("compressed_entry"),
+        "{}",
+        String::from_utf8_lossy(&stdout)
+    );
+    println!("peak RSS verifying the package bomb: {peak_kib} KiB");
+    assert!(peak_kib < 100 * 1024, "{peak_kib} KiB");
+}
