@@ -573,6 +573,7 @@ fn store_with(
         }
     }
     let mut used = std::collections::HashMap::new();
+    let mut refused = std::collections::HashMap::new();
     let mut not_attached = 0;
     let mut report = FileReport {
         imported: true,
@@ -644,8 +645,16 @@ fn store_with(
         }
         let mut missing = Vec::new();
         for named in &row.materials {
-            match attach_material(&tx, opened, id, named, &mut used)? {
+            match attach_material(&tx, opened, id, named, &mut used, &mut refused)? {
                 Attached::Stored => report.materials += 1,
+                Attached::NotAllowed(name) => {
+                    let why = &refused[&name];
+                    row_flags.push((
+                        "material_not_allowed".into(),
+                        why.message_zh(&name),
+                        why.message_en(&name),
+                    ));
+                }
                 Attached::Missing => missing.push(named.clone()),
                 Attached::Unreadable(e) => {
                     report.problems.push(Finding {
@@ -715,6 +724,8 @@ fn store_with(
 }
 
 enum Attached {
+    /// Read, but not a type that may travel (`material_type`): flagged, not stored.
+    NotAllowed(String),
     Stored,
     Missing,
     Unreadable(PackageError),
@@ -729,6 +740,7 @@ fn attach_material(
     id: i64,
     named: &str,
     used: &mut std::collections::HashMap<String, Vec<u8>>,
+    refused: &mut std::collections::HashMap<String, super::material_type::NotAllowed>,
 ) -> Result<Attached> {
     let Some(found) = opened.find(named) else {
         return Ok(Attached::Missing);
@@ -736,10 +748,20 @@ fn attach_material(
     if !used.contains_key(&found.name) {
         match opened.read(found, &PackageLimits::default()) {
             Ok(content) => {
-                used.insert(found.name.clone(), content);
+                if let Err(why) = super::material_type::check(&found.name, &content) {
+                    refused.insert(found.name.clone(), why);
+                    // Kept out of the review; an empty entry so it is not also reported
+                    // as a file no row names.
+                    used.insert(found.name.clone(), Vec::new());
+                } else {
+                    used.insert(found.name.clone(), content);
+                }
             }
             Err(e) => return Ok(Attached::Unreadable(e)),
         }
+    }
+    if refused.contains_key(&found.name) {
+        return Ok(Attached::NotAllowed(found.name.clone()));
     }
     let content = used.get(&found.name).map(Vec::as_slice).unwrap_or_default();
     store::materials::attach(tx, id, named, &found.name, content)?;

@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod file;
 pub mod grid;
 pub mod header;
+pub mod material_type;
 pub mod materials;
 pub mod normalize;
 pub mod pool;

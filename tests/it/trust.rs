@@ -928,33 +928,27 @@ with zipfile.ZipFile({path:?}, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
     );
 }
 
-/// Runs the `paneldesk` binary and returns its output and its own peak RSS in KiB
-/// (wait4's rusage: this child only, not the test's other children).
+/// Runs the `paneldesk` binary and returns its exit status, its output and its own peak
+/// RSS in KiB. Measured from a small Python parent: Linux counts the memory a process had
+/// before it exec'd into its peak, so a child started straight from this test binary would
+/// report the test binary's size.
 #[cfg(unix)]
-// Reaped by wait4 below, which also gives the child's own rusage.
-#[allow(clippy::zombie_processes)]
 fn run_measured(args: &[&std::ffi::OsStr], data: &Path) -> (i32, Vec<u8>, i64) {
-    use std::io::Read;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paneldesk"))
+    let script = "import resource, subprocess, sys\n\
+p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)\n\
+sys.stdout.buffer.write(p.stdout)\n\
+sys.stderr.write('%d %d' % (p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n";
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_paneldesk"))
         .args(args)
         .env("PANELDESK_DATA_DIR", data)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
+        .output()
         .unwrap();
-    let mut stdout = Vec::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_end(&mut stdout)
-        .unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, once, with valid pointers.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as i32);
-    (libc::WEXITSTATUS(status), stdout, usage.ru_maxrss)
+    let measured = String::from_utf8_lossy(&out.stderr).to_string();
+    let (status, peak) = measured.trim().split_once(' ').expect(&measured);
+    (status.parse().unwrap(), out.stdout, peak.parse().unwrap())
 }
 
 #[cfg(unix)]
