@@ -12,7 +12,7 @@ fi
 
 # Selenium lives in a venv of its own so the system Python stays untouched.
 venv="${PANELDESK_VENV:-$HOME/.cache/paneldesk/venv}"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium, cryptography, pyrage" 2>/dev/null; then
   echo "setup: python venv with selenium at $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$repo/tests/e2e/requirements.txt"

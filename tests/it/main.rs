@@ -15,6 +15,7 @@ mod reports;
 mod review_file;
 mod scoring_props;
 mod scoring_round;
+mod second_implementation;
 mod setup_rules;
 mod trust;
 mod workbook_template;

@@ -1,0 +1,1096 @@
+"""A second implementation of docs/formats.md: the panel package (`*.pdpanel`) and the
+result bundle (`*.pdresult`).
+
+Written from docs/formats.md alone, not from PanelDesk's Rust code: every check below names
+the section and step of the page it implements, and runs in the order the page gives, so
+the first failing check is the verdict. Where the page leaves a choice open, the choice made
+here is marked `SPEC GAP` in a comment.
+
+Dependencies: `cryptography` (Ed25519), `pyrage` (age). Everything else is the standard
+library: the ZIP container is parsed by hand with `struct`, as the page's container rules
+describe it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import os
+import re
+import struct
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+class Refused(Exception):
+    """A file refused with one of the page's refusal codes."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def refuse(code: str, detail: str = "") -> None:
+    raise Refused(code, detail)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+HEX64 = re.compile(r"[0-9a-f]{64}")
+
+# ---------------------------------------------------------------------------------------
+# Conventions: Ed25519 (RFC 8032), verified strictly.
+# ---------------------------------------------------------------------------------------
+
+_P = 2**255 - 19
+_D = (-121665 * pow(121666, _P - 2, _P)) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+# The order of the base point.
+_L = 2**252 + 27742317777372353535851937790883648493
+_IDENTITY = (0, 1)
+
+
+def _decode_point(encoded: bytes) -> tuple[int, int] | None:
+    """RFC 8032 §5.1.3: decoding fails for y >= p, for no square root, and for x = 0 with
+    the sign bit set.
+
+    SPEC GAP: the page asks for "a valid … Ed25519 point" of an "RFC 8032" key without
+    saying more; read here as RFC 8032's decoding, so a non-canonical encoding (y >= p) is
+    not a valid point (`bad_public_key`).
+    """
+    if len(encoded) != 32:
+        return None
+    n = int.from_bytes(encoded, "little")
+    sign = n >> 255
+    y = n & ((1 << 255) - 1)
+    if y >= _P:
+        return None
+    u = (y * y - 1) % _P
+    v = (_D * y * y + 1) % _P
+    x2 = u * pow(v, _P - 2, _P) % _P
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P != 0:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P != 0:
+        return None
+    if x == 0 and sign == 1:
+        return None
+    if x & 1 != sign:
+        x = _P - x
+    return (x, y)
+
+
+def _add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    (x1, y1), (x2, y2) = a, b
+    t = _D * x1 * x2 * y1 * y2 % _P
+    x3 = (x1 * y2 + x2 * y1) * pow(1 + t, _P - 2, _P) % _P
+    y3 = (y1 * y2 + x1 * x2) * pow(1 - t, _P - 2, _P) % _P
+    return (x3, y3)
+
+
+def _is_small_order(point: tuple[int, int]) -> bool:
+    """A point of order 1, 2, 4 or 8: [8]P is the identity."""
+    q = point
+    for _ in range(3):
+        q = _add(q, q)
+    return q == _IDENTITY
+
+
+def parse_public_key(key_hex: str) -> bytes:
+    """Conventions: a valid, not small-order Ed25519 point, else `bad_public_key`."""
+    raw = bytes.fromhex(key_hex)
+    point = _decode_point(raw)
+    if point is None:
+        refuse("bad_public_key", "not a valid Ed25519 point")
+    if _is_small_order(point):
+        refuse("bad_public_key", "small-order (weak) key")
+    return raw
+
+
+def verify_strict(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """Conventions: verified strictly: canonical S, no small-order R or public key (the
+    key was checked by `parse_public_key`)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if len(signature) != 64:
+        return False
+    r_point = _decode_point(signature[:32])
+    if r_point is None or _is_small_order(r_point):
+        return False
+    if int.from_bytes(signature[32:], "little") >= _L:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def fingerprint(public_key: bytes) -> str:
+    """Conventions: the first 10 bytes of sha256(key), upper-case hex, 5 groups of 4."""
+    digits = hashlib.sha256(public_key).digest()[:10].hex().upper()
+    return "-".join(digits[i : i + 4] for i in range(0, 20, 4))
+
+
+# ---------------------------------------------------------------------------------------
+# Conventions: JSON.
+# ---------------------------------------------------------------------------------------
+
+
+def _no_constants(name: str) -> Any:
+    # NaN, Infinity and -Infinity are not JSON (RFC 8259); Python's reader would take them.
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(data: bytes) -> Any:
+    """JSON is UTF-8 (RFC 8259); anything else is `malformed_content`.
+
+    SPEC GAP: the page does not say what duplicate object names mean. RFC 8259 leaves it
+    to the reader; this reader keeps the last (Python's `json` default).
+    SPEC GAP: the page does not bound the magnitude of non-integer numbers; a number too
+    large for a double becomes +/-infinity here (Python's `json` default).
+    SPEC GAP: the page sets no nesting limit; Python's `json` gives up near 1,000 levels
+    (RecursionError), which is `malformed_content` here.
+    SPEC GAP: RFC 8259 lets a string hold a lone surrogate escape (`"\ud800"`); it is
+    read as such here.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        refuse("malformed_content", f"not UTF-8: {e}")
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except (ValueError, RecursionError) as e:
+        refuse("malformed_content", str(e))
+
+
+class Malformed(Exception):
+    pass
+
+
+def _fail(what: str) -> None:
+    raise Malformed(what)
+
+
+def _obj(v: Any, what: str) -> dict:
+    if type(v) is not dict:
+        _fail(f"{what}: not an object")
+    return v
+
+
+def _field(o: dict, key: str, what: str) -> Any:
+    if key not in o:
+        _fail(f"{what}.{key}: missing")
+    return o[key]
+
+
+def _str(o: dict, key: str, what: str) -> str:
+    v = _field(o, key, what)
+    if type(v) is not str:
+        _fail(f"{what}.{key}: not a string")
+    return v
+
+
+def _bool(o: dict, key: str, what: str) -> bool:
+    v = _field(o, key, what)
+    if type(v) is not bool:
+        _fail(f"{what}.{key}: not a boolean")
+    return v
+
+
+def _int_value(v: Any, lo: int | None, hi: int | None, what: str) -> int:
+    # An integer written without a fraction or exponent: Python's json gives `int` for
+    # exactly those (and `-0` is the integer 0). `bool` is not an integer here.
+    if type(v) is not int:
+        _fail(f"{what}: not an integer")
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        _fail(f"{what}: {v} out of range")
+    return v
+
+
+U32 = (0, 2**32 - 1)
+U64 = (0, 2**64 - 1)
+ID = (-(2**63), 2**63 - 1)
+# SPEC GAP: the page lists ranges for `version`, `sequence`, `scored`, `recused`, `bytes`
+# and ids only. Other integers it shows (`year`, `quota`, `allowance`,
+# `min_comment_chars`, `group.index`, `group.of`) must be integers, with no bound.
+ANY_INT = (None, None)
+
+
+def _int(o: dict, key: str, rng: tuple, what: str) -> int:
+    return _int_value(_field(o, key, what), rng[0], rng[1], f"{what}.{key}")
+
+
+def _number(o: dict, key: str, what: str) -> float:
+    v = _field(o, key, what)
+    return _number_value(v, f"{what}.{key}")
+
+
+def _number_value(v: Any, what: str) -> float:
+    if type(v) not in (int, float):
+        _fail(f"{what}: not a number")
+    try:
+        return float(v)
+    except OverflowError:
+        return float("inf") if v > 0 else float("-inf")
+
+
+def _list(o: dict, key: str, what: str) -> list:
+    v = _field(o, key, what)
+    if type(v) is not list:
+        _fail(f"{what}.{key}: not an array")
+    return v
+
+
+def _optional(o: dict, key: str) -> Any:
+    """A field that may be missing, meaning null."""
+    return o.get(key)
+
+
+def check_head(doc: Any, expected_format: str) -> None:
+    """'not JSON or not an object with a string `format` and an integer `version` is
+    `malformed_content`; `format` other than … is `wrong_format`; `version` other than 1
+    is `unsupported_version`'."""
+    try:
+        o = _obj(doc, "document")
+        fmt = _str(o, "format", "document")
+        version = _int(o, "version", U32, "document")
+    except Malformed as e:
+        refuse("malformed_content", str(e))
+    if fmt != expected_format:
+        refuse("wrong_format", fmt)
+    if version != 1:
+        refuse("unsupported_version", str(version))
+
+
+def _whole(check: Callable[[Any], None], doc: Any) -> None:
+    try:
+        check(doc)
+    except Malformed as e:
+        refuse("malformed_content", str(e))
+
+
+def _check_field_value(f: Any, what: str) -> None:
+    f = _obj(f, what)
+    for k in ("key", "label_zh", "label_en", "value"):
+        _str(f, k, what)
+    _bool(f, "personal", what)
+
+
+def check_manifest(m: dict) -> None:
+    """Panel package: 'then the whole manifest must have the fields shown'.
+
+    SPEC GAP: the example names most nested fields without a type
+    (`{ "key", "name_zh", … }`); the types used here are those the example values and the
+    prose suggest: strings, booleans for `quota_approximate`/`placeholder`/`personal`,
+    numbers for `max_points`/`step`, `allowance` an integer or null.
+    """
+    w = "manifest"
+    _str(m, "created_at", w)
+    _str(m, "closes_on", w)
+    review = _obj(_field(m, "review", w), "review")
+    for k in ("id", "activity", "title_zh", "title_en"):
+        _str(review, k, "review")
+    _int(review, "year", ANY_INT, "review")
+    clerk = _obj(_field(m, "clerk", w), "clerk")
+    _str(clerk, "signing_key", "clerk")
+    _str(clerk, "age_recipient", "clerk")
+    _int(m, "min_comment_chars", ANY_INT, w)
+    for i, c in enumerate(_list(m, "categories", w)):
+        cw = f"categories[{i}]"
+        c = _obj(c, cw)
+        for k in ("key", "name_zh", "name_en"):
+            _str(c, k, cw)
+        _int(c, "quota", ANY_INT, cw)
+        _bool(c, "quota_approximate", cw)
+        if _field(c, "allowance", cw) is not None:
+            _int(c, "allowance", ANY_INT, cw)
+        if _str(c, "scoring_mode", cw) not in ("criteria", "vote", "grade"):
+            _fail(f"{cw}.scoring_mode: unknown mode")
+        rubric = _obj(_field(c, "rubric", cw), f"{cw}.rubric")
+        for j, cr in enumerate(_list(rubric, "criteria", f"{cw}.rubric")):
+            crw = f"{cw}.rubric.criteria[{j}]"
+            cr = _obj(cr, crw)
+            for k in ("key", "name_zh", "name_en", "guidance_zh"):
+                _str(cr, k, crw)
+            _number(cr, "max_points", crw)
+            _number(cr, "step", crw)
+            _bool(cr, "placeholder", crw)
+    for i, e in enumerate(_list(m, "experts", w)):
+        ew = f"experts[{i}]"
+        e = _obj(e, ew)
+        _int(e, "id", ID, ew)
+        for k in ("name", "institution", "title"):
+            _str(e, k, ew)
+    for i, n in enumerate(_list(m, "nominations", w)):
+        nw = f"nominations[{i}]"
+        n = _obj(n, nw)
+        _int(n, "id", ID, nw)
+        for k in ("category_key", "university", "display_name"):
+            _str(n, k, nw)
+        for k in ("fields", "extra_fields"):
+            for j, f in enumerate(_list(n, k, nw)):
+                _check_field_value(f, f"{nw}.{k}[{j}]")
+        for j, mat in enumerate(_list(n, "materials", nw)):
+            mw = f"{nw}.materials[{j}]"
+            mat = _obj(mat, mw)
+            _str(mat, "named", mw)
+            _str(mat, "file_name", mw)
+            _int(mat, "bytes", U64, mw)
+            _str(mat, "sha256", mw)
+    # 'panel is present only when several panels share the review'.
+    if "panel" in m:
+        panel = _obj(m["panel"], "panel")
+        _str(panel, "name", "panel")
+        for j, c in enumerate(_list(panel, "categories", "panel")):
+            if type(c) is not str:
+                _fail(f"panel.categories[{j}]: not a string")
+        for j, e in enumerate(_list(panel, "experts", "panel")):
+            _int_value(e, *ID, f"panel.experts[{j}]")
+        group = _field(panel, "group", "panel")
+        if group is not None:
+            group = _obj(group, "panel.group")
+            _int(group, "index", ANY_INT, "panel.group")
+            _int(group, "of", ANY_INT, "panel.group")
+
+
+def check_header(h: dict) -> None:
+    """Result bundle: the whole header, as `bundle.json` shows it."""
+    w = "header"
+    _str(h, "package_hash", w)
+    _str(h, "review_id", w)
+    expert = _obj(_field(h, "expert", w), "expert")
+    _int(expert, "id", ID, "expert")
+    _str(expert, "name", "expert")
+    _str(expert, "public_key", "expert")
+    _int(h, "sequence", U64, w)
+    # Shown as `null`: the field is there, null or a string.
+    previous = _field(h, "previous_bundle_hash", w)
+    if previous is not None and type(previous) is not str:
+        _fail("header.previous_bundle_hash: not a string or null")
+    _str(h, "created_at", w)
+    _int(h, "scored", U32, w)
+    _int(h, "recused", U32, w)
+    payload = _obj(_field(h, "payload", w), "payload")
+    _str(payload, "entry", "payload")
+    _int(payload, "bytes", U64, "payload")
+    _str(payload, "sha256", "payload")
+    _str(payload, "sealed_to", "payload")
+
+
+RECUSAL_REASONS = ("relative", "teacher_student", "same_institution", "other")
+VOTES = ("agree", "disagree", "abstain")
+GRADES = ("excellent", "good", "pass", "fail")
+
+
+def check_payload(p: Any) -> None:
+    """The decrypted `scores.age`: 'each item needs `nomination_id`, `criteria` (an object
+    of numbers) and `comment` (a string); `recusal`, `vote`, `grade` and `entered` may be
+    missing, meaning `null` … anything else is `malformed_content`'."""
+    p = _obj(p, "payload")
+    _str(p, "package_hash", "payload")
+    _int(p, "expert_id", ID, "payload")
+    _int(p, "sequence", U64, "payload")
+    for i, item in enumerate(_list(p, "items", "payload")):
+        iw = f"items[{i}]"
+        item = _obj(item, iw)
+        _int(item, "nomination_id", ID, iw)
+        criteria = _obj(_field(item, "criteria", iw), f"{iw}.criteria")
+        for k, v in criteria.items():
+            _number_value(v, f"{iw}.criteria.{k}")
+        _str(item, "comment", iw)
+        recusal = _optional(item, "recusal")
+        if recusal is not None:
+            recusal = _obj(recusal, f"{iw}.recusal")
+            if _str(recusal, "reason", f"{iw}.recusal") not in RECUSAL_REASONS:
+                _fail(f"{iw}.recusal.reason: unknown")
+            _str(recusal, "note", f"{iw}.recusal")
+            _bool(recusal, "automatic", f"{iw}.recusal")
+        vote = _optional(item, "vote")
+        if vote is not None and (type(vote) is not str or vote not in VOTES):
+            _fail(f"{iw}.vote: not one of {VOTES}")
+        grade = _optional(item, "grade")
+        if grade is not None and (type(grade) is not str or grade not in GRADES):
+            _fail(f"{iw}.grade: not one of {GRADES}")
+        entered = _optional(item, "entered")
+        if entered is not None:
+            entered = _obj(entered, f"{iw}.entered")
+            _number(entered, "total", f"{iw}.entered")
+            _number(entered, "max", f"{iw}.entered")
+            _bool(entered, "entered", f"{iw}.entered")
+            _bool(entered, "complete", f"{iw}.entered")
+
+
+# ---------------------------------------------------------------------------------------
+# The container (both formats).
+# ---------------------------------------------------------------------------------------
+
+LOCAL_SIG = 0x04034B50
+# Entries are read this much at a time.
+PIECE = 1 << 20
+CENTRAL_SIG = 0x02014B50
+END_SIG = 0x06054B50
+
+
+@dataclass
+class EntryRule:
+    name: str
+    matches: Callable[[str], bool]
+    max_bytes: int
+    required: bool
+
+
+@dataclass
+class Format:
+    max_file_bytes: int
+    max_entries: int
+    rules: list[EntryRule]
+
+
+@dataclass
+class Entry:
+    name: str
+    raw_name: bytes
+    central_at: int
+    central: bytes  # the 46 fixed bytes
+    offset: int
+    size: int
+    crc: int
+
+    @property
+    def data_at(self) -> int:
+        return self.offset + 30 + len(self.raw_name)
+
+
+@dataclass
+class Container:
+    data: bytes | mmap.mmap
+    entries: list[Entry]
+    directory_at: int
+    directory_size: int
+    end: bytes
+
+    def entry(self, name: str) -> Entry | None:
+        for e in self.entries:
+            if e.name == name:
+                return e
+        return None
+
+    def stream(self, name: str, sink: Callable[[bytes], None]) -> None:
+        """Step 8: feeds the entry to `sink` a piece at a time; its bytes are trusted only
+        once read whole with the declared CRC-32."""
+        e = self.entry(name)
+        if e is None:
+            refuse("missing_entry", name)
+        crc = 0
+        at, end = e.data_at, e.data_at + e.size
+        while at < end:
+            piece = self.data[at : min(end, at + PIECE)]
+            crc = zlib.crc32(piece, crc)
+            sink(piece)
+            at += len(piece)
+        if crc != e.crc:
+            refuse("crc_mismatch", name)
+
+    def read(self, name: str) -> bytes:
+        """Step 8, for an entry wanted whole."""
+        pieces: list[bytes] = []
+        self.stream(name, pieces.append)
+        return b"".join(pieces)
+
+
+def read_file_bounded(path: str, fmt: Format) -> bytes | mmap.mmap:
+    """Container step 1, before a byte is read. The file is mapped, not read: a package
+    may be gigabytes, and only what a step needs is looked at."""
+    size = os.path.getsize(path)
+    if size > fmt.max_file_bytes:
+        refuse("file_too_large", str(size))
+    if size == 0:
+        return b""
+    with open(path, "rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def open_container(data: bytes | mmap.mmap, fmt: Format) -> Container:
+    """'The container (both formats)', steps 1 to 7; step 8 is `Container.read`."""
+    size = len(data)
+    # 1.
+    if size > fmt.max_file_bytes:
+        refuse("file_too_large", str(size))
+    # 2. The end record: exactly the last 22 bytes.
+    if size < 22:
+        refuse("not_a_container", "shorter than an end record")
+    end = data[size - 22 :]
+    sig, disk, cd_disk, n_disk, n_total, cd_size, cd_offset, comment = struct.unpack(
+        "<IHHHHIIH", end
+    )
+    if (
+        sig != END_SIG
+        or disk != 0
+        or cd_disk != 0
+        or n_disk != n_total
+        or comment != 0
+        or cd_offset + cd_size != size - 22
+    ):
+        refuse("not_a_container", "end of central directory")
+    count = n_total
+    # 3.
+    if count > fmt.max_entries:
+        refuse("too_many_entries", str(count))
+    # 4. N central headers back to back from O.
+    # SPEC GAP: the page does not say whether a central header (its 46 bytes or its name)
+    # may be read past O + S before step 5 compares the total with S. Read literally, the
+    # headers are read from the file at O onwards; only step 5 holds them to S bytes, and
+    # bytes past the end of the file cannot be read (`not_a_container`).
+    entries: list[Entry] = []
+    at = cd_offset
+    for i in range(count):
+        header = data[at : at + 46]
+        if len(header) != 46:
+            refuse("not_a_container", f"central header {i} cut short")
+        (
+            csig,
+            _made_by,
+            _needed,
+            flags,
+            method,
+            _time,
+            _date,
+            crc,
+            compressed,
+            plain,
+            name_len,
+            extra_len,
+            comment_len,
+            disk_start,
+            _internal,
+            _external,
+            offset,
+        ) = struct.unpack("<IHHHHHHIIIHHHHHII", header)
+        # 4.1
+        if csig != CENTRAL_SIG or extra_len != 0 or comment_len != 0 or disk_start != 0:
+            refuse("not_a_container", f"central header {i}")
+        if flags != 0:
+            refuse("not_a_container", f"central header {i}: flags")
+        # 4.2
+        if method != 0 or compressed != plain:
+            refuse("compressed_entry", f"entry {i}")
+        # 4.3
+        raw_name = data[at + 46 : at + 46 + name_len]
+        if len(raw_name) != name_len:
+            refuse("not_a_container", f"central header {i}: name cut short")
+        try:
+            name = raw_name.decode("utf-8")
+        except UnicodeDecodeError:
+            refuse("unexpected_entry", repr(raw_name))
+        rule = next((r for r in fmt.rules if r.matches(name)), None)
+        if rule is None:
+            refuse("unexpected_entry", name)
+        # 4.4
+        if plain > rule.max_bytes:
+            refuse("oversized_entry", name)
+        # 4.5
+        if any(e.raw_name == raw_name for e in entries):
+            refuse("duplicate_entry", name)
+        entries.append(
+            Entry(
+                name=name,
+                raw_name=raw_name,
+                central_at=at,
+                central=header,
+                offset=offset,
+                size=plain,
+                crc=crc,
+            )
+        )
+        at += 46 + name_len
+    # 5.
+    if at - cd_offset != cd_size:
+        refuse("not_a_container", "central directory size")
+    # 6. 'Each required entry must be present, in the format's order of entries, else
+    # `missing_entry` naming the first missing one.'
+    # SPEC GAP: "in the format's order of entries" can be read as the order the check
+    # goes in, or as the order the entries must have in the file ("Required entries, in
+    # this order: …"). Read here as the latter: each required entry must appear after the
+    # one before it; the first that does not is the missing one.
+    after = -1
+    for rule in fmt.rules:
+        if not rule.required:
+            continue
+        found = next(
+            (i for i, e in enumerate(entries) if i > after and rule.matches(e.name)), None
+        )
+        if found is None:
+            refuse("missing_entry", rule.name)
+        after = found
+    # 7. Layout: back to back from offset 0, each local header repeating its central one.
+    following = 0
+    for e in entries:
+        data_end = e.data_at + e.size
+        if e.offset != following or data_end > cd_offset:
+            refuse("header_mismatch", e.name)
+        local = data[e.offset : e.offset + 30]
+        if len(local) != 30:
+            refuse("header_mismatch", e.name)
+        lsig, lname_len, lextra = (
+            struct.unpack("<I", local[0:4])[0],
+            struct.unpack("<H", local[26:28])[0],
+            struct.unpack("<H", local[28:30])[0],
+        )
+        if (
+            lsig != LOCAL_SIG
+            or local[4:26] != e.central[6:28]
+            or lname_len != len(e.raw_name)
+            or lextra != 0
+            or data[e.offset + 30 : e.offset + 30 + len(e.raw_name)] != e.raw_name
+        ):
+            refuse("header_mismatch", e.name)
+        following = data_end
+    if following != cd_offset:
+        refuse("not_a_container", "bytes between the entries and the directory")
+    return Container(data, entries, cd_offset, cd_size, end)
+
+
+# ---------------------------------------------------------------------------------------
+# The signature entry (both formats).
+# ---------------------------------------------------------------------------------------
+
+_SIGNATURE_ENTRY = re.compile(rb"key:([0-9a-f]{64})\nsig:([0-9a-f]{128})\n")
+
+
+def parse_signature_entry(content: bytes) -> tuple[str, bytes]:
+    """Exactly two lines, each ending in `\\n`, nothing else; hex is lower-case."""
+    m = _SIGNATURE_ENTRY.fullmatch(content)
+    if m is None:
+        refuse("malformed_signature")
+    return m.group(1).decode("ascii"), bytes.fromhex(m.group(2).decode("ascii"))
+
+
+def check_signature(sig_entry: bytes, signed: bytes) -> tuple[str, bytes]:
+    """Verify a package, step 2 / verify a bundle, step 3."""
+    key_hex, signature = parse_signature_entry(sig_entry)
+    key = parse_public_key(key_hex)
+    if not verify_strict(key, signed, signature):
+        refuse("signature_invalid")
+    return key_hex, key
+
+
+# ---------------------------------------------------------------------------------------
+# Panel package.
+# ---------------------------------------------------------------------------------------
+
+
+def _is_material(name: str) -> bool:
+    return name.startswith("materials/") and HEX64.fullmatch(name[len("materials/") :]) is not None
+
+
+PACKAGE = Format(
+    max_file_bytes=4 << 30,
+    max_entries=20_000,
+    rules=[
+        EntryRule("package.json", lambda n: n == "package.json", 64 << 20, True),
+        EntryRule("package.sig", lambda n: n == "package.sig", 256, True),
+        EntryRule("materials/<sha256>", _is_material, 100 << 20, False),
+    ],
+)
+
+PACKAGE_FORMAT = "paneldesk.panel-package"
+
+
+@dataclass
+class VerifiedPackage:
+    manifest: dict
+    hash: str
+    clerk_fingerprint: str
+
+
+def verify_package_bytes(data: bytes | mmap.mmap) -> VerifiedPackage:
+    """'To verify a package', steps 1 to 7."""
+    # 1.
+    archive = open_container(data, PACKAGE)
+    # 2.
+    manifest_bytes = archive.read("package.json")
+    sig_entry = archive.read("package.sig")
+    key_hex, key = check_signature(sig_entry, manifest_bytes)
+    # 3.
+    manifest = parse_json(manifest_bytes)
+    check_head(manifest, PACKAGE_FORMAT)
+    _whole(check_manifest, manifest)
+    # 4.
+    if manifest["clerk"]["signing_key"] != key_hex:
+        refuse("key_mismatch")
+    # 5. Materials, in nomination order, each hash once.
+    listed: set[str] = set()
+    for nomination in manifest["nominations"]:
+        for material in nomination["materials"]:
+            name = "materials/" + material["sha256"]
+            if name in listed:
+                continue
+            listed.add(name)
+            entry = archive.entry(name)
+            if entry is None:
+                refuse("missing_entry", name)
+            if entry.size != material["bytes"]:
+                refuse("content_mismatch", name)
+            # Hashed as it streams: one piece of one material at a time.
+            digest = hashlib.sha256()
+            archive.stream(name, digest.update)
+            if digest.hexdigest() != material["sha256"]:
+                refuse("content_mismatch", name)
+    # 6.
+    for entry in archive.entries:
+        if _is_material(entry.name) and entry.name not in listed:
+            refuse("unexpected_entry", entry.name)
+    # 7.
+    return VerifiedPackage(manifest, sha256_hex(manifest_bytes), fingerprint(key))
+
+
+def _with_file(path: str, fmt: Format, verify: Callable[[Any], Any]) -> Any:
+    data = read_file_bounded(path, fmt)
+    try:
+        return verify(data)
+    finally:
+        if isinstance(data, mmap.mmap):
+            data.close()
+
+
+def verify_package(path: str) -> VerifiedPackage:
+    return _with_file(path, PACKAGE, verify_package_bytes)
+
+
+# ---------------------------------------------------------------------------------------
+# Result bundle.
+# ---------------------------------------------------------------------------------------
+
+BUNDLE = Format(
+    max_file_bytes=64 << 20,
+    max_entries=16,
+    rules=[
+        EntryRule("bundle.json", lambda n: n == "bundle.json", 64 << 10, True),
+        EntryRule("scores.age", lambda n: n == "scores.age", 48 << 20, True),
+        EntryRule("bundle.sig", lambda n: n == "bundle.sig", 256, True),
+    ],
+)
+
+BUNDLE_FORMAT = "paneldesk.result-bundle"
+BUNDLE_ORDER = ("bundle.json", "scores.age", "bundle.sig")
+
+
+def is_canonical(archive: Container) -> bool:
+    """'Canonical layout': given the container rules, the fixed values of every header."""
+    if tuple(e.name for e in archive.entries) != BUNDLE_ORDER:
+        return False
+    for e in archive.entries:
+        (_, made_by, needed, flags, method, time, date) = struct.unpack(
+            "<IHHHHHH", e.central[:16]
+        )
+        (name_len, extra, comment, disk, internal, external) = struct.unpack(
+            "<HHHHHI", e.central[28:42]
+        )
+        if (
+            made_by != 0x030A
+            or needed != 10
+            or flags != 0
+            or method != 0
+            or time != 0x0000
+            or date != 0x0021
+            or extra != 0
+            or comment != 0
+            or disk != 0
+            or internal != 0
+            or external != 0x81A40000
+        ):
+            return False
+        # The local header repeats bytes 6-27 of the central one (container step 7) and
+        # has no extra field: nothing more to check there.
+    return True
+
+
+@dataclass
+class VerifiedBundle:
+    header: dict
+    hash: str
+    sealed: bytes
+    public_key: bytes
+    fingerprint: str
+
+
+def verify_bundle_bytes(data: bytes | mmap.mmap) -> VerifiedBundle:
+    """'To verify a bundle', steps 1 to 9."""
+    # 1.
+    archive = open_container(data, BUNDLE)
+    # 2.
+    header_bytes = archive.read("bundle.json")
+    sealed = archive.read("scores.age")
+    sig_entry = archive.read("bundle.sig")
+    # 3.
+    key_hex, key = check_signature(sig_entry, header_bytes)
+    # 4.
+    if not is_canonical(archive):
+        refuse("not_canonical")
+    # 5.
+    header = parse_json(header_bytes)
+    check_head(header, BUNDLE_FORMAT)
+    _whole(check_header, header)
+    # 6.
+    if header["expert"]["public_key"] != key_hex:
+        refuse("key_mismatch")
+    # 7.
+    payload = header["payload"]
+    if (
+        payload["entry"] != "scores.age"
+        or payload["bytes"] != len(sealed)
+        or payload["sha256"] != sha256_hex(sealed)
+    ):
+        refuse("content_mismatch", "scores.age")
+    # 8.
+    if not 1 <= header["sequence"] <= 9999:
+        refuse("sequence_out_of_range", str(header["sequence"]))
+    # 9.
+    previous = header["previous_bundle_hash"]
+    if header["sequence"] == 1:
+        if previous is not None:
+            refuse("broken_chain", "sequence 1 names a previous bundle")
+    elif previous is None or HEX64.fullmatch(previous) is None:
+        refuse("broken_chain", "no previous bundle hash")
+    return VerifiedBundle(header, sha256_hex(header_bytes), sealed, key, fingerprint(key))
+
+
+def verify_bundle(path: str) -> VerifiedBundle:
+    return _with_file(path, BUNDLE, verify_bundle_bytes)
+
+
+# ---------------------------------------------------------------------------------------
+# To accept a bundle.
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Registration:
+    expert_id: int
+    fingerprint: str
+    revoked: bool
+
+
+@dataclass
+class Received:
+    package_hash: str
+    expert_id: int
+    public_key: str
+    sequence: int
+    bundle_hash: str
+
+
+@dataclass
+class Clerk:
+    """What the clerk's review holds: the packages it built, the clerk's age identity, the
+    registrations and the bundles that counted."""
+
+    packages: dict[str, dict]  # package hash -> manifest
+    age_identity: str
+    registrations: list[Registration] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+
+
+# Unicode White_Space (what "trimmed of Unicode white space" removes). Python's
+# str.strip() also strips U+001C..U+001F, which are not White_Space.
+_WHITE_SPACE = frozenset(
+    "\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def trim(s: str) -> str:
+    start, end = 0, len(s)
+    while start < end and s[start] in _WHITE_SPACE:
+        start += 1
+    while end > start and s[end - 1] in _WHITE_SPACE:
+        end -= 1
+    return s[start:end]
+
+
+def decrypt(sealed: bytes, identity: str) -> bytes:
+    """Accept step 6: 'a file sealed to other recipients is `sealed_to_other`; any other
+    age failure is `sealed_damaged`'. age reports the first as "no matching keys"."""
+    import pyrage
+
+    try:
+        ident = pyrage.x25519.Identity.from_str(identity)
+    except Exception as e:  # the clerk's own identity: not a property of the file
+        raise RuntimeError(f"unusable clerk identity: {e}") from e
+    try:
+        return pyrage.decrypt(sealed, [ident])
+    except pyrage.DecryptError as e:
+        if "no matching keys" in str(e).lower():
+            refuse("sealed_to_other")
+        refuse("sealed_damaged", str(e))
+    except Exception as e:  # noqa: BLE001 — any other age failure
+        refuse("sealed_damaged", str(e))
+
+
+def check_items(package: dict, expert: dict, scored: int, recused: int, items: list) -> None:
+    """Accept step 7, 'What the scores must say'."""
+    # 7.1
+    n_recused = sum(1 for i in items if i.get("recusal") is not None)
+    if scored != len(items) - n_recused or recused != n_recused:
+        refuse("counts_mismatch")
+    nominations = package["nominations"]
+    index = {}
+    for at, n in enumerate(nominations):
+        index.setdefault(n["id"], at)
+    categories = {}
+    for c in package["categories"]:
+        categories.setdefault(c["key"], c)
+    own = trim(expert["institution"])
+    answered = [False] * len(nominations)
+    # 7.2
+    for item in items:
+        nid = item["nomination_id"]
+        at = index.get(nid)
+        if at is None:
+            refuse("item_not_in_package", str(nid))
+        if answered[at]:
+            refuse("duplicate_item", str(nid))
+        answered[at] = True
+        nomination = nominations[at]
+        criteria = item["criteria"]
+        vote, grade = item.get("vote"), item.get("grade")
+        if item.get("recusal") is not None:
+            if criteria or vote is not None or grade is not None:
+                refuse("marks_on_recusal", str(nid))
+            continue
+        if own and trim(nomination["university"]) == own:
+            refuse("own_institution_not_recused", str(nid))
+        category = categories.get(nomination["category_key"])
+        if category is None:
+            # SPEC GAP: a nomination whose category the package does not list. The page
+            # does not say; its items cannot be judged against a rubric.
+            refuse("item_not_in_package", f"{nid}: no category {nomination['category_key']}")
+        mode = category["scoring_mode"]
+        wrong = {
+            "criteria": vote is not None or grade is not None,
+            "vote": bool(criteria) or grade is not None,
+            "grade": bool(criteria) or vote is not None,
+        }[mode]
+        if wrong:
+            refuse("wrong_scoring_mode", str(nid))
+        rubric = {}
+        for c in category["rubric"]["criteria"]:
+            rubric.setdefault(c["key"], c)
+        # 'each criteria key in ascending byte order' (UTF-8 byte order).
+        for key in sorted(criteria, key=lambda k: k.encode("utf-8", "surrogatepass")):
+            criterion = rubric.get(key)
+            if criterion is None:
+                refuse("unknown_criterion", f"{nid}: {key}")
+            p = _number_value(criteria[key], key)
+            max_points = float(criterion["max_points"])
+            if not (0 <= p <= max_points):
+                refuse("points_out_of_range", f"{nid}: {key} = {p}")
+            step = float(criterion["step"])
+            if step > 0:
+                k = p / step
+                if abs(k - round(k)) > 1e-9:
+                    refuse("points_off_step", f"{nid}: {key} = {p}")
+        complete = {
+            "criteria": all(c["key"] in criteria for c in category["rubric"]["criteria"]),
+            "vote": vote is not None,
+            "grade": grade is not None,
+        }[mode]
+        if not complete or len(trim(item["comment"])) < package["min_comment_chars"]:
+            refuse("incomplete_item", str(nid))
+    # 7.3
+    for at, done in enumerate(answered):
+        if not done:
+            refuse("missing_item", str(nominations[at]["id"]))
+
+
+def accept_bundle(bundle: VerifiedBundle, clerk: Clerk) -> str:
+    """'To accept a bundle', steps 1 to 8, after verifying it. Returns `accepted`,
+    `already_have` or `waiting`; raises `Refused` otherwise."""
+    h = bundle.header
+    # 1.
+    package = clerk.packages.get(h["package_hash"])
+    if package is None or h["payload"]["sealed_to"] != package["clerk"]["age_recipient"]:
+        refuse("other_package", h["package_hash"])
+    # 2.
+    if h["review_id"] != package["review"]["id"]:
+        refuse("other_review", h["review_id"])
+    # 3.
+    expert = next(
+        (
+            e
+            for e in package["experts"]
+            if e["id"] == h["expert"]["id"] and e["name"] == h["expert"]["name"]
+        ),
+        None,
+    )
+    if expert is None:
+        refuse("not_on_roster", h["expert"]["name"])
+    # 4. Registration.
+    mine = [
+        r
+        for r in clerk.registrations
+        if r.expert_id == h["expert"]["id"] and r.fingerprint == bundle.fingerprint
+    ]
+    if not any(not r.revoked for r in mine):
+        refuse("key_revoked" if mine else "key_not_registered", bundle.fingerprint)
+    # 5. Sequence, over the chain of this package, expert and public key.
+    chain = {
+        r.sequence: r.bundle_hash
+        for r in clerk.received
+        if r.package_hash == h["package_hash"]
+        and r.expert_id == h["expert"]["id"]
+        and r.public_key == h["expert"]["public_key"]
+    }
+    sequence = h["sequence"]
+    waiting = False
+    if sequence in chain:
+        if chain[sequence] == bundle.hash:
+            return "already_have"
+        refuse("conflicting_sequence", str(sequence))
+    if chain and max(chain) > sequence:
+        refuse("replayed_sequence", f"{sequence} < {max(chain)}")
+    if sequence != 1:
+        if sequence - 1 in chain:
+            if h["previous_bundle_hash"] != chain[sequence - 1]:
+                refuse("broken_chain")
+        else:
+            waiting = True
+    # 6. Decrypt.
+    plain = decrypt(bundle.sealed, clerk.age_identity)
+    payload = parse_json(plain)
+    _whole(check_payload, payload)
+    if (
+        payload["package_hash"] != h["package_hash"]
+        or payload["expert_id"] != h["expert"]["id"]
+        or payload["sequence"] != h["sequence"]
+    ):
+        refuse("content_mismatch", "scores.age")
+    # 7.
+    check_items(package, expert, h["scored"], h["recused"], payload["items"])
+    # 8.
+    return "waiting" if waiting else "accepted"
+
+
+def receive_bundle(path: str, clerk: Clerk) -> str:
+    """A bundle file's verdict at the clerk's: verify, then accept."""
+    try:
+        return accept_bundle(verify_bundle(path), clerk)
+    except Refused as r:
+        return r.code
+
+
+def check_package(path: str) -> str:
+    """A package file's verdict on an expert's laptop."""
+    try:
+        verify_package(path)
+        return "accepted"
+    except Refused as r:
+        return r.code

@@ -1,0 +1,2462 @@
+//! docs/formats.md is enough to judge any panel package or result bundle: a second
+//! implementation written from that page alone (`tests/formats/`, Python) names the same
+//! verdict as PanelDesk on every file of a corpus PanelDesk generates here: genuine files,
+//! every container rule broken, signatures and keys that must not verify, headers and
+//! scores that a key holder could sign but the clerk must refuse.
+//!
+//! Each case carries the verdict the page gives (`spec`), which the Python must name.
+//! PanelDesk must name it too, except for the cases in `KNOWN_DISAGREEMENTS`: places where
+//! the page and the code part ways, listed with what the code says until one of them is
+//! fixed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::{SigningKey, Verifier};
+use paneldesk::merge::collect::{receive, Receipt};
+use paneldesk::scoring::rules::{ScoreItem, Vote};
+use paneldesk::{container, keys, package, registration};
+use serde_json::{json, Value};
+use sha2::Digest;
+
+use super::scoring_round::{
+    expert_corrects, expert_submits, package_round, randomness, score_all, Round,
+};
+use super::trust::{entries_of, expert_key, genuine_items, raw_zip, Forged};
+use super::{clerk_keys, register_key, T0};
+
+/// Cases where PanelDesk's verdict differs from the one docs/formats.md gives (the
+/// Python's): (case, what PanelDesk says, the finding). Each is a bug in the page or in
+/// the code, for the lead to settle; when one is fixed, its line goes.
+const KNOWN_DISAGREEMENTS: &[(&str, &str, &str)] = &[
+    (
+        "pkg_entries_reversed",
+        "accepted",
+        "container step 6 / package table: 'Required entries, in this order' — the code \
+         checks presence only, not the order of package.json and package.sig",
+    ),
+    (
+        "bundle_entries_reversed",
+        "not_canonical",
+        "container step 6: the order of required entries is not a container rule in the \
+         code, only the canonical layout (later) catches it",
+    ),
+    (
+        "pkg_central_name_overruns_directory",
+        "not_a_container",
+        "container step 4/5: the page reads N headers from O and only then holds them to S \
+         bytes; the code stops a name at O + S first",
+    ),
+    (
+        "pkg_key_non_canonical_encoding",
+        "signature_invalid",
+        "conventions / package step 2: RFC 8032 decoding refuses y >= p (bad_public_key); \
+         ed25519-dalek accepts the non-canonical encoding",
+    ),
+    (
+        "pkg_version_minus_zero",
+        "malformed_content",
+        "conventions: -0 is an integer without fraction or exponent (0); serde_json reads \
+         it as a float",
+    ),
+    (
+        "bundle_sequence_minus_zero",
+        "malformed_content",
+        "conventions: -0 is the integer 0 (sequence_out_of_range); serde_json reads it as a \
+         float",
+    ),
+    (
+        "pkg_min_comment_chars_2_pow_32",
+        "malformed_content",
+        "conventions: min_comment_chars has no range in the page; the code holds it to u32",
+    ),
+    (
+        "bundle_header_duplicate_key",
+        "malformed_content",
+        "conventions: the page does not say what a repeated JSON name means; serde refuses \
+         a repeated field, the Python keeps the last",
+    ),
+    (
+        "bundle_header_without_previous_bundle_hash",
+        "accepted",
+        "bundle.json: 'the whole header' shows previous_bundle_hash; serde takes a missing \
+         Option field as null",
+    ),
+    (
+        "pkg_allowance_missing",
+        "accepted",
+        "package.json: 'the whole manifest must have the fields shown'; serde takes a \
+         missing Option field (categories[].allowance) as null",
+    ),
+    (
+        "pkg_panel_without_group",
+        "accepted",
+        "package.json: panel shows name, categories, experts and group; the code defaults \
+         the last three (serde(default))",
+    ),
+    (
+        "bundle_scores_ascii_armored",
+        "sealed_damaged",
+        "accept step 6: scores.age is 'encrypted with age (age-encryption.org/v1)', which \
+         defines an ASCII armor; the code reads the binary encoding only",
+    ),
+    (
+        "bundle_header_nested_5000_deep_unknown_field",
+        "accepted",
+        "conventions: the page sets no nesting limit; serde_json skips an unknown field at \
+         any depth, Python's json stops near 1,000 levels (the Python says \
+         malformed_content)",
+    ),
+    (
+        "bundle_header_invalid_utf8_in_unknown_field",
+        "accepted",
+        "conventions: 'JSON is UTF-8'; serde_json does not check the UTF-8 of a string it \
+         skips (an unknown field)",
+    ),
+    (
+        "bundle_header_lone_surrogate_name",
+        "malformed_content",
+        "conventions: RFC 8259 allows the escape \\ud800 alone; serde_json refuses it in a \
+         string it reads",
+    ),
+    (
+        "bundle_points_1e400",
+        "malformed_content",
+        "payload: the page bounds no number; serde_json refuses one beyond f64, the Python \
+         reads infinity (points_out_of_range)",
+    ),
+];
+
+/// docs/formats.md, "Refusal codes": the closed list. The corpus holds a case of each,
+/// and of each verdict that is not a refusal.
+const VERDICTS: &[&str] = &[
+    "file_too_large",
+    "not_a_container",
+    "too_many_entries",
+    "compressed_entry",
+    "unexpected_entry",
+    "oversized_entry",
+    "duplicate_entry",
+    "missing_entry",
+    "header_mismatch",
+    "crc_mismatch",
+    "malformed_signature",
+    "bad_public_key",
+    "signature_invalid",
+    "not_canonical",
+    "malformed_content",
+    "wrong_format",
+    "unsupported_version",
+    "key_mismatch",
+    "content_mismatch",
+    "sequence_out_of_range",
+    "broken_chain",
+    "other_package",
+    "other_review",
+    "not_on_roster",
+    "key_not_registered",
+    "key_revoked",
+    "conflicting_sequence",
+    "replayed_sequence",
+    "sealed_to_other",
+    "sealed_damaged",
+    "counts_mismatch",
+    "item_not_in_package",
+    "duplicate_item",
+    "marks_on_recusal",
+    "own_institution_not_recused",
+    "wrong_scoring_mode",
+    "unknown_criterion",
+    "points_out_of_range",
+    "points_off_step",
+    "incomplete_item",
+    "missing_item",
+    "accepted",
+    "already_have",
+    "waiting",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Package,
+    Bundle,
+}
+
+struct Case {
+    name: String,
+    kind: Kind,
+    /// Relative to the corpus folder.
+    file: String,
+    context: &'static str,
+    /// The verdict docs/formats.md gives.
+    spec: &'static str,
+}
+
+struct Corpus {
+    dir: PathBuf,
+    cases: Vec<Case>,
+}
+
+impl Corpus {
+    fn path_for(&self, name: &str, kind: Kind) -> (String, PathBuf) {
+        let ext = match kind {
+            Kind::Package => "pdpanel",
+            Kind::Bundle => "pdresult",
+        };
+        let rel = format!("cases/{name}.{ext}");
+        (rel.clone(), self.dir.join(rel))
+    }
+
+    fn add(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        context: &'static str,
+        spec: &'static str,
+    ) -> PathBuf {
+        assert!(
+            self.cases.iter().all(|c| c.name != name),
+            "case {name} twice"
+        );
+        let (file, path) = self.path_for(name, kind);
+        self.cases.push(Case {
+            name: name.into(),
+            kind,
+            file,
+            context,
+            spec,
+        });
+        path
+    }
+
+    fn package(&mut self, name: &str, bytes: &[u8], spec: &'static str) {
+        let path = self.add(name, Kind::Package, "", spec);
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    fn bundle(&mut self, name: &str, bytes: &[u8], spec: &'static str) {
+        self.bundle_in(name, "main", bytes, spec);
+    }
+
+    fn bundle_in(&mut self, name: &str, context: &'static str, bytes: &[u8], spec: &'static str) {
+        let path = self.add(name, Kind::Bundle, context, spec);
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+// ---- bytes of a zip ---------------------------------------------------------------------
+
+fn u16_at(b: &[u8], at: usize) -> usize {
+    u16::from_le_bytes([b[at], b[at + 1]]) as usize
+}
+
+fn u32_at(b: &[u8], at: usize) -> usize {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize
+}
+
+fn put_u16(b: &mut [u8], at: usize, v: usize) {
+    b[at..at + 2].copy_from_slice(&(v as u16).to_le_bytes());
+}
+
+fn put_u32(b: &mut [u8], at: usize, v: usize) {
+    b[at..at + 4].copy_from_slice(&(v as u32).to_le_bytes());
+}
+
+/// Where things are in a well-formed zip: the end record, the directory, and per entry
+/// its central header, its local header and its data.
+struct Layout {
+    end: usize,
+    directory: usize,
+    central: Vec<usize>,
+    local: Vec<usize>,
+    data: Vec<usize>,
+}
+
+fn layout(b: &[u8]) -> Layout {
+    let end = b.len() - 22;
+    let (count, directory) = (u16_at(b, end + 10), u32_at(b, end + 16));
+    let (mut central, mut local, mut data) = (Vec::new(), Vec::new(), Vec::new());
+    let mut at = directory;
+    for _ in 0..count {
+        central.push(at);
+        let offset = u32_at(b, at + 42);
+        local.push(offset);
+        data.push(offset + 30 + u16_at(b, offset + 26) + u16_at(b, offset + 28));
+        at += 46 + u16_at(b, at + 28) + u16_at(b, at + 30) + u16_at(b, at + 32);
+    }
+    Layout {
+        end,
+        directory,
+        central,
+        local,
+        data,
+    }
+}
+
+/// `bytes` with `junk` inserted at `at`, every offset after it moved along.
+fn insert_at(bytes: &[u8], at: usize, junk: &[u8]) -> Vec<u8> {
+    let l = layout(bytes);
+    let mut out = [&bytes[..at], junk, &bytes[at..]].concat();
+    let shift = |p: usize| if p >= at { p + junk.len() } else { p };
+    for c in &l.central {
+        let c = shift(*c);
+        let offset = u32_at(&out, c + 42);
+        put_u32(&mut out, c + 42, shift(offset));
+    }
+    let end = shift(l.end);
+    put_u32(&mut out, end + 16, shift(l.directory));
+    out
+}
+
+/// A zip's entries, names and bytes, in file order.
+type Entries = Vec<(String, Vec<u8>)>;
+
+fn stored_entries(file: &Path) -> Entries {
+    entries_of(file)
+}
+
+fn as_refs(entries: &[(String, Vec<u8>)]) -> Vec<(&str, &[u8])> {
+    entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect()
+}
+
+fn canonical(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    container::canonical_zip(entries).unwrap()
+}
+
+fn deflated(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (n, b) in entries {
+        w.start_file(n.as_str(), options).unwrap();
+        std::io::Write::write_all(&mut w, b).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn sparse_file(path: &Path, len: u64) {
+    std::fs::File::create(path).unwrap().set_len(len).unwrap();
+}
+
+// ---- Ed25519 by hand ----------------------------------------------------------------
+
+/// Integers modulo the group order L, enough to sign with a chosen R.
+mod scalar {
+    type U256 = [u64; 4];
+    const L: U256 = [
+        0x5812_631a_5cf5_d3ed,
+        0x14de_f9de_a2f7_9cd6,
+        0,
+        0x1000_0000_0000_0000,
+    ];
+
+    fn at_least(a: &U256, b: &U256) -> bool {
+        for i in (0..4).rev() {
+            if a[i] != b[i] {
+                return a[i] > b[i];
+            }
+        }
+        true
+    }
+
+    fn sub(a: &mut U256, b: &U256) {
+        let mut borrow = 0u64;
+        for i in 0..4 {
+            let (d, o1) = a[i].overflowing_sub(b[i]);
+            let (d, o2) = d.overflowing_sub(borrow);
+            a[i] = d;
+            borrow = (o1 || o2) as u64;
+        }
+    }
+
+    fn add_mod(a: &mut U256, b: &U256) {
+        let mut carry = 0u64;
+        for i in 0..4 {
+            let (s, o1) = a[i].overflowing_add(b[i]);
+            let (s, o2) = s.overflowing_add(carry);
+            a[i] = s;
+            carry = (o1 || o2) as u64;
+        }
+        if at_least(a, &L) {
+            sub(a, &L);
+        }
+    }
+
+    fn double_mod(a: &mut U256) {
+        let copy = *a;
+        add_mod(a, &copy);
+    }
+
+    fn bits_le(bytes: &[u8]) -> impl DoubleEndedIterator<Item = bool> + '_ {
+        (0..bytes.len() * 8).map(move |i| bytes[i / 8] >> (i % 8) & 1 == 1)
+    }
+
+    /// A little-endian integer of any length, modulo L.
+    pub fn reduce(bytes: &[u8]) -> U256 {
+        let mut r = [0u64; 4];
+        for bit in bits_le(bytes).rev() {
+            double_mod(&mut r);
+            if bit {
+                add_mod(&mut r, &[1, 0, 0, 0]);
+            }
+        }
+        r
+    }
+
+    pub fn mul(a: &U256, b: &U256) -> [u8; 32] {
+        let mut b_bytes = [0u8; 32];
+        for i in 0..4 {
+            b_bytes[i * 8..i * 8 + 8].copy_from_slice(&b[i].to_le_bytes());
+        }
+        let mut r = [0u64; 4];
+        for bit in bits_le(&b_bytes).rev() {
+            double_mod(&mut r);
+            if bit {
+                add_mod(&mut r, a);
+            }
+        }
+        let mut out = [0u8; 32];
+        for i in 0..4 {
+            out[i * 8..i * 8 + 8].copy_from_slice(&r[i].to_le_bytes());
+        }
+        out
+    }
+
+    /// `s + L`, little-endian: the same scalar, not reduced.
+    pub fn plus_l(s: &[u8]) -> [u8; 32] {
+        let mut a = reduce(s);
+        let mut carry = 0u64;
+        for i in 0..4 {
+            let (x, o1) = a[i].overflowing_add(L[i]);
+            let (x, o2) = x.overflowing_add(carry);
+            a[i] = x;
+            carry = (o1 || o2) as u64;
+        }
+        let mut out = [0u8; 32];
+        for i in 0..4 {
+            out[i * 8..i * 8 + 8].copy_from_slice(&a[i].to_le_bytes());
+        }
+        out
+    }
+}
+
+/// The identity point, encoded: small order.
+const IDENTITY: &str = "0100000000000000000000000000000000000000000000000000000000000000";
+/// The base point B, encoded.
+const BASE: &str = "5866666666666666666666666666666666666666666666666666666666666666";
+
+/// A signature by `key` over `message` whose R is the identity: it passes the cofactorless
+/// equation every Ed25519 library checks ([S]B = R + [k]A with S = k·a), but not strict
+/// verification, which refuses a small-order R.
+fn small_order_r_signature(key: &SigningKey, message: &[u8]) -> String {
+    let h = sha2::Sha512::digest(key.to_bytes());
+    let mut a = [0u8; 32];
+    a.copy_from_slice(&h[..32]);
+    a[0] &= 248;
+    a[31] &= 63;
+    a[31] |= 64;
+    let r = keys::unhex(IDENTITY).unwrap();
+    let public = key.verifying_key().to_bytes();
+    let k = sha2::Sha512::new()
+        .chain_update(&r)
+        .chain_update(public)
+        .chain_update(message)
+        .finalize();
+    let s = scalar::mul(&scalar::reduce(&a), &scalar::reduce(&k));
+    let signature = [r.as_slice(), &s].concat();
+    let sig = ed25519_dalek::Signature::from_slice(&signature).unwrap();
+    assert!(
+        key.verifying_key().verify(message, &sig).is_ok(),
+        "the equation holds"
+    );
+    assert!(key.verifying_key().verify_strict(message, &sig).is_err());
+    keys::hex(&signature)
+}
+
+/// `signature` (hex) with S replaced by S + L: the same equation, a non-canonical S.
+fn non_canonical_s(signature: &str) -> String {
+    let bytes = keys::unhex(signature).unwrap();
+    keys::hex(&[&bytes[..32], &scalar::plus_l(&bytes[32..])[..]].concat())
+}
+
+/// The small-order key (the identity) with a signature its equation accepts for any
+/// message: R = B, S = 1.
+fn small_order_key_signature() -> (String, String) {
+    let sig = format!("{BASE}01{}", "00".repeat(31));
+    let key = ed25519_dalek::VerifyingKey::from_bytes(
+        &keys::unhex(IDENTITY).unwrap().try_into().unwrap(),
+    )
+    .unwrap();
+    let s = ed25519_dalek::Signature::from_slice(&keys::unhex(&sig).unwrap()).unwrap();
+    assert!(key.verify(b"anything", &s).is_ok(), "the equation holds");
+    (IDENTITY.to_string(), sig)
+}
+
+/// y = p + 3: the point y = 3 (not small order), encoded with y >= p.
+fn non_canonical_key() -> String {
+    format!("f0{}7f", "ff".repeat(30))
+}
+
+/// y = 2: not the y of any point.
+fn not_a_point() -> String {
+    format!("02{}", "00".repeat(31))
+}
+
+/// `sealed` in age's ASCII armor (age-encryption.org/v1, "ASCII armor"): base64 in
+/// lines of 64 columns between the two marker lines.
+fn armored(sealed: &[u8]) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = Vec::new();
+    for chunk in sealed.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            b64.push(if i <= chunk.len() {
+                ALPHABET[(n >> (18 - 6 * i) & 63) as usize]
+            } else {
+                b'='
+            });
+        }
+    }
+    let mut out = b"-----BEGIN AGE ENCRYPTED FILE-----\n".to_vec();
+    for line in b64.chunks(64) {
+        out.extend_from_slice(line);
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"-----END AGE ENCRYPTED FILE-----\n");
+    out
+}
+
+// ---- forged bundles -------------------------------------------------------------------
+
+/// A bundle as `Forged` describes it, as bytes: `plain` replaces the payload JSON,
+/// `sealed` the ciphertext, and `edit` the header text (once its payload fields follow the
+/// sealed bytes) before `key` signs it.
+fn forge(
+    mut f: Forged,
+    key: &SigningKey,
+    plain: Option<Vec<u8>>,
+    sealed: Option<Vec<u8>>,
+    edit: impl FnOnce(String) -> Vec<u8>,
+) -> Vec<u8> {
+    let plain = plain.unwrap_or_else(|| serde_json::to_vec(&f.payload).unwrap());
+    let to = f
+        .seal_to
+        .clone()
+        .unwrap_or_else(|| f.header.payload.sealed_to.clone());
+    let sealed = sealed.unwrap_or_else(|| paneldesk::seal::seal(&to, &plain).unwrap());
+    f.header.payload.bytes = sealed.len() as u64;
+    f.header.payload.sha256 = keys::sha256_hex(&sealed);
+    let json = edit(String::from_utf8(serde_json::to_vec_pretty(&f.header).unwrap()).unwrap());
+    let sig = container::signature_entry(
+        &keys::public_hex(&key.verifying_key()),
+        &keys::sign(key, &json),
+    );
+    canonical(&[
+        ("bundle.json", &json),
+        ("scores.age", &sealed),
+        ("bundle.sig", sig.as_bytes()),
+    ])
+}
+
+fn forged(f: Forged, key: &SigningKey) -> Vec<u8> {
+    forge(f, key, None, None, String::into_bytes)
+}
+
+/// Replaces `from` (which must occur) in `text`.
+fn replaced(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from} in {text}");
+    text.replacen(from, to, 1)
+}
+
+// ---- the verdicts ---------------------------------------------------------------------
+
+fn rust_package_verdict(file: &Path) -> String {
+    match package::open(file) {
+        Ok(_) => "accepted".into(),
+        Err(e) => e.code().into(),
+    }
+}
+
+fn rust_bundle_verdict(snapshot: &Path, work: &Path, file: &Path) -> String {
+    std::fs::copy(snapshot, work).unwrap();
+    match receive(work, &clerk_keys(), file, T0, "clerk").unwrap() {
+        Receipt::Accepted { .. } => "accepted".into(),
+        Receipt::AlreadyHave { .. } => "already_have".into(),
+        Receipt::Waiting { .. } => "waiting".into(),
+        Receipt::Refused { code, .. } => code,
+    }
+}
+
+/// What the clerk's review holds, for the Python: the package it built, the age identity,
+/// the registrations and the bundles that counted.
+fn context_of(review: &Path) -> Value {
+    let registrations: Vec<Value> = registration::list_in(review)
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            json!({
+                "expert_id": r.expert_id,
+                "fingerprint": r.fingerprint,
+                "revoked": r.revoked_at.is_some(),
+            })
+        })
+        .collect();
+    let conn = paneldesk::store::open(review).unwrap();
+    let received: Vec<Value> = conn
+        .prepare(
+            "SELECT package_hash, expert_id, public_key, sequence, bundle_hash FROM received_bundle ORDER BY rowid",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok(json!({
+                "package_hash": r.get::<_, String>(0)?,
+                "expert_id": r.get::<_, i64>(1)?,
+                "public_key": r.get::<_, String>(2)?,
+                "sequence": r.get::<_, i64>(3)?,
+                "bundle_hash": r.get::<_, String>(4)?,
+            }))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    json!({
+        "packages": [
+            "package.pdpanel",
+            "package2.pdpanel",
+            "package-grade.pdpanel",
+            "package-vote.pdpanel",
+        ],
+        "age_identity": clerk_keys().age_identity,
+        "registrations": registrations,
+        "received": received,
+    })
+}
+
+/// A standalone copy of the review at `review`, taken now.
+fn snapshot(review: &Path, dest: &Path) -> PathBuf {
+    paneldesk::review::backup(review, dest, T0, "clerk").unwrap();
+    dest.to_path_buf()
+}
+
+// ---- the corpus -----------------------------------------------------------------------
+
+struct Built {
+    _round: Round,
+    corpus: Corpus,
+    snapshots: BTreeMap<&'static str, PathBuf>,
+}
+
+fn build_corpus() -> Built {
+    let round = package_round(0);
+    let dir = round.root.join("corpus");
+    std::fs::create_dir_all(dir.join("cases")).unwrap();
+    let mut c = Corpus {
+        dir: dir.clone(),
+        cases: Vec::new(),
+    };
+    std::fs::copy(&round.package, dir.join("package.pdpanel")).unwrap();
+
+    // The round: experts 0 and 1 enrol (their keys registered in the room) and submit;
+    // the clerk has received expert 0's first bundle. Expert 0 then corrects (sequence 2).
+    let (mut laptop0, b0) = expert_submits(&round, 0);
+    let (_laptop1, b1) = expert_submits(&round, 1);
+    let first = receive(&round.review, &clerk_keys(), &b0, T0, "clerk").unwrap();
+    assert!(matches!(first, Receipt::Accepted { .. }), "{first:?}");
+    let (_, b0_2) = expert_corrects(
+        &mut laptop0,
+        0,
+        "更正：补充评语，事迹突出。",
+        &round.root.join("stick2"),
+    );
+    // The clerk builds a second package (comments of at least 5 characters): both are
+    // packages this review built.
+    let package2 = dir.join("package2.pdpanel");
+    package::build(
+        &round.review,
+        &package2,
+        &clerk_keys(),
+        "2026-12-10",
+        5,
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    // And, to have the other scoring modes, a package with the category scored by grade
+    // and one by vote (the demo's one category is scored by criteria; the review's own
+    // setting is switched for the build, the packages keep what they were built with).
+    let mut mode_packages = Vec::new();
+    for mode in ["grade", "vote"] {
+        let conn = paneldesk::store::open(&round.review).unwrap();
+        conn.execute("UPDATE category SET scoring_mode = ?1", [mode])
+            .unwrap();
+        drop(conn);
+        let file = dir.join(format!("package-{mode}.pdpanel"));
+        package::build(
+            &round.review,
+            &file,
+            &clerk_keys(),
+            "2026-12-10",
+            0,
+            T0,
+            "clerk",
+        )
+        .unwrap();
+        mode_packages.push(file);
+    }
+    let verified = package::open(&round.package).unwrap();
+    let e0 = verified.manifest.experts[0].clone();
+    let e1 = verified.manifest.experts[1].clone();
+    let (key0, key1) = (expert_key(0), expert_key(1));
+    let b0_hash = paneldesk::bundle::open(&b0).unwrap().hash;
+
+    // The clerk's review in three states.
+    let snaps = round.root.join("snapshots");
+    std::fs::create_dir_all(&snaps).unwrap();
+    let mut snapshots = BTreeMap::new();
+    snapshots.insert(
+        "main",
+        snapshot(&round.review, &snaps.join("main.pdreview")),
+    );
+    // Expert 0's laptop was lost: the key is revoked.
+    let work = snapshot(&round.review, &snaps.join("revoked-work.pdreview"));
+    registration::revoke_in(&work, e0.id, "笔记本电脑遗失", T0, "clerk").unwrap();
+    // On a new laptop, a new key, registered in the room.
+    let new_key0 = keys::signing_key([77; 32]);
+    register_key(&work, e0.id, &keys::fingerprint(&new_key0.verifying_key()));
+    snapshots.insert("revoked", snapshot(&work, &snaps.join("revoked.pdreview")));
+    // A chain with a gap below its highest sequence: expert 0's 2 counted, not 1.
+    let work = snapshot(&round.review, &snaps.join("gap-work.pdreview"));
+    let second = receive(&work, &clerk_keys(), &b0_2, T0, "clerk").unwrap();
+    assert!(matches!(second, Receipt::Accepted { .. }), "{second:?}");
+    paneldesk::store::open(&work)
+        .unwrap()
+        .execute(
+            "DELETE FROM received_bundle WHERE expert_id = ?1 AND sequence = 1",
+            [e0.id],
+        )
+        .unwrap();
+    snapshots.insert("gap", snapshot(&work, &snaps.join("gap.pdreview")));
+    let contexts: BTreeMap<&str, Value> = snapshots
+        .iter()
+        .map(|(name, path)| (*name, context_of(path)))
+        .collect();
+    std::fs::write(
+        dir.join("context.json"),
+        serde_json::to_vec_pretty(&contexts).unwrap(),
+    )
+    .unwrap();
+
+    package_cases(&mut c, &round);
+    bundle_container_cases(&mut c, &b1);
+    bundle_signature_cases(&mut c, &b1, &key1);
+
+    // ---- sequence and chain (expert 0, whose sequence 1 counted) ----
+    let items0 = genuine_items(&b0);
+    let items1 = genuine_items(&b1);
+    let forge0 = || Forged::new(&round.package, e0.id, &key0).items(items0.clone());
+    let forge1 = || Forged::new(&round.package, e1.id, &key1).items(items1.clone());
+    let next0 = || forge0().sequence(2, Some(&b0_hash));
+    c.bundle("bundle_genuine", &std::fs::read(&b1).unwrap(), "accepted");
+    c.bundle(
+        "bundle_genuine_again",
+        &std::fs::read(&b0).unwrap(),
+        "already_have",
+    );
+    c.bundle(
+        "bundle_correction",
+        &std::fs::read(&b0_2).unwrap(),
+        "accepted",
+    );
+    c.bundle(
+        "bundle_forged_correction",
+        &forged(next0(), &key0),
+        "accepted",
+    );
+    c.bundle(
+        "bundle_sequence_0",
+        &forged(forge1().sequence(0, None), &key1),
+        "sequence_out_of_range",
+    );
+    c.bundle(
+        "bundle_sequence_10000",
+        &forged(forge1().sequence(10_000, Some(&"a".repeat(64))), &key1),
+        "sequence_out_of_range",
+    );
+    c.bundle(
+        "bundle_sequence_2_pow_63",
+        &forged(forge1().sequence(1 << 63, Some(&"a".repeat(64))), &key1),
+        "sequence_out_of_range",
+    );
+    c.bundle(
+        "bundle_sequence_9999_waits",
+        &forged(forge1().sequence(9_999, Some(&"a".repeat(64))), &key1),
+        "waiting",
+    );
+    c.bundle(
+        "bundle_sequence_1_with_previous",
+        &forged(forge1().sequence(1, Some(&"a".repeat(64))), &key1),
+        "broken_chain",
+    );
+    c.bundle(
+        "bundle_sequence_2_without_previous",
+        &forged(forge1().sequence(2, None), &key1),
+        "broken_chain",
+    );
+    c.bundle(
+        "bundle_previous_upper_case",
+        &forged(forge0().sequence(2, Some(&b0_hash.to_uppercase())), &key0),
+        "broken_chain",
+    );
+    c.bundle(
+        "bundle_previous_wrong",
+        &forged(forge0().sequence(2, Some(&"c".repeat(64))), &key0),
+        "broken_chain",
+    );
+    let mut other_one = items0.clone();
+    let scored0 = other_one.iter().position(|i| i.recusal.is_none()).unwrap();
+    other_one[scored0].comment = "另一份第一次提交".into();
+    c.bundle(
+        "bundle_conflicting_sequence",
+        &forged(forge0().items(other_one), &key0),
+        "conflicting_sequence",
+    );
+    c.bundle(
+        "bundle_waiting",
+        &forged(forge0().sequence(3, Some(&"b".repeat(64))), &key0),
+        "waiting",
+    );
+    c.bundle_in(
+        "bundle_replayed_sequence",
+        "gap",
+        &std::fs::read(&b0).unwrap(),
+        "replayed_sequence",
+    );
+    c.bundle_in(
+        "bundle_key_revoked",
+        "revoked",
+        &std::fs::read(&b0_2).unwrap(),
+        "key_revoked",
+    );
+
+    c.bundle_in(
+        "bundle_new_key_after_revocation",
+        "revoked",
+        &forged(
+            Forged::new(&round.package, e0.id, &new_key0).items(items0.clone()),
+            &new_key0,
+        ),
+        "accepted",
+    );
+
+    // ---- which package, review, expert and key ----
+    // Anyone holding the package can enrol under any name: a laptop claims expert 1.
+    let mut impostor =
+        paneldesk::scoring::panel::import_package(&round.root.join("impostor"), &round.package, T0)
+            .unwrap();
+    impostor
+        .enrol(e1.id, "13572468", randomness(77), T0)
+        .unwrap();
+    score_all(&mut impostor, 1);
+    let stick = round.root.join("impostor-stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    let s = impostor.submit("13572468", &stick, T0, 1_000_000).unwrap();
+    c.bundle(
+        "bundle_impostor_laptop",
+        &std::fs::read(&s.file).unwrap(),
+        "key_not_registered",
+    );
+    let other = package_round(3);
+    let (_, stranger) = expert_submits(&other, 4);
+    c.bundle(
+        "bundle_other_package",
+        &std::fs::read(&stranger).unwrap(),
+        "other_package",
+    );
+    let elsewhere = age::x25519::Identity::generate().to_public().to_string();
+    let mut f = forge1();
+    f.header.payload.sealed_to = elsewhere.clone();
+    c.bundle(
+        "bundle_sealed_to_names_another_recipient",
+        &forged(f, &key1),
+        "other_package",
+    );
+    let mut f = forge1();
+    f.header.review_id = "2026-另一项评审".into();
+    c.bundle("bundle_other_review", &forged(f, &key1), "other_review");
+    let mut f = forge1();
+    f.header.expert.name = "冒名者".into();
+    c.bundle(
+        "bundle_not_on_roster_name",
+        &forged(f, &key1),
+        "not_on_roster",
+    );
+    let mut f = forge1();
+    f.header.expert.id = 999;
+    f.payload.expert_id = 999;
+    c.bundle(
+        "bundle_not_on_roster_id",
+        &forged(f, &key1),
+        "not_on_roster",
+    );
+    let stranger_key = keys::signing_key([99; 32]);
+    c.bundle(
+        "bundle_key_not_registered",
+        &forged(
+            Forged::new(&round.package, e1.id, &stranger_key).items(items1.clone()),
+            &stranger_key,
+        ),
+        "key_not_registered",
+    );
+    c.bundle(
+        "bundle_key_of_another_expert",
+        &forged(
+            Forged::new(&round.package, e0.id, &key1)
+                .items(items0.clone())
+                .sequence(2, Some(&b0_hash)),
+            &key1,
+        ),
+        "key_not_registered",
+    );
+    // Re-signed by another key, header naming it: valid on its own, not registered.
+    let genuine1 = stored_entries(&b1);
+    let header1 = String::from_utf8(genuine1[0].1.clone()).unwrap();
+    let resigned = replaced(
+        &header1,
+        &keys::public_hex(&key1.verifying_key()),
+        &keys::public_hex(&stranger_key.verifying_key()),
+    );
+    let sig = container::signature_entry(
+        &keys::public_hex(&stranger_key.verifying_key()),
+        &keys::sign(&stranger_key, resigned.as_bytes()),
+    );
+    c.bundle(
+        "bundle_resigned_by_another_key",
+        &canonical(&[
+            ("bundle.json", resigned.as_bytes()),
+            ("scores.age", &genuine1[1].1),
+            ("bundle.sig", sig.as_bytes()),
+        ]),
+        "key_not_registered",
+    );
+
+    let resealed = paneldesk::seal::seal(
+        &verified.manifest.clerk.age_recipient,
+        &serde_json::to_vec(&forge1().payload).unwrap(),
+    )
+    .unwrap();
+    c.bundle(
+        "bundle_scores_swapped",
+        &canonical(&[
+            ("bundle.json", &genuine1[0].1),
+            ("scores.age", &resealed),
+            ("bundle.sig", &genuine1[2].1),
+        ]),
+        "content_mismatch",
+    );
+
+    // ---- sealed scores ----
+    let mut f = forge1();
+    f.seal_to = Some(elsewhere);
+    c.bundle(
+        "bundle_sealed_to_other",
+        &forged(f, &key1),
+        "sealed_to_other",
+    );
+    c.bundle(
+        "bundle_sealed_damaged",
+        &forge(
+            forge1(),
+            &key1,
+            None,
+            Some(b"not an age file".to_vec()),
+            String::into_bytes,
+        ),
+        "sealed_damaged",
+    );
+    let recipient = verified.manifest.clerk.age_recipient.clone();
+    let mut cut =
+        paneldesk::seal::seal(&recipient, &serde_json::to_vec(&forge1().payload).unwrap()).unwrap();
+    cut.truncate(cut.len() - 20);
+    c.bundle(
+        "bundle_sealed_truncated",
+        &forge(forge1(), &key1, None, Some(cut), String::into_bytes),
+        "sealed_damaged",
+    );
+    // The clerk's own X25519 stanza, damaged: age cannot tell it from a stanza for
+    // someone else (an X25519 stanza does not name its recipient), so it says no identity
+    // matched: sealed_to_other, though the page's words ("sealed to other recipients")
+    // would call this damage.
+    let mut stanza =
+        paneldesk::seal::seal(&recipient, &serde_json::to_vec(&forge1().payload).unwrap()).unwrap();
+    let share = stanza
+        .windows(7)
+        .position(|w| w == b"X25519 ")
+        .map(|at| at + "X25519 ".len() + 4)
+        .unwrap();
+    stanza[share] = if stanza[share] == b'A' { b'B' } else { b'A' };
+    c.bundle(
+        "bundle_sealed_stanza_damaged",
+        &forge(forge1(), &key1, None, Some(stanza), String::into_bytes),
+        "sealed_to_other",
+    );
+    c.bundle(
+        "bundle_payload_not_json",
+        &forge(
+            forge1(),
+            &key1,
+            Some(b"scores, but not JSON".to_vec()),
+            None,
+            String::into_bytes,
+        ),
+        "malformed_content",
+    );
+    let mut f = forge1();
+    f.payload.sequence = 2;
+    c.bundle(
+        "bundle_payload_other_sequence",
+        &forged(f, &key1),
+        "content_mismatch",
+    );
+    let mut f = forge1();
+    f.payload.package_hash = "d".repeat(64);
+    c.bundle(
+        "bundle_payload_other_package",
+        &forged(f, &key1),
+        "content_mismatch",
+    );
+    let payload1 = serde_json::to_value(&forge1().payload).unwrap();
+    let with = |edit: &dyn Fn(&mut Value)| {
+        let mut p = payload1.clone();
+        edit(&mut p);
+        serde_json::to_vec(&p).unwrap()
+    };
+    let first1 = items1.iter().position(|i| i.recusal.is_none()).unwrap();
+    c.bundle(
+        "bundle_payload_vote_unknown",
+        &forge(
+            forge1(),
+            &key1,
+            Some(with(&|p| p["items"][first1]["vote"] = json!("maybe"))),
+            None,
+            String::into_bytes,
+        ),
+        "malformed_content",
+    );
+    c.bundle(
+        "bundle_payload_entered_not_an_object",
+        &forge(
+            forge1(),
+            &key1,
+            Some(with(&|p| p["items"][first1]["entered"] = json!("84.5"))),
+            None,
+            String::into_bytes,
+        ),
+        "malformed_content",
+    );
+    c.bundle(
+        "bundle_payload_item_without_comment",
+        &forge(
+            forge1(),
+            &key1,
+            Some(with(&|p| {
+                p["items"][first1]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("comment");
+            })),
+            None,
+            String::into_bytes,
+        ),
+        "malformed_content",
+    );
+    c.bundle(
+        "bundle_payload_optional_fields_left_out",
+        &forge(
+            forge1(),
+            &key1,
+            Some(with(&|p| {
+                for item in p["items"].as_array_mut().unwrap() {
+                    let item = item.as_object_mut().unwrap();
+                    for k in ["vote", "grade", "entered"] {
+                        item.remove(k);
+                    }
+                    item.insert("note_for_later".into(), json!({"any": [1, 2.5, null]}));
+                }
+            })),
+            None,
+            String::into_bytes,
+        ),
+        "accepted",
+    );
+    let text = String::from_utf8(with(&|_| {})).unwrap();
+    let criterion_points = format!("\"c1\":{}", item_points(&items1[first1], "c1"));
+    // A repeated criterion: in a map the last one counts, for both readers.
+    c.bundle(
+        "bundle_payload_criterion_twice",
+        &forge(
+            forge1(),
+            &key1,
+            Some(
+                replaced(
+                    &text,
+                    &criterion_points,
+                    &format!("\"c1\":1000,{criterion_points}"),
+                )
+                .into_bytes(),
+            ),
+            None,
+            String::into_bytes,
+        ),
+        "accepted",
+    );
+    c.bundle(
+        "bundle_points_1e400",
+        &forge(
+            forge1(),
+            &key1,
+            Some(replaced(&text, &criterion_points, "\"c1\":1e400").into_bytes()),
+            None,
+            String::into_bytes,
+        ),
+        "points_out_of_range",
+    );
+
+    // ---- the header as JSON ----
+    let edited =
+        |name: &str, spec: &'static str, c: &mut Corpus, edit: &dyn Fn(String) -> Vec<u8>| {
+            c.bundle(name, &forge(forge1(), &key1, None, None, edit), spec);
+        };
+    edited("bundle_wrong_format", "wrong_format", &mut c, &|t| {
+        replaced(&t, "paneldesk.result-bundle", "paneldesk.panel-package").into_bytes()
+    });
+    edited("bundle_version_2", "unsupported_version", &mut c, &|t| {
+        replaced(&t, "\"version\": 1", "\"version\": 2").into_bytes()
+    });
+    edited("bundle_version_1_0", "malformed_content", &mut c, &|t| {
+        replaced(&t, "\"version\": 1", "\"version\": 1.0").into_bytes()
+    });
+    edited(
+        "bundle_version_2_pow_32",
+        "malformed_content",
+        &mut c,
+        &|t| replaced(&t, "\"version\": 1", "\"version\": 4294967296").into_bytes(),
+    );
+    edited("bundle_version_string", "malformed_content", &mut c, &|t| {
+        replaced(&t, "\"version\": 1", "\"version\": \"1\"").into_bytes()
+    });
+    edited(
+        "bundle_header_not_json",
+        "malformed_content",
+        &mut c,
+        &|t| t.as_bytes()[..t.len() / 2].to_vec(),
+    );
+    edited(
+        "bundle_scored_negative",
+        "malformed_content",
+        &mut c,
+        &|t| {
+            let scored = format!(
+                "\"scored\": {}",
+                items1.iter().filter(|i| i.recusal.is_none()).count()
+            );
+            replaced(&t, &scored, "\"scored\": -1").into_bytes()
+        },
+    );
+    edited(
+        "bundle_sequence_minus_zero",
+        "sequence_out_of_range",
+        &mut c,
+        &|t| replaced(&t, "\"sequence\": 1", "\"sequence\": -0").into_bytes(),
+    );
+    edited("bundle_header_duplicate_key", "accepted", &mut c, &|t| {
+        // The first review_id another review's, the last this one's.
+        replaced(
+            &t,
+            "\"review_id\"",
+            "\"review_id\": \"2026-另一项评审\",\n  \"review_id\"",
+        )
+        .into_bytes()
+    });
+    edited(
+        "bundle_header_without_previous_bundle_hash",
+        "malformed_content",
+        &mut c,
+        &|t| replaced(&t, "\"previous_bundle_hash\": null,", "").into_bytes(),
+    );
+    edited(
+        "bundle_header_unknown_field_ignored",
+        "accepted",
+        &mut c,
+        &|t| {
+            replaced(
+                &t,
+                "{",
+                "{\n  \"comment\": {\"from\": [\"an\", \"older\", 7]},",
+            )
+            .into_bytes()
+        },
+    );
+    edited(
+        "bundle_header_invalid_utf8_in_unknown_field",
+        "malformed_content",
+        &mut c,
+        &|t| {
+            let mut b = b"{\n  \"note\": \"caf\xe9\",".to_vec();
+            b.extend_from_slice(&t.as_bytes()[1..]);
+            b
+        },
+    );
+    edited(
+        "bundle_header_nested_5000_deep_unknown_field",
+        "malformed_content",
+        &mut c,
+        &|t| {
+            let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+            replaced(&t, "{", &format!("{{\n  \"deep\": {deep},")).into_bytes()
+        },
+    );
+    edited(
+        "bundle_header_deeply_nested_unknown_field",
+        "accepted",
+        &mut c,
+        &|t| {
+            let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+            replaced(&t, "{", &format!("{{\n  \"deep\": {deep},")).into_bytes()
+        },
+    );
+    let name1 = e1.name.clone();
+    edited(
+        "bundle_header_lone_surrogate_name",
+        "not_on_roster",
+        &mut c,
+        &|t| {
+            replaced(
+                &t,
+                &format!("\"name\": \"{name1}\""),
+                "\"name\": \"\\ud800\"",
+            )
+            .into_bytes()
+        },
+    );
+    edited(
+        "bundle_header_byte_order_mark",
+        "malformed_content",
+        &mut c,
+        &|t| [b"\xef\xbb\xbf".as_slice(), t.as_bytes()].concat(),
+    );
+    edited("bundle_header_nan", "malformed_content", &mut c, &|t| {
+        replaced(&t, "{", "{\n  \"x\": NaN,").into_bytes()
+    });
+    let public1 = keys::public_hex(&key1.verifying_key());
+    edited(
+        "bundle_public_key_upper_case",
+        "key_mismatch",
+        &mut c,
+        &|t| replaced(&t, &public1, &public1.to_uppercase()).into_bytes(),
+    );
+    edited(
+        "bundle_payload_entry_renamed",
+        "content_mismatch",
+        &mut c,
+        &|t| replaced(&t, "\"entry\": \"scores.age\"", "\"entry\": \"scores.bin\"").into_bytes(),
+    );
+    edited(
+        "bundle_payload_bytes_wrong",
+        "content_mismatch",
+        &mut c,
+        &|t| replaced(&t, "\"bytes\": ", "\"bytes\": 1").into_bytes(),
+    );
+
+    edited(
+        "bundle_sequence_2_pow_64",
+        "malformed_content",
+        &mut c,
+        &|t| replaced(&t, "\"sequence\": 1", "\"sequence\": 18446744073709551616").into_bytes(),
+    );
+    edited(
+        "bundle_sequence_1_previous_empty",
+        "broken_chain",
+        &mut c,
+        &|t| {
+            replaced(
+                &t,
+                "\"previous_bundle_hash\": null",
+                "\"previous_bundle_hash\": \"\"",
+            )
+            .into_bytes()
+        },
+    );
+    edited(
+        "bundle_header_lone_surrogate_in_unknown_field",
+        "accepted",
+        &mut c,
+        &|t| replaced(&t, "{", "{\n  \"note\": \"\\udc00\",").into_bytes(),
+    );
+    edited(
+        "bundle_header_invalid_utf8_in_name",
+        "malformed_content",
+        &mut c,
+        &|t| {
+            let at = t.find(&format!("\"name\": \"{name1}")).unwrap() + "\"name\": \"".len();
+            let mut b = t.into_bytes();
+            b.insert(at, 0xff);
+            b
+        },
+    );
+    edited(
+        "bundle_header_nbsp_between_tokens",
+        "malformed_content",
+        &mut c,
+        &|t| replaced(&t, "\"format\": ", "\"format\":\u{a0}").into_bytes(),
+    );
+    c.bundle(
+        "bundle_scores_ascii_armored",
+        &forge(
+            forge1(),
+            &key1,
+            None,
+            Some(armored(
+                &paneldesk::seal::seal(&recipient, &serde_json::to_vec(&forge1().payload).unwrap())
+                    .unwrap(),
+            )),
+            String::into_bytes,
+        ),
+        "accepted",
+    );
+    c.bundle(
+        "bundle_payload_criterion_null",
+        &forge(
+            forge1(),
+            &key1,
+            Some(with(&|p| {
+                p["items"][first1]["criteria"]["c1"] = Value::Null
+            })),
+            None,
+            String::into_bytes,
+        ),
+        "malformed_content",
+    );
+    c.bundle(
+        "bundle_payload_recusal_empty",
+        &forge(
+            forge1(),
+            &key1,
+            Some(with(&|p| p["items"][first1]["recusal"] = json!({}))),
+            None,
+            String::into_bytes,
+        ),
+        "malformed_content",
+    );
+
+    // ---- the second package: comments of at least 5 Unicode scalar values, trimmed ----
+    let forge2 = |comment: &str| {
+        let mut items = items1.clone();
+        items[first1].comment = comment.into();
+        Forged::new(&package2, e1.id, &key1).items(items)
+    };
+    c.bundle(
+        "items_comment_short_once_trimmed",
+        &forged(forge2("\u{3000}好好好好\u{3000}\u{a0}"), &key1),
+        "incomplete_item",
+    );
+    c.bundle(
+        "items_comment_control_characters_count",
+        &forged(forge2("\u{1f}好好好好\u{1c}"), &key1),
+        "accepted",
+    );
+    c.bundle(
+        "items_comment_long_enough",
+        &forged(forge2("事迹突出。"), &key1),
+        "accepted",
+    );
+    // Chains are per package: expert 0's first bundle for the second package.
+    c.bundle(
+        "bundle_other_package_own_chain",
+        &forged(
+            Forged::new(&package2, e0.id, &key0).items(items0.clone()),
+            &key0,
+        ),
+        "accepted",
+    );
+
+    // ---- the other scoring modes ----
+    for (file, mode) in mode_packages.iter().zip(["grade", "vote"]) {
+        let marked = |edit: &dyn Fn(&mut ScoreItem)| {
+            let mut items = items1.clone();
+            for item in items.iter_mut().filter(|i| i.recusal.is_none()) {
+                item.criteria.clear();
+                item.entered = None;
+                if mode == "grade" {
+                    item.grade = Some(paneldesk::scoring::rules::Grade::Good);
+                } else {
+                    item.vote = Some(Vote::Disagree);
+                }
+            }
+            edit(&mut items[first1]);
+            Forged::new(file, e1.id, &key1).items(items)
+        };
+        let name = |what: &str| format!("items_{mode}_{what}");
+        c.bundle(
+            &name("accepted"),
+            &forged(marked(&|_| {}), &key1),
+            "accepted",
+        );
+        c.bundle(
+            &name("with_points"),
+            &forged(
+                marked(&|i| {
+                    i.criteria.insert("c1".into(), 10.0);
+                }),
+                &key1,
+            ),
+            "wrong_scoring_mode",
+        );
+        c.bundle(
+            &name("with_the_other_mark"),
+            &forged(
+                marked(&|i| {
+                    i.vote = Some(Vote::Agree);
+                    i.grade = Some(paneldesk::scoring::rules::Grade::Pass);
+                }),
+                &key1,
+            ),
+            "wrong_scoring_mode",
+        );
+        c.bundle(
+            &name("unmarked"),
+            &forged(
+                marked(&|i| {
+                    i.vote = None;
+                    i.grade = None;
+                }),
+                &key1,
+            ),
+            "incomplete_item",
+        );
+    }
+
+    // ---- what the scores must say (expert 0's correction, sequence 2) ----
+    item_cases(&mut c, &items0, &next0, &key0);
+
+    Built {
+        _round: round,
+        corpus: c,
+        snapshots,
+    }
+}
+
+fn item_points(item: &ScoreItem, key: &str) -> String {
+    serde_json::to_string(&item.criteria[key]).unwrap()
+}
+
+fn item_cases(c: &mut Corpus, items: &[ScoreItem], next: &dyn Fn() -> Forged, key: &SigningKey) {
+    let scored = items.iter().position(|i| i.recusal.is_none()).unwrap();
+    let own = items
+        .iter()
+        .position(|i| i.recusal.as_ref().is_some_and(|r| r.automatic))
+        .expect("the demo gives expert 0 a conflict");
+    let criterion = items[scored].criteria.keys().next().unwrap().clone();
+    let mut case = |name: &str, spec: &'static str, edit: &dyn Fn(&mut Vec<ScoreItem>)| {
+        let mut edited = items.to_vec();
+        edit(&mut edited);
+        c.bundle(name, &forged(next().items(edited), key), spec);
+    };
+    case("items_points_1000", "points_out_of_range", &|i| {
+        i[scored].criteria.insert(criterion.clone(), 1000.0);
+    });
+    case("items_points_minus_500", "points_out_of_range", &|i| {
+        i[scored].criteria.insert(criterion.clone(), -500.0);
+    });
+    case("items_points_off_step", "points_off_step", &|i| {
+        i[scored].criteria.insert(criterion.clone(), 0.3333);
+    });
+    case("items_points_near_step", "accepted", &|i| {
+        // Within 1e-9 steps of a whole step: on the step.
+        i[scored].criteria.insert(criterion.clone(), 10.0 + 1e-12);
+    });
+    case("items_unknown_criterion", "unknown_criterion", &|i| {
+        i[scored].criteria.insert("c99".into(), 1.0);
+    });
+    case("items_unknown_criterion_first", "unknown_criterion", &|i| {
+        // "c0" sorts before the rubric's keys: named before c1's points are looked at.
+        i[scored].criteria.insert("c0".into(), 1.0);
+        i[scored].criteria.insert(criterion.clone(), 1000.0);
+    });
+    case("items_wrong_scoring_mode", "wrong_scoring_mode", &|i| {
+        i[scored].vote = Some(Vote::Agree);
+    });
+    case("items_marks_on_recusal", "marks_on_recusal", &|i| {
+        i[own].criteria.insert(criterion.clone(), 10.0);
+    });
+    case(
+        "items_own_institution_not_recused",
+        "own_institution_not_recused",
+        &|i| {
+            let marks = i[scored].criteria.clone();
+            i[own].recusal = None;
+            i[own].criteria = marks;
+            i[own].comment = "本校推荐，事迹突出".into();
+        },
+    );
+    case("items_duplicate", "duplicate_item", &|i| {
+        let copy = i[scored].clone();
+        i.push(copy);
+    });
+    case("items_missing", "missing_item", &|i| {
+        i.pop();
+    });
+    case("items_not_in_package", "item_not_in_package", &|i| {
+        i[scored].nomination_id = 999_999;
+    });
+    case("items_incomplete", "incomplete_item", &|i| {
+        i[scored].criteria.remove(&criterion);
+    });
+    case("items_recusal_declared", "accepted", &|i| {
+        i[scored].recusal = Some(paneldesk::scoring::rules::Recusal {
+            reason: paneldesk::scoring::rules::RecusalReason::TeacherStudent,
+            note: "曾指导其论文".into(),
+            automatic: false,
+        });
+        i[scored].criteria.clear();
+    });
+    let mut lying = next().items(items.to_vec());
+    lying.header.recused += 1;
+    lying.header.scored -= 1;
+    c.bundle(
+        "items_counts_mismatch",
+        &forged(lying, key),
+        "counts_mismatch",
+    );
+}
+
+fn package_cases(c: &mut Corpus, round: &Round) {
+    let genuine = std::fs::read(&round.package).unwrap();
+    let entries = stored_entries(&round.package);
+    let manifest = entries[0].1.clone();
+    let text = String::from_utf8(manifest.clone()).unwrap();
+    let clerk = clerk_keys().signing().unwrap();
+    let clerk_hex = keys::public_hex(&clerk.verifying_key());
+    let signed = |json: &[u8]| container::signature_entry(&clerk_hex, &keys::sign(&clerk, json));
+    let resigned = |json: &[u8]| {
+        canonical(&[
+            ("package.json", json),
+            ("package.sig", signed(json).as_bytes()),
+        ])
+    };
+
+    c.package("pkg_genuine", &genuine, "accepted");
+    c.package(
+        "pkg_rewritten_by_hand",
+        &raw_zip(&as_refs(&entries), |_| None),
+        "accepted",
+    );
+    // ---- the container ----
+    c.package(
+        "pkg_truncated",
+        &genuine[..genuine.len() / 2],
+        "not_a_container",
+    );
+    c.package("pkg_not_a_zip", b"hello", "not_a_container");
+    c.package("pkg_empty", b"", "not_a_container");
+    let mut commented = [genuine.as_slice(), b"hi"].concat();
+    let end = genuine.len() - 22;
+    put_u16(&mut commented, end + 20, 2);
+    c.package("pkg_comment", &commented, "not_a_container");
+    let path = c.add("pkg_file_too_large", Kind::Package, "", "file_too_large");
+    sparse_file(&path, (4 << 30) + 1);
+    // Only an end record, claiming 20,001 entries.
+    let mut many = vec![0u8; 22];
+    put_u32(&mut many, 0, 0x0605_4b50);
+    put_u16(&mut many, 8, 20_001);
+    put_u16(&mut many, 10, 20_001);
+    c.package("pkg_too_many_entries", &many, "too_many_entries");
+    put_u16(&mut many, 8, 20_000);
+    put_u16(&mut many, 10, 20_000);
+    c.package("pkg_20000_entries_claimed", &many, "not_a_container");
+    let altered = replaced(&text, "2026-12-10", "2027-01-31");
+    let mut twice = vec![("package.json", altered.as_bytes())];
+    twice.extend(as_refs(&entries));
+    c.package(
+        "pkg_manifest_twice",
+        &raw_zip(&twice, |_| None),
+        "duplicate_entry",
+    );
+    c.package(
+        "pkg_local_name_differs",
+        &raw_zip(&as_refs(&entries), |i| {
+            (i == 0).then(|| "package.jso_".into())
+        }),
+        "header_mismatch",
+    );
+    c.package("pkg_deflated", &deflated(&entries), "compressed_entry");
+    // trust.rs's package bomb in miniature (8 × 256 KiB of zeros, not 8 × 100 MiB): the
+    // verdict comes from the directory, before anything would be inflated.
+    let mut bomb: Entries = vec![
+        ("package.json".into(), b"{}".to_vec()),
+        ("package.sig".into(), b"x".to_vec()),
+    ];
+    for i in 0..8 {
+        bomb.push((format!("materials/{i:064x}"), vec![0; 256 << 10]));
+    }
+    c.package("pkg_deflated_bomb", &deflated(&bomb), "compressed_entry");
+    let l = layout(&genuine);
+    let mut sizes = genuine.clone();
+    put_u32(
+        &mut sizes,
+        l.central[1] + 20,
+        u32_at(&genuine, l.central[1] + 20) + 1,
+    );
+    c.package("pkg_stored_sizes_differ", &sizes, "compressed_entry");
+    let mut flipped = genuine.clone();
+    flipped[l.data[0] + 3] ^= 0x20;
+    c.package("pkg_crc_mismatch", &flipped, "crc_mismatch");
+    c.package(
+        "pkg_bytes_between_entries",
+        &insert_at(&genuine, l.local[1], b"hidden"),
+        "header_mismatch",
+    );
+    c.package(
+        "pkg_bytes_before_directory",
+        &insert_at(&genuine, l.directory, b"hidden"),
+        "not_a_container",
+    );
+    let mut flags = genuine.clone();
+    put_u16(&mut flags, l.central[0] + 8, 0x0008);
+    put_u16(&mut flags, l.local[0] + 6, 0x0008);
+    c.package("pkg_data_descriptor_flag", &flags, "not_a_container");
+    let mut local_flags = genuine.clone();
+    put_u16(&mut local_flags, l.local[1] + 6, 0x0800);
+    c.package("pkg_local_flags_differ", &local_flags, "header_mismatch");
+    let mut overrun = genuine.clone();
+    put_u16(&mut overrun, l.central[1] + 28, "package.sig".len() + 2);
+    c.package(
+        "pkg_central_name_overruns_directory",
+        &overrun,
+        "unexpected_entry",
+    );
+    let mut foreign = entries.clone();
+    foreign.push(("../../etc/passwd".into(), b"x".to_vec()));
+    c.package(
+        "pkg_path_entry",
+        &canonical(&as_refs(&foreign)),
+        "unexpected_entry",
+    );
+    let mut unlisted = entries.clone();
+    unlisted.push((format!("materials/{}", "a".repeat(64)), b"x".to_vec()));
+    c.package(
+        "pkg_extra_material_entry",
+        &canonical(&as_refs(&unlisted)),
+        "unexpected_entry",
+    );
+    let mut upper = entries.clone();
+    upper.push((format!("materials/{}", "A".repeat(64)), b"x".to_vec()));
+    c.package(
+        "pkg_material_name_upper_case",
+        &canonical(&as_refs(&upper)),
+        "unexpected_entry",
+    );
+    c.package(
+        "pkg_missing_signature",
+        &canonical(&[("package.json", &manifest)]),
+        "missing_entry",
+    );
+    c.package(
+        "pkg_signature_oversized",
+        &canonical(&[("package.json", &manifest), ("package.sig", &[b'x'; 300])]),
+        "oversized_entry",
+    );
+    c.package(
+        "pkg_entries_reversed",
+        &canonical(&[("package.sig", &entries[1].1), ("package.json", &manifest)]),
+        "missing_entry",
+    );
+
+    // ---- the signature ----
+    let genuine_sig = String::from_utf8(entries[1].1.clone()).unwrap();
+    let with_sig =
+        |sig: &str| canonical(&[("package.json", &manifest), ("package.sig", sig.as_bytes())]);
+    c.package(
+        "pkg_signature_upper_case",
+        &with_sig(
+            &genuine_sig
+                .to_uppercase()
+                .replace("KEY:", "key:")
+                .replace("SIG:", "sig:"),
+        ),
+        "malformed_signature",
+    );
+    c.package(
+        "pkg_signature_no_final_newline",
+        &with_sig(genuine_sig.trim_end()),
+        "malformed_signature",
+    );
+    let (weak, weak_sig) = small_order_key_signature();
+    c.package(
+        "pkg_key_small_order",
+        &with_sig(&container::signature_entry(&weak, &weak_sig)),
+        "bad_public_key",
+    );
+    let sig_hex = genuine_sig.lines().nth(1).unwrap()["sig:".len()..].to_string();
+    c.package(
+        "pkg_key_not_a_point",
+        &with_sig(&container::signature_entry(&not_a_point(), &sig_hex)),
+        "bad_public_key",
+    );
+    c.package(
+        "pkg_key_non_canonical_encoding",
+        &with_sig(&container::signature_entry(&non_canonical_key(), &sig_hex)),
+        "bad_public_key",
+    );
+    let edited = variant_entries(&entries, 0, altered.as_bytes());
+    c.package(
+        "pkg_edited_after_signing",
+        &canonical(&as_refs(&edited)),
+        "signature_invalid",
+    );
+    c.package(
+        "pkg_signature_s_plus_l",
+        &with_sig(&container::signature_entry(
+            &clerk_hex,
+            &non_canonical_s(&sig_hex),
+        )),
+        "signature_invalid",
+    );
+    c.package(
+        "pkg_signature_small_order_r",
+        &with_sig(&container::signature_entry(
+            &clerk_hex,
+            &small_order_r_signature(&clerk, &manifest),
+        )),
+        "signature_invalid",
+    );
+    let intruder = keys::signing_key([98; 32]);
+    let intruder_hex = keys::public_hex(&intruder.verifying_key());
+    c.package(
+        "pkg_signed_by_another_key",
+        &with_sig(&container::signature_entry(
+            &intruder_hex,
+            &keys::sign(&intruder, &manifest),
+        )),
+        "key_mismatch",
+    );
+
+    // ---- the manifest ----
+    c.package(
+        "pkg_version_2",
+        &resigned(replaced(&text, "\"version\": 1", "\"version\": 2").as_bytes()),
+        "unsupported_version",
+    );
+    c.package(
+        "pkg_version_minus_zero",
+        &resigned(replaced(&text, "\"version\": 1", "\"version\": -0").as_bytes()),
+        "unsupported_version",
+    );
+    c.package(
+        "pkg_wrong_format",
+        &resigned(replaced(&text, "paneldesk.panel-package", "paneldesk.result-bundle").as_bytes()),
+        "wrong_format",
+    );
+    c.package(
+        "pkg_format_missing",
+        &resigned(replaced(&text, "\"format\": \"paneldesk.panel-package\",", "").as_bytes()),
+        "malformed_content",
+    );
+    c.package("pkg_not_json", &resigned(b"not json"), "malformed_content");
+    c.package(
+        "pkg_closes_on_missing",
+        &resigned(replaced(&text, "\"closes_on\": \"2026-12-10\",", "").as_bytes()),
+        "malformed_content",
+    );
+    c.package(
+        "pkg_expert_id_fraction",
+        &resigned(replaced(&text, "\"id\": 1,", "\"id\": 1.5,").as_bytes()),
+        "malformed_content",
+    );
+    c.package(
+        "pkg_min_comment_chars_2_pow_32",
+        &resigned(
+            replaced(
+                &text,
+                "\"min_comment_chars\": 0",
+                "\"min_comment_chars\": 4294967296",
+            )
+            .as_bytes(),
+        ),
+        "accepted",
+    );
+    c.package(
+        "pkg_signing_key_other",
+        &resigned(replaced(&text, &clerk_hex, &intruder_hex).as_bytes()),
+        "key_mismatch",
+    );
+
+    c.package(
+        "pkg_unknown_fields_ignored",
+        &resigned(
+            replaced(
+                &text,
+                "{",
+                "{\n  \"signed_by_a_later_version\": {\"x\": [1, 2.5, null]},",
+            )
+            .as_bytes(),
+        ),
+        "accepted",
+    );
+    c.package(
+        "pkg_allowance_missing",
+        &resigned(replaced(&text, "\"allowance\": null,", "").as_bytes()),
+        "malformed_content",
+    );
+    c.package(
+        "pkg_personal_not_a_boolean",
+        &resigned(replaced(&text, "\"personal\": false", "\"personal\": \"false\"").as_bytes()),
+        "malformed_content",
+    );
+    let mut m: Value = serde_json::from_slice(&manifest).unwrap();
+    m["panel"] = json!({"name": "第一组", "categories": [], "experts": [1, 2]});
+    c.package(
+        "pkg_panel_without_group",
+        &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
+        "malformed_content",
+    );
+    m["panel"]["group"] = json!({"index": 1, "of": 2});
+    c.package(
+        "pkg_panel",
+        &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
+        "accepted",
+    );
+
+    // ---- materials ----
+    material_cases(c, &manifest, &signed);
+}
+
+fn variant_entries(entries: &[(String, Vec<u8>)], i: usize, bytes: &[u8]) -> Entries {
+    let mut out = entries.to_vec();
+    out[i].1 = bytes.to_vec();
+    out
+}
+
+fn material_cases(c: &mut Corpus, manifest: &[u8], signed: &dyn Fn(&[u8]) -> String) {
+    let a = "%PDF-1.4 推荐表 of the first nomination"
+        .as_bytes()
+        .to_vec();
+    let b = b"PK\x03\x04 not really a docx: materials are opaque bytes".to_vec();
+    let listing = |bytes: &[u8], name: &str| json!({"named": name, "file_name": name, "bytes": bytes.len(), "sha256": keys::sha256_hex(bytes)});
+    let name_of = |bytes: &[u8]| format!("materials/{}", keys::sha256_hex(bytes));
+    // Nomination 0 lists a and b; nomination 1 lists a again (read once).
+    let build = |edit: &dyn Fn(&mut Value), entries: &dyn Fn(&mut Entries)| {
+        let mut m: Value = serde_json::from_slice(manifest).unwrap();
+        m["nominations"][0]["materials"] =
+            json!([listing(&a, "推荐表.pdf"), listing(&b, "事迹材料.docx")]);
+        m["nominations"][1]["materials"] = json!([listing(&a, "推荐表.pdf")]);
+        edit(&mut m);
+        let json = serde_json::to_vec_pretty(&m).unwrap();
+        let mut e = vec![
+            ("package.json".to_string(), json.clone()),
+            ("package.sig".to_string(), signed(&json).into_bytes()),
+            (name_of(&a), a.clone()),
+            (name_of(&b), b.clone()),
+        ];
+        entries(&mut e);
+        canonical(&as_refs(&e))
+    };
+    c.package("pkg_materials", &build(&|_| {}, &|_| {}), "accepted");
+    c.package(
+        "pkg_material_missing",
+        &build(&|_| {}, &|e| {
+            e.pop();
+        }),
+        "missing_entry",
+    );
+    c.package(
+        "pkg_material_wrong_size",
+        &build(
+            &|m| m["nominations"][0]["materials"][1]["bytes"] = json!(b.len() + 1),
+            &|_| {},
+        ),
+        "content_mismatch",
+    );
+    let mut other = b.clone();
+    other[0] ^= 1;
+    c.package(
+        "pkg_material_wrong_hash",
+        &build(&|_| {}, &|e| e[3].1 = other.clone()),
+        "content_mismatch",
+    );
+    let good = build(&|_| {}, &|_| {});
+    let l = layout(&good);
+    let mut flipped = good.clone();
+    flipped[l.data[3]] ^= 1;
+    c.package("pkg_material_crc_mismatch", &flipped, "crc_mismatch");
+    let extra = b"a file no nomination lists".to_vec();
+    c.package(
+        "pkg_material_unlisted",
+        &build(&|_| {}, &|e| e.push((name_of(&extra), extra.clone()))),
+        "unexpected_entry",
+    );
+    c.package(
+        "pkg_material_listed_upper_case",
+        &build(
+            &|m| {
+                let upper = m["nominations"][0]["materials"][1]["sha256"]
+                    .as_str()
+                    .unwrap()
+                    .to_uppercase();
+                m["nominations"][0]["materials"][1]["sha256"] = json!(upper);
+            },
+            &|_| {},
+        ),
+        "missing_entry",
+    );
+    c.package(
+        "pkg_material_relisted_with_other_size",
+        &build(
+            &|m| m["nominations"][1]["materials"][0]["bytes"] = json!(a.len() + 5),
+            &|_| {},
+        ),
+        "accepted",
+    );
+    let mut crc_and_key = build(
+        &|m| m["clerk"]["signing_key"] = json!("0".repeat(64)),
+        &|_| {},
+    );
+    let l = layout(&crc_and_key);
+    crc_and_key[l.data[2]] ^= 1;
+    c.package(
+        "pkg_material_crc_then_key_mismatch",
+        &crc_and_key,
+        "key_mismatch",
+    );
+    c.package(
+        "pkg_material_listed_twice_ok",
+        &build(
+            &|m| {
+                m["nominations"][1]["materials"] =
+                    json!([listing(&b, "b.docx"), listing(&a, "a.pdf")])
+            },
+            &|_| {},
+        ),
+        "accepted",
+    );
+}
+
+fn bundle_container_cases(c: &mut Corpus, b1: &Path) {
+    let genuine = std::fs::read(b1).unwrap();
+    let entries = stored_entries(b1);
+    let l = layout(&genuine);
+    c.bundle(
+        "bundle_truncated",
+        &genuine[..genuine.len() / 2],
+        "not_a_container",
+    );
+    let mut commented = [genuine.as_slice(), b"hi"].concat();
+    put_u16(&mut commented, l.end + 20, 2);
+    c.bundle("bundle_comment", &commented, "not_a_container");
+    let path = c.add(
+        "bundle_file_too_large",
+        Kind::Bundle,
+        "main",
+        "file_too_large",
+    );
+    sparse_file(&path, (64 << 20) + 1);
+    let path = c.add(
+        "bundle_exactly_64_mib",
+        Kind::Bundle,
+        "main",
+        "not_a_container",
+    );
+    sparse_file(&path, 64 << 20);
+    let mut empty = vec![0u8; 22];
+    put_u32(&mut empty, 0, 0x0605_4b50);
+    c.bundle("bundle_no_entries", &empty, "missing_entry");
+    let mut sixteen = entries.clone();
+    for i in 0..13 {
+        sixteen.push((format!("extra{i}.txt"), b"x".to_vec()));
+    }
+    c.bundle(
+        "bundle_sixteen_entries",
+        &canonical(&as_refs(&sixteen)),
+        "unexpected_entry",
+    );
+    let mut many = entries.clone();
+    for i in 0..14 {
+        many.push((format!("extra{i}.txt"), b"x".to_vec()));
+    }
+    c.bundle(
+        "bundle_too_many_entries",
+        &canonical(&as_refs(&many)),
+        "too_many_entries",
+    );
+    let mut extra = entries.clone();
+    extra.push(("notes.txt".into(), b"hi".to_vec()));
+    c.bundle(
+        "bundle_unexpected_entry",
+        &canonical(&as_refs(&extra)),
+        "unexpected_entry",
+    );
+    let big = vec![b' '; 70 << 10];
+    c.bundle(
+        "bundle_header_oversized",
+        &canonical(&as_refs(&variant_entries(&entries, 0, &big))),
+        "oversized_entry",
+    );
+    c.bundle(
+        "bundle_missing_signature",
+        &canonical(&as_refs(&entries[..2])),
+        "missing_entry",
+    );
+    c.bundle(
+        "bundle_missing_scores",
+        &canonical(&[
+            ("bundle.json", &entries[0].1),
+            ("bundle.sig", &entries[2].1),
+        ]),
+        "missing_entry",
+    );
+    let text = String::from_utf8(entries[0].1.clone()).unwrap();
+    let altered = replaced(&text, "\"sequence\": 1", "\"sequence\": 2");
+    let mut twice = vec![("bundle.json", altered.as_bytes())];
+    twice.extend(as_refs(&entries));
+    c.bundle(
+        "bundle_header_twice",
+        &raw_zip(&twice, |_| None),
+        "duplicate_entry",
+    );
+    c.bundle(
+        "bundle_local_name_differs",
+        &raw_zip(&as_refs(&entries), |i| {
+            (i == 2).then(|| "bundle.siG".into())
+        }),
+        "header_mismatch",
+    );
+    c.bundle("bundle_deflated", &deflated(&entries), "compressed_entry");
+    c.bundle(
+        "bundle_bytes_between_entries",
+        &insert_at(&genuine, l.local[1], b"hidden"),
+        "header_mismatch",
+    );
+    c.bundle(
+        "bundle_bytes_before_directory",
+        &insert_at(&genuine, l.directory, b"hidden"),
+        "not_a_container",
+    );
+    let mut flipped = genuine.clone();
+    flipped[l.data[1] + 40] ^= 1;
+    c.bundle("bundle_crc_mismatch", &flipped, "crc_mismatch");
+    let mut utf8 = genuine.clone();
+    put_u16(&mut utf8, l.central[0] + 8, 0x0800);
+    put_u16(&mut utf8, l.local[0] + 6, 0x0800);
+    c.bundle("bundle_utf8_flag", &utf8, "not_a_container");
+    let mut offset = genuine.clone();
+    put_u32(&mut offset, l.central[2] + 42, l.local[2] + 1);
+    c.bundle(
+        "bundle_central_offset_off_by_one",
+        &offset,
+        "header_mismatch",
+    );
+    let mut disks = genuine.clone();
+    put_u16(&mut disks, l.end + 8, 2);
+    c.bundle("bundle_end_record_counts_differ", &disks, "not_a_container");
+    let mut disk_start = genuine.clone();
+    put_u16(&mut disk_start, l.central[1] + 34, 1);
+    c.bundle("bundle_central_disk_number", &disk_start, "not_a_container");
+    let mut local_extra = genuine.clone();
+    put_u16(&mut local_extra, l.local[1] + 28, 4);
+    c.bundle("bundle_local_extra_field", &local_extra, "header_mismatch");
+    c.bundle(
+        "bundle_bytes_before_first_entry",
+        &insert_at(&genuine, 0, b"MZ stub"),
+        "header_mismatch",
+    );
+    let zip64 = {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644)
+            .large_file(true);
+        for (n, b) in &entries {
+            w.start_file(n.as_str(), options).unwrap();
+            std::io::Write::write_all(&mut w, b).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    c.bundle("bundle_zip64_fields", &zip64, "not_a_container");
+    // Layout fields no container rule checks: only the canonical layout catches them.
+    let mut time = genuine.clone();
+    put_u16(&mut time, l.local[0] + 10, 0x6000);
+    put_u16(&mut time, l.central[0] + 12, 0x6000);
+    c.bundle("bundle_timestamp_changed", &time, "not_canonical");
+    let mut needed = genuine.clone();
+    put_u16(&mut needed, l.local[1] + 4, 20);
+    put_u16(&mut needed, l.central[1] + 6, 20);
+    c.bundle("bundle_version_needed_changed", &needed, "not_canonical");
+    let mut made_by = genuine.clone();
+    put_u16(&mut made_by, l.central[2] + 4, 0x031e);
+    c.bundle("bundle_made_by_changed", &made_by, "not_canonical");
+    let mut internal = genuine.clone();
+    put_u16(&mut internal, l.central[0] + 36, 1);
+    c.bundle("bundle_internal_attributes", &internal, "not_canonical");
+    let mut external = genuine.clone();
+    put_u32(&mut external, l.central[1] + 38, 0x81ed_0000);
+    c.bundle("bundle_external_attributes", &external, "not_canonical");
+    c.bundle(
+        "bundle_rewritten_by_hand",
+        &raw_zip(&as_refs(&entries), |_| None),
+        "not_canonical",
+    );
+    c.bundle(
+        "bundle_entries_reversed",
+        &canonical(&[
+            ("bundle.sig", &entries[2].1),
+            ("scores.age", &entries[1].1),
+            ("bundle.json", &entries[0].1),
+        ]),
+        "missing_entry",
+    );
+}
+
+fn bundle_signature_cases(c: &mut Corpus, b1: &Path, key1: &SigningKey) {
+    let entries = stored_entries(b1);
+    let (json, sealed, sig) = (
+        &entries[0].1,
+        &entries[1].1,
+        String::from_utf8(entries[2].1.clone()).unwrap(),
+    );
+    let with = |json: &[u8], sig: &str| {
+        canonical(&[
+            ("bundle.json", json),
+            ("scores.age", sealed),
+            ("bundle.sig", sig.as_bytes()),
+        ])
+    };
+    let public = keys::public_hex(&key1.verifying_key());
+    let sig_hex = sig.lines().nth(1).unwrap()["sig:".len()..].to_string();
+    let mut scores = sealed.clone();
+    scores[50] ^= 1;
+    c.bundle(
+        "bundle_scores_crc_then_bad_signature",
+        &{
+            let mut b = with(json, "not a signature");
+            let l = layout(&b);
+            let crc = u32_at(&b, l.central[1] + 16);
+            b[l.data[1]..l.data[1] + scores.len()].copy_from_slice(&scores);
+            assert_eq!(u32_at(&b, l.central[1] + 16), crc);
+            b
+        },
+        "crc_mismatch",
+    );
+    c.bundle(
+        "bundle_signature_extra_line",
+        &with(json, &format!("{sig}note:hi\n")),
+        "malformed_signature",
+    );
+    c.bundle(
+        "bundle_signature_crlf",
+        &with(json, &sig.replace('\n', "\r\n")),
+        "malformed_signature",
+    );
+    let (weak, weak_sig) = small_order_key_signature();
+    c.bundle(
+        "bundle_key_small_order",
+        &with(json, &container::signature_entry(&weak, &weak_sig)),
+        "bad_public_key",
+    );
+    c.bundle(
+        "bundle_key_not_a_point",
+        &with(json, &container::signature_entry(&not_a_point(), &sig_hex)),
+        "bad_public_key",
+    );
+    let text = String::from_utf8(json.clone()).unwrap();
+    let edited = replaced(&text, "\"sequence\": 1", "\"sequence\": 9");
+    c.bundle(
+        "bundle_edited_after_signing",
+        &with(edited.as_bytes(), &sig),
+        "signature_invalid",
+    );
+    c.bundle(
+        "bundle_signature_s_plus_l",
+        &with(
+            json,
+            &container::signature_entry(&public, &non_canonical_s(&sig_hex)),
+        ),
+        "signature_invalid",
+    );
+    c.bundle(
+        "bundle_signature_small_order_r",
+        &with(
+            json,
+            &container::signature_entry(&public, &small_order_r_signature(key1, json)),
+        ),
+        "signature_invalid",
+    );
+    let intruder = keys::signing_key([99; 32]);
+    c.bundle(
+        "bundle_signed_by_another_key",
+        &with(
+            json,
+            &container::signature_entry(
+                &keys::public_hex(&intruder.verifying_key()),
+                &keys::sign(&intruder, json),
+            ),
+        ),
+        "key_mismatch",
+    );
+    // The signature checks come before the layout: a bundle both re-laid-out and
+    // re-signed by another key is a key problem first.
+    let mut bytes = with(edited.as_bytes(), &sig);
+    let l = layout(&bytes);
+    put_u16(&mut bytes, l.central[0] + 4, 0x0314);
+    c.bundle("bundle_edited_and_relaid", &bytes, "signature_invalid");
+}
+
+// ---- running both -----------------------------------------------------------------------
+
+fn python() -> Option<PathBuf> {
+    let candidate = std::env::var_os("PANELDESK_PYTHON")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|h| PathBuf::from(h).join(".cache/paneldesk/venv/bin/python"))
+        })?;
+    let ok = std::process::Command::new(&candidate)
+        .args(["-c", "import cryptography, pyrage"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(candidate)
+}
+
+fn python_verdicts(python: &Path, corpus: &Path) -> BTreeMap<String, (String, String)> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/formats/verify_corpus.py");
+    let out = std::process::Command::new(python)
+        .arg(&script)
+        .arg(corpus)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{} failed:\n{}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            (
+                v["case"].as_str().unwrap().to_string(),
+                (
+                    v["verdict"].as_str().unwrap().to_string(),
+                    v["detail"].as_str().unwrap_or_default().to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_file() {
+    let Built {
+        _round,
+        corpus,
+        snapshots,
+    } = build_corpus();
+    let dir = &corpus.dir;
+    let cases_json: Vec<Value> = corpus
+        .cases
+        .iter()
+        .map(|c| {
+            let mut v = json!({
+                "case": c.name,
+                "kind": if c.kind == Kind::Package { "package" } else { "bundle" },
+                "file": c.file,
+            });
+            if c.kind == Kind::Bundle {
+                v["context"] = json!(c.context);
+            }
+            v
+        })
+        .collect();
+    std::fs::write(
+        dir.join("cases.json"),
+        serde_json::to_vec_pretty(&cases_json).unwrap(),
+    )
+    .unwrap();
+
+    // PanelDesk's verdicts: a package as the expert's laptop opens it, a bundle as the
+    // clerk receives it into a fresh copy of the review.
+    let work = dir.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    // Each case on its own copy, so they run side by side (a receipt waits on fsync).
+    let verdict = |case: &Case| {
+        let file = dir.join(&case.file);
+        match case.kind {
+            Kind::Package => rust_package_verdict(&file),
+            Kind::Bundle => rust_bundle_verdict(
+                &snapshots[case.context],
+                &work.join(format!("{}.pdreview", case.name)),
+                &file,
+            ),
+        }
+    };
+    let lanes = 4;
+    let rust: BTreeMap<String, String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..lanes)
+            .map(|lane| {
+                let cases = &corpus.cases;
+                let verdict = &verdict;
+                scope.spawn(move || {
+                    cases
+                        .iter()
+                        .skip(lane)
+                        .step_by(lanes)
+                        .map(|c| (c.name.clone(), verdict(c)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    std::fs::write(
+        dir.join("expected.json"),
+        serde_json::to_vec_pretty(&rust).unwrap(),
+    )
+    .unwrap();
+    // To look at the corpus, or run the Python on it by hand (tests/formats/README.md).
+    if let Some(keep) = std::env::var_os("PANELDESK_KEEP_CORPUS") {
+        copy_tree(dir, Path::new(&keep));
+    }
+
+    assert!(corpus.cases.len() >= 45, "{} cases", corpus.cases.len());
+    for verdict in VERDICTS {
+        assert!(
+            corpus.cases.iter().any(|c| c.spec == *verdict),
+            "no case for {verdict}"
+        );
+    }
+    for case in &corpus.cases {
+        assert!(
+            VERDICTS.contains(&case.spec),
+            "{}: {}",
+            case.name,
+            case.spec
+        );
+    }
+    let known: BTreeMap<&str, (&str, &str)> = KNOWN_DISAGREEMENTS
+        .iter()
+        .map(|(case, rust, why)| (*case, (*rust, *why)))
+        .collect();
+    for case in known.keys() {
+        assert!(
+            corpus.cases.iter().any(|c| c.name == *case),
+            "known disagreement {case} is not a case"
+        );
+    }
+
+    let python = python();
+    let theirs = match &python {
+        Some(p) => Some(python_verdicts(p, dir)),
+        None if std::env::var_os("CI").is_some() => panic!(
+            "the second implementation needs Python with cryptography and pyrage: \
+             scripts/setup-test.sh, or PANELDESK_PYTHON"
+        ),
+        None => {
+            eprintln!(
+                "note: no Python with cryptography and pyrage ($PANELDESK_PYTHON or \
+                 ~/.cache/paneldesk/venv, see scripts/setup-test.sh): only PanelDesk's \
+                 verdicts were checked"
+            );
+            None
+        }
+    };
+
+    let mut problems = Vec::new();
+    let mut table = String::new();
+    for case in &corpus.cases {
+        let ours = rust[&case.name].as_str();
+        let expected_rust = known.get(case.name.as_str()).map_or(case.spec, |k| k.0);
+        let (py, detail) = theirs
+            .as_ref()
+            .map(|t| {
+                t.get(&case.name)
+                    .cloned()
+                    .unwrap_or_else(|| ("(no verdict)".into(), String::new()))
+            })
+            .unwrap_or_else(|| ("-".into(), String::new()));
+        let mut wrong = Vec::new();
+        if ours != expected_rust {
+            wrong.push(
+                if known.contains_key(case.name.as_str()) && ours == case.spec {
+                    "PanelDesk now agrees with the page: drop it from KNOWN_DISAGREEMENTS"
+                } else {
+                    "PanelDesk"
+                },
+            );
+        }
+        if theirs.is_some() && py != case.spec {
+            wrong.push("Python");
+        }
+        let note = known.get(case.name.as_str()).map_or("", |k| k.1);
+        if !wrong.is_empty() || (theirs.is_some() && py != ours) {
+            table.push_str(&format!(
+                "{:<46} page {:<28} PanelDesk {:<28} Python {:<28} {}{}\n",
+                case.name,
+                case.spec,
+                ours,
+                py,
+                if wrong.is_empty() {
+                    "known: ".into()
+                } else {
+                    format!("WRONG {}: ", wrong.join(", "))
+                },
+                if note.is_empty() {
+                    detail.as_str()
+                } else {
+                    note
+                },
+            ));
+        }
+        if !wrong.is_empty() {
+            problems.push(case.name.clone());
+        }
+    }
+    eprintln!(
+        "{} cases ({} packages, {} bundles); disagreements between PanelDesk and the page:\n{table}",
+        corpus.cases.len(),
+        corpus.cases.iter().filter(|c| c.kind == Kind::Package).count(),
+        corpus.cases.iter().filter(|c| c.kind == Kind::Bundle).count(),
+    );
+    assert!(
+        problems.is_empty(),
+        "unexpected verdicts (table above): {problems:?}"
+    );
+}
+
+/// Copies the corpus (not the reviews the bundles were received into); the large files,
+/// all zeros, stay sparse.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            if e.file_name() != "work" {
+                copy_tree(&e.path(), &dest);
+            }
+        } else if e.metadata().unwrap().len() > 32 << 20 {
+            sparse_file(&dest, e.metadata().unwrap().len());
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
