@@ -384,6 +384,8 @@ pub fn decrypt(file: &Path, bundle: &VerifiedBundle, clerk: &ClerkKeys) -> Resul
                 OpenError::Damaged(detail) => refuse(file, Refusal::SealedDamaged { detail }),
             }
         })?;
+    crate::strict_json::check(&plain)
+        .map_err(|detail| refuse(file, Refusal::Malformed { detail }))?;
     let payload: Payload = serde_json::from_slice(&plain).map_err(|e| {
         refuse(
             file,

@@ -50,7 +50,9 @@ pub fn parse_public(text: &str) -> Result<VerifyingKey> {
         .and_then(|b| b.try_into().ok())
         .ok_or_else(bad)?;
     let key = VerifyingKey::from_bytes(&bytes).map_err(|_| bad())?;
-    if key.is_weak() {
+    // RFC 8032 decoding refuses a y coordinate at or above p, which dalek reduces; a key
+    // is accepted only in the one encoding it has.
+    if key.to_edwards().compress().to_bytes() != bytes || key.is_weak() {
         return Err(bad());
     }
     Ok(key)

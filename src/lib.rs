@@ -27,6 +27,7 @@ pub mod roster;
 pub mod scoring;
 pub mod seal;
 pub mod store;
+pub mod strict_json;
 pub mod template;
 pub mod workbook_template;
 pub mod workspace;

@@ -328,6 +328,13 @@ pub fn open(file: &Path) -> Result<VerifiedPackage> {
     if manifest.clerk.signing_key != key_hex {
         return Err(refused(Refusal::KeyMismatch));
     }
+    // Bundles answer nominations and experts by id: each id names one.
+    let mut ids = std::collections::HashSet::new();
+    if let Some(n) = manifest.nominations.iter().find(|n| !ids.insert(n.id)) {
+        return Err(refused(Refusal::Malformed {
+            detail: format!("nomination id {} appears twice", n.id),
+        }));
+    }
     // Only now, with the manifest signed, are materials read, one piece at a time: a
     // package's size never becomes the reader's memory.
     let mut listed = std::collections::BTreeSet::new();
@@ -383,6 +390,8 @@ pub fn parse_manifest<T: serde::de::DeserializeOwned>(
             },
         )
     };
+    crate::strict_json::check(json)
+        .map_err(|detail| refuse(file, Refusal::Malformed { detail }))?;
     let head: Head = serde_json::from_slice(json).map_err(malformed)?;
     if head.format != format {
         return Err(refuse(

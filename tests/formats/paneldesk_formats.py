@@ -59,9 +59,7 @@ def _decode_point(encoded: bytes) -> tuple[int, int] | None:
     """RFC 8032 §5.1.3: decoding fails for y >= p, for no square root, and for x = 0 with
     the sign bit set.
 
-    SPEC GAP: the page asks for "a valid … Ed25519 point" of an "RFC 8032" key without
-    saying more; read here as RFC 8032's decoding, so a non-canonical encoding (y >= p) is
-    not a valid point (`bad_public_key`).
+    Conventions: 'decoded as RFC 8032 §5.1.3 says (a y of p or more is not a key)'.
     """
     if len(encoded) != 32:
         return None
@@ -148,25 +146,88 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_json(data: bytes) -> Any:
-    """JSON is UTF-8 (RFC 8259); anything else is `malformed_content`.
+MAX_DEPTH = 128
 
-    SPEC GAP: the page does not say what duplicate object names mean. RFC 8259 leaves it
-    to the reader; this reader keeps the last (Python's `json` default).
-    SPEC GAP: the page does not bound the magnitude of non-integer numbers; a number too
-    large for a double becomes +/-infinity here (Python's `json` default).
-    SPEC GAP: the page sets no nesting limit; Python's `json` gives up near 1,000 levels
-    (RecursionError), which is `malformed_content` here.
-    SPEC GAP: RFC 8259 lets a string hold a lone surrogate escape (`"\ud800"`); it is
-    read as such here.
-    """
+
+def _depth(text: str) -> int:
+    """The deepest nesting of arrays and objects, strings skipped."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
+def _no_repeats(pairs: list) -> dict:
+    seen = set()
+    for k, _ in pairs:
+        if k in seen:
+            raise ValueError(f"the name {k!r} appears twice")
+        seen.add(k)
+    return dict(pairs)
+
+
+def _finite(text: str) -> float:
+    v = float(text)
+    if v in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} does not fit a 64-bit float")
+    return v
+
+
+def _integer(text: str) -> int:
+    if text == "-0":
+        raise ValueError("-0 is not an integer")
+    return int(text)
+
+
+def _no_lone_surrogates(v: Any) -> None:
+    stack = [v]
+    while stack:
+        x = stack.pop()
+        if type(x) is str:
+            x.encode("utf-8")  # raises on a lone surrogate
+        elif type(x) is list:
+            stack.extend(x)
+        elif type(x) is dict:
+            for k, item in x.items():
+                k.encode("utf-8")
+                stack.append(item)
+
+
+def parse_json(data: bytes) -> Any:
+    """Conventions, JSON: UTF-8; no object with a repeated name; numbers that fit a 64-bit
+    float; `-0` is no integer; no lone surrogate escapes; at most 128 levels of nesting;
+    anything else is `malformed_content`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         refuse("malformed_content", f"not UTF-8: {e}")
+    if _depth(text) > MAX_DEPTH:
+        refuse("malformed_content", "nested too deep")
     try:
-        return json.loads(text, parse_constant=_no_constants)
-    except (ValueError, RecursionError) as e:
+        doc = json.loads(
+            text,
+            parse_constant=_no_constants,
+            object_pairs_hook=_no_repeats,
+            parse_float=_finite,
+            parse_int=_integer,
+        )
+        _no_lone_surrogates(doc)
+        return doc
+    except (ValueError, RecursionError, UnicodeEncodeError) as e:
         refuse("malformed_content", str(e))
 
 
@@ -217,10 +278,7 @@ def _int_value(v: Any, lo: int | None, hi: int | None, what: str) -> int:
 U32 = (0, 2**32 - 1)
 U64 = (0, 2**64 - 1)
 ID = (-(2**63), 2**63 - 1)
-# SPEC GAP: the page lists ranges for `version`, `sequence`, `scored`, `recused`, `bytes`
-# and ids only. Other integers it shows (`year`, `quota`, `allowance`,
-# `min_comment_chars`, `group.index`, `group.of`) must be integers, with no bound.
-ANY_INT = (None, None)
+I32 = (-(2**31), 2**31 - 1)
 
 
 def _int(o: dict, key: str, rng: tuple, what: str) -> int:
@@ -297,20 +355,21 @@ def check_manifest(m: dict) -> None:
     review = _obj(_field(m, "review", w), "review")
     for k in ("id", "activity", "title_zh", "title_en"):
         _str(review, k, "review")
-    _int(review, "year", ANY_INT, "review")
+    _int(review, "year", I32, "review")
     clerk = _obj(_field(m, "clerk", w), "clerk")
     _str(clerk, "signing_key", "clerk")
     _str(clerk, "age_recipient", "clerk")
-    _int(m, "min_comment_chars", ANY_INT, w)
+    _int(m, "min_comment_chars", U32, w)
     for i, c in enumerate(_list(m, "categories", w)):
         cw = f"categories[{i}]"
         c = _obj(c, cw)
         for k in ("key", "name_zh", "name_en"):
             _str(c, k, cw)
-        _int(c, "quota", ANY_INT, cw)
+        _int(c, "quota", U32, cw)
         _bool(c, "quota_approximate", cw)
-        if _field(c, "allowance", cw) is not None:
-            _int(c, "allowance", ANY_INT, cw)
+        # 'may be missing, meaning null'.
+        if _optional(c, "allowance") is not None:
+            _int(c, "allowance", U32, cw)
         if _str(c, "scoring_mode", cw) not in ("criteria", "vote", "grade"):
             _fail(f"{cw}.scoring_mode: unknown mode")
         rubric = _obj(_field(c, "rubric", cw), f"{cw}.rubric")
@@ -348,16 +407,17 @@ def check_manifest(m: dict) -> None:
     if "panel" in m:
         panel = _obj(m["panel"], "panel")
         _str(panel, "name", "panel")
-        for j, c in enumerate(_list(panel, "categories", "panel")):
+        # `categories` and `experts` may be missing (empty), `group` too (null).
+        for j, c in enumerate(_list(panel, "categories", "panel") if "categories" in panel else []):
             if type(c) is not str:
                 _fail(f"panel.categories[{j}]: not a string")
-        for j, e in enumerate(_list(panel, "experts", "panel")):
+        for j, e in enumerate(_list(panel, "experts", "panel") if "experts" in panel else []):
             _int_value(e, *ID, f"panel.experts[{j}]")
-        group = _field(panel, "group", "panel")
+        group = _optional(panel, "group")
         if group is not None:
             group = _obj(group, "panel.group")
-            _int(group, "index", ANY_INT, "panel.group")
-            _int(group, "of", ANY_INT, "panel.group")
+            _int(group, "index", U32, "panel.group")
+            _int(group, "of", U32, "panel.group")
 
 
 def check_header(h: dict) -> None:
@@ -370,8 +430,8 @@ def check_header(h: dict) -> None:
     _str(expert, "name", "expert")
     _str(expert, "public_key", "expert")
     _int(h, "sequence", U64, w)
-    # Shown as `null`: the field is there, null or a string.
-    previous = _field(h, "previous_bundle_hash", w)
+    # 'may be missing, meaning null'.
+    previous = _optional(h, "previous_bundle_hash")
     if previous is not None and type(previous) is not str:
         _fail("header.previous_bundle_hash: not a string or null")
     _str(h, "created_at", w)
@@ -544,14 +604,12 @@ def open_container(data: bytes | mmap.mmap, fmt: Format) -> Container:
     if count > fmt.max_entries:
         refuse("too_many_entries", str(count))
     # 4. N central headers back to back from O.
-    # SPEC GAP: the page does not say whether a central header (its 46 bytes or its name)
-    # may be read past O + S before step 5 compares the total with S. Read literally, the
-    # headers are read from the file at O onwards; only step 5 holds them to S bytes, and
-    # bytes past the end of the file cannot be read (`not_a_container`).
     entries: list[Entry] = []
+    directory_end = cd_offset + cd_size
     at = cd_offset
     for i in range(count):
-        header = data[at : at + 46]
+        # 'Each central header, its name included, lies within the S bytes from O.'
+        header = data[at : min(at + 46, directory_end)]
         if len(header) != 46:
             refuse("not_a_container", f"central header {i} cut short")
         (
@@ -582,7 +640,7 @@ def open_container(data: bytes | mmap.mmap, fmt: Format) -> Container:
         if method != 0 or compressed != plain:
             refuse("compressed_entry", f"entry {i}")
         # 4.3
-        raw_name = data[at + 46 : at + 46 + name_len]
+        raw_name = data[at + 46 : min(at + 46 + name_len, directory_end)]
         if len(raw_name) != name_len:
             refuse("not_a_container", f"central header {i}: name cut short")
         try:
@@ -615,20 +673,11 @@ def open_container(data: bytes | mmap.mmap, fmt: Format) -> Container:
         refuse("not_a_container", "central directory size")
     # 6. 'Each required entry must be present, in the format's order of entries, else
     # `missing_entry` naming the first missing one.'
-    # SPEC GAP: "in the format's order of entries" can be read as the order the check
-    # goes in, or as the order the entries must have in the file ("Required entries, in
-    # this order: …"). Read here as the latter: each required entry must appear after the
-    # one before it; the first that does not is the missing one.
-    after = -1
+    # Presence only: the first missing one in the format's list is named; where they stand
+    # in the file is the canonical layout's business (bundles).
     for rule in fmt.rules:
-        if not rule.required:
-            continue
-        found = next(
-            (i for i, e in enumerate(entries) if i > after and rule.matches(e.name)), None
-        )
-        if found is None:
+        if rule.required and not any(rule.matches(e.name) for e in entries):
             refuse("missing_entry", rule.name)
-        after = found
     # 7. Layout: back to back from offset 0, each local header repeating its central one.
     following = 0
     for e in entries:
@@ -725,6 +774,12 @@ def verify_package_bytes(data: bytes | mmap.mmap) -> VerifiedPackage:
     # 4.
     if manifest["clerk"]["signing_key"] != key_hex:
         refuse("key_mismatch")
+    # 4, continued: 'each nomination id appears once'.
+    ids: set[int] = set()
+    for nomination in manifest["nominations"]:
+        if nomination["id"] in ids:
+            refuse("malformed_content", f"nomination id {nomination['id']} appears twice")
+        ids.add(nomination["id"])
     # 5. Materials, in nomination order, each hash once.
     listed: set[str] = set()
     for nomination in manifest["nominations"]:
@@ -853,7 +908,7 @@ def verify_bundle_bytes(data: bytes | mmap.mmap) -> VerifiedBundle:
     if not 1 <= header["sequence"] <= 9999:
         refuse("sequence_out_of_range", str(header["sequence"]))
     # 9.
-    previous = header["previous_bundle_hash"]
+    previous = header.get("previous_bundle_hash")
     if header["sequence"] == 1:
         if previous is not None:
             refuse("broken_chain", "sequence 1 names a previous bundle")
@@ -925,6 +980,9 @@ def decrypt(sealed: bytes, identity: str) -> bytes:
         ident = pyrage.x25519.Identity.from_str(identity)
     except Exception as e:  # the clerk's own identity: not a property of the file
         raise RuntimeError(f"unusable clerk identity: {e}") from e
+    # 'the binary age format (not its ASCII armor)'.
+    if sealed.startswith(b"-----BEGIN AGE ENCRYPTED FILE-----"):
+        refuse("sealed_damaged", "ASCII-armored")
     try:
         return pyrage.decrypt(sealed, [ident])
     except pyrage.DecryptError as e:
@@ -960,6 +1018,10 @@ def check_items(package: dict, expert: dict, scored: int, recused: int, items: l
             refuse("duplicate_item", str(nid))
         answered[at] = True
         nomination = nominations[at]
+        # 'its category is one the package lists, else item_not_in_package'.
+        category = categories.get(nomination["category_key"])
+        if category is None:
+            refuse("item_not_in_package", f"{nid}: no category {nomination['category_key']}")
         criteria = item["criteria"]
         vote, grade = item.get("vote"), item.get("grade")
         if item.get("recusal") is not None:
@@ -968,11 +1030,6 @@ def check_items(package: dict, expert: dict, scored: int, recused: int, items: l
             continue
         if own and trim(nomination["university"]) == own:
             refuse("own_institution_not_recused", str(nid))
-        category = categories.get(nomination["category_key"])
-        if category is None:
-            # SPEC GAP: a nomination whose category the package does not list. The page
-            # does not say; its items cannot be judged against a rubric.
-            refuse("item_not_in_package", f"{nid}: no category {nomination['category_key']}")
         mode = category["scoring_mode"]
         wrong = {
             "criteria": vote is not None or grade is not None,
@@ -1059,7 +1116,7 @@ def accept_bundle(bundle: VerifiedBundle, clerk: Clerk) -> str:
         refuse("replayed_sequence", f"{sequence} < {max(chain)}")
     if sequence != 1:
         if sequence - 1 in chain:
-            if h["previous_bundle_hash"] != chain[sequence - 1]:
+            if h.get("previous_bundle_hash") != chain[sequence - 1]:
                 refuse("broken_chain")
         else:
             waiting = True

