@@ -12,6 +12,7 @@ use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::{self, PackageSummary, PanelScope};
 use paneldesk::privacy::Privacy;
+use paneldesk::registration::{self, Registration};
 use paneldesk::review::{self, NewReview};
 use paneldesk::roster;
 use paneldesk::scoring::panel::{self, Enrolment, Incomplete, Panel, PanelView, Submission};
@@ -409,6 +410,45 @@ pub fn expert_status(state: &AppState, review_id: String) -> Answer<Vec<ExpertSt
     Ok(collect::status(&review)?)
 }
 
+/// Registers the fingerprint the clerk typed from the expert's signed confirmation.
+pub fn register_expert_key(
+    state: &AppState,
+    review_id: String,
+    expert_id: i32,
+    fingerprint: String,
+) -> Answer<Registration> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(registration::register_in(
+        &review,
+        i64::from(expert_id),
+        &fingerprint,
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// Revokes the expert's registered key; returns its fingerprint.
+pub fn revoke_expert_key(
+    state: &AppState,
+    review_id: String,
+    expert_id: i32,
+    reason: String,
+) -> Answer<String> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(registration::revoke_in(
+        &review,
+        i64::from(expert_id),
+        &reason,
+        &now(),
+        &actor(),
+    )?)
+}
+
+pub fn expert_keys(state: &AppState, review_id: String) -> Answer<Vec<Registration>> {
+    let review = state.workspace.resolve(Some(&review_id))?;
+    Ok(registration::list_in(&review)?)
+}
+
 pub fn review_results(state: &AppState, review_id: String) -> Answer<ReviewResults> {
     let review = state.workspace.resolve(Some(&review_id))?;
     Ok(results::compute(&review, &ResultOptions::default())?)
@@ -550,6 +590,7 @@ pub fn certificate_preview(
         category,
         year: loaded.year,
         review_title: loaded.title_zh.clone(),
+        qr: String::new(),
     };
     let regular = paneldesk::report::font::face(paneldesk::report::font::Style::Serif)?;
     let bold = paneldesk::report::font::face(paneldesk::report::font::Style::SerifBold)?;
@@ -577,7 +618,10 @@ pub fn check_certificate(
     code: String,
 ) -> Answer<CertificateCheck> {
     let review = state.workspace.resolve(Some(&review_id))?;
-    Ok(register::check(&review, &serial, &code)?)
+    // The clerk's own key is the one trusted; never the one stored beside a certificate.
+    let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
+    let trusted = paneldesk::keys::public_hex(&clerk.signing()?.verifying_key());
+    Ok(register::check(&review, &serial, &code, &trusted)?)
 }
 
 // The supervisor's follow-up work: the register of awarded units, mid-term and

@@ -21,6 +21,7 @@ use paneldesk::merge::results::ReviewResults;
 use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::{PackageSummary, PanelScope};
+use paneldesk::registration::Registration;
 use paneldesk::report::certificate::{Award, CertificateTemplate};
 use paneldesk::report::register::CertificateCheck;
 use paneldesk::scoring::panel::{Enrolment, Incomplete, PanelView, Submission};
@@ -158,6 +159,9 @@ ipc_commands! {
     fn save_material(hash: String, sha256: String, destination: String) -> ();
     fn receive_bundles(review_id: String, paths: Vec<String>) -> Vec<Receipt>;
     fn expert_status(review_id: String) -> Vec<ExpertStatus>;
+    fn register_expert_key(review_id: String, expert_id: i32, fingerprint: String) -> Registration;
+    fn revoke_expert_key(review_id: String, expert_id: i32, reason: String) -> String;
+    fn expert_keys(review_id: String) -> Vec<Registration>;
     fn review_results(review_id: String) -> ReviewResults;
     fn decide_result(review_id: String, nomination_id: i32, outcome: Outcome, reason: String) -> ReviewResults;
     fn print_report(review_id: String, kind: ReportKind, destination: String) -> u32;
@@ -228,6 +232,7 @@ fn type_declarations() -> Vec<String> {
         PanelView::decl(&cfg),
         paneldesk::merge::collect::Receipt::decl(&cfg),
         paneldesk::merge::collect::ExpertStatus::decl(&cfg),
+        Registration::decl(&cfg),
         paneldesk::merge::results::Method::decl(&cfg),
         paneldesk::merge::aggregate::VoteThreshold::decl(&cfg),
         paneldesk::merge::aggregate::VoteTally::decl(&cfg),

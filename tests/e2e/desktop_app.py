@@ -412,9 +412,11 @@ def focus(app, el):
 
 
 def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=None):
-    """One expert's own laptop: open the package from the stick, enrol with a PIN, score
-    with the keyboard (optionally recusing from one nomination, optionally having the app
-    killed halfway), submit, and return the bundle written to the stick."""
+    """One expert's own laptop: open the package from the stick, enrol with a PIN, copy
+    the key fingerprint shown onto the signed paper confirmation, score with the keyboard
+    (optionally recusing from one nomination, optionally having the app killed halfway),
+    submit, and return the bundle written to the stick and the paper confirmation (the
+    expert's roster id and fingerprint)."""
     data = tempfile.mkdtemp(prefix=f"paneldesk-e2e-expert{seat}-")
     tag = f"expert{seat + 1}"
     app = App(binary, data, shots)
@@ -425,6 +427,7 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
         check(len(options) == 3, f"roster of three: {len(options)}")
         if seat == 0:
             app.shot("10-expert-enrol")
+        expert_id = options[seat].get_attribute("data-expert-id")
         options[seat].click()
         app.by_testid("enrol-pin").send_keys(PIN)
         app.by_testid("enrol-pin-repeat").send_keys(PIN)
@@ -503,9 +506,37 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
         new = [f for f in set(os.listdir(stick)) - before if f.endswith(".pdresult")]
         check(len(new) == 1, f"one new bundle on the stick: {new}")
         check(new[0] in done_text or "U 盘" in done_text, f"done message: {done_text!r}")
-        return os.path.join(stick, new[0]), fingerprint
+        return os.path.join(stick, new[0]), (expert_id, fingerprint)
     finally:
         app.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def an_unregistered_laptop(clerk, package, out):
+    """The package went to every laptop in the room: another laptop opens it, enrols under
+    the second expert's name and submits, through the command line. Its key is on no signed
+    confirmation, so nobody registers it. Returns the bundle and its key's fingerprint."""
+    data = tempfile.mkdtemp(prefix="paneldesk-e2e-unregistered-")
+    try:
+        opened = json.loads(cli(data, "expert", "open", package, "--json"))
+        name = opened["experts"][1]["name"]
+        enrolled = json.loads(cli(data, "expert", "enrol", "--name", name, "--json", pin=PIN))
+        criteria = {
+            c["key"]: c["rubric"]["criteria"]
+            for c in json.loads(cli(clerk, "review", "show", "--json"))["categories"]
+        }
+        lines = ["nomination,what,value"]
+        for item in json.loads(cli(data, "expert", "status", "--json"))["incomplete"]:
+            nomination = item["nomination_id"]
+            lines += [f"{nomination},{c['key']},{c['step']}" for c in criteria[item["category_key"]]]
+            lines.append(f"{nomination},comment,事迹突出，建议推荐")
+        scores = os.path.join(data, "scores.csv")
+        with open(scores, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        cli(data, "expert", "score", scores)
+        submitted = json.loads(cli(data, "expert", "submit", "--out", out, "--json", pin=PIN))
+        return submitted["file"], enrolled["fingerprint"]
+    finally:
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -513,24 +544,29 @@ def journey(binary, shots):
     """A clerk's laptop and three experts' laptops, no network, only a USB stick."""
     clerk = tempfile.mkdtemp(prefix="paneldesk-e2e-clerk-")
     stick = tempfile.mkdtemp(prefix="paneldesk-e2e-stick-")
+    other_stick = tempfile.mkdtemp(prefix="paneldesk-e2e-other-stick-")
     package = os.path.join(stick, "2026年大学生党员标兵.pdpanel")
     try:
         clerk_fingerprint = clerk_prepares_the_round(binary, shots, clerk, package)
         opened = json.loads(cli(clerk, "verify", package, "--json"))
         check(opened[0]["ok"], f"the package verifies: {opened}")
         bundles = []
+        confirmations = []
         for seat in range(3):
             print(f"e2e: expert {seat + 1} scores on their own laptop")
-            bundle, fingerprint = expert_scores(
+            bundle, confirmation = expert_scores(
                 binary, shots, package, stick, seat, crash=seat == 0, recuse_row=0 if seat == 2 else None
             )
             verified = json.loads(cli(clerk, "verify", bundle, "--json"))
-            check(verified[0]["ok"] and verified[0]["fingerprint"] in fingerprint, "bundle verifies")
+            check(verified[0]["ok"] and verified[0]["fingerprint"] in confirmation[1], "bundle verifies")
             bundles.append(bundle)
+            confirmations.append(confirmation)
         check(clerk_fingerprint, "the clerk's fingerprint was shown")
-        clerk_receives_and_prints(binary, shots, clerk, stick, bundles)
+        print("e2e: a laptop nobody registered enrols as the second expert")
+        unregistered = an_unregistered_laptop(clerk, package, other_stick)
+        clerk_receives_and_prints(binary, shots, clerk, stick, bundles, confirmations, unregistered)
     finally:
-        for d in (clerk, stick):
+        for d in (clerk, stick, other_stick):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -538,10 +574,72 @@ def poppler_text(pdf):
     return subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
 
 
-def clerk_receives_and_prints(binary, shots, clerk, stick, bundles):
-    """The clerk's laptop: receive the experts' bundles and a tampered copy in the app (the
-    copy is refused), settle the tie at the cut line, print the summary and the
-    certificates, and check a certificate's code."""
+# Each expert's fingerprint as the clerk types it off the signed confirmation: as printed,
+# in lower case with spaces, with full-width dashes from a Chinese input method.
+AS_TYPED = [
+    lambda f: f.lower().replace("-", " "),
+    lambda f: f,
+    lambda f: f.replace("-", "－"),
+]
+
+
+def clerk_registers_keys(app, clerk, confirmations):
+    """The meeting-room ceremony, in the clerk's window: each expert's fingerprint, read
+    off their signed paper confirmation, is typed in against their name. A slip of the pen
+    is refused with the core's reason and nothing is stored."""
+    rows = app.wait.until(lambda _: app.all_testid("status-row"))
+    check(len(rows) == 3, f"three experts on the board: {len(rows)}")
+    check(
+        all(r.get_attribute("data-registered") == "" for r in rows),
+        "no key is registered before the ceremony",
+    )
+    check(len(app.all_testid("status-unregistered")) == 3, "each row says 未登记")
+    for n, (expert_id, fingerprint) in enumerate(confirmations):
+        button = app.web.find_element(
+            By.CSS_SELECTOR, f'[data-testid="key-register-open"][data-expert-id="{expert_id}"]'
+        )
+        app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        app.by_testid("key-register-dialog")
+        field = app.by_testid("key-register-fingerprint")
+        if n == 0:
+            field.send_keys(fingerprint[:-1])
+            app.click("key-register-confirm")
+            error = app.by_testid("key-register-error")
+            check("不是有效的密钥指纹" in error.text, f"a short fingerprint is refused: {error.text!r}")
+            app.shot("14a-clerk-register-key-refused")
+            field.send_keys(Keys.CONTROL, "a")
+            field.send_keys(Keys.BACKSPACE)
+        field.send_keys(AS_TYPED[n](fingerprint))
+        if n == 0:
+            app.shot("14-clerk-register-key")
+        app.click("key-register-confirm")
+        app.wait.until(lambda _: not app.all_testid("key-register-dialog"))
+        row = f'[data-testid="status-row"][data-expert-id="{expert_id}"]'
+        app.wait.until(
+            lambda _: app.web.find_element(By.CSS_SELECTOR, row).get_attribute("data-registered")
+            == fingerprint
+        )
+    check(not app.all_testid("status-unregistered"), "every expert's key is registered")
+    app.shot("15-clerk-keys-registered")
+    app.click("lang-switch")
+    app.wait.until(lambda _: "Registered key" in app.by_testid("status-board").text)
+    app.shot("15b-clerk-keys-registered-en")
+    app.click("lang-switch")
+    app.wait.until(lambda _: "登记的密钥" in app.by_testid("status-board").text)
+    keys = json.loads(cli(clerk, "roster", "keys", "--json"))
+    check(
+        sorted(k["fingerprint"] for k in keys) == sorted(f for _, f in confirmations),
+        f"the registrations are stored as printed: {keys}",
+    )
+    check(audit_actions(clerk).count("expert.key_registered") == 3, "each registration is audited")
+
+
+def clerk_receives_and_prints(binary, shots, clerk, stick, bundles, confirmations, unregistered):
+    """The clerk's laptop: register the experts' keys, receive their bundles, a tampered
+    copy and a bundle from a laptop nobody registered in the app (both refused, with their
+    reasons), settle the tie at the cut line, print the summary and the certificates, and
+    check a certificate's code."""
     tampered = os.path.join(stick, "tampered.pdresult")
     raw = bytearray(open(bundles[0], "rb").read())
     raw[len(raw) // 2] ^= 0x01
@@ -551,17 +649,33 @@ def clerk_receives_and_prints(binary, shots, clerk, stick, bundles):
         app.click("review-row")
         app.click("tab-results")
         app.wait.until(lambda _: app.all_testid("results-no-package") == [] and app.all_testid("status-board"))
-        answer_dialogs_with(app, bundles + [tampered])
-        app.click("receive-pick")
-        app.wait.until(lambda _: len(app.all_testid("receipt")) == 4)
-        outcomes = sorted(r.get_attribute("data-outcome") for r in app.all_testid("receipt"))
+        clerk_registers_keys(app, clerk, confirmations)
+        unregistered_bundle, unregistered_fingerprint = unregistered
+        answer_dialogs_with(app, bundles + [tampered, unregistered_bundle])
+        pick = app.by_testid("receive-pick")
+        app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", pick)
+        pick.click()
+        app.wait.until(lambda _: len(app.all_testid("receipt")) == 5)
+        receipts = app.all_testid("receipt")
+        outcomes = sorted(r.get_attribute("data-outcome") for r in receipts)
         check(
-            outcomes == ["accepted"] * 3 + ["refused"],
-            f"three accepted, the tampered one refused: {outcomes}",
+            outcomes == ["accepted"] * 3 + ["refused"] * 2,
+            f"three accepted, the tampered and the unregistered one refused: {outcomes}",
+        )
+        refused = [r for r in receipts if "key_not_registered" in r.text]
+        check(len(refused) == 1, f"one bundle refused for its key: {[r.text for r in receipts]}")
+        refused = refused[0]
+        check(
+            refused.get_attribute("data-outcome") == "refused"
+            and "未登记" in refused.text
+            and unregistered_fingerprint in refused.text,
+            f"the unregistered key is named in the refusal: {refused.text!r}",
         )
         rows = app.wait.until(lambda _: app.all_testid("result-row"))
         check(len(rows) == 9, f"nine results: {len(rows)}")
         app.shot("20-clerk-received")
+        app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", refused)
+        app.shot("20a-clerk-refused-unregistered")
 
         # Two nominations tie across the cut line; the panel votes and the clerk records it.
         tied = [r for r in app.all_testid("result-row") if r.get_attribute("data-cut") == "tied"]

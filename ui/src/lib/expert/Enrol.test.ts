@@ -80,7 +80,7 @@ describe("enrolment", () => {
     expect(screen.getByTestId("enrol-pin").getAttribute("aria-invalid")).toBe("true");
   });
 
-  it("enrols, then shows the expert's own fingerprint prominently to copy onto the score sheet", async () => {
+  it("enrols, then shows the expert's own fingerprint prominently to copy onto the signed confirmation", async () => {
     const options = await openEnrolment();
     await fireEvent.click(options[0]!);
     await fillPins("271828", "271828");
@@ -89,7 +89,7 @@ describe("enrolment", () => {
     const fingerprint = await screen.findByTestId("expert-fingerprint");
     expect(fingerprint.textContent).toBe(EXPERT_FINGERPRINT);
     const card = screen.getByTestId("expert-card");
-    expect(card.textContent).toContain("请抄写在纸质评分表上");
+    expect(card.textContent).toContain("请抄写在纸质确认单上，签字后交给工作人员");
     expect(card.textContent).toContain("王喆");
     expect(panel.ipc.callsOf("enrol_expert")[0]?.args).toEqual({ hash: PANEL_HASH, expertId: 1, pin: "271828" });
     // The entries are read again: the automatic recusal is there now.

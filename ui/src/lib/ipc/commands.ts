@@ -141,6 +141,18 @@ export function expertStatus(reviewId: string): Promise<Array<T.ExpertStatus>> {
   return invoke<Array<T.ExpertStatus>>("expert_status", { reviewId });
 }
 
+export function registerExpertKey(reviewId: string, expertId: number, fingerprint: string): Promise<T.Registration> {
+  return invoke<T.Registration>("register_expert_key", { reviewId, expertId, fingerprint });
+}
+
+export function revokeExpertKey(reviewId: string, expertId: number, reason: string): Promise<string> {
+  return invoke<string>("revoke_expert_key", { reviewId, expertId, reason });
+}
+
+export function expertKeys(reviewId: string): Promise<Array<T.Registration>> {
+  return invoke<Array<T.Registration>>("expert_keys", { reviewId });
+}
+
 export function reviewResults(reviewId: string): Promise<T.ReviewResults> {
   return invoke<T.ReviewResults>("review_results", { reviewId });
 }

@@ -233,21 +233,33 @@ export type PanelView = { hash: string, clerk_fingerprint: string, package: Pane
 
 export type Receipt = { "outcome": "accepted", file: string, expert: string, sequence: number, fingerprint: string, 
 /**
- * True the first time this expert's key is seen: compare it with the paper sheet.
- */
-newly_pinned: boolean, 
-/**
  * The bundle answers a package a newer one has replaced (the clerk built the
  * package again): it is kept, but its marks do not count until the expert
  * scores the current package.
  */
-superseded: boolean, } | { "outcome": "already_have", file: string, expert: string, sequence: number, } | { "outcome": "refused", file: string, code: string, message_zh: string, message_en: string, };
+superseded: boolean, 
+/**
+ * Later corrections that were waiting for this bundle and now count too.
+ */
+released: Array<number>, } | { "outcome": "waiting", file: string, expert: string, sequence: number, waiting_for: number, } | { "outcome": "already_have", file: string, expert: string, sequence: number, } | { "outcome": "refused", file: string, code: string, message_zh: string, message_en: string, };
 
 export type ExpertStatus = { expert_id: number, name: string, 
 /**
  * The panel's name; empty when one panel scores the whole review.
  */
-panel: string, submitted: boolean, sequence: number | null, received_at: string | null, fingerprint: string | null, marked: number, recused: number, };
+panel: string, submitted: boolean, sequence: number | null, received_at: string | null, fingerprint: string | null, 
+/**
+ * The fingerprint registered for this expert in the review and in force: bundles
+ * from any other key are refused.
+ */
+registered: string | null, marked: number, recused: number, };
+
+export type Registration = { expert_id: number, expert_name: string, fingerprint: string, registered_at: string, registered_by: string, 
+/**
+ * `typed` (from the paper confirmation) or `first_seen` (carried over from a file
+ * written before registration existed).
+ */
+how: string, revoked_at: string | null, revoked_reason: string | null, };
 
 export type Method = "mean" | "trimmed_mean" | "median";
 
@@ -376,7 +388,11 @@ seal: string | null,
  */
 background: string | null, };
 
-export type Award = { serial: string, code: string, name: string, university: string, category: string, year: number, review_title: string, };
+export type Award = { serial: string, code: string, name: string, university: string, category: string, year: number, review_title: string, 
+/**
+ * The QR code's text: the signed words, the clerk's key and the signature.
+ */
+qr: string, };
 
 export type Mark = { "kind": "text", x: number, y: number, size: number, bold: boolean, spacing: number, text: string, } | { "kind": "frame", x: number, y: number, width: number, height: number, thickness: number, } | { "kind": "seal", x: number, y: number, width: number, height: number, } | { "kind": "background", width: number, height: number, };
 

@@ -27,6 +27,7 @@ let ipc: MockedCommands;
 function mock(results: () => ReviewResults, overrides: Record<string, CommandHandler> = {}) {
   ipc = mockCommands({
     expert_status: () => expertStatusFixture(),
+    expert_keys: () => [],
     review_results: results,
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: () => certificatePreviewFixture(),

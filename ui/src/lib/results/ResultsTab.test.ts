@@ -31,6 +31,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
     open_review: () => review,
     list_flags: () => [],
     expert_status: () => expertStatusFixture(),
+    expert_keys: () => [],
     review_results: () => reviewResultsFixture(),
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: () => certificatePreviewFixture(),
@@ -157,7 +158,6 @@ describe("the results tab", () => {
     expect(rows.map((r) => r.dataset.outcome)).toEqual(["accepted", "already_have", "refused"]);
     expect(rows[0]!.textContent).toContain("已收取：王喆，第 1 版");
     expect(rows[0]!.textContent).toContain(EXPERT_FINGERPRINT);
-    expect(rows[0]!.textContent).toContain("首次登记，请与纸质评分表上的指纹核对");
     expect(rows[1]!.textContent).toContain("已收取过：李珺，第 2 版");
     expect(rows[2]!.textContent).toContain("不是 PanelDesk 评分结果文件");
     expect(rows[2]!.textContent).toContain("bad_bundle");

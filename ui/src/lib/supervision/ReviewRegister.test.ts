@@ -28,6 +28,7 @@ let ipc: MockedCommands;
 function mock(overrides: Record<string, CommandHandler> = {}) {
   ipc = mockCommands({
     expert_status: () => expertStatusFixture(),
+    expert_keys: () => [],
     review_results: () => reviewResultsFixture(),
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: () => certificatePreviewFixture(),

@@ -26,6 +26,7 @@ import type {
   PanelPackage,
   PanelView,
   Receipt,
+  Registration,
   Review,
   ReviewList,
   ReviewResults,
@@ -225,8 +226,8 @@ export const noteRequired: IpcError = {
 // recused automatically; 101 carries two materials.
 
 export const PANEL_HASH = "9f2c4e1ab37d5c6e8f9011223344556677889900aabbccddeeff001122334455";
-export const CLERK_FINGERPRINT = "7QK2-M4XD-9PLA-38RT-HW6E";
-export const EXPERT_FINGERPRINT = "B3N7-Q2ZK-5TYC-81LM-XV4D";
+export const CLERK_FINGERPRINT = "7265-BF32-C747-3197-FD60";
+export const EXPERT_FINGERPRINT = "F909-E595-008C-AB93-83F9";
 
 function panelCriterion(key: string, name_zh: string, name_en: string, guidance_zh: string): Criterion {
   return { key, name_zh, name_en, max_points: 15, step: 0.5, guidance_zh, placeholder: false };
@@ -390,7 +391,7 @@ export const pinTooShort: IpcError = {
 
 // ---- The clerk's results ------------------------------------------------------------
 // The review above after two experts' bundles came back: 王喆's for the first time, 李珺's
-// again, and one file that is not a bundle at all.
+// again, and one file that is not a bundle at all. 王喆's key is registered, 李珺's not yet.
 
 export const receipts: Receipt[] = [
   {
@@ -399,8 +400,8 @@ export const receipts: Receipt[] = [
     expert: "王喆",
     sequence: 1,
     fingerprint: EXPERT_FINGERPRINT,
-    newly_pinned: true,
     superseded: false,
+    released: [],
   },
   { outcome: "already_have", file: "/media/clerk/U盘/2026年基层党建创新典型案例评审-李珺-2.pdresult", expert: "李珺", sequence: 2 },
   {
@@ -414,10 +415,42 @@ export const receipts: Receipt[] = [
 
 export function expertStatusFixture(): ExpertStatus[] {
   return [
-    { expert_id: 1, name: "王喆", panel: "", submitted: true, sequence: 1, received_at: "2026-04-12T01:30:00Z", fingerprint: EXPERT_FINGERPRINT, marked: 3, recused: 1 },
-    { expert_id: 2, name: "李珺", panel: "", submitted: false, sequence: null, received_at: null, fingerprint: null, marked: 0, recused: 0 },
+    { expert_id: 1, name: "王喆", panel: "", submitted: true, sequence: 1, received_at: "2026-04-12T01:30:00Z", fingerprint: EXPERT_FINGERPRINT, registered: EXPERT_FINGERPRINT, marked: 3, recused: 1 },
+    { expert_id: 2, name: "李珺", panel: "", submitted: false, sequence: null, received_at: null, fingerprint: null, registered: null, marked: 0, recused: 0 },
   ];
 }
+
+/** 李珺's key as she wrote it on her signed confirmation, and as the core prints it. */
+export const SECOND_EXPERT_FINGERPRINT = "DD74-02B0-A422-1589-F3EA";
+
+export function registration(overrides: Partial<Registration> = {}): Registration {
+  return {
+    expert_id: 1,
+    expert_name: "王喆",
+    fingerprint: EXPERT_FINGERPRINT,
+    registered_at: "2026-04-12T00:40:00Z",
+    registered_by: "clerk",
+    how: "typed",
+    revoked_at: null,
+    revoked_reason: null,
+    ...overrides,
+  };
+}
+
+/** A bundle signed by a laptop that enrolled as 李珺 but whose key nobody registered. */
+export const unregisteredReceipt: Receipt = {
+  outcome: "refused",
+  file: "/media/clerk/U盘/2026年基层党建创新典型案例评审-李珺-1.pdresult",
+  code: "key_not_registered",
+  message_zh: `签名密钥（指纹 ${SECOND_EXPERT_FINGERPRINT}）未登记为专家“李珺”在本评审中的密钥：请先核对专家签字的指纹确认单并登记`,
+  message_en: `expert 李珺 signed with key ${SECOND_EXPERT_FINGERPRINT}, which is not registered for them in this review`,
+};
+
+export const badFingerprint: IpcError = {
+  code: "bad_input",
+  message_zh: "“DD74-02B0”不是有效的密钥指纹：应为 20 位十六进制字符，如 DD74-02B0-A422-1589-F3EA",
+  message_en: "“DD74-02B0” is not a key fingerprint: 20 hex digits, e.g. DD74-02B0-A422-1589-F3EA",
+};
 
 export function nominationResult(overrides: Partial<NominationResult> = {}): NominationResult {
   return {
@@ -592,8 +625,8 @@ export function certificatePreviewFixture(title = "荣誉证书", overrides: Par
 
 export function awards(): Award[] {
   return [
-    { serial: "PD2026-case_university-001", code: "K7QX-2MZD", name: "“党建+课程思政”双融合育人模式", university: "江北师范大学", category: "学校党委层面案例", year: 2026, review_title: review.title_zh },
-    { serial: "PD2026-case_branch-001", code: "9RTA-H4WE", name: "实验室里的党小组", university: "东川理工大学", category: "基层党支部层面案例", year: 2026, review_title: review.title_zh },
+    { serial: "PD2026-case_university-001", code: "K7QX-2MZD", name: "“党建+课程思政”双融合育人模式", university: "江北师范大学", category: "学校党委层面案例", year: 2026, review_title: review.title_zh, qr: "PDC1:PD2026-case_university-001" },
+    { serial: "PD2026-case_branch-001", code: "9RTA-H4WE", name: "实验室里的党小组", university: "东川理工大学", category: "基层党支部层面案例", year: 2026, review_title: review.title_zh, qr: "PDC1:PD2026-case_branch-001" },
   ];
 }
 
