@@ -46,6 +46,13 @@ pub enum Error {
     #[error("the audit log does not hold the anchor {anchor}")]
     AnchorNotFound { anchor: String },
 
+    #[error("{what_en}: {} things to settle first", blockers.len())]
+    NotReady {
+        what_zh: String,
+        what_en: String,
+        blockers: Vec<crate::merge::readiness::Blocker>,
+    },
+
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
 
@@ -144,6 +151,7 @@ impl Error {
             Error::AuditChainBroken { .. } => "audit_chain_broken",
             Error::MarksDiffer { .. } => "marks_differ",
             Error::AnchorNotFound { .. } => "anchor_not_found",
+            Error::NotReady { .. } => "not_ready",
             Error::Database(_) => "database",
             Error::Io { .. } => "io",
             Error::Corrupt(_) => "corrupt",
@@ -225,6 +233,16 @@ impl Error {
             ),
             Error::AnchorNotFound { anchor } => format!(
                 "审计日志中没有打印件上的锚点 {anchor}：该文件不是打印时的那份，或其日志被重写过"
+            ),
+            Error::NotReady {
+                what_zh, blockers, ..
+            } => format!(
+                "尚不能{what_zh}：{}。请先处理这些事项，或由评审组对相关推荐对象记录决定（写明理由）",
+                blockers
+                    .iter()
+                    .map(|b| b.message_zh())
+                    .collect::<Vec<_>>()
+                    .join("；")
             ),
             Error::Database(e) => format!("数据库错误：{e}。已保存的数据未被改动。"),
             Error::Io { path, source } => {
@@ -317,6 +335,16 @@ impl Error {
             ),
             Error::AnchorNotFound { anchor } => format!(
                 "The audit log does not hold the printed anchor {anchor}: this is not the file that was printed, or its log was rewritten"
+            ),
+            Error::NotReady {
+                what_en, blockers, ..
+            } => format!(
+                "Cannot {what_en} yet: {}. Settle these first, or record the panel's decision on each nomination (with its reason)",
+                blockers
+                    .iter()
+                    .map(|b| b.message_en())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
             Error::Database(e) => {
                 format!("Database error: {e}. Stored data was left as it was.")

@@ -360,27 +360,15 @@ pub fn enter_review(
         });
     }
     let row = store::review_rows::read_review(&review_conn)?;
+    // The review's audit head and results digest go into the register's own log: the
+    // award list can later be checked against the review file it came from.
+    let anchor = crate::audit::head(&review_conn)?;
     drop(review_conn);
     let results = results::compute(review_path, options)?;
-    let tied: Vec<String> = results
-        .categories
-        .iter()
-        .flat_map(|c| c.nominations.iter())
-        .filter(|n| n.cut == Cut::Tied)
-        .map(|n| n.display_name.clone())
-        .collect();
-    if !tied.is_empty() {
-        return Err(Error::BadInput {
-            zh: format!(
-                "分数线处仍有并列（{}），请先记录评审组的决定，再登记获奖单位",
-                tied.join("、")
-            ),
-            en: format!(
-                "{} nomination(s) are still tied at the cut line; record the panel's decision before registering the awards",
-                tied.len()
-            ),
-        });
-    }
+    let digest = crate::keys::sha256_hex(
+        &serde_json::to_vec(&results).map_err(|e| Error::Corrupt(e.to_string()))?,
+    );
+    crate::merge::readiness::require_ready(&results, None, "登记获奖单位", "register the awards")?;
     let cycle = cycle::has_build_cycle(row.activity);
     let (start, end) = if cycle {
         (
@@ -447,6 +435,8 @@ pub fn enter_review(
                 "year": row.year,
                 "build_start": start.map(|s| s.to_string()),
                 "units": entered,
+                "review_anchor": anchor.map(|a| a.to_string()),
+                "results_digest": digest,
             }),
         )?;
     }

@@ -9,6 +9,7 @@ pub mod collect;
 pub mod decisions;
 pub mod panels;
 pub mod rank;
+pub mod readiness;
 pub mod rederive;
 pub mod results;
 pub mod rule;

@@ -440,6 +440,12 @@ pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<V
 /// 公示名单: who is proposed for the award, by category: name, university, category.
 /// No personal data, no scores.
 pub fn announcement(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
+    crate::merge::readiness::require_ready(
+        &record.results,
+        None,
+        "公示",
+        "publish the announcement",
+    )?;
     let mut doc = Document::new(meta);
     let mut f = flow(&mut doc, false, record)?;
     f.paragraph(

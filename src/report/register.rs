@@ -104,6 +104,31 @@ fn code_of(digest: &[u8]) -> String {
 /// Who gets a certificate: the nominations inside the quota, in category and rank order,
 /// unless the clerk names them.
 pub fn winners(record: &Record, only: Option<&[i64]>) -> Result<Vec<(String, i64)>> {
+    // A certificate says "this nominee won": only winners, and only once nothing about
+    // them is left unsettled.
+    if let Some(ids) = only {
+        for c in &record.results.categories {
+            if let Some(n) = c
+                .nominations
+                .iter()
+                .find(|n| ids.contains(&n.nomination_id) && n.cut != Cut::In)
+            {
+                return Err(Error::BadInput {
+                    zh: format!("“{}”未入选，不能出具证书", n.display_name),
+                    en: format!(
+                        "{} is not among the winners: no certificate",
+                        n.display_name
+                    ),
+                });
+            }
+        }
+    }
+    crate::merge::readiness::require_ready(
+        &record.results,
+        only,
+        "出具证书",
+        "print certificates",
+    )?;
     let mut out = Vec::new();
     for c in &record.results.categories {
         for n in &c.nominations {

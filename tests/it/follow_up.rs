@@ -298,6 +298,11 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
         let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
         match e.action.as_str() {
             "register.entered" => {
+                // The review it came from is named by its anchor and results digest.
+                let anchor = detail["review_anchor"].as_str().unwrap();
+                let review = paneldesk::store::open(&a.award).unwrap();
+                audit::verify_anchor(&review, anchor).unwrap();
+                assert_eq!(detail["results_digest"].as_str().unwrap().len(), 64);
                 for id in detail["units"].as_array().unwrap() {
                     replayed.insert(id.as_str().unwrap().to_string(), "building".to_string());
                 }

@@ -11,6 +11,7 @@ mod import_workbooks;
 mod merge_props;
 mod panels;
 mod personal_data;
+mod publication;
 mod reports;
 mod review_file;
 mod scoring_props;
