@@ -228,6 +228,17 @@ pub fn check(
     }
 }
 
+fn in_one_transaction<T>(
+    path: &std::path::Path,
+    work: impl FnOnce(&Transaction) -> Result<T>,
+) -> Result<T> {
+    let mut conn = crate::store::open(path)?;
+    let tx = conn.transaction()?;
+    let out = work(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
 /// `register` on the review file at `path`, in one transaction.
 pub fn register_in(
     path: &std::path::Path,
@@ -236,11 +247,7 @@ pub fn register_in(
     at: &str,
     actor: &str,
 ) -> Result<Registration> {
-    let mut conn = crate::store::open(path)?;
-    let tx = conn.transaction()?;
-    let r = register(&tx, expert_id, fingerprint, at, actor)?;
-    tx.commit()?;
-    Ok(r)
+    in_one_transaction(path, |tx| register(tx, expert_id, fingerprint, at, actor))
 }
 
 /// `revoke` on the review file at `path`, in one transaction.
@@ -251,11 +258,7 @@ pub fn revoke_in(
     at: &str,
     actor: &str,
 ) -> Result<String> {
-    let mut conn = crate::store::open(path)?;
-    let tx = conn.transaction()?;
-    let fingerprint = revoke(&tx, expert_id, reason, at, actor)?;
-    tx.commit()?;
-    Ok(fingerprint)
+    in_one_transaction(path, |tx| revoke(tx, expert_id, reason, at, actor))
 }
 
 /// `list` of the review file at `path`.

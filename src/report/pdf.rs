@@ -146,20 +146,7 @@ impl Page {
     }
 
     pub fn fill(&mut self, x: f32, y: f32, width: f32, height: f32, grey: f32) {
-        let rectangle = self.rectangle(x, y, width, height, PaintMode::Fill);
-        self.ops.extend([
-            Op::SaveGraphicsState,
-            Op::SetFillColor {
-                col: Color::Rgb(Rgb {
-                    r: grey,
-                    g: grey,
-                    b: grey,
-                    icc_profile: None,
-                }),
-            },
-            Op::DrawRectangle { rectangle },
-            Op::RestoreGraphicsState,
-        ]);
+        self.fill_all(&[(x, y, width, height)], grey);
     }
 
     /// Many filled rectangles `(x, y, width, height)` in one grey: one colour change for

@@ -145,3 +145,23 @@ pub fn register_key(review: &Path, expert_id: i64, fingerprint: &str) {
         paneldesk::registration::register_in(review, expert_id, fingerprint, T0, "clerk").unwrap();
     }
 }
+
+/// Certificates for every winner of the review, as the clerk's laptop issues them: the
+/// record printed from and the awards.
+pub fn issue_to_winners(
+    review: &Path,
+) -> (
+    paneldesk::report::record::Record,
+    Vec<paneldesk::report::certificate::Award>,
+) {
+    use paneldesk::report::register;
+    let record = paneldesk::report::record::Record::load(
+        review,
+        &paneldesk::merge::results::ResultOptions::default(),
+    )
+    .unwrap();
+    let chosen = register::winners(&record, None).unwrap();
+    let awards =
+        register::issue(review, &record, &chosen, &clerk_keys(), "PD", T0, "clerk").unwrap();
+    (record, awards)
+}

@@ -765,25 +765,9 @@ fn marks_rewritten_in_the_review_file_are_caught_by_the_kept_bundles_and_the_pri
 #[test]
 fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks_offline() {
     use paneldesk::report::certificate::{self, CertificateTemplate};
-    use paneldesk::report::record::Record;
     use paneldesk::report::register;
     let (round, _) = super::scoring_round::five_experts_received();
-    let record = Record::load(
-        &round.review,
-        &paneldesk::merge::results::ResultOptions::default(),
-    )
-    .unwrap();
-    let chosen = register::winners(&record, None).unwrap();
-    let awards = register::issue(
-        &round.review,
-        &record,
-        &chosen,
-        &clerk_keys(),
-        "PD",
-        T0,
-        "clerk",
-    )
-    .unwrap();
+    let (record, awards) = super::issue_to_winners(&round.review);
     let clerk = keys::public_hex(&clerk_keys().signing().unwrap().verifying_key());
     let real = &awards[0];
     assert!(
