@@ -16,6 +16,7 @@ pub mod normalize;
 pub mod pool;
 pub mod problem;
 pub mod rows;
+pub mod sandbox;
 pub mod source;
 pub mod university;
 pub mod wire;

@@ -1,12 +1,15 @@
 //! Long-lived parsing children, one per core, so a folder of a hundred workbooks pays for
 //! a process start a few times rather than a hundred.
 //!
-//! Each child is the same binary started as `paneldesk __read-workbooks`. It reads
-//! requests from stdin (a little-endian u32 length, then the path's bytes) and answers on
-//! stdout (a u64 length, then the cells in the form [`super::wire`] describes). The
-//! parent preflights every file, enforces a wall-clock deadline per file and kills a
-//! child that overruns it; a child that dies (an abort, the address-space limit) costs
-//! only the file it was reading, and the next file gets a fresh child.
+//! Each child is the same binary started as `paneldesk __read-workbooks`. It gives up the
+//! file system and the network before it reads anything ([`super::sandbox`]), then reads
+//! requests from stdin (a little-endian u32 length and the file's lower-case extension,
+//! a u64 length and the file's bytes) and answers on stdout (a u64 length, then the cells
+//! in the form [`super::wire`] describes). The parent preflights and reads every file,
+//! enforces a wall-clock deadline per file and kills a child that overruns it; a child
+//! that dies (an abort, the address-space limit) costs only the file it was reading, and
+//! the next file gets a fresh child. A child that a crafted workbook takes over can
+//! neither read the clerk's keys nor leave anything behind on the laptop.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -82,13 +85,19 @@ impl Worker {
 
     fn parse(&mut self, path: &Path, limits: &Limits) -> Parsed {
         self.served += 1;
-        let request = path_bytes(path);
-        let sent = u32::try_from(request.len())
-            .map_err(|_| stopped("path too long"))
+        // Preflight has bounded the size; the child sees bytes, never the path.
+        let bytes = std::fs::read(path).map_err(|e| WorkbookError::Io {
+            detail: e.to_string(),
+        })?;
+        let extension = super::workbook::extension_of(path);
+        let sent = u32::try_from(extension.len())
+            .map_err(|_| stopped("extension too long"))
             .and_then(|len| {
                 self.stdin
                     .write_all(&len.to_le_bytes())
-                    .and_then(|()| self.stdin.write_all(&request))
+                    .and_then(|()| self.stdin.write_all(extension.as_bytes()))
+                    .and_then(|()| self.stdin.write_all(&(bytes.len() as u64).to_le_bytes()))
+                    .and_then(|()| self.stdin.write_all(&bytes))
                     .and_then(|()| self.stdin.flush())
                     .map_err(|e| stopped(e.to_string()))
             });
@@ -118,28 +127,6 @@ impl Drop for Worker {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-#[cfg(unix)]
-fn path_bytes(path: &Path) -> Vec<u8> {
-    use std::os::unix::ffi::OsStrExt;
-    path.as_os_str().as_bytes().to_vec()
-}
-
-#[cfg(not(unix))]
-fn path_bytes(path: &Path) -> Vec<u8> {
-    path.to_string_lossy().as_bytes().to_vec()
-}
-
-#[cfg(unix)]
-fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
-    use std::os::unix::ffi::OsStringExt;
-    PathBuf::from(std::ffi::OsString::from_vec(bytes))
-}
-
-#[cfg(not(unix))]
-fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
-    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn read_frame(from: &mut impl Read) -> Option<Vec<u8>> {
@@ -318,6 +305,8 @@ impl ParserPool {
 /// The child's side: answer requests until stdin closes. Returns the exit code.
 pub fn child_main() -> i32 {
     let limits = Limits::default();
+    // Before the first byte of a workbook: no file system, no network, no new privileges.
+    super::sandbox::enter();
     let mut input = BufReader::new(std::io::stdin().lock());
     let mut output = BufWriter::new(std::io::stdout().lock());
     loop {
@@ -325,14 +314,28 @@ pub fn child_main() -> i32 {
         if input.read_exact(&mut len).is_err() {
             return 0;
         }
-        let mut path = vec![0u8; u32::from_le_bytes(len) as usize];
-        if input.read_exact(&mut path).is_err() {
+        let len = u32::from_le_bytes(len) as usize;
+        let mut extension = vec![0u8; len.min(16)];
+        if len > 16 || input.read_exact(&mut extension).is_err() {
             return 2;
         }
-        let bytes = read_unguarded(&path_from_bytes(path), &limits);
+        let mut size = [0u8; 8];
+        if input.read_exact(&mut size).is_err() {
+            return 2;
+        }
+        let size = u64::from_le_bytes(size);
+        if size > limits.max_file_bytes {
+            return 2;
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        if (&mut input).take(size).read_to_end(&mut bytes).is_err() || bytes.len() as u64 != size {
+            return 2;
+        }
+        let extension = String::from_utf8_lossy(&extension).into_owned();
+        let answer = read_unguarded(&extension, bytes, &limits);
         let written = output
-            .write_all(&(bytes.len() as u64).to_le_bytes())
-            .and_then(|()| output.write_all(&bytes))
+            .write_all(&(answer.len() as u64).to_le_bytes())
+            .and_then(|()| output.write_all(&answer))
             .and_then(|()| output.flush());
         if written.is_err() {
             return 2;

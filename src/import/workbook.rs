@@ -10,9 +10,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use calamine::{
-    open_workbook_auto, Data, DataRef, Reader, SheetType, SheetVisible, Sheets, XlsxError,
-};
+use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Sheets, XlsxError};
 use serde::{Deserialize, Serialize};
 
 use super::grid::Grid;
@@ -274,23 +272,50 @@ fn borrowed(data: &Data) -> DataRef<'_> {
 
 /// The parse itself, as the answer the child sends (see [`super::wire`]). Runs inside
 /// the child process; never call it on untrusted input in a process whose death matters.
-pub fn read_unguarded(path: &Path, limits: &Limits) -> Vec<u8> {
+/// The child is handed the file's bytes, not its path (it has no file system; see
+/// [`super::sandbox`]); `extension` (lower case) picks the reader.
+pub fn read_unguarded(extension: &str, bytes: Vec<u8>, limits: &Limits) -> Vec<u8> {
     let mut answer = AnswerWriter::new(limits);
-    match read_sheets(path, limits, &mut answer) {
+    match read_sheets(extension, bytes, limits, &mut answer) {
         Ok(()) => answer.finish(),
         Err(e) => wire::failed(&e),
     }
 }
 
+/// A workbook's lower-case extension, as the child is told it.
+pub fn extension_of(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+type Bytes = std::io::Cursor<Vec<u8>>;
+
+fn open_sheets(extension: &str, data: Bytes) -> Result<Sheets<Bytes>, calamine::Error> {
+    use calamine::{open_workbook_from_rs, Error as E, Ods, Xls, Xlsb, Xlsx};
+    Ok(match extension {
+        "xls" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(data).map_err(E::Xls)?),
+        "xlsx" | "xlsm" => {
+            Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(data).map_err(E::Xlsx)?)
+        }
+        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(data).map_err(E::Xlsb)?),
+        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(data).map_err(E::Ods)?),
+        _ => calamine::open_workbook_auto_from_rs(data)?,
+    })
+}
+
 fn read_sheets(
-    path: &Path,
+    extension: &str,
+    bytes: Vec<u8>,
     limits: &Limits,
     answer: &mut AnswerWriter,
 ) -> Result<(), WorkbookError> {
     let unreadable = |e: &dyn std::fmt::Display| WorkbookError::Unreadable {
         detail: e.to_string(),
     };
-    let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
+    let data = std::io::Cursor::new(bytes);
+    let date1904 = counts_from_1904(data.clone());
+    let mut workbook = open_sheets(extension, data).map_err(|e| unreadable(&e))?;
     let visible: Vec<String> = workbook
         .sheets_metadata()
         .iter()
@@ -301,8 +326,7 @@ fn read_sheets(
         return Err(WorkbookError::NoWorksheet);
     }
     // Date-formatted cells arrive resolved (see put); the epoch matters for serials
-    // typed into unformatted cells.
-    let date1904 = counts_from_1904(path);
+    // typed into unformatted cells (`date1904`, read above).
     for name in visible {
         // Cells keep the sheet's own coordinates: row numbers in messages must match
         // what the clerk sees in Excel.
@@ -355,11 +379,8 @@ const EPOCH_SEARCH_BYTES: u64 = 1 << 20;
 /// files in `content.xml` (`<table:null-date table:date-value="1904-01-01"/>`). calamine
 /// applies the epoch to date-formatted cells but does not tell us about it. `.xls`
 /// (the BIFF DATEMODE record) is not looked at: such files are read as 1900.
-fn counts_from_1904(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+fn counts_from_1904(data: Bytes) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(data) else {
         return false;
     };
     let mut head = |name: &str| -> Option<String> {
