@@ -238,14 +238,15 @@ struct AuditVerifyArgs {
 
 /// The chain, the printed anchor if one is given, then the marks re-derived from the kept
 /// bundles; any difference fails the command after every one is printed.
-fn audit_verify(
+pub(crate) fn audit_verify(
     workspace: &Workspace,
-    args: AuditVerifyArgs,
+    review: Option<String>,
+    anchor: Option<String>,
     json: bool,
 ) -> Result<(), paneldesk::Error> {
-    let path = workspace.resolve(args.review.review.as_deref())?;
+    let path = workspace.resolve(review.as_deref())?;
     let conn = store::open(&path)?;
-    let n = match &args.anchor {
+    let n = match &anchor {
         Some(anchor) => audit::verify_anchor(&conn, anchor)?,
         None => audit::verify(&conn)?,
     };
@@ -271,7 +272,7 @@ fn audit_verify(
             "ok": derived.as_ref().is_none_or(|d| d.differences.is_empty()),
             "entries": n,
             "head": head,
-            "anchor_checked": args.anchor,
+            "anchor_checked": anchor,
             "rederived": derived,
             "results_digest": digest,
         }));
@@ -283,7 +284,7 @@ fn audit_verify(
         if let Some(h) = &head {
             println!("当前锚点 / current anchor: {h}");
         }
-        if let Some(a) = &args.anchor {
+        if let Some(a) = &anchor {
             println!("含打印件上的锚点 / holds the printed anchor {a}");
         }
         match &derived {
@@ -677,7 +678,9 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Category(command) => setup_cli::category(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
         Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
-        Command::Audit(AuditCommand::Verify(args)) => audit_verify(&workspace, args, json)?,
+        Command::Audit(AuditCommand::Verify(args)) => {
+            audit_verify(&workspace, args.review.review, args.anchor, json)?
+        }
     }
     Ok(())
 }

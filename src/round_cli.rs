@@ -544,6 +544,10 @@ pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), E
 
 #[derive(Args)]
 pub struct ResultsArgs {
+    /// verify：由评审文件中保存的专家签名结果重新推导评分并逐一核对（同 audit verify）
+    /// / verify: re-derive every mark from the signed bundles the review keeps (as audit verify)
+    #[arg(value_parser = ["verify"])]
+    pub action: Option<String>,
     /// 评审编号或文件 / Review id or file
     #[arg(long)]
     pub review: Option<String>,
@@ -588,6 +592,9 @@ impl RuleArgs {
 
 pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(), Error> {
     use paneldesk::merge::results::compute;
+    if args.action.as_deref() == Some("verify") {
+        return crate::audit_verify(workspace, args.review, None, json);
+    }
     let review = workspace.resolve(args.review.as_deref())?;
     let options = args.rule.options()?;
     let results = compute(&review, &options)?;

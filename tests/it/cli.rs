@@ -100,6 +100,9 @@ fn review_new_from_a_template_then_show_by_prefix() {
     );
     assert!(out.status.success());
     assert_eq!(json(&out)["anchor_checked"], head.as_str());
+    let again = json(&paneldesk(dir.path(), &["results", "verify", "--json"]));
+    assert_eq!(again["ok"], true);
+    assert_eq!(again["head"], verified["head"]);
     let forged = format!("{}:{}", verified["head"]["seq"], "0".repeat(64));
     let out = paneldesk(
         dir.path(),
