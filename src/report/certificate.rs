@@ -536,7 +536,9 @@ pub fn render_in(
         }
         if !award.qr.is_empty() {
             // Bottom right, inside the frame: the signed words for anyone with a phone.
-            let side = 26.0 * MM;
+            // 34 mm: readable from a 100 dpi scan of the longest words a batch holds, and
+            // clear of the issuer's date to its left.
+            let side = 34.0 * MM;
             let (x, y) = (
                 sheet.width - 17.0 * MM - side,
                 sheet.height - 17.0 * MM - side,

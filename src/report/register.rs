@@ -644,10 +644,20 @@ pub fn qr_text_from_png(bytes: &[u8]) -> Result<String> {
             }
         }
     };
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, grey);
-    for grid in image.detect_grids() {
-        if let Ok((_, text)) = grid.decode() {
-            return Ok(text);
+    // rqrr's finder search is sensitive to how many pixels a module spans; a photo or a
+    // scan gives whatever it gives, so the image is also tried enlarged.
+    for scale in [1, 2, 3] {
+        if width.saturating_mul(height).saturating_mul(scale * scale) > 80_000_000 {
+            break;
+        }
+        let mut image =
+            rqrr::PreparedImage::prepare_from_greyscale(width * scale, height * scale, |x, y| {
+                grey(x / scale, y / scale)
+            });
+        for grid in image.detect_grids() {
+            if let Ok((_, text)) = grid.decode() {
+                return Ok(text);
+            }
         }
     }
     Err(unreadable("no QR code found".into()))

@@ -883,6 +883,47 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     let unanchored = register::check_qr(&text, None).unwrap();
     assert!(!unanchored.genuine);
     assert!(unanchored.reason_zh.contains(&fingerprint));
+
+    // The longest words a real batch has still read back from a 150 dpi scan.
+    let words = register::CertificateWords {
+        serial: "PD2026-06-123".into(),
+        name: "欧阳司马若曦".into(),
+        university: "内蒙古自治区民族师范职业技术学院附属继续教育学院".into(),
+        honour: "基层党建创新典型案例（统战类·基层党支部）".into(),
+        year: 2026,
+        review_id: "2026-innovation_case-9f3c2a71".into(),
+    };
+    let signing = clerk_keys().signing().unwrap();
+    let signature = keys::sign(&signing, words.message().as_bytes());
+    let mut long = awards[0].clone();
+    long.qr = words.qr_text(&keys::public_hex(&signing.verifying_key()), &signature);
+    let pdf = certificate::render(
+        &CertificateTemplate::default(),
+        &[long.clone()],
+        time::macros::date!(2026 - 12 - 01),
+        &paneldesk::report::pdf::Meta {
+            title: "证书",
+            subject: "证书",
+            at: time::OffsetDateTime::UNIX_EPOCH,
+        },
+    )
+    .unwrap();
+    std::fs::write(&pdf_file, pdf).unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-singlefile"])
+        .arg(&pdf_file)
+        .arg(&png_stem)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = register::qr_text_from_png(&std::fs::read(png_stem.with_extension("png")).unwrap())
+        .unwrap();
+    assert_eq!(text, long.qr);
+    assert!(
+        register::check_qr(&text, Some(&fingerprint))
+            .unwrap()
+            .genuine
+    );
 }
 
 /// An 8 × 100 MiB package of zeros, deflated to well under a megabyte, as the issue's
