@@ -29,7 +29,7 @@ use paneldesk::report::certificate::{self, Award, CertificateTemplate};
 use paneldesk::report::documents;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
-use paneldesk::report::register::{self, CertificateCheck};
+use paneldesk::report::register::{self, CertificateCheck, QrCheck};
 
 use paneldesk::follow_up::exchange::{self, RegisterImport};
 use paneldesk::follow_up::register::{self as awarded, AwardedUnit, Entered, RegisterView};
@@ -622,6 +622,35 @@ pub fn check_certificate(
     let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
     let trusted = paneldesk::keys::public_hex(&clerk.signing()?.verifying_key());
     Ok(register::check(&review, &serial, &code, &trusted)?)
+}
+
+/// Checks a certificate's QR text against the fingerprint typed from the 公示, or, when
+/// none is typed, this laptop's own clerk key (only if it has one: never made here).
+/// Without either the core reports the signing key's fingerprint and no verdict.
+pub fn check_certificate_qr(
+    state: &AppState,
+    text: String,
+    fingerprint: Option<String>,
+) -> Answer<QrCheck> {
+    let keys_path = state.workspace.clerk_keys_path();
+    let fingerprint = match fingerprint.filter(|f| !f.trim().is_empty()) {
+        Some(typed) => Some(typed),
+        None if keys_path.exists() => {
+            let clerk = paneldesk::keys::clerk_keys(&keys_path, new_clerk_keys)?;
+            Some(paneldesk::keys::fingerprint(
+                &clerk.signing()?.verifying_key(),
+            ))
+        }
+        None => None,
+    };
+    Ok(register::check_qr(&text, fingerprint.as_deref())?)
+}
+
+/// The QR text of a certificate photo the user picked: the shell reads the file, the core
+/// reads only its bytes.
+pub fn read_certificate_qr(_state: &AppState, path: String) -> Answer<String> {
+    let bytes = std::fs::read(&path).map_err(|e| paneldesk::Error::io(&path, e))?;
+    Ok(register::qr_text_from_png(&bytes)?)
 }
 
 // The supervisor's follow-up work: the register of awarded units, mid-term and

@@ -23,7 +23,7 @@ use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::{PackageSummary, PanelScope};
 use paneldesk::registration::Registration;
 use paneldesk::report::certificate::{Award, CertificateTemplate};
-use paneldesk::report::register::CertificateCheck;
+use paneldesk::report::register::{CertificateCheck, QrCheck};
 use paneldesk::scoring::panel::{Enrolment, Incomplete, PanelView, Submission};
 use paneldesk::scoring::rules::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::store::flags::{Decision, StoredFlag};
@@ -170,6 +170,8 @@ ipc_commands! {
     fn save_certificate_template(review_id: String, template: CertificateTemplate) -> CertificateTemplate;
     fn certificate_preview(review_id: String, template: CertificateTemplate) -> CertificatePreview;
     fn check_certificate(review_id: String, serial: String, code: String) -> CertificateCheck;
+    fn check_certificate_qr(text: String, fingerprint: Option<String>) -> QrCheck;
+    fn read_certificate_qr(path: String) -> String;
     fn register_view(as_of: Option<String>) -> RegisterView;
     fn register_enter_review(review_id: String, build_start: String) -> Entered;
     fn register_set_status(unit_id: String, status: Status, reason: String) -> AwardedUnit;
@@ -255,6 +257,8 @@ fn type_declarations() -> Vec<String> {
         paneldesk::report::certificate::Sheet::decl(&cfg),
         CertificatePreview::decl(&cfg),
         paneldesk::report::register::CertificateCheck::decl(&cfg),
+        paneldesk::report::register::CertificateWords::decl(&cfg),
+        QrCheck::decl(&cfg),
         paneldesk::follow_up::YearMonth::decl(&cfg),
         paneldesk::follow_up::UnitKind::decl(&cfg),
         Status::decl(&cfg),

@@ -564,7 +564,9 @@ def journey(binary, shots):
         check(clerk_fingerprint, "the clerk's fingerprint was shown")
         print("e2e: a laptop nobody registered enrols as the second expert")
         unregistered = an_unregistered_laptop(clerk, package, other_stick)
-        clerk_receives_and_prints(binary, shots, clerk, stick, bundles, confirmations, unregistered)
+        clerk_receives_and_prints(
+            binary, shots, clerk, stick, bundles, confirmations, unregistered, clerk_fingerprint
+        )
     finally:
         for d in (clerk, stick, other_stick):
             shutil.rmtree(d, ignore_errors=True)
@@ -635,11 +637,13 @@ def clerk_registers_keys(app, clerk, confirmations):
     check(audit_actions(clerk).count("expert.key_registered") == 3, "each registration is audited")
 
 
-def clerk_receives_and_prints(binary, shots, clerk, stick, bundles, confirmations, unregistered):
+def clerk_receives_and_prints(
+    binary, shots, clerk, stick, bundles, confirmations, unregistered, clerk_fingerprint
+):
     """The clerk's laptop: register the experts' keys, receive their bundles, a tampered
     copy and a bundle from a laptop nobody registered in the app (both refused, with their
     reasons), settle the tie at the cut line, print the summary and the certificates, and
-    check a certificate's code."""
+    check a certificate's code and its QR code."""
     tampered = os.path.join(stick, "tampered.pdresult")
     raw = bytearray(open(bundles[0], "rb").read())
     raw[len(raw) // 2] ^= 0x01
@@ -714,6 +718,17 @@ def clerk_receives_and_prints(binary, shots, clerk, stick, bundles, confirmation
         app.shot("20c-clerk-tie-settled")
         rows = app.all_testid("result-row")
 
+        # Nothing is published while a winner has findings nobody settled: the clerk
+        # settles the ones still open (the core refuses the 公示, the register and the
+        # certificates otherwise, naming each).
+        still_open = [f for f in json.loads(cli(clerk, "review", "flags", "--json")) if f["status"] == "open"]
+        for f in still_open:
+            cli(clerk, "review", "settle-flag", "--id", str(f["id"]), "--accept", "--note", "经核实，符合推荐条件")
+        check(
+            all(f["status"] != "open" for f in json.loads(cli(clerk, "review", "flags", "--json"))),
+            "every finding settled before publishing",
+        )
+
         summary = os.path.join(stick, "汇总表.pdf")
         answer_dialogs_with(app, summary)
         app.click("print-summary")
@@ -737,6 +752,7 @@ def clerk_receives_and_prints(binary, shots, clerk, stick, bundles, confirmation
         app.click("check-submit")
         result = app.by_testid("check-result")
         check(result.get_attribute("data-genuine") == "true", f"the printed code checks out: {result.text}")
+        clerk_checks_a_qr_code(app, stick, certificates, clerk_fingerprint)
         preview = app.by_testid("certificate-preview")
         app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", preview)
         app.wait.until(lambda _: "荣" in preview.text)
@@ -744,6 +760,82 @@ def clerk_receives_and_prints(binary, shots, clerk, stick, bundles, confirmation
         supervisor_registers_and_draws(app, clerk, stick)
     finally:
         app.close()
+
+
+def clerk_checks_a_qr_code(app, stick, certificates, clerk_fingerprint):
+    """A certificate's QR code, as anyone checks it: the printed first page as a photo,
+    read by the command line on a laptop with no review and no key, and by the app's
+    「选择证书照片…」; its text pasted with the 公示's fingerprint is genuine, and with one
+    character of the name changed it is refused."""
+    base = os.path.join(stick, "证书照片")
+    # 150 dpi, a modest scan: the 34 mm code reads from 100 dpi up (tests/it/trust.rs).
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", certificates, base],
+        check=True,
+    )
+    photo = base + ".png"
+    anyone = tempfile.mkdtemp(prefix="paneldesk-e2e-anyone-")
+    try:
+        read = json.loads(
+            cli(anyone, "certificates", "check", "--qr-image", photo, "--clerk-fingerprint", clerk_fingerprint, "--json")
+        )
+    finally:
+        shutil.rmtree(anyone, ignore_errors=True)
+    check(read["genuine"], f"the command line finds the photo's QR code genuine: {read}")
+    words = read["words"]
+
+    # The photo, chosen in the app (the dialog answered with its path); no fingerprint typed,
+    # so the shell compares with this laptop's own clerk key.
+    section = app.by_testid("qr-text")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", section)
+    answer_dialogs_with(app, photo)
+    app.click("qr-photo")
+    result = app.by_testid("qr-result")
+    check(result.get_attribute("data-genuine") == "true", f"the photo's QR code checks out: {result.text}")
+    text = app.web.execute_script("return arguments[0].value", app.by_testid("qr-text"))
+    lines = text.split("\n")
+    check(
+        len([l for l in lines if l]) == 9 and lines[1] == words["serial"] and lines[2] == words["name"],
+        f"the QR text has nine lines and the certified words: {lines}",
+    )
+
+    def paste(qr_text, fingerprint):
+        field = app.by_testid("qr-text")
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(Keys.DELETE)
+        # WebKitWebDriver drops "\n" from typed text; a line break is the Enter key.
+        field.send_keys(qr_text.replace("\n", Keys.ENTER))
+        pasted = app.web.execute_script("return arguments[0].value", field)
+        check(pasted == qr_text, f"the text went in as pasted: {pasted!r} != {qr_text!r}")
+        typed = app.by_testid("qr-fingerprint")
+        typed.send_keys(Keys.CONTROL, "a")
+        typed.send_keys(Keys.DELETE)
+        typed.send_keys(fingerprint)
+        app.wait.until(lambda _: not app.all_testid("qr-result"))
+        app.click("qr-submit")
+        return app.by_testid("qr-result")
+
+    # As a phone scanner's text is pasted, with the fingerprint typed off the 公示.
+    result = paste(text, clerk_fingerprint.lower().replace("-", " "))
+    check(result.get_attribute("data-genuine") == "true", f"the pasted QR text is genuine: {result.text}")
+    check("证书真实有效" in app.by_testid("qr-reason").text, f"the core's verdict is shown: {result.text}")
+    check(app.by_testid("qr-name").text == words["name"], "the certified name is shown")
+    shown = app.by_testid("qr-key-fingerprint").text
+    check(shown == read["clerk_fingerprint"] == clerk_fingerprint, f"the key to compare with the 公示: {shown}")
+    check(app.by_testid("qr-code").text == read["code"], "the certificate's code is shown")
+    heading = app.web.find_element(By.ID, "qr-check-heading")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'start'})", heading)
+    app.shot("23-clerk-qr-check")
+
+    name = words["name"]
+    forged = name[:-1] + ("明" if name[-1] != "明" else "亮")
+    lines[2] = forged
+    result = paste("\n".join(lines), clerk_fingerprint)
+    check(result.get_attribute("data-genuine") == "false", f"a changed name is refused: {result.text}")
+    check("签名校验失败" in app.by_testid("qr-reason").text, f"the refusal says why: {result.text}")
+    check(app.by_testid("qr-name").text == forged, "the refused words are shown as read")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", result)
+    app.shot("23a-clerk-qr-refused")
 
 
 def supervisor_registers_and_draws(app, data, stick):

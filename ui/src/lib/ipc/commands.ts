@@ -185,6 +185,14 @@ export function checkCertificate(reviewId: string, serial: string, code: string)
   return invoke<T.CertificateCheck>("check_certificate", { reviewId, serial, code });
 }
 
+export function checkCertificateQr(text: string, fingerprint: string | null): Promise<T.QrCheck> {
+  return invoke<T.QrCheck>("check_certificate_qr", { text, fingerprint });
+}
+
+export function readCertificateQr(path: string): Promise<string> {
+  return invoke<string>("read_certificate_qr", { path });
+}
+
 export function registerView(asOf: string | null): Promise<T.RegisterView> {
   return invoke<T.RegisterView>("register_view", { asOf });
 }

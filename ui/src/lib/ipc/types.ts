@@ -410,6 +410,10 @@ missing_chars: string, };
 
 export type CertificateCheck = { serial: string, genuine: boolean, name: string | null, university: string | null, category: string | null, reason_zh: string, reason_en: string, };
 
+export type CertificateWords = { serial: string, name: string, university: string, honour: string, year: number, review_id: string, };
+
+export type QrCheck = { genuine: boolean, words: CertificateWords | null, clerk_fingerprint: string | null, code: string | null, reason_zh: string, reason_en: string, };
+
 export type YearMonth = string;
 
 export type UnitKind = "university" | "department" | "branch" | "studio" | "student" | "case";

@@ -25,6 +25,7 @@ import type {
   PackageSummary,
   PanelPackage,
   PanelView,
+  QrCheck,
   Receipt,
   Registration,
   Review,
@@ -642,6 +643,40 @@ export function certificateCheck(overrides: Partial<CertificateCheck> = {}): Cer
     ...overrides,
   };
 }
+
+/** What the core answers for a certificate's QR text signed by the key `fingerprint` names. */
+export function qrCheck(overrides: Partial<QrCheck> = {}): QrCheck {
+  return {
+    genuine: true,
+    words: {
+      serial: "PD2026-01-003",
+      name: "欧阳䶮",
+      university: "江北师范大学",
+      honour: "大学生党员标兵",
+      year: 2026,
+      review_id: "2026-student_exemplar-a1b2c3d4",
+    },
+    clerk_fingerprint: "DD74-02B0-A422-1589-F3EA",
+    code: "7K2QX-M9TAB",
+    reason_zh: "证书真实有效",
+    reason_en: "the certificate is genuine",
+    ...overrides,
+  };
+}
+
+/** The nine lines a phone scanner reads off a certificate's QR code. */
+export const qrText = [
+  "paneldesk-certificate-v2",
+  "PD2026-01-003",
+  "欧阳䶮",
+  "江北师范大学",
+  "大学生党员标兵",
+  "2026",
+  "2026-student_exemplar-a1b2c3d4",
+  `key:${"ab".repeat(32)}`,
+  `sig:${"cd".repeat(64)}`,
+  "",
+].join("\n");
 
 export const badPlaceholder: IpcError = {
   code: "bad_input",
