@@ -5,6 +5,7 @@ mod audit_log;
 mod cli;
 mod crash;
 mod follow_up;
+mod fuzz;
 mod hostile_workbooks;
 mod import_packages;
 mod import_workbooks;
