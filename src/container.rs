@@ -47,6 +47,8 @@ const END: u32 = 0x0605_4b50;
 const LOCAL_LEN: u64 = 30;
 const CENTRAL_LEN: usize = 46;
 const END_LEN: u64 = 22;
+/// A central header and the longest name it may carry.
+const MAX_CENTRAL_BYTES: u64 = 46 + 1024;
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
@@ -137,6 +139,14 @@ impl<R: Read + Seek> Archive<R> {
         }
         if count > max_entries {
             return Err(refuse(file, Refusal::TooManyEntries { count }));
+        }
+        // No name either format allows is longer than a kilobyte: a directory claiming
+        // more than that per entry is not read into memory at all.
+        if cd_size > count as u64 * MAX_CENTRAL_BYTES {
+            return Err(unreadable(
+                file,
+                "central directory larger than its entries",
+            ));
         }
         let mut directory = vec![0u8; cd_size as usize];
         read_at(&mut handle, file, cd_offset, &mut directory)?;

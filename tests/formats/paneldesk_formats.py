@@ -603,6 +603,8 @@ def open_container(data: bytes | mmap.mmap, fmt: Format) -> Container:
     # 3.
     if count > fmt.max_entries:
         refuse("too_many_entries", str(count))
+    if cd_size > count * (46 + 1024):
+        refuse("not_a_container", "central directory larger than its entries")
     # 4. N central headers back to back from O.
     entries: list[Entry] = []
     directory_end = cd_offset + cd_size

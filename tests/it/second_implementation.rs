@@ -1548,6 +1548,19 @@ fn package_cases(c: &mut Corpus, round: &Round) {
         &overrun,
         "not_a_container",
     );
+    // A directory that claims far more bytes than its entries could need: one entry, and
+    // every byte of a 200 KB file before the end record said to be its directory.
+    let mut swollen = vec![0u8; 200 << 10];
+    swollen.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    swollen.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+    swollen.extend_from_slice(&((200u32 << 10).to_le_bytes()));
+    swollen.extend_from_slice(&0u32.to_le_bytes());
+    swollen.extend_from_slice(&0u16.to_le_bytes());
+    c.package(
+        "pkg_directory_larger_than_its_entries",
+        &swollen,
+        "not_a_container",
+    );
     let mut foreign = entries.clone();
     foreign.push(("../../etc/passwd".into(), b"x".to_vec()));
     c.package(
