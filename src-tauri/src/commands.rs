@@ -37,7 +37,7 @@ use paneldesk::follow_up::review::{self as follow_up_review, Applied, FollowUpPl
 use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verification};
 use paneldesk::follow_up::{Stage, Status, YearMonth};
 
-use crate::ipc::{AppInfo, CertificatePreview, IpcError, ReportKind};
+use crate::ipc::{AppInfo, CertificatePreview, IpcError, QrPhoto, ReportKind};
 use crate::AppState;
 
 type Answer<T> = Result<T, IpcError>;
@@ -648,9 +648,45 @@ pub fn check_certificate_qr(
 
 /// The QR text of a certificate photo the user picked: the shell reads the file, the core
 /// reads only its bytes.
-pub fn read_certificate_qr(_state: &AppState, path: String) -> Answer<String> {
+/// The shell's own open dialog for one PNG photo, then its QR text.
+pub fn pick_certificate_qr(state: &AppState, title: String) -> Answer<Option<QrPhoto>> {
+    let Some(path) = pick_file(state, &title, "PNG", &["png"])? else {
+        return Ok(None);
+    };
     let bytes = std::fs::read(&path).map_err(|e| paneldesk::Error::io(&path, e))?;
-    Ok(register::qr_text_from_png(&bytes)?)
+    Ok(Some(QrPhoto {
+        file_name: paneldesk::import::source::file_name(&path),
+        text: register::qr_text_from_png(&bytes)?,
+    }))
+}
+
+/// A file the user picks in a native dialog the shell opens, so the page never names a
+/// path. Debug builds driven by the E2E (which cannot reach a native dialog through
+/// WebDriver) answer from the file `PANELDESK_E2E_DIALOG_ANSWER` names instead; release
+/// builds never look.
+fn pick_file(
+    state: &AppState,
+    title: &str,
+    filter: &str,
+    extensions: &[&str],
+) -> Answer<Option<std::path::PathBuf>> {
+    #[cfg(debug_assertions)]
+    if let Some(answer) = std::env::var_os("PANELDESK_E2E_DIALOG_ANSWER") {
+        let path = std::fs::read_to_string(&answer).unwrap_or_default();
+        return Ok((!path.trim().is_empty()).then(|| path.trim().into()));
+    }
+    use tauri_plugin_dialog::DialogExt;
+    let app = state
+        .app
+        .get()
+        .ok_or_else(|| paneldesk::Error::Corrupt("the window is not ready for a dialog".into()))?;
+    let picked = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter(filter, extensions)
+        .blocking_pick_file();
+    Ok(picked.and_then(|p| p.into_path().ok()))
 }
 
 // The supervisor's follow-up work: the register of awarded units, mid-term and

@@ -49,6 +49,14 @@ impl From<paneldesk::Error> for IpcError {
     }
 }
 
+/// A certificate photo the user picked in the shell's own dialog, and the QR text read
+/// from it: the page learns the file's name, never hands the shell a path.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct QrPhoto {
+    pub file_name: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     pub version: String,
@@ -171,7 +179,7 @@ ipc_commands! {
     fn certificate_preview(review_id: String, template: CertificateTemplate) -> CertificatePreview;
     fn check_certificate(review_id: String, serial: String, code: String) -> CertificateCheck;
     fn check_certificate_qr(text: String, fingerprint: Option<String>) -> QrCheck;
-    fn read_certificate_qr(path: String) -> String;
+    fn pick_certificate_qr(title: String) -> Option<QrPhoto>;
     fn register_view(as_of: Option<String>) -> RegisterView;
     fn register_enter_review(review_id: String, build_start: String) -> Entered;
     fn register_set_status(unit_id: String, status: Status, reason: String) -> AwardedUnit;
@@ -281,6 +289,7 @@ fn type_declarations() -> Vec<String> {
         Verification::decl(&cfg),
         IpcError::decl(&cfg),
         AppInfo::decl(&cfg),
+        QrPhoto::decl(&cfg),
     ]
 }
 

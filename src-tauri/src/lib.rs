@@ -17,6 +17,9 @@ pub struct AppState {
     pub panels:
         std::sync::Mutex<std::collections::HashMap<String, paneldesk::scoring::panel::Panel>>,
     pub parsers: std::sync::OnceLock<paneldesk::import::pool::ParserPool>,
+    /// The running app, for the dialogs the shell opens itself (`commands::pick_file`):
+    /// what the user picks there reaches the core without passing through the page.
+    pub app: std::sync::OnceLock<tauri::AppHandle>,
 }
 
 pub fn run() {
@@ -33,6 +36,12 @@ pub fn run() {
             workspace,
             panels: Default::default(),
             parsers: Default::default(),
+            app: Default::default(),
+        })
+        .setup(|app| {
+            use tauri::Manager;
+            let _ = app.state::<AppState>().app.set(app.handle().clone());
+            Ok(())
         })
         .invoke_handler(ipc::invoke_handler())
         .run(tauri::generate_context!());

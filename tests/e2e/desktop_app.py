@@ -44,7 +44,10 @@ class App:
     def __init__(self, binary, data_dir, shots):
         self.shots = shots
         self.port = free_port()
-        env = dict(os.environ, PANELDESK_DATA_DIR=data_dir)
+        # Dialogs the shell opens itself cannot be reached through WebDriver: a debug build
+        # answers them with the path written to this file (answer_shell_dialog).
+        self.dialog_answer = os.path.join(data_dir, "e2e-dialog-answer")
+        env = dict(os.environ, PANELDESK_DATA_DIR=data_dir, PANELDESK_E2E_DIALOG_ANSWER=self.dialog_answer)
         self.driver_proc = subprocess.Popen(
             [
                 shutil.which("tauri-driver") or os.path.expanduser("~/.cargo/bin/tauri-driver"),
@@ -241,6 +244,13 @@ def cli(data, *args, pin=None):
     if out.returncode != 0:
         raise AssertionError(f"paneldesk {' '.join(args)} failed: {out.stderr}")
     return out.stdout
+
+
+def answer_shell_dialog(app, path):
+    """The next dialog the shell opens itself picks `path` (debug builds only)."""
+    os.makedirs(os.path.dirname(app.dialog_answer), exist_ok=True)
+    with open(app.dialog_answer, "w", encoding="utf-8") as f:
+        f.write(path)
 
 
 def answer_dialogs_with(app, path):
@@ -784,11 +794,11 @@ def clerk_checks_a_qr_code(app, stick, certificates, clerk_fingerprint):
     check(read["genuine"], f"the command line finds the photo's QR code genuine: {read}")
     words = read["words"]
 
-    # The photo, chosen in the app (the dialog answered with its path); no fingerprint typed,
-    # so the shell compares with this laptop's own clerk key.
+    # The photo, picked in the shell's own dialog (answered with its path); no fingerprint
+    # typed, so the shell compares with this laptop's own clerk key.
     section = app.by_testid("qr-text")
     app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", section)
-    answer_dialogs_with(app, photo)
+    answer_shell_dialog(app, photo)
     app.click("qr-photo")
     result = app.by_testid("qr-result")
     check(result.get_attribute("data-genuine") == "true", f"the photo's QR code checks out: {result.text}")

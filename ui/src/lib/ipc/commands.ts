@@ -189,8 +189,8 @@ export function checkCertificateQr(text: string, fingerprint: string | null): Pr
   return invoke<T.QrCheck>("check_certificate_qr", { text, fingerprint });
 }
 
-export function readCertificateQr(path: string): Promise<string> {
-  return invoke<string>("read_certificate_qr", { path });
+export function pickCertificateQr(title: string): Promise<T.QrPhoto | null> {
+  return invoke<T.QrPhoto | null>("pick_certificate_qr", { title });
 }
 
 export function registerView(asOf: string | null): Promise<T.RegisterView> {

@@ -554,3 +554,5 @@ missing_from_record: Array<string>, not_in_register: Array<string>, ok: boolean,
 export type IpcError = { code: string, message_zh: string, message_en: string, };
 
 export type AppInfo = { version: string, data_dir: string, };
+
+export type QrPhoto = { file_name: string, text: string, };

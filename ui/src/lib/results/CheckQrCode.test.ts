@@ -1,18 +1,11 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseOpenFiles } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError } from "$lib/ipc/types";
 import { qrCheck, qrText } from "$lib/testing/fixtures";
 import { currentError, dismissError } from "$lib/ui/errors.svelte";
 import CheckQrCode from "./CheckQrCode.svelte";
-
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
-}));
 
 const mismatch = qrCheck({
   genuine: false,
@@ -27,17 +20,20 @@ const noQrCode: IpcError = {
 };
 
 let ipc: MockedCommands;
+/// What the shell's own dialog yields next: a photo's name, a photo without a QR code,
+/// or nothing (cancelled).
+let picked: "photo" | "blank" | null;
 
 beforeEach(() => {
   localStorage.clear();
   setLang("zh-CN");
   dismissError();
-  vi.mocked(chooseOpenFiles).mockReset();
+  picked = "photo";
   ipc = mockCommands({
     check_certificate_qr: (args) => (args.fingerprint === null ? qrCheck() : mismatch),
-    read_certificate_qr: (args) => {
-      if (String(args.path).endsWith("blank.png")) throw noQrCode;
-      return qrText;
+    pick_certificate_qr: () => {
+      if (picked === "blank") throw noQrCode;
+      return picked === "photo" ? { file_name: "证书照片.png", text: qrText } : null;
     },
   });
 });
@@ -90,13 +86,12 @@ describe("checking a certificate's QR code", () => {
     expect(screen.getByTestId("qr-reason").textContent).toContain("as the announcement prints");
   });
 
-  it("reads the QR code of a chosen PNG photo in the shell, shows its text and checks it", async () => {
-    vi.mocked(chooseOpenFiles).mockResolvedValue(["/media/usb/证书照片.png"]);
+  it("reads the QR code of a photo picked in the shell's own dialog, shows its text and checks it", async () => {
     render(CheckQrCode);
     await fireEvent.click(screen.getByTestId("qr-photo"));
     const result = await screen.findByTestId("qr-result");
-    expect(vi.mocked(chooseOpenFiles).mock.calls[0]?.[0]).toMatchObject({ extensions: ["png"], multiple: false });
-    expect(ipc.callsOf("read_certificate_qr")[0]?.args).toEqual({ path: "/media/usb/证书照片.png" });
+    // The page asks for a photo by the dialog's title only; it never names a path.
+    expect(ipc.callsOf("pick_certificate_qr")[0]?.args).toEqual({ title: "选择证书照片或扫描件（PNG）" });
     expect((screen.getByTestId("qr-text") as HTMLTextAreaElement).value).toBe(qrText);
     expect(screen.getByTestId("qr-photo-read").textContent).toContain("证书照片.png");
     expect(ipc.callsOf("check_certificate_qr")[0]?.args).toEqual({ text: qrText, fingerprint: null });
@@ -104,13 +99,13 @@ describe("checking a certificate's QR code", () => {
   });
 
   it("does nothing when the dialog is cancelled, and reports a photo without a QR code", async () => {
-    vi.mocked(chooseOpenFiles).mockResolvedValueOnce(null);
+    picked = null;
     render(CheckQrCode);
     await fireEvent.click(screen.getByTestId("qr-photo"));
     await waitFor(() => expect((screen.getByTestId("qr-photo") as HTMLButtonElement).disabled).toBe(false));
-    expect(ipc.calls).toEqual([]);
+    expect(ipc.callsOf("check_certificate_qr")).toEqual([]);
 
-    vi.mocked(chooseOpenFiles).mockResolvedValueOnce(["/media/usb/blank.png"]);
+    picked = "blank";
     await fireEvent.click(screen.getByTestId("qr-photo"));
     await waitFor(() => expect(currentError()?.code).toBe("bad_input"));
     expect(currentError()?.message_zh).toContain("无法从图片中读出证书二维码");
