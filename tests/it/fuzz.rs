@@ -235,22 +235,9 @@ fn workbook() -> &'static [u8] {
 fn parser_answer() -> &'static [u8] {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
     BYTES.get_or_init(|| {
-        use std::io::{Read, Write};
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-            .arg(paneldesk::import::pool::CHILD_COMMAND)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let bytes = workbook();
-        stdin.write_all(&4u32.to_le_bytes()).unwrap();
-        stdin.write_all(b"xlsx").unwrap();
-        stdin
-            .write_all(&(bytes.len() as u64).to_le_bytes())
-            .unwrap();
-        stdin.write_all(bytes).unwrap();
-        drop(stdin);
+        use std::io::Read;
+        let mut child = super::parsing_child_asked("xlsx", workbook());
+        drop(child.stdin.take());
         let mut out = Vec::new();
         child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
         child.wait().unwrap();

@@ -222,25 +222,12 @@ fn a_sheet_with_a_value_in_the_last_column_of_every_row_is_refused_by_its_size()
 #[cfg(target_os = "linux")]
 #[test]
 fn the_parsing_child_runs_without_new_privileges_and_is_handed_bytes_not_paths() {
-    use std::io::{Read, Write};
-    let mut child = std::process::Command::new(exe())
-        .arg(paneldesk::import::pool::CHILD_COMMAND)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
+    use std::io::Read;
     // One request: a "workbook" that is not one. The answer proves the child is past
     // its sandbox and in its loop.
-    let bytes = b"not a workbook";
-    stdin.write_all(&4u32.to_le_bytes()).unwrap();
-    stdin.write_all(b"xlsx").unwrap();
-    stdin
-        .write_all(&(bytes.len() as u64).to_le_bytes())
-        .unwrap();
-    stdin.write_all(bytes).unwrap();
-    stdin.flush().unwrap();
+    let mut child = super::parsing_child_asked("xlsx", b"not a workbook");
+    let stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
     let mut len = [0u8; 8];
     stdout.read_exact(&mut len).unwrap();
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();

@@ -166,3 +166,26 @@ pub fn issue_to_winners(
         register::issue(review, &record, &chosen, &clerk_keys(), "PD", T0, "clerk").unwrap();
     (record, awards)
 }
+
+/// A parsing child of the `paneldesk` binary, started as the pool starts one, with one
+/// request written to it as the pool writes it: the extension, then the file's bytes.
+pub fn parsing_child_asked(extension: &str, bytes: &[u8]) -> std::process::Child {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paneldesk"))
+        .arg(paneldesk::import::pool::CHILD_COMMAND)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.as_mut().unwrap();
+    stdin
+        .write_all(&(extension.len() as u32).to_le_bytes())
+        .unwrap();
+    stdin.write_all(extension.as_bytes()).unwrap();
+    stdin
+        .write_all(&(bytes.len() as u64).to_le_bytes())
+        .unwrap();
+    stdin.write_all(bytes).unwrap();
+    stdin.flush().unwrap();
+    child
+}
