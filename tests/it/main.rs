@@ -9,6 +9,7 @@ mod fuzz;
 mod hostile_workbooks;
 mod import_packages;
 mod import_workbooks;
+mod keys_at_rest;
 mod merge_props;
 mod panels;
 mod personal_data;
