@@ -93,6 +93,7 @@ fn record(rows: usize) -> Record {
             criterion_means: BTreeMap::new(),
             votes: None,
             grade: None,
+            applied: None,
             rank: i as u32 + 1,
             cut: if i < 100 { Cut::In } else { Cut::Out },
             flags: Vec::new(),

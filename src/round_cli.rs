@@ -558,45 +558,55 @@ pub struct ResultsArgs {
     pub out: Option<PathBuf>,
 }
 
-/// How marks are aggregated: shared by `results`, `report` and `certificates`.
+/// Flags older versions took for how marks are aggregated (`results`, `report`,
+/// `certificates print`, `register enter`, `follow-up apply`). Each category's rule is
+/// stored in the review (`paneldesk category rule`) and every path computes by it, so a
+/// printout can never differ from the results screen: these flags are refused, with a
+/// message saying where the rule is set, rather than silently ignored or obeyed.
 #[derive(Args)]
 pub struct RuleArgs {
-    /// 汇总方法：mean | trimmed_mean | median / Aggregation method
-    #[arg(long, default_value = "trimmed_mean")]
-    pub method: String,
-    /// 去掉最高最低分所需的最少专家数 / Experts needed before the highest and lowest are dropped
-    #[arg(long, default_value_t = 5)]
-    pub trim_min_experts: u32,
-    /// 按专家标准化（z 分数）/ Normalise each expert's totals (z-scores)
-    #[arg(long)]
+    #[arg(long, hide = true)]
+    pub method: Option<String>,
+    #[arg(long, hide = true)]
+    pub trim_min_experts: Option<u32>,
+    #[arg(long, hide = true)]
     pub normalise: bool,
 }
 
 impl RuleArgs {
+    /// The review-wide defaults every path uses (the shell's too): the stored rule of
+    /// each category wins over them.
     pub fn options(&self) -> Result<paneldesk::merge::results::ResultOptions, Error> {
-        use paneldesk::merge::results::{Method, ResultOptions};
-        let method: Method = crate::setup_cli::parse_choice(
-            &self.method,
-            "汇总方法",
-            "method",
-            "mean、trimmed_mean、median",
-        )?;
-        Ok(ResultOptions {
-            method,
-            trim_min_experts: self.trim_min_experts,
-            normalise: self.normalise,
-            ..ResultOptions::default()
-        })
+        let given: Vec<&str> = [
+            self.method.as_ref().map(|_| "--method"),
+            self.trim_min_experts.map(|_| "--trim-min-experts"),
+            self.normalise.then_some("--normalise"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !given.is_empty() {
+            let flags = given.join(" ");
+            return Err(Error::BadInput {
+                zh: format!(
+                    "汇总方法按各类别保存的规则计算，计算和打印时不能另行指定：请去掉 {flags}，需要时用 paneldesk category rule 修改类别的规则（paneldesk category list 可查看）"
+                ),
+                en: format!(
+                    "results follow each category's stored rule and cannot be chosen when computing or printing: drop {flags}, and change a category's rule with paneldesk category rule if needed (paneldesk category list shows them)"
+                ),
+            });
+        }
+        Ok(paneldesk::merge::results::ResultOptions::default())
     }
 }
 
 pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(), Error> {
     use paneldesk::merge::results::compute;
+    let options = args.rule.options()?;
     if args.action.as_deref() == Some("verify") {
         return crate::audit_verify(workspace, args.review, None, json);
     }
     let review = workspace.resolve(args.review.as_deref())?;
-    let options = args.rule.options()?;
     let results = compute(&review, &options)?;
     if let Some(out) = &args.out {
         let loaded = paneldesk::review::load(&review, paneldesk::privacy::Privacy::Masked)?;
@@ -612,16 +622,33 @@ pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(
     } else {
         for c in &results.categories {
             println!("{}（名额 quota {}）", c.name_zh, c.quota);
+            println!("  汇总方法：{}", c.rule.describe_zh(c.scoring_mode));
+            println!("  Method: {}", c.rule.describe_en(c.scoring_mode));
             for n in &c.nominations {
+                let shown = match (&n.votes, n.grade, n.score) {
+                    (Some(v), _, _) => format!("同意 agree {}/{}", v.agree, v.present),
+                    (None, Some(g), _) => g.name_zh().to_string(),
+                    (None, None, Some(s)) => format!("{s:.2}"),
+                    (None, None, None) => "—".into(),
+                };
+                let applied = n
+                    .applied
+                    .map(|a| {
+                        let method = serde_json::to_value(a.method)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default();
+                        format!(
+                            "  [{method}{} {}/{}]",
+                            if a.normalised { " z" } else { "" },
+                            a.counted,
+                            a.marks
+                        )
+                    })
+                    .unwrap_or_default();
                 println!(
-                    "  {:>3}  {}  {}  {}  {:?}",
-                    n.rank,
-                    n.display_name,
-                    n.university,
-                    n.score
-                        .map(|s| format!("{s:.2}"))
-                        .unwrap_or_else(|| "—".into()),
-                    n.cut
+                    "  {:>3}  {}  {}  {}  {:?}{applied}",
+                    n.rank, n.display_name, n.university, shown, n.cut
                 );
             }
         }

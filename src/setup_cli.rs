@@ -8,6 +8,7 @@ use paneldesk::merge::aggregate::VoteThreshold;
 use paneldesk::merge::rank::TieBreaker;
 use paneldesk::merge::results::{Method, ResultOptions};
 use paneldesk::merge::rule::{self, CategoryRule};
+use paneldesk::model::ScoringMode;
 use paneldesk::store::experts::NewExpert;
 use paneldesk::workspace::Workspace;
 use paneldesk::{registration, review, roster, store, Error};
@@ -108,9 +109,10 @@ pub enum CategoryCommand {
         /// 按专家在本类别内标准化（z 分数）/ Normalise each expert's totals within the category
         #[arg(long)]
         normalise: bool,
-        /// 表决通过线：more_than_half | two_thirds / Vote threshold
-        #[arg(long, default_value = "more_than_half")]
-        vote_threshold: String,
+        /// 表决通过线（仅表决类别）：more_than_half | two_thirds；缺省保持现行规则
+        /// / Vote threshold (vote categories only); unchanged when not given
+        #[arg(long)]
+        vote_threshold: Option<String>,
         /// 同分时依次比较：top_marks（满分票多者）、criterion:<细则代码>；none 为直接由评审组决定
         /// / Tie-breakers in order: top_marks, criterion:<key>; none: straight to the panel
         #[arg(long, value_delimiter = ',', default_value = "top_marks")]
@@ -244,6 +246,53 @@ pub fn roster(workspace: &Workspace, command: RosterCommand, json: bool) -> Resu
     Ok(())
 }
 
+/// The vote threshold a `category rule` stores: the one given, only for a vote category
+/// (on a points or grade category it would do nothing, so it is refused rather than kept
+/// silently); when none is given, the one in force stays.
+fn threshold_for(
+    path: &std::path::Path,
+    category: &str,
+    given: Option<&str>,
+) -> Result<VoteThreshold, Error> {
+    let conn = store::open(path)?;
+    let c = store::review_rows::read_categories(&conn)?
+        .into_iter()
+        .find(|c| c.key == category)
+        .ok_or_else(|| Error::UnknownCategory {
+            key: category.to_string(),
+        })?;
+    let in_force = rule::in_force(&conn, &ResultOptions::default())?
+        .remove(category)
+        .map_or(ResultOptions::default().vote_threshold, |r| {
+            r.vote_threshold
+        });
+    let Some(given) = given else {
+        return Ok(in_force);
+    };
+    if c.scoring_mode != ScoringMode::Vote {
+        let (zh, en) = match c.scoring_mode {
+            ScoringMode::Grade => ("评定等级", "by grade"),
+            _ => ("按评分细则打分", "by points"),
+        };
+        return Err(Error::BadInput {
+            zh: format!(
+                "“{}”（{}）{zh}，不是表决类别：--vote-threshold（表决通过线）只用于表决类别，未作任何修改",
+                c.name_zh, c.key
+            ),
+            en: format!(
+                "{} ({}) is scored {en}, not by vote: --vote-threshold applies to vote categories only; nothing was changed",
+                c.name_en, c.key
+            ),
+        });
+    }
+    parse_choice(
+        given,
+        "表决通过线",
+        "vote threshold",
+        "more_than_half、two_thirds",
+    )
+}
+
 pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> Result<(), Error> {
     match command {
         CategoryCommand::Quota {
@@ -291,12 +340,7 @@ pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> 
                 .collect::<Result<Vec<_>, _>>()?;
             let method: Method =
                 parse_choice(&method, "汇总方法", "method", "mean、trimmed_mean、median")?;
-            let vote_threshold: VoteThreshold = parse_choice(
-                &vote_threshold,
-                "表决通过线",
-                "vote threshold",
-                "more_than_half、two_thirds",
-            )?;
+            let vote_threshold = threshold_for(&path, &category, vote_threshold.as_deref())?;
             let rule = CategoryRule {
                 method,
                 trim_min_experts,

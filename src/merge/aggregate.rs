@@ -37,10 +37,16 @@ pub fn median(values: &[f64]) -> Option<f64> {
     })
 }
 
+/// Whether a trimmed mean of `count` marks drops the highest and the lowest: only when
+/// at least `min_experts` (and never fewer than three) marked.
+pub fn trims(count: usize, min_experts: usize) -> bool {
+    count >= min_experts.max(3)
+}
+
 /// The mean after dropping one highest and one lowest mark — only when at least
-/// `min_experts` marked the nomination; with fewer, the plain mean.
+/// `min_experts` marked the nomination ([`trims`]); with fewer, the plain mean.
 pub fn trimmed_mean(values: &[f64], min_experts: usize) -> Option<f64> {
-    if values.len() < min_experts.max(3) {
+    if !trims(values.len(), min_experts) {
         return mean(values);
     }
     let mut v = values.to_vec();
@@ -83,6 +89,14 @@ pub struct VoteTally {
     /// Experts who voted at all; recused experts are not present.
     pub present: u32,
     pub passed: bool,
+}
+
+impl VoteTally {
+    /// The share of 同意 among those present, in per cent: what votes rank by (4 of 5
+    /// before 4 of 6). `None` when nobody was present.
+    pub fn share(&self) -> Option<f64> {
+        (self.present > 0).then(|| 100.0 * f64::from(self.agree) / f64::from(self.present))
+    }
 }
 
 pub fn tally(votes: &[Vote], threshold: VoteThreshold) -> VoteTally {

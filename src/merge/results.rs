@@ -29,7 +29,10 @@ pub enum Method {
 }
 
 /// How marks become results: the defaults for categories without a stored rule
-/// (`merge::rule`), and the review-wide tie-breakers and flag thresholds.
+/// (`merge::rule`), and the review-wide tie-breakers and flag thresholds. A stored rule
+/// always wins over these; every caller (the shell, the CLI, the documents) passes
+/// `ResultOptions::default()`, so a category computes alike on every path and the results
+/// (and their digest) are a function of the review alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResultOptions {
@@ -73,6 +76,35 @@ pub enum ResultFlag {
     GradeTie,
 }
 
+/// The rule that actually made a nomination's result: a category's trimmed mean is the
+/// plain mean for a nomination fewer experts than `trim_min_experts` marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AppliedMethod {
+    /// The highest and the lowest total dropped, the rest averaged.
+    TrimmedMean,
+    Mean,
+    Median,
+    /// A vote against the category's threshold.
+    Vote,
+    /// The grade most experts gave.
+    Grade,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AppliedRule {
+    pub method: AppliedMethod,
+    /// The totals were each expert's z-scores within the category.
+    pub normalised: bool,
+    /// Experts whose mark (total, vote or grade) the result was made from.
+    pub marks: u32,
+    /// Of those, the marks the result counts: two fewer when a trimmed mean dropped the
+    /// highest and the lowest, else all of them.
+    pub counted: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NominationResult {
@@ -89,6 +121,8 @@ pub struct NominationResult {
     pub criterion_means: BTreeMap<String, f64>,
     pub votes: Option<aggregate::VoteTally>,
     pub grade: Option<Grade>,
+    /// The rule that made `score`, `votes` or `grade`; `None` when nobody marked it.
+    pub applied: Option<AppliedRule>,
     pub rank: u32,
     pub cut: Cut,
     pub flags: Vec<ResultFlag>,
@@ -411,6 +445,7 @@ pub fn compute_with_round(
                 criterion_means: BTreeMap::new(),
                 votes: None,
                 grade: None,
+                applied: None,
                 rank: 0,
                 cut: Cut::Unscored,
                 flags: Vec::new(),
@@ -419,6 +454,8 @@ pub fn compute_with_round(
             };
             let mut full_score = None;
             let mut top_marks = 0;
+            let mut mode_keys = Vec::new();
+            let mut eligible = true;
             match c.scoring_mode {
                 ScoringMode::Criteria => {
                     let totals: Vec<(i64, f64)> = present
@@ -441,6 +478,21 @@ pub fn compute_with_round(
                         }
                         Method::Median => aggregate::median(&values),
                     };
+                    if full_score.is_some() {
+                        let marks = values.len() as u32;
+                        let trimmed = options.method == Method::TrimmedMean
+                            && aggregate::trims(values.len(), options.trim_min_experts as usize);
+                        r.applied = Some(AppliedRule {
+                            method: match options.method {
+                                Method::TrimmedMean if trimmed => AppliedMethod::TrimmedMean,
+                                Method::TrimmedMean | Method::Mean => AppliedMethod::Mean,
+                                Method::Median => AppliedMethod::Median,
+                            },
+                            normalised: options.normalise,
+                            marks,
+                            counted: if trimmed { marks - 2 } else { marks },
+                        });
+                    }
                     for k in &c.rubric.criteria {
                         let points: Vec<f64> = present
                             .iter()
@@ -466,16 +518,30 @@ pub fn compute_with_round(
                 ScoringMode::Vote => {
                     let votes: Vec<Vote> = present.iter().filter_map(|(_, i)| i.vote).collect();
                     let tally = aggregate::tally(&votes, options.vote_threshold);
-                    // Ranked by agreeing votes; only passed nominations can be in.
-                    full_score = (tally.present > 0).then_some(f64::from(tally.agree));
-                    if !tally.passed && tally.present > 0 {
-                        full_score = Some(-1.0);
+                    // Ranked by the share of 同意 among those present, then by the number
+                    // of 同意; a failed vote is never in (`Candidate::eligible`).
+                    full_score = tally.share();
+                    mode_keys = vec![f64::from(tally.agree)];
+                    eligible = tally.passed;
+                    if tally.present > 0 {
+                        r.applied = Some(AppliedRule {
+                            method: AppliedMethod::Vote,
+                            normalised: false,
+                            marks: tally.present,
+                            counted: tally.present,
+                        });
                     }
                     r.votes = Some(tally);
                 }
                 ScoringMode::Grade => {
                     let grades: Vec<Grade> = present.iter().filter_map(|(_, i)| i.grade).collect();
                     if let Some((g, tied)) = aggregate::majority_grade(&grades) {
+                        r.applied = Some(AppliedRule {
+                            method: AppliedMethod::Grade,
+                            normalised: false,
+                            marks: grades.len() as u32,
+                            counted: grades.len() as u32,
+                        });
                         r.grade = Some(g);
                         if tied {
                             r.flags.push(ResultFlag::GradeTie);
@@ -508,10 +574,9 @@ pub fn compute_with_round(
                     .push(ResultFlag::UnresolvedEligibility { count: *count });
             }
             candidates.push(Candidate {
-                nomination_id: n.id,
-                score: full_score,
-                top_marks,
-                criterion_means: r.criterion_means.clone(),
+                mode_keys,
+                eligible,
+                ..Candidate::scored(n.id, full_score, top_marks, r.criterion_means.clone())
             });
             results.push(r);
         }

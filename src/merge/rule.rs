@@ -15,6 +15,7 @@ use super::rank::TieBreaker;
 use super::results::{Method, ResultOptions};
 use crate::audit;
 use crate::error::{Error, Result};
+use crate::model::ScoringMode;
 use crate::store;
 
 /// How one category's marks become its result.
@@ -57,6 +58,67 @@ impl CategoryRule {
             vote_threshold: self.vote_threshold,
             tie_breakers: self.tie_breakers.clone(),
             ..base.clone()
+        }
+    }
+
+    /// The rule in words, as the 汇总表 and the 公示 state it for a category scored by
+    /// `mode`: only what applies to that mode (a vote has no mean, points no threshold).
+    pub fn describe_zh(&self, mode: ScoringMode) -> String {
+        match mode {
+            ScoringMode::Criteria => {
+                let how = match self.method {
+                    Method::TrimmedMean => format!(
+                        "去掉一个最高分和一个最低分后取平均（评分专家不足 {} 位时不去掉，取算术平均）",
+                        self.trim_min_experts
+                    ),
+                    Method::Mean => "取算术平均".into(),
+                    Method::Median => "取中位数".into(),
+                };
+                if self.normalise {
+                    format!("各专家在本类别的总分先换算为标准分（z 分数），再{how}")
+                } else {
+                    format!("各专家总分{how}")
+                }
+            }
+            ScoringMode::Vote => format!(
+                "表决，同意票{}为通过（回避的专家不计入到会人数），未通过的不入选；按同意票占到会专家的比例排序，比例相同的同意票多者在前",
+                match self.vote_threshold {
+                    VoteThreshold::MoreThanHalf => "超过到会专家半数",
+                    VoteThreshold::TwoThirds => "达到到会专家三分之二以上",
+                }
+            ),
+            ScoringMode::Grade => "评定等级，取多数专家评定的等级（票数相同时取较低等级）".into(),
+        }
+    }
+
+    /// [`CategoryRule::describe_zh`] in English.
+    pub fn describe_en(&self, mode: ScoringMode) -> String {
+        match mode {
+            ScoringMode::Criteria => {
+                let how = match self.method {
+                    Method::TrimmedMean => format!(
+                        "the highest and the lowest dropped and the rest averaged (a plain mean when fewer than {} experts scored)",
+                        self.trim_min_experts
+                    ),
+                    Method::Mean => "averaged".into(),
+                    Method::Median => "their median".into(),
+                };
+                if self.normalise {
+                    format!("each expert's totals as z-scores within the category, {how}")
+                } else {
+                    format!("the experts' totals, {how}")
+                }
+            }
+            ScoringMode::Vote => format!(
+                "a vote, passed when {} of the experts present agree (recused experts are not present); a failed vote is never in; ranked by the share agreeing, then by the number agreeing",
+                match self.vote_threshold {
+                    VoteThreshold::MoreThanHalf => "more than half",
+                    VoteThreshold::TwoThirds => "two thirds or more",
+                }
+            ),
+            ScoringMode::Grade => {
+                "a grade, the one most experts gave (a tie takes the lower grade)".into()
+            }
         }
     }
 

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::ScoringMode;
 
 use super::rank::Cut;
-use super::results::{ResultFlag, ReviewResults};
+use super::results::{AppliedMethod, AppliedRule, ResultFlag, ReviewResults};
 
 /// Text as it goes into a cell: inert whatever it starts with.
 pub fn inert(text: &str) -> String {
@@ -43,6 +43,21 @@ fn flag_zh(flag: &ResultFlag) -> String {
         ResultFlag::UnresolvedEligibility { count } => format!("有 {count} 个资格标记未处理"),
         ResultFlag::NoMarks => "没有任何专家评分".into(),
         ResultFlag::GradeTie => "等级票数并列".into(),
+    }
+}
+
+/// The rule that made one row, with the experts it counted: "去掉最高最低分后平均（5 取 3）".
+fn applied_zh(a: &AppliedRule) -> String {
+    let z = if a.normalised { "标准分" } else { "" };
+    match a.method {
+        AppliedMethod::TrimmedMean => format!(
+            "{z}去掉最高最低分后平均（{} 位取 {} 位）Trimmed mean",
+            a.marks, a.counted
+        ),
+        AppliedMethod::Mean => format!("{z}算术平均（{} 位）Mean", a.marks),
+        AppliedMethod::Median => format!("{z}中位数（{} 位）Median", a.marks),
+        AppliedMethod::Vote => format!("表决（到会 {} 位）Vote", a.marks),
+        AppliedMethod::Grade => format!("等级（{} 位）Grade", a.marks),
     }
 }
 
@@ -83,6 +98,16 @@ fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Res
             c.quota.to_string()
         };
         ws.write_string_with_format(0, 0, format!("{}（名额 {quota}）", c.name_zh), &bold)?;
+        write_text(
+            ws,
+            1,
+            0,
+            &format!(
+                "汇总方法：{} / Method: {}",
+                c.rule.describe_zh(c.scoring_mode),
+                c.rule.describe_en(c.scoring_mode)
+            ),
+        )?;
         let mut head = vec![
             "名次 Rank",
             "推荐对象 Nomination",
@@ -96,6 +121,7 @@ fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Res
             ScoringMode::Vote => "同意票 Agree",
             ScoringMode::Grade => "等级 Grade",
         });
+        head.push("计分方式 Rule applied");
         head.push("标记与决定 Flags and decisions");
         let expert_col = head.len() as u16;
         for (col, h) in head.iter().enumerate() {
@@ -131,7 +157,14 @@ fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Res
                     }
                 }
             }
-            let mut flags: Vec<String> = n.flags.iter().map(flag_zh).collect();
+            if let Some(a) = &n.applied {
+                write_text(ws, row, 7, &applied_zh(a))?;
+            }
+            let mut flags: Vec<String> = Vec::new();
+            if n.votes.is_some_and(|v| v.present > 0 && !v.passed) {
+                flags.push("表决未通过 Vote failed".into());
+            }
+            flags.extend(n.flags.iter().map(flag_zh));
             if let Some(d) = &n.decision {
                 flags.push(format!(
                     "评审组决定：{}（{}）",
@@ -139,7 +172,7 @@ fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Res
                     d.reason
                 ));
             }
-            write_text(ws, row, 7, &flags.join("；"))?;
+            write_text(ws, row, 8, &flags.join("；"))?;
             if c.scoring_mode == ScoringMode::Criteria {
                 for (j, (id, _)) in experts.iter().enumerate() {
                     if let Some(t) = n.totals.get(id) {
@@ -152,7 +185,8 @@ fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Res
         }
         ws.set_column_width(1, 24)?;
         ws.set_column_width(2, 20)?;
-        ws.set_column_width(7, 40)?;
+        ws.set_column_width(7, 28)?;
+        ws.set_column_width(8, 40)?;
         ws.set_freeze_panes(3, 2)?;
     }
     let ws = workbook.add_worksheet();

@@ -7,7 +7,7 @@ use super::record::Record;
 use super::table::{Column, Flow};
 use crate::error::Result;
 use crate::merge::rank::Cut;
-use crate::merge::results::{NominationResult, ResultFlag};
+use crate::merge::results::{AppliedMethod, CategoryResult, Method, NominationResult, ResultFlag};
 use crate::model::ScoringMode;
 use crate::scoring::rules::{self, Grade, ScoreItem, Vote};
 
@@ -87,15 +87,49 @@ fn expert_cell(
     }
 }
 
-fn aggregate_cell(mode: ScoringMode, n: &NominationResult) -> String {
-    match mode {
-        ScoringMode::Criteria => n.score.map(two).unwrap_or_else(|| "—".into()),
+/// The mark put after a score whose category trims but whose experts were too few to:
+/// the plain mean applied (the footnote under the table says so).
+const FALLBACK_MARK: &str = "*";
+
+/// Whether `n` is a nomination of a trimmed-mean category that fell back to the mean.
+fn fell_back(c: &CategoryResult, n: &NominationResult) -> bool {
+    c.scoring_mode == ScoringMode::Criteria
+        && c.rule.method == Method::TrimmedMean
+        && n.applied
+            .is_some_and(|a| a.method != AppliedMethod::TrimmedMean)
+}
+
+fn aggregate_cell(c: &CategoryResult, n: &NominationResult) -> String {
+    match c.scoring_mode {
+        ScoringMode::Criteria => match n.score {
+            Some(s) if fell_back(c, n) => format!("{}{FALLBACK_MARK}", two(s)),
+            Some(s) => two(s),
+            None => "—".into(),
+        },
         ScoringMode::Vote => n
             .votes
             .as_ref()
             .map(|v| format!("同意 {}/{}", v.agree, v.present))
             .unwrap_or_else(|| "—".into()),
         ScoringMode::Grade => n.grade.map(Grade::name_zh).unwrap_or("—").into(),
+    }
+}
+
+/// The category's rule as the documents state it, under its heading.
+fn rule_paragraph(f: &mut Flow, c: &CategoryResult, english: bool) {
+    f.paragraph(
+        &format!("汇总方法：{}。", c.rule.describe_zh(c.scoring_mode)),
+        9.0,
+        false,
+        Align::Left,
+    );
+    if english {
+        f.paragraph(
+            &format!("Method: {}.", c.rule.describe_en(c.scoring_mode)),
+            7.5,
+            false,
+            Align::Left,
+        );
     }
 }
 
@@ -112,14 +146,7 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
     );
     f.paragraph("Review results summary", 9.0, false, Align::Center);
     f.paragraph(
-        &format!(
-            "汇总方法：{}；专家按编号列出，编号与姓名的对应见各专家评分表。",
-            match record.results.options.method {
-                crate::merge::results::Method::Mean => "算术平均",
-                crate::merge::results::Method::TrimmedMean => "去掉一个最高分和一个最低分后平均",
-                crate::merge::results::Method::Median => "中位数",
-            }
-        ),
+        "各类别按其保存的规则汇总，汇总方法写在类别名称下方；专家按编号列出，编号与姓名的对应见各专家评分表。",
         9.0,
         false,
         Align::Left,
@@ -147,6 +174,7 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
             true,
             Align::Left,
         );
+        rule_paragraph(&mut f, c, true);
         let mut columns = vec![
             Column::new("名次", 3.5, Align::Center),
             Column::new("推荐对象", 12.0, Align::Left),
@@ -187,9 +215,13 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
                         row.push(expert_cell(mode, marks.and_then(|m| m.get(&e.id)), n, e.id));
                     }
                 }
-                row.push(aggregate_cell(mode, n));
+                row.push(aggregate_cell(c, n));
                 row.push(cut_zh(n.cut).into());
-                let mut notes: Vec<String> = n.flags.iter().map(flag_zh).collect();
+                let mut notes: Vec<String> = Vec::new();
+                if n.votes.is_some_and(|v| v.present > 0 && !v.passed) {
+                    notes.push("表决未通过".into());
+                }
+                notes.extend(n.flags.iter().map(flag_zh));
                 if let Some(d) = &n.decision {
                     notes.push(format!(
                         "评审组决定：{}（{}）",
@@ -203,6 +235,18 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
             .collect();
         let size = if record.experts.len() > 10 { 7.5 } else { 8.5 };
         f.table(&columns, &rows, size);
+        if c.nominations.iter().any(|n| fell_back(c, n)) {
+            f.gap(2.0);
+            f.paragraph(
+                &format!(
+                    "{FALLBACK_MARK} 评分专家不足 {n} 位，未去掉最高分和最低分，取算术平均。 / Fewer than {n} experts scored: nothing dropped, a plain mean.",
+                    n = c.rule.trim_min_experts
+                ),
+                7.5,
+                false,
+                Align::Left,
+            );
+        }
     }
     if !record.results.outlier_experts.is_empty() {
         f.gap(6.0);
@@ -474,6 +518,7 @@ pub fn announcement(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
             true,
             Align::Left,
         );
+        rule_paragraph(&mut f, c, false);
         let columns = [
             Column::new("序号", 2.0, Align::Center),
             Column::new("名称 / 姓名", 12.0, Align::Left),

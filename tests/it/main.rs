@@ -15,6 +15,7 @@ mod panels;
 mod personal_data;
 mod publication;
 mod reports;
+mod results_rules;
 mod review_file;
 mod scoring_props;
 mod scoring_round;
