@@ -55,7 +55,7 @@ fn main() -> Result<(), paneldesk::Error> {
         .max()
         .unwrap_or(0);
     for (i, expert) in manifest.experts.iter().enumerate() {
-        let key = keys::signing_key([i as u8 + 1; 32]);
+        let key = keys::signing_key(&[i as u8 + 1; 32]);
         let own = expert.institution.trim();
         let items: Vec<ScoreItem> = manifest
             .nominations

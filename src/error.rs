@@ -87,14 +87,26 @@ pub enum Error {
     #[error("bad key: {detail}")]
     BadKey { detail: String },
 
-    #[error("PIN shorter than {min}")]
-    PinTooShort { min: usize },
+    #[error("passphrase shorter than {min}")]
+    PassphraseTooShort { min: usize },
 
-    #[error("wrong PIN")]
-    WrongPin,
+    #[error("passphrase too easy to guess (score {score} of 4)")]
+    PassphraseTooWeak { score: u8, hint: String },
 
-    #[error("wait {seconds} s before the next PIN attempt")]
-    PinBackoff { seconds: u64 },
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+
+    #[error("wait {seconds} s before the next passphrase attempt")]
+    PassphraseBackoff { seconds: u64 },
+
+    #[error("the clerk's keys are locked")]
+    ClerkPassphraseNeeded,
+
+    #[error("no clerk keys yet")]
+    ClerkKeysMissing,
+
+    #[error("clerk keys exist")]
+    ClerkKeysExist,
 
     #[error("{path}: refused: {refusal}")]
     Refused {
@@ -137,9 +149,13 @@ impl Error {
             Error::FontUnusable { .. } => "font_unusable",
             Error::MissingGlyphs { .. } => "missing_glyphs",
             Error::BadKey { .. } => "bad_key",
-            Error::PinTooShort { .. } => "pin_too_short",
-            Error::WrongPin => "wrong_pin",
-            Error::PinBackoff { .. } => "pin_backoff",
+            Error::PassphraseTooShort { .. } => "passphrase_too_short",
+            Error::PassphraseTooWeak { .. } => "passphrase_too_weak",
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::PassphraseBackoff { .. } => "passphrase_backoff",
+            Error::ClerkPassphraseNeeded => "clerk_passphrase_needed",
+            Error::ClerkKeysMissing => "clerk_keys_missing",
+            Error::ClerkKeysExist => "clerk_keys_exist",
             Error::Refused { refusal, .. } => refusal.code(),
             Error::Scoring(e) => e.code(),
             Error::YearOutOfRange { .. } => "year_out_of_range",
@@ -189,11 +205,19 @@ impl Error {
                 "本评审还没有生成评审包，也就没有可汇总的评分：请先用 `paneldesk package` 生成".to_string()
             }
             Error::BadKey { detail } => format!("密钥无效或已损坏：{detail}"),
-            Error::PinTooShort { min } => format!("PIN 至少需要 {min} 位"),
-            Error::WrongPin => "PIN 不正确".to_string(),
-            Error::PinBackoff { seconds } => {
-                format!("PIN 连续输错，请 {seconds} 秒后再试")
+            Error::PassphraseTooShort { min } => format!("口令至少需要 {min} 个字符"),
+            Error::PassphraseTooWeak { .. } => {
+                "口令太容易被猜到：请换一句只有您知道的话，例如几个互不相关的词加上数字，不要用姓名、生日、单位或常见密码".to_string()
             }
+            Error::WrongPassphrase => "口令不正确".to_string(),
+            Error::PassphraseBackoff { seconds } => {
+                format!("口令连续输错，请 {seconds} 秒后再试")
+            }
+            Error::ClerkPassphraseNeeded => {
+                "工作人员密钥已加密，请先输入工作人员口令（命令行：设置环境变量 PANELDESK_CLERK_PASSPHRASE 或在提示时输入）".to_string()
+            }
+            Error::ClerkKeysMissing => "本机还没有工作人员密钥".to_string(),
+            Error::ClerkKeysExist => "本机已有工作人员密钥，不能再新建".to_string(),
             Error::Refused { path, refusal } => {
                 format!("已拒收 {}：{}", path.display(), refusal.message_zh())
             }
@@ -290,11 +314,22 @@ impl Error {
                 "No panel package has been built for this review, so there are no marks to merge: build one with `paneldesk package`".to_string()
             }
             Error::BadKey { detail } => format!("The key is invalid or damaged: {detail}"),
-            Error::PinTooShort { min } => format!("The PIN needs at least {min} characters"),
-            Error::WrongPin => "Wrong PIN".to_string(),
-            Error::PinBackoff { seconds } => {
-                format!("Too many wrong PINs; try again in {seconds} s")
+            Error::PassphraseTooShort { min } => {
+                format!("The passphrase needs at least {min} characters")
             }
+            Error::PassphraseTooWeak { score, hint } => {
+                let hint = if hint.is_empty() { String::new() } else { format!(" ({hint})") };
+                format!("The passphrase is too easy to guess{hint}: use a phrase only you know, several unrelated words with a number, not a name, birthday, institution or common password (strength {score} of 4, 3 needed)")
+            }
+            Error::WrongPassphrase => "Wrong passphrase".to_string(),
+            Error::PassphraseBackoff { seconds } => {
+                format!("Too many wrong passphrases; try again in {seconds} s")
+            }
+            Error::ClerkPassphraseNeeded => {
+                "The clerk's keys are locked: enter the clerk's passphrase first (command line: set PANELDESK_CLERK_PASSPHRASE or type it when asked)".to_string()
+            }
+            Error::ClerkKeysMissing => "This computer has no clerk keys yet".to_string(),
+            Error::ClerkKeysExist => "This computer already has clerk keys".to_string(),
             Error::Refused { path, refusal } => {
                 format!("Refused {}: {}", path.display(), refusal.message_en())
             }

@@ -104,6 +104,9 @@ enum Command {
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 工作人员密钥：加密或更换口令 / The clerk's keys: protect them or change the passphrase
+    #[command(subcommand)]
+    ClerkKeys(ClerkKeysCommand),
     /// 督导：获奖单位登记册 / Supervision: the register of awarded units
     #[command(subcommand)]
     Register(follow_up_cli::RegisterCommand),
@@ -219,6 +222,13 @@ struct DemoArgs {
 }
 
 #[derive(Subcommand)]
+enum ClerkKeysCommand {
+    /// 用口令加密本机的工作人员密钥，或更换口令（新口令取自 PANELDESK_NEW_CLERK_PASSPHRASE 或提示输入）
+    /// / Seal this computer's clerk keys under a passphrase, or change it (new one from PANELDESK_NEW_CLERK_PASSPHRASE or a prompt)
+    Protect,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// 列出审计日志 / List the audit log
     Show(ReviewRef),
@@ -255,7 +265,7 @@ pub(crate) fn audit_verify(
     // supervisor's) checks the chain and the anchor, and is told the marks were not.
     let keys_path = workspace.clerk_keys_path();
     let derived = if keys_path.exists() {
-        let clerk = paneldesk::keys::clerk_keys(&keys_path, paneldesk::edge::new_clerk_keys)?;
+        let clerk = round_cli::clerk_keys(workspace)?;
         Some(paneldesk::merge::rederive::rederive(&conn, &clerk)?)
     } else {
         None
@@ -678,6 +688,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Category(command) => setup_cli::category(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
         Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
+        Command::ClerkKeys(ClerkKeysCommand::Protect) => round_cli::protect_clerk_keys(&workspace)?,
         Command::Audit(AuditCommand::Verify(args)) => {
             audit_verify(&workspace, args.review.review, args.anchor, json)?
         }

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use time::{Date, Time};
 
-use paneldesk::edge::{current_actor as actor, new_clerk_keys, now_rfc3339 as now};
+use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::report::certificate::CertificateTemplate;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::report::{documents, register};
 use paneldesk::workspace::Workspace;
-use paneldesk::{keys, Error};
+use paneldesk::Error;
 
 use crate::round_cli::RuleArgs;
 
@@ -189,7 +189,7 @@ pub fn certificates(
             };
             let record = Record::load(&review, &rule.options()?)?;
             let chosen = register::winners(&record, only.as_deref())?;
-            let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
+            let clerk = crate::round_cli::clerk_keys(workspace)?;
             if out.exists() {
                 return Err(Error::AlreadyExists { path: out });
             }
@@ -295,10 +295,8 @@ fn local_clerk_key(workspace: &Workspace) -> Result<String, Error> {
             en: "this laptop holds no clerk key: give the fingerprint the announcement prints with --clerk-fingerprint".into(),
         });
     }
-    let clerk = paneldesk::keys::clerk_keys(&path, new_clerk_keys)?;
-    Ok(paneldesk::keys::public_hex(
-        &clerk.signing()?.verifying_key(),
-    ))
+    let public = paneldesk::keys::clerk_public_key(&path)?.ok_or(Error::ClerkKeysMissing)?;
+    Ok(paneldesk::keys::public_hex(&public))
 }
 
 fn check_qr(text: &str, fingerprint: Option<&str>, json: bool) -> Result<(), Error> {

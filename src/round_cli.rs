@@ -74,7 +74,7 @@ impl PackageArgs {
 pub enum ExpertCommand {
     /// 打开评审包（校验签名后保存在本机）/ Open a panel package (verified, then kept on this laptop)
     Open { file: PathBuf },
-    /// 在专家名单中选择本人并设置 PIN（从标准输入或 PANELDESK_PIN 读取）/ Enrol: pick your name, set a PIN (stdin or PANELDESK_PIN)
+    /// 在专家名单中选择本人并设置口令（至少 8 个字符，从终端或 PANELDESK_PASSPHRASE 读取）/ Enrol: pick your name, set a passphrase (8+ characters; terminal or PANELDESK_PASSPHRASE)
     Enrol {
         #[command(flatten)]
         panel: PanelRef,
@@ -141,22 +141,116 @@ fn open_panel(workspace: &Workspace, r: &PanelRef) -> Result<Panel, Error> {
     panel::open(&dir, &prefix)
 }
 
-fn read_pin() -> Result<String, Error> {
-    if let Ok(pin) = std::env::var("PANELDESK_PIN") {
-        return Ok(pin);
+/// The clerk's keys for a job that signs or opens sealed scores. The passphrase comes
+/// from `PANELDESK_CLERK_PASSPHRASE` or, at a terminal, a prompt; the first such job on a
+/// computer makes the keys under it.
+pub fn clerk_keys(workspace: &Workspace) -> Result<keys::ClerkKeys, Error> {
+    let path = workspace.clerk_keys_path();
+    match keys::clerk_key_state(&path)? {
+        keys::ClerkKeyState::Missing => {
+            let passphrase = clerk_passphrase("新工作人员口令 / New clerk passphrase: ")?
+                .ok_or(Error::ClerkPassphraseNeeded)?;
+            keys::create_clerk_keys(
+                &path,
+                new_clerk_keys(),
+                &passphrase,
+                random_bytes(),
+                random_bytes(),
+            )
+        }
+        keys::ClerkKeyState::Unprotected => {
+            eprintln!(
+                "提示：本机的工作人员密钥未加密，复制数据文件夹的人即可签发评审包；请运行 paneldesk clerk-keys protect。\nNote: this computer's clerk keys are not protected; anyone copying the data folder can sign packages. Run paneldesk clerk-keys protect."
+            );
+            keys::unlock_clerk_keys(&path, None)
+        }
+        keys::ClerkKeyState::Protected => {
+            let passphrase = clerk_passphrase("工作人员口令 / Clerk passphrase: ")?
+                .ok_or(Error::ClerkPassphraseNeeded)?;
+            keys::unlock_clerk_keys(&path, Some(&passphrase))
+        }
     }
-    eprint!("PIN: ");
-    let mut line = String::new();
+}
+
+/// The clerk's passphrase from the environment, or typed at a terminal (not echoed);
+/// `None` when neither is there, so scripts fail clearly instead of waiting.
+fn clerk_passphrase(prompt: &str) -> Result<Option<zeroize::Zeroizing<String>>, Error> {
+    if let Ok(passphrase) = std::env::var("PANELDESK_CLERK_PASSPHRASE") {
+        return Ok(Some(zeroize::Zeroizing::new(passphrase)));
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Ok(None);
+    }
+    rpassword::prompt_password(prompt)
+        .map(|p| Some(zeroize::Zeroizing::new(p)))
+        .map_err(|e| Error::io("stdin", e))
+}
+
+/// `clerk-keys protect`: seals keys made before passphrases, or changes the passphrase.
+pub fn protect_clerk_keys(workspace: &Workspace) -> Result<(), Error> {
+    let path = workspace.clerk_keys_path();
+    let current = match keys::clerk_key_state(&path)? {
+        keys::ClerkKeyState::Missing => return Err(Error::ClerkKeysMissing),
+        keys::ClerkKeyState::Unprotected => None,
+        keys::ClerkKeyState::Protected => Some(
+            clerk_passphrase("当前口令 / Current passphrase: ")?
+                .ok_or(Error::ClerkPassphraseNeeded)?,
+        ),
+    };
+    let new = match std::env::var("PANELDESK_NEW_CLERK_PASSPHRASE") {
+        Ok(p) => zeroize::Zeroizing::new(p),
+        Err(_) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            let first = zeroize::Zeroizing::new(
+                rpassword::prompt_password("新口令 / New passphrase: ")
+                    .map_err(|e| Error::io("stdin", e))?,
+            );
+            let again = zeroize::Zeroizing::new(
+                rpassword::prompt_password("再次输入 / Again: ")
+                    .map_err(|e| Error::io("stdin", e))?,
+            );
+            if *first != *again {
+                return Err(Error::BadInput {
+                    zh: "两次输入的口令不一致".into(),
+                    en: "the two passphrases differ".into(),
+                });
+            }
+            first
+        }
+        Err(_) => return Err(Error::ClerkPassphraseNeeded),
+    };
+    keys::protect_clerk_keys(
+        &path,
+        current.as_ref().map(|p| p.as_str()),
+        &new,
+        random_bytes(),
+        random_bytes(),
+    )?;
+    println!("工作人员密钥已用新口令加密。\nThe clerk's keys are sealed under the new passphrase.");
+    Ok(())
+}
+
+fn read_passphrase() -> Result<zeroize::Zeroizing<String>, Error> {
+    if let Ok(passphrase) = std::env::var("PANELDESK_PASSPHRASE") {
+        return Ok(zeroize::Zeroizing::new(passphrase));
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return rpassword::prompt_password("口令 / Passphrase: ")
+            .map(zeroize::Zeroizing::new)
+            .map_err(|e| Error::io("stdin", e));
+    }
+    let mut line = zeroize::Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|e| Error::io("stdin", e))?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    Ok(zeroize::Zeroizing::new(
+        line.trim_end_matches(['\r', '\n']).to_string(),
+    ))
 }
 
 pub fn package(workspace: &Workspace, args: PackageArgs, json: bool) -> Result<(), Error> {
     let review = workspace.resolve(args.review.as_deref())?;
-    let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
+    let clerk = clerk_keys(workspace)?;
     let summary = package::build_panel(
         &review,
         &args.out,
@@ -369,7 +463,7 @@ pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Resu
                 .find(|e| e.name == name.trim())
                 .map(|e| e.id)
                 .ok_or(paneldesk::scoring::rules::RuleError::UnknownExpert { name })?;
-            let pin = read_pin()?;
+            let pin = read_passphrase()?;
             let enrolment = panel.enrol(
                 expert_id,
                 &pin,
@@ -447,7 +541,7 @@ pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Resu
         }
         ExpertCommand::Submit { panel: r, out } => {
             let mut panel = open_panel(workspace, &r)?;
-            let pin = read_pin()?;
+            let pin = read_passphrase()?;
             let submission = panel.submit(&pin, &out, &now(), now_unix())?;
             if json {
                 print(&submission);
@@ -485,7 +579,7 @@ pub struct MergeArgs {
 pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), Error> {
     use paneldesk::merge::collect::{self, Receipt};
     let review = workspace.resolve(args.review.as_deref())?;
-    let clerk = keys::clerk_keys(&workspace.clerk_keys_path(), new_clerk_keys)?;
+    let clerk = clerk_keys(workspace)?;
     let files = collect::bundle_files(&args.paths);
     let receipts = collect::receive_many(&review, &clerk, &files, &now(), &actor())?;
     let board = collect::status(&review)?;

@@ -317,8 +317,17 @@ impl Panel {
             .ok_or_else(|| RuleError::UnknownExpert {
                 name: expert_id.to_string(),
             })?;
+        keys::check_passphrase(
+            pin,
+            &[
+                expert.name.as_str(),
+                expert.institution.as_str(),
+                self.package.review.title_zh.as_str(),
+            ],
+        )?;
         let (seed, salt, nonce) = randomness;
-        let key = keys::signing_key(seed);
+        let seed = zeroize::Zeroizing::new(seed);
+        let key = keys::signing_key(&seed);
         let wrapped = keys::wrap(&key, pin, salt, nonce)?;
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -639,9 +648,9 @@ impl Panel {
         else {
             return Err(RuleError::NotEnrolled.into());
         };
-        let wait = keys::pin_backoff_seconds(failures) as i64 - (now_unix - last);
+        let wait = keys::passphrase_backoff_seconds(failures) as i64 - (now_unix - last);
         if wait > 0 {
-            return Err(Error::PinBackoff {
+            return Err(Error::PassphraseBackoff {
                 seconds: wait as u64,
             });
         }
@@ -651,12 +660,12 @@ impl Panel {
                     .execute("UPDATE enrolment SET pin_failures = 0", [])?;
                 Ok((id, key))
             }
-            Err(Error::WrongPin) => {
+            Err(Error::WrongPassphrase) => {
                 self.conn.execute(
                     "UPDATE enrolment SET pin_failures = pin_failures + 1, last_failure_at = ?1",
                     [now_unix],
                 )?;
-                Err(Error::WrongPin)
+                Err(Error::WrongPassphrase)
             }
             Err(e) => Err(e),
         }

@@ -8,6 +8,10 @@ fn paneldesk(data: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paneldesk"))
         .args(args)
         .env("PANELDESK_DATA_DIR", data)
+        .env(
+            "PANELDESK_CLERK_PASSPHRASE",
+            super::keys_at_rest::CLERK_PASSPHRASE,
+        )
         .output()
         .expect("paneldesk runs")
 }
@@ -249,7 +253,7 @@ fn paneldesk_with_pin(data: &std::path::Path, pin: &str, args: &[&str]) -> Outpu
     Command::new(env!("CARGO_BIN_EXE_paneldesk"))
         .args(args)
         .env("PANELDESK_DATA_DIR", data)
-        .env("PANELDESK_PIN", pin)
+        .env("PANELDESK_PASSPHRASE", pin)
         .output()
         .expect("paneldesk runs")
 }
@@ -296,10 +300,10 @@ fn a_whole_round_from_the_command_line_package_enrol_score_submit_verify() {
     let name = opened["experts"][1]["name"].as_str().unwrap().to_string();
     let enrolled = paneldesk_with_pin(&expert, "97531", &["expert", "enrol", "--name", &name]);
     assert!(!enrolled.status.success(), "a five-digit PIN is too short");
-    assert!(String::from_utf8_lossy(&enrolled.stderr).contains("PIN"));
+    assert!(String::from_utf8_lossy(&enrolled.stderr).contains("口令"));
     let enrolled = json(&paneldesk_with_pin(
         &expert,
-        "975310",
+        "quiet harbour 975310",
         &["expert", "enrol", "--name", &name, "--json"],
     ));
     let fingerprint = enrolled["fingerprint"].as_str().unwrap().to_string();
@@ -347,10 +351,10 @@ fn a_whole_round_from_the_command_line_package_enrol_score_submit_verify() {
         &["expert", "submit", "--out", stick.to_str().unwrap()],
     );
     assert!(!wrong.status.success());
-    assert!(String::from_utf8_lossy(&wrong.stderr).contains("PIN 不正确"));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("口令不正确"));
     let submitted = json(&paneldesk_with_pin(
         &expert,
-        "975310",
+        "quiet harbour 975310",
         &[
             "expert",
             "submit",

@@ -87,7 +87,7 @@ fn sigkill_at_random_moments_never_loses_a_score_reported_as_saved() {
     let panels = laptop.join("panels");
     let mut p = panel::import_package(&panels, &package_file, T0).unwrap();
     let id = p.package.experts[1].id;
-    p.enrol(id, "864200", ([1; 32], [2; 16], [3; 12]), T0)
+    p.enrol(id, "glass meadow 864200", ([1; 32], [2; 16], [3; 12]), T0)
         .unwrap();
     drop(p);
 

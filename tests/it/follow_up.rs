@@ -47,7 +47,7 @@ fn score_round(root: &Path, review: &Path, tag: &str, grade: impl Fn(&str) -> Gr
     for (n, expert) in roster.iter().enumerate() {
         let mut laptop =
             panel::import_package(&root.join(format!("{tag}-expert{n}")), &out, T0).unwrap();
-        let pin = format!("8642{n:02}");
+        let pin = format!("glass meadow 8642{n:02}");
         let enrolment = laptop
             .enrol(
                 expert.id,

@@ -133,7 +133,7 @@ fn an_expert_cannot_protect_their_key_with_a_six_digit_pin_or_a_common_password(
     assert_eq!(code(&mut p, "12345678"), "passphrase_too_weak");
     assert_eq!(code(&mut p, "qwertyuiop"), "passphrase_too_weak");
     // Their own name is the first thing anyone would try.
-    let own_name = format!("{}{}", expert.name, expert.name);
+    let own_name = format!("{} {}", expert.name, expert.institution);
     assert_eq!(code(&mut p, &own_name), "passphrase_too_weak");
     assert!(p.enrolment().unwrap().is_none());
     assert_eq!(code(&mut p, "评审室 lamp-orbit 7 tides"), "enrolled");
@@ -141,7 +141,7 @@ fn an_expert_cannot_protect_their_key_with_a_six_digit_pin_or_a_common_password(
 
 #[test]
 fn guessing_a_copied_wrapped_key_costs_128_mib_and_four_passes_a_guess() {
-    let key = paneldesk::keys::signing_key([9; 32]);
+    let key = paneldesk::keys::signing_key(&[9; 32]);
     let wrapped =
         paneldesk::keys::wrap(&key, "评审室 lamp-orbit 7 tides", [1; 16], [2; 12]).unwrap();
     assert!(wrapped.memory_kib >= 128 * 1024, "{}", wrapped.memory_kib);

@@ -62,7 +62,12 @@ fn expert_scores(
 ) -> Panel {
     let mut laptop = panel::import_package(&dir.join(format!("expert{id}")), file, T0).unwrap();
     let enrolment = laptop
-        .enrol(id, &format!("2468{id:02}"), randomness(id as u8), T0)
+        .enrol(
+            id,
+            &format!("harbour lantern 2468{id:02}"),
+            randomness(id as u8),
+            T0,
+        )
         .unwrap();
     super::register_key(review, id, &enrolment.fingerprint);
     let nominations = laptop.package.nominations.clone();
@@ -80,7 +85,12 @@ fn expert_scores(
     let stick = dir.join("stick");
     std::fs::create_dir_all(&stick).unwrap();
     let s = laptop
-        .submit(&format!("2468{id:02}"), &stick, T0, 1_000_000)
+        .submit(
+            &format!("harbour lantern 2468{id:02}"),
+            &stick,
+            T0,
+            1_000_000,
+        )
         .unwrap();
     let receipt = receive(review, &clerk_keys(), Path::new(&s.file), T0, "clerk").unwrap();
     assert!(
@@ -386,12 +396,14 @@ fn panels_split_by_category_merge_every_category_into_one_result() {
                 panel::import_package(&dir.path().join(format!("e{id}")), file, T0).unwrap();
             assert!(laptop.package.experts.iter().all(|e| ids.contains(&e.id)));
             let enrolment = laptop
-                .enrol(id, "246810", randomness(id as u8), T0)
+                .enrol(id, "harbour lantern 246810", randomness(id as u8), T0)
                 .unwrap();
             super::register_key(&review, id, &enrolment.fingerprint);
             score_all(&mut laptop, id as usize);
             std::fs::create_dir_all(&stick).unwrap();
-            let s = laptop.submit("246810", &stick, T0, 1_000_000).unwrap();
+            let s = laptop
+                .submit("harbour lantern 246810", &stick, T0, 1_000_000)
+                .unwrap();
             receive(&review, &clerk_keys(), Path::new(&s.file), T0, "clerk").unwrap();
         }
     }
@@ -436,6 +448,10 @@ fn panels_split_by_category_merge_every_category_into_one_result() {
             "--json",
         ])
         .env("PANELDESK_DATA_DIR", dir.path())
+        .env(
+            "PANELDESK_CLERK_PASSPHRASE",
+            super::keys_at_rest::CLERK_PASSPHRASE,
+        )
         .output()
         .unwrap();
     assert!(
@@ -455,6 +471,10 @@ fn panels_split_by_category_merge_every_category_into_one_result() {
             "一/二",
         ])
         .env("PANELDESK_DATA_DIR", dir.path())
+        .env(
+            "PANELDESK_CLERK_PASSPHRASE",
+            super::keys_at_rest::CLERK_PASSPHRASE,
+        )
         .output()
         .unwrap();
     assert!(!bad.status.success());

@@ -87,14 +87,24 @@ pub(super) fn expert_submits(round: &Round, n: usize) -> (Panel, PathBuf) {
     let mut panel = laptop(round, n);
     let id = panel.package.experts[n].id;
     let enrolment = panel
-        .enrol(id, &format!("2468{n:02}"), randomness(n as u8), T0)
+        .enrol(
+            id,
+            &format!("harbour lantern 2468{n:02}"),
+            randomness(n as u8),
+            T0,
+        )
         .unwrap();
     super::register_key(&round.review, id, &enrolment.fingerprint);
     score_all(&mut panel, n);
     let stick = round.root.join("stick");
     std::fs::create_dir_all(&stick).unwrap();
     let s = panel
-        .submit(&format!("2468{n:02}"), &stick, T0, 1_000_000)
+        .submit(
+            &format!("harbour lantern 2468{n:02}"),
+            &stick,
+            T0,
+            1_000_000,
+        )
         .unwrap();
     (panel, PathBuf::from(s.file))
 }
@@ -133,7 +143,7 @@ pub(super) fn expert_corrects(
     panel.set_comment(target, comment, T0).unwrap();
     std::fs::create_dir_all(stick).unwrap();
     let s = panel
-        .submit(&format!("2468{n:02}"), stick, T0, 1_000_000)
+        .submit(&format!("harbour lantern 2468{n:02}"), stick, T0, 1_000_000)
         .unwrap();
     (target, PathBuf::from(s.file))
 }
@@ -174,7 +184,9 @@ fn own_institution_is_recused_automatically_and_cannot_be_scored_or_withdrawn() 
     let round = package_round(0);
     let mut panel = laptop(&round, 0);
     let expert = panel.package.experts[0].clone();
-    panel.enrol(expert.id, "135790", randomness(1), T0).unwrap();
+    panel
+        .enrol(expert.id, "copper river 135790", randomness(1), T0)
+        .unwrap();
     let own: Vec<_> = panel
         .package
         .nominations
@@ -231,11 +243,19 @@ fn submitting_needs_everything_complete_and_the_right_pin_with_a_back_off() {
     let stick = round.root.join("stick");
     std::fs::create_dir_all(&stick).unwrap();
     assert_eq!(
-        code(panel.submit("111111", &stick, T0, 0).unwrap_err()),
+        code(
+            panel
+                .submit("any phrase 111111", &stick, T0, 0)
+                .unwrap_err()
+        ),
         "not_enrolled"
     );
-    panel.enrol(id, "246801", randomness(2), T0).unwrap();
-    let incomplete = panel.submit("246801", &stick, T0, 0).unwrap_err();
+    panel
+        .enrol(id, "violet anchor 246801", randomness(2), T0)
+        .unwrap();
+    let incomplete = panel
+        .submit("violet anchor 246801", &stick, T0, 0)
+        .unwrap_err();
     assert_eq!(code(incomplete), "incomplete");
     score_all(&mut panel, 1);
     // A too-short comment is still incomplete.
@@ -249,15 +269,25 @@ fn submitting_needs_everything_complete_and_the_right_pin_with_a_back_off() {
     }
     for _ in 0..3 {
         assert_eq!(
-            code(panel.submit("999999", &stick, T0, 100).unwrap_err()),
-            "wrong_pin"
+            code(
+                panel
+                    .submit("violet anchor 999999", &stick, T0, 100)
+                    .unwrap_err()
+            ),
+            "wrong_passphrase"
         );
     }
     assert_eq!(
-        code(panel.submit("246801", &stick, T0, 101).unwrap_err()),
-        "pin_backoff"
+        code(
+            panel
+                .submit("violet anchor 246801", &stick, T0, 101)
+                .unwrap_err()
+        ),
+        "passphrase_backoff"
     );
-    let s = panel.submit("246801", &stick, T0, 106).unwrap();
+    let s = panel
+        .submit("violet anchor 246801", &stick, T0, 106)
+        .unwrap();
     assert_eq!(s.sequence, 1);
     // Locked after submitting; a correction is a new, linked sequence.
     let key = panel.package.categories[0].rubric.criteria[0].key.clone();
@@ -274,7 +304,9 @@ fn submitting_needs_everything_complete_and_the_right_pin_with_a_back_off() {
     );
     panel.reopen().unwrap();
     panel.set_points(target, &key, Some(0.0), T0).unwrap();
-    let s2 = panel.submit("246801", &stick, T0, 200).unwrap();
+    let s2 = panel
+        .submit("violet anchor 246801", &stick, T0, 200)
+        .unwrap();
     assert_eq!(s2.sequence, 2);
     let b2 = bundle::open(Path::new(&s2.file)).unwrap();
     assert_eq!(
@@ -288,7 +320,9 @@ fn scores_out_of_bounds_or_off_step_are_refused_and_nothing_is_stored() {
     let round = package_round(0);
     let mut panel = laptop(&round, 2);
     let id = panel.package.experts[2].id;
-    panel.enrol(id, "555555", randomness(3), T0).unwrap();
+    panel
+        .enrol(id, "maple signal 555555", randomness(3), T0)
+        .unwrap();
     let nom = panel
         .package
         .nominations
@@ -446,7 +480,7 @@ fn each_tampered_bundle_fails_with_its_own_reason() {
     assert_eq!(refusal(bundle::open(&edited)), "signature_invalid");
 
     // Re-signed by another key: valid on its own, refused against the pinned key.
-    let intruder = keys::signing_key([99; 32]);
+    let intruder = keys::signing_key(&[99; 32]);
     let resigned = variant(dir, "resigned.pdresult", &file, |e| {
         let json_entry = &mut e.iter_mut().find(|(n, _)| n == "bundle.json").unwrap().1;
         let text = String::from_utf8(json_entry.clone()).unwrap().replace(

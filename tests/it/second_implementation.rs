@@ -630,7 +630,7 @@ fn build_corpus() -> Built {
     let work = snapshot(&round.review, &snaps.join("revoked-work.pdreview"));
     registration::revoke_in(&work, e0.id, "笔记本电脑遗失", T0, "clerk").unwrap();
     // On a new laptop, a new key, registered in the room.
-    let new_key0 = keys::signing_key([77; 32]);
+    let new_key0 = keys::signing_key(&[77; 32]);
     register_key(&work, e0.id, &keys::fingerprint(&new_key0.verifying_key()));
     snapshots.insert("revoked", snapshot(&work, &snaps.join("revoked.pdreview")));
     // A chain with a gap below its highest sequence: expert 0's 2 counted, not 1.
@@ -763,12 +763,14 @@ fn build_corpus() -> Built {
         paneldesk::scoring::panel::import_package(&round.root.join("impostor"), &round.package, T0)
             .unwrap();
     impostor
-        .enrol(e1.id, "13572468", randomness(77), T0)
+        .enrol(e1.id, "north wind 13572468", randomness(77), T0)
         .unwrap();
     score_all(&mut impostor, 1);
     let stick = round.root.join("impostor-stick");
     std::fs::create_dir_all(&stick).unwrap();
-    let s = impostor.submit("13572468", &stick, T0, 1_000_000).unwrap();
+    let s = impostor
+        .submit("north wind 13572468", &stick, T0, 1_000_000)
+        .unwrap();
     c.bundle(
         "bundle_impostor_laptop",
         &std::fs::read(&s.file).unwrap(),
@@ -807,7 +809,7 @@ fn build_corpus() -> Built {
         &forged(f, &key1),
         "not_on_roster",
     );
-    let stranger_key = keys::signing_key([99; 32]);
+    let stranger_key = keys::signing_key(&[99; 32]);
     c.bundle(
         "bundle_key_not_registered",
         &forged(
@@ -1656,7 +1658,7 @@ fn package_cases(c: &mut Corpus, round: &Round) {
         )),
         "signature_invalid",
     );
-    let intruder = keys::signing_key([98; 32]);
+    let intruder = keys::signing_key(&[98; 32]);
     let intruder_hex = keys::public_hex(&intruder.verifying_key());
     c.package(
         "pkg_signed_by_another_key",
@@ -2117,7 +2119,7 @@ fn bundle_signature_cases(c: &mut Corpus, b1: &Path, key1: &SigningKey) {
         ),
         "signature_invalid",
     );
-    let intruder = keys::signing_key([99; 32]);
+    let intruder = keys::signing_key(&[99; 32]);
     c.bundle(
         "bundle_signed_by_another_key",
         &with(

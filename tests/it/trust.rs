@@ -127,7 +127,7 @@ pub fn genuine_items(file: &Path) -> Vec<ScoreItem> {
 
 /// Expert `n`'s key, as `expert_submits` enrols it.
 pub fn expert_key(n: usize) -> ed25519_dalek::SigningKey {
-    keys::signing_key(randomness(n as u8).0)
+    keys::signing_key(&randomness(n as u8).0)
 }
 
 fn the_panel_file(laptop: &Path) -> PathBuf {
@@ -182,7 +182,9 @@ fn marks_outside_the_rubric_in_an_edited_expert_file_never_leave_the_laptop() {
     drop(conn);
     let stick = round.root.join("stick-edited");
     std::fs::create_dir_all(&stick).unwrap();
-    let err = panel.submit("246800", &stick, T0, 2_000_000).unwrap_err();
+    let err = panel
+        .submit("harbour lantern 246800", &stick, T0, 2_000_000)
+        .unwrap_err();
     assert!(
         matches!(
             err.code(),
@@ -344,14 +346,18 @@ fn laptop_submits(
 ) -> (panel::Panel, PathBuf) {
     let mut p = panel::import_package(&round.root.join(laptop), package_file, T0).unwrap();
     let id = p.package.experts[n].id;
-    let enrolment = p.enrol(id, "13572468", randomness(seed), T0).unwrap();
+    let enrolment = p
+        .enrol(id, "north wind 13572468", randomness(seed), T0)
+        .unwrap();
     if registered {
         super::register_key(&round.review, id, &enrolment.fingerprint);
     }
     score_all(&mut p, n);
     let stick = round.root.join(format!("{laptop}-stick"));
     std::fs::create_dir_all(&stick).unwrap();
-    let s = p.submit("13572468", &stick, T0, 1_000_000).unwrap();
+    let s = p
+        .submit("north wind 13572468", &stick, T0, 1_000_000)
+        .unwrap();
     (p, PathBuf::from(s.file))
 }
 
@@ -382,7 +388,7 @@ fn a_laptop_the_clerk_did_not_register_cannot_score_as_an_expert() {
     let err = registration::register_in(
         &round.review,
         paneldesk::store::experts::read_all(&conn).unwrap()[1].id,
-        &keys::fingerprint(&keys::signing_key([5; 32]).verifying_key()),
+        &keys::fingerprint(&keys::signing_key(&[5; 32]).verifying_key()),
         T0,
         "clerk",
     )
@@ -780,7 +786,7 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     // certificate for a nominee who does not exist.
     let copy = round.root.join("copy.pdreview");
     paneldesk::review::backup(&round.review, &copy, T0, "clerk").unwrap();
-    let forger = keys::signing_key([66; 32]);
+    let forger = keys::signing_key(&[66; 32]);
     let fake_hash = "f".repeat(64);
     let seal = keys::sign(
         &forger,
