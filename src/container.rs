@@ -369,6 +369,46 @@ pub fn write_bytes_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` to a new file at `dest`, or beside it as `name (2).ext`, `name (3).ext`,
+/// … when that name is taken; never over an existing file, whatever the save dialog was
+/// told (a package's materials are named by whoever sent them). Returns the path written.
+pub fn write_bytes_new(dest: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let stem = dest
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let extension = dest
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    for n in 1..100 {
+        let path = if n == 1 {
+            dest.to_path_buf()
+        } else {
+            dest.with_file_name(format!("{stem} ({n}){extension}"))
+        };
+        let mut file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
+            // Half a file under the name the user chose would pass for the whole one.
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            return Err(Error::io(&path, e));
+        }
+        return Ok(path);
+    }
+    Err(Error::AlreadyExists {
+        path: dest.to_path_buf(),
+    })
+}
+
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)

@@ -19,7 +19,7 @@ use crate::follow_up_cli::print_json;
 pub struct ReviewArg {
     /// 评审编号或文件 / Review id or file
     #[arg(long)]
-    review: Option<String>,
+    pub(crate) review: Option<String>,
 }
 
 #[derive(Subcommand)]

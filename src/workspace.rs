@@ -139,6 +139,18 @@ impl Workspace {
         if as_path.is_file() {
             return Ok(as_path.to_path_buf());
         }
+        self.resolve_id(reference)
+    }
+
+    /// Finds a review of this data folder by id or unique id prefix, never by path: the
+    /// desktop shell takes review ids from its page, which must not name a file.
+    pub fn resolve_id(&self, reference: &str) -> Result<PathBuf> {
+        let reference = reference.trim();
+        if reference.is_empty() {
+            return Err(Error::ReviewNotFound {
+                reference: String::new(),
+            });
+        }
         let list = self.list()?;
         if let Some(exact) = list.reviews.iter().find(|s| s.id == reference) {
             return Ok(PathBuf::from(&exact.path));

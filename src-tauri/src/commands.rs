@@ -1,13 +1,12 @@
 //! Command bodies: each calls the core once. `ipc.rs` wraps them for Tauri and TypeScript.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use paneldesk::activity::{self, Activity, ActivityInfo};
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix};
-use paneldesk::edge::{new_clerk_keys, random_bytes, today};
+use paneldesk::edge::{random_bytes, today};
 use paneldesk::import::file::FileReport;
-use paneldesk::import::Source;
 use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::{self, PackageSummary, PanelScope};
@@ -38,9 +37,19 @@ use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verifica
 use paneldesk::follow_up::{Stage, Status, YearMonth};
 
 use crate::ipc::{AppInfo, CertificatePreview, IpcError, QrPhoto, ReportKind};
+use crate::picked::{self, Handle, Picked, Use};
 use crate::AppState;
 
+pub use crate::clerk::{
+    clerk_keys_status, lock_clerk_keys, set_clerk_passphrase, unlock_clerk_keys,
+};
+
 type Answer<T> = Result<T, IpcError>;
+
+/// The review the page names, by id only: `Workspace::resolve` would also take a path.
+fn review_path(state: &AppState, review_id: &str) -> Answer<PathBuf> {
+    Ok(state.workspace.resolve_id(review_id)?)
+}
 
 pub fn app_info(state: &AppState) -> Answer<AppInfo> {
     Ok(AppInfo {
@@ -58,7 +67,7 @@ pub fn list_reviews(state: &AppState) -> Answer<ReviewList> {
 }
 
 pub fn open_review(state: &AppState, review_id: String) -> Answer<Review> {
-    let path = state.workspace.resolve(Some(&review_id))?;
+    let path = review_path(state, &review_id)?;
     Ok(review::load(&path, Privacy::Masked)?)
 }
 
@@ -69,7 +78,7 @@ pub fn add_expert(
     institution: String,
     title: String,
 ) -> Answer<Review> {
-    let path = state.workspace.resolve(Some(&review_id))?;
+    let path = review_path(state, &review_id)?;
     let new = NewExpert {
         name,
         institution,
@@ -80,7 +89,7 @@ pub fn add_expert(
 }
 
 pub fn remove_expert(state: &AppState, review_id: String, expert_id: i32) -> Answer<Review> {
-    let path = state.workspace.resolve(Some(&review_id))?;
+    let path = review_path(state, &review_id)?;
     roster::remove(&path, i64::from(expert_id), &now(), &actor())?;
     Ok(review::load(&path, Privacy::Masked)?)
 }
@@ -92,7 +101,7 @@ pub fn set_category_quota(
     quota: u32,
     approximate: bool,
 ) -> Answer<Review> {
-    let path = state.workspace.resolve(Some(&review_id))?;
+    let path = review_path(state, &review_id)?;
     review::set_quota(&path, &category_key, quota, approximate, &now(), &actor())?;
     Ok(review::load(&path, Privacy::Masked)?)
 }
@@ -103,7 +112,7 @@ pub fn set_category_rule(
     category_key: String,
     rule: CategoryRule,
 ) -> Answer<Review> {
-    let path = state.workspace.resolve(Some(&review_id))?;
+    let path = review_path(state, &review_id)?;
     paneldesk::merge::rule::set(&path, &category_key, &rule, &now(), &actor())?;
     Ok(review::load(&path, Privacy::Masked)?)
 }
@@ -130,32 +139,77 @@ pub fn create_demo_review(state: &AppState) -> Answer<ReviewSummary> {
     Ok(demo::create(&path, &id, &spec, &now())?)
 }
 
-pub fn backup_review(state: &AppState, review_id: String, destination: String) -> Answer<()> {
-    let path = state.workspace.resolve(Some(&review_id))?;
-    Ok(review::backup(
-        &path,
-        Path::new(&destination),
-        &now(),
-        &actor(),
-    )?)
+// The shell's own file dialogs. What the user picks stays here; the page gets handles.
+
+pub fn pick_files(
+    state: &AppState,
+    title: String,
+    filter_name: String,
+    extensions: Vec<String>,
+    multiple: bool,
+) -> Answer<Vec<Picked>> {
+    let extensions: Vec<&str> = extensions.iter().map(String::as_str).collect();
+    let paths = picked::open_files(state, &title, &filter_name, &extensions, multiple)?;
+    Ok(paths
+        .into_iter()
+        .map(|p| state.picks.path(p, Use::ReadFile))
+        .collect())
+}
+
+pub fn pick_folder(state: &AppState, title: String) -> Answer<Option<Picked>> {
+    let folder = picked::open_folder(state, &title)?;
+    Ok(folder.map(|p| state.picks.path(p, Use::ReadFolder)))
+}
+
+/// A folder to write into (the expert's result bundle goes to the USB stick).
+pub fn pick_save_folder(state: &AppState, title: String) -> Answer<Option<Picked>> {
+    let folder = picked::open_folder(state, &title)?;
+    Ok(folder.map(|p| state.picks.path(p, Use::WriteFolder)))
+}
+
+pub fn pick_save_file(
+    state: &AppState,
+    title: String,
+    file_name: String,
+    filter_name: String,
+    extensions: Vec<String>,
+) -> Answer<Option<Picked>> {
+    let extensions: Vec<&str> = extensions.iter().map(String::as_str).collect();
+    let path = picked::save_file(state, &title, &file_name, &filter_name, &extensions)?;
+    Ok(path.map(|p| state.picks.path(p, Use::WriteFile)))
+}
+
+pub fn backup_review(state: &AppState, review_id: String, destination: Handle) -> Answer<()> {
+    let path = review_path(state, &review_id)?;
+    let destination = state.picks.write_file(&destination)?;
+    Ok(review::backup(&path, &destination, &now(), &actor())?)
 }
 
 pub fn write_nomination_template(
     state: &AppState,
     review_id: String,
-    destination: String,
+    destination: Handle,
 ) -> Answer<()> {
-    let summary = review::summary(&state.workspace.resolve(Some(&review_id))?)?;
+    let summary = review::summary(&review_path(state, &review_id)?)?;
+    let destination = state.picks.write_file(&destination)?;
     Ok(workbook_template::write(
-        Path::new(&destination),
+        &destination,
         summary.activity,
         summary.year,
     )?)
 }
 
-pub fn expand_workbook_paths(_state: &AppState, paths: Vec<String>) -> Answer<Vec<Source>> {
-    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
-    Ok(import::sources_in(&paths))
+/// The workbooks in what the user picked or dropped, each behind a handle of its own for
+/// `import_workbooks`: the page counts and names them, the shell keeps where they are.
+pub fn expand_workbooks(state: &AppState, picked: Vec<Handle>) -> Answer<Vec<Picked>> {
+    let paths = picked
+        .iter()
+        .map(|h| state.picks.read(h))
+        .collect::<Answer<Vec<PathBuf>>>()?;
+    Ok(import::sources_in(&paths)
+        .into_iter()
+        .map(|source| state.picks.source(source))
+        .collect())
 }
 
 /// Imports a run of workbooks through the session's parsing pool and one connection; the
@@ -163,9 +217,13 @@ pub fn expand_workbook_paths(_state: &AppState, paths: Vec<String>) -> Answer<Ve
 pub fn import_workbooks(
     state: &AppState,
     review_id: String,
-    sources: Vec<Source>,
+    sources: Vec<Handle>,
 ) -> Answer<Vec<FileReport>> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
+    let sources = sources
+        .iter()
+        .map(|h| state.picks.source_of(h))
+        .collect::<Answer<Vec<_>>>()?;
     let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
     let parsers = state
         .parsers
@@ -181,7 +239,7 @@ pub fn import_workbooks(
 }
 
 pub fn list_flags(state: &AppState, review_id: String) -> Answer<Vec<StoredFlag>> {
-    let conn = store::open(&state.workspace.resolve(Some(&review_id))?)?;
+    let conn = store::open(&review_path(state, &review_id)?)?;
     Ok(flags::read_all(&conn)?)
 }
 
@@ -192,7 +250,7 @@ pub fn settle_flag(
     decision: Decision,
     note: String,
 ) -> Answer<StoredFlag> {
-    let mut conn = store::open(&state.workspace.resolve(Some(&review_id))?)?;
+    let mut conn = store::open(&review_path(state, &review_id)?)?;
     Ok(flags::settle(
         &mut conn,
         i64::from(flag_id),
@@ -206,16 +264,17 @@ pub fn settle_flag(
 pub fn build_panel_package(
     state: &AppState,
     review_id: String,
-    destination: String,
+    destination: Handle,
     closes_on: String,
     min_comment_chars: u32,
     panel: PanelScope,
 ) -> Answer<PackageSummary> {
-    let review = state.workspace.resolve(Some(&review_id))?;
-    let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
+    let review = review_path(state, &review_id)?;
+    let destination = state.picks.write_file(&destination)?;
+    let clerk = state.clerk_keys()?;
     Ok(package::build_panel(
         &review,
-        Path::new(&destination),
+        &destination,
         &clerk,
         &closes_on,
         min_comment_chars,
@@ -245,8 +304,9 @@ fn with_panel<T>(
     Ok(f(p)?)
 }
 
-pub fn open_panel_package(state: &AppState, path: String) -> Answer<PanelView> {
-    let opened = panel::import_package(&state.workspace.panels_dir(), Path::new(&path), &now())?;
+pub fn open_panel_package(state: &AppState, package_file: Handle) -> Answer<PanelView> {
+    let path = state.picks.read_file(&package_file)?;
+    let opened = panel::import_package(&state.workspace.panels_dir(), &path, &now())?;
     let view = opened.view()?;
     if let Ok(mut panels) = state.panels.lock() {
         panels.insert(opened.hash.clone(), opened);
@@ -271,6 +331,7 @@ pub fn enrol_expert(
     expert_id: i32,
     pin: String,
 ) -> Answer<Enrolment> {
+    let pin = zeroize::Zeroizing::new(pin);
     with_panel(state, &hash, |p| {
         p.enrol(
             i64::from(expert_id),
@@ -356,15 +417,12 @@ pub fn submit_scores(
     state: &AppState,
     hash: String,
     pin: String,
-    destination: String,
+    destination: Handle,
 ) -> Answer<Submission> {
+    let pin = zeroize::Zeroizing::new(pin);
+    let destination = state.picks.write_folder(&destination)?;
     with_panel(state, &hash, |p| {
-        p.submit(
-            &pin,
-            Path::new(&destination),
-            &now(),
-            paneldesk::edge::now_unix(),
-        )
+        p.submit(&pin, &destination, &now(), paneldesk::edge::now_unix())
     })
 }
 
@@ -375,26 +433,33 @@ pub fn reopen_scores(state: &AppState, hash: String) -> Answer<PanelView> {
     })
 }
 
+/// Saves one material where the user chose, or beside it under a new name when a file is
+/// already there; returns the name written.
 pub fn save_material(
     state: &AppState,
     hash: String,
     sha256: String,
-    destination: String,
-) -> Answer<()> {
+    destination: Handle,
+) -> Answer<String> {
+    let destination = state.picks.write_file(&destination)?;
     with_panel(state, &hash, |p| {
         let bytes = package::material(&p.package_file(), &sha256)?;
-        std::fs::write(&destination, bytes).map_err(|e| paneldesk::Error::io(&destination, e))
+        let written = paneldesk::container::write_bytes_new(&destination, &bytes)?;
+        Ok(paneldesk::import::source::file_name(&written))
     })
 }
 
 pub fn receive_bundles(
     state: &AppState,
     review_id: String,
-    paths: Vec<String>,
+    bundles: Vec<Handle>,
 ) -> Answer<Vec<Receipt>> {
-    let review = state.workspace.resolve(Some(&review_id))?;
-    let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
-    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
+    let review = review_path(state, &review_id)?;
+    let paths = bundles
+        .iter()
+        .map(|h| state.picks.read(h))
+        .collect::<Answer<Vec<PathBuf>>>()?;
+    let clerk = state.clerk_keys()?;
     let files = collect::bundle_files(&paths);
     Ok(collect::receive_many(
         &review,
@@ -406,7 +471,7 @@ pub fn receive_bundles(
 }
 
 pub fn expert_status(state: &AppState, review_id: String) -> Answer<Vec<ExpertStatus>> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(collect::status(&review)?)
 }
 
@@ -417,7 +482,7 @@ pub fn register_expert_key(
     expert_id: i32,
     fingerprint: String,
 ) -> Answer<Registration> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(registration::register_in(
         &review,
         i64::from(expert_id),
@@ -434,7 +499,7 @@ pub fn revoke_expert_key(
     expert_id: i32,
     reason: String,
 ) -> Answer<String> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(registration::revoke_in(
         &review,
         i64::from(expert_id),
@@ -445,12 +510,12 @@ pub fn revoke_expert_key(
 }
 
 pub fn expert_keys(state: &AppState, review_id: String) -> Answer<Vec<Registration>> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(registration::list_in(&review)?)
 }
 
 pub fn review_results(state: &AppState, review_id: String) -> Answer<ReviewResults> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(results::compute(&review, &ResultOptions::default())?)
 }
 
@@ -462,7 +527,7 @@ pub fn decide_result(
     outcome: Outcome,
     reason: String,
 ) -> Answer<ReviewResults> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     decisions::decide(
         &review,
         i64::from(nomination_id),
@@ -487,9 +552,10 @@ pub fn print_report(
     state: &AppState,
     review_id: String,
     kind: ReportKind,
-    destination: String,
+    destination: Handle,
 ) -> Answer<u32> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
+    let destination = state.picks.write_file(&destination)?;
     let record = Record::load(&review, &ResultOptions::default())?;
     let title = documents::document_title(&record.review.title_zh, kind.title_zh());
     let meta = meta(&title);
@@ -498,7 +564,7 @@ pub fn print_report(
         ReportKind::ScoreSheets => documents::score_sheets(&record, None, &meta)?,
         ReportKind::Announcement => documents::announcement(&record, &meta)?,
     };
-    paneldesk::container::write_bytes_atomically(Path::new(&destination), &bytes)?;
+    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
     Ok(bytes.len() as u32)
 }
 
@@ -506,13 +572,14 @@ pub fn print_report(
 pub fn print_certificates(
     state: &AppState,
     review_id: String,
-    destination: String,
+    destination: Handle,
 ) -> Answer<Vec<Award>> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
+    let destination = state.picks.write_file(&destination)?;
     let record = Record::load(&review, &ResultOptions::default())?;
     let template = register::template(&review)?;
     let chosen = register::winners(&record, None)?;
-    let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
+    let clerk = state.clerk_keys()?;
     let title = format!("{}证书", record.review.title_zh);
     let (awards, bytes) = register::print(
         &review,
@@ -525,21 +592,31 @@ pub fn print_certificates(
         &now(),
         &actor(),
     )?;
-    paneldesk::container::write_bytes_atomically(Path::new(&destination), &bytes)?;
+    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
     Ok(awards)
 }
 
 pub fn certificate_template(state: &AppState, review_id: String) -> Answer<CertificateTemplate> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(register::template(&review)?)
 }
 
+/// Stores the template. Its seal and background are images: each is the one stored
+/// already, or one the user opened in this session, sent as its handle; a path the page
+/// typed is refused (`Picks::template_image`). Images are read only when printing.
 pub fn save_certificate_template(
     state: &AppState,
     review_id: String,
-    template: CertificateTemplate,
+    mut template: CertificateTemplate,
 ) -> Answer<CertificateTemplate> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
+    let stored = register::template(&review)?;
+    template.seal = state
+        .picks
+        .template_image(template.seal, stored.seal.as_deref())?;
+    template.background = state
+        .picks
+        .template_image(template.background, stored.background.as_deref())?;
     register::set_template(&review, &template, &now(), &actor())?;
     Ok(register::template(&review)?)
 }
@@ -551,7 +628,7 @@ pub fn certificate_preview(
     review_id: String,
     template: CertificateTemplate,
 ) -> Answer<CertificatePreview> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     template.check()?;
     let loaded = review::load(&review, Privacy::Masked)?;
     let first = Record::load(&review, &ResultOptions::default())
@@ -617,10 +694,11 @@ pub fn check_certificate(
     serial: String,
     code: String,
 ) -> Answer<CertificateCheck> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     // The clerk's own key is the one trusted; never the one stored beside a certificate.
-    let clerk = paneldesk::keys::clerk_keys(&state.workspace.clerk_keys_path(), new_clerk_keys)?;
-    let trusted = paneldesk::keys::public_hex(&clerk.signing()?.verifying_key());
+    let trusted = paneldesk::keys::clerk_public_key(&state.workspace.clerk_keys_path())?
+        .ok_or(paneldesk::Error::ClerkKeysMissing)?;
+    let trusted = paneldesk::keys::public_hex(&trusted);
     Ok(register::check(&review, &serial, &code, &trusted)?)
 }
 
@@ -635,22 +713,19 @@ pub fn check_certificate_qr(
     let keys_path = state.workspace.clerk_keys_path();
     let fingerprint = match fingerprint.filter(|f| !f.trim().is_empty()) {
         Some(typed) => Some(typed),
-        None if keys_path.exists() => {
-            let clerk = paneldesk::keys::clerk_keys(&keys_path, new_clerk_keys)?;
-            Some(paneldesk::keys::fingerprint(
-                &clerk.signing()?.verifying_key(),
-            ))
-        }
-        None => None,
+        None => paneldesk::keys::clerk_public_key(&keys_path)?
+            .map(|key| paneldesk::keys::fingerprint(&key)),
     };
     Ok(register::check_qr(&text, fingerprint.as_deref())?)
 }
 
-/// The QR text of a certificate photo the user picked: the shell reads the file, the core
-/// reads only its bytes.
-/// The shell's own open dialog for one PNG photo, then its QR text.
+/// The shell's own open dialog for one PNG photo of a certificate, then its QR text: the
+/// shell reads the file, the core only its bytes.
 pub fn pick_certificate_qr(state: &AppState, title: String) -> Answer<Option<QrPhoto>> {
-    let Some(path) = pick_file(state, &title, "PNG", &["png"])? else {
+    let Some(path) = picked::open_files(state, &title, "PNG", &["png"], false)?
+        .into_iter()
+        .next()
+    else {
         return Ok(None);
     };
     let bytes = std::fs::read(&path).map_err(|e| paneldesk::Error::io(&path, e))?;
@@ -658,35 +733,6 @@ pub fn pick_certificate_qr(state: &AppState, title: String) -> Answer<Option<QrP
         file_name: paneldesk::import::source::file_name(&path),
         text: register::qr_text_from_png(&bytes)?,
     }))
-}
-
-/// A file the user picks in a native dialog the shell opens, so the page never names a
-/// path. Debug builds driven by the E2E (which cannot reach a native dialog through
-/// WebDriver) answer from the file `PANELDESK_E2E_DIALOG_ANSWER` names instead; release
-/// builds never look.
-fn pick_file(
-    state: &AppState,
-    title: &str,
-    filter: &str,
-    extensions: &[&str],
-) -> Answer<Option<std::path::PathBuf>> {
-    #[cfg(debug_assertions)]
-    if let Some(answer) = std::env::var_os("PANELDESK_E2E_DIALOG_ANSWER") {
-        let path = std::fs::read_to_string(&answer).unwrap_or_default();
-        return Ok((!path.trim().is_empty()).then(|| path.trim().into()));
-    }
-    use tauri_plugin_dialog::DialogExt;
-    let app = state
-        .app
-        .get()
-        .ok_or_else(|| paneldesk::Error::Corrupt("the window is not ready for a dialog".into()))?;
-    let picked = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .add_filter(filter, extensions)
-        .blocking_pick_file();
-    Ok(picked.and_then(|p| p.into_path().ok()))
 }
 
 // The supervisor's follow-up work: the register of awarded units, mid-term and
@@ -705,7 +751,7 @@ pub fn register_enter_review(
     review_id: String,
     build_start: String,
 ) -> Answer<Entered> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(awarded::enter_review(
         &state.workspace.register_path(),
         &review,
@@ -734,15 +780,17 @@ pub fn register_set_status(
 }
 
 /// Writes the register workbook; returns how many units it holds.
-pub fn register_export(state: &AppState, destination: String) -> Answer<u32> {
-    Ok(exchange::export(&state.workspace.register_path(), Path::new(&destination))? as u32)
+pub fn register_export(state: &AppState, destination: Handle) -> Answer<u32> {
+    let destination = state.picks.write_file(&destination)?;
+    Ok(exchange::export(&state.workspace.register_path(), &destination)? as u32)
 }
 
-pub fn register_import(state: &AppState, path: String) -> Answer<RegisterImport> {
+pub fn register_import(state: &AppState, workbook: Handle) -> Answer<RegisterImport> {
+    let path = state.picks.read_file(&workbook)?;
     let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
     Ok(exchange::import(
         &state.workspace.register_path(),
-        Path::new(&path),
+        &path,
         &exe,
         &now(),
         &actor(),
@@ -750,7 +798,7 @@ pub fn register_import(state: &AppState, path: String) -> Answer<RegisterImport>
 }
 
 pub fn follow_up_stage(state: &AppState, review_id: String) -> Answer<Option<Stage>> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(follow_up_review::stage_of(&review)?)
 }
 
@@ -761,7 +809,7 @@ pub fn create_follow_up_review(
 ) -> Answer<ReviewSummary> {
     let experts_from = experts_from
         .filter(|r| !r.is_empty())
-        .map(|r| state.workspace.resolve(Some(&r)))
+        .map(|r| review_path(state, &r))
         .transpose()?;
     let id = review::make_id(plan.as_of.year, plan.activity, &random_suffix());
     let path = state.workspace.path_for_new_review(&id);
@@ -777,7 +825,7 @@ pub fn create_follow_up_review(
 }
 
 pub fn apply_follow_up(state: &AppState, review_id: String) -> Answer<Applied> {
-    let review = state.workspace.resolve(Some(&review_id))?;
+    let review = review_path(state, &review_id)?;
     Ok(follow_up_review::apply(
         &state.workspace.register_path(),
         &review,
@@ -816,10 +864,11 @@ pub fn verify_spot_check(state: &AppState, id: String) -> Answer<Verification> {
 }
 
 /// Writes the one-page notice of a draw; returns its size in bytes.
-pub fn print_spot_check_notice(state: &AppState, id: String, destination: String) -> Answer<u32> {
+pub fn print_spot_check_notice(state: &AppState, id: String, destination: Handle) -> Answer<u32> {
+    let destination = state.picks.write_file(&destination)?;
     let view = spot_check::view(&state.workspace.register_path(), &id)?;
     let title = format!("随机抽查名单 {id}");
     let bytes = paneldesk::report::notice::spot_check(&view, &meta(&title))?;
-    paneldesk::container::write_bytes_atomically(Path::new(&destination), &bytes)?;
+    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
     Ok(bytes.len() as u32)
 }

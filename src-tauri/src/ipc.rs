@@ -14,7 +14,6 @@ use paneldesk::follow_up::review::{Applied, FollowUpPlan};
 use paneldesk::follow_up::spot_check::{DrawParams, SpotCheckView, Verification};
 use paneldesk::follow_up::{Stage, Status};
 use paneldesk::import::file::FileReport;
-use paneldesk::import::Source;
 use paneldesk::merge::collect::{ExpertStatus, Receipt};
 use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::results::ReviewResults;
@@ -29,6 +28,8 @@ use paneldesk::scoring::rules::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::store::flags::{Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 
+use crate::clerk::ClerkKeysStatus;
+use crate::picked::{Handle, Picked};
 use crate::AppState;
 
 /// An error as the UI receives it: branch on `code`, show the message in the UI's language.
@@ -143,17 +144,25 @@ ipc_commands! {
     fn set_category_rule(review_id: String, category_key: String, rule: CategoryRule) -> Review;
     fn create_review(activity: Activity, year: i32) -> ReviewSummary;
     fn create_demo_review() -> ReviewSummary;
-    fn backup_review(review_id: String, destination: String) -> ();
-    fn write_nomination_template(review_id: String, destination: String) -> ();
-    fn expand_workbook_paths(paths: Vec<String>) -> Vec<Source>;
-    fn import_workbooks(review_id: String, sources: Vec<Source>) -> Vec<FileReport>;
+    fn pick_files(title: String, filter_name: String, extensions: Vec<String>, multiple: bool) -> Vec<Picked>;
+    fn pick_folder(title: String) -> Option<Picked>;
+    fn pick_save_folder(title: String) -> Option<Picked>;
+    fn pick_save_file(title: String, file_name: String, filter_name: String, extensions: Vec<String>) -> Option<Picked>;
+    fn backup_review(review_id: String, destination: Handle) -> ();
+    fn write_nomination_template(review_id: String, destination: Handle) -> ();
+    fn expand_workbooks(picked: Vec<Handle>) -> Vec<Picked>;
+    fn import_workbooks(review_id: String, sources: Vec<Handle>) -> Vec<FileReport>;
     fn list_flags(review_id: String) -> Vec<StoredFlag>;
     fn settle_flag(review_id: String, flag_id: u32, decision: Decision, note: String) -> StoredFlag;
-    fn build_panel_package(review_id: String, destination: String, closes_on: String, min_comment_chars: u32, panel: PanelScope) -> PackageSummary;
-    fn open_panel_package(path: String) -> PanelView;
+    fn build_panel_package(review_id: String, destination: Handle, closes_on: String, min_comment_chars: u32, panel: PanelScope) -> PackageSummary;
+    fn open_panel_package(package_file: Handle) -> PanelView;
     fn list_panels() -> Vec<PanelView>;
     fn panel_view(hash: String) -> PanelView;
     fn enrol_expert(hash: String, expert_id: i32, pin: String) -> Enrolment;
+    fn clerk_keys_status() -> ClerkKeysStatus;
+    fn unlock_clerk_keys(passphrase: String) -> ClerkKeysStatus;
+    fn set_clerk_passphrase(current: Option<String>, passphrase: String) -> ClerkKeysStatus;
+    fn lock_clerk_keys() -> ClerkKeysStatus;
     fn panel_items(hash: String) -> Vec<ScoreItem>;
     fn set_points(hash: String, nomination_id: i32, criterion_key: String, points: Option<f64>) -> ScoreItem;
     fn set_vote(hash: String, nomination_id: i32, vote: Option<Vote>) -> ScoreItem;
@@ -162,18 +171,18 @@ ipc_commands! {
     fn recuse(hash: String, nomination_id: i32, reason: RecusalReason, note: String) -> ScoreItem;
     fn withdraw_recusal(hash: String, nomination_id: i32) -> ScoreItem;
     fn panel_incomplete(hash: String) -> Vec<Incomplete>;
-    fn submit_scores(hash: String, pin: String, destination: String) -> Submission;
+    fn submit_scores(hash: String, pin: String, destination: Handle) -> Submission;
     fn reopen_scores(hash: String) -> PanelView;
-    fn save_material(hash: String, sha256: String, destination: String) -> ();
-    fn receive_bundles(review_id: String, paths: Vec<String>) -> Vec<Receipt>;
+    fn save_material(hash: String, sha256: String, destination: Handle) -> String;
+    fn receive_bundles(review_id: String, bundles: Vec<Handle>) -> Vec<Receipt>;
     fn expert_status(review_id: String) -> Vec<ExpertStatus>;
     fn register_expert_key(review_id: String, expert_id: i32, fingerprint: String) -> Registration;
     fn revoke_expert_key(review_id: String, expert_id: i32, reason: String) -> String;
     fn expert_keys(review_id: String) -> Vec<Registration>;
     fn review_results(review_id: String) -> ReviewResults;
     fn decide_result(review_id: String, nomination_id: i32, outcome: Outcome, reason: String) -> ReviewResults;
-    fn print_report(review_id: String, kind: ReportKind, destination: String) -> u32;
-    fn print_certificates(review_id: String, destination: String) -> Vec<Award>;
+    fn print_report(review_id: String, kind: ReportKind, destination: Handle) -> u32;
+    fn print_certificates(review_id: String, destination: Handle) -> Vec<Award>;
     fn certificate_template(review_id: String) -> CertificateTemplate;
     fn save_certificate_template(review_id: String, template: CertificateTemplate) -> CertificateTemplate;
     fn certificate_preview(review_id: String, template: CertificateTemplate) -> CertificatePreview;
@@ -183,15 +192,15 @@ ipc_commands! {
     fn register_view(as_of: Option<String>) -> RegisterView;
     fn register_enter_review(review_id: String, build_start: String) -> Entered;
     fn register_set_status(unit_id: String, status: Status, reason: String) -> AwardedUnit;
-    fn register_export(destination: String) -> u32;
-    fn register_import(path: String) -> RegisterImport;
+    fn register_export(destination: Handle) -> u32;
+    fn register_import(workbook: Handle) -> RegisterImport;
     fn follow_up_stage(review_id: String) -> Option<Stage>;
     fn create_follow_up_review(plan: FollowUpPlan, experts_from: Option<String>) -> ReviewSummary;
     fn apply_follow_up(review_id: String) -> Applied;
     fn draw_spot_check(params: DrawParams, seed: Option<String>) -> SpotCheckView;
     fn list_spot_checks() -> Vec<SpotCheckView>;
     fn verify_spot_check(id: String) -> Verification;
-    fn print_spot_check_notice(id: String, destination: String) -> u32;
+    fn print_spot_check_notice(id: String, destination: Handle) -> u32;
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -215,7 +224,6 @@ fn type_declarations() -> Vec<String> {
         ReviewList::decl(&cfg),
         paneldesk::import::university::UniversitySource::decl(&cfg),
         paneldesk::import::file::FileError::decl(&cfg),
-        paneldesk::import::Source::decl(&cfg),
         paneldesk::import::file::Finding::decl(&cfg),
         FileReport::decl(&cfg),
         StoredFlag::decl(&cfg),
@@ -228,6 +236,8 @@ fn type_declarations() -> Vec<String> {
         PanelScope::decl(&cfg),
         paneldesk::package::PanelPackage::decl(&cfg),
         PackageSummary::decl(&cfg),
+        paneldesk::keys::ClerkKeyState::decl(&cfg),
+        ClerkKeysStatus::decl(&cfg),
         RecusalReason::decl(&cfg),
         paneldesk::scoring::rules::Recusal::decl(&cfg),
         Vote::decl(&cfg),
@@ -257,6 +267,8 @@ fn type_declarations() -> Vec<String> {
         paneldesk::merge::results::CategoryResult::decl(&cfg),
         paneldesk::merge::results::OutlierExpert::decl(&cfg),
         paneldesk::merge::results::Unpackaged::decl(&cfg),
+        paneldesk::merge::results::AppliedMethod::decl(&cfg),
+        paneldesk::merge::results::AppliedRule::decl(&cfg),
         paneldesk::merge::results::ReviewResults::decl(&cfg),
         ReportKind::decl(&cfg),
         paneldesk::report::certificate::CertificateTemplate::decl(&cfg),
@@ -290,6 +302,9 @@ fn type_declarations() -> Vec<String> {
         IpcError::decl(&cfg),
         AppInfo::decl(&cfg),
         QrPhoto::decl(&cfg),
+        Handle::decl(&cfg),
+        Picked::decl(&cfg),
+        crate::picked::FileDrop::decl(&cfg),
     ]
 }
 

@@ -1,10 +1,15 @@
-//! The Tauri shell: a window, the dialog plugin, and thin commands over the core.
+//! The Tauri shell: a window, the file dialogs it opens itself, and thin commands over
+//! the core.
 //!
 //! Architecture invariant: no rule lives here. A command takes the app state, calls one
 //! core function and converts its error; anything longer belongs in `paneldesk`.
+//!
+//! The page never hands the core a path: files reach commands as handles (`picked`).
 
+mod clerk;
 mod commands;
 pub mod ipc;
+pub mod picked;
 
 use paneldesk::workspace::Workspace;
 
@@ -17,9 +22,26 @@ pub struct AppState {
     pub panels:
         std::sync::Mutex<std::collections::HashMap<String, paneldesk::scoring::panel::Panel>>,
     pub parsers: std::sync::OnceLock<paneldesk::import::pool::ParserPool>,
-    /// The running app, for the dialogs the shell opens itself (`commands::pick_file`):
-    /// what the user picks there reaches the core without passing through the page.
+    /// The running app, for the dialogs the shell opens itself (`picked`): what the user
+    /// picks there reaches the core without passing through the page.
     pub app: std::sync::OnceLock<tauri::AppHandle>,
+    /// What the user picked or dropped this session, by the handles the page was given.
+    pub picks: picked::Picks,
+    /// The clerk's keys once unlocked with their passphrase (`clerk.rs`).
+    pub clerk: clerk::ClerkSession,
+}
+
+impl AppState {
+    pub fn new(workspace: Workspace) -> AppState {
+        AppState {
+            workspace,
+            panels: Default::default(),
+            parsers: Default::default(),
+            app: Default::default(),
+            picks: Default::default(),
+            clerk: Default::default(),
+        }
+    }
 }
 
 pub fn run() {
@@ -32,16 +54,18 @@ pub fn run() {
     };
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState {
-            workspace,
-            panels: Default::default(),
-            parsers: Default::default(),
-            app: Default::default(),
-        })
+        .manage(AppState::new(workspace))
         .setup(|app| {
             use tauri::Manager;
             let _ = app.state::<AppState>().app.set(app.handle().clone());
             Ok(())
+        })
+        // The native window's drop, never an event the page emits: only this registers
+        // dropped paths.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(drop) = event {
+                picked::forward_drop(window, drop);
+            }
         })
         .invoke_handler(ipc::invoke_handler())
         .run(tauri::generate_context!());

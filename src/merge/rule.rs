@@ -251,6 +251,24 @@ pub fn set(
         .collect();
     rule.check(&criteria)?;
     let before = stored(&tx)?.remove(category_key);
+    write(&tx, category_key, rule)?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "category.rule_set",
+        &serde_json::json!({ "category": category_key, "rule": rule, "before": before }),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Stores `rule` for a category inside the caller's transaction (which audits it).
+pub(crate) fn write(
+    tx: &rusqlite::Transaction,
+    category_key: &str,
+    rule: &CategoryRule,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO category_rule (category_key, method, trim_min_experts, normalise, vote_threshold, tie_breakers)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -265,13 +283,5 @@ pub fn set(
             serde_json::to_string(&rule.tie_breakers).map_err(|e| Error::Corrupt(e.to_string()))?
         ],
     )?;
-    audit::append(
-        &tx,
-        at,
-        actor,
-        "category.rule_set",
-        &serde_json::json!({ "category": category_key, "rule": rule, "before": before }),
-    )?;
-    tx.commit()?;
     Ok(())
 }

@@ -44,8 +44,9 @@ class App:
     def __init__(self, binary, data_dir, shots):
         self.shots = shots
         self.port = free_port()
-        # Dialogs the shell opens itself cannot be reached through WebDriver: a debug build
-        # answers them with the path written to this file (answer_shell_dialog).
+        # The shell opens every file dialog itself, and native dialogs cannot be reached
+        # through WebDriver: a debug build answers them with the paths written to this
+        # file (answer_shell_dialog).
         self.dialog_answer = os.path.join(data_dir, "e2e-dialog-answer")
         env = dict(os.environ, PANELDESK_DATA_DIR=data_dir, PANELDESK_E2E_DIALOG_ANSWER=self.dialog_answer)
         self.driver_proc = subprocess.Popen(
@@ -188,8 +189,8 @@ def demo_review_on_screen(binary, shots):
         )
         app.shot("05-nominations-search")
 
-        # The import and flags tabs are there for the clerk (native dialogs and drops
-        # cannot be driven through WebDriver; the import itself is tested in tests/it).
+        # The import and flags tabs are there for the clerk (the import itself runs in
+        # clerk_prepares_the_round).
         app.click("tab-import")
         app.by_testid("import-dropzone")
         app.by_testid("import-pick-files")
@@ -210,19 +211,6 @@ def demo_review_on_screen(binary, shots):
         shutil.rmtree(data, ignore_errors=True)
 
 
-def drop_on_window(app, path):
-    """Drops `path` on the window as the desktop would: the drop event goes through Tauri's
-    own event bus, so the UI's drop handler and everything behind it run. Returns 'ok' or
-    the error."""
-    return app.web.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop',"
-        " payload: {paths: [arguments[0]], position: {x: 100, y: 300}}})"
-        ".then(() => done('ok'), (e) => done('error: ' + e));",
-        path,
-    )
-
-
 def parsing_children():
     """Process ids of the app's workbook-parsing children (`paneldesk-app __read-workbooks`)."""
     out = subprocess.run(
@@ -237,53 +225,69 @@ def audit_actions(data):
 
 def cli(data, *args, pin=None):
     """The `paneldesk` CLI next to the app binary, on one laptop's data folder."""
-    env = dict(os.environ, PANELDESK_DATA_DIR=data)
+    env = dict(os.environ, PANELDESK_DATA_DIR=data, PANELDESK_CLERK_PASSPHRASE=CLERK_PASSPHRASE)
     if pin:
-        env["PANELDESK_PIN"] = pin
+        env["PANELDESK_PASSPHRASE"] = pin
     out = subprocess.run([CLI] + list(args), env=env, capture_output=True, text=True)
     if out.returncode != 0:
         raise AssertionError(f"paneldesk {' '.join(args)} failed: {out.stderr}")
     return out.stdout
 
 
-def answer_shell_dialog(app, path):
-    """The next dialog the shell opens itself picks `path` (debug builds only)."""
+def answer_shell_dialog(app, paths):
+    """The dialogs the shell opens from now on pick `paths` (one path, or a list for a
+    dialog that picks several files): a file to open, a folder, or where to save (debug
+    builds only)."""
+    paths = [paths] if isinstance(paths, str) else paths
     os.makedirs(os.path.dirname(app.dialog_answer), exist_ok=True)
     with open(app.dialog_answer, "w", encoding="utf-8") as f:
-        f.write(path)
-
-
-def answer_dialogs_with(app, path):
-    """Native file dialogs cannot be driven through WebDriver. Tauri's IPC reaches the
-    shell through fetch() on its ipc:// protocol, so the dialog plugin's two commands are
-    answered here with `path`; every other command goes through to the real shell."""
-    app.web.execute_script(
-        "const realFetch = window.fetch.bind(window);"
-        "const answer = arguments[0];"
-        "window.fetch = (input, init) => {"
-        "  const url = String((input && input.url) || input);"
-        "  if (url.includes('plugin%3Adialog%7Copen') || url.includes('plugin%3Adialog%7Csave')) {"
-        "    return Promise.resolve(new Response(JSON.stringify(answer), {"
-        "      headers: {'Content-Type': 'application/json', 'Tauri-Response': 'ok'}}));"
-        "  }"
-        "  return realFetch(input, init);"
-        "};",
-        path,
-    )
+        f.write("".join(p + "\n" for p in paths))
 
 
 # What every expert gives each criterion, by the row's place on the sheet. Rows 3 and 4
 # total the same (75), so with a quota of 4 they tie across the cut line; no one gives a
 # full 100, so the "more top marks" breaker cannot part them and the panel must decide.
 POINTS_BY_ROW = [18, 17, 16, 15, 15, 14, 13, 12, 11, 10, 9, 8]
-PIN = "246810"
+PIN = "会议室 lamp orbit 2468"
+CLERK_PASSPHRASE = "评审办 copper river 1357"
+
+
+def unlock_clerk_keys(app, data, shot=None):
+    """The clerk's keys are sealed under the clerk's passphrase: the first signing job of
+    a session asks for it (and, on a computer without keys, sets it, typed twice). A
+    wrong passphrase is refused in the form first."""
+    gate = app.by_testid("clerk-key-gate")
+    state = gate.get_attribute("data-state")
+    if state == "protected":
+        app.by_testid("clerk-passphrase").send_keys(CLERK_PASSPHRASE + "x")
+        app.click("clerk-unlock")
+        error = app.by_testid("clerk-key-error")
+        check("口令不正确" in error.text, f"a wrong clerk passphrase is refused: {error.text!r}")
+        app.by_testid("clerk-passphrase").clear()
+    else:
+        app.by_testid("clerk-passphrase").send_keys("password123")
+        app.by_testid("clerk-passphrase-repeat").send_keys("password123")
+        app.click("clerk-unlock")
+        error = app.by_testid("clerk-key-error")
+        check("容易被猜到" in error.text, f"a guessable clerk passphrase is refused: {error.text!r}")
+        for testid in ("clerk-passphrase", "clerk-passphrase-repeat"):
+            app.by_testid(testid).clear()
+            app.by_testid(testid).send_keys(CLERK_PASSPHRASE)
+    if state == "protected":
+        app.by_testid("clerk-passphrase").send_keys(CLERK_PASSPHRASE)
+    if shot:
+        app.shot(shot)
+    app.click("clerk-unlock")
+    app.wait.until(lambda _: not app.all_testid("clerk-key-gate"))
+    stored = open(os.path.join(data, "keys", "clerk.json"), encoding="utf-8").read()
+    check("AGE-SECRET-KEY" not in stored and "argon2id" in stored, "the clerk's keys are sealed on disk")
 QUOTA = 4
 
 
 def clerk_prepares_the_round(binary, shots, clerk, package):
     """The clerk's laptop: a review from the built-in template, a roster typed in, a
-    folder of messy workbooks dropped on the window, a flag settled, the quota set and
-    the signed panel package written to the USB stick."""
+    folder of messy workbooks picked in the folder dialog, a flag settled, the quota set
+    and the signed panel package written to the USB stick."""
     app = App(binary, clerk, shots)
     try:
         app.click("new-review")
@@ -317,17 +321,14 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         check(len(app.all_testid("expert-row")) == 3, "the roster is unchanged")
         app.shot("05a-clerk-roster")
 
-        # Import the messy fixture folder as if the clerk had dropped it on the window:
-        # the drop event is emitted through Tauri's own event bus, so the UI's drop
-        # handler, the shell command, the core and the parsing child process all run.
+        # Import the messy fixture folder through the shell's folder dialog: the page gets
+        # a handle for it, the shell finds the workbooks inside, and the core and the
+        # parsing child processes read them. (A native drop on the window reaches the
+        # same handles; WebDriver cannot make one, and an event the page emits is no drop.)
         app.click("tab-import")
-        # The drop listener registers asynchronously: drop only once it is there.
-        app.wait.until(
-            lambda _: app.by_testid("import-dropzone").get_attribute("data-listening") == "true"
-        )
         batch = os.path.join(REPO, "tests", "fixtures", "workbooks", "batch")
-        answer = drop_on_window(app, batch)
-        check(answer == "ok", f"drop event emitted: {answer}")
+        answer_shell_dialog(app, batch)
+        app.click("import-pick-folder")
         # Six child processes parse six files: give a loaded CI machine time.
         WebDriverWait(app.web, 180).until(lambda _: len(app.all_testid("import-result-row")) == 6)
         progress = app.by_testid("import-progress")
@@ -337,18 +338,17 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         app.shot("05c-import-results")
 
         # The shell keeps its parsing children for the next import: this binary takes
-        # tens of milliseconds to start as one. The same folder dropped again re-imports
+        # tens of milliseconds to start as one. The same folder picked again re-imports
         # it (each university's rows replaced by the same rows) through the same children.
         children = parsing_children()
-        check(1 <= len(children) <= 2, f"the parsing children wait for the next drop: {children}")
+        check(1 <= len(children) <= 2, f"the parsing children wait for the next import: {children}")
         imported = audit_actions(clerk).count("import.file")
-        answer = drop_on_window(app, batch)
-        check(answer == "ok", f"second drop event emitted: {answer}")
+        app.click("import-pick-folder")
         WebDriverWait(app.web, 180).until(
             lambda _: audit_actions(clerk).count("import.file") == imported + 5
         )
         app.wait.until(lambda _: app.by_testid("import-pick-files").is_enabled())
-        check(parsing_children() == children, "the second drop was parsed by the same children")
+        check(parsing_children() == children, "the second import was parsed by the same children")
         check(len(app.all_testid("import-result-row")) == 6, "the second run lists its six files")
 
         # Settle one eligibility flag: accepted, with the clerk's note.
@@ -391,6 +391,7 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         app.shot("06b-clerk-category-settings")
 
         app.click("build-package-open")
+        unlock_clerk_keys(app, clerk, shot="06a-clerk-passphrase")
         # Five flags are still open: the clerk is told before the package goes out.
         warning = app.by_testid("build-package-open-flags")
         check("5" in warning.text, f"open flags named before packaging: {warning.text!r}")
@@ -404,7 +405,7 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         minimum = app.by_testid("build-package-min-comment")
         minimum.send_keys(Keys.CONTROL, "a")
         minimum.send_keys("4")
-        answer_dialogs_with(app, package)
+        answer_shell_dialog(app, package)
         app.click("build-package-confirm")
         summary = app.by_testid("package-summary")
         app.wait.until(lambda _: os.path.exists(package))
@@ -422,7 +423,7 @@ def focus(app, el):
 
 
 def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=None):
-    """One expert's own laptop: open the package from the stick, enrol with a PIN, copy
+    """One expert's own laptop: open the package from the stick, enrol with a passphrase, copy
     the key fingerprint shown onto the signed paper confirmation, score with the keyboard
     (optionally recusing from one nomination, optionally having the app killed halfway),
     submit, and return the bundle written to the stick and the paper confirmation (the
@@ -431,7 +432,7 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
     tag = f"expert{seat + 1}"
     app = App(binary, data, shots)
     try:
-        answer_dialogs_with(app, [package])
+        answer_shell_dialog(app, package)
         app.click("home-open-package")
         options = app.wait.until(lambda _: app.all_testid("enrol-expert-option"))
         check(len(options) == 3, f"roster of three: {len(options)}")
@@ -439,6 +440,15 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
             app.shot("10-expert-enrol")
         expert_id = options[seat].get_attribute("data-expert-id")
         options[seat].click()
+        if seat == 0:
+            # Six digits were once enough; a copied laptop file would give them up in hours.
+            for field in ("enrol-pin", "enrol-pin-repeat"):
+                app.by_testid(field).send_keys("246810")
+            app.click("enrol-submit")
+            refused = app.by_testid("enrol-error")
+            check("至少需要 8 个字符" in refused.text, f"a six-digit PIN is refused: {refused.text!r}")
+            for field in ("enrol-pin", "enrol-pin-repeat"):
+                app.by_testid(field).clear()
         app.by_testid("enrol-pin").send_keys(PIN)
         app.by_testid("enrol-pin-repeat").send_keys(PIN)
         app.click("enrol-submit")
@@ -506,7 +516,7 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
             app.shot("12-expert-scored")
 
         before = set(os.listdir(stick))
-        answer_dialogs_with(app, stick)
+        answer_shell_dialog(app, stick)
         app.click("submit-open")
         app.by_testid("submit-pin").send_keys(PIN)
         app.click("submit-confirm")
@@ -665,7 +675,8 @@ def clerk_receives_and_prints(
         app.wait.until(lambda _: app.all_testid("results-no-package") == [] and app.all_testid("status-board"))
         clerk_registers_keys(app, clerk, confirmations)
         unregistered_bundle, unregistered_fingerprint = unregistered
-        answer_dialogs_with(app, bundles + [tampered, unregistered_bundle])
+        answer_shell_dialog(app, bundles + [tampered, unregistered_bundle])
+        unlock_clerk_keys(app, clerk)
         pick = app.by_testid("receive-pick")
         app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", pick)
         pick.click()
@@ -740,16 +751,17 @@ def clerk_receives_and_prints(
         )
 
         summary = os.path.join(stick, "汇总表.pdf")
-        answer_dialogs_with(app, summary)
+        answer_shell_dialog(app, summary)
         app.click("print-summary")
         app.wait.until(lambda _: app.all_testid("print-notice"))
         text = poppler_text(summary)
+        a_page_cannot_name_a_path(app, clerk, stick)
         check("结果汇总表" in text and "第 1 页" in text, "the summary prints")
         names = [r.find_element(By.CSS_SELECTOR, "td:nth-child(2)").text for r in rows]
         check(all(n.split()[0] in text for n in names if n), f"every nomination on the summary: {names}")
 
         certificates = os.path.join(stick, "证书.pdf")
-        answer_dialogs_with(app, certificates)
+        answer_shell_dialog(app, certificates)
         app.click("print-certificates")
         app.wait.until(lambda _: len(app.all_testid("print-notice")) and os.path.exists(certificates))
         text = poppler_text(certificates)
@@ -770,6 +782,30 @@ def clerk_receives_and_prints(
         supervisor_registers_and_draws(app, clerk, stick)
     finally:
         app.close()
+
+
+def a_page_cannot_name_a_path(app, clerk, stick):
+    """What a compromised page could try: hand the shell a path of its own, or open the
+    dialog plugin itself. The shell refuses both; nothing is written."""
+    review_id = json.loads(cli(clerk, "review", "show", "--json"))["id"]
+    forged = os.path.join(stick, "forged.pdf")
+    attempts = {
+        "print_report": {"reviewId": review_id, "kind": "summary", "destination": forged},
+        "backup_review": {"reviewId": review_id, "destination": forged},
+        "plugin:dialog|save": {"options": {"defaultPath": forged}},
+    }
+    for command, args in attempts.items():
+        answer = app.web.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])"
+            ".then(() => done('allowed'), (e) => done(typeof e === 'object' ? e.code : String(e)));",
+            command,
+            args,
+        )
+        check(answer != "allowed", f"{command} with the page's own path is refused")
+        if not command.startswith("plugin:"):
+            check(answer == "not_picked", f"{command} refuses a path it did not hand out: {answer}")
+    check(not os.path.exists(forged), "nothing was written where the page said")
 
 
 def clerk_checks_a_qr_code(app, stick, certificates, clerk_fingerprint):
@@ -892,7 +928,7 @@ def supervisor_registers_and_draws(app, data, stick):
     verdict = app.by_testid("spot-verification")
     check(verdict.get_attribute("data-ok") == "true", f"the draw verifies: {verdict.text}")
     notice = os.path.join(stick, "抽查名单.pdf")
-    answer_dialogs_with(app, notice)
+    answer_shell_dialog(app, notice)
     app.click("spot-print")
     app.wait.until(lambda _: app.all_testid("spot-print-notice") and os.path.exists(notice))
     text = poppler_text(notice)

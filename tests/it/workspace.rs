@@ -48,6 +48,29 @@ fn lists_newest_first_and_resolves_by_id_prefix_or_path() {
         ws.resolve(Some("nope")).unwrap_err().code(),
         "review_not_found"
     );
+
+    // The desktop page names reviews by id only: a path, even of a real review, is refused.
+    assert_eq!(ws.resolve_id("2025").unwrap(), old_path);
+    assert_eq!(
+        ws.resolve_id(old_path.to_str().unwrap())
+            .unwrap_err()
+            .code(),
+        "review_not_found"
+    );
+    assert_eq!(ws.resolve_id(" ").unwrap_err().code(), "review_not_found");
+}
+
+#[test]
+fn a_new_file_never_replaces_one_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("事迹材料.pdf");
+    std::fs::write(&dest, b"the expert's own notes").unwrap();
+    let first = paneldesk::container::write_bytes_new(&dest, b"material").unwrap();
+    let second = paneldesk::container::write_bytes_new(&dest, b"material").unwrap();
+    assert_eq!(first, dir.path().join("事迹材料 (2).pdf"));
+    assert_eq!(second, dir.path().join("事迹材料 (3).pdf"));
+    assert_eq!(std::fs::read(&dest).unwrap(), b"the expert's own notes");
+    assert_eq!(std::fs::read(&first).unwrap(), b"material");
 }
 
 #[test]

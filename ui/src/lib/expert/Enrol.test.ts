@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks } from "$lib/ipc/mock";
-import { CLERK_FINGERPRINT, EXPERT_FINGERPRINT, PANEL_HASH, enrolment, panelViewFixture, pinTooShort } from "$lib/testing/fixtures";
+import { CLERK_FINGERPRINT, EXPERT_FINGERPRINT, PANEL_HASH, enrolment, panelViewFixture, passphraseTooWeak } from "$lib/testing/fixtures";
 import { mockPanel, type PanelMock } from "$lib/testing/panelMock";
 import ExpertScreen from "./ExpertScreen.svelte";
 
@@ -15,7 +15,7 @@ beforeEach(() => {
     view: panelViewFixture({ enrolment: null }),
     handlers: {
       enrol_expert: (args) => {
-        if (String(args.pin).length < 6) throw pinTooShort;
+        if (String(args.pin) === "password123") throw passphraseTooWeak;
         panel.state.view = panelViewFixture();
         return enrolment;
       },
@@ -47,43 +47,43 @@ describe("enrolment", () => {
     ]);
     const pin = screen.getByTestId("enrol-pin") as HTMLInputElement;
     expect(pin.type).toBe("password");
-    expect(pin.minLength).toBe(6);
+    expect(pin.minLength).toBe(8);
     expect((screen.getByTestId("enrol-pin-repeat") as HTMLInputElement).type).toBe("password");
     expect(screen.queryByTestId("score-grid")).toBeNull();
     expect(screen.queryByTestId("submit-open")).toBeNull();
   });
 
-  it("refuses different PINs here, without asking the core", async () => {
+  it("refuses different passphrases here, without asking the core", async () => {
     const options = await openEnrolment();
     await fireEvent.click(options[0]!);
-    await fillPins("271828", "271829");
+    await fillPins("pi river 271828", "pi river 271829");
     await fireEvent.click(screen.getByTestId("enrol-submit"));
-    expect(screen.getByTestId("enrol-error").textContent).toContain("两次输入的 PIN 不一致");
+    expect(screen.getByTestId("enrol-error").textContent).toContain("两次输入的口令不一致");
     expect(panel.ipc.callsOf("enrol_expert")).toHaveLength(0);
   });
 
   it("asks to pick oneself first", async () => {
     await openEnrolment();
-    await fillPins("271828", "271828");
+    await fillPins("pi river 271828", "pi river 271828");
     await fireEvent.click(screen.getByTestId("enrol-submit"));
     expect(screen.getByTestId("enrol-error").textContent).toContain("请先在名单中选择本人");
     expect(panel.ipc.callsOf("enrol_expert")).toHaveLength(0);
   });
 
-  it("shows the core's refusal of a short PIN under the fields", async () => {
+  it("shows the core's refusal of a guessable passphrase under the fields", async () => {
     const options = await openEnrolment();
     await fireEvent.click(options[1]!);
-    await fillPins("1234", "1234");
+    await fillPins("password123", "password123");
     await fireEvent.click(screen.getByTestId("enrol-submit"));
-    expect((await screen.findByTestId("enrol-error")).textContent).toContain("PIN 至少需要 6 位");
-    expect(panel.ipc.callsOf("enrol_expert")[0]?.args).toEqual({ hash: PANEL_HASH, expertId: 2, pin: "1234" });
+    expect((await screen.findByTestId("enrol-error")).textContent).toContain("口令太容易被猜到");
+    expect(panel.ipc.callsOf("enrol_expert")[0]?.args).toEqual({ hash: PANEL_HASH, expertId: 2, pin: "password123" });
     expect(screen.getByTestId("enrol-pin").getAttribute("aria-invalid")).toBe("true");
   });
 
   it("enrols, then shows the expert's own fingerprint prominently to copy onto the signed confirmation", async () => {
     const options = await openEnrolment();
     await fireEvent.click(options[0]!);
-    await fillPins("271828", "271828");
+    await fillPins("pi river 271828", "pi river 271828");
     await fireEvent.click(screen.getByTestId("enrol-submit"));
 
     const fingerprint = await screen.findByTestId("expert-fingerprint");
@@ -91,7 +91,7 @@ describe("enrolment", () => {
     const card = screen.getByTestId("expert-card");
     expect(card.textContent).toContain("请抄写在纸质确认单上，签字后交给工作人员");
     expect(card.textContent).toContain("王喆");
-    expect(panel.ipc.callsOf("enrol_expert")[0]?.args).toEqual({ hash: PANEL_HASH, expertId: 1, pin: "271828" });
+    expect(panel.ipc.callsOf("enrol_expert")[0]?.args).toEqual({ hash: PANEL_HASH, expertId: 1, pin: "pi river 271828" });
     // The entries are read again: the automatic recusal is there now.
     expect(await screen.findByTestId("score-grid")).toBeTruthy();
     await waitFor(() => expect(panel.ipc.callsOf("panel_items").length).toBe(2));

@@ -10,7 +10,8 @@ import PanelsHome from "./PanelsHome.svelte";
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 const fresh = panelViewFixture({ hash: "11".repeat(32), enrolment: null });
@@ -46,7 +47,7 @@ describe("the expert's entry on the home screen", () => {
   });
 
   it("opens a package picked in the dialog and goes straight to it", async () => {
-    vi.mocked(chooseOpenFiles).mockResolvedValue(["/media/wangzhe/U盘/2026年样板支部评审.pdpanel"]);
+    vi.mocked(chooseOpenFiles).mockResolvedValue([{ handle: "open-package", name: "2026年样板支部评审.pdpanel" }]);
     const ipc = mockCommands({ list_panels: () => [], open_panel_package: () => fresh });
     const onopen = vi.fn();
     render(PanelsHome, { onopen });
@@ -55,12 +56,12 @@ describe("the expert's entry on the home screen", () => {
     await fireEvent.click(screen.getByTestId("home-open-package"));
     await waitFor(() => expect(onopen).toHaveBeenCalledWith(fresh.hash));
     expect(vi.mocked(chooseOpenFiles).mock.calls[0]?.[0]).toMatchObject({ extensions: ["pdpanel"] });
-    expect(ipc.callsOf("open_panel_package")[0]?.args).toEqual({ path: "/media/wangzhe/U盘/2026年样板支部评审.pdpanel" });
+    expect(ipc.callsOf("open_panel_package")[0]?.args).toEqual({ packageFile: "open-package" });
   });
 
   it("shows a refused package in the banner and stays on the list", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    vi.mocked(chooseOpenFiles).mockResolvedValue(["/media/x.pdpanel"]);
+    vi.mocked(chooseOpenFiles).mockResolvedValue([{ handle: "open-x", name: "x.pdpanel" }]);
     mockCommands({
       list_panels: () => [],
       open_panel_package: () => {

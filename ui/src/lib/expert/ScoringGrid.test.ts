@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseSavePath } from "$lib/ipc/dialog";
+import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks } from "$lib/ipc/mock";
 import { PANEL_HASH, panelPackage, panelViewFixture, pointsOutOfRange } from "$lib/testing/fixtures";
 import { mockPanel } from "$lib/testing/panelMock";
@@ -11,7 +11,8 @@ import ExpertScreen from "./ExpertScreen.svelte";
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 beforeEach(() => {
@@ -257,8 +258,8 @@ describe("the scoring grid", () => {
   });
 
   it("opens a candidate page beside the grid with fields, materials and guidance, sharing the inputs", async () => {
-    const { ipc } = mockPanel({ handlers: { save_material: () => null } });
-    vi.mocked(chooseSavePath).mockResolvedValue("/home/wangzhe/推荐表.pdf");
+    const { ipc } = mockPanel({ handlers: { save_material: () => "推荐表 (2).pdf" } });
+    vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-material", name: "推荐表.pdf" });
     await openScreen();
     await fireEvent.click(within(row(101)).getByTestId("nominee-open"));
     const page = screen.getByTestId("candidate-panel");
@@ -274,12 +275,13 @@ describe("the scoring grid", () => {
     expect(materials[0]!.textContent).toContain("14.2 KB");
     expect(materials[1]!.textContent).toContain("化学系第一党支部事迹材料.docx");
     await fireEvent.click(within(materials[0]!).getByTestId("material-save"));
-    expect(await within(page).findByTestId("material-saved")).toBeTruthy();
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({ defaultPath: "推荐表.pdf", extensions: ["pdf"] });
+    // The shell never writes over a file: the name it chose is the one shown.
+    expect((await within(page).findByTestId("material-saved")).textContent).toContain("已保存为 推荐表 (2).pdf");
+    expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({ fileName: "推荐表.pdf", extensions: ["pdf"] });
     expect(ipc.callsOf("save_material")[0]?.args).toEqual({
       hash: PANEL_HASH,
       sha256: "a".repeat(64),
-      destination: "/home/wangzhe/推荐表.pdf",
+      destination: "save-material",
     });
 
     // The page's input and the grid's show the same entry.

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseFolder } from "$lib/ipc/dialog";
+import { chooseSaveFolder } from "$lib/ipc/dialog";
 import { clearCommandMocks } from "$lib/ipc/mock";
 import type { Incomplete } from "$lib/ipc/types";
 import { EXPERT_FINGERPRINT, PANEL_HASH, enrolment, panelViewFixture, pointsOutOfRange, submission } from "$lib/testing/fixtures";
@@ -11,7 +11,8 @@ import ExpertScreen from "./ExpertScreen.svelte";
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 const incomplete: Incomplete[] = [
@@ -22,7 +23,7 @@ const incomplete: Incomplete[] = [
 beforeEach(() => {
   localStorage.clear();
   setLang("zh-CN");
-  vi.mocked(chooseFolder).mockResolvedValue("/media/wangzhe/U盘");
+  vi.mocked(chooseSaveFolder).mockResolvedValue({ handle: "usb-stick", name: "U盘" });
 });
 afterEach(clearCommandMocks);
 
@@ -52,7 +53,7 @@ describe("submitting", () => {
     expect(ipc.callsOf("submit_scores")).toHaveLength(0);
   });
 
-  it("submits with the PIN and the chosen folder, then says the stick can be removed", async () => {
+  it("submits with the passphrase and the chosen folder, then says the stick can be removed", async () => {
     const { ipc, state } = mockPanel({
       handlers: {
         submit_scores: () => {
@@ -67,7 +68,7 @@ describe("submitting", () => {
     expect((screen.getByTestId("submit-confirm") as HTMLButtonElement).disabled).toBe(true);
 
     await fireEvent.click(screen.getByTestId("submit-folder"));
-    await waitFor(() => expect(screen.getByTestId("submit-folder-path").textContent).toBe("/media/wangzhe/U盘"));
+    await waitFor(() => expect(screen.getByTestId("submit-folder-path").textContent).toBe("U盘"));
     await fireEvent.input(screen.getByTestId("submit-pin"), { target: { value: "271828" } });
     await fireEvent.click(screen.getByTestId("submit-confirm"));
 
@@ -76,7 +77,7 @@ describe("submitting", () => {
     expect(done.textContent).toContain("/media/wangzhe/U盘/2026年样板支部评审-王喆-1.pdresult");
     expect(done.textContent).toContain("第 1 版");
     expect(done.textContent).toContain(EXPERT_FINGERPRINT);
-    expect(ipc.callsOf("submit_scores")[0]?.args).toEqual({ hash: PANEL_HASH, pin: "271828", destination: "/media/wangzhe/U盘" });
+    expect(ipc.callsOf("submit_scores")[0]?.args).toEqual({ hash: PANEL_HASH, pin: "271828", destination: "usb-stick" });
     // Locked now: nothing can be edited, and no second submit is offered.
     await waitFor(() => expect(screen.getByTestId("locked-panel")).toBeTruthy());
     expect(screen.queryByTestId("submit-open")).toBeNull();
@@ -84,11 +85,11 @@ describe("submitting", () => {
     expect(screen.queryByTestId("recuse-button")).toBeNull();
   });
 
-  it("asks for the folder on confirm when none was chosen, and shows a wrong PIN inline", async () => {
+  it("asks for the folder on confirm when none was chosen, and shows a wrong passphrase inline", async () => {
     const { ipc } = mockPanel({
       handlers: {
         submit_scores: () => {
-          throw { code: "wrong_pin", message_zh: "PIN 不正确", message_en: "Wrong PIN" };
+          throw { code: "wrong_passphrase", message_zh: "口令不正确", message_en: "Wrong passphrase" };
         },
       },
     });
@@ -98,20 +99,20 @@ describe("submitting", () => {
     await fireEvent.click(screen.getByTestId("submit-confirm"));
 
     const error = await screen.findByTestId("submit-error");
-    expect(error.textContent).toContain("PIN 不正确");
-    expect(vi.mocked(chooseFolder)).toHaveBeenCalledTimes(1);
-    expect(ipc.callsOf("submit_scores")[0]?.args).toMatchObject({ pin: "000000", destination: "/media/wangzhe/U盘" });
+    expect(error.textContent).toContain("口令不正确");
+    expect(vi.mocked(chooseSaveFolder)).toHaveBeenCalledTimes(1);
+    expect(ipc.callsOf("submit_scores")[0]?.args).toMatchObject({ pin: "000000", destination: "usb-stick" });
     expect(screen.queryByTestId("submit-done")).toBeNull();
   });
 
   it("does nothing when the folder dialog is cancelled", async () => {
-    vi.mocked(chooseFolder).mockResolvedValue(null);
+    vi.mocked(chooseSaveFolder).mockResolvedValue(null);
     const { ipc } = mockPanel({ handlers: { submit_scores: () => submission() } });
     await openScreen();
     await fireEvent.click(screen.getByTestId("submit-open"));
     await fireEvent.input(await screen.findByTestId("submit-pin"), { target: { value: "271828" } });
     await fireEvent.click(screen.getByTestId("submit-confirm"));
-    await waitFor(() => expect(vi.mocked(chooseFolder)).toHaveBeenCalled());
+    await waitFor(() => expect(vi.mocked(chooseSaveFolder)).toHaveBeenCalled());
     expect(ipc.callsOf("submit_scores")).toHaveLength(0);
   });
 

@@ -1,48 +1,50 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseOpenFiles, chooseSavePath } from "$lib/ipc/dialog";
-import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
+import { FILE_DROP_EVENT } from "$lib/ipc/dragdrop";
+import { clearCommandMocks, emitShellEvent, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import { failedReport, fileReport, review } from "$lib/testing/fixtures";
-import type { Source } from "$lib/ipc/types";
+import type { Picked } from "$lib/ipc/types";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
 import { CALL_TARGET_MS, FIRST_CALL_FILES, MAX_CALL_FILES, nextCallSize } from "./importRun.svelte";
 
-// Native dialogs and window drag-and-drop do not exist in jsdom.
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
-}));
-vi.mock("$lib/ipc/dragdrop", () => ({
-  listenForFileDrops: vi.fn(() => Promise.resolve(() => {})),
-}));
-
+// The shell opens the dialogs and hears the drops: the page sees handles and names only.
 const goodReport = fileReport();
+const FOUND: Picked[] = [
+  { handle: "source-good", name: "江北师范大学.xlsx" },
+  { handle: "source-bad", name: "东川理工大学.xls" },
+];
 let ipc: MockedCommands;
 
 beforeEach(() => {
   localStorage.clear();
   setLang("zh-CN");
-  vi.mocked(chooseOpenFiles).mockResolvedValue(["/home/clerk/推荐表"]);
   ipc = mockCommands({
     open_review: () => review,
     list_flags: () => [],
-    expand_workbook_paths: () => [
-      { kind: "workbook", path: goodReport.file },
-      { kind: "zip", path: failedReport.file },
-    ],
+    pick_files: () => [{ handle: "picked-files", name: "推荐表.xlsx" }],
+    pick_folder: () => ({ handle: "picked-folder", name: "推荐表" }),
+    expand_workbooks: () => FOUND,
     import_workbooks: (args) =>
-      (args.sources as Source[]).map((source) => (source.path === goodReport.file ? goodReport : failedReport)),
+      (args.sources as string[]).map((handle) => (handle === "source-good" ? goodReport : failedReport)),
+    pick_save_file: () => ({ handle: "save-template", name: "模板.xlsx" }),
     write_nomination_template: () => null,
   });
 });
-afterEach(clearCommandMocks);
+// Unmounted first: the tab stops listening for drops through the mocked IPC.
+afterEach(() => {
+  cleanup();
+  clearCommandMocks();
+});
+
+async function openImportTab() {
+  render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
+  await fireEvent.click(await screen.findByTestId("tab-import"));
+}
 
 describe("the import tab", () => {
   it("imports picked files and reports on each", async () => {
-    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
-    await fireEvent.click(await screen.findByTestId("tab-import"));
+    await openImportTab();
     expect(screen.getByTestId("import-dropzone")).toBeTruthy();
 
     await fireEvent.click(screen.getByTestId("import-pick-files"));
@@ -53,15 +55,15 @@ describe("the import tab", () => {
     expect(progress.max).toBe(2);
     expect(progress.value).toBe(2);
 
-    expect(ipc.callsOf("expand_workbook_paths")[0]?.args).toEqual({ paths: ["/home/clerk/推荐表"] });
+    expect(ipc.callsOf("pick_files")[0]?.args).toEqual({
+      title: "选择推荐表",
+      filterName: "电子表格",
+      extensions: ["xlsx", "xls", "ods"],
+      multiple: true,
+    });
+    expect(ipc.callsOf("expand_workbooks")[0]?.args).toEqual({ picked: ["picked-files"] });
     expect(ipc.callsOf("import_workbooks").map((c) => c.args)).toEqual([
-      {
-        reviewId: review.id,
-        sources: [
-          { kind: "workbook", path: goodReport.file },
-          { kind: "zip", path: failedReport.file },
-        ],
-      },
+      { reviewId: review.id, sources: ["source-good", "source-bad"] },
     ]);
 
     const rows = screen.getAllByTestId("import-result-row");
@@ -86,26 +88,27 @@ describe("the import tab", () => {
   });
 
   it("sends a large folder a few files per call, more per call while calls are quick", async () => {
-    const sources: Source[] = Array.from({ length: 100 }, (_, i) => ({
-      kind: "workbook",
-      path: `/home/clerk/推荐表/高校${i + 1}.xlsx`,
+    const sources: Picked[] = Array.from({ length: 100 }, (_, i) => ({
+      handle: `source-${i + 1}`,
+      name: `高校${i + 1}.xlsx`,
     }));
     ipc = mockCommands({
       open_review: () => review,
       list_flags: () => [],
-      expand_workbook_paths: () => sources,
-      import_workbooks: (args) => (args.sources as Source[]).map((source) => ({ ...goodReport, file: source.path })),
+      pick_folder: () => ({ handle: "picked-folder", name: "推荐表" }),
+      expand_workbooks: () => sources,
+      import_workbooks: (args) => (args.sources as string[]).map((handle) => ({ ...goodReport, file: handle })),
     });
-    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
-    await fireEvent.click(await screen.findByTestId("tab-import"));
-    await fireEvent.click(screen.getByTestId("import-pick-files"));
+    await openImportTab();
+    await fireEvent.click(screen.getByTestId("import-pick-folder"));
     await waitFor(() => expect(screen.getByTestId("import-summary").textContent).toContain("共 100 个文件，已导入 100"));
-    const calls = ipc.callsOf("import_workbooks").map((c) => (c.args.sources as Source[]).map((s) => s.path));
+    expect(ipc.callsOf("expand_workbooks")[0]?.args).toEqual({ picked: ["picked-folder"] });
+    const calls = ipc.callsOf("import_workbooks").map((c) => c.args.sources as string[]);
     // Mocked calls come back at once, so each call doubles (timing is the only input).
     const sizes = calls.map((c) => c.length);
     expect(sizes[0]).toBe(FIRST_CALL_FILES);
     expect(sizes.length).toBeLessThan(100 / FIRST_CALL_FILES);
-    expect(calls.flat()).toEqual(sources.map((s) => s.path));
+    expect(calls.flat()).toEqual(sources.map((s) => s.handle));
     expect(screen.getAllByTestId("import-result-row")).toHaveLength(100);
   });
 
@@ -118,30 +121,46 @@ describe("the import tab", () => {
   });
 
   it("does nothing when the dialog is cancelled", async () => {
-    vi.mocked(chooseOpenFiles).mockResolvedValue(null);
-    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
-    await fireEvent.click(await screen.findByTestId("tab-import"));
+    ipc = mockCommands({ open_review: () => review, list_flags: () => [], pick_files: () => [] });
+    await openImportTab();
     await fireEvent.click(screen.getByTestId("import-pick-files"));
+    await waitFor(() => expect(ipc.callsOf("pick_files")).toHaveLength(1));
     await Promise.resolve();
-    expect(ipc.callsOf("expand_workbook_paths")).toHaveLength(0);
+    expect(ipc.callsOf("expand_workbooks")).toHaveLength(0);
     expect(screen.queryByTestId("import-results")).toBeNull();
+  });
+
+  it("imports what the shell reports dropped on the window, by handle", async () => {
+    await openImportTab();
+    const zone = screen.getByTestId("import-dropzone");
+    await waitFor(() => expect(zone.getAttribute("data-listening")).toBe("true"));
+
+    await emitShellEvent(FILE_DROP_EVENT, { kind: "enter" });
+    await waitFor(() => expect(zone.classList.contains("dragging")).toBe(true));
+    await emitShellEvent(FILE_DROP_EVENT, { kind: "drop", files: [{ handle: "dropped-folder", name: "推荐表" }] });
+    await waitFor(() => expect(screen.getByTestId("import-summary").textContent).toContain("共 2 个文件"));
+    expect(zone.classList.contains("dragging")).toBe(false);
+    expect(ipc.callsOf("expand_workbooks")[0]?.args).toEqual({ picked: ["dropped-folder"] });
+    expect(ipc.callsOf("import_workbooks")[0]?.args).toEqual({
+      reviewId: review.id,
+      sources: ["source-good", "source-bad"],
+    });
   });
 });
 
 describe("the nomination template button", () => {
   it("suggests the Chinese file name and confirms where the template went", async () => {
-    vi.mocked(chooseSavePath).mockResolvedValue("/home/clerk/模板.xlsx");
     render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
     await fireEvent.click(await screen.findByTestId("write-template"));
     const notice = await screen.findByTestId("review-notice");
-    expect(notice.textContent).toContain("推荐表模板已保存到 /home/clerk/模板.xlsx");
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({
-      defaultPath: "2026年基层党建创新典型案例推荐汇总表.xlsx",
+    expect(notice.textContent).toContain("推荐表模板已保存为 模板.xlsx");
+    expect(ipc.callsOf("pick_save_file")[0]?.args).toMatchObject({
+      fileName: "2026年基层党建创新典型案例推荐汇总表.xlsx",
       extensions: ["xlsx"],
     });
     expect(ipc.callsOf("write_nomination_template")[0]?.args).toEqual({
       reviewId: review.id,
-      destination: "/home/clerk/模板.xlsx",
+      destination: "save-template",
     });
   });
 });

@@ -1,10 +1,11 @@
-//! One import run: picked or dropped paths → workbooks and packages → `importWorkbooks` calls of a
+//! One import run: picked or dropped files and folders → workbooks and packages (each behind a
+//! handle the shell made) → `importWorkbooks` calls of a
 //! few files each, growing while they are quick (the shell keeps its parsing children between
 //! calls), and a progress bar that moves. Lives outside the tab component so a run keeps going
 //! (and its results stay) when the user looks at another tab. The core judges every workbook; this only counts reports.
 
-import { expandWorkbookPaths, importWorkbooks } from "$lib/ipc/commands";
-import type { FileReport } from "$lib/ipc/types";
+import { expandWorkbooks, importWorkbooks } from "$lib/ipc/commands";
+import type { FileReport, Picked } from "$lib/ipc/types";
 import { reportError } from "$lib/ui/errors.svelte";
 
 /** Files in the first call: enough to keep both parsing children busy. */
@@ -79,8 +80,8 @@ export class ImportRun {
     if (this.phase === "importing") this.stopRequested = true;
   }
 
-  async start(paths: string[]): Promise<void> {
-    if (this.busy || paths.length === 0) return;
+  async start(picked: Picked[]): Promise<void> {
+    if (this.busy || picked.length === 0) return;
     this.phase = "finding";
     this.reports = [];
     this.total = 0;
@@ -89,7 +90,7 @@ export class ImportRun {
     this.skipped = 0;
     this.foundNothing = false;
     try {
-      const files = await expandWorkbookPaths(paths);
+      const files = await expandWorkbooks(picked.map((p) => p.handle));
       if (files.length === 0) {
         this.foundNothing = true;
         return;
@@ -103,10 +104,13 @@ export class ImportRun {
           break;
         }
         const chunk = files.slice(index, index + size);
-        this.current = chunk[0]?.path ?? null;
+        this.current = chunk[0]?.name ?? null;
         const started = performance.now();
         // Rejects only when the review itself cannot be opened: no point going on then.
-        const reports = await importWorkbooks(this.#reviewId(), chunk);
+        const reports = await importWorkbooks(
+          this.#reviewId(),
+          chunk.map((f) => f.handle),
+        );
         this.reports = [...this.reports, ...reports];
         index += chunk.length;
         size = nextCallSize(chunk.length, performance.now() - started);

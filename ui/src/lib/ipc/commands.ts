@@ -45,19 +45,35 @@ export function createDemoReview(): Promise<T.ReviewSummary> {
   return invoke<T.ReviewSummary>("create_demo_review", {});
 }
 
-export function backupReview(reviewId: string, destination: string): Promise<null> {
+export function pickFiles(title: string, filterName: string, extensions: Array<string>, multiple: boolean): Promise<Array<T.Picked>> {
+  return invoke<Array<T.Picked>>("pick_files", { title, filterName, extensions, multiple });
+}
+
+export function pickFolder(title: string): Promise<T.Picked | null> {
+  return invoke<T.Picked | null>("pick_folder", { title });
+}
+
+export function pickSaveFolder(title: string): Promise<T.Picked | null> {
+  return invoke<T.Picked | null>("pick_save_folder", { title });
+}
+
+export function pickSaveFile(title: string, fileName: string, filterName: string, extensions: Array<string>): Promise<T.Picked | null> {
+  return invoke<T.Picked | null>("pick_save_file", { title, fileName, filterName, extensions });
+}
+
+export function backupReview(reviewId: string, destination: T.Handle): Promise<null> {
   return invoke<null>("backup_review", { reviewId, destination });
 }
 
-export function writeNominationTemplate(reviewId: string, destination: string): Promise<null> {
+export function writeNominationTemplate(reviewId: string, destination: T.Handle): Promise<null> {
   return invoke<null>("write_nomination_template", { reviewId, destination });
 }
 
-export function expandWorkbookPaths(paths: Array<string>): Promise<Array<T.Source>> {
-  return invoke<Array<T.Source>>("expand_workbook_paths", { paths });
+export function expandWorkbooks(picked: Array<T.Handle>): Promise<Array<T.Picked>> {
+  return invoke<Array<T.Picked>>("expand_workbooks", { picked });
 }
 
-export function importWorkbooks(reviewId: string, sources: Array<T.Source>): Promise<Array<T.FileReport>> {
+export function importWorkbooks(reviewId: string, sources: Array<T.Handle>): Promise<Array<T.FileReport>> {
   return invoke<Array<T.FileReport>>("import_workbooks", { reviewId, sources });
 }
 
@@ -69,12 +85,12 @@ export function settleFlag(reviewId: string, flagId: number, decision: T.Decisio
   return invoke<T.StoredFlag>("settle_flag", { reviewId, flagId, decision, note });
 }
 
-export function buildPanelPackage(reviewId: string, destination: string, closesOn: string, minCommentChars: number, panel: T.PanelScope): Promise<T.PackageSummary> {
+export function buildPanelPackage(reviewId: string, destination: T.Handle, closesOn: string, minCommentChars: number, panel: T.PanelScope): Promise<T.PackageSummary> {
   return invoke<T.PackageSummary>("build_panel_package", { reviewId, destination, closesOn, minCommentChars, panel });
 }
 
-export function openPanelPackage(path: string): Promise<T.PanelView> {
-  return invoke<T.PanelView>("open_panel_package", { path });
+export function openPanelPackage(packageFile: T.Handle): Promise<T.PanelView> {
+  return invoke<T.PanelView>("open_panel_package", { packageFile });
 }
 
 export function listPanels(): Promise<Array<T.PanelView>> {
@@ -87,6 +103,22 @@ export function panelView(hash: string): Promise<T.PanelView> {
 
 export function enrolExpert(hash: string, expertId: number, pin: string): Promise<T.Enrolment> {
   return invoke<T.Enrolment>("enrol_expert", { hash, expertId, pin });
+}
+
+export function clerkKeysStatus(): Promise<T.ClerkKeysStatus> {
+  return invoke<T.ClerkKeysStatus>("clerk_keys_status", {});
+}
+
+export function unlockClerkKeys(passphrase: string): Promise<T.ClerkKeysStatus> {
+  return invoke<T.ClerkKeysStatus>("unlock_clerk_keys", { passphrase });
+}
+
+export function setClerkPassphrase(current: string | null, passphrase: string): Promise<T.ClerkKeysStatus> {
+  return invoke<T.ClerkKeysStatus>("set_clerk_passphrase", { current, passphrase });
+}
+
+export function lockClerkKeys(): Promise<T.ClerkKeysStatus> {
+  return invoke<T.ClerkKeysStatus>("lock_clerk_keys", {});
 }
 
 export function panelItems(hash: string): Promise<Array<T.ScoreItem>> {
@@ -121,7 +153,7 @@ export function panelIncomplete(hash: string): Promise<Array<T.Incomplete>> {
   return invoke<Array<T.Incomplete>>("panel_incomplete", { hash });
 }
 
-export function submitScores(hash: string, pin: string, destination: string): Promise<T.Submission> {
+export function submitScores(hash: string, pin: string, destination: T.Handle): Promise<T.Submission> {
   return invoke<T.Submission>("submit_scores", { hash, pin, destination });
 }
 
@@ -129,12 +161,12 @@ export function reopenScores(hash: string): Promise<T.PanelView> {
   return invoke<T.PanelView>("reopen_scores", { hash });
 }
 
-export function saveMaterial(hash: string, sha256: string, destination: string): Promise<null> {
-  return invoke<null>("save_material", { hash, sha256, destination });
+export function saveMaterial(hash: string, sha256: string, destination: T.Handle): Promise<string> {
+  return invoke<string>("save_material", { hash, sha256, destination });
 }
 
-export function receiveBundles(reviewId: string, paths: Array<string>): Promise<Array<T.Receipt>> {
-  return invoke<Array<T.Receipt>>("receive_bundles", { reviewId, paths });
+export function receiveBundles(reviewId: string, bundles: Array<T.Handle>): Promise<Array<T.Receipt>> {
+  return invoke<Array<T.Receipt>>("receive_bundles", { reviewId, bundles });
 }
 
 export function expertStatus(reviewId: string): Promise<Array<T.ExpertStatus>> {
@@ -161,11 +193,11 @@ export function decideResult(reviewId: string, nominationId: number, outcome: T.
   return invoke<T.ReviewResults>("decide_result", { reviewId, nominationId, outcome, reason });
 }
 
-export function printReport(reviewId: string, kind: T.ReportKind, destination: string): Promise<number> {
+export function printReport(reviewId: string, kind: T.ReportKind, destination: T.Handle): Promise<number> {
   return invoke<number>("print_report", { reviewId, kind, destination });
 }
 
-export function printCertificates(reviewId: string, destination: string): Promise<Array<T.Award>> {
+export function printCertificates(reviewId: string, destination: T.Handle): Promise<Array<T.Award>> {
   return invoke<Array<T.Award>>("print_certificates", { reviewId, destination });
 }
 
@@ -205,12 +237,12 @@ export function registerSetStatus(unitId: string, status: T.Status, reason: stri
   return invoke<T.AwardedUnit>("register_set_status", { unitId, status, reason });
 }
 
-export function registerExport(destination: string): Promise<number> {
+export function registerExport(destination: T.Handle): Promise<number> {
   return invoke<number>("register_export", { destination });
 }
 
-export function registerImport(path: string): Promise<T.RegisterImport> {
-  return invoke<T.RegisterImport>("register_import", { path });
+export function registerImport(workbook: T.Handle): Promise<T.RegisterImport> {
+  return invoke<T.RegisterImport>("register_import", { workbook });
 }
 
 export function followUpStage(reviewId: string): Promise<T.Stage | null> {
@@ -237,6 +269,6 @@ export function verifySpotCheck(id: string): Promise<T.Verification> {
   return invoke<T.Verification>("verify_spot_check", { id });
 }
 
-export function printSpotCheckNotice(id: string, destination: string): Promise<number> {
+export function printSpotCheckNotice(id: string, destination: T.Handle): Promise<number> {
   return invoke<number>("print_spot_check_notice", { id, destination });
 }

@@ -1,26 +1,26 @@
-//! Native file dialogs. Only this folder talks to Tauri; the rest of the UI asks here.
+//! File dialogs. The shell opens them itself and keeps what the user picked: the page gets
+//! a handle and the file's name, and hands the handle to the command that reads or writes
+//! the file. It never sees, nor sends, a path.
 
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { pickFiles, pickFolder, pickSaveFile, pickSaveFolder } from "./commands";
+import type { Picked } from "./types";
+
+export type { Picked };
 
 export interface SaveFileRequest {
   /** The dialog's window title. */
   title: string;
-  /** The suggested file name (or full path). */
-  defaultPath: string;
+  /** The suggested file name. */
+  fileName: string;
   /** What the file type is called in the dialog's filter list, e.g. "PanelDesk 评审文件". */
   filterName: string;
   /** Extensions without the dot, e.g. `["pdreview"]`. */
   extensions: string[];
 }
 
-/** Asks the user where to save a file: the chosen path, or `null` if they cancelled. */
-export async function chooseSavePath(request: SaveFileRequest): Promise<string | null> {
-  const path = await save({
-    title: request.title,
-    defaultPath: request.defaultPath,
-    filters: [{ name: request.filterName, extensions: request.extensions }],
-  });
-  return path ?? null;
+/** Asks the user where to save a file: a handle for writing it once, or `null` if they cancelled. */
+export async function chooseSaveFile(request: SaveFileRequest): Promise<Picked | null> {
+  return pickSaveFile(request.title, request.fileName, request.filterName, request.extensions);
 }
 
 export interface OpenFilesRequest {
@@ -34,22 +34,18 @@ export interface OpenFilesRequest {
   multiple?: boolean;
 }
 
-/** Asks the user to pick one or more files: their paths, or `null` if they cancelled. */
-export async function chooseOpenFiles(request: OpenFilesRequest): Promise<string[] | null> {
-  const picked = await open({
-    title: request.title,
-    multiple: request.multiple ?? true,
-    directory: false,
-    filters: [{ name: request.filterName, extensions: request.extensions }],
-  });
-  if (picked === null) return null;
-  const paths = Array.isArray(picked) ? picked : [picked];
-  return paths.length > 0 ? paths : null;
+/** Asks the user to pick one or more files to read: their handles, or `null` if they cancelled. */
+export async function chooseOpenFiles(request: OpenFilesRequest): Promise<Picked[] | null> {
+  const picked = await pickFiles(request.title, request.filterName, request.extensions, request.multiple ?? true);
+  return picked.length > 0 ? picked : null;
 }
 
-/** Asks the user to pick a folder: its path, or `null` if they cancelled. */
-export async function chooseFolder(request: { title: string }): Promise<string | null> {
-  const picked = await open({ title: request.title, directory: true, multiple: false });
-  if (picked === null) return null;
-  return Array.isArray(picked) ? (picked[0] ?? null) : picked;
+/** Asks the user to pick a folder to read from: its handle, or `null` if they cancelled. */
+export async function chooseFolder(request: { title: string }): Promise<Picked | null> {
+  return pickFolder(request.title);
+}
+
+/** Asks the user to pick a folder to save into: its handle, or `null` if they cancelled. */
+export async function chooseSaveFolder(request: { title: string }): Promise<Picked | null> {
+  return pickSaveFolder(request.title);
 }

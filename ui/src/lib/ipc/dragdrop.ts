@@ -1,26 +1,30 @@
-//! Files and folders dragged from the file manager onto the window. The webview reports
-//! real paths (a browser `drop` event would only give file names), so this goes through Tauri.
+//! Files and folders dragged from the file manager onto the window. The shell hears the
+//! native drop, keeps the dropped paths and tells the page only their handles and names.
 
-import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { listen } from "@tauri-apps/api/event";
+import type { FileDrop, Picked } from "./types";
+
+/** The event the shell emits (src-tauri/src/picked.rs FILE_DROP_EVENT). */
+export const FILE_DROP_EVENT = "paneldesk://file-drop";
 
 export interface FileDropHandlers {
   /** Files are being dragged over the window. */
   onenter?: () => void;
   /** The drag left the window or was cancelled. */
   onleave?: () => void;
-  /** The paths that were dropped (files and folders as the file manager gave them). */
-  ondrop: (paths: string[]) => void;
+  /** What was dropped (files and folders as the file manager gave them). */
+  ondrop: (files: Picked[]) => void;
 }
 
 /** Starts listening for dropped files; resolves to the function that stops listening. */
 export async function listenForFileDrops(handlers: FileDropHandlers): Promise<() => void> {
-  return getCurrentWebview().onDragDropEvent((event) => {
+  return listen<FileDrop>(FILE_DROP_EVENT, (event) => {
     const payload = event.payload;
-    if (payload.type === "enter") handlers.onenter?.();
-    else if (payload.type === "leave") handlers.onleave?.();
-    else if (payload.type === "drop") {
+    if (payload.kind === "enter") handlers.onenter?.();
+    else if (payload.kind === "leave") handlers.onleave?.();
+    else if (payload.kind === "drop") {
       handlers.onleave?.();
-      if (payload.paths.length > 0) handlers.ondrop(payload.paths);
+      if (payload.files.length > 0) handlers.ondrop(payload.files);
     }
   });
 }

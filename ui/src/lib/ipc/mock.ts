@@ -1,6 +1,7 @@
 //! Test support: answers commands from handlers instead of the Rust core, and records
 //! every call. Lives here because only `lib/ipc/` may touch `@tauri-apps/api`.
 
+import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
 export type CommandArgs = Record<string, unknown>;
@@ -30,7 +31,7 @@ export function mockCommands(handlers: Record<string, CommandHandler>): MockedCo
     const handler = handlers[command];
     if (!handler) throw `no mock for command ${command}`;
     return handler(args);
-  });
+  }, { shouldMockEvents: true });
   return {
     calls,
     callsOf: (command) => calls.filter((c) => c.command === command),
@@ -39,4 +40,9 @@ export function mockCommands(handlers: Record<string, CommandHandler>): MockedCo
 
 export function clearCommandMocks(): void {
   clearMocks();
+}
+
+/** Delivers an event to the page's listeners as if the shell had emitted it. */
+export async function emitShellEvent(event: string, payload: unknown): Promise<void> {
+  await emit(event, payload);
 }

@@ -556,3 +556,9 @@ export type IpcError = { code: string, message_zh: string, message_en: string, }
 export type AppInfo = { version: string, data_dir: string, };
 
 export type QrPhoto = { file_name: string, text: string, };
+
+export type Handle = string;
+
+export type Picked = { handle: Handle, name: string, };
+
+export type FileDrop = { "kind": "enter" } | { "kind": "leave" } | { "kind": "drop", files: Array<Picked>, };

@@ -17,7 +17,8 @@ import CheckCertificate from "./CheckCertificate.svelte";
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 // The preview waits for typing to pause; give it time on a slow machine.
@@ -99,19 +100,43 @@ describe("the certificate template editor", () => {
   });
 
   it("picks one seal image and removes it again", async () => {
-    vi.mocked(chooseOpenFiles).mockResolvedValue(["/home/clerk/印章/委员会章.png"]);
+    vi.mocked(chooseOpenFiles).mockResolvedValue([{ handle: "open-seal", name: "委员会章.png" }]);
     render(CertificateEditor, { reviewId: review.id });
     await screen.findByTestId("certificate-preview", {}, SLOW);
     await fireEvent.click(screen.getByTestId("certificate-seal-pick"));
     await waitFor(() => expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("委员会章.png"));
     expect(vi.mocked(chooseOpenFiles).mock.calls[0]?.[0]).toMatchObject({ extensions: ["png", "jpg", "jpeg"], multiple: false });
     await waitFor(
-      () => expect(ipc.callsOf("certificate_preview").at(-1)?.args).toMatchObject({ template: { seal: "/home/clerk/印章/委员会章.png" } }),
+      () => expect(ipc.callsOf("certificate_preview").at(-1)?.args).toMatchObject({ template: { seal: "open-seal" } }),
       SLOW,
     );
 
     await fireEvent.click(screen.getByTestId("certificate-seal-remove"));
     expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("未设置");
+  });
+
+  it("sends a picked seal as the shell's handle and shows the file the shell stored", async () => {
+    vi.mocked(chooseOpenFiles).mockResolvedValue([{ handle: "open-seal", name: "委员会章.png" }]);
+    ipc = mockCommands({
+      certificate_template: () => certificateTemplateFixture(),
+      certificate_preview: (args) => certificatePreviewFixture((args.template as CertificateTemplate).title),
+      save_certificate_template: (args) => ({
+        ...(args.template as CertificateTemplate),
+        seal: "/home/clerk/印章/委员会章.png",
+      }),
+    });
+    render(CertificateEditor, { reviewId: review.id });
+    await screen.findByTestId("certificate-preview", {}, SLOW);
+    await fireEvent.click(screen.getByTestId("certificate-seal-pick"));
+    await waitFor(() => expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("委员会章.png"));
+    await fireEvent.click(screen.getByTestId("certificate-save"));
+    await screen.findByTestId("certificate-saved");
+    expect(ipc.callsOf("save_certificate_template")[0]?.args).toEqual({
+      reviewId: review.id,
+      template: certificateTemplateFixture({ seal: "open-seal" }),
+    });
+    expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("委员会章.png");
+    expect(screen.queryByTestId("certificate-unsaved")).toBeNull();
   });
 });
 

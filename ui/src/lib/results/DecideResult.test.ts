@@ -19,7 +19,8 @@ import { dismissError } from "$lib/ui/errors.svelte";
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 let ipc: MockedCommands;

@@ -3,24 +3,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { ExpertStatus, IpcError, Registration } from "$lib/ipc/types";
-import {
-  badFingerprint,
-  certificatePreviewFixture,
-  certificateTemplateFixture,
-  EXPERT_FINGERPRINT,
-  expertStatusFixture,
-  registration,
-  review,
-  reviewResultsFixture,
-  SECOND_EXPERT_FINGERPRINT,
-} from "$lib/testing/fixtures";
+import { badFingerprint, certificatePreviewFixture, certificateTemplateFixture, clerkKeysUnlocked, EXPERT_FINGERPRINT, expertStatusFixture, registration, review, reviewResultsFixture, SECOND_EXPERT_FINGERPRINT } from "$lib/testing/fixtures";
 import { currentError, dismissError } from "$lib/ui/errors.svelte";
 import ResultsTab from "./ResultsTab.svelte";
+import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
 
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 let ipc: MockedCommands;
@@ -61,6 +53,8 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
 }
 
 beforeEach(() => {
+  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
+  clerkKeys.status = clerkKeysUnlocked;
   localStorage.clear();
   setLang("zh-CN");
   dismissError();
@@ -203,7 +197,7 @@ describe("revoking an expert's key", () => {
     });
     await showBoard();
     await fireEvent.click(within(row(1)).getByTestId("key-revoke-open"));
-    await fireEvent.input(screen.getByTestId("key-revoke-reason"), { target: { value: "忘记 PIN" } });
+    await fireEvent.input(screen.getByTestId("key-revoke-reason"), { target: { value: "忘记口令" } });
     await fireEvent.click(screen.getByTestId("key-revoke-confirm"));
     expect((await screen.findByTestId("key-revoke-error")).textContent).toContain("没有在用的登记密钥");
     expect(screen.getByTestId("key-revoke-dialog")).toBeTruthy();

@@ -1,17 +1,19 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseSavePath } from "$lib/ipc/dialog";
+import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError } from "$lib/ipc/types";
-import { awards, review } from "$lib/testing/fixtures";
+import { awards, clerkKeysUnlocked, review } from "$lib/testing/fixtures";
 import { currentError, dismissError } from "$lib/ui/errors.svelte";
 import PrintPanel from "./PrintPanel.svelte";
+import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
 
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 const missingGlyphs: IpcError = {
@@ -23,6 +25,8 @@ const missingGlyphs: IpcError = {
 let ipc: MockedCommands;
 
 beforeEach(() => {
+  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
+  clerkKeys.status = clerkKeysUnlocked;
   localStorage.clear();
   setLang("zh-CN");
   dismissError();
@@ -34,19 +38,19 @@ const button = (id: string) => screen.getByTestId(id) as HTMLButtonElement;
 
 describe("printing", () => {
   it("saves a report where the clerk chose and says how big it is", async () => {
-    vi.mocked(chooseSavePath).mockResolvedValue("/home/clerk/打印/汇总表.pdf");
+    vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-summary", name: "汇总表.pdf" });
     render(PrintPanel, { review });
     await fireEvent.click(button("print-summary"));
 
     const notice = await screen.findByTestId("print-notice");
-    expect(notice.textContent).toContain("已保存到 /home/clerk/打印/汇总表.pdf（14.2 KB）");
+    expect(notice.textContent).toContain("已保存为 汇总表.pdf（14.2 KB）");
     expect(ipc.callsOf("print_report")[0]?.args).toEqual({
       reviewId: review.id,
       kind: "summary",
-      destination: "/home/clerk/打印/汇总表.pdf",
+      destination: "save-summary",
     });
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({
-      defaultPath: "2026年基层党建创新典型案例评审结果汇总表.pdf",
+    expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({
+      fileName: "2026年基层党建创新典型案例评审结果汇总表.pdf",
       extensions: ["pdf"],
     });
 
@@ -58,30 +62,41 @@ describe("printing", () => {
     expect(ipc.callsOf("print_report")[2]?.args).toMatchObject({ kind: "announcement" });
   });
 
+  it("prints reports with the clerk's keys locked, but asks for the passphrase before certificates", async () => {
+    clerkKeys.status = { ...clerkKeysUnlocked, unlocked: false };
+    vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-summary", name: "汇总表.pdf" });
+    render(PrintPanel, { review });
+    expect(screen.queryByTestId("print-certificates")).toBeNull();
+    expect(screen.getByTestId("clerk-key-gate").dataset.state).toBe("protected");
+    await fireEvent.click(button("print-summary"));
+    expect(await screen.findByTestId("print-notice")).toBeTruthy();
+    expect(ipc.callsOf("print_certificates")).toHaveLength(0);
+  });
+
   it("prints certificates and names how many, from the first serial to the last", async () => {
-    vi.mocked(chooseSavePath).mockResolvedValue("/home/clerk/证书.pdf");
+    vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-certificates", name: "证书.pdf" });
     render(PrintPanel, { review });
     await fireEvent.click(button("print-certificates"));
     const notice = await screen.findByTestId("print-notice");
     expect(notice.textContent).toContain(
-      "已印制 2 张证书（编号 PD2026-case_university-001 至 PD2026-case_branch-001），保存到 /home/clerk/证书.pdf",
+      "已印制 2 张证书（编号 PD2026-case_university-001 至 PD2026-case_branch-001），保存为 证书.pdf",
     );
-    expect(ipc.callsOf("print_certificates")[0]?.args).toEqual({ reviewId: review.id, destination: "/home/clerk/证书.pdf" });
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({ defaultPath: "2026年基层党建创新典型案例评审证书.pdf" });
+    expect(ipc.callsOf("print_certificates")[0]?.args).toEqual({ reviewId: review.id, destination: "save-certificates" });
+    expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({ fileName: "2026年基层党建创新典型案例评审证书.pdf" });
   });
 
   it("prints nothing when the save dialog is cancelled", async () => {
-    vi.mocked(chooseSavePath).mockResolvedValue(null);
+    vi.mocked(chooseSaveFile).mockResolvedValue(null);
     render(PrintPanel, { review });
     await fireEvent.click(button("print-announcement"));
-    await waitFor(() => expect(vi.mocked(chooseSavePath)).toHaveBeenCalled());
+    await waitFor(() => expect(vi.mocked(chooseSaveFile)).toHaveBeenCalled());
     await waitFor(() => expect(button("print-announcement").disabled).toBe(false));
     expect(ipc.calls).toHaveLength(0);
     expect(screen.queryByTestId("print-notice")).toBeNull();
   });
 
   it("keeps every button disabled while one document is being written", async () => {
-    vi.mocked(chooseSavePath).mockResolvedValue("/home/clerk/公示.pdf");
+    vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-announcement", name: "公示.pdf" });
     let finish: (bytes: number) => void = () => {};
     ipc = mockCommands({ print_report: () => new Promise<number>((resolve) => (finish = resolve)) });
     render(PrintPanel, { review });
@@ -98,7 +113,7 @@ describe("printing", () => {
 
   it("shows the core's whole message when certificates lack glyphs", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    vi.mocked(chooseSavePath).mockResolvedValue("/home/clerk/证书.pdf");
+    vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-certificates", name: "证书.pdf" });
     ipc = mockCommands({
       print_certificates: () => {
         throw missingGlyphs;

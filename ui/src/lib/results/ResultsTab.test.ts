@@ -3,27 +3,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import {
-  categoryRule,
-  certificatePreviewFixture,
-  certificateTemplateFixture,
-  EXPERT_FINGERPRINT,
-  expertStatusFixture,
-  noPackageYet,
-  receipts,
-  review,
-  reviewResultsFixture,
-} from "$lib/testing/fixtures";
+import { categoryRule, certificatePreviewFixture, certificateTemplateFixture, clerkKeysUnlocked, EXPERT_FINGERPRINT, expertStatusFixture, noPackageYet, receipts, review, reviewResultsFixture } from "$lib/testing/fixtures";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
 import { currentError, dismissError } from "$lib/ui/errors.svelte";
+import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
 
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
-const BUNDLES = receipts.map((r) => r.file);
+const BUNDLES = receipts.map((r, i) => ({ handle: `bundle-${i}`, name: r.file }));
 let ipc: MockedCommands;
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
@@ -42,6 +34,8 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
 }
 
 beforeEach(() => {
+  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
+  clerkKeys.status = clerkKeysUnlocked;
   localStorage.clear();
   setLang("zh-CN");
   dismissError();
@@ -152,7 +146,7 @@ describe("the results tab", () => {
     await fireEvent.click(screen.getByTestId("receive-pick"));
     const list = await screen.findByTestId("receipts");
     expect(vi.mocked(chooseOpenFiles).mock.calls[0]?.[0]).toMatchObject({ extensions: ["pdresult"] });
-    expect(ipc.callsOf("receive_bundles")[0]?.args).toEqual({ reviewId: review.id, paths: BUNDLES });
+    expect(ipc.callsOf("receive_bundles")[0]?.args).toEqual({ reviewId: review.id, bundles: BUNDLES.map((b) => b.handle) });
 
     const rows = within(list).getAllByTestId("receipt");
     expect(rows.map((r) => r.dataset.outcome)).toEqual(["accepted", "already_have", "refused"]);

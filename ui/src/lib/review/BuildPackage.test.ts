@@ -1,27 +1,31 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseSavePath } from "$lib/ipc/dialog";
+import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { PanelScope } from "$lib/ipc/types";
-import { CLERK_FINGERPRINT, PANEL_HASH, packageSummary, review, storedFlag } from "$lib/testing/fixtures";
+import { CLERK_FINGERPRINT, clerkKeysUnlocked, packageSummary, PANEL_HASH, review, storedFlag } from "$lib/testing/fixtures";
 import { currentError, dismissError } from "$lib/ui/errors.svelte";
 import { localDateAfter } from "$lib/ui/format";
 import ReviewScreen from "./ReviewScreen.svelte";
+import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
 
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 let ipc: MockedCommands;
 
 beforeEach(() => {
+  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
+  clerkKeys.status = clerkKeysUnlocked;
   localStorage.clear();
   setLang("zh-CN");
   dismissError();
-  vi.mocked(chooseSavePath).mockResolvedValue("/home/clerk/U盘/样板支部.pdpanel");
+  vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-package", name: "样板支部.pdpanel" });
   ipc = mockCommands({ open_review: () => review, list_flags: () => [], build_panel_package: () => packageSummary() });
 });
 afterEach(clearCommandMocks);
@@ -41,13 +45,13 @@ describe("building a panel package", () => {
     const summary = await screen.findByTestId("package-summary");
     expect(ipc.callsOf("build_panel_package")[0]?.args).toEqual({
       reviewId: review.id,
-      destination: "/home/clerk/U盘/样板支部.pdpanel",
+      destination: "save-package",
       closesOn: "2026-04-15",
       minCommentChars: 20,
       panel: { name: "", categories: [], experts: [], group: null },
     });
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({
-      defaultPath: "2026年基层党建创新典型案例评审.pdpanel",
+    expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({
+      fileName: "2026年基层党建创新典型案例评审.pdpanel",
       extensions: ["pdpanel"],
     });
     expect(screen.getByTestId("package-fingerprint").textContent).toBe(CLERK_FINGERPRINT);
@@ -58,11 +62,11 @@ describe("building a panel package", () => {
   });
 
   it("builds nothing when the save dialog is cancelled, or the comment length is not a whole number", async () => {
-    vi.mocked(chooseSavePath).mockResolvedValue(null);
+    vi.mocked(chooseSaveFile).mockResolvedValue(null);
     render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
     await fireEvent.click(await screen.findByTestId("build-package-open"));
     await fireEvent.click(screen.getByTestId("build-package-confirm"));
-    await waitFor(() => expect(vi.mocked(chooseSavePath)).toHaveBeenCalled());
+    await waitFor(() => expect(vi.mocked(chooseSaveFile)).toHaveBeenCalled());
     expect(ipc.callsOf("build_panel_package")).toHaveLength(0);
 
     await fireEvent.input(screen.getByTestId("build-package-min-comment"), { target: { value: "2.5" } });
@@ -155,8 +159,8 @@ describe("building one panel's package", () => {
       experts: [1, 2],
       group: { index: 1, of: 2 },
     });
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({
-      defaultPath: "2026年基层党建创新典型案例评审-第一组.pdpanel",
+    expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({
+      fileName: "2026年基层党建创新典型案例评审-第一组.pdpanel",
     });
     expect(within(summary).getByTestId("package-summary-panel").textContent).toBe("第一组");
   });
@@ -186,8 +190,8 @@ describe("building one panel's package", () => {
 
     const summary = await screen.findByTestId("package-summary");
     expect(ipc.callsOf("build_panel_package")[0]?.args.panel).toEqual(WHOLE);
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({
-      defaultPath: "2026年基层党建创新典型案例评审.pdpanel",
+    expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({
+      fileName: "2026年基层党建创新典型案例评审.pdpanel",
     });
     expect(within(summary).queryByTestId("package-summary-panel")).toBeNull();
 

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseOpenFiles, chooseSavePath } from "$lib/ipc/dialog";
+import { chooseOpenFiles, chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError } from "$lib/ipc/types";
 import { appInfoFixture, reviewList } from "$lib/testing/fixtures";
@@ -14,7 +14,8 @@ import SupervisionScreen from "./SupervisionScreen.svelte";
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 const alreadyRevoked: IpcError = {
@@ -175,20 +176,20 @@ describe("the register", () => {
   });
 
   it("exports the register where chosen and imports a workbook, saying what it added", async () => {
-    vi.mocked(chooseSavePath).mockResolvedValue("/home/clerk/登记册.xlsx");
-    vi.mocked(chooseOpenFiles).mockResolvedValue(["/media/usb/登记册.xlsx"]);
+    vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-register", name: "登记册.xlsx" });
+    vi.mocked(chooseOpenFiles).mockResolvedValue([{ handle: "open-register", name: "登记册.xlsx" }]);
     render(RegisterTab);
     await screen.findAllByTestId("register-row");
 
     await fireEvent.click(button("register-export"));
     const exported = await screen.findByTestId("register-exchange-notice");
-    expect(exported.textContent).toContain("已导出 3 个单位到 /home/clerk/登记册.xlsx");
-    expect(ipc.callsOf("register_export")[0]?.args).toEqual({ destination: "/home/clerk/登记册.xlsx" });
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({ extensions: ["xlsx"] });
+    expect(exported.textContent).toContain("已导出 3 个单位，保存为 登记册.xlsx");
+    expect(ipc.callsOf("register_export")[0]?.args).toEqual({ destination: "save-register" });
+    expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({ extensions: ["xlsx"] });
 
     await fireEvent.click(button("register-import"));
     await waitFor(() => expect(ipc.callsOf("register_import")).toHaveLength(1));
-    expect(ipc.callsOf("register_import")[0]?.args).toEqual({ path: "/media/usb/登记册.xlsx" });
+    expect(ipc.callsOf("register_import")[0]?.args).toEqual({ workbook: "open-register" });
     expect(vi.mocked(chooseOpenFiles).mock.calls[0]?.[0]).toMatchObject({ extensions: ["xlsx"], multiple: false });
     await waitFor(() =>
       expect(screen.getByTestId("register-exchange-notice").textContent).toContain(

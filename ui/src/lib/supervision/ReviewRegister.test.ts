@@ -20,7 +20,8 @@ import { localYearMonth } from "./labels";
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 let ipc: MockedCommands;

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseSavePath } from "$lib/ipc/dialog";
+import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import { activitiesFixture, spotCheckView, verification } from "$lib/testing/supervisionFixtures";
 import { dismissError } from "$lib/ui/errors.svelte";
@@ -10,7 +10,8 @@ import SpotChecksTab from "./SpotChecksTab.svelte";
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
   chooseFolder: vi.fn(),
-  chooseSavePath: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
 }));
 
 let ipc: MockedCommands;
@@ -132,17 +133,17 @@ describe("spot checks", () => {
   });
 
   it("prints a draw's notice where the supervisor chooses", async () => {
-    vi.mocked(chooseSavePath).mockResolvedValue("/home/clerk/抽查通知.pdf");
+    vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-notice", name: "抽查通知.pdf" });
     await showTab();
     await fireEvent.click(button("spot-print"));
     const notice = await screen.findByTestId("spot-print-notice");
-    expect(notice.textContent).toContain("已保存到 /home/clerk/抽查通知.pdf（20.0 KB）");
+    expect(notice.textContent).toContain("已保存为 抽查通知.pdf（20.0 KB）");
     expect(ipc.callsOf("print_spot_check_notice")[0]?.args).toEqual({
       id: "SC-2024-001",
-      destination: "/home/clerk/抽查通知.pdf",
+      destination: "save-notice",
     });
-    expect(vi.mocked(chooseSavePath).mock.calls[0]?.[0]).toMatchObject({
-      defaultPath: "随机抽查通知SC-2024-001.pdf",
+    expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({
+      fileName: "随机抽查通知SC-2024-001.pdf",
       extensions: ["pdf"],
     });
   });

@@ -2,6 +2,7 @@
 //! the generated IPC types, so a change in Rust that breaks the UI breaks `npm run check`.
 
 import type {
+  ClerkKeysStatus,
   AppInfo,
   Award,
   Category,
@@ -384,10 +385,10 @@ export const pointsOutOfRange: IpcError = {
   message_en: "教育党员有力: 16 is outside 0–15",
 };
 
-export const pinTooShort: IpcError = {
-  code: "pin_too_short",
-  message_zh: "PIN 至少需要 6 位",
-  message_en: "The PIN needs at least 6 characters",
+export const passphraseTooWeak: IpcError = {
+  code: "passphrase_too_weak",
+  message_zh: "口令太容易被猜到：请换一句只有您知道的话",
+  message_en: "The passphrase is too easy to guess",
 };
 
 // ---- The clerk's results ------------------------------------------------------------
@@ -469,6 +470,7 @@ export function nominationResult(overrides: Partial<NominationResult> = {}): Nom
     flags: [],
     totals: { "1": 88, "2": 87 },
     decision: null,
+    applied: { method: "mean", normalised: false, marks: 2, counted: 2 },
     ...overrides,
   };
 }
@@ -682,4 +684,11 @@ export const badPlaceholder: IpcError = {
   code: "bad_input",
   message_zh: "证书模板的 title 中有未知的占位符 {姓明}",
   message_en: "certificate template title has an unknown placeholder {姓明}",
+};
+
+/** The clerk's keys as they stand once the clerk has unlocked them this session. */
+export const clerkKeysUnlocked: ClerkKeysStatus = {
+  state: "protected",
+  unlocked: true,
+  fingerprint: "DD74-02B0-A422-1589-F3EA",
 };

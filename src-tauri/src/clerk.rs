@@ -1,0 +1,102 @@
+//! The clerk's keys for this session: sealed under the clerk's passphrase on disk,
+//! unlocked once when the clerk starts work and forgotten when the app closes or the
+//! clerk locks them. Every command that signs or opens sealed scores asks here.
+
+use serde::Serialize;
+use ts_rs::TS;
+use zeroize::Zeroizing;
+
+use paneldesk::edge::{new_clerk_keys, random_bytes};
+use paneldesk::keys::{self, ClerkKeyState, ClerkKeys};
+
+use crate::ipc::IpcError;
+use crate::AppState;
+
+type Answer<T> = Result<T, IpcError>;
+
+/// Where the clerk's keys stand, for the page to show the right form.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ClerkKeysStatus {
+    pub state: ClerkKeyState,
+    pub unlocked: bool,
+    /// The signing key's fingerprint, printed on the 公示 and checked by experts.
+    pub fingerprint: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ClerkSession(std::sync::Mutex<Option<ClerkKeys>>);
+
+impl ClerkSession {
+    fn set(&self, keys: Option<ClerkKeys>) {
+        if let Ok(mut held) = self.0.lock() {
+            *held = keys;
+        }
+    }
+}
+
+impl AppState {
+    /// The unlocked keys; `clerk_passphrase_needed` until the clerk has unlocked (or,
+    /// on a computer with none or with keys from before passphrases, sealed) them.
+    pub fn clerk_keys(&self) -> Result<ClerkKeys, paneldesk::Error> {
+        self.clerk
+            .0
+            .lock()
+            .ok()
+            .and_then(|held| held.clone())
+            .ok_or(paneldesk::Error::ClerkPassphraseNeeded)
+    }
+}
+
+pub fn clerk_keys_status(state: &AppState) -> Answer<ClerkKeysStatus> {
+    let path = state.workspace.clerk_keys_path();
+    Ok(ClerkKeysStatus {
+        state: keys::clerk_key_state(&path)?,
+        unlocked: state.clerk_keys().is_ok(),
+        fingerprint: keys::clerk_public_key(&path)?.map(|k| keys::fingerprint(&k)),
+    })
+}
+
+pub fn unlock_clerk_keys(state: &AppState, passphrase: String) -> Answer<ClerkKeysStatus> {
+    let passphrase = Zeroizing::new(passphrase);
+    let path = state.workspace.clerk_keys_path();
+    if keys::clerk_key_state(&path)? != ClerkKeyState::Protected {
+        // Unsealed keys are sealed first (`set_clerk_passphrase`), never used as they are.
+        return Err(paneldesk::Error::ClerkPassphraseNeeded.into());
+    }
+    let unlocked = keys::unlock_clerk_keys(&path, Some(&passphrase))?;
+    state.clerk.set(Some(unlocked));
+    clerk_keys_status(state)
+}
+
+/// Makes the keys under `passphrase` on a computer without any, seals keys from before
+/// passphrases, or changes the passphrase (`current` required then). Leaves them unlocked.
+pub fn set_clerk_passphrase(
+    state: &AppState,
+    current: Option<String>,
+    passphrase: String,
+) -> Answer<ClerkKeysStatus> {
+    let current = current.map(Zeroizing::new);
+    let passphrase = Zeroizing::new(passphrase);
+    let path = state.workspace.clerk_keys_path();
+    let opened = match keys::clerk_key_state(&path)? {
+        ClerkKeyState::Missing => keys::create_clerk_keys(
+            &path,
+            new_clerk_keys(),
+            &passphrase,
+            random_bytes(),
+            random_bytes(),
+        )?,
+        ClerkKeyState::Unprotected | ClerkKeyState::Protected => {
+            let current = current.as_ref().map(|c| c.as_str());
+            keys::protect_clerk_keys(&path, current, &passphrase, random_bytes(), random_bytes())?;
+            keys::unlock_clerk_keys(&path, Some(&passphrase))?
+        }
+    };
+    state.clerk.set(Some(opened));
+    clerk_keys_status(state)
+}
+
+pub fn lock_clerk_keys(state: &AppState) -> Answer<ClerkKeysStatus> {
+    state.clerk.set(None);
+    clerk_keys_status(state)
+}
