@@ -97,8 +97,6 @@ export type UniversitySource = "column" | "line_above_header" | "file_name";
 
 export type FileError = { code: string, message_zh: string, message_en: string, };
 
-export type Source = { "kind": "workbook", path: string, } | { "kind": "folder", path: string, folder: string, } | { "kind": "zip", path: string, };
-
 export type Finding = { sheet: string, row: number, 
 /**
  * Column letters; empty for findings about the whole row.
@@ -186,6 +184,14 @@ min_comment_chars: number, categories: Array<Category>, experts: Array<Expert>, 
 panel?: PanelScope, };
 
 export type PackageSummary = { path: string, hash: string, clerk_fingerprint: string, nominations: number, experts: number, materials: number, excluded: number, };
+
+export type ClerkKeyState = "missing" | "unprotected" | "protected";
+
+export type ClerkKeysStatus = { state: ClerkKeyState, unlocked: boolean, 
+/**
+ * The signing key's fingerprint, printed on the 公示 and checked by experts.
+ */
+fingerprint: string | null, };
 
 export type RecusalReason = "relative" | "teacher_student" | "same_institution" | "other";
 
@@ -331,7 +337,11 @@ experts: number, recused: number,
  * Criteria mode: the aggregate of the experts' totals (z-score mean when normalised),
  * rounded to two decimals.
  */
-score: number | null, criterion_means: { [key in string]: number }, votes: VoteTally | null, grade: Grade | null, rank: number, cut: Cut, flags: Array<ResultFlag>, 
+score: number | null, criterion_means: { [key in string]: number }, votes: VoteTally | null, grade: Grade | null, 
+/**
+ * The rule that made `score`, `votes` or `grade`; `None` when nobody marked it.
+ */
+applied: AppliedRule | null, rank: number, cut: Cut, flags: Array<ResultFlag>, 
 /**
  * Each expert's total (criteria) by expert id, for the results workbook.
  */
@@ -355,6 +365,23 @@ export type OutlierExpert = { expert_id: number, name: string,
 mean_deviation: number, };
 
 export type Unpackaged = { nomination_id: number, display_name: string, university: string, category_key: string, };
+
+export type AppliedMethod = "trimmed_mean" | "mean" | "median" | "vote" | "grade";
+
+export type AppliedRule = { method: AppliedMethod, 
+/**
+ * The totals were each expert's z-scores within the category.
+ */
+normalised: boolean, 
+/**
+ * Experts whose mark (total, vote or grade) the result was made from.
+ */
+marks: number, 
+/**
+ * Of those, the marks the result counts: two fewer when a trimmed mean dropped the
+ * highest and the lowest, else all of them.
+ */
+counted: number, };
 
 export type ReviewResults = { options: ResultOptions, categories: Array<CategoryResult>, outlier_experts: Array<OutlierExpert>, 
 /**
