@@ -84,6 +84,13 @@ pub enum Error {
     #[error("no panel package built yet")]
     NoPackageYet,
 
+    #[error("the rubric of {category_en} went out with {packages} package(s)")]
+    RubricLocked {
+        category_zh: String,
+        category_en: String,
+        packages: u32,
+    },
+
     #[error("bad key: {detail}")]
     BadKey { detail: String },
 
@@ -145,6 +152,7 @@ impl Error {
             Error::NotAllVerified { .. } => "not_all_verified",
             Error::BadInput { .. } => "bad_input",
             Error::NoPackageYet => "no_package_yet",
+            Error::RubricLocked { .. } => "rubric_locked",
             Error::FontMissing { .. } => "font_missing",
             Error::FontUnusable { .. } => "font_unusable",
             Error::MissingGlyphs { .. } => "missing_glyphs",
@@ -204,6 +212,13 @@ impl Error {
             Error::NoPackageYet => {
                 "本评审还没有生成评审包，也就没有可汇总的评分：请先用 `paneldesk package` 生成".to_string()
             }
+            Error::RubricLocked {
+                category_zh,
+                packages,
+                ..
+            } => format!(
+                "“{category_zh}”的评分细则和评分方式已随 {packages} 个评审包发出，已锁定：如果现在修改，专家按已发出的评审包交回的评分结果将不再计入，须重新生成评审包并请专家重新评分"
+            ),
             Error::BadKey { detail } => format!("密钥无效或已损坏：{detail}"),
             Error::PassphraseTooShort { min } => format!("口令至少需要 {min} 个字符"),
             Error::PassphraseTooWeak { .. } => {
@@ -313,6 +328,13 @@ impl Error {
             Error::NoPackageYet => {
                 "No panel package has been built for this review, so there are no marks to merge: build one with `paneldesk package`".to_string()
             }
+            Error::RubricLocked {
+                category_en,
+                packages,
+                ..
+            } => format!(
+                "The rubric and scoring mode of {category_en} went out with {packages} panel package(s) and are locked: if changed now, the result bundles for the packages already sent would no longer count; a new package must be built and scored again"
+            ),
             Error::BadKey { detail } => format!("The key is invalid or damaged: {detail}"),
             Error::PassphraseTooShort { min } => {
                 format!("The passphrase needs at least {min} characters")

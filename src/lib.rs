@@ -24,6 +24,7 @@ pub mod registration;
 pub mod report;
 pub mod review;
 pub mod roster;
+pub mod rubric;
 pub mod scoring;
 pub mod seal;
 pub mod store;

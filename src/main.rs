@@ -7,6 +7,7 @@
 mod follow_up_cli;
 mod report_cli;
 mod round_cli;
+mod rubric_cli;
 mod setup_cli;
 
 use std::path::PathBuf;
@@ -116,6 +117,9 @@ enum Command {
     /// 类别：名额与汇总规则 / Categories: quota and aggregation rule
     #[command(subcommand)]
     Category(setup_cli::CategoryCommand),
+    /// 评分细则：查看、修改、评分方式、导出导入 / The rubric: show, edit, scoring mode, export and import
+    #[command(subcommand)]
+    Rubric(rubric_cli::RubricCommand),
     /// 督导：中期考核与验收 / Supervision: mid-term and acceptance reviews
     #[command(subcommand, name = "follow-up")]
     FollowUp(follow_up_cli::FollowUpCommand),
@@ -394,7 +398,7 @@ fn print_review(r: &Review) {
                 );
             }
             if c.rubric.has_placeholders() {
-                println!("    ! 以上为占位项，请在评审开始前修改 / placeholders: edit before the panel starts");
+                println!("    ! 以上为占位项，请在评审开始前用 `paneldesk rubric set` 修改 / placeholders: edit them with `paneldesk rubric set` before the panel starts");
             }
         }
     }
@@ -688,6 +692,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Category(command) => setup_cli::category(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
         Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
+        Command::Rubric(command) => rubric_cli::rubric(&workspace, command, json)?,
         Command::ClerkKeys(ClerkKeysCommand::Protect) => round_cli::protect_clerk_keys(&workspace)?,
         Command::Audit(AuditCommand::Verify(args)) => {
             audit_verify(&workspace, args.review.review, args.anchor, json)?

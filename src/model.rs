@@ -61,7 +61,25 @@ pub struct Criterion {
     /// What the expert should look for (评分要点).
     pub guidance_zh: String,
     /// True for wordings we have no authoritative source for (六个过硬): the UI says so.
+    /// Cleared once the clerk names the criterion (`rubric`).
     pub placeholder: bool,
+    /// Guidance per score band (优 18–20, 良 15–17.5 …), shown beside the expert's input
+    /// and printed on the score sheet. Left out of a package when empty, so packages
+    /// without bands are byte-identical to those written before bands existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<ScoreBand>>", optional))]
+    pub bands: Vec<ScoreBand>,
+}
+
+/// One score band of a criterion: `from` to `to` points, both included, within
+/// 0..=max and on the criterion's step; a criterion's bands never overlap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScoreBand {
+    /// What the band is called, e.g. 优.
+    pub label: String,
+    pub from: f64,
+    pub to: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -250,6 +250,7 @@ fn rubric(items: &[(&str, &str, f64)]) -> Rubric {
                 step: 0.5,
                 guidance_zh: String::new(),
                 placeholder: false,
+                bands: Vec::new(),
             })
             .collect(),
     }

@@ -23,9 +23,11 @@ fn bad(zh: String, en: String) -> Error {
 
 /// The packages results are computed from, oldest first, with their hashes.
 pub fn current(conn: &rusqlite::Connection) -> Result<Vec<(String, PanelPackage)>> {
-    // Insertion order is build order, whatever the laptop's clock said at the time.
+    // Insertion order is build order, whatever the laptop's clock said at the time. A
+    // stale package (its rubric was edited after it went out, see `rubric`) is current
+    // for nobody: its bundles no longer count.
     let hashes: Vec<String> = conn
-        .prepare("SELECT hash FROM panel_package ORDER BY rowid")?
+        .prepare("SELECT hash FROM panel_package WHERE stale_at IS NULL ORDER BY rowid")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut current: Vec<(String, PanelPackage)> = Vec::new();

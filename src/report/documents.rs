@@ -414,6 +414,12 @@ pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<V
             f.gap(6.0);
             f.ensure(60.0);
             f.paragraph(&c.name_zh, 11.0, true, Align::Left);
+            // The guidance the expert scored by, as the package carried it.
+            if c.scoring_mode == ScoringMode::Criteria {
+                for line in guidance_lines(c) {
+                    f.paragraph(&line, 8.0, false, Align::Left);
+                }
+            }
             let mut columns = vec![
                 Column::new("推荐对象", 9.0, Align::Left),
                 Column::new("推荐高校", 8.0, Align::Left),
@@ -479,6 +485,34 @@ pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<V
         f.finish(&mut doc);
     }
     Ok(doc.finish())
+}
+
+/// One line per criterion that has 评分要点 or score bands: name and maximum, the
+/// guidance, then the bands (优 18–20；良 15–17.5).
+fn guidance_lines(c: &crate::model::Category) -> Vec<String> {
+    c.rubric
+        .criteria
+        .iter()
+        .filter(|k| !k.guidance_zh.is_empty() || !k.bands.is_empty())
+        .map(|k| {
+            let mut line = format!("{}（满分 {}）", k.name_zh, k.max_points);
+            if !k.guidance_zh.is_empty() {
+                line.push_str(&format!("评分要点：{}", k.guidance_zh.replace('\n', " ")));
+            }
+            if !k.bands.is_empty() {
+                let bands: Vec<String> = k
+                    .bands
+                    .iter()
+                    .map(|b| format!("{} {}–{}", b.label, b.from, b.to))
+                    .collect();
+                if !k.guidance_zh.is_empty() {
+                    line.push('　');
+                }
+                line.push_str(&format!("分档：{}", bands.join("；")));
+            }
+            line
+        })
+        .collect()
 }
 
 /// 公示名单: who is proposed for the award, by category: name, university, category.

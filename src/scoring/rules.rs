@@ -339,6 +339,7 @@ mod tests {
             step,
             guidance_zh: String::new(),
             placeholder: false,
+            bands: Vec::new(),
         }
     }
 

@@ -290,6 +290,23 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE certificate ADD COLUMN signature TEXT;
     "#,
+    // 11: the clerk edits the rubric (see rubric.rs): guidance per score band of a
+    // criterion, and packages made stale by an edit the clerk confirmed after they went
+    // out (their bundles no longer count; merge::panels leaves them out).
+    r#"
+    CREATE TABLE criterion_band (
+        category_key  TEXT NOT NULL,
+        criterion_key TEXT NOT NULL,
+        position      INTEGER NOT NULL,
+        label         TEXT NOT NULL,
+        from_points   REAL NOT NULL CHECK (from_points >= 0),
+        to_points     REAL NOT NULL CHECK (to_points >= from_points),
+        PRIMARY KEY (category_key, criterion_key, position),
+        FOREIGN KEY (category_key, criterion_key)
+            REFERENCES criterion(category_key, key) ON DELETE CASCADE
+    ) STRICT;
+    ALTER TABLE panel_package ADD COLUMN stale_at TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::activity::Activity;
 use crate::error::{Error, Result};
-use crate::model::{Category, Criterion, Rubric, ScoringMode};
+use crate::model::{Category, Criterion, Rubric, ScoreBand, ScoringMode};
 
 /// The review's own row: who it is, without its contents.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,10 +68,6 @@ pub fn insert_categories(tx: &Transaction, categories: &[Category]) -> Result<()
         "INSERT INTO category (key, position, name_zh, name_en, quota, quota_approximate, scoring_mode, allowance)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    let mut crit = tx.prepare(
-        "INSERT INTO criterion (category_key, key, position, name_zh, name_en, max_points, step, guidance_zh, placeholder)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
     for (position, c) in categories.iter().enumerate() {
         cat.execute(params![
             c.key,
@@ -83,21 +79,67 @@ pub fn insert_categories(tx: &Transaction, categories: &[Category]) -> Result<()
             c.scoring_mode.code(),
             c.allowance
         ])?;
-        for (cpos, k) in c.rubric.criteria.iter().enumerate() {
-            crit.execute(params![
-                c.key,
+    }
+    drop(cat);
+    for c in categories {
+        insert_rubric(tx, &c.key, &c.rubric)?;
+    }
+    Ok(())
+}
+
+/// Writes a category's criteria and their bands, in order.
+fn insert_rubric(tx: &Transaction, category_key: &str, rubric: &Rubric) -> Result<()> {
+    let mut crit = tx.prepare_cached(
+        "INSERT INTO criterion (category_key, key, position, name_zh, name_en, max_points, step, guidance_zh, placeholder)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut band = tx.prepare_cached(
+        "INSERT INTO criterion_band (category_key, criterion_key, position, label, from_points, to_points)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (cpos, k) in rubric.criteria.iter().enumerate() {
+        crit.execute(params![
+            category_key,
+            k.key,
+            cpos as i64,
+            k.name_zh,
+            k.name_en,
+            k.max_points,
+            k.step,
+            k.guidance_zh,
+            k.placeholder
+        ])?;
+        for (bpos, b) in k.bands.iter().enumerate() {
+            band.execute(params![
+                category_key,
                 k.key,
-                cpos as i64,
-                k.name_zh,
-                k.name_en,
-                k.max_points,
-                k.step,
-                k.guidance_zh,
-                k.placeholder
+                bpos as i64,
+                b.label,
+                b.from,
+                b.to
             ])?;
         }
     }
     Ok(())
+}
+
+/// Replaces a category's scoring mode and rubric (criteria and bands) with `category`'s.
+pub fn replace_rubric(tx: &Transaction, category: &Category) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE category SET scoring_mode = ?2 WHERE key = ?1",
+        params![category.key, category.scoring_mode.code()],
+    )?;
+    if changed == 0 {
+        return Err(Error::UnknownCategory {
+            key: category.key.clone(),
+        });
+    }
+    // Bands go with their criteria (ON DELETE CASCADE).
+    tx.execute(
+        "DELETE FROM criterion WHERE category_key = ?1",
+        [&category.key],
+    )?;
+    insert_rubric(tx, &category.key, &category.rubric)
 }
 
 pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
@@ -151,9 +193,37 @@ pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
                     step: r.get(4)?,
                     guidance_zh: r.get(5)?,
                     placeholder: r.get(6)?,
+                    bands: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+    }
+    let mut bands = conn.prepare(
+        "SELECT category_key, criterion_key, label, from_points, to_points
+         FROM criterion_band ORDER BY category_key, criterion_key, position",
+    )?;
+    let rows = bands
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                ScoreBand {
+                    label: r.get(2)?,
+                    from: r.get(3)?,
+                    to: r.get(4)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (category_key, criterion_key, band) in rows {
+        let criterion = categories
+            .iter_mut()
+            .filter(|c| c.key == category_key)
+            .flat_map(|c| c.rubric.criteria.iter_mut())
+            .find(|k| k.key == criterion_key);
+        if let Some(k) = criterion {
+            k.bands.push(band);
+        }
     }
     Ok(categories)
 }

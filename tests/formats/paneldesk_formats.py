@@ -381,6 +381,13 @@ def check_manifest(m: dict) -> None:
             _number(cr, "max_points", crw)
             _number(cr, "step", crw)
             _bool(cr, "placeholder", crw)
+            # '`bands` may be missing (empty)'.
+            for b, band in enumerate(_list(cr, "bands", crw) if "bands" in cr else []):
+                bw = f"{crw}.bands[{b}]"
+                band = _obj(band, bw)
+                _str(band, "label", bw)
+                _number(band, "from", bw)
+                _number(band, "to", bw)
     for i, e in enumerate(_list(m, "experts", w)):
         ew = f"experts[{i}]"
         e = _obj(e, ew)

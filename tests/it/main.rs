@@ -17,6 +17,7 @@ mod publication;
 mod reports;
 mod results_rules;
 mod review_file;
+mod rubric_edits;
 mod scoring_props;
 mod scoring_round;
 mod second_implementation;

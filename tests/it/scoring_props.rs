@@ -19,6 +19,7 @@ fn criterion(key: usize, steps: u32, step: f64) -> Criterion {
         step,
         guidance_zh: String::new(),
         placeholder: false,
+        bands: Vec::new(),
     }
 }
 

@@ -1754,6 +1754,27 @@ fn package_cases(c: &mut Corpus, round: &Round) {
         &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
         "accepted",
     );
+    // Score bands: optional, each label a string and its ends numbers.
+    let mut m: Value = serde_json::from_slice(&manifest).unwrap();
+    m["categories"][0]["rubric"]["criteria"][0]["bands"] =
+        json!([{"label": "优", "from": 18, "to": 20}, {"label": "良", "from": 15, "to": 17.5}]);
+    c.package(
+        "pkg_score_bands",
+        &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
+        "accepted",
+    );
+    m["categories"][0]["rubric"]["criteria"][0]["bands"][1]["to"] = json!("17.5");
+    c.package(
+        "pkg_score_band_not_a_number",
+        &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
+        "malformed_content",
+    );
+    m["categories"][0]["rubric"]["criteria"][0]["bands"] = json!({"label": "优"});
+    c.package(
+        "pkg_score_bands_not_a_list",
+        &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
+        "malformed_content",
+    );
 
     // ---- materials ----
     material_cases(c, &manifest, &signed);

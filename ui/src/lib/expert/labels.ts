@@ -2,7 +2,8 @@
 //! what an incomplete item lacks. The choices are listed in the order the paper forms use.
 
 import type { MessageKey } from "$lib/i18n/messages";
-import type { Grade, RecusalReason, Vote } from "$lib/ipc/types";
+import type { Grade, RecusalReason, ScoreBand, Vote } from "$lib/ipc/types";
+import { formatPoints } from "$lib/ui/format";
 
 export const VOTES: readonly Vote[] = ["agree", "disagree", "abstain"];
 export const GRADES: readonly Grade[] = ["excellent", "good", "pass", "fail"];
@@ -33,4 +34,9 @@ export function choicesOf(kind: "vote" | "grade"): { value: string; label: Messa
   return kind === "vote"
     ? VOTES.map((value) => ({ value, label: VOTE_LABELS[value] }))
     : GRADES.map((value) => ({ value, label: GRADE_LABELS[value] }));
+}
+
+/** A criterion's score bands as the clerk set them: `优 18–20；良 15–17.5`; empty when none. */
+export function bandsText(bands: readonly ScoreBand[] | null | undefined): string {
+  return (bands ?? []).map((b) => `${b.label} ${formatPoints(b.from)}–${formatPoints(b.to)}`).join("；");
 }

@@ -272,3 +272,11 @@ export function verifySpotCheck(id: string): Promise<T.Verification> {
 export function printSpotCheckNotice(id: string, destination: T.Handle): Promise<number> {
   return invoke<number>("print_spot_check_notice", { id, destination });
 }
+
+export function rubricStatus(reviewId: string): Promise<Array<T.CategoryRubric>> {
+  return invoke<Array<T.CategoryRubric>>("rubric_status", { reviewId });
+}
+
+export function editRubric(reviewId: string, categoryKey: string, change: T.RubricChange, unlock: boolean): Promise<T.CategoryRubric> {
+  return invoke<T.CategoryRubric>("edit_rubric", { reviewId, categoryKey, change, unlock });
+}

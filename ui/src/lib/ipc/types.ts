@@ -18,8 +18,21 @@ key: string, name_zh: string, name_en: string, max_points: number, step: number,
 guidance_zh: string, 
 /**
  * True for wordings we have no authoritative source for (六个过硬): the UI says so.
+ * Cleared once the clerk names the criterion (`rubric`).
  */
-placeholder: boolean, };
+placeholder: boolean, 
+/**
+ * Guidance per score band (优 18–20, 良 15–17.5 …), shown beside the expert's input
+ * and printed on the score sheet. Left out of a package when empty, so packages
+ * without bands are byte-identical to those written before bands existed.
+ */
+bands?: Array<ScoreBand>, };
+
+export type ScoreBand = { 
+/**
+ * What the band is called, e.g. 优.
+ */
+label: string, from: number, to: number, };
 
 export type Rubric = { criteria: Array<Criterion>, };
 
@@ -589,3 +602,29 @@ export type Handle = string;
 export type Picked = { handle: Handle, name: string, };
 
 export type FileDrop = { "kind": "enter" } | { "kind": "leave" } | { "kind": "drop", files: Array<Picked>, };
+
+export type NewCriterion = { 
+/**
+ * `None`: the next free `c<n>`.
+ */
+key: string | null, name_zh: string, name_en: string, max_points: number, step: number, guidance_zh: string, bands: Array<ScoreBand>, 
+/**
+ * Where it goes, from 1; `None`: at the end.
+ */
+position: number | null, };
+
+export type CriterionEdit = { name_zh: string | null, name_en: string | null, max_points: number | null, step: number | null, guidance_zh: string | null, bands: Array<ScoreBand> | null, };
+
+export type RubricChange = { "kind": "add", criterion: NewCriterion, } | { "kind": "edit", key: string, edit: CriterionEdit, } | { "kind": "remove", key: string, } | { "kind": "move", key: string, to: number, } | { "kind": "mode", mode: ScoringMode, vote_threshold: VoteThreshold | null, };
+
+export type SentPackage = { hash: string, built_at: string, 
+/**
+ * The panel's name; empty for a package of the whole review.
+ */
+panel: string, };
+
+export type CategoryRubric = { category: Category, 
+/**
+ * The threshold a vote is held to (the category's rule in force).
+ */
+vote_threshold: VoteThreshold, sent: Array<SentPackage>, };

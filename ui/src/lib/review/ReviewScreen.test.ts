@@ -8,7 +8,12 @@ import ReviewScreen from "./ReviewScreen.svelte";
 beforeEach(() => {
   localStorage.clear();
   setLang("zh-CN");
-  mockCommands({ open_review: () => review, list_flags: () => [] });
+  mockCommands({
+    open_review: () => review,
+    list_flags: () => [],
+    rubric_status: () =>
+      review.categories.map((category) => ({ category, vote_threshold: "more_than_half", sent: [] })),
+  });
 });
 afterEach(clearCommandMocks);
 

@@ -1,0 +1,454 @@
+//! `paneldesk rubric …`: the clerk edits each category's criteria, guidance, score bands
+//! and scoring mode, and keeps the rubric as a file for next year (`rubric`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
+use paneldesk::merge::aggregate::VoteThreshold;
+use paneldesk::model::{ScoreBand, ScoringMode};
+use paneldesk::rubric::{self, CategoryRubric, CriterionEdit, NewCriterion, RubricChange};
+use paneldesk::workspace::Workspace;
+use paneldesk::Error;
+
+use crate::follow_up_cli::print_json;
+use crate::setup_cli::{parse_choice, ReviewArg};
+
+#[derive(Args)]
+pub struct Target {
+    #[command(flatten)]
+    review: ReviewArg,
+    /// 类别代码 / Category key
+    #[arg(long)]
+    category: String,
+    /// 评审包已发出时仍要修改：已发出的评审包作废，其评分结果不再计入
+    /// / Edit although a package went out: those packages go stale and their bundles stop counting
+    #[arg(long)]
+    unlock: bool,
+}
+
+#[derive(Subcommand)]
+pub enum RubricCommand {
+    /// 查看评分细则、评分方式与是否已锁定 / Show the rubric, scoring mode and lock
+    Show {
+        #[command(flatten)]
+        review: ReviewArg,
+        /// 只看这个类别 / Only this category
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// 添加评分指标 / Add a criterion
+    Add {
+        #[command(flatten)]
+        target: Target,
+        /// 指标代码（缺省为下一个 c<n>）/ Key (the next c<n> when omitted)
+        #[arg(long)]
+        key: Option<String>,
+        /// 名称 / Name (Chinese)
+        #[arg(long)]
+        name_zh: String,
+        /// 英文名称 / Name (English)
+        #[arg(long, default_value = "")]
+        name_en: String,
+        /// 满分 / Maximum points
+        #[arg(long)]
+        max: f64,
+        /// 步长 / Step
+        #[arg(long, default_value_t = 0.5)]
+        step: f64,
+        /// 评分要点 / Guidance
+        #[arg(long, default_value = "")]
+        guidance: String,
+        /// 分档，如 优:18-20（可重复）/ A score band such as 优:18-20 (repeatable)
+        #[arg(long = "band")]
+        bands: Vec<String>,
+        /// 位置（从 1 起；缺省在最后）/ Position from 1 (last when omitted)
+        #[arg(long)]
+        position: Option<u32>,
+    },
+    /// 修改评分指标（只改给出的项；命名占位项即完成填写）
+    /// / Change a criterion (only what is given; naming a placeholder fills it in)
+    Set {
+        #[command(flatten)]
+        target: Target,
+        /// 指标代码 / Criterion key
+        #[arg(long)]
+        criterion: String,
+        #[arg(long)]
+        name_zh: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+        /// 满分 / Maximum points
+        #[arg(long)]
+        max: Option<f64>,
+        /// 步长 / Step
+        #[arg(long)]
+        step: Option<f64>,
+        /// 评分要点 / Guidance
+        #[arg(long)]
+        guidance: Option<String>,
+        /// 分档，如 优:18-20（可重复；给出即替换全部分档）/ Score bands (replace them all)
+        #[arg(long = "band")]
+        bands: Vec<String>,
+        /// 删除全部分档 / Remove every score band
+        #[arg(long, conflicts_with = "bands")]
+        no_bands: bool,
+    },
+    /// 删除评分指标 / Remove a criterion
+    Remove {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        criterion: String,
+    },
+    /// 调整评分指标的顺序 / Move a criterion
+    Move {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        criterion: String,
+        /// 新位置（从 1 起）/ New position, from 1
+        #[arg(long)]
+        to: u32,
+    },
+    /// 设置评分方式：points（分项打分）、vote（表决）、grade（评定等级）
+    /// / Set the scoring mode: points, vote or grade
+    Mode {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        mode: String,
+        /// 表决通过线：more_than_half | two_thirds（仅表决）/ Vote threshold (votes only)
+        #[arg(long)]
+        vote_threshold: Option<String>,
+    },
+    /// 导出评分细则文件，供来年沿用 / Export the rubric file, to reuse next year
+    Export {
+        #[command(flatten)]
+        review: ReviewArg,
+        /// 只导出这个类别 / Only this category
+        #[arg(long)]
+        category: Option<String>,
+        /// 输出文件（不会覆盖已有文件）/ Output file (never overwrites)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 导入评分细则文件（替换文件中各类别的细则与评分方式）
+    /// / Import a rubric file (replaces the rubric and mode of each category it names)
+    Import {
+        #[command(flatten)]
+        review: ReviewArg,
+        file: PathBuf,
+        /// 评审包已发出时仍要导入 / Import although a package went out
+        #[arg(long)]
+        unlock: bool,
+    },
+}
+
+/// `优:18-20` → 优 from 18 to 20.
+fn parse_band(text: &str) -> Result<ScoreBand, Error> {
+    let bad = || Error::BadInput {
+        zh: format!("分档应写作“名称:下限-上限”，如 优:18-20：{text}"),
+        en: format!("a score band is label:from-to, e.g. 优:18-20: {text}"),
+    };
+    let (label, range) = text
+        .rsplit_once(':')
+        .or_else(|| text.rsplit_once('：'))
+        .ok_or_else(bad)?;
+    let (from, to) = range
+        .split_once('-')
+        .or_else(|| range.split_once('–'))
+        .ok_or_else(bad)?;
+    Ok(ScoreBand {
+        label: label.to_string(),
+        from: from.trim().parse().map_err(|_| bad())?,
+        to: to.trim().parse().map_err(|_| bad())?,
+    })
+}
+
+fn parse_bands(texts: &[String]) -> Result<Vec<ScoreBand>, Error> {
+    texts.iter().map(|t| parse_band(t)).collect()
+}
+
+fn parse_mode(text: &str) -> Result<ScoringMode, Error> {
+    match text {
+        "points" => Ok(ScoringMode::Criteria),
+        other => parse_choice(other, "评分方式", "scoring mode", "points、vote、grade"),
+    }
+}
+
+fn print_category(c: &CategoryRubric) {
+    let cat = &c.category;
+    let mode = match cat.scoring_mode {
+        ScoringMode::Vote => format!(
+            "{}（{}）/ vote",
+            cat.scoring_mode.name_zh(),
+            match c.vote_threshold {
+                VoteThreshold::MoreThanHalf => "同意票超过半数",
+                VoteThreshold::TwoThirds => "同意票达到三分之二",
+            }
+        ),
+        ScoringMode::Grade => format!("{} / grade", cat.scoring_mode.name_zh()),
+        ScoringMode::Criteria => format!("{} / points", cat.scoring_mode.name_zh()),
+    };
+    println!(
+        "{}（{}）/ {}  评分方式 mode: {mode}",
+        cat.name_zh, cat.key, cat.name_en
+    );
+    if !c.sent.is_empty() {
+        println!(
+            "  已锁定：已随 {} 个评审包发出，修改须加 --unlock，已发出评审包的评分结果将不再计入\n  locked: went out with {} package(s); an edit needs --unlock and their bundles would no longer count",
+            c.sent.len(),
+            c.sent.len()
+        );
+    }
+    for (i, k) in cat.rubric.criteria.iter().enumerate() {
+        println!(
+            "  {}. {}  {}{}  满分 max {}  步长 step {}{}",
+            i + 1,
+            k.key,
+            k.name_zh,
+            if k.name_en.is_empty() {
+                String::new()
+            } else {
+                format!(" / {}", k.name_en)
+            },
+            k.max_points,
+            k.step,
+            if k.placeholder {
+                "  [待填写 placeholder]"
+            } else {
+                ""
+            }
+        );
+        if !k.guidance_zh.is_empty() {
+            println!("     评分要点 / guidance: {}", k.guidance_zh);
+        }
+        if !k.bands.is_empty() {
+            let bands: Vec<String> = k
+                .bands
+                .iter()
+                .map(|b| format!("{} {}–{}", b.label, b.from, b.to))
+                .collect();
+            println!("     分档 / bands: {}", bands.join("；"));
+        }
+    }
+    if cat.scoring_mode == ScoringMode::Criteria {
+        println!("  合计 / total {}", cat.rubric.max_total());
+    }
+}
+
+/// Applies one change; a locked category gets the CLI's way past it named.
+fn edit(
+    workspace: &Workspace,
+    target: Target,
+    change: RubricChange,
+    json: bool,
+    done_zh: &str,
+    done_en: &str,
+) -> Result<(), Error> {
+    let path = workspace.resolve(target.review.review.as_deref())?;
+    let result = rubric::apply(
+        &path,
+        &target.category,
+        &change,
+        target.unlock,
+        &now(),
+        &actor(),
+    );
+    let after = match result {
+        Err(e @ Error::RubricLocked { .. }) => {
+            eprintln!(
+                "如确需修改，请加 --unlock 再执行一次，然后重新生成评审包 / to edit anyway, run it again with --unlock, then build a new package"
+            );
+            return Err(e);
+        }
+        other => other?,
+    };
+    if json {
+        print_json(&after);
+    } else {
+        println!("{done_zh} / {done_en}");
+        print_category(&after);
+    }
+    Ok(())
+}
+
+pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Result<(), Error> {
+    match command {
+        RubricCommand::Show { review, category } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            let mut all = rubric::status(&path)?;
+            if let Some(key) = &category {
+                all.retain(|c| &c.category.key == key);
+                if all.is_empty() {
+                    return Err(Error::UnknownCategory { key: key.clone() });
+                }
+            }
+            if json {
+                print_json(&all);
+            } else {
+                for c in &all {
+                    print_category(c);
+                }
+            }
+            Ok(())
+        }
+        RubricCommand::Add {
+            target,
+            key,
+            name_zh,
+            name_en,
+            max,
+            step,
+            guidance,
+            bands,
+            position,
+        } => {
+            let criterion = NewCriterion {
+                key,
+                name_zh,
+                name_en,
+                max_points: max,
+                step,
+                guidance_zh: guidance,
+                bands: parse_bands(&bands)?,
+                position,
+            };
+            edit(
+                workspace,
+                target,
+                RubricChange::Add { criterion },
+                json,
+                "已添加评分指标",
+                "Criterion added",
+            )
+        }
+        RubricCommand::Set {
+            target,
+            criterion,
+            name_zh,
+            name_en,
+            max,
+            step,
+            guidance,
+            bands,
+            no_bands,
+        } => {
+            let bands = if no_bands {
+                Some(Vec::new())
+            } else if bands.is_empty() {
+                None
+            } else {
+                Some(parse_bands(&bands)?)
+            };
+            let change = RubricChange::Edit {
+                key: criterion,
+                edit: CriterionEdit {
+                    name_zh,
+                    name_en,
+                    max_points: max,
+                    step,
+                    guidance_zh: guidance,
+                    bands,
+                },
+            };
+            edit(
+                workspace,
+                target,
+                change,
+                json,
+                "已修改评分指标",
+                "Criterion changed",
+            )
+        }
+        RubricCommand::Remove { target, criterion } => edit(
+            workspace,
+            target,
+            RubricChange::Remove { key: criterion },
+            json,
+            "已删除评分指标",
+            "Criterion removed",
+        ),
+        RubricCommand::Move {
+            target,
+            criterion,
+            to,
+        } => edit(
+            workspace,
+            target,
+            RubricChange::Move { key: criterion, to },
+            json,
+            "已调整顺序",
+            "Criterion moved",
+        ),
+        RubricCommand::Mode {
+            target,
+            mode,
+            vote_threshold,
+        } => {
+            let change = RubricChange::Mode {
+                mode: parse_mode(&mode)?,
+                vote_threshold: vote_threshold
+                    .map(|t| {
+                        parse_choice(
+                            &t,
+                            "表决通过线",
+                            "vote threshold",
+                            "more_than_half、two_thirds",
+                        )
+                    })
+                    .transpose()?,
+            };
+            edit(
+                workspace,
+                target,
+                change,
+                json,
+                "已设置评分方式",
+                "Scoring mode set",
+            )
+        }
+        RubricCommand::Export {
+            review,
+            category,
+            out,
+        } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            let bytes = rubric::export(&path, category.as_deref())?;
+            let written = paneldesk::container::write_bytes_new(&out, &bytes)?;
+            if json {
+                print_json(&serde_json::json!({ "file": written }));
+            } else {
+                println!("已导出评分细则 / Rubric exported: {}", written.display());
+            }
+            Ok(())
+        }
+        RubricCommand::Import {
+            review,
+            file,
+            unlock,
+        } => {
+            let path = workspace.resolve(review.review.as_deref())?;
+            let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            let changed = match rubric::import(&path, &bytes, unlock, &now(), &actor()) {
+                Err(e @ Error::RubricLocked { .. }) => {
+                    eprintln!(
+                        "如确需导入，请加 --unlock 再执行一次，然后重新生成评审包 / to import anyway, run it again with --unlock, then build a new package"
+                    );
+                    return Err(e);
+                }
+                other => other?,
+            };
+            if json {
+                print_json(&serde_json::json!({ "changed": changed }));
+            } else if changed.is_empty() {
+                println!("评分细则与文件一致，未作修改 / The rubric already matches the file; nothing changed");
+            } else {
+                println!("已导入评分细则 / Rubric imported: {}", changed.join("、"));
+            }
+            Ok(())
+        }
+    }
+}

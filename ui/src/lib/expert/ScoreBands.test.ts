@@ -1,0 +1,45 @@
+import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { setLang } from "$lib/i18n/i18n.svelte";
+import { clearCommandMocks } from "$lib/ipc/mock";
+import { PANEL_HASH, panelViewFixture } from "$lib/testing/fixtures";
+import { mockPanel } from "$lib/testing/panelMock";
+import ExpertScreen from "./ExpertScreen.svelte";
+
+vi.mock("$lib/ipc/dialog", () => ({
+  chooseOpenFiles: vi.fn(),
+  chooseFolder: vi.fn(),
+  chooseSaveFile: vi.fn(),
+  chooseSaveFolder: vi.fn(),
+}));
+
+beforeEach(() => {
+  localStorage.clear();
+  setLang("zh-CN");
+});
+afterEach(clearCommandMocks);
+
+describe("the clerk's score bands on the expert's laptop", () => {
+  it("stand beside the inputs in the grid and on the candidate page, as the package carries them", async () => {
+    const view = structuredClone(panelViewFixture());
+    view.package.categories[0]!.rubric.criteria[0]!.bands = [
+      { label: "优", from: 13.5, to: 15 },
+      { label: "良", from: 10, to: 13 },
+    ];
+    mockPanel({ view });
+    render(ExpertScreen, { hash: PANEL_HASH, onback: vi.fn() });
+    const grid = await screen.findByTestId("score-grid");
+
+    // Only the criterion that has bands shows them.
+    const shown = within(grid).getAllByTestId("grid-bands");
+    expect(shown.map((b) => b.textContent)).toEqual(["优 13.5–15；良 10–13"]);
+
+    const row = screen.getAllByTestId("score-row").find((r) => r.dataset.nomination === "101")!;
+    await fireEvent.click(within(row).getByTestId("nominee-open"));
+    const page = screen.getByTestId("candidate-panel");
+    expect(page.textContent).toContain("理论学习制度健全");
+    expect(within(page).getAllByTestId("candidate-bands").map((b) => b.textContent?.trim())).toEqual([
+      "分档：优 13.5–15；良 10–13",
+    ]);
+  });
+});
