@@ -34,6 +34,9 @@ const RESTART_PATIENCE: std::time::Duration = std::time::Duration::from_millis(2
 pub struct BackgroundCheckpoint {
     commits: Option<mpsc::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    /// Rounds done, so a test can wait for the thread instead of guessing how long the
+    /// scheduler takes on a loaded machine.
+    rounds: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl BackgroundCheckpoint {
@@ -42,6 +45,8 @@ impl BackgroundCheckpoint {
     pub fn start(path: &Path) -> BackgroundCheckpoint {
         let (commits, received) = mpsc::channel::<()>();
         let path = path.to_path_buf();
+        let rounds = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let done = rounds.clone();
         let thread = std::thread::spawn(move || {
             let Ok(conn) = Connection::open_with_flags(
                 &path,
@@ -77,12 +82,19 @@ impl BackgroundCheckpoint {
                 }
                 let _ = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
                 copied = now;
+                done.fetch_add(1, std::sync::atomic::Ordering::Release);
             }
         });
         BackgroundCheckpoint {
             commits: Some(commits),
             thread: Some(thread),
+            rounds,
         }
+    }
+
+    #[cfg(test)]
+    fn rounds(&self) -> u64 {
+        self.rounds.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Tells the thread that the writer committed a transaction.
@@ -155,11 +167,27 @@ mod tests {
         let mut conn = writer(&path);
         let checkpoint = BackgroundCheckpoint::start(&path);
         // 40 commits of 100 pages: 16 MB of log if it were never started over.
+        let pages = |conn: &Connection| -> u64 {
+            conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap()
+        };
+        let mut copied = pages(&conn);
         for _ in 0..40 {
+            let before = checkpoint.rounds();
             commit_pages(&mut conn, 100);
             checkpoint.committed();
-            // The gap a workbook's parsing leaves between two commits.
+            // The gap a workbook's parsing leaves between two commits; when a round is due
+            // it lasts until the round is done, however slowly a loaded machine schedules
+            // the thread.
             std::thread::sleep(std::time::Duration::from_millis(2));
+            if pages(&conn) >= copied + PAGES_PER_CHECKPOINT {
+                let waited = std::time::Instant::now();
+                while checkpoint.rounds() == before
+                    && waited.elapsed() < std::time::Duration::from_secs(10)
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                copied = pages(&conn);
+            }
         }
         checkpoint.finish();
         let written = 40 * 100 * 4096;
