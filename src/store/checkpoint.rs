@@ -168,7 +168,8 @@ mod tests {
         let checkpoint = BackgroundCheckpoint::start(&path);
         // 40 commits of 100 pages: 16 MB of log if it were never started over.
         let pages = |conn: &Connection| -> u64 {
-            conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap()
+            conn.query_row("PRAGMA page_count", [], |r| r.get(0))
+                .unwrap()
         };
         let mut copied = pages(&conn);
         for _ in 0..40 {
