@@ -36,6 +36,7 @@ pub struct BackgroundCheckpoint {
     thread: Option<JoinHandle<()>>,
     /// Rounds done, so a test can wait for the thread instead of guessing how long the
     /// scheduler takes on a loaded machine.
+    #[cfg_attr(not(test), allow(dead_code))]
     rounds: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
