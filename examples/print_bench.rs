@@ -138,6 +138,7 @@ fn record(rows: usize) -> Record {
             unpackaged: vec![],
         },
         marks: BTreeMap::new(),
+        publication: Default::default(),
         assigned: (1..=9).map(|e| (e, (0..rows as i64).collect())).collect(),
         anchor: None,
     }

@@ -69,6 +69,18 @@ pub enum Error {
     #[error("flag {flag_id} not found")]
     FlagNotFound { flag_id: i64 },
 
+    #[error("no announcement (公示) set")]
+    AnnouncementNotSet,
+
+    #[error("objection {id} not found")]
+    ObjectionNotFound { id: i64 },
+
+    #[error("objection {id} already resolved")]
+    ObjectionResolved {
+        id: i64,
+        outcome: crate::objections::ObjectionOutcome,
+    },
+
     #[error("a note is required")]
     NoteRequired,
 
@@ -181,6 +193,9 @@ impl Error {
             Error::Corrupt(_) => "corrupt",
             Error::ImportIncomplete { .. } => "import_incomplete",
             Error::FlagNotFound { .. } => "flag_not_found",
+            Error::AnnouncementNotSet => "announcement_not_set",
+            Error::ObjectionNotFound { .. } => "objection_not_found",
+            Error::ObjectionResolved { .. } => "objection_resolved",
             Error::NoteRequired => "note_required",
         }
     }
@@ -291,6 +306,16 @@ impl Error {
             Error::FlagNotFound { flag_id } => {
                 format!("找不到编号为 {flag_id} 的标记；请用 `paneldesk review flags` 查看")
             }
+            Error::AnnouncementNotSet => {
+                "尚未设置公示：请先写明公示期、受理异议的联系方式和落款".to_string()
+            }
+            Error::ObjectionNotFound { id } => {
+                format!("找不到第 {id} 号异议；请用 `paneldesk objection list` 查看")
+            }
+            Error::ObjectionResolved { id, outcome } => format!(
+                "第 {id} 号异议已处理完毕（{}），处理结果不能更改",
+                outcome.name_zh()
+            ),
             Error::NoteRequired => "保留被标记的推荐对象时必须写明理由（备注）".to_string(),
             Error::ImportIncomplete { total: 0, .. } => {
                 "没有找到可导入的表格文件（.xlsx/.xls/.ods）".to_string()
@@ -413,6 +438,16 @@ impl Error {
             Error::FlagNotFound { flag_id } => {
                 format!("No flag {flag_id}; `paneldesk review flags` lists them")
             }
+            Error::AnnouncementNotSet => {
+                "No announcement (公示) is set yet: give its period, where objections go, and the issuing office first".to_string()
+            }
+            Error::ObjectionNotFound { id } => {
+                format!("No objection {id}; `paneldesk objection list` lists them")
+            }
+            Error::ObjectionResolved { id, outcome } => format!(
+                "Objection {id} is already resolved ({}); its outcome cannot change",
+                outcome.name_en()
+            ),
             Error::NoteRequired => {
                 "Keeping a flagged nomination needs a note saying why".to_string()
             }

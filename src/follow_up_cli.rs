@@ -214,6 +214,7 @@ pub fn register(workspace: &Workspace, command: RegisterCommand, json: bool) -> 
                 &review,
                 &rule.options()?,
                 YearMonth::parse(&build_start)?,
+                paneldesk::edge::today(),
                 &now(),
                 &actor(),
             )?;

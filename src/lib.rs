@@ -5,6 +5,7 @@
 //! `tauri`; `tests/it/architecture.rs` fails if it ever does.
 
 pub mod activity;
+pub mod announcement;
 pub mod audit;
 pub mod bundle;
 pub mod container;
@@ -17,6 +18,7 @@ pub mod import;
 pub mod keys;
 pub mod merge;
 pub mod model;
+pub mod objections;
 pub mod package;
 pub mod privacy;
 pub mod refusal;

@@ -5,6 +5,7 @@
 //! also printed as `{"error": {code, message_zh, message_en}}` on stdout.
 
 mod follow_up_cli;
+mod publication_cli;
 mod report_cli;
 mod round_cli;
 mod rubric_cli;
@@ -102,6 +103,12 @@ enum Command {
     /// 证书：打印、核验、模板 / Certificates: print, check, template
     #[command(subcommand)]
     Certificates(report_cli::CertificatesCommand),
+    /// 公示：标题、公示期、受理异议方式、落款 / The 公示: wording, period, objection channels, issuer
+    #[command(subcommand)]
+    Announcement(publication_cli::AnnouncementCommand),
+    /// 异议：登记、列出、办结 / Objections to the 公示: record, list, resolve
+    #[command(subcommand)]
+    Objection(publication_cli::ObjectionCommand),
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -690,9 +697,11 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Register(command) => follow_up_cli::register(&workspace, command, json)?,
         Command::Roster(command) => setup_cli::roster(&workspace, command, json)?,
         Command::Category(command) => setup_cli::category(&workspace, command, json)?,
+        Command::Rubric(command) => rubric_cli::rubric(&workspace, command, json)?,
+        Command::Announcement(command) => publication_cli::announcement(&workspace, command, json)?,
+        Command::Objection(command) => publication_cli::objection(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
         Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
-        Command::Rubric(command) => rubric_cli::rubric(&workspace, command, json)?,
         Command::ClerkKeys(ClerkKeysCommand::Protect) => round_cli::protect_clerk_keys(&workspace)?,
         Command::Audit(AuditCommand::Verify(args)) => {
             audit_verify(&workspace, args.review.review, args.anchor, json)?

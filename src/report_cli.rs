@@ -129,7 +129,7 @@ pub fn report(workspace: &Workspace, args: ReportArgs, json: bool) -> Result<(),
             )
         }
         "announcement" | "公示" => {
-            let title = documents::document_title(&record.review.title_zh, "拟推荐名单公示");
+            let title = documents::announcement_title(&record);
             let meta = meta(&title, date);
             (title.clone(), documents::announcement(&record, &meta)?)
         }
@@ -188,7 +188,9 @@ pub fn certificates(
                 None => register::template(&review)?,
             };
             let record = Record::load(&review, &rule.options()?)?;
-            let chosen = register::winners(&record, only.as_deref())?;
+            // The 公示 is over by the calendar, not by the date the clerk prints on the
+            // certificates.
+            let chosen = register::winners(&record, only.as_deref(), paneldesk::edge::today())?;
             let clerk = crate::round_cli::clerk_keys(workspace)?;
             if out.exists() {
                 return Err(Error::AlreadyExists { path: out });

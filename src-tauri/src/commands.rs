@@ -21,9 +21,12 @@ use paneldesk::store::flags::{self, Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 use paneldesk::{import, store, workbook_template};
 
+use paneldesk::announcement::{self, AnnouncementSettings};
 use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
 use paneldesk::merge::decisions::{self, Outcome};
+use paneldesk::merge::readiness::{self, PublicationStatus};
 use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
+use paneldesk::objections::{self, NewObjection, Resolution};
 use paneldesk::report::certificate::{self, Award, CertificateTemplate};
 use paneldesk::report::documents;
 use paneldesk::report::pdf::Meta;
@@ -557,7 +560,10 @@ pub fn print_report(
     let review = review_path(state, &review_id)?;
     let destination = state.picks.write_file(&destination)?;
     let record = Record::load(&review, &ResultOptions::default())?;
-    let title = documents::document_title(&record.review.title_zh, kind.title_zh());
+    let title = match kind {
+        ReportKind::Announcement => documents::announcement_title(&record),
+        _ => documents::document_title(&record.review.title_zh, kind.title_zh()),
+    };
     let meta = meta(&title);
     let bytes = match kind {
         ReportKind::Summary => documents::summary(&record, &meta)?,
@@ -578,7 +584,7 @@ pub fn print_certificates(
     let destination = state.picks.write_file(&destination)?;
     let record = Record::load(&review, &ResultOptions::default())?;
     let template = register::template(&review)?;
-    let chosen = register::winners(&record, None)?;
+    let chosen = register::winners(&record, None, today())?;
     let clerk = state.clerk_keys()?;
     let title = format!("{}证书", record.review.title_zh);
     let (awards, bytes) = register::print(
@@ -634,7 +640,10 @@ pub fn certificate_preview(
     let first = Record::load(&review, &ResultOptions::default())
         .ok()
         .and_then(|record| {
-            let (key, id) = register::winners(&record, None).ok()?.into_iter().next()?;
+            let (key, id) = register::winners(&record, None, today())
+                .ok()?
+                .into_iter()
+                .next()?;
             let n = record
                 .results
                 .categories
@@ -757,6 +766,7 @@ pub fn register_enter_review(
         &review,
         &ResultOptions::default(),
         YearMonth::parse(&build_start)?,
+        today(),
         &now(),
         &actor(),
     )?)
@@ -871,4 +881,183 @@ pub fn print_spot_check_notice(state: &AppState, id: String, destination: Handle
     let bytes = paneldesk::report::notice::spot_check(&view, &meta(&title))?;
     paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
     Ok(bytes.len() as u32)
+}
+
+pub fn rubric_status(
+    state: &AppState,
+    review_id: String,
+) -> Answer<Vec<paneldesk::rubric::CategoryRubric>> {
+    let path = review_path(state, &review_id)?;
+    Ok(paneldesk::rubric::status(&path)?)
+}
+
+/// One rubric edit; `unlock` is the clerk's confirmation that packages already sent go
+/// stale (the page asks only after the core refused with `rubric_locked`).
+pub fn edit_rubric(
+    state: &AppState,
+    review_id: String,
+    category_key: String,
+    change: paneldesk::rubric::RubricChange,
+    unlock: bool,
+) -> Answer<paneldesk::rubric::CategoryRubric> {
+    let path = review_path(state, &review_id)?;
+    Ok(paneldesk::rubric::apply(
+        &path,
+        &category_key,
+        &change,
+        unlock,
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// The 公示 and the 异议 ledger as the results tab shows them (`merge::readiness`).
+pub fn publication_status(state: &AppState, review_id: String) -> Answer<PublicationStatus> {
+    let review = review_path(state, &review_id)?;
+    Ok(readiness::publication_status(
+        &review,
+        &ResultOptions::default(),
+        today(),
+    )?)
+}
+
+pub fn set_announcement(
+    state: &AppState,
+    review_id: String,
+    settings: AnnouncementSettings,
+) -> Answer<PublicationStatus> {
+    let review = review_path(state, &review_id)?;
+    announcement::set(&review, settings, &now(), &actor())?;
+    publication_status(state, review_id)
+}
+
+pub fn add_objection(
+    state: &AppState,
+    review_id: String,
+    objection: NewObjection,
+) -> Answer<PublicationStatus> {
+    let review = review_path(state, &review_id)?;
+    objections::add(&review, &objection, &now(), &actor())?;
+    publication_status(state, review_id)
+}
+
+pub fn resolve_objection(
+    state: &AppState,
+    review_id: String,
+    objection_id: i32,
+    resolution: Resolution,
+) -> Answer<PublicationStatus> {
+    let review = review_path(state, &review_id)?;
+    objections::resolve(&review, objection_id.into(), &resolution, &now(), &actor())?;
+    publication_status(state, review_id)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The page is not trusted with paths (issue 20): whatever string it sends where a
+    //! file is meant, only a handle the shell handed out for that use gets through.
+
+    use super::*;
+
+    fn clerk_laptop() -> (tempfile::TempDir, AppState, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(paneldesk::workspace::Workspace::at(dir.path()));
+        let id = create_demo_review(&state).unwrap().id;
+        (dir, state, id)
+    }
+
+    #[test]
+    fn a_forged_path_or_unknown_handle_writes_nothing() {
+        let (dir, state, id) = clerk_laptop();
+        let target = dir.path().join("elsewhere.pdf");
+        let forged = Handle(target.display().to_string());
+
+        let refused = print_report(&state, id.clone(), ReportKind::Summary, forged.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let refused = backup_review(&state, id.clone(), forged.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let refused = register_export(&state, forged.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let refused = print_spot_check_notice(&state, "x".into(), forged.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let made_up = Handle("00".repeat(16));
+        let refused = save_material(&state, "ab".into(), "cd".into(), made_up);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        assert!(!target.exists());
+
+        // The same destination, picked by the user, is written, and once only.
+        let picked = state.picks.path(target.clone(), Use::WriteFile);
+        backup_review(&state, id.clone(), picked.handle.clone()).unwrap();
+        assert!(target.exists());
+        let again = backup_review(&state, id, picked.handle);
+        assert_eq!(again.unwrap_err().code, "not_picked");
+    }
+
+    #[test]
+    fn a_file_opened_is_never_written_and_one_saved_to_never_read() {
+        let (dir, state, id) = clerk_laptop();
+        let opened = state
+            .picks
+            .path(dir.path().join("bundle.pdresult"), Use::ReadFile);
+        let refused = print_report(&state, id.clone(), ReportKind::Summary, opened.handle);
+        assert_eq!(refused.unwrap_err().code, "wrong_pick");
+
+        let saved = state
+            .picks
+            .path(dir.path().join("out.xlsx"), Use::WriteFile);
+        let refused = register_import(&state, saved.handle.clone());
+        assert_eq!(refused.unwrap_err().code, "wrong_pick");
+        let refused = receive_bundles(&state, id, vec![saved.handle]);
+        assert_eq!(refused.unwrap_err().code, "wrong_pick");
+    }
+
+    #[test]
+    fn imports_take_only_workbooks_the_shell_found_in_what_was_picked() {
+        let (_dir, state, id) = clerk_laptop();
+        let batch = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/workbooks/batch");
+        let forged = Handle(batch.display().to_string());
+        let refused = expand_workbooks(&state, vec![forged.clone()]);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let refused = import_workbooks(&state, id, vec![forged]);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+
+        let folder = state.picks.path(batch, Use::ReadFolder);
+        let found = expand_workbooks(&state, vec![folder.handle.clone()]).unwrap();
+        assert!(found.len() >= 2, "{found:?}");
+        assert!(found.iter().all(|f| !f.name.contains('/')));
+        // A folder's handle is not a workbook's.
+        assert_eq!(
+            state.picks.source_of(&folder.handle).unwrap_err().code,
+            "wrong_pick"
+        );
+    }
+
+    #[test]
+    fn a_review_is_named_by_id_never_by_path() {
+        let (_dir, state, id) = clerk_laptop();
+        let path = state.workspace.resolve(Some(&id)).unwrap();
+        assert!(open_review(&state, id).is_ok());
+        let refused = open_review(&state, path.display().to_string());
+        assert_eq!(refused.unwrap_err().code, "review_not_found");
+    }
+
+    #[test]
+    fn a_template_image_the_page_typed_is_refused() {
+        let (dir, state, id) = clerk_laptop();
+        let mut template = certificate_template(&state, id.clone()).unwrap();
+        template.seal = Some(dir.path().join("keys/clerk.json"));
+        let refused = save_certificate_template(&state, id.clone(), template.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        assert_eq!(certificate_template(&state, id.clone()).unwrap().seal, None);
+
+        let seal = dir.path().join("章.png");
+        let picked = state.picks.path(seal.clone(), Use::ReadFile);
+        template.seal = Some(PathBuf::from(&picked.handle.0));
+        let saved = save_certificate_template(&state, id.clone(), template).unwrap();
+        assert_eq!(saved.seal.as_deref(), Some(seal.as_path()));
+        // Saved again unchanged, the stored image stays.
+        let again = save_certificate_template(&state, id, saved.clone()).unwrap();
+        assert_eq!(again.seal, saved.seal);
+    }
 }

@@ -81,7 +81,7 @@ impl ReportKind {
         match self {
             ReportKind::Summary => "评审结果汇总表",
             ReportKind::ScoreSheets => "专家评分表",
-            ReportKind::Announcement => "拟推荐名单公示",
+            ReportKind::Announcement => "公示",
         }
     }
 }
@@ -201,6 +201,12 @@ ipc_commands! {
     fn list_spot_checks() -> Vec<SpotCheckView>;
     fn verify_spot_check(id: String) -> Verification;
     fn print_spot_check_notice(id: String, destination: Handle) -> u32;
+    fn rubric_status(review_id: String) -> Vec<paneldesk::rubric::CategoryRubric>;
+    fn edit_rubric(review_id: String, category_key: String, change: paneldesk::rubric::RubricChange, unlock: bool) -> paneldesk::rubric::CategoryRubric;
+    fn publication_status(review_id: String) -> paneldesk::merge::readiness::PublicationStatus;
+    fn set_announcement(review_id: String, settings: paneldesk::announcement::AnnouncementSettings) -> paneldesk::merge::readiness::PublicationStatus;
+    fn add_objection(review_id: String, objection: paneldesk::objections::NewObjection) -> paneldesk::merge::readiness::PublicationStatus;
+    fn resolve_objection(review_id: String, objection_id: i32, resolution: paneldesk::objections::Resolution) -> paneldesk::merge::readiness::PublicationStatus;
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -212,6 +218,7 @@ fn type_declarations() -> Vec<String> {
         ActivityInfo::decl(&cfg),
         paneldesk::model::ScoringMode::decl(&cfg),
         paneldesk::model::Criterion::decl(&cfg),
+        paneldesk::model::ScoreBand::decl(&cfg),
         paneldesk::model::Rubric::decl(&cfg),
         paneldesk::model::Category::decl(&cfg),
         paneldesk::model::Expert::decl(&cfg),
@@ -305,6 +312,21 @@ fn type_declarations() -> Vec<String> {
         Handle::decl(&cfg),
         Picked::decl(&cfg),
         crate::picked::FileDrop::decl(&cfg),
+        paneldesk::rubric::NewCriterion::decl(&cfg),
+        paneldesk::rubric::CriterionEdit::decl(&cfg),
+        paneldesk::rubric::RubricChange::decl(&cfg),
+        paneldesk::rubric::SentPackage::decl(&cfg),
+        paneldesk::rubric::CategoryRubric::decl(&cfg),
+        paneldesk::announcement::TitleKind::decl(&cfg),
+        paneldesk::announcement::AnnouncementSettings::decl(&cfg),
+        paneldesk::announcement::StoredAnnouncement::decl(&cfg),
+        paneldesk::objections::Channel::decl(&cfg),
+        paneldesk::objections::ObjectionOutcome::decl(&cfg),
+        paneldesk::objections::NewObjection::decl(&cfg),
+        paneldesk::objections::Resolution::decl(&cfg),
+        paneldesk::objections::Objection::decl(&cfg),
+        paneldesk::merge::readiness::Blocker::decl(&cfg),
+        paneldesk::merge::readiness::PublicationStatus::decl(&cfg),
     ]
 }
 

@@ -343,12 +343,15 @@ pub fn is_follow_up(conn: &Connection) -> Result<bool> {
 }
 
 /// Enters the units a review awarded (inside the quota, after the panel's decisions).
-/// Refused while a tie at the cut line is still open: the award list is not final.
+/// Refused while the award list is not final on `today` (`merge::readiness`): a tie at
+/// the cut line, a winner's open finding, a 公示 not held or not over, an objection pending.
+#[allow(clippy::too_many_arguments)]
 pub fn enter_review(
     register_path: &Path,
     review_path: &Path,
     options: &ResultOptions,
     build_start: YearMonth,
+    today: time::Date,
     at: &str,
     actor: &str,
 ) -> Result<Entered> {
@@ -363,12 +366,20 @@ pub fn enter_review(
     // The review's audit head and results digest go into the register's own log: the
     // award list can later be checked against the review file it came from.
     let anchor = crate::audit::head(&review_conn)?;
+    let publication = crate::merge::readiness::Publication::load(&review_conn)?;
     drop(review_conn);
     let results = results::compute(review_path, options)?;
     let digest = crate::keys::sha256_hex(
         &serde_json::to_vec(&results).map_err(|e| Error::Corrupt(e.to_string()))?,
     );
-    crate::merge::readiness::require_ready(&results, None, "登记获奖单位", "register the awards")?;
+    crate::merge::readiness::require_awardable(
+        &results,
+        None,
+        &publication,
+        today,
+        "登记获奖单位",
+        "register the awards",
+    )?;
     let cycle = cycle::has_build_cycle(row.activity);
     let (start, end) = if cycle {
         (

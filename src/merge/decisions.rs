@@ -58,12 +58,28 @@ pub fn decide(
     at: &str,
     actor: &str,
 ) -> Result<PanelDecision> {
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    let decision = record(&tx, nomination_id, outcome, reason, at, actor)?;
+    tx.commit()?;
+    Ok(decision)
+}
+
+/// Writes one decision and its audit entry inside the caller's transaction: an upheld
+/// objection (`objections::resolve`) changes a result only this way, in the same
+/// transaction as its outcome.
+pub(crate) fn record(
+    tx: &rusqlite::Transaction,
+    nomination_id: i64,
+    outcome: Outcome,
+    reason: &str,
+    at: &str,
+    actor: &str,
+) -> Result<PanelDecision> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::NoteRequired);
     }
-    let mut conn = store::open(review_path)?;
-    let tx = conn.transaction()?;
     let known: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM nomination WHERE id = ?1)",
         [nomination_id],
@@ -81,7 +97,7 @@ pub fn decide(
         params![nomination_id, outcome.as_str(), reason, at, actor],
     )?;
     crate::audit::append(
-        &tx,
+        tx,
         at,
         actor,
         "result_decided",
@@ -91,7 +107,6 @@ pub fn decide(
             "reason": reason,
         }),
     )?;
-    tx.commit()?;
     Ok(PanelDecision {
         nomination_id,
         outcome,

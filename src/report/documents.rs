@@ -3,6 +3,7 @@
 
 use super::font::Style;
 use super::pdf::{self, Align, Document, Meta, MM};
+use super::pinyin_order::{NameKind, PinyinOrder};
 use super::record::Record;
 use super::table::{Column, Flow};
 use crate::error::Result;
@@ -515,8 +516,35 @@ fn guidance_lines(c: &crate::model::Category) -> Vec<String> {
         .collect()
 }
 
-/// 公示名单: who is proposed for the award, by category: name, university, category.
-/// No personal data, no scores.
+/// The 公示's title: the review's title and the list the body publishes
+/// ("…拟命名名单公示"), by the wording the clerk set (`announcement::TitleKind`).
+pub fn announcement_title(record: &Record) -> String {
+    let kind = record
+        .publication
+        .announcement
+        .as_ref()
+        .map(|a| a.title_kind)
+        .or_else(|| {
+            crate::activity::Activity::parse(&record.review.activity)
+                .ok()
+                .map(crate::announcement::TitleKind::for_activity)
+        })
+        .unwrap_or(crate::announcement::TitleKind::Recognise);
+    // "2026年大学生党员标兵拟命名名单公示": the list is the activity's, not the review's.
+    let activity = record
+        .review
+        .title_zh
+        .strip_suffix("评审")
+        .unwrap_or(&record.review.title_zh);
+    format!("{activity}{}公示", kind.list_zh())
+}
+
+/// 公示: who the office proposes to honour, laid out after GB/T 9704 (党政机关公文格式) as
+/// far as a list allows — title centred, body paragraphs with the 公示期 and where
+/// objections go, the list per category, the 落款 over its date at the bottom right —
+/// in the faces the app ships. Entries by university, then name, in pinyin order
+/// (`pinyin_order`); no ranks, scores or personal data. Printing it is what starts the
+/// period, so only the results need to be settled (`merge::readiness`).
 pub fn announcement(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
     crate::merge::readiness::require_ready(
         &record.results,
@@ -524,63 +552,116 @@ pub fn announcement(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
         "公示",
         "publish the announcement",
     )?;
+    let settings = record
+        .publication
+        .announcement
+        .as_ref()
+        .ok_or(crate::error::Error::AnnouncementNotSet)?;
+    let persons = crate::activity::Activity::parse(&record.review.activity)
+        .is_ok_and(|a| a == crate::activity::Activity::StudentExemplar);
+    let kind = if persons {
+        NameKind::Person
+    } else {
+        NameKind::Unit
+    };
+    let order = PinyinOrder::new();
     let mut doc = Document::new(meta);
-    let mut f = flow(&mut doc, false, record)?;
-    f.paragraph(
-        &document_title(&record.review.title_zh, "拟推荐名单公示"),
-        16.0,
-        true,
-        Align::Center,
+    let font = doc.font(Style::Sans)?;
+    let bold = doc.font(Style::SansBold)?;
+    let footer = format!(
+        "{} · 评审包 {}",
+        record.review.title_zh,
+        &record.package_hash[..12.min(record.package_hash.len())]
     );
-    f.gap(4.0);
-    f.paragraph(
-        "　　经高校推荐、资格审查和专家评审，现将拟推荐名单予以公示。公示期间如有异议，请以书面形式实名反映。",
-        10.5,
-        false,
-        Align::Left,
-    );
+    // GB/T 9704 sets the type area 156 mm wide on A4 (28 mm and 26 mm margins); one margin
+    // all round of 27 mm keeps that width.
+    let mut f = Flow::new(pdf::a4(false), 27.0 * MM, font, bold, footer);
+    // 二号 title, 三号 body (22 pt and 16 pt).
+    const BODY: f32 = 16.0;
+    f.gap(8.0);
+    f.paragraph(&announcement_title(record), 22.0, true, Align::Center);
+    f.gap(14.0);
+    for paragraph in settings.body_zh(&record.review.title_zh)? {
+        f.paragraph(&paragraph, BODY, false, Align::Left);
+    }
+    let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    let mut heading = 0;
     for c in &record.results.categories {
-        let winners: Vec<_> = c.nominations.iter().filter(|n| n.cut == Cut::In).collect();
+        let mut winners: Vec<_> = c.nominations.iter().filter(|n| n.cut == Cut::In).collect();
         if winners.is_empty() {
             continue;
         }
-        f.gap(8.0);
-        f.ensure(60.0);
+        // Announced in the office's order, not by score: ranks are not published.
+        winners.sort_by(|a, b| {
+            order
+                .compare(&a.university, &b.university, NameKind::Unit)
+                .then_with(|| order.compare(&a.display_name, &b.display_name, kind))
+        });
+        f.gap(10.0);
+        f.ensure(90.0);
+        let number = numerals
+            .get(heading)
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| (heading + 1).to_string());
+        heading += 1;
         f.paragraph(
-            &format!("{}（{} 个）", c.name_zh, winners.len()),
-            12.0,
+            &format!("{number}、{}（{} 个）", c.name_zh, winners.len()),
+            BODY,
             true,
             Align::Left,
         );
         rule_paragraph(&mut f, c, false);
         let columns = [
             Column::new("序号", 2.0, Align::Center),
-            Column::new("名称 / 姓名", 12.0, Align::Left),
             Column::new("推荐高校", 10.0, Align::Left),
-            Column::new("类别", 8.0, Align::Left),
+            Column::new(if persons { "姓名" } else { "名称" }, 12.0, Align::Left),
         ];
-        // Announced in university order, not by score: ranks are not published.
-        let mut sorted = winners.clone();
-        sorted.sort_by(|a, b| {
-            a.university
-                .cmp(&b.university)
-                .then(a.display_name.cmp(&b.display_name))
-        });
-        let rows: Vec<Vec<String>> = sorted
+        let rows: Vec<Vec<String>> = winners
             .iter()
             .enumerate()
             .map(|(i, n)| {
                 vec![
                     (i + 1).to_string(),
-                    n.display_name.clone(),
                     n.university.clone(),
-                    c.name_zh.clone(),
+                    n.display_name.clone(),
                 ]
             })
             .collect();
-        f.table(&columns, &rows, 10.0);
+        f.table(&columns, &rows, 12.0);
     }
+    issuer_block(&mut f, settings, BODY)?;
     anchors(&mut f, record);
     f.finish(&mut doc);
     Ok(doc.finish())
+}
+
+/// The 落款 and its date at the bottom right: the date ends four characters from the
+/// right edge, the issuer is centred over it (GB/T 9704 §7.3.5), or ends where the date
+/// ends when it is the wider of the two.
+fn issuer_block(
+    f: &mut Flow,
+    settings: &crate::announcement::AnnouncementSettings,
+    size: f32,
+) -> Result<()> {
+    let date = crate::announcement::day_zh(crate::announcement::parse_day(
+        &settings.issued_on,
+        "落款日期",
+        "the date under the issuer",
+    )?);
+    f.gap(2.0 * size);
+    f.ensure(3.0 * size * 1.3);
+    let font = f.font.clone();
+    let right = f.width - f.margin - 4.0 * size;
+    let date_width = font.face.width(&date, size, 0.0);
+    let issuer_width = font.face.width(&settings.issuer, size, 0.0);
+    let centre = right - date_width / 2.0;
+    let issuer_x = (centre - issuer_width / 2.0)
+        .min(right - issuer_width)
+        .max(f.margin);
+    let y = f.y + size;
+    let page = f.page();
+    page.text(&font, size, issuer_x, y, 0.0, &settings.issuer);
+    page.text(&font, size, right - date_width, y + size * 1.5, 0.0, &date);
+    f.y += size * 3.0;
+    Ok(())
 }

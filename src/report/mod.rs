@@ -13,6 +13,7 @@ pub mod font;
 pub mod layout;
 pub mod notice;
 pub mod pdf;
+pub mod pinyin_order;
 pub mod record;
 pub mod register;
 pub mod table;

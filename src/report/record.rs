@@ -40,6 +40,9 @@ pub struct Record {
     /// The audit log's newest entry when the record was read: printed on the documents the
     /// panel signs and the public list, so the file can later be checked against paper.
     pub anchor: Option<crate::audit::Anchor>,
+    /// The 公示 as set and the objections still pending: what the 公示 prints and what
+    /// certificates wait for.
+    pub publication: crate::merge::readiness::Publication,
 }
 
 impl Record {
@@ -105,6 +108,7 @@ impl Record {
             marks,
             assigned,
             anchor: crate::audit::head(&conn)?,
+            publication: crate::merge::readiness::Publication::load(&conn)?,
         })
     }
 

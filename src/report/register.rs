@@ -102,8 +102,12 @@ fn code_of(digest: &[u8]) -> String {
 }
 
 /// Who gets a certificate: the nominations inside the quota, in category and rank order,
-/// unless the clerk names them.
-pub fn winners(record: &Record, only: Option<&[i64]>) -> Result<Vec<(String, i64)>> {
+/// unless the clerk names them — once, on `today`, the 公示 is over.
+pub fn winners(
+    record: &Record,
+    only: Option<&[i64]>,
+    today: time::Date,
+) -> Result<Vec<(String, i64)>> {
     // A certificate says "this nominee won": only winners, and only once nothing about
     // them is left unsettled.
     if let Some(ids) = only {
@@ -123,9 +127,11 @@ pub fn winners(record: &Record, only: Option<&[i64]>) -> Result<Vec<(String, i64
             }
         }
     }
-    crate::merge::readiness::require_ready(
+    crate::merge::readiness::require_awardable(
         &record.results,
         only,
+        &record.publication,
+        today,
         "出具证书",
         "print certificates",
     )?;

@@ -307,6 +307,45 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     ALTER TABLE panel_package ADD COLUMN stale_at TEXT;
     "#,
+    // 12: the 公示 as the office publishes it (announcement.rs: wording, period, where
+    // objections go, 落款) and the 异议 ledger (objections.rs). An objection's outcome and
+    // reason come together or not at all; an upheld one changes the result only through
+    // the panel decision written with it.
+    r#"
+    CREATE TABLE announcement_settings (
+        singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+        title_kind  TEXT NOT NULL CHECK (title_kind IN ('recognise', 'name', 'recommend')),
+        period_from TEXT NOT NULL,
+        period_to   TEXT NOT NULL CHECK (period_to >= period_from),
+        telephone   TEXT NOT NULL,
+        address     TEXT NOT NULL,
+        email       TEXT NOT NULL,
+        issuer      TEXT NOT NULL CHECK (issuer <> ''),
+        issued_on   TEXT NOT NULL,
+        set_at      TEXT NOT NULL,
+        set_by      TEXT NOT NULL,
+        CHECK (telephone <> '' OR address <> '' OR email <> '')
+    ) STRICT;
+    CREATE TABLE objection (
+        id            INTEGER PRIMARY KEY,
+        nomination_id INTEGER NOT NULL REFERENCES nomination(id),
+        received_on   TEXT NOT NULL,
+        channel       TEXT NOT NULL
+                      CHECK (channel IN ('telephone', 'letter', 'email', 'in_person')),
+        objector      TEXT NOT NULL,
+        summary       TEXT NOT NULL CHECK (summary <> ''),
+        recorded_at   TEXT NOT NULL,
+        recorded_by   TEXT NOT NULL,
+        handling      TEXT NOT NULL DEFAULT '',
+        outcome       TEXT CHECK (outcome IN ('upheld', 'dismissed')),
+        reason        TEXT,
+        resolved_at   TEXT,
+        resolved_by   TEXT,
+        CHECK ((outcome IS NULL) = (reason IS NULL)),
+        CHECK ((outcome IS NULL) = (resolved_at IS NULL))
+    ) STRICT;
+    CREATE INDEX objection_by_nomination ON objection (nomination_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@ Each app instance gets its own PANELDESK_DATA_DIR: separate folders stand in for
 separate laptops.
 """
 
+import datetime
 import json
 import re
 import os
@@ -761,11 +762,15 @@ def clerk_receives_and_prints(
         check(all(n.split()[0] in text for n in names if n), f"every nomination on the summary: {names}")
 
         certificates = os.path.join(stick, "证书.pdf")
+        removed = clerk_publishes_and_upholds_an_objection(app, stick, certificates)
+
         answer_shell_dialog(app, certificates)
-        app.click("print-certificates")
+        click_centered(app, "print-certificates")
         app.wait.until(lambda _: len(app.all_testid("print-notice")) and os.path.exists(certificates))
         text = poppler_text(certificates)
         check("证书编号" in text, "certificates print with serials")
+        check(text.count("证书编号") == QUOTA - 1, f"one certificate fewer than the quota: {text.count('证书编号')}")
+        check(removed not in text, f"no certificate for the nominee whose objection was upheld: {removed}")
         app.shot("21-clerk-printed")
         serial = re.search(r"证书编号 (\S+)", text).group(1)
         code = re.search(r"验证码 (\S+)", text).group(1)
@@ -782,6 +787,86 @@ def clerk_receives_and_prints(
         supervisor_registers_and_draws(app, clerk, stick)
     finally:
         app.close()
+
+
+def set_input(app, testid, value):
+    """Types into a field as the page sees it (date inputs take no keystrokes through
+    WebKit's driver): sets the value and fires the input event Svelte listens to."""
+    app.web.execute_script(
+        "const el = arguments[0]; el.value = arguments[1];"
+        "el.dispatchEvent(new Event('input', {bubbles: true}));"
+        "el.dispatchEvent(new Event('change', {bubbles: true}));",
+        app.by_testid(testid),
+        value,
+    )
+
+
+def click_centered(app, testid):
+    """Clicks an element once it is scrolled to the middle, clear of the sticky bars."""
+    element = app.by_testid(testid)
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    app.click(testid)
+
+
+def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
+    """The 公示 as the office publishes it: its period (already over here), where
+    objections go and the issuing office; printed, then an objection against a winner is
+    recorded during the period. Certificates wait while it is open; upheld, it takes the
+    nominee out through a recorded decision. Returns the nominee's name."""
+    today = datetime.date.today()
+    period_from, period_to = today - datetime.timedelta(days=9), today - datetime.timedelta(days=2)
+    section = app.by_testid("publicity")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'start'})", section)
+    set_input(app, "publicity-from", period_from.isoformat())
+    set_input(app, "publicity-to", period_to.isoformat())
+    set_input(app, "publicity-issued-on", period_from.isoformat())
+    app.by_testid("publicity-telephone").send_keys("010-62750000")
+    app.by_testid("publicity-address").send_keys("北京市海淀区学院路 1 号 党委组织部")
+    app.by_testid("publicity-issuer").send_keys("中共东川省委教育工委组织部")
+    click_centered(app, "publicity-save")
+    app.by_testid("publicity-saved")
+
+    announcement = os.path.join(stick, "公示.pdf")
+    answer_shell_dialog(app, announcement)
+    click_centered(app, "print-announcement")
+    app.wait.until(lambda _: os.path.exists(announcement))
+    flat = poppler_text(announcement).replace("\n", "").replace(" ", "")
+    for words in ("公示期", "010-62750000", "中共东川省委教育工委组织部", period_to.strftime("%Y年%-m月%-d日")):
+        check(words in flat, f"the 公示 prints {words!r}")
+
+    nominee = Select(app.by_testid("objection-nominee"))
+    nominee.select_by_index(1)
+    name = nominee.first_selected_option.text.split("（")[0]
+    set_input(app, "objection-received-on", (period_to - datetime.timedelta(days=1)).isoformat())
+    app.by_testid("objection-summary-input").send_keys("来电反映该生学分绩点材料有误，来电人手机 13812345678")
+    click_centered(app, "objection-add-confirm")
+    row = app.by_testid("objection-row")
+    summary = app.by_testid("objection-summary").text
+    check("13812345678" not in summary and "5678" in summary, f"the caller's number is masked: {summary!r}")
+    check(row.get_attribute("data-outcome") == "pending", "the objection waits to be handled")
+    blockers = [b.get_attribute("data-kind") for b in app.all_testid("publicity-blocker")]
+    check("pending_objection" in blockers, f"the open objection is named among what blocks: {blockers}")
+    app.shot("20d-clerk-objection-pending")
+
+    answer_shell_dialog(app, certificates)
+    click_centered(app, "print-certificates")
+    banner = app.by_testid("error-banner")
+    check("异议" in banner.text, f"no certificates while an objection is open: {banner.text!r}")
+    check(not os.path.exists(certificates), "nothing printed")
+
+    click_centered(app, "objection-resolve-open")
+    click_centered(app, "objection-upheld")
+    app.by_testid("objection-handling").send_keys("调阅原始成绩单，与推荐表所填不符")
+    app.by_testid("objection-reason").send_keys("推荐材料失实，异议成立")
+    click_centered(app, "objection-resolve-confirm")
+    app.wait.until(lambda _: app.by_testid("objection-row").get_attribute("data-outcome") == "upheld")
+    app.wait.until(
+        lambda _: any(
+            r.get_attribute("data-cut") == "out" and name in r.text for r in app.all_testid("result-row")
+        )
+    )
+    app.shot("20e-clerk-objection-upheld")
+    return name
 
 
 def a_page_cannot_name_a_path(app, clerk, stick):
@@ -899,7 +984,7 @@ def supervisor_registers_and_draws(app, data, stick):
     app.click("back-home")
     app.click("open-supervision")
     rows = app.wait.until(lambda _: app.all_testid("register-row"))
-    check(len(rows) == 4, f"the four awarded students are in the register: {len(rows)}")
+    check(len(rows) == QUOTA - 1, f"the awarded students (the quota less the one an objection took out) are in the register: {len(rows)}")
     statuses = {r.get_attribute("data-status") for r in rows}
     check(statuses == {"awarded"}, f"students have no build cycle: {statuses}")
     app.shot("40-supervisor-register")

@@ -106,12 +106,14 @@ fn awarded_studios(n: usize) -> Awarded {
     };
     demo::create(&award, "2022-studio", &spec, T0).unwrap();
     score_round(&root, &award, "award", |_| Grade::Good);
+    super::announce(&award);
     let register = root.join("register.pdregister");
     let entered = register::enter_review(
         &register,
         &award,
         &ResultOptions::default(),
         ym("2022-11"),
+        super::AFTER_PUBLICITY,
         "2022-11-20T09:00:00Z",
         "supervisor",
     )
@@ -357,6 +359,7 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
         &mid,
         &ResultOptions::default(),
         ym("2023-11"),
+        super::AFTER_PUBLICITY,
         T0,
         "s",
     )
@@ -372,6 +375,7 @@ fn entering_the_same_award_twice_changes_nothing_and_revoking_needs_a_reason() {
         &a.award,
         &ResultOptions::default(),
         ym("2022-11"),
+        super::AFTER_PUBLICITY,
         T0,
         "supervisor",
     )

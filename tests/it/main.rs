@@ -159,15 +159,43 @@ pub fn issue_to_winners(
     Vec<paneldesk::report::certificate::Award>,
 ) {
     use paneldesk::report::register;
+    let conn = paneldesk::store::open(review).unwrap();
+    if paneldesk::announcement::read(&conn).unwrap().is_none() {
+        announce(review);
+    }
+    drop(conn);
     let record = paneldesk::report::record::Record::load(
         review,
         &paneldesk::merge::results::ResultOptions::default(),
     )
     .unwrap();
-    let chosen = register::winners(&record, None).unwrap();
+    let chosen = register::winners(&record, None, AFTER_PUBLICITY).unwrap();
     let awards =
         register::issue(review, &record, &chosen, &clerk_keys(), "PD", T0, "clerk").unwrap();
     (record, awards)
+}
+
+/// The 公示 as an office sets it: 2026-12-01 to 2026-12-07, a telephone, an address and an
+/// email for objections, the issuer and its date.
+pub fn announcement_settings() -> paneldesk::announcement::AnnouncementSettings {
+    paneldesk::announcement::AnnouncementSettings {
+        title_kind: paneldesk::announcement::TitleKind::Name,
+        period_from: "2026-12-01".into(),
+        period_to: "2026-12-07".into(),
+        telephone: "0371-65905123".into(),
+        address: "郑州市金水区文化路 1 号 省委教育工委组织处".into(),
+        email: "zzc@jyt.example.cn".into(),
+        issuer: "中共某省委教育工作委员会".into(),
+        issued_on: "2026-11-30".into(),
+    }
+}
+
+/// A day after that 公示期.
+pub const AFTER_PUBLICITY: time::Date = time::macros::date!(2026 - 12 - 08);
+
+/// Sets `announcement_settings` on the review.
+pub fn announce(review: &Path) -> paneldesk::announcement::StoredAnnouncement {
+    paneldesk::announcement::set(review, announcement_settings(), T0, "clerk").unwrap()
 }
 
 /// A parsing child of the `paneldesk` binary, started as the pool starts one, with one

@@ -16,7 +16,7 @@ use paneldesk::report::{documents, layout, register};
 use time::macros::{date, datetime};
 
 use super::scoring_round::{expert_submits, five_experts_received, package_round, Round};
-use super::{clerk_keys, T0};
+use super::{announce, clerk_keys, AFTER_PUBLICITY, T0};
 
 fn meta(title: &str) -> Meta<'_> {
     Meta {
@@ -28,6 +28,14 @@ fn meta(title: &str) -> Meta<'_> {
 
 fn merged_round() -> Round {
     five_experts_received().0
+}
+
+/// Five experts' bundles merged, and the 公示 set (2026-12-01 to 2026-12-07): what
+/// certificates and the announcement need.
+fn announced_round() -> Round {
+    let round = merged_round();
+    announce(&round.review);
+    round
 }
 
 fn poppler(tool: &str, args: &[&str]) -> String {
@@ -230,6 +238,10 @@ fn the_panel_gets_a_summary_score_sheets_and_an_announcement_in_embedded_chinese
     assert!(one_text.contains(&record.experts[1].name));
     assert!(!one_text.contains(&record.experts[0].name));
 
+    // The 公示 prints what the office set: set only now, so the summary above keeps the
+    // audit anchor of its reference rendering.
+    announce(&round.review);
+    let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
     let list = documents::announcement(&record, &meta("公示")).unwrap();
     let list_pdf = write(dir, "announcement.pdf", &list);
     let text = poppler("pdftotext", &[list_pdf.to_str().unwrap(), "-"]);
@@ -279,9 +291,9 @@ fn clerk_public() -> String {
 
 #[test]
 fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
-    let round = merged_round();
+    let round = announced_round();
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = register::winners(&record, None).unwrap();
+    let chosen = register::winners(&record, None, AFTER_PUBLICITY).unwrap();
     assert!(!chosen.is_empty());
     let awards = register::issue(
         &round.review,
@@ -396,9 +408,9 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
 
 #[test]
 fn certificates_are_only_issued_by_the_key_that_signed_the_package() {
-    let round = merged_round();
+    let round = announced_round();
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = register::winners(&record, None).unwrap();
+    let chosen = register::winners(&record, None, AFTER_PUBLICITY).unwrap();
     let mut other = clerk_keys();
     other.signing_seed = paneldesk::keys::hex(&[9; 32]);
     let e =
@@ -591,7 +603,7 @@ fn a_seal_that_is_not_an_image_is_refused_with_its_path() {
 #[test]
 fn the_panels_decision_changes_the_result_and_is_printed_and_audited() {
     use paneldesk::merge::decisions::{decide, Outcome};
-    let round = merged_round();
+    let round = announced_round();
     let before = Record::load(&round.review, &ResultOptions::default()).unwrap();
     let first = before.results.categories[0].nominations[0].clone();
     assert_eq!(first.cut, Cut::In);
@@ -635,7 +647,7 @@ fn the_panels_decision_changes_the_result_and_is_printed_and_audited() {
         ruled.decision.as_ref().unwrap().reason,
         "评审组表决 4:3，材料存疑"
     );
-    assert!(!register::winners(&after, None)
+    assert!(!register::winners(&after, None, AFTER_PUBLICITY)
         .unwrap()
         .iter()
         .any(|(_, id)| *id == first.nomination_id));
@@ -739,6 +751,24 @@ fn the_cli_prints_reports_and_certificates_and_checks_a_certificate() {
     let (ok, _, err) = run(&["report", "bogus", "--review", review, "--out", "/tmp/x.pdf"]);
     assert!(!ok && err.contains("summary"), "{err}");
 
+    // The 公示 was held and is over by the calendar the command reads.
+    let (ok, _, err) = run(&[
+        "announcement",
+        "set",
+        "--review",
+        review,
+        "--from",
+        "2026-01-05",
+        "--to",
+        "2026-01-09",
+        "--telephone",
+        "0371-65905123",
+        "--issuer",
+        "中共某省委教育工作委员会",
+        "--issued-on",
+        "2026-01-04",
+    ]);
+    assert!(ok, "{err}");
     let certs = round.root.join("证书.pdf");
     let (ok, out, err) = run(&[
         "--json",
@@ -813,9 +843,9 @@ fn experts_whose_bundles_never_arrived_leave_every_nomination_flagged_missing_ma
 
 #[test]
 fn a_batch_that_cannot_print_records_no_serial_and_no_audit_entry() {
-    let round = merged_round();
+    let round = announced_round();
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = register::winners(&record, None).unwrap();
+    let chosen = register::winners(&record, None, AFTER_PUBLICITY).unwrap();
     let template = CertificateTemplate {
         issuer: "高校党建工作评审委员会\u{E000}".into(),
         ..CertificateTemplate::default()

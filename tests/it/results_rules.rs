@@ -288,6 +288,27 @@ fn a_failed_vote_is_never_in_and_votes_rank_by_the_share_of_agreement() {
     assert_eq!(cut_of(1), "out");
     assert_eq!(cut_of(4), "out");
     assert_eq!(cut_of(0), "in");
+    // The 公示 was held and is over by the calendar the command reads.
+    let (ok, _, err) = cli(
+        &round.root,
+        &[
+            "announcement",
+            "set",
+            "--review",
+            review,
+            "--from",
+            "2026-01-05",
+            "--to",
+            "2026-01-09",
+            "--telephone",
+            "0371-65905123",
+            "--issuer",
+            "中共某省委教育工作委员会",
+            "--issued-on",
+            "2026-01-04",
+        ],
+    );
+    assert!(ok, "{err}");
     let list = round.root.join("公示.pdf");
     let (ok, _, err) = cli(
         &round.root,

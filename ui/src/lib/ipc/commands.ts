@@ -280,3 +280,19 @@ export function rubricStatus(reviewId: string): Promise<Array<T.CategoryRubric>>
 export function editRubric(reviewId: string, categoryKey: string, change: T.RubricChange, unlock: boolean): Promise<T.CategoryRubric> {
   return invoke<T.CategoryRubric>("edit_rubric", { reviewId, categoryKey, change, unlock });
 }
+
+export function publicationStatus(reviewId: string): Promise<T.PublicationStatus> {
+  return invoke<T.PublicationStatus>("publication_status", { reviewId });
+}
+
+export function setAnnouncement(reviewId: string, settings: T.AnnouncementSettings): Promise<T.PublicationStatus> {
+  return invoke<T.PublicationStatus>("set_announcement", { reviewId, settings });
+}
+
+export function addObjection(reviewId: string, objection: T.NewObjection): Promise<T.PublicationStatus> {
+  return invoke<T.PublicationStatus>("add_objection", { reviewId, objection });
+}
+
+export function resolveObjection(reviewId: string, objectionId: number, resolution: T.Resolution): Promise<T.PublicationStatus> {
+  return invoke<T.PublicationStatus>("resolve_objection", { reviewId, objectionId, resolution });
+}

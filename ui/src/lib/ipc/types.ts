@@ -628,3 +628,60 @@ export type CategoryRubric = { category: Category,
  * The threshold a vote is held to (the category's rule in force).
  */
 vote_threshold: VoteThreshold, sent: Array<SentPackage>, };
+
+export type TitleKind = "recognise" | "name" | "recommend";
+
+export type AnnouncementSettings = { title_kind: TitleKind, period_from: string, period_to: string, 
+/**
+ * Where objections go; at least one of the three. Printed in full: they are the
+ * office's, not anyone's personal data.
+ */
+telephone: string, address: string, email: string, 
+/**
+ * The 落款: the office that publishes the list.
+ */
+issuer: string, 
+/**
+ * The date under the 落款.
+ */
+issued_on: string, };
+
+export type StoredAnnouncement = { settings: AnnouncementSettings, set_at: string, set_by: string, };
+
+export type Channel = "telephone" | "letter" | "email" | "in_person";
+
+export type ObjectionOutcome = "upheld" | "dismissed";
+
+export type NewObjection = { nomination_id: number, 
+/**
+ * `YYYY-MM-DD`.
+ */
+received_on: string, channel: Channel, 
+/**
+ * Who lodged it (a person or a unit); empty when they gave no name.
+ */
+objector: string, summary: string, };
+
+export type Resolution = { 
+/**
+ * What was done to look into it (核查情况).
+ */
+handling: string, outcome: ObjectionOutcome, 
+/**
+ * Why; for an upheld objection it is also the panel decision's reason.
+ */
+reason: string, };
+
+export type Objection = { id: number, nomination_id: number, display_name: string, university: string, received_on: string, channel: Channel, objector: string, summary: string, recorded_at: string, recorded_by: string, handling: string, outcome: ObjectionOutcome | null, reason: string | null, resolved_at: string | null, resolved_by: string | null, };
+
+export type Blocker = { "kind": "open_flags", nomination_id: number, display_name: string, university: string, count: number, } | { "kind": "tie_at_cut", category: string, names: Array<string>, } | { "kind": "no_announcement" } | { "kind": "announcement_period_open", period_to: string, } | { "kind": "pending_objection", objection_id: number, nomination_id: number, display_name: string, university: string, };
+
+export type PublicationStatus = { announcement: StoredAnnouncement | null, 
+/**
+ * The wording the activity calls for, to start from before anything is set.
+ */
+suggested_title_kind: TitleKind, objections: Array<Objection>, 
+/**
+ * Empty when certificates may print and the awards may be registered.
+ */
+award_blockers: Array<Blocker>, };
