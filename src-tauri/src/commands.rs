@@ -46,6 +46,7 @@ use crate::AppState;
 pub use crate::clerk::{
     clerk_keys_status, lock_clerk_keys, set_clerk_passphrase, unlock_clerk_keys,
 };
+pub use crate::window::set_text_size;
 
 type Answer<T> = Result<T, IpcError>;
 

@@ -163,6 +163,7 @@ ipc_commands! {
     fn unlock_clerk_keys(passphrase: String) -> ClerkKeysStatus;
     fn set_clerk_passphrase(current: Option<String>, passphrase: String) -> ClerkKeysStatus;
     fn lock_clerk_keys() -> ClerkKeysStatus;
+    fn set_text_size(percent: u32) -> u32;
     fn panel_items(hash: String) -> Vec<ScoreItem>;
     fn set_points(hash: String, nomination_id: i32, criterion_key: String, points: Option<f64>) -> ScoreItem;
     fn set_vote(hash: String, nomination_id: i32, vote: Option<Vote>) -> ScoreItem;

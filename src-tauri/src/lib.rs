@@ -10,6 +10,7 @@ mod clerk;
 mod commands;
 pub mod ipc;
 pub mod picked;
+mod window;
 
 use paneldesk::workspace::Workspace;
 

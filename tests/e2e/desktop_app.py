@@ -515,6 +515,18 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
         app.wait.until(lambda _: not json.loads(cli(data, "expert", "status", "--json"))["incomplete"])
         if seat == 0:
             app.shot("12-expert-scored")
+            # A senior expert enlarges the window's text: the whole page scales (the page's
+            # width in CSS pixels shrinks by the factor), and the choice outlives the page.
+            width = app.web.execute_script("return window.innerWidth")
+            Select(app.by_testid("text-size")).select_by_value("150")
+            app.wait.until(lambda _: app.web.execute_script("return window.innerWidth") < width / 1.4)
+            check(
+                app.web.execute_script("return localStorage.getItem('paneldesk.textSize')") == "150",
+                "the text size is kept on this laptop",
+            )
+            app.shot("12d-expert-text-150")
+            Select(app.by_testid("text-size")).select_by_value("100")
+            app.wait.until(lambda _: app.web.execute_script("return window.innerWidth") == width)
 
         before = set(os.listdir(stick))
         answer_shell_dialog(app, stick)

@@ -10,6 +10,7 @@ const zh = {
   "app.name": "PanelDesk 专家评审",
   "lang.switch": "English",
   "lang.switchTitle": "切换为英文界面",
+  "textSize.label": "文字大小",
 
   "footer.version": "版本 {version}",
   "footer.dataDir": "数据文件夹",
@@ -935,6 +936,7 @@ const en: Record<MessageKey, string> = {
   "app.name": "PanelDesk Expert Review",
   "lang.switch": "中文",
   "lang.switchTitle": "Switch to Chinese",
+  "textSize.label": "Text size",
 
   "footer.version": "Version {version}",
   "footer.dataDir": "Data folder",

@@ -121,6 +121,10 @@ export function lockClerkKeys(): Promise<T.ClerkKeysStatus> {
   return invoke<T.ClerkKeysStatus>("lock_clerk_keys", {});
 }
 
+export function setTextSize(percent: number): Promise<number> {
+  return invoke<number>("set_text_size", { percent });
+}
+
 export function panelItems(hash: string): Promise<Array<T.ScoreItem>> {
   return invoke<Array<T.ScoreItem>>("panel_items", { hash });
 }
