@@ -84,6 +84,18 @@ pub enum Error {
     #[error("a note is required")]
     NoteRequired,
 
+    #[error("a reason is required")]
+    ReasonRequired,
+
+    #[error("nomination {id} not found")]
+    NominationNotFound { id: i64 },
+
+    #[error("no field {key:?} in this activity's nominations")]
+    UnknownField { key: String },
+
+    #[error("nomination {id} is already withdrawn")]
+    AlreadyWithdrawn { id: i64 },
+
     #[error("{failed} of {total} files not imported")]
     ImportIncomplete { failed: usize, total: usize },
 
@@ -197,6 +209,10 @@ impl Error {
             Error::ObjectionNotFound { .. } => "objection_not_found",
             Error::ObjectionResolved { .. } => "objection_resolved",
             Error::NoteRequired => "note_required",
+            Error::ReasonRequired => "reason_required",
+            Error::NominationNotFound { .. } => "nomination_not_found",
+            Error::UnknownField { .. } => "unknown_field",
+            Error::AlreadyWithdrawn { .. } => "already_withdrawn",
         }
     }
 
@@ -317,6 +333,14 @@ impl Error {
                 outcome.name_zh()
             ),
             Error::NoteRequired => "保留被标记的推荐对象时必须写明理由（备注）".to_string(),
+            Error::ReasonRequired => "更正或撤回推荐对象时必须写明理由".to_string(),
+            Error::NominationNotFound { id } => {
+                format!("找不到编号为 {id} 的推荐对象；请用 `paneldesk review show` 查看")
+            }
+            Error::UnknownField { key } => {
+                format!("本活动的推荐表没有“{key}”这一栏，无法更正")
+            }
+            Error::AlreadyWithdrawn { id } => format!("第 {id} 号推荐对象已经撤回"),
             Error::ImportIncomplete { total: 0, .. } => {
                 "没有找到可导入的表格文件（.xlsx/.xls/.ods）".to_string()
             }
@@ -451,6 +475,16 @@ impl Error {
             Error::NoteRequired => {
                 "Keeping a flagged nomination needs a note saying why".to_string()
             }
+            Error::ReasonRequired => {
+                "Correcting or withdrawing a nomination needs a reason".to_string()
+            }
+            Error::NominationNotFound { id } => {
+                format!("No nomination {id}; `paneldesk review show` lists them")
+            }
+            Error::UnknownField { key } => {
+                format!("This activity's nominations have no field {key:?} to correct")
+            }
+            Error::AlreadyWithdrawn { id } => format!("Nomination {id} is already withdrawn"),
             Error::ImportIncomplete { total: 0, .. } => {
                 "No workbook (.xlsx/.xls/.ods) found to import".to_string()
             }

@@ -9,6 +9,7 @@ pub mod announcement;
 pub mod audit;
 pub mod bundle;
 pub mod container;
+pub mod corrections;
 pub mod demo;
 pub mod edge;
 pub mod error;

@@ -5,6 +5,7 @@
 //! also printed as `{"error": {code, message_zh, message_en}}` on stdout.
 
 mod follow_up_cli;
+mod nomination_cli;
 mod publication_cli;
 mod report_cli;
 mod round_cli;
@@ -103,6 +104,9 @@ enum Command {
     /// 证书：打印、核验、模板 / Certificates: print, check, template
     #[command(subcommand)]
     Certificates(report_cli::CertificatesCommand),
+    /// 推荐对象：查看、更正、撤回（须写明理由）/ Nominations: show, correct, withdraw (with a reason)
+    #[command(subcommand)]
+    Nomination(nomination_cli::NominationCommand),
     /// 公示：标题、公示期、受理异议方式、落款 / The 公示: wording, period, objection channels, issuer
     #[command(subcommand)]
     Announcement(publication_cli::AnnouncementCommand),
@@ -698,6 +702,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Roster(command) => setup_cli::roster(&workspace, command, json)?,
         Command::Category(command) => setup_cli::category(&workspace, command, json)?,
         Command::Rubric(command) => rubric_cli::rubric(&workspace, command, json)?,
+        Command::Nomination(command) => nomination_cli::nomination(&workspace, command, json)?,
         Command::Announcement(command) => publication_cli::announcement(&workspace, command, json)?,
         Command::Objection(command) => publication_cli::objection(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,

@@ -119,6 +119,20 @@ pub fn check(activity: Activity, row: &RowRead, review_date: FormDate) -> Vec<Fl
     flags
 }
 
+/// The fields the rules of `check` read: a workbook without one of these columns cannot
+/// be judged, so each of its rows is flagged. (A blank 校级样板支部认定时间 already is a
+/// flag by itself.) Any other missing column is said once for the whole file.
+pub fn fields_read(activity: Activity) -> &'static [&'static str] {
+    match activity {
+        Activity::StudentExemplar => &["party_status", "study_mode"],
+        Activity::DualLeaderStudio => &["branch_founded", "is_dual_leader"],
+        Activity::ModelBranch
+        | Activity::ModelUniversity
+        | Activity::BenchmarkDepartment
+        | Activity::InnovationCase => &[],
+    }
+}
+
 /// What makes two nominations "the same": a student's ID number, else the university
 /// with the nominated unit's or case's name.
 pub fn identity(activity: Activity, university: &str, row: &RowRead) -> Option<String> {

@@ -146,6 +146,33 @@ pub struct Importer {
     actor: String,
     /// Loaded at the first file that is stored.
     identities: Option<Identities>,
+    /// The packages built so far, with the nominations each holds; loaded at the first
+    /// file stored (no package is built while a folder imports).
+    packaged: Option<Vec<Packaged>>,
+}
+
+/// A panel package that went out, as a re-import is checked against it.
+struct Packaged {
+    hash: String,
+    built_at: String,
+    nominations: BTreeSet<i64>,
+}
+
+fn load_packaged(conn: &rusqlite::Connection) -> Result<Vec<Packaged>> {
+    let built: Vec<(String, String)> = conn
+        .prepare("SELECT hash, built_at FROM panel_package ORDER BY rowid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut packaged = Vec::with_capacity(built.len());
+    for (hash, built_at) in built {
+        let package = crate::merge::collect::package_for(conn, Path::new(&hash), &hash)?;
+        packaged.push(Packaged {
+            nominations: package.nominations.iter().map(|n| n.id).collect(),
+            hash,
+            built_at,
+        });
+    }
+    Ok(packaged)
 }
 
 impl Importer {
@@ -170,6 +197,7 @@ impl Importer {
             at: at.to_string(),
             actor: actor.to_string(),
             identities: None,
+            packaged: None,
         })
     }
 
@@ -277,6 +305,8 @@ pub struct Prepared {
     rows: Vec<StagedRow>,
     /// Required columns the header lacks (推荐单位 can come from elsewhere).
     missing_columns: Vec<&'static str>,
+    /// Rows left out because they name no one, as findings.
+    nameless: Vec<Finding>,
     university_source: UniversitySource,
 }
 
@@ -349,11 +379,40 @@ fn prepare(
         )));
     };
     let mut read = rows::read(grid, &header, fields);
-    let missing_columns: Vec<&'static str> = fields
+    let missing: Vec<&template::FieldSpec> = fields
         .iter()
         .filter(|f| f.required && f.key != "university" && header.column_of(f.key).is_none())
+        .collect();
+    let missing_columns: Vec<&'static str> = missing.iter().map(|f| f.label_zh).collect();
+    // Only a missing column an eligibility rule reads goes on every row: the rule could
+    // not be checked there. The others are one finding for the file.
+    let unjudged_columns: Vec<&'static str> = missing
+        .iter()
+        .filter(|f| eligibility::fields_read(activity).contains(&f.key))
         .map(|f| f.label_zh)
         .collect();
+    let display_key = template::display_field(activity);
+    let Some(name_column) = header.column_of(display_key) else {
+        let label = fields
+            .iter()
+            .find(|f| f.key == display_key)
+            .map_or(display_key, |f| f.label_zh);
+        return Err(Box::new(FileReport::failed(
+            workbook_path,
+            "no_name_column",
+            format!(
+                "文件 {} 工作表“{}”的表头没有“{label}”栏，无法知道推荐的是谁；请使用 PanelDesk 生成的模板",
+                workbook_path.display(),
+                grid.sheet
+            ),
+            format!(
+                "The header of sheet \"{}\" in {} has no {label} column, so it cannot say who is nominated; please use the PanelDesk template",
+                grid.sheet,
+                workbook_path.display()
+            ),
+        )));
+    };
+    let nameless = nameless_rows(&mut read, display_key, grid, name_column, fields);
 
     let fallback = university::from_lines_above(grid, header.row)
         .map(|u| (u, UniversitySource::LineAboveHeader))
@@ -406,7 +465,6 @@ fn prepare(
         .map(|(row, category)| sent[&(row.field("university").unwrap_or(""), category.as_str())])
         .collect();
     let source_file = workbook_path.display().to_string();
-    let display_key = template::display_field(activity);
     let mut staged = Vec::with_capacity(read.len());
     for ((mut row, category_key), sent) in read.into_iter().zip(categories).zip(sent) {
         let university = row.field("university").unwrap_or("").to_string();
@@ -414,21 +472,22 @@ fn prepare(
             .into_iter()
             .map(|f| (f.kind.code().to_string(), f.message_zh, f.message_en))
             .collect();
-        let invalid_fields = (!row.problems.is_empty() || !missing_columns.is_empty()).then(|| {
-            let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
-            let mut en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
-            if !missing_columns.is_empty() {
-                zh.push(format!(
-                    "表中没有以下必填栏目：{}",
-                    missing_columns.join("、")
-                ));
-                en.push(format!(
-                    "the workbook has no column for: {}",
-                    missing_columns.join(", ")
-                ));
-            }
-            (zh.join("；"), en.join("; "))
-        });
+        let invalid_fields =
+            (!row.problems.is_empty() || !unjudged_columns.is_empty()).then(|| {
+                let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
+                let mut en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
+                if !unjudged_columns.is_empty() {
+                    zh.push(format!(
+                        "表中没有以下栏目，无法核对资格：{}",
+                        unjudged_columns.join("、")
+                    ));
+                    en.push(format!(
+                        "the workbook has no column for {}, so eligibility could not be checked",
+                        unjudged_columns.join(", ")
+                    ));
+                }
+                (zh.join("；"), en.join("; "))
+            });
         let nomination = NewNomination {
             category_key,
             display_name: row.field(display_key).unwrap_or("").to_string(),
@@ -470,8 +529,56 @@ fn prepare(
         header_row: header.row,
         rows: staged,
         missing_columns,
+        nameless,
         university_source: source,
     })
+}
+
+/// Takes the rows whose name (or title) cell is empty out of `read`. One with any other
+/// field filled is a finding, located at that cell, because a nameless nomination would
+/// travel to the experts as a blank row; one with at most its university filled is an
+/// unused line of the template, and is left out without a word.
+fn nameless_rows(
+    read: &mut Vec<RowRead>,
+    display_key: &str,
+    grid: &super::grid::Grid,
+    name_column: usize,
+    fields: &[template::FieldSpec],
+) -> Vec<Finding> {
+    let label = fields
+        .iter()
+        .find(|f| f.key == display_key)
+        .map_or(display_key, |f| f.label_zh);
+    let column = super::grid::column_letters(name_column);
+    let mut findings = Vec::new();
+    read.retain(|row| {
+        if row.field(display_key).is_some_and(|v| !v.is_empty()) {
+            return true;
+        }
+        let filled = !row.materials.is_empty()
+            || row
+                .fields
+                .iter()
+                .any(|f| f.key != "university" && f.key != display_key && !f.value.is_empty());
+        if filled {
+            findings.push(Finding {
+                sheet: grid.sheet.clone(),
+                row: row.row,
+                column: column.clone(),
+                code: "no_name".into(),
+                message_zh: format!(
+                    "工作表“{}”第 {} 行 {column} 列（{label}）为空，但该行其他栏目已填写：此行未导入；请补填{label}后重新导入本表",
+                    grid.sheet, row.row
+                ),
+                message_en: format!(
+                    "Sheet \"{}\" row {} column {column} ({label}) is empty though other cells of the row are filled: the row was not imported; fill in {label} and import this workbook again",
+                    grid.sheet, row.row
+                ),
+            });
+        }
+        false
+    });
+    findings
 }
 
 /// Who holds each duplicate key (`id:…`, `unit:…`) in the review, oldest first: the
@@ -522,6 +629,9 @@ fn store_rows(importer: &mut Importer, opened: &Opened, prepared: Prepared) -> R
         Some(identities) => identities,
         None => Identities::load(&importer.conn)?,
     };
+    if importer.packaged.is_none() {
+        importer.packaged = Some(load_packaged(&importer.conn)?);
+    }
     let report = store_with(importer, opened, prepared, &mut identities)?;
     importer.identities = Some(identities);
     Ok(report)
@@ -539,6 +649,7 @@ fn store_with(
         header_row,
         rows: staged,
         missing_columns,
+        nameless,
         university_source: source,
     } = prepared;
     let universities: BTreeSet<String> = staged
@@ -549,13 +660,55 @@ fn store_with(
         .into_iter()
         .map(str::to_string)
         .collect();
-    let categories: Vec<String> = staged
+    let mut staged = staged;
+    let mut categories: Vec<String> = staged
         .iter()
         .map(|r| r.nomination.category_key.as_str())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .map(str::to_string)
         .collect();
+    // Replacing rows a package already holds would delete them and their scores with
+    // them: once a package holding a university's nominations in a category has gone
+    // out, that category is refused from its workbook, and changes go through
+    // corrections (`corrections`), which keep each nomination's identity.
+    let packaged_refusals = packaged_categories(
+        &importer.conn,
+        importer.packaged.as_deref().unwrap_or_default(),
+        &universities,
+        &categories,
+    )?;
+    let mut refused_findings = Vec::new();
+    for (university, category, package) in &packaged_refusals {
+        let Some(first) = staged.iter().find(|r| {
+            &r.nomination.university == university && &r.nomination.category_key == category
+        }) else {
+            continue;
+        };
+        let short = package.hash.get(..12).unwrap_or(&package.hash);
+        refused_findings.push(Finding {
+            sheet: sheet.clone(),
+            row: first.nomination.source_row,
+            column: String::new(),
+            code: "category_packaged".into(),
+            message_zh: format!(
+                "{university}在类别“{category}”的推荐对象已随评审包（{} 生成，校验值 {short}）发给专家，本表中该类别的各行未导入，原有推荐对象保持不变；如需修改，请在“推荐对象”中逐条更正或撤回",
+                package.built_at
+            ),
+            message_en: format!(
+                "{university}'s nominations in category \"{category}\" went out in the panel package built {} (hash {short}): this workbook's rows in that category were not imported and the stored ones are unchanged; correct or withdraw them one by one under Nominations instead",
+                package.built_at
+            ),
+        });
+    }
+    if !packaged_refusals.is_empty() {
+        staged.retain(|r| {
+            !packaged_refusals
+                .iter()
+                .any(|(u, c, _)| u == &r.nomination.university && c == &r.nomination.category_key)
+        });
+        categories.retain(|c| staged.iter().any(|r| &r.nomination.category_key == c));
+    }
 
     // IMMEDIATE takes the write lock up front, where a busy review is waited for; a
     // deferred transaction that has read first gets SQLITE_BUSY at once instead when the
@@ -566,7 +719,16 @@ fn store_with(
     let mut removed_names: Vec<String> = Vec::new();
     let mut removed_ids = BTreeSet::new();
     for u in &universities {
-        for n in nominations::remove_for_university(&tx, u, &categories)? {
+        let replaced: Vec<String> = categories
+            .iter()
+            .filter(|c| {
+                !packaged_refusals
+                    .iter()
+                    .any(|(ru, rc, _)| ru == u && rc == *c)
+            })
+            .cloned()
+            .collect();
+        for n in nominations::remove_for_university(&tx, u, &replaced)? {
             identities.remove(&n.identity, u);
             removed_names.push(n.display_name);
             removed_ids.insert(n.identity);
@@ -602,6 +764,8 @@ fn store_with(
             ),
         });
     }
+    report.problems.extend(nameless);
+    report.problems.extend(refused_findings);
     // Contents only lose their last nomination when a re-import removes some.
     let removed_any = !removed_names.is_empty();
     report.removed = removed_names
@@ -717,10 +881,43 @@ fn store_with(
             "materials": report.materials,
             "added": report.added,
             "removed": report.removed,
+            "missing_columns": missing_columns,
+            "refused_packaged": packaged_refusals.iter().map(|(u, c, p)| serde_json::json!({"university": u, "category": c, "package": p.hash})).collect::<Vec<_>>(),
+            "not_imported_rows": report.problems.iter().filter(|p| p.code == "no_name").map(|p| p.row).collect::<Vec<_>>(),
         }),
     )?;
     tx.commit()?;
     Ok(report)
+}
+
+/// The (university, category) pairs of this file whose stored nominations a package
+/// holds, with the first such package.
+fn packaged_categories<'p>(
+    conn: &rusqlite::Connection,
+    packaged: &'p [Packaged],
+    universities: &BTreeSet<String>,
+    categories: &[String],
+) -> Result<Vec<(String, String, &'p Packaged)>> {
+    let mut refused = Vec::new();
+    if packaged.is_empty() {
+        return Ok(refused);
+    }
+    let mut stmt = conn
+        .prepare_cached("SELECT id FROM nomination WHERE university = ?1 AND category_key = ?2")?;
+    for university in universities {
+        for category in categories {
+            let ids: Vec<i64> = stmt
+                .query_map(rusqlite::params![university, category], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if let Some(package) = packaged
+                .iter()
+                .find(|p| ids.iter().any(|id| p.nominations.contains(id)))
+            {
+                refused.push((university.clone(), category.clone(), package));
+            }
+        }
+    }
+    Ok(refused)
 }
 
 enum Attached {

@@ -143,6 +143,12 @@ fn normalise(spec: &FieldSpec, cell: &Cell, date1904: bool) -> Result<String, Pr
     }
 }
 
+/// Checks and normalises a value typed by hand (a correction) as if it had been a text
+/// cell of an imported row, so an edit passes the same rules an import does.
+pub fn normalise_typed(spec: &FieldSpec, text: &str) -> Result<String, ProblemKind> {
+    normalise(spec, &Cell::Text(text.to_string()), false)
+}
+
 fn split_materials(text: &str) -> Vec<String> {
     text.split(['；', ';', '、', '，', ',', '\n'])
         .map(super::normalize::trim)

@@ -63,7 +63,7 @@ pub enum Receipt {
 }
 
 /// The manifest of a package built from this review, as it was signed.
-pub(super) fn package_for(
+pub(crate) fn package_for(
     conn: &rusqlite::Connection,
     file: &Path,
     hash: &str,

@@ -427,7 +427,9 @@ pub fn compute_with_round(
         for n in package
             .nominations
             .iter()
-            .filter(|n| n.category_key == c.key)
+            // Excluded and withdrawn nominations (`corrections::withdraw`) have no
+            // result, even when a package that went out before holds them.
+            .filter(|n| n.category_key == c.key && !excluded.contains(&n.id))
         {
             let by_expert = marks.get(&n.id).unwrap_or(&empty);
             let present: Vec<(&i64, &ScoreItem)> = by_expert

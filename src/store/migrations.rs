@@ -346,6 +346,21 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX objection_by_nomination ON objection (nomination_id);
     "#,
+    // 13: corrections of a nomination's fields after import (corrections.rs), each with
+    // its reason, so every document can show an entry as corrected and what it was.
+    r#"
+    CREATE TABLE nomination_correction (
+        id            INTEGER PRIMARY KEY,
+        nomination_id INTEGER NOT NULL REFERENCES nomination(id) ON DELETE CASCADE,
+        field_key     TEXT NOT NULL,
+        old_value     TEXT NOT NULL,
+        new_value     TEXT NOT NULL,
+        reason        TEXT NOT NULL CHECK (reason <> ''),
+        corrected_at  TEXT NOT NULL,
+        corrected_by  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX nomination_correction_by_nomination ON nomination_correction (nomination_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -249,6 +249,22 @@ pub fn remove_for_university(
     Ok(removed)
 }
 
+/// Rewrites a nomination's fields after a correction (`corrections::edit_field`), with
+/// the display name and duplicate key they imply.
+pub fn update_fields(
+    tx: &Transaction,
+    id: i64,
+    fields: &[FieldValue],
+    display_name: &str,
+    identity: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE nomination SET fields_json = ?2, display_name = ?3, identity = ?4 WHERE id = ?1",
+        params![id, pairs_json(fields, |f| &f.key)?, display_name, identity],
+    )?;
+    Ok(())
+}
+
 /// Every stored identity with its nomination's university, oldest first.
 pub fn identities(conn: &Connection) -> Result<Vec<(String, String)>> {
     let mut stmt = conn

@@ -246,7 +246,8 @@ fn import_a_folder_exits_non_zero_only_because_of_the_file_that_failed() {
     let shown = json(&paneldesk(dir.path(), &["review", "show", "--json"]));
     assert_eq!(shown["nominations"].as_array().unwrap().len(), 9);
     let flags = json(&paneldesk(dir.path(), &["review", "flags", "--json"]));
-    assert_eq!(flags.as_array().unwrap().len(), 6);
+    // The xls and the ods lack columns: said once for each file, not flagged on its rows.
+    assert_eq!(flags.as_array().unwrap().len(), 4);
 }
 
 fn paneldesk_with_pin(data: &std::path::Path, pin: &str, args: &[&str]) -> Output {

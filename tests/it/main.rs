@@ -3,10 +3,12 @@
 mod architecture;
 mod audit_log;
 mod cli;
+mod corrections;
 mod crash;
 mod follow_up;
 mod fuzz;
 mod hostile_workbooks;
+mod import_haystack;
 mod import_packages;
 mod import_workbooks;
 mod keys_at_rest;
