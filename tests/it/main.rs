@@ -36,6 +36,21 @@ use paneldesk::model::ReviewSummary;
 
 pub const T0: &str = "2026-11-30T08:00:00Z";
 
+/// `announcement set` arguments for a 公示 held 2026-01-05 to 01-09 and over by any
+/// calendar the tests run on: certificates and the register may follow it.
+pub const PAST_ANNOUNCEMENT: &[&str] = &[
+    "--from",
+    "2026-01-05",
+    "--to",
+    "2026-01-09",
+    "--telephone",
+    "0371-65905123",
+    "--issuer",
+    "中共某省委教育工作委员会",
+    "--issued-on",
+    "2026-01-04",
+];
+
 /// Every stored mark of a review as (expert, nomination, sequence, item JSON), in that
 /// order: the review keeps one row per expert (`expert_marks`), tests compare marks.
 pub fn stored_marks(review: &Path) -> Vec<(i64, i64, i64, String)> {

@@ -491,22 +491,10 @@ fn the_cli_sets_the_publicity_and_keeps_the_objection_ledger() {
     ]);
     assert!(!ok && err.contains("落款"), "{err}");
     let (ok, out, err) = run(&[
-        "--json",
-        "announcement",
-        "set",
-        "--review",
-        review,
-        "--from",
-        "2026-01-05",
-        "--to",
-        "2026-01-09",
-        "--telephone",
-        "0371-65905123",
-        "--issuer",
-        "中共某省委教育工作委员会",
-        "--issued-on",
-        "2026-01-04",
-    ]);
+        &["--json", "announcement", "set", "--review", review][..],
+        super::PAST_ANNOUNCEMENT,
+    ]
+    .concat());
     assert!(ok, "{err}");
     let stored: serde_json::Value = serde_json::from_str(&out).unwrap();
     // The demo names 大学生党员标兵: people are given a title.

@@ -753,21 +753,10 @@ fn the_cli_prints_reports_and_certificates_and_checks_a_certificate() {
 
     // The 公示 was held and is over by the calendar the command reads.
     let (ok, _, err) = run(&[
-        "announcement",
-        "set",
-        "--review",
-        review,
-        "--from",
-        "2026-01-05",
-        "--to",
-        "2026-01-09",
-        "--telephone",
-        "0371-65905123",
-        "--issuer",
-        "中共某省委教育工作委员会",
-        "--issued-on",
-        "2026-01-04",
-    ]);
+        &["announcement", "set", "--review", review][..],
+        super::PAST_ANNOUNCEMENT,
+    ]
+    .concat());
     assert!(ok, "{err}");
     let certs = round.root.join("证书.pdf");
     let (ok, out, err) = run(&[

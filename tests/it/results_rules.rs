@@ -292,21 +292,10 @@ fn a_failed_vote_is_never_in_and_votes_rank_by_the_share_of_agreement() {
     let (ok, _, err) = cli(
         &round.root,
         &[
-            "announcement",
-            "set",
-            "--review",
-            review,
-            "--from",
-            "2026-01-05",
-            "--to",
-            "2026-01-09",
-            "--telephone",
-            "0371-65905123",
-            "--issuer",
-            "中共某省委教育工作委员会",
-            "--issued-on",
-            "2026-01-04",
-        ],
+            &["announcement", "set", "--review", review][..],
+            super::PAST_ANNOUNCEMENT,
+        ]
+        .concat(),
     );
     assert!(ok, "{err}");
     let list = round.root.join("公示.pdf");
