@@ -859,6 +859,7 @@ def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
     check(row.get_attribute("data-outcome") == "pending", "the objection waits to be handled")
     blockers = [b.get_attribute("data-kind") for b in app.all_testid("publicity-blocker")]
     check("pending_objection" in blockers, f"the open objection is named among what blocks: {blockers}")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'start'})", app.by_testid("publicity-readiness"))
     app.shot("20d-clerk-objection-pending")
 
     answer_shell_dialog(app, certificates)
@@ -866,6 +867,8 @@ def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
     banner = app.by_testid("error-banner")
     check("异议" in banner.text, f"no certificates while an objection is open: {banner.text!r}")
     check(not os.path.exists(certificates), "nothing printed")
+    banner.find_element(By.TAG_NAME, "button").click()
+    app.wait.until(lambda _: not app.all_testid("error-banner"))
 
     click_centered(app, "objection-resolve-open")
     click_centered(app, "objection-upheld")
@@ -878,6 +881,8 @@ def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
             r.get_attribute("data-cut") == "out" and name in r.text for r in app.all_testid("result-row")
         )
     )
+    table = app.by_testid("objections-table")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", table)
     app.shot("20e-clerk-objection-upheld")
     return name
 
