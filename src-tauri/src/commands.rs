@@ -953,6 +953,49 @@ pub fn resolve_objection(
     publication_status(state, review_id)
 }
 
+/// Corrects one field of a nomination, with the reason the core requires.
+pub fn correct_nomination(
+    state: &AppState,
+    review_id: String,
+    nomination_id: i32,
+    field_key: String,
+    value: String,
+    reason: String,
+) -> Answer<Review> {
+    let path = review_path(state, &review_id)?;
+    paneldesk::corrections::edit_field(
+        &path,
+        nomination_id.into(),
+        &field_key,
+        &value,
+        &reason,
+        &now(),
+        &actor(),
+    )?;
+    Ok(review::load(&path, Privacy::Masked)?)
+}
+
+/// Withdraws a nomination, with the reason the core requires.
+pub fn withdraw_nomination(
+    state: &AppState,
+    review_id: String,
+    nomination_id: i32,
+    reason: String,
+) -> Answer<Review> {
+    let path = review_path(state, &review_id)?;
+    paneldesk::corrections::withdraw(&path, nomination_id.into(), &reason, &now(), &actor())?;
+    Ok(review::load(&path, Privacy::Masked)?)
+}
+
+/// Every correction in the review, oldest first, values masked by the core.
+pub fn list_corrections(
+    state: &AppState,
+    review_id: String,
+) -> Answer<Vec<paneldesk::corrections::Correction>> {
+    let conn = store::open(&review_path(state, &review_id)?)?;
+    Ok(paneldesk::corrections::all(&conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     //! The page is not trusted with paths (issue 20): whatever string it sends where a
@@ -1060,5 +1103,71 @@ mod tests {
         // Saved again unchanged, the stored image stays.
         let again = save_certificate_template(&state, id, saved.clone()).unwrap();
         assert_eq!(again.seal, saved.seal);
+    }
+
+    #[test]
+    fn a_correction_and_a_withdrawal_change_the_review_file() {
+        let (_dir, state, id) = clerk_laptop();
+        let review = open_review(&state, id.clone()).unwrap();
+        let nomination = review.nominations[0].clone();
+        let nid = i32::try_from(nomination.id).unwrap();
+        let key = paneldesk::template::display_field(review.activity);
+        let new_name = format!("{}（更正）", nomination.display_name);
+
+        let refused = correct_nomination(
+            &state,
+            id.clone(),
+            nid,
+            key.into(),
+            new_name.clone(),
+            " ".into(),
+        );
+        assert_eq!(refused.unwrap_err().code, "reason_required");
+
+        let after = correct_nomination(
+            &state,
+            id.clone(),
+            nid,
+            key.into(),
+            new_name.clone(),
+            "名称有误".into(),
+        )
+        .unwrap();
+        let corrected = after
+            .nominations
+            .iter()
+            .find(|n| n.id == nomination.id)
+            .unwrap();
+        assert_eq!(corrected.field(key), Some(new_name.as_str()));
+        // Read back from the file, not from the answer.
+        let reread = open_review(&state, id.clone()).unwrap();
+        assert_eq!(
+            reread
+                .nominations
+                .iter()
+                .find(|n| n.id == nomination.id)
+                .unwrap()
+                .field(key),
+            Some(new_name.as_str())
+        );
+        let corrections = list_corrections(&state, id.clone()).unwrap();
+        assert_eq!(corrections.len(), 1);
+        assert_eq!(corrections[0].nomination_id, nomination.id);
+        assert_eq!(corrections[0].reason, "名称有误");
+
+        let refused = withdraw_nomination(&state, id.clone(), nid, "".into());
+        assert_eq!(refused.unwrap_err().code, "reason_required");
+        withdraw_nomination(&state, id.clone(), nid, "本人申请撤回".into()).unwrap();
+        let flags = list_flags(&state, id.clone()).unwrap();
+        let withdrawn = flags
+            .iter()
+            .find(|f| {
+                f.nomination_id == nomination.id && f.kind == paneldesk::corrections::WITHDRAWN
+            })
+            .unwrap();
+        assert_eq!(withdrawn.status, "excluded");
+        assert_eq!(withdrawn.note, "本人申请撤回");
+        let again = withdraw_nomination(&state, id, nid, "再次".into());
+        assert_eq!(again.unwrap_err().code, "already_withdrawn");
     }
 }

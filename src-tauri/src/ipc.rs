@@ -208,6 +208,9 @@ ipc_commands! {
     fn set_announcement(review_id: String, settings: paneldesk::announcement::AnnouncementSettings) -> paneldesk::merge::readiness::PublicationStatus;
     fn add_objection(review_id: String, objection: paneldesk::objections::NewObjection) -> paneldesk::merge::readiness::PublicationStatus;
     fn resolve_objection(review_id: String, objection_id: i32, resolution: paneldesk::objections::Resolution) -> paneldesk::merge::readiness::PublicationStatus;
+    fn correct_nomination(review_id: String, nomination_id: i32, field_key: String, value: String, reason: String) -> Review;
+    fn withdraw_nomination(review_id: String, nomination_id: i32, reason: String) -> Review;
+    fn list_corrections(review_id: String) -> Vec<paneldesk::corrections::Correction>;
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -328,6 +331,7 @@ fn type_declarations() -> Vec<String> {
         paneldesk::objections::Objection::decl(&cfg),
         paneldesk::merge::readiness::Blocker::decl(&cfg),
         paneldesk::merge::readiness::PublicationStatus::decl(&cfg),
+        paneldesk::corrections::Correction::decl(&cfg),
     ]
 }
 

@@ -300,3 +300,15 @@ export function addObjection(reviewId: string, objection: T.NewObjection): Promi
 export function resolveObjection(reviewId: string, objectionId: number, resolution: T.Resolution): Promise<T.PublicationStatus> {
   return invoke<T.PublicationStatus>("resolve_objection", { reviewId, objectionId, resolution });
 }
+
+export function correctNomination(reviewId: string, nominationId: number, fieldKey: string, value: string, reason: string): Promise<T.Review> {
+  return invoke<T.Review>("correct_nomination", { reviewId, nominationId, fieldKey, value, reason });
+}
+
+export function withdrawNomination(reviewId: string, nominationId: number, reason: string): Promise<T.Review> {
+  return invoke<T.Review>("withdraw_nomination", { reviewId, nominationId, reason });
+}
+
+export function listCorrections(reviewId: string): Promise<Array<T.Correction>> {
+  return invoke<Array<T.Correction>>("list_corrections", { reviewId });
+}

@@ -685,3 +685,9 @@ suggested_title_kind: TitleKind, objections: Array<Objection>,
  * Empty when certificates may print and the awards may be registered.
  */
 award_blockers: Array<Blocker>, };
+
+export type Correction = { id: number, nomination_id: number, field_key: string, field_zh: string, field_en: string, 
+/**
+ * Masked by value where they hold an ID or phone number.
+ */
+old_value: string, new_value: string, reason: string, corrected_at: string, corrected_by: string, };

@@ -11,6 +11,7 @@ beforeEach(() => {
   mockCommands({
     open_review: () => review,
     list_flags: () => [],
+    list_corrections: () => [],
     rubric_status: () =>
       review.categories.map((category) => ({ category, vote_threshold: "more_than_half", sent: [] })),
   });
