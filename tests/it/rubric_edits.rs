@@ -941,3 +941,38 @@ fn experts_get_the_guidance_and_bands_in_their_package_and_on_the_printed_score_
     assert!(text.contains("评分要点：理想信念坚定"), "{text}");
     assert!(text.contains("优 18–20；良 15–17.5"), "{text}");
 }
+
+#[test]
+fn no_package_goes_out_while_a_criterion_is_still_a_placeholder() {
+    // 示范高校 ships six criteria named "过硬一（待填写）" …: experts must never score
+    // against wording nobody wrote.
+    let dir = tempfile::tempdir().unwrap();
+    let review = model_university(dir.path());
+    let out = dir.path().join("m.pdpanel");
+    let err =
+        package::build(&review, &out, &clerk_keys(), "2026-12-10", 0, T0, "clerk").unwrap_err();
+    assert_eq!(err.code(), "rubric_placeholders");
+    assert!(
+        err.message_zh().contains("过硬一（待填写）"),
+        "{}",
+        err.message_zh()
+    );
+    assert!(err.message_en().contains("rubric"), "{}", err.message_en());
+    assert!(!out.exists());
+    for n in 1..=6 {
+        rubric::apply(
+            &review,
+            MU,
+            &rename(&format!("c{n}"), &format!("过硬{n}")),
+            false,
+            T0,
+            "clerk",
+        )
+        .unwrap();
+    }
+    let after = package::build(&review, &out, &clerk_keys(), "2026-12-10", 0, T0, "clerk");
+    assert_ne!(
+        after.map(|_| "built").unwrap_or_else(|e| e.code()),
+        "rubric_placeholders"
+    );
+}
