@@ -115,6 +115,13 @@ pub enum Error {
         packages: u32,
     },
 
+    #[error("the rubric of {category_en} still has placeholder criteria")]
+    RubricPlaceholders {
+        category_zh: String,
+        category_en: String,
+        criteria: Vec<String>,
+    },
+
     #[error("bad key: {detail}")]
     BadKey { detail: String },
 
@@ -177,6 +184,7 @@ impl Error {
             Error::BadInput { .. } => "bad_input",
             Error::NoPackageYet => "no_package_yet",
             Error::RubricLocked { .. } => "rubric_locked",
+            Error::RubricPlaceholders { .. } => "rubric_placeholders",
             Error::FontMissing { .. } => "font_missing",
             Error::FontUnusable { .. } => "font_unusable",
             Error::MissingGlyphs { .. } => "missing_glyphs",
@@ -243,6 +251,14 @@ impl Error {
             Error::NoPackageYet => {
                 "本评审还没有生成评审包，也就没有可汇总的评分：请先用 `paneldesk package` 生成".to_string()
             }
+            Error::RubricPlaceholders {
+                category_zh,
+                criteria,
+                ..
+            } => format!(
+                "“{category_zh}”的评分细则还有未填写的占位项（{}）：请先在“评分细则”页为其命名（命令行：paneldesk rubric set），再生成评审包",
+                criteria.join("、")
+            ),
             Error::RubricLocked {
                 category_zh,
                 packages,
@@ -377,6 +393,14 @@ impl Error {
             Error::NoPackageYet => {
                 "No panel package has been built for this review, so there are no marks to merge: build one with `paneldesk package`".to_string()
             }
+            Error::RubricPlaceholders {
+                category_en,
+                criteria,
+                ..
+            } => format!(
+                "The rubric of {category_en} still has placeholder criteria ({}): name them on the Rubric tab (command line: paneldesk rubric set) before building a panel package",
+                criteria.join(", ")
+            ),
             Error::RubricLocked {
                 category_en,
                 packages,

@@ -15,7 +15,7 @@ use sha2::Digest as _;
 use crate::container::{self, refuse, EntryRule};
 use crate::error::{Error, Result};
 use crate::keys::{self, ClerkKeys};
-use crate::model::{Category, Expert, FieldValue};
+use crate::model::{Category, Expert, FieldValue, ScoringMode};
 use crate::privacy::Privacy;
 use crate::refusal::Refusal;
 use crate::store::{self, materials::MaterialInfo};
@@ -199,6 +199,25 @@ pub fn build_panel(
     let mut conn = store::open(review_path)?;
     let excluded = store::flags::excluded_nominations(&conn)?;
     let scope = crate::merge::panels::narrow(&conn, &mut review, &excluded, scope)?;
+    // Experts must never score against wording nobody wrote (示范高校 ships six named
+    // "过硬一（待填写）" …): the clerk names them first.
+    if let Some(c) = review
+        .categories
+        .iter()
+        .find(|c| c.scoring_mode == ScoringMode::Criteria && c.rubric.has_placeholders())
+    {
+        return Err(Error::RubricPlaceholders {
+            category_zh: c.name_zh.clone(),
+            category_en: c.name_en.clone(),
+            criteria: c
+                .rubric
+                .criteria
+                .iter()
+                .filter(|k| k.placeholder)
+                .map(|k| k.name_zh.clone())
+                .collect(),
+        });
+    }
     let signing = clerk.signing()?;
     let mut blobs: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut nominations = Vec::new();
