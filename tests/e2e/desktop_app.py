@@ -21,7 +21,7 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
@@ -478,7 +478,12 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
             app.by_testid("recusal-withdraw")
 
         def enabled_cells():
-            return [c for c in app.all_testid("score-cell") if c.is_enabled()]
+            # A cell the grid re-renders while it is asked gives WebKit's driver nothing to
+            # parse; the wait asks again.
+            try:
+                return [c for c in app.all_testid("score-cell") if c.is_enabled()]
+            except WebDriverException:
+                return []
 
         key = lambda c: (c.get_attribute("data-nomination"), c.get_attribute("data-criterion"))
 

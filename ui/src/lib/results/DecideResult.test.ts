@@ -3,18 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { ReviewResults } from "$lib/ipc/types";
-import {
-  certificatePreviewFixture,
-  certificateTemplateFixture,
-  decidedResultsFixture,
-  expertStatusFixture,
-  panelDecision,
-  reasonRequired,
-  review,
-  reviewResultsFixture,
-} from "$lib/testing/fixtures";
+import { certificatePreviewFixture, certificateTemplateFixture, clerkKeysUnlocked, decidedResultsFixture, expertStatusFixture, panelDecision, reasonRequired, review, reviewResultsFixture } from "$lib/testing/fixtures";
 import ResultsTab from "./ResultsTab.svelte";
 import { dismissError } from "$lib/ui/errors.svelte";
+import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
 
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
@@ -39,6 +31,8 @@ function mock(results: () => ReviewResults, overrides: Record<string, CommandHan
 }
 
 beforeEach(() => {
+  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
+  clerkKeys.status = clerkKeysUnlocked;
   localStorage.clear();
   setLang("zh-CN");
   dismissError();

@@ -3,19 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import ResultsTab from "$lib/results/ResultsTab.svelte";
-import {
-  certificatePreviewFixture,
-  certificateTemplateFixture,
-  expertStatusFixture,
-  noPackageYet,
-  review,
-  reviewResultsFixture,
-  summary,
-} from "$lib/testing/fixtures";
+import { certificatePreviewFixture, certificateTemplateFixture, clerkKeysUnlocked, expertStatusFixture, noPackageYet, review, reviewResultsFixture, summary } from "$lib/testing/fixtures";
 import { activitiesFixture, applied, entered } from "$lib/testing/supervisionFixtures";
 import { dismissError } from "$lib/ui/errors.svelte";
 import FollowUpForm from "./FollowUpForm.svelte";
 import { localYearMonth } from "./labels";
+import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
 
 vi.mock("$lib/ipc/dialog", () => ({
   chooseOpenFiles: vi.fn(),
@@ -41,6 +34,8 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
 }
 
 beforeEach(() => {
+  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
+  clerkKeys.status = clerkKeysUnlocked;
   localStorage.clear();
   setLang("zh-CN");
   dismissError();
