@@ -113,6 +113,10 @@ pub enum CategoryCommand {
         /// / Vote threshold (vote categories only); unchanged when not given
         #[arg(long)]
         vote_threshold: Option<String>,
+        /// 法定人数（仅表决类别）：到会专家不足此数时表决不通过；0 为不设
+        /// / Quorum (vote categories only): fewer experts present and no vote passes; 0: none
+        #[arg(long, default_value_t = 0)]
+        quorum: u32,
         /// 同分时依次比较：top_marks（满分票多者）、criterion:<细则代码>；none 为直接由评审组决定
         /// / Tie-breakers in order: top_marks, criterion:<key>; none: straight to the panel
         #[arg(long, value_delimiter = ',', default_value = "top_marks")]
@@ -321,6 +325,7 @@ pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> 
             trim_min_experts,
             normalise,
             vote_threshold,
+            quorum,
             tie_breakers,
         } => {
             let path = workspace.resolve(r.review.as_deref())?;
@@ -346,13 +351,22 @@ pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> 
                 trim_min_experts,
                 normalise,
                 vote_threshold,
+                quorum,
                 tie_breakers,
             };
             rule::set(&path, &category, &rule, &now(), &actor())?;
             if json {
                 print_json(&serde_json::json!({ "category": category, "rule": rule }));
             } else {
-                println!("已设置 / Set: {category} {rule:?}");
+                let mode = store::review_rows::read_categories(&store::open(&path)?)?
+                    .into_iter()
+                    .find(|c| c.key == category)
+                    .map_or(ScoringMode::Criteria, |c| c.scoring_mode);
+                println!(
+                    "已设置“{category}”的汇总规则：{}。\nSet the rule of {category}: {}.",
+                    rule.describe_zh(mode),
+                    rule.describe_en(mode)
+                );
             }
         }
         CategoryCommand::List { review: r } => {

@@ -91,6 +91,20 @@ pub(crate) fn record(
             en: format!("no nomination with id {nomination_id}"),
         });
     }
+    if outcome == Outcome::In {
+        if let Some(t) = super::results::failed_vote(tx, nomination_id)? {
+            return Err(Error::BadInput {
+                zh: format!(
+                    "推荐对象 {nomination_id} 表决未通过（到会 {} 人，同意 {} 票），不能决定入选；只有会评重新表决通过才能改变结果",
+                    t.present, t.agree
+                ),
+                en: format!(
+                    "nomination {nomination_id}'s vote failed ({} of {} present agreed), so it cannot be decided in; only a new vote at the panel's meeting (会评) can change that",
+                    t.agree, t.present
+                ),
+            });
+        }
+    }
     tx.execute(
         "INSERT INTO result_decision (nomination_id, outcome, reason, decided_at, actor)
          VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -41,6 +41,10 @@ pub struct ResultOptions {
     /// Each expert's totals as z-scores before averaging.
     pub normalise: bool,
     pub vote_threshold: VoteThreshold,
+    /// The fewest experts present for a vote to pass; 0: none (see `CategoryRule`).
+    #[serde(default, skip_serializing_if = "super::rule::is_zero")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
+    pub quorum: u32,
     pub tie_breakers: Vec<TieBreaker>,
     /// A nomination whose totals' standard deviation exceeds this share of the maximum
     /// total is flagged (0.15: 15 points of 100).
@@ -57,6 +61,7 @@ impl Default for ResultOptions {
             trim_min_experts: 5,
             normalise: false,
             vote_threshold: VoteThreshold::MoreThanHalf,
+            quorum: 0,
             tie_breakers: vec![TieBreaker::MoreTopMarks],
             dispersion_share: 0.15,
             outlier_share: 0.15,
@@ -281,6 +286,51 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
         expected,
         marks,
     })
+}
+
+/// The tally of a nomination whose vote failed (below the threshold or the quorum of
+/// its category's rule in force), or `None` when it is not a vote, nobody voted yet, or
+/// the vote passed. A decision reads this before it may put a nomination in: only a
+/// new vote (会评) turns a failed one.
+pub(crate) fn failed_vote(
+    conn: &rusqlite::Connection,
+    nomination_id: i64,
+) -> Result<Option<aggregate::VoteTally>> {
+    let round = match load_marks(conn) {
+        Ok(round) => round,
+        Err(Error::NoPackageYet) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(category) = round
+        .package
+        .nominations
+        .iter()
+        .find(|n| n.id == nomination_id)
+        .and_then(|n| round.package.category(&n.category_key))
+    else {
+        return Ok(None);
+    };
+    if category.scoring_mode != ScoringMode::Vote {
+        return Ok(None);
+    }
+    let defaults = ResultOptions::default();
+    let rule = super::rule::in_force(conn, &defaults)?
+        .remove(&category.key)
+        .unwrap_or_else(|| CategoryRule::from_options(&defaults));
+    let votes: Vec<Vote> = round
+        .marks
+        .get(&nomination_id)
+        .into_iter()
+        .flat_map(|by_expert| by_expert.values())
+        .filter(|i| i.recusal.is_none())
+        .filter_map(|i| i.vote)
+        .collect();
+    if votes.is_empty() {
+        return Ok(None);
+    }
+    let mut tally = aggregate::tally(&votes, rule.vote_threshold);
+    tally.passed &= tally.present >= rule.quorum;
+    Ok((!tally.passed).then_some(tally))
 }
 
 /// Adds another panel's categories, experts and nominations to `into`. Categories keep
@@ -519,7 +569,9 @@ pub fn compute_with_round(
                 }
                 ScoringMode::Vote => {
                     let votes: Vec<Vote> = present.iter().filter_map(|(_, i)| i.vote).collect();
-                    let tally = aggregate::tally(&votes, options.vote_threshold);
+                    let mut tally = aggregate::tally(&votes, options.vote_threshold);
+                    // Below the quorum nothing passes, however the present experts voted.
+                    tally.passed &= tally.present >= options.quorum;
                     // Ranked by the share of 同意 among those present, then by the number
                     // of 同意; a failed vote is never in (`Candidate::eligible`).
                     full_score = tally.share();
@@ -594,7 +646,12 @@ pub fn compute_with_round(
                     r.flags.push(ResultFlag::TieAtCut);
                 }
                 if let Some(d) = rulings.get(&r.nomination_id) {
+                    // `decisions::record` refuses to put a failed vote in; a file that
+                    // holds such a decision anyway (written before the refusal, or by
+                    // hand) still never makes it 入选.
+                    let failed = r.votes.is_some_and(|t| !t.passed);
                     r.cut = match d.outcome {
+                        Outcome::In if failed => Cut::Out,
                         Outcome::In => Cut::In,
                         Outcome::Out => Cut::Out,
                     };

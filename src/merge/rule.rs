@@ -15,7 +15,7 @@ use super::rank::TieBreaker;
 use super::results::{Method, ResultOptions};
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::model::ScoringMode;
+use crate::model::{Category, ScoringMode};
 use crate::store;
 
 /// How one category's marks become its result.
@@ -31,6 +31,12 @@ pub struct CategoryRule {
     pub normalise: bool,
     /// For vote categories: what "passed" means.
     pub vote_threshold: VoteThreshold,
+    /// For vote categories: the fewest experts present (recused experts are not) for a
+    /// vote to pass at all; 0 when the rule needs none. Left out when 0, so rules and
+    /// results written before quorums existed serialise (and digest) as they did.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
+    pub quorum: u32,
     /// Applied in order to nominations with the same score; a tie none of them splits
     /// and that straddles the cut is the panel's to decide. Empty: straight to the panel.
     pub tie_breakers: Vec<TieBreaker>,
@@ -44,6 +50,7 @@ impl CategoryRule {
             trim_min_experts: options.trim_min_experts,
             normalise: options.normalise,
             vote_threshold: options.vote_threshold,
+            quorum: options.quorum,
             tie_breakers: options.tie_breakers.clone(),
         }
     }
@@ -56,6 +63,7 @@ impl CategoryRule {
             trim_min_experts: self.trim_min_experts,
             normalise: self.normalise,
             vote_threshold: self.vote_threshold,
+            quorum: self.quorum,
             tie_breakers: self.tie_breakers.clone(),
             ..base.clone()
         }
@@ -81,7 +89,12 @@ impl CategoryRule {
                 }
             }
             ScoringMode::Vote => format!(
-                "表决，同意票{}为通过（回避的专家不计入到会人数），未通过的不入选；按同意票占到会专家的比例排序，比例相同的同意票多者在前",
+                "表决，{}同意票{}为通过（回避的专家不计入到会人数），未通过的不入选；按同意票占到会专家的比例排序，比例相同的同意票多者在前",
+                if self.quorum > 0 {
+                    format!("到会专家不少于 {} 位方可通过，", self.quorum)
+                } else {
+                    String::new()
+                },
                 match self.vote_threshold {
                     VoteThreshold::MoreThanHalf => "超过到会专家半数",
                     VoteThreshold::TwoThirds => "达到到会专家三分之二以上",
@@ -110,10 +123,15 @@ impl CategoryRule {
                 }
             }
             ScoringMode::Vote => format!(
-                "a vote, passed when {} of the experts present agree (recused experts are not present); a failed vote is never in; ranked by the share agreeing, then by the number agreeing",
+                "a vote, passed when {} of the experts present agree (recused experts are not present){}; a failed vote is never in; ranked by the share agreeing, then by the number agreeing",
                 match self.vote_threshold {
                     VoteThreshold::MoreThanHalf => "more than half",
                     VoteThreshold::TwoThirds => "two thirds or more",
+                },
+                if self.quorum > 0 {
+                    format!(", with at least {} experts present", self.quorum)
+                } else {
+                    String::new()
                 }
             ),
             ScoringMode::Grade => {
@@ -123,7 +141,33 @@ impl CategoryRule {
     }
 
     /// `criteria`: the keys of the category's criteria, which a breaker may name.
-    fn check(&self, criteria: &[String]) -> Result<()> {
+    fn check(&self, category: &Category) -> Result<()> {
+        let criteria: Vec<&str> = category
+            .rubric
+            .criteria
+            .iter()
+            .map(|k| k.key.as_str())
+            .collect();
+        // A quorum on points or grades would be kept and never applied: refused, as a
+        // vote threshold there is, rather than stored to mislead.
+        if self.quorum > 0 && category.scoring_mode != ScoringMode::Vote {
+            return Err(Error::BadInput {
+                zh: format!(
+                    "“{}”（{}）不是表决类别：法定人数（quorum）只用于表决类别，未作任何修改",
+                    category.name_zh, category.key
+                ),
+                en: format!(
+                    "{} ({}) is not scored by vote: a quorum applies to vote categories only; nothing was changed",
+                    category.name_en, category.key
+                ),
+            });
+        }
+        if self.quorum > 1000 {
+            return Err(Error::BadInput {
+                zh: format!("法定人数应在 0 到 1000 之间：{}", self.quorum),
+                en: format!("the quorum must be 0 to 1000: {}", self.quorum),
+            });
+        }
         if self.tie_breakers.len() > 5 {
             return Err(Error::BadInput {
                 zh: "并列规则最多 5 条".into(),
@@ -138,7 +182,7 @@ impl CategoryRule {
                 });
             }
             if let TieBreaker::Criterion { key } = b {
-                if !criteria.contains(key) {
+                if !criteria.contains(&key.as_str()) {
                     return Err(Error::BadInput {
                         zh: format!("并列规则所用的评分细则不属于该类别：{key}"),
                         en: format!(
@@ -165,6 +209,10 @@ impl CategoryRule {
     }
 }
 
+pub(crate) fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// The code serde gives a unit variant (`"trimmed_mean"`): what the table's CHECKs name.
 fn code(value: impl Serialize) -> Result<String> {
     match serde_json::to_value(value) {
@@ -177,7 +225,7 @@ fn code(value: impl Serialize) -> Result<String> {
 /// caller's defaults.
 pub fn stored(conn: &Connection) -> Result<BTreeMap<String, CategoryRule>> {
     let mut stmt = conn.prepare(
-        "SELECT category_key, method, trim_min_experts, normalise, vote_threshold, tie_breakers FROM category_rule",
+        "SELECT category_key, method, trim_min_experts, normalise, vote_threshold, tie_breakers, quorum FROM category_rule",
     )?;
     let rows = stmt
         .query_map([], |r| {
@@ -188,28 +236,33 @@ pub fn stored(conn: &Connection) -> Result<BTreeMap<String, CategoryRule>> {
                 r.get::<_, bool>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
+                r.get::<_, u32>(6)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(key, method, trim, normalise, threshold, breakers)| {
-            let method = serde_json::from_value(serde_json::Value::String(method))
-                .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
-            let vote_threshold = serde_json::from_value(serde_json::Value::String(threshold))
-                .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
-            let tie_breakers = serde_json::from_str(&breakers)
-                .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
-            Ok((
-                key,
-                CategoryRule {
-                    method,
-                    trim_min_experts: trim,
-                    normalise,
-                    vote_threshold,
-                    tie_breakers,
-                },
-            ))
-        })
+        .map(
+            |(key, method, trim, normalise, threshold, breakers, quorum)| {
+                let method = serde_json::from_value(serde_json::Value::String(method))
+                    .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
+                let vote_threshold =
+                    serde_json::from_value(serde_json::Value::String(threshold))
+                        .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
+                let tie_breakers = serde_json::from_str(&breakers)
+                    .map_err(|e| Error::Corrupt(format!("category_rule {key}: {e}")))?;
+                Ok((
+                    key,
+                    CategoryRule {
+                        method,
+                        trim_min_experts: trim,
+                        normalise,
+                        vote_threshold,
+                        quorum,
+                        tie_breakers,
+                    },
+                ))
+            },
+        )
         .collect()
 }
 
@@ -243,13 +296,7 @@ pub fn set(
         .ok_or_else(|| Error::UnknownCategory {
             key: category_key.to_string(),
         })?;
-    let criteria: Vec<String> = category
-        .rubric
-        .criteria
-        .into_iter()
-        .map(|k| k.key)
-        .collect();
-    rule.check(&criteria)?;
+    rule.check(&category)?;
     let before = stored(&tx)?.remove(category_key);
     write(&tx, category_key, rule)?;
     audit::append(
@@ -270,17 +317,18 @@ pub(crate) fn write(
     rule: &CategoryRule,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO category_rule (category_key, method, trim_min_experts, normalise, vote_threshold, tie_breakers)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO category_rule (category_key, method, trim_min_experts, normalise, vote_threshold, tie_breakers, quorum)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (category_key) DO UPDATE SET method = ?2, trim_min_experts = ?3,
-             normalise = ?4, vote_threshold = ?5, tie_breakers = ?6",
+             normalise = ?4, vote_threshold = ?5, tie_breakers = ?6, quorum = ?7",
         params![
             category_key,
             code(rule.method)?,
             rule.trim_min_experts,
             rule.normalise,
             code(rule.vote_threshold)?,
-            serde_json::to_string(&rule.tie_breakers).map_err(|e| Error::Corrupt(e.to_string()))?
+            serde_json::to_string(&rule.tie_breakers).map_err(|e| Error::Corrupt(e.to_string()))?,
+            rule.quorum
         ],
     )?;
     Ok(())

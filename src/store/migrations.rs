@@ -361,6 +361,12 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX nomination_correction_by_nomination ON nomination_correction (nomination_id);
     "#,
+    // 14: a vote category's quorum (merge::rule): the fewest experts present for a vote
+    // to pass; 0 for rules that need none, which is every rule stored before.
+    r#"
+    ALTER TABLE category_rule ADD COLUMN quorum INTEGER NOT NULL DEFAULT 0
+        CHECK (quorum BETWEEN 0 AND 1000);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -253,6 +253,7 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
             trim_min_experts: 5,
             normalise: true,
             vote_threshold: VoteThreshold::MoreThanHalf,
+            quorum: 0,
             tie_breakers: vec![TieBreaker::MoreTopMarks],
         },
         T0,

@@ -118,6 +118,7 @@ fn vote_rule(threshold: VoteThreshold) -> CategoryRule {
         trim_min_experts: 5,
         normalise: false,
         vote_threshold: threshold,
+        quorum: 0,
         tie_breakers: vec![TieBreaker::MoreTopMarks],
     }
 }
@@ -411,6 +412,7 @@ fn every_printout_states_the_rule_each_category_was_computed_by() {
             trim_min_experts: 5,
             normalise: true,
             vote_threshold: VoteThreshold::MoreThanHalf,
+            quorum: 0,
             tie_breakers: vec![TieBreaker::MoreTopMarks],
         },
         T0,
@@ -473,6 +475,7 @@ fn a_method_given_on_the_command_line_never_silently_differs_from_the_stored_rul
             trim_min_experts: 5,
             normalise: false,
             vote_threshold: VoteThreshold::MoreThanHalf,
+            quorum: 0,
             tie_breakers: vec![],
         },
         T0,
@@ -598,4 +601,107 @@ fn a_vote_threshold_on_a_points_category_is_refused() {
     assert!(ok, "{err}");
     let stored = rule::stored(&paneldesk::store::open(&votes.review).unwrap()).unwrap();
     assert_eq!(stored[KEY].vote_threshold, VoteThreshold::TwoThirds);
+}
+
+#[test]
+fn a_failed_vote_cannot_be_decided_in_and_a_quorum_rule_is_kept() {
+    use paneldesk::merge::decisions::{self, Outcome};
+    let round = vote_round(&known_ballots());
+    let id = |i: usize| round.ids[i];
+    paneldesk::review::set_quota(&round.review, KEY, 10, false, T0, "clerk").unwrap();
+    let review = round.review.to_str().unwrap();
+    let decided = || -> i64 {
+        paneldesk::store::open(&round.review)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM result_decision", [], |r| r.get(0))
+            .unwrap()
+    };
+
+    // 3 of 6 failed 过半数: a decision cannot put it in — only a new vote can.
+    let err = decisions::decide(&round.review, id(1), Outcome::In, "主任决定", T0, "clerk")
+        .expect_err("a failed vote was decided in");
+    let (zh, en) = (err.message_zh(), err.message_en());
+    assert!(zh.contains("表决未通过") && zh.contains("会评"), "{zh}");
+    assert!(en.contains("failed") && en.contains("new vote"), "{en}");
+    assert_eq!(decided(), 0, "nothing recorded");
+    let (ok, _, err) = cli(
+        &round.root,
+        &[
+            "decide",
+            "--review",
+            review,
+            "--nomination",
+            &id(4).to_string(),
+            "--in",
+            "--reason",
+            "评审组同意",
+        ],
+    );
+    assert!(!ok && err.contains("表决未通过"), "{err}");
+    assert_eq!(decided(), 0, "nothing recorded by the command line");
+    // Out on a failed vote changes nothing and is allowed; a passed vote may go out
+    // (an upheld objection) and come back in.
+    decisions::decide(&round.review, id(1), Outcome::Out, "确认", T0, "clerk").unwrap();
+    decisions::decide(&round.review, id(0), Outcome::Out, "异议成立", T0, "clerk").unwrap();
+    decisions::decide(&round.review, id(0), Outcome::In, "复议", T0, "clerk").unwrap();
+    assert_eq!(decided(), 3);
+
+    // A quorum of six experts present: 4 of 5 (one recused) no longer passes, 4 of 6 does.
+    let (ok, _, err) = cli(
+        &round.root,
+        &[
+            "category",
+            "rule",
+            "--review",
+            review,
+            "--category",
+            KEY,
+            "--method",
+            "mean",
+            "--quorum",
+            "6",
+        ],
+    );
+    assert!(ok, "{err}");
+    let stored = rule::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap();
+    assert_eq!(stored[KEY].quorum, 6);
+    let results = compute(&round.review, &ResultOptions::default()).unwrap();
+    let c = &results.categories[0];
+    let short = row(c, id(2)).votes.unwrap();
+    assert_eq!((short.agree, short.present, short.passed), (4, 5, false));
+    assert_eq!(row(c, id(2)).cut, Cut::Out, "below quorum it is out");
+    assert_eq!(row(c, id(0)).cut, Cut::In);
+    assert!(
+        c.rule
+            .describe_zh(c.scoring_mode)
+            .contains("到会专家不少于 6 位"),
+        "{}",
+        c.rule.describe_zh(c.scoring_mode)
+    );
+    assert!(c
+        .rule
+        .describe_en(c.scoring_mode)
+        .contains("at least 6 experts present"));
+
+    // A quorum means nothing for points: refused there, naming the option.
+    let (points, _) = five_experts_received();
+    let (ok, _, err) = cli(
+        &points.root,
+        &[
+            "category",
+            "rule",
+            "--review",
+            points.review.to_str().unwrap(),
+            "--category",
+            KEY,
+            "--method",
+            "mean",
+            "--quorum",
+            "3",
+        ],
+    );
+    assert!(
+        !ok && err.contains("法定人数") && err.contains("quorum"),
+        "{err}"
+    );
 }

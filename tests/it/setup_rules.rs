@@ -165,6 +165,7 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
         trim_min_experts: 5,
         normalise: false,
         vote_threshold: VoteThreshold::MoreThanHalf,
+        quorum: 0,
         tie_breakers: vec![
             TieBreaker::Criterion { key: "c1".into() },
             TieBreaker::MoreTopMarks,

@@ -298,7 +298,11 @@ export type ResultOptions = { method: Method, trim_min_experts: number,
 /**
  * Each expert's totals as z-scores before averaging.
  */
-normalise: boolean, vote_threshold: VoteThreshold, tie_breakers: Array<TieBreaker>, 
+normalise: boolean, vote_threshold: VoteThreshold, 
+/**
+ * The fewest experts present for a vote to pass; 0: none (see `CategoryRule`).
+ */
+quorum?: number, tie_breakers: Array<TieBreaker>, 
 /**
  * A nomination whose totals' standard deviation exceeds this share of the maximum
  * total is flagged (0.15: 15 points of 100).
@@ -325,6 +329,12 @@ normalise: boolean,
  * For vote categories: what "passed" means.
  */
 vote_threshold: VoteThreshold, 
+/**
+ * For vote categories: the fewest experts present (recused experts are not) for a
+ * vote to pass at all; 0 when the rule needs none. Left out when 0, so rules and
+ * results written before quorums existed serialise (and digest) as they did.
+ */
+quorum?: number, 
 /**
  * Applied in order to nominations with the same score; a tie none of them splits
  * and that straddles the cut is the panel's to decide. Empty: straight to the panel.
