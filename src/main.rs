@@ -5,6 +5,7 @@
 //! also printed as `{"error": {code, message_zh, message_en}}` on stdout.
 
 mod follow_up_cli;
+mod meeting_cli;
 mod nomination_cli;
 mod publication_cli;
 mod report_cli;
@@ -99,6 +100,10 @@ enum Command {
     Expert(round_cli::ExpertCommand),
     /// 记录评审组对某个结果的决定（如分数线并列时表决）/ Record the panel's decision on a result
     Decide(round_cli::DecideArgs),
+    /// 会评：名额线附近的推荐对象再次表决、计票、打印计票单
+    /// / The panel's meeting vote on those around the cut: open, count, print the sheet
+    #[command(subcommand)]
+    Meeting(meeting_cli::MeetingCommand),
     /// 打印报表：汇总表、专家评分表、公示名单 / Print reports: summary, score sheets, announcement
     Report(report_cli::ReportArgs),
     /// 证书：打印、核验、模板 / Certificates: print, check, template
@@ -705,6 +710,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Nomination(command) => nomination_cli::nomination(&workspace, command, json)?,
         Command::Announcement(command) => publication_cli::announcement(&workspace, command, json)?,
         Command::Objection(command) => publication_cli::objection(&workspace, command, json)?,
+        Command::Meeting(command) => meeting_cli::meeting(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
         Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
         Command::ClerkKeys(ClerkKeysCommand::Protect) => round_cli::protect_clerk_keys(&workspace)?,

@@ -47,6 +47,11 @@ pub struct PanelDecision {
     pub reason: String,
     pub decided_at: String,
     pub actor: String,
+    /// The 会评 ballot whose count made this decision (`merge::meeting`); `None` for
+    /// a decision recorded with its reason alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number", optional))]
+    pub ballot: Option<i64>,
 }
 
 /// Records the panel's decision on one nomination's result.
@@ -76,6 +81,32 @@ pub(crate) fn record(
     at: &str,
     actor: &str,
 ) -> Result<PanelDecision> {
+    insert(tx, nomination_id, outcome, reason, at, actor, None)
+}
+
+/// A decision a 会评 ballot's count made: a new vote, so unlike [`record`] it may put in
+/// a nomination whose first-stage vote failed.
+pub(crate) fn record_by_ballot(
+    tx: &rusqlite::Transaction,
+    nomination_id: i64,
+    outcome: Outcome,
+    reason: &str,
+    at: &str,
+    actor: &str,
+    ballot: i64,
+) -> Result<PanelDecision> {
+    insert(tx, nomination_id, outcome, reason, at, actor, Some(ballot))
+}
+
+fn insert(
+    tx: &rusqlite::Transaction,
+    nomination_id: i64,
+    outcome: Outcome,
+    reason: &str,
+    at: &str,
+    actor: &str,
+    ballot: Option<i64>,
+) -> Result<PanelDecision> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::NoteRequired);
@@ -91,7 +122,7 @@ pub(crate) fn record(
             en: format!("no nomination with id {nomination_id}"),
         });
     }
-    if outcome == Outcome::In {
+    if outcome == Outcome::In && ballot.is_none() {
         if let Some(t) = super::results::failed_vote(tx, nomination_id)? {
             return Err(Error::BadInput {
                 zh: format!(
@@ -106,9 +137,9 @@ pub(crate) fn record(
         }
     }
     tx.execute(
-        "INSERT INTO result_decision (nomination_id, outcome, reason, decided_at, actor)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![nomination_id, outcome.as_str(), reason, at, actor],
+        "INSERT INTO result_decision (nomination_id, outcome, reason, decided_at, actor, ballot_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![nomination_id, outcome.as_str(), reason, at, actor, ballot],
     )?;
     crate::audit::append(
         tx,
@@ -119,6 +150,7 @@ pub(crate) fn record(
             "nomination_id": nomination_id,
             "outcome": outcome.as_str(),
             "reason": reason,
+            "ballot": ballot,
         }),
     )?;
     Ok(PanelDecision {
@@ -127,13 +159,14 @@ pub(crate) fn record(
         reason: reason.to_string(),
         decided_at: at.to_string(),
         actor: actor.to_string(),
+        ballot,
     })
 }
 
 /// The decision in force for each nomination (the latest one).
 pub(crate) fn current(conn: &Connection) -> Result<BTreeMap<i64, PanelDecision>> {
     let mut stmt = conn.prepare(
-        "SELECT nomination_id, outcome, reason, decided_at, actor FROM result_decision
+        "SELECT nomination_id, outcome, reason, decided_at, actor, ballot_id FROM result_decision
          ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -143,11 +176,12 @@ pub(crate) fn current(conn: &Connection) -> Result<BTreeMap<i64, PanelDecision>>
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
+            r.get::<_, Option<i64>>(5)?,
         ))
     })?;
     let mut out = BTreeMap::new();
     for row in rows {
-        let (nomination_id, outcome, reason, decided_at, actor) = row?;
+        let (nomination_id, outcome, reason, decided_at, actor, ballot) = row?;
         let outcome = match outcome.as_str() {
             "in" => Outcome::In,
             "out" => Outcome::Out,
@@ -161,6 +195,7 @@ pub(crate) fn current(conn: &Connection) -> Result<BTreeMap<i64, PanelDecision>>
                 reason,
                 decided_at,
                 actor,
+                ballot,
             },
         );
     }

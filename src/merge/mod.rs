@@ -1,12 +1,14 @@
 //! The clerk's merge of the panels' result bundles: `collect` verifies and stores them;
 //! `aggregate` holds how marks become one result and `rank` how results become a ranking
 //! cut at the quota, `rule` each category's stored choice of method; `results` wires them to the stored marks and flags, `decisions`
-//! carries the panel's rulings on those flags, `workbook` writes the results out;
+//! carries the panel's rulings on those flags, `meeting` the panel's second vote (会评) on
+//! the nominations around the cut, `workbook` writes the results out;
 //! `rederive` checks the stored marks against the signed bundles the review keeps.
 
 pub mod aggregate;
 pub mod collect;
 pub mod decisions;
+pub mod meeting;
 pub mod panels;
 pub mod rank;
 pub mod readiness;

@@ -648,10 +648,10 @@ pub fn compute_with_round(
                 if let Some(d) = rulings.get(&r.nomination_id) {
                     // `decisions::record` refuses to put a failed vote in; a file that
                     // holds such a decision anyway (written before the refusal, or by
-                    // hand) still never makes it 入选.
+                    // hand) still never makes it 入选. Only a 会评 ballot, a new vote, can.
                     let failed = r.votes.is_some_and(|t| !t.passed);
                     r.cut = match d.outcome {
-                        Outcome::In if failed => Cut::Out,
+                        Outcome::In if failed && d.ballot.is_none() => Cut::Out,
                         Outcome::In => Cut::In,
                         Outcome::Out => Cut::Out,
                     };

@@ -5,7 +5,7 @@
 //! `pdf` (drawing surface and reproducible saving), `table` (paginated tables),
 //! `record` (what documents read from a review), `documents` (the reports),
 //! `certificate` (templates and certificate pages), `register` (serials and codes),
-//! `notice` (the spot-check notice).
+//! `notice` (the spot-check notice), `tally_sheet` (a 会评 ballot's 计票单).
 
 pub mod certificate;
 pub mod documents;
@@ -17,3 +17,4 @@ pub mod pinyin_order;
 pub mod record;
 pub mod register;
 pub mod table;
+pub mod tally_sheet;

@@ -367,6 +367,23 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE category_rule ADD COLUMN quorum INTEGER NOT NULL DEFAULT 0
         CHECK (quorum BETWEEN 0 AND 1000);
     "#,
+    // 15: the panel's meeting (merge::meeting): ballots on the nominations around the
+    // cut, each counted once; a decision a ballot made names it, so a 会评 vote may turn
+    // a failed first-stage vote where a plain decision may not.
+    r#"
+    CREATE TABLE meeting_ballot (
+        id           INTEGER PRIMARY KEY,
+        category_key TEXT NOT NULL,
+        kind_json    TEXT NOT NULL,
+        places       INTEGER NOT NULL CHECK (places > 0),
+        threshold    TEXT NOT NULL,
+        entries_json TEXT NOT NULL,
+        opened_at    TEXT NOT NULL,
+        opened_by    TEXT NOT NULL,
+        counted_json TEXT
+    ) STRICT;
+    ALTER TABLE result_decision ADD COLUMN ballot_id INTEGER REFERENCES meeting_ballot(id);
+    "#,
 ];
 
 /// The schema version this build writes.

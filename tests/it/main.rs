@@ -12,6 +12,7 @@ mod import_haystack;
 mod import_packages;
 mod import_workbooks;
 mod keys_at_rest;
+mod meeting;
 mod merge_props;
 mod panels;
 mod personal_data;

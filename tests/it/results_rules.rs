@@ -26,23 +26,23 @@ use paneldesk::scoring::rules::{RecusalReason, Vote};
 use super::scoring_round::{five_experts_received, randomness};
 use super::{clerk_keys, T0};
 
-const KEY: &str = "student_exemplar";
+pub(super) const KEY: &str = "student_exemplar";
 
 /// What one expert does with one nomination: a vote, or a recusal (`None`).
-type Ballot = Option<Vote>;
+pub(super) type Ballot = Option<Vote>;
 
-struct VoteRound {
+pub(super) struct VoteRound {
     _dir: tempfile::TempDir,
-    root: PathBuf,
-    review: PathBuf,
+    pub root: PathBuf,
+    pub review: PathBuf,
     /// Nomination ids, in the order the ballots were given.
-    ids: Vec<i64>,
+    pub ids: Vec<i64>,
 }
 
 /// A 大学生党员标兵 review whose one category is decided by vote: six experts, none from
 /// a nominating university (so nobody is recused but by the ballots), each voting on
 /// every nomination as `ballots[nomination][expert]` says, their bundles received.
-fn vote_round(ballots: &[[Ballot; 6]]) -> VoteRound {
+pub(super) fn vote_round(ballots: &[[Ballot; 6]]) -> VoteRound {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
     let review = root.join("vote.pdreview");
@@ -105,14 +105,14 @@ fn vote_round(ballots: &[[Ballot; 6]]) -> VoteRound {
     }
 }
 
-fn row(c: &CategoryResult, id: i64) -> &NominationResult {
+pub(super) fn row(c: &CategoryResult, id: i64) -> &NominationResult {
     c.nominations
         .iter()
         .find(|n| n.nomination_id == id)
         .unwrap_or_else(|| panic!("nomination {id} not in the results"))
 }
 
-fn vote_rule(threshold: VoteThreshold) -> CategoryRule {
+pub(super) fn vote_rule(threshold: VoteThreshold) -> CategoryRule {
     CategoryRule {
         method: Method::TrimmedMean,
         trim_min_experts: 5,
@@ -124,7 +124,7 @@ fn vote_rule(threshold: VoteThreshold) -> CategoryRule {
 }
 
 /// Runs the CLI against `review` with its own data folder (the clerk's keys in it).
-fn cli(root: &Path, args: &[&str]) -> (bool, String, String) {
+pub(super) fn cli(root: &Path, args: &[&str]) -> (bool, String, String) {
     let data = root.join("clerk-data");
     if !data.join("keys/clerk.json").exists() {
         std::fs::create_dir_all(data.join("keys")).unwrap();
@@ -146,7 +146,7 @@ fn cli(root: &Path, args: &[&str]) -> (bool, String, String) {
     )
 }
 
-fn pdf_text(pdf: &Path) -> String {
+pub(super) fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext")
         .args([pdf.to_str().unwrap(), "-"])
         .output()
@@ -156,7 +156,7 @@ fn pdf_text(pdf: &Path) -> String {
 }
 
 /// Without white space, so a phrase a table or a paragraph wrapped is still found.
-fn squeezed(text: &str) -> String {
+pub(super) fn squeezed(text: &str) -> String {
     text.split_whitespace().collect()
 }
 

@@ -349,7 +349,12 @@ export type PanelDecision = { nomination_id: number, outcome: Outcome,
 /**
  * Why: "评审组表决 5:2", "override: …". Required.
  */
-reason: string, decided_at: string, actor: string, };
+reason: string, decided_at: string, actor: string, 
+/**
+ * The 会评 ballot whose count made this decision (`merge::meeting`); `None` for
+ * a decision recorded with its reason alone.
+ */
+ballot?: number, };
 
 export type NominationResult = { nomination_id: number, display_name: string, university: string, 
 /**

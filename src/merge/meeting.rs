@@ -1,0 +1,623 @@
+//! The panel's meeting (会评): after scoring, the panel deliberates on the nominations
+//! around the cut line and votes again — a 同意/不同意/弃权 vote on each, or a 差额
+//! choice where each expert picks at most k of n. The clerk opens a ballot from a
+//! category's results, records the tally counted in the room (with who counted and who
+//! watched), and the outcome settles the cut through decisions that name the ballot.
+//!
+//! How the stages combine (the rule every printout states): the meeting decides in or
+//! out for the nominations on its ballot, within the places the first stage left for
+//! them; every other nomination keeps its first-stage result. A ballot that leaves
+//! nominations level at the last place decides nothing for them: the panel votes again.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::aggregate::{self, VoteThreshold};
+use super::decisions::{self, Outcome};
+use super::rank::Cut;
+use super::results::{self, CategoryResult, ResultOptions};
+use crate::error::{Error, Result};
+use crate::scoring::rules::Vote;
+use crate::store;
+
+/// What the panel is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BallotKind {
+    /// 同意 / 不同意 / 弃权 on each nomination; those passed take the places in order of
+    /// 同意.
+    Vote,
+    /// 差额: each expert chooses at most `at_most` of the listed nominations. `None` when
+    /// opening means "as many as there are places".
+    Choose {
+        #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+        at_most: Option<u32>,
+    },
+}
+
+/// Which nominations go on the ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shortlist {
+    /// Those tied across the cut line.
+    TiedAtCut,
+    /// `around` places on each side of the cut line, and any tied there.
+    Band { around: u32 },
+    /// Chosen by the clerk.
+    Picked {
+        #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+        nominations: Vec<i64>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BallotEntry {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub display_name: String,
+    pub university: String,
+    /// The first stage's score, as the results showed it when the ballot was opened.
+    pub score: Option<f64>,
+}
+
+/// One nomination's count. For a 差额 choice `agree` is the number of experts who chose
+/// it, and `disagree` and `abstain` are 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Count {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub agree: u32,
+    pub disagree: u32,
+    pub abstain: u32,
+}
+
+/// What the clerk records from the room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Tally {
+    /// Experts present and voting (recused experts leave the room and are not present).
+    pub present: u32,
+    pub counts: Vec<Count>,
+    /// 计票人 and 监票人: the two people whose names the 计票单 carries.
+    pub counted_by: String,
+    pub witnessed_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EntryOutcome {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub agree: u32,
+    /// Reached the category's vote threshold among those present.
+    pub passed: bool,
+    /// In or out by this ballot; `None` while level with others at the last place.
+    pub result: Option<Outcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MeetingOutcome {
+    pub entries: Vec<EntryOutcome>,
+    /// Level at the last place: the panel votes again on these.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+    pub still_tied: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Counted {
+    pub tally: Tally,
+    pub outcome: MeetingOutcome,
+    pub counted_at: String,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MeetingBallot {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub category_key: String,
+    pub category_zh: String,
+    /// With a 差额 choice's `at_most` filled in.
+    pub kind: BallotKind,
+    /// Places the first stage left for the nominations on the ballot.
+    pub places: u32,
+    pub threshold: VoteThreshold,
+    pub entries: Vec<BallotEntry>,
+    pub opened_at: String,
+    pub opened_by: String,
+    pub counted: Option<Counted>,
+}
+
+/// Everything the 计票单 prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BallotView {
+    pub review_title: String,
+    pub ballot: MeetingBallot,
+}
+
+/// Opens a ballot on `shortlist` of a category's current results.
+pub fn open(
+    review_path: &Path,
+    category_key: &str,
+    shortlist: &Shortlist,
+    kind: BallotKind,
+    at: &str,
+    actor: &str,
+) -> Result<MeetingBallot> {
+    let results = results::compute(review_path, &ResultOptions::default())?;
+    let category = results
+        .categories
+        .iter()
+        .find(|c| c.key == category_key)
+        .ok_or_else(|| Error::BadInput {
+            zh: format!("类别“{category_key}”还没有评审结果，无法会评"),
+            en: format!("category {category_key} has no results yet to hold a meeting vote on"),
+        })?;
+    let chosen = shortlisted(category, shortlist)?;
+    let taken = category
+        .nominations
+        .iter()
+        .filter(|n| n.cut == Cut::In && !chosen.contains(&n.nomination_id))
+        .count() as u32;
+    let places = category.quota.saturating_sub(taken);
+    if places == 0 {
+        return Err(Error::BadInput {
+            zh: format!(
+                "“{}”的名额（{}）已由会评名单以外的推荐对象占满，会评无名额可定",
+                category.name_zh, category.quota
+            ),
+            en: format!(
+                "{}'s quota ({}) is taken by nominations not on the ballot: there is no place to vote on",
+                category.name_en, category.quota
+            ),
+        });
+    }
+    let n = chosen.len() as u32;
+    let kind = match kind {
+        BallotKind::Vote => BallotKind::Vote,
+        BallotKind::Choose { at_most } => {
+            let k = at_most.unwrap_or(places.min(n.saturating_sub(1)));
+            if k == 0 || k > places || k >= n {
+                return Err(Error::BadInput {
+                    zh: format!(
+                        "差额表决应选人数应在 1 到 {} 之间（剩余名额 {places}，候选 {n} 人，候选须多于应选）：{k}",
+                        places.min(n.saturating_sub(1))
+                    ),
+                    en: format!(
+                        "a choice must be of 1 to {} (places left {places}, {n} on the ballot, more on it than chosen): {k}",
+                        places.min(n.saturating_sub(1))
+                    ),
+                });
+            }
+            BallotKind::Choose { at_most: Some(k) }
+        }
+    };
+    let entries: Vec<BallotEntry> = category
+        .nominations
+        .iter()
+        .filter(|r| chosen.contains(&r.nomination_id))
+        .map(|r| BallotEntry {
+            nomination_id: r.nomination_id,
+            display_name: r.display_name.clone(),
+            university: r.university.clone(),
+            score: r.score,
+        })
+        .collect();
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO meeting_ballot (category_key, kind_json, places, threshold, entries_json, opened_at, opened_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            category_key,
+            json(kind)?,
+            places,
+            json(category.rule.vote_threshold)?,
+            json(&entries)?,
+            at,
+            actor
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    crate::audit::append(
+        &tx,
+        at,
+        actor,
+        "meeting.ballot_opened",
+        &serde_json::json!({
+            "ballot": id,
+            "category": category_key,
+            "kind": kind,
+            "places": places,
+            "nominations": chosen,
+        }),
+    )?;
+    let ballot = read(&tx, id)?;
+    tx.commit()?;
+    Ok(ballot)
+}
+
+/// The nomination ids a shortlist names, in result order; refuses names outside the
+/// category's results and ballots of nobody.
+fn shortlisted(category: &CategoryResult, shortlist: &Shortlist) -> Result<Vec<i64>> {
+    let listed = |id: i64| category.nominations.iter().any(|n| n.nomination_id == id);
+    let chosen: Vec<i64> = match shortlist {
+        Shortlist::TiedAtCut => category
+            .nominations
+            .iter()
+            .filter(|n| n.cut == Cut::Tied)
+            .map(|n| n.nomination_id)
+            .collect(),
+        Shortlist::Band { around } => {
+            if !(1..=20).contains(around) {
+                return Err(Error::BadInput {
+                    zh: format!("名额线上下各取的人数应在 1 到 20 之间：{around}"),
+                    en: format!("the band around the cut must be 1 to 20 each side: {around}"),
+                });
+            }
+            let scored: Vec<_> = category
+                .nominations
+                .iter()
+                .filter(|n| n.score.is_some())
+                .collect();
+            let line = scored.iter().take_while(|n| n.cut == Cut::In).count();
+            let from = line.saturating_sub(*around as usize);
+            let to = (line + *around as usize).min(scored.len());
+            scored
+                .iter()
+                .enumerate()
+                .filter(|(i, n)| (from..to).contains(i) || n.cut == Cut::Tied)
+                .map(|(_, n)| n.nomination_id)
+                .collect()
+        }
+        Shortlist::Picked { nominations } => {
+            for (i, id) in nominations.iter().enumerate() {
+                if !listed(*id) {
+                    return Err(Error::BadInput {
+                        zh: format!("推荐对象 {id} 不在“{}”的评审结果中", category.name_zh),
+                        en: format!("nomination {id} is not in {}'s results", category.name_en),
+                    });
+                }
+                if nominations[..i].contains(id) {
+                    return Err(Error::BadInput {
+                        zh: format!("推荐对象 {id} 重复列入会评名单"),
+                        en: format!("nomination {id} is on the ballot twice"),
+                    });
+                }
+            }
+            category
+                .nominations
+                .iter()
+                .map(|n| n.nomination_id)
+                .filter(|id| nominations.contains(id))
+                .collect()
+        }
+    };
+    if chosen.is_empty() {
+        return Err(Error::BadInput {
+            zh: format!(
+                "“{}”没有并列在名额线上、有待会评的推荐对象",
+                category.name_zh
+            ),
+            en: format!(
+                "{} has no nominations tied at the cut or chosen to vote on",
+                category.name_en
+            ),
+        });
+    }
+    Ok(chosen)
+}
+
+/// Records the tally of an open ballot and settles what it decides, in one transaction.
+pub fn count(
+    review_path: &Path,
+    ballot_id: i64,
+    tally: &Tally,
+    at: &str,
+    actor: &str,
+) -> Result<MeetingOutcome> {
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    let ballot = read(&tx, ballot_id)?;
+    if ballot.counted.is_some() {
+        return Err(Error::BadInput {
+            zh: format!(
+                "会评表决 {ballot_id} 已经计票，不能再次计票；如需重新表决，请另开一次会评"
+            ),
+            en: format!(
+                "meeting ballot {ballot_id} is already counted; open a new ballot to vote again"
+            ),
+        });
+    }
+    let experts = store::experts::count(&tx)?;
+    let quorum = super::rule::in_force(&tx, &ResultOptions::default())?
+        .get(&ballot.category_key)
+        .map_or(0, |r| r.quorum);
+    check(&ballot, tally, experts, quorum)?;
+    let outcome = decide(&ballot, tally);
+    let present = tally.present;
+    for (entry, count) in outcome.entries.iter().zip(&tally.counts) {
+        let Some(result) = entry.result else { continue };
+        let reason = match ballot.kind {
+            BallotKind::Choose { at_most } => format!(
+                "会评差额表决（应选 {}）：得票 {} / 到会 {present}，{}",
+                at_most.unwrap_or(ballot.places),
+                count.agree,
+                result.name_zh()
+            ),
+            BallotKind::Vote => format!(
+                "会评表决：同意 {}、不同意 {}、弃权 {} / 到会 {present}，{}",
+                count.agree,
+                count.disagree,
+                count.abstain,
+                result.name_zh()
+            ),
+        };
+        decisions::record_by_ballot(
+            &tx,
+            entry.nomination_id,
+            result,
+            &reason,
+            at,
+            actor,
+            ballot_id,
+        )?;
+    }
+    let counted = Counted {
+        tally: tally.clone(),
+        outcome: outcome.clone(),
+        counted_at: at.to_string(),
+        recorded_by: actor.to_string(),
+    };
+    tx.execute(
+        "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1 AND counted_json IS NULL",
+        params![ballot_id, json(&counted)?],
+    )?;
+    crate::audit::append(
+        &tx,
+        at,
+        actor,
+        "meeting.counted",
+        &serde_json::json!({ "ballot": ballot_id, "tally": tally, "outcome": outcome }),
+    )?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// Refuses a tally that cannot be what happened in the room, naming what is wrong.
+fn check(ballot: &MeetingBallot, tally: &Tally, experts: u32, quorum: u32) -> Result<()> {
+    let bad = |zh: String, en: String| Err(Error::BadInput { zh, en });
+    for (who, en, name) in [
+        ("计票人", "counter", &tally.counted_by),
+        ("监票人", "witness", &tally.witnessed_by),
+    ] {
+        if name.trim().is_empty() {
+            return bad(
+                format!("请填写{who}的姓名"),
+                format!("the {en}'s name is required"),
+            );
+        }
+        if name.chars().count() > 40 {
+            return bad(
+                format!("{who}的姓名过长（最多 40 字）"),
+                format!("the {en}'s name is too long (at most 40 characters)"),
+            );
+        }
+    }
+    let present = tally.present;
+    if present == 0 || present > experts {
+        return bad(
+            format!("到会专家人数应在 1 到 {experts} 之间（本评审共 {experts} 位专家）：{present}"),
+            format!("experts present must be 1 to {experts} (the review has {experts} experts): {present}"),
+        );
+    }
+    if present < quorum {
+        return bad(
+            format!("到会专家 {present} 人，不足法定人数 {quorum} 人，表决无效"),
+            format!(
+                "{present} experts present, fewer than the quorum of {quorum}: the vote is void"
+            ),
+        );
+    }
+    for (i, c) in tally.counts.iter().enumerate() {
+        let id = c.nomination_id;
+        if !ballot.entries.iter().any(|e| e.nomination_id == id) {
+            return bad(
+                format!("推荐对象 {id} 不在本次会评名单上"),
+                format!("nomination {id} is not on this ballot"),
+            );
+        }
+        if tally.counts[..i].iter().any(|o| o.nomination_id == id) {
+            return bad(
+                format!("推荐对象 {id} 的票数重复填写"),
+                format!("nomination {id} is counted twice"),
+            );
+        }
+        let cast = c.agree + c.disagree + c.abstain;
+        match ballot.kind {
+            BallotKind::Vote if cast > present => {
+                return bad(
+                    format!("推荐对象 {id} 的同意、不同意、弃权票合计 {cast}，多于到会专家 {present} 人"),
+                    format!("nomination {id} has {cast} votes, more than the {present} experts present"),
+                )
+            }
+            BallotKind::Choose { .. } if c.disagree + c.abstain > 0 => {
+                return bad(
+                    format!("差额表决只记得票数：推荐对象 {id} 不应有不同意或弃权票"),
+                    format!("a choice counts only who was chosen: nomination {id} has no against or abstain"),
+                )
+            }
+            BallotKind::Choose { .. } if c.agree > present => {
+                return bad(
+                    format!("推荐对象 {id} 得票 {}，多于到会专家 {present} 人", c.agree),
+                    format!("nomination {id} has {} votes, more than the {present} experts present", c.agree),
+                )
+            }
+            _ => {}
+        }
+    }
+    if let Some(missing) = ballot.entries.iter().find(|e| {
+        !tally
+            .counts
+            .iter()
+            .any(|c| c.nomination_id == e.nomination_id)
+    }) {
+        return bad(
+            format!(
+                "漏填了 {}（{}）的票数",
+                missing.display_name, missing.nomination_id
+            ),
+            format!(
+                "the count for {} ({}) is missing",
+                missing.display_name, missing.nomination_id
+            ),
+        );
+    }
+    if let BallotKind::Choose { at_most: Some(k) } = ballot.kind {
+        let ticks: u32 = tally.counts.iter().map(|c| c.agree).sum();
+        if ticks > k * present {
+            return bad(
+                format!("每位专家最多选 {k} 人，{present} 位到会专家最多投 {} 票，但合计 {ticks} 票", k * present),
+                format!("each expert chooses at most {k}: {present} present cast at most {} votes, not {ticks}", k * present),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Who is in: those passed, by votes, into the places; level at the last place, nobody.
+fn decide(ballot: &MeetingBallot, tally: &Tally) -> MeetingOutcome {
+    let places = match ballot.kind {
+        BallotKind::Choose { at_most } => at_most.unwrap_or(ballot.places),
+        BallotKind::Vote => ballot.places,
+    } as usize;
+    let passed_of = |c: &Count| {
+        let votes: Vec<Vote> = std::iter::repeat_n(Vote::Agree, c.agree as usize)
+            .chain(std::iter::repeat_n(
+                Vote::Disagree,
+                (tally.present - c.agree) as usize,
+            ))
+            .collect();
+        aggregate::tally(&votes, ballot.threshold).passed
+    };
+    let mut passed: Vec<&Count> = tally.counts.iter().filter(|c| passed_of(c)).collect();
+    passed.sort_by_key(|c| std::cmp::Reverse(c.agree));
+    let mut still_tied = Vec::new();
+    let mut winners = Vec::new();
+    if passed.len() <= places {
+        winners.extend(passed.iter().map(|c| c.nomination_id));
+    } else {
+        let last = passed[places - 1].agree;
+        let level = passed[places].agree == last;
+        for c in &passed {
+            if c.agree > last || (c.agree == last && !level) {
+                winners.push(c.nomination_id);
+            } else if c.agree == last {
+                still_tied.push(c.nomination_id);
+            }
+        }
+    }
+    let entries = tally
+        .counts
+        .iter()
+        .map(|c| EntryOutcome {
+            nomination_id: c.nomination_id,
+            agree: c.agree,
+            passed: passed_of(c),
+            result: if winners.contains(&c.nomination_id) {
+                Some(Outcome::In)
+            } else if still_tied.contains(&c.nomination_id) {
+                None
+            } else {
+                Some(Outcome::Out)
+            },
+        })
+        .collect();
+    still_tied.sort();
+    MeetingOutcome {
+        entries,
+        still_tied,
+    }
+}
+
+/// A ballot and what the 计票单 needs beside it.
+pub fn view(review_path: &Path, ballot_id: i64) -> Result<BallotView> {
+    let conn = store::open(review_path)?;
+    Ok(BallotView {
+        review_title: store::review_rows::read_review(&conn)?.title_zh,
+        ballot: read(&conn, ballot_id)?,
+    })
+}
+
+/// Every ballot of the review, newest last.
+pub fn list(review_path: &Path) -> Result<Vec<MeetingBallot>> {
+    let conn = store::open(review_path)?;
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM meeting_ballot ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.into_iter().map(|id| read(&conn, id)).collect()
+}
+
+fn read(conn: &Connection, id: i64) -> Result<MeetingBallot> {
+    let row = conn
+        .query_row(
+            "SELECT category_key, kind_json, places, threshold, entries_json, opened_at, opened_by, counted_json
+             FROM meeting_ballot WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((category_key, kind, places, threshold, entries, opened_at, opened_by, counted)) = row
+    else {
+        return Err(Error::BadInput {
+            zh: format!("没有编号为 {id} 的会评表决"),
+            en: format!("no meeting ballot {id}"),
+        });
+    };
+    let category_zh = store::review_rows::read_categories(conn)?
+        .into_iter()
+        .find(|c| c.key == category_key)
+        .map_or_else(|| category_key.clone(), |c| c.name_zh);
+    Ok(MeetingBallot {
+        id,
+        category_zh,
+        kind: parse(&kind, id)?,
+        places,
+        threshold: parse(&threshold, id)?,
+        entries: parse(&entries, id)?,
+        opened_at,
+        opened_by,
+        counted: counted.map(|c| parse(&c, id)).transpose()?,
+        category_key,
+    })
+}
+
+fn json(value: impl Serialize) -> Result<String> {
+    serde_json::to_string(&value).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, id: i64) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Corrupt(format!("meeting_ballot {id}: {e}")))
+}

@@ -1,0 +1,172 @@
+//! The 计票单 of a 会评 ballot: what the panel was asked, who was present, each count,
+//! what it decided, and lines for the counter, the witness and the panel's chair to sign.
+//! A ballot not yet counted prints as a blank form to fill in the room.
+
+use super::font::Style;
+use super::pdf::{self, Align, Document, Meta, MM};
+use super::table::{Column, Flow};
+use crate::error::Result;
+use crate::merge::aggregate::VoteThreshold;
+use crate::merge::decisions::Outcome;
+use crate::merge::meeting::{BallotKind, BallotView};
+
+pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
+    let b = &view.ballot;
+    let mut doc = Document::new(meta);
+    let font = doc.font(Style::Sans)?;
+    let bold = doc.font(Style::SansBold)?;
+    let mut f = Flow::new(
+        pdf::a4(false),
+        18.0 * MM,
+        font,
+        bold,
+        format!("会评计票单 第 {} 号", b.id),
+    );
+    f.paragraph("会评计票单", 18.0, true, Align::Center);
+    f.paragraph(&view.review_title, 11.0, false, Align::Center);
+    f.gap(8.0);
+    let threshold = match b.threshold {
+        VoteThreshold::MoreThanHalf => "超过到会专家半数",
+        VoteThreshold::TwoThirds => "达到到会专家三分之二以上",
+    };
+    let (how, choose) = match b.kind {
+        BallotKind::Choose { at_most } => (
+            format!(
+                "差额表决：候选 {} 人，应选 {} 人，每位专家最多选 {} 人；得票{threshold}且位次在应选人数之内者入选",
+                b.entries.len(),
+                at_most.unwrap_or(b.places),
+                at_most.unwrap_or(b.places)
+            ),
+            true,
+        ),
+        BallotKind::Vote => (
+            format!(
+                "逐一表决（同意、不同意、弃权）：剩余名额 {} 个，同意票{threshold}者按同意票多少依次入选",
+                b.places
+            ),
+            false,
+        ),
+    };
+    let present = b
+        .counted
+        .as_ref()
+        .map_or("　　".to_string(), |c| c.tally.present.to_string());
+    for line in [
+        format!("类别：{}　　表决编号：{}", b.category_zh, b.id),
+        format!("表决方式：{how}"),
+        format!("到会专家：{present} 人（回避的专家不在场，不计入到会人数）"),
+        "两阶段结果的合并：会评名单上的推荐对象以本次表决结果为准，其余推荐对象保持评分阶段的结果；得票相同、同列最后一个名额者须再次表决。".to_string(),
+    ] {
+        f.paragraph(&line, 10.5, false, Align::Left);
+    }
+    f.gap(6.0);
+    let mut columns = vec![
+        Column::new("序号", 3.0, Align::Center),
+        Column::new("推荐对象", 10.0, Align::Left),
+        Column::new("推荐高校", 10.0, Align::Left),
+        Column::new("评分阶段", 5.0, Align::Center),
+    ];
+    if choose {
+        columns.push(Column::new("得票", 4.0, Align::Center));
+    } else {
+        columns.push(Column::new("同意", 4.0, Align::Center));
+        columns.push(Column::new("不同意", 4.0, Align::Center));
+        columns.push(Column::new("弃权", 4.0, Align::Center));
+    }
+    columns.push(Column::new("结果", 8.0, Align::Center));
+    let rows: Vec<Vec<String>> = b
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let count = b.counted.as_ref().and_then(|c| {
+                c.tally
+                    .counts
+                    .iter()
+                    .find(|x| x.nomination_id == e.nomination_id)
+            });
+            let result = b.counted.as_ref().and_then(|c| {
+                c.outcome
+                    .entries
+                    .iter()
+                    .find(|x| x.nomination_id == e.nomination_id)
+            });
+            let mut row = vec![
+                (i + 1).to_string(),
+                e.display_name.clone(),
+                e.university.clone(),
+                e.score.map_or("—".into(), |s| format!("{s}")),
+            ];
+            let n = |v: Option<u32>| v.map_or(String::new(), |v| v.to_string());
+            row.push(n(count.map(|c| c.agree)));
+            if !choose {
+                row.push(n(count.map(|c| c.disagree)));
+                row.push(n(count.map(|c| c.abstain)));
+            }
+            row.push(match result {
+                None => String::new(),
+                Some(r) => match r.result {
+                    Some(Outcome::In) => "入选".into(),
+                    Some(Outcome::Out) if !r.passed => "未入选（未过票数）".into(),
+                    Some(Outcome::Out) => "未入选".into(),
+                    None => "并列，须再次表决".into(),
+                },
+            });
+            row
+        })
+        .collect();
+    f.table(&columns, &rows, 10.0);
+    f.gap(6.0);
+    if let Some(c) = &b.counted {
+        f.paragraph(
+            &format!(
+                "计票时间：{}　　录入：{}",
+                c.counted_at.get(..10).unwrap_or(&c.counted_at),
+                c.recorded_by
+            ),
+            9.5,
+            false,
+            Align::Left,
+        );
+    }
+    f.gap(24.0);
+    let (counter, witness) = b.counted.as_ref().map_or(("", ""), |c| {
+        (c.tally.counted_by.as_str(), c.tally.witnessed_by.as_str())
+    });
+    f.paragraph(
+        &format!("计票人：{counter}　　　　签字：＿＿＿＿＿＿　　　　监票人：{witness}　　　　签字：＿＿＿＿＿＿"),
+        10.5,
+        false,
+        Align::Left,
+    );
+    f.gap(14.0);
+    f.paragraph(
+        "评审组组长（签字）：＿＿＿＿＿＿＿＿　　　　日期：　　　　年　　月　　日",
+        10.5,
+        false,
+        Align::Left,
+    );
+    f.finish(&mut doc);
+    Ok(doc.finish())
+}
+
+/// The 计票单 of one ballot of the review at `review_path`, dated by its count (or its
+/// opening, for a blank form) so printing it twice gives the same bytes.
+pub fn for_ballot(review_path: &std::path::Path, ballot_id: i64) -> Result<Vec<u8>> {
+    let view = crate::merge::meeting::view(review_path, ballot_id)?;
+    let when = view
+        .ballot
+        .counted
+        .as_ref()
+        .map_or(&view.ballot.opened_at, |c| &c.counted_at);
+    let at = time::OffsetDateTime::parse(when, &time::format_description::well_known::Rfc3339)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    render(
+        &view,
+        &Meta {
+            title: "会评计票单",
+            subject: "PanelDesk",
+            at,
+        },
+    )
+}
