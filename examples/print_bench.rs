@@ -139,6 +139,7 @@ fn record(rows: usize) -> Record {
         },
         marks: BTreeMap::new(),
         publication: Default::default(),
+        corrections: Default::default(),
         assigned: (1..=9).map(|e| (e, (0..rows as i64).collect())).collect(),
         anchor: None,
     }

@@ -125,6 +125,7 @@ pub fn edit_field(
             ),
         });
     }
+    let old_fields = n.fields.clone();
     match n.fields.iter_mut().find(|f| f.key == key) {
         Some(f) => f.value = new_value.clone(),
         None => n.fields.push(crate::model::FieldValue {
@@ -146,6 +147,21 @@ pub fn edit_field(
     };
     let identity = eligibility::identity(activity, &n.university, &row).unwrap_or_default();
     nominations::update_fields(&tx, id, &n.fields, &display_name, &identity)?;
+    let before = rows::RowRead {
+        fields: old_fields,
+        ..row.clone()
+    };
+    let day = crate::import::file::review_day(&review_rows::read_review(&tx)?.created_at);
+    let rejudged = rejudge(
+        &tx,
+        id,
+        &eligibility::check(activity, &before, day),
+        &eligibility::check(activity, &row, day),
+        &format!(
+            "更正后不再适用：{}改为“{new_value}”；更正理由：{reason}",
+            spec.label_zh
+        ),
+    )?;
     tx.execute(
         "INSERT INTO nomination_correction (nomination_id, field_key, old_value, new_value, reason, corrected_at, corrected_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -165,6 +181,8 @@ pub fn edit_field(
             "old": masked(&old_value),
             "new": masked(&new_value),
             "reason": reason,
+            "flags_closed": rejudged.closed,
+            "flags_raised": rejudged.raised,
         }),
     )?;
     let correction = read(&tx, &specs, "c.id = ?1", correction_id)?
@@ -172,6 +190,69 @@ pub fn edit_field(
         .ok_or(Error::NominationNotFound { id })?;
     tx.commit()?;
     Ok(correction)
+}
+
+/// What judging a corrected nomination again changed among its eligibility flags.
+#[derive(Debug, Default)]
+struct Rejudged {
+    /// `[flag id, kind]` of open flags the corrected value no longer raises.
+    closed: Vec<(i64, String)>,
+    /// `[flag id, kind]` of flags the corrected value raises and the old one did not.
+    raised: Vec<(i64, String)>,
+}
+
+/// Brings the eligibility flags of nomination `id` in line with a correction: `before`
+/// and `after` are what the rules find in the old and the corrected fields. A finding
+/// that no longer holds has its open flags settled as accepted with `note` (kept, not
+/// deleted: the clerk's list shows what the correction settled); a new one is opened.
+/// Flags the clerk has settled stay as decided, and a finding that held before and
+/// still holds keeps its flag, its message brought up to date.
+fn rejudge(
+    tx: &rusqlite::Transaction,
+    id: i64,
+    before: &[eligibility::Flag],
+    after: &[eligibility::Flag],
+    note: &str,
+) -> Result<Rejudged> {
+    let mut done = Rejudged::default();
+    let open_of = |kind: &str| -> Result<Vec<i64>> {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id FROM nomination_flag WHERE nomination_id = ?1 AND kind = ?2 AND status = 'open' ORDER BY id",
+        )?;
+        let ids = stmt
+            .query_map(params![id, kind], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    };
+    let note = crate::privacy::mask_text(note);
+    for old in before {
+        if after.iter().any(|f| f.kind == old.kind) {
+            continue;
+        }
+        let kind = old.kind.code();
+        for flag in open_of(kind)? {
+            tx.execute(
+                "UPDATE nomination_flag SET status = 'accepted', note = ?2 WHERE id = ?1",
+                params![flag, note],
+            )?;
+            done.closed.push((flag, kind.to_string()));
+        }
+    }
+    for new in after {
+        let kind = new.kind.code();
+        let open = open_of(kind)?;
+        if open.is_empty() && !before.iter().any(|f| f.kind == new.kind) {
+            store::flags::insert(tx, id, kind, &new.message_zh, &new.message_en)?;
+            done.raised.push((tx.last_insert_rowid(), kind.to_string()));
+        }
+        for flag in open {
+            tx.execute(
+                "UPDATE nomination_flag SET message_zh = ?2, message_en = ?3 WHERE id = ?1",
+                params![flag, new.message_zh, new.message_en],
+            )?;
+        }
+    }
+    Ok(done)
 }
 
 /// Withdraws nomination `id`, flagged or not: it is left out of packages and results.

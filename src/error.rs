@@ -96,6 +96,15 @@ pub enum Error {
     #[error("nomination {id} is already withdrawn")]
     AlreadyWithdrawn { id: i64 },
 
+    /// The register of awarded units is there but cannot be read: import refuses rather
+    /// than skip the cross-year checks without a word.
+    #[error("{path}: register unreadable: {reason_en}")]
+    RegisterUnreadable {
+        path: PathBuf,
+        reason_zh: String,
+        reason_en: String,
+    },
+
     #[error("{failed} of {total} files not imported")]
     ImportIncomplete { failed: usize, total: usize },
 
@@ -221,6 +230,7 @@ impl Error {
             Error::NominationNotFound { .. } => "nomination_not_found",
             Error::UnknownField { .. } => "unknown_field",
             Error::AlreadyWithdrawn { .. } => "already_withdrawn",
+            Error::RegisterUnreadable { .. } => "register_unreadable",
         }
     }
 
@@ -357,6 +367,12 @@ impl Error {
                 format!("本活动的推荐表没有“{key}”这一栏，无法更正")
             }
             Error::AlreadyWithdrawn { id } => format!("第 {id} 号推荐对象已经撤回"),
+            Error::RegisterUnreadable {
+                path, reason_zh, ..
+            } => format!(
+                "获奖单位登记册 {} 无法读取（{reason_zh}），无法核对往年是否已获认定，本次未导入任何文件；请从备份恢复该文件，或把它移出数据文件夹后重新导入",
+                path.display()
+            ),
             Error::ImportIncomplete { total: 0, .. } => {
                 "没有找到可导入的表格文件（.xlsx/.xls/.ods）".to_string()
             }
@@ -509,6 +525,12 @@ impl Error {
                 format!("This activity's nominations have no field {key:?} to correct")
             }
             Error::AlreadyWithdrawn { id } => format!("Nomination {id} is already withdrawn"),
+            Error::RegisterUnreadable {
+                path, reason_en, ..
+            } => format!(
+                "The register of awarded units {} cannot be read ({reason_en}), so earlier honours cannot be checked: nothing was imported; restore the file from a backup, or move it out of the data folder, and import again",
+                path.display()
+            ),
             Error::ImportIncomplete { total: 0, .. } => {
                 "No workbook (.xlsx/.xls/.ods) found to import".to_string()
             }

@@ -526,8 +526,10 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
             let files = paneldesk::import::sources_in(&paths);
             let total = files.len();
             let pool = paneldesk::import::pool::ParserPool::new(&exe, Default::default());
+            let register = workspace.register_path();
             let reports = paneldesk::import::file::import_many(
                 &path,
+                Some(&register),
                 &files,
                 &pool,
                 &now(),

@@ -234,6 +234,7 @@ pub fn import_workbooks(
         .get_or_init(|| import::pool::ParserPool::new(&exe, Default::default()));
     Ok(import::file::import_many(
         &review,
+        Some(&state.workspace.register_path()),
         &sources,
         parsers,
         &now(),

@@ -109,6 +109,100 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// An award as import checks a nomination against it (`import::honours`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastHonour {
+    pub activity: Activity,
+    pub name: String,
+    pub university: String,
+    pub category_zh: String,
+    pub year: i32,
+    pub review_id: String,
+    pub status: Status,
+}
+
+/// Every award in the register at `path`, read without writing a byte: `Ok(None)` when
+/// there is no register yet. Import must never create, migrate or lock the supervisor's
+/// file, so this does not go through [`open`]. A file that is not a readable register is
+/// `RegisterUnreadable`.
+pub fn read_honours(path: &Path) -> Result<Option<Vec<PastHonour>>> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+        Ok(_) => {}
+    }
+    let unreadable = |zh: &str, en: String| Error::RegisterUnreadable {
+        path: path.to_path_buf(),
+        reason_zh: zh.to_string(),
+        reason_en: en,
+    };
+    // Read-write without CREATE: a read-only connection cannot open a WAL file whose
+    // shared-memory file is gone; `query_only` keeps this connection from writing.
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .or_else(|_| {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    })
+    .map_err(|e| unreadable("无法打开", e.to_string()))?;
+    conn.execute_batch("PRAGMA query_only = 1; PRAGMA busy_timeout = 5000;")
+        .map_err(|e| unreadable("无法打开", e.to_string()))?;
+    let id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| unreadable("不是 SQLite 数据库文件或已损坏", e.to_string()))?;
+    if id != APPLICATION_ID {
+        return Err(unreadable(
+            "不是 PanelDesk 登记册文件",
+            "not a PanelDesk register file".into(),
+        ));
+    }
+    let damaged = |e: rusqlite::Error| unreadable("文件已损坏", e.to_string());
+    let mut stmt = conn
+        .prepare(
+            "SELECT activity, name, university, category_zh, year, review_id, status
+             FROM awarded_unit ORDER BY year, id",
+        )
+        .map_err(damaged)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i32>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })
+        .map_err(damaged)?;
+    let mut honours = Vec::new();
+    for row in rows {
+        let (activity, name, university, category_zh, year, review_id, status) =
+            row.map_err(damaged)?;
+        let bad_value = |what: &str| {
+            unreadable(
+                "文件中有无法识别的内容",
+                format!("unknown {what} in the register"),
+            )
+        };
+        honours.push(PastHonour {
+            activity: Activity::parse(&activity).map_err(|_| bad_value("activity"))?,
+            status: Status::parse(&status).ok_or_else(|| bad_value("status"))?,
+            name,
+            university,
+            category_zh,
+            year,
+            review_id,
+        });
+    }
+    Ok(Some(honours))
+}
+
 /// A review or decision in a unit's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

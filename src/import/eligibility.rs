@@ -24,6 +24,9 @@ pub enum FlagKind {
     NotSchoolModelBranch,
     /// The same person or unit nominated more than once.
     Duplicate,
+    /// The register of awarded units already holds the person or unit from another
+    /// review (`import::honours`).
+    HonouredBefore,
 }
 
 impl FlagKind {
@@ -36,6 +39,7 @@ impl FlagKind {
             FlagKind::NotDualLeader => "not_dual_leader",
             FlagKind::NotSchoolModelBranch => "not_school_model_branch",
             FlagKind::Duplicate => "duplicate",
+            FlagKind::HonouredBefore => "honoured_before",
         }
     }
 }
@@ -197,6 +201,7 @@ mod tests {
             NotDualLeader,
             NotSchoolModelBranch,
             Duplicate,
+            HonouredBefore,
         ] {
             assert_eq!(serde_json::to_value(&k).unwrap(), k.code());
         }

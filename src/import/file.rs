@@ -15,6 +15,7 @@ use crate::template;
 
 use super::eligibility::{self, FlagKind};
 use super::header;
+use super::honours::Honours;
 use super::materials::{self, Opened, PackageError, PackageLimits};
 use super::normalize::{parse_date_text, FormDate};
 use super::pool::{Parsed, ParserPool};
@@ -127,7 +128,7 @@ fn problem_finding(p: &Problem) -> Finding {
 }
 
 /// The day eligibility is judged on: the review's creation date.
-fn review_day(created_at: &str) -> FormDate {
+pub(crate) fn review_day(created_at: &str) -> FormDate {
     parse_date_text(created_at.get(..10).unwrap_or("")).unwrap_or(FormDate {
         year: 2000,
         month: 1,
@@ -176,9 +177,18 @@ fn load_packaged(conn: &rusqlite::Connection) -> Result<Vec<Packaged>> {
 }
 
 impl Importer {
-    pub fn open(review_path: &Path, at: &str, actor: &str) -> Result<Importer> {
+    /// `register` is the data folder's register of awarded units (`Workspace::register_path`),
+    /// read once here for the cross-year checks; `None`, or no file there, checks nothing.
+    /// A register that cannot be read refuses the import before the review is written.
+    pub fn open(
+        review_path: &Path,
+        register: Option<&Path>,
+        at: &str,
+        actor: &str,
+    ) -> Result<Importer> {
         let conn = store::open(review_path)?;
         let review = review_rows::read_review(&conn)?;
+        let honours = Honours::load(register, review.activity, &review.id)?;
         let allowances = review_rows::read_categories(&conn)?
             .into_iter()
             .filter_map(|c| c.allowance.map(|a| (c.key, a)))
@@ -189,6 +199,7 @@ impl Importer {
             headers: header::HeaderFinder::new(&fields),
             fields,
             day: review_day(&review.created_at),
+            honours,
         };
         Ok(Importer {
             conn,
@@ -226,8 +237,9 @@ fn package_failed(source: &Source, e: &PackageError) -> FileReport {
     FileReport::failed(path, e.code(), e.message_zh(path), e.message_en(path))
 }
 
-/// Imports one workbook or package into the review at `review_path`; see
-/// [`Importer::store`].
+/// Imports one workbook or package into the review at `review_path`, without the
+/// register's cross-year checks (the CLI and the app import through [`import_many`]);
+/// see [`Importer::store`].
 pub fn import(
     review_path: &Path,
     source: &Source,
@@ -235,7 +247,7 @@ pub fn import(
     at: &str,
     actor: &str,
 ) -> Result<FileReport> {
-    let mut importer = Importer::open(review_path, at, actor)?;
+    let mut importer = Importer::open(review_path, None, at, actor)?;
     let opened = match materials::open(source, &PackageLimits::default()) {
         Ok(o) => o,
         Err(e) => return Ok(package_failed(source, &e)),
@@ -246,16 +258,18 @@ pub fn import(
 
 /// Imports many workbooks and packages, in the order given: parsing runs in `pool`'s
 /// children while the files already parsed are checked and stored, each in its own
-/// transaction. `progress` hears about every file as it lands.
+/// transaction. `progress` hears about every file as it lands. `register` is checked as
+/// [`Importer::open`] says.
 pub fn import_many(
     review_path: &Path,
+    register: Option<&Path>,
     sources: &[Source],
     pool: &ParserPool,
     at: &str,
     actor: &str,
     mut progress: impl FnMut(usize, &FileReport),
 ) -> Result<Vec<FileReport>> {
-    let mut importer = Importer::open(review_path, at, actor)?;
+    let mut importer = Importer::open(review_path, register, at, actor)?;
     // Each file is still one atomic transaction, but in WAL mode `synchronous=NORMAL`
     // syncs at checkpoints instead of at every commit; the checkpoint below makes the
     // whole batch durable before anyone is told it was imported. A power cut mid-batch
@@ -330,6 +344,8 @@ struct Checks {
     headers: header::HeaderFinder,
     /// The day eligibility is judged on.
     day: FormDate,
+    /// The register's earlier awards.
+    honours: Honours,
 }
 
 /// Finds the header in the parsed workbook and reads its rows; a workbook that cannot
@@ -344,6 +360,7 @@ fn prepare(
         fields,
         headers,
         day,
+        honours,
     } = checks;
     let (activity, day) = (*activity, *day);
     let grids = parsed.map_err(|e| {
@@ -468,8 +485,10 @@ fn prepare(
     let mut staged = Vec::with_capacity(read.len());
     for ((mut row, category_key), sent) in read.into_iter().zip(categories).zip(sent) {
         let university = row.field("university").unwrap_or("").to_string();
+        let honoured = honours.check(&university, row.field(display_key).unwrap_or(""));
         let eligibility = eligibility::check(activity, &row, day)
             .into_iter()
+            .chain(honoured)
             .map(|f| (f.kind.code().to_string(), f.message_zh, f.message_en))
             .collect();
         let invalid_fields =

@@ -413,6 +413,12 @@ pub fn compute_with_round(
         .collect();
     let rulings = decisions::current(&conn)?;
     let empty = BTreeMap::new();
+    // A name corrected after the package went out (`corrections::edit_field`, same id)
+    // is printed as corrected: results name nominations as the review holds them now.
+    let current_names: BTreeMap<i64, String> = conn
+        .prepare("SELECT id, display_name FROM nomination")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
 
     let category_rules = super::rule::in_force(&conn, options)?;
     let quotas = store::review_rows::quotas(&conn)?;
@@ -489,7 +495,7 @@ pub fn compute_with_round(
             let recused = (by_expert.len() - present.len()) as u32;
             let mut r = NominationResult {
                 nomination_id: n.id,
-                display_name: n.display_name.clone(),
+                display_name: current_names.get(&n.id).unwrap_or(&n.display_name).clone(),
                 university: n.university.clone(),
                 experts: present.len() as u32,
                 recused,

@@ -88,6 +88,62 @@ fn expert_cell(
     }
 }
 
+/// The mark after the name of a nomination corrected after import, on every document.
+/// Public ones print only this; the 汇总表 adds the reason and date in a footnote, and
+/// no document prints the old or new value (they may be personal data).
+pub const CORRECTED_MARK: &str = "（已更正）";
+
+/// A nomination's name as documents print it, marked when it was corrected.
+fn name_cell(record: &Record, n: &NominationResult) -> String {
+    if record.corrected(n.nomination_id) {
+        format!("{}{CORRECTED_MARK}", n.display_name)
+    } else {
+        n.display_name.clone()
+    }
+}
+
+/// The 汇总表's footnote for a category's corrected nominations: which field, when and
+/// why, never the values.
+fn corrections_footnote(f: &mut Flow, record: &Record, c: &CategoryResult) {
+    let lines: Vec<String> = c
+        .nominations
+        .iter()
+        .filter_map(|n| {
+            let list = record.corrections.get(&n.nomination_id)?;
+            let each: Vec<String> = list
+                .iter()
+                .map(|k| {
+                    format!(
+                        "{} 更正“{}”，理由：{}",
+                        k.corrected_at.get(..10).unwrap_or(&k.corrected_at),
+                        k.field_zh,
+                        k.reason
+                    )
+                })
+                .collect();
+            Some(format!(
+                "{}（{}）：{}",
+                n.display_name,
+                n.university,
+                each.join("；")
+            ))
+        })
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    f.gap(2.0);
+    f.paragraph(
+        &crate::privacy::mask_text(&format!(
+            "标“{CORRECTED_MARK}”者在导入后经更正 / Marked entries were corrected after import：{}",
+            lines.join("；")
+        )),
+        7.5,
+        false,
+        Align::Left,
+    );
+}
+
 /// The mark put after a score whose category trims but whose experts were too few to:
 /// the plain mean applied (the footnote under the table says so).
 const FALLBACK_MARK: &str = "*";
@@ -207,7 +263,7 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
                     } else {
                         "—".into()
                     },
-                    n.display_name.clone(),
+                    name_cell(record, n),
                     n.university.clone(),
                 ];
                 if show_experts {
@@ -236,6 +292,7 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
             .collect();
         let size = if record.experts.len() > 10 { 7.5 } else { 8.5 };
         f.table(&columns, &rows, size);
+        corrections_footnote(&mut f, record, c);
         if c.nominations.iter().any(|n| fell_back(c, n)) {
             f.gap(2.0);
             f.paragraph(
@@ -447,7 +504,7 @@ pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<V
                         .marks
                         .get(&n.nomination_id)
                         .and_then(|m| m.get(&e.id));
-                    let mut row = vec![n.display_name.clone(), n.university.clone()];
+                    let mut row = vec![name_cell(record, n), n.university.clone()];
                     let recused = item.and_then(|i| i.recusal.as_ref());
                     match c.scoring_mode {
                         ScoringMode::Criteria => {
@@ -623,7 +680,7 @@ pub fn announcement(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
                 vec![
                     (i + 1).to_string(),
                     n.university.clone(),
-                    n.display_name.clone(),
+                    name_cell(record, n),
                 ]
             })
             .collect();

@@ -43,6 +43,19 @@ pub struct Record {
     /// The 公示 as set and the objections still pending: what the 公示 prints and what
     /// certificates wait for.
     pub publication: crate::merge::readiness::Publication,
+    /// Each corrected nomination's corrections, oldest first (values and reasons masked):
+    /// every document marks a corrected entry.
+    pub corrections: std::collections::BTreeMap<i64, Vec<crate::corrections::Correction>>,
+}
+
+fn corrections_by_nomination(
+    conn: &rusqlite::Connection,
+) -> Result<std::collections::BTreeMap<i64, Vec<crate::corrections::Correction>>> {
+    let mut by = std::collections::BTreeMap::<i64, Vec<_>>::new();
+    for c in crate::corrections::all(conn)? {
+        by.entry(c.nomination_id).or_default().push(c);
+    }
+    Ok(by)
 }
 
 impl Record {
@@ -109,6 +122,7 @@ impl Record {
             assigned,
             anchor: crate::audit::head(&conn)?,
             publication: crate::merge::readiness::Publication::load(&conn)?,
+            corrections: corrections_by_nomination(&conn)?,
         })
     }
 
@@ -116,6 +130,11 @@ impl Record {
     pub fn results_hash(&self) -> String {
         let json = serde_json::to_vec(&self.results).unwrap_or_default();
         crate::keys::sha256_hex(&json)
+    }
+
+    /// Whether nomination `id` was corrected after import.
+    pub fn corrected(&self, id: i64) -> bool {
+        self.corrections.contains_key(&id)
     }
 
     pub fn category(&self, key: &str) -> Option<&Category> {

@@ -85,15 +85,15 @@ fn score_round(root: &Path, review: &Path, tag: &str, grade: impl Fn(&str) -> Gr
     }
 }
 
-struct Awarded {
+pub(super) struct Awarded {
     _dir: tempfile::TempDir,
-    root: PathBuf,
-    register: PathBuf,
-    award: PathBuf,
+    pub(super) root: PathBuf,
+    pub(super) register: PathBuf,
+    pub(super) award: PathBuf,
 }
 
 /// A 2022 studio review, scored, merged and entered with its build starting 2022-11.
-fn awarded_studios(n: usize) -> Awarded {
+pub(super) fn awarded_studios(n: usize) -> Awarded {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
     let award = root.join("award.pdreview");

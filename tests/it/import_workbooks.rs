@@ -414,8 +414,16 @@ fn a_batch_finds_duplicates_and_replacements_exactly_as_files_imported_one_by_on
     let mut called = Vec::new();
     for chunk in sources.chunks(2) {
         called.extend(
-            paneldesk::import::file::import_many(&in_calls, chunk, &pool, T0, "clerk", |_, _| {})
-                .unwrap(),
+            paneldesk::import::file::import_many(
+                &in_calls,
+                None,
+                chunk,
+                &pool,
+                T0,
+                "clerk",
+                |_, _| {},
+            )
+            .unwrap(),
         );
     }
     assert_eq!(called, singles);

@@ -3,8 +3,10 @@
 mod architecture;
 mod audit_log;
 mod cli;
+mod correction_effects;
 mod corrections;
 mod crash;
+mod cross_year;
 mod follow_up;
 mod fuzz;
 mod hostile_workbooks;
@@ -149,8 +151,16 @@ pub fn import_batch(
     review: &Path,
     sources: &[paneldesk::import::Source],
 ) -> Vec<paneldesk::import::file::FileReport> {
-    paneldesk::import::file::import_many(review, sources, &parser_pool(), T0, "clerk", |_, _| {})
-        .unwrap()
+    paneldesk::import::file::import_many(
+        review,
+        None,
+        sources,
+        &parser_pool(),
+        T0,
+        "clerk",
+        |_, _| {},
+    )
+    .unwrap()
 }
 
 /// The meeting-room ceremony in one line: the clerk registers the fingerprint an expert

@@ -10,6 +10,7 @@ const KIND_LABELS = new Map<string, MessageKey>(Object.entries({
   not_dual_leader: "flags.kind.not_dual_leader",
   not_school_model_branch: "flags.kind.not_school_model_branch",
   duplicate: "flags.kind.duplicate",
+  honoured_before: "flags.kind.honoured_before",
   invalid_fields: "flags.kind.invalid_fields",
 } satisfies Record<string, MessageKey>));
 
