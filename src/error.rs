@@ -69,6 +69,16 @@ pub enum Error {
     #[error("flag {flag_id} not found")]
     FlagNotFound { flag_id: i64 },
 
+    /// A flag in a batch to settle was settled before: the whole batch is refused.
+    #[error("flag {flag_id} is already settled")]
+    FlagAlreadySettled {
+        flag_id: i64,
+        university: String,
+        name: String,
+        /// `accepted` or `excluded`.
+        status: String,
+    },
+
     #[error("no announcement (公示) set")]
     AnnouncementNotSet,
 
@@ -222,6 +232,7 @@ impl Error {
             Error::Corrupt(_) => "corrupt",
             Error::ImportIncomplete { .. } => "import_incomplete",
             Error::FlagNotFound { .. } => "flag_not_found",
+            Error::FlagAlreadySettled { .. } => "flag_already_settled",
             Error::AnnouncementNotSet => "announcement_not_set",
             Error::ObjectionNotFound { .. } => "objection_not_found",
             Error::ObjectionResolved { .. } => "objection_resolved",
@@ -348,6 +359,15 @@ impl Error {
             Error::FlagNotFound { flag_id } => {
                 format!("找不到编号为 {flag_id} 的标记；请用 `paneldesk review flags` 查看")
             }
+            Error::FlagAlreadySettled {
+                flag_id,
+                university,
+                name,
+                status,
+            } => format!(
+                "第 {flag_id} 号标记（{university} {name}）已经处理（{}），本批标记均未处理：请去掉它后重新提交",
+                if status == "excluded" { "已排除" } else { "已保留" }
+            ),
             Error::AnnouncementNotSet => {
                 "尚未设置公示：请先写明公示期、受理异议的联系方式和落款".to_string()
             }
@@ -502,6 +522,15 @@ impl Error {
             Error::FlagNotFound { flag_id } => {
                 format!("No flag {flag_id}; `paneldesk review flags` lists them")
             }
+            Error::FlagAlreadySettled {
+                flag_id,
+                university,
+                name,
+                status,
+            } => format!(
+                "Flag {flag_id} ({university} {name}) is already settled ({}); none of this batch was settled: leave it out and try again",
+                if status == "excluded" { "excluded" } else { "kept" }
+            ),
             Error::AnnouncementNotSet => {
                 "No announcement (公示) is set yet: give its period, where objections go, and the issuing office first".to_string()
             }

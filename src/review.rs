@@ -181,15 +181,29 @@ pub fn set_allowance(
     at: &str,
     actor: &str,
 ) -> Result<()> {
+    if let Some(n) = allowance {
+        if !(1..=100_000).contains(&n) {
+            return Err(Error::BadInput {
+                zh: format!("每校限报数应在 1 到 100000 之间（不限时留空）：{n}"),
+                en: format!(
+                    "the allowance per university must be 1 to 100000 (leave it empty for no limit): {n}"
+                ),
+            });
+        }
+    }
     let mut conn = store::open(path)?;
     let tx = conn.transaction()?;
+    let before = review_rows::read_categories(&tx)?
+        .into_iter()
+        .find(|c| c.key == category_key)
+        .and_then(|c| c.allowance);
     review_rows::set_allowance(&tx, category_key, allowance)?;
     audit::append(
         &tx,
         at,
         actor,
         "category.allowance_set",
-        &serde_json::json!({ "category": category_key, "allowance": allowance }),
+        &serde_json::json!({ "category": category_key, "allowance": allowance, "before": before }),
     )?;
     tx.commit()?;
     Ok(())

@@ -110,6 +110,19 @@ pub fn set_category_quota(
     Ok(review::load(&path, Privacy::Masked)?)
 }
 
+/// Sets how many nominations one university may send in the category (`None`: no limit);
+/// the core checks the number and audits the change.
+pub fn set_category_allowance(
+    state: &AppState,
+    review_id: String,
+    category_key: String,
+    allowance: Option<u32>,
+) -> Answer<Review> {
+    let path = review_path(state, &review_id)?;
+    review::set_allowance(&path, &category_key, allowance, &now(), &actor())?;
+    Ok(review::load(&path, Privacy::Masked)?)
+}
+
 pub fn set_category_rule(
     state: &AppState,
     review_id: String,
@@ -259,6 +272,27 @@ pub fn settle_flag(
     Ok(flags::settle(
         &mut conn,
         i64::from(flag_id),
+        decision,
+        &note,
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// Settles the clerk's selection of flags with one note; the core refuses the whole batch
+/// if any flag is unknown or already settled.
+pub fn settle_flags(
+    state: &AppState,
+    review_id: String,
+    flag_ids: Vec<u32>,
+    decision: Decision,
+    note: String,
+) -> Answer<Vec<StoredFlag>> {
+    let mut conn = store::open(&review_path(state, &review_id)?)?;
+    let ids: Vec<i64> = flag_ids.into_iter().map(i64::from).collect();
+    Ok(flags::settle_many(
+        &mut conn,
+        &ids,
         decision,
         &note,
         &now(),
@@ -572,6 +606,19 @@ pub fn print_report(
         ReportKind::ScoreSheets => documents::score_sheets(&record, None, &meta)?,
         ReportKind::Announcement => documents::announcement(&record, &meta)?,
     };
+    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
+    Ok(bytes.len() as u32)
+}
+
+/// Writes the results workbook (xlsx) where the user chose; returns its size in bytes.
+pub fn export_results_workbook(
+    state: &AppState,
+    review_id: String,
+    destination: Handle,
+) -> Answer<u32> {
+    let review = review_path(state, &review_id)?;
+    let destination = state.picks.write_file(&destination)?;
+    let bytes = paneldesk::merge::workbook::for_review(&review, &ResultOptions::default())?;
     paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
     Ok(bytes.len() as u32)
 }

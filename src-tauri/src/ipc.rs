@@ -141,6 +141,7 @@ ipc_commands! {
     fn add_expert(review_id: String, name: String, institution: String, title: String) -> Review;
     fn remove_expert(review_id: String, expert_id: i32) -> Review;
     fn set_category_quota(review_id: String, category_key: String, quota: u32, approximate: bool) -> Review;
+    fn set_category_allowance(review_id: String, category_key: String, allowance: Option<u32>) -> Review;
     fn set_category_rule(review_id: String, category_key: String, rule: CategoryRule) -> Review;
     fn create_review(activity: Activity, year: i32) -> ReviewSummary;
     fn create_demo_review() -> ReviewSummary;
@@ -154,6 +155,7 @@ ipc_commands! {
     fn import_workbooks(review_id: String, sources: Vec<Handle>) -> Vec<FileReport>;
     fn list_flags(review_id: String) -> Vec<StoredFlag>;
     fn settle_flag(review_id: String, flag_id: u32, decision: Decision, note: String) -> StoredFlag;
+    fn settle_flags(review_id: String, flag_ids: Vec<u32>, decision: Decision, note: String) -> Vec<StoredFlag>;
     fn build_panel_package(review_id: String, destination: Handle, closes_on: String, min_comment_chars: u32, panel: PanelScope) -> PackageSummary;
     fn open_panel_package(package_file: Handle) -> PanelView;
     fn list_panels() -> Vec<PanelView>;
@@ -183,10 +185,12 @@ ipc_commands! {
     fn review_results(review_id: String) -> ReviewResults;
     fn decide_result(review_id: String, nomination_id: i32, outcome: Outcome, reason: String) -> ReviewResults;
     fn print_report(review_id: String, kind: ReportKind, destination: Handle) -> u32;
+    fn export_results_workbook(review_id: String, destination: Handle) -> u32;
     fn print_certificates(review_id: String, destination: Handle) -> Vec<Award>;
+    fn print_certificates_per_university(review_id: String, folder: Handle) -> Vec<Award>;
     fn certificate_template(review_id: String) -> CertificateTemplate;
     fn save_certificate_template(review_id: String, template: CertificateTemplate) -> CertificateTemplate;
-    fn certificate_preview(review_id: String, template: CertificateTemplate) -> CertificatePreview;
+    fn certificate_preview(review_id: String, template: CertificateTemplate, category_key: Option<String>) -> CertificatePreview;
     fn check_certificate(review_id: String, serial: String, code: String) -> CertificateCheck;
     fn check_certificate_qr(text: String, fingerprint: Option<String>) -> QrCheck;
     fn pick_certificate_qr(title: String) -> Option<QrPhoto>;

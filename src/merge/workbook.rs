@@ -81,11 +81,28 @@ pub fn write(path: &Path, results: &ReviewResults, expert_names: &[(i64, String)
             path: path.to_path_buf(),
         });
     }
-    build(path, results, expert_names)
+    build(results, expert_names)
+        .and_then(|mut workbook| workbook.save(path))
         .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))
 }
 
-fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Result<(), XlsxError> {
+/// The results workbook of the review at `review`, computed by its stored rules, as bytes
+/// for the caller to write where the user chose (the app's save dialog may name a file
+/// the user agreed to replace).
+pub fn for_review(review: &Path, options: &super::results::ResultOptions) -> Result<Vec<u8>> {
+    let results = super::results::compute(review, options)?;
+    let loaded = crate::review::load(review, crate::privacy::Privacy::Masked)?;
+    let experts: Vec<(i64, String)> = loaded
+        .experts
+        .iter()
+        .map(|e| (e.id, e.name.clone()))
+        .collect();
+    build(&results, &experts)
+        .and_then(|mut workbook| workbook.save_to_buffer())
+        .map_err(|e| Error::io(review, std::io::Error::other(e.to_string())))
+}
+
+fn build(results: &ReviewResults, experts: &[(i64, String)]) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let two = Format::new().set_num_format("0.00");
@@ -201,8 +218,7 @@ fn build(path: &Path, results: &ReviewResults, experts: &[(i64, String)]) -> Res
         write_text(ws, 1 + i as u32, 0, &o.name)?;
         ws.write_number(1 + i as u32, 1, o.mean_deviation)?;
     }
-    workbook.save(path)?;
-    Ok(())
+    Ok(workbook)
 }
 
 #[cfg(test)]

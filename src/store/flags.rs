@@ -131,3 +131,74 @@ pub fn excluded_nominations(conn: &Connection) -> Result<std::collections::BTree
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
+
+/// Settles a selection of flags with one decision and one note, in one transaction: each
+/// flag is audited as `settle` audits it. The whole batch is refused, naming the flag,
+/// when any is unknown or already settled (the clerk's view was stale); a flag named
+/// twice is settled once. Answers the settled flags in the order asked.
+pub fn settle_many(
+    conn: &mut Connection,
+    flag_ids: &[i64],
+    decision: Decision,
+    note: &str,
+    at: &str,
+    actor: &str,
+) -> Result<Vec<StoredFlag>> {
+    let note = note.trim();
+    if flag_ids.is_empty() {
+        return Err(Error::BadInput {
+            zh: "没有选择要处理的标记".into(),
+            en: "no flags were chosen to settle".into(),
+        });
+    }
+    if decision == Decision::Accepted && note.is_empty() {
+        return Err(Error::NoteRequired);
+    }
+    let mut ids: Vec<i64> = Vec::with_capacity(flag_ids.len());
+    for id in flag_ids {
+        if !ids.contains(id) {
+            ids.push(*id);
+        }
+    }
+    let tx = conn.transaction()?;
+    let all: std::collections::HashMap<i64, StoredFlag> =
+        read_all(&tx)?.into_iter().map(|f| (f.id, f)).collect();
+    for &flag_id in &ids {
+        let flag = all.get(&flag_id).ok_or(Error::FlagNotFound { flag_id })?;
+        if flag.status != "open" {
+            return Err(Error::FlagAlreadySettled {
+                flag_id,
+                university: flag.university.clone(),
+                name: flag.display_name.clone(),
+                status: flag.status.clone(),
+            });
+        }
+    }
+    let mut settled = Vec::with_capacity(ids.len());
+    for flag_id in ids {
+        tx.execute(
+            "UPDATE nomination_flag SET status = ?2, note = ?3 WHERE id = ?1",
+            params![flag_id, decision.code(), note],
+        )?;
+        let mut flag = all[&flag_id].clone();
+        flag.status = decision.code().to_string();
+        flag.note = note.to_string();
+        audit::append(
+            &tx,
+            at,
+            actor,
+            "flag.settled",
+            &serde_json::json!({
+                "flag": flag_id,
+                "nomination": flag.nomination_id,
+                "name": flag.display_name,
+                "kind": flag.kind,
+                "decision": decision.code(),
+                "note": note,
+            }),
+        )?;
+        settled.push(flag);
+    }
+    tx.commit()?;
+    Ok(settled)
+}

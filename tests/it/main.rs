@@ -7,6 +7,7 @@ mod correction_effects;
 mod corrections;
 mod crash;
 mod cross_year;
+mod flag_batches;
 mod follow_up;
 mod fuzz;
 mod hostile_workbooks;

@@ -374,3 +374,54 @@ fn a_quota_set_after_the_package_went_out_moves_the_cut_line() {
         2
     );
 }
+
+#[test]
+fn an_allowance_is_checked_and_audited_with_what_it_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let key = review::load(&review, paneldesk::privacy::Privacy::Masked)
+        .unwrap()
+        .categories[0]
+        .key
+        .clone();
+    let zh = bad_input(review::set_allowance(&review, &key, Some(0), T0, "clerk"));
+    assert!(zh.contains("每校限报"), "{zh}");
+    bad_input(review::set_allowance(
+        &review,
+        &key,
+        Some(100_001),
+        T0,
+        "clerk",
+    ));
+
+    review::set_allowance(&review, &key, Some(3), T0, "clerk").unwrap();
+    review::set_allowance(&review, &key, None, T0, "clerk").unwrap();
+    let conn = store::open(&review).unwrap();
+    let details: Vec<serde_json::Value> = audit::entries(&conn)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "category.allowance_set")
+        .map(|e| serde_json::from_str(&e.detail).unwrap())
+        .collect();
+    assert_eq!(details.len(), 2, "refused changes are not audited");
+    assert_eq!(details[0]["allowance"], 3);
+    assert_eq!(details[0]["before"], serde_json::Value::Null);
+    assert_eq!(details[1]["allowance"], serde_json::Value::Null);
+    assert_eq!(details[1]["before"], 3);
+
+    // The command line goes through the same check.
+    let refused = cli(
+        dir.path(),
+        &review,
+        &[
+            "review",
+            "allowance",
+            "--category",
+            &key,
+            "--per-university",
+            "0",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("每校限报"));
+}

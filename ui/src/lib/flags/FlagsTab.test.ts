@@ -94,3 +94,104 @@ describe("the flags tab", () => {
     await waitFor(() => expect(ipc.callsOf("settle_flag")[0]?.args).toMatchObject({ flagId: 2, decision: "excluded", note: "" }));
   });
 });
+
+describe("filtering flags and settling a selection", () => {
+  const many: StoredFlag[] = [
+    storedFlag({ id: 1, university: "东川理工大学", kind: "duplicate", display_name: "欧阳䶮" }),
+    storedFlag({ id: 2, university: "江北师范大学", kind: "duplicate", display_name: "司马懿" }),
+    storedFlag({ id: 3, university: "江北师范大学", kind: "part_time_student", display_name: "诸葛亮" }),
+    storedFlag({ id: 4, university: "东川理工大学", kind: "duplicate", status: "accepted", note: "已核实" }),
+  ];
+
+  function mockBatch(settle: (args: Record<string, unknown>) => unknown) {
+    ipc = mockCommands({ open_review: () => review, list_flags: () => many, settle_flags: settle });
+  }
+
+  async function openMany() {
+    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
+    const tab = await screen.findByTestId("tab-flags");
+    await waitFor(() => expect(tab.textContent).toContain("标记（3）"));
+    await fireEvent.click(tab);
+  }
+
+  const shownIds = () => screen.getAllByTestId("flag-row").map((r) => Number(r.dataset.flagId));
+
+  it("narrows the list by kind, university and status", async () => {
+    mockBatch(() => []);
+    await openMany();
+    expect(shownIds()).toEqual([1, 2, 3]);
+    const kinds = screen.getByTestId("flags-kind") as HTMLSelectElement;
+    expect([...kinds.options].map((o) => o.textContent?.trim())).toEqual(["全部类型", "重复推荐", "非全日制"]);
+    await fireEvent.change(kinds, { target: { value: "duplicate" } });
+    expect(shownIds()).toEqual([1, 2]);
+    await fireEvent.change(screen.getByTestId("flags-university"), { target: { value: "江北师范大学" } });
+    expect(shownIds()).toEqual([2]);
+    expect(screen.getByTestId("flags-shown").textContent).toContain("当前显示 1 条");
+    await fireEvent.change(screen.getByTestId("flags-university"), { target: { value: "" } });
+    await fireEvent.change(screen.getByTestId("flags-filter"), { target: { value: "settled" } });
+    expect(shownIds()).toEqual([4]);
+    expect(screen.queryAllByTestId("flag-select")).toHaveLength(0);
+  });
+
+  it("settles the chosen flags with one note in one call", async () => {
+    mockBatch((args) =>
+      (args.flagIds as number[]).map((id) => ({ ...many.find((f) => f.id === id)!, status: "accepted", note: String(args.note) })),
+    );
+    await openMany();
+    expect(screen.queryByTestId("flags-bulk")).toBeNull();
+    const boxes = screen.getAllByTestId("flag-select");
+    expect(boxes[0]!.getAttribute("aria-label")).toBe("选择：欧阳䶮（重复推荐）");
+    await fireEvent.click(boxes[0]!);
+    await fireEvent.click(boxes[2]!);
+    expect(screen.getByTestId("flags-selected").textContent).toContain("已选 2 条");
+    await fireEvent.click(screen.getByTestId("flags-bulk-accept"));
+    await fireEvent.input(screen.getByTestId("flags-bulk-note"), { target: { value: "经核实均符合条件" } });
+    await fireEvent.click(screen.getByTestId("flags-bulk-confirm"));
+
+    await waitFor(() => expect(ipc.callsOf("settle_flags")).toHaveLength(1));
+    expect(ipc.callsOf("settle_flags")[0]?.args).toEqual({
+      reviewId: review.id,
+      flagIds: [1, 3],
+      decision: "accepted",
+      note: "经核实均符合条件",
+    });
+    await waitFor(() => expect(screen.getByTestId("tab-flags").textContent).toContain("标记（1）"));
+    const statuses = screen.getAllByTestId("flag-row").map((r) => r.dataset.status);
+    expect(statuses).toEqual(["accepted", "open", "accepted"]);
+    expect(screen.getByTestId("flags-bulk-done").textContent).toContain("已处理 2 条标记");
+    expect(screen.queryByTestId("flags-bulk-editor")).toBeNull();
+    expect(ipc.callsOf("settle_flag")).toHaveLength(0);
+  });
+
+  it("selects every open flag shown, and only those", async () => {
+    mockBatch((args) => (args.flagIds as number[]).map((id) => ({ ...many.find((f) => f.id === id)!, status: "excluded" })));
+    await openMany();
+    await fireEvent.change(screen.getByTestId("flags-kind"), { target: { value: "duplicate" } });
+    await fireEvent.change(screen.getByTestId("flags-filter"), { target: { value: "all" } });
+    await fireEvent.click(screen.getByTestId("flags-select-all"));
+    expect(screen.getByTestId("flags-selected").textContent).toContain("已选 2 条");
+    await fireEvent.click(screen.getByTestId("flags-bulk-exclude"));
+    expect(screen.getByTestId("flags-bulk-warning").textContent).toContain("所选 2 个推荐对象");
+    await fireEvent.click(screen.getByTestId("flags-bulk-confirm"));
+    await waitFor(() => expect(ipc.callsOf("settle_flags")[0]?.args).toMatchObject({ flagIds: [1, 2], decision: "excluded", note: "" }));
+  });
+
+  it("shows the core's refusal of a batch and changes nothing", async () => {
+    mockBatch(() => {
+      throw {
+        code: "flag_already_settled",
+        message_zh: "第 3 号标记（江北师范大学 诸葛亮）已经处理（已排除），本批标记均未处理：请去掉它后重新提交",
+        message_en: "Flag 3 is already settled",
+      };
+    });
+    await openMany();
+    await fireEvent.click(screen.getByTestId("flags-select-all"));
+    await fireEvent.click(screen.getByTestId("flags-bulk-accept"));
+    await fireEvent.input(screen.getByTestId("flags-bulk-note"), { target: { value: "一并保留" } });
+    await fireEvent.click(screen.getByTestId("flags-bulk-confirm"));
+    const error = await screen.findByTestId("flags-bulk-error");
+    expect(error.textContent).toContain("第 3 号标记（江北师范大学 诸葛亮）已经处理");
+    expect(screen.getAllByTestId("flag-row").every((r) => r.dataset.status === "open")).toBe(true);
+    expect(screen.getByTestId("tab-flags").textContent).toContain("标记（3）");
+  });
+});

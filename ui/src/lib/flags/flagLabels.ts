@@ -12,6 +12,10 @@ const KIND_LABELS = new Map<string, MessageKey>(Object.entries({
   duplicate: "flags.kind.duplicate",
   honoured_before: "flags.kind.honoured_before",
   invalid_fields: "flags.kind.invalid_fields",
+  over_allowance: "flags.kind.over_allowance",
+  material_not_allowed: "flags.kind.material_not_allowed",
+  missing_material: "flags.kind.missing_material",
+  withdrawn: "flags.kind.withdrawn",
 } satisfies Record<string, MessageKey>));
 
 const STATUS_LABELS = new Map<string, MessageKey>(Object.entries({

@@ -33,6 +33,10 @@ export function setCategoryQuota(reviewId: string, categoryKey: string, quota: n
   return invoke<T.Review>("set_category_quota", { reviewId, categoryKey, quota, approximate });
 }
 
+export function setCategoryAllowance(reviewId: string, categoryKey: string, allowance: number | null): Promise<T.Review> {
+  return invoke<T.Review>("set_category_allowance", { reviewId, categoryKey, allowance });
+}
+
 export function setCategoryRule(reviewId: string, categoryKey: string, rule: T.CategoryRule): Promise<T.Review> {
   return invoke<T.Review>("set_category_rule", { reviewId, categoryKey, rule });
 }
@@ -83,6 +87,10 @@ export function listFlags(reviewId: string): Promise<Array<T.StoredFlag>> {
 
 export function settleFlag(reviewId: string, flagId: number, decision: T.Decision, note: string): Promise<T.StoredFlag> {
   return invoke<T.StoredFlag>("settle_flag", { reviewId, flagId, decision, note });
+}
+
+export function settleFlags(reviewId: string, flagIds: Array<number>, decision: T.Decision, note: string): Promise<Array<T.StoredFlag>> {
+  return invoke<Array<T.StoredFlag>>("settle_flags", { reviewId, flagIds, decision, note });
 }
 
 export function buildPanelPackage(reviewId: string, destination: T.Handle, closesOn: string, minCommentChars: number, panel: T.PanelScope): Promise<T.PackageSummary> {
@@ -201,8 +209,16 @@ export function printReport(reviewId: string, kind: T.ReportKind, destination: T
   return invoke<number>("print_report", { reviewId, kind, destination });
 }
 
+export function exportResultsWorkbook(reviewId: string, destination: T.Handle): Promise<number> {
+  return invoke<number>("export_results_workbook", { reviewId, destination });
+}
+
 export function printCertificates(reviewId: string, destination: T.Handle): Promise<Array<T.Award>> {
   return invoke<Array<T.Award>>("print_certificates", { reviewId, destination });
+}
+
+export function printCertificatesPerUniversity(reviewId: string, folder: T.Handle): Promise<Array<T.Award>> {
+  return invoke<Array<T.Award>>("print_certificates_per_university", { reviewId, folder });
 }
 
 export function certificateTemplate(reviewId: string): Promise<T.CertificateTemplate> {

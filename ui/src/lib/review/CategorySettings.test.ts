@@ -359,3 +359,58 @@ describe("a category's tie-breakers", () => {
     );
   });
 });
+
+describe("a category's allowance per university", () => {
+  function mockAllowance(refuse: IpcError | null = null) {
+    mock({
+      set_category_allowance: (args) => {
+        if (refuse) throw refuse;
+        const category = stored.categories.find((c) => c.key === args.categoryKey)!;
+        category.allowance = (args.allowance as number | null) ?? null;
+        return structuredClone(stored);
+      },
+    });
+  }
+
+  it("shows no limit, sets one and clears it, each through the core", async () => {
+    mockAllowance();
+    await openOverview();
+    const input = () => field("case_university", "category-allowance");
+    expect(input().value).toBe("");
+    expect(input().placeholder).toBe("不限");
+    expect(within(settingsOf("case_university")).getByText(/每所学校在本类别最多推荐几项/)).toBeTruthy();
+
+    await fireEvent.input(input(), { target: { value: "3" } });
+    await fireEvent.click(field("case_university", "category-save"));
+    await within(settingsOf("case_university")).findByTestId("category-saved");
+    expect(ipc.callsOf("set_category_allowance")).toEqual([
+      expect.objectContaining({ args: { reviewId: review.id, categoryKey: "case_university", allowance: 3 } }),
+    ]);
+    expect(ipc.callsOf("set_category_quota")).toHaveLength(0);
+    expect(input().value).toBe("3");
+
+    await fireEvent.input(input(), { target: { value: "" } });
+    await fireEvent.click(field("case_university", "category-save"));
+    await waitFor(() => expect(ipc.callsOf("set_category_allowance")).toHaveLength(2));
+    expect(ipc.callsOf("set_category_allowance")[1]?.args).toMatchObject({ allowance: null });
+    await within(settingsOf("case_university")).findByTestId("category-saved");
+    expect(stored.categories[0]!.allowance).toBeNull();
+  });
+
+  it("checks the number's shape, then shows the core's refusal in both languages", async () => {
+    mockAllowance({ code: "bad_input", message_zh: "每校限报数应在 1 到 100000 之间（不限时留空）：7", message_en: "the allowance per university must be 1 to 100000: 7" });
+    await openOverview();
+    await fireEvent.input(field("case_branch", "category-allowance"), { target: { value: "2.5" } });
+    await fireEvent.click(field("case_branch", "category-save"));
+    expect(within(settingsOf("case_branch")).getByTestId("category-error").textContent).toContain("每校限报数应为 1 到 100000 之间的整数");
+    expect(field("case_branch", "category-allowance").getAttribute("aria-invalid")).toBe("true");
+    expect(ipc.callsOf("set_category_allowance")).toHaveLength(0);
+
+    await fireEvent.input(field("case_branch", "category-allowance"), { target: { value: "7" } });
+    await fireEvent.click(field("case_branch", "category-save"));
+    const error = await within(settingsOf("case_branch")).findByTestId("category-error");
+    expect(error.textContent).toContain("每校限报数应在 1 到 100000 之间（不限时留空）：7");
+    setLang("en");
+    await waitFor(() => expect(screen.getByTestId("category-error").textContent).toContain("allowance per university"));
+  });
+});
