@@ -149,7 +149,10 @@ fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or("target/bench".into()));
     std::fs::create_dir_all(&dir).unwrap();
     let batch = awards(200);
-    let template = CertificateTemplate::default();
+    let template = CertificateTemplate {
+        issuer: "中共某省委教育工作委员会".into(),
+        ..CertificateTemplate::default()
+    };
     let meta = Meta {
         title: "证书",
         subject: "bench",

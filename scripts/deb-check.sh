@@ -39,6 +39,7 @@ echo "installed size: $(dpkg-deb -f "$deb" Installed-Size) KiB"
 echo "depends: $(dpkg-deb -f "$deb" Depends)"
 contents="$(dpkg-deb -c "$deb")"
 for needed in usr/bin/paneldesk-app usr/share/paneldesk/fonts/NotoSansCJKsc-Regular.otf \
+  usr/share/paneldesk/fonts/NotoSerifCJKsc-Regular.otf usr/share/paneldesk/fonts/NotoSerifCJKsc-Bold.otf \
   usr/share/paneldesk/fonts/OFL.txt usr/share/applications/; do
   grep -q "$needed" <<<"$contents" || { echo "the .deb lacks $needed" >&2; exit 1; }
 done

@@ -180,6 +180,9 @@ pub enum Error {
     #[error("{path}: font unusable")]
     FontUnusable { path: PathBuf },
 
+    #[error("the certificate template has no issuer")]
+    CertificateIssuerMissing,
+
     #[error("{} certificates have characters the font lacks", gaps.len())]
     MissingGlyphs {
         gaps: Vec<crate::report::certificate::GlyphGap>,
@@ -207,6 +210,7 @@ impl Error {
             Error::FontMissing { .. } => "font_missing",
             Error::FontUnusable { .. } => "font_unusable",
             Error::MissingGlyphs { .. } => "missing_glyphs",
+            Error::CertificateIssuerMissing => "certificate_issuer_missing",
             Error::BadKey { .. } => "bad_key",
             Error::PassphraseTooShort { .. } => "passphrase_too_short",
             Error::PassphraseTooWeak { .. } => "passphrase_too_weak",
@@ -262,6 +266,7 @@ impl Error {
                 "字体文件 {} 无法使用（不是字体，或缺少常用汉字/数字）",
                 path.display()
             ),
+            Error::CertificateIssuerMissing => "证书模板的“落款单位”（issuer）未填写，不能打印证书：请在证书模板中填写颁发单位的全称（命令行：paneldesk certificates template --issuer 单位全称）".to_string(),
             Error::MissingGlyphs { gaps } => format!(
                 "以下证书中有字体无法打印的字符，未生成任何证书：{}。请改用可打印的写法或更换字体",
                 gaps.iter()
@@ -419,6 +424,7 @@ impl Error {
                 "Font file {} cannot be used (not a font, or lacks common characters or digits)",
                 path.display()
             ),
+            Error::CertificateIssuerMissing => "The certificate template's issuer (落款单位) is empty, so no certificate can be printed: set the awarding body's full name in the certificate template (CLI: paneldesk certificates template --issuer NAME)".to_string(),
             Error::MissingGlyphs { gaps } => format!(
                 "No certificates were made: the font cannot print some characters: {}",
                 gaps.iter()

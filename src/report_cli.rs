@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use time::{Date, Time};
 
 use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
-use paneldesk::report::certificate::CertificateTemplate;
+use paneldesk::report::certificate::{CategoryCertificate, CertificateTemplate};
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::report::{documents, register};
@@ -52,6 +52,9 @@ pub enum CertificatesCommand {
         /// 只为这些推荐对象打印（编号，逗号分隔）/ Only these nominations (ids, comma-separated)
         #[arg(long, value_delimiter = ',')]
         only: Option<Vec<i64>>,
+        /// 按学校分别出 PDF，每校附领取签收单；--out 为文件夹 / One PDF per university with its 领取签收单; --out is a folder
+        #[arg(long)]
+        per_university: bool,
         #[command(flatten)]
         rule: RuleArgs,
     },
@@ -84,6 +87,24 @@ pub enum CertificatesCommand {
         /// 用此 JSON 文件替换模板 / Replace the template with this JSON file
         #[arg(long)]
         set: Option<PathBuf>,
+        /// 落款单位（颁发单位全称），打印证书前必须填写 / The issuer (awarding body's full name); required before printing
+        #[arg(long)]
+        issuer: Option<String>,
+        /// 查看或设置这一类别（类别代码）自己的称号与标题 / Show or set this category's own honour and title (category key)
+        #[arg(long)]
+        category: Option<String>,
+        /// 该类别的称号（{称号}），可用 {类别} {年度} / The category's honour ({称号}); may use {类别} {年度}
+        #[arg(long, requires = "category")]
+        honour: Option<String>,
+        /// 该类别的证书标题 / The category's certificate title
+        #[arg(long, requires = "category")]
+        title: Option<String>,
+        /// 该类别横版（true）或竖版（false）/ The category's pages landscape (true) or portrait (false)
+        #[arg(long, requires = "category")]
+        landscape: Option<bool>,
+        /// 取消该类别自己的设置，恢复为评审的模板 / Drop the category's own settings: it prints with the review's template
+        #[arg(long, requires = "category", conflicts_with_all = ["honour", "title", "landscape"])]
+        clear: bool,
     },
 }
 
@@ -176,6 +197,7 @@ pub fn certificates(
             template,
             date,
             only,
+            per_university,
             rule,
         } => {
             let review = workspace.resolve(review.as_deref())?;
@@ -192,10 +214,23 @@ pub fn certificates(
             // certificates.
             let chosen = register::winners(&record, only.as_deref(), paneldesk::edge::today())?;
             let clerk = crate::round_cli::clerk_keys(workspace)?;
+            let title = format!("{}证书", record.review.title_zh);
+            if per_university {
+                return print_per_university(
+                    &review,
+                    &record,
+                    &chosen,
+                    &template,
+                    &clerk,
+                    date,
+                    &meta(&title, date),
+                    &out,
+                    json,
+                );
+            }
             if out.exists() {
                 return Err(Error::AlreadyExists { path: out });
             }
-            let title = format!("{}证书", record.review.title_zh);
             let (awards, bytes) = register::print(
                 &review,
                 &record,
@@ -271,19 +306,143 @@ pub fn certificates(
                 });
             }
         }
-        CertificatesCommand::Template { review, set } => {
+        CertificatesCommand::Template {
+            review,
+            set,
+            issuer,
+            category,
+            honour,
+            title,
+            landscape,
+            clear,
+        } => {
             let review = workspace.resolve(review.as_deref())?;
-            if let Some(path) = set {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                let template = CertificateTemplate::from_json(&text, &path.display().to_string())?;
+            let mut template = match &set {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                    CertificateTemplate::from_json(&text, &path.display().to_string())?
+                }
+                None => register::template(&review)?,
+            };
+            let mut changed = set.is_some();
+            if let Some(issuer) = issuer {
+                if issuer.trim().is_empty() {
+                    return Err(Error::CertificateIssuerMissing);
+                }
+                template.issuer = issuer.trim().to_string();
+                changed = true;
+            }
+            if let Some(key) = &category {
+                let known = paneldesk::store::review_rows::category_keys(&paneldesk::store::open(
+                    &review,
+                )?)?;
+                if !known.contains(key) {
+                    return Err(Error::UnknownCategory { key: key.clone() });
+                }
+                if clear {
+                    template.categories.retain(|c| &c.category_key != key);
+                    changed = true;
+                } else if honour.is_some() || title.is_some() || landscape.is_some() {
+                    let at = match template
+                        .categories
+                        .iter()
+                        .position(|c| &c.category_key == key)
+                    {
+                        Some(at) => at,
+                        None => {
+                            template.categories.push(CategoryCertificate {
+                                category_key: key.clone(),
+                                title: None,
+                                honour: None,
+                                landscape: None,
+                            });
+                            template.categories.len() - 1
+                        }
+                    };
+                    let own = &mut template.categories[at];
+                    if honour.is_some() {
+                        own.honour = honour;
+                    }
+                    if title.is_some() {
+                        own.title = title;
+                    }
+                    if landscape.is_some() {
+                        own.landscape = landscape;
+                    }
+                    changed = true;
+                }
+            }
+            if changed {
                 register::set_template(&review, &template, &now(), &actor())?;
             }
             let template = register::template(&review)?;
+            let shown = match &category {
+                // What the category's certificates print with, and what is its own.
+                Some(key) => {
+                    let effective = template.for_category(key);
+                    serde_json::json!({
+                        "category_key": key,
+                        "title": effective.title,
+                        "honour": effective.honour,
+                        "landscape": effective.landscape,
+                        "own": template.category(key),
+                    })
+                }
+                None => serde_json::to_value(&template).unwrap_or_default(),
+            };
             println!(
                 "{}",
-                serde_json::to_string_pretty(&template).unwrap_or_default()
+                serde_json::to_string_pretty(&shown).unwrap_or_default()
             );
         }
+    }
+    Ok(())
+}
+
+/// Certificates one PDF per university, each with its 领取签收单, into the folder `out`
+/// (`register::print_into_folder`: never overwrites).
+#[allow(clippy::too_many_arguments)]
+fn print_per_university(
+    review: &Path,
+    record: &Record,
+    chosen: &[(String, i64)],
+    template: &CertificateTemplate,
+    clerk: &paneldesk::keys::ClerkKeys,
+    date: Date,
+    meta: &Meta,
+    out: &Path,
+    json: bool,
+) -> Result<(), Error> {
+    let (batches, written) = register::print_into_folder(
+        review,
+        record,
+        chosen,
+        template,
+        clerk,
+        date,
+        meta,
+        out,
+        &now(),
+        &actor(),
+    )?;
+    let awards: Vec<&paneldesk::report::certificate::Award> =
+        batches.iter().flat_map(|b| b.awards.iter()).collect();
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "out": out, "files": written, "certificates": awards })
+        );
+    } else {
+        for a in &awards {
+            println!("{}  {}  {}  {}", a.serial, a.code, a.name, a.university);
+        }
+        println!(
+            "已写出 Wrote {} 个文件 files to {}：{} 所学校 universities，{} 张证书 certificates",
+            written.len(),
+            out.display(),
+            batches.len(),
+            awards.len()
+        );
     }
     Ok(())
 }

@@ -676,23 +676,59 @@ pub fn save_certificate_template(
     Ok(register::template(&review)?)
 }
 
-/// The first certificate as it would print with `template`, laid out by the core, for
-/// the editor's live preview. Before any results exist a sample award stands in.
+/// Prints certificates as [`print_certificates`] does, one PDF per university with its
+/// 领取签收单, into a folder the user picked to save into.
+pub fn print_certificates_per_university(
+    state: &AppState,
+    review_id: String,
+    folder: Handle,
+) -> Answer<Vec<Award>> {
+    let review = review_path(state, &review_id)?;
+    let folder = state.picks.write_folder(&folder)?;
+    let record = Record::load(&review, &ResultOptions::default())?;
+    let template = register::template(&review)?;
+    let chosen = register::winners(&record, None, today())?;
+    let clerk = state.clerk_keys()?;
+    let title = format!("{}证书", record.review.title_zh);
+    let (batches, _) = register::print_into_folder(
+        &review,
+        &record,
+        &chosen,
+        &template,
+        &clerk,
+        today(),
+        &meta(&title),
+        &folder,
+        &now(),
+        &actor(),
+    )?;
+    Ok(batches.into_iter().flat_map(|b| b.awards).collect())
+}
+
+/// The first certificate as it would print with `template` (for `category_key`, with that
+/// category's own honour and title), laid out by the core, for the editor's live
+/// preview. Before any results exist a sample award stands in.
 pub fn certificate_preview(
     state: &AppState,
     review_id: String,
     template: CertificateTemplate,
+    category_key: Option<String>,
 ) -> Answer<CertificatePreview> {
     let review = review_path(state, &review_id)?;
     template.check()?;
+    let issuer_missing = matches!(
+        template.check_printable(),
+        Err(paneldesk::Error::CertificateIssuerMissing)
+    );
     let loaded = review::load(&review, Privacy::Masked)?;
+    let category_key = category_key.filter(|k| loaded.categories.iter().any(|c| &c.key == k));
     let first = Record::load(&review, &ResultOptions::default())
         .ok()
         .and_then(|record| {
             let (key, id) = register::winners(&record, None, today())
                 .ok()?
                 .into_iter()
-                .next()?;
+                .find(|(key, _)| category_key.as_ref().is_none_or(|k| k == key))?;
             let n = record
                 .results
                 .categories
@@ -712,11 +748,16 @@ pub fn certificate_preview(
             "江北师范大学".to_string(),
             loaded
                 .categories
-                .first()
+                .iter()
+                .find(|c| category_key.as_ref().is_none_or(|k| k == &c.key))
                 .map(|c| c.name_zh.clone())
                 .unwrap_or_default(),
         )
     });
+    let template = match &category_key {
+        Some(key) => template.for_category(key),
+        None => template,
+    };
     let award = Award {
         serial: format!("{}{}-01-001", template.serial_prefix, loaded.year),
         code: "XXXXX-XXXXX".into(),
@@ -743,6 +784,7 @@ pub fn certificate_preview(
         sheet: certificate::sheet(&template, &award, today(), &regular, &bold)?,
         sample,
         missing_chars: missing,
+        issuer_missing,
     })
 }
 
@@ -1217,5 +1259,100 @@ mod tests {
         assert_eq!(withdrawn.note, "本人申请撤回");
         let again = withdraw_nomination(&state, id, nid, "再次".into());
         assert_eq!(again.unwrap_err().code, "already_withdrawn");
+    }
+
+    #[test]
+    fn the_results_workbook_goes_only_where_the_user_chose() {
+        let (dir, state, id) = clerk_laptop();
+        // Results exist once a panel package went out (no marks back yet).
+        let clerk = paneldesk::keys::ClerkKeys {
+            signing_seed: paneldesk::keys::hex(&[3; 32]),
+            age_identity:
+                "AGE-SECRET-KEY-17S9E3WYXXZYAGH99M9UPT25PUQ7PHJ99H0GASDC799EN7FH32RTSUJE85P".into(),
+        };
+        package::build_panel(
+            &review_path(&state, &id).unwrap(),
+            &dir.path().join("panel.pdpanel"),
+            &clerk,
+            "2026-12-31",
+            0,
+            &PanelScope::default(),
+            &now(),
+            "clerk",
+        )
+        .unwrap();
+        let target = dir.path().join("结果.xlsx");
+        let forged = Handle(target.display().to_string());
+        let refused = export_results_workbook(&state, id.clone(), forged);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        assert!(!target.exists());
+
+        // The dialog asked before replacing a file that is there: it is replaced.
+        std::fs::write(&target, b"old").unwrap();
+        let picked = state.picks.path(target.clone(), Use::WriteFile);
+        let size = export_results_workbook(&state, id.clone(), picked.handle.clone()).unwrap();
+        let written = std::fs::read(&target).unwrap();
+        assert_eq!(written.len(), size as usize);
+        assert!(written.starts_with(b"PK"), "an xlsx is a zip");
+        let again = export_results_workbook(&state, id, picked.handle);
+        assert_eq!(again.unwrap_err().code, "not_picked");
+    }
+
+    #[test]
+    fn an_allowance_is_set_and_cleared_through_the_core() {
+        let (_dir, state, id) = clerk_laptop();
+        let key = open_review(&state, id.clone()).unwrap().categories[0]
+            .key
+            .clone();
+        let set = set_category_allowance(&state, id.clone(), key.clone(), Some(2)).unwrap();
+        assert_eq!(set.categories[0].allowance, Some(2));
+        let refused = set_category_allowance(&state, id.clone(), key.clone(), Some(0));
+        assert_eq!(refused.unwrap_err().code, "bad_input");
+        let cleared = set_category_allowance(&state, id.clone(), key, None).unwrap();
+        assert_eq!(cleared.categories[0].allowance, None);
+        let refused = set_category_allowance(&state, id, "no_such".into(), Some(1));
+        assert_eq!(refused.unwrap_err().code, "unknown_category");
+    }
+
+    #[test]
+    fn flags_are_settled_in_a_batch_or_not_at_all() {
+        let (_dir, state, id) = clerk_laptop();
+        let review = open_review(&state, id.clone()).unwrap();
+        {
+            let mut conn = store::open(&review_path(&state, &id).unwrap()).unwrap();
+            let tx = conn.transaction().unwrap();
+            for n in &review.nominations[..3] {
+                flags::insert(&tx, n.id, "duplicate", "重复推荐", "Duplicate").unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let ids: Vec<u32> = list_flags(&state, id.clone())
+            .unwrap()
+            .iter()
+            .map(|f| u32::try_from(f.id).unwrap())
+            .collect();
+        let settled = settle_flags(
+            &state,
+            id.clone(),
+            ids[..2].to_vec(),
+            Decision::Accepted,
+            "经核实不重复".into(),
+        )
+        .unwrap();
+        assert_eq!(settled.len(), 2);
+        let refused = settle_flags(
+            &state,
+            id.clone(),
+            ids.clone(),
+            Decision::Excluded,
+            "".into(),
+        );
+        assert_eq!(refused.unwrap_err().code, "flag_already_settled");
+        let listed = list_flags(&state, id).unwrap();
+        assert_eq!(
+            listed.iter().filter(|f| f.status == "open").count(),
+            1,
+            "the refused batch left the open flag open"
+        );
     }
 }

@@ -94,6 +94,8 @@ pub struct CertificatePreview {
     pub sample: bool,
     /// Characters of this certificate the font cannot print (empty when all can).
     pub missing_chars: String,
+    /// True while the template names no issuer: printing is refused until it does.
+    pub issuer_missing: bool,
 }
 
 /// One command as TypeScript sees it.
@@ -287,6 +289,7 @@ fn type_declarations() -> Vec<String> {
         paneldesk::merge::results::ReviewResults::decl(&cfg),
         ReportKind::decl(&cfg),
         paneldesk::report::certificate::CertificateTemplate::decl(&cfg),
+        paneldesk::report::certificate::CategoryCertificate::decl(&cfg),
         paneldesk::report::certificate::Award::decl(&cfg),
         paneldesk::report::certificate::Mark::decl(&cfg),
         paneldesk::report::certificate::Sheet::decl(&cfg),

@@ -8,6 +8,7 @@
 
 mod clerk;
 mod commands;
+mod fonts;
 pub mod ipc;
 pub mod picked;
 mod window;
@@ -67,6 +68,13 @@ pub fn run() {
             if let tauri::WindowEvent::DragDrop(drop) = event {
                 picked::forward_drop(window, drop);
             }
+        })
+        // The certificate faces for the template editor's preview (`fonts.rs`): the files
+        // the PDF embeds, by face name only; read off the main thread (24 MB each).
+        .register_asynchronous_uri_scheme_protocol(fonts::SCHEME, |_ctx, request, responder| {
+            tauri::async_runtime::spawn_blocking(move || {
+                responder.respond(fonts::respond(&request))
+            });
         })
         .invoke_handler(ipc::invoke_handler())
         .run(tauri::generate_context!());

@@ -62,3 +62,34 @@ fn the_window_holds_no_permission_to_reach_files_itself() {
         }
     }
 }
+
+#[test]
+fn certificate_faces_reach_the_window_only_as_fonts_from_the_shells_scheme() {
+    // The template preview draws in the files the PDF embeds, served by `fonts.rs`; the
+    // scheme is a font source and nothing else.
+    let config = config();
+    let csp = config["app"]["security"]["csp"].as_str().expect("csp");
+    assert_eq!(
+        directive(csp, "font-src"),
+        [
+            "'self'",
+            "data:",
+            "paneldesk-font:",
+            "http://paneldesk-font.localhost"
+        ]
+    );
+    for name in [
+        "default-src",
+        "script-src",
+        "style-src",
+        "img-src",
+        "connect-src",
+    ] {
+        assert!(
+            !directive(csp, name)
+                .iter()
+                .any(|s| s.contains("paneldesk-font")),
+            "{name} names the font scheme: {csp}"
+        );
+    }
+}

@@ -31,6 +31,24 @@ pub struct CertificateTemplate {
     pub seal: Option<PathBuf>,
     /// PNG or JPEG covering the whole page; the frame is left out when set.
     pub background: Option<PathBuf>,
+    /// What a category prints differently (its honour and title, portrait or landscape);
+    /// a category not listed prints the fields above.
+    #[serde(default)]
+    pub categories: Vec<CategoryCertificate>,
+}
+
+/// One category's own words on its certificates, over the review's template: each field
+/// left `None` is the template's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CategoryCertificate {
+    pub category_key: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub honour: Option<String>,
+    #[serde(default)]
+    pub landscape: Option<bool>,
 }
 
 impl Default for CertificateTemplate {
@@ -55,15 +73,69 @@ impl CertificateTemplate {
         Ok(template)
     }
 
+    /// The template a category's certificates print with: its own honour, title and
+    /// orientation where it has them, everything else the review's.
+    pub fn for_category(&self, category_key: &str) -> CertificateTemplate {
+        let mut template = CertificateTemplate {
+            categories: Vec::new(),
+            ..self.clone()
+        };
+        if let Some(own) = self.category(category_key) {
+            if let Some(title) = &own.title {
+                template.title.clone_from(title);
+            }
+            if let Some(honour) = &own.honour {
+                template.honour.clone_from(honour);
+            }
+            if let Some(landscape) = own.landscape {
+                template.landscape = landscape;
+            }
+        }
+        template
+    }
+
+    pub fn category(&self, category_key: &str) -> Option<&CategoryCertificate> {
+        self.categories
+            .iter()
+            .find(|c| c.category_key == category_key)
+    }
+
     /// Refuses unknown or unclosed placeholders, so a typo never prints as "{姓明}".
     pub fn check(&self) -> Result<()> {
-        for (field, text) in [
-            ("title", &self.title),
-            ("body", &self.body),
-            ("honour", &self.honour),
-            ("issuer", &self.issuer),
-        ] {
-            let mut rest = text.as_str();
+        let mut fields = vec![
+            ("title".to_string(), self.title.as_str()),
+            ("body".to_string(), self.body.as_str()),
+            ("honour".to_string(), self.honour.as_str()),
+            ("issuer".to_string(), self.issuer.as_str()),
+        ];
+        for (i, own) in self.categories.iter().enumerate() {
+            if self.categories[..i]
+                .iter()
+                .any(|c| c.category_key == own.category_key)
+            {
+                return Err(Error::BadInput {
+                    zh: format!("证书模板中类别 {} 出现了两次", own.category_key),
+                    en: format!(
+                        "category {} appears twice in the certificate template",
+                        own.category_key
+                    ),
+                });
+            }
+            if own.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                return Err(Error::BadInput {
+                    zh: format!("类别 {} 的证书标题为空", own.category_key),
+                    en: format!("category {}'s certificate title is empty", own.category_key),
+                });
+            }
+            for (field, text) in [("title", &own.title), ("honour", &own.honour)] {
+                if let Some(text) = text {
+                    fields.push((format!("{}/{field}", own.category_key), text.as_str()));
+                }
+            }
+        }
+        for (field, text) in fields {
+            let field = field.as_str();
+            let mut rest = text;
             while let Some(open) = rest.find('{') {
                 let after = &rest[open + 1..];
                 let Some(close) = after.find('}') else {
@@ -84,6 +156,16 @@ impl CertificateTemplate {
                 zh: "证书模板缺少标题".into(),
                 en: "the certificate template has no title".into(),
             });
+        }
+        Ok(())
+    }
+
+    /// What printing needs beyond [`CertificateTemplate::check`]: the issuer, which the
+    /// shipped template leaves empty so no invented body ever signs a certificate.
+    pub fn check_printable(&self) -> Result<()> {
+        self.check()?;
+        if self.issuer.trim().is_empty() {
+            return Err(Error::CertificateIssuerMissing);
         }
         Ok(())
     }
@@ -394,15 +476,50 @@ fn image_bytes(path: &Path, what: &str) -> Result<Vec<u8>> {
 /// lacks, a body too long for its box — checked without drawing, so a caller can make
 /// sure of it before recording anything.
 pub fn check_batch(template: &CertificateTemplate, awards: &[Award], date: Date) -> Result<()> {
-    template.check()?;
+    check_pages(&same_template(template, awards), date)
+}
+
+/// One certificate and the template it prints with (a category's own, from
+/// [`CertificateTemplate::for_category`]).
+pub type PageSpec = (CertificateTemplate, Award);
+
+fn same_template(template: &CertificateTemplate, awards: &[Award]) -> Vec<PageSpec> {
+    awards
+        .iter()
+        .map(|a| (template.clone(), a.clone()))
+        .collect()
+}
+
+/// [`check_batch`] for pages that may each have their own template.
+pub fn check_pages(pages: &[PageSpec], date: Date) -> Result<()> {
     let regular = font::face(Style::Serif)?;
     let bold = font::face(Style::SerifBold)?;
-    let gaps = glyph_gaps(template, awards, date, &regular, &bold);
+    check_pages_in(pages, date, &regular, &bold)
+}
+
+fn check_pages_in(pages: &[PageSpec], date: Date, regular: &Face, bold: &Face) -> Result<()> {
+    check_words(pages, date, regular, bold)?;
+    for (template, award) in pages {
+        sheet(template, award, date, regular, bold)?;
+    }
+    Ok(())
+}
+
+/// The template of every page printable, and every character in the face.
+fn check_words(pages: &[PageSpec], date: Date, regular: &Face, bold: &Face) -> Result<()> {
+    let mut gaps = Vec::new();
+    for (template, award) in pages {
+        template.check_printable()?;
+        gaps.extend(glyph_gaps(
+            template,
+            std::slice::from_ref(award),
+            date,
+            regular,
+            bold,
+        ));
+    }
     if !gaps.is_empty() {
         return Err(Error::MissingGlyphs { gaps });
-    }
-    for award in awards {
-        sheet(template, award, date, &regular, &bold)?;
     }
     Ok(())
 }
@@ -449,9 +566,13 @@ pub fn render(
     date: Date,
     meta: &Meta,
 ) -> Result<Vec<u8>> {
-    render_in(
-        template,
-        awards,
+    render_pages(&same_template(template, awards), date, meta)
+}
+
+/// [`render`] for pages that may each have their own template.
+pub fn render_pages(pages: &[PageSpec], date: Date, meta: &Meta) -> Result<Vec<u8>> {
+    render_pages_in(
+        pages,
         date,
         meta,
         font::face(Style::Serif)?,
@@ -468,24 +589,38 @@ pub fn render_in(
     regular: Arc<Face>,
     bold: Arc<Face>,
 ) -> Result<Vec<u8>> {
-    template.check()?;
-    let gaps = glyph_gaps(template, awards, date, &regular, &bold);
-    if !gaps.is_empty() {
-        return Err(Error::MissingGlyphs { gaps });
-    }
+    render_pages_in(&same_template(template, awards), date, meta, regular, bold)
+}
+
+fn render_pages_in(
+    pages: &[PageSpec],
+    date: Date,
+    meta: &Meta,
+    regular: Arc<Face>,
+    bold: Arc<Face>,
+) -> Result<Vec<u8>> {
+    check_words(pages, date, &regular, &bold)?;
     let mut doc = Document::new(meta);
     let regular_ref = doc.font_face(regular.clone());
     let bold_ref = doc.font_face(bold.clone());
-    let seal = match &template.seal {
-        Some(path) => Some(doc.image(&image_bytes(path, "印章")?, "seal")?),
-        None => None,
+    // Each image once per document, however many categories share it.
+    let mut images: Vec<(PathBuf, pdf::ImageRef)> = Vec::new();
+    let mut image = |doc: &mut Document, path: &Option<PathBuf>, what: &str, name: &str| {
+        let Some(path) = path else {
+            return Ok::<_, Error>(None);
+        };
+        if let Some((_, image)) = images.iter().find(|(p, _)| p == path) {
+            return Ok(Some(image.clone()));
+        }
+        let image = doc.image(&image_bytes(path, what)?, name)?;
+        images.push((path.clone(), image.clone()));
+        Ok(Some(image))
     };
-    let background = match &template.background {
-        Some(path) => Some(doc.image(&image_bytes(path, "背景")?, "background")?),
-        None => None,
-    };
-    for award in awards {
+    for (template, award) in pages {
+        let seal = image(&mut doc, &template.seal, "印章", "seal")?;
+        let background = image(&mut doc, &template.background, "背景", "background")?;
         let sheet = sheet(template, award, date, &regular, &bold)?;
+
         let mut page = Page::new(sheet.width, sheet.height);
         // Background first, seal last: the stamp sits on the ink, as on paper.
         for mark in &sheet.marks {
@@ -589,6 +724,65 @@ mod tests {
         t.body = "{姓名".into();
         assert!(t.check().is_err());
         assert!(CertificateTemplate::from_json("{\"title\": 1}", "x.json").is_err());
+    }
+
+    #[test]
+    fn the_shipped_template_names_no_issuer_and_does_not_print_until_one_is_set() {
+        let shipped = CertificateTemplate::default();
+        assert_eq!(shipped.issuer, "");
+        let e = shipped.check_printable().unwrap_err();
+        assert_eq!(e.code(), "certificate_issuer_missing");
+        assert!(e.message_zh().contains("落款单位"), "{}", e.message_zh());
+        assert!(e.message_en().contains("issuer"), "{}", e.message_en());
+        let blank = CertificateTemplate {
+            issuer: "　 ".into(),
+            ..shipped.clone()
+        };
+        assert!(blank.check_printable().is_err());
+        let set = CertificateTemplate {
+            issuer: "中共某省委教育工作委员会".into(),
+            ..shipped
+        };
+        set.check_printable().unwrap();
+    }
+
+    #[test]
+    fn a_category_prints_its_own_title_honour_and_orientation() {
+        let t = CertificateTemplate {
+            categories: vec![CategoryCertificate {
+                category_key: "case_branch".into(),
+                title: Some("优秀案例证书".into()),
+                honour: Some("{年度}年度优秀基层党支部案例".into()),
+                landscape: Some(false),
+            }],
+            ..CertificateTemplate::default()
+        };
+        t.check().unwrap();
+        let own = t.for_category("case_branch");
+        assert_eq!(own.title, "优秀案例证书");
+        assert_eq!(own.honour, "{年度}年度优秀基层党支部案例");
+        assert!(!own.landscape);
+        assert_eq!(own.body, t.body);
+        assert!(own.categories.is_empty());
+        let shared = t.for_category("case_university");
+        assert_eq!(
+            (
+                shared.title.as_str(),
+                shared.honour.as_str(),
+                shared.landscape
+            ),
+            ("荣誉证书", "{类别}", true)
+        );
+        // A category's words are checked as the template's are.
+        let mut bad = t.clone();
+        bad.categories[0].honour = Some("{称呼}".into());
+        assert!(bad.check().unwrap_err().message_zh().contains("{称呼}"));
+        let mut twice = t.clone();
+        twice.categories.push(t.categories[0].clone());
+        assert!(twice.check().is_err());
+        let mut empty = t;
+        empty.categories[0].title = Some(" ".into());
+        assert!(empty.check().is_err());
     }
 
     #[test]

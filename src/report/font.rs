@@ -1,6 +1,10 @@
-//! The CJK faces reports and certificates are set in, found on disk (Debian's
-//! `fonts-noto-cjk`, or a folder named by `PANELDESK_FONT_DIR`), with each character's
-//! advance measured once and cached.
+//! The CJK faces reports and certificates are set in, found on disk, with each
+//! character's advance measured once and cached.
+//!
+//! The faces PanelDesk ships (`assets/fonts`: Noto Serif CJK SC Regular and Bold for
+//! certificates, Noto Sans CJK SC for reports, all OFL) are looked for before any system
+//! folder, so a certificate prints the same on every laptop and never depends on what
+//! the system happens to have; a folder named by `PANELDESK_FONT_DIR` still comes first.
 //!
 //! Why Noto CJK SC: it covers the rare name characters (喆珺赟鋆彧翀〇) that GB2312-only
 //! fonts lack, and carries ASCII, which Droid Sans Fallback does not. In the `.ttc`
@@ -26,44 +30,68 @@ pub enum Style {
 }
 
 impl Style {
-    /// File names tried in each font folder, with the face index inside the file.
+    /// File names tried in each font folder, with the face index inside the file: the
+    /// face as shipped in `assets/fonts` first, then the names system packages use.
     fn candidates(self) -> &'static [(&'static str, usize)] {
         match self {
             Style::Serif => &[
+                ("NotoSerifCJKsc-Regular.otf", 0),
                 ("NotoSerifCJK-Regular.ttc", 2),
                 ("NotoSerifSC-Regular.otf", 0),
             ],
-            Style::SerifBold => &[("NotoSerifCJK-Bold.ttc", 2), ("NotoSerifSC-Bold.otf", 0)],
+            Style::SerifBold => &[
+                ("NotoSerifCJKsc-Bold.otf", 0),
+                ("NotoSerifCJK-Bold.ttc", 2),
+                ("NotoSerifSC-Bold.otf", 0),
+            ],
             Style::Sans => &[
+                ("NotoSansCJKsc-Regular.otf", 0),
                 ("NotoSansCJK-Regular.ttc", 2),
                 ("NotoSansSC-Regular.otf", 0),
             ],
-            Style::SansBold => &[("NotoSansCJK-Bold.ttc", 2), ("NotoSansSC-Bold.otf", 0)],
+            Style::SansBold => &[
+                ("NotoSansCJKsc-Bold.otf", 0),
+                ("NotoSansCJK-Bold.ttc", 2),
+                ("NotoSansSC-Bold.otf", 0),
+            ],
         }
+    }
+
+    /// The file name a face has in `assets/fonts` (and wherever an installer puts it).
+    pub fn shipped_file(self) -> &'static str {
+        self.candidates()[0].0
     }
 }
 
-/// Folders searched for fonts, in order: the one the user names, fonts installed beside
-/// the program, the system's Noto CJK, and the checkout's `assets/fonts` (which carries
-/// Noto Sans CJK SC with its licence, so reports print even without the Debian package).
+/// Folders searched for fonts, in order: the one the user names, then the faces shipped
+/// with PanelDesk ([`bundled_dirs`]), and only then the system's Noto CJK (for a face
+/// PanelDesk does not ship).
 pub fn font_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(dir) = std::env::var_os("PANELDESK_FONT_DIR") {
         dirs.push(PathBuf::from(dir));
     }
+    dirs.extend(bundled_dirs());
+    dirs.push(PathBuf::from("/usr/share/fonts/opentype/noto"));
+    dirs.push(PathBuf::from("/usr/share/fonts/noto-cjk"));
+    dirs.push(PathBuf::from("/usr/local/share/fonts"));
+    dirs
+}
+
+/// Where the faces PanelDesk ships are: where each installer puts them beside the
+/// program, then the checkout's `assets/fonts` (builds run from the source tree).
+pub fn bundled_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
     if let Some(exe_dir) = std::env::current_exe()
         .ok()
         .and_then(|e| e.parent().map(Path::to_path_buf))
     {
-        // Where each installer puts the bundled face: beside the exe (Windows, via
-        // tauri.windows.conf.json), in the .app's Resources (macOS), /usr/share (.deb).
+        // Beside the exe (Windows, via tauri.windows.conf.json), in the .app's Resources
+        // (macOS), /usr/share (.deb).
         dirs.push(exe_dir.join("fonts"));
         dirs.push(exe_dir.join("../Resources/fonts"));
         dirs.push(exe_dir.join("../share/paneldesk/fonts"));
     }
-    dirs.push(PathBuf::from("/usr/share/fonts/opentype/noto"));
-    dirs.push(PathBuf::from("/usr/share/fonts/noto-cjk"));
-    dirs.push(PathBuf::from("/usr/local/share/fonts"));
     dirs.push(PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/assets/fonts"
@@ -71,10 +99,34 @@ pub fn font_dirs() -> Vec<PathBuf> {
     dirs
 }
 
+/// The file (and face index in it) that prints `style`: the first candidate found in
+/// `dirs`, in order.
+pub fn locate_in(dirs: &[PathBuf], style: Style) -> Result<(PathBuf, usize)> {
+    let mut searched = Vec::new();
+    for dir in dirs {
+        for (name, index) in style.candidates() {
+            let path = dir.join(name);
+            if path.is_file() {
+                return Ok((path, *index));
+            }
+            searched.push(path);
+        }
+    }
+    Err(Error::FontMissing { searched })
+}
+
+/// [`locate_in`] the folders of [`font_dirs`].
+pub fn locate(style: Style) -> Result<(PathBuf, usize)> {
+    locate_in(&font_dirs(), style)
+}
+
 /// One face, parsed, with a cache of advances in em.
 pub struct Face {
     pub(crate) parsed: ParsedFont,
+    /// The file the face was read from, and its index there: the very bytes a PDF
+    /// embeds a subset of (the app's preview is drawn from the same file).
     pub path: PathBuf,
+    pub index: usize,
     units_per_em: f32,
     /// Glyph id and advance in em per character; `None` when the face lacks it.
     glyphs: Mutex<HashMap<char, Option<(u16, f32)>>>,
@@ -99,6 +151,7 @@ impl Face {
         let face = Face {
             parsed,
             path: path.to_path_buf(),
+            index,
             units_per_em,
             glyphs: Mutex::new(HashMap::new()),
         };
@@ -114,18 +167,8 @@ impl Face {
 
     /// Finds and loads the face for `style` in the font folders.
     pub fn find(style: Style) -> Result<Face> {
-        let dirs = font_dirs();
-        let mut searched = Vec::new();
-        for dir in &dirs {
-            for (name, index) in style.candidates() {
-                let path = dir.join(name);
-                if path.is_file() {
-                    return Face::load(&path, *index);
-                }
-                searched.push(path);
-            }
-        }
-        Err(Error::FontMissing { searched })
+        let (path, index) = locate(style)?;
+        Face::load(&path, index)
     }
 
     /// The glyph id of `c` and its advance in em, or `None` when the face has no glyph

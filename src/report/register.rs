@@ -281,6 +281,7 @@ pub fn issue(
 
 /// Prints a batch: checks that every certificate can print, then gives serials and codes
 /// (stored and audited) and renders the PDF. A batch that cannot print records nothing.
+/// Each category prints with its own honour and title (`CertificateTemplate::for_category`).
 #[allow(clippy::too_many_arguments)]
 pub fn print(
     review_path: &Path,
@@ -293,23 +294,54 @@ pub fn print(
     at: &str,
     actor: &str,
 ) -> Result<(Vec<Award>, Vec<u8>)> {
+    let pages = issue_checked(
+        review_path,
+        record,
+        chosen,
+        template,
+        clerk,
+        date,
+        at,
+        actor,
+    )?;
+    let bytes = certificate::render_pages(&pages, date, meta)?;
+    Ok((pages.into_iter().map(|(_, a)| a).collect(), bytes))
+}
+
+/// Checks the whole batch as it will print, then issues it: each award with the template
+/// of its category.
+#[allow(clippy::too_many_arguments)]
+fn issue_checked(
+    review_path: &Path,
+    record: &Record,
+    chosen: &[(String, i64)],
+    template: &CertificateTemplate,
+    clerk: &ClerkKeys,
+    date: time::Date,
+    at: &str,
+    actor: &str,
+) -> Result<Vec<certificate::PageSpec>> {
+    template.check_printable()?;
     let provisional = chosen
         .iter()
         .map(|(key, id)| {
             let (category, name, university) = words(record, key, *id)?;
-            Ok(Award {
-                serial: format!("{}{}-00-000", template.serial_prefix, record.review.year),
-                code: "00000-00000".into(),
-                name,
-                university,
-                category,
-                year: record.review.year,
-                review_title: record.review.title_zh.clone(),
-                qr: String::new(),
-            })
+            Ok((
+                template.for_category(key),
+                Award {
+                    serial: format!("{}{}-00-000", template.serial_prefix, record.review.year),
+                    code: "00000-00000".into(),
+                    name,
+                    university,
+                    category,
+                    year: record.review.year,
+                    review_title: record.review.title_zh.clone(),
+                    qr: String::new(),
+                },
+            ))
         })
         .collect::<Result<Vec<_>>>()?;
-    certificate::check_batch(template, &provisional, date)?;
+    certificate::check_pages(&provisional, date)?;
     let awards = issue(
         review_path,
         record,
@@ -319,8 +351,238 @@ pub fn print(
         at,
         actor,
     )?;
-    let bytes = certificate::render(template, &awards, date, meta)?;
-    Ok((awards, bytes))
+    Ok(chosen
+        .iter()
+        .zip(awards)
+        .map(|((key, _), award)| (template.for_category(key), award))
+        .collect())
+}
+
+/// One university's share of a batch: its certificates and the 领取签收单 its
+/// representative signs when collecting them.
+#[derive(Debug, Clone)]
+pub struct UniversityBatch {
+    pub university: String,
+    pub awards: Vec<Award>,
+    pub certificates: Vec<u8>,
+    pub receipt: Vec<u8>,
+}
+
+/// [`print`], split by university (in the order universities first appear in the
+/// batch): one PDF of certificates and one 领取签收单 each. Serials and codes are those
+/// of one batch issued at once, as [`print`] gives them.
+#[allow(clippy::too_many_arguments)]
+pub fn print_per_university(
+    review_path: &Path,
+    record: &Record,
+    chosen: &[(String, i64)],
+    template: &CertificateTemplate,
+    clerk: &ClerkKeys,
+    date: time::Date,
+    meta: &Meta,
+    at: &str,
+    actor: &str,
+) -> Result<Vec<UniversityBatch>> {
+    let pages = issue_checked(
+        review_path,
+        record,
+        chosen,
+        template,
+        clerk,
+        date,
+        at,
+        actor,
+    )?;
+    let mut groups: Vec<(String, Vec<certificate::PageSpec>)> = Vec::new();
+    for page in pages {
+        match groups.iter_mut().find(|(u, _)| *u == page.1.university) {
+            Some((_, group)) => group.push(page),
+            None => groups.push((page.1.university.clone(), vec![page])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(university, pages)| {
+            let title = format!("{}（{university}）", meta.title);
+            let own = Meta {
+                title: &title,
+                subject: meta.subject,
+                at: meta.at,
+            };
+            let certificates = certificate::render_pages(&pages, date, &own)?;
+            let awards: Vec<Award> = pages.into_iter().map(|(_, a)| a).collect();
+            let receipt_title = format!("{}证书领取签收单（{university}）", record.review.title_zh);
+            let receipt = receipt_sheet(
+                &record.review.title_zh,
+                &university,
+                &awards,
+                &Meta {
+                    title: &receipt_title,
+                    subject: meta.subject,
+                    at: meta.at,
+                },
+            )?;
+            Ok(UniversityBatch {
+                university,
+                awards,
+                certificates,
+                receipt,
+            })
+        })
+        .collect()
+}
+
+/// [`print_per_university`] into `folder` (made when missing): for each university its
+/// certificates and its 领取签收单, under [`batch_file_names`]. Every name is checked free
+/// before anything is issued, so printing into a folder that already holds a batch
+/// refuses rather than overwrites, and records nothing. Returns the batches and the
+/// files written, in order.
+#[allow(clippy::too_many_arguments)]
+pub fn print_into_folder(
+    review_path: &Path,
+    record: &Record,
+    chosen: &[(String, i64)],
+    template: &CertificateTemplate,
+    clerk: &ClerkKeys,
+    date: time::Date,
+    meta: &Meta,
+    folder: &Path,
+    at: &str,
+    actor: &str,
+) -> Result<(Vec<UniversityBatch>, Vec<std::path::PathBuf>)> {
+    let mut universities: Vec<String> = Vec::new();
+    for (key, id) in chosen {
+        let (_, _, university) = words(record, key, *id)?;
+        if !universities.contains(&university) {
+            universities.push(university);
+        }
+    }
+    for university in &universities {
+        for path in batch_file_names(university).map(|name| folder.join(name)) {
+            if path.exists() {
+                return Err(Error::AlreadyExists { path });
+            }
+        }
+    }
+    std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+    let batches = print_per_university(
+        review_path,
+        record,
+        chosen,
+        template,
+        clerk,
+        date,
+        meta,
+        at,
+        actor,
+    )?;
+    let mut written = Vec::new();
+    for batch in &batches {
+        let [certificates, receipt] = batch_file_names(&batch.university);
+        for (name, bytes) in [
+            (certificates, &batch.certificates),
+            (receipt, &batch.receipt),
+        ] {
+            let path = folder.join(name);
+            if path.exists() {
+                return Err(Error::AlreadyExists { path });
+            }
+            crate::container::write_bytes_atomically(&path, bytes)?;
+            written.push(path);
+        }
+    }
+    Ok((batches, written))
+}
+
+/// The two file names of a university's batch: its certificates and its 领取签收单.
+/// The university's name as imported may hold characters no file system takes; those
+/// become "_".
+pub fn batch_file_names(university: &str) -> [String; 2] {
+    let safe: String = university
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let safe = match safe.trim_matches('.') {
+        "" => "未注明学校".to_string(),
+        s => s.chars().take(60).collect(),
+    };
+    [format!("{safe}-证书.pdf"), format!("{safe}-领取签收单.pdf")]
+}
+
+/// The 领取签收单: which certificates a university's representative takes away, with
+/// lines for their signature and the date. Set in the shipped serif faces, like the
+/// certificates it goes with.
+pub fn receipt_sheet(
+    review_title: &str,
+    university: &str,
+    awards: &[Award],
+    meta: &Meta,
+) -> Result<Vec<u8>> {
+    use super::pdf::{self, Align, Document, MM};
+    use super::table::{Column, Flow};
+    let mut doc = Document::new(meta);
+    let font = doc.font(super::font::Style::Serif)?;
+    let bold = doc.font(super::font::Style::SerifBold)?;
+    let mut f = Flow::new(
+        pdf::a4(false),
+        20.0 * MM,
+        font,
+        bold,
+        format!("{review_title} 证书领取签收单"),
+    );
+    f.paragraph("证书领取签收单", 18.0, true, Align::Center);
+    f.paragraph(review_title, 11.0, false, Align::Center);
+    f.gap(10.0);
+    f.paragraph(&format!("领取单位：{university}"), 12.0, false, Align::Left);
+    f.paragraph(
+        &format!("证书数量：{} 张", awards.len()),
+        12.0,
+        false,
+        Align::Left,
+    );
+    f.gap(6.0);
+    let columns = [
+        Column::new("序号", 2.5, Align::Center),
+        Column::new("证书编号", 7.0, Align::Left),
+        Column::new("获奖对象", 12.0, Align::Left),
+        Column::new("类别", 7.0, Align::Left),
+        Column::new("核对", 2.5, Align::Center),
+    ];
+    let rows: Vec<Vec<String>> = awards
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            vec![
+                (i + 1).to_string(),
+                a.serial.clone(),
+                a.name.clone(),
+                a.category.clone(),
+                String::new(),
+            ]
+        })
+        .collect();
+    f.table(&columns, &rows, 10.0);
+    // The signature block never starts a page alone, nor is split from its lines.
+    f.ensure(110.0);
+    f.gap(28.0);
+    for line in [
+        "以上证书已如数领取，核对无误。",
+        "",
+        "领取人签字：＿＿＿＿＿＿＿＿＿＿　　联系电话：＿＿＿＿＿＿＿＿＿＿",
+        "",
+        "领取日期：＿＿＿＿年＿＿月＿＿日　　经办人签字：＿＿＿＿＿＿＿＿",
+    ] {
+        f.paragraph(line, 12.0, false, Align::Left);
+    }
+    f.finish(&mut doc);
+    Ok(doc.finish())
 }
 
 /// A winner's category name, name and university as the certificate prints them.
@@ -375,6 +637,16 @@ pub fn set_template(
         .map_err(|e| Error::Corrupt(format!("template: {e}")))?;
     let mut conn = store::open(review_path)?;
     let tx = conn.transaction()?;
+    let keys = store::review_rows::category_keys(&tx)?;
+    if let Some(own) = template
+        .categories
+        .iter()
+        .find(|c| !keys.contains(&c.category_key))
+    {
+        return Err(Error::UnknownCategory {
+            key: own.category_key.clone(),
+        });
+    }
     tx.execute(
         "INSERT INTO certificate_template (singleton, json) VALUES (1, ?1)
          ON CONFLICT (singleton) DO UPDATE SET json = excluded.json",

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod audit_log;
+mod certificates;
 mod cli;
 mod correction_effects;
 mod corrections;
@@ -216,6 +217,14 @@ pub fn announcement_settings() -> paneldesk::announcement::AnnouncementSettings 
         email: "zzc@jyt.example.cn".into(),
         issuer: "中共某省委教育工作委员会".into(),
         issued_on: "2026-11-30".into(),
+    }
+}
+
+/// The shipped certificate template with the issuer the clerk must set before printing.
+pub fn printable_template() -> paneldesk::report::certificate::CertificateTemplate {
+    paneldesk::report::certificate::CertificateTemplate {
+        issuer: "中共某省委教育工作委员会".into(),
+        ..Default::default()
     }
 }
 

@@ -309,7 +309,7 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
         seal: Some(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/certificates/sample-seal.png"),
         ),
-        ..CertificateTemplate::default()
+        ..super::printable_template()
     };
     let pdf =
         certificate::render(&template, &awards, date!(2026 - 12 - 01), &meta("证书")).unwrap();
@@ -444,7 +444,7 @@ fn a_character_the_font_cannot_print_stops_the_batch_and_names_the_certificate()
     ];
     awards[1].serial = "PD2026-01-002".into();
     let e = certificate::render(
-        &CertificateTemplate::default(),
+        &super::printable_template(),
         &awards,
         date!(2026 - 12 - 01),
         &meta("证书"),
@@ -487,7 +487,7 @@ fn the_longest_names_wrap_or_shrink_inside_the_certificate_frame() {
         "内蒙古自治区呼和浩特市某某民族师范高等专科学校（内蒙古自治区民族干部学院）";
     let mut template = CertificateTemplate {
         title: "全国高校党建工作示范高校标杆院系样板支部培育创建单位荣誉证书".into(),
-        ..CertificateTemplate::default()
+        ..super::printable_template()
     };
     for landscape in [true, false] {
         template.landscape = landscape;
@@ -576,7 +576,7 @@ fn a_seal_that_is_not_an_image_is_refused_with_its_path() {
     std::fs::write(&seal, b"not a png at all").unwrap();
     let template = CertificateTemplate {
         seal: Some(seal.clone()),
-        ..CertificateTemplate::default()
+        ..super::printable_template()
     };
     let e = certificate::render(
         &template,
@@ -588,7 +588,7 @@ fn a_seal_that_is_not_an_image_is_refused_with_its_path() {
     assert_eq!(e.code(), "bad_input");
     let missing = CertificateTemplate {
         seal: Some(dir.path().join("nowhere.png")),
-        ..CertificateTemplate::default()
+        ..super::printable_template()
     };
     let e = certificate::render(
         &missing,
@@ -758,6 +758,15 @@ fn the_cli_prints_reports_and_certificates_and_checks_a_certificate() {
     ]
     .concat());
     assert!(ok, "{err}");
+    let (ok, _, err) = run(&[
+        "certificates",
+        "template",
+        "--review",
+        review,
+        "--issuer",
+        "中共某省委教育工作委员会",
+    ]);
+    assert!(ok, "{err}");
     let certs = round.root.join("证书.pdf");
     let (ok, out, err) = run(&[
         "--json",
@@ -867,7 +876,7 @@ fn a_batch_that_cannot_print_records_no_serial_and_no_audit_entry() {
         &round.review,
         &record,
         &chosen,
-        &CertificateTemplate::default(),
+        &super::printable_template(),
         &clerk_keys(),
         date!(2026 - 12 - 01),
         &meta("证书"),

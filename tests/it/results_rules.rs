@@ -324,6 +324,18 @@ fn a_failed_vote_is_never_in_and_votes_rank_by_the_share_of_agreement() {
         text.contains("三分之二"),
         "the 公示 states the rule: {text}"
     );
+    let (ok, _, err) = cli(
+        &round.root,
+        &[
+            "certificates",
+            "template",
+            "--review",
+            review,
+            "--issuer",
+            "中共某省委教育工作委员会",
+        ],
+    );
+    assert!(ok, "{err}");
     let certs = round.root.join("证书.pdf");
     let (ok, out, err) = cli(
         &round.root,

@@ -770,7 +770,7 @@ fn marks_rewritten_in_the_review_file_are_caught_by_the_kept_bundles_and_the_pri
 
 #[test]
 fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks_offline() {
-    use paneldesk::report::certificate::{self, CertificateTemplate};
+    use paneldesk::report::certificate;
     use paneldesk::report::register;
     let (round, _) = super::scoring_round::five_experts_received();
     let (record, awards) = super::issue_to_winners(&round.review);
@@ -851,7 +851,7 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     // the 公示 prints: photographed (rendered to PNG), read back and verified.
     let fingerprint = keys::fingerprint(&clerk_keys().signing().unwrap().verifying_key());
     let pdf = certificate::render(
-        &CertificateTemplate::default(),
+        &super::printable_template(),
         &awards[..1],
         time::macros::date!(2026 - 12 - 01),
         &paneldesk::report::pdf::Meta {
@@ -904,7 +904,7 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     let mut long = awards[0].clone();
     long.qr = words.qr_text(&keys::public_hex(&signing.verifying_key()), &signature);
     let pdf = certificate::render(
-        &CertificateTemplate::default(),
+        &super::printable_template(),
         &[long.clone()],
         time::macros::date!(2026 - 12 - 01),
         &paneldesk::report::pdf::Meta {

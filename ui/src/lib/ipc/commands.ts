@@ -229,8 +229,8 @@ export function saveCertificateTemplate(reviewId: string, template: T.Certificat
   return invoke<T.CertificateTemplate>("save_certificate_template", { reviewId, template });
 }
 
-export function certificatePreview(reviewId: string, template: T.CertificateTemplate): Promise<T.CertificatePreview> {
-  return invoke<T.CertificatePreview>("certificate_preview", { reviewId, template });
+export function certificatePreview(reviewId: string, template: T.CertificateTemplate, categoryKey: string | null): Promise<T.CertificatePreview> {
+  return invoke<T.CertificatePreview>("certificate_preview", { reviewId, template, categoryKey });
 }
 
 export function checkCertificate(reviewId: string, serial: string, code: string): Promise<T.CertificateCheck> {

@@ -441,7 +441,14 @@ seal: string | null,
 /**
  * PNG or JPEG covering the whole page; the frame is left out when set.
  */
-background: string | null, };
+background: string | null, 
+/**
+ * What a category prints differently (its honour and title, portrait or landscape);
+ * a category not listed prints the fields above.
+ */
+categories: Array<CategoryCertificate>, };
+
+export type CategoryCertificate = { category_key: string, title: string | null, honour: string | null, landscape: boolean | null, };
 
 export type Award = { serial: string, code: string, name: string, university: string, category: string, year: number, review_title: string, 
 /**
@@ -461,7 +468,11 @@ sample: boolean,
 /**
  * Characters of this certificate the font cannot print (empty when all can).
  */
-missing_chars: string, };
+missing_chars: string, 
+/**
+ * True while the template names no issuer: printing is refused until it does.
+ */
+issuer_missing: boolean, };
 
 export type CertificateCheck = { serial: string, genuine: boolean, name: string | null, university: string | null, category: string | null, reason_zh: string, reason_en: string, };
 

@@ -53,9 +53,10 @@ describe("the certificate template editor", () => {
     expect(title.getAttribute("x")).toBe("330");
     expect(title.getAttribute("y")).toBe("140");
     expect(title.getAttribute("font-size")).toBe("44");
-    expect(title.getAttribute("font-weight")).toBe("bold");
+    expect(title.getAttribute("font-weight")).toBe("700");
     expect(title.getAttribute("letter-spacing")).toBe("22");
-    expect(title.getAttribute("font-family")).toBe("Noto Serif CJK SC, Noto Serif CJK, serif");
+    // The faces the shell serves from the files the PDF embeds (paneldesk-font:).
+    expect(title.getAttribute("font-family")).toBe('"PanelDesk Certificate Serif", serif');
     expect(svg.querySelectorAll("[data-mark='frame']")).toHaveLength(1);
     expect(svg.querySelector("[data-mark='seal']")?.textContent).toContain("印章");
     expect(screen.getByTestId("certificate-sample").textContent).toContain("示例姓名");
@@ -63,6 +64,7 @@ describe("the certificate template editor", () => {
     expect(ipc.callsOf("certificate_preview")[0]?.args).toEqual({
       reviewId: review.id,
       template: certificateTemplateFixture(),
+      categoryKey: null,
     });
     expect((screen.getByTestId("certificate-save") as HTMLButtonElement).disabled).toBe(true);
   });
@@ -97,6 +99,68 @@ describe("the certificate template editor", () => {
     await fireEvent.input(screen.getByTestId("certificate-title"), { target: { value: "优秀证书" } });
     await waitFor(() => expect(screen.queryByTestId("certificate-preview-error")).toBeNull(), SLOW);
     expect(texts(screen.getByTestId("certificate-preview"))[0]).toBe("优秀证书");
+  });
+
+  it("edits a category's own title and honour, previews that category, and resets it", async () => {
+    render(CertificateEditor, { reviewId: review.id, categories: review.categories });
+    await screen.findByTestId("certificate-preview", {}, SLOW);
+    const select = screen.getByTestId("certificate-category") as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual([
+      "所有类别（共用模板）",
+      "学校党委层面案例",
+      "基层党支部层面案例",
+    ]);
+    await fireEvent.change(select, { target: { value: "case_branch" } });
+    expect(screen.getByTestId("certificate-category-status").dataset.own).toBe("false");
+    // The shared values show until the category has its own.
+    expect((screen.getByTestId("certificate-title") as HTMLInputElement).value).toBe("荣誉证书");
+    await fireEvent.input(screen.getByTestId("certificate-honour"), { target: { value: "优秀基层党支部案例" } });
+    await fireEvent.input(screen.getByTestId("certificate-title"), { target: { value: "优秀案例证书" } });
+    await waitFor(
+      () =>
+        expect(ipc.callsOf("certificate_preview").at(-1)?.args).toMatchObject({
+          categoryKey: "case_branch",
+          template: {
+            title: "荣誉证书",
+            categories: [{ category_key: "case_branch", title: "优秀案例证书", honour: "优秀基层党支部案例", landscape: null }],
+          },
+        }),
+      SLOW,
+    );
+    expect(screen.getByTestId("certificate-category-status").dataset.own).toBe("true");
+
+    // Back on the shared template, its own title is untouched.
+    await fireEvent.change(select, { target: { value: "" } });
+    expect((screen.getByTestId("certificate-title") as HTMLInputElement).value).toBe("荣誉证书");
+    await fireEvent.click(screen.getByTestId("certificate-save"));
+    await screen.findByTestId("certificate-saved");
+    expect(ipc.callsOf("save_certificate_template")[0]?.args).toEqual({
+      reviewId: review.id,
+      template: certificateTemplateFixture({
+        categories: [{ category_key: "case_branch", title: "优秀案例证书", honour: "优秀基层党支部案例", landscape: null }],
+      }),
+    });
+
+    await fireEvent.change(select, { target: { value: "case_branch" } });
+    await fireEvent.click(screen.getByTestId("certificate-category-reset"));
+    expect(screen.getByTestId("certificate-category-status").dataset.own).toBe("false");
+    expect(screen.getByTestId("certificate-unsaved")).toBeTruthy();
+  });
+
+  it("says printing waits for the issuer while none is set", async () => {
+    ipc = mockCommands({
+      certificate_template: () => certificateTemplateFixture({ issuer: "" }),
+      certificate_preview: (args) =>
+        certificatePreviewFixture("荣誉证书", {
+          issuer_missing: (args.template as CertificateTemplate).issuer.trim() === "",
+        }),
+      save_certificate_template: (args) => args.template,
+    });
+    render(CertificateEditor, { reviewId: review.id });
+    const warning = await screen.findByTestId("certificate-issuer-missing", {}, SLOW);
+    expect(warning.textContent).toContain("落款单位");
+    await fireEvent.input(screen.getByTestId("certificate-issuer"), { target: { value: "中共东川省委教育工作委员会" } });
+    await waitFor(() => expect(screen.queryByTestId("certificate-issuer-missing")).toBeNull(), SLOW);
   });
 
   it("picks one seal image and removes it again", async () => {

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { chooseSaveFile } from "$lib/ipc/dialog";
+import { chooseSaveFile, chooseSaveFolder } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError } from "$lib/ipc/types";
 import { awards, clerkKeysUnlocked, review } from "$lib/testing/fixtures";
@@ -83,6 +83,21 @@ describe("printing", () => {
     );
     expect(ipc.callsOf("print_certificates")[0]?.args).toEqual({ reviewId: review.id, destination: "save-certificates" });
     expect(vi.mocked(chooseSaveFile).mock.calls[0]?.[0]).toMatchObject({ fileName: "2026年基层党建创新典型案例评审证书.pdf" });
+  });
+
+  it("prints the certificates per university into a folder the clerk chose", async () => {
+    ipc = mockCommands({ print_certificates_per_university: () => awards() });
+    vi.mocked(chooseSaveFolder).mockResolvedValue({ handle: "save-folder", name: "证书分校" });
+    render(PrintPanel, { review });
+    await fireEvent.click(button("print-certificates_per_university"));
+    const notice = await screen.findByTestId("print-notice");
+    expect(notice.textContent).toContain("已按学校印制 2 张证书");
+    expect(notice.textContent).toContain("领取签收单");
+    expect(notice.textContent).toContain("证书分校");
+    expect(ipc.callsOf("print_certificates_per_university")[0]?.args).toEqual({
+      reviewId: review.id,
+      folder: "save-folder",
+    });
   });
 
   it("prints nothing when the save dialog is cancelled", async () => {

@@ -598,11 +598,12 @@ export function certificateTemplateFixture(overrides: Partial<CertificateTemplat
     title: "荣誉证书",
     body: "{姓名}：\n　　经{学校}推荐、专家评审，被评为{年度}年度“{称号}”。\n　　特发此证，以资鼓励。",
     honour: "{类别}",
-    issuer: "高校党建工作评审委员会",
+    issuer: "中共东川省委教育工作委员会",
     serial_prefix: "PD",
     landscape: true,
     seal: null,
     background: null,
+    categories: [],
     ...overrides,
   };
 }
@@ -622,6 +623,7 @@ export function certificatePreviewFixture(title = "荣誉证书", overrides: Par
     },
     sample: true,
     missing_chars: "",
+    issuer_missing: false,
     ...overrides,
   };
 }

@@ -1,0 +1,554 @@
+//! Certificates per honour (issue 21): the issuer the clerk must set before anything
+//! prints, a template per category, the serif faces shipped with the app, and batches
+//! per university with a 领取签收单. Driven through the `paneldesk` binary and checked
+//! with poppler, as the office would see the paper.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use paneldesk::activity::Activity;
+use paneldesk::demo::{self, DemoSpec};
+
+use super::scoring_round::{expert_submits, five_experts_received, Round};
+use super::{clerk_keys, PAST_ANNOUNCEMENT, T0};
+
+const ISSUER: &str = "中共某省委教育工作委员会";
+
+/// The CLI on the clerk's laptop. PANELDESK_FONT_DIR is never passed on: printing must
+/// not depend on it.
+fn cli(root: &Path, args: &[&str]) -> (bool, String, String) {
+    let data = root.join("clerk-data");
+    if !data.join("keys/clerk.json").exists() {
+        std::fs::create_dir_all(data.join("keys")).unwrap();
+        std::fs::write(
+            data.join("keys/clerk.json"),
+            serde_json::to_string(&clerk_keys()).unwrap(),
+        )
+        .unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_paneldesk"))
+        .env("PANELDESK_DATA_DIR", &data)
+        .env_remove("PANELDESK_FONT_DIR")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(root: &Path, args: &[&str]) -> String {
+    let (ok, out, err) = cli(root, args);
+    assert!(ok, "{args:?}: {err}{out}");
+    out
+}
+
+/// Runs a poppler tool on `pdf`; with `PANELDESK_KEEP_REPORTS=DIR` the PDF is kept there
+/// to look at, as in `reports.rs`.
+fn poppler(tool: &str, pdf: &Path) -> String {
+    if let Some(keep) = std::env::var_os("PANELDESK_KEEP_REPORTS") {
+        let keep = Path::new(&keep).join("certificates");
+        std::fs::create_dir_all(&keep).unwrap();
+        let parent = pdf.parent().and_then(Path::file_name).unwrap_or_default();
+        let name = format!(
+            "{}-{}",
+            parent.to_string_lossy(),
+            pdf.file_name().unwrap().to_string_lossy()
+        );
+        std::fs::copy(pdf, keep.join(name)).unwrap();
+    }
+    let out = Command::new(tool)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) must be installed: {e}"));
+    assert!(out.status.success(), "{tool} {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text with every kind of white space removed: pdftotext breaks lines where the layout
+/// did.
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn announced(round: &Round) {
+    let review = round.review.to_str().unwrap();
+    ok(
+        &round.root,
+        &[
+            &["announcement", "set", "--review", review][..],
+            PAST_ANNOUNCEMENT,
+        ]
+        .concat(),
+    );
+}
+
+fn issued(review: &Path) -> i64 {
+    let conn = paneldesk::store::open(review).unwrap();
+    conn.query_row("SELECT count(*) FROM certificate", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn certificates_are_refused_until_the_clerk_sets_the_issuer() {
+    let (round, _) = five_experts_received();
+    announced(&round);
+    let review = round.review.to_str().unwrap();
+    let out = round.root.join("证书.pdf");
+    let print = [
+        "certificates",
+        "print",
+        "--review",
+        review,
+        "--out",
+        out.to_str().unwrap(),
+        "--date",
+        "2026-12-01",
+    ];
+    // The shipped template names no issuer: no invented body ever prints.
+    let shown: serde_json::Value = serde_json::from_str(&ok(
+        &round.root,
+        &["certificates", "template", "--review", review],
+    ))
+    .unwrap();
+    assert_eq!(shown["issuer"], "");
+    let (printed, _, err) = cli(&round.root, &print);
+    assert!(!printed, "printed without an issuer");
+    assert!(
+        err.contains("落款单位") && err.contains("issuer"),
+        "the error names the field: {err}"
+    );
+    assert!(!out.exists());
+    assert_eq!(issued(&round.review), 0, "nothing recorded");
+    let (_, json_out, _) = cli(&round.root, &[&["--json"][..], &print[..]].concat());
+    assert!(
+        json_out.contains("certificate_issuer_missing"),
+        "{json_out}"
+    );
+
+    // A blank issuer is as good as none.
+    let (set, _, err) = cli(
+        &round.root,
+        &[
+            "certificates",
+            "template",
+            "--review",
+            review,
+            "--issuer",
+            "  ",
+        ],
+    );
+    assert!(!set && err.contains("落款单位"), "{err}");
+
+    ok(
+        &round.root,
+        &[
+            "certificates",
+            "template",
+            "--review",
+            review,
+            "--issuer",
+            ISSUER,
+        ],
+    );
+    ok(&round.root, &print);
+    let text = squeezed(&poppler("pdftotext", &out));
+    assert!(text.contains(ISSUER), "{text}");
+    assert!(issued(&round.review) > 0);
+}
+
+/// A round of the 创新案例 activity (three categories) with three experts' bundles
+/// received and the 公示 over.
+fn cases_round() -> Round {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let review = root.join("cases.pdreview");
+    let spec = DemoSpec {
+        activity: Activity::InnovationCase,
+        year: 2026,
+        n_nominations: 30,
+        n_experts: 3,
+        seed: 7,
+    };
+    demo::create(&review, "cases", &spec, T0).unwrap();
+    let package = root.join("cases.pdpanel");
+    paneldesk::package::build(
+        &review,
+        &package,
+        &clerk_keys(),
+        "2026-12-10",
+        0,
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let round = Round {
+        _dir: dir,
+        root,
+        review,
+        package,
+    };
+    for n in 0..3 {
+        let (_, file) = expert_submits(&round, n);
+        paneldesk::merge::collect::receive(&round.review, &clerk_keys(), &file, T0, "clerk")
+            .unwrap();
+    }
+    settle_everything(&round);
+    announced(&round);
+    round
+}
+
+/// The panel settles whatever still blocks publication (open findings, ties at a cut), so
+/// the test is about certificates only.
+fn settle_everything(round: &Round) {
+    let review = round.review.to_str().unwrap();
+    let flags: serde_json::Value = serde_json::from_str(&ok(
+        &round.root,
+        &["--json", "review", "flags", "--review", review],
+    ))
+    .unwrap();
+    for f in flags.as_array().unwrap() {
+        if f["status"] == "open" {
+            let id = f["id"].to_string();
+            ok(
+                &round.root,
+                &[
+                    "review",
+                    "settle-flag",
+                    "--review",
+                    review,
+                    "--id",
+                    &id,
+                    "--accept",
+                    "--note",
+                    "经核实，符合推荐条件",
+                ],
+            );
+        }
+    }
+    let results = paneldesk::merge::results::compute(
+        &round.review,
+        &paneldesk::merge::results::ResultOptions::default(),
+    )
+    .unwrap();
+    for c in &results.categories {
+        for n in &c.nominations {
+            if n.cut == paneldesk::merge::rank::Cut::Tied {
+                paneldesk::merge::decisions::decide(
+                    &round.review,
+                    n.nomination_id,
+                    paneldesk::merge::decisions::Outcome::Out,
+                    "评审组表决",
+                    T0,
+                    "clerk",
+                )
+                .unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn each_category_prints_its_own_honour_and_title() {
+    let round = cases_round();
+    let review = round.review.to_str().unwrap();
+    ok(
+        &round.root,
+        &[
+            "certificates",
+            "template",
+            "--review",
+            review,
+            "--issuer",
+            ISSUER,
+        ],
+    );
+    let honours = [
+        (
+            "case_university",
+            "学校党委层面优秀创新案例",
+            "优秀案例证书",
+        ),
+        ("case_department", "院系党组织层面创新案例", "荣誉证书"),
+    ];
+    for (key, honour, title) in honours {
+        ok(
+            &round.root,
+            &[
+                "certificates",
+                "template",
+                "--review",
+                review,
+                "--category",
+                key,
+                "--honour",
+                honour,
+                "--title",
+                title,
+            ],
+        );
+    }
+    // Shown per category, as the clerk set it.
+    let shown: serde_json::Value = serde_json::from_str(&ok(
+        &round.root,
+        &[
+            "certificates",
+            "template",
+            "--review",
+            review,
+            "--category",
+            "case_university",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(shown["honour"], honours[0].1, "{shown}");
+    assert_eq!(shown["title"], honours[0].2, "{shown}");
+    // A category the review does not have is refused, naming it.
+    let (set, _, err) = cli(
+        &round.root,
+        &[
+            "certificates",
+            "template",
+            "--review",
+            review,
+            "--category",
+            "no_such_category",
+            "--honour",
+            "x",
+        ],
+    );
+    assert!(!set && err.contains("no_such_category"), "{err}");
+
+    let out = round.root.join("证书.pdf");
+    let printed: serde_json::Value = serde_json::from_str(&ok(
+        &round.root,
+        &[
+            "--json",
+            "certificates",
+            "print",
+            "--review",
+            review,
+            "--out",
+            out.to_str().unwrap(),
+            "--date",
+            "2026-12-01",
+        ],
+    ))
+    .unwrap();
+    let awards = printed["certificates"].as_array().unwrap();
+    let text = poppler("pdftotext", &out);
+    let pages: Vec<String> = text.split('\x0c').map(squeezed).collect();
+    let name_of = |key: &str| -> String {
+        let conn = paneldesk::store::open(&round.review).unwrap();
+        conn.query_row("SELECT name_zh FROM category WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let mut seen = [0, 0, 0];
+    for (page, award) in pages.iter().zip(awards) {
+        let category = award["category"].as_str().unwrap();
+        let which = honours
+            .iter()
+            .position(|(key, ..)| name_of(key) == category);
+        match which {
+            Some(i) => {
+                assert!(
+                    page.contains(&format!("被评为2026年度“{}”", honours[i].1)),
+                    "{category}: {page}"
+                );
+                assert!(page.contains(honours[i].2), "{page}");
+                assert!(!page.contains(honours[1 - i].1), "{page}");
+                seen[i] += 1;
+            }
+            // A category without an override keeps the review's own template.
+            None => {
+                assert!(
+                    page.contains(&format!("被评为2026年度“{category}”")),
+                    "{page}"
+                );
+                seen[2] += 1;
+            }
+        }
+    }
+    assert!(
+        seen[0] > 0 && seen[1] > 0,
+        "both categories printed: {seen:?}"
+    );
+}
+
+/// Where the serif faces come from when nothing names a folder: the files shipped in
+/// `assets/fonts`, found before any system folder.
+#[test]
+fn the_serif_faces_are_the_shipped_ones_and_are_embedded() {
+    use paneldesk::report::font::{self, Style};
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts");
+    let dirs = font::bundled_dirs();
+    assert!(dirs.contains(&shipped), "{dirs:?}");
+    assert!(
+        dirs.iter().all(|d| !d.starts_with("/usr/share/fonts")),
+        "{dirs:?}"
+    );
+    for (style, file) in [
+        (Style::Serif, "NotoSerifCJKsc-Regular.otf"),
+        (Style::SerifBold, "NotoSerifCJKsc-Bold.otf"),
+        (Style::Sans, "NotoSansCJKsc-Regular.otf"),
+    ] {
+        let (path, index) = font::locate_in(&dirs, style).unwrap();
+        assert_eq!((path, index), (shipped.join(file), 0), "{style:?}");
+        // And the full search, system folders included, finds the shipped face first.
+        if std::env::var_os("PANELDESK_FONT_DIR").is_none() {
+            assert_eq!(font::locate(style).unwrap().0, shipped.join(file));
+        }
+    }
+
+    let (round, _) = five_experts_received();
+    announced(&round);
+    let review = round.review.to_str().unwrap();
+    ok(
+        &round.root,
+        &[
+            "certificates",
+            "template",
+            "--review",
+            review,
+            "--issuer",
+            ISSUER,
+        ],
+    );
+    let out = round.root.join("证书.pdf");
+    ok(
+        &round.root,
+        &[
+            "certificates",
+            "print",
+            "--review",
+            review,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let fonts = poppler("pdffonts", &out);
+    for face in ["NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Bold"] {
+        let row = fonts
+            .lines()
+            .find(|l| l.contains(face))
+            .unwrap_or_else(|| panic!("{face} not in\n{fonts}"));
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "{row}");
+    }
+}
+
+fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_batch_per_university_comes_with_its_receipt_sheet() {
+    let (round, _) = five_experts_received();
+    announced(&round);
+    let review = round.review.to_str().unwrap();
+    ok(
+        &round.root,
+        &[
+            "certificates",
+            "template",
+            "--review",
+            review,
+            "--issuer",
+            ISSUER,
+        ],
+    );
+    let folder = round.root.join("按学校");
+    let printed: serde_json::Value = serde_json::from_str(&ok(
+        &round.root,
+        &[
+            "--json",
+            "certificates",
+            "print",
+            "--review",
+            review,
+            "--per-university",
+            "--out",
+            folder.to_str().unwrap(),
+            "--date",
+            "2026-12-01",
+        ],
+    ))
+    .unwrap();
+    let awards = printed["certificates"].as_array().unwrap();
+    let mut universities: Vec<&str> = awards
+        .iter()
+        .map(|a| a["university"].as_str().unwrap())
+        .collect();
+    universities.sort();
+    universities.dedup();
+    assert!(universities.len() >= 2, "{universities:?}");
+    let files = pdfs_in(&folder);
+    assert_eq!(files.len(), universities.len() * 2, "{files:?}");
+    for university in &universities {
+        let mine: Vec<&serde_json::Value> = awards
+            .iter()
+            .filter(|a| a["university"] == *university)
+            .collect();
+        let file = |suffix: &str| {
+            files
+                .iter()
+                .find(|f| {
+                    let name = f.file_name().unwrap().to_string_lossy();
+                    name.contains(university) && name.ends_with(suffix)
+                })
+                .unwrap_or_else(|| panic!("no {suffix} for {university}: {files:?}"))
+                .clone()
+        };
+        let certificates = squeezed(&poppler("pdftotext", &file("证书.pdf")));
+        assert_eq!(certificates.matches("证书编号").count(), mine.len());
+        let receipt = squeezed(&poppler("pdftotext", &file("领取签收单.pdf")));
+        assert!(receipt.contains("领取签收单"), "{receipt}");
+        assert!(receipt.contains(university), "{receipt}");
+        assert!(
+            receipt.contains("领取人签字") && receipt.contains("日期"),
+            "{receipt}"
+        );
+        for a in &mine {
+            let serial = a["serial"].as_str().unwrap();
+            assert!(certificates.contains(serial), "{serial}");
+            assert!(receipt.contains(serial), "{serial} on the receipt");
+            assert!(
+                receipt.contains(&squeezed(a["name"].as_str().unwrap())),
+                "{receipt}"
+            );
+        }
+        // No other university's certificate in this batch.
+        for other in awards.iter().filter(|a| a["university"] != *university) {
+            assert!(!certificates.contains(other["serial"].as_str().unwrap()));
+        }
+    }
+    // Printed again into the same folder: refused, nothing overwritten.
+    let (again, _, err) = cli(
+        &round.root,
+        &[
+            "certificates",
+            "print",
+            "--review",
+            review,
+            "--per-university",
+            "--out",
+            folder.to_str().unwrap(),
+        ],
+    );
+    assert!(!again && err.contains("已存在"), "{err}");
+}
