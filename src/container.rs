@@ -259,6 +259,15 @@ impl<R: Read + Seek> Archive<R> {
         self.slots.iter().find(|s| s.name == name).map(|s| s.size)
     }
 
+    /// Where entry `name`'s bytes lie in the file: the offset of its first byte and its
+    /// length. Entries are stored, so a range of the entry is the same range of the file.
+    pub fn span(&self, name: &str) -> Option<(u64, u64)> {
+        self.slots
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| (s.offset + LOCAL_LEN + s.name.len() as u64, s.size))
+    }
+
     /// Feeds entry `name` to `sink` in pieces, then checks its CRC-32.
     pub fn stream(&mut self, name: &str, mut sink: impl FnMut(&[u8])) -> Result<()> {
         let path = self.path.clone();

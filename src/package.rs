@@ -449,3 +449,26 @@ pub fn material(file: &Path, sha256: &str) -> Result<Vec<u8>> {
     }
     Ok(bytes)
 }
+
+/// Where one material's bytes lie in a package file (offset, length), after reading them
+/// once, a piece at a time, against their SHA-256 and CRC-32. Entries are stored, so the
+/// window's reader serves ranges of a material straight from the file
+/// (`src-tauri/src/reader.rs`) without ever holding it whole.
+pub fn verified_material_span(file: &Path, sha256: &str) -> Result<(u64, u64)> {
+    let rules = [EntryRule {
+        name: "entry",
+        matches: |_| true,
+        max_bytes: MAX_MANIFEST_BYTES.max(MAX_MATERIAL_BYTES),
+        required: false,
+    }];
+    let mut archive = container::Archive::open(file, &rules, MAX_ENTRIES, MAX_PACKAGE_BYTES)?;
+    let name = format!("materials/{sha256}");
+    let mut hasher = sha2::Sha256::new();
+    archive.stream(&name, |piece| hasher.update(piece))?;
+    if keys::hex(&hasher.finalize()) != sha256 {
+        return Err(refuse(file, Refusal::ContentMismatch { name }));
+    }
+    archive
+        .span(&name)
+        .ok_or_else(|| refuse(file, Refusal::MissingEntry { name }))
+}

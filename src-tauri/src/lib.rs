@@ -11,6 +11,7 @@ mod commands;
 mod fonts;
 pub mod ipc;
 pub mod picked;
+pub mod reader;
 mod window;
 
 use paneldesk::workspace::Workspace;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub picks: picked::Picks,
     /// The clerk's keys once unlocked with their passphrase (`clerk.rs`).
     pub clerk: clerk::ClerkSession,
+    /// Materials the reader has checked against their hashes this session (`reader.rs`).
+    pub reader: reader::Verified,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             app: Default::default(),
             picks: Default::default(),
             clerk: Default::default(),
+            reader: Default::default(),
         }
     }
 }
@@ -68,6 +72,16 @@ pub fn run() {
             if let tauri::WindowEvent::DragDrop(drop) = event {
                 picked::forward_drop(window, drop);
             }
+        })
+        // Materials for the reader, by package and content hash, verified and in ranges
+        // (`reader.rs`); read off the main thread.
+        .register_asynchronous_uri_scheme_protocol(reader::SCHEME, |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                use tauri::Manager;
+                let state = app.state::<AppState>();
+                responder.respond(reader::respond(&state, &request));
+            });
         })
         // The certificate faces for the template editor's preview (`fonts.rs`): the files
         // the PDF embeds, by face name only; read off the main thread (24 MB each).

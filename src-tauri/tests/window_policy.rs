@@ -64,6 +64,32 @@ fn the_window_holds_no_permission_to_reach_files_itself() {
 }
 
 #[test]
+fn materials_reach_the_window_only_from_the_shells_own_scheme() {
+    // The reader (issue 23) loads materials from `material:` (src/reader.rs) and pdf.js's
+    // worker and character maps from the app's own files: nothing remote, no blob: or
+    // data: workers, and no 'wasm-unsafe-eval' (pdf.js runs with `useWasm: false`).
+    let config = config();
+    let csp = config["app"]["security"]["csp"].as_str().expect("csp");
+    for name in ["img-src", "connect-src"] {
+        let sources = directive(csp, name);
+        assert!(
+            sources.contains(&"material:".to_string()),
+            "{name}: {sources:?}"
+        );
+        for source in &sources {
+            assert!(
+                !source.starts_with("http") || source.ends_with(".localhost"),
+                "{name} reaches beyond this laptop: {source}"
+            );
+            assert_ne!(source, "*", "{name}");
+        }
+    }
+    assert!(!csp.contains("blob:"), "{csp}");
+    assert!(!csp.contains("wasm-unsafe-eval"), "{csp}");
+    assert!(!csp.contains("worker-src") || directive(csp, "worker-src") == ["'self'"]);
+}
+
+#[test]
 fn certificate_faces_reach_the_window_only_as_fonts_from_the_shells_scheme() {
     // The template preview draws in the files the PDF embeds, served by `fonts.rs`; the
     // scheme is a font source and nothing else.

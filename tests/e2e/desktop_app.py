@@ -143,6 +143,88 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+def make_pdf(path, pages=3):
+    """A small, real PDF (Helvetica, no fonts embedded) of `pages` pages, each saying its
+    number, for the reader."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None,
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for n in range(1, pages + 1):
+        text = f"BT /F1 28 Tf 72 720 Td (Recommendation form - page {n}) Tj ET " \
+               f"BT /F1 14 Tf 72 680 Td (Volunteer service: 200 hours. Keyword{n}) Tj ET " \
+               "0.55 0.11 0.07 RG 4 w 60 60 475 700 re S"
+        objects.append(f"<< /Length {len(text)} >>\nstream\n{text}\nendstream")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {len(objects)} 0 R "
+            "/Resources << /Font << /F1 3 0 R >> >> >>"
+        )
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {pages} >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for o in offsets:
+        out += f"{o:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def make_png(path, width=480, height=320):
+    """A photo stand-in: a red band over a grey gradient, written without any library."""
+    import struct
+    import zlib
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)
+        for x in range(width):
+            if height // 3 < y < height // 2:
+                rows += bytes((140, 28, 19))
+            else:
+                g = 120 + (x * 100) // width
+                rows += bytes((g, g, g))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(png)
+
+
+def batch_with_materials(out):
+    """The messy fixture folder, with one university (南湖医科大学) sending a folder package:
+    its workbook beside a real PDF, a photo and a Word file its 材料 column names."""
+    import zipfile
+    batch = os.path.join(REPO, "tests", "fixtures", "workbooks", "batch")
+    shutil.copytree(batch, out)
+    name = "南湖医科大学 推荐表.xlsx"
+    folder = os.path.join(out, "南湖医科大学")
+    os.makedirs(folder)
+    with zipfile.ZipFile(os.path.join(batch, name)) as src, zipfile.ZipFile(
+        os.path.join(folder, name), "w", zipfile.ZIP_DEFLATED
+    ) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                old = "推荐表.pdf；事迹材料.docx".encode()
+                check(data.count(old) == 1, "the 南湖 row names its materials once")
+                data = data.replace(old, "推荐表.pdf；合影.png；事迹材料.docx".encode())
+            dst.writestr(item, data)
+    os.remove(os.path.join(out, name))
+    make_pdf(os.path.join(folder, "推荐表.pdf"))
+    make_png(os.path.join(folder, "合影.png"))
+    with zipfile.ZipFile(os.path.join(folder, "事迹材料.docx"), "w") as docx:
+        docx.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        docx.writestr("word/document.xml", "<w:document/>")
+    return out
+
+
 def demo_review_on_screen(binary, shots):
     """A clerk opens the app, creates the demo review and sees its nominations."""
     data = tempfile.mkdtemp(prefix="paneldesk-e2e-")
@@ -283,6 +365,7 @@ def unlock_clerk_keys(app, data, shot=None):
     stored = open(os.path.join(data, "keys", "clerk.json"), encoding="utf-8").read()
     check("AGE-SECRET-KEY" not in stored and "argon2id" in stored, "the clerk's keys are sealed on disk")
 QUOTA = 4
+ALLOWANCE = 5
 
 
 def clerk_prepares_the_round(binary, shots, clerk, package):
@@ -327,7 +410,7 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         # parsing child processes read them. (A native drop on the window reaches the
         # same handles; WebDriver cannot make one, and an event the page emits is no drop.)
         app.click("tab-import")
-        batch = os.path.join(REPO, "tests", "fixtures", "workbooks", "batch")
+        batch = batch_with_materials(os.path.join(tempfile.mkdtemp(prefix="paneldesk-e2e-batch-"), "batch"))
         answer_shell_dialog(app, batch)
         app.click("import-pick-folder")
         # Six child processes parse six files: give a loaded CI machine time.
@@ -385,10 +468,15 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         quota.send_keys(Keys.CONTROL, "a")
         quota.send_keys(str(QUOTA))
         Select(app.by_testid("category-method")).select_by_value("mean")
+        # Each university may send at most five in the category (checked at later imports).
+        check(app.by_testid("category-allowance").get_attribute("value") == "", "no allowance yet")
+        app.by_testid("category-allowance").send_keys(str(ALLOWANCE))
         app.click("category-save")
         app.by_testid("category-saved")
         shown = json.loads(cli(clerk, "category", "list", "--json"))
         check(shown[0]["quota"] == QUOTA, f"quota stored: {shown[0]}")
+        check(shown[0]["allowance"] == ALLOWANCE, f"allowance stored: {shown[0]}")
+        check("category.allowance_set" in audit_actions(clerk), "the allowance is audited")
         check(shown[0]["rule"]["method"] == "mean", f"rule stored: {shown[0]}")
         app.shot("06b-clerk-category-settings")
 
@@ -422,6 +510,78 @@ def focus(app, el):
     # Sticky headers can cover a cell near the top: bring it to the middle first.
     app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
     el.click()
+
+
+def window_pss_kb():
+    """The WebKitWebProcess's proportional set size, in KiB (the window's memory)."""
+    total = 0
+    for pid in subprocess.run(["pgrep", "-f", "WebKitWebProcess"], capture_output=True, text=True).stdout.split():
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def expert_reads_materials(app):
+    """The reader beside the grid (issue 23): the PDF of the one nominee with materials,
+    paged by keyboard and searched, then by Alt+→ the photo, then the Word file the app
+    cannot show (save a copy instead). Returns the nominee read."""
+    before = window_pss_kb()
+    # WebKit keeps the page's storage per app, not per data folder: start from the default.
+    app.web.execute_script("localStorage.removeItem('paneldesk.readerWidth')")
+    opener = app.by_testid("nominee-read", clickable=True)
+    nominee = opener.get_attribute("data-nomination")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", opener)
+    opener.click()
+    reader = app.by_testid("reader")
+    check(reader.get_attribute("data-kind") == "pdf", "the first material, a PDF, opens")
+    app.wait.until(lambda _: app.by_testid("reader-pdf").get_attribute("data-pages") == "3")
+    canvas = app.by_testid("reader-canvas")
+    app.wait.until(lambda _: app.web.execute_script("return arguments[0].getBoundingClientRect().width", canvas) > 100)
+    # The page is drawn: dark text on the canvas, once pdf.js has finished.
+    app.wait.until(
+        lambda _: app.web.execute_script(
+            "const c = arguments[0], x = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            "for (let i = 0; i < x.length; i += 4) if (x[i] < 100 && x[i + 3] > 0) return true; return false;",
+            canvas,
+        )
+    )
+    check(app.all_testid("reader-split"), "the reader sits beside the grid in a split")
+    app.shot("12e-expert-reader-pdf")
+    # PageDown in the reader turns the page; find goes to the page that says it.
+    app.by_testid("reader-next-page").click()
+    pdf = app.by_testid("reader-pdf")
+    app.wait.until(lambda _: pdf.get_attribute("data-page") == "2")
+    # The keys of the page's view (focused as a click on it would).
+    app.web.execute_script("arguments[0].closest('[role=tabpanel]').focus()", canvas)
+    app.web.switch_to.active_element.send_keys(Keys.PAGE_UP)
+    app.wait.until(lambda _: pdf.get_attribute("data-page") == "1")
+    app.by_testid("reader-find").send_keys("Keyword3", Keys.ENTER)
+    app.wait.until(lambda _: pdf.get_attribute("data-page") == "3")
+    # The handle resizes the split from the keyboard too.
+    handle = app.by_testid("reader-resize")
+    share = float(handle.get_attribute("aria-valuenow"))
+    check(share == 50, f"the reader starts at half the width: {share}")
+    handle.send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT)
+    app.wait.until(lambda _: float(handle.get_attribute("aria-valuenow")) == share + 10)
+    # Alt+→: the next material, the photo.
+    app.web.switch_to.active_element.send_keys(Keys.ALT, Keys.ARROW_RIGHT)
+    app.wait.until(lambda _: app.by_testid("reader").get_attribute("data-kind") == "image")
+    img = app.by_testid("reader-img")
+    app.wait.until(lambda _: app.web.execute_script("return arguments[0].naturalWidth", img) == 480)
+    app.shot("12f-expert-reader-image")
+    app.web.switch_to.active_element.send_keys(Keys.ALT, Keys.ARROW_RIGHT)
+    cannot = app.by_testid("reader-cannot")
+    check("另存" in cannot.text, f"a Word file is saved out instead: {cannot.text!r}")
+    app.web.switch_to.active_element.send_keys(Keys.ALT, Keys.ARROW_LEFT, Keys.ARROW_LEFT)
+    app.wait.until(lambda _: app.by_testid("reader").get_attribute("data-kind") == "pdf")
+    after = window_pss_kb()
+    print(f"  window PSS {before} KiB before the reader, {after} KiB with a PDF open")
+    return nominee
 
 
 def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=None):
@@ -512,6 +672,12 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
             check(not lost, f"every score shown as saved survives the crash: lost {lost}")
             app.shot("12b-expert-after-restart")
             done = set(shown_saved)
+        read = None
+        if seat == 0:
+            # The rest is scored with the reader open beside the grid (which moves into the
+            # split's left pane, so its cells are found again).
+            read = expert_reads_materials(app)
+            cells = app.wait.until(lambda _: enabled_cells())
         for cell in cells:
             if key(cell) not in done:
                 score(cell)
@@ -520,6 +686,33 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
             comment.send_keys("事迹突出，建议推荐", Keys.TAB)
         app.wait.until(lambda _: not json.loads(cli(data, "expert", "status", "--json"))["incomplete"])
         if seat == 0:
+            # From the read nominee's first cell, Alt+↓ goes to the next nominee: the reader
+            # follows, and so does the cursor, in the next row.
+            # (Alt+↑ when the nominee read is the last row.)
+            step, there, back = (1, Keys.ARROW_DOWN, Keys.ARROW_UP) if place[read] < len(rows) - 1 else (-1, Keys.ARROW_UP, Keys.ARROW_DOWN)
+            first = [c for c in enabled_cells() if c.get_attribute("data-nomination") == read][0]
+            focus(app, first)
+            name = app.by_testid("reader-nominee").text
+            first.send_keys(Keys.ALT, there)
+            app.wait.until(lambda _: app.by_testid("reader-nominee").text != name)
+            moved = app.web.switch_to.active_element.get_attribute("data-nomination")
+            check(moved and place.get(moved) == place[read] + step, f"the cursor went to the next row: {moved}")
+            check(app.all_testid("reader-split"), "the reader stays open for the next nominee")
+            app.shot("12g-expert-reader-next-nominee")
+            app.web.switch_to.active_element.send_keys(Keys.ALT, back)
+            app.wait.until(lambda _: app.by_testid("reader-nominee").text == name)
+            app.wait.until(lambda _: app.by_testid("reader-pdf").get_attribute("data-pages") == "3")
+            app.shot("12h-expert-scored-with-reader")
+            Select(app.by_testid("text-size")).select_by_value("150")
+            app.wait.until(lambda _: app.by_testid("reader-pdf").get_attribute("data-pages") == "3")
+            time.sleep(1)
+            app.shot("12i-expert-reader-text-150")
+            Select(app.by_testid("text-size")).select_by_value("100")
+            app.wait.until(
+                lambda _: app.web.execute_script("return localStorage.getItem('paneldesk.textSize')") == "100"
+            )
+            app.click("reader-close")
+            app.wait.until(lambda _: not app.all_testid("reader"))
             app.shot("12-expert-scored")
             # A senior expert enlarges the window's text: the whole page scales (the page's
             # width in CSS pixels shrinks by the factor), and the choice outlives the page.
@@ -759,15 +952,12 @@ def clerk_receives_and_prints(
         rows = app.all_testid("result-row")
 
         # Nothing is published while a winner has findings nobody settled: the clerk
-        # settles the ones still open (the core refuses the 公示, the register and the
-        # certificates otherwise, naming each).
-        still_open = [f for f in json.loads(cli(clerk, "review", "flags", "--json")) if f["status"] == "open"]
-        for f in still_open:
-            cli(clerk, "review", "settle-flag", "--id", str(f["id"]), "--accept", "--note", "经核实，符合推荐条件")
-        check(
-            all(f["status"] != "open" for f in json.loads(cli(clerk, "review", "flags", "--json"))),
-            "every finding settled before publishing",
-        )
+        # settles the ones still open in the flags tab (the core refuses the 公示, the
+        # register and the certificates otherwise, naming each).
+        names = [r.find_element(By.CSS_SELECTOR, "td:nth-child(2)").text for r in rows]
+        clerk_settles_flags_in_bulk(app, clerk)
+        app.click("tab-results")
+        app.wait.until(lambda _: len(app.all_testid("result-row")) == 9)
 
         summary = os.path.join(stick, "汇总表.pdf")
         answer_shell_dialog(app, summary)
@@ -776,17 +966,36 @@ def clerk_receives_and_prints(
         text = poppler_text(summary)
         a_page_cannot_name_a_path(app, clerk, stick)
         check("结果汇总表" in text and "第 1 页" in text, "the summary prints")
-        names = [r.find_element(By.CSS_SELECTOR, "td:nth-child(2)").text for r in rows]
         check(all(n.split()[0] in text for n in names if n), f"every nomination on the summary: {names}")
+
+        # The results workbook, saved where the clerk chose in the shell's save dialog.
+        import zipfile
+        workbook = os.path.join(stick, "评审结果.xlsx")
+        answer_shell_dialog(app, workbook)
+        click_centered(app, "export-results-workbook")
+        app.wait.until(lambda _: app.all_testid("export-results-notice") and os.path.exists(workbook))
+        check("评审结果.xlsx" in app.by_testid("export-results-notice").text, "the notice names the file")
+        with zipfile.ZipFile(workbook) as book:
+            cells = book.read("xl/sharedStrings.xml").decode("utf-8")
+        check(all(n.split()[0] in cells for n in names if n), f"every nomination in the workbook: {names}")
+        check("汇总方法" in cells and "入选" in cells, "the workbook says how and who is in")
+        app.web.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'})", app.by_testid("export-results-notice")
+        )
+        app.shot("20g-clerk-results-workbook")
 
         certificates = os.path.join(stick, "证书.pdf")
         removed = clerk_publishes_and_upholds_an_objection(app, stick, certificates)
+        clerk_sets_the_certificate_issuer_and_honour(app)
 
         answer_shell_dialog(app, certificates)
         click_centered(app, "print-certificates")
         app.wait.until(lambda _: len(app.all_testid("print-notice")) and os.path.exists(certificates))
         text = poppler_text(certificates)
         check("证书编号" in text, "certificates print with serials")
+        flat = re.sub(r"\s+", "", text)
+        check(CERTIFICATE_ISSUER in flat, "the issuer the clerk set is printed")
+        check(f"“{CERTIFICATE_HONOUR}”" in flat, "the category's own honour is printed")
         check(text.count("证书编号") == QUOTA - 1, f"one certificate fewer than the quota: {text.count('证书编号')}")
         check(removed not in text, f"no certificate for the nominee whose objection was upheld: {removed}")
         app.shot("21-clerk-printed")
@@ -805,6 +1014,82 @@ def clerk_receives_and_prints(
         supervisor_registers_and_draws(app, clerk, stick)
     finally:
         app.close()
+
+
+def clerk_settles_flags_in_bulk(app, clerk):
+    """The three findings still open, settled in the flags tab: narrowed by kind, then by
+    university, whose two are kept together with one note; the last through select-all."""
+    app.click("tab-flags")
+    app.wait.until(lambda _: len(app.all_testid("flag-row")) == 3)
+    kinds = Select(app.by_testid("flags-kind"))
+    kinds.select_by_value("probationary_member")
+    app.wait.until(lambda _: len(app.all_testid("flag-row")) == 1)
+    check("李四" in app.by_testid("flag-row").text, f"the probationary member: {app.by_testid('flag-row').text!r}")
+    check("当前显示 1 条" in app.by_testid("flags-shown").text, "the count says what is shown")
+    app.shot("20h-clerk-flags-by-kind")
+    kinds.select_by_value("")
+    Select(app.by_testid("flags-university")).select_by_value("东川理工大学")
+    app.wait.until(lambda _: len(app.all_testid("flag-row")) == 2)
+    chosen = [r.get_attribute("data-flag-id") for r in app.all_testid("flag-row")]
+    for box in app.all_testid("flag-select"):
+        box.click()
+    check("已选 2 条" in app.by_testid("flags-selected").text, app.by_testid("flags-selected").text)
+    app.click("flags-bulk-accept")
+    note = "经核实，两条均符合推荐条件（学校已出具说明）"
+    app.by_testid("flags-bulk-note").send_keys(note)
+    app.shot("20i-clerk-flags-bulk")
+    app.click("flags-bulk-confirm")
+    app.wait.until(lambda _: app.all_testid("flags-bulk-done"))
+    app.wait.until(
+        lambda _: all(r.get_attribute("data-status") == "accepted" for r in app.all_testid("flag-row"))
+    )
+    app.shot("20j-clerk-flags-bulk-settled")
+    stored = {str(f["id"]): f for f in json.loads(cli(clerk, "review", "flags", "--json"))}
+    check(
+        all(stored[i]["status"] == "accepted" and stored[i]["note"] == note for i in chosen),
+        f"both kept with the one note: {[stored[i] for i in chosen]}",
+    )
+    # Every university again: select-all takes the one open flag shown, not the settled.
+    Select(app.by_testid("flags-university")).select_by_value("")
+    app.wait.until(lambda _: len(app.all_testid("flag-row")) == 3)
+    app.click("flags-select-all")
+    check("已选 1 条" in app.by_testid("flags-selected").text, app.by_testid("flags-selected").text)
+    app.click("flags-bulk-accept")
+    app.by_testid("flags-bulk-note").send_keys("经核实，已转为正式党员")
+    app.click("flags-bulk-confirm")
+    app.wait.until(
+        lambda _: all(r.get_attribute("data-status") == "accepted" for r in app.all_testid("flag-row"))
+    )
+    Select(app.by_testid("flags-filter")).select_by_value("settled")
+    app.wait.until(lambda _: len(app.all_testid("flag-row")) == 4)
+    check(
+        all(f["status"] != "open" for f in json.loads(cli(clerk, "review", "flags", "--json"))),
+        "every finding settled before publishing",
+    )
+    check(audit_actions(clerk).count("flag.settled") == 4, "each flag audited as when settled singly")
+
+
+CERTIFICATE_ISSUER = "中共东川省委教育工作委员会"
+CERTIFICATE_HONOUR = "优秀大学生党员标兵"
+
+
+def clerk_sets_the_certificate_issuer_and_honour(app):
+    """The shipped template names no issuer, and the editor says printing waits for one;
+    the clerk types the office's full name, gives the category its own honour and saves.
+    The preview draws in the faces the shell serves from the files the PDF embeds."""
+    preview = app.by_testid("certificate-preview")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", preview)
+    app.wait.until(lambda _: preview.get_attribute("data-font") in ("shipped", "fallback"))
+    check(preview.get_attribute("data-font") == "shipped", "the preview draws in the shipped serif faces")
+    check(app.all_testid("certificate-issuer-missing"), "the editor says the issuer is still missing")
+    set_input(app, "certificate-issuer", CERTIFICATE_ISSUER)
+    Select(app.by_testid("certificate-category")).select_by_value("student_exemplar")
+    set_input(app, "certificate-honour", CERTIFICATE_HONOUR)
+    app.wait.until(lambda _: CERTIFICATE_HONOUR in re.sub(r"\s+", "", app.by_testid("certificate-preview").text))
+    app.wait.until(lambda _: not app.all_testid("certificate-issuer-missing"))
+    click_centered(app, "certificate-save")
+    app.by_testid("certificate-saved")
+    app.shot("21a-clerk-certificate-template")
 
 
 def set_input(app, testid, value):

@@ -1,0 +1,471 @@
+//! The reader's materials: the `material:` URI scheme the window loads them from.
+//!
+//! A material is named by the open panel's package hash and its own SHA-256
+//! (`material://localhost/panel/<package hash>/<sha256>`), never by a path. It is served
+//! only when the panel is open in this window and its package lists that hash, and only
+//! after its bytes in the package copy were read once against the hash
+//! (`package::verified_material_span`). The verdict is kept for the session with the
+//! file's length and modification time; a copy changed since is read again (and refused).
+//! Materials are stored entries, so a `Range` is read straight from the file: a 100 MB
+//! PDF is never held whole for one page.
+//!
+//! Content types come from the allowlist (`import::material_type`), by content and name
+//! together: PDF, the images WebKit shows, plain text, `.docx` (bytes for the page's
+//! renderer). Nothing else is served; never HTML or SVG. Every answer says `nosniff` and
+//! carries a content policy that lets nothing in it run.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use paneldesk::import::material_type::{self, MaterialType};
+use tauri::http::{Request, Response, StatusCode};
+
+use crate::AppState;
+
+/// The scheme's name: `material://localhost/panel/<package hash>/<sha256>`.
+pub const SCHEME: &str = "material";
+
+/// The page's own origins (Linux/macOS, Windows, and `tauri dev`): the only ones the
+/// answers are shared with.
+const ORIGINS: &[&str] = &[
+    "tauri://localhost",
+    "http://tauri.localhost",
+    "https://tauri.localhost",
+    "http://localhost:5173",
+];
+
+/// How much of a material the allowlist looks at to name its type.
+const HEAD_BYTES: u64 = 64 << 10;
+
+/// A material read against its hash this session.
+#[derive(Clone)]
+struct Verdict {
+    file: PathBuf,
+    offset: u64,
+    size: u64,
+    /// The package copy as it was when read: length and modification time.
+    stamp: (u64, Option<SystemTime>),
+    content_type: &'static str,
+}
+
+/// What this session has verified, by (package hash, material hash).
+#[derive(Default)]
+pub struct Verified {
+    verdicts: Mutex<HashMap<(String, String), Verdict>>,
+}
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn stamp(file: &PathBuf) -> Option<(u64, Option<SystemTime>)> {
+    let meta = std::fs::metadata(file).ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
+/// The content type a material is served under, or `None` when the window cannot show it.
+fn content_type(file_name: &str, head: &[u8]) -> Option<&'static str> {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match material_type::check(file_name, head).ok()? {
+        MaterialType::Pdf => Some("application/pdf"),
+        MaterialType::Image => match ext.as_str() {
+            "png" => Some("image/png"),
+            "jpg" | "jpeg" => Some("image/jpeg"),
+            "gif" => Some("image/gif"),
+            "bmp" => Some("image/bmp"),
+            "webp" => Some("image/webp"),
+            _ => None,
+        },
+        MaterialType::Text => Some("text/plain"),
+        MaterialType::Office if ext == "docx" => {
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        }
+        MaterialType::Office | MaterialType::Video => None,
+    }
+}
+
+fn read_at(file: &PathBuf, at: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut handle = std::fs::File::open(file)?;
+    handle.seek(SeekFrom::Start(at))?;
+    let mut out = vec![0; len as usize];
+    handle.read_exact(&mut out)?;
+    Ok(out)
+}
+
+/// The material `sha256` of the open panel `hash`, verified this session.
+fn verdict(state: &AppState, hash: &str, sha256: &str) -> Option<Verdict> {
+    let (file, file_name) = {
+        let panels = state.panels.lock().ok()?;
+        let panel = panels.get(hash).filter(|p| p.hash == hash)?;
+        let material = panel
+            .package
+            .nominations
+            .iter()
+            .flat_map(|n| &n.materials)
+            .find(|m| m.sha256 == sha256)?;
+        (panel.package_file(), material.file_name.clone())
+    };
+    let key = (hash.to_string(), sha256.to_string());
+    let now = stamp(&file)?;
+    let mut verdicts = state.reader.verdicts.lock().ok()?;
+    if let Some(v) = verdicts.get(&key) {
+        if v.file == file && v.stamp == now {
+            return Some(v.clone());
+        }
+        verdicts.remove(&key);
+    }
+    // Read once, a piece at a time, against the hash; only then is anything served.
+    let (offset, size) = paneldesk::package::verified_material_span(&file, sha256).ok()?;
+    let head = read_at(&file, offset, size.min(HEAD_BYTES)).ok()?;
+    let content_type = content_type(&file_name, &head)?;
+    let v = Verdict {
+        file,
+        offset,
+        size,
+        stamp: now,
+        content_type,
+    };
+    // A copy changed while it was being read is read again next time.
+    if stamp(&v.file) == Some(v.stamp) {
+        verdicts.insert(key, v.clone());
+        Some(v)
+    } else {
+        None
+    }
+}
+
+/// The one range a `Range` header asks for, as (first, last) inclusive; `Err` when it
+/// cannot be satisfied, `Ok(None)` when there is none (or one this server ignores).
+#[allow(clippy::result_unit_err)]
+pub fn parse_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return Ok(None);
+    };
+    // Several ranges: answered with the whole material, which HTTP allows.
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let (first, last) = spec.split_once('-').ok_or(())?;
+    let (first, last) = (first.trim(), last.trim());
+    let range = if first.is_empty() {
+        let n: u64 = last.parse().map_err(|_| ())?;
+        if n == 0 || size == 0 {
+            return Err(());
+        }
+        (size.saturating_sub(n), size - 1)
+    } else {
+        let first: u64 = first.parse().map_err(|_| ())?;
+        let last = if last.is_empty() {
+            size.saturating_sub(1)
+        } else {
+            last.parse::<u64>()
+                .map_err(|_| ())?
+                .min(size.saturating_sub(1))
+        };
+        if first >= size || last < first {
+            return Err(());
+        }
+        (first, last)
+    };
+    Ok(Some(range))
+}
+
+fn base(request: &Request<Vec<u8>>, status: StatusCode) -> tauri::http::response::Builder {
+    let mut builder = Response::builder()
+        .status(status)
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Content-Security-Policy", "default-src 'none'; sandbox")
+        .header("Cache-Control", "no-store")
+        .header("Accept-Ranges", "bytes");
+    let origin = request
+        .headers()
+        .get("Origin")
+        .and_then(|o| o.to_str().ok())
+        .filter(|o| ORIGINS.contains(o));
+    if let Some(origin) = origin {
+        builder = builder
+            .header("Access-Control-Allow-Origin", origin)
+            .header(
+                "Access-Control-Expose-Headers",
+                "Content-Range, Content-Length, Accept-Ranges",
+            )
+            .header("Vary", "Origin");
+    }
+    builder
+}
+
+fn empty(request: &Request<Vec<u8>>, status: StatusCode) -> Response<Vec<u8>> {
+    base(request, status)
+        .body(Vec::new())
+        .unwrap_or_else(|_| Response::new(Vec::new()))
+}
+
+/// Answers one request of the page for a material.
+pub fn respond(state: &AppState, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+    let method = request.method().as_str();
+    if method == "OPTIONS" {
+        let mut response = empty(request, StatusCode::NO_CONTENT);
+        let headers = response.headers_mut();
+        headers.insert(
+            "Access-Control-Allow-Methods",
+            tauri::http::HeaderValue::from_static("GET, HEAD"),
+        );
+        headers.insert(
+            "Access-Control-Allow-Headers",
+            tauri::http::HeaderValue::from_static("Range"),
+        );
+        return response;
+    }
+    if method != "GET" && method != "HEAD" {
+        return empty(request, StatusCode::METHOD_NOT_ALLOWED);
+    }
+    let path = request.uri().path();
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let ["panel", hash, sha256] = parts.as_slice() else {
+        return empty(request, StatusCode::NOT_FOUND);
+    };
+    if !is_hex(hash, 64) || !is_hex(sha256, 64) {
+        return empty(request, StatusCode::NOT_FOUND);
+    }
+    let Some(v) = verdict(state, hash, sha256) else {
+        return empty(request, StatusCode::NOT_FOUND);
+    };
+    let range = request.headers().get("Range").and_then(|r| r.to_str().ok());
+    let (status, first, last) = match parse_range(range, v.size) {
+        Ok(Some((first, last))) => (StatusCode::PARTIAL_CONTENT, first, last),
+        Ok(None) => (StatusCode::OK, 0, v.size.saturating_sub(1)),
+        Err(()) => {
+            let mut response = empty(request, StatusCode::RANGE_NOT_SATISFIABLE);
+            if let Ok(value) = format!("bytes */{}", v.size).parse() {
+                response.headers_mut().insert("Content-Range", value);
+            }
+            return response;
+        }
+    };
+    let len = if v.size == 0 { 0 } else { last - first + 1 };
+    let body = if method == "HEAD" {
+        Vec::new()
+    } else {
+        match read_at(&v.file, v.offset + first, len) {
+            Ok(bytes) => bytes,
+            Err(_) => return empty(request, StatusCode::NOT_FOUND),
+        }
+    };
+    // The copy must still be the one verified, or these bytes may not be its.
+    if stamp(&v.file) != Some(v.stamp) {
+        return empty(request, StatusCode::NOT_FOUND);
+    }
+    let mut builder = base(request, status)
+        .header("Content-Type", v.content_type)
+        .header("Content-Length", len.to_string());
+    if status == StatusCode::PARTIAL_CONTENT {
+        builder = builder.header("Content-Range", format!("bytes {first}-{last}/{}", v.size));
+    }
+    builder
+        .body(body)
+        .unwrap_or_else(|_| empty(request, StatusCode::NOT_FOUND))
+}
+
+#[cfg(test)]
+mod tests {
+    //! A material reaches the window only as the open panel's package holds it, verified
+    //! against its hash, in the ranges asked for (issue 23).
+
+    use super::*;
+    use paneldesk::keys::ClerkKeys;
+    use std::path::{Path, PathBuf};
+
+    const T0: &str = "2026-11-20T09:00:00+08:00";
+
+    fn clerk_keys() -> ClerkKeys {
+        ClerkKeys {
+            signing_seed: paneldesk::keys::hex(&[3; 32]),
+            age_identity:
+                "AGE-SECRET-KEY-17S9E3WYXXZYAGH99M9UPT25PUQ7PHJ99H0GASDC799EN7FH32RTSUJE85P".into(),
+        }
+    }
+
+    /// A PDF-looking material of `len` bytes whose every byte tells its position.
+    fn pdf(len: usize, salt: u8) -> Vec<u8> {
+        let mut bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8 ^ salt).collect();
+        bytes[..8].copy_from_slice(b"%PDF-1.7");
+        bytes
+    }
+
+    /// A demo review whose first nomination carries `material`, packaged, and opened on
+    /// an expert's laptop (the panel is in `state.panels`, as the expert's screen has it).
+    fn open_panel(state: &AppState, root: &Path, material: &[u8], tag: &str) -> (String, PathBuf) {
+        let spec = paneldesk::demo::DemoSpec::default();
+        let id = paneldesk::demo::review_id(&spec, tag);
+        let review = root.join(format!("{tag}.pdreview"));
+        paneldesk::demo::create(&review, &id, &spec, T0).unwrap();
+        {
+            let mut conn = paneldesk::store::open(&review).unwrap();
+            let tx = conn.transaction().unwrap();
+            let first: i64 = tx
+                .query_row("SELECT min(id) FROM nomination", [], |r| r.get(0))
+                .unwrap();
+            paneldesk::store::materials::attach(&tx, first, "推荐表.pdf", "推荐表.pdf", material)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let file = root.join(format!("{tag}.pdpanel"));
+        paneldesk::package::build(&review, &file, &clerk_keys(), "2026-12-10", 0, T0, "clerk")
+            .unwrap();
+        let panel =
+            paneldesk::scoring::panel::import_package(&state.workspace.panels_dir(), &file, T0)
+                .unwrap();
+        let hash = panel.hash.clone();
+        let copy = panel.package_file();
+        state.panels.lock().unwrap().insert(hash.clone(), panel);
+        (hash, copy)
+    }
+
+    fn get(state: &AppState, path: &str, range: Option<&str>) -> Response<Vec<u8>> {
+        let mut request = Request::builder().uri(format!("material://localhost{path}"));
+        if let Some(range) = range {
+            request = request.header("Range", range);
+        }
+        respond(state, &request.body(Vec::new()).unwrap())
+    }
+
+    fn header<'a>(response: &'a Response<Vec<u8>>, name: &str) -> &'a str {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    fn laptop() -> (tempfile::TempDir, AppState) {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(paneldesk::workspace::Workspace::at(
+            dir.path().join("data"),
+        ));
+        (dir, state)
+    }
+
+    #[test]
+    fn a_range_request_returns_those_bytes_of_the_material() {
+        let (dir, state) = laptop();
+        let material = pdf(300_000, 0);
+        let sha = paneldesk::keys::sha256_hex(&material);
+        let (hash, _) = open_panel(&state, dir.path(), &material, "a");
+        let url = format!("/panel/{hash}/{sha}");
+
+        let part = get(&state, &url, Some("bytes=1000-1999"));
+        assert_eq!(part.status(), 206);
+        assert_eq!(part.body().as_slice(), &material[1000..2000]);
+        assert_eq!(header(&part, "Content-Range"), "bytes 1000-1999/300000");
+        assert_eq!(header(&part, "Content-Length"), "1000");
+        assert_eq!(header(&part, "Accept-Ranges"), "bytes");
+        assert_eq!(header(&part, "Content-Type"), "application/pdf");
+        assert_eq!(header(&part, "X-Content-Type-Options"), "nosniff");
+
+        let tail = get(&state, &url, Some("bytes=299990-"));
+        assert_eq!(tail.status(), 206);
+        assert_eq!(tail.body().as_slice(), &material[299_990..]);
+        let suffix = get(&state, &url, Some("bytes=-5"));
+        assert_eq!(suffix.body().as_slice(), &material[299_995..]);
+
+        let whole = get(&state, &url, None);
+        assert_eq!(whole.status(), 200);
+        assert_eq!(whole.body(), &material);
+        assert_eq!(header(&whole, "Accept-Ranges"), "bytes");
+
+        let beyond = get(&state, &url, Some("bytes=300000-"));
+        assert_eq!(beyond.status(), 416);
+        assert_eq!(header(&beyond, "Content-Range"), "bytes */300000");
+        assert!(beyond.body().is_empty());
+    }
+
+    #[test]
+    fn a_material_whose_bytes_were_altered_is_refused() {
+        let (dir, state) = laptop();
+        let material = pdf(200_000, 7);
+        let sha = paneldesk::keys::sha256_hex(&material);
+        let (hash, copy) = open_panel(&state, dir.path(), &material, "a");
+        let url = format!("/panel/{hash}/{sha}");
+        assert_eq!(get(&state, &url, Some("bytes=0-9")).status(), 206);
+
+        // The package copy on this laptop changed after the panel was opened and the
+        // material first shown: one byte far from the range asked for.
+        let mut bytes = std::fs::read(&copy).unwrap();
+        let at = bytes
+            .windows(material.len())
+            .position(|w| w == material.as_slice())
+            .unwrap();
+        bytes[at + 150_000] ^= 0xff;
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&copy, &bytes).unwrap();
+
+        let refused = get(&state, &url, Some("bytes=0-9"));
+        assert!(refused.status().is_client_error(), "{}", refused.status());
+        assert!(refused.body().is_empty());
+        let refused = get(&state, &url, None);
+        assert!(refused.status().is_client_error());
+        assert!(refused.body().is_empty());
+    }
+
+    #[test]
+    fn a_material_altered_before_it_was_first_shown_is_refused() {
+        let (dir, state) = laptop();
+        let material = pdf(50_000, 9);
+        let sha = paneldesk::keys::sha256_hex(&material);
+        let (hash, copy) = open_panel(&state, dir.path(), &material, "a");
+        let mut bytes = std::fs::read(&copy).unwrap();
+        let at = bytes
+            .windows(material.len())
+            .position(|w| w == material.as_slice())
+            .unwrap();
+        bytes[at + 40_000] ^= 1;
+        std::fs::write(&copy, &bytes).unwrap();
+        let refused = get(&state, &format!("/panel/{hash}/{sha}"), Some("bytes=0-9"));
+        assert!(refused.status().is_client_error(), "{}", refused.status());
+        assert!(refused.body().is_empty());
+    }
+
+    #[test]
+    fn an_unknown_id_or_another_panels_material_is_refused() {
+        let (dir, state) = laptop();
+        let ours = pdf(10_000, 1);
+        let theirs = pdf(10_000, 2);
+        let (hash, _) = open_panel(&state, dir.path(), &ours, "a");
+        let (other, _) = open_panel(&state, dir.path(), &theirs, "b");
+        let ours_sha = paneldesk::keys::sha256_hex(&ours);
+        let theirs_sha = paneldesk::keys::sha256_hex(&theirs);
+        assert_eq!(
+            get(&state, &format!("/panel/{hash}/{ours_sha}"), None).status(),
+            200
+        );
+        assert_eq!(
+            get(&state, &format!("/panel/{other}/{theirs_sha}"), None).status(),
+            200
+        );
+
+        let refused = [
+            // Another panel's material, named under this panel.
+            format!("/panel/{hash}/{theirs_sha}"),
+            // A hash nobody has.
+            format!("/panel/{hash}/{}", "0".repeat(64)),
+            // A panel not open in this window.
+            format!("/panel/{}/{ours_sha}", "ab".repeat(32)),
+            // Paths and other shapes.
+            format!("/panel/{hash}/../../package.pdpanel"),
+            format!("/panel/{hash}"),
+            "/etc/passwd".to_string(),
+            format!("/panel/{hash}/{ours_sha}/extra"),
+        ];
+        for path in refused {
+            let response = get(&state, &path, None);
+            assert_eq!(response.status(), 404, "{path}");
+            assert!(response.body().is_empty(), "{path}");
+        }
+    }
+}
