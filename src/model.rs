@@ -69,6 +69,20 @@ pub struct Criterion {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", ts(as = "Option<Vec<ScoreBand>>", optional))]
     pub bands: Vec<ScoreBand>,
+    /// How many times its points count in a total (权重): Σ weight × points. 1 unless the
+    /// clerk sets another (0 < weight ≤ 10); left out of a package when 1, so packages
+    /// without weights are byte-identical to those written before weights existed.
+    #[serde(default = "unit_weight", skip_serializing_if = "is_unit_weight")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<f64>", optional))]
+    pub weight: f64,
+}
+
+fn unit_weight() -> f64 {
+    1.0
+}
+
+fn is_unit_weight(weight: &f64) -> bool {
+    *weight == 1.0
 }
 
 /// One score band of a criterion: `from` to `to` points, both included, within
@@ -90,7 +104,7 @@ pub struct Rubric {
 
 impl Rubric {
     pub fn max_total(&self) -> f64 {
-        self.criteria.iter().map(|c| c.max_points).sum()
+        self.criteria.iter().map(|c| c.weight * c.max_points).sum()
     }
 
     pub fn has_placeholders(&self) -> bool {

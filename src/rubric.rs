@@ -32,6 +32,7 @@ const LABEL_MAX: usize = 20;
 const CRITERIA_MAX: usize = 30;
 const BANDS_MAX: usize = 10;
 const POINTS_MAX: f64 = 1000.0;
+const WEIGHT_MAX: f64 = 10.0;
 
 /// A criterion as the clerk types it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +48,9 @@ pub struct NewCriterion {
     pub bands: Vec<ScoreBand>,
     /// Where it goes, from 1; `None`: at the end.
     pub position: Option<u32>,
+    /// 权重; `None`: 1.
+    #[serde(default)]
+    pub weight: Option<f64>,
 }
 
 /// What changes in a criterion; `None` leaves a field as it is.
@@ -59,6 +63,8 @@ pub struct CriterionEdit {
     pub step: Option<f64>,
     pub guidance_zh: Option<String>,
     pub bands: Option<Vec<ScoreBand>>,
+    #[serde(default)]
+    pub weight: Option<f64>,
 }
 
 /// One edit of a category's rubric or scoring mode.
@@ -265,6 +271,7 @@ fn change_in_place(
                     guidance_zh: new.guidance_zh.trim().to_string(),
                     placeholder: false,
                     bands: tidy_bands(&new.bands),
+                    weight: new.weight.unwrap_or(1.0),
                 },
             );
         }
@@ -293,6 +300,9 @@ fn change_in_place(
             }
             if let Some(bands) = &edit.bands {
                 k.bands = tidy_bands(bands);
+            }
+            if let Some(weight) = edit.weight {
+                k.weight = weight;
             }
         }
         RubricChange::Remove { key } => {
@@ -440,6 +450,15 @@ pub fn check_criterion(k: &Criterion) -> Result<()> {
             format!(
                 "the maximum of {name}, {}, must be a multiple of its step {}",
                 k.max_points, k.step
+            ),
+        ));
+    }
+    if !(k.weight.is_finite() && k.weight > 0.0 && k.weight <= WEIGHT_MAX) {
+        return Err(bad(
+            format!("“{name}”的权重应大于 0、不超过 {WEIGHT_MAX}：{}", k.weight),
+            format!(
+                "the weight of {name} must be above 0 and at most {WEIGHT_MAX}: {}",
+                k.weight
             ),
         ));
     }
@@ -700,6 +719,17 @@ pub struct FileCriterion {
     pub placeholder: bool,
     #[serde(default)]
     pub bands: Vec<FileBand>,
+    /// Missing: 1.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn is_one(weight: &f64) -> bool {
+    *weight == 1.0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -748,6 +778,7 @@ pub fn export(path: &Path, only: Option<&str>) -> Result<Vec<u8>> {
                         step: k.step,
                         guidance_zh: k.guidance_zh,
                         placeholder: k.placeholder,
+                        weight: k.weight,
                         bands: k
                             .bands
                             .into_iter()
@@ -861,6 +892,7 @@ pub fn import(
                 step: k.step,
                 guidance_zh: k.guidance_zh.trim().to_string(),
                 placeholder: k.placeholder,
+                weight: k.weight,
                 bands: k
                     .bands
                     .iter()

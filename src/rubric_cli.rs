@@ -66,6 +66,10 @@ pub enum RubricCommand {
         /// 位置（从 1 起；缺省在最后）/ Position from 1 (last when omitted)
         #[arg(long)]
         position: Option<u32>,
+        /// 权重：总分中按 权重 × 得分 计（0 < 权重 ≤ 10，缺省 1）
+        /// / Weight: counts weight × points in a total (0 < weight ≤ 10, default 1)
+        #[arg(long, allow_negative_numbers = true)]
+        weight: Option<f64>,
     },
     /// 修改评分指标（只改给出的项；命名占位项即完成填写）
     /// / Change a criterion (only what is given; naming a placeholder fills it in)
@@ -94,6 +98,9 @@ pub enum RubricCommand {
         /// 删除全部分档 / Remove every score band
         #[arg(long, conflicts_with = "bands")]
         no_bands: bool,
+        /// 权重（0 < 权重 ≤ 10）/ Weight (0 < weight ≤ 10)
+        #[arg(long, allow_negative_numbers = true)]
+        weight: Option<f64>,
     },
     /// 删除评分指标 / Remove a criterion
     Remove {
@@ -205,7 +212,7 @@ fn print_category(c: &CategoryRubric) {
     }
     for (i, k) in cat.rubric.criteria.iter().enumerate() {
         println!(
-            "  {}. {}  {}{}  满分 max {}  步长 step {}{}",
+            "  {}. {}  {}{}  满分 max {}  步长 step {}{}{}",
             i + 1,
             k.key,
             k.name_zh,
@@ -216,6 +223,11 @@ fn print_category(c: &CategoryRubric) {
             },
             k.max_points,
             k.step,
+            if k.weight == 1.0 {
+                String::new()
+            } else {
+                format!("  权重 {} weight", k.weight)
+            },
             if k.placeholder {
                 "  [待填写 placeholder]"
             } else {
@@ -305,6 +317,7 @@ pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Resu
             guidance,
             bands,
             position,
+            weight,
         } => {
             let criterion = NewCriterion {
                 key,
@@ -315,6 +328,7 @@ pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Resu
                 guidance_zh: guidance,
                 bands: parse_bands(&bands)?,
                 position,
+                weight,
             };
             edit(
                 workspace,
@@ -335,6 +349,7 @@ pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Resu
             guidance,
             bands,
             no_bands,
+            weight,
         } => {
             let bands = if no_bands {
                 Some(Vec::new())
@@ -352,6 +367,7 @@ pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Resu
                     step,
                     guidance_zh: guidance,
                     bands,
+                    weight,
                 },
             };
             edit(

@@ -251,6 +251,7 @@ fn rubric(items: &[(&str, &str, f64)]) -> Rubric {
                 guidance_zh: String::new(),
                 placeholder: false,
                 bands: Vec::new(),
+                weight: 1.0,
             })
             .collect(),
     }

@@ -345,9 +345,7 @@ mod tests {
 
     fn laptop() -> (tempfile::TempDir, AppState) {
         let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(paneldesk::workspace::Workspace::at(
-            dir.path().join("data"),
-        ));
+        let state = AppState::new(paneldesk::workspace::Workspace::at(dir.path().join("data")));
         (dir, state)
     }
 

@@ -477,7 +477,7 @@ pub fn compute_with_round(
             c.quota_approximate = *approximate;
         }
         let c = &c;
-        let max_total: f64 = c.rubric.criteria.iter().map(|k| k.max_points).sum();
+        let max_total: f64 = c.rubric.max_total();
         let mut results = Vec::new();
         let mut candidates = Vec::new();
         for n in package
@@ -685,7 +685,7 @@ pub fn compute_with_round(
     let max_total = package
         .categories
         .iter()
-        .map(|c| c.rubric.criteria.iter().map(|k| k.max_points).sum::<f64>())
+        .map(|c| c.rubric.max_total())
         .fold(0.0, f64::max);
     // Sum and count of totals per nomination, so "the others' mean" is one subtraction.
     let mut sums: BTreeMap<i64, (f64, u32)> = BTreeMap::new();

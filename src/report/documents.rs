@@ -486,7 +486,11 @@ pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<V
                 ScoringMode::Criteria => {
                     for k in &c.rubric.criteria {
                         columns.push(Column::new(
-                            format!("{}（{}）", k.name_zh, k.max_points),
+                            if k.weight == 1.0 {
+                                format!("{}（{}）", k.name_zh, k.max_points)
+                            } else {
+                                format!("{}（{}，权重 {}）", k.name_zh, k.max_points, k.weight)
+                            },
                             4.0,
                             Align::Center,
                         ));
@@ -551,9 +555,16 @@ fn guidance_lines(c: &crate::model::Category) -> Vec<String> {
     c.rubric
         .criteria
         .iter()
-        .filter(|k| !k.guidance_zh.is_empty() || !k.bands.is_empty())
+        .filter(|k| !k.guidance_zh.is_empty() || !k.bands.is_empty() || k.weight != 1.0)
         .map(|k| {
             let mut line = format!("{}（满分 {}）", k.name_zh, k.max_points);
+            if k.weight != 1.0 {
+                line.push_str(&format!(
+                    "权重 {}，计入总分 {} 分。",
+                    k.weight,
+                    k.weight * k.max_points
+                ));
+            }
             if !k.guidance_zh.is_empty() {
                 line.push_str(&format!("评分要点：{}", k.guidance_zh.replace('\n', " ")));
             }

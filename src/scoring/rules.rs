@@ -301,10 +301,10 @@ pub fn entered_total(item: &ScoreItem, category: &Category) -> EnteredTotal {
         ..EnteredTotal::default()
     };
     for c in &category.rubric.criteria {
-        t.max += c.max_points;
+        t.max += c.weight * c.max_points;
         match item.criteria.get(&c.key) {
             Some(p) => {
-                t.total += p;
+                t.total += c.weight * p;
                 t.entered = true;
             }
             None => t.complete = false,
@@ -321,7 +321,7 @@ pub fn total(item: &ScoreItem, category: &Category) -> Option<f64> {
         .rubric
         .criteria
         .iter()
-        .map(|c| item.criteria.get(&c.key).copied())
+        .map(|c| item.criteria.get(&c.key).map(|p| c.weight * p))
         .sum()
 }
 
@@ -340,6 +340,7 @@ mod tests {
             guidance_zh: String::new(),
             placeholder: false,
             bands: Vec::new(),
+            weight: 1.0,
         }
     }
 

@@ -384,6 +384,12 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     ALTER TABLE result_decision ADD COLUMN ballot_id INTEGER REFERENCES meeting_ballot(id);
     "#,
+    // 16: a criterion's weight (model::Criterion): its points count weight times in a
+    // total; 1 for every criterion before.
+    r#"
+    ALTER TABLE criterion ADD COLUMN weight REAL NOT NULL DEFAULT 1
+        CHECK (weight > 0 AND weight <= 10);
+    "#,
 ];
 
 /// The schema version this build writes.

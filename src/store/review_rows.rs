@@ -90,8 +90,8 @@ pub fn insert_categories(tx: &Transaction, categories: &[Category]) -> Result<()
 /// Writes a category's criteria and their bands, in order.
 fn insert_rubric(tx: &Transaction, category_key: &str, rubric: &Rubric) -> Result<()> {
     let mut crit = tx.prepare_cached(
-        "INSERT INTO criterion (category_key, key, position, name_zh, name_en, max_points, step, guidance_zh, placeholder)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO criterion (category_key, key, position, name_zh, name_en, max_points, step, guidance_zh, placeholder, weight)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut band = tx.prepare_cached(
         "INSERT INTO criterion_band (category_key, criterion_key, position, label, from_points, to_points)
@@ -107,7 +107,8 @@ fn insert_rubric(tx: &Transaction, category_key: &str, rubric: &Rubric) -> Resul
             k.max_points,
             k.step,
             k.guidance_zh,
-            k.placeholder
+            k.placeholder,
+            k.weight
         ])?;
         for (bpos, b) in k.bands.iter().enumerate() {
             band.execute(params![
@@ -179,7 +180,7 @@ pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
         .collect::<Result<Vec<_>>>()?;
 
     let mut crit = conn.prepare(
-        "SELECT key, name_zh, name_en, max_points, step, guidance_zh, placeholder
+        "SELECT key, name_zh, name_en, max_points, step, guidance_zh, placeholder, weight
          FROM criterion WHERE category_key = ?1 ORDER BY position",
     )?;
     for category in &mut categories {
@@ -194,6 +195,7 @@ pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
                     guidance_zh: r.get(5)?,
                     placeholder: r.get(6)?,
                     bands: Vec::new(),
+                    weight: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

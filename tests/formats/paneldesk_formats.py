@@ -381,6 +381,9 @@ def check_manifest(m: dict) -> None:
             _number(cr, "max_points", crw)
             _number(cr, "step", crw)
             _bool(cr, "placeholder", crw)
+            # '`weight` may be missing (1)'.
+            if "weight" in cr:
+                _number(cr, "weight", crw)
             # '`bands` may be missing (empty)'.
             for b, band in enumerate(_list(cr, "bands", crw) if "bands" in cr else []):
                 bw = f"{crw}.bands[{b}]"

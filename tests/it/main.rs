@@ -30,6 +30,7 @@ mod scoring_round;
 mod second_implementation;
 mod setup_rules;
 mod trust;
+mod weights;
 mod workbook_template;
 mod workspace;
 

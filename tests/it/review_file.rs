@@ -187,6 +187,7 @@ fn a_file_from_an_older_version_is_upgraded_in_place_keeping_its_data() {
         let raw = rusqlite::Connection::open(&path).unwrap();
         raw.execute_batch(
             "DROP TABLE meeting_ballot;
+             ALTER TABLE criterion DROP COLUMN weight;
              DROP TABLE nomination_correction;
              DROP TABLE objection;
              DROP TABLE announcement_settings;

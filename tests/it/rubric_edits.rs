@@ -76,6 +76,7 @@ fn new_criterion(name: &str, max: f64, step: f64) -> NewCriterion {
         guidance_zh: String::new(),
         bands: Vec::new(),
         position: None,
+        weight: None,
     }
 }
 
@@ -591,10 +592,10 @@ fn a_rubric_file_carries_the_rubric_to_next_years_review_and_nothing_unknown_get
         (
             {
                 let mut v = value.clone();
-                v["categories"][0]["criteria"][0]["weight"] = 2.into();
+                v["categories"][0]["criteria"][0]["weighting"] = 2.into();
                 v
             },
-            "unknown field `weight`",
+            "unknown field `weighting`",
         ),
         (
             {

@@ -20,6 +20,7 @@ fn criterion(key: usize, steps: u32, step: f64) -> Criterion {
         guidance_zh: String::new(),
         placeholder: false,
         bands: Vec::new(),
+        weight: 1.0,
     }
 }
 

@@ -935,6 +935,18 @@ fn marks_stored_a_row_per_nomination_by_schema_7_are_carried_into_schema_8_uncha
                  file, created_at, received_at FROM received_bundle;
              DROP TABLE received_bundle;
              ALTER TABLE received_bundle_7 RENAME TO received_bundle;
+             CREATE TABLE result_decision_7 (
+                 id INTEGER PRIMARY KEY, nomination_id INTEGER NOT NULL REFERENCES nomination(id),
+                 outcome TEXT NOT NULL CHECK (outcome IN ('in', 'out')),
+                 reason TEXT NOT NULL CHECK (length(reason) > 0),
+                 decided_at TEXT NOT NULL, actor TEXT NOT NULL) STRICT;
+             INSERT INTO result_decision_7 SELECT id, nomination_id, outcome, reason, decided_at,
+                 actor FROM result_decision;
+             DROP TABLE result_decision;
+             ALTER TABLE result_decision_7 RENAME TO result_decision;
+             DROP TABLE meeting_ballot;
+             ALTER TABLE category_rule DROP COLUMN quorum;
+             ALTER TABLE criterion DROP COLUMN weight;
              PRAGMA user_version = 7;",
         )
         .unwrap();

@@ -43,3 +43,15 @@ describe("the clerk's score bands on the expert's laptop", () => {
     ]);
   });
 });
+
+describe("a weighted criterion on the expert's laptop", () => {
+  it("says beside its inputs that its points count weight times in the total", async () => {
+    const view = structuredClone(panelViewFixture());
+    view.package.categories[0]!.rubric.criteria[1]!.weight = 1.5;
+    mockPanel({ view });
+    render(ExpertScreen, { hash: PANEL_HASH, onback: vi.fn() });
+    const grid = await screen.findByTestId("score-grid");
+    const shown = within(grid).getAllByTestId("grid-weight");
+    expect(shown.map((w) => w.textContent?.trim())).toEqual(["权重 ×1.5（计入总分）"]);
+  });
+});

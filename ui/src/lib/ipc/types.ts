@@ -26,7 +26,13 @@ placeholder: boolean,
  * and printed on the score sheet. Left out of a package when empty, so packages
  * without bands are byte-identical to those written before bands existed.
  */
-bands?: Array<ScoreBand>, };
+bands?: Array<ScoreBand>, 
+/**
+ * How many times its points count in a total (权重): Σ weight × points. 1 unless the
+ * clerk sets another (0 < weight ≤ 10); left out of a package when 1, so packages
+ * without weights are byte-identical to those written before weights existed.
+ */
+weight?: number, };
 
 export type ScoreBand = { 
 /**
@@ -637,9 +643,13 @@ key: string | null, name_zh: string, name_en: string, max_points: number, step: 
 /**
  * Where it goes, from 1; `None`: at the end.
  */
-position: number | null, };
+position: number | null, 
+/**
+ * 权重; `None`: 1.
+ */
+weight: number | null, };
 
-export type CriterionEdit = { name_zh: string | null, name_en: string | null, max_points: number | null, step: number | null, guidance_zh: string | null, bands: Array<ScoreBand> | null, };
+export type CriterionEdit = { name_zh: string | null, name_en: string | null, max_points: number | null, step: number | null, guidance_zh: string | null, bands: Array<ScoreBand> | null, weight: number | null, };
 
 export type RubricChange = { "kind": "add", criterion: NewCriterion, } | { "kind": "edit", key: string, edit: CriterionEdit, } | { "kind": "remove", key: string, } | { "kind": "move", key: string, to: number, } | { "kind": "mode", mode: ScoringMode, vote_threshold: VoteThreshold | null, };
 

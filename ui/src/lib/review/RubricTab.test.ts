@@ -33,6 +33,7 @@ function apply(r: CategoryRubric, change: RubricChange, unlock: boolean): Catego
     c.name_zh = e.name_zh ?? c.name_zh;
     c.guidance_zh = e.guidance_zh ?? c.guidance_zh;
     c.bands = e.bands ?? c.bands;
+    c.weight = e.weight ?? c.weight;
   } else if (change.kind === "mode") {
     r.category.scoring_mode = change.mode;
     r.vote_threshold = change.vote_threshold ?? r.vote_threshold;
@@ -114,6 +115,7 @@ describe("the rubric editor", () => {
           step: 0.5,
           guidance_zh: "党委领导核心作用发挥充分",
           bands: [{ label: "优", from: 18, to: 20 }],
+          weight: 1,
         },
       },
     });
@@ -123,6 +125,24 @@ describe("the rubric editor", () => {
     expect(within(row).getByTestId("criterion-bands").textContent).toBe("优 18–20");
     expect(within(branch).queryByTestId("placeholder-note")).toBeNull();
     expect(within(branch).queryByTestId("criterion-form")).toBeNull();
+  });
+
+  it("sends a criterion's weight and shows what counts more than its points", async () => {
+    mock();
+    await open();
+    const university = categoryBlock("case_university");
+    const first = within(university).getAllByTestId("criterion-row")[0]!;
+    expect(within(first).getByTestId("criterion-weight").textContent).toBe("1");
+    await fireEvent.click(within(university).getAllByTestId("criterion-edit")[0]!);
+    const input = within(university).getByTestId("criterion-weight-input") as HTMLInputElement;
+    expect(input.value).toBe("1");
+    await fireEvent.input(input, { target: { value: "1.5" } });
+    await fireEvent.click(within(university).getByTestId("criterion-save"));
+    await waitFor(() => expect(within(university).getByTestId("rubric-saved")).toBeTruthy());
+    const [call] = ipc.callsOf("edit_rubric");
+    expect((call!.args as { change: RubricChange }).change).toMatchObject({ kind: "edit", edit: { weight: 1.5 } });
+    const row = within(university).getAllByTestId("criterion-row")[0]!;
+    expect(within(row).getByTestId("criterion-weight").textContent).toBe("1.5");
   });
 
   it("shows the core's refusal as worded and keeps the form", async () => {
