@@ -403,3 +403,50 @@ fn the_command_line_runs_a_meeting_from_the_tie_to_the_sheet() {
     );
     assert!(!ok && err.contains("abc"), "{err}");
 }
+
+#[test]
+fn a_choice_of_three_of_five_takes_those_over_half_in_order_of_votes() {
+    let round = tied_round();
+    let id = |i: usize| round.ids[i];
+    // All five on the ballot: nobody outside holds a place, so three places are left.
+    let ballot = meeting::open(
+        &round.review,
+        KEY,
+        &Shortlist::Picked {
+            nominations: round.ids.clone(),
+        },
+        BallotKind::Choose { at_most: None },
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    assert_eq!(ballot.places, 3);
+    assert_eq!(ballot.kind, BallotKind::Choose { at_most: Some(3) });
+    // Six present, three ticks each: 18 in all. More than half of six is four.
+    let outcome = meeting::count(
+        &round.review,
+        ballot.id,
+        &tally(
+            6,
+            &[
+                (id(0), 5, 0, 0),
+                (id(1), 4, 0, 0),
+                (id(2), 3, 0, 0),
+                (id(3), 4, 0, 0),
+                (id(4), 2, 0, 0),
+            ],
+        ),
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    assert!(outcome.still_tied.is_empty());
+    let passed: Vec<bool> = outcome.entries.iter().map(|e| e.passed).collect();
+    assert_eq!(passed, [true, true, false, true, false]);
+    // n2 was in after scoring (6 of 6); the meeting, which decides the whole ballot, puts
+    // it out: three places, three over half.
+    assert_eq!(
+        cuts(&round),
+        [Cut::In, Cut::In, Cut::Out, Cut::In, Cut::Out]
+    );
+}
