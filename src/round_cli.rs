@@ -703,13 +703,7 @@ pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(
     let review = workspace.resolve(args.review.as_deref())?;
     let results = compute(&review, &options)?;
     if let Some(out) = &args.out {
-        let loaded = paneldesk::review::load(&review, paneldesk::privacy::Privacy::Masked)?;
-        let experts: Vec<(i64, String)> = loaded
-            .experts
-            .iter()
-            .map(|e| (e.id, e.name.clone()))
-            .collect();
-        paneldesk::merge::workbook::write(out, &results, &experts)?;
+        paneldesk::merge::workbook::write(out, &review, &options)?;
     }
     if json {
         print(&results);

@@ -75,15 +75,14 @@ fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str) -> Result<(), 
     ws.write_string(row, col, inert(text)).map(|_| ())
 }
 
-pub fn write(path: &Path, results: &ReviewResults, expert_names: &[(i64, String)]) -> Result<()> {
+pub fn write(path: &Path, review: &Path, options: &super::results::ResultOptions) -> Result<()> {
     if path.exists() {
         return Err(Error::AlreadyExists {
             path: path.to_path_buf(),
         });
     }
-    build(results, expert_names)
-        .and_then(|mut workbook| workbook.save(path))
-        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))
+    let bytes = for_review(review, options)?;
+    crate::container::write_bytes_new(path, &bytes).map(|_| ())
 }
 
 /// The results workbook of the review at `review`, computed by its stored rules, as bytes
@@ -97,12 +96,22 @@ pub fn for_review(review: &Path, options: &super::results::ResultOptions) -> Res
         .iter()
         .map(|e| (e.id, e.name.clone()))
         .collect();
-    build(&results, &experts)
+    // Entries corrected after import are marked as on every printed document.
+    let corrected: std::collections::BTreeSet<i64> =
+        crate::corrections::all(&crate::store::open(review)?)?
+            .into_iter()
+            .map(|c| c.nomination_id)
+            .collect();
+    build(&results, &experts, &corrected)
         .and_then(|mut workbook| workbook.save_to_buffer())
         .map_err(|e| Error::io(review, std::io::Error::other(e.to_string())))
 }
 
-fn build(results: &ReviewResults, experts: &[(i64, String)]) -> Result<Workbook, XlsxError> {
+fn build(
+    results: &ReviewResults,
+    experts: &[(i64, String)],
+    corrected: &std::collections::BTreeSet<i64>,
+) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let two = Format::new().set_num_format("0.00");
@@ -152,7 +161,12 @@ fn build(results: &ReviewResults, experts: &[(i64, String)]) -> Result<Workbook,
         for (k, n) in c.nominations.iter().enumerate() {
             let row = 3 + k as u32;
             ws.write_number(row, 0, n.rank)?;
-            write_text(ws, row, 1, &n.display_name)?;
+            if corrected.contains(&n.nomination_id) {
+                let mark = crate::report::documents::CORRECTED_MARK;
+                write_text(ws, row, 1, &format!("{}{mark}", n.display_name))?;
+            } else {
+                write_text(ws, row, 1, &n.display_name)?;
+            }
             write_text(ws, row, 2, &n.university)?;
             ws.write_string(row, 3, cut_zh(n.cut))?;
             ws.write_number(row, 4, n.experts)?;

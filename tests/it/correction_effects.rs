@@ -279,4 +279,22 @@ fn a_corrected_winner_is_marked_on_every_document_and_the_summary_says_why_and_w
         &documents::score_sheets(&record, None, &meta()).unwrap(),
     );
     assert!(sheets.contains(mark), "{sheets}");
+
+    // The results workbook marks it too (and names no old value).
+    let xlsx = round.root.join("结果.xlsx");
+    std::fs::write(
+        &xlsx,
+        paneldesk::merge::workbook::for_review(&round.review, &ResultOptions::default()).unwrap(),
+    )
+    .unwrap();
+    use calamine::{open_workbook_auto, Reader};
+    let mut book = open_workbook_auto(&xlsx).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<String> = sheet.cells().map(|(_, _, v)| v.to_string()).collect();
+    assert!(cells.iter().any(|c| c == mark), "{cells:?}");
+    assert!(!cells.iter().any(|c| c.contains(&corrected.display_name)));
+    assert!(
+        cells.iter().any(|c| c == &untouched.display_name),
+        "{cells:?}"
+    );
 }
