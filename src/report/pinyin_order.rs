@@ -4,7 +4,7 @@
 //! so before collating a few readings are corrected by substituting a character that
 //! has the intended reading:
 //!
-//! - place names inside any name: 重庆 chóng, 长沙/长春/长江/长安/长治/长城/长白 cháng,
+//! - place names inside any name: 重庆 chóng, 长沙/长春/长江/长安/长治/长城/长白/长汀/长兴/长乐/长泰/长宁/长阳/长寿 cháng,
 //!   蚌埠 bèng, 六安 lù, 丽水 lí, 台州 tāi, 番禺 pān;
 //! - a person's surname (the first characters of a person's name only): 曾 zēng, 单 shàn,
 //!   解 xiè, 仇 qiú, 区 ōu, 乐 yuè, 朴 piáo, 查 zhā, 盖 gě, 覃 qín, 尉迟 yùchí, 万俟 mòqí;
@@ -28,6 +28,13 @@ const PLACE_READINGS: &[(&str, &str)] = &[
     ("长治", "常治"),
     ("长城", "常城"),
     ("长白", "常白"),
+    ("长汀", "常汀"),
+    ("长兴", "常兴"),
+    ("长乐", "常乐"),
+    ("长泰", "常泰"),
+    ("长宁", "常宁"),
+    ("长阳", "常阳"),
+    ("长寿", "常寿"),
     ("蚌埠", "蹦埠"),
     ("六安", "路安"),
     ("丽水", "离水"),

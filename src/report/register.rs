@@ -400,6 +400,9 @@ pub fn print_per_university(
             None => groups.push((page.1.university.clone(), vec![page])),
         }
     }
+    // Universities in the order the office lists them everywhere else: by pinyin.
+    let order = super::pinyin_order::PinyinOrder::new();
+    groups.sort_by(|(a, _), (b, _)| order.compare(a, b, super::pinyin_order::NameKind::Unit));
     groups
         .into_iter()
         .map(|(university, pages)| {

@@ -494,6 +494,13 @@ fn a_batch_per_university_comes_with_its_receipt_sheet() {
         .iter()
         .map(|a| a["university"].as_str().unwrap())
         .collect();
+    // Batches come university by university, in pinyin order as every list is.
+    let mut batch_order = universities.clone();
+    batch_order.dedup();
+    let mut pinyin = batch_order.clone();
+    let order = paneldesk::report::pinyin_order::PinyinOrder::new();
+    pinyin.sort_by(|a, b| order.compare(a, b, paneldesk::report::pinyin_order::NameKind::Unit));
+    assert_eq!(batch_order, pinyin);
     universities.sort();
     universities.dedup();
     assert!(universities.len() >= 2, "{universities:?}");
