@@ -842,6 +842,39 @@ pub fn parse_file(bytes: &[u8]) -> Result<RubricFile> {
 /// Replaces the rubric and mode of every category the file names, all or nothing, checked
 /// as the editor checks them; a locked category is refused unless `unlock`. Returns the
 /// keys of the categories that changed.
+/// A rubric file is a few kilobytes; anything larger is refused before it is read whole.
+pub const FILE_MAX_BYTES: u64 = 1024 * 1024;
+
+/// Reads the rubric file at `file` (at most [`FILE_MAX_BYTES`]) and imports it.
+pub fn import_file(
+    path: &Path,
+    file: &Path,
+    unlock: bool,
+    at: &str,
+    actor: &str,
+) -> Result<Vec<String>> {
+    use std::io::Read;
+    let opened = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
+    let mut bytes = Vec::new();
+    opened
+        .take(FILE_MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(file, e))?;
+    if bytes.len() as u64 > FILE_MAX_BYTES {
+        return Err(bad(
+            format!(
+                "评分细则文件 {} 过大（超过 1 MiB），不是 PanelDesk 导出的评分细则文件",
+                file.display()
+            ),
+            format!(
+                "the rubric file {} is larger than 1 MiB: not a rubric file PanelDesk wrote",
+                file.display()
+            ),
+        ));
+    }
+    import(path, &bytes, unlock, at, actor)
+}
+
 pub fn import(
     path: &Path,
     bytes: &[u8],

@@ -447,8 +447,7 @@ pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Resu
             unlock,
         } => {
             let path = workspace.resolve(review.review.as_deref())?;
-            let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-            let changed = match rubric::import(&path, &bytes, unlock, &now(), &actor()) {
+            let changed = match rubric::import_file(&path, &file, unlock, &now(), &actor()) {
                 Err(e @ Error::RubricLocked { .. }) => {
                     eprintln!(
                         "如确需导入，请加 --unlock 再执行一次，然后重新生成评审包 / to import anyway, run it again with --unlock, then build a new package"

@@ -1002,6 +1002,29 @@ pub fn edit_rubric(
     )?)
 }
 
+/// The review's rubrics as a rubric file where the clerk chose, for next year's review.
+pub fn export_rubric(state: &AppState, review_id: String, destination: Handle) -> Answer<u32> {
+    let path = review_path(state, &review_id)?;
+    let destination = state.picks.write_file(&destination)?;
+    let bytes = paneldesk::rubric::export(&path, None)?;
+    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
+    Ok(bytes.len() as u32)
+}
+
+/// Imports the rubric file the clerk picked; answers with every category's rubric as now
+/// stored. `unlock` as for [`edit_rubric`].
+pub fn import_rubric(
+    state: &AppState,
+    review_id: String,
+    source: Handle,
+    unlock: bool,
+) -> Answer<Vec<paneldesk::rubric::CategoryRubric>> {
+    let path = review_path(state, &review_id)?;
+    let file = state.picks.read_file(&source)?;
+    paneldesk::rubric::import_file(&path, &file, unlock, &now(), &actor())?;
+    Ok(paneldesk::rubric::status(&path)?)
+}
+
 /// The 公示 and the 异议 ledger as the results tab shows them (`merge::readiness`).
 pub fn publication_status(state: &AppState, review_id: String) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
@@ -1296,6 +1319,38 @@ mod tests {
         assert!(written.starts_with(b"PK"), "an xlsx is a zip");
         let again = export_results_workbook(&state, id, picked.handle);
         assert_eq!(again.unwrap_err().code, "not_picked");
+    }
+
+    #[test]
+    fn a_rubric_goes_out_and_comes_back_only_through_picked_files() {
+        let (dir, state, id) = clerk_laptop();
+        let file = dir.path().join("细则.pdrubric.json");
+        let forged = Handle(file.display().to_string());
+        assert_eq!(
+            export_rubric(&state, id.clone(), forged.clone())
+                .unwrap_err()
+                .code,
+            "not_picked"
+        );
+        assert!(!file.exists());
+        let picked = state.picks.path(file.clone(), Use::WriteFile);
+        let size = export_rubric(&state, id.clone(), picked.handle).unwrap();
+        assert_eq!(std::fs::metadata(&file).unwrap().len(), u64::from(size));
+
+        // Edited outside (a weight of 2 on the first criterion), then imported back.
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        value["categories"][0]["criteria"][0]["weight"] = 2.0.into();
+        std::fs::write(&file, serde_json::to_vec(&value).unwrap()).unwrap();
+        assert_eq!(
+            import_rubric(&state, id.clone(), forged, false)
+                .unwrap_err()
+                .code,
+            "not_picked"
+        );
+        let picked = state.picks.path(file.clone(), Use::ReadFile);
+        let now = import_rubric(&state, id, picked.handle, false).unwrap();
+        assert_eq!(now[0].category.rubric.criteria[0].weight, 2.0);
     }
 
     #[test]

@@ -210,6 +210,8 @@ ipc_commands! {
     fn print_spot_check_notice(id: String, destination: Handle) -> u32;
     fn rubric_status(review_id: String) -> Vec<paneldesk::rubric::CategoryRubric>;
     fn edit_rubric(review_id: String, category_key: String, change: paneldesk::rubric::RubricChange, unlock: bool) -> paneldesk::rubric::CategoryRubric;
+    fn export_rubric(review_id: String, destination: Handle) -> u32;
+    fn import_rubric(review_id: String, source: Handle, unlock: bool) -> Vec<paneldesk::rubric::CategoryRubric>;
     fn publication_status(review_id: String) -> paneldesk::merge::readiness::PublicationStatus;
     fn set_announcement(review_id: String, settings: paneldesk::announcement::AnnouncementSettings) -> paneldesk::merge::readiness::PublicationStatus;
     fn add_objection(review_id: String, objection: paneldesk::objections::NewObjection) -> paneldesk::merge::readiness::PublicationStatus;

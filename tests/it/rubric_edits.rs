@@ -977,3 +977,25 @@ fn no_package_goes_out_while_a_criterion_is_still_a_placeholder() {
         "rubric_placeholders"
     );
 }
+
+#[test]
+fn a_rubric_file_over_one_mebibyte_is_refused_before_it_is_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let review = model_university(root);
+    let before = categories(&review);
+    let big = root.join("big.pdrubric.json");
+    // Valid JSON padded with white space: the size alone refuses it.
+    let mut text = String::from(r#"{"format":"paneldesk.rubric","version":1"#);
+    text.push_str(&" ".repeat(1024 * 1024));
+    text.push('}');
+    std::fs::write(&big, text).unwrap();
+    let out = cli(root, &review, &["rubric", "import", big.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 MiB") && err.contains("评分细则文件"),
+        "{err}"
+    );
+    assert_eq!(categories(&review), before);
+}

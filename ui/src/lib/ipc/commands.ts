@@ -301,6 +301,14 @@ export function editRubric(reviewId: string, categoryKey: string, change: T.Rubr
   return invoke<T.CategoryRubric>("edit_rubric", { reviewId, categoryKey, change, unlock });
 }
 
+export function exportRubric(reviewId: string, destination: T.Handle): Promise<number> {
+  return invoke<number>("export_rubric", { reviewId, destination });
+}
+
+export function importRubric(reviewId: string, source: T.Handle, unlock: boolean): Promise<Array<T.CategoryRubric>> {
+  return invoke<Array<T.CategoryRubric>>("import_rubric", { reviewId, source, unlock });
+}
+
 export function publicationStatus(reviewId: string): Promise<T.PublicationStatus> {
   return invoke<T.PublicationStatus>("publication_status", { reviewId });
 }
