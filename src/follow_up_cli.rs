@@ -82,6 +82,21 @@ pub enum FollowUpCommand {
         #[arg(long)]
         experts_from: Option<String>,
     },
+    /// 为考核对象附加单位自评材料（须在生成评审包之前）
+    /// / Attach a unit's self-evaluation to its nomination (before the package is built)
+    Attach {
+        #[arg(long)]
+        review: Option<String>,
+        /// 考核对象编号 / Nomination id
+        #[arg(long)]
+        nomination: i64,
+        /// 材料文件 / The material file
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// 材料名称（缺省为“自评材料”）/ What it is called (default 自评材料)
+        #[arg(long)]
+        named: Option<String>,
+    },
     /// 把考核评审的结果记入登记册 / Carry a follow-up review's outcome into the register
     Apply {
         #[arg(long)]
@@ -340,6 +355,30 @@ pub fn follow_up(workspace: &Workspace, command: FollowUpCommand, json: bool) ->
                 println!(
                     "已创建 {}（{} 个单位）/ created {}\n{}",
                     summary.title_zh, summary.n_nominations, summary.id, summary.path
+                );
+            }
+        }
+        FollowUpCommand::Attach {
+            review,
+            nomination,
+            file,
+            named,
+        } => {
+            let review = workspace.resolve(review.as_deref())?;
+            let info = follow_up_review::attach_self_evaluation(
+                &review,
+                nomination,
+                &file,
+                named.as_deref(),
+                &now(),
+                &actor(),
+            )?;
+            if json {
+                print_json(&info);
+            } else {
+                println!(
+                    "已附加“{}”{}（{} 字节）/ Attached to nomination {}: {}",
+                    info.named, info.file_name, info.bytes, nomination, info.file_name
                 );
             }
         }

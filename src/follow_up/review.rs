@@ -433,3 +433,92 @@ pub fn apply(
         already,
     })
 }
+
+/// What a unit's own report is called on the experts' screens and in the package.
+pub const SELF_EVALUATION: &str = "自评材料";
+
+/// Attaches a unit's own self-evaluation (自评报告, 整改报告 …) to its nomination in a
+/// mid-term or acceptance review, so the package takes it to the experts like any
+/// material: checked against the material allowlist by content, never through a link,
+/// and only while no package holding the nomination has gone out (it would reach nobody).
+pub fn attach_self_evaluation(
+    review_path: &Path,
+    nomination_id: i64,
+    file: &Path,
+    named: Option<&str>,
+    at: &str,
+    actor: &str,
+) -> Result<crate::store::materials::MaterialInfo> {
+    const MAX_BYTES: u64 = 100 << 20;
+    if stage_of(review_path)?.is_none() {
+        return Err(Error::BadInput {
+            zh: "只有中期考核或验收评审可以附加单位自评材料；评选的材料随推荐工作簿导入".into(),
+            en: "only a mid-term or acceptance review takes a unit's self-evaluation; a selection's materials come with its workbooks".into(),
+        });
+    }
+    let shown = file.display();
+    let meta = std::fs::symlink_metadata(file).map_err(|e| Error::io(file, e))?;
+    if meta.file_type().is_symlink() || !meta.is_file() {
+        return Err(Error::BadInput {
+            zh: format!("{shown} 是链接或文件夹，不会跟随；请选择材料文件本身"),
+            en: format!("{shown} is a link or a folder and is not followed; choose the material file itself"),
+        });
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(Error::BadInput {
+            zh: format!("{shown} 超过 100 MB，不能随评审包发出"),
+            en: format!("{shown} is larger than 100 MB and cannot travel in a package"),
+        });
+    }
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::import::material_type::check(&file_name, &bytes).map_err(|refused| Error::BadInput {
+        zh: refused.message_zh(&file_name),
+        en: refused.message_en(&file_name),
+    })?;
+    let named = named
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(SELF_EVALUATION);
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    let known: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM nomination WHERE id = ?1)",
+        [nomination_id],
+        |r| r.get(0),
+    )?;
+    if !known {
+        return Err(Error::BadInput {
+            zh: format!("没有编号为 {nomination_id} 的考核对象"),
+            en: format!("no nomination with id {nomination_id}"),
+        });
+    }
+    let sent = crate::merge::panels::current(&tx)?
+        .into_iter()
+        .any(|(_, p)| p.nominations.iter().any(|n| n.id == nomination_id));
+    if sent {
+        return Err(Error::BadInput {
+            zh: format!("考核对象 {nomination_id} 已随评审包发给专家，此后附加的材料到不了专家手中：自评材料须在生成评审包之前附加"),
+            en: format!("nomination {nomination_id} already went out in a package, so a material added now would reach no expert: attach self-evaluations before building the package"),
+        });
+    }
+    let info = crate::store::materials::attach(&tx, nomination_id, named, &file_name, &bytes)?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "follow_up.material_attached",
+        &serde_json::json!({
+            "nomination_id": nomination_id,
+            "named": named,
+            "file_name": file_name,
+            "bytes": info.bytes,
+            "sha256": info.sha256,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(info)
+}

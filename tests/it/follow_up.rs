@@ -135,7 +135,7 @@ fn units(register: &Path, as_of: &str) -> Vec<AwardedUnit> {
     register::view(register, ym(as_of)).unwrap().units
 }
 
-fn follow_up_review(a: &Awarded, name: &str, stage: Stage, as_of: &str) -> PathBuf {
+pub(super) fn follow_up_review(a: &Awarded, name: &str, stage: Stage, as_of: &str) -> PathBuf {
     let path = a.root.join(format!("{name}.pdreview"));
     follow_up::create(
         &a.register,

@@ -28,6 +28,7 @@ mod rubric_edits;
 mod scoring_props;
 mod scoring_round;
 mod second_implementation;
+mod self_evaluation;
 mod setup_rules;
 mod trust;
 mod weights;
