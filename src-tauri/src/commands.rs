@@ -24,6 +24,9 @@ use paneldesk::{import, store, workbook_template};
 use paneldesk::announcement::{self, AnnouncementSettings};
 use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
 use paneldesk::merge::decisions::{self, Outcome};
+use paneldesk::merge::meeting::{
+    self, BallotKind, MeetingBallot, MeetingOutcome, Shortlist, Tally,
+};
 use paneldesk::merge::readiness::{self, PublicationStatus};
 use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
 use paneldesk::objections::{self, NewObjection, Resolution};
@@ -1109,6 +1112,62 @@ pub fn list_corrections(
     Ok(paneldesk::corrections::all(&conn)?)
 }
 
+/// Opens a 会评 ballot on a category's current results (`merge::meeting::open`).
+pub fn open_meeting_ballot(
+    state: &AppState,
+    review_id: String,
+    category_key: String,
+    shortlist: Shortlist,
+    kind: BallotKind,
+) -> Answer<MeetingBallot> {
+    let review = review_path(state, &review_id)?;
+    Ok(meeting::open(
+        &review,
+        &category_key,
+        &shortlist,
+        kind,
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// Records the tally counted in the room; the core settles what it decides.
+pub fn count_meeting_ballot(
+    state: &AppState,
+    review_id: String,
+    ballot_id: i32,
+    tally: Tally,
+) -> Answer<MeetingOutcome> {
+    let review = review_path(state, &review_id)?;
+    Ok(meeting::count(
+        &review,
+        i64::from(ballot_id),
+        &tally,
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// Every 会评 ballot of the review, oldest first.
+pub fn meeting_ballots(state: &AppState, review_id: String) -> Answer<Vec<MeetingBallot>> {
+    let review = review_path(state, &review_id)?;
+    Ok(meeting::list(&review)?)
+}
+
+/// Writes a ballot's 计票单 (a blank form before the count); returns its size in bytes.
+pub fn print_tally_sheet(
+    state: &AppState,
+    review_id: String,
+    ballot_id: i32,
+    destination: Handle,
+) -> Answer<u32> {
+    let review = review_path(state, &review_id)?;
+    let destination = state.picks.write_file(&destination)?;
+    let bytes = paneldesk::report::tally_sheet::for_ballot(&review, i64::from(ballot_id))?;
+    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
+    Ok(bytes.len() as u32)
+}
+
 #[cfg(test)]
 mod tests {
     //! The page is not trusted with paths (issue 20): whatever string it sends where a
@@ -1409,5 +1468,164 @@ mod tests {
             1,
             "the refused batch left the open flag open"
         );
+    }
+
+    /// Results exist once a panel package went out (no marks back yet).
+    fn package_sent(dir: &std::path::Path, state: &AppState, id: &str) {
+        let clerk = paneldesk::keys::ClerkKeys {
+            signing_seed: paneldesk::keys::hex(&[3; 32]),
+            age_identity:
+                "AGE-SECRET-KEY-17S9E3WYXXZYAGH99M9UPT25PUQ7PHJ99H0GASDC799EN7FH32RTSUJE85P".into(),
+        };
+        package::build_panel(
+            &review_path(state, id).unwrap(),
+            &dir.join("panel.pdpanel"),
+            &clerk,
+            "2026-12-31",
+            0,
+            &PanelScope::default(),
+            &now(),
+            "clerk",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_meeting_ballot_is_opened_counted_and_listed_and_decides_through_the_core() {
+        use paneldesk::merge::meeting::Count;
+        let (dir, state, id) = clerk_laptop();
+        package_sent(dir.path(), &state, &id);
+        let results = review_results(&state, id.clone()).unwrap();
+        let category = &results.categories[0];
+        let picked: Vec<i64> = category.nominations[..2]
+            .iter()
+            .map(|n| n.nomination_id)
+            .collect();
+
+        // Nothing is tied in a round without marks: the core says so, in both languages.
+        let refused = open_meeting_ballot(
+            &state,
+            id.clone(),
+            category.key.clone(),
+            Shortlist::TiedAtCut,
+            BallotKind::Vote,
+        )
+        .unwrap_err();
+        assert_eq!(refused.code, "bad_input");
+        assert!(
+            refused.message_zh.contains("并列"),
+            "{}",
+            refused.message_zh
+        );
+        assert!(!refused.message_en.is_empty());
+        assert!(meeting_ballots(&state, id.clone()).unwrap().is_empty());
+
+        let ballot = open_meeting_ballot(
+            &state,
+            id.clone(),
+            category.key.clone(),
+            Shortlist::Picked {
+                nominations: picked.clone(),
+            },
+            BallotKind::Choose { at_most: Some(1) },
+        )
+        .unwrap();
+        assert_eq!(ballot.kind, BallotKind::Choose { at_most: Some(1) });
+        let listed: Vec<i64> = ballot.entries.iter().map(|e| e.nomination_id).collect();
+        assert_eq!(listed, picked);
+        assert!(ballot.counted.is_none());
+        let ballot_id = i32::try_from(ballot.id).unwrap();
+
+        let tally = |present, first, second| Tally {
+            present,
+            counts: vec![
+                Count {
+                    nomination_id: picked[0],
+                    agree: first,
+                    disagree: 0,
+                    abstain: 0,
+                },
+                Count {
+                    nomination_id: picked[1],
+                    agree: second,
+                    disagree: 0,
+                    abstain: 0,
+                },
+            ],
+            counted_by: "王计票".into(),
+            witnessed_by: "赵监票".into(),
+        };
+        // More present than the review has experts: refused, and nothing is counted.
+        let refused = count_meeting_ballot(&state, id.clone(), ballot_id, tally(8, 5, 2));
+        assert_eq!(refused.unwrap_err().code, "bad_input");
+        assert!(meeting_ballots(&state, id.clone()).unwrap()[0]
+            .counted
+            .is_none());
+
+        let outcome = count_meeting_ballot(&state, id.clone(), ballot_id, tally(7, 5, 2)).unwrap();
+        assert_eq!(outcome.entries.len(), 2);
+        assert_eq!(outcome.entries[0].result, Some(Outcome::In));
+        assert_eq!(outcome.entries[1].result, Some(Outcome::Out));
+        assert!(outcome.still_tied.is_empty());
+
+        let ballots = meeting_ballots(&state, id.clone()).unwrap();
+        assert_eq!(ballots.len(), 1);
+        assert_eq!(ballots[0].counted.as_ref().unwrap().outcome, outcome);
+        // The results carry the decisions the ballot made, naming it.
+        let results = review_results(&state, id.clone()).unwrap();
+        let decided = results.categories[0]
+            .nominations
+            .iter()
+            .find(|n| n.nomination_id == picked[0])
+            .and_then(|n| n.decision.clone())
+            .expect("the ballot's decision");
+        assert_eq!(decided.ballot, Some(ballot.id));
+        assert_eq!(decided.outcome, Outcome::In);
+
+        // Counted once: a second tally is refused.
+        let again = count_meeting_ballot(&state, id, ballot_id, tally(7, 1, 6));
+        assert_eq!(again.unwrap_err().code, "bad_input");
+    }
+
+    #[test]
+    fn a_tally_sheet_goes_only_where_the_user_chose() {
+        let (dir, state, id) = clerk_laptop();
+        package_sent(dir.path(), &state, &id);
+        let category = review_results(&state, id.clone()).unwrap().categories[0].clone();
+        let nominations = vec![category.nominations[0].nomination_id];
+        let ballot = open_meeting_ballot(
+            &state,
+            id.clone(),
+            category.key,
+            Shortlist::Picked { nominations },
+            BallotKind::Vote,
+        )
+        .unwrap();
+        let ballot_id = i32::try_from(ballot.id).unwrap();
+
+        let target = dir.path().join("计票单.pdf");
+        let forged = Handle(target.display().to_string());
+        let refused = print_tally_sheet(&state, id.clone(), ballot_id, forged);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let opened = state.picks.path(target.clone(), Use::ReadFile);
+        let refused = print_tally_sheet(&state, id.clone(), ballot_id, opened.handle);
+        assert_eq!(refused.unwrap_err().code, "wrong_pick");
+        assert!(!target.exists());
+
+        // Before the count it prints as a blank form, where the save dialog chose, once.
+        let picked = state.picks.path(target.clone(), Use::WriteFile);
+        let size = print_tally_sheet(&state, id.clone(), ballot_id, picked.handle.clone()).unwrap();
+        let written = std::fs::read(&target).unwrap();
+        assert_eq!(written.len(), size as usize);
+        assert!(written.starts_with(b"%PDF"));
+        let again = print_tally_sheet(&state, id.clone(), ballot_id, picked.handle);
+        assert_eq!(again.unwrap_err().code, "not_picked");
+
+        // An unknown ballot is the core's refusal.
+        let other = dir.path().join("其他.pdf");
+        let picked = state.picks.path(other.clone(), Use::WriteFile);
+        let refused = print_tally_sheet(&state, id, ballot_id + 1, picked.handle);
+        assert_eq!(refused.unwrap_err().code, "bad_input");
+        assert!(!other.exists());
     }
 }

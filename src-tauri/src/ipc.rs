@@ -16,6 +16,7 @@ use paneldesk::follow_up::{Stage, Status};
 use paneldesk::import::file::FileReport;
 use paneldesk::merge::collect::{ExpertStatus, Receipt};
 use paneldesk::merge::decisions::Outcome;
+use paneldesk::merge::meeting::{BallotKind, MeetingBallot, MeetingOutcome, Shortlist, Tally};
 use paneldesk::merge::results::ReviewResults;
 use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
@@ -219,6 +220,10 @@ ipc_commands! {
     fn correct_nomination(review_id: String, nomination_id: i32, field_key: String, value: String, reason: String) -> Review;
     fn withdraw_nomination(review_id: String, nomination_id: i32, reason: String) -> Review;
     fn list_corrections(review_id: String) -> Vec<paneldesk::corrections::Correction>;
+    fn open_meeting_ballot(review_id: String, category_key: String, shortlist: Shortlist, kind: BallotKind) -> MeetingBallot;
+    fn count_meeting_ballot(review_id: String, ballot_id: i32, tally: Tally) -> MeetingOutcome;
+    fn meeting_ballots(review_id: String) -> Vec<MeetingBallot>;
+    fn print_tally_sheet(review_id: String, ballot_id: i32, destination: Handle) -> u32;
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -341,6 +346,15 @@ fn type_declarations() -> Vec<String> {
         paneldesk::merge::readiness::Blocker::decl(&cfg),
         paneldesk::merge::readiness::PublicationStatus::decl(&cfg),
         paneldesk::corrections::Correction::decl(&cfg),
+        BallotKind::decl(&cfg),
+        Shortlist::decl(&cfg),
+        paneldesk::merge::meeting::BallotEntry::decl(&cfg),
+        paneldesk::merge::meeting::Count::decl(&cfg),
+        Tally::decl(&cfg),
+        paneldesk::merge::meeting::EntryOutcome::decl(&cfg),
+        MeetingOutcome::decl(&cfg),
+        paneldesk::merge::meeting::Counted::decl(&cfg),
+        MeetingBallot::decl(&cfg),
     ]
 }
 

@@ -920,6 +920,7 @@ def clerk_receives_and_prints(
         inside = [r for r in app.all_testid("result-row") if r.get_attribute("data-cut") == "in"]
         check(len(inside) == QUOTA - 1, f"{QUOTA - 1} clearly in: {len(inside)}")
         chosen, other = (r.get_attribute("data-nomination-id") for r in tied)
+        clerk_holds_a_meeting_vote(app, stick, chosen, other)
 
         def decide(nomination, outcome, reason, shot=None):
             button = app.web.find_element(
@@ -1014,6 +1015,118 @@ def clerk_receives_and_prints(
         supervisor_registers_and_draws(app, clerk, stick)
     finally:
         app.close()
+
+
+def clerk_holds_a_meeting_vote(app, stick, chosen, other):
+    """The panel meets on the two nominations tied at the cut (会评, issue 22). A vote on
+    each leaves them level at the last place, so the panel votes again, a 差额 choice of
+    one; a count with more experts present than the review has is refused beside the
+    form, which keeps what was typed; the count recorded settles the cut, the rows name
+    the ballot, and its 计票单 is saved where the shell's save dialog chose."""
+    in_dialog = lambda testid: app.web.find_element(
+        By.CSS_SELECTOR, f'[data-testid="meeting-dialog"] [data-testid="{testid}"]'
+    )
+
+    def type_count(nomination, column, value):
+        field = app.web.find_element(
+            By.CSS_SELECTOR,
+            f'[data-testid="meeting-count"][data-nomination-id="{nomination}"][data-column="{column}"]',
+        )
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(value)
+
+    def type_into(testid, value):
+        field = in_dialog(testid)
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(value)
+
+    def cuts():
+        return {r.get_attribute("data-nomination-id"): r.get_attribute("data-cut") for r in app.all_testid("result-row")}
+
+    opener = app.web.find_element(
+        By.CSS_SELECTOR, '[data-testid="meeting-bar"][data-tied="true"] [data-testid="meeting-open"]'
+    )
+    check("名额线处有并列" in app.by_testid("meeting-bar").text, "the tied category says so")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", opener)
+    app.shot("20b0-clerk-meeting-offered")
+    opener.click()
+    app.by_testid("meeting-dialog")
+    app.click("meeting-kind-vote")
+    check(app.by_testid("meeting-shortlist-tied").is_selected(), "those tied are the ballot by default")
+    app.shot("20b1-clerk-meeting-setup")
+    app.click("meeting-setup-confirm")
+    app.by_testid("meeting-ballot")
+    listed = sorted(e.get_attribute("data-nomination-id") for e in app.all_testid("meeting-ballot-entry"))
+    check(listed == sorted([chosen, other]), f"the two tied are on the ballot: {listed}")
+    check(app.by_testid("meeting-ballot-kind").text == "逐一表决", app.by_testid("meeting-ballot-kind").text)
+    check("剩余名额 1 个" in app.by_testid("meeting-ballot-places").text, "one place is left for the two")
+
+    # The first vote: both pass with 2 of 3, level at the one place left.
+    type_into("meeting-present", "3")
+    for nomination in (chosen, other):
+        type_count(nomination, "agree", "2")
+        type_count(nomination, "disagree", "1")
+        type_count(nomination, "abstain", "0")
+    type_into("meeting-counted-by", "王计票")
+    type_into("meeting-witnessed-by", "赵监票")
+    app.shot("20b2-clerk-meeting-vote-tally")
+    app.click("meeting-tally-confirm")
+    still = app.by_testid("meeting-still-tied")
+    check("须再次表决" in still.text, f"level again: {still.text!r}")
+    results = {e.get_attribute("data-nomination-id"): e.get_attribute("data-result") for e in app.all_testid("meeting-outcome-entry")}
+    check(results == {chosen: "tied", other: "tied"}, f"neither takes the place: {results}")
+    app.shot("20b3-clerk-meeting-still-tied")
+    check(cuts()[chosen] == cuts()[other] == "tied", "the results still show the tie")
+
+    # Again, as a 差额 choice of one (the places left): first a count the core refuses.
+    app.click("meeting-again")
+    app.by_testid("meeting-kind-choose")
+    check(app.by_testid("meeting-kind-choose").is_selected(), "a choice is offered first")
+    app.click("meeting-setup-confirm")
+    app.wait.until(lambda _: app.all_testid("meeting-ballot") and app.by_testid("meeting-ballot-kind").text == "差额表决，应选 1 人")
+    type_into("meeting-present", "4")
+    type_count(chosen, "agree", "2")
+    type_count(other, "agree", "1")
+    type_into("meeting-counted-by", "王计票")
+    type_into("meeting-witnessed-by", "赵监票")
+    app.click("meeting-tally-confirm")
+    refused = app.by_testid("meeting-tally-error")
+    check("到会专家人数应在 1 到 3 之间" in refused.text, f"the core's refusal beside the form: {refused.text!r}")
+    check(in_dialog("meeting-present").get_attribute("value") == "4", "the form keeps what was typed")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", refused)
+    app.shot("20b4-clerk-meeting-count-refused")
+    type_into("meeting-present", "3")
+    app.click("meeting-tally-confirm")
+    app.by_testid("meeting-outcome")
+    results = {e.get_attribute("data-nomination-id"): e.get_attribute("data-result") for e in app.all_testid("meeting-outcome-entry")}
+    check(results == {chosen: "in", other: "out"}, f"the choice settles the place: {results}")
+    check(not app.all_testid("meeting-still-tied"), "nobody is level any more")
+
+    # The 计票单, saved through the shell's save dialog.
+    sheet = os.path.join(stick, "会评计票单.pdf")
+    answer_shell_dialog(app, sheet)
+    in_dialog("meeting-sheet-print").click()
+    app.wait.until(lambda _: app.all_testid("meeting-sheet-notice") and os.path.exists(sheet))
+    app.shot("20b5-clerk-meeting-outcome")
+    text = poppler_text(sheet)
+    flat = re.sub(r"\s+", "", text)
+    check("会评计票单" in flat and "差额表决" in flat, f"the sheet says what was asked: {text[:200]!r}")
+    check("王计票" in flat and "赵监票" in flat and "入选" in flat, "the sheet carries the count and who counted")
+    app.click("meeting-close")
+    app.wait.until(lambda _: not app.all_testid("meeting-dialog"))
+
+    # The results follow the ballot, and name it.
+    app.wait.until(lambda _: cuts()[chosen] == "in" and cuts()[other] == "out")
+    row = app.web.find_element(By.CSS_SELECTOR, f'[data-testid="result-row"][data-nomination-id="{chosen}"]')
+    decision = row.find_element(By.CSS_SELECTOR, '[data-testid="result-decision"]')
+    ballot = decision.get_attribute("data-ballot")
+    check(decision.text.startswith(f"会评表决 #{ballot}") and "入选" in decision.text, f"the row names the ballot: {decision.text!r}")
+    ballots = app.all_testid("meeting-ballot-row")
+    check([b.get_attribute("data-counted") for b in ballots] == ["true", "true"], "both ballots are listed, counted")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    app.shot("20b6-clerk-meeting-settled")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.by_testid("meeting-ballots"))
+    app.shot("20b7-clerk-meeting-ballots")
 
 
 def clerk_settles_flags_in_bulk(app, clerk):

@@ -336,3 +336,19 @@ export function withdrawNomination(reviewId: string, nominationId: number, reaso
 export function listCorrections(reviewId: string): Promise<Array<T.Correction>> {
   return invoke<Array<T.Correction>>("list_corrections", { reviewId });
 }
+
+export function openMeetingBallot(reviewId: string, categoryKey: string, shortlist: T.Shortlist, kind: T.BallotKind): Promise<T.MeetingBallot> {
+  return invoke<T.MeetingBallot>("open_meeting_ballot", { reviewId, categoryKey, shortlist, kind });
+}
+
+export function countMeetingBallot(reviewId: string, ballotId: number, tally: T.Tally): Promise<T.MeetingOutcome> {
+  return invoke<T.MeetingOutcome>("count_meeting_ballot", { reviewId, ballotId, tally });
+}
+
+export function meetingBallots(reviewId: string): Promise<Array<T.MeetingBallot>> {
+  return invoke<Array<T.MeetingBallot>>("meeting_ballots", { reviewId });
+}
+
+export function printTallySheet(reviewId: string, ballotId: number, destination: T.Handle): Promise<number> {
+  return invoke<number>("print_tally_sheet", { reviewId, ballotId, destination });
+}

@@ -727,3 +727,53 @@ export type Correction = { id: number, nomination_id: number, field_key: string,
  * Masked by value where they hold an ID or phone number.
  */
 old_value: string, new_value: string, reason: string, corrected_at: string, corrected_by: string, };
+
+export type BallotKind = { "kind": "vote" } | { "kind": "choose", at_most: number | null, };
+
+export type Shortlist = { "kind": "tied_at_cut" } | { "kind": "band", around: number, } | { "kind": "picked", nominations: Array<number>, };
+
+export type BallotEntry = { nomination_id: number, display_name: string, university: string, 
+/**
+ * The first stage's score, as the results showed it when the ballot was opened.
+ */
+score: number | null, };
+
+export type Count = { nomination_id: number, agree: number, disagree: number, abstain: number, };
+
+export type Tally = { 
+/**
+ * Experts present and voting (recused experts leave the room and are not present).
+ */
+present: number, counts: Array<Count>, 
+/**
+ * 计票人 and 监票人: the two people whose names the 计票单 carries.
+ */
+counted_by: string, witnessed_by: string, };
+
+export type EntryOutcome = { nomination_id: number, agree: number, 
+/**
+ * Reached the category's vote threshold among those present.
+ */
+passed: boolean, 
+/**
+ * In or out by this ballot; `None` while level with others at the last place.
+ */
+result: Outcome | null, };
+
+export type MeetingOutcome = { entries: Array<EntryOutcome>, 
+/**
+ * Level at the last place: the panel votes again on these.
+ */
+still_tied: Array<number>, };
+
+export type Counted = { tally: Tally, outcome: MeetingOutcome, counted_at: string, recorded_by: string, };
+
+export type MeetingBallot = { id: number, category_key: string, category_zh: string, 
+/**
+ * With a 差额 choice's `at_most` filled in.
+ */
+kind: BallotKind, 
+/**
+ * Places the first stage left for the nominations on the ballot.
+ */
+places: number, threshold: VoteThreshold, entries: Array<BallotEntry>, opened_at: string, opened_by: string, counted: Counted | null, };

@@ -22,6 +22,7 @@ function mock(results: () => ReviewResults, overrides: Record<string, CommandHan
     expert_status: () => expertStatusFixture(),
     expert_keys: () => [],
     review_results: results,
+    meeting_ballots: () => [],
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: () => certificatePreviewFixture(),
     decide_result: () => decidedResultsFixture(),

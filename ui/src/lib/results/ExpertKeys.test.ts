@@ -27,6 +27,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
     expert_status: () => structuredClone(statuses),
     expert_keys: () => structuredClone(registrations),
     review_results: () => reviewResultsFixture(),
+    meeting_ballots: () => [],
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: () => certificatePreviewFixture(),
     follow_up_stage: () => null,

@@ -25,6 +25,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
     expert_status: () => expertStatusFixture(),
     expert_keys: () => [],
     review_results: () => reviewResultsFixture(),
+    meeting_ballots: () => [],
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: () => certificatePreviewFixture(),
     receive_bundles: () => receipts,

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { categories, categoryRule } from "$lib/testing/fixtures";
-import { ruleText } from "./resultLabels";
+import { decisionText, ruleText } from "./resultLabels";
+import { panelDecision } from "$lib/testing/fixtures";
 
 const criteria = categories[0]!.rubric.criteria;
 
@@ -32,5 +33,30 @@ describe("ruleText's tie-breakers", () => {
     setLang("zh-CN");
     expect(ruleText({ scoring_mode: "vote", rule: categoryRule() })).toEqual(["投票通过：同意票过半数"]);
     expect(ruleText({ scoring_mode: "grade", rule: categoryRule() })).toEqual([]);
+  });
+});
+
+describe("ruleText's quorum", () => {
+  it("names a vote's quorum when the rule sets one", () => {
+    setLang("zh-CN");
+    expect(ruleText({ scoring_mode: "vote", rule: categoryRule({ quorum: 5 }) })).toEqual([
+      "投票通过：同意票过半数",
+      "法定人数 5 人",
+    ]);
+    expect(ruleText({ scoring_mode: "vote", rule: categoryRule({ quorum: 0 }) })).toEqual(["投票通过：同意票过半数"]);
+    setLang("en");
+    expect(ruleText({ scoring_mode: "vote", rule: categoryRule({ quorum: 5 }) })[1]).toBe("quorum of 5 experts");
+  });
+});
+
+describe("decisionText", () => {
+  it("names the 会评 ballot whose count made a decision", () => {
+    setLang("zh-CN");
+    expect(decisionText(panelDecision())).toBe("评审组决定：入选（评审组表决 5:2）");
+    expect(decisionText(panelDecision({ outcome: "out", ballot: 3, reason: "会评表决：同意 2、不同意 5、弃权 0 / 到会 7，不入选" }))).toBe(
+      "会评表决 #3：不入选",
+    );
+    setLang("en");
+    expect(decisionText(panelDecision({ ballot: 3 }))).toBe("Meeting ballot #3: in");
   });
 });

@@ -73,8 +73,10 @@ export function ruleText(
         tieBreakersText(rule.tie_breakers, criteria),
       ];
     }
-    case "vote":
-      return [t("results.threshold", { threshold: t(THRESHOLD_LABELS[rule.vote_threshold]) })];
+    case "vote": {
+      const threshold = t("results.threshold", { threshold: t(THRESHOLD_LABELS[rule.vote_threshold]) });
+      return rule.quorum ? [threshold, t("results.quorum", { n: rule.quorum })] : [threshold];
+    }
     case "grade":
       return [];
   }
@@ -118,9 +120,16 @@ export function flagText(flag: ResultFlag): string {
   }
 }
 
-/** 评审组决定：入选（评审组表决 5:2） — the ruling as the core recorded it. */
+/**
+ * 评审组决定：入选（评审组表决 5:2） — the ruling as the core recorded it; one a 会评
+ * ballot's count made names the ballot (会评表决 #3：入选), its count being the reason.
+ */
 export function decisionText(decision: PanelDecision): string {
-  return t("results.decision", { outcome: t(OUTCOME_LABELS[decision.outcome]), reason: decision.reason });
+  const outcome = t(OUTCOME_LABELS[decision.outcome]);
+  if (decision.ballot !== undefined && decision.ballot !== null) {
+    return t("results.decision.ballot", { ballot: decision.ballot, outcome });
+  }
+  return t("results.decision", { outcome, reason: decision.reason });
 }
 
 /** A row the panel may rule on: one the core flagged, or one it already ruled on. */

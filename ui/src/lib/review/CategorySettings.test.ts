@@ -414,3 +414,94 @@ describe("a category's allowance per university", () => {
     await waitFor(() => expect(screen.getByTestId("category-error").textContent).toContain("allowance per university"));
   });
 });
+
+describe("a vote category's quorum (法定人数)", () => {
+  const notVote: IpcError = {
+    code: "bad_input",
+    message_zh: "输入有误：法定人数应在 0 到 1000 之间：1001",
+    message_en: "Invalid input: the quorum must be 0 to 1000: 1001",
+  };
+
+  it("is offered for vote categories only, empty while none is set", async () => {
+    await openOverview();
+    expect(within(settingsOf("case_university")).queryByTestId("category-quorum")).toBeNull();
+    const quorum = field("case_branch", "category-quorum");
+    expect(quorum.value).toBe("");
+    expect(quorum.placeholder).toBe("不设");
+    expect(within(settingsOf("case_branch")).getByText(/少于此数时，表决一律不通过/)).toBeTruthy();
+  });
+
+  it("is saved with the rule, and cleared by emptying it", async () => {
+    await openOverview();
+    await fireEvent.input(field("case_branch", "category-quorum"), { target: { value: "5" } });
+    await fireEvent.click(field("case_branch", "category-save"));
+    await within(settingsOf("case_branch")).findByTestId("category-saved");
+    expect(ipc.callsOf("set_category_rule")[0]?.args).toEqual({
+      reviewId: review.id,
+      categoryKey: "case_branch",
+      rule: categoryRule({ quorum: 5 }),
+    });
+    expect(stored.rules.case_branch?.quorum).toBe(5);
+    expect(field("case_branch", "category-quorum").value).toBe("5");
+
+    // Unchanged: nothing to send.
+    await fireEvent.click(field("case_branch", "category-save"));
+    await waitFor(() =>
+      expect(within(settingsOf("case_branch")).getByTestId("category-saved").textContent).toBe("没有改动，无需保存"),
+    );
+    expect(ipc.callsOf("set_category_rule")).toHaveLength(1);
+
+    // 0, or nothing, is no quorum: the core's default when the rule leaves it out.
+    await fireEvent.input(field("case_branch", "category-quorum"), { target: { value: "0" } });
+    await fireEvent.click(field("case_branch", "category-save"));
+    await waitFor(() => expect(ipc.callsOf("set_category_rule")).toHaveLength(2));
+    expect(ipc.callsOf("set_category_rule")[1]?.args.rule).toEqual(categoryRule());
+    expect((ipc.callsOf("set_category_rule")[1]?.args.rule as CategoryRule).quorum ?? 0).toBe(0);
+    await within(settingsOf("case_branch")).findByTestId("category-saved");
+    expect(field("case_branch", "category-quorum").value).toBe("");
+  });
+
+  it("shows a stored quorum, and the threshold and quorum change together in one rule", async () => {
+    stored.rules.case_branch = categoryRule({ quorum: 4 });
+    await openOverview();
+    expect(field("case_branch", "category-quorum").value).toBe("4");
+    await fireEvent.input(field("case_branch", "category-quorum"), { target: { value: "" } });
+    await fireEvent.change(field<HTMLSelectElement>("case_branch", "category-vote-threshold"), {
+      target: { value: "two_thirds" },
+    });
+    await fireEvent.click(field("case_branch", "category-save"));
+    await within(settingsOf("case_branch")).findByTestId("category-saved");
+    expect(ipc.callsOf("set_category_rule").map((c) => c.args.rule)).toEqual([
+      categoryRule({ vote_threshold: "two_thirds" }),
+    ]);
+    expect(stored.rules.case_branch?.quorum ?? 0).toBe(0);
+  });
+
+  it("checks the number's shape, then shows the core's refusal", async () => {
+    mock({
+      set_category_rule: () => {
+        throw notVote;
+      },
+    });
+    await openOverview();
+    await fireEvent.input(field("case_branch", "category-quorum"), { target: { value: "2.5" } });
+    await fireEvent.click(field("case_branch", "category-save"));
+    const error = within(settingsOf("case_branch")).getByTestId("category-error");
+    expect(error.textContent).toContain("法定人数应为 0 到 1000 之间的整数");
+    expect(field("case_branch", "category-quorum").getAttribute("aria-invalid")).toBe("true");
+    expect(document.activeElement).toBe(field("case_branch", "category-quorum"));
+    expect(ipc.callsOf("set_category_rule")).toHaveLength(0);
+
+    await fireEvent.input(field("case_branch", "category-quorum"), { target: { value: "1001" } });
+    await fireEvent.click(field("case_branch", "category-save"));
+    expect(within(settingsOf("case_branch")).getByTestId("category-error").textContent).toContain("法定人数应为 0 到 1000");
+    expect(ipc.callsOf("set_category_rule")).toHaveLength(0);
+
+    await fireEvent.input(field("case_branch", "category-quorum"), { target: { value: "6" } });
+    await fireEvent.click(field("case_branch", "category-save"));
+    await waitFor(() =>
+      expect(within(settingsOf("case_branch")).getByTestId("category-error").textContent).toContain("法定人数应在 0 到 1000 之间"),
+    );
+    expect(field("case_branch", "category-quorum").value).toBe("6");
+  });
+});

@@ -1,0 +1,123 @@
+//! Stand-ins for the core's 会评 answers, for the meeting components' tests.
+
+import type { MeetingBallot, MeetingOutcome, ReviewResults } from "$lib/ipc/types";
+import { nominationResult, reviewResultsFixture } from "$lib/testing/fixtures";
+
+/**
+ * The first category with two nominations tied for its last place (14 and 15) behind one
+ * clearly in (11), and a fourth out (16).
+ */
+export function tiedResultsFixture(): ReviewResults {
+  const results = reviewResultsFixture();
+  results.categories[0]!.quota = 2;
+  results.categories[0]!.nominations = [
+    nominationResult({ nomination_id: 11, rank: 1, cut: "in" }),
+    nominationResult({
+      nomination_id: 14,
+      display_name: "“三全育人”党建品牌",
+      university: "东川理工大学",
+      score: 80,
+      rank: 2,
+      cut: "tied",
+      flags: [{ kind: "tie_at_cut" }],
+    }),
+    nominationResult({
+      nomination_id: 15,
+      display_name: "“红色引擎”支部工作法",
+      university: "南湖医科大学",
+      score: 80,
+      rank: 2,
+      cut: "tied",
+      flags: [{ kind: "tie_at_cut" }],
+    }),
+    nominationResult({
+      nomination_id: 16,
+      display_name: "书记项目工作坊",
+      university: "西岭农业大学",
+      score: 71.25,
+      rank: 4,
+      cut: "out",
+    }),
+  ];
+  return results;
+}
+
+/** The results after ballot 7 put 14 in and 15 out. */
+export function settledResultsFixture(ballot = 7): ReviewResults {
+  const results = tiedResultsFixture();
+  const decided = (id: number, outcome: "in" | "out") => ({
+    nomination_id: id,
+    outcome,
+    reason: `会评差额表决（应选 1）：得票 ${outcome === "in" ? 5 : 2} / 到会 7，${outcome === "in" ? "入选" : "不入选"}`,
+    decided_at: "2026-04-21T02:00:00Z",
+    actor: "clerk",
+    ballot,
+  });
+  results.categories[0]!.nominations = results.categories[0]!.nominations.map((n) =>
+    n.nomination_id === 14
+      ? { ...n, cut: "in", decision: decided(14, "in") }
+      : n.nomination_id === 15
+        ? { ...n, cut: "out", decision: decided(15, "out") }
+        : n,
+  );
+  return results;
+}
+
+export function meetingBallot(overrides: Partial<MeetingBallot> = {}): MeetingBallot {
+  return {
+    id: 7,
+    category_key: "case_university",
+    category_zh: "学校党委层面案例",
+    kind: { kind: "choose", at_most: 1 },
+    places: 1,
+    threshold: "more_than_half",
+    entries: [
+      { nomination_id: 14, display_name: "“三全育人”党建品牌", university: "东川理工大学", score: 80 },
+      { nomination_id: 15, display_name: "“红色引擎”支部工作法", university: "南湖医科大学", score: 80 },
+    ],
+    opened_at: "2026-04-21T01:30:00Z",
+    opened_by: "clerk",
+    counted: null,
+    ...overrides,
+  };
+}
+
+export function settledOutcome(): MeetingOutcome {
+  return {
+    entries: [
+      { nomination_id: 14, agree: 5, passed: true, result: "in" },
+      { nomination_id: 15, agree: 2, passed: false, result: "out" },
+    ],
+    still_tied: [],
+  };
+}
+
+export function stillTiedOutcome(): MeetingOutcome {
+  return {
+    entries: [
+      { nomination_id: 14, agree: 5, passed: true, result: null },
+      { nomination_id: 15, agree: 5, passed: true, result: null },
+    ],
+    still_tied: [14, 15],
+  };
+}
+
+/** Ballot 7 as listed after its count. */
+export function countedBallot(): MeetingBallot {
+  return meetingBallot({
+    counted: {
+      tally: {
+        present: 7,
+        counts: [
+          { nomination_id: 14, agree: 5, disagree: 0, abstain: 0 },
+          { nomination_id: 15, agree: 2, disagree: 0, abstain: 0 },
+        ],
+        counted_by: "王计票",
+        witnessed_by: "赵监票",
+      },
+      outcome: settledOutcome(),
+      counted_at: "2026-04-21T02:00:00Z",
+      recorded_by: "clerk",
+    },
+  });
+}
