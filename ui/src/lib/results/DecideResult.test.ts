@@ -89,7 +89,7 @@ describe("the panel's decision on a result", () => {
     expect(decideButton(14).textContent?.trim()).toBe("Decide…");
   });
 
-  it("offers Decide… only on rows that are flagged or decided", async () => {
+  it("offers Decide… on every row with a result, flagged or not, so any result can be ruled on", async () => {
     mock(() => {
       const results = reviewResultsFixture();
       results.categories[1]!.nominations[1]!.flags = [];
@@ -102,9 +102,13 @@ describe("the panel's decision on a result", () => {
     expect(decideButton(14).getAttribute("aria-label")).toBe("决定…（“三全育人”党建品牌）");
     expect(tables[0]!.querySelectorAll("th")).toHaveLength(7);
 
-    // Nothing flagged or decided in the vote category: no buttons and no column for them.
-    expect(within(tables[1]!).queryAllByTestId("decide-open")).toHaveLength(0);
-    expect(tables[1]!.querySelectorAll("th")).toHaveLength(6);
+    // Nothing flagged or decided in the vote category: still a ruling on each row that has a
+    // result (an objection upheld, the panel's override), none on a row nobody scored.
+    const vote = reviewResultsFixture().categories[1]!.nominations;
+    const withResult = vote.filter((n) => n.cut !== "unscored").length;
+    expect(withResult).toBeGreaterThan(0);
+    expect(within(tables[1]!).queryAllByTestId("decide-open")).toHaveLength(withResult);
+    expect(tables[1]!.querySelectorAll("th")).toHaveLength(7);
     expect(screen.queryByTestId("decide-dialog")).toBeNull();
   });
 

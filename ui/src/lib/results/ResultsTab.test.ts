@@ -67,7 +67,8 @@ describe("the results tab", () => {
     expect(criteriaRows[1]!.dataset.cut).toBe("tied");
 
     const voteRows = within(tables[1]!).getAllByTestId("result-row");
-    expect(cells(voteRows[0]!)).toEqual(["1", "实验室里的党小组", "东川理工大学", "同意 1/1", "入选", "—", ""]);
+    // Every row with a result may be ruled on, flagged or not.
+    expect(cells(voteRows[0]!)).toEqual(["1", "实验室里的党小组", "东川理工大学", "同意 1/1", "入选", "—", "决定…"]);
     expect(cells(voteRows[1]!)).toEqual(["2", "“红色宿舍”网格化党员服务", "江北师范大学", "—", "无评分", "无人评分", "决定…"]);
 
     // Each category says how it was counted, by its own rule.

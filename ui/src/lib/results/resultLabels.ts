@@ -132,9 +132,13 @@ export function decisionText(decision: PanelDecision): string {
   return t("results.decision", { outcome, reason: decision.reason });
 }
 
-/** A row the panel may rule on: one the core flagged, or one it already ruled on. */
+/**
+ * A row the panel may rule on: any that has a result (an upheld objection or the panel's
+ * override may turn any of them; the core refuses what a ruling cannot do, such as putting
+ * in a failed vote), and one flagged or already ruled on even without a score.
+ */
 export function isDecidable(result: NominationResult): boolean {
-  return result.flags.length > 0 || result.decision !== null;
+  return result.cut !== "unscored" || result.flags.length > 0 || result.decision !== null;
 }
 
 /**
