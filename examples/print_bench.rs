@@ -99,6 +99,7 @@ fn record(rows: usize) -> Record {
             flags: Vec::new(),
             totals: (1..=9).map(|e| (e, 90.0 - (i % 13) as f64 * 0.5)).collect(),
             decision: None,
+            proxy_marks: 0,
         })
         .collect();
     Record {

@@ -7,6 +7,7 @@
 mod follow_up_cli;
 mod meeting_cli;
 mod nomination_cli;
+mod paper_cli;
 mod publication_cli;
 mod report_cli;
 mod round_cli;
@@ -118,6 +119,12 @@ enum Command {
     /// 异议：登记、列出、办结 / Objections to the 公示: record, list, resolve
     #[command(subcommand)]
     Objection(publication_cli::ObjectionCommand),
+    /// 纸质评分表：打印、两人录入、状态 / Paper score sheets: print, key in twice, status
+    #[command(subcommand)]
+    Paper(paper_cli::PaperCommand),
+    /// 续评：专家换电脑后由最后提交的评分结果接着评 / Resume: an expert on a new laptop continues from their last bundle
+    #[command(subcommand)]
+    Resume(paper_cli::ResumeCommand),
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -713,6 +720,8 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Announcement(command) => publication_cli::announcement(&workspace, command, json)?,
         Command::Objection(command) => publication_cli::objection(&workspace, command, json)?,
         Command::Meeting(command) => meeting_cli::meeting(&workspace, command, json)?,
+        Command::Paper(command) => paper_cli::paper(&workspace, command, json)?,
+        Command::Resume(command) => paper_cli::resume(&workspace, command, json)?,
         Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
         Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
         Command::ClerkKeys(ClerkKeysCommand::Protect) => round_cli::protect_clerk_keys(&workspace)?,

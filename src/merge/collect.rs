@@ -426,20 +426,20 @@ fn accept(
             recused as i64
         ],
     )?;
-    audit::append(
-        &tx,
-        at,
-        actor,
-        "bundle.accepted",
-        &serde_json::json!({
-            "file": file_text,
-            "bundle_hash": verified.hash,
-            "package_hash": h.package_hash,
-            "expert": h.expert.name,
-            "sequence": h.sequence,
-            "fingerprint": verified.expert_fingerprint,
-        }),
-    )?;
+    let mut detail = serde_json::json!({
+        "file": file_text,
+        "bundle_hash": verified.hash,
+        "package_hash": h.package_hash,
+        "expert": h.expert.name,
+        "sequence": h.sequence,
+        "fingerprint": verified.expert_fingerprint,
+    });
+    // A signed bundle wins over the expert's recorded paper sheet (`paper`), which stops
+    // counting from now on: the entry names the sheet it replaces.
+    if let Some(sheet) = crate::paper::recorded_sheet(&tx, &h.package_hash, h.expert.id)? {
+        detail["replaces_paper_sheet"] = serde_json::Value::String(sheet);
+    }
+    audit::append(&tx, at, actor, "bundle.accepted", &detail)?;
     // The correction that waited for this bundle, if any, leaves the waiting room: it is
     // judged again, whole, as if it had just arrived.
     let next: Option<(String, Vec<u8>)> = tx

@@ -39,6 +39,12 @@ pub struct Rederivation {
     /// Experts' current marks re-derived from their bundles.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub marks: u64,
+    /// Recorded paper sheets (代录) re-derived from their two keyed entries and the audit
+    /// log: not signed by the expert, so listed apart (`paper`). Their differences are
+    /// `paper_marks_differ`, `paper_not_as_audited`, `paper_sheet_mismatch` and
+    /// `paper_marks_invalid`.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub paper_marks: u64,
     pub differences: Vec<Difference>,
 }
 
@@ -72,6 +78,7 @@ pub fn rederive(conn: &Connection, clerk: &ClerkKeys) -> Result<Rederivation> {
     let mut out = Rederivation {
         bundles: 0,
         marks: 0,
+        paper_marks: 0,
         differences: Vec::new(),
     };
     let differ = |expert_id, package_hash: &str, kind: &str, detail: String| Difference {
@@ -201,5 +208,8 @@ pub fn rederive(conn: &Connection, clerk: &ClerkKeys) -> Result<Rederivation> {
             ));
         }
     }
+    let (paper_marks, paper_differences) = crate::paper::rederive(conn)?;
+    out.paper_marks = paper_marks;
+    out.differences.extend(paper_differences);
     Ok(out)
 }

@@ -137,6 +137,11 @@ pub struct NominationResult {
     /// The panel's ruling, when there is one: `cut` already follows it; the flags it
     /// settled stay listed so the record shows why it was needed.
     pub decision: Option<PanelDecision>,
+    /// Of `experts`, the marks keyed from a paper sheet (代录, `paper`) rather than signed
+    /// by the expert. Left out when 0, so results without paper digest as before.
+    #[serde(default, skip_serializing_if = "super::rule::is_zero")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
+    pub proxy_marks: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -235,6 +240,8 @@ pub struct ReceivedRound {
     /// Experts expected to score each nomination: its panel's roster size.
     pub expected: BTreeMap<i64, u32>,
     pub marks: Marks,
+    /// (nomination, expert) pairs whose mark is a recorded paper sheet's (代录).
+    pub proxied: std::collections::BTreeSet<(i64, i64)>,
 }
 
 fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
@@ -252,8 +259,19 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
                 .collect::<rusqlite::Result<Vec<_>>>()?,
         );
     }
+    // Paper marks (代录) count only where no bundle of the expert counts for the package.
+    let mut paper_rows: Vec<(i64, String)> = Vec::new();
+    for (hash, _) in &current {
+        paper_rows.extend(crate::paper::counted(conn, hash)?);
+    }
+    let mut proxied = std::collections::BTreeSet::new();
+    let mut parsed = parse_marks(&rows)?;
+    for (expert, items) in parse_marks(&paper_rows)? {
+        proxied.extend(items.iter().map(|i| (i.nomination_id, expert)));
+        parsed.push((expert, items));
+    }
     let mut marks = Marks::new();
-    for (expert, items) in parse_marks(&rows)? {
+    for (expert, items) in parsed {
         for item in items {
             marks
                 .entry(item.nomination_id)
@@ -285,6 +303,7 @@ fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
         package,
         expected,
         marks,
+        proxied,
     })
 }
 
@@ -509,6 +528,10 @@ pub fn compute_with_round(
                 flags: Vec::new(),
                 totals: BTreeMap::new(),
                 decision: None,
+                proxy_marks: present
+                    .iter()
+                    .filter(|(e, _)| round.proxied.contains(&(n.id, **e)))
+                    .count() as u32,
             };
             let mut full_score = None;
             let mut top_marks = 0;

@@ -279,6 +279,9 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
                     notes.push("表决未通过".into());
                 }
                 notes.extend(n.flags.iter().map(flag_zh));
+                if n.proxy_marks > 0 {
+                    notes.push(format!("含代录评分 {} 份", n.proxy_marks));
+                }
                 if let Some(d) = &n.decision {
                     notes.push(format!(
                         "评审组决定：{}（{}）",
@@ -293,6 +296,15 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
         let size = if record.experts.len() > 10 { 7.5 } else { 8.5 };
         f.table(&columns, &rows, size);
         corrections_footnote(&mut f, record, c);
+        if c.nominations.iter().any(|n| n.proxy_marks > 0) {
+            f.gap(2.0);
+            f.paragraph(
+                "代录：专家在纸质评分表上评分，由两名工作人员分别录入、两次一致后记录（paneldesk paper status 列出评分表编号和录入人）。 / Proxy entry: marks from an expert's paper sheet, keyed in twice by two staff and recorded once both agreed.",
+                7.5,
+                false,
+                Align::Left,
+            );
+        }
         if c.nominations.iter().any(|n| fell_back(c, n)) {
             f.gap(2.0);
             f.paragraph(

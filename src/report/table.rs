@@ -16,6 +16,9 @@ pub struct Flow {
     pub font: FontRef,
     pub bold: FontRef,
     footer_left: String,
+    /// Body rows are at least this tall (room to write by hand on a blank form); 0: as
+    /// tall as their text.
+    pub min_row_height: f32,
 }
 
 pub struct Column {
@@ -62,6 +65,7 @@ impl Flow {
             font,
             bold,
             footer_left,
+            min_row_height: 0.0,
         };
         flow.new_page();
         flow
@@ -129,13 +133,13 @@ impl Flow {
         // A header alone at the foot of a page helps nobody.
         let first = rows
             .first()
-            .map(|r| row_height(&self.set_row(r, &widths, size, false)))
+            .map(|r| row_height(&self.set_row(r, &widths, size, false)).max(self.min_row_height))
             .unwrap_or(0.0);
         self.ensure(header_height + first);
         self.draw_row(&header_set, &widths, columns, true);
         for row in rows {
             let set = self.set_row(row, &widths, size, false);
-            let height = row_height(&set);
+            let height = row_height(&set).max(self.min_row_height);
             if self.y + height > self.bottom() {
                 self.new_page();
                 self.draw_row(&header_set, &widths, columns, true);
@@ -170,7 +174,11 @@ impl Flow {
     }
 
     fn draw_row(&mut self, set: &[SetCell], widths: &[f32], columns: &[Column], header: bool) {
-        let height = row_height(set);
+        let height = if header {
+            row_height(set)
+        } else {
+            row_height(set).max(self.min_row_height)
+        };
         let top = self.y;
         let mut x = self.margin;
         let font = if header {

@@ -109,6 +109,18 @@ pub struct Submission {
     pub created_at: String,
 }
 
+/// What loading a resume file brought onto this laptop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Resumed {
+    /// The bundle the marks come from, its sequence and the (revoked) key that signed it.
+    pub from_bundle: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub sequence: u64,
+    pub fingerprint: String,
+    pub items: u32,
+}
+
 /// Everything the expert's screens show about a panel, in one answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -758,6 +770,72 @@ impl Panel {
         }
         self.conn.execute("UPDATE enrolment SET locked = 0", [])?;
         Ok(())
+    }
+
+    /// Continues on this laptop from the expert's last submitted bundle, through the
+    /// resume file the clerk wrote from it (`crate::resume`): refused before enrolment,
+    /// after this laptop has submitted, or when the file is not for this package and
+    /// expert; every mark is checked as a bundle's. Replaces this laptop's entries; the
+    /// expert then checks them, may change any, and submits.
+    pub fn resume_from(&mut self, file: &Path, at: &str) -> Result<Resumed> {
+        let Some(StoredEnrolment { expert_id, .. }) = self.enrolled()? else {
+            return Err(RuleError::NotEnrolled.into());
+        };
+        if !self.submissions()?.is_empty() {
+            return Err(Error::BadInput {
+                zh: "本机已提交过评分结果，不能再载入续评文件：如需修改，请选择“更正评分”".into(),
+                en: "This laptop has submitted already: a resume file is not loaded; reopen for a correction instead".into(),
+            });
+        }
+        let resume = crate::resume::open(file, &self.package, &self.hash, expert_id)?;
+        let recused = resume.items.iter().filter(|i| i.recusal.is_some()).count();
+        crate::scoring::items::check(
+            &self.package,
+            expert_id,
+            (resume.items.len() - recused) as u32,
+            recused as u32,
+            &resume.items,
+        )
+        .map_err(|refusal| Error::Refused {
+            path: file.to_path_buf(),
+            refusal,
+        })?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM criterion_score", [])?;
+        tx.execute("DELETE FROM item", [])?;
+        for item in &resume.items {
+            let (reason, note, automatic) = match &item.recusal {
+                Some(r) => (Some(code_of(&r.reason)), r.note.clone(), r.automatic),
+                None => (None, String::new(), false),
+            };
+            tx.execute(
+                "INSERT INTO item (nomination_id, recusal_reason, recusal_note, recusal_automatic, vote, grade, comment, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    item.nomination_id,
+                    reason,
+                    note,
+                    automatic,
+                    item.vote.map(|v| code_of(&v)),
+                    item.grade.map(|g| code_of(&g)),
+                    item.comment,
+                    at
+                ],
+            )?;
+            for (key, points) in &item.criteria {
+                tx.execute(
+                    "INSERT INTO criterion_score (nomination_id, criterion_key, points) VALUES (?1, ?2, ?3)",
+                    params![item.nomination_id, key, points],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(Resumed {
+            from_bundle: resume.from_bundle,
+            sequence: resume.sequence,
+            fingerprint: resume.fingerprint,
+            items: resume.items.len() as u32,
+        })
     }
 
     /// Writes the latest submitted bundle again, e.g. to a second USB stick.

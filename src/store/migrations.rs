@@ -390,6 +390,38 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE criterion ADD COLUMN weight REAL NOT NULL DEFAULT 1
         CHECK (weight > 0 AND weight <= 10);
     "#,
+    // 17: the paper fallback (paper.rs): an expert's printed 评分表 keyed in twice by two
+    // staff. `paper_entry` holds each keyer's entry until two agree; `paper_marks` the
+    // agreed marks with both entries (so they can be re-derived), counted as 代录 while no
+    // bundle from the expert counts for that package (a signed bundle wins).
+    r#"
+    CREATE TABLE paper_entry (
+        package_hash TEXT NOT NULL REFERENCES panel_package(hash),
+        expert_id    INTEGER NOT NULL REFERENCES expert(id),
+        sheet_id     TEXT NOT NULL,
+        keyed_by     TEXT NOT NULL CHECK (keyed_by <> ''),
+        position     INTEGER NOT NULL CHECK (position IN (1, 2)),
+        items_json   TEXT NOT NULL,
+        keyed_at     TEXT NOT NULL,
+        PRIMARY KEY (package_hash, expert_id, position),
+        UNIQUE (package_hash, expert_id, keyed_by)
+    ) STRICT;
+    CREATE TABLE paper_marks (
+        package_hash TEXT NOT NULL REFERENCES panel_package(hash),
+        expert_id    INTEGER NOT NULL REFERENCES expert(id),
+        sheet_id     TEXT NOT NULL,
+        first_by     TEXT NOT NULL,
+        second_by    TEXT NOT NULL CHECK (second_by <> first_by),
+        first_json   TEXT NOT NULL,
+        second_json  TEXT NOT NULL,
+        items_json   TEXT NOT NULL,
+        items        INTEGER NOT NULL,
+        recused      INTEGER NOT NULL,
+        recorded_at  TEXT NOT NULL,
+        recorded_by  TEXT NOT NULL,
+        PRIMARY KEY (package_hash, expert_id)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

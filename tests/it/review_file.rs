@@ -186,7 +186,9 @@ fn a_file_from_an_older_version_is_upgraded_in_place_keeping_its_data() {
         // Turn the file back into what schema 1 wrote.
         let raw = rusqlite::Connection::open(&path).unwrap();
         raw.execute_batch(
-            "DROP TABLE meeting_ballot;
+            "DROP TABLE paper_entry;
+             DROP TABLE paper_marks;
+             DROP TABLE meeting_ballot;
              ALTER TABLE criterion DROP COLUMN weight;
              DROP TABLE nomination_correction;
              DROP TABLE objection;

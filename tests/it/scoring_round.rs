@@ -922,7 +922,8 @@ fn marks_stored_a_row_per_nomination_by_schema_7_are_carried_into_schema_8_uncha
             .unwrap();
         }
         raw.execute_batch(
-            "DROP TABLE nomination_correction; DROP TABLE objection; DROP TABLE announcement_settings;
+            "DROP TABLE paper_entry; DROP TABLE paper_marks;
+             DROP TABLE nomination_correction; DROP TABLE objection; DROP TABLE announcement_settings;
              DROP TABLE expert_marks; DROP TABLE waiting_bundle; DROP TABLE expert_registration;
              ALTER TABLE certificate DROP COLUMN signature;
              DROP TABLE criterion_band; ALTER TABLE panel_package DROP COLUMN stale_at;

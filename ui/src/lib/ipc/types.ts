@@ -384,7 +384,12 @@ totals: Record<string, number>,
  * The panel's ruling, when there is one: `cut` already follows it; the flags it
  * settled stay listed so the record shows why it was needed.
  */
-decision: PanelDecision | null, };
+decision: PanelDecision | null, 
+/**
+ * Of `experts`, the marks keyed from a paper sheet (代录, `paper`) rather than signed
+ * by the expert. Left out when 0, so results without paper digest as before.
+ */
+proxy_marks?: number, };
 
 export type CategoryResult = { key: string, name_zh: string, name_en: string, quota: number, quota_approximate: boolean, scoring_mode: ScoringMode, 
 /**

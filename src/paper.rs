@@ -1,0 +1,987 @@
+//! The paper fallback (纸质评分表): when an expert cannot score on a laptop, the clerk
+//! prints a pre-filled sheet for them (`sheets`, drawn by `report::paper_sheet`), and two
+//! staff key the filled sheet in independently (`key`). Each entry is held to the rubric
+//! exactly as a bundle's marks are (`scoring::items::check`); the second entry is compared
+//! with the first, cell by cell, and nothing is recorded while they differ. Once they
+//! agree the marks are recorded as 代录 (proxy entry), naming both staff and the sheet, in
+//! one transaction with the audit entry.
+//!
+//! Precedence: a signed bundle from the expert for the same package always wins. Paper
+//! marks count only while no bundle of that expert counts for that package; keying is
+//! refused once one does, and a bundle received after the paper marks replaces them
+//! (`merge::collect` names the sheet in its audit entry). Paper marks are not signed by
+//! the expert: `merge::rederive` re-derives them from the two stored entries and the
+//! audit log and lists them apart from the bundles (docs/review-file.md).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::model::{Category, Expert, ScoringMode};
+use crate::package::PanelPackage;
+use crate::scoring::rules::{self, Grade, Recusal, RecusalReason, ScoreItem, Vote};
+use crate::store;
+
+/// The sheet id printed on an expert's paper sheet: derived from the package hash and the
+/// expert's id, so an entry names the sheet it was keyed from (`PS-1A2B-3C4D`).
+pub fn sheet_id(package_hash: &str, expert_id: i64) -> String {
+    let digest = crate::keys::sha256_hex(
+        format!("paneldesk.paper-sheet\n{package_hash}\n{expert_id}").as_bytes(),
+    );
+    let h = digest[..8].to_ascii_uppercase();
+    format!("PS-{}-{}", &h[..4], &h[4..])
+}
+
+/// One candidate's row on a sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SheetRow {
+    /// Short code printed on the row and typed when keying (`A01`).
+    pub code: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub nomination_id: i64,
+    pub display_name: String,
+    pub university: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SheetSection {
+    pub category: Category,
+    pub rows: Vec<SheetRow>,
+}
+
+/// An expert's paper 评分表 for one package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Sheet {
+    pub sheet_id: String,
+    pub package_hash: String,
+    pub review_title_zh: String,
+    /// The panel's name; empty when one panel scores the whole review.
+    pub panel_name: String,
+    pub expert: Expert,
+    /// Shortest comment accepted per candidate; 0 for none.
+    pub min_comment_chars: u32,
+    pub sections: Vec<SheetSection>,
+    /// Nominations of the expert's own institution: recused automatically, not printed.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+    pub auto_recused: Vec<i64>,
+}
+
+fn section_letters(index: usize) -> String {
+    let letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    if index < 26 {
+        (letters[index] as char).to_string()
+    } else {
+        format!(
+            "{}{}",
+            letters[(index / 26 - 1) % 26] as char,
+            letters[index % 26] as char
+        )
+    }
+}
+
+fn own_institution(expert: &Expert, university: &str) -> bool {
+    let own = expert.institution.trim();
+    !own.is_empty() && university.trim() == own
+}
+
+/// The sheet of `expert` for `package` (hash `hash`).
+pub fn sheet_for(hash: &str, package: &PanelPackage, expert: &Expert) -> Sheet {
+    let mut sections = Vec::new();
+    let mut auto_recused = Vec::new();
+    for c in &package.categories {
+        let nominations: Vec<_> = package
+            .nominations
+            .iter()
+            .filter(|n| n.category_key == c.key)
+            .collect();
+        let letter = section_letters(sections.len());
+        let width = nominations.len().to_string().len().max(2);
+        let mut rows = Vec::new();
+        for n in nominations {
+            if own_institution(expert, &n.university) {
+                auto_recused.push(n.id);
+                continue;
+            }
+            rows.push(SheetRow {
+                code: format!("{letter}{:0width$}", rows.len() + 1),
+                nomination_id: n.id,
+                display_name: n.display_name.clone(),
+                university: n.university.clone(),
+            });
+        }
+        if !rows.is_empty() {
+            sections.push(SheetSection {
+                category: c.clone(),
+                rows,
+            });
+        }
+    }
+    Sheet {
+        sheet_id: sheet_id(hash, expert.id),
+        package_hash: hash.to_string(),
+        review_title_zh: package.review.title_zh.clone(),
+        panel_name: package.panel.name.clone(),
+        expert: expert.clone(),
+        min_comment_chars: package.min_comment_chars,
+        sections,
+        auto_recused,
+    }
+}
+
+fn sheets_with_packages(conn: &Connection, expert_id: i64) -> Result<Vec<(Sheet, PanelPackage)>> {
+    let mut out = Vec::new();
+    for (hash, package) in crate::merge::panels::current(conn)? {
+        if let Some(expert) = package.experts.iter().find(|e| e.id == expert_id).cloned() {
+            out.push((sheet_for(&hash, &package, &expert), package));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::BadInput {
+            zh: format!("编号为 {expert_id} 的专家不在任何现行评审包的专家名单中（请先生成评审包）"),
+            en: format!("Expert {expert_id} is on no current panel package's roster (build the package first)"),
+        });
+    }
+    Ok(out)
+}
+
+/// The expert's paper sheets: one per current package whose roster holds them.
+pub fn sheets(review_path: &Path, expert_id: i64) -> Result<Vec<Sheet>> {
+    let conn = store::open(review_path)?;
+    Ok(sheets_with_packages(&conn, expert_id)?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect())
+}
+
+/// Splits `line` at `,` `，` or tab into at most `max` fields; the last keeps the rest.
+fn split_fields(line: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while out.len() + 1 < max {
+        match rest.find([',', '，', '\t']) {
+            Some(at) => {
+                out.push(rest[..at].trim().to_string());
+                let sep = rest[at..].chars().next().map_or(1, char::len_utf8);
+                rest = &rest[at + sep..];
+            }
+            None => break,
+        }
+    }
+    out.push(rest.trim().to_string());
+    out
+}
+
+fn fold_number(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' | '。' => '.',
+            _ => c,
+        })
+        .collect()
+}
+
+fn vote_of(text: &str) -> Option<Vote> {
+    match text.trim().to_lowercase().as_str() {
+        "同意" | "agree" => Some(Vote::Agree),
+        "不同意" | "disagree" => Some(Vote::Disagree),
+        "弃权" | "abstain" => Some(Vote::Abstain),
+        _ => None,
+    }
+}
+
+fn grade_of(text: &str) -> Option<Grade> {
+    match text.trim().to_lowercase().as_str() {
+        "优秀" | "excellent" => Some(Grade::Excellent),
+        "良好" | "good" => Some(Grade::Good),
+        "合格" | "pass" => Some(Grade::Pass),
+        "不合格" | "fail" => Some(Grade::Fail),
+        _ => None,
+    }
+}
+
+fn reason_of(text: &str) -> Option<RecusalReason> {
+    match text.trim().to_lowercase().as_str() {
+        "" | "其他" | "other" => Some(RecusalReason::Other),
+        "亲属" | "relative" => Some(RecusalReason::Relative),
+        "师生" | "teacher_student" => Some(RecusalReason::TeacherStudent),
+        "同单位" | "same_institution" => Some(RecusalReason::SameInstitution),
+        _ => None,
+    }
+}
+
+fn vote_zh(v: Vote) -> &'static str {
+    match v {
+        Vote::Agree => "同意",
+        Vote::Disagree => "不同意",
+        Vote::Abstain => "弃权",
+    }
+}
+
+/// Reads one keyed entry of `sheet` (the format in docs/formats.md, "Keyed paper
+/// sheets"): a line per row code, every row once. Every value is checked as it is read,
+/// naming the line; the whole answer then goes through `scoring::items::check`.
+pub fn parse_entry(
+    sheet: &Sheet,
+    package: &PanelPackage,
+    text: &str,
+    source: &str,
+) -> Result<Vec<ScoreItem>> {
+    let bad = |line: usize, zh: String, en: String| Error::BadInput {
+        zh: format!("{source} 第 {line} 行：{zh}"),
+        en: format!("{source} line {line}: {en}"),
+    };
+    let rows: BTreeMap<&str, (&SheetRow, &Category)> = sheet
+        .sections
+        .iter()
+        .flat_map(|s| {
+            s.rows
+                .iter()
+                .map(move |r| (r.code.as_str(), (r, &s.category)))
+        })
+        .collect();
+    let mut found: BTreeMap<i64, ScoreItem> = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, raw) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        let line = i + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let head = split_fields(trimmed, 2);
+        let code = head[0].to_uppercase();
+        if code.is_empty()
+            && head
+                .get(1)
+                .is_none_or(|r| r.chars().all(|c| matches!(c, ',' | '，' | '\t' | ' ')))
+        {
+            continue;
+        }
+        if matches!(code.as_str(), "代码" | "CODE") {
+            continue;
+        }
+        let Some(&(row, category)) = rows.get(code.as_str()) else {
+            return Err(bad(
+                line,
+                format!("评分表 {} 上没有行代码“{}”", sheet.sheet_id, head[0]),
+                format!("sheet {} has no row code “{}”", sheet.sheet_id, head[0]),
+            ));
+        };
+        if let Some(earlier) = seen.insert(code.clone(), line) {
+            return Err(bad(
+                line,
+                format!("行代码 {code} 已在第 {earlier} 行录入过"),
+                format!("row code {code} was already keyed on line {earlier}"),
+            ));
+        }
+        let mut item = ScoreItem {
+            nomination_id: row.nomination_id,
+            ..ScoreItem::default()
+        };
+        let rest = head.get(1).cloned().unwrap_or_default();
+        let first = split_fields(&rest, 2)[0].clone();
+        if first == "回避" || first.eq_ignore_ascii_case("recuse") {
+            let f = split_fields(&rest, 3);
+            let reason_text = f.get(1).cloned().unwrap_or_default();
+            let reason = reason_of(&reason_text).ok_or_else(|| {
+                bad(
+                    line,
+                    format!("{code}：回避原因“{reason_text}”应为 亲属、师生、同单位 或 其他"),
+                    format!("{code}: recusal reason “{reason_text}” is 亲属, 师生, 同单位 or 其他"),
+                )
+            })?;
+            item.recusal = Some(Recusal {
+                reason,
+                note: f.get(2).cloned().unwrap_or_default(),
+                automatic: false,
+            });
+            found.insert(row.nomination_id, item);
+            continue;
+        }
+        let values = match category.scoring_mode {
+            ScoringMode::Criteria => category.rubric.criteria.len(),
+            ScoringMode::Vote | ScoringMode::Grade => 1,
+        };
+        let f = split_fields(&rest, values + 1);
+        let missing_value = |what: &str, what_en: &str| {
+            bad(
+                line,
+                format!("{code}（{}）的“{what}”未填写", row.display_name),
+                format!("{code} ({}): “{what_en}” is empty", row.display_name),
+            )
+        };
+        match category.scoring_mode {
+            ScoringMode::Criteria => {
+                for (k, criterion) in category.rubric.criteria.iter().enumerate() {
+                    let text = f.get(k).map(|s| fold_number(s)).unwrap_or_default();
+                    if text.is_empty() {
+                        return Err(missing_value(&criterion.name_zh, &criterion.name_en));
+                    }
+                    let points: f64 = text
+                        .parse()
+                        .ok()
+                        .filter(|p: &f64| p.is_finite())
+                        .ok_or_else(|| {
+                            bad(
+                                line,
+                                format!(
+                                    "{code}（{}）的“{}”不是数字：{text}",
+                                    row.display_name, criterion.name_zh
+                                ),
+                                format!(
+                                    "{code} ({}): “{}” is not a number: {text}",
+                                    row.display_name, criterion.name_en
+                                ),
+                            )
+                        })?;
+                    rules::check_points(criterion, points).map_err(|e| {
+                        bad(
+                            line,
+                            format!("{code}（{}）：{}", row.display_name, e.message_zh()),
+                            format!("{code} ({}): {e}", row.display_name),
+                        )
+                    })?;
+                    item.criteria.insert(criterion.key.clone(), points);
+                }
+            }
+            ScoringMode::Vote => {
+                let text = f.first().cloned().unwrap_or_default();
+                if text.is_empty() {
+                    return Err(missing_value("表决", "vote"));
+                }
+                item.vote = Some(vote_of(&text).ok_or_else(|| {
+                    bad(
+                        line,
+                        format!("{code}：表决应为 同意、不同意 或 弃权，而不是“{text}”"),
+                        format!("{code}: a vote is 同意, 不同意 or 弃权, not “{text}”"),
+                    )
+                })?);
+            }
+            ScoringMode::Grade => {
+                let text = f.first().cloned().unwrap_or_default();
+                if text.is_empty() {
+                    return Err(missing_value("等级", "grade"));
+                }
+                item.grade = Some(grade_of(&text).ok_or_else(|| {
+                    bad(
+                        line,
+                        format!("{code}：等级应为 优秀、良好、合格 或 不合格，而不是“{text}”"),
+                        format!("{code}: a grade is 优秀, 良好, 合格 or 不合格, not “{text}”"),
+                    )
+                })?);
+            }
+        }
+        item.comment = f.get(values).cloned().unwrap_or_default();
+        let min = package.min_comment_chars as usize;
+        if min > 0 && item.comment.chars().count() < min {
+            return Err(bad(
+                line,
+                format!("{code}：评语不少于 {min} 字"),
+                format!("{code}: the comment needs at least {min} characters"),
+            ));
+        }
+        if category.scoring_mode == ScoringMode::Criteria {
+            item.entered = Some(rules::entered_total(&item, category));
+        }
+        found.insert(row.nomination_id, item);
+    }
+    let missing: Vec<&str> = rows
+        .iter()
+        .filter(|(_, (r, _))| !found.contains_key(&r.nomination_id))
+        .map(|(code, _)| *code)
+        .collect();
+    if !missing.is_empty() {
+        let list = missing
+            .iter()
+            .take(12)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("、");
+        let more = if missing.len() > 12 { " …" } else { "" };
+        return Err(Error::BadInput {
+            zh: format!(
+                "{source}：评分表 {} 还有 {} 行未录入：{list}{more}",
+                sheet.sheet_id,
+                missing.len()
+            ),
+            en: format!(
+                "{source}: {} rows of sheet {} are not keyed: {list}{more}",
+                missing.len(),
+                sheet.sheet_id
+            ),
+        });
+    }
+    // In package order, the automatic recusals as the expert's laptop would make them.
+    let mut items = Vec::with_capacity(package.nominations.len());
+    for n in &package.nominations {
+        if let Some(item) = found.remove(&n.id) {
+            items.push(item);
+        } else if sheet.auto_recused.contains(&n.id) {
+            items.push(ScoreItem {
+                nomination_id: n.id,
+                recusal: Some(Recusal {
+                    reason: RecusalReason::SameInstitution,
+                    note: String::new(),
+                    automatic: true,
+                }),
+                ..ScoreItem::default()
+            });
+        }
+    }
+    check_items(package, sheet.expert.id, &items, Path::new(source))?;
+    Ok(items)
+}
+
+/// `scoring::items::check` on a whole answer: the same rules as a bundle's marks.
+fn check_items(
+    package: &PanelPackage,
+    expert_id: i64,
+    items: &[ScoreItem],
+    file: &Path,
+) -> Result<()> {
+    let recused = items.iter().filter(|i| i.recusal.is_some()).count();
+    crate::scoring::items::check(
+        package,
+        expert_id,
+        (items.len() - recused) as u32,
+        recused as u32,
+        items,
+    )
+    .map_err(|refusal| Error::Refused {
+        path: file.to_path_buf(),
+        refusal,
+    })
+}
+
+/// One cell the two entries disagree on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Mismatch {
+    /// Row code on the sheet.
+    pub code: String,
+    pub candidate: String,
+    /// The criterion's name, or 表决 / 等级 / 回避 / 评语.
+    pub field: String,
+    /// As entry 1 and entry 2 have it; empty when not filled.
+    pub first: String,
+    pub second: String,
+}
+
+fn recusal_text(r: &Option<Recusal>) -> String {
+    r.as_ref()
+        .map(|r| {
+            if r.note.is_empty() {
+                format!("回避（{}）", r.reason.name_zh())
+            } else {
+                format!("回避（{}）{}", r.reason.name_zh(), r.note)
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// Every cell where `a` and `b` differ, in sheet order.
+pub fn compare(sheet: &Sheet, a: &[ScoreItem], b: &[ScoreItem]) -> Vec<Mismatch> {
+    let by = |items: &[ScoreItem]| -> BTreeMap<i64, ScoreItem> {
+        items.iter().map(|i| (i.nomination_id, i.clone())).collect()
+    };
+    let (a, b) = (by(a), by(b));
+    let empty = ScoreItem::default();
+    let mut out = Vec::new();
+    for s in &sheet.sections {
+        for row in &s.rows {
+            let (x, y) = (
+                a.get(&row.nomination_id).unwrap_or(&empty),
+                b.get(&row.nomination_id).unwrap_or(&empty),
+            );
+            let mut push = |field: &str, first: String, second: String| {
+                if first != second {
+                    out.push(Mismatch {
+                        code: row.code.clone(),
+                        candidate: row.display_name.clone(),
+                        field: field.to_string(),
+                        first,
+                        second,
+                    });
+                }
+            };
+            push("回避", recusal_text(&x.recusal), recusal_text(&y.recusal));
+            for c in &s.category.rubric.criteria {
+                let cell = |i: &ScoreItem| {
+                    i.criteria
+                        .get(&c.key)
+                        .map(|p| format!("{p}"))
+                        .unwrap_or_default()
+                };
+                push(&c.name_zh, cell(x), cell(y));
+            }
+            let vote = |i: &ScoreItem| i.vote.map(vote_zh).unwrap_or_default().to_string();
+            push("表决", vote(x), vote(y));
+            let grade = |i: &ScoreItem| i.grade.map(Grade::name_zh).unwrap_or_default().to_string();
+            push("等级", grade(x), grade(y));
+            push("评语", x.comment.clone(), y.comment.clone());
+        }
+    }
+    out
+}
+
+/// One keyed entry of a paper sheet.
+#[derive(Debug, Clone)]
+pub struct Keying {
+    pub expert_id: i64,
+    /// As printed on the sheet.
+    pub sheet_id: String,
+    /// The staff member keying it.
+    pub by: String,
+    /// The keyed marks (docs/formats.md, "Keyed paper sheets").
+    pub marks: String,
+    /// Names the marks in messages (the file they came from).
+    pub source: String,
+}
+
+/// What keying an entry did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Keyed {
+    /// Kept; the other entry has not been keyed yet.
+    Waiting {
+        sheet_id: String,
+        keyed_by: Vec<String>,
+    },
+    /// Both entries are keyed and differ: nothing is recorded; either keyer keys again.
+    Mismatch {
+        sheet_id: String,
+        first_by: String,
+        second_by: String,
+        mismatches: Vec<Mismatch>,
+    },
+    /// Both entries agree: recorded as 代录.
+    Recorded {
+        sheet_id: String,
+        first_by: String,
+        second_by: String,
+        scored: u32,
+        recused: u32,
+    },
+}
+
+fn normalise_name(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn counted_bundle(conn: &Connection, hash: &str, expert_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT sequence FROM expert_marks WHERE package_hash = ?1 AND expert_id = ?2",
+            params![hash, expert_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn parse_items(json: &str) -> Result<Vec<ScoreItem>> {
+    serde_json::from_str(json).map_err(|e| Error::Corrupt(format!("paper entry: {e}")))
+}
+
+/// Keys one entry of an expert's paper sheet (see the module notes). An entry by a name
+/// that already keyed this sheet replaces that person's entry; a third name is refused.
+pub fn key(review_path: &Path, keying: &Keying, at: &str, actor: &str) -> Result<Keyed> {
+    let by = normalise_name(&keying.by);
+    if by.is_empty() {
+        return Err(Error::BadInput {
+            zh: "请写明录入人姓名：两次录入须由两名不同的工作人员完成".into(),
+            en: "Name who keys the entry: the two entries are keyed by two different people".into(),
+        });
+    }
+    let wanted = keying.sheet_id.trim().to_uppercase();
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    let candidates = sheets_with_packages(&tx, keying.expert_id)?;
+    let name = candidates[0].0.expert.name.clone();
+    let Some((sheet, package)) = candidates.into_iter().find(|(s, _)| s.sheet_id == wanted) else {
+        return Err(Error::BadInput {
+            zh: format!("纸质评分表编号“{}”不是专家“{name}”现行评审包的评分表：请核对表头印的编号", keying.sheet_id.trim()),
+            en: format!("Sheet “{}” is not a sheet of expert {name} for a current package: check the id printed on the sheet", keying.sheet_id.trim()),
+        });
+    };
+    let hash = sheet.package_hash.clone();
+    let expert_id = keying.expert_id;
+    if let Some(sequence) = counted_bundle(&tx, &hash, expert_id)? {
+        return Err(Error::BadInput {
+            zh: format!("专家“{name}”已提交签名的电子评分结果（第 {sequence} 版），以其为准：纸质评分表不再录入"),
+            en: format!("Expert {name}'s signed result bundle (sequence {sequence}) counts: the paper sheet is not keyed"),
+        });
+    }
+    let recorded: Option<(String, String)> = tx
+        .query_row(
+            "SELECT first_by, second_by FROM paper_marks WHERE package_hash = ?1 AND expert_id = ?2",
+            params![hash, expert_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((a, b)) = recorded {
+        return Err(Error::BadInput {
+            zh: format!("评分表 {wanted} 已由 {a}、{b} 两次录入一致并记录，不能再录入"),
+            en: format!("Sheet {wanted} was keyed by {a} and {b}, agreed and recorded: it cannot be keyed again"),
+        });
+    }
+    let items = parse_entry(&sheet, &package, &keying.marks, &keying.source)?;
+    let items_json = serde_json::to_string(&items).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let entries: Vec<(i64, String, String)> = tx
+        .prepare("SELECT position, keyed_by, items_json FROM paper_entry WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY position")?
+        .query_map(params![hash, expert_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let position = match entries.iter().find(|(_, who, _)| *who == by) {
+        Some((p, ..)) => *p,
+        None if entries.len() >= 2 => {
+            return Err(Error::BadInput {
+                zh: format!(
+                    "评分表 {wanted} 已由 {}、{} 两人录入：请由其中一人核对后重新录入",
+                    entries[0].1, entries[1].1
+                ),
+                en: format!(
+                    "Sheet {wanted} has entries by {} and {}: one of them keys theirs again",
+                    entries[0].1, entries[1].1
+                ),
+            })
+        }
+        None => {
+            if entries.iter().any(|(p, ..)| *p == 1) {
+                2
+            } else {
+                1
+            }
+        }
+    };
+    tx.execute(
+        "INSERT INTO paper_entry (package_hash, expert_id, sheet_id, keyed_by, position, items_json, keyed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (package_hash, expert_id, position) DO UPDATE SET
+             keyed_by = ?4, items_json = ?6, keyed_at = ?7",
+        params![hash, expert_id, wanted, by, position, items_json, at],
+    )?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "paper.entry_keyed",
+        &serde_json::json!({
+            "expert_id": expert_id, "expert": name, "sheet_id": wanted, "package_hash": hash,
+            "keyed_by": by, "entry": position, "source": keying.source,
+            "items_sha256": crate::keys::sha256_hex(items_json.as_bytes()),
+        }),
+    )?;
+    let other = entries.into_iter().find(|(p, ..)| *p != position);
+    let Some((_, other_by, other_json)) = other else {
+        tx.commit()?;
+        return Ok(Keyed::Waiting {
+            sheet_id: wanted,
+            keyed_by: vec![by],
+        });
+    };
+    let other_items = parse_items(&other_json)?;
+    let (first_by, second_by, first, second, first_json, second_json) = if position == 1 {
+        (by, other_by, items, other_items, items_json, other_json)
+    } else {
+        (other_by, by, other_items, items, other_json, items_json)
+    };
+    let mismatches = compare(&sheet, &first, &second);
+    if !mismatches.is_empty() || first_json != second_json {
+        tx.commit()?;
+        return Ok(Keyed::Mismatch {
+            sheet_id: wanted,
+            first_by,
+            second_by,
+            mismatches,
+        });
+    }
+    let recused = first.iter().filter(|i| i.recusal.is_some()).count() as u32;
+    let scored = first.len() as u32 - recused;
+    tx.execute(
+        "INSERT INTO paper_marks (package_hash, expert_id, sheet_id, first_by, second_by, first_json, second_json, items_json, items, recused, recorded_at, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9, ?10, ?11)",
+        params![hash, expert_id, wanted, first_by, second_by, first_json, second_json, first.len() as i64, recused, at, actor],
+    )?;
+    tx.execute(
+        "DELETE FROM paper_entry WHERE package_hash = ?1 AND expert_id = ?2",
+        params![hash, expert_id],
+    )?;
+    audit::append(
+        &tx,
+        at,
+        actor,
+        "paper.recorded",
+        &serde_json::json!({
+            "expert_id": expert_id, "expert": name, "sheet_id": wanted, "package_hash": hash,
+            "first_by": first_by, "second_by": second_by, "scored": scored, "recused": recused,
+            "items_sha256": crate::keys::sha256_hex(first_json.as_bytes()),
+        }),
+    )?;
+    tx.commit()?;
+    Ok(Keyed::Recorded {
+        sheet_id: wanted,
+        first_by,
+        second_by,
+        scored,
+        recused,
+    })
+}
+
+/// `key` for an entry read from `file`.
+pub fn key_file(
+    review_path: &Path,
+    expert_id: i64,
+    sheet: &str,
+    by: &str,
+    file: &Path,
+    at: &str,
+    actor: &str,
+) -> Result<Keyed> {
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    if bytes.len() > 8 << 20 {
+        return Err(Error::BadInput {
+            zh: format!("{}：文件过大，不是录入的评分表", file.display()),
+            en: format!("{}: too large to be a keyed sheet", file.display()),
+        });
+    }
+    let marks = String::from_utf8(bytes).map_err(|_| Error::BadInput {
+        zh: format!(
+            "{}：不是 UTF-8 文本（请另存为 UTF-8 编码的 CSV）",
+            file.display()
+        ),
+        en: format!("{}: not UTF-8 text (save it as UTF-8 CSV)", file.display()),
+    })?;
+    key(
+        review_path,
+        &Keying {
+            expert_id,
+            sheet_id: sheet.to_string(),
+            by: by.to_string(),
+            marks,
+            source: file.display().to_string(),
+        },
+        at,
+        actor,
+    )
+}
+
+/// Where one expert's paper sheet stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PaperStatus {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub expert_id: i64,
+    pub expert_name: String,
+    /// The panel's name; empty when one panel scores the whole review.
+    pub panel: String,
+    pub sheet_id: String,
+    pub package_hash: String,
+    /// A signed bundle from the expert counts for this package.
+    pub bundle_counts: bool,
+    /// Entries keyed and not yet agreed, entry 1 first.
+    pub keyed_by: Vec<String>,
+    /// The two staff whose agreeing entries were recorded; empty until then.
+    pub recorded_by: Vec<String>,
+    pub recorded_at: Option<String>,
+    /// The recorded paper marks count in the results (as 代录).
+    pub counted: bool,
+    /// Recorded, but a bundle from the expert arrived since and counts instead.
+    pub superseded_by_bundle: bool,
+}
+
+/// Every expert of every current package, with their sheet's state.
+pub fn status(review_path: &Path) -> Result<Vec<PaperStatus>> {
+    let conn = store::open(review_path)?;
+    let mut out = Vec::new();
+    for (hash, package) in crate::merge::panels::current(&conn)? {
+        for e in &package.experts {
+            let bundle_counts = counted_bundle(&conn, &hash, e.id)?.is_some();
+            let keyed_by: Vec<String> = conn
+                .prepare_cached("SELECT keyed_by FROM paper_entry WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY position")?
+                .query_map(params![hash, e.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let recorded: Option<(String, String, String)> = conn
+                .query_row(
+                    "SELECT first_by, second_by, recorded_at FROM paper_marks WHERE package_hash = ?1 AND expert_id = ?2",
+                    params![hash, e.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            out.push(PaperStatus {
+                expert_id: e.id,
+                expert_name: e.name.clone(),
+                panel: package.panel.name.clone(),
+                sheet_id: sheet_id(&hash, e.id),
+                package_hash: hash.clone(),
+                bundle_counts,
+                keyed_by,
+                counted: recorded.is_some() && !bundle_counts,
+                superseded_by_bundle: recorded.is_some() && bundle_counts,
+                recorded_by: recorded
+                    .as_ref()
+                    .map(|(a, b, _)| vec![a.clone(), b.clone()])
+                    .unwrap_or_default(),
+                recorded_at: recorded.map(|(_, _, at)| at),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The paper marks that count for package `hash`: recorded, and no bundle from the same
+/// expert counts for it. (expert id, items JSON), as `expert_marks` rows are read.
+pub(crate) fn counted(conn: &Connection, hash: &str) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.expert_id, p.items_json FROM paper_marks p
+         WHERE p.package_hash = ?1 AND NOT EXISTS
+             (SELECT 1 FROM expert_marks m WHERE m.package_hash = p.package_hash AND m.expert_id = p.expert_id)
+         ORDER BY p.expert_id",
+    )?;
+    let rows = stmt
+        .query_map([hash], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The sheet whose recorded marks a bundle for (`hash`, `expert_id`) replaces, if any.
+pub(crate) fn recorded_sheet(
+    conn: &Connection,
+    hash: &str,
+    expert_id: i64,
+) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT sheet_id FROM paper_marks WHERE package_hash = ?1 AND expert_id = ?2",
+            params![hash, expert_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// One recorded paper sheet checked again (see `merge::rederive`): the sheet id is the one
+/// derived for its package and expert, both entries and the stored marks say the same,
+/// the audit log recorded these marks by these two people, and the marks pass the
+/// package's rubric. Returns how many were checked and each difference.
+pub(crate) fn rederive(
+    conn: &Connection,
+) -> Result<(u64, Vec<crate::merge::rederive::Difference>)> {
+    struct Row {
+        hash: String,
+        expert: i64,
+        sheet: String,
+        first_by: String,
+        second_by: String,
+        first: String,
+        second: String,
+        items: String,
+    }
+    let rows: Vec<Row> = conn
+        .prepare(
+            "SELECT package_hash, expert_id, sheet_id, first_by, second_by, first_json, second_json, items_json
+             FROM paper_marks ORDER BY package_hash, expert_id",
+        )?
+        .query_map([], |r| {
+            Ok(Row {
+                hash: r.get(0)?,
+                expert: r.get(1)?,
+                sheet: r.get(2)?,
+                first_by: r.get(3)?,
+                second_by: r.get(4)?,
+                first: r.get(5)?,
+                second: r.get(6)?,
+                items: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut recorded_in_log: BTreeMap<(String, i64), serde_json::Value> = BTreeMap::new();
+    if !rows.is_empty() {
+        for e in audit::entries(conn)? {
+            if e.action != "paper.recorded" {
+                continue;
+            }
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&e.detail) {
+                let key = (
+                    v["package_hash"].as_str().unwrap_or_default().to_string(),
+                    v["expert_id"].as_i64().unwrap_or_default(),
+                );
+                recorded_in_log.insert(key, v);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut n = 0;
+    for Row {
+        hash,
+        expert,
+        sheet,
+        first_by,
+        second_by,
+        first,
+        second,
+        items,
+    } in rows
+    {
+        n += 1;
+        let mut differ = |kind: &str, detail: String| {
+            out.push(crate::merge::rederive::Difference {
+                expert_id: expert,
+                package_hash: hash.clone(),
+                kind: kind.to_string(),
+                detail,
+            })
+        };
+        if sheet != sheet_id(&hash, expert) {
+            differ(
+                "paper_sheet_mismatch",
+                format!("paper marks name sheet {sheet}, not this expert's sheet for the package"),
+            );
+        }
+        let value = |s: &str| {
+            serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null)
+        };
+        let (a, b, stored) = (value(&first), value(&second), value(&items));
+        if a != b || stored != a || a.is_null() || first_by == second_by {
+            differ(
+                "paper_marks_differ",
+                format!("the stored paper marks of sheet {sheet} are not what both entries ({first_by}, {second_by}) say"),
+            );
+            continue;
+        }
+        let logged = recorded_in_log.get(&(hash.clone(), expert));
+        let as_logged = logged.is_some_and(|v| {
+            v["items_sha256"].as_str() == Some(crate::keys::sha256_hex(first.as_bytes()).as_str())
+                && v["first_by"].as_str() == Some(first_by.as_str())
+                && v["second_by"].as_str() == Some(second_by.as_str())
+                && v["sheet_id"].as_str() == Some(sheet.as_str())
+        });
+        if !as_logged {
+            differ(
+                "paper_not_as_audited",
+                format!("the paper marks of sheet {sheet} are not the ones the audit log recorded"),
+            );
+        }
+        match crate::merge::collect::package_for(conn, Path::new(&sheet), &hash) {
+            Ok(package) => {
+                let parsed = parse_items(&items)?;
+                if let Err(e) = check_items(&package, expert, &parsed, Path::new(&sheet)) {
+                    differ(
+                        "paper_marks_invalid",
+                        format!("sheet {sheet}: {}", e.message_en()),
+                    );
+                }
+            }
+            Err(e) => differ(
+                "paper_marks_invalid",
+                format!("sheet {sheet}: {}", e.message_en()),
+            ),
+        }
+    }
+    Ok((n, out))
+}
