@@ -75,7 +75,10 @@ pub fn list_reviews(state: &AppState) -> Answer<ReviewList> {
 
 pub fn open_review(state: &AppState, review_id: String) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    Ok(review::load(&path, Privacy::Masked)?)
+    let review = review::load(&path, Privacy::Masked)?;
+    // Its materials may now reach the reader (`reader.rs`).
+    state.reader.review_opened(&review_id, path);
+    Ok(review)
 }
 
 pub fn add_expert(
@@ -1101,6 +1104,37 @@ pub fn withdraw_nomination(
     let path = review_path(state, &review_id)?;
     paneldesk::corrections::withdraw(&path, nomination_id.into(), &reason, &now(), &actor())?;
     Ok(review::load(&path, Privacy::Masked)?)
+}
+
+/// One nomination's materials as the review stores them, with their hashes: what the
+/// clerk's reader names them by (`reader.rs`).
+pub fn nomination_materials(
+    state: &AppState,
+    review_id: String,
+    nomination_id: i32,
+) -> Answer<Vec<paneldesk::store::materials::MaterialInfo>> {
+    let conn = store::open(&review_path(state, &review_id)?)?;
+    Ok(paneldesk::store::materials::for_nomination(
+        &conn,
+        nomination_id.into(),
+    )?)
+}
+
+/// Saves a copy of one of the review's materials where the clerk chose (or beside it
+/// under a new name); returns the name written.
+pub fn save_review_material(
+    state: &AppState,
+    review_id: String,
+    sha256: String,
+    destination: Handle,
+) -> Answer<String> {
+    let destination = state.picks.write_file(&destination)?;
+    let conn = store::open(&review_path(state, &review_id)?)?;
+    let bytes = paneldesk::store::materials::named_content(&conn, &sha256)?.ok_or_else(|| {
+        paneldesk::Error::Corrupt(format!("material {sha256} is not in this review"))
+    })?;
+    let written = paneldesk::container::write_bytes_new(&destination, &bytes)?;
+    Ok(paneldesk::import::source::file_name(&written))
 }
 
 /// Every correction in the review, oldest first, values masked by the core.

@@ -220,6 +220,8 @@ ipc_commands! {
     fn correct_nomination(review_id: String, nomination_id: i32, field_key: String, value: String, reason: String) -> Review;
     fn withdraw_nomination(review_id: String, nomination_id: i32, reason: String) -> Review;
     fn list_corrections(review_id: String) -> Vec<paneldesk::corrections::Correction>;
+    fn nomination_materials(review_id: String, nomination_id: i32) -> Vec<paneldesk::store::materials::MaterialInfo>;
+    fn save_review_material(review_id: String, sha256: String, destination: Handle) -> String;
     fn open_meeting_ballot(review_id: String, category_key: String, shortlist: Shortlist, kind: BallotKind) -> MeetingBallot;
     fn count_meeting_ballot(review_id: String, ballot_id: i32, tally: Tally) -> MeetingOutcome;
     fn meeting_ballots(review_id: String) -> Vec<MeetingBallot>;

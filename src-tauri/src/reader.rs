@@ -9,6 +9,16 @@
 //! Materials are stored entries, so a `Range` is read straight from the file: a 100 MB
 //! PDF is never held whole for one page.
 //!
+//! On the clerk's laptop a material is named by the review and its SHA-256
+//! (`material://localhost/review/<review id>/<sha256>`): served only while the review is
+//! open in this window (`commands::open_review` says so) and one of its nominations'
+//! materials names the hash, after its stored content in the review file was read once
+//! against the hash, a piece at a time. That verdict is kept for the session with the
+//! content's row and the review file's (and its write-ahead log's) length and
+//! modification time: a review changed since is read again, and refused when the content
+//! no longer matches. Ranges are read from the SQLite blob in place
+//! (`store::materials::read_content`), never the whole material per range.
+//!
 //! Content types come from the allowlist (`import::material_type`), by content and name
 //! together: PDF, the images WebKit shows, plain text, `.docx` (bytes for the page's
 //! renderer). Nothing else is served; never HTML or SVG. Every answer says `nosniff` and
@@ -51,10 +61,37 @@ struct Verdict {
     content_type: &'static str,
 }
 
-/// What this session has verified, by (package hash, material hash).
+/// A review file as it was when read: its own and its write-ahead log's stamps (an
+/// empty or absent log is none).
+type ReviewStamp = ((u64, Option<SystemTime>), Option<(u64, Option<SystemTime>)>);
+
+/// A review material read against its hash this session.
+#[derive(Clone)]
+struct ReviewVerdict {
+    file: PathBuf,
+    rowid: i64,
+    size: u64,
+    stamp: ReviewStamp,
+    content_type: &'static str,
+}
+
+/// What this session has verified, by (package hash, material hash), and the reviews
+/// open in this window with what was verified of theirs, by (review id, material hash).
 #[derive(Default)]
 pub struct Verified {
     verdicts: Mutex<HashMap<(String, String), Verdict>>,
+    reviews: Mutex<HashMap<String, PathBuf>>,
+    review_verdicts: Mutex<HashMap<(String, String), ReviewVerdict>>,
+}
+
+impl Verified {
+    /// The clerk's review screen opened `review_id` (the file `file`): its nominations'
+    /// materials may be served from now on, this session.
+    pub fn review_opened(&self, review_id: &str, file: PathBuf) {
+        if let Ok(mut reviews) = self.reviews.lock() {
+            reviews.insert(review_id.to_string(), file);
+        }
+    }
 }
 
 fn is_hex(s: &str, len: usize) -> bool {
@@ -64,6 +101,22 @@ fn is_hex(s: &str, len: usize) -> bool {
 fn stamp(file: &PathBuf) -> Option<(u64, Option<SystemTime>)> {
     let meta = std::fs::metadata(file).ok()?;
     Some((meta.len(), meta.modified().ok()))
+}
+
+fn review_stamp(file: &PathBuf) -> Option<ReviewStamp> {
+    let mut wal = file.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = stamp(&PathBuf::from(wal)).filter(|(len, _)| *len > 0);
+    Some((stamp(file)?, wal))
+}
+
+/// A review id as the page names it: a file name's stem, nothing that walks.
+fn is_review_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 200
+        && !s.starts_with('.')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// The content type a material is served under, or `None` when the window cannot show it.
@@ -227,45 +280,137 @@ pub fn respond(state: &AppState, request: &Request<Vec<u8>>) -> Response<Vec<u8>
     }
     let path = request.uri().path();
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let ["panel", hash, sha256] = parts.as_slice() else {
-        return empty(request, StatusCode::NOT_FOUND);
-    };
-    if !is_hex(hash, 64) || !is_hex(sha256, 64) {
-        return empty(request, StatusCode::NOT_FOUND);
+    match parts.as_slice() {
+        ["panel", hash, sha256] if is_hex(hash, 64) && is_hex(sha256, 64) => {
+            let Some(v) = verdict(state, hash, sha256) else {
+                return empty(request, StatusCode::NOT_FOUND);
+            };
+            answer(request, v.size, v.content_type, |at, len| {
+                let bytes = read_at(&v.file, v.offset + at, len).ok()?;
+                // The copy must still be the one verified, or these bytes may not be its.
+                (stamp(&v.file) == Some(v.stamp)).then_some(bytes)
+            })
+        }
+        ["review", id, sha256] if is_review_id(id) && is_hex(sha256, 64) => {
+            respond_review(state, request, id, sha256)
+        }
+        _ => empty(request, StatusCode::NOT_FOUND),
     }
-    let Some(v) = verdict(state, hash, sha256) else {
-        return empty(request, StatusCode::NOT_FOUND);
+}
+
+/// A material of a review open in this window, verified once, in the range asked for.
+fn respond_review(
+    state: &AppState,
+    request: &Request<Vec<u8>>,
+    id: &str,
+    sha256: &str,
+) -> Response<Vec<u8>> {
+    use paneldesk::store::materials;
+    let not_found = || empty(request, StatusCode::NOT_FOUND);
+    let file = match state.reader.reviews.lock() {
+        Ok(reviews) => reviews.get(id).cloned(),
+        Err(_) => None,
     };
+    let Some(file) = file else {
+        return not_found();
+    };
+    let Some(now) = review_stamp(&file) else {
+        return not_found();
+    };
+    let Ok(conn) = materials::open_for_reading(&file) else {
+        return not_found();
+    };
+    // Only what a nomination's material names, whatever else the file still holds.
+    let Ok(Some(stored)) = materials::stored_content(&conn, sha256) else {
+        return not_found();
+    };
+    let key = (id.to_string(), sha256.to_string());
+    let cached = match state.reader.review_verdicts.lock() {
+        Ok(mut verdicts) => match verdicts.get(&key) {
+            Some(v) if v.file == file && v.rowid == stored.rowid && v.stamp == now => {
+                Some(v.clone())
+            }
+            Some(_) => {
+                verdicts.remove(&key);
+                None
+            }
+            None => None,
+        },
+        Err(_) => return not_found(),
+    };
+    let v = match cached {
+        Some(v) => v,
+        None => {
+            // Read once, a piece at a time, against the hash; only then is anything served.
+            if !materials::content_matches(&conn, stored.rowid, sha256).unwrap_or(false) {
+                return not_found();
+            }
+            let head_len = stored.bytes.min(HEAD_BYTES);
+            let Ok(head) = materials::read_content(&conn, stored.rowid, 0, head_len) else {
+                return not_found();
+            };
+            let Some(content_type) = content_type(&stored.file_name, &head) else {
+                return not_found();
+            };
+            let v = ReviewVerdict {
+                file: file.clone(),
+                rowid: stored.rowid,
+                size: stored.bytes,
+                stamp: now,
+                content_type,
+            };
+            // A review changed while it was being read is read again next time.
+            if review_stamp(&file) != Some(now) {
+                return not_found();
+            }
+            if let Ok(mut verdicts) = state.reader.review_verdicts.lock() {
+                verdicts.insert(key, v.clone());
+            }
+            v
+        }
+    };
+    answer(request, v.size, v.content_type, |at, len| {
+        let bytes = materials::read_content(&conn, v.rowid, at, len).ok()?;
+        // The review must still be the one verified, or these bytes may not be its.
+        (review_stamp(&v.file) == Some(v.stamp)).then_some(bytes)
+    })
+}
+
+/// The answer for a verified material of `size` bytes: the range asked for (or all of
+/// it), read by `read(at, len)`, which gives `None` when the bytes can no longer be
+/// trusted.
+fn answer(
+    request: &Request<Vec<u8>>,
+    size: u64,
+    content_type: &'static str,
+    read: impl FnOnce(u64, u64) -> Option<Vec<u8>>,
+) -> Response<Vec<u8>> {
     let range = request.headers().get("Range").and_then(|r| r.to_str().ok());
-    let (status, first, last) = match parse_range(range, v.size) {
+    let (status, first, last) = match parse_range(range, size) {
         Ok(Some((first, last))) => (StatusCode::PARTIAL_CONTENT, first, last),
-        Ok(None) => (StatusCode::OK, 0, v.size.saturating_sub(1)),
+        Ok(None) => (StatusCode::OK, 0, size.saturating_sub(1)),
         Err(()) => {
             let mut response = empty(request, StatusCode::RANGE_NOT_SATISFIABLE);
-            if let Ok(value) = format!("bytes */{}", v.size).parse() {
+            if let Ok(value) = format!("bytes */{size}").parse() {
                 response.headers_mut().insert("Content-Range", value);
             }
             return response;
         }
     };
-    let len = if v.size == 0 { 0 } else { last - first + 1 };
-    let body = if method == "HEAD" {
+    let len = if size == 0 { 0 } else { last - first + 1 };
+    let body = if request.method().as_str() == "HEAD" {
         Vec::new()
     } else {
-        match read_at(&v.file, v.offset + first, len) {
-            Ok(bytes) => bytes,
-            Err(_) => return empty(request, StatusCode::NOT_FOUND),
+        match read(first, len) {
+            Some(bytes) => bytes,
+            None => return empty(request, StatusCode::NOT_FOUND),
         }
     };
-    // The copy must still be the one verified, or these bytes may not be its.
-    if stamp(&v.file) != Some(v.stamp) {
-        return empty(request, StatusCode::NOT_FOUND);
-    }
     let mut builder = base(request, status)
-        .header("Content-Type", v.content_type)
+        .header("Content-Type", content_type)
         .header("Content-Length", len.to_string());
     if status == StatusCode::PARTIAL_CONTENT {
-        builder = builder.header("Content-Range", format!("bytes {first}-{last}/{}", v.size));
+        builder = builder.header("Content-Range", format!("bytes {first}-{last}/{size}"));
     }
     builder
         .body(body)
@@ -427,6 +572,128 @@ mod tests {
         let refused = get(&state, &format!("/panel/{hash}/{sha}"), Some("bytes=0-9"));
         assert!(refused.status().is_client_error(), "{}", refused.status());
         assert!(refused.body().is_empty());
+    }
+
+    /// A demo review in this laptop's data folder whose first nomination carries
+    /// `material`; opened in the window (as the clerk's review screen opens it) when `open`.
+    fn review_with(state: &AppState, material: &[u8], tag: &str, open: bool) -> (String, PathBuf) {
+        let spec = paneldesk::demo::DemoSpec::default();
+        let id = paneldesk::demo::review_id(&spec, tag);
+        let review = state.workspace.path_for_new_review(&id);
+        std::fs::create_dir_all(review.parent().unwrap()).unwrap();
+        paneldesk::demo::create(&review, &id, &spec, T0).unwrap();
+        {
+            let mut conn = paneldesk::store::open(&review).unwrap();
+            let tx = conn.transaction().unwrap();
+            let first: i64 = tx
+                .query_row("SELECT min(id) FROM nomination", [], |r| r.get(0))
+                .unwrap();
+            paneldesk::store::materials::attach(&tx, first, "推荐表.pdf", "推荐表.pdf", material)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        if open {
+            crate::commands::open_review(state, id.clone()).unwrap();
+        }
+        (id, review)
+    }
+
+    #[test]
+    fn a_range_of_a_review_material_is_read_from_the_review_file() {
+        let (_dir, state) = laptop();
+        let material = pdf(300_000, 3);
+        let sha = paneldesk::keys::sha256_hex(&material);
+        let (id, _) = review_with(&state, &material, "r", true);
+        let url = format!("/review/{id}/{sha}");
+
+        let part = get(&state, &url, Some("bytes=1000-1999"));
+        assert_eq!(part.status(), 206);
+        assert_eq!(part.body().as_slice(), &material[1000..2000]);
+        assert_eq!(header(&part, "Content-Range"), "bytes 1000-1999/300000");
+        assert_eq!(header(&part, "Content-Length"), "1000");
+        assert_eq!(header(&part, "Content-Type"), "application/pdf");
+        assert_eq!(header(&part, "X-Content-Type-Options"), "nosniff");
+        assert_eq!(
+            header(&part, "Content-Security-Policy"),
+            "default-src 'none'; sandbox"
+        );
+
+        let tail = get(&state, &url, Some("bytes=-5"));
+        assert_eq!(tail.body().as_slice(), &material[299_995..]);
+        let whole = get(&state, &url, None);
+        assert_eq!(whole.status(), 200);
+        assert_eq!(whole.body(), &material);
+        let beyond = get(&state, &url, Some("bytes=300000-"));
+        assert_eq!(beyond.status(), 416);
+        assert_eq!(header(&beyond, "Content-Range"), "bytes */300000");
+    }
+
+    #[test]
+    fn a_review_material_is_refused_unless_its_review_is_open_and_names_it() {
+        let (_dir, state) = laptop();
+        let ours = pdf(10_000, 4);
+        let theirs = pdf(10_000, 5);
+        let elsewhere = pdf(10_000, 6);
+        let (id, _) = review_with(&state, &ours, "a", true);
+        let (other, _) = review_with(&state, &theirs, "b", true);
+        let (closed, _) = review_with(&state, &elsewhere, "c", false);
+        let sha = |b: &[u8]| paneldesk::keys::sha256_hex(b);
+        assert_eq!(
+            get(&state, &format!("/review/{id}/{}", sha(&ours)), None).status(),
+            200
+        );
+        assert_eq!(
+            get(&state, &format!("/review/{other}/{}", sha(&theirs)), None).status(),
+            200
+        );
+
+        let refused = [
+            // Another review's material, named under this review.
+            format!("/review/{id}/{}", sha(&theirs)),
+            // A hash nobody has.
+            format!("/review/{id}/{}", "0".repeat(64)),
+            // A review in the data folder but not open in this window.
+            format!("/review/{closed}/{}", sha(&elsewhere)),
+            // A review that does not exist.
+            format!("/review/nope/{}", sha(&ours)),
+            // Paths and other shapes.
+            format!("/review/{id}/../../x.pdreview"),
+            format!("/review/{id}"),
+            format!("/review/{id}/{}/extra", sha(&ours)),
+        ];
+        for path in refused {
+            let response = get(&state, &path, None);
+            assert_eq!(response.status(), 404, "{path}");
+            assert!(response.body().is_empty(), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_review_material_altered_after_its_first_check_is_refused() {
+        let (_dir, state) = laptop();
+        let material = pdf(200_000, 8);
+        let sha = paneldesk::keys::sha256_hex(&material);
+        let (id, review) = review_with(&state, &material, "r", true);
+        let url = format!("/review/{id}/{sha}");
+        assert_eq!(get(&state, &url, Some("bytes=0-9")).status(), 206);
+
+        // The stored content changed under its hash, one byte far from the range asked for.
+        let mut altered = material.clone();
+        altered[150_000] ^= 0xff;
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        {
+            let conn = paneldesk::store::open(&review).unwrap();
+            conn.execute(
+                "UPDATE material_blob SET content = ?1 WHERE sha256 = ?2",
+                (&altered, &sha),
+            )
+            .unwrap();
+        }
+
+        let refused = get(&state, &url, Some("bytes=0-9"));
+        assert_eq!(refused.status(), 404);
+        assert!(refused.body().is_empty());
+        assert_eq!(get(&state, &url, None).status(), 404);
     }
 
     #[test]

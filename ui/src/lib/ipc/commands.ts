@@ -337,6 +337,14 @@ export function listCorrections(reviewId: string): Promise<Array<T.Correction>> 
   return invoke<Array<T.Correction>>("list_corrections", { reviewId });
 }
 
+export function nominationMaterials(reviewId: string, nominationId: number): Promise<Array<T.MaterialInfo>> {
+  return invoke<Array<T.MaterialInfo>>("nomination_materials", { reviewId, nominationId });
+}
+
+export function saveReviewMaterial(reviewId: string, sha256: string, destination: T.Handle): Promise<string> {
+  return invoke<string>("save_review_material", { reviewId, sha256, destination });
+}
+
 export function openMeetingBallot(reviewId: string, categoryKey: string, shortlist: T.Shortlist, kind: T.BallotKind): Promise<T.MeetingBallot> {
   return invoke<T.MeetingBallot>("open_meeting_ballot", { reviewId, categoryKey, shortlist, kind });
 }

@@ -1,11 +1,19 @@
 // Where the window loads a material from, and how the reader shows it. The shell serves
-// materials on its own `material:` scheme (src-tauri/src/reader.rs), by package and
-// content hash, never by path, each verified against its hash before its first byte.
+// materials on its own `material:` scheme (src-tauri/src/reader.rs), by package (the
+// expert's panel) or review (the clerk's) and content hash, never by path, each verified
+// against its hash before its first byte.
 
 import type { MaterialInfo } from "$lib/ipc/types";
 
-/** How the reader shows a material; `none`: it cannot, the expert saves a copy instead. */
-export type ReaderKind = "pdf" | "image" | "text" | "none";
+/** How the reader shows a material; `none`: it cannot, a copy is saved instead. */
+export type ReaderKind = "pdf" | "image" | "text" | "docx" | "none";
+
+/** Where a material is named: an expert's open panel (by package hash) or a review open on
+ * the clerk's laptop (by review id). */
+export type MaterialScope = "panel" | "review";
+
+/** A .docx is read whole to be laid out; a larger one is saved out instead. */
+export const DOCX_LIMIT = 50 * 1024 * 1024;
 
 const IMAGES = new Set(["png", "jpg", "jpeg", "gif", "bmp", "webp"]);
 const TEXT = new Set(["txt", "csv", "md"]);
@@ -21,6 +29,7 @@ export function kindOf(material: MaterialInfo): ReaderKind {
   if (ext === "pdf") return "pdf";
   if (IMAGES.has(ext)) return "image";
   if (TEXT.has(ext)) return "text";
+  if (ext === "docx" && material.bytes <= DOCX_LIMIT) return "docx";
   return "none";
 }
 
@@ -37,11 +46,11 @@ export function whyNot(material: MaterialInfo): "reader.cannot.video" | "reader.
 }
 
 /** The material's address: Linux and macOS webviews name custom schemes as such, Windows's
- * as `http://<scheme>.localhost`. */
-export function materialUrl(hash: string, sha256: string): string {
+ * as `http://<scheme>.localhost`. `owner` is the panel's package hash or the review's id. */
+export function materialUrl(owner: string, sha256: string, scope: MaterialScope = "panel"): string {
   const windows = typeof navigator !== "undefined" && /Windows/.test(navigator.userAgent);
   const base = windows ? "http://material.localhost" : "material://localhost";
-  return `${base}/panel/${encodeURIComponent(hash)}/${encodeURIComponent(sha256)}`;
+  return `${base}/${scope}/${encodeURIComponent(owner)}/${encodeURIComponent(sha256)}`;
 }
 
 /** Bytes `begin`..`end` (exclusive) of a material, refusing anything but those bytes. */
