@@ -730,6 +730,116 @@ def expert_reads_materials(app):
     return nominee
 
 
+def expert_grid_densities(app):
+    """The grid for senior experts (issue 23): every row's height in both densities (compact
+    rows at most 40 px at 100 %), the nominee column stays when the grid scrolls sideways,
+    and a row the arrow keys reach comes out from under the sticky header. Screenshots of
+    the compact grid at 100 % and 150 %. Leaves the grid standard and the text at 100 %:
+    WebKit keeps the page's storage per app, not per data folder."""
+
+    try:
+        grid_densities(app)
+    finally:
+        # Even when a check fails: the next run must not start at 150 % or compact.
+        app.web.execute_script(
+            "localStorage.removeItem('paneldesk.gridDensity'); localStorage.removeItem('paneldesk.textSize')"
+        )
+
+
+def grid_densities(app):
+    def row_heights():
+        # A row's first cell is its height (WebKit's driver gives no rect for a <tr>, nor for
+        # a cell scrolled out of the window).
+        return app.web.execute_script(
+            "return [...document.querySelectorAll('[data-testid=score-row][data-recused=false] td:first-child')]"
+            ".map((td) => Math.round(td.getBoundingClientRect().height))"
+        )
+
+    grid = lambda: app.by_testid("score-grid")
+    check(grid().get_attribute("data-density") == "standard", "the grid starts standard")
+    standard = row_heights()
+    app.click("density-compact")
+    app.wait.until(lambda _: grid().get_attribute("data-density") == "compact")
+    compact = row_heights()
+    print(f"  row heights at 100 %, standard: {standard} px; compact: {compact} px")
+    check(max(compact) <= 40, f"compact rows are at most 40 px: {compact}")
+    check(
+        app.web.execute_script("return localStorage.getItem('paneldesk.gridDensity')") == "compact",
+        "the density is kept on this laptop",
+    )
+    # Every cell holding a score shows the same saved mark, in a slot beside it.
+    marks = [s.get_attribute("data-state") for s in app.all_testid("cell-status")]
+    check(marks and all(m == "saved" for m in marks), f"every scored cell is marked saved: {set(marks)}")
+    app.web.execute_script("document.querySelector('main').scrollTo(0, 0)")
+    app.shot("12j-expert-compact")
+
+    # At 150 %, compact, and scrolled sideways: the index and nominee columns stay.
+    width = app.web.execute_script("return window.innerWidth")
+    Select(app.by_testid("text-size")).select_by_value("150")
+    app.wait.until(lambda _: app.web.execute_script("return window.innerWidth") < width / 1.4)
+    time.sleep(0.5)
+    print(f"  compact row heights at 150 %: {row_heights()} CSS px (×1.5 on screen)")
+    shifted, main_left, index_left, index_right, left = app.web.execute_script(
+        "const main = document.querySelector('main'); main.scrollTo(0, 0); main.scrollLeft = 400;"
+        "const name = document.querySelector('[data-testid=score-row] td.nominee').getBoundingClientRect();"
+        "const index = document.querySelector('[data-testid=score-row] td.index').getBoundingClientRect();"
+        "return [main.scrollLeft, main.getBoundingClientRect().left, index.left, index.right, name.left];"
+    )
+    if shifted > 0:
+        print(f"  scrolled {shifted} px sideways: the index starts at {index_left:.0f} px (the pane at {main_left:.0f}), the nominee at {left:.0f} px")
+        check(index_left >= main_left - 1 and abs(left - index_right) <= 1, "the index and nominee columns stay in view")
+    else:
+        print("  the grid fits the window at 150 %: nothing to scroll sideways")
+    app.shot("12k-expert-compact-text-150")
+    app.web.execute_script("document.querySelector('main').scrollLeft = 0")
+
+    # Standard, still at 150 % (the page scrolls further): ↑ from the second row while the
+    # first is under the sticky header brings the first fully into view below the header.
+    # (From the keyboard: WebKit's driver misses clicks on a zoomed page.)
+    app.by_testid("density-standard").send_keys(Keys.SPACE)
+    app.wait.until(lambda _: grid().get_attribute("data-density") == "standard")
+    print(f"  standard row heights at 150 %: {row_heights()} CSS px")
+    rows = [r.get_attribute("data-nomination") for r in app.all_testid("score-row") if r.get_attribute("data-recused") == "false"]
+    first, second = (
+        app.web.find_element(By.CSS_SELECTOR, f'[data-testid="score-row"][data-nomination="{n}"] [data-testid="score-cell"]')
+        for n in rows[:2]
+    )
+    covered, setup = app.web.execute_script(
+        "const main = document.querySelector('main'), row = arguments[0].closest('tr');"
+        "const head = document.querySelector('[data-testid=score-grid] thead');"
+        # The row's top to where the header sticks (below the progress bar), under the header.
+        "const stuck = main.getBoundingClientRect().top + parseFloat(getComputedStyle(head.querySelector('th')).top);"
+        # (Focused first: the grid brings a focused cell into view, which would undo this.)
+        "arguments[1].focus({preventScroll: true});"
+        "const asked = row.getBoundingClientRect().top - stuck, before = main.scrollTop;"
+        "main.scrollTop += asked;"
+        # Where the stuck header ends (WebKit updates a sticky box's rect only at its next
+        # frame, so it is worked out, not read).
+        "const under = stuck + head.offsetHeight, top = row.getBoundingClientRect().top;"
+        "return [top < under - 1, JSON.stringify({scrolled: main.scrollTop - before, row: top, header_ends: under})];",
+        first,
+        second,
+    )
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    # To the focused cell, as the keyboard would (no scrolling by the driver first).
+    ActionChains(app.web).send_keys(Keys.ARROW_UP).perform()
+    app.wait.until(lambda _: app.web.switch_to.active_element.get_attribute("data-nomination") == rows[0])
+    top, bottom = app.web.execute_script(
+        "const row = arguments[0].closest('tr'), head = document.querySelector('[data-testid=score-grid] thead');"
+        "return [row.getBoundingClientRect().top, head.getBoundingClientRect().bottom];",
+        first,
+    )
+    print(f"  scrolled for the ↑ check: {setup}")
+    print(f"  first row {'was' if covered else 'was not'} under the header; after ↑ its top {top:.0f} px, the header's bottom {bottom:.0f} px")
+    check(covered, "the first row was under the sticky header before ↑")
+    check(top >= bottom - 1, f"the row reached by ↑ is below the sticky header: {top} < {bottom}")
+    app.shot("12l-expert-row-below-header-150")
+    Select(app.by_testid("text-size")).select_by_value("100")
+    app.wait.until(lambda _: app.web.execute_script("return window.innerWidth") == width)
+    app.wait.until(lambda _: app.web.execute_script("return localStorage.getItem('paneldesk.gridDensity')") == "standard")
+
+
 def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=None):
     """One expert's own laptop: open the package from the stick, enrol with a passphrase, copy
     the key fingerprint shown onto the signed paper confirmation, score with the keyboard
@@ -872,6 +982,7 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
             app.shot("12d-expert-text-150")
             Select(app.by_testid("text-size")).select_by_value("100")
             app.wait.until(lambda _: app.web.execute_script("return window.innerWidth") == width)
+            expert_grid_densities(app)
 
         before = set(os.listdir(stick))
         answer_shell_dialog(app, stick)

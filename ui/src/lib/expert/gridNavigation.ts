@@ -46,8 +46,20 @@ export function focusNeighbour(container: HTMLElement, from: HTMLElement, direct
     }
   }
   if (!best) return false;
-  best.focus();
+  // The grid brings the row into view itself (`reveal`, on focus), clear of its sticky header.
+  best.focus({ preventScroll: true });
   // Typing over a number replaces it, as in a spreadsheet.
   if (best instanceof HTMLInputElement) best.select();
   return true;
+}
+
+/**
+ * Scrolls the grid cell holding `control` fully into view: its whole row height below the
+ * sticky header, its column right of the sticky nominee column. The cell's scroll margins
+ * (ScoreGrid.svelte) carry the header's height and the sticky columns' width; "nearest"
+ * leaves a cell already in view alone.
+ */
+export function reveal(control: HTMLElement): void {
+  const cell = control.closest("td");
+  cell?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
 }

@@ -2,7 +2,8 @@
 //! last returned them, and what each cell shows while the expert types. Shared by the grid
 //! and the candidate page, so both show the same draft, the same "saved" and the same error.
 //!
-//! A cell shows "saved" only after the core answered; a refused entry keeps the typed text
+//! A cell shows "saved" when the core holds its value: loaded with the panel, or once the core
+//! answered a save (never while it is being sent); a refused entry keeps the typed text
 //! and the core's message until the expert changes or discards it. The core decides every
 //! rule (bounds, steps, completeness); this only parses what was typed into a number.
 
@@ -43,6 +44,13 @@ export type CellField =
 
 /** `dirty`: typed, not sent yet. */
 export type CellState = "dirty" | "saving" | "saved" | "error";
+
+/**
+ * What a cell shows beside its control: its own state while the expert works on it, else
+ * `saved` when the core holds a value for it (loaded or just saved) and `idle` when it holds
+ * nothing. One mark for every stored value, whether it was typed today or last week.
+ */
+export type ShownState = CellState | "idle";
 
 export interface Cell {
   draft: string;
@@ -207,6 +215,14 @@ export class ScoringSession {
 
   cell(nominationId: number, field: CellField): Cell | undefined {
     return this.cells[cellId(nominationId, field)];
+  }
+
+  /** The state a cell shows (and carries as `data-state`), see `ShownState`. */
+  shown(nominationId: number, field: CellField): ShownState {
+    const cell = this.cell(nominationId, field);
+    if (cell && cell.state !== "saved") return cell.state;
+    // Saved or never touched: marked when the core holds something (a cleared cell holds nothing).
+    return storedText(this.item(nominationId), field) === "" ? "idle" : "saved";
   }
 
   /** What the input shows: the draft while it is not saved, else what the core holds. */
