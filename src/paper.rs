@@ -55,9 +55,11 @@ pub struct SheetSection {
     pub rows: Vec<SheetRow>,
 }
 
-/// An expert's paper 评分表 for one package.
+/// An expert's paper 评分表 for one package. (`PaperSheet` in TypeScript: the certificate
+/// layout is `Sheet` there.)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PaperSheet"))]
 pub struct Sheet {
     pub sheet_id: String,
     pub package_hash: String,

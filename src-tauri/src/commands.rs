@@ -30,6 +30,7 @@ use paneldesk::merge::meeting::{
 use paneldesk::merge::readiness::{self, PublicationStatus};
 use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
 use paneldesk::objections::{self, NewObjection, Resolution};
+use paneldesk::paper::{self, Keyed, Keying, PaperStatus, Sheet};
 use paneldesk::report::certificate::{self, Award, CertificateTemplate};
 use paneldesk::report::documents;
 use paneldesk::report::pdf::Meta;
@@ -1202,6 +1203,86 @@ pub fn print_tally_sheet(
     Ok(bytes.len() as u32)
 }
 
+/// The expert's paper 评分表 (one per current package whose roster holds them), as data
+/// for the keying form.
+pub fn paper_sheets(state: &AppState, review_id: String, expert_id: i32) -> Answer<Vec<Sheet>> {
+    let review = review_path(state, &review_id)?;
+    Ok(paper::sheets(&review, i64::from(expert_id))?)
+}
+
+/// Prints the expert's pre-filled paper 评分表 where the user chose; returns its size in bytes.
+pub fn print_paper_sheet(
+    state: &AppState,
+    review_id: String,
+    expert_id: i32,
+    destination: Handle,
+) -> Answer<u32> {
+    let review = review_path(state, &review_id)?;
+    let destination = state.picks.write_file(&destination)?;
+    let sheets = paper::sheets(&review, i64::from(expert_id))?;
+    let bytes = paneldesk::report::paper_sheet::print(&sheets, &meta("专家纸质评分表"))?;
+    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
+    Ok(bytes.len() as u32)
+}
+
+/// Keys one staff member's entry of a paper sheet: `marks` in the keyed-sheet line format
+/// (docs/formats.md, "Keyed paper sheets"), one line per row code. The core checks it,
+/// compares it with the other entry and records the marks once both agree.
+pub fn key_paper_sheet(
+    state: &AppState,
+    review_id: String,
+    expert_id: i32,
+    sheet_id: String,
+    by: String,
+    marks: String,
+) -> Answer<Keyed> {
+    let review = review_path(state, &review_id)?;
+    let source = sheet_id.trim().to_uppercase();
+    Ok(paper::key(
+        &review,
+        &Keying {
+            expert_id: i64::from(expert_id),
+            sheet_id,
+            by,
+            marks,
+            source,
+        },
+        &now(),
+        &actor(),
+    )?)
+}
+
+/// Where each expert's paper sheet stands.
+pub fn paper_status(state: &AppState, review_id: String) -> Answer<Vec<PaperStatus>> {
+    let review = review_path(state, &review_id)?;
+    Ok(paper::status(&review)?)
+}
+
+/// Writes the re-registered expert's signed resume file (`.pdresume`) into a folder the
+/// user picked to save into; returns the file's name.
+pub fn write_resume_file(
+    state: &AppState,
+    review_id: String,
+    expert_id: i32,
+    folder: Handle,
+) -> Answer<String> {
+    let review = review_path(state, &review_id)?;
+    let folder = state.picks.write_folder(&folder)?;
+    let clerk = state.clerk_keys()?;
+    let file = paneldesk::resume::write(
+        &review,
+        &clerk,
+        i64::from(expert_id),
+        &folder,
+        &now(),
+        &actor(),
+    )?;
+    Ok(file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     //! The page is not trusted with paths (issue 20): whatever string it sends where a
@@ -1661,5 +1742,142 @@ mod tests {
         let refused = print_tally_sheet(&state, id, ballot_id + 1, picked.handle);
         assert_eq!(refused.unwrap_err().code, "bad_input");
         assert!(!other.exists());
+    }
+
+    /// What a keyer types from a filled paper sheet: every row in order, in the keyed-sheet
+    /// line format, each criterion at its maximum.
+    fn keyed_lines(sheet: &Sheet) -> Vec<String> {
+        use paneldesk::model::ScoringMode;
+        let mut lines = Vec::new();
+        for section in &sheet.sections {
+            for row in &section.rows {
+                let mut cells = vec![row.code.clone()];
+                match section.category.scoring_mode {
+                    ScoringMode::Criteria => {
+                        for c in &section.category.rubric.criteria {
+                            cells.push(format!("{}", c.max_points));
+                        }
+                    }
+                    ScoringMode::Vote => cells.push("同意".into()),
+                    ScoringMode::Grade => cells.push("良好".into()),
+                }
+                cells.push("材料翔实".into());
+                lines.push(cells.join(","));
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn a_paper_sheet_and_a_resume_file_go_only_where_the_user_chose() {
+        let (dir, state, id) = clerk_laptop();
+        package_sent(dir.path(), &state, &id);
+        let expert =
+            i32::try_from(expert_status(&state, id.clone()).unwrap()[0].expert_id).unwrap();
+
+        let target = dir.path().join("评分表.pdf");
+        let forged = Handle(target.display().to_string());
+        let refused = print_paper_sheet(&state, id.clone(), expert, forged.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let opened = state.picks.path(target.clone(), Use::ReadFile);
+        let refused = print_paper_sheet(&state, id.clone(), expert, opened.handle);
+        assert_eq!(refused.unwrap_err().code, "wrong_pick");
+        let refused = write_resume_file(&state, id.clone(), expert, forged);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        assert!(!target.exists());
+
+        let picked = state.picks.path(target.clone(), Use::WriteFile);
+        let size = print_paper_sheet(&state, id.clone(), expert, picked.handle.clone()).unwrap();
+        let written = std::fs::read(&target).unwrap();
+        assert_eq!(written.len(), size as usize);
+        assert!(written.starts_with(b"%PDF"));
+        let again = print_paper_sheet(&state, id.clone(), expert, picked.handle);
+        assert_eq!(again.unwrap_err().code, "not_picked");
+
+        // No bundle from the expert yet: nothing to resume from (the core's refusal).
+        let folder = state.picks.path(dir.path().to_path_buf(), Use::WriteFolder);
+        let refused = write_resume_file(&state, id, expert, folder.handle);
+        assert!(refused.is_err());
+    }
+
+    #[test]
+    fn two_entries_that_disagree_record_nothing_until_corrected() {
+        let (dir, state, id) = clerk_laptop();
+        package_sent(dir.path(), &state, &id);
+        let expert =
+            i32::try_from(expert_status(&state, id.clone()).unwrap()[0].expert_id).unwrap();
+        let sheet = paper_sheets(&state, id.clone(), expert).unwrap().remove(0);
+        let lines = keyed_lines(&sheet);
+        let first = lines.join("\n");
+        let mut typo = lines.clone();
+        typo[0] = typo[0].replacen("材料翔实", "材料详实", 1);
+        let key = |by: &str, marks: &str| {
+            key_paper_sheet(
+                &state,
+                id.clone(),
+                expert,
+                sheet.sheet_id.clone(),
+                by.into(),
+                marks.into(),
+            )
+        };
+
+        let waiting = key("王晓燕", &first).unwrap();
+        assert!(matches!(waiting, Keyed::Waiting { .. }), "{waiting:?}");
+        let Keyed::Mismatch {
+            mismatches,
+            first_by,
+            second_by,
+            ..
+        } = key("李建国", &typo.join("\n")).unwrap()
+        else {
+            panic!("the entries differ");
+        };
+        assert_eq!(
+            (first_by.as_str(), second_by.as_str()),
+            ("王晓燕", "李建国")
+        );
+        assert_eq!(mismatches.len(), 1, "{mismatches:?}");
+        assert_eq!(mismatches[0].code, sheet.sections[0].rows[0].code);
+        assert_eq!(mismatches[0].field, "评语");
+        assert_eq!(
+            (mismatches[0].first.as_str(), mismatches[0].second.as_str()),
+            ("材料翔实", "材料详实")
+        );
+        let status = paper_status(&state, id.clone()).unwrap();
+        let mine = status
+            .iter()
+            .find(|s| s.expert_id == i64::from(expert))
+            .unwrap();
+        assert!(mine.recorded_by.is_empty() && !mine.counted);
+        assert_eq!(mine.keyed_by, ["王晓燕", "李建国"]);
+
+        // The second person corrects theirs: recorded as 代录, naming both.
+        let Keyed::Recorded {
+            sheet_id,
+            first_by,
+            second_by,
+            ..
+        } = key("李建国", &first).unwrap()
+        else {
+            panic!("the entries agree");
+        };
+        assert_eq!(sheet_id, sheet.sheet_id);
+        assert_eq!(
+            (first_by.as_str(), second_by.as_str()),
+            ("王晓燕", "李建国")
+        );
+        let status = paper_status(&state, id.clone()).unwrap();
+        let mine = status
+            .iter()
+            .find(|s| s.expert_id == i64::from(expert))
+            .unwrap();
+        assert!(mine.counted);
+        assert_eq!(mine.recorded_by, ["王晓燕", "李建国"]);
+
+        // A bad cell is the core's bilingual refusal, naming the sheet and the row.
+        let refused = key("王晓燕", &first).unwrap_err();
+        assert_eq!(refused.code, "bad_input");
+        assert!(!refused.message_en.is_empty());
     }
 }

@@ -226,6 +226,11 @@ ipc_commands! {
     fn count_meeting_ballot(review_id: String, ballot_id: i32, tally: Tally) -> MeetingOutcome;
     fn meeting_ballots(review_id: String) -> Vec<MeetingBallot>;
     fn print_tally_sheet(review_id: String, ballot_id: i32, destination: Handle) -> u32;
+    fn paper_sheets(review_id: String, expert_id: i32) -> Vec<paneldesk::paper::Sheet>;
+    fn print_paper_sheet(review_id: String, expert_id: i32, destination: Handle) -> u32;
+    fn key_paper_sheet(review_id: String, expert_id: i32, sheet_id: String, by: String, marks: String) -> paneldesk::paper::Keyed;
+    fn paper_status(review_id: String) -> Vec<paneldesk::paper::PaperStatus>;
+    fn write_resume_file(review_id: String, expert_id: i32, folder: Handle) -> String;
 }
 
 /// Declarations of every type that crosses the boundary. A type missing here makes the
@@ -357,6 +362,12 @@ fn type_declarations() -> Vec<String> {
         MeetingOutcome::decl(&cfg),
         paneldesk::merge::meeting::Counted::decl(&cfg),
         MeetingBallot::decl(&cfg),
+        paneldesk::paper::SheetRow::decl(&cfg),
+        paneldesk::paper::SheetSection::decl(&cfg),
+        paneldesk::paper::Sheet::decl(&cfg),
+        paneldesk::paper::Mismatch::decl(&cfg),
+        paneldesk::paper::Keyed::decl(&cfg),
+        paneldesk::paper::PaperStatus::decl(&cfg),
     ]
 }
 

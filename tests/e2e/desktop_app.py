@@ -1126,6 +1126,77 @@ def clerk_registers_keys(app, clerk, confirmations):
     check(audit_actions(clerk).count("expert.key_registered") == 3, "each registration is audited")
 
 
+def clerk_keys_a_paper_sheet(app, clerk):
+    """The paper fallback (代录), before any bundle came back: the clerk opens an expert's
+    paper sheet from the status board, and two staff key it. The second slips on one cell:
+    nothing is recorded and the cell is shown with both values; corrected, the two agree
+    and the marks are recorded as 代录 naming both. Returns the expert's id."""
+    button = app.all_testid("paper-open")[0]
+    expert = int(button.get_attribute("data-expert-id"))
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    form = app.by_testid("paper-keying")
+    sheet_id = form.get_attribute("data-sheet-id")
+    check(re.fullmatch(r"PS-[0-9A-F]{4}-[0-9A-F]{4}", sheet_id), f"the sheet id is shown: {sheet_id}")
+
+    def key(by, first_cell):
+        set_input(app, "paper-by", by)
+        for n, cell in enumerate(app.web.find_elements(By.CSS_SELECTOR, '[data-testid^="paper-value-"]')):
+            if cell.tag_name == "select":
+                app.web.execute_script(
+                    "arguments[0].selectedIndex = 1;"
+                    "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                    cell,
+                )
+            else:
+                set_input(app, cell.get_attribute("data-testid"), first_cell if n == 0 else "0")
+        for comment in app.web.find_elements(By.CSS_SELECTOR, '[data-testid^="paper-comment-"]'):
+            set_input(app, comment.get_attribute("data-testid"), "事迹突出")
+        click_centered(app, "paper-submit")
+
+    key("王晓燕", "1")
+    app.wait.until(lambda _: "王晓燕" in app.by_testid("paper-outcome").text)
+    check(app.by_testid("paper-by").get_attribute("value") == "", "entry 2 starts from an empty form")
+    key("李建国", "0")
+    mismatches = app.wait.until(lambda _: app.all_testid("paper-mismatch"))
+    check(len(mismatches) == 1, f"one differing cell: {[m.text for m in mismatches]}")
+    check(
+        "王晓燕" in app.by_testid("paper-mismatches").text and "李建国" in app.by_testid("paper-mismatches").text,
+        "both keyers are named",
+    )
+    first = app.web.find_elements(By.CSS_SELECTOR, '[data-testid^="paper-value-"]')[0]
+    check(
+        "mismatch" in first.find_element(By.XPATH, "./ancestor::td").get_attribute("class"),
+        "the differing cell is marked in the form",
+    )
+    paper = {p["expert_id"]: p for p in json.loads(cli(clerk, "paper", "status", "--json"))}
+    check(not paper[expert]["recorded_by"], f"nothing recorded while they differ: {paper[expert]}")
+    # The list sits above the sheet, so the marked cell is in view with it.
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'start'})", app.by_testid("paper-keying"))
+    app.shot("14b-clerk-paper-mismatch")
+
+    # The second keyer checks the sheet and corrects the one cell.
+    set_input(app, first.get_attribute("data-testid"), "1")
+    click_centered(app, "paper-submit")
+    done = app.by_testid("paper-recorded")
+    app.wait.until(lambda _: "已记录为代录" in done.text)
+    check(sheet_id in done.text and "王晓燕" in done.text and "李建国" in done.text, f"recorded: {done.text!r}")
+    app.wait.until(
+        lambda _: app.web.find_element(
+            By.CSS_SELECTOR, f'[data-testid="paper-status-row"][data-expert-id="{expert}"]'
+        ).get_attribute("data-state")
+        == "done"
+    )
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.by_testid("paper-section"))
+    app.shot("14c-clerk-paper-recorded")
+    paper = {p["expert_id"]: p for p in json.loads(cli(clerk, "paper", "status", "--json"))}
+    check(paper[expert]["counted"] and paper[expert]["recorded_by"] == ["王晓燕", "李建国"], f"代录: {paper[expert]}")
+    check("paper.recorded" in audit_actions(clerk), "the recording is audited")
+    click_centered(app, "paper-close")
+    app.wait.until(lambda _: not app.all_testid("paper-screen"))
+    return expert
+
+
 def clerk_receives_and_prints(
     binary, shots, clerk, stick, bundles, confirmations, unregistered, clerk_fingerprint
 ):
@@ -1143,6 +1214,7 @@ def clerk_receives_and_prints(
         app.click("tab-results")
         app.wait.until(lambda _: app.all_testid("results-no-package") == [] and app.all_testid("status-board"))
         clerk_registers_keys(app, clerk, confirmations)
+        paper_expert = clerk_keys_a_paper_sheet(app, clerk)
         unregistered_bundle, unregistered_fingerprint = unregistered
         answer_shell_dialog(app, bundles + [tampered, unregistered_bundle])
         unlock_clerk_keys(app, clerk)
@@ -1156,6 +1228,9 @@ def clerk_receives_and_prints(
             outcomes == ["accepted"] * 3 + ["refused"] * 2,
             f"three accepted, the tampered and the unregistered one refused: {outcomes}",
         )
+        # The expert's signed bundle, received after their paper sheet was recorded, wins.
+        paper = {p["expert_id"]: p for p in json.loads(cli(clerk, "paper", "status", "--json"))}
+        check(paper[paper_expert]["superseded_by_bundle"], f"the bundle replaces the 代录 marks: {paper}")
         refused = [r for r in receipts if "key_not_registered" in r.text]
         check(len(refused) == 1, f"one bundle refused for its key: {[r.text for r in receipts]}")
         refused = refused[0]

@@ -360,3 +360,23 @@ export function meetingBallots(reviewId: string): Promise<Array<T.MeetingBallot>
 export function printTallySheet(reviewId: string, ballotId: number, destination: T.Handle): Promise<number> {
   return invoke<number>("print_tally_sheet", { reviewId, ballotId, destination });
 }
+
+export function paperSheets(reviewId: string, expertId: number): Promise<Array<T.PaperSheet>> {
+  return invoke<Array<T.PaperSheet>>("paper_sheets", { reviewId, expertId });
+}
+
+export function printPaperSheet(reviewId: string, expertId: number, destination: T.Handle): Promise<number> {
+  return invoke<number>("print_paper_sheet", { reviewId, expertId, destination });
+}
+
+export function keyPaperSheet(reviewId: string, expertId: number, sheetId: string, by: string, marks: string): Promise<T.Keyed> {
+  return invoke<T.Keyed>("key_paper_sheet", { reviewId, expertId, sheetId, by, marks });
+}
+
+export function paperStatus(reviewId: string): Promise<Array<T.PaperStatus>> {
+  return invoke<Array<T.PaperStatus>>("paper_status", { reviewId });
+}
+
+export function writeResumeFile(reviewId: string, expertId: number, folder: T.Handle): Promise<string> {
+  return invoke<string>("write_resume_file", { reviewId, expertId, folder });
+}

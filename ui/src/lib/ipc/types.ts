@@ -782,3 +782,67 @@ kind: BallotKind,
  * Places the first stage left for the nominations on the ballot.
  */
 places: number, threshold: VoteThreshold, entries: Array<BallotEntry>, opened_at: string, opened_by: string, counted: Counted | null, };
+
+export type SheetRow = { 
+/**
+ * Short code printed on the row and typed when keying (`A01`).
+ */
+code: string, nomination_id: number, display_name: string, university: string, };
+
+export type SheetSection = { category: Category, rows: Array<SheetRow>, };
+
+export type PaperSheet = { sheet_id: string, package_hash: string, review_title_zh: string, 
+/**
+ * The panel's name; empty when one panel scores the whole review.
+ */
+panel_name: string, expert: Expert, 
+/**
+ * Shortest comment accepted per candidate; 0 for none.
+ */
+min_comment_chars: number, sections: Array<SheetSection>, 
+/**
+ * Nominations of the expert's own institution: recused automatically, not printed.
+ */
+auto_recused: Array<number>, };
+
+export type Mismatch = { 
+/**
+ * Row code on the sheet.
+ */
+code: string, candidate: string, 
+/**
+ * The criterion's name, or 表决 / 等级 / 回避 / 评语.
+ */
+field: string, 
+/**
+ * As entry 1 and entry 2 have it; empty when not filled.
+ */
+first: string, second: string, };
+
+export type Keyed = { "outcome": "waiting", sheet_id: string, keyed_by: Array<string>, } | { "outcome": "mismatch", sheet_id: string, first_by: string, second_by: string, mismatches: Array<Mismatch>, } | { "outcome": "recorded", sheet_id: string, first_by: string, second_by: string, scored: number, recused: number, };
+
+export type PaperStatus = { expert_id: number, expert_name: string, 
+/**
+ * The panel's name; empty when one panel scores the whole review.
+ */
+panel: string, sheet_id: string, package_hash: string, 
+/**
+ * A signed bundle from the expert counts for this package.
+ */
+bundle_counts: boolean, 
+/**
+ * Entries keyed and not yet agreed, entry 1 first.
+ */
+keyed_by: Array<string>, 
+/**
+ * The two staff whose agreeing entries were recorded; empty until then.
+ */
+recorded_by: Array<string>, recorded_at: string | null, 
+/**
+ * The recorded paper marks count in the results (as 代录).
+ */
+counted: boolean, 
+/**
+ * Recorded, but a bundle from the expert arrived since and counts instead.
+ */
+superseded_by_bundle: boolean, };

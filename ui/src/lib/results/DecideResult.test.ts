@@ -20,6 +20,7 @@ let ipc: MockedCommands;
 function mock(results: () => ReviewResults, overrides: Record<string, CommandHandler> = {}) {
   ipc = mockCommands({
     expert_status: () => expertStatusFixture(),
+    paper_status: () => [],
     expert_keys: () => [],
     review_results: results,
     meeting_ballots: () => [],

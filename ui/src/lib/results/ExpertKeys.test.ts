@@ -25,6 +25,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
   registrations = [registration()];
   ipc = mockCommands({
     expert_status: () => structuredClone(statuses),
+    paper_status: () => [],
     expert_keys: () => structuredClone(registrations),
     review_results: () => reviewResultsFixture(),
     meeting_ballots: () => [],

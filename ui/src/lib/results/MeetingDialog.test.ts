@@ -44,6 +44,7 @@ let ballots: MeetingBallot[];
 function mock(overrides: Record<string, CommandHandler> = {}) {
   ipc = mockCommands({
     expert_status: () => expertStatusFixture(),
+    paper_status: () => [],
     expert_keys: () => [],
     review_results: () => structuredClone(results),
     meeting_ballots: () => structuredClone(ballots),

@@ -23,6 +23,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
     open_review: () => review,
     list_flags: () => [],
     expert_status: () => expertStatusFixture(),
+    paper_status: () => [],
     expert_keys: () => [],
     review_results: () => reviewResultsFixture(),
     meeting_ballots: () => [],
