@@ -465,6 +465,48 @@ QUOTA = 4
 ALLOWANCE = 5
 
 
+GUIDANCE = "理想信念坚定，政治立场鲜明，有相关表彰或实例佐证"
+BANDS_SHOWN = "优 18–20；良 15–17.5"
+
+
+def set_element(app, el, value):
+    """`set_input` for an element without a test id of its own (a band row's fields)."""
+    app.web.execute_script(
+        "const el = arguments[0]; el.value = arguments[1];"
+        "el.dispatchEvent(new Event('input', {bubbles: true}));"
+        "el.dispatchEvent(new Event('change', {bubbles: true}));",
+        el,
+        value,
+    )
+
+
+def clerk_writes_guidance(app, clerk):
+    """Before the package goes out the clerk gives the first criterion its 评分要点 and two
+    score bands in the rubric tab; the core checks and stores them, and the expert later
+    sees them beside the inputs (`expert_scores`)."""
+    app.click("tab-rubric")
+    app.wait.until(lambda _: len(app.all_testid("criterion-edit")) == 5)
+    app.all_testid("criterion-edit")[0].click()
+    guidance = app.by_testid("criterion-guidance")
+    guidance.clear()
+    guidance.send_keys(GUIDANCE)
+    for label, low, high in (("优", "18", "20"), ("良", "15", "17.5")):
+        app.click("band-add")
+        row = app.all_testid("band-row")[-1]
+        for testid, value in (("band-label", label), ("band-from", low), ("band-to", high)):
+            set_element(app, row.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]'), value)
+    app.click("criterion-save")
+    app.by_testid("rubric-saved")
+    shown = app.all_testid("criterion-bands")[0].text
+    check(shown == BANDS_SHOWN, f"the bands as the core stored them: {shown!r}")
+    app.shot("05a2-clerk-rubric-guidance")
+    stored = json.loads(cli(clerk, "rubric", "show", "--json"))
+    first = stored[0]["category"]["rubric"]["criteria"][0]
+    check(first["guidance_zh"] == GUIDANCE, f"the guidance is stored: {first['guidance_zh']!r}")
+    check([b["label"] for b in first["bands"]] == ["优", "良"], f"and the bands: {first['bands']}")
+    check("rubric.criterion_changed" in audit_actions(clerk), "the edit is in the audit log")
+
+
 def clerk_prepares_the_round(binary, shots, clerk, package):
     """The clerk's laptop: a review from the built-in template, a roster typed in, a
     folder of messy workbooks picked in the folder dialog, a flag settled, the quota set
@@ -501,6 +543,7 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         check("周文渊" in error.text, f"duplicate refused: {error.text!r}")
         check(len(app.all_testid("expert-row")) == 3, "the roster is unchanged")
         app.shot("05a-clerk-roster")
+        clerk_writes_guidance(app, clerk)
 
         # Import the messy fixture folder through the shell's folder dialog: the page gets
         # a handle for it, the shell finds the workbooks inside, and the core and the
@@ -876,6 +919,9 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
             app.shot("11-expert-fingerprint")
         status = json.loads(cli(data, "expert", "status", "--json"))
         check(status["enrolment"]["fingerprint"] in fingerprint, "the fingerprint is the enrolled key's")
+        # The clerk's guidance travels with the package: bands beside the first criterion.
+        bands = [b.text.strip() for b in app.all_testid("grid-bands")]
+        check(bands == [BANDS_SHOWN], f"the expert sees the clerk's score bands: {bands}")
 
         rows = [b.get_attribute("data-nomination") for b in app.all_testid("nominee-open")]
         check(len(rows) == 9, f"nine nominations on the sheet: {len(rows)}")
