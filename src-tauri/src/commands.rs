@@ -1,6 +1,6 @@
 //! Command bodies: each calls the core once. `ipc.rs` wraps them for Tauri and TypeScript.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use paneldesk::activity::{self, Activity, ActivityInfo};
 use paneldesk::demo::{self, DemoSpec};
@@ -44,7 +44,7 @@ use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verifica
 use paneldesk::follow_up::{Stage, Status, YearMonth};
 
 use crate::ipc::{AppInfo, CertificatePreview, IpcError, QrPhoto, ReportKind};
-use crate::picked::{self, Handle, Picked, Use};
+use crate::picked::{self, Handle, ImageChoice, Picked, Use};
 use crate::AppState;
 
 pub use crate::clerk::{
@@ -658,27 +658,39 @@ pub fn print_certificates(
     Ok(awards)
 }
 
+/// `template` with its images as chosen, in place of whatever paths the page sent.
+fn with_images(
+    state: &AppState,
+    review: &Path,
+    mut template: CertificateTemplate,
+    seal: &ImageChoice,
+    background: &ImageChoice,
+) -> Answer<CertificateTemplate> {
+    let stored = register::template(review)?;
+    template.seal = state.picks.template_image(seal, stored.seal.as_deref())?;
+    template.background = state
+        .picks
+        .template_image(background, stored.background.as_deref())?;
+    Ok(template)
+}
+
 pub fn certificate_template(state: &AppState, review_id: String) -> Answer<CertificateTemplate> {
     let review = review_path(state, &review_id)?;
     Ok(register::template(&review)?)
 }
 
-/// Stores the template. Its seal and background are images: each is the one stored
-/// already, or one the user opened in this session, sent as its handle; a path the page
-/// typed is refused (`Picks::template_image`). Images are read only when printing.
+/// Stores the template. Its seal and background are images the page chooses by
+/// [`ImageChoice`] (kept, removed, or a file opened in a dialog): the paths in the template
+/// it sends are never used. Images are read only when printing.
 pub fn save_certificate_template(
     state: &AppState,
     review_id: String,
-    mut template: CertificateTemplate,
+    template: CertificateTemplate,
+    seal: ImageChoice,
+    background: ImageChoice,
 ) -> Answer<CertificateTemplate> {
     let review = review_path(state, &review_id)?;
-    let stored = register::template(&review)?;
-    template.seal = state
-        .picks
-        .template_image(template.seal, stored.seal.as_deref())?;
-    template.background = state
-        .picks
-        .template_image(template.background, stored.background.as_deref())?;
+    let template = with_images(state, &review, template, &seal, &background)?;
     register::set_template(&review, &template, &now(), &actor())?;
     Ok(register::template(&review)?)
 }
@@ -720,8 +732,11 @@ pub fn certificate_preview(
     review_id: String,
     template: CertificateTemplate,
     category_key: Option<String>,
+    seal: ImageChoice,
+    background: ImageChoice,
 ) -> Answer<CertificatePreview> {
     let review = review_path(state, &review_id)?;
+    let template = with_images(state, &review, template, &seal, &background)?;
     template.check()?;
     let issuer_missing = matches!(
         template.check_printable(),
@@ -1374,22 +1389,46 @@ mod tests {
     }
 
     #[test]
-    fn a_template_image_the_page_typed_is_refused() {
+    fn a_template_image_is_a_choice_the_page_makes_never_a_path_it_sends() {
         let (dir, state, id) = clerk_laptop();
+        let keep = || ImageChoice::Keep;
         let mut template = certificate_template(&state, id.clone()).unwrap();
+        // A path in the template the page sends is never used, whatever it names.
         template.seal = Some(dir.path().join("keys/clerk.json"));
-        let refused = save_certificate_template(&state, id.clone(), template.clone());
+        let saved = save_certificate_template(&state, id.clone(), template.clone(), keep(), keep())
+            .unwrap();
+        assert_eq!(saved.seal, None);
+        let preview =
+            certificate_preview(&state, id.clone(), template.clone(), None, keep(), keep())
+                .unwrap();
+        assert!(preview
+            .sheet
+            .marks
+            .iter()
+            .all(|m| !matches!(m, certificate::Mark::Seal { .. })));
+        // A handle the shell never gave is refused.
+        let forged = ImageChoice::Picked {
+            handle: Handle(dir.path().join("keys/clerk.json").display().to_string()),
+        };
+        let refused =
+            save_certificate_template(&state, id.clone(), template.clone(), forged, keep());
         assert_eq!(refused.unwrap_err().code, "not_picked");
-        assert_eq!(certificate_template(&state, id.clone()).unwrap().seal, None);
 
+        // One the user opened is stored; kept on the next save; removed when asked.
         let seal = dir.path().join("章.png");
         let picked = state.picks.path(seal.clone(), Use::ReadFile);
-        template.seal = Some(PathBuf::from(&picked.handle.0));
-        let saved = save_certificate_template(&state, id.clone(), template).unwrap();
+        let chosen = ImageChoice::Picked {
+            handle: picked.handle,
+        };
+        let saved = save_certificate_template(&state, id.clone(), template.clone(), chosen, keep())
+            .unwrap();
         assert_eq!(saved.seal.as_deref(), Some(seal.as_path()));
-        // Saved again unchanged, the stored image stays.
-        let again = save_certificate_template(&state, id, saved.clone()).unwrap();
+        let again = save_certificate_template(&state, id.clone(), template.clone(), keep(), keep())
+            .unwrap();
         assert_eq!(again.seal, saved.seal);
+        let removed =
+            save_certificate_template(&state, id, template, ImageChoice::Remove, keep()).unwrap();
+        assert_eq!(removed.seal, None);
     }
 
     #[test]

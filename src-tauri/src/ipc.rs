@@ -30,7 +30,7 @@ use paneldesk::store::flags::{Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 
 use crate::clerk::ClerkKeysStatus;
-use crate::picked::{Handle, Picked};
+use crate::picked::{Handle, ImageChoice, Picked};
 use crate::AppState;
 
 /// An error as the UI receives it: branch on `code`, show the message in the UI's language.
@@ -192,8 +192,8 @@ ipc_commands! {
     fn print_certificates(review_id: String, destination: Handle) -> Vec<Award>;
     fn print_certificates_per_university(review_id: String, folder: Handle) -> Vec<Award>;
     fn certificate_template(review_id: String) -> CertificateTemplate;
-    fn save_certificate_template(review_id: String, template: CertificateTemplate) -> CertificateTemplate;
-    fn certificate_preview(review_id: String, template: CertificateTemplate, category_key: Option<String>) -> CertificatePreview;
+    fn save_certificate_template(review_id: String, template: CertificateTemplate, seal: ImageChoice, background: ImageChoice) -> CertificateTemplate;
+    fn certificate_preview(review_id: String, template: CertificateTemplate, category_key: Option<String>, seal: ImageChoice, background: ImageChoice) -> CertificatePreview;
     fn check_certificate(review_id: String, serial: String, code: String) -> CertificateCheck;
     fn check_certificate_qr(text: String, fingerprint: Option<String>) -> QrCheck;
     fn pick_certificate_qr(title: String) -> Option<QrPhoto>;
@@ -336,6 +336,7 @@ fn type_declarations() -> Vec<String> {
         QrPhoto::decl(&cfg),
         Handle::decl(&cfg),
         Picked::decl(&cfg),
+        ImageChoice::decl(&cfg),
         crate::picked::FileDrop::decl(&cfg),
         paneldesk::rubric::NewCriterion::decl(&cfg),
         paneldesk::rubric::CriterionEdit::decl(&cfg),

@@ -41,6 +41,20 @@ pub struct Picked {
     pub name: String,
 }
 
+/// What the page asks for a certificate template's image (seal, background): never a
+/// path, only the one stored, none, or a file the user opened in this session.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImageChoice {
+    /// The image the stored template names (none if it names none).
+    Keep,
+    Remove,
+    /// A file opened in a dialog the shell owns.
+    Picked {
+        handle: Handle,
+    },
+}
+
 /// What happened to files dragged over the window, as the page hears it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -158,22 +172,18 @@ impl Picks {
         }
     }
 
-    /// An image a certificate template names: the one already stored (`kept`), or one the
-    /// user opened in this session, given by its handle. The template crosses the page as
-    /// data, so anything else would be a path the page typed.
+    /// The file a certificate template's image is to be: the one stored (`kept`), none, or
+    /// the one the user opened in this session.
     pub fn template_image(
         &self,
-        given: Option<PathBuf>,
+        choice: &ImageChoice,
         kept: Option<&Path>,
     ) -> Answer<Option<PathBuf>> {
-        let Some(given) = given else {
-            return Ok(None);
-        };
-        if kept == Some(given.as_path()) {
-            return Ok(Some(given));
+        match choice {
+            ImageChoice::Keep => Ok(kept.map(Path::to_path_buf)),
+            ImageChoice::Remove => Ok(None),
+            ImageChoice::Picked { handle } => self.read_file(handle).map(Some),
         }
-        let handle = Handle(given.to_string_lossy().into_owned());
-        self.read_file(&handle).map(Some)
     }
 }
 
@@ -356,22 +366,33 @@ mod tests {
         let picks = Picks::default();
         let seal = picks.path("/home/clerk/章.png".into(), Use::ReadFile);
         let kept = Path::new("/home/clerk/old.png");
-        assert_eq!(picks.template_image(None, Some(kept)).unwrap(), None);
         assert_eq!(
             picks
-                .template_image(Some(kept.to_path_buf()), Some(kept))
+                .template_image(&ImageChoice::Remove, Some(kept))
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            picks
+                .template_image(&ImageChoice::Keep, Some(kept))
                 .unwrap(),
             Some(kept.to_path_buf())
         );
         assert_eq!(
-            picks
-                .template_image(Some(PathBuf::from(&seal.handle.0)), Some(kept))
-                .unwrap(),
+            picks.template_image(&ImageChoice::Keep, None).unwrap(),
+            None
+        );
+        let opened = ImageChoice::Picked {
+            handle: seal.handle.clone(),
+        };
+        assert_eq!(
+            picks.template_image(&opened, Some(kept)).unwrap(),
             Some(PathBuf::from("/home/clerk/章.png"))
         );
-        let typed = picks
-            .template_image(Some("/etc/shadow".into()), Some(kept))
-            .unwrap_err();
+        let typed = ImageChoice::Picked {
+            handle: Handle("/etc/shadow".into()),
+        };
+        let typed = picks.template_image(&typed, Some(kept)).unwrap_err();
         assert_eq!(typed.code, "not_picked");
     }
 }

@@ -638,6 +638,8 @@ export type Handle = string;
 
 export type Picked = { handle: Handle, name: string, };
 
+export type ImageChoice = { "kind": "keep" } | { "kind": "remove" } | { "kind": "picked", handle: Handle, };
+
 export type FileDrop = { "kind": "enter" } | { "kind": "leave" } | { "kind": "drop", files: Array<Picked>, };
 
 export type NewCriterion = { 

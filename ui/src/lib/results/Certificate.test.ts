@@ -65,6 +65,7 @@ describe("the certificate template editor", () => {
       reviewId: review.id,
       template: certificateTemplateFixture(),
       categoryKey: null,
+      seal: { kind: "keep" }, background: { kind: "keep" },
     });
     expect((screen.getByTestId("certificate-save") as HTMLButtonElement).disabled).toBe(true);
   });
@@ -83,6 +84,7 @@ describe("the certificate template editor", () => {
     expect(ipc.callsOf("save_certificate_template")[0]?.args).toEqual({
       reviewId: review.id,
       template: certificateTemplateFixture({ title: "欧阳䶮荣誉证书", landscape: false }),
+      seal: { kind: "keep" }, background: { kind: "keep" },
     });
     expect(screen.queryByTestId("certificate-unsaved")).toBeNull();
   });
@@ -139,6 +141,7 @@ describe("the certificate template editor", () => {
       template: certificateTemplateFixture({
         categories: [{ category_key: "case_branch", title: "优秀案例证书", honour: "优秀基层党支部案例", landscape: null }],
       }),
+      seal: { kind: "keep" }, background: { kind: "keep" },
     });
 
     await fireEvent.change(select, { target: { value: "case_branch" } });
@@ -171,7 +174,12 @@ describe("the certificate template editor", () => {
     await waitFor(() => expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("委员会章.png"));
     expect(vi.mocked(chooseOpenFiles).mock.calls[0]?.[0]).toMatchObject({ extensions: ["png", "jpg", "jpeg"], multiple: false });
     await waitFor(
-      () => expect(ipc.callsOf("certificate_preview").at(-1)?.args).toMatchObject({ template: { seal: "open-seal" } }),
+      // The shell is asked for the opened file by its handle; the template itself names no file.
+      () =>
+        expect(ipc.callsOf("certificate_preview").at(-1)?.args).toMatchObject({
+          template: { seal: null },
+          seal: { kind: "picked", handle: "open-seal" },
+        }),
       SLOW,
     );
 
@@ -197,7 +205,9 @@ describe("the certificate template editor", () => {
     await screen.findByTestId("certificate-saved");
     expect(ipc.callsOf("save_certificate_template")[0]?.args).toEqual({
       reviewId: review.id,
-      template: certificateTemplateFixture({ seal: "open-seal" }),
+      template: certificateTemplateFixture(),
+      seal: { kind: "picked", handle: "open-seal" },
+      background: { kind: "keep" },
     });
     expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("委员会章.png");
     expect(screen.queryByTestId("certificate-unsaved")).toBeNull();
