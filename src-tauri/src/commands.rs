@@ -630,6 +630,32 @@ pub fn export_results_workbook(
     Ok(bytes.len() as u32)
 }
 
+/// What printing the winners' certificates needs, read once for either way of printing:
+/// the review's record, its template, the winners by today's calendar, the clerk's keys
+/// and the batch's title.
+struct WinnersBatch {
+    record: Record,
+    template: CertificateTemplate,
+    chosen: Vec<(String, i64)>,
+    clerk: paneldesk::keys::ClerkKeys,
+    title: String,
+}
+
+fn winners_batch(state: &AppState, review: &Path) -> Answer<WinnersBatch> {
+    let record = Record::load(review, &ResultOptions::default())?;
+    let template = register::template(review)?;
+    let chosen = register::winners(&record, None, today())?;
+    let clerk = state.clerk_keys()?;
+    let title = format!("{}证书", record.review.title_zh);
+    Ok(WinnersBatch {
+        record,
+        template,
+        chosen,
+        clerk,
+        title,
+    })
+}
+
 /// Prints certificates for the nominations inside the quota with the review's template.
 pub fn print_certificates(
     state: &AppState,
@@ -638,19 +664,15 @@ pub fn print_certificates(
 ) -> Answer<Vec<Award>> {
     let review = review_path(state, &review_id)?;
     let destination = state.picks.write_file(&destination)?;
-    let record = Record::load(&review, &ResultOptions::default())?;
-    let template = register::template(&review)?;
-    let chosen = register::winners(&record, None, today())?;
-    let clerk = state.clerk_keys()?;
-    let title = format!("{}证书", record.review.title_zh);
+    let b = winners_batch(state, &review)?;
     let (awards, bytes) = register::print(
         &review,
-        &record,
-        &chosen,
-        &template,
-        &clerk,
+        &b.record,
+        &b.chosen,
+        &b.template,
+        &b.clerk,
         today(),
-        &meta(&title),
+        &meta(&b.title),
         &now(),
         &actor(),
     )?;
@@ -704,19 +726,15 @@ pub fn print_certificates_per_university(
 ) -> Answer<Vec<Award>> {
     let review = review_path(state, &review_id)?;
     let folder = state.picks.write_folder(&folder)?;
-    let record = Record::load(&review, &ResultOptions::default())?;
-    let template = register::template(&review)?;
-    let chosen = register::winners(&record, None, today())?;
-    let clerk = state.clerk_keys()?;
-    let title = format!("{}证书", record.review.title_zh);
+    let b = winners_batch(state, &review)?;
     let (batches, _) = register::print_into_folder(
         &review,
-        &record,
-        &chosen,
-        &template,
-        &clerk,
+        &b.record,
+        &b.chosen,
+        &b.template,
+        &b.clerk,
         today(),
-        &meta(&title),
+        &meta(&b.title),
         &folder,
         &now(),
         &actor(),
