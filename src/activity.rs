@@ -99,6 +99,10 @@ impl Activity {
         }
         Err(Error::UnknownActivity {
             given: given.to_string(),
+            choices: Activity::ALL
+                .iter()
+                .map(|a| (a.name_zh(), a.code()))
+                .collect(),
         })
     }
 }

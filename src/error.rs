@@ -10,7 +10,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("unknown activity {given:?}")]
-    UnknownActivity { given: String },
+    UnknownActivity {
+        given: String,
+        /// The activities one may name, as (中文, code) pairs.
+        choices: Vec<(&'static str, &'static str)>,
+    },
 
     #[error("unknown category {key:?}")]
     UnknownCategory { key: String },
@@ -50,7 +54,7 @@ pub enum Error {
     NotReady {
         what_zh: String,
         what_en: String,
-        blockers: Vec<crate::merge::readiness::Blocker>,
+        blockers: Vec<Reason>,
     },
 
     #[error("database error: {0}")]
@@ -88,7 +92,8 @@ pub enum Error {
     #[error("objection {id} already resolved")]
     ObjectionResolved {
         id: i64,
-        outcome: crate::objections::ObjectionOutcome,
+        outcome_zh: String,
+        outcome_en: String,
     },
 
     #[error("a note is required")]
@@ -171,8 +176,8 @@ pub enum Error {
         refusal: crate::refusal::Refusal,
     },
 
-    #[error("scoring: {0}")]
-    Scoring(#[from] crate::scoring::rules::RuleError),
+    #[error("scoring: {}", .0.en)]
+    Rule(Reason),
 
     #[error("no CJK font found")]
     FontMissing { searched: Vec<PathBuf> },
@@ -184,9 +189,17 @@ pub enum Error {
     CertificateIssuerMissing,
 
     #[error("{} certificates have characters the font lacks", gaps.len())]
-    MissingGlyphs {
-        gaps: Vec<crate::report::certificate::GlyphGap>,
-    },
+    MissingGlyphs { gaps: Vec<Reason> },
+}
+
+/// One item of a list inside an error (a blocker, a character the font lacks, a broken
+/// entry rule): the domain that found it says it in both languages, so this file needs no
+/// domain types and stays at the bottom of the crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
 }
 
 impl Error {
@@ -220,7 +233,7 @@ impl Error {
             Error::ClerkKeysMissing => "clerk_keys_missing",
             Error::ClerkKeysExist => "clerk_keys_exist",
             Error::Refused { refusal, .. } => refusal.code(),
-            Error::Scoring(e) => e.code(),
+            Error::Rule(r) => r.code,
             Error::YearOutOfRange { .. } => "year_out_of_range",
             Error::ReviewNotFound { .. } => "review_not_found",
             Error::NoReviews => "no_reviews",
@@ -270,7 +283,7 @@ impl Error {
             Error::MissingGlyphs { gaps } => format!(
                 "以下证书中有字体无法打印的字符，未生成任何证书：{}。请改用可打印的写法或更换字体",
                 gaps.iter()
-                    .map(|g| format!("{}（{}）缺“{}”", g.serial, g.name, g.chars))
+                    .map(|g| g.zh.as_str())
                     .collect::<Vec<_>>()
                     .join("；")
             ),
@@ -309,12 +322,12 @@ impl Error {
             Error::Refused { path, refusal } => {
                 format!("已拒收 {}：{}", path.display(), refusal.message_zh())
             }
-            Error::Scoring(e) => e.message_zh(),
-            Error::UnknownActivity { given } => format!(
+            Error::Rule(r) => r.zh.clone(),
+            Error::UnknownActivity { given, choices } => format!(
                 "未知的评审活动“{given}”。可选：{}",
-                crate::activity::Activity::ALL
+                choices
                     .iter()
-                    .map(|a| a.name_zh())
+                    .map(|(zh, _)| *zh)
                     .collect::<Vec<_>>()
                     .join("、")
             ),
@@ -352,7 +365,7 @@ impl Error {
                 "尚不能{what_zh}：{}。请先处理这些事项，或由评审组对相关推荐对象记录决定（写明理由）",
                 blockers
                     .iter()
-                    .map(|b| b.message_zh())
+                    .map(|b| b.zh.as_str())
                     .collect::<Vec<_>>()
                     .join("；")
             ),
@@ -379,10 +392,9 @@ impl Error {
             Error::ObjectionNotFound { id } => {
                 format!("找不到第 {id} 号异议；请用 `paneldesk objection list` 查看")
             }
-            Error::ObjectionResolved { id, outcome } => format!(
-                "第 {id} 号异议已处理完毕（{}），处理结果不能更改",
-                outcome.name_zh()
-            ),
+            Error::ObjectionResolved { id, outcome_zh, .. } => {
+                format!("第 {id} 号异议已处理完毕（{outcome_zh}），处理结果不能更改")
+            }
             Error::NoteRequired => "保留被标记的推荐对象时必须写明理由（备注）".to_string(),
             Error::ReasonRequired => "更正或撤回推荐对象时必须写明理由".to_string(),
             Error::NominationNotFound { id } => {
@@ -428,7 +440,7 @@ impl Error {
             Error::MissingGlyphs { gaps } => format!(
                 "No certificates were made: the font cannot print some characters: {}",
                 gaps.iter()
-                    .map(|g| format!("{} ({}) lacks \"{}\"", g.serial, g.name, g.chars))
+                    .map(|g| g.en.as_str())
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
@@ -470,12 +482,12 @@ impl Error {
             Error::Refused { path, refusal } => {
                 format!("Refused {}: {}", path.display(), refusal.message_en())
             }
-            Error::Scoring(e) => e.message_en(),
-            Error::UnknownActivity { given } => format!(
+            Error::Rule(r) => r.en.clone(),
+            Error::UnknownActivity { given, choices } => format!(
                 "Unknown activity \"{given}\". Choose one of: {}",
-                crate::activity::Activity::ALL
+                choices
                     .iter()
-                    .map(|a| a.code())
+                    .map(|(_, code)| *code)
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -514,7 +526,7 @@ impl Error {
                 "Cannot {what_en} yet: {}. Settle these first, or record the panel's decision on each nomination (with its reason)",
                 blockers
                     .iter()
-                    .map(|b| b.message_en())
+                    .map(|b| b.en.as_str())
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
@@ -543,9 +555,8 @@ impl Error {
             Error::ObjectionNotFound { id } => {
                 format!("No objection {id}; `paneldesk objection list` lists them")
             }
-            Error::ObjectionResolved { id, outcome } => format!(
-                "Objection {id} is already resolved ({}); its outcome cannot change",
-                outcome.name_en()
+            Error::ObjectionResolved { id, outcome_en, .. } => format!(
+                "Objection {id} is already resolved ({outcome_en}); its outcome cannot change"
             ),
             Error::NoteRequired => {
                 "Keeping a flagged nomination needs a note saying why".to_string()

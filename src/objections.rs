@@ -262,7 +262,11 @@ pub fn resolve(
     let tx = conn.transaction()?;
     let before = read_one(&tx, id)?.ok_or(Error::ObjectionNotFound { id })?;
     if let Some(outcome) = before.outcome {
-        return Err(Error::ObjectionResolved { id, outcome });
+        return Err(Error::ObjectionResolved {
+            id,
+            outcome_zh: outcome.name_zh().into(),
+            outcome_en: outcome.name_en().into(),
+        });
     }
     tx.execute(
         "UPDATE objection SET handling = ?2, outcome = ?3, reason = ?4, resolved_at = ?5,

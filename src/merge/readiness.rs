@@ -52,6 +52,20 @@ pub enum Blocker {
 }
 
 impl Blocker {
+    pub fn reason(&self) -> crate::error::Reason {
+        crate::error::Reason {
+            code: match self {
+                Blocker::OpenFlags { .. } => "open_flags",
+                Blocker::TieAtCut { .. } => "tie_at_cut",
+                Blocker::NoAnnouncement => "no_announcement",
+                Blocker::AnnouncementPeriodOpen { .. } => "announcement_period_open",
+                Blocker::PendingObjection { .. } => "pending_objection",
+            },
+            zh: self.message_zh(),
+            en: self.message_en(),
+        }
+    }
+
     pub fn message_zh(&self) -> String {
         match self {
             Blocker::OpenFlags {
@@ -240,7 +254,7 @@ fn refuse_unless_empty(found: Vec<Blocker>, what_zh: &str, what_en: &str) -> cra
     Err(crate::Error::NotReady {
         what_zh: what_zh.into(),
         what_en: what_en.into(),
-        blockers: found,
+        blockers: found.iter().map(Blocker::reason).collect(),
     })
 }
 

@@ -295,6 +295,16 @@ pub struct GlyphGap {
     pub chars: String,
 }
 
+impl GlyphGap {
+    fn reason(&self) -> crate::error::Reason {
+        crate::error::Reason {
+            code: "missing_glyphs",
+            zh: format!("{}（{}）缺“{}”", self.serial, self.name, self.chars),
+            en: format!("{} ({}) lacks \"{}\"", self.serial, self.name, self.chars),
+        }
+    }
+}
+
 pub fn glyph_gaps(
     template: &CertificateTemplate,
     awards: &[Award],
@@ -519,7 +529,9 @@ fn check_words(pages: &[PageSpec], date: Date, regular: &Face, bold: &Face) -> R
         ));
     }
     if !gaps.is_empty() {
-        return Err(Error::MissingGlyphs { gaps });
+        return Err(Error::MissingGlyphs {
+            gaps: gaps.iter().map(GlyphGap::reason).collect(),
+        });
     }
     Ok(())
 }

@@ -153,6 +153,16 @@ pub enum RuleError {
     NothingToSubmit,
 }
 
+impl From<RuleError> for crate::Error {
+    fn from(e: RuleError) -> Self {
+        crate::Error::Rule(crate::error::Reason {
+            code: e.code(),
+            zh: e.message_zh(),
+            en: e.message_en(),
+        })
+    }
+}
+
 impl RuleError {
     pub fn code(&self) -> &'static str {
         match self {
