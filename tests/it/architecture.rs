@@ -1,4 +1,4 @@
-//! Architecture invariant: the core never depends on tauri, directly or through anything.
+//! Architecture invariants: the core never depends on tauri, and its modules form layers.
 
 use std::process::Command;
 
@@ -38,4 +38,304 @@ fn core_does_not_depend_on_tauri() {
         offending.is_empty(),
         "the core must not know the shell exists, but depends on: {offending:?}"
     );
+}
+
+/// The core's modules form layers: following `use crate::…` (and `crate::…` paths, and
+/// `super::…`) from any file never leads back to it, whether one looks at files or at the
+/// top-level modules and folders they belong to. A circle means two parts can only be
+/// understood, tested and changed together.
+#[test]
+fn core_modules_have_no_import_circles() {
+    let graph = module_graph::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(
+        graph.modules.len() > 40,
+        "read too few modules: {:?}",
+        graph.modules
+    );
+    let files = module_graph::circles(&graph.edges);
+    let folders = module_graph::circles(&graph.top_level_edges());
+    assert!(
+        files.is_empty() && folders.is_empty(),
+        "import circles between files: {files:#?}\nbetween top-level modules and folders: {folders:#?}"
+    );
+}
+
+/// The check above can see a circle at all.
+#[test]
+fn the_circle_check_finds_a_planted_circle() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    std::fs::create_dir(src.join("a")).unwrap();
+    std::fs::write(src.join("a/mod.rs"), "pub mod x;\n").unwrap();
+    std::fs::write(
+        src.join("a/x.rs"),
+        "use crate::b::{self, y::Thing};\nuse crate::e;\n",
+    )
+    .unwrap();
+    // e reaches back to a::x only in its unit tests, which do not ship: no circle.
+    std::fs::write(
+        src.join("e.rs"),
+        "pub fn h() {}\n#[cfg(test)]\nmod tests {\n    use crate::a::x;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("b.rs"), "pub fn f() { crate::c::g() }\n").unwrap();
+    std::fs::write(
+        src.join("c.rs"),
+        "use crate::{\n    a::x,\n    d,\n};\n#[cfg(test)]\nmod tests {\n    use crate::b;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("d.rs"), "use super::c;\n").unwrap();
+    let graph = module_graph::read(src);
+    let files = module_graph::circles(&graph.edges);
+    assert_eq!(files, vec![vec!["a::x", "b", "c", "d"]]);
+    let folders = module_graph::circles(&graph.top_level_edges());
+    assert_eq!(folders, vec![vec!["a", "b", "c", "d"]]);
+}
+
+mod module_graph {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    pub struct Graph {
+        pub modules: BTreeSet<String>,
+        pub edges: BTreeMap<String, BTreeSet<String>>,
+    }
+
+    impl Graph {
+        /// Files folded into their top-level module or folder.
+        pub fn top_level_edges(&self) -> BTreeMap<String, BTreeSet<String>> {
+            let top = |m: &str| m.split("::").next().unwrap_or(m).to_string();
+            let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for (from, tos) in &self.edges {
+                for to in tos {
+                    if top(from) != top(to) {
+                        out.entry(top(from)).or_default().insert(top(to));
+                    }
+                }
+            }
+            out
+        }
+    }
+
+    /// The library's modules (the CLI's files and the crate roots aside) and what each uses.
+    pub fn read(src: &Path) -> Graph {
+        let mut files = Vec::new();
+        walk(src, src, &mut files);
+        let modules: BTreeSet<String> = files.iter().map(|(m, _)| m.clone()).collect();
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (module, text) in &files {
+            let parent: Vec<&str> = {
+                let mut p: Vec<&str> = module.split("::").collect();
+                p.pop();
+                p
+            };
+            for path in references(&without_tests(text)) {
+                let absolute = match path.strip_prefix("super::") {
+                    Some(rest) if parent.is_empty() => rest.to_string(),
+                    Some(rest) => format!("{}::{rest}", parent.join("::")),
+                    None => path,
+                };
+                if let Some(target) = resolve(&modules, &absolute) {
+                    let related = target == *module
+                        || target.starts_with(&format!("{module}::"))
+                        || module.starts_with(&format!("{target}::"));
+                    if !related {
+                        edges.entry(module.clone()).or_default().insert(target);
+                    }
+                }
+            }
+        }
+        Graph { modules, edges }
+    }
+
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+        entries.sort_by_key(|e| e.path());
+        for entry in entries {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let Some(rel) = rel.strip_suffix(".rs") else {
+                continue;
+            };
+            let mut parts: Vec<&str> = rel.split('/').collect();
+            let edge_file = matches!(
+                parts.as_slice(),
+                ["main" | "lib"] | ["cli", ..] | ["bin", ..]
+            ) || rel.ends_with("_cli");
+            if edge_file {
+                continue;
+            }
+            if parts.last() == Some(&"mod") {
+                parts.pop();
+            }
+            out.push((parts.join("::"), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+
+    /// Unit tests may reach anywhere: only the code that ships counts.
+    fn without_tests(text: &str) -> String {
+        match text.find("#[cfg(test)]\nmod tests") {
+            Some(at) => text[..at].to_string(),
+            None => text.to_string(),
+        }
+    }
+
+    /// Every `crate::…` and `super::…` path, with `use` groups (`{a, b::{c}}`) spelled out.
+    fn references(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < text.len() {
+            let rest = &text[i..];
+            let starts_word =
+                i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+            let prefix = ["crate::", "super::"]
+                .into_iter()
+                .find(|p| rest.starts_with(p));
+            match prefix {
+                Some(p) if starts_word => {
+                    let end = path_end(rest);
+                    let root = if p == "crate::" { "" } else { "super::" };
+                    expand(root, &rest[p.len()..end], &mut out);
+                    i += end.max(1);
+                }
+                _ => i += rest.chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        out
+    }
+
+    /// Where a path (possibly with a brace group) ends.
+    fn path_end(s: &str) -> usize {
+        let mut depth = 0usize;
+        for (at, c) in s.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => return at,
+                '}' => depth -= 1,
+                c if depth == 0 && !(c.is_alphanumeric() || c == '_' || c == ':') => return at,
+                _ => {}
+            }
+        }
+        s.len()
+    }
+
+    fn expand(prefix: &str, body: &str, out: &mut Vec<String>) {
+        let body = body.trim();
+        let Some(open) = body.find('{') else {
+            let name = body
+                .split(" as ")
+                .next()
+                .unwrap_or(body)
+                .trim()
+                .trim_end_matches("::");
+            if !name.is_empty() {
+                out.push(format!("{prefix}{name}"));
+            }
+            return;
+        };
+        let head = &body[..open];
+        let inner = &body[open + 1..body.rfind('}').unwrap_or(body.len())];
+        let mut depth = 0usize;
+        let mut start = 0;
+        let mut items = Vec::new();
+        for (at, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    items.push(&inner[start..at]);
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        items.push(&inner[start..]);
+        for item in items {
+            let item = item.trim();
+            if item == "self" {
+                expand(prefix, head, out);
+            } else if !item.is_empty() {
+                expand(&format!("{prefix}{head}"), item, out);
+            }
+        }
+    }
+
+    /// The longest leading part of `path` that names a module.
+    fn resolve(modules: &BTreeSet<String>, path: &str) -> Option<String> {
+        let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
+        (1..=parts.len())
+            .rev()
+            .map(|n| parts[..n].join("::"))
+            .find(|candidate| modules.contains(candidate))
+    }
+
+    /// Every strongly connected group of more than one module (Tarjan), each sorted.
+    pub fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+        struct Walk<'a> {
+            edges: &'a BTreeMap<String, BTreeSet<String>>,
+            index: BTreeMap<&'a str, usize>,
+            low: BTreeMap<&'a str, usize>,
+            stack: Vec<&'a str>,
+            found: Vec<Vec<String>>,
+        }
+        fn visit<'a>(w: &mut Walk<'a>, v: &'a str) {
+            let n = w.index.len();
+            w.index.insert(v, n);
+            w.low.insert(v, n);
+            w.stack.push(v);
+            if let Some(tos) = w.edges.get(v) {
+                for to in tos {
+                    let to = to.as_str();
+                    if !w.index.contains_key(to) {
+                        visit(w, to);
+                        let low = w.low[v].min(w.low[to]);
+                        w.low.insert(v, low);
+                    } else if w.stack.contains(&to) {
+                        let low = w.low[v].min(w.index[to]);
+                        w.low.insert(v, low);
+                    }
+                }
+            }
+            if w.low[v] == w.index[v] {
+                let mut group = Vec::new();
+                while let Some(top) = w.stack.pop() {
+                    group.push(top.to_string());
+                    if top == v {
+                        break;
+                    }
+                }
+                if group.len() > 1 {
+                    group.sort();
+                    w.found.push(group);
+                }
+            }
+        }
+        let mut w = Walk {
+            edges,
+            index: BTreeMap::new(),
+            low: BTreeMap::new(),
+            stack: Vec::new(),
+            found: Vec::new(),
+        };
+        let nodes: BTreeSet<&str> = edges
+            .iter()
+            .flat_map(|(k, vs)| std::iter::once(k.as_str()).chain(vs.iter().map(String::as_str)))
+            .collect();
+        for v in nodes {
+            if !w.index.contains_key(v) {
+                visit(&mut w, v);
+            }
+        }
+        w.found.sort();
+        w.found
+    }
 }
