@@ -10,8 +10,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use paneldesk::activity::Activity;
-use paneldesk::import::pool::ParserPool;
 use paneldesk::review::{self, NewReview};
+use paneldesk::sandbox::pool::ParserPool;
 
 const AT: &str = "2026-11-30T08:00:00Z";
 /// The UI's sizing (`ui/src/lib/import/importRun.svelte.ts`): 8 files first, doubling up

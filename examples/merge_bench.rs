@@ -8,9 +8,9 @@ use std::time::Instant;
 use paneldesk::bundle::{self, NewBundle};
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::merge::{collect, results};
+use paneldesk::model::marks::{Recusal, RecusalReason, ScoreItem};
 use paneldesk::model::ScoringMode;
-use paneldesk::scoring::rules::{Recusal, RecusalReason, ScoreItem};
-use paneldesk::{activity::Activity, edge, keys, package, registration};
+use paneldesk::{activity::Activity, ambient, keys, package, registration};
 
 const AT: &str = "2026-11-30T08:00:00Z";
 
@@ -33,7 +33,7 @@ fn main() -> Result<(), paneldesk::Error> {
         seed: 3,
     };
     demo::create(&review, "bench", &spec, AT)?;
-    let clerk = edge::new_clerk_keys();
+    let clerk = ambient::new_clerk_keys();
     let file = dir.path().join("bench.pdpanel");
     package::build(&review, &file, &clerk, "2026-12-31", 0, AT, "bench")?;
     let verified = package::open(&file)?;

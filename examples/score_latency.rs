@@ -6,7 +6,7 @@ use std::time::Instant;
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::keys::ClerkKeys;
 use paneldesk::model::ScoringMode;
-use paneldesk::{activity::Activity, edge, package, scoring::panel};
+use paneldesk::{activity::Activity, ambient, package, scoring::panel};
 
 fn main() -> Result<(), paneldesk::Error> {
     let saves: usize = std::env::args()
@@ -24,7 +24,7 @@ fn main() -> Result<(), paneldesk::Error> {
     };
     demo::create(&review, "bench", &spec, "2026-11-30T08:00:00Z")?;
     let file = dir.path().join("bench.pdpanel");
-    let clerk: ClerkKeys = edge::new_clerk_keys();
+    let clerk: ClerkKeys = ambient::new_clerk_keys();
     package::build(
         &review,
         &file,
@@ -40,9 +40,9 @@ fn main() -> Result<(), paneldesk::Error> {
         id,
         "123456",
         (
-            edge::random_bytes(),
-            edge::random_bytes(),
-            edge::random_bytes(),
+            ambient::random_bytes(),
+            ambient::random_bytes(),
+            ambient::random_bytes(),
         ),
         "t",
     )?;

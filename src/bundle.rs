@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::container::{self, refuse, EntryRule};
 use crate::error::{Error, Result};
 use crate::keys::{self, ClerkKeys};
+use crate::model::marks::ScoreItem;
 use crate::package::{parse_manifest, PanelPackage};
 use crate::refusal::Refusal;
-use crate::scoring::rules::ScoreItem;
 
 pub const FORMAT: &str = "paneldesk.result-bundle";
 pub const VERSION: u32 = 1;
@@ -117,12 +117,12 @@ pub fn write(dir: &Path, new: NewBundle, key: &SigningKey) -> Result<(PathBuf, V
         .experts
         .iter()
         .find(|e| e.id == new.expert_id)
-        .ok_or(crate::scoring::rules::RuleError::NotEnrolled)?;
+        .ok_or(crate::model::marks::RuleError::NotEnrolled)?;
     let scored = new.items.iter().filter(|i| i.recusal.is_none()).count() as u32;
     let recused = new.items.len() as u32 - scored;
     // A damaged or edited panel store must not turn into a signed bundle the clerk would
     // refuse: the expert hears about it here, on their own laptop.
-    crate::scoring::items::check(new.package, new.expert_id, scored, recused, &new.items)
+    crate::package::items::check(new.package, new.expert_id, scored, recused, &new.items)
         .map_err(|refusal| refuse(dir, refusal))?;
     let payload = Payload {
         package_hash: new.package_hash.into(),

@@ -5,13 +5,13 @@
 //! `tauri`; `tests/it/architecture.rs` fails if it ever does.
 
 pub mod activity;
+pub mod ambient;
 pub mod announcement;
 pub mod audit;
 pub mod bundle;
 pub mod container;
 pub mod corrections;
 pub mod demo;
-pub mod edge;
 pub mod error;
 pub mod follow_up;
 pub mod idcard;
@@ -23,6 +23,7 @@ pub mod objections;
 pub mod package;
 pub mod paper;
 pub mod privacy;
+pub mod readiness;
 pub mod refusal;
 pub mod registration;
 pub mod report;
@@ -30,6 +31,7 @@ pub mod resume;
 pub mod review;
 pub mod roster;
 pub mod rubric;
+pub mod sandbox;
 pub mod scoring;
 pub mod seal;
 pub mod store;

@@ -4,15 +4,7 @@
 //! core and prints. Errors are printed in Chinese and English; with `--json` they are
 //! also printed as `{"error": {code, message_zh, message_en}}` on stdout.
 
-mod follow_up_cli;
-mod meeting_cli;
-mod nomination_cli;
-mod paper_cli;
-mod publication_cli;
-mod report_cli;
-mod round_cli;
-mod rubric_cli;
-mod setup_cli;
+mod cli;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,8 +13,8 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use paneldesk::activity::{self, Activity};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now, random_suffix};
 use paneldesk::demo::{self, DemoSpec};
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix};
 use paneldesk::model::{Review, ReviewSummary, ScoringMode};
 use paneldesk::privacy::Privacy;
 use paneldesk::review::{self, NewReview};
@@ -86,45 +78,45 @@ enum Command {
         out: PathBuf,
     },
     /// 生成签名的评审包，交给专家 / Write the signed panel package for the experts
-    Package(round_cli::PackageArgs),
+    Package(cli::round::PackageArgs),
     /// 校验评审包或评分结果的签名与内容 / Verify panel packages or result bundles
     Verify {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// 收取专家的评分结果（校验后存入评审）/ Receive the experts' result bundles (verified, then stored)
-    Merge(round_cli::MergeArgs),
+    Merge(cli::round::MergeArgs),
     /// 汇总、排名、划线，可写出结果工作簿 / Aggregate, rank and cut; optionally write the results workbook
-    Results(round_cli::ResultsArgs),
+    Results(cli::round::ResultsArgs),
     /// 专家：打开评审包、登记、评分、提交 / Expert: open a package, enrol, score, submit
     #[command(subcommand)]
-    Expert(round_cli::ExpertCommand),
+    Expert(cli::round::ExpertCommand),
     /// 记录评审组对某个结果的决定（如分数线并列时表决）/ Record the panel's decision on a result
-    Decide(round_cli::DecideArgs),
+    Decide(cli::round::DecideArgs),
     /// 会评：名额线附近的推荐对象再次表决、计票、打印计票单
     /// / The panel's meeting vote on those around the cut: open, count, print the sheet
     #[command(subcommand)]
-    Meeting(meeting_cli::MeetingCommand),
+    Meeting(cli::meeting::MeetingCommand),
     /// 打印报表：汇总表、专家评分表、公示名单 / Print reports: summary, score sheets, announcement
-    Report(report_cli::ReportArgs),
+    Report(cli::report::ReportArgs),
     /// 证书：打印、核验、模板 / Certificates: print, check, template
     #[command(subcommand)]
-    Certificates(report_cli::CertificatesCommand),
+    Certificates(cli::report::CertificatesCommand),
     /// 推荐对象：查看、更正、撤回（须写明理由）/ Nominations: show, correct, withdraw (with a reason)
     #[command(subcommand)]
-    Nomination(nomination_cli::NominationCommand),
+    Nomination(cli::nomination::NominationCommand),
     /// 公示：标题、公示期、受理异议方式、落款 / The 公示: wording, period, objection channels, issuer
     #[command(subcommand)]
-    Announcement(publication_cli::AnnouncementCommand),
+    Announcement(cli::publication::AnnouncementCommand),
     /// 异议：登记、列出、办结 / Objections to the 公示: record, list, resolve
     #[command(subcommand)]
-    Objection(publication_cli::ObjectionCommand),
+    Objection(cli::publication::ObjectionCommand),
     /// 纸质评分表：打印、两人录入、状态 / Paper score sheets: print, key in twice, status
     #[command(subcommand)]
-    Paper(paper_cli::PaperCommand),
+    Paper(cli::paper::PaperCommand),
     /// 续评：专家换电脑后由最后提交的评分结果接着评 / Resume: an expert on a new laptop continues from their last bundle
     #[command(subcommand)]
-    Resume(paper_cli::ResumeCommand),
+    Resume(cli::paper::ResumeCommand),
     /// 审计日志：查看、校验 / Audit log: show, verify
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -133,23 +125,23 @@ enum Command {
     ClerkKeys(ClerkKeysCommand),
     /// 督导：获奖单位登记册 / Supervision: the register of awarded units
     #[command(subcommand)]
-    Register(follow_up_cli::RegisterCommand),
+    Register(cli::follow_up::RegisterCommand),
     /// 专家名单：列出、添加、移除 / The expert roster: list, add, remove
     #[command(subcommand)]
-    Roster(setup_cli::RosterCommand),
+    Roster(cli::setup::RosterCommand),
     /// 类别：名额与汇总规则 / Categories: quota and aggregation rule
     #[command(subcommand)]
-    Category(setup_cli::CategoryCommand),
+    Category(cli::setup::CategoryCommand),
     /// 评分细则：查看、修改、评分方式、导出导入 / The rubric: show, edit, scoring mode, export and import
     #[command(subcommand)]
-    Rubric(rubric_cli::RubricCommand),
+    Rubric(cli::rubric::RubricCommand),
     /// 督导：中期考核与验收 / Supervision: mid-term and acceptance reviews
     #[command(subcommand, name = "follow-up")]
-    FollowUp(follow_up_cli::FollowUpCommand),
+    FollowUp(cli::follow_up::FollowUpCommand),
     /// 督导：随机抽查 / Supervision: random spot checks
     #[command(subcommand, name = "spot-check")]
-    SpotCheck(follow_up_cli::SpotCheckCommand),
-    /// Internal: a parsing child for untrusted workbooks (see `import::pool`).
+    SpotCheck(cli::follow_up::SpotCheckCommand),
+    /// Internal: a parsing child for untrusted workbooks (see `sandbox::pool`).
     #[command(name = "__read-workbooks", hide = true)]
     ReadWorkbooks,
 }
@@ -292,7 +284,7 @@ pub(crate) fn audit_verify(
     // supervisor's) checks the chain and the anchor, and is told the marks were not.
     let keys_path = workspace.clerk_keys_path();
     let derived = if keys_path.exists() {
-        let clerk = round_cli::clerk_keys(workspace)?;
+        let clerk = cli::round::clerk_keys(workspace)?;
         Some(paneldesk::merge::rederive::rederive(&conn, &clerk)?)
     } else {
         None
@@ -532,7 +524,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
             let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk", e))?;
             let files = paneldesk::import::sources_in(&paths);
             let total = files.len();
-            let pool = paneldesk::import::pool::ParserPool::new(&exe, Default::default());
+            let pool = paneldesk::sandbox::pool::ParserPool::new(&exe, Default::default());
             let register = workspace.register_path();
             let reports = paneldesk::import::file::import_many(
                 &path,
@@ -704,27 +696,31 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         }
         // Answered in `main` before any workspace is opened.
         Command::ReadWorkbooks => {}
-        Command::Package(args) => round_cli::package(&workspace, args, json)?,
-        Command::Verify { files } => round_cli::verify(&files, json)?,
-        Command::Merge(args) => round_cli::merge(&workspace, args, json)?,
-        Command::Results(args) => round_cli::results(&workspace, args, json)?,
-        Command::Decide(args) => round_cli::decide(&workspace, args, json)?,
-        Command::Report(args) => report_cli::report(&workspace, args, json)?,
-        Command::Certificates(command) => report_cli::certificates(&workspace, command, json)?,
-        Command::Expert(command) => round_cli::expert(&workspace, command, json)?,
-        Command::Register(command) => follow_up_cli::register(&workspace, command, json)?,
-        Command::Roster(command) => setup_cli::roster(&workspace, command, json)?,
-        Command::Category(command) => setup_cli::category(&workspace, command, json)?,
-        Command::Rubric(command) => rubric_cli::rubric(&workspace, command, json)?,
-        Command::Nomination(command) => nomination_cli::nomination(&workspace, command, json)?,
-        Command::Announcement(command) => publication_cli::announcement(&workspace, command, json)?,
-        Command::Objection(command) => publication_cli::objection(&workspace, command, json)?,
-        Command::Meeting(command) => meeting_cli::meeting(&workspace, command, json)?,
-        Command::Paper(command) => paper_cli::paper(&workspace, command, json)?,
-        Command::Resume(command) => paper_cli::resume(&workspace, command, json)?,
-        Command::FollowUp(command) => follow_up_cli::follow_up(&workspace, command, json)?,
-        Command::SpotCheck(command) => follow_up_cli::spot_check(&workspace, command, json)?,
-        Command::ClerkKeys(ClerkKeysCommand::Protect) => round_cli::protect_clerk_keys(&workspace)?,
+        Command::Package(args) => cli::round::package(&workspace, args, json)?,
+        Command::Verify { files } => cli::round::verify(&files, json)?,
+        Command::Merge(args) => cli::round::merge(&workspace, args, json)?,
+        Command::Results(args) => cli::round::results(&workspace, args, json)?,
+        Command::Decide(args) => cli::round::decide(&workspace, args, json)?,
+        Command::Report(args) => cli::report::report(&workspace, args, json)?,
+        Command::Certificates(command) => cli::report::certificates(&workspace, command, json)?,
+        Command::Expert(command) => cli::round::expert(&workspace, command, json)?,
+        Command::Register(command) => cli::follow_up::register(&workspace, command, json)?,
+        Command::Roster(command) => cli::setup::roster(&workspace, command, json)?,
+        Command::Category(command) => cli::setup::category(&workspace, command, json)?,
+        Command::Rubric(command) => cli::rubric::rubric(&workspace, command, json)?,
+        Command::Nomination(command) => cli::nomination::nomination(&workspace, command, json)?,
+        Command::Announcement(command) => {
+            cli::publication::announcement(&workspace, command, json)?
+        }
+        Command::Objection(command) => cli::publication::objection(&workspace, command, json)?,
+        Command::Meeting(command) => cli::meeting::meeting(&workspace, command, json)?,
+        Command::Paper(command) => cli::paper::paper(&workspace, command, json)?,
+        Command::Resume(command) => cli::paper::resume(&workspace, command, json)?,
+        Command::FollowUp(command) => cli::follow_up::follow_up(&workspace, command, json)?,
+        Command::SpotCheck(command) => cli::follow_up::spot_check(&workspace, command, json)?,
+        Command::ClerkKeys(ClerkKeysCommand::Protect) => {
+            cli::round::protect_clerk_keys(&workspace)?
+        }
         Command::Audit(AuditCommand::Verify(args)) => {
             audit_verify(&workspace, args.review.review, args.anchor, json)?
         }
@@ -742,7 +738,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::ReadWorkbooks = &cli.command {
-        let code = paneldesk::import::pool::child_main();
+        let code = paneldesk::sandbox::pool::child_main();
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     let json = cli.json;

@@ -1,7 +1,7 @@
 //! The paper fallback (纸质评分表): when an expert cannot score on a laptop, the clerk
 //! prints a pre-filled sheet for them (`sheets`, drawn by `report::paper_sheet`), and two
 //! staff key the filled sheet in independently (`key`). Each entry is held to the rubric
-//! exactly as a bundle's marks are (`scoring::items::check`); the second entry is compared
+//! exactly as a bundle's marks are (`package::items::check`); the second entry is compared
 //! with the first, cell by cell, and nothing is recorded while they differ. Once they
 //! agree the marks are recorded as 代录 (proxy entry), naming both staff and the sheet, in
 //! one transaction with the audit entry.
@@ -21,9 +21,9 @@ use serde::Serialize;
 
 use crate::audit;
 use crate::error::{Error, Result};
+use crate::model::marks::{self, Grade, Recusal, RecusalReason, ScoreItem, Vote};
 use crate::model::{Category, Expert, ScoringMode};
 use crate::package::PanelPackage;
-use crate::scoring::rules::{self, Grade, Recusal, RecusalReason, ScoreItem, Vote};
 use crate::store;
 
 /// The sheet id printed on an expert's paper sheet: derived from the package hash and the
@@ -139,7 +139,7 @@ pub fn sheet_for(hash: &str, package: &PanelPackage, expert: &Expert) -> Sheet {
 
 fn sheets_with_packages(conn: &Connection, expert_id: i64) -> Result<Vec<(Sheet, PanelPackage)>> {
     let mut out = Vec::new();
-    for (hash, package) in crate::merge::panels::current(conn)? {
+    for (hash, package) in crate::package::panels::current(conn)? {
         if let Some(expert) = package.experts.iter().find(|e| e.id == expert_id).cloned() {
             out.push((sheet_for(&hash, &package, &expert), package));
         }
@@ -229,7 +229,7 @@ fn vote_zh(v: Vote) -> &'static str {
 
 /// Reads one keyed entry of `sheet` (the format in docs/formats.md, "Keyed paper
 /// sheets"): a line per row code, every row once. Every value is checked as it is read,
-/// naming the line; the whole answer then goes through `scoring::items::check`.
+/// naming the line; the whole answer then goes through `package::items::check`.
 pub fn parse_entry(
     sheet: &Sheet,
     package: &PanelPackage,
@@ -343,7 +343,7 @@ pub fn parse_entry(
                                 ),
                             )
                         })?;
-                    rules::check_points(criterion, points).map_err(|e| {
+                    marks::check_points(criterion, points).map_err(|e| {
                         bad(
                             line,
                             format!("{code}（{}）：{}", row.display_name, e.message_zh()),
@@ -390,7 +390,7 @@ pub fn parse_entry(
             ));
         }
         if category.scoring_mode == ScoringMode::Criteria {
-            item.entered = Some(rules::entered_total(&item, category));
+            item.entered = Some(marks::entered_total(&item, category));
         }
         found.insert(row.nomination_id, item);
     }
@@ -441,7 +441,7 @@ pub fn parse_entry(
     Ok(items)
 }
 
-/// `scoring::items::check` on a whole answer: the same rules as a bundle's marks.
+/// `package::items::check` on a whole answer: the same rules as a bundle's marks.
 fn check_items(
     package: &PanelPackage,
     expert_id: i64,
@@ -449,7 +449,7 @@ fn check_items(
     file: &Path,
 ) -> Result<()> {
     let recused = items.iter().filter(|i| i.recusal.is_some()).count();
-    crate::scoring::items::check(
+    crate::package::items::check(
         package,
         expert_id,
         (items.len() - recused) as u32,
@@ -802,7 +802,7 @@ pub struct PaperStatus {
 pub fn status(review_path: &Path) -> Result<Vec<PaperStatus>> {
     let conn = store::open(review_path)?;
     let mut out = Vec::new();
-    for (hash, package) in crate::merge::panels::current(&conn)? {
+    for (hash, package) in crate::package::panels::current(&conn)? {
         for e in &package.experts {
             let bundle_counts = counted_bundle(&conn, &hash, e.id)?.is_some();
             let keyed_by: Vec<String> = conn
@@ -969,7 +969,7 @@ pub(crate) fn rederive(
                 format!("the paper marks of sheet {sheet} are not the ones the audit log recorded"),
             );
         }
-        match crate::merge::collect::package_for(conn, Path::new(&sheet), &hash) {
+        match crate::package::panels::package_for(conn, Path::new(&sheet), &hash) {
             Ok(package) => {
                 let parsed = parse_items(&items)?;
                 if let Err(e) = check_items(&package, expert, &parsed, Path::new(&sheet)) {

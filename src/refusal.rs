@@ -75,7 +75,7 @@ pub enum Refusal {
     },
 }
 
-/// What is wrong with one item of a bundle's scores (see `scoring::items`).
+/// What is wrong with one item of a bundle's scores (see `package::items`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum ItemProblem {

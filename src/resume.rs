@@ -4,7 +4,7 @@
 //! laptop cannot read it; the clerk decrypts the bundle counted for the expert, and signs
 //! its items for the expert's package with the key the package was signed with. The
 //! laptop checks the signature against its package, that the file is for this package and
-//! the enrolled expert, and every mark as a bundle's (`scoring::items::check`), then fills
+//! the enrolled expert, and every mark as a bundle's (`package::items::check`), then fills
 //! its entries (`scoring::panel::Panel::resume_from`). Its first submission is sequence 1
 //! of the new key's chain and replaces what the revoked key had sent (`merge::collect`).
 //!
@@ -20,9 +20,9 @@ use crate::audit;
 use crate::container::{self, refuse, EntryRule};
 use crate::error::{Error, Result};
 use crate::keys::{self, ClerkKeys};
+use crate::model::marks::ScoreItem;
 use crate::package::PanelPackage;
 use crate::refusal::Refusal;
-use crate::scoring::rules::ScoreItem;
 use crate::store;
 
 pub const FORMAT: &str = "paneldesk.resume";
@@ -67,7 +67,7 @@ pub fn write(
 ) -> Result<PathBuf> {
     let mut conn = store::open(review_path)?;
     let mut found = None;
-    for (hash, package) in crate::merge::panels::current(&conn)? {
+    for (hash, package) in crate::package::panels::current(&conn)? {
         let Some(expert) = package.experts.iter().find(|e| e.id == expert_id).cloned() else {
             continue;
         };

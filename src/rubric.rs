@@ -7,7 +7,7 @@
 //! never changes what a received bundle means. It does make the packages already sent
 //! wrong: a category in a package that went out is locked, and an edit the clerk confirms
 //! anyway (`unlock`) marks those packages stale — their bundles no longer count
-//! (`merge::panels::current`) until a new package is built and scored.
+//! (`package::panels::current`) until a new package is built and scored.
 
 use std::path::Path;
 

@@ -72,9 +72,9 @@ impl Workspace {
         self.root.join("keys").join("clerk.json")
     }
 
-    /// The register of awarded units (see `follow_up::register`): one per data folder.
+    /// The register of awarded units (see `follow_up::awarded_units`): one per data folder.
     pub fn register_path(&self) -> PathBuf {
-        self.root.join(crate::follow_up::register::FILE_NAME)
+        self.root.join(crate::follow_up::awarded_units::FILE_NAME)
     }
 
     pub fn reviews_dir(&self) -> PathBuf {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use paneldesk::edge::{new_clerk_keys, random_bytes};
+use paneldesk::ambient::{new_clerk_keys, random_bytes};
 use paneldesk::keys::{self, ClerkKeyState, ClerkKeys};
 
 use crate::ipc::IpcError;

@@ -3,11 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use paneldesk::activity::{self, Activity, ActivityInfo};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now, random_suffix};
+use paneldesk::ambient::{random_bytes, today};
 use paneldesk::demo::{self, DemoSpec};
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, random_suffix};
-use paneldesk::edge::{random_bytes, today};
 use paneldesk::import::file::FileReport;
 use paneldesk::merge::rule::CategoryRule;
+use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::{self, PackageSummary, PanelScope};
 use paneldesk::privacy::Privacy;
@@ -15,11 +16,10 @@ use paneldesk::registration::{self, Registration};
 use paneldesk::review::{self, NewReview};
 use paneldesk::roster;
 use paneldesk::scoring::panel::{self, Enrolment, Incomplete, Panel, PanelView, Submission};
-use paneldesk::scoring::rules::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::store::experts::NewExpert;
 use paneldesk::store::flags::{self, Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
-use paneldesk::{import, store, workbook_template};
+use paneldesk::{import, sandbox, store, workbook_template};
 
 use paneldesk::announcement::{self, AnnouncementSettings};
 use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
@@ -27,18 +27,18 @@ use paneldesk::merge::decisions::{self, Outcome};
 use paneldesk::merge::meeting::{
     self, BallotKind, MeetingBallot, MeetingOutcome, Shortlist, Tally,
 };
-use paneldesk::merge::readiness::{self, PublicationStatus};
 use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
 use paneldesk::objections::{self, NewObjection, Resolution};
 use paneldesk::paper::{self, Keyed, Keying, PaperStatus, Sheet};
+use paneldesk::readiness::{self, PublicationStatus};
 use paneldesk::report::certificate::{self, Award, CertificateTemplate};
 use paneldesk::report::documents;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
-use paneldesk::report::register::{self, CertificateCheck, QrCheck};
+use paneldesk::report::serials::{self, CertificateCheck, QrCheck};
 
+use paneldesk::follow_up::awarded_units::{self as awarded, AwardedUnit, Entered, RegisterView};
 use paneldesk::follow_up::exchange::{self, RegisterImport};
-use paneldesk::follow_up::register::{self as awarded, AwardedUnit, Entered, RegisterView};
 use paneldesk::follow_up::review::{self as follow_up_review, Applied, FollowUpPlan};
 use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verification};
 use paneldesk::follow_up::{Stage, Status, YearMonth};
@@ -251,7 +251,7 @@ pub fn import_workbooks(
     let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
     let parsers = state
         .parsers
-        .get_or_init(|| import::pool::ParserPool::new(&exe, Default::default()));
+        .get_or_init(|| sandbox::pool::ParserPool::new(&exe, Default::default()));
     Ok(import::file::import_many(
         &review,
         Some(&state.workspace.register_path()),
@@ -468,7 +468,7 @@ pub fn submit_scores(
     let pin = zeroize::Zeroizing::new(pin);
     let destination = state.picks.write_folder(&destination)?;
     with_panel(state, &hash, |p| {
-        p.submit(&pin, &destination, &now(), paneldesk::edge::now_unix())
+        p.submit(&pin, &destination, &now(), paneldesk::ambient::now_unix())
     })
 }
 
@@ -625,7 +625,8 @@ pub fn export_results_workbook(
 ) -> Answer<u32> {
     let review = review_path(state, &review_id)?;
     let destination = state.picks.write_file(&destination)?;
-    let bytes = paneldesk::merge::workbook::for_review(&review, &ResultOptions::default())?;
+    let bytes =
+        paneldesk::report::results_workbook::for_review(&review, &ResultOptions::default())?;
     paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
     Ok(bytes.len() as u32)
 }
@@ -643,8 +644,8 @@ struct WinnersBatch {
 
 fn winners_batch(state: &AppState, review: &Path) -> Answer<WinnersBatch> {
     let record = Record::load(review, &ResultOptions::default())?;
-    let template = register::template(review)?;
-    let chosen = register::winners(&record, None, today())?;
+    let template = serials::template(review)?;
+    let chosen = serials::winners(&record, None, today())?;
     let clerk = state.clerk_keys()?;
     let title = format!("{}证书", record.review.title_zh);
     Ok(WinnersBatch {
@@ -665,7 +666,7 @@ pub fn print_certificates(
     let review = review_path(state, &review_id)?;
     let destination = state.picks.write_file(&destination)?;
     let b = winners_batch(state, &review)?;
-    let (awards, bytes) = register::print(
+    let (awards, bytes) = serials::print(
         &review,
         &b.record,
         &b.chosen,
@@ -688,7 +689,7 @@ fn with_images(
     seal: &ImageChoice,
     background: &ImageChoice,
 ) -> Answer<CertificateTemplate> {
-    let stored = register::template(review)?;
+    let stored = serials::template(review)?;
     template.seal = state.picks.template_image(seal, stored.seal.as_deref())?;
     template.background = state
         .picks
@@ -698,7 +699,7 @@ fn with_images(
 
 pub fn certificate_template(state: &AppState, review_id: String) -> Answer<CertificateTemplate> {
     let review = review_path(state, &review_id)?;
-    Ok(register::template(&review)?)
+    Ok(serials::template(&review)?)
 }
 
 /// Stores the template. Its seal and background are images the page chooses by
@@ -713,8 +714,8 @@ pub fn save_certificate_template(
 ) -> Answer<CertificateTemplate> {
     let review = review_path(state, &review_id)?;
     let template = with_images(state, &review, template, &seal, &background)?;
-    register::set_template(&review, &template, &now(), &actor())?;
-    Ok(register::template(&review)?)
+    serials::set_template(&review, &template, &now(), &actor())?;
+    Ok(serials::template(&review)?)
 }
 
 /// Prints certificates as [`print_certificates`] does, one PDF per university with its
@@ -727,7 +728,7 @@ pub fn print_certificates_per_university(
     let review = review_path(state, &review_id)?;
     let folder = state.picks.write_folder(&folder)?;
     let b = winners_batch(state, &review)?;
-    let (batches, _) = register::print_into_folder(
+    let (batches, _) = serials::print_into_folder(
         &review,
         &b.record,
         &b.chosen,
@@ -765,7 +766,7 @@ pub fn certificate_preview(
     let first = Record::load(&review, &ResultOptions::default())
         .ok()
         .and_then(|record| {
-            let (key, id) = register::winners(&record, None, today())
+            let (key, id) = serials::winners(&record, None, today())
                 .ok()?
                 .into_iter()
                 .find(|(key, _)| category_key.as_ref().is_none_or(|k| k == key))?;
@@ -839,7 +840,7 @@ pub fn check_certificate(
     let trusted = paneldesk::keys::clerk_public_key(&state.workspace.clerk_keys_path())?
         .ok_or(paneldesk::Error::ClerkKeysMissing)?;
     let trusted = paneldesk::keys::public_hex(&trusted);
-    Ok(register::check(&review, &serial, &code, &trusted)?)
+    Ok(serials::check(&review, &serial, &code, &trusted)?)
 }
 
 /// Checks a certificate's QR text against the fingerprint typed from the 公示, or, when
@@ -856,7 +857,7 @@ pub fn check_certificate_qr(
         None => paneldesk::keys::clerk_public_key(&keys_path)?
             .map(|key| paneldesk::keys::fingerprint(&key)),
     };
-    Ok(register::check_qr(&text, fingerprint.as_deref())?)
+    Ok(serials::check_qr(&text, fingerprint.as_deref())?)
 }
 
 /// The shell's own open dialog for one PNG photo of a certificate, then its QR text: the
@@ -871,7 +872,7 @@ pub fn pick_certificate_qr(state: &AppState, title: String) -> Answer<Option<QrP
     let bytes = std::fs::read(&path).map_err(|e| paneldesk::Error::io(&path, e))?;
     Ok(Some(QrPhoto {
         file_name: paneldesk::import::source::file_name(&path),
-        text: register::qr_text_from_png(&bytes)?,
+        text: serials::qr_text_from_png(&bytes)?,
     }))
 }
 

@@ -8,8 +8,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use paneldesk::activity::{Activity, ActivityInfo};
+use paneldesk::follow_up::awarded_units::{AwardedUnit, Entered, RegisterView};
 use paneldesk::follow_up::exchange::RegisterImport;
-use paneldesk::follow_up::register::{AwardedUnit, Entered, RegisterView};
 use paneldesk::follow_up::review::{Applied, FollowUpPlan};
 use paneldesk::follow_up::spot_check::{DrawParams, SpotCheckView, Verification};
 use paneldesk::follow_up::{Stage, Status};
@@ -19,13 +19,13 @@ use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::meeting::{BallotKind, MeetingBallot, MeetingOutcome, Shortlist, Tally};
 use paneldesk::merge::results::ReviewResults;
 use paneldesk::merge::rule::CategoryRule;
+use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::{PackageSummary, PanelScope};
 use paneldesk::registration::Registration;
 use paneldesk::report::certificate::{Award, CertificateTemplate};
-use paneldesk::report::register::{CertificateCheck, QrCheck};
+use paneldesk::report::serials::{CertificateCheck, QrCheck};
 use paneldesk::scoring::panel::{Enrolment, Incomplete, PanelView, Submission};
-use paneldesk::scoring::rules::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::store::flags::{Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
 
@@ -213,10 +213,10 @@ ipc_commands! {
     fn edit_rubric(review_id: String, category_key: String, change: paneldesk::rubric::RubricChange, unlock: bool) -> paneldesk::rubric::CategoryRubric;
     fn export_rubric(review_id: String, destination: Handle) -> u32;
     fn import_rubric(review_id: String, source: Handle, unlock: bool) -> Vec<paneldesk::rubric::CategoryRubric>;
-    fn publication_status(review_id: String) -> paneldesk::merge::readiness::PublicationStatus;
-    fn set_announcement(review_id: String, settings: paneldesk::announcement::AnnouncementSettings) -> paneldesk::merge::readiness::PublicationStatus;
-    fn add_objection(review_id: String, objection: paneldesk::objections::NewObjection) -> paneldesk::merge::readiness::PublicationStatus;
-    fn resolve_objection(review_id: String, objection_id: i32, resolution: paneldesk::objections::Resolution) -> paneldesk::merge::readiness::PublicationStatus;
+    fn publication_status(review_id: String) -> paneldesk::readiness::PublicationStatus;
+    fn set_announcement(review_id: String, settings: paneldesk::announcement::AnnouncementSettings) -> paneldesk::readiness::PublicationStatus;
+    fn add_objection(review_id: String, objection: paneldesk::objections::NewObjection) -> paneldesk::readiness::PublicationStatus;
+    fn resolve_objection(review_id: String, objection_id: i32, resolution: paneldesk::objections::Resolution) -> paneldesk::readiness::PublicationStatus;
     fn correct_nomination(review_id: String, nomination_id: i32, field_key: String, value: String, reason: String) -> Review;
     fn withdraw_nomination(review_id: String, nomination_id: i32, reason: String) -> Review;
     fn list_corrections(review_id: String) -> Vec<paneldesk::corrections::Correction>;
@@ -270,12 +270,12 @@ fn type_declarations() -> Vec<String> {
         paneldesk::keys::ClerkKeyState::decl(&cfg),
         ClerkKeysStatus::decl(&cfg),
         RecusalReason::decl(&cfg),
-        paneldesk::scoring::rules::Recusal::decl(&cfg),
+        paneldesk::model::marks::Recusal::decl(&cfg),
         Vote::decl(&cfg),
         Grade::decl(&cfg),
-        paneldesk::scoring::rules::EnteredTotal::decl(&cfg),
+        paneldesk::model::marks::EnteredTotal::decl(&cfg),
         ScoreItem::decl(&cfg),
-        paneldesk::scoring::rules::Missing::decl(&cfg),
+        paneldesk::model::marks::Missing::decl(&cfg),
         Enrolment::decl(&cfg),
         paneldesk::scoring::panel::CategoryProgress::decl(&cfg),
         Incomplete::decl(&cfg),
@@ -308,15 +308,15 @@ fn type_declarations() -> Vec<String> {
         paneldesk::report::certificate::Mark::decl(&cfg),
         paneldesk::report::certificate::Sheet::decl(&cfg),
         CertificatePreview::decl(&cfg),
-        paneldesk::report::register::CertificateCheck::decl(&cfg),
-        paneldesk::report::register::CertificateWords::decl(&cfg),
+        paneldesk::report::serials::CertificateCheck::decl(&cfg),
+        paneldesk::report::serials::CertificateWords::decl(&cfg),
         QrCheck::decl(&cfg),
         paneldesk::follow_up::YearMonth::decl(&cfg),
         paneldesk::follow_up::UnitKind::decl(&cfg),
         Status::decl(&cfg),
         Stage::decl(&cfg),
         paneldesk::follow_up::cycle::Due::decl(&cfg),
-        paneldesk::follow_up::register::UnitEvent::decl(&cfg),
+        paneldesk::follow_up::awarded_units::UnitEvent::decl(&cfg),
         AwardedUnit::decl(&cfg),
         RegisterView::decl(&cfg),
         Entered::decl(&cfg),
@@ -351,8 +351,8 @@ fn type_declarations() -> Vec<String> {
         paneldesk::objections::NewObjection::decl(&cfg),
         paneldesk::objections::Resolution::decl(&cfg),
         paneldesk::objections::Objection::decl(&cfg),
-        paneldesk::merge::readiness::Blocker::decl(&cfg),
-        paneldesk::merge::readiness::PublicationStatus::decl(&cfg),
+        paneldesk::readiness::Blocker::decl(&cfg),
+        paneldesk::readiness::PublicationStatus::decl(&cfg),
         paneldesk::corrections::Correction::decl(&cfg),
         BallotKind::decl(&cfg),
         Shortlist::decl(&cfg),

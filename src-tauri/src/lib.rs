@@ -24,7 +24,7 @@ pub struct AppState {
     pub workspace: Workspace,
     pub panels:
         std::sync::Mutex<std::collections::HashMap<String, paneldesk::scoring::panel::Panel>>,
-    pub parsers: std::sync::OnceLock<paneldesk::import::pool::ParserPool>,
+    pub parsers: std::sync::OnceLock<paneldesk::sandbox::pool::ParserPool>,
     /// The running app, for the dialogs the shell opens itself (`picked`): what the user
     /// picks there reaches the core without passing through the page.
     pub app: std::sync::OnceLock<tauri::AppHandle>,

@@ -7,12 +7,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     // Untrusted workbooks are parsed in child processes: this same binary, started with
-    // `__read-workbooks` by `paneldesk::import::pool`.
+    // `__read-workbooks` by `paneldesk::sandbox::pool`.
     if std::env::args_os()
         .nth(1)
-        .is_some_and(|a| a == paneldesk::import::pool::CHILD_COMMAND)
+        .is_some_and(|a| a == paneldesk::sandbox::pool::CHILD_COMMAND)
     {
-        std::process::exit(paneldesk::import::pool::child_main());
+        std::process::exit(paneldesk::sandbox::pool::child_main());
     }
     paneldesk_app::run()
 }

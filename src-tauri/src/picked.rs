@@ -97,7 +97,9 @@ pub struct Picks {
 
 impl Picks {
     fn add(&self, entry: Entry, name: String) -> Picked {
-        let handle = Handle(paneldesk::keys::hex(&paneldesk::edge::random_bytes::<16>()));
+        let handle = Handle(paneldesk::keys::hex(
+            &paneldesk::ambient::random_bytes::<16>(),
+        ));
         self.lock().insert(handle.clone(), entry);
         Picked { handle, name }
     }

@@ -5,18 +5,18 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 
 use paneldesk::activity::Activity;
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::follow_up::draw::Strata;
 use paneldesk::follow_up::review::{self as follow_up_review, FollowUpPlan};
 use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verification};
-use paneldesk::follow_up::{exchange, register, Stage, Status, YearMonth};
+use paneldesk::follow_up::{awarded_units, exchange, Stage, Status, YearMonth};
 use paneldesk::model::ScoringMode;
 use paneldesk::report::pdf::Meta;
 use paneldesk::workspace::Workspace;
 use paneldesk::{audit, review, Error};
 
-use crate::report_cli::parse_date;
-use crate::round_cli::RuleArgs;
+use crate::cli::report::parse_date;
+use crate::cli::round::RuleArgs;
 
 #[derive(Subcommand)]
 pub enum RegisterCommand {
@@ -173,7 +173,7 @@ pub(crate) fn print_json(value: &impl serde::Serialize) {
 fn month_or_now(given: Option<&str>) -> Result<YearMonth, Error> {
     match given {
         Some(text) => YearMonth::parse(text),
-        None => Ok(YearMonth::of_date(paneldesk::edge::today())),
+        None => Ok(YearMonth::of_date(paneldesk::ambient::today())),
     }
 }
 
@@ -190,7 +190,7 @@ pub fn register(workspace: &Workspace, command: RegisterCommand, json: bool) -> 
     let path = workspace.register_path();
     match command {
         RegisterCommand::List { as_of } => {
-            let view = register::view(&path, month_or_now(as_of.as_deref())?)?;
+            let view = awarded_units::view(&path, month_or_now(as_of.as_deref())?)?;
             if json {
                 print_json(&view);
                 return Ok(());
@@ -224,12 +224,12 @@ pub fn register(workspace: &Workspace, command: RegisterCommand, json: bool) -> 
             rule,
         } => {
             let review = workspace.resolve(review.as_deref())?;
-            let entered = register::enter_review(
+            let entered = awarded_units::enter_review(
                 &path,
                 &review,
                 &rule.options()?,
                 YearMonth::parse(&build_start)?,
-                paneldesk::edge::today(),
+                paneldesk::ambient::today(),
                 &now(),
                 &actor(),
             )?;
@@ -257,7 +257,7 @@ pub fn register(workspace: &Workspace, command: RegisterCommand, json: bool) -> 
                     "status is awarded, building, rectifying, accepted or revoked: {status}"
                 ),
             })?;
-            let unit = register::set_status(
+            let unit = awarded_units::set_status(
                 &path,
                 &unit,
                 status,
@@ -281,11 +281,10 @@ pub fn register(workspace: &Workspace, command: RegisterCommand, json: bool) -> 
             }
         }
         RegisterCommand::Import { file } => {
-            let exe =
-                paneldesk::import::workbook::default_exe().ok_or_else(|| Error::BadInput {
-                    zh: "找不到本程序的路径，无法启动解析进程".into(),
-                    en: "cannot find this program's path to start the parsing process".into(),
-                })?;
+            let exe = paneldesk::sandbox::reader::default_exe().ok_or_else(|| Error::BadInput {
+                zh: "找不到本程序的路径，无法启动解析进程".into(),
+                en: "cannot find this program's path to start the parsing process".into(),
+            })?;
             let report = exchange::import(&path, &file, &exe, &now(), &actor())?;
             if json {
                 print_json(&report);
@@ -297,7 +296,7 @@ pub fn register(workspace: &Workspace, command: RegisterCommand, json: bool) -> 
             }
         }
         RegisterCommand::Audit => {
-            let conn = register::open(&path)?;
+            let conn = awarded_units::open(&path)?;
             let n = audit::verify(&conn)?;
             if json {
                 print_json(&serde_json::json!({ "entries": n, "ok": true }));
@@ -339,7 +338,11 @@ pub fn follow_up(workspace: &Workspace, command: FollowUpCommand, json: bool) ->
                 scoring_mode,
                 pass_share,
             };
-            let id = review::make_id(plan.as_of.year, activity, &paneldesk::edge::random_suffix());
+            let id = review::make_id(
+                plan.as_of.year,
+                activity,
+                &paneldesk::ambient::random_suffix(),
+            );
             let summary = follow_up_review::create(
                 &workspace.register_path(),
                 &workspace.path_for_new_review(&id),
@@ -493,7 +496,7 @@ pub fn spot_check(
             };
             let seed = args
                 .seed
-                .unwrap_or_else(|| paneldesk::keys::hex(&paneldesk::edge::random_bytes::<16>()));
+                .unwrap_or_else(|| paneldesk::keys::hex(&paneldesk::ambient::random_bytes::<16>()));
             let view = spot_check::draw(
                 &path,
                 &params,

@@ -4,13 +4,13 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::meeting::{self, BallotKind, Count, MeetingBallot, Shortlist, Tally};
 use paneldesk::workspace::Workspace;
 use paneldesk::Error;
 
-use crate::follow_up_cli::print_json;
+use crate::cli::follow_up::print_json;
 
 #[derive(Subcommand)]
 pub enum MeetingCommand {

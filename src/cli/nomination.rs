@@ -3,13 +3,13 @@
 
 use clap::Subcommand;
 
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::corrections::{self, Correction};
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::privacy::Privacy;
 use paneldesk::workspace::Workspace;
 use paneldesk::{review, store, Error};
 
-use crate::follow_up_cli::print_json;
+use crate::cli::follow_up::print_json;
 
 #[derive(Subcommand)]
 pub enum NominationCommand {

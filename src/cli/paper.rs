@@ -6,14 +6,14 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now, today};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now, today};
 use paneldesk::paper::{self, Keyed};
 use paneldesk::report::pdf::Meta;
 use paneldesk::scoring::panel;
 use paneldesk::workspace::Workspace;
 use paneldesk::Error;
 
-use crate::follow_up_cli::print_json;
+use crate::cli::follow_up::print_json;
 
 /// The exit status of `paper key` when the two entries differ (nothing recorded).
 pub const MISMATCH_EXIT: i32 = 3;
@@ -201,7 +201,7 @@ pub fn resume(workspace: &Workspace, command: ResumeCommand, json: bool) -> Resu
             out,
         } => {
             let path = workspace.resolve(review.as_deref())?;
-            let clerk = crate::round_cli::clerk_keys(workspace)?;
+            let clerk = crate::cli::round::clerk_keys(workspace)?;
             let file = paneldesk::resume::write(&path, &clerk, expert, &out, &now(), &actor())?;
             if json {
                 print_json(&serde_json::json!({ "file": file }));

@@ -3,14 +3,14 @@
 
 use clap::Subcommand;
 
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::announcement::{self, AnnouncementSettings, StoredAnnouncement, TitleKind};
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::objections::{self, Channel, NewObjection, Objection, ObjectionOutcome, Resolution};
 use paneldesk::privacy::Privacy;
 use paneldesk::workspace::Workspace;
 use paneldesk::{store, Error};
 
-use crate::follow_up_cli::print_json;
+use crate::cli::follow_up::print_json;
 
 #[derive(Subcommand)]
 pub enum AnnouncementCommand {
@@ -190,7 +190,7 @@ pub fn announcement(
 }
 
 fn today_text() -> String {
-    let d = paneldesk::edge::today();
+    let d = paneldesk::ambient::today();
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 

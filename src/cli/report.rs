@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use time::{Date, Time};
 
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::report::certificate::{CategoryCertificate, CertificateTemplate};
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
-use paneldesk::report::{documents, register};
+use paneldesk::report::{documents, serials};
 use paneldesk::workspace::Workspace;
 use paneldesk::Error;
 
-use crate::round_cli::RuleArgs;
+use crate::cli::round::RuleArgs;
 
 #[derive(Args)]
 pub struct ReportArgs {
@@ -110,7 +110,7 @@ pub enum CertificatesCommand {
 
 pub(crate) fn parse_date(given: Option<&str>) -> Result<Date, Error> {
     match given {
-        None => Ok(paneldesk::edge::today()),
+        None => Ok(paneldesk::ambient::today()),
         Some(text) => Date::parse(
             text,
             time::macros::format_description!("[year]-[month]-[day]"),
@@ -207,13 +207,13 @@ pub fn certificates(
                     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
                     CertificateTemplate::from_json(&text, &path.display().to_string())?
                 }
-                None => register::template(&review)?,
+                None => serials::template(&review)?,
             };
             let record = Record::load(&review, &rule.options()?)?;
             // The 公示 is over by the calendar, not by the date the clerk prints on the
             // certificates.
-            let chosen = register::winners(&record, only.as_deref(), paneldesk::edge::today())?;
-            let clerk = crate::round_cli::clerk_keys(workspace)?;
+            let chosen = serials::winners(&record, only.as_deref(), paneldesk::ambient::today())?;
+            let clerk = crate::cli::round::clerk_keys(workspace)?;
             let title = format!("{}证书", record.review.title_zh);
             if per_university {
                 return print_per_university(
@@ -231,7 +231,7 @@ pub fn certificates(
             if out.exists() {
                 return Err(Error::AlreadyExists { path: out });
             }
-            let (awards, bytes) = register::print(
+            let (awards, bytes) = serials::print(
                 &review,
                 &record,
                 &chosen,
@@ -270,7 +270,7 @@ pub fn certificates(
         } => {
             let qr = match (qr, qr_image) {
                 (Some(text), _) => Some(text),
-                (None, Some(path)) => Some(register::qr_text_from_png(
+                (None, Some(path)) => Some(serials::qr_text_from_png(
                     &std::fs::read(&path).map_err(|e| Error::io(&path, e))?,
                 )?),
                 (None, None) => None,
@@ -280,11 +280,11 @@ pub fn certificates(
             }
             let review = workspace.resolve(review.as_deref())?;
             let trusted = match clerk_fingerprint {
-                Some(typed) => register::clerk_key_by_fingerprint(&review, &typed)?,
+                Some(typed) => serials::clerk_key_by_fingerprint(&review, &typed)?,
                 None => local_clerk_key(workspace)?,
             };
             let (serial, code) = (serial.unwrap_or_default(), code.unwrap_or_default());
-            let check = register::check(&review, &serial, &code, &trusted)?;
+            let check = serials::check(&review, &serial, &code, &trusted)?;
             if json {
                 println!(
                     "{}",
@@ -322,7 +322,7 @@ pub fn certificates(
                     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
                     CertificateTemplate::from_json(&text, &path.display().to_string())?
                 }
-                None => register::template(&review)?,
+                None => serials::template(&review)?,
             };
             let mut changed = set.is_some();
             if let Some(issuer) = issuer {
@@ -373,9 +373,9 @@ pub fn certificates(
                 }
             }
             if changed {
-                register::set_template(&review, &template, &now(), &actor())?;
+                serials::set_template(&review, &template, &now(), &actor())?;
             }
-            let template = register::template(&review)?;
+            let template = serials::template(&review)?;
             let shown = match &category {
                 // What the category's certificates print with, and what is its own.
                 Some(key) => {
@@ -400,7 +400,7 @@ pub fn certificates(
 }
 
 /// Certificates one PDF per university, each with its 领取签收单, into the folder `out`
-/// (`register::print_into_folder`: never overwrites).
+/// (`serials::print_into_folder`: never overwrites).
 #[allow(clippy::too_many_arguments)]
 fn print_per_university(
     review: &Path,
@@ -413,7 +413,7 @@ fn print_per_university(
     out: &Path,
     json: bool,
 ) -> Result<(), Error> {
-    let (batches, written) = register::print_into_folder(
+    let (batches, written) = serials::print_into_folder(
         review,
         record,
         chosen,
@@ -461,7 +461,7 @@ fn local_clerk_key(workspace: &Workspace) -> Result<String, Error> {
 }
 
 fn check_qr(text: &str, fingerprint: Option<&str>, json: bool) -> Result<(), Error> {
-    let check = register::check_qr(text, fingerprint)?;
+    let check = serials::check_qr(text, fingerprint)?;
     if json {
         println!(
             "{}",

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use paneldesk::edge::{
+use paneldesk::ambient::{
     current_actor as actor, new_clerk_keys, now_rfc3339 as now, now_unix, random_bytes,
 };
+use paneldesk::model::marks::{Grade, RecusalReason, Vote};
 use paneldesk::scoring::panel::{self, Panel};
-use paneldesk::scoring::rules::{Grade, RecusalReason, Vote};
 use paneldesk::workspace::Workspace;
 use paneldesk::{bundle, keys, package, Error};
 
@@ -462,7 +462,7 @@ pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Resu
                 .iter()
                 .find(|e| e.name == name.trim())
                 .map(|e| e.id)
-                .ok_or(paneldesk::scoring::rules::RuleError::UnknownExpert { name })?;
+                .ok_or(paneldesk::model::marks::RuleError::UnknownExpert { name })?;
             let pin = read_passphrase()?;
             let enrolment = panel.enrol(
                 expert_id,
@@ -703,7 +703,7 @@ pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(
     let review = workspace.resolve(args.review.as_deref())?;
     let results = compute(&review, &options)?;
     if let Some(out) = &args.out {
-        paneldesk::merge::workbook::write(out, &review, &options)?;
+        paneldesk::report::results_workbook::write(out, &review, &options)?;
     }
     if json {
         print(&results);

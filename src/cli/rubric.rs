@@ -5,15 +5,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::merge::aggregate::VoteThreshold;
 use paneldesk::model::{ScoreBand, ScoringMode};
 use paneldesk::rubric::{self, CategoryRubric, CriterionEdit, NewCriterion, RubricChange};
 use paneldesk::workspace::Workspace;
 use paneldesk::Error;
 
-use crate::follow_up_cli::print_json;
-use crate::setup_cli::{parse_choice, ReviewArg};
+use crate::cli::follow_up::print_json;
+use crate::cli::setup::{parse_choice, ReviewArg};
 
 #[derive(Args)]
 pub struct Target {

@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand};
 
-use paneldesk::edge::{current_actor as actor, now_rfc3339 as now};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::merge::aggregate::VoteThreshold;
 use paneldesk::merge::rank::TieBreaker;
 use paneldesk::merge::results::{Method, ResultOptions};
@@ -13,7 +13,7 @@ use paneldesk::store::experts::NewExpert;
 use paneldesk::workspace::Workspace;
 use paneldesk::{registration, review, roster, store, Error};
 
-use crate::follow_up_cli::print_json;
+use crate::cli::follow_up::print_json;
 
 #[derive(Args)]
 pub struct ReviewArg {

@@ -460,13 +460,13 @@ pub fn enter_review(
     // The review's audit head and results digest go into the register's own log: the
     // award list can later be checked against the review file it came from.
     let anchor = crate::audit::head(&review_conn)?;
-    let publication = crate::merge::readiness::Publication::load(&review_conn)?;
+    let publication = crate::readiness::Publication::load(&review_conn)?;
     drop(review_conn);
     let results = results::compute(review_path, options)?;
     let digest = crate::keys::sha256_hex(
         &serde_json::to_vec(&results).map_err(|e| Error::Corrupt(e.to_string()))?,
     );
-    crate::merge::readiness::require_awardable(
+    crate::readiness::require_awardable(
         &results,
         None,
         &publication,

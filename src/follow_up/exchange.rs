@@ -11,15 +11,15 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
+use super::awarded_units::{self, AwardedUnit, UnitEvent};
 use super::cycle::{Stage, Status, YearMonth};
 use super::draw::{self, Member};
-use super::register::{self, AwardedUnit, UnitEvent};
 use super::spot_check::{self, DrawParams, SpotCheck};
 use crate::activity::Activity;
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::import::grid::{Cell, Grid};
-use crate::merge::workbook::inert;
+use crate::report::results_workbook::inert;
+use crate::sandbox::grid::{Cell, Grid};
 
 const UNITS: &str = "登记册";
 const EVENTS: &str = "考核记录";
@@ -94,8 +94,8 @@ pub fn export(register_path: &Path, path: &Path) -> Result<usize> {
             path: path.to_path_buf(),
         });
     }
-    let conn = register::open(register_path)?;
-    let units = register::units(&conn, YearMonth::new(2100, 12)?)?;
+    let conn = awarded_units::open(register_path)?;
+    let units = awarded_units::units(&conn, YearMonth::new(2100, 12)?)?;
     let checks = spot_check::list(&conn)?;
     build(path, &units, &checks).map_err(|e| xlsx_error(path, e))?;
     Ok(units.len())
@@ -557,18 +557,18 @@ pub fn import(
         || workbook.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let grids = crate::import::workbook::read_isolated(
+    let grids = crate::sandbox::reader::read_isolated(
         exe,
         workbook,
-        &crate::import::workbook::Limits::default(),
+        &crate::sandbox::reader::Limits::default(),
     )
     .map_err(|e| Error::BadInput {
         zh: e.message_zh(workbook),
         en: e.message_en(workbook),
     })?;
     let parsed = parse(&file, &grids)?;
-    let mut conn = register::open(register_path)?;
-    let existing = register::units(&conn, YearMonth::new(2100, 12)?)?;
+    let mut conn = awarded_units::open(register_path)?;
+    let existing = awarded_units::units(&conn, YearMonth::new(2100, 12)?)?;
     let mut problems = Vec::new();
     let mut report = RegisterImport {
         units_added: 0,
@@ -632,7 +632,7 @@ pub fn import(
             ],
         )?;
         for e in &u.events {
-            register::record_event(&tx, &u.id, e)?;
+            awarded_units::record_event(&tx, &u.id, e)?;
         }
         // record_event leaves the last event's status; the exported status is the truth.
         tx.execute(

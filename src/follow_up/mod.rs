@@ -16,10 +16,10 @@
 //! - `spot_check.rs` — drawing from the register, storing and verifying draws.
 //! - `exchange.rs` — the register as an xlsx workbook, to carry it to another laptop.
 
+pub mod awarded_units;
 pub mod cycle;
 pub mod draw;
 pub mod exchange;
-pub mod register;
 pub mod review;
 pub mod spot_check;
 

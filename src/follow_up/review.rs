@@ -8,8 +8,8 @@ use std::path::Path;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use super::awarded_units::{self, UnitEvent};
 use super::cycle::{self, Stage, Status, YearMonth};
-use super::register::{self, UnitEvent};
 use crate::activity::Activity;
 use crate::audit;
 use crate::error::{Error, Result};
@@ -74,8 +74,8 @@ pub fn create(
             ),
         });
     }
-    let reg = register::open(register_path)?;
-    let due: Vec<_> = register::units(&reg, plan.as_of)?
+    let reg = awarded_units::open(register_path)?;
+    let due: Vec<_> = awarded_units::units(&reg, plan.as_of)?
         .into_iter()
         .filter(|u| {
             u.activity == plan.activity && u.due_now && u.due.is_some_and(|d| d.stage == plan.stage)
@@ -177,7 +177,7 @@ pub fn create(
                     field("本次考核", stage_zh),
                 ],
                 materials: Vec::new(),
-                source_file: register::FILE_NAME.to_string(),
+                source_file: awarded_units::FILE_NAME.to_string(),
                 source_row: 0,
                 identity: format!("unit:{}", unit.id),
             },
@@ -206,7 +206,7 @@ pub fn create(
     )?;
     tx.commit()?;
     drop(conn);
-    let mut reg = register::open(register_path)?;
+    let mut reg = awarded_units::open(register_path)?;
     let rtx = reg.transaction()?;
     audit::append(
         &rtx,
@@ -315,7 +315,7 @@ pub fn apply(
                 ScoringMode::Grade => n.grade.map(|g| {
                     (
                         g.name_zh().to_string(),
-                        g != crate::scoring::rules::Grade::Fail,
+                        g != crate::model::marks::Grade::Fail,
                     )
                 }),
                 _ => n
@@ -340,7 +340,7 @@ pub fn apply(
             ),
         });
     }
-    let mut conn = register::open(register_path)?;
+    let mut conn = awarded_units::open(register_path)?;
     let tx = conn.transaction()?;
     let mut outcomes = Vec::new();
     let mut already = 0;
@@ -370,7 +370,7 @@ pub fn apply(
             }
             None => {}
         }
-        let before = register::unit_status(&tx, unit_id)?;
+        let before = awarded_units::unit_status(&tx, unit_id)?;
         if matches!(before, Status::Accepted | Status::Revoked | Status::Awarded) {
             return Err(Error::BadInput {
                 zh: format!(
@@ -382,7 +382,7 @@ pub fn apply(
             });
         }
         let after = cycle::status_after(setup.stage, passed, recheck);
-        register::record_event(
+        awarded_units::record_event(
             &tx,
             unit_id,
             &UnitEvent {
@@ -496,7 +496,7 @@ pub fn attach_self_evaluation(
             en: format!("no nomination with id {nomination_id}"),
         });
     }
-    let sent = crate::merge::panels::current(&tx)?
+    let sent = crate::package::panels::current(&tx)?
         .into_iter()
         .any(|(_, p)| p.nominations.iter().any(|n| n.id == nomination_id));
     if sent {

@@ -12,9 +12,9 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use super::awarded_units::{self, AwardedUnit};
 use super::cycle::Status;
 use super::draw::{self, Member, Strata};
-use super::register::{self, AwardedUnit};
 use crate::activity::Activity;
 use crate::audit;
 use crate::error::{Error, Result};
@@ -212,8 +212,8 @@ pub fn draw(
             en: "draw at least one unit".into(),
         });
     }
-    let mut conn = register::open(register_path)?;
-    let units = register::units(&conn, crate::follow_up::YearMonth::of_date(drawn_on))?;
+    let mut conn = awarded_units::open(register_path)?;
+    let units = awarded_units::units(&conn, crate::follow_up::YearMonth::of_date(drawn_on))?;
     let earlier = history(&conn, None)?;
     let members = population(&units, &earlier, params, drawn_on, at);
     if members.is_empty() {
@@ -372,8 +372,8 @@ fn view_of(units: &[AwardedUnit], check: SpotCheck) -> Result<SpotCheckView> {
 }
 
 pub fn views(register_path: &Path) -> Result<Vec<SpotCheckView>> {
-    let conn = register::open(register_path)?;
-    let units = register::units(&conn, crate::follow_up::YearMonth::new(2100, 12)?)?;
+    let conn = awarded_units::open(register_path)?;
+    let units = awarded_units::units(&conn, crate::follow_up::YearMonth::new(2100, 12)?)?;
     list(&conn)?
         .into_iter()
         .rev()
@@ -382,8 +382,8 @@ pub fn views(register_path: &Path) -> Result<Vec<SpotCheckView>> {
 }
 
 pub fn view(register_path: &Path, id: &str) -> Result<SpotCheckView> {
-    let conn = register::open(register_path)?;
-    let units = register::units(&conn, crate::follow_up::YearMonth::new(2100, 12)?)?;
+    let conn = awarded_units::open(register_path)?;
+    let units = awarded_units::units(&conn, crate::follow_up::YearMonth::new(2100, 12)?)?;
     view_of(&units, find(&conn, id)?.1)
 }
 
@@ -407,7 +407,7 @@ pub fn verify_record(check: &SpotCheck) -> Verification {
 
 /// Re-runs a draw and recomputes its population from the register as it stood then.
 pub fn verify(register_path: &Path, id: &str) -> Result<Verification> {
-    let conn = register::open(register_path)?;
+    let conn = awarded_units::open(register_path)?;
     let (rowid, check) = find(&conn, id)?;
     let mut out = verify_record(&check);
     let drawn_on = time::Date::parse(
@@ -415,7 +415,7 @@ pub fn verify(register_path: &Path, id: &str) -> Result<Verification> {
         &time::format_description::well_known::Iso8601::DATE,
     )
     .map_err(|e| Error::Corrupt(format!("spot check {}: {e}", check.id)))?;
-    let units = register::units(&conn, crate::follow_up::YearMonth::of_date(drawn_on))?;
+    let units = awarded_units::units(&conn, crate::follow_up::YearMonth::of_date(drawn_on))?;
     let earlier = history(&conn, Some(rowid))?;
     let now: BTreeSet<Member> =
         population(&units, &earlier, &check.params, drawn_on, &check.drawn_at)
@@ -438,7 +438,7 @@ pub fn verify(register_path: &Path, id: &str) -> Result<Verification> {
 
 /// The draw as a JSON file anyone can re-check with `paneldesk spot-check verify --file`.
 pub fn export_json(register_path: &Path, id: &str) -> Result<String> {
-    let conn = register::open(register_path)?;
+    let conn = awarded_units::open(register_path)?;
     serde_json::to_string_pretty(&find(&conn, id)?.1).map_err(|e| Error::Corrupt(e.to_string()))
 }
 

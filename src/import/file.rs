@@ -18,12 +18,12 @@ use super::header;
 use super::honours::Honours;
 use super::materials::{self, Opened, PackageError, PackageLimits};
 use super::normalize::{parse_date_text, FormDate};
-use super::pool::{Parsed, ParserPool};
 use super::problem::Problem;
 use super::rows::{self, RowRead};
 use super::source::Source;
 use super::university::{self, UniversitySource};
-use super::workbook::{self, Limits};
+use crate::sandbox::pool::{Parsed, ParserPool};
+use crate::sandbox::reader::{self, Limits};
 
 /// An error that kept a whole file out, as the clerk reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -166,7 +166,7 @@ fn load_packaged(conn: &rusqlite::Connection) -> Result<Vec<Packaged>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut packaged = Vec::with_capacity(built.len());
     for (hash, built_at) in built {
-        let package = crate::merge::collect::package_for(conn, Path::new(&hash), &hash)?;
+        let package = crate::package::panels::package_for(conn, Path::new(&hash), &hash)?;
         packaged.push(Packaged {
             nominations: package.nominations.iter().map(|n| n.id).collect(),
             hash,
@@ -252,7 +252,7 @@ pub fn import(
         Ok(o) => o,
         Err(e) => return Ok(package_failed(source, &e)),
     };
-    let parsed = workbook::read_isolated(exe, &opened.workbook, &Limits::default());
+    let parsed = reader::read_isolated(exe, &opened.workbook, &Limits::default());
     importer.store(&opened, parsed).map(FileReport::masked)
 }
 
@@ -560,7 +560,7 @@ fn prepare(
 fn nameless_rows(
     read: &mut Vec<RowRead>,
     display_key: &str,
-    grid: &super::grid::Grid,
+    grid: &crate::sandbox::grid::Grid,
     name_column: usize,
     fields: &[template::FieldSpec],
 ) -> Vec<Finding> {
@@ -568,7 +568,7 @@ fn nameless_rows(
         .iter()
         .find(|f| f.key == display_key)
         .map_or(display_key, |f| f.label_zh);
-    let column = super::grid::column_letters(name_column);
+    let column = crate::sandbox::grid::column_letters(name_column);
     let mut findings = Vec::new();
     read.retain(|row| {
         if row.field(display_key).is_some_and(|v| !v.is_empty()) {

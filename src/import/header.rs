@@ -6,7 +6,7 @@
 
 use crate::template::FieldSpec;
 
-use super::grid::{Cell, Grid};
+use crate::sandbox::grid::{Cell, Grid};
 use std::borrow::Cow;
 
 use super::normalize::{header_key, is_plain_header_key};
@@ -196,7 +196,7 @@ pub fn find(grid: &Grid, fields: &[FieldSpec]) -> Option<Header> {
 mod tests {
     use super::*;
     use crate::activity::Activity;
-    use crate::import::grid::Cell;
+    use crate::sandbox::grid::Cell;
     use crate::template;
 
     fn text_grid(rows: &[&[&str]]) -> Grid {

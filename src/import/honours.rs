@@ -1,5 +1,5 @@
 //! Cross-year checks: a nomination naming a unit or person the register of awarded
-//! units (`follow_up::register`) already holds from another review is flagged
+//! units (`follow_up::awarded_units`) already holds from another review is flagged
 //! `honoured_before`, with the earlier honour named, for the clerk to settle. The
 //! register is the only memory of earlier years; a review file knows only its own.
 //!
@@ -15,7 +15,7 @@ use std::path::Path;
 
 use crate::activity::Activity;
 use crate::error::Result;
-use crate::follow_up::register::{self, PastHonour};
+use crate::follow_up::awarded_units::{self, PastHonour};
 use crate::follow_up::Status;
 
 use super::eligibility::{Flag, FlagKind};
@@ -50,7 +50,7 @@ impl Honours {
         let Some(path) = register else {
             return Ok(Honours::default());
         };
-        let Some(all) = register::read_honours(path)? else {
+        let Some(all) = awarded_units::read_honours(path)? else {
             return Ok(Honours::default());
         };
         Ok(Honours::from_register(all, activity, review_id))

@@ -9,19 +9,14 @@
 
 pub mod eligibility;
 pub mod file;
-pub mod grid;
 pub mod header;
 pub mod honours;
 pub mod material_type;
 pub mod materials;
 pub mod normalize;
-pub mod pool;
 pub mod problem;
 pub mod rows;
-pub mod sandbox;
 pub mod source;
 pub mod university;
-pub mod wire;
-pub mod workbook;
 
 pub use source::{sources_in, Source};

@@ -99,75 +99,7 @@ pub fn person_name(s: &str) -> String {
     }
 }
 
-/// A date as forms give it: a month is often all there is (出生年月, 入党时间 2021.07).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub struct FormDate {
-    pub year: i32,
-    pub month: u32,
-    pub day: Option<u32>,
-}
-
-impl FormDate {
-    pub fn new(year: i32, month: u32, day: Option<u32>) -> Option<FormDate> {
-        if !(1900..=2100).contains(&year) || !(1..=12).contains(&month) {
-            return None;
-        }
-        if let Some(d) = day {
-            if d < 1 || d > days_in_month(year, month) {
-                return None;
-            }
-        }
-        Some(FormDate { year, month, day })
-    }
-
-    /// `2021-07` or `2021-07-01`: ISO 8601, sortable, and what the reports print. Written
-    /// by hand for the years a form can hold: `format!` cost more than parsing the date.
-    pub fn iso(&self) -> String {
-        let two = |s: &mut String, n: u32| {
-            s.push(char::from(b'0' + (n / 10 % 10) as u8));
-            s.push(char::from(b'0' + (n % 10) as u8));
-        };
-        let (year, month, day) = (self.year, self.month, self.day);
-        if !(0..=9999).contains(&year) || month > 99 || day.is_some_and(|d| d > 99) {
-            return match day {
-                Some(d) => format!("{year:04}-{month:02}-{d:02}"),
-                None => format!("{year:04}-{month:02}"),
-            };
-        }
-        let mut s = String::with_capacity(10);
-        two(&mut s, year as u32 / 100);
-        two(&mut s, year as u32 % 100);
-        s.push('-');
-        two(&mut s, month);
-        if let Some(d) = day {
-            s.push('-');
-            two(&mut s, d);
-        }
-        s
-    }
-}
-
-impl std::fmt::Display for FormDate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.iso())
-    }
-}
-
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
+pub use crate::sandbox::grid::{whole_number_text, FormDate};
 
 /// Reads a date written as text: `2021.07`, `2021.7.1`, `2021年7月1日`, `2021年7月`,
 /// `2021/7/1`, `2021-07-01`, `2021-7`, `20210701`, `202107`, with full-width digits too.
@@ -248,18 +180,6 @@ pub fn parse_yes_no(s: &str) -> Option<bool> {
         "是" | "y" | "yes" | "true" | "1" | "√" | "✓" | "✔" | "对" => Some(true),
         "否" | "n" | "no" | "false" | "0" | "×" | "✗" | "✘" | "不是" => Some(false),
         _ => None,
-    }
-}
-
-/// A whole number typed into a cell that Excel stored as a number (phone numbers, student
-/// numbers, member counts) back as the digits the person typed: 13812345678.0 → "13812345678".
-/// `None` when it is not a whole number that f64 holds exactly.
-pub fn whole_number_text(n: f64) -> Option<String> {
-    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < EXACT {
-        Some(format!("{}", n as i64))
-    } else {
-        None
     }
 }
 

@@ -7,12 +7,12 @@ use crate::idcard;
 use crate::model::FieldValue;
 use crate::template::{FieldKind, FieldSpec};
 
-use super::grid::{column_letters, Cell, Grid};
 use super::header::{Column, Header};
 use super::normalize::{
     excel_serial_to_date, fold_width, parse_date_text, parse_yes_no, person_name, whole_number_text,
 };
 use super::problem::{Problem, ProblemKind};
+use crate::sandbox::grid::{column_letters, Cell, Grid};
 
 /// One nomination as read from one row, before it is stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::grid::Grid;
 use super::normalize::fold_width;
+use crate::sandbox::grid::Grid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -65,7 +65,7 @@ pub fn from_file_name(stem: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::grid::Cell;
+    use crate::sandbox::grid::Cell;
 
     fn grid(lines: &[&str]) -> Grid {
         Grid {

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scoring::rules::{Grade, Vote};
+use crate::model::marks::{Grade, Vote};
 
 /// Two decimals, half away from zero. A tiny guard keeps binary fractions such as 2.675
 /// (stored as 2.67499…) rounding the way the decimal number says.

@@ -1,7 +1,7 @@
 //! Collecting result bundles into the review file. Each bundle is verified before
 //! anything is stored: strict signature, a package built from this review, an expert on
 //! its roster, the key registered for that expert (`registration`), the sequence rules,
-//! and every mark against the package's rubric (`scoring::items`). An accepted bundle is
+//! and every mark against the package's rubric (`package::items`). An accepted bundle is
 //! kept byte for byte, replaces the expert's marks, records the sequence and writes the
 //! audit entry in one transaction; a refusal is audited with its reason and changes
 //! nothing else. A correction that arrives before the bundle it follows waits for it.
@@ -15,7 +15,7 @@ use crate::audit;
 use crate::bundle::{self, Arrival, ExpertHistory};
 use crate::error::{Error, Result};
 use crate::keys::ClerkKeys;
-use crate::package::{parse_manifest, PanelPackage};
+use crate::package::PanelPackage;
 use crate::refusal::Refusal;
 use crate::store;
 
@@ -60,35 +60,6 @@ pub enum Receipt {
         message_zh: String,
         message_en: String,
     },
-}
-
-/// The manifest of a package built from this review, as it was signed.
-pub(crate) fn package_for(
-    conn: &rusqlite::Connection,
-    file: &Path,
-    hash: &str,
-) -> Result<PanelPackage> {
-    let manifest: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT manifest FROM panel_package WHERE hash = ?1",
-            [hash],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(bytes) = manifest else {
-        return Err(Error::Refused {
-            path: file.to_path_buf(),
-            refusal: Refusal::OtherPackage {
-                found: hash.to_string(),
-            },
-        });
-    };
-    parse_manifest(
-        file,
-        &bytes,
-        crate::package::FORMAT,
-        crate::package::VERSION,
-    )
 }
 
 /// The chain of one key: sequences are per key, so a re-registered expert's new laptop
@@ -268,7 +239,7 @@ struct Packages(
 impl Packages {
     fn is_current(&mut self, conn: &rusqlite::Connection, hash: &str) -> Result<bool> {
         if self.1.is_none() {
-            let current = super::panels::current(conn)?;
+            let current = crate::package::panels::current(conn)?;
             self.1 = Some(current.into_iter().map(|(h, _)| h).collect());
         }
         Ok(self.1.as_ref().is_some_and(|c| c.contains(hash)))
@@ -283,7 +254,7 @@ impl Packages {
         if let Some(p) = self.0.get(hash) {
             return Ok(p.clone());
         }
-        let p = std::rc::Rc::new(package_for(conn, file, hash)?);
+        let p = std::rc::Rc::new(crate::package::panels::package_for(conn, file, hash)?);
         self.0.insert(hash.to_string(), p.clone());
         Ok(p)
     }
@@ -354,7 +325,7 @@ fn accept(
     }
     let payload = payload?;
     // Signed is not enough: the marks must be marks the package's rubric allows.
-    crate::scoring::items::check(&package, h.expert.id, h.scored, h.recused, &payload.items)
+    crate::package::items::check(&package, h.expert.id, h.scored, h.recused, &payload.items)
         .map_err(|refusal| Error::Refused {
             path: file.to_path_buf(),
             refusal,
@@ -503,7 +474,7 @@ pub struct ExpertStatus {
 pub fn status(review_path: &Path) -> Result<Vec<ExpertStatus>> {
     let conn = store::open(review_path)?;
     let mut out = Vec::new();
-    for (hash, package) in super::panels::current(&conn)? {
+    for (hash, package) in crate::package::panels::current(&conn)? {
         for e in &package.experts {
             let latest: Option<(i64, String)> = conn
                 .query_row(

@@ -19,7 +19,7 @@ use super::decisions::{self, Outcome};
 use super::rank::Cut;
 use super::results::{self, CategoryResult, ResultOptions};
 use crate::error::{Error, Result};
-use crate::scoring::rules::Vote;
+use crate::model::marks::Vote;
 use crate::store;
 
 /// What the panel is asked.

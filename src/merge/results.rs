@@ -8,9 +8,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::marks::{self, Grade, ScoreItem, Vote};
 use crate::model::ScoringMode;
 use crate::package::PanelPackage;
-use crate::scoring::rules::{self, Grade, ScoreItem, Vote};
 use crate::store;
 
 use super::aggregate::{self, VoteThreshold};
@@ -245,11 +245,11 @@ pub struct ReceivedRound {
 }
 
 fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
-    let current = super::panels::current(conn)?;
+    let current = crate::package::panels::current(conn)?;
     if current.is_empty() {
         return Err(Error::NoPackageYet);
     }
-    let expected = super::panels::expected_experts(&current);
+    let expected = crate::package::panels::expected_experts(&current);
     let mut stmt =
         conn.prepare("SELECT expert_id, items_json FROM expert_marks WHERE package_hash = ?1")?;
     let mut rows: Vec<(i64, String)> = Vec::new();
@@ -458,7 +458,7 @@ pub fn compute_with_round(
         let normalise = category_rules.get(&c.key).is_some_and(|r| r.normalise);
         for (expert, item) in marks.get(&n.id).unwrap_or(&empty) {
             if item.recusal.is_none() {
-                if let Some(t) = rules::total(item, c) {
+                if let Some(t) = marks::total(item, c) {
                     expert_totals.entry(*expert).or_default().push((n.id, t));
                     if normalise {
                         by_category
@@ -541,7 +541,7 @@ pub fn compute_with_round(
                 ScoringMode::Criteria => {
                     let totals: Vec<(i64, f64)> = present
                         .iter()
-                        .filter_map(|(e, i)| rules::total(i, c).map(|t| (**e, t)))
+                        .filter_map(|(e, i)| marks::total(i, c).map(|t| (**e, t)))
                         .collect();
                     r.totals = totals.iter().copied().collect();
                     let values: Vec<f64> = if options.normalise {

@@ -3,6 +3,8 @@
 //! Points are `f64` with a step such as 0.5; the rules that aggregate them (merge)
 //! will round explicitly, so nothing here does arithmetic on scores.
 
+pub mod marks;
+
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};

@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
+use crate::model::marks::{self, RuleError, ScoreItem};
 use crate::model::ScoringMode;
 use crate::package::PanelPackage;
 use crate::refusal::{ItemProblem, Refusal};
-use crate::scoring::rules::{self, RuleError, ScoreItem};
 
 /// Checks `items`, signed by the roster's expert `expert_id` with the header's `scored`
 /// and `recused` counts, against `package`. The first problem found is the refusal.
@@ -81,14 +81,14 @@ pub fn check(
                 .iter()
                 .find(|c| c.key == *key)
                 .ok_or_else(|| refuse(ItemProblem::UnknownCriterion { key: key.clone() }))?;
-            rules::check_points(criterion, points).map_err(|e| {
+            marks::check_points(criterion, points).map_err(|e| {
                 refuse(match e {
                     RuleError::OffStep { .. } => ItemProblem::off_step(key, points),
                     _ => ItemProblem::out_of_range(key, points),
                 })
             })?;
         }
-        if !rules::missing(item, category, package.min_comment_chars).is_empty() {
+        if !marks::missing(item, category, package.min_comment_chars).is_empty() {
             return Err(refuse(ItemProblem::Incomplete));
         }
     }

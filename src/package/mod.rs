@@ -6,6 +6,9 @@
 //! The package's identity is the SHA-256 of `package.json`; the manifest lists every
 //! material's hash, so the one signature covers the whole file.
 
+pub mod items;
+pub mod panels;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -198,7 +201,7 @@ pub fn build_panel(
     let mut review = crate::review::load(review_path, Privacy::Masked)?;
     let mut conn = store::open(review_path)?;
     let excluded = store::flags::excluded_nominations(&conn)?;
-    let scope = crate::merge::panels::narrow(&conn, &mut review, &excluded, scope)?;
+    let scope = crate::package::panels::narrow(&conn, &mut review, &excluded, scope)?;
     // Experts must never score against wording nobody wrote (示范高校 ships six named
     // "过硬一（待填写）" …): the clerk names them first.
     if let Some(c) = review

@@ -32,7 +32,7 @@ pub fn current(conn: &rusqlite::Connection) -> Result<Vec<(String, PanelPackage)
         .collect::<rusqlite::Result<_>>()?;
     let mut current: Vec<(String, PanelPackage)> = Vec::new();
     for hash in hashes {
-        let package = super::collect::package_for(conn, Path::new(&hash), &hash)?;
+        let package = package_for(conn, Path::new(&hash), &hash)?;
         if package.panel.is_whole() {
             current.clear();
         } else {
@@ -204,6 +204,24 @@ pub fn expected_experts(packages: &[(String, PanelPackage)]) -> BTreeMap<i64, u3
         }
     }
     expected
+}
+
+/// The manifest of a package built from this review, as it was signed.
+pub fn package_for(conn: &rusqlite::Connection, file: &Path, hash: &str) -> Result<PanelPackage> {
+    let manifest: Option<Vec<u8>> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT manifest FROM panel_package WHERE hash = ?1",
+        [hash],
+        |r| r.get(0),
+    ))?;
+    let Some(bytes) = manifest else {
+        return Err(Error::Refused {
+            path: file.to_path_buf(),
+            refusal: crate::refusal::Refusal::OtherPackage {
+                found: hash.to_string(),
+            },
+        });
+    };
+    super::parse_manifest(file, &bytes, super::FORMAT, super::VERSION)
 }
 
 #[cfg(test)]

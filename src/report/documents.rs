@@ -9,8 +9,8 @@ use super::table::{Column, Flow};
 use crate::error::Result;
 use crate::merge::rank::Cut;
 use crate::merge::results::{AppliedMethod, CategoryResult, Method, NominationResult, ResultFlag};
+use crate::model::marks::{self, Grade, ScoreItem, Vote};
 use crate::model::ScoringMode;
-use crate::scoring::rules::{self, Grade, ScoreItem, Vote};
 
 fn flow(doc: &mut Document, landscape: bool, record: &Record) -> Result<Flow> {
     let font = doc.font(Style::Sans)?;
@@ -537,7 +537,7 @@ pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<V
                             }
                             row.push(
                                 item.filter(|_| recused.is_none())
-                                    .and_then(|i| rules::total(i, c))
+                                    .and_then(|i| marks::total(i, c))
                                     .map(two)
                                     .unwrap_or_else(|| "—".into()),
                             );
@@ -626,12 +626,7 @@ pub fn announcement_title(record: &Record) -> String {
 /// (`pinyin_order`); no ranks, scores or personal data. Printing it is what starts the
 /// period, so only the results need to be settled (`merge::readiness`).
 pub fn announcement(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
-    crate::merge::readiness::require_ready(
-        &record.results,
-        None,
-        "公示",
-        "publish the announcement",
-    )?;
+    crate::readiness::require_ready(&record.results, None, "公示", "publish the announcement")?;
     let settings = record
         .publication
         .announcement

@@ -16,6 +16,7 @@ pub mod paper_sheet;
 pub mod pdf;
 pub mod pinyin_order;
 pub mod record;
-pub mod register;
+pub mod results_workbook;
+pub mod serials;
 pub mod table;
 pub mod tally_sheet;

@@ -42,7 +42,7 @@ pub struct Record {
     pub anchor: Option<crate::audit::Anchor>,
     /// The 公示 as set and the objections still pending: what the 公示 prints and what
     /// certificates wait for.
-    pub publication: crate::merge::readiness::Publication,
+    pub publication: crate::readiness::Publication,
     /// Each corrected nomination's corrections, oldest first (values and reasons masked):
     /// every document marks a corrected entry.
     pub corrections: std::collections::BTreeMap<i64, Vec<crate::corrections::Correction>>,
@@ -121,7 +121,7 @@ impl Record {
             marks,
             assigned,
             anchor: crate::audit::head(&conn)?,
-            publication: crate::merge::readiness::Publication::load(&conn)?,
+            publication: crate::readiness::Publication::load(&conn)?,
             corrections: corrections_by_nomination(&conn)?,
         })
     }

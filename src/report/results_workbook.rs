@@ -12,8 +12,8 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use crate::error::{Error, Result};
 use crate::model::ScoringMode;
 
-use super::rank::Cut;
-use super::results::{AppliedMethod, AppliedRule, ResultFlag, ReviewResults};
+use crate::merge::rank::Cut;
+use crate::merge::results::{AppliedMethod, AppliedRule, ResultFlag, ReviewResults};
 
 /// Text as it goes into a cell: inert whatever it starts with.
 pub fn inert(text: &str) -> String {
@@ -75,7 +75,11 @@ fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str) -> Result<(), 
     ws.write_string(row, col, inert(text)).map(|_| ())
 }
 
-pub fn write(path: &Path, review: &Path, options: &super::results::ResultOptions) -> Result<()> {
+pub fn write(
+    path: &Path,
+    review: &Path,
+    options: &crate::merge::results::ResultOptions,
+) -> Result<()> {
     if path.exists() {
         return Err(Error::AlreadyExists {
             path: path.to_path_buf(),
@@ -88,8 +92,11 @@ pub fn write(path: &Path, review: &Path, options: &super::results::ResultOptions
 /// The results workbook of the review at `review`, computed by its stored rules, as bytes
 /// for the caller to write where the user chose (the app's save dialog may name a file
 /// the user agreed to replace).
-pub fn for_review(review: &Path, options: &super::results::ResultOptions) -> Result<Vec<u8>> {
-    let results = super::results::compute(review, options)?;
+pub fn for_review(
+    review: &Path,
+    options: &crate::merge::results::ResultOptions,
+) -> Result<Vec<u8>> {
+    let results = crate::merge::results::compute(review, options)?;
     let loaded = crate::review::load(review, crate::privacy::Privacy::Masked)?;
     let experts: Vec<(i64, String)> = loaded
         .experts

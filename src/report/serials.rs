@@ -127,7 +127,7 @@ pub fn winners(
             }
         }
     }
-    crate::merge::readiness::require_awardable(
+    crate::readiness::require_awardable(
         &record.results,
         only,
         &record.publication,

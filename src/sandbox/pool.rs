@@ -2,7 +2,7 @@
 //! a process start a few times rather than a hundred.
 //!
 //! Each child is the same binary started as `paneldesk __read-workbooks`. It gives up the
-//! file system and the network before it reads anything ([`super::sandbox`]), then reads
+//! file system and the network before it reads anything ([`super::child`]), then reads
 //! requests from stdin (a little-endian u32 length and the file's lower-case extension,
 //! a u64 length and the file's bytes) and answers on stdout (a u64 length, then the cells
 //! in the form [`super::wire`] describes). The parent preflights and reads every file,
@@ -19,8 +19,8 @@ use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
 use super::grid::Grid;
+use super::reader::{preflight, read_unguarded, Limits, WorkbookError};
 use super::wire;
-use super::workbook::{preflight, read_unguarded, Limits, WorkbookError};
 
 /// The hidden subcommand that turns a `paneldesk` binary into a parsing child.
 pub const CHILD_COMMAND: &str = "__read-workbooks";
@@ -89,7 +89,7 @@ impl Worker {
         let bytes = std::fs::read(path).map_err(|e| WorkbookError::Io {
             detail: e.to_string(),
         })?;
-        let extension = super::workbook::extension_of(path);
+        let extension = super::reader::extension_of(path);
         let sent = u32::try_from(extension.len())
             .map_err(|_| stopped("extension too long"))
             .and_then(|len| {
@@ -306,7 +306,7 @@ impl ParserPool {
 pub fn child_main() -> i32 {
     let limits = Limits::default();
     // Before the first byte of a workbook: no file system, no network, no new privileges.
-    super::sandbox::enter();
+    super::child::enter();
     let mut input = BufReader::new(std::io::stdin().lock());
     let mut output = BufWriter::new(std::io::stdout().lock());
     loop {

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Sheets, XlsxError};
 use serde::{Deserialize, Serialize};
 
+use super::grid::FormDate;
 use super::grid::Grid;
-use super::normalize::FormDate;
 use super::wire::{self, AnswerWriter, Value};
 
 /// Bounds on what a nomination workbook may be; generous for a real one.
@@ -273,7 +273,7 @@ fn borrowed(data: &Data) -> DataRef<'_> {
 /// The parse itself, as the answer the child sends (see [`super::wire`]). Runs inside
 /// the child process; never call it on untrusted input in a process whose death matters.
 /// The child is handed the file's bytes, not its path (it has no file system; see
-/// [`super::sandbox`]); `extension` (lower case) picks the reader.
+/// [`super::child`]); `extension` (lower case) picks the reader.
 pub fn read_unguarded(extension: &str, bytes: Vec<u8>, limits: &Limits) -> Vec<u8> {
     let mut answer = AnswerWriter::new(limits);
     match read_sheets(extension, bytes, limits, &mut answer) {

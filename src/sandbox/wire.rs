@@ -16,9 +16,9 @@
 //! str     := u32(byte length) UTF-8 bytes      (integers and floats little-endian)
 //! ```
 
+use super::grid::FormDate;
 use super::grid::{Cell, Grid};
-use super::normalize::FormDate;
-use super::workbook::{Limits, WorkbookError};
+use super::reader::{Limits, WorkbookError};
 
 const GRIDS: u8 = 0;
 const FAILED: u8 = 1;

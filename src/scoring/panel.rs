@@ -16,7 +16,9 @@ use crate::keys::{self, WrappedKey};
 use crate::model::{Expert, ScoringMode};
 use crate::package::{self, PanelPackage};
 
-use super::rules::{self, Grade, Missing, Recusal, RecusalReason, RuleError, ScoreItem, Vote};
+use crate::model::marks::{
+    self, Grade, Missing, Recusal, RecusalReason, RuleError, ScoreItem, Vote,
+};
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS package (
@@ -419,7 +421,7 @@ impl Panel {
                 key: criterion_key.to_string(),
             })?;
         if let Some(p) = points {
-            rules::check_points(criterion, p)?;
+            marks::check_points(criterion, p)?;
         }
         let tx = self.conn.transaction()?;
         touch(&tx, nomination_id, at)?;
@@ -584,7 +586,7 @@ impl Panel {
             .and_then(|n| self.package.category(&n.category_key))
             .filter(|c| c.scoring_mode == ScoringMode::Criteria)
         {
-            item.entered = Some(rules::entered_total(&item, c));
+            item.entered = Some(marks::entered_total(&item, c));
         }
         Ok(item)
     }
@@ -605,7 +607,7 @@ impl Panel {
                 continue;
             };
             let missing =
-                rules::missing(&self.item(n.id)?, category, self.package.min_comment_chars);
+                marks::missing(&self.item(n.id)?, category, self.package.min_comment_chars);
             if !missing.is_empty() {
                 out.push(Incomplete {
                     nomination_id: n.id,
@@ -639,7 +641,7 @@ impl Panel {
                 p.total += 1;
                 p.recused += u32::from(item.recusal.is_some());
                 p.complete +=
-                    u32::from(rules::missing(&item, c, self.package.min_comment_chars).is_empty());
+                    u32::from(marks::missing(&item, c, self.package.min_comment_chars).is_empty());
             }
             if p.total > 0 {
                 out.push(p);
@@ -789,7 +791,7 @@ impl Panel {
         }
         let resume = crate::resume::open(file, &self.package, &self.hash, expert_id)?;
         let recused = resume.items.iter().filter(|i| i.recusal.is_some()).count();
-        crate::scoring::items::check(
+        crate::package::items::check(
             &self.package,
             expert_id,
             (resume.items.len() - recused) as u32,

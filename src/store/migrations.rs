@@ -285,14 +285,14 @@ const MIGRATIONS: &[&str] = &[
         received_at   TEXT NOT NULL
     ) STRICT;
     "#,
-    // 10: every certificate signed on its own by the clerk (report::register): its code
+    // 10: every certificate signed on its own by the clerk (report::serials): its code
     // comes from that signature, so a copy of the review cannot mint a new one.
     r#"
     ALTER TABLE certificate ADD COLUMN signature TEXT;
     "#,
     // 11: the clerk edits the rubric (see rubric.rs): guidance per score band of a
     // criterion, and packages made stale by an edit the clerk confirmed after they went
-    // out (their bundles no longer count; merge::panels leaves them out).
+    // out (their bundles no longer count; package::panels leaves them out).
     r#"
     CREATE TABLE criterion_band (
         category_key  TEXT NOT NULL,
@@ -432,7 +432,7 @@ pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
 }
 
 /// Brings a file up to `migrations.len()`; also serves the register file, which has its
-/// own list (`follow_up::register`).
+/// own list (`follow_up::awarded_units`).
 pub(crate) fn apply_list(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<()> {
     let known = migrations.len() as i64;
     // Exclusive: two windows opening the same old file must not both migrate it.

@@ -284,7 +284,8 @@ fn a_corrected_winner_is_marked_on_every_document_and_the_summary_says_why_and_w
     let xlsx = round.root.join("结果.xlsx");
     std::fs::write(
         &xlsx,
-        paneldesk::merge::workbook::for_review(&round.review, &ResultOptions::default()).unwrap(),
+        paneldesk::report::results_workbook::for_review(&round.review, &ResultOptions::default())
+            .unwrap(),
     )
     .unwrap();
     use calamine::{open_workbook_auto, Reader};

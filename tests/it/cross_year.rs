@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use paneldesk::follow_up::{register, YearMonth};
+use paneldesk::follow_up::{awarded_units, YearMonth};
 
 use super::follow_up::awarded_studios;
 
@@ -140,7 +140,7 @@ fn flags_of(reports: &serde_json::Value) -> Vec<(String, String, String)> {
 #[test]
 fn a_unit_honoured_in_an_earlier_year_or_another_activity_is_flagged_naming_the_honour() {
     let a = awarded_studios(4);
-    let units = register::view(&a.register, YearMonth::parse("2023-01").unwrap())
+    let units = awarded_units::view(&a.register, YearMonth::parse("2023-01").unwrap())
         .unwrap()
         .units;
     // A unit whose name and university no other unit shares, so one honour is named.

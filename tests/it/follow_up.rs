@@ -9,17 +9,17 @@ use std::process::Command;
 use paneldesk::activity::Activity;
 use paneldesk::audit;
 use paneldesk::demo::{self, DemoSpec};
+use paneldesk::follow_up::awarded_units::{self, AwardedUnit};
 use paneldesk::follow_up::draw::Strata;
-use paneldesk::follow_up::register::{self, AwardedUnit};
 use paneldesk::follow_up::review::{self as follow_up, FollowUpPlan};
 use paneldesk::follow_up::spot_check::{self, DrawParams};
 use paneldesk::follow_up::{exchange, Stage, Status, YearMonth};
 use paneldesk::merge::collect::receive;
 use paneldesk::merge::results::ResultOptions;
+use paneldesk::model::marks::Grade;
 use paneldesk::model::ScoringMode;
 use paneldesk::package;
 use paneldesk::scoring::panel;
-use paneldesk::scoring::rules::Grade;
 
 use super::{clerk_keys, T0};
 
@@ -108,7 +108,7 @@ pub(super) fn awarded_studios(n: usize) -> Awarded {
     score_round(&root, &award, "award", |_| Grade::Good);
     super::announce(&award);
     let register = root.join("register.pdregister");
-    let entered = register::enter_review(
+    let entered = awarded_units::enter_review(
         &register,
         &award,
         &ResultOptions::default(),
@@ -132,7 +132,7 @@ pub(super) fn awarded_studios(n: usize) -> Awarded {
 }
 
 fn units(register: &Path, as_of: &str) -> Vec<AwardedUnit> {
-    register::view(register, ym(as_of)).unwrap().units
+    awarded_units::view(register, ym(as_of)).unwrap().units
 }
 
 pub(super) fn follow_up_review(a: &Awarded, name: &str, stage: Stage, as_of: &str) -> PathBuf {
@@ -186,7 +186,7 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
     assert!(!a.root.join("early.pdreview").exists());
 
     // Year 1: the mid-term review; the panel fails one studio.
-    let due = register::view(&a.register, ym("2023-11")).unwrap();
+    let due = awarded_units::view(&a.register, ym("2023-11")).unwrap();
     assert_eq!(due.due_mid_term, 5);
     let mid = follow_up_review(&a, "mid", Stage::MidTerm, "2023-11");
     assert_eq!(follow_up::stage_of(&mid).unwrap(), Some(Stage::MidTerm));
@@ -293,7 +293,7 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
 
     // The register's audit log agrees with it: intact, and replaying its outcome entries
     // gives every unit's status.
-    let conn = register::open(&a.register).unwrap();
+    let conn = awarded_units::open(&a.register).unwrap();
     assert!(audit::verify(&conn).unwrap() >= 7);
     let mut replayed = std::collections::BTreeMap::new();
     for e in audit::entries(&conn).unwrap() {
@@ -354,7 +354,7 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "bad_input");
-    let e = register::enter_review(
+    let e = awarded_units::enter_review(
         &a.register,
         &mid,
         &ResultOptions::default(),
@@ -370,7 +370,7 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
 #[test]
 fn entering_the_same_award_twice_changes_nothing_and_revoking_needs_a_reason() {
     let a = awarded_studios(3);
-    let again = register::enter_review(
+    let again = awarded_units::enter_review(
         &a.register,
         &a.award,
         &ResultOptions::default(),
@@ -382,7 +382,7 @@ fn entering_the_same_award_twice_changes_nothing_and_revoking_needs_a_reason() {
     .unwrap();
     assert_eq!((again.entered.len(), again.already), (0, 3));
     let id = units(&a.register, "2022-11")[0].id.clone();
-    let e = register::set_status(
+    let e = awarded_units::set_status(
         &a.register,
         &id,
         Status::Revoked,
@@ -393,7 +393,7 @@ fn entering_the_same_award_twice_changes_nothing_and_revoking_needs_a_reason() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "note_required");
-    let unit = register::set_status(
+    let unit = awarded_units::set_status(
         &a.register,
         &id,
         Status::Revoked,
@@ -455,7 +455,7 @@ fn spot_checks_redraw_from_their_seed_hold_strata_and_catch_a_changed_register_o
     // The same seed over the same register draws the same list, anywhere.
     let copy = a.root.join("copy.pdregister");
     std::fs::copy(&a.register, &copy).unwrap();
-    let conn = register::open(&copy).unwrap();
+    let conn = awarded_units::open(&copy).unwrap();
     conn.execute("DELETE FROM spot_check", [])
         .unwrap_or_default();
     drop(conn);
@@ -694,7 +694,7 @@ fn the_cli_draws_prints_the_notice_and_verifies_an_exported_draw() {
 fn the_register_travels_as_a_workbook_and_a_bad_workbook_changes_nothing() {
     let a = awarded_studios(4);
     let id = units(&a.register, "2023-01")[1].id.clone();
-    register::set_status(
+    awarded_units::set_status(
         &a.register,
         &id,
         Status::Rectifying,

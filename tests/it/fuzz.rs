@@ -116,7 +116,7 @@ fn receive_bytes(bytes: &[u8]) {
     };
     let package = package::open(&seeds().round.package).unwrap();
     let h = &verified.header;
-    let _ = paneldesk::scoring::items::check(
+    let _ = paneldesk::package::items::check(
         &package.manifest,
         h.expert.id,
         h.scored,
@@ -180,7 +180,7 @@ proptest! {
             if let Ok(p) = serde_json::from_slice::<bundle::Payload>(&plain) {
                 let package = package::open(&seeds().round.package).unwrap();
                 let scored = p.items.iter().filter(|i| i.recusal.is_none()).count() as u32;
-                let _ = paneldesk::scoring::items::check(
+                let _ = paneldesk::package::items::check(
                     &package.manifest,
                     p.expert_id,
                     scored,
@@ -195,8 +195,8 @@ proptest! {
     fn a_mutated_parser_answer_is_refused_or_decoded_never_a_panic(
         edits in proptest::collection::vec(mutation(), 1..6)
     ) {
-        let limits = paneldesk::import::workbook::Limits::default();
-        let _ = paneldesk::import::wire::decode(&apply(parser_answer(), &edits), &limits);
+        let limits = paneldesk::sandbox::reader::Limits::default();
+        let _ = paneldesk::sandbox::wire::decode(&apply(parser_answer(), &edits), &limits);
     }
 
     #[test]
@@ -205,7 +205,7 @@ proptest! {
     ) {
         let path = scratch("workbook.xlsx");
         std::fs::write(&path, apply(workbook(), &edits)).unwrap();
-        let _ = paneldesk::import::workbook::preflight(&path, &Default::default());
+        let _ = paneldesk::sandbox::reader::preflight(&path, &Default::default());
     }
 }
 

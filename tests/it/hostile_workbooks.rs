@@ -5,15 +5,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use paneldesk::activity::Activity;
-use paneldesk::import::grid::Cell;
-use paneldesk::import::workbook::{read_isolated, Limits, WorkbookError};
+use paneldesk::sandbox::grid::Cell;
+use paneldesk::sandbox::reader::{read_isolated, Limits, WorkbookError};
 use paneldesk::workbook_template;
 
 fn exe() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"))
 }
 
-fn read(path: &Path) -> Result<Vec<paneldesk::import::grid::Grid>, WorkbookError> {
+fn read(path: &Path) -> Result<Vec<paneldesk::sandbox::grid::Grid>, WorkbookError> {
     read_isolated(&exe(), path, &Limits::default())
 }
 
@@ -163,7 +163,7 @@ fn a_sheet_larger_than_its_zip_entry_claims_cannot_take_the_importer_down() {
     );
     super::lie_about_size(&path, "xl/worksheets/sheet1.xml", 200);
     assert!(
-        paneldesk::import::workbook::preflight(&path, &Limits::default()).is_ok(),
+        paneldesk::sandbox::reader::preflight(&path, &Limits::default()).is_ok(),
         "the lie gets past the cheap checks"
     );
     let err = read(&path).unwrap_err();
@@ -218,7 +218,7 @@ fn a_sheet_with_a_value_in_the_last_column_of_every_row_is_refused_by_its_size()
 }
 
 /// The parsing child gives up the file system before it reads a workbook: it is handed
-/// bytes, and a crafted file that took it over could reach nothing (import::sandbox).
+/// bytes, and a crafted file that took it over could reach nothing (sandbox::child).
 #[cfg(target_os = "linux")]
 #[test]
 fn the_parsing_child_runs_without_new_privileges_and_is_handed_bytes_not_paths() {

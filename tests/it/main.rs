@@ -145,10 +145,10 @@ pub fn lie_about_size(path: &Path, name: &str, size: u32) {
 }
 
 /// A parsing pool of the `paneldesk` binary's children, as the CLI makes one per import.
-pub fn parser_pool() -> paneldesk::import::pool::ParserPool {
-    paneldesk::import::pool::ParserPool::new(
+pub fn parser_pool() -> paneldesk::sandbox::pool::ParserPool {
+    paneldesk::sandbox::pool::ParserPool::new(
         Path::new(env!("CARGO_BIN_EXE_paneldesk")),
-        paneldesk::import::workbook::Limits::default(),
+        paneldesk::sandbox::reader::Limits::default(),
     )
 }
 
@@ -192,7 +192,7 @@ pub fn issue_to_winners(
     paneldesk::report::record::Record,
     Vec<paneldesk::report::certificate::Award>,
 ) {
-    use paneldesk::report::register;
+    use paneldesk::report::serials;
     let conn = paneldesk::store::open(review).unwrap();
     if paneldesk::announcement::read(&conn).unwrap().is_none() {
         announce(review);
@@ -203,9 +203,9 @@ pub fn issue_to_winners(
         &paneldesk::merge::results::ResultOptions::default(),
     )
     .unwrap();
-    let chosen = register::winners(&record, None, AFTER_PUBLICITY).unwrap();
+    let chosen = serials::winners(&record, None, AFTER_PUBLICITY).unwrap();
     let awards =
-        register::issue(review, &record, &chosen, &clerk_keys(), "PD", T0, "clerk").unwrap();
+        serials::issue(review, &record, &chosen, &clerk_keys(), "PD", T0, "clerk").unwrap();
     (record, awards)
 }
 
@@ -245,7 +245,7 @@ pub fn announce(review: &Path) -> paneldesk::announcement::StoredAnnouncement {
 pub fn parsing_child_asked(extension: &str, bytes: &[u8]) -> std::process::Child {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-        .arg(paneldesk::import::pool::CHILD_COMMAND)
+        .arg(paneldesk::sandbox::pool::CHILD_COMMAND)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -7,8 +7,8 @@ use paneldesk::merge::meeting::{self, BallotKind, Count, Shortlist, Tally};
 use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::{compute, ResultOptions};
 use paneldesk::merge::rule::{self};
+use paneldesk::model::marks::Vote::{Abstain as O, Agree as A, Disagree as D};
 use paneldesk::report::pdf::Meta;
-use paneldesk::scoring::rules::Vote::{Abstain as O, Agree as A, Disagree as D};
 
 use super::results_rules::{
     cli, pdf_text, row, squeezed, vote_round, vote_rule, Ballot, VoteRound, KEY,
@@ -108,9 +108,9 @@ fn a_choice_of_one_of_two_tied_settles_the_cut_and_its_sheet_records_it() {
         "{}",
         d.reason
     );
-    assert!(paneldesk::merge::readiness::blockers(&results, None)
+    assert!(paneldesk::readiness::blockers(&results, None)
         .iter()
-        .all(|b| !matches!(b, paneldesk::merge::readiness::Blocker::TieAtCut { .. })));
+        .all(|b| !matches!(b, paneldesk::readiness::Blocker::TieAtCut { .. })));
 
     // A counted ballot is closed: a second tally is refused and changes nothing.
     let again = meeting::count(

@@ -276,7 +276,7 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
             .collect();
         let totals: Vec<f64> = items
             .iter()
-            .map(|i| paneldesk::scoring::rules::total(i, category).unwrap())
+            .map(|i| paneldesk::model::marks::total(i, category).unwrap())
             .collect();
         for (item, z) in items.iter().zip(aggregate::z_scores(&totals)) {
             by_nomination.entry(item.nomination_id).or_default().push(z);
@@ -348,7 +348,7 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
     )
     .unwrap();
     let conn = paneldesk::store::open(&review).unwrap();
-    let names: Vec<String> = paneldesk::merge::panels::current(&conn)
+    let names: Vec<String> = paneldesk::package::panels::current(&conn)
         .unwrap()
         .into_iter()
         .map(|(_, p)| p.panel.name)
@@ -360,7 +360,7 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
         &PanelScope::default(),
     )
     .unwrap();
-    assert_eq!(paneldesk::merge::panels::current(&conn).unwrap().len(), 1);
+    assert_eq!(paneldesk::package::panels::current(&conn).unwrap().len(), 1);
     assert!(collect::status(&review)
         .unwrap()
         .iter()

@@ -10,7 +10,7 @@ use paneldesk::merge::results::ResultOptions;
 use paneldesk::objections;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
-use paneldesk::report::{documents, register};
+use paneldesk::report::{documents, serials};
 
 use super::{announce, AFTER_PUBLICITY, T0};
 
@@ -65,11 +65,11 @@ fn winners_with_open_findings_get_no_certificate_announcement_or_register_entry_
         assert!(text.contains(&winners[0].display_name), "{text}");
         assert!(text.contains(&winners[1].display_name), "{text}");
     };
-    refused(register::winners(&record, None, AFTER_PUBLICITY).unwrap_err());
+    refused(serials::winners(&record, None, AFTER_PUBLICITY).unwrap_err());
     refused(documents::announcement(&record, &meta()).unwrap_err());
     let register_file = round.root.join("register.pdregister");
     refused(
-        paneldesk::follow_up::register::enter_review(
+        paneldesk::follow_up::awarded_units::enter_review(
             &register_file,
             &round.review,
             &ResultOptions::default(),
@@ -86,8 +86,7 @@ fn winners_with_open_findings_get_no_certificate_announcement_or_register_entry_
         .iter()
         .find(|n| n.cut == Cut::Out)
     {
-        let e =
-            register::winners(&record, Some(&[out.nomination_id]), AFTER_PUBLICITY).unwrap_err();
+        let e = serials::winners(&record, Some(&[out.nomination_id]), AFTER_PUBLICITY).unwrap_err();
         assert_eq!(e.code(), "bad_input");
     }
     // The panel looks into both and records its decisions, with reasons.
@@ -273,7 +272,7 @@ fn a_publicity_list_needs_its_period_channels_and_issuer_and_objections_need_a_p
     let conn = paneldesk::store::open(&round.review).unwrap();
     assert!(paneldesk::announcement::read(&conn).unwrap().is_none());
     // Certificates wait for a 公示 that never was, naming it.
-    let e = register::winners(&record, None, AFTER_PUBLICITY).unwrap_err();
+    let e = serials::winners(&record, None, AFTER_PUBLICITY).unwrap_err();
     assert_eq!(e.code(), "not_ready");
     assert!(
         e.message_zh().contains("尚未发布公示"),
@@ -302,7 +301,7 @@ fn an_upheld_objection_removes_a_winner_and_certificates_wait_for_the_period_and
     announce(&round.review);
     let register_file = round.root.join("register.pdregister");
     let enter = |today| {
-        paneldesk::follow_up::register::enter_review(
+        paneldesk::follow_up::awarded_units::enter_review(
             &register_file,
             &round.review,
             &ResultOptions::default(),
@@ -326,7 +325,7 @@ fn an_upheld_objection_removes_a_winner_and_certificates_wait_for_the_period_and
         }
     };
     waiting(
-        register::winners(&record, None, during).unwrap_err(),
+        serials::winners(&record, None, during).unwrap_err(),
         &["公示期至2026年12月7日"],
     );
     waiting(enter(during).unwrap_err(), &["公示期至2026年12月7日"]);
@@ -353,14 +352,14 @@ fn an_upheld_objection_removes_a_winner_and_certificates_wait_for_the_period_and
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
     let named = format!("第 {} 号异议", first.id);
     waiting(
-        register::winners(&record, None, AFTER_PUBLICITY).unwrap_err(),
+        serials::winners(&record, None, AFTER_PUBLICITY).unwrap_err(),
         &[&winners[0].display_name, &named],
     );
     waiting(
         enter(AFTER_PUBLICITY).unwrap_err(),
         &[&winners[0].display_name, &named],
     );
-    let text = register::winners(&record, None, AFTER_PUBLICITY)
+    let text = serials::winners(&record, None, AFTER_PUBLICITY)
         .unwrap_err()
         .message_zh();
     assert!(!text.contains("公示期至"), "the period is over: {text}");

@@ -12,7 +12,7 @@ use paneldesk::report::certificate::{self, Award, CertificateTemplate, Mark};
 use paneldesk::report::font::{self, Style};
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
-use paneldesk::report::{documents, layout, register};
+use paneldesk::report::{documents, layout, serials};
 use time::macros::{date, datetime};
 
 use super::scoring_round::{expert_submits, five_experts_received, package_round, Round};
@@ -293,9 +293,9 @@ fn clerk_public() -> String {
 fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     let round = announced_round();
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = register::winners(&record, None, AFTER_PUBLICITY).unwrap();
+    let chosen = serials::winners(&record, None, AFTER_PUBLICITY).unwrap();
     assert!(!chosen.is_empty());
-    let awards = register::issue(
+    let awards = serials::issue(
         &round.review,
         &record,
         &chosen,
@@ -348,7 +348,7 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
 
     // Every code checks out; a changed code or an unknown serial does not.
     for a in &awards {
-        let check = register::check(&round.review, &a.serial, &a.code, &clerk_public()).unwrap();
+        let check = serials::check(&round.review, &a.serial, &a.code, &clerk_public()).unwrap();
         assert!(check.genuine, "{check:?}");
     }
     let first = &awards[0];
@@ -356,19 +356,19 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     let last = if first.code.ends_with('X') { "Y" } else { "X" };
     let forged = format!("{}{last}", &first.code[..first.code.len() - 1]);
     assert!(
-        !register::check(&round.review, &first.serial, &forged, &clerk_public())
+        !serials::check(&round.review, &first.serial, &forged, &clerk_public())
             .unwrap()
             .genuine
     );
     assert!(
-        !register::check(&round.review, "PD2026-99-999", &first.code, &clerk_public())
+        !serials::check(&round.review, "PD2026-99-999", &first.code, &clerk_public())
             .unwrap()
             .genuine
     );
     // Lower case and spaces as typed from paper are fine.
     let typed = format!("  {} ", first.code.to_lowercase());
     assert!(
-        register::check(
+        serials::check(
             &round.review,
             &first.serial.to_lowercase(),
             &typed,
@@ -379,7 +379,7 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     );
 
     // A reprint keeps every serial and code.
-    let again = register::issue(
+    let again = serials::issue(
         &round.review,
         &record,
         &chosen,
@@ -399,8 +399,7 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     )
     .unwrap();
     drop(conn);
-    let check =
-        register::check(&round.review, &first.serial, &first.code, &clerk_public()).unwrap();
+    let check = serials::check(&round.review, &first.serial, &first.code, &clerk_public()).unwrap();
     assert!(!check.genuine);
     let conn = paneldesk::store::open(&round.review).unwrap();
     assert!(paneldesk::audit::verify(&conn).is_ok());
@@ -410,11 +409,10 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
 fn certificates_are_only_issued_by_the_key_that_signed_the_package() {
     let round = announced_round();
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = register::winners(&record, None, AFTER_PUBLICITY).unwrap();
+    let chosen = serials::winners(&record, None, AFTER_PUBLICITY).unwrap();
     let mut other = clerk_keys();
     other.signing_seed = paneldesk::keys::hex(&[9; 32]);
-    let e =
-        register::issue(&round.review, &record, &chosen, &other, "PD", T0, "clerk").unwrap_err();
+    let e = serials::issue(&round.review, &record, &chosen, &other, "PD", T0, "clerk").unwrap_err();
     assert_eq!(e.code(), "bad_input");
     let conn = paneldesk::store::open(&round.review).unwrap();
     let issued: i64 = conn
@@ -647,7 +645,7 @@ fn the_panels_decision_changes_the_result_and_is_printed_and_audited() {
         ruled.decision.as_ref().unwrap().reason,
         "评审组表决 4:3，材料存疑"
     );
-    assert!(!register::winners(&after, None, AFTER_PUBLICITY)
+    assert!(!serials::winners(&after, None, AFTER_PUBLICITY)
         .unwrap()
         .iter()
         .any(|(_, id)| *id == first.nomination_id));
@@ -843,12 +841,12 @@ fn experts_whose_bundles_never_arrived_leave_every_nomination_flagged_missing_ma
 fn a_batch_that_cannot_print_records_no_serial_and_no_audit_entry() {
     let round = announced_round();
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = register::winners(&record, None, AFTER_PUBLICITY).unwrap();
+    let chosen = serials::winners(&record, None, AFTER_PUBLICITY).unwrap();
     let template = CertificateTemplate {
         issuer: "高校党建工作评审委员会\u{E000}".into(),
         ..CertificateTemplate::default()
     };
-    let e = register::print(
+    let e = serials::print(
         &round.review,
         &record,
         &chosen,
@@ -872,7 +870,7 @@ fn a_batch_that_cannot_print_records_no_serial_and_no_audit_entry() {
         .any(|e| e.action == "certificates_issued"));
 
     // With a printable template the same batch prints, and the serials are recorded.
-    let (awards, pdf) = register::print(
+    let (awards, pdf) = serials::print(
         &round.review,
         &record,
         &chosen,

@@ -16,12 +16,12 @@ use paneldesk::merge::results::{
     compute, AppliedMethod, CategoryResult, Method, NominationResult, ResultOptions,
 };
 use paneldesk::merge::rule::{self, CategoryRule};
+use paneldesk::model::marks::{RecusalReason, Vote};
 use paneldesk::package;
 use paneldesk::report::documents;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::scoring::panel;
-use paneldesk::scoring::rules::{RecusalReason, Vote};
 
 use super::scoring_round::{five_experts_received, randomness};
 use super::{clerk_keys, T0};
@@ -252,7 +252,7 @@ fn a_failed_vote_is_never_in_and_votes_rank_by_the_share_of_agreement() {
     // A failed vote is no part of a tie at the cut: with five places and four passed,
     // nothing is left for the panel to settle.
     assert!(c2.nominations.iter().all(|n| n.cut != Cut::Tied));
-    assert!(paneldesk::merge::readiness::blockers(&two, None).is_empty());
+    assert!(paneldesk::readiness::blockers(&two, None).is_empty());
 
     // The signed summary shows each tally, says which failed, and states the rule.
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();

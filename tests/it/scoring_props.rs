@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
-use paneldesk::model::{Category, Criterion, Rubric, ScoringMode};
-use paneldesk::scoring::rules::{
+use paneldesk::model::marks::{
     check_points, entered_total, missing, total, Recusal, RecusalReason, ScoreItem,
 };
+use paneldesk::model::{Category, Criterion, Rubric, ScoringMode};
 
 fn criterion(key: usize, steps: u32, step: f64) -> Criterion {
     Criterion {

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use paneldesk::bundle::{self, Arrival, ExpertHistory, VerifiedBundle};
 use paneldesk::keys;
+use paneldesk::model::marks::{Grade, RecusalReason, Vote};
 use paneldesk::model::ScoringMode;
 use paneldesk::package;
 use paneldesk::scoring::panel::{self, Panel};
-use paneldesk::scoring::rules::{Grade, RecusalReason, Vote};
 use paneldesk::Error;
 
 use super::{clerk_keys, demo_review, T0};
@@ -830,7 +830,7 @@ fn results_aggregate_the_received_marks_leave_recused_experts_out_and_rank_withi
                     let item = p.item(n.nomination_id).unwrap();
                     item.recusal
                         .is_none()
-                        .then(|| paneldesk::scoring::rules::total(&item, category))
+                        .then(|| paneldesk::model::marks::total(&item, category))
                         .flatten()
                 })
                 .collect();

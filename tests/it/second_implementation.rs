@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{SigningKey, Verifier};
 use paneldesk::merge::collect::{receive, Receipt};
-use paneldesk::scoring::rules::{ScoreItem, Vote};
+use paneldesk::model::marks::{ScoreItem, Vote};
 use paneldesk::{container, keys, package, registration};
 use serde_json::{json, Value};
 use sha2::Digest;
@@ -1303,7 +1303,7 @@ fn build_corpus() -> Built {
                 item.criteria.clear();
                 item.entered = None;
                 if mode == "grade" {
-                    item.grade = Some(paneldesk::scoring::rules::Grade::Good);
+                    item.grade = Some(paneldesk::model::marks::Grade::Good);
                 } else {
                     item.vote = Some(Vote::Disagree);
                 }
@@ -1332,7 +1332,7 @@ fn build_corpus() -> Built {
             &forged(
                 marked(&|i| {
                     i.vote = Some(Vote::Agree);
-                    i.grade = Some(paneldesk::scoring::rules::Grade::Pass);
+                    i.grade = Some(paneldesk::model::marks::Grade::Pass);
                 }),
                 &key1,
             ),
@@ -1428,8 +1428,8 @@ fn item_cases(c: &mut Corpus, items: &[ScoreItem], next: &dyn Fn() -> Forged, ke
         i[scored].criteria.remove(&criterion);
     });
     case("items_recusal_declared", "accepted", &|i| {
-        i[scored].recusal = Some(paneldesk::scoring::rules::Recusal {
-            reason: paneldesk::scoring::rules::RecusalReason::TeacherStudent,
+        i[scored].recusal = Some(paneldesk::model::marks::Recusal {
+            reason: paneldesk::model::marks::RecusalReason::TeacherStudent,
             note: "曾指导其论文".into(),
             automatic: false,
         });

@@ -134,7 +134,7 @@ fn totals(round: &Round, panels: &[Panel]) -> Vec<(i64, Vec<(usize, f64)>)> {
                 .filter_map(|(e, p)| {
                     let item = p.item(n.id).unwrap();
                     item.recusal.is_none().then_some(())?;
-                    paneldesk::scoring::rules::total(&item, category).map(|t| (e, t))
+                    paneldesk::model::marks::total(&item, category).map(|t| (e, t))
                 })
                 .collect();
             (n.id, by_expert)

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use paneldesk::bundle::{BundleExpert, BundleHeader, Payload, SealedPayload};
 use paneldesk::merge::collect::{receive, Receipt};
-use paneldesk::scoring::rules::ScoreItem;
+use paneldesk::model::marks::ScoreItem;
 use paneldesk::{container, keys, package};
 
 use super::scoring_round::{expert_submits, package_round, randomness, score_all, Round};
@@ -264,7 +264,7 @@ fn the_clerk_refuses_signed_marks_the_rubric_does_not_allow_naming_the_item_and_
         (
             "wrong_scoring_mode",
             Box::new(move |items| {
-                items[first_scored].vote = Some(paneldesk::scoring::rules::Vote::Agree);
+                items[first_scored].vote = Some(paneldesk::model::marks::Vote::Agree);
             }),
         ),
         (
@@ -771,13 +771,13 @@ fn marks_rewritten_in_the_review_file_are_caught_by_the_kept_bundles_and_the_pri
 #[test]
 fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks_offline() {
     use paneldesk::report::certificate;
-    use paneldesk::report::register;
+    use paneldesk::report::serials;
     let (round, _) = super::scoring_round::five_experts_received();
     let (record, awards) = super::issue_to_winners(&round.review);
     let clerk = keys::public_hex(&clerk_keys().signing().unwrap().verifying_key());
     let real = &awards[0];
     assert!(
-        register::check(&round.review, &real.serial, &real.code, &clerk)
+        serials::check(&round.review, &real.serial, &real.code, &clerk)
             .unwrap()
             .genuine
     );
@@ -793,7 +793,7 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
         format!("paneldesk-results-v1\n{fake_hash}").as_bytes(),
     );
     let serial = "PD2026-01-900";
-    let words = register::CertificateWords {
+    let words = serials::CertificateWords {
         serial: serial.into(),
         name: "冒名者".into(),
         university: "东川理工大学".into(),
@@ -808,8 +808,8 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
         rusqlite::params![fake_hash, keys::public_hex(&forger.verifying_key()), seal, T0],
     )
     .unwrap();
-    let old_style = register::code(&seal, serial, "冒名者", "东川理工大学", &real.category);
-    let new_style = register::signed_code(&own_signature);
+    let old_style = serials::code(&seal, serial, "冒名者", "东川理工大学", &real.category);
+    let new_style = serials::signed_code(&own_signature);
     conn.execute(
         "INSERT INTO certificate (serial, nomination_id, name, university, category, results_hash, code, printed_at, signature)
          VALUES (?1, 999999, '冒名者', '东川理工大学', ?2, ?3, ?4, ?5, ?6)",
@@ -818,7 +818,7 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     .unwrap();
     drop(conn);
     for code in [&old_style, &new_style] {
-        let check = register::check(&copy, serial, code, &clerk).unwrap();
+        let check = serials::check(&copy, serial, code, &clerk).unwrap();
         assert!(!check.genuine, "{check:?}");
     }
     // With no key at all: a new certificate row reusing a genuine signature.
@@ -838,10 +838,10 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     )
     .unwrap();
     drop(conn);
-    let check = register::check(
+    let check = serials::check(
         &copy,
         "PD2026-01-901",
-        &register::signed_code(&real_signature),
+        &serials::signed_code(&real_signature),
         &clerk,
     )
     .unwrap();
@@ -872,26 +872,26 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
         .expect("pdftoppm (poppler-utils)");
     assert!(status.success());
     let png = std::fs::read(png_stem.with_extension("png")).unwrap();
-    let text = register::qr_text_from_png(&png).unwrap();
+    let text = serials::qr_text_from_png(&png).unwrap();
     assert_eq!(text, real.qr);
-    let ok = register::check_qr(&text, Some(&fingerprint)).unwrap();
+    let ok = serials::check_qr(&text, Some(&fingerprint)).unwrap();
     assert!(ok.genuine, "{ok:?}");
     assert_eq!(ok.code.as_deref(), Some(real.code.as_str()));
     // Another office's key, a changed name, or no fingerprint to compare with: not genuine.
     let other = keys::fingerprint(&forger.verifying_key());
-    assert!(!register::check_qr(&text, Some(&other)).unwrap().genuine);
+    assert!(!serials::check_qr(&text, Some(&other)).unwrap().genuine);
     let altered = text.replacen(&real.name, "冒名者", 1);
     assert!(
-        !register::check_qr(&altered, Some(&fingerprint))
+        !serials::check_qr(&altered, Some(&fingerprint))
             .unwrap()
             .genuine
     );
-    let unanchored = register::check_qr(&text, None).unwrap();
+    let unanchored = serials::check_qr(&text, None).unwrap();
     assert!(!unanchored.genuine);
     assert!(unanchored.reason_zh.contains(&fingerprint));
 
     // The longest words a real batch has still read back from a 150 dpi scan.
-    let words = register::CertificateWords {
+    let words = serials::CertificateWords {
         serial: "PD2026-06-123".into(),
         name: "欧阳司马若曦".into(),
         university: "内蒙古自治区民族师范职业技术学院附属继续教育学院".into(),
@@ -922,11 +922,11 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
         .status()
         .unwrap();
     assert!(status.success());
-    let text = register::qr_text_from_png(&std::fs::read(png_stem.with_extension("png")).unwrap())
-        .unwrap();
+    let text =
+        serials::qr_text_from_png(&std::fs::read(png_stem.with_extension("png")).unwrap()).unwrap();
     assert_eq!(text, long.qr);
     assert!(
-        register::check_qr(&text, Some(&fingerprint))
+        serials::check_qr(&text, Some(&fingerprint))
             .unwrap()
             .genuine
     );
