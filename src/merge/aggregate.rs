@@ -5,9 +5,10 @@
 //! rounded to two decimals, half away from zero ([`round2`]). Recused experts are left
 //! out of a nomination's set of marks: never counted as zero.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::model::marks::{Grade, Vote};
+pub use crate::model::rule::VoteThreshold;
 
 /// Two decimals, half away from zero. A tiny guard keeps binary fractions such as 2.675
 /// (stored as 2.67499…) rounding the way the decimal number says.
@@ -68,16 +69,6 @@ pub fn z_scores(marks: &[f64]) -> Vec<f64> {
         (Some(m), Some(sd)) if sd > 0.0 => marks.iter().map(|x| (x - m) / sd).collect(),
         _ => vec![0.0; marks.len()],
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum VoteThreshold {
-    /// 过半数: more than half of the experts present.
-    MoreThanHalf,
-    /// 三分之二以上: two thirds or more of the experts present.
-    TwoThirds,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

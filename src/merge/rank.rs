@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+pub use crate::model::rule::TieBreaker;
 
 /// One nomination as ranking sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,16 +45,6 @@ impl Candidate {
             eligible: true,
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TieBreaker {
-    /// More experts giving it their top mark.
-    MoreTopMarks,
-    /// A higher mean on the named criterion.
-    Criterion { key: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -13,61 +13,11 @@ use crate::model::ScoringMode;
 use crate::package::PanelPackage;
 use crate::store;
 
-use super::aggregate::{self, VoteThreshold};
+use super::aggregate;
 use super::decisions::{self, Outcome, PanelDecision};
-use super::rank::{self, Candidate, Cut, TieBreaker};
-use super::rule::CategoryRule;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    Mean,
-    /// Drops the highest and lowest mark when at least `min_experts` marked.
-    TrimmedMean,
-    Median,
-}
-
-/// How marks become results: the defaults for categories without a stored rule
-/// (`merge::rule`), and the review-wide tie-breakers and flag thresholds. A stored rule
-/// always wins over these; every caller (the shell, the CLI, the documents) passes
-/// `ResultOptions::default()`, so a category computes alike on every path and the results
-/// (and their digest) are a function of the review alone.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ResultOptions {
-    pub method: Method,
-    pub trim_min_experts: u32,
-    /// Each expert's totals as z-scores before averaging.
-    pub normalise: bool,
-    pub vote_threshold: VoteThreshold,
-    /// The fewest experts present for a vote to pass; 0: none (see `CategoryRule`).
-    #[serde(default, skip_serializing_if = "super::rule::is_zero")]
-    #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
-    pub quorum: u32,
-    pub tie_breakers: Vec<TieBreaker>,
-    /// A nomination whose totals' standard deviation exceeds this share of the maximum
-    /// total is flagged (0.15: 15 points of 100).
-    pub dispersion_share: f64,
-    /// An expert whose totals sit on average further than this share of the maximum from
-    /// the other experts' means is flagged.
-    pub outlier_share: f64,
-}
-
-impl Default for ResultOptions {
-    fn default() -> Self {
-        ResultOptions {
-            method: Method::TrimmedMean,
-            trim_min_experts: 5,
-            normalise: false,
-            vote_threshold: VoteThreshold::MoreThanHalf,
-            quorum: 0,
-            tie_breakers: vec![TieBreaker::MoreTopMarks],
-            dispersion_share: 0.15,
-            outlier_share: 0.15,
-        }
-    }
-}
+use super::rank::{self, Candidate, Cut};
+use crate::model::rule::CategoryRule;
+pub use crate::model::rule::{Method, ResultOptions};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -139,7 +89,7 @@ pub struct NominationResult {
     pub decision: Option<PanelDecision>,
     /// Of `experts`, the marks keyed from a paper sheet (代录, `paper`) rather than signed
     /// by the expert. Left out when 0, so results without paper digest as before.
-    #[serde(default, skip_serializing_if = "super::rule::is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::rule::is_zero")]
     #[cfg_attr(feature = "ts", ts(as = "Option<u32>", optional))]
     pub proxy_marks: u32,
 }

@@ -4,6 +4,7 @@
 //! will round explicitly, so nothing here does arithmetic on scores.
 
 pub mod marks;
+pub mod rule;
 
 use std::borrow::Cow;
 
@@ -200,7 +201,7 @@ pub struct Review {
     pub created_at: String,
     pub categories: Vec<Category>,
     /// Each category's aggregation rule in force, by category key.
-    pub rules: std::collections::BTreeMap<String, crate::merge::rule::CategoryRule>,
+    pub rules: std::collections::BTreeMap<String, rule::CategoryRule>,
     pub experts: Vec<Expert>,
     pub nominations: Vec<Nomination>,
 }
