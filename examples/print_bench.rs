@@ -132,7 +132,7 @@ fn record(rows: usize) -> Record {
                 quota: 100,
                 quota_approximate: false,
                 scoring_mode: ScoringMode::Criteria,
-                rule: paneldesk::merge::rule::CategoryRule::from_options(&ResultOptions::default()),
+                rule: paneldesk::model::rule::CategoryRule::from_options(&ResultOptions::default()),
                 nominations,
             }],
             outlier_experts: vec![],

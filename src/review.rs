@@ -106,9 +106,9 @@ pub fn load(path: &Path, privacy: Privacy) -> Result<Review> {
         title_en: row.title_en,
         created_at: row.created_at,
         categories: review_rows::read_categories(&conn)?,
-        rules: crate::merge::rule::in_force(
+        rules: crate::store::category_rules::in_force(
             &conn,
-            &crate::merge::results::ResultOptions::default(),
+            &crate::model::rule::ResultOptions::default(),
         )?,
         experts: experts::read_all(&conn)?,
         nominations,

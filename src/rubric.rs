@@ -19,9 +19,9 @@ use crate::error::{Error, Result};
 use crate::merge::aggregate::VoteThreshold;
 use crate::merge::rank::TieBreaker;
 use crate::merge::results::ResultOptions;
-use crate::merge::rule::{self, CategoryRule};
 use crate::model::{Category, Criterion, ScoreBand, ScoringMode};
 use crate::package::{self, PanelPackage};
+use crate::store::category_rules::{self, CategoryRule};
 use crate::store::{self, review_rows};
 
 const KEY_MAX: usize = 32;
@@ -88,7 +88,7 @@ pub enum RubricChange {
         to: u32,
     },
     /// The scoring mode; for a vote, optionally its threshold (kept in the category's
-    /// aggregation rule, `merge::rule`).
+    /// aggregation rule, `store::category_rules`).
     Mode {
         mode: ScoringMode,
         vote_threshold: Option<VoteThreshold>,
@@ -172,7 +172,7 @@ fn sent_with(out: &[(SentPackage, PanelPackage)], category_key: &str) -> Vec<Sen
 }
 
 fn vote_thresholds(conn: &Connection) -> Result<std::collections::BTreeMap<String, CategoryRule>> {
-    rule::in_force(conn, &ResultOptions::default())
+    category_rules::in_force(conn, &ResultOptions::default())
 }
 
 fn status_on(conn: &Connection) -> Result<Vec<CategoryRubric>> {
@@ -564,7 +564,7 @@ pub fn check_category(c: &Category) -> Result<()> {
 
 /// A criterion the stored tie-breakers name must stay: the rule would name nothing.
 fn check_tie_breakers(conn: &Connection, c: &Category) -> Result<()> {
-    let Some(stored) = rule::stored(conn)?.remove(&c.key) else {
+    let Some(stored) = category_rules::stored(conn)?.remove(&c.key) else {
         return Ok(());
     };
     for b in &stored.tie_breakers {
@@ -655,7 +655,7 @@ pub fn apply(
     unlock_if_asked(&tx, &before, &sent, unlock, at, actor)?;
     review_rows::replace_rubric(&tx, &after)?;
     if let Some(rule) = &new_rule {
-        rule::write(&tx, category_key, rule)?;
+        category_rules::write(&tx, category_key, rule)?;
     }
     audit::append(
         &tx,
@@ -957,7 +957,7 @@ pub fn import(
         unlock_if_asked(&tx, &before, &sent_with(&out, &fc.key), unlock, at, actor)?;
         review_rows::replace_rubric(&tx, &after)?;
         if let Some(rule) = &new_rule {
-            rule::write(&tx, &fc.key, rule)?;
+            category_rules::write(&tx, &fc.key, rule)?;
         }
         changed.push((before, after.key.clone()));
     }

@@ -7,8 +7,8 @@ use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now, random_suff
 use paneldesk::ambient::{random_bytes, today};
 use paneldesk::demo::{self, DemoSpec};
 use paneldesk::import::file::FileReport;
-use paneldesk::merge::rule::CategoryRule;
 use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
+use paneldesk::model::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
 use paneldesk::package::{self, PackageSummary, PanelScope};
 use paneldesk::privacy::Privacy;
@@ -137,7 +137,7 @@ pub fn set_category_rule(
     rule: CategoryRule,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    paneldesk::merge::rule::set(&path, &category_key, &rule, &now(), &actor())?;
+    paneldesk::store::category_rules::set(&path, &category_key, &rule, &now(), &actor())?;
     Ok(review::load(&path, Privacy::Masked)?)
 }
 

@@ -7,8 +7,8 @@ use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::merge::aggregate::VoteThreshold;
 use paneldesk::merge::rank::TieBreaker;
 use paneldesk::merge::results::{Method, ResultOptions};
-use paneldesk::merge::rule::{self, CategoryRule};
 use paneldesk::model::ScoringMode;
+use paneldesk::store::category_rules::{self, CategoryRule};
 use paneldesk::store::experts::NewExpert;
 use paneldesk::workspace::Workspace;
 use paneldesk::{registration, review, roster, store, Error};
@@ -265,7 +265,7 @@ fn threshold_for(
         .ok_or_else(|| Error::UnknownCategory {
             key: category.to_string(),
         })?;
-    let in_force = rule::in_force(&conn, &ResultOptions::default())?
+    let in_force = category_rules::in_force(&conn, &ResultOptions::default())?
         .remove(category)
         .map_or(ResultOptions::default().vote_threshold, |r| {
             r.vote_threshold
@@ -354,7 +354,7 @@ pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> 
                 quorum,
                 tie_breakers,
             };
-            rule::set(&path, &category, &rule, &now(), &actor())?;
+            category_rules::set(&path, &category, &rule, &now(), &actor())?;
             if json {
                 print_json(&serde_json::json!({ "category": category, "rule": rule }));
             } else {
@@ -373,7 +373,7 @@ pub fn category(workspace: &Workspace, command: CategoryCommand, json: bool) -> 
             let path = workspace.resolve(r.review.as_deref())?;
             let conn = store::open(&path)?;
             let categories = store::review_rows::read_categories(&conn)?;
-            let rules = rule::in_force(&conn, &ResultOptions::default())?;
+            let rules = category_rules::in_force(&conn, &ResultOptions::default())?;
             let rows: Vec<_> = categories
                 .iter()
                 .map(|c| {

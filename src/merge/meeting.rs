@@ -340,7 +340,7 @@ pub fn count(
         });
     }
     let experts = store::experts::count(&tx)?;
-    let quorum = super::rule::in_force(&tx, &ResultOptions::default())?
+    let quorum = crate::store::category_rules::in_force(&tx, &ResultOptions::default())?
         .get(&ballot.category_key)
         .map_or(0, |r| r.quorum);
     check(&ballot, tally, experts, quorum)?;

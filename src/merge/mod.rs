@@ -12,4 +12,3 @@ pub mod meeting;
 pub mod rank;
 pub mod rederive;
 pub mod results;
-pub mod rule;

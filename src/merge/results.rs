@@ -283,7 +283,7 @@ pub(crate) fn failed_vote(
         return Ok(None);
     }
     let defaults = ResultOptions::default();
-    let rule = super::rule::in_force(conn, &defaults)?
+    let rule = crate::store::category_rules::in_force(conn, &defaults)?
         .remove(&category.key)
         .unwrap_or_else(|| CategoryRule::from_options(&defaults));
     let votes: Vec<Vote> = round
@@ -389,7 +389,7 @@ pub fn compute_with_round(
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
 
-    let category_rules = super::rule::in_force(&conn, options)?;
+    let category_rules = crate::store::category_rules::in_force(&conn, options)?;
     let quotas = store::review_rows::quotas(&conn)?;
 
     // Every expert's totals on criteria-mode nominations: the outlier check looks at

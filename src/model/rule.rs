@@ -1,6 +1,6 @@
 //! How a category's marks become its result: the aggregation rule (method, trimming,
 //! normalisation, the vote threshold and quorum, tie-breakers) and the review-wide
-//! defaults. Plain data with its own checks; where it is stored is `merge::rule`, how it
+//! defaults. Plain data with its own checks; where it is stored is `store::category_rules`, how it
 //! is applied is `merge::results`.
 
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ pub enum Method {
 }
 
 /// How marks become results: the defaults for categories without a stored rule
-/// (`merge::rule`), and the review-wide tie-breakers and flag thresholds. A stored rule
+/// (`store::category_rules`), and the review-wide tie-breakers and flag thresholds. A stored rule
 /// always wins over these; every caller (the shell, the CLI, the documents) passes
 /// `ResultOptions::default()`, so a category computes alike on every path and the results
 /// (and their digest) are a function of the review alone.

@@ -195,7 +195,7 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     "#,
     // 7: each category's aggregation rule, set by the clerk before the merge, so the app,
-    // the CLI and every printed report compute the same result (see merge::rule).
+    // the CLI and every printed report compute the same result (see store::category_rules).
     r#"
     CREATE TABLE category_rule (
         category_key     TEXT PRIMARY KEY REFERENCES category(key),
@@ -361,7 +361,7 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX nomination_correction_by_nomination ON nomination_correction (nomination_id);
     "#,
-    // 14: a vote category's quorum (merge::rule): the fewest experts present for a vote
+    // 14: a vote category's quorum (store::category_rules): the fewest experts present for a vote
     // to pass; 0 for rules that need none, which is every rule stored before.
     r#"
     ALTER TABLE category_rule ADD COLUMN quorum INTEGER NOT NULL DEFAULT 0

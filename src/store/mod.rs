@@ -5,6 +5,7 @@
 //! change that returned is on disk even after a power cut. Files are recognised by
 //! their `application_id`, not their name, and upgraded by embedded migrations.
 
+pub mod category_rules;
 pub mod checkpoint;
 pub mod experts;
 pub mod flags;

@@ -6,9 +6,9 @@
 use paneldesk::merge::meeting::{self, BallotKind, Count, Shortlist, Tally};
 use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::{compute, ResultOptions};
-use paneldesk::merge::rule::{self};
 use paneldesk::model::marks::Vote::{Abstain as O, Agree as A, Disagree as D};
 use paneldesk::report::pdf::Meta;
+use paneldesk::store::category_rules::{self};
 
 use super::results_rules::{
     cli, pdf_text, row, squeezed, vote_round, vote_rule, Ballot, VoteRound, KEY,
@@ -29,7 +29,7 @@ fn tied_round() -> VoteRound {
     paneldesk::review::set_quota(&round.review, KEY, 3, false, T0, "clerk").unwrap();
     let mut rule = vote_rule(paneldesk::merge::aggregate::VoteThreshold::MoreThanHalf);
     rule.tie_breakers.clear();
-    rule::set(&round.review, KEY, &rule, T0, "clerk").unwrap();
+    category_rules::set(&round.review, KEY, &rule, T0, "clerk").unwrap();
     round
 }
 

@@ -11,11 +11,11 @@ use paneldesk::merge::aggregate::{self, round2, VoteThreshold};
 use paneldesk::merge::collect::{self, receive};
 use paneldesk::merge::rank::{Cut, TieBreaker};
 use paneldesk::merge::results::{compute, Method, ResultFlag, ResultOptions};
-use paneldesk::merge::rule::{self, CategoryRule};
 use paneldesk::model::ScoringMode;
 use paneldesk::package::{self, Group, PanelScope};
 use paneldesk::report::record::Record;
 use paneldesk::scoring::panel::{self, Panel};
+use paneldesk::store::category_rules::{self, CategoryRule};
 
 use super::scoring_round::{randomness, score_all};
 use super::{clerk_keys, T0};
@@ -245,7 +245,7 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
         "raw marks favour the lenient group"
     );
 
-    rule::set(
+    category_rules::set(
         &review,
         key,
         &CategoryRule {

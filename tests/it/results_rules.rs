@@ -15,13 +15,13 @@ use paneldesk::merge::rank::{Cut, TieBreaker};
 use paneldesk::merge::results::{
     compute, AppliedMethod, CategoryResult, Method, NominationResult, ResultOptions,
 };
-use paneldesk::merge::rule::{self, CategoryRule};
 use paneldesk::model::marks::{RecusalReason, Vote};
 use paneldesk::package;
 use paneldesk::report::documents;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::scoring::panel;
+use paneldesk::store::category_rules::{self, CategoryRule};
 
 use super::scoring_round::{five_experts_received, randomness};
 use super::{clerk_keys, T0};
@@ -236,7 +236,7 @@ fn a_failed_vote_is_never_in_and_votes_rank_by_the_share_of_agreement() {
 
     // 三分之二以上: exactly two thirds passes; exactly half still fails.
     paneldesk::review::set_quota(&round.review, KEY, 10, false, T0, "clerk").unwrap();
-    rule::set(
+    category_rules::set(
         &round.review,
         KEY,
         &vote_rule(VoteThreshold::TwoThirds),
@@ -416,7 +416,7 @@ fn every_printout_states_the_rule_each_category_was_computed_by() {
 
     // The clerk sets the mean of z-scores: the same call now prints that rule, and
     // never the trimmed mean.
-    rule::set(
+    category_rules::set(
         &round.review,
         KEY,
         &CategoryRule {
@@ -479,7 +479,7 @@ fn every_printout_states_the_rule_each_category_was_computed_by() {
 fn a_method_given_on_the_command_line_never_silently_differs_from_the_stored_rule() {
     let (round, _) = five_experts_received();
     let review = round.review.to_str().unwrap();
-    rule::set(
+    category_rules::set(
         &round.review,
         KEY,
         &CategoryRule {
@@ -549,7 +549,7 @@ fn a_method_given_on_the_command_line_never_silently_differs_from_the_stored_rul
 fn a_vote_threshold_on_a_points_category_is_refused() {
     let (round, _) = five_experts_received();
     let review = round.review.to_str().unwrap();
-    let before = rule::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap();
+    let before = category_rules::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap();
     let (ok, _, err) = cli(
         &round.root,
         &[
@@ -572,7 +572,7 @@ fn a_vote_threshold_on_a_points_category_is_refused() {
     assert!(zh.contains("错误") && zh.contains("表决类别"), "{err}");
     assert!(en.contains("vote categor"), "{err}");
     assert_eq!(
-        rule::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap(),
+        category_rules::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap(),
         before,
         "nothing stored"
     );
@@ -611,7 +611,7 @@ fn a_vote_threshold_on_a_points_category_is_refused() {
         ],
     );
     assert!(ok, "{err}");
-    let stored = rule::stored(&paneldesk::store::open(&votes.review).unwrap()).unwrap();
+    let stored = category_rules::stored(&paneldesk::store::open(&votes.review).unwrap()).unwrap();
     assert_eq!(stored[KEY].vote_threshold, VoteThreshold::TwoThirds);
 }
 
@@ -675,7 +675,7 @@ fn a_failed_vote_cannot_be_decided_in_and_a_quorum_rule_is_kept() {
         ],
     );
     assert!(ok, "{err}");
-    let stored = rule::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap();
+    let stored = category_rules::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap();
     assert_eq!(stored[KEY].quorum, 6);
     let results = compute(&round.review, &ResultOptions::default()).unwrap();
     let c = &results.categories[0];

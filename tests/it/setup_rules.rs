@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use paneldesk::merge::aggregate::{self, round2, VoteThreshold};
 use paneldesk::merge::rank::{Cut, TieBreaker};
 use paneldesk::merge::results::{compute, Method, ResultOptions};
-use paneldesk::merge::rule::{self, CategoryRule};
 use paneldesk::model::Expert;
 use paneldesk::scoring::panel::Panel;
+use paneldesk::store::category_rules::{self, CategoryRule};
 use paneldesk::store::experts::NewExpert;
 use paneldesk::{audit, package, review, roster, store};
 
@@ -171,7 +171,7 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
             TieBreaker::MoreTopMarks,
         ],
     };
-    rule::set(&round.review, key, &median, T0, "clerk").unwrap();
+    category_rules::set(&round.review, key, &median, T0, "clerk").unwrap();
     // The stored rule wins over whatever defaults a caller passes.
     let mean_defaults = ResultOptions {
         method: Method::Mean,
@@ -192,7 +192,7 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
         normalise: true,
         ..median.clone()
     };
-    rule::set(&round.review, key, &normalised, T0, "clerk").unwrap();
+    category_rules::set(&round.review, key, &normalised, T0, "clerk").unwrap();
     let z_results = compute(&round.review, &ResultOptions::default()).unwrap();
     let mut per_expert: Vec<Vec<(i64, f64)>> = vec![Vec::new(); panels.len()];
     for (id, marks) in &by_nomination {
@@ -221,24 +221,36 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
         trim_min_experts: 2,
         ..median.clone()
     };
-    bad_input(rule::set(&round.review, key, &too_few, T0, "clerk"));
+    bad_input(category_rules::set(
+        &round.review,
+        key,
+        &too_few,
+        T0,
+        "clerk",
+    ));
     let foreign = CategoryRule {
         tie_breakers: vec![TieBreaker::Criterion {
             key: "no_such".into(),
         }],
         ..median.clone()
     };
-    let said = bad_input(rule::set(&round.review, key, &foreign, T0, "clerk"));
+    let said = bad_input(category_rules::set(
+        &round.review,
+        key,
+        &foreign,
+        T0,
+        "clerk",
+    ));
     assert!(said.contains("no_such"), "{said}");
     let twice = CategoryRule {
         tie_breakers: vec![TieBreaker::MoreTopMarks, TieBreaker::MoreTopMarks],
         ..median.clone()
     };
-    bad_input(rule::set(&round.review, key, &twice, T0, "clerk"));
-    let unknown = rule::set(&round.review, "no_such", &median, T0, "clerk").unwrap_err();
+    bad_input(category_rules::set(&round.review, key, &twice, T0, "clerk"));
+    let unknown = category_rules::set(&round.review, "no_such", &median, T0, "clerk").unwrap_err();
     assert_eq!(unknown.code(), "unknown_category");
     let conn = store::open(&round.review).unwrap();
-    assert_eq!(rule::stored(&conn).unwrap()[key], normalised);
+    assert_eq!(category_rules::stored(&conn).unwrap()[key], normalised);
     drop(conn);
     assert_eq!(
         actions(&round.review)
