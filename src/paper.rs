@@ -867,13 +867,27 @@ pub(crate) fn recorded_sheet(
         .optional()?)
 }
 
+/// One way the review's stored marks and its kept bundles disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Difference {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub expert_id: i64,
+    pub package_hash: String,
+    /// `marks_differ`, `marks_without_bundle`, `bundle_altered`, `bundle_not_kept`,
+    /// `key_never_registered`, `not_this_clerk` (the scores are sealed to another
+    /// laptop's clerk key: re-derive on the clerk's laptop).
+    pub kind: String,
+    pub detail: String,
+}
+
 /// One recorded paper sheet checked again (see `merge::rederive`): the sheet id is the one
 /// derived for its package and expert, both entries and the stored marks say the same,
 /// the audit log recorded these marks by these two people, and the marks pass the
 /// package's rubric. Returns how many were checked and each difference.
 pub(crate) fn rederive(
     conn: &Connection,
-) -> Result<(u64, Vec<crate::merge::rederive::Difference>)> {
+) -> Result<(u64, Vec<Difference>)> {
     struct Row {
         hash: String,
         expert: i64,
@@ -932,7 +946,7 @@ pub(crate) fn rederive(
     {
         n += 1;
         let mut differ = |kind: &str, detail: String| {
-            out.push(crate::merge::rederive::Difference {
+            out.push(Difference {
                 expert_id: expert,
                 package_hash: hash.clone(),
                 kind: kind.to_string(),

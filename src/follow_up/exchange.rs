@@ -18,7 +18,7 @@ use super::spot_check::{self, DrawParams, SpotCheck};
 use crate::activity::Activity;
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::report::results_workbook::inert;
+use crate::spreadsheet::inert;
 use crate::sandbox::grid::{Cell, Grid};
 
 const UNITS: &str = "登记册";

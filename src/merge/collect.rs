@@ -147,7 +147,7 @@ pub fn bundle_files(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
     for p in paths {
         if p.is_dir() {
             out.extend(
-                crate::import::source::sorted_entries(p)
+                crate::folder::sorted_entries(p)
                     .into_iter()
                     .filter(|f| {
                         f.extension()

@@ -13,22 +13,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::bundle;
+pub use crate::paper::Difference;
 use crate::error::{Error, Result};
 use crate::keys::ClerkKeys;
-
-/// One way the review's stored marks and its kept bundles disagree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Difference {
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub expert_id: i64,
-    pub package_hash: String,
-    /// `marks_differ`, `marks_without_bundle`, `bundle_altered`, `bundle_not_kept`,
-    /// `key_never_registered`, `not_this_clerk` (the scores are sealed to another
-    /// laptop's clerk key: re-derive on the clerk's laptop).
-    pub kind: String,
-    pub detail: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -13,16 +13,8 @@ use crate::error::{Error, Result};
 use crate::model::ScoringMode;
 
 use crate::merge::rank::Cut;
+use crate::spreadsheet::inert;
 use crate::merge::results::{AppliedMethod, AppliedRule, ResultFlag, ReviewResults};
-
-/// Text as it goes into a cell: inert whatever it starts with.
-pub fn inert(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
 
 fn cut_zh(cut: Cut) -> &'static str {
     match cut {
@@ -244,12 +236,4 @@ fn build(
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn text_that_looks_like_a_formula_stays_inert() {
-        assert_eq!(super::inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::inert("+86 138"), "'+86 138");
-        assert_eq!(super::inert("-1"), "'-1");
-        assert_eq!(super::inert("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(super::inert("江北师范大学"), "江北师范大学");
-    }
 }

@@ -7,6 +7,7 @@
 
 pub mod child;
 pub mod grid;
+pub mod limits;
 pub mod pool;
 pub mod reader;
 pub mod wire;

@@ -18,7 +18,7 @@
 
 use super::grid::FormDate;
 use super::grid::{Cell, Grid};
-use super::reader::{Limits, WorkbookError};
+use super::limits::{Limits, WorkbookError};
 
 const GRIDS: u8 = 0;
 const FAILED: u8 = 1;
