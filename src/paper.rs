@@ -885,9 +885,7 @@ pub struct Difference {
 /// derived for its package and expert, both entries and the stored marks say the same,
 /// the audit log recorded these marks by these two people, and the marks pass the
 /// package's rubric. Returns how many were checked and each difference.
-pub(crate) fn rederive(
-    conn: &Connection,
-) -> Result<(u64, Vec<Difference>)> {
+pub(crate) fn rederive(conn: &Connection) -> Result<(u64, Vec<Difference>)> {
     struct Row {
         hash: String,
         expert: i64,

@@ -21,5 +21,4 @@ mod tests {
         assert_eq!(super::inert("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(super::inert("江北师范大学"), "江北师范大学");
     }
-
 }

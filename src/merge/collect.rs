@@ -146,14 +146,10 @@ pub fn bundle_files(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            out.extend(
-                crate::folder::sorted_entries(p)
-                    .into_iter()
-                    .filter(|f| {
-                        f.extension()
-                            .is_some_and(|e| e.eq_ignore_ascii_case(crate::bundle::EXTENSION))
-                    }),
-            );
+            out.extend(crate::folder::sorted_entries(p).into_iter().filter(|f| {
+                f.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(crate::bundle::EXTENSION))
+            }));
         } else {
             out.push(p.clone());
         }

@@ -13,9 +13,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::bundle;
-pub use crate::paper::Difference;
 use crate::error::{Error, Result};
 use crate::keys::ClerkKeys;
+pub use crate::paper::Difference;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

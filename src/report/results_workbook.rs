@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::model::ScoringMode;
 
 use crate::merge::rank::Cut;
-use crate::spreadsheet::inert;
 use crate::merge::results::{AppliedMethod, AppliedRule, ResultFlag, ReviewResults};
+use crate::spreadsheet::inert;
 
 fn cut_zh(cut: Cut) -> &'static str {
     match cut {
@@ -235,5 +235,4 @@ fn build(
 }
 
 #[cfg(test)]
-mod tests {
-}
+mod tests {}
