@@ -56,7 +56,7 @@ fn main() -> Result<(), paneldesk::Error> {
         };
         let call = Instant::now();
         let reports =
-            paneldesk::import::file::import_many(&path, None, chunk, pool, AT, "bench", |_, _| {})?;
+            paneldesk::import::file::import_many(&path, &[], chunk, pool, AT, "bench", |_, _| {})?;
         accepted += reports.iter().map(|r| r.accepted).sum::<u32>();
         if fresh {
             children += pool.children_started();

@@ -21,6 +21,7 @@ pub mod keys;
 pub mod merge;
 pub mod model;
 pub mod objections;
+pub mod ops;
 pub mod package;
 pub mod paper;
 pub mod privacy;

@@ -525,10 +525,9 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
             let files = paneldesk::import::sources_in(&paths);
             let total = files.len();
             let pool = paneldesk::sandbox::pool::ParserPool::new(&exe, Default::default());
-            let register = workspace.register_path();
-            let reports = paneldesk::import::file::import_many(
+            let reports = paneldesk::ops::import::workbooks(
                 &path,
-                Some(&register),
+                &workspace.register_path(),
                 &files,
                 &pool,
                 &now(),

@@ -252,9 +252,9 @@ pub fn import_workbooks(
     let parsers = state
         .parsers
         .get_or_init(|| sandbox::pool::ParserPool::new(&exe, Default::default()));
-    Ok(import::file::import_many(
+    Ok(paneldesk::ops::import::workbooks(
         &review,
-        Some(&state.workspace.register_path()),
+        &state.workspace.register_path(),
         &sources,
         parsers,
         &now(),

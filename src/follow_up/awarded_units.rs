@@ -13,6 +13,7 @@ use super::cycle::{self, Due, PastReview, Stage, Status, UnitKind, YearMonth};
 use crate::activity::Activity;
 use crate::audit;
 use crate::error::{Error, Result};
+use crate::import::honours::PastHonour;
 use crate::merge::rank::Cut;
 use crate::merge::results::{self, ResultOptions};
 use crate::store;
@@ -109,18 +110,6 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// An award as import checks a nomination against it (`import::honours`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PastHonour {
-    pub activity: Activity,
-    pub name: String,
-    pub university: String,
-    pub category_zh: String,
-    pub year: i32,
-    pub review_id: String,
-    pub status: Status,
-}
-
 /// Every award in the register at `path`, read without writing a byte: `Ok(None)` when
 /// there is no register yet. Import must never create, migrate or lock the supervisor's
 /// file, so this does not go through [`open`]. A file that is not a readable register is
@@ -192,7 +181,7 @@ pub fn read_honours(path: &Path) -> Result<Option<Vec<PastHonour>>> {
         };
         honours.push(PastHonour {
             activity: Activity::parse(&activity).map_err(|_| bad_value("activity"))?,
-            status: Status::parse(&status).ok_or_else(|| bad_value("status"))?,
+            revoked: Status::parse(&status).ok_or_else(|| bad_value("status"))? == Status::Revoked,
             name,
             university,
             category_zh,

@@ -15,7 +15,7 @@ use crate::template;
 
 use super::eligibility::{self, FlagKind};
 use super::header;
-use super::honours::Honours;
+use super::honours::{Honours, PastHonour};
 use super::materials::{self, Opened, PackageError, PackageLimits};
 use super::normalize::{parse_date_text, FormDate};
 use super::problem::Problem;
@@ -23,7 +23,7 @@ use super::rows::{self, RowRead};
 use super::source::Source;
 use super::university::{self, UniversitySource};
 use crate::sandbox::pool::{Parsed, ParserPool};
-use crate::sandbox::reader::{self, Limits};
+use crate::sandbox::reader::Limits;
 
 /// An error that kept a whole file out, as the clerk reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -177,18 +177,17 @@ fn load_packaged(conn: &rusqlite::Connection) -> Result<Vec<Packaged>> {
 }
 
 impl Importer {
-    /// `register` is the data folder's register of awarded units (`Workspace::register_path`),
-    /// read once here for the cross-year checks; `None`, or no file there, checks nothing.
-    /// A register that cannot be read refuses the import before the review is written.
+    /// `past` is every award in the register of awarded units, for the cross-year checks
+    /// (`ops::import` reads it; empty checks nothing).
     pub fn open(
         review_path: &Path,
-        register: Option<&Path>,
+        past: &[PastHonour],
         at: &str,
         actor: &str,
     ) -> Result<Importer> {
         let conn = store::open(review_path)?;
         let review = review_rows::read_review(&conn)?;
-        let honours = Honours::load(register, review.activity, &review.id)?;
+        let honours = Honours::from_register(past.to_vec(), review.activity, &review.id);
         let allowances = review_rows::read_categories(&conn)?
             .into_iter()
             .filter_map(|c| c.allowance.map(|a| (c.key, a)))
@@ -247,29 +246,29 @@ pub fn import(
     at: &str,
     actor: &str,
 ) -> Result<FileReport> {
-    let mut importer = Importer::open(review_path, None, at, actor)?;
+    let mut importer = Importer::open(review_path, &[], at, actor)?;
     let opened = match materials::open(source, &PackageLimits::default()) {
         Ok(o) => o,
         Err(e) => return Ok(package_failed(source, &e)),
     };
-    let parsed = reader::read_isolated(exe, &opened.workbook, &Limits::default());
+    let parsed = crate::sandbox::pool::read_isolated(exe, &opened.workbook, &Limits::default());
     importer.store(&opened, parsed).map(FileReport::masked)
 }
 
 /// Imports many workbooks and packages, in the order given: parsing runs in `pool`'s
 /// children while the files already parsed are checked and stored, each in its own
-/// transaction. `progress` hears about every file as it lands. `register` is checked as
+/// transaction. `progress` hears about every file as it lands. `past` is checked as
 /// [`Importer::open`] says.
 pub fn import_many(
     review_path: &Path,
-    register: Option<&Path>,
+    past: &[PastHonour],
     sources: &[Source],
     pool: &ParserPool,
     at: &str,
     actor: &str,
     mut progress: impl FnMut(usize, &FileReport),
 ) -> Result<Vec<FileReport>> {
-    let mut importer = Importer::open(review_path, register, at, actor)?;
+    let mut importer = Importer::open(review_path, past, at, actor)?;
     // Each file is still one atomic transaction, but in WAL mode `synchronous=NORMAL`
     // syncs at checkpoints instead of at every commit; the checkpoint below makes the
     // whole batch durable before anyone is told it was imported. A power cut mid-batch

@@ -11,15 +11,26 @@
 //! entries are both named by the branch.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use crate::activity::Activity;
-use crate::error::Result;
-use crate::follow_up::awarded_units::{self, PastHonour};
-use crate::follow_up::Status;
 
 use super::eligibility::{Flag, FlagKind};
 use super::normalize::person_name;
+
+/// An award in the register of awarded units, as import checks a nomination against it.
+/// The register (`follow_up::awarded_units`) reads these; import only compares, so it
+/// never needs to know where they are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastHonour {
+    pub activity: Activity,
+    pub name: String,
+    pub university: String,
+    pub category_zh: String,
+    pub year: i32,
+    pub review_id: String,
+    /// The award was revoked since: still named, as such.
+    pub revoked: bool,
+}
 
 /// The register's awards a review's nominations are checked against.
 #[derive(Debug, Default)]
@@ -42,20 +53,10 @@ fn comparable(now: Activity, earlier: Activity) -> bool {
 }
 
 impl Honours {
-    /// The awards in the register at `register` that a nomination of review `review_id`
-    /// (of `activity`) could repeat; none when there is no register (or no path). The
-    /// review's own awards are left out: re-importing after its results were entered is
-    /// not an earlier honour.
-    pub fn load(register: Option<&Path>, activity: Activity, review_id: &str) -> Result<Honours> {
-        let Some(path) = register else {
-            return Ok(Honours::default());
-        };
-        let Some(all) = awarded_units::read_honours(path)? else {
-            return Ok(Honours::default());
-        };
-        Ok(Honours::from_register(all, activity, review_id))
-    }
-
+    /// The awards in `all` (the whole register, see `follow_up::awarded_units::read_honours`)
+    /// that a nomination of review `review_id` (of `activity`) could repeat. The review's
+    /// own awards are left out: re-importing after its results were entered is not an
+    /// earlier honour.
     pub fn from_register(all: Vec<PastHonour>, activity: Activity, review_id: &str) -> Honours {
         let mut by_unit: HashMap<(String, String), Vec<PastHonour>> = HashMap::new();
         for h in all {
@@ -80,11 +81,7 @@ impl Honours {
         let zh: Vec<String> = earlier
             .iter()
             .map(|h| {
-                let revoked = if h.status == Status::Revoked {
-                    "，后被撤销"
-                } else {
-                    ""
-                };
+                let revoked = if h.revoked { "，后被撤销" } else { "" };
                 format!(
                     "{} 年度{}“{}”（评审 {}{revoked}）",
                     h.year,
@@ -97,11 +94,7 @@ impl Honours {
         let en: Vec<String> = earlier
             .iter()
             .map(|h| {
-                let revoked = if h.status == Status::Revoked {
-                    ", since revoked"
-                } else {
-                    ""
-                };
+                let revoked = if h.revoked { ", since revoked" } else { "" };
                 format!(
                     "{} {}, category \"{}\" (review {}{revoked})",
                     h.year,
@@ -137,7 +130,7 @@ mod tests {
             category_zh: "类别".into(),
             year: 2024,
             review_id: review.into(),
-            status: Status::Awarded,
+            revoked: false,
         }
     }
 

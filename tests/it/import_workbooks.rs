@@ -416,7 +416,7 @@ fn a_batch_finds_duplicates_and_replacements_exactly_as_files_imported_one_by_on
         called.extend(
             paneldesk::import::file::import_many(
                 &in_calls,
-                None,
+                &[],
                 chunk,
                 &pool,
                 T0,

@@ -159,7 +159,7 @@ pub fn import_batch(
 ) -> Vec<paneldesk::import::file::FileReport> {
     paneldesk::import::file::import_many(
         review,
-        None,
+        &[],
         sources,
         &parser_pool(),
         T0,
