@@ -281,7 +281,7 @@ pub fn register(workspace: &Workspace, command: RegisterCommand, json: bool) -> 
             }
         }
         RegisterCommand::Import { file } => {
-            let exe = paneldesk::sandbox::reader::default_exe().ok_or_else(|| Error::BadInput {
+            let exe = paneldesk::sandbox::pool::default_exe().ok_or_else(|| Error::BadInput {
                 zh: "找不到本程序的路径，无法启动解析进程".into(),
                 en: "cannot find this program's path to start the parsing process".into(),
             })?;

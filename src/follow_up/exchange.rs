@@ -18,8 +18,8 @@ use super::spot_check::{self, DrawParams, SpotCheck};
 use crate::activity::Activity;
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::spreadsheet::inert;
 use crate::sandbox::grid::{Cell, Grid};
+use crate::spreadsheet::inert;
 
 const UNITS: &str = "登记册";
 const EVENTS: &str = "考核记录";
@@ -557,7 +557,7 @@ pub fn import(
         || workbook.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let grids = crate::sandbox::reader::read_isolated(
+    let grids = crate::sandbox::pool::read_isolated(
         exe,
         workbook,
         &crate::sandbox::reader::Limits::default(),

@@ -123,7 +123,7 @@ fn insert(
         });
     }
     if outcome == Outcome::In && ballot.is_none() {
-        if let Some(t) = super::results::failed_vote(tx, nomination_id)? {
+        if let Some(t) = super::round::failed_vote(tx, nomination_id)? {
             return Err(Error::BadInput {
                 zh: format!(
                     "推荐对象 {nomination_id} 表决未通过（到会 {} 人，同意 {} 票），不能决定入选；只有会评重新表决通过才能改变结果",

@@ -12,3 +12,4 @@ pub mod meeting;
 pub mod rank;
 pub mod rederive;
 pub mod results;
+pub mod round;

@@ -342,3 +342,14 @@ pub fn child_main() -> i32 {
         }
     }
 }
+
+/// Reads `path` in a child process (see [`ParserPool`]) with an address-space limit and
+/// a deadline, after [`preflight`](super::reader::preflight). `exe` is a `paneldesk` binary.
+pub fn read_isolated(exe: &Path, path: &Path, limits: &Limits) -> Result<Vec<Grid>, WorkbookError> {
+    ParserPool::new(exe, limits.clone()).parse_one(path)
+}
+
+/// The binary to run the child with: this one, when it is `paneldesk`.
+pub fn default_exe() -> Option<PathBuf> {
+    std::env::current_exe().ok()
+}

@@ -8,12 +8,11 @@
 //! error for that file and everything else carries on.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Sheets, XlsxError};
 
 use super::grid::FormDate;
-use super::grid::Grid;
 pub use super::limits::{Limits, WorkbookError};
 use super::wire::{self, AnswerWriter, Value};
 
@@ -290,15 +289,4 @@ fn element<'a>(xml: &'a str, open: &str) -> Option<&'a str> {
         from += at + open.len();
     }
     None
-}
-
-/// Reads `path` in a child process (see [`super::pool`]) with an address-space limit and
-/// a deadline, after [`preflight`]. `exe` is a `paneldesk` binary.
-pub fn read_isolated(exe: &Path, path: &Path, limits: &Limits) -> Result<Vec<Grid>, WorkbookError> {
-    super::pool::ParserPool::new(exe, limits.clone()).parse_one(path)
-}
-
-/// The binary to run the child with: this one, when it is `paneldesk`.
-pub fn default_exe() -> Option<PathBuf> {
-    std::env::current_exe().ok()
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use paneldesk::activity::Activity;
 use paneldesk::sandbox::grid::Cell;
-use paneldesk::sandbox::reader::{read_isolated, Limits, WorkbookError};
+use paneldesk::sandbox::pool::read_isolated;
+use paneldesk::sandbox::reader::{Limits, WorkbookError};
 use paneldesk::workbook_template;
 
 fn exe() -> PathBuf {
