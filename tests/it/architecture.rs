@@ -84,12 +84,75 @@ fn the_circle_check_finds_a_planted_circle() {
         "use crate::{\n    a::x,\n    d,\n};\n#[cfg(test)]\nmod tests {\n    use crate::b;\n}\n",
     )
     .unwrap();
-    std::fs::write(src.join("d.rs"), "use super::c;\n").unwrap();
+    std::fs::write(
+        src.join("d.rs"),
+        "/// Unlike [`crate::e::h`], a doc link.\nuse super::c;\n",
+    )
+    .unwrap();
     let graph = module_graph::read(src);
     let files = module_graph::circles(&graph.edges);
     assert_eq!(files, vec![vec!["a::x", "b", "c", "d"]]);
     let folders = module_graph::circles(&graph.top_level_edges());
     assert_eq!(folders, vec![vec!["a", "b", "c", "d"]]);
+}
+
+/// Untrusted workbooks are parsed only in the sandbox's child: the reader that runs
+/// calamine without a wall is called from the pool's child side and nowhere else, and
+/// nothing outside `sandbox/` names it.
+#[test]
+fn only_the_sandbox_calls_the_unguarded_reader() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = module_graph::library_files(&src);
+    assert!(files.iter().any(|(m, _)| m == "sandbox::pool"));
+    let callers: Vec<&str> = files
+        .iter()
+        .filter(|(_, text)| module_graph::without_tests(text).contains("read_unguarded("))
+        .map(|(m, _)| m.as_str())
+        .collect();
+    assert_eq!(
+        callers,
+        ["sandbox::pool", "sandbox::reader"],
+        "read_unguarded is called from {callers:?}"
+    );
+    let reader = &files
+        .iter()
+        .find(|(m, _)| m == "sandbox::reader")
+        .unwrap()
+        .1;
+    assert!(
+        reader.contains("pub(super) fn read_unguarded("),
+        "read_unguarded must stay private to sandbox/"
+    );
+    // The CLI, the shell and the tests reach workbooks only through the pool too.
+    for dir in [
+        "src/main.rs",
+        "src/cli",
+        "src-tauri/src",
+        "tests",
+        "examples",
+    ] {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut stack = vec![root];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(
+                    std::fs::read_dir(&path)
+                        .unwrap()
+                        .flatten()
+                        .map(|e| e.path()),
+                );
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("architecture.rs")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    !text.contains("read_unguarded"),
+                    "{} names the unguarded reader",
+                    path.display()
+                );
+            }
+        }
+    }
 }
 
 mod module_graph {
@@ -117,10 +180,16 @@ mod module_graph {
         }
     }
 
-    /// The library's modules (the CLI's files and the crate roots aside) and what each uses.
-    pub fn read(src: &Path) -> Graph {
+    /// Every library file's module path and text.
+    pub fn library_files(src: &Path) -> Vec<(String, String)> {
         let mut files = Vec::new();
         walk(src, src, &mut files);
+        files
+    }
+
+    /// The library's modules (the CLI's files and the crate roots aside) and what each uses.
+    pub fn read(src: &Path) -> Graph {
+        let files = library_files(src);
         let modules: BTreeSet<String> = files.iter().map(|(m, _)| m.clone()).collect();
         let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (module, text) in &files {
@@ -180,12 +249,20 @@ mod module_graph {
         }
     }
 
-    /// Unit tests may reach anywhere: only the code that ships counts.
-    fn without_tests(text: &str) -> String {
-        match text.find("#[cfg(test)]\nmod tests") {
-            Some(at) => text[..at].to_string(),
-            None => text.to_string(),
-        }
+    /// Unit tests may reach anywhere, and a doc link is not a use: only the code that
+    /// ships counts.
+    pub fn without_tests(text: &str) -> String {
+        let code = match text.find("#[cfg(test)]\nmod tests") {
+            Some(at) => &text[..at],
+            None => text,
+        };
+        code.lines()
+            .map(|line| match line.trim_start().starts_with("//") {
+                true => "",
+                false => line,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Every `crate::…` and `super::…` path, with `use` groups (`{a, b::{c}}`) spelled out.
