@@ -40,6 +40,50 @@ fn core_does_not_depend_on_tauri() {
     );
 }
 
+/// The library as the shell links it (without the `cli` feature) carries none of the
+/// command line's crates: argument parsing, edge errors, its allocator and its prompt
+/// are the CLI's alone.
+#[test]
+fn the_library_does_not_depend_on_the_cli_crates() {
+    let tree = dependencies(&["--no-default-features"]);
+    let offending: Vec<&str> = tree
+        .lines()
+        .filter(|l| {
+            ["clap ", "anyhow ", "mimalloc ", "rpassword "]
+                .iter()
+                .any(|c| l.starts_with(c))
+        })
+        .collect();
+    assert!(offending.is_empty(), "the library depends on {offending:?}");
+    // The same listing with the CLI's feature does name them: the filter above can see them.
+    assert!(dependencies(&[]).lines().any(|l| l.starts_with("clap ")));
+}
+
+fn dependencies(extra: &[&str]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "tree",
+            "--package",
+            "paneldesk",
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .args(["--format", "{p}"])
+        .args(extra)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// The core's modules form layers: following `use crate::…` (and `crate::…` paths, and
 /// `super::…`) from any file never leads back to it, whether one looks at files or at the
 /// top-level modules and folders they belong to. A circle means two parts can only be
