@@ -104,6 +104,92 @@ fn core_modules_have_no_import_circles() {
     );
 }
 
+/// The core's layers, bottom first, as docs/ARCHITECTURE.md draws them. A module may use
+/// modules of its own layer or of a layer below, never above; a new top-level module must
+/// be given a layer here (and in the document) before it can be used.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "ground",
+        &[
+            "error",
+            "refusal",
+            "sandbox",
+            "folder",
+            "spreadsheet",
+            "strict_json",
+            "idcard",
+        ],
+    ),
+    (
+        "domain",
+        &[
+            "model",
+            "activity",
+            "template",
+            "privacy",
+            "keys",
+            "seal",
+            "container",
+            "ambient",
+        ],
+    ),
+    ("storage", &["store", "audit"]),
+    (
+        "files",
+        &[
+            "import",
+            "package",
+            "bundle",
+            "paper",
+            "registration",
+            "review",
+            "roster",
+            "demo",
+            "workbook_template",
+        ],
+    ),
+    (
+        "round",
+        &["merge", "scoring", "resume", "rubric", "corrections"],
+    ),
+    ("publication", &["announcement", "objections", "readiness"]),
+    ("documents", &["report", "follow_up", "workspace"]),
+    ("use cases", &["ops"]),
+];
+
+#[test]
+fn core_modules_use_only_their_own_layer_or_those_below() {
+    let graph = module_graph::read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    let layer_of = |module: &str| {
+        LAYERS
+            .iter()
+            .position(|(_, members)| members.contains(&module))
+    };
+    let mut unplaced = std::collections::BTreeSet::new();
+    let mut upward = Vec::new();
+    for (from, tos) in graph.top_level_edges() {
+        for to in tos {
+            match (layer_of(&from), layer_of(&to)) {
+                (Some(a), Some(b)) if b > a => upward.push(format!(
+                    "{from} ({}) uses {to} ({})",
+                    LAYERS[a].0, LAYERS[b].0
+                )),
+                (None, _) => drop(unplaced.insert(from.clone())),
+                (_, None) => drop(unplaced.insert(to)),
+                _ => {}
+            }
+        }
+    }
+    for module in &graph.modules {
+        let top = module.split("::").next().unwrap();
+        if layer_of(top).is_none() {
+            unplaced.insert(top.to_string());
+        }
+    }
+    assert!(unplaced.is_empty(), "modules with no layer: {unplaced:?}");
+    assert!(upward.is_empty(), "uses that reach up a layer: {upward:#?}");
+}
+
 /// The check above can see a circle at all.
 #[test]
 fn the_circle_check_finds_a_planted_circle() {
