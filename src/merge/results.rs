@@ -178,296 +178,433 @@ pub fn compute_with_round(
 ) -> Result<(ReviewResults, ReceivedRound)> {
     let conn = store::open(review_path)?;
     let round = load_marks(&conn)?;
-    let (package, marks) = (&round.package, &round.marks);
-    let flags = store::flags::read_all(&conn)?;
-    let open_flags: BTreeMap<i64, u32> =
-        flags
-            .iter()
-            .filter(|f| f.status == "open")
-            .fold(BTreeMap::new(), |mut m, f| {
-                *m.entry(f.nomination_id).or_default() += 1;
-                m
-            });
-    let excluded: std::collections::BTreeSet<i64> = flags
+    let state = ReviewState::read(&conn, options)?;
+    let totals = ExpertTotals::of(&round, &state.rules);
+    let categories = round
+        .package
+        .categories
         .iter()
-        .filter(|f| f.status == "excluded")
-        .map(|f| f.nomination_id)
+        .filter_map(|packaged| category_result(&round, &state, &totals, packaged, options))
         .collect();
-    let rulings = decisions::current(&conn)?;
+    let results = ReviewResults {
+        options: options.clone(),
+        categories,
+        outlier_experts: outlier_experts(&round.package, &totals.by_expert, options),
+        unpackaged: unpackaged(&conn, &round.package, &state.excluded)?,
+    };
+    Ok((results, round))
+}
+
+/// What the review holds beside the marks, read once: open and excluded flags, the
+/// panel's rulings, the names as corrected, each category's rule and quota.
+struct ReviewState {
+    open_flags: BTreeMap<i64, u32>,
+    excluded: std::collections::BTreeSet<i64>,
+    rulings: BTreeMap<i64, PanelDecision>,
+    /// A name corrected after the package went out (`corrections::edit_field`, same id)
+    /// is printed as corrected: results name nominations as the review holds them now.
+    current_names: BTreeMap<i64, String>,
+    rules: BTreeMap<String, CategoryRule>,
+    quotas: BTreeMap<String, (u32, bool)>,
+}
+
+impl ReviewState {
+    fn read(conn: &rusqlite::Connection, options: &ResultOptions) -> Result<ReviewState> {
+        let flags = store::flags::read_all(conn)?;
+        let mut open_flags: BTreeMap<i64, u32> = BTreeMap::new();
+        for f in flags.iter().filter(|f| f.status == "open") {
+            *open_flags.entry(f.nomination_id).or_default() += 1;
+        }
+        Ok(ReviewState {
+            open_flags,
+            excluded: flags
+                .iter()
+                .filter(|f| f.status == "excluded")
+                .map(|f| f.nomination_id)
+                .collect(),
+            rulings: decisions::current(conn)?,
+            current_names: conn
+                .prepare("SELECT id, display_name FROM nomination")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?,
+            rules: crate::store::category_rules::in_force(conn, options)?,
+            quotas: store::review_rows::quotas(conn)?,
+        })
+    }
+}
+
+/// Every expert's totals on criteria-mode nominations, and the z-scores of those whose
+/// category normalises. The outlier check looks at all totals; z-scores are taken per
+/// category, so an expert's leniency is measured against what they scored in that
+/// category only, and groups that scored different halves of one category are put on
+/// one scale.
+struct ExpertTotals {
+    by_expert: BTreeMap<i64, Vec<(i64, f64)>>,
+    /// By (expert, nomination).
+    z: BTreeMap<(i64, i64), f64>,
+}
+
+impl ExpertTotals {
+    fn of(round: &ReceivedRound, rules: &BTreeMap<String, CategoryRule>) -> ExpertTotals {
+        let package = &round.package;
+        let mut by_expert: BTreeMap<i64, Vec<(i64, f64)>> = BTreeMap::new();
+        let mut by_category: BTreeMap<(&str, i64), Vec<(i64, f64)>> = BTreeMap::new();
+        for n in &package.nominations {
+            let Some(c) = package.category(&n.category_key) else {
+                continue;
+            };
+            if c.scoring_mode != ScoringMode::Criteria {
+                continue;
+            }
+            let normalise = rules.get(&c.key).is_some_and(|r| r.normalise);
+            let present = round.marks.get(&n.id).into_iter().flatten();
+            for (expert, item) in present.filter(|(_, i)| i.recusal.is_none()) {
+                let Some(t) = marks::total(item, c) else {
+                    continue;
+                };
+                by_expert.entry(*expert).or_default().push((n.id, t));
+                if normalise {
+                    let list = by_category.entry((c.key.as_str(), *expert)).or_default();
+                    list.push((n.id, t));
+                }
+            }
+        }
+        let z = by_category
+            .iter()
+            .flat_map(|((_, expert), list)| {
+                let values: Vec<f64> = list.iter().map(|(_, t)| *t).collect();
+                let zs = aggregate::z_scores(&values);
+                list.iter()
+                    .zip(zs)
+                    .map(|((n, _), z)| ((*expert, *n), z))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        ExpertTotals { by_expert, z }
+    }
+}
+
+/// One category's results: each nomination scored by the category's rule, ranked
+/// against the quota the review holds now, the panel's rulings applied. `None` when the
+/// category has no nomination left to show.
+fn category_result(
+    round: &ReceivedRound,
+    state: &ReviewState,
+    totals: &ExpertTotals,
+    packaged: &crate::model::Category,
+    defaults: &ResultOptions,
+) -> Option<CategoryResult> {
+    let rule = state
+        .rules
+        .get(&packaged.key)
+        .cloned()
+        .unwrap_or_else(|| CategoryRule::from_options(defaults));
+    let options = &rule.apply_to(defaults);
+    // The quota as the review holds it now, not as it was when the package was built.
+    let mut c = packaged.clone();
+    if let Some((quota, approximate)) = state.quotas.get(&c.key) {
+        c.quota = *quota;
+        c.quota_approximate = *approximate;
+    }
+    let (results, candidates): (Vec<_>, Vec<_>) = round
+        .package
+        .nominations
+        .iter()
+        // Excluded and withdrawn nominations (`corrections::withdraw`) have no result,
+        // even when a package that went out before holds them.
+        .filter(|n| n.category_key == c.key && !state.excluded.contains(&n.id))
+        .map(|n| nomination_result(round, state, totals, &c, n, options))
+        .unzip();
+    let ranked = rank::rank(&candidates, &options.tie_breakers, c.quota);
+    let nominations = in_rank_order(results, ranked, &state.rulings);
+    (!nominations.is_empty()).then(|| CategoryResult {
+        key: c.key.clone(),
+        name_zh: c.name_zh.clone(),
+        name_en: c.name_en.clone(),
+        quota: c.quota,
+        quota_approximate: c.quota_approximate,
+        scoring_mode: c.scoring_mode,
+        rule,
+        nominations,
+    })
+}
+
+/// How a nomination's marks made its score, for ranking it.
+struct Scored {
+    score: Option<f64>,
+    top_marks: u32,
+    mode_keys: Vec<f64>,
+    eligible: bool,
+}
+
+impl Scored {
+    fn plain(score: Option<f64>) -> Scored {
+        Scored {
+            score,
+            top_marks: 0,
+            mode_keys: Vec::new(),
+            eligible: true,
+        }
+    }
+}
+
+/// One nomination's result (before ranking) and what ranks it.
+fn nomination_result(
+    round: &ReceivedRound,
+    state: &ReviewState,
+    totals: &ExpertTotals,
+    c: &crate::model::Category,
+    n: &crate::package::PackagedNomination,
+    options: &ResultOptions,
+) -> (NominationResult, Candidate) {
     let empty = BTreeMap::new();
-    // A name corrected after the package went out (`corrections::edit_field`, same id)
-    // is printed as corrected: results name nominations as the review holds them now.
-    let current_names: BTreeMap<i64, String> = conn
-        .prepare("SELECT id, display_name FROM nomination")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let by_expert = round.marks.get(&n.id).unwrap_or(&empty);
+    let present: Vec<(&i64, &ScoreItem)> = by_expert
+        .iter()
+        .filter(|(_, i)| i.recusal.is_none())
+        .collect();
+    let recused = (by_expert.len() - present.len()) as u32;
+    let mut r = NominationResult {
+        nomination_id: n.id,
+        display_name: state
+            .current_names
+            .get(&n.id)
+            .unwrap_or(&n.display_name)
+            .clone(),
+        university: n.university.clone(),
+        experts: present.len() as u32,
+        recused,
+        score: None,
+        criterion_means: BTreeMap::new(),
+        votes: None,
+        grade: None,
+        applied: None,
+        rank: 0,
+        cut: Cut::Unscored,
+        flags: Vec::new(),
+        totals: BTreeMap::new(),
+        decision: None,
+        proxy_marks: present
+            .iter()
+            .filter(|(e, _)| round.proxied.contains(&(n.id, **e)))
+            .count() as u32,
+    };
+    let scored = match c.scoring_mode {
+        ScoringMode::Criteria => score_points(&mut r, c, &present, &totals.z, options),
+        ScoringMode::Vote => score_vote(&mut r, &present, options),
+        ScoringMode::Grade => score_grade(&mut r, &present),
+    };
+    r.score = scored.score.map(aggregate::round2);
+    flag_missing_marks(&mut r, round, state, recused);
+    let candidate = Candidate {
+        mode_keys: scored.mode_keys,
+        eligible: scored.eligible,
+        ..Candidate::scored(
+            n.id,
+            scored.score,
+            scored.top_marks,
+            r.criterion_means.clone(),
+        )
+    };
+    (r, candidate)
+}
 
-    let category_rules = crate::store::category_rules::in_force(&conn, options)?;
-    let quotas = store::review_rows::quotas(&conn)?;
+/// Points: the experts' totals (or their z-scores) aggregated by the category's method,
+/// the mean per criterion, and a flag when the experts disagree widely.
+fn score_points(
+    r: &mut NominationResult,
+    c: &crate::model::Category,
+    present: &[(&i64, &ScoreItem)],
+    z: &BTreeMap<(i64, i64), f64>,
+    options: &ResultOptions,
+) -> Scored {
+    let max_total = c.rubric.max_total();
+    let totals: Vec<(i64, f64)> = present
+        .iter()
+        .filter_map(|(e, i)| marks::total(i, c).map(|t| (**e, t)))
+        .collect();
+    r.totals = totals.iter().copied().collect();
+    let values: Vec<f64> = if options.normalise {
+        let id = r.nomination_id;
+        totals
+            .iter()
+            .filter_map(|(e, _)| z.get(&(*e, id)).copied())
+            .collect()
+    } else {
+        totals.iter().map(|(_, t)| *t).collect()
+    };
+    let score = match options.method {
+        Method::Mean => aggregate::mean(&values),
+        Method::TrimmedMean => aggregate::trimmed_mean(&values, options.trim_min_experts as usize),
+        Method::Median => aggregate::median(&values),
+    };
+    if score.is_some() {
+        r.applied = Some(applied_points(values.len(), options));
+    }
+    for k in &c.rubric.criteria {
+        let points: Vec<f64> = present
+            .iter()
+            .filter_map(|(_, i)| i.criteria.get(&k.key).copied())
+            .collect();
+        if let Some(m) = aggregate::mean(&points) {
+            r.criterion_means.insert(k.key.clone(), m);
+        }
+    }
+    let raw: Vec<f64> = totals.iter().map(|(_, t)| *t).collect();
+    if let Some(sd) = aggregate::std_dev(&raw) {
+        if max_total > 0.0 && sd > options.dispersion_share * max_total {
+            r.flags.push(ResultFlag::HighDispersion {
+                std_dev: aggregate::round2(sd),
+            });
+        }
+    }
+    Scored {
+        top_marks: raw.iter().filter(|t| (*t - max_total).abs() < 1e-9).count() as u32,
+        ..Scored::plain(score)
+    }
+}
 
-    // Every expert's totals on criteria-mode nominations: the outlier check looks at
-    // them all; z-scores are taken per category, so an expert's leniency is measured
-    // against what they scored in that category only, and groups that scored different
-    // halves of one category are put on one scale.
-    let mut expert_totals: BTreeMap<i64, Vec<(i64, f64)>> = BTreeMap::new();
-    let mut by_category: BTreeMap<(&str, i64), Vec<(i64, f64)>> = BTreeMap::new();
-    for n in &package.nominations {
-        let Some(c) = package.category(&n.category_key) else {
+/// The rule a points score was actually made by: a trimmed mean with too few marks is
+/// the mean.
+fn applied_points(marks: usize, options: &ResultOptions) -> AppliedRule {
+    let trimmed = options.method == Method::TrimmedMean
+        && aggregate::trims(marks, options.trim_min_experts as usize);
+    let marks = marks as u32;
+    AppliedRule {
+        method: match options.method {
+            Method::TrimmedMean if trimmed => AppliedMethod::TrimmedMean,
+            Method::TrimmedMean | Method::Mean => AppliedMethod::Mean,
+            Method::Median => AppliedMethod::Median,
+        },
+        normalised: options.normalise,
+        marks,
+        counted: if trimmed { marks - 2 } else { marks },
+    }
+}
+
+/// A vote: ranked by the share of 同意 among those present, then by the number of 同意;
+/// below the quorum nothing passes, and a failed vote is never in (`Candidate::eligible`).
+fn score_vote(
+    r: &mut NominationResult,
+    present: &[(&i64, &ScoreItem)],
+    options: &ResultOptions,
+) -> Scored {
+    let votes: Vec<Vote> = present.iter().filter_map(|(_, i)| i.vote).collect();
+    let mut tally = aggregate::tally(&votes, options.vote_threshold);
+    tally.passed &= tally.present >= options.quorum;
+    if tally.present > 0 {
+        r.applied = Some(AppliedRule {
+            method: AppliedMethod::Vote,
+            normalised: false,
+            marks: tally.present,
+            counted: tally.present,
+        });
+    }
+    r.votes = Some(tally);
+    Scored {
+        mode_keys: vec![f64::from(tally.agree)],
+        eligible: tally.passed,
+        ..Scored::plain(tally.share())
+    }
+}
+
+/// A grade: the majority grade (a tie is flagged), ranked 优 before 良 before 合格.
+fn score_grade(r: &mut NominationResult, present: &[(&i64, &ScoreItem)]) -> Scored {
+    let grades: Vec<Grade> = present.iter().filter_map(|(_, i)| i.grade).collect();
+    let Some((g, tied)) = aggregate::majority_grade(&grades) else {
+        return Scored::plain(None);
+    };
+    r.applied = Some(AppliedRule {
+        method: AppliedMethod::Grade,
+        normalised: false,
+        marks: grades.len() as u32,
+        counted: grades.len() as u32,
+    });
+    r.grade = Some(g);
+    if tied {
+        r.flags.push(ResultFlag::GradeTie);
+    }
+    Scored::plain(Some(match g {
+        Grade::Excellent => 3.0,
+        Grade::Good => 2.0,
+        Grade::Pass => 1.0,
+        Grade::Fail => 0.0,
+    }))
+}
+
+/// Marks that should be there and are not, and findings still open. Every expert on the
+/// nomination's panel is expected, not only those who submitted: an expert whose bundle
+/// never arrived is what the flag is for.
+fn flag_missing_marks(
+    r: &mut NominationResult,
+    round: &ReceivedRound,
+    state: &ReviewState,
+    recused: u32,
+) {
+    let panel_size = round
+        .expected
+        .get(&r.nomination_id)
+        .copied()
+        .unwrap_or_default();
+    let expected = panel_size.saturating_sub(recused);
+    if r.experts < expected {
+        r.flags.push(ResultFlag::MissingMarks {
+            expected,
+            got: r.experts,
+        });
+    }
+    if r.experts == 0 {
+        r.flags.push(ResultFlag::NoMarks);
+    }
+    if let Some(count) = state.open_flags.get(&r.nomination_id) {
+        r.flags
+            .push(ResultFlag::UnresolvedEligibility { count: *count });
+    }
+}
+
+/// The results in rank order, each with its rank and place against the quota, and the
+/// panel's ruling where there is one.
+fn in_rank_order(
+    results: Vec<NominationResult>,
+    ranked: Vec<rank::Ranked>,
+    rulings: &BTreeMap<i64, PanelDecision>,
+) -> Vec<NominationResult> {
+    let mut by_id: BTreeMap<i64, NominationResult> =
+        results.into_iter().map(|r| (r.nomination_id, r)).collect();
+    let mut ordered = Vec::with_capacity(by_id.len());
+    for rk in ranked {
+        let Some(mut r) = by_id.remove(&rk.nomination_id) else {
             continue;
         };
-        if c.scoring_mode != ScoringMode::Criteria {
-            continue;
+        r.rank = rk.rank;
+        r.cut = rk.cut;
+        if rk.cut == Cut::Tied {
+            r.flags.push(ResultFlag::TieAtCut);
         }
-        let normalise = category_rules.get(&c.key).is_some_and(|r| r.normalise);
-        for (expert, item) in marks.get(&n.id).unwrap_or(&empty) {
-            if item.recusal.is_none() {
-                if let Some(t) = marks::total(item, c) {
-                    expert_totals.entry(*expert).or_default().push((n.id, t));
-                    if normalise {
-                        by_category
-                            .entry((c.key.as_str(), *expert))
-                            .or_default()
-                            .push((n.id, t));
-                    }
-                }
-            }
-        }
-    }
-    let z: BTreeMap<(i64, i64), f64> = by_category
-        .iter()
-        .flat_map(|((_, expert), list)| {
-            let values: Vec<f64> = list.iter().map(|(_, t)| *t).collect();
-            let zs = aggregate::z_scores(&values);
-            list.iter()
-                .zip(zs)
-                .map(|((n, _), z)| ((*expert, *n), z))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-
-    let mut categories = Vec::new();
-    for packaged in &package.categories {
-        let rule = category_rules
-            .get(&packaged.key)
-            .cloned()
-            .unwrap_or_else(|| CategoryRule::from_options(options));
-        let options = &rule.apply_to(options);
-        // The quota as the review holds it now, not as it was when the package was built.
-        let mut c = packaged.clone();
-        if let Some((quota, approximate)) = quotas.get(&c.key) {
-            c.quota = *quota;
-            c.quota_approximate = *approximate;
-        }
-        let c = &c;
-        let max_total: f64 = c.rubric.max_total();
-        let mut results = Vec::new();
-        let mut candidates = Vec::new();
-        for n in package
-            .nominations
-            .iter()
-            // Excluded and withdrawn nominations (`corrections::withdraw`) have no
-            // result, even when a package that went out before holds them.
-            .filter(|n| n.category_key == c.key && !excluded.contains(&n.id))
-        {
-            let by_expert = marks.get(&n.id).unwrap_or(&empty);
-            let present: Vec<(&i64, &ScoreItem)> = by_expert
-                .iter()
-                .filter(|(_, i)| i.recusal.is_none())
-                .collect();
-            let recused = (by_expert.len() - present.len()) as u32;
-            let mut r = NominationResult {
-                nomination_id: n.id,
-                display_name: current_names.get(&n.id).unwrap_or(&n.display_name).clone(),
-                university: n.university.clone(),
-                experts: present.len() as u32,
-                recused,
-                score: None,
-                criterion_means: BTreeMap::new(),
-                votes: None,
-                grade: None,
-                applied: None,
-                rank: 0,
-                cut: Cut::Unscored,
-                flags: Vec::new(),
-                totals: BTreeMap::new(),
-                decision: None,
-                proxy_marks: present
-                    .iter()
-                    .filter(|(e, _)| round.proxied.contains(&(n.id, **e)))
-                    .count() as u32,
+        if let Some(d) = rulings.get(&r.nomination_id) {
+            // `decisions::record` refuses to put a failed vote in; a file that holds such
+            // a decision anyway (written before the refusal, or by hand) still never makes
+            // it 入选. Only a 会评 ballot, a new vote, can.
+            let failed = r.votes.is_some_and(|t| !t.passed);
+            r.cut = match d.outcome {
+                Outcome::In if failed && d.ballot.is_none() => Cut::Out,
+                Outcome::In => Cut::In,
+                Outcome::Out => Cut::Out,
             };
-            let mut full_score = None;
-            let mut top_marks = 0;
-            let mut mode_keys = Vec::new();
-            let mut eligible = true;
-            match c.scoring_mode {
-                ScoringMode::Criteria => {
-                    let totals: Vec<(i64, f64)> = present
-                        .iter()
-                        .filter_map(|(e, i)| marks::total(i, c).map(|t| (**e, t)))
-                        .collect();
-                    r.totals = totals.iter().copied().collect();
-                    let values: Vec<f64> = if options.normalise {
-                        totals
-                            .iter()
-                            .filter_map(|(e, _)| z.get(&(*e, n.id)).copied())
-                            .collect()
-                    } else {
-                        totals.iter().map(|(_, t)| *t).collect()
-                    };
-                    full_score = match options.method {
-                        Method::Mean => aggregate::mean(&values),
-                        Method::TrimmedMean => {
-                            aggregate::trimmed_mean(&values, options.trim_min_experts as usize)
-                        }
-                        Method::Median => aggregate::median(&values),
-                    };
-                    if full_score.is_some() {
-                        let marks = values.len() as u32;
-                        let trimmed = options.method == Method::TrimmedMean
-                            && aggregate::trims(values.len(), options.trim_min_experts as usize);
-                        r.applied = Some(AppliedRule {
-                            method: match options.method {
-                                Method::TrimmedMean if trimmed => AppliedMethod::TrimmedMean,
-                                Method::TrimmedMean | Method::Mean => AppliedMethod::Mean,
-                                Method::Median => AppliedMethod::Median,
-                            },
-                            normalised: options.normalise,
-                            marks,
-                            counted: if trimmed { marks - 2 } else { marks },
-                        });
-                    }
-                    for k in &c.rubric.criteria {
-                        let points: Vec<f64> = present
-                            .iter()
-                            .filter_map(|(_, i)| i.criteria.get(&k.key).copied())
-                            .collect();
-                        if let Some(m) = aggregate::mean(&points) {
-                            r.criterion_means.insert(k.key.clone(), m);
-                        }
-                    }
-                    top_marks = totals
-                        .iter()
-                        .filter(|(_, t)| (*t - max_total).abs() < 1e-9)
-                        .count() as u32;
-                    let raw: Vec<f64> = totals.iter().map(|(_, t)| *t).collect();
-                    if let Some(sd) = aggregate::std_dev(&raw) {
-                        if max_total > 0.0 && sd > options.dispersion_share * max_total {
-                            r.flags.push(ResultFlag::HighDispersion {
-                                std_dev: aggregate::round2(sd),
-                            });
-                        }
-                    }
-                }
-                ScoringMode::Vote => {
-                    let votes: Vec<Vote> = present.iter().filter_map(|(_, i)| i.vote).collect();
-                    let mut tally = aggregate::tally(&votes, options.vote_threshold);
-                    // Below the quorum nothing passes, however the present experts voted.
-                    tally.passed &= tally.present >= options.quorum;
-                    // Ranked by the share of 同意 among those present, then by the number
-                    // of 同意; a failed vote is never in (`Candidate::eligible`).
-                    full_score = tally.share();
-                    mode_keys = vec![f64::from(tally.agree)];
-                    eligible = tally.passed;
-                    if tally.present > 0 {
-                        r.applied = Some(AppliedRule {
-                            method: AppliedMethod::Vote,
-                            normalised: false,
-                            marks: tally.present,
-                            counted: tally.present,
-                        });
-                    }
-                    r.votes = Some(tally);
-                }
-                ScoringMode::Grade => {
-                    let grades: Vec<Grade> = present.iter().filter_map(|(_, i)| i.grade).collect();
-                    if let Some((g, tied)) = aggregate::majority_grade(&grades) {
-                        r.applied = Some(AppliedRule {
-                            method: AppliedMethod::Grade,
-                            normalised: false,
-                            marks: grades.len() as u32,
-                            counted: grades.len() as u32,
-                        });
-                        r.grade = Some(g);
-                        if tied {
-                            r.flags.push(ResultFlag::GradeTie);
-                        }
-                        full_score = Some(match g {
-                            Grade::Excellent => 3.0,
-                            Grade::Good => 2.0,
-                            Grade::Pass => 1.0,
-                            Grade::Fail => 0.0,
-                        });
-                    }
-                }
-            }
-            r.score = full_score.map(aggregate::round2);
-            // Every expert on the nomination's panel is expected, not only those who
-            // submitted: an expert whose bundle never arrived is what this flag is for.
-            let panel_size = round.expected.get(&n.id).copied().unwrap_or_default();
-            let expected = panel_size.saturating_sub(recused);
-            if r.experts < expected {
-                r.flags.push(ResultFlag::MissingMarks {
-                    expected,
-                    got: r.experts,
-                });
-            }
-            if r.experts == 0 {
-                r.flags.push(ResultFlag::NoMarks);
-            }
-            if let Some(count) = open_flags.get(&n.id) {
-                r.flags
-                    .push(ResultFlag::UnresolvedEligibility { count: *count });
-            }
-            candidates.push(Candidate {
-                mode_keys,
-                eligible,
-                ..Candidate::scored(n.id, full_score, top_marks, r.criterion_means.clone())
-            });
-            results.push(r);
+            r.decision = Some(d.clone());
         }
-        let ranked = rank::rank(&candidates, &options.tie_breakers, c.quota);
-        let mut by_id: BTreeMap<i64, NominationResult> =
-            results.into_iter().map(|r| (r.nomination_id, r)).collect();
-        let mut ordered = Vec::with_capacity(by_id.len());
-        for rk in ranked {
-            if let Some(mut r) = by_id.remove(&rk.nomination_id) {
-                r.rank = rk.rank;
-                r.cut = rk.cut;
-                if rk.cut == Cut::Tied {
-                    r.flags.push(ResultFlag::TieAtCut);
-                }
-                if let Some(d) = rulings.get(&r.nomination_id) {
-                    // `decisions::record` refuses to put a failed vote in; a file that
-                    // holds such a decision anyway (written before the refusal, or by
-                    // hand) still never makes it 入选. Only a 会评 ballot, a new vote, can.
-                    let failed = r.votes.is_some_and(|t| !t.passed);
-                    r.cut = match d.outcome {
-                        Outcome::In if failed && d.ballot.is_none() => Cut::Out,
-                        Outcome::In => Cut::In,
-                        Outcome::Out => Cut::Out,
-                    };
-                    r.decision = Some(d.clone());
-                }
-                ordered.push(r);
-            }
-        }
-        if !ordered.is_empty() {
-            categories.push(CategoryResult {
-                key: c.key.clone(),
-                name_zh: c.name_zh.clone(),
-                name_en: c.name_en.clone(),
-                quota: c.quota,
-                quota_approximate: c.quota_approximate,
-                scoring_mode: c.scoring_mode,
-                rule,
-                nominations: ordered,
-            });
-        }
+        ordered.push(r);
     }
+    ordered
+}
 
-    // Outlier experts: how far each expert's totals sit from the others' mean, on average.
-    let mut outlier_experts = Vec::new();
+/// Experts whose totals sit, on average, further from the others' mean than the review
+/// allows.
+fn outlier_experts(
+    package: &PanelPackage,
+    by_expert: &BTreeMap<i64, Vec<(i64, f64)>>,
+    options: &ResultOptions,
+) -> Vec<OutlierExpert> {
     let max_total = package
         .categories
         .iter()
@@ -475,14 +612,13 @@ pub fn compute_with_round(
         .fold(0.0, f64::max);
     // Sum and count of totals per nomination, so "the others' mean" is one subtraction.
     let mut sums: BTreeMap<i64, (f64, u32)> = BTreeMap::new();
-    for list in expert_totals.values() {
-        for (n, t) in list {
-            let e = sums.entry(*n).or_default();
-            e.0 += t;
-            e.1 += 1;
-        }
+    for (n, t) in by_expert.values().flatten() {
+        let e = sums.entry(*n).or_default();
+        e.0 += t;
+        e.1 += 1;
     }
-    for (expert, list) in &expert_totals {
+    let mut out = Vec::new();
+    for (expert, list) in by_expert {
         let deviations: Vec<f64> = list
             .iter()
             .filter_map(|(n, t)| {
@@ -490,27 +626,21 @@ pub fn compute_with_round(
                 (*count > 1).then(|| t - (sum - t) / f64::from(count - 1))
             })
             .collect();
-        if let Some(d) = aggregate::mean(&deviations) {
-            if max_total > 0.0 && d.abs() > options.outlier_share * max_total {
-                let name = package
+        let Some(d) = aggregate::mean(&deviations) else {
+            continue;
+        };
+        if max_total > 0.0 && d.abs() > options.outlier_share * max_total {
+            out.push(OutlierExpert {
+                expert_id: *expert,
+                name: package
                     .experts
                     .iter()
                     .find(|e| e.id == *expert)
                     .map(|e| e.name.clone())
-                    .unwrap_or_default();
-                outlier_experts.push(OutlierExpert {
-                    expert_id: *expert,
-                    name,
-                    mean_deviation: aggregate::round2(d),
-                });
-            }
+                    .unwrap_or_default(),
+                mean_deviation: aggregate::round2(d),
+            });
         }
     }
-    let results = ReviewResults {
-        options: options.clone(),
-        categories,
-        outlier_experts,
-        unpackaged: unpackaged(&conn, package, &excluded)?,
-    };
-    Ok((results, round))
+    out
 }
