@@ -300,150 +300,22 @@ struct Parsed {
     checks: Vec<(SpotCheck, usize)>,
 }
 
+/// A refused cell or row, located, in both languages.
+type Problem = (String, String);
+
 fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
-    let mut problems = Vec::new();
     let units_sheet = Sheet::find(file, grids, UNITS, &UNIT_HEADER)?;
     let events_sheet = Sheet::find(file, grids, EVENTS, &EVENT_HEADER)?;
     let checks_sheet = Sheet::find(file, grids, CHECKS, &CHECK_HEADER)?;
     let members_sheet = Sheet::find(file, grids, MEMBERS, &MEMBER_HEADER)?;
-
+    let mut problems = Vec::new();
     let mut events: BTreeMap<String, Vec<UnitEvent>> = BTreeMap::new();
-    for (r, c) in events_sheet.rows() {
-        let stage = match c[1].as_str() {
-            "" => None,
-            s => match Stage::from_code(s) {
-                Some(s) => Some(s),
-                None => {
-                    problems.push(events_sheet.problem(
-                        r,
-                        "考核",
-                        "应为“中期考核”“验收”或空",
-                        "must be 中期考核, 验收 or empty",
-                    ));
-                    continue;
-                }
-            },
-        };
-        let passed = match c[3].as_str() {
-            "" => None,
-            "通过" => Some(true),
-            "不通过" => Some(false),
-            _ => {
-                problems.push(events_sheet.problem(
-                    r,
-                    "结论",
-                    "应为“通过”“不通过”或空",
-                    "must be 通过, 不通过 or empty",
-                ));
-                continue;
-            }
-        };
-        let Some(status_after) = Status::parse(&c[5]) else {
-            problems.push(events_sheet.problem(
-                r,
-                "状态变为",
-                "不是已知的状态",
-                "not a known status",
-            ));
-            continue;
-        };
-        if time::Date::parse(&c[6], &time::format_description::well_known::Iso8601::DATE).is_err() {
-            problems.push(events_sheet.problem(
-                r,
-                "决定日期",
-                "应写作 2024-11-30",
-                "must read like 2024-11-30",
-            ));
-            continue;
-        }
-        events.entry(c[0].clone()).or_default().push(UnitEvent {
-            stage,
-            recheck: c[2] == "是",
-            passed,
-            grade: c[4].clone(),
-            status_after,
-            decided_on: c[6].clone(),
-            review_id: c[7].clone(),
-            note: c[8].clone(),
-        });
+    for ((unit, event), _) in each_row(&events_sheet, &mut problems, event_row) {
+        events.entry(unit).or_default().push(event);
     }
-
-    let mut units = Vec::new();
-    for (r, c) in units_sheet.rows() {
-        if !(c[0].starts_with("AU-") && c[0].len() == 13) {
-            problems.push(units_sheet.problem(
-                r,
-                "登记编号",
-                "应为 AU- 加 10 位",
-                "must be AU- and 10 characters",
-            ));
-            continue;
-        }
-        let Ok(activity) = Activity::parse(&c[1]) else {
-            problems.push(units_sheet.problem(
-                r,
-                "活动",
-                "不是已知的评审活动",
-                "not a known activity",
-            ));
-            continue;
-        };
-        let (Ok(year), Ok(nomination_id)) = (c[6].parse::<i32>(), c[8].parse::<i64>()) else {
-            problems.push(units_sheet.problem(
-                r,
-                "授予年度",
-                "授予年度和推荐对象编号应为整数",
-                "year and nomination id must be whole numbers",
-            ));
-            continue;
-        };
-        let month = |text: &str| {
-            (!text.is_empty())
-                .then(|| YearMonth::parse(text))
-                .transpose()
-        };
-        let (Ok(build_start), Ok(build_end)) = (month(&c[9]), month(&c[10])) else {
-            problems.push(units_sheet.problem(
-                r,
-                "建设开始",
-                "建设周期应写作 2022-11",
-                "build months must read like 2022-11",
-            ));
-            continue;
-        };
-        let Some(status) = Status::parse(&c[11]) else {
-            problems.push(units_sheet.problem(r, "状态", "不是已知的状态", "not a known status"));
-            continue;
-        };
-        if c[2].is_empty() {
-            problems.push(units_sheet.problem(r, "名称", "为空", "is empty"));
-            continue;
-        }
-        units.push((
-            AwardedUnit {
-                id: c[0].clone(),
-                activity,
-                activity_name_zh: activity.name_zh().to_string(),
-                kind: super::cycle::UnitKind::of(activity),
-                name: c[2].clone(),
-                university: c[3].clone(),
-                category_key: c[4].clone(),
-                category_zh: c[5].clone(),
-                year,
-                review_id: c[7].clone(),
-                nomination_id,
-                build_start,
-                build_end,
-                status,
-                status_zh: status.name_zh().to_string(),
-                entered_at: c[12].clone(),
-                events: events.remove(&c[0]).unwrap_or_default(),
-                due: None,
-                due_now: false,
-                last_checked: None,
-            },
-            r,
-        ));
+    let mut units = each_row(&units_sheet, &mut problems, unit_row);
+    for (unit, _) in &mut units {
+        unit.events = events.remove(&unit.id).unwrap_or_default();
     }
     for id in events.keys() {
         problems.push((
@@ -451,9 +323,136 @@ fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
             format!("{file}: sheet {EVENTS:?} names {id}, which {UNITS:?} lacks"),
         ));
     }
+    let mut members = members_by_check(&members_sheet);
+    let checks = each_row(&checks_sheet, &mut problems, |sheet, r, c| {
+        check_row(sheet, r, c, &mut members)
+    });
+    if !problems.is_empty() {
+        return Err(refuse(problems));
+    }
+    Ok(Parsed { units, checks })
+}
 
+/// Every row of `sheet` read by `row`, with its row number; a refused row adds its
+/// problem and is left out, so one pass names every problem in the workbook.
+fn each_row<T>(
+    sheet: &Sheet,
+    problems: &mut Vec<Problem>,
+    mut row: impl FnMut(&Sheet, usize, &[String]) -> std::result::Result<T, Problem>,
+) -> Vec<(T, usize)> {
+    let mut out = Vec::new();
+    for (r, cells) in sheet.rows() {
+        match row(sheet, r, &cells) {
+            Ok(t) => out.push((t, r)),
+            Err(p) => problems.push(p),
+        }
+    }
+    out
+}
+
+/// A row of 考核记录: the unit's id and one event in its history.
+fn event_row(
+    sheet: &Sheet,
+    r: usize,
+    c: &[String],
+) -> std::result::Result<(String, UnitEvent), Problem> {
+    let stage = match c[1].as_str() {
+        "" => None,
+        s => Some(Stage::from_code(s).ok_or_else(|| {
+            sheet.problem(
+                r,
+                "考核",
+                "应为“中期考核”“验收”或空",
+                "must be 中期考核, 验收 or empty",
+            )
+        })?),
+    };
+    let passed = match c[3].as_str() {
+        "" => None,
+        "通过" => Some(true),
+        "不通过" => Some(false),
+        _ => {
+            let (zh, en) = ("应为“通过”“不通过”或空", "must be 通过, 不通过 or empty");
+            return Err(sheet.problem(r, "结论", zh, en));
+        }
+    };
+    let status_after = Status::parse(&c[5])
+        .ok_or_else(|| sheet.problem(r, "状态变为", "不是已知的状态", "not a known status"))?;
+    if time::Date::parse(&c[6], &time::format_description::well_known::Iso8601::DATE).is_err() {
+        let (zh, en) = ("应写作 2024-11-30", "must read like 2024-11-30");
+        return Err(sheet.problem(r, "决定日期", zh, en));
+    }
+    let event = UnitEvent {
+        stage,
+        recheck: c[2] == "是",
+        passed,
+        grade: c[4].clone(),
+        status_after,
+        decided_on: c[6].clone(),
+        review_id: c[7].clone(),
+        note: c[8].clone(),
+    };
+    Ok((c[0].clone(), event))
+}
+
+/// A row of 登记册: one awarded unit (its events are joined by the caller).
+fn unit_row(sheet: &Sheet, r: usize, c: &[String]) -> std::result::Result<AwardedUnit, Problem> {
+    if !(c[0].starts_with("AU-") && c[0].len() == 13) {
+        let (zh, en) = ("应为 AU- 加 10 位", "must be AU- and 10 characters");
+        return Err(sheet.problem(r, "登记编号", zh, en));
+    }
+    let activity = Activity::parse(&c[1])
+        .map_err(|_| sheet.problem(r, "活动", "不是已知的评审活动", "not a known activity"))?;
+    let (Ok(year), Ok(nomination_id)) = (c[6].parse::<i32>(), c[8].parse::<i64>()) else {
+        let zh = "授予年度和推荐对象编号应为整数";
+        let en = "year and nomination id must be whole numbers";
+        return Err(sheet.problem(r, "授予年度", zh, en));
+    };
+    let month = |text: &str| {
+        (!text.is_empty())
+            .then(|| YearMonth::parse(text))
+            .transpose()
+    };
+    let (Ok(build_start), Ok(build_end)) = (month(&c[9]), month(&c[10])) else {
+        let (zh, en) = (
+            "建设周期应写作 2022-11",
+            "build months must read like 2022-11",
+        );
+        return Err(sheet.problem(r, "建设开始", zh, en));
+    };
+    let status = Status::parse(&c[11])
+        .ok_or_else(|| sheet.problem(r, "状态", "不是已知的状态", "not a known status"))?;
+    if c[2].is_empty() {
+        return Err(sheet.problem(r, "名称", "为空", "is empty"));
+    }
+    Ok(AwardedUnit {
+        id: c[0].clone(),
+        activity,
+        activity_name_zh: activity.name_zh().to_string(),
+        kind: super::cycle::UnitKind::of(activity),
+        name: c[2].clone(),
+        university: c[3].clone(),
+        category_key: c[4].clone(),
+        category_zh: c[5].clone(),
+        year,
+        review_id: c[7].clone(),
+        nomination_id,
+        build_start,
+        build_end,
+        status,
+        status_zh: status.name_zh().to_string(),
+        entered_at: c[12].clone(),
+        events: Vec::new(),
+        due: None,
+        due_now: false,
+        last_checked: None,
+    })
+}
+
+/// 抽查总体 by spot check: each draw's population, and the units it chose.
+fn members_by_check(sheet: &Sheet) -> BTreeMap<String, (Vec<Member>, Vec<String>)> {
     let mut members: BTreeMap<String, (Vec<Member>, Vec<String>)> = BTreeMap::new();
-    for (_, c) in members_sheet.rows() {
+    for (_, c) in sheet.rows() {
         let entry = members.entry(c[0].clone()).or_default();
         entry.0.push(Member {
             unit_id: c[1].clone(),
@@ -463,56 +462,44 @@ fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
             entry.1.push(c[1].clone());
         }
     }
-    let mut checks = Vec::new();
-    for (r, c) in checks_sheet.rows() {
-        let params: DrawParams = match serde_json::from_str(&c[3]) {
-            Ok(p) => p,
-            Err(_) => {
-                problems.push(checks_sheet.problem(
-                    r,
-                    "参数",
-                    "不是抽查参数",
-                    "not the draw's parameters",
-                ));
-                continue;
-            }
-        };
-        let (population, mut chosen) = members.remove(&c[0]).unwrap_or_default();
-        // Drawn units are listed by lottery number, as the draw lists them.
-        chosen.sort_by_cached_key(|id| draw::lottery_number(&c[2], id));
-        let check = SpotCheck {
-            id: c[0].clone(),
-            drawn_on: c[1].clone(),
-            seed: c[2].clone(),
-            params,
-            population,
-            population_hash: c[4].clone(),
-            chosen,
-            drawn_at: c[5].clone(),
-            actor: c[6].clone(),
-        };
-        let v = spot_check::verify_record(&check);
-        if !v.ok {
-            problems.push(checks_sheet.problem(
-                r,
-                "抽查编号",
-                &format!(
-                    "抽查 {} 无法按记录的种子复现（总体或抽中名单被改动）",
-                    check.id
-                ),
-                &format!(
-                    "draw {} does not re-run from its seed (population or list changed)",
-                    check.id
-                ),
-            ));
-            continue;
-        }
-        checks.push((check, r));
+    members
+}
+
+/// A row of 抽查记录, with its population: refused unless the draw re-runs from its seed.
+fn check_row(
+    sheet: &Sheet,
+    r: usize,
+    c: &[String],
+    members: &mut BTreeMap<String, (Vec<Member>, Vec<String>)>,
+) -> std::result::Result<SpotCheck, Problem> {
+    let params: DrawParams = serde_json::from_str(&c[3])
+        .map_err(|_| sheet.problem(r, "参数", "不是抽查参数", "not the draw's parameters"))?;
+    let (population, mut chosen) = members.remove(&c[0]).unwrap_or_default();
+    // Drawn units are listed by lottery number, as the draw lists them.
+    chosen.sort_by_cached_key(|id| draw::lottery_number(&c[2], id));
+    let check = SpotCheck {
+        id: c[0].clone(),
+        drawn_on: c[1].clone(),
+        seed: c[2].clone(),
+        params,
+        population,
+        population_hash: c[4].clone(),
+        chosen,
+        drawn_at: c[5].clone(),
+        actor: c[6].clone(),
+    };
+    if !spot_check::verify_record(&check).ok {
+        let zh = format!(
+            "抽查 {} 无法按记录的种子复现（总体或抽中名单被改动）",
+            check.id
+        );
+        let en = format!(
+            "draw {} does not re-run from its seed (population or list changed)",
+            check.id
+        );
+        return Err(sheet.problem(r, "抽查编号", &zh, &en));
     }
-    if !problems.is_empty() {
-        return Err(refuse(problems));
-    }
-    Ok(Parsed { units, checks })
+    Ok(check)
 }
 
 fn same_unit(a: &AwardedUnit, b: &AwardedUnit) -> bool {
