@@ -354,66 +354,117 @@ fn prepare(
     workbook_path: &Path,
     parsed: Parsed,
 ) -> std::result::Result<Prepared, Box<FileReport>> {
-    let Checks {
-        activity,
-        fields,
-        headers,
-        day,
-        honours,
-    } = checks;
-    let (activity, day) = (*activity, *day);
     let grids = parsed.map_err(|e| {
-        Box::new(FileReport::failed(
-            workbook_path,
-            e.code(),
-            e.message_zh(workbook_path),
-            e.message_en(workbook_path),
-        ))
+        let (zh, en) = (e.message_zh(workbook_path), e.message_en(workbook_path));
+        Box::new(FileReport::failed(workbook_path, e.code(), zh, en))
     })?;
-    let Some((grid, header)) = grids.iter().find_map(|g| headers.find(g).map(|h| (g, h))) else {
-        let wanted: Vec<&str> = fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| f.label_zh)
-            .take(4)
-            .collect();
-        return Err(Box::new(FileReport::failed(
-            workbook_path,
-            "no_header",
-            format!(
-                "文件 {} 中找不到{}推荐表的表头（应含 {} 等栏目）；请使用 PanelDesk 生成的模板",
-                workbook_path.display(),
-                activity.name_zh(),
-                wanted.join("、")
-            ),
-            format!(
-                "No header of a {} nomination table found in {} (expected columns such as {}); please use the PanelDesk template",
-                activity.name_en(),
-                workbook_path.display(),
-                wanted.join(", ")
-            ),
-        )));
+    let (grid, header) = find_header(checks, workbook_path, &grids)?;
+    let mut read = rows::read(grid, &header, &checks.fields);
+    let (missing_columns, unjudged_columns) = missing_columns(checks, &header);
+    let name_column = name_column(checks, workbook_path, grid, &header)?;
+    let display_key = template::display_field(checks.activity);
+    let nameless = nameless_rows(&mut read, display_key, grid, name_column, &checks.fields);
+    let university_source = fill_university(&mut read, grid, &header, workbook_path)?;
+    let categories: Vec<String> = read
+        .iter()
+        .map(|r| template::category_for(checks.activity, |k| r.field(k).map(str::to_string)))
+        .collect();
+    let sent = sent_per_university_and_category(&read, &categories);
+    let file = Staging {
+        checks,
+        workbook_path,
+        source_file: workbook_path.display().to_string(),
+        unjudged_columns,
     };
-    let mut read = rows::read(grid, &header, fields);
-    let missing: Vec<&template::FieldSpec> = fields
+    let rows = read
+        .into_iter()
+        .zip(categories)
+        .zip(sent)
+        .map(|((row, category_key), sent)| file.stage(row, category_key, sent))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(Prepared {
+        sheet: grid.sheet.clone(),
+        header_row: header.row,
+        rows,
+        missing_columns,
+        nameless,
+        university_source,
+    })
+}
+
+/// The first sheet with this activity's header, and where it is.
+fn find_header<'g>(
+    checks: &Checks,
+    workbook_path: &Path,
+    grids: &'g [crate::sandbox::grid::Grid],
+) -> std::result::Result<(&'g crate::sandbox::grid::Grid, header::Header), Box<FileReport>> {
+    if let Some(found) = grids
+        .iter()
+        .find_map(|g| checks.headers.find(g).map(|h| (g, h)))
+    {
+        return Ok(found);
+    }
+    let activity = checks.activity;
+    let wanted: Vec<&str> = checks
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.label_zh)
+        .take(4)
+        .collect();
+    Err(Box::new(FileReport::failed(
+        workbook_path,
+        "no_header",
+        format!(
+            "文件 {} 中找不到{}推荐表的表头（应含 {} 等栏目）；请使用 PanelDesk 生成的模板",
+            workbook_path.display(),
+            activity.name_zh(),
+            wanted.join("、")
+        ),
+        format!(
+            "No header of a {} nomination table found in {} (expected columns such as {}); please use the PanelDesk template",
+            activity.name_en(),
+            workbook_path.display(),
+            wanted.join(", ")
+        ),
+    )))
+}
+
+/// The required columns the header lacks, and of those the ones an eligibility rule
+/// reads: only those go on every row (the rule could not be checked there); the others
+/// are one finding for the file.
+fn missing_columns(
+    checks: &Checks,
+    header: &header::Header,
+) -> (Vec<&'static str>, Vec<&'static str>) {
+    let missing: Vec<&template::FieldSpec> = checks
+        .fields
         .iter()
         .filter(|f| f.required && f.key != "university" && header.column_of(f.key).is_none())
         .collect();
-    let missing_columns: Vec<&'static str> = missing.iter().map(|f| f.label_zh).collect();
-    // Only a missing column an eligibility rule reads goes on every row: the rule could
-    // not be checked there. The others are one finding for the file.
-    let unjudged_columns: Vec<&'static str> = missing
+    let unjudged = missing
         .iter()
-        .filter(|f| eligibility::fields_read(activity).contains(&f.key))
+        .filter(|f| eligibility::fields_read(checks.activity).contains(&f.key))
         .map(|f| f.label_zh)
         .collect();
-    let display_key = template::display_field(activity);
-    let Some(name_column) = header.column_of(display_key) else {
-        let label = fields
+    (missing.iter().map(|f| f.label_zh).collect(), unjudged)
+}
+
+/// The column that says who is nominated: without it the file cannot be imported.
+fn name_column(
+    checks: &Checks,
+    workbook_path: &Path,
+    grid: &crate::sandbox::grid::Grid,
+    header: &header::Header,
+) -> std::result::Result<usize, Box<FileReport>> {
+    let display_key = template::display_field(checks.activity);
+    header.column_of(display_key).ok_or_else(|| {
+        let label = checks
+            .fields
             .iter()
             .find(|f| f.key == display_key)
             .map_or(display_key, |f| f.label_zh);
-        return Err(Box::new(FileReport::failed(
+        Box::new(FileReport::failed(
             workbook_path,
             "no_name_column",
             format!(
@@ -426,10 +477,18 @@ fn prepare(
                 grid.sheet,
                 workbook_path.display()
             ),
-        )));
-    };
-    let nameless = nameless_rows(&mut read, display_key, grid, name_column, fields);
+        ))
+    })
+}
 
+/// Fills in the university of rows that leave it empty, from the lines above the header
+/// or else the file name; says where it came from. A row no source names refuses the file.
+fn fill_university(
+    read: &mut [RowRead],
+    grid: &crate::sandbox::grid::Grid,
+    header: &header::Header,
+    workbook_path: &Path,
+) -> std::result::Result<UniversitySource, Box<FileReport>> {
     let fallback = university::from_lines_above(grid, header.row)
         .map(|u| (u, UniversitySource::LineAboveHeader))
         .or_else(|| {
@@ -439,7 +498,7 @@ fn prepare(
                 .map(|u| (u, UniversitySource::FileName))
         });
     let mut source = UniversitySource::Column;
-    for row in &mut read {
+    for row in read {
         if row.field("university").is_some_and(|u| !u.is_empty()) {
             continue;
         }
@@ -466,46 +525,54 @@ fn prepare(
         // The university is now known: its "missing" problem no longer holds.
         row.problems.retain(|p| p.field_zh != "推荐单位");
     }
-    let categories: Vec<String> = read
+    Ok(source)
+}
+
+/// For each row, how many rows this file sends for its university and category, it
+/// included: what the allowance is checked against.
+fn sent_per_university_and_category(read: &[RowRead], categories: &[String]) -> Vec<u32> {
+    let keys: Vec<(&str, &str)> = read
         .iter()
-        .map(|r: &RowRead| template::category_for(activity, |k| r.field(k).map(str::to_string)))
+        .zip(categories)
+        .map(|(row, category)| (row.field("university").unwrap_or(""), category.as_str()))
         .collect();
     let mut sent: std::collections::HashMap<(&str, &str), u32> = std::collections::HashMap::new();
-    for (row, category) in read.iter().zip(&categories) {
-        let university = row.field("university").unwrap_or("");
-        *sent.entry((university, category)).or_default() += 1;
+    for key in &keys {
+        *sent.entry(*key).or_default() += 1;
     }
-    let sent: Vec<u32> = read
-        .iter()
-        .zip(&categories)
-        .map(|(row, category)| sent[&(row.field("university").unwrap_or(""), category.as_str())])
-        .collect();
-    let source_file = workbook_path.display().to_string();
-    let mut staged = Vec::with_capacity(read.len());
-    for ((mut row, category_key), sent) in read.into_iter().zip(categories).zip(sent) {
+    keys.iter().map(|key| sent[key]).collect()
+}
+
+/// What staging each row of one file shares.
+struct Staging<'a> {
+    checks: &'a Checks,
+    workbook_path: &'a Path,
+    source_file: String,
+    unjudged_columns: Vec<&'static str>,
+}
+
+impl Staging<'_> {
+    /// One row as it will be stored: its nomination encoded, its eligibility and
+    /// cross-year findings, its located problems.
+    fn stage(
+        &self,
+        mut row: RowRead,
+        category_key: String,
+        sent: u32,
+    ) -> std::result::Result<StagedRow, Box<FileReport>> {
+        let activity = self.checks.activity;
+        let display_key = template::display_field(activity);
         let university = row.field("university").unwrap_or("").to_string();
-        let honoured = honours.check(&university, row.field(display_key).unwrap_or(""));
-        let eligibility = eligibility::check(activity, &row, day)
+        let honoured = self
+            .checks
+            .honours
+            .check(&university, row.field(display_key).unwrap_or(""));
+        let eligibility = eligibility::check(activity, &row, self.checks.day)
             .into_iter()
             .chain(honoured)
             .map(|f| (f.kind.code().to_string(), f.message_zh, f.message_en))
             .collect();
-        let invalid_fields =
-            (!row.problems.is_empty() || !unjudged_columns.is_empty()).then(|| {
-                let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
-                let mut en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
-                if !unjudged_columns.is_empty() {
-                    zh.push(format!(
-                        "表中没有以下栏目，无法核对资格：{}",
-                        unjudged_columns.join("、")
-                    ));
-                    en.push(format!(
-                        "the workbook has no column for {}, so eligibility could not be checked",
-                        unjudged_columns.join(", ")
-                    ));
-                }
-                (zh.join("；"), en.join("; "))
-            });
+        let invalid_fields = self.invalid_fields(&row);
         let nomination = NewNomination {
             category_key,
             display_name: row.field(display_key).unwrap_or("").to_string(),
@@ -514,42 +581,56 @@ fn prepare(
             fields: std::mem::take(&mut row.fields),
             extra_fields: std::mem::take(&mut row.extra_fields),
             materials: row.materials.clone(),
-            source_file: source_file.clone(),
+            source_file: self.source_file.clone(),
             source_row: row.row,
         };
         let nomination = nomination.encode().map_err(|e| {
             Box::new(FileReport::failed(
-                workbook_path,
+                self.workbook_path,
                 "unreadable",
                 format!(
                     "文件 {} 第 {} 行无法保存：{e}",
-                    workbook_path.display(),
+                    self.workbook_path.display(),
                     row.row
                 ),
                 format!(
                     "Row {} of {} cannot be stored: {e}",
                     row.row,
-                    workbook_path.display()
+                    self.workbook_path.display()
                 ),
             ))
         })?;
-        staged.push(StagedRow {
+        Ok(StagedRow {
             nomination,
             materials: row.materials,
             eligibility,
             invalid_fields,
             problems: row.problems.iter().map(problem_finding).collect(),
             sent,
-        });
+        })
     }
-    Ok(Prepared {
-        sheet: grid.sheet.clone(),
-        header_row: header.row,
-        rows: staged,
-        missing_columns,
-        nameless,
-        university_source: source,
-    })
+
+    /// The row's problems, and the eligibility columns the file lacks, as the one
+    /// `invalid_fields` flag.
+    fn invalid_fields(&self, row: &RowRead) -> Option<(String, String)> {
+        let unjudged = &self.unjudged_columns;
+        if row.problems.is_empty() && unjudged.is_empty() {
+            return None;
+        }
+        let mut zh: Vec<String> = row.problems.iter().map(Problem::message_zh).collect();
+        let mut en: Vec<String> = row.problems.iter().map(Problem::message_en).collect();
+        if !unjudged.is_empty() {
+            zh.push(format!(
+                "表中没有以下栏目，无法核对资格：{}",
+                unjudged.join("、")
+            ));
+            en.push(format!(
+                "the workbook has no column for {}, so eligibility could not be checked",
+                unjudged.join(", ")
+            ));
+        }
+        Some((zh.join("；"), en.join("; ")))
+    }
 }
 
 /// Takes the rows whose name (or title) cell is empty out of `read`. One with any other
