@@ -742,72 +742,28 @@ fn store_with(
     prepared: Prepared,
     identities: &mut Identities,
 ) -> Result<FileReport> {
-    let workbook_path = opened.source.path();
     let Prepared {
         sheet,
         header_row,
-        rows: staged,
+        rows: mut staged,
         missing_columns,
         nameless,
-        university_source: source,
+        university_source,
     } = prepared;
     let universities: BTreeSet<String> = staged
         .iter()
-        .map(|r| r.nomination.university.as_str())
+        .map(|r| r.nomination.university.clone())
         .filter(|u| !u.is_empty())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .map(str::to_string)
         .collect();
-    let mut staged = staged;
     let mut categories: Vec<String> = staged
         .iter()
-        .map(|r| r.nomination.category_key.as_str())
+        .map(|r| r.nomination.category_key.clone())
         .collect::<BTreeSet<_>>()
         .into_iter()
-        .map(str::to_string)
         .collect();
-    // Replacing rows a package already holds would delete them and their scores with
-    // them: once a package holding a university's nominations in a category has gone
-    // out, that category is refused from its workbook, and changes go through
-    // corrections (`corrections`), which keep each nomination's identity.
-    let packaged_refusals = packaged_categories(
-        &importer.conn,
-        importer.packaged.as_deref().unwrap_or_default(),
-        &universities,
-        &categories,
-    )?;
-    let mut refused_findings = Vec::new();
-    for (university, category, package) in &packaged_refusals {
-        let Some(first) = staged.iter().find(|r| {
-            &r.nomination.university == university && &r.nomination.category_key == category
-        }) else {
-            continue;
-        };
-        let short = package.hash.get(..12).unwrap_or(&package.hash);
-        refused_findings.push(Finding {
-            sheet: sheet.clone(),
-            row: first.nomination.source_row,
-            column: String::new(),
-            code: "category_packaged".into(),
-            message_zh: format!(
-                "{university}在类别“{category}”的推荐对象已随评审包（{} 生成，校验值 {short}）发给专家，本表中该类别的各行未导入，原有推荐对象保持不变；如需修改，请在“推荐对象”中逐条更正或撤回",
-                package.built_at
-            ),
-            message_en: format!(
-                "{university}'s nominations in category \"{category}\" went out in the panel package built {} (hash {short}): this workbook's rows in that category were not imported and the stored ones are unchanged; correct or withdraw them one by one under Nominations instead",
-                package.built_at
-            ),
-        });
-    }
-    if !packaged_refusals.is_empty() {
-        staged.retain(|r| {
-            !packaged_refusals
-                .iter()
-                .any(|(u, c, _)| u == &r.nomination.university && c == &r.nomination.category_key)
-        });
-        categories.retain(|c| staged.iter().any(|r| &r.nomination.category_key == c));
-    }
+    let packaged = importer.packaged.as_deref().unwrap_or_default();
+    let refusals = packaged_categories(&importer.conn, packaged, &universities, &categories)?;
+    let refused_findings = refuse_packaged(&refusals, &sheet, &mut staged, &mut categories);
 
     // IMMEDIATE takes the write lock up front, where a busy review is waited for; a
     // deferred transaction that has read first gets SQLITE_BUSY at once instead when the
@@ -815,152 +771,48 @@ fn store_with(
     let tx = importer
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut removed_names: Vec<String> = Vec::new();
-    let mut removed_ids = BTreeSet::new();
-    for u in &universities {
-        let replaced: Vec<String> = categories
-            .iter()
-            .filter(|c| {
-                !packaged_refusals
-                    .iter()
-                    .any(|(ru, rc, _)| ru == u && rc == *c)
-            })
-            .cloned()
-            .collect();
-        for n in nominations::remove_for_university(&tx, u, &replaced)? {
-            identities.remove(&n.identity, u);
-            removed_names.push(n.display_name);
-            removed_ids.insert(n.identity);
-        }
-    }
-    let mut used = std::collections::HashMap::new();
-    let mut refused = std::collections::HashMap::new();
-    let mut not_attached = 0;
+    let removed = remove_replaced(&tx, &universities, &categories, &refusals, identities)?;
     let mut report = FileReport {
         imported: true,
         university: universities.iter().next().cloned(),
-        university_source: Some(source),
+        university_source: Some(university_source),
         sheet: Some(sheet.clone()),
-        ..FileReport::empty(workbook_path)
+        ..FileReport::empty(opened.source.path())
     };
-    if !missing_columns.is_empty() {
-        report.problems.push(Finding {
-            sheet: sheet.clone(),
-            row: header_row as u32 + 1,
-            column: String::new(),
-            code: "missing_columns".into(),
-            message_zh: format!(
-                "工作表“{}”第 {} 行的表头缺少必填栏目：{}",
-                sheet,
-                header_row + 1,
-                missing_columns.join("、")
-            ),
-            message_en: format!(
-                "The header in row {} of sheet \"{}\" lacks required columns: {}",
-                header_row + 1,
-                sheet,
-                missing_columns.join(", ")
-            ),
-        });
-    }
+    report.problems.extend(missing_columns_finding(
+        &sheet,
+        header_row,
+        &missing_columns,
+    ));
     report.problems.extend(nameless);
     report.problems.extend(refused_findings);
     // Contents only lose their last nomination when a re-import removes some.
-    let removed_any = !removed_names.is_empty();
-    report.removed = removed_names
-        .into_iter()
-        .filter(|name| !staged.iter().any(|r| &r.nomination.display_name == name))
+    let removed_any = !removed.names.is_empty();
+    report.removed = removed
+        .names
+        .iter()
+        .filter(|name| !staged.iter().any(|r| &r.nomination.display_name == *name))
+        .cloned()
         .collect();
+    let mut file = FileWrite {
+        tx: &tx,
+        opened,
+        sheet: &sheet,
+        allowances: &importer.allowances,
+        used: std::collections::HashMap::new(),
+        refused: std::collections::HashMap::new(),
+        not_attached: 0,
+        report,
+    };
     for row in staged {
-        let n = &row.nomination;
-        // Rows of this file are added as they are inserted, so this finds duplicates
-        // within the file as well as against other universities' files.
-        let earlier = (!n.identity.is_empty())
-            .then(|| identities.holder(&n.identity).map(str::to_string))
-            .flatten();
-        let over_allowance = importer
-            .allowances
-            .get(&n.category_key)
-            .filter(|&&limit| row.sent > limit);
-        let mut row_flags = row.eligibility;
-        let id = nominations::insert_encoded(&tx, n)?;
-        if !n.identity.is_empty() {
-            identities.add(n.identity.clone(), n.university.clone());
-            if let Some(other) = earlier {
-                row_flags.push((
-                    FlagKind::Duplicate.code().to_string(),
-                    format!("与{other}的另一条推荐重复（同一人员或单位）"),
-                    format!("Duplicates another nomination from {other} (same person or unit)"),
-                ));
-            } else if !removed_ids.contains(&n.identity) {
-                report.added.push(n.display_name.clone());
-            }
-        }
-        if let Some(limit) = over_allowance {
-            let (university, sent) = (&n.university, row.sent);
-            row_flags.push((
-                "over_allowance".into(),
-                format!("{university}在本类别推荐了 {sent} 项，超过每校限报的 {limit} 项"),
-                format!(
-                    "{university} sent {sent} nominations in this category; the allowance is {limit}"
-                ),
-            ));
-        }
-        let mut missing = Vec::new();
-        for named in &row.materials {
-            match attach_material(&tx, opened, id, named, &mut used, &mut refused)? {
-                Attached::Stored => report.materials += 1,
-                Attached::NotAllowed(name) => {
-                    let why = &refused[&name];
-                    row_flags.push((
-                        "material_not_allowed".into(),
-                        why.message_zh(&name),
-                        why.message_en(&name),
-                    ));
-                }
-                Attached::Missing => missing.push(named.clone()),
-                Attached::Unreadable(e) => {
-                    report.problems.push(Finding {
-                        sheet: sheet.clone(),
-                        row: n.source_row,
-                        column: String::new(),
-                        code: e.code().into(),
-                        message_zh: e.message_zh(workbook_path),
-                        message_en: e.message_en(workbook_path),
-                    });
-                    missing.push(named.clone());
-                }
-            }
-        }
-        if !missing.is_empty() && opened.source.is_package() {
-            row_flags.push((
-                "missing_material".into(),
-                format!("材料栏列出的文件不在报送包中：{}", missing.join("、")),
-                format!(
-                    "Materials named but not in the package: {}",
-                    missing.join(", ")
-                ),
-            ));
-        }
-        not_attached += missing.len();
-        if let Some((zh, en)) = row.invalid_fields {
-            row_flags.push(("invalid_fields".into(), zh, en));
-        }
-        for (code, zh, en) in &row_flags {
-            flags::insert(&tx, id, code, zh, en)?;
-            report.flags.push(Finding {
-                sheet: sheet.clone(),
-                row: n.source_row,
-                column: String::new(),
-                code: code.clone(),
-                message_zh: format!("第 {} 行 {}：{zh}", n.source_row, n.display_name),
-                message_en: format!("row {} {}: {en}", n.source_row, n.display_name),
-            });
-        }
-        report.problems.extend(row.problems);
-        report.accepted += 1;
-        report.flagged += u32::from(!row_flags.is_empty());
+        file.store_row(row, identities, &removed.identities)?;
     }
+    let FileWrite {
+        used,
+        not_attached,
+        mut report,
+        ..
+    } = file;
     material_findings(opened, &used, not_attached, &mut report);
     if removed_any {
         store::materials::remove_orphans(&tx)?;
@@ -981,12 +833,254 @@ fn store_with(
             "added": report.added,
             "removed": report.removed,
             "missing_columns": missing_columns,
-            "refused_packaged": packaged_refusals.iter().map(|(u, c, p)| serde_json::json!({"university": u, "category": c, "package": p.hash})).collect::<Vec<_>>(),
+            "refused_packaged": refusals.iter().map(|(u, c, p)| serde_json::json!({"university": u, "category": c, "package": p.hash})).collect::<Vec<_>>(),
             "not_imported_rows": report.problems.iter().filter(|p| p.code == "no_name").map(|p| p.row).collect::<Vec<_>>(),
         }),
     )?;
     tx.commit()?;
     Ok(report)
+}
+
+/// Replacing rows a package already holds would delete them and their scores with them:
+/// once a package holding a university's nominations in a category has gone out, that
+/// category is refused from its workbook (its rows leave `staged`, and `categories` keeps
+/// only those still sent), and changes go through corrections (`corrections`), which keep
+/// each nomination's identity. One finding per refused university and category.
+fn refuse_packaged(
+    refusals: &[(String, String, &Packaged)],
+    sheet: &str,
+    staged: &mut Vec<StagedRow>,
+    categories: &mut Vec<String>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (university, category, package) in refusals {
+        let Some(first) = staged.iter().find(|r| {
+            &r.nomination.university == university && &r.nomination.category_key == category
+        }) else {
+            continue;
+        };
+        let short = package.hash.get(..12).unwrap_or(&package.hash);
+        findings.push(Finding {
+            sheet: sheet.to_string(),
+            row: first.nomination.source_row,
+            column: String::new(),
+            code: "category_packaged".into(),
+            message_zh: format!(
+                "{university}在类别“{category}”的推荐对象已随评审包（{} 生成，校验值 {short}）发给专家，本表中该类别的各行未导入，原有推荐对象保持不变；如需修改，请在“推荐对象”中逐条更正或撤回",
+                package.built_at
+            ),
+            message_en: format!(
+                "{university}'s nominations in category \"{category}\" went out in the panel package built {} (hash {short}): this workbook's rows in that category were not imported and the stored ones are unchanged; correct or withdraw them one by one under Nominations instead",
+                package.built_at
+            ),
+        });
+    }
+    if !refusals.is_empty() {
+        staged.retain(|r| {
+            !refusals
+                .iter()
+                .any(|(u, c, _)| u == &r.nomination.university && c == &r.nomination.category_key)
+        });
+        categories.retain(|c| staged.iter().any(|r| &r.nomination.category_key == c));
+    }
+    findings
+}
+
+/// What a re-import removed: the names (for the report) and identities (so a returning
+/// nomination is not reported as added).
+struct Removed {
+    names: Vec<String>,
+    identities: BTreeSet<String>,
+}
+
+/// Removes the nominations this file replaces: each university's earlier rows in the
+/// categories it sends again, except those refused as packaged.
+fn remove_replaced(
+    tx: &rusqlite::Transaction,
+    universities: &BTreeSet<String>,
+    categories: &[String],
+    refusals: &[(String, String, &Packaged)],
+    identities: &mut Identities,
+) -> Result<Removed> {
+    let mut removed = Removed {
+        names: Vec::new(),
+        identities: BTreeSet::new(),
+    };
+    for u in universities {
+        let replaced: Vec<String> = categories
+            .iter()
+            .filter(|c| !refusals.iter().any(|(ru, rc, _)| ru == u && rc == *c))
+            .cloned()
+            .collect();
+        for n in nominations::remove_for_university(tx, u, &replaced)? {
+            identities.remove(&n.identity, u);
+            removed.names.push(n.display_name);
+            removed.identities.insert(n.identity);
+        }
+    }
+    Ok(removed)
+}
+
+/// One finding for the file when its header lacks required columns.
+fn missing_columns_finding(
+    sheet: &str,
+    header_row: usize,
+    missing_columns: &[&str],
+) -> Option<Finding> {
+    (!missing_columns.is_empty()).then(|| Finding {
+        sheet: sheet.to_string(),
+        row: header_row as u32 + 1,
+        column: String::new(),
+        code: "missing_columns".into(),
+        message_zh: format!(
+            "工作表“{}”第 {} 行的表头缺少必填栏目：{}",
+            sheet,
+            header_row + 1,
+            missing_columns.join("、")
+        ),
+        message_en: format!(
+            "The header in row {} of sheet \"{}\" lacks required columns: {}",
+            header_row + 1,
+            sheet,
+            missing_columns.join(", ")
+        ),
+    })
+}
+
+/// One file being written in its transaction: what storing its rows shares.
+struct FileWrite<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    opened: &'a Opened,
+    sheet: &'a str,
+    allowances: &'a std::collections::HashMap<String, u32>,
+    /// Material files stored so far, by name (their bytes' hash once stored).
+    used: std::collections::HashMap<String, Vec<u8>>,
+    /// Material files refused, by name, with why.
+    refused: std::collections::HashMap<String, super::material_type::NotAllowed>,
+    not_attached: usize,
+    report: FileReport,
+}
+
+impl FileWrite<'_> {
+    /// Inserts one nomination with its materials and flags: duplicates (within the file
+    /// too, since rows are added as they are inserted), the allowance, materials missing
+    /// or not allowed, and the row's own findings.
+    fn store_row(
+        &mut self,
+        row: StagedRow,
+        identities: &mut Identities,
+        removed: &BTreeSet<String>,
+    ) -> Result<()> {
+        let n = &row.nomination;
+        let earlier = (!n.identity.is_empty())
+            .then(|| identities.holder(&n.identity).map(str::to_string))
+            .flatten();
+        let mut row_flags = row.eligibility;
+        let id = nominations::insert_encoded(self.tx, n)?;
+        if !n.identity.is_empty() {
+            identities.add(n.identity.clone(), n.university.clone());
+            if let Some(other) = earlier {
+                row_flags.push((
+                    FlagKind::Duplicate.code().to_string(),
+                    format!("与{other}的另一条推荐重复（同一人员或单位）"),
+                    format!("Duplicates another nomination from {other} (same person or unit)"),
+                ));
+            } else if !removed.contains(&n.identity) {
+                self.report.added.push(n.display_name.clone());
+            }
+        }
+        if let Some(limit) = self
+            .allowances
+            .get(&n.category_key)
+            .filter(|&&l| row.sent > l)
+        {
+            let (university, sent) = (&n.university, row.sent);
+            row_flags.push((
+                "over_allowance".into(),
+                format!("{university}在本类别推荐了 {sent} 项，超过每校限报的 {limit} 项"),
+                format!(
+                    "{university} sent {sent} nominations in this category; the allowance is {limit}"
+                ),
+            ));
+        }
+        row_flags.extend(self.attach_materials(id, n, &row.materials)?);
+        if let Some((zh, en)) = row.invalid_fields {
+            row_flags.push(("invalid_fields".into(), zh, en));
+        }
+        for (code, zh, en) in &row_flags {
+            flags::insert(self.tx, id, code, zh, en)?;
+            self.report.flags.push(Finding {
+                sheet: self.sheet.to_string(),
+                row: n.source_row,
+                column: String::new(),
+                code: code.clone(),
+                message_zh: format!("第 {} 行 {}：{zh}", n.source_row, n.display_name),
+                message_en: format!("row {} {}: {en}", n.source_row, n.display_name),
+            });
+        }
+        self.report.problems.extend(row.problems);
+        self.report.accepted += 1;
+        self.report.flagged += u32::from(!row_flags.is_empty());
+        Ok(())
+    }
+
+    /// Stores the materials a row names; returns the flags for those not allowed and
+    /// (in a package) those missing.
+    fn attach_materials(
+        &mut self,
+        id: i64,
+        n: &crate::store::nominations::EncodedNomination,
+        materials: &[String],
+    ) -> Result<Vec<(String, String, String)>> {
+        let workbook_path = self.opened.source.path();
+        let mut row_flags = Vec::new();
+        let mut missing = Vec::new();
+        for named in materials {
+            let attached = attach_material(
+                self.tx,
+                self.opened,
+                id,
+                named,
+                &mut self.used,
+                &mut self.refused,
+            )?;
+            match attached {
+                Attached::Stored => self.report.materials += 1,
+                Attached::NotAllowed(name) => {
+                    let why = &self.refused[&name];
+                    row_flags.push((
+                        "material_not_allowed".into(),
+                        why.message_zh(&name),
+                        why.message_en(&name),
+                    ));
+                }
+                Attached::Missing => missing.push(named.clone()),
+                Attached::Unreadable(e) => {
+                    self.report.problems.push(Finding {
+                        sheet: self.sheet.to_string(),
+                        row: n.source_row,
+                        column: String::new(),
+                        code: e.code().into(),
+                        message_zh: e.message_zh(workbook_path),
+                        message_en: e.message_en(workbook_path),
+                    });
+                    missing.push(named.clone());
+                }
+            }
+        }
+        if !missing.is_empty() && self.opened.source.is_package() {
+            row_flags.push((
+                "missing_material".into(),
+                format!("材料栏列出的文件不在报送包中：{}", missing.join("、")),
+                format!(
+                    "Materials named but not in the package: {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        self.not_attached += missing.len();
+        Ok(row_flags)
+    }
 }
 
 /// The (university, category) pairs of this file whose stored nominations a package
