@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 use paneldesk::ambient::{new_clerk_keys, random_bytes};
 use paneldesk::keys::{self, ClerkKeyState, ClerkKeys};
+use paneldesk::ops::clerk_keys;
 
 use crate::ipc::IpcError;
 use crate::AppState;
@@ -59,11 +60,7 @@ pub fn clerk_keys_status(state: &AppState) -> Answer<ClerkKeysStatus> {
 pub fn unlock_clerk_keys(state: &AppState, passphrase: String) -> Answer<ClerkKeysStatus> {
     let passphrase = Zeroizing::new(passphrase);
     let path = state.workspace.clerk_keys_path();
-    if keys::clerk_key_state(&path)? != ClerkKeyState::Protected {
-        // Unsealed keys are sealed first (`set_clerk_passphrase`), never used as they are.
-        return Err(paneldesk::Error::ClerkPassphraseNeeded.into());
-    }
-    let unlocked = keys::unlock_clerk_keys(&path, Some(&passphrase))?;
+    let unlocked = clerk_keys::unlock(&path, &passphrase)?;
     state.clerk.set(Some(unlocked));
     clerk_keys_status(state)
 }
@@ -75,23 +72,11 @@ pub fn set_clerk_passphrase(
     current: Option<String>,
     passphrase: String,
 ) -> Answer<ClerkKeysStatus> {
-    let current = current.map(Zeroizing::new);
-    let passphrase = Zeroizing::new(passphrase);
+    let (current, passphrase) = (current.map(Zeroizing::new), Zeroizing::new(passphrase));
     let path = state.workspace.clerk_keys_path();
-    let opened = match keys::clerk_key_state(&path)? {
-        ClerkKeyState::Missing => keys::create_clerk_keys(
-            &path,
-            new_clerk_keys(),
-            &passphrase,
-            random_bytes(),
-            random_bytes(),
-        )?,
-        ClerkKeyState::Unprotected | ClerkKeyState::Protected => {
-            let current = current.as_ref().map(|c| c.as_str());
-            keys::protect_clerk_keys(&path, current, &passphrase, random_bytes(), random_bytes())?;
-            keys::unlock_clerk_keys(&path, Some(&passphrase))?
-        }
-    };
+    let (fresh, salt, nonce) = (new_clerk_keys(), random_bytes(), random_bytes());
+    let current = current.as_ref().map(|c| c.as_str());
+    let opened = clerk_keys::set_passphrase(&path, current, &passphrase, fresh, salt, nonce)?;
     state.clerk.set(Some(opened));
     clerk_keys_status(state)
 }

@@ -1,40 +1,42 @@
-//! Command bodies: each calls the core once. `ipc.rs` wraps them for Tauri and TypeScript.
+//! Command bodies: each reads what the page sent (handles, ids), calls the core once and
+//! returns its answer. `ipc.rs` wraps them for Tauri and TypeScript; the jobs themselves,
+//! and every rule, live in the core's use cases (`paneldesk::ops`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use paneldesk::activity::{self, Activity, ActivityInfo};
 use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now, random_suffix};
 use paneldesk::ambient::{random_bytes, today};
-use paneldesk::demo::{self, DemoSpec};
 use paneldesk::import::file::FileReport;
+use paneldesk::import::source::file_name;
 use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::model::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
-use paneldesk::package::{self, PackageSummary, PanelScope};
+use paneldesk::ops::certificates::{Batch, CertificatePreview};
+use paneldesk::ops::reports::ReportKind;
+use paneldesk::ops::round::PackageTerms;
+use paneldesk::ops::Existing::Replace;
+use paneldesk::package::{PackageSummary, PanelScope};
 use paneldesk::privacy::Privacy;
 use paneldesk::registration::{self, Registration};
-use paneldesk::review::{self, NewReview};
-use paneldesk::roster;
+use paneldesk::review;
 use paneldesk::scoring::panel::{self, Enrolment, Incomplete, Panel, PanelView, Submission};
 use paneldesk::store::experts::NewExpert;
 use paneldesk::store::flags::{self, Decision, StoredFlag};
 use paneldesk::workspace::ReviewList;
-use paneldesk::{import, sandbox, store, workbook_template};
+use paneldesk::{import, ops, store, workbook_template};
 
-use paneldesk::announcement::{self, AnnouncementSettings};
+use paneldesk::announcement::AnnouncementSettings;
 use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
-use paneldesk::merge::decisions::{self, Outcome};
+use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::meeting::{
     self, BallotKind, MeetingBallot, MeetingOutcome, Shortlist, Tally,
 };
 use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
-use paneldesk::objections::{self, NewObjection, Resolution};
-use paneldesk::paper::{self, Keyed, Keying, PaperStatus, Sheet};
-use paneldesk::readiness::{self, PublicationStatus};
-use paneldesk::report::certificate::{self, Award, CertificateTemplate};
-use paneldesk::report::documents;
-use paneldesk::report::pdf::Meta;
-use paneldesk::report::record::Record;
+use paneldesk::objections::{NewObjection, Resolution};
+use paneldesk::paper::{self, Keyed, PaperStatus, Sheet};
+use paneldesk::readiness::PublicationStatus;
+use paneldesk::report::certificate::{Award, CertificateTemplate};
 use paneldesk::report::serials::{self, CertificateCheck, QrCheck};
 
 use paneldesk::follow_up::awarded_units::{self as awarded, AwardedUnit, Entered, RegisterView};
@@ -43,7 +45,7 @@ use paneldesk::follow_up::review::{self as follow_up_review, Applied, FollowUpPl
 use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verification};
 use paneldesk::follow_up::{Stage, Status, YearMonth};
 
-use crate::ipc::{AppInfo, CertificatePreview, IpcError, QrPhoto, ReportKind};
+use crate::ipc::{AppInfo, IpcError, QrPhoto};
 use crate::picked::{self, Handle, ImageChoice, Picked, Use};
 use crate::AppState;
 
@@ -57,6 +59,17 @@ type Answer<T> = Result<T, IpcError>;
 /// The review the page names, by id only: `Workspace::resolve` would also take a path.
 fn review_path(state: &AppState, review_id: &str) -> Answer<PathBuf> {
     Ok(state.workspace.resolve_id(review_id)?)
+}
+
+/// Where each handle the page sent leads, for reading; one the shell never handed out
+/// for that refuses them all.
+fn read_all(state: &AppState, handles: &[Handle]) -> Answer<Vec<PathBuf>> {
+    handles.iter().map(|h| state.picks.read(h)).collect()
+}
+
+/// The workbooks behind the handles `expand_workbooks` gave out.
+fn sources_of(state: &AppState, handles: &[Handle]) -> Answer<Vec<import::Source>> {
+    handles.iter().map(|h| state.picks.source_of(h)).collect()
 }
 
 pub fn app_info(state: &AppState) -> Answer<AppInfo> {
@@ -95,14 +108,18 @@ pub fn add_expert(
         institution,
         title,
     };
-    roster::add(&path, &new, &now(), &actor())?;
-    Ok(review::load(&path, Privacy::Masked)?)
+    Ok(ops::review::add_expert(&path, &new, &now(), &actor())?)
 }
 
 pub fn remove_expert(state: &AppState, review_id: String, expert_id: i32) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    roster::remove(&path, i64::from(expert_id), &now(), &actor())?;
-    Ok(review::load(&path, Privacy::Masked)?)
+    let expert_id = i64::from(expert_id);
+    Ok(ops::review::remove_expert(
+        &path,
+        expert_id,
+        &now(),
+        &actor(),
+    )?)
 }
 
 pub fn set_category_quota(
@@ -113,8 +130,9 @@ pub fn set_category_quota(
     approximate: bool,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    review::set_quota(&path, &category_key, quota, approximate, &now(), &actor())?;
-    Ok(review::load(&path, Privacy::Masked)?)
+    let (at, by) = (now(), actor());
+    let review = ops::review::set_quota(&path, &category_key, quota, approximate, &at, &by)?;
+    Ok(review)
 }
 
 /// Sets how many nominations one university may send in the category (`None`: no limit);
@@ -126,8 +144,9 @@ pub fn set_category_allowance(
     allowance: Option<u32>,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    review::set_allowance(&path, &category_key, allowance, &now(), &actor())?;
-    Ok(review::load(&path, Privacy::Masked)?)
+    let (at, by) = (now(), actor());
+    let review = ops::review::set_allowance(&path, &category_key, allowance, &at, &by)?;
+    Ok(review)
 }
 
 pub fn set_category_rule(
@@ -137,30 +156,25 @@ pub fn set_category_rule(
     rule: CategoryRule,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    paneldesk::store::category_rules::set(&path, &category_key, &rule, &now(), &actor())?;
-    Ok(review::load(&path, Privacy::Masked)?)
+    let review = ops::review::set_rule(&path, &category_key, &rule, &now(), &actor())?;
+    Ok(review)
 }
 
 pub fn create_review(state: &AppState, activity: Activity, year: i32) -> Answer<ReviewSummary> {
-    let id = review::make_id(year, activity, &random_suffix());
-    let path = state.workspace.path_for_new_review(&id);
-    Ok(review::create(
-        &path,
-        &NewReview {
-            id,
-            activity,
-            year,
-            created_at: now(),
-            actor: actor(),
-        },
+    let (workspace, suffix) = (&state.workspace, random_suffix());
+    Ok(ops::review::create(
+        workspace,
+        activity,
+        year,
+        &suffix,
+        &now(),
+        &actor(),
     )?)
 }
 
 pub fn create_demo_review(state: &AppState) -> Answer<ReviewSummary> {
-    let spec = DemoSpec::default();
-    let id = demo::review_id(&spec, &random_suffix());
-    let path = state.workspace.path_for_new_review(&id);
-    Ok(demo::create(&path, &id, &spec, &now())?)
+    let suffix = random_suffix();
+    Ok(ops::review::create_demo(&state.workspace, &suffix, &now())?)
 }
 
 // The shell's own file dialogs. What the user picks stays here; the page gets handles.
@@ -226,10 +240,7 @@ pub fn write_nomination_template(
 /// The workbooks in what the user picked or dropped, each behind a handle of its own for
 /// `import_workbooks`: the page counts and names them, the shell keeps where they are.
 pub fn expand_workbooks(state: &AppState, picked: Vec<Handle>) -> Answer<Vec<Picked>> {
-    let paths = picked
-        .iter()
-        .map(|h| state.picks.read(h))
-        .collect::<Answer<Vec<PathBuf>>>()?;
+    let paths = read_all(state, &picked)?;
     Ok(import::sources_in(&paths)
         .into_iter()
         .map(|source| state.picks.source(source))
@@ -244,23 +255,12 @@ pub fn import_workbooks(
     sources: Vec<Handle>,
 ) -> Answer<Vec<FileReport>> {
     let review = review_path(state, &review_id)?;
-    let sources = sources
-        .iter()
-        .map(|h| state.picks.source_of(h))
-        .collect::<Answer<Vec<_>>>()?;
-    let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
-    let parsers = state
-        .parsers
-        .get_or_init(|| sandbox::pool::ParserPool::new(&exe, Default::default()));
-    Ok(paneldesk::ops::import::workbooks(
-        &review,
-        &state.workspace.register_path(),
-        &sources,
-        parsers,
-        &now(),
-        &actor(),
-        |_, _| {},
-    )?)
+    let sources = sources_of(state, &sources)?;
+    let (register, parsers) = (state.workspace.register_path(), state.parsers()?);
+    let (at, by) = (now(), actor());
+    let reports =
+        ops::import::workbooks(&review, &register, &sources, parsers, &at, &by, |_, _| {});
+    Ok(reports?)
 }
 
 pub fn list_flags(state: &AppState, review_id: String) -> Answer<Vec<StoredFlag>> {
@@ -275,14 +275,10 @@ pub fn settle_flag(
     decision: Decision,
     note: String,
 ) -> Answer<StoredFlag> {
-    let mut conn = store::open(&review_path(state, &review_id)?)?;
-    Ok(flags::settle(
-        &mut conn,
-        i64::from(flag_id),
-        decision,
-        &note,
-        &now(),
-        &actor(),
+    let path = review_path(state, &review_id)?;
+    let (flag_id, at, by) = (i64::from(flag_id), now(), actor());
+    Ok(ops::review::settle_flag(
+        &path, flag_id, decision, &note, &at, &by,
     )?)
 }
 
@@ -295,15 +291,11 @@ pub fn settle_flags(
     decision: Decision,
     note: String,
 ) -> Answer<Vec<StoredFlag>> {
-    let mut conn = store::open(&review_path(state, &review_id)?)?;
+    let path = review_path(state, &review_id)?;
     let ids: Vec<i64> = flag_ids.into_iter().map(i64::from).collect();
-    Ok(flags::settle_many(
-        &mut conn,
-        &ids,
-        decision,
-        &note,
-        &now(),
-        &actor(),
+    let (at, by) = (now(), actor());
+    Ok(ops::review::settle_flags(
+        &path, &ids, decision, &note, &at, &by,
     )?)
 }
 
@@ -317,17 +309,10 @@ pub fn build_panel_package(
 ) -> Answer<PackageSummary> {
     let review = review_path(state, &review_id)?;
     let destination = state.picks.write_file(&destination)?;
-    let clerk = state.clerk_keys()?;
-    Ok(package::build_panel(
-        &review,
-        &destination,
-        &clerk,
-        &closes_on,
-        min_comment_chars,
-        &panel,
-        &now(),
-        &actor(),
-    )?)
+    let (clerk, at, by) = (state.clerk_keys()?, now(), actor());
+    let terms = PackageTerms::new(closes_on, min_comment_chars, panel);
+    let summary = ops::round::build_package(&review, &destination, &clerk, &terms, &at, &by)?;
+    Ok(summary)
 }
 
 /// Runs `f` on the open panel `hash`, opening (and verifying) it on first use.
@@ -378,13 +363,9 @@ pub fn enrol_expert(
     pin: String,
 ) -> Answer<Enrolment> {
     let pin = zeroize::Zeroizing::new(pin);
+    let fresh = (random_bytes(), random_bytes(), random_bytes());
     with_panel(state, &hash, |p| {
-        p.enrol(
-            i64::from(expert_id),
-            &pin,
-            (random_bytes(), random_bytes(), random_bytes()),
-            &now(),
-        )
+        p.enrol(i64::from(expert_id), &pin, fresh, &now())
     })
 }
 
@@ -489,9 +470,8 @@ pub fn save_material(
 ) -> Answer<String> {
     let destination = state.picks.write_file(&destination)?;
     with_panel(state, &hash, |p| {
-        let bytes = package::material(&p.package_file(), &sha256)?;
-        let written = paneldesk::container::write_bytes_new(&destination, &bytes)?;
-        Ok(paneldesk::import::source::file_name(&written))
+        let written = ops::round::save_packaged_material(&p.package_file(), &sha256, &destination);
+        Ok(file_name(&written?))
     })
 }
 
@@ -501,19 +481,10 @@ pub fn receive_bundles(
     bundles: Vec<Handle>,
 ) -> Answer<Vec<Receipt>> {
     let review = review_path(state, &review_id)?;
-    let paths = bundles
-        .iter()
-        .map(|h| state.picks.read(h))
-        .collect::<Answer<Vec<PathBuf>>>()?;
+    let paths = read_all(state, &bundles)?;
     let clerk = state.clerk_keys()?;
-    let files = collect::bundle_files(&paths);
-    Ok(collect::receive_many(
-        &review,
-        &clerk,
-        &files,
-        &now(),
-        &actor(),
-    )?)
+    let receipts = ops::round::receive_bundles(&review, &clerk, &paths, &now(), &actor())?;
+    Ok(receipts)
 }
 
 pub fn expert_status(state: &AppState, review_id: String) -> Answer<Vec<ExpertStatus>> {
@@ -529,13 +500,9 @@ pub fn register_expert_key(
     fingerprint: String,
 ) -> Answer<Registration> {
     let review = review_path(state, &review_id)?;
-    Ok(registration::register_in(
-        &review,
-        i64::from(expert_id),
-        &fingerprint,
-        &now(),
-        &actor(),
-    )?)
+    let (expert_id, at, by) = (i64::from(expert_id), now(), actor());
+    let registered = registration::register_in(&review, expert_id, &fingerprint, &at, &by)?;
+    Ok(registered)
 }
 
 /// Revokes the expert's registered key; returns its fingerprint.
@@ -546,13 +513,9 @@ pub fn revoke_expert_key(
     reason: String,
 ) -> Answer<String> {
     let review = review_path(state, &review_id)?;
-    Ok(registration::revoke_in(
-        &review,
-        i64::from(expert_id),
-        &reason,
-        &now(),
-        &actor(),
-    )?)
+    let (expert_id, at, by) = (i64::from(expert_id), now(), actor());
+    let fingerprint = registration::revoke_in(&review, expert_id, &reason, &at, &by)?;
+    Ok(fingerprint)
 }
 
 pub fn expert_keys(state: &AppState, review_id: String) -> Answer<Vec<Registration>> {
@@ -574,23 +537,9 @@ pub fn decide_result(
     reason: String,
 ) -> Answer<ReviewResults> {
     let review = review_path(state, &review_id)?;
-    decisions::decide(
-        &review,
-        i64::from(nomination_id),
-        outcome,
-        &reason,
-        &now(),
-        &actor(),
-    )?;
-    Ok(results::compute(&review, &ResultOptions::default())?)
-}
-
-fn meta(title: &str) -> Meta<'_> {
-    Meta {
-        title,
-        subject: "PanelDesk",
-        at: today().with_time(time::Time::MIDNIGHT).assume_utc(),
-    }
+    let (nomination_id, at, by) = (i64::from(nomination_id), now(), actor());
+    let results = ops::round::decide(&review, nomination_id, outcome, &reason, &at, &by)?;
+    Ok(results)
 }
 
 /// Writes one of the reports; returns its size in bytes.
@@ -601,20 +550,10 @@ pub fn print_report(
     destination: Handle,
 ) -> Answer<u32> {
     let review = review_path(state, &review_id)?;
-    let destination = state.picks.write_file(&destination)?;
-    let record = Record::load(&review, &ResultOptions::default())?;
-    let title = match kind {
-        ReportKind::Announcement => documents::announcement_title(&record),
-        _ => documents::document_title(&record.review.title_zh, kind.title_zh()),
-    };
-    let meta = meta(&title);
-    let bytes = match kind {
-        ReportKind::Summary => documents::summary(&record, &meta)?,
-        ReportKind::ScoreSheets => documents::score_sheets(&record, None, &meta)?,
-        ReportKind::Announcement => documents::announcement(&record, &meta)?,
-    };
-    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
-    Ok(bytes.len() as u32)
+    let out = state.picks.write_file(&destination)?;
+    let options = ResultOptions::default();
+    let printed = ops::reports::print(&review, kind, None, &options, today(), &out, Replace)?;
+    Ok(printed.size as u32)
 }
 
 /// Writes the results workbook (xlsx) where the user chose; returns its size in bytes.
@@ -624,37 +563,9 @@ pub fn export_results_workbook(
     destination: Handle,
 ) -> Answer<u32> {
     let review = review_path(state, &review_id)?;
-    let destination = state.picks.write_file(&destination)?;
-    let bytes =
-        paneldesk::report::results_workbook::for_review(&review, &ResultOptions::default())?;
-    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
-    Ok(bytes.len() as u32)
-}
-
-/// What printing the winners' certificates needs, read once for either way of printing:
-/// the review's record, its template, the winners by today's calendar, the clerk's keys
-/// and the batch's title.
-struct WinnersBatch {
-    record: Record,
-    template: CertificateTemplate,
-    chosen: Vec<(String, i64)>,
-    clerk: paneldesk::keys::ClerkKeys,
-    title: String,
-}
-
-fn winners_batch(state: &AppState, review: &Path) -> Answer<WinnersBatch> {
-    let record = Record::load(review, &ResultOptions::default())?;
-    let template = serials::template(review)?;
-    let chosen = serials::winners(&record, None, today())?;
-    let clerk = state.clerk_keys()?;
-    let title = format!("{}证书", record.review.title_zh);
-    Ok(WinnersBatch {
-        record,
-        template,
-        chosen,
-        clerk,
-        title,
-    })
+    let out = state.picks.write_file(&destination)?;
+    let options = ResultOptions::default();
+    Ok(ops::reports::export_workbook(&review, &options, &out, Replace)? as u32)
 }
 
 /// Prints certificates for the nominations inside the quota with the review's template.
@@ -664,27 +575,18 @@ pub fn print_certificates(
     destination: Handle,
 ) -> Answer<Vec<Award>> {
     let review = review_path(state, &review_id)?;
-    let destination = state.picks.write_file(&destination)?;
-    let b = winners_batch(state, &review)?;
-    let (awards, bytes) = serials::print(
-        &review,
-        &b.record,
-        &b.chosen,
-        &b.template,
-        &b.clerk,
-        today(),
-        &meta(&b.title),
-        &now(),
-        &actor(),
-    )?;
-    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
-    Ok(awards)
+    let out = state.picks.write_file(&destination)?;
+    let (batch, clerk) = (Batch::winners(today()), || state.clerk_keys());
+    let (at, by) = (now(), actor());
+    let printed =
+        ops::certificates::print(&review, &batch, clerk, today(), &out, Replace, &at, &by);
+    Ok(printed?.awards)
 }
 
 /// `template` with its images as chosen, in place of whatever paths the page sent.
 fn with_images(
     state: &AppState,
-    review: &Path,
+    review: &std::path::Path,
     mut template: CertificateTemplate,
     seal: &ImageChoice,
     background: &ImageChoice,
@@ -727,25 +629,16 @@ pub fn print_certificates_per_university(
 ) -> Answer<Vec<Award>> {
     let review = review_path(state, &review_id)?;
     let folder = state.picks.write_folder(&folder)?;
-    let b = winners_batch(state, &review)?;
-    let (batches, _) = serials::print_into_folder(
-        &review,
-        &b.record,
-        &b.chosen,
-        &b.template,
-        &b.clerk,
-        today(),
-        &meta(&b.title),
-        &folder,
-        &now(),
-        &actor(),
-    )?;
-    Ok(batches.into_iter().flat_map(|b| b.awards).collect())
+    let (batch, clerk) = (Batch::winners(today()), || state.clerk_keys());
+    let (at, by) = (now(), actor());
+    ops::certificates::print_per_university(&review, &batch, clerk, today(), &folder, &at, &by)
+        .map(|printed| printed.awards())
+        .map_err(IpcError::from)
 }
 
 /// The first certificate as it would print with `template` (for `category_key`, with that
 /// category's own honour and title), laid out by the core, for the editor's live
-/// preview. Before any results exist a sample award stands in.
+/// preview. Before any results exist the core's sample award stands in.
 pub fn certificate_preview(
     state: &AppState,
     review_id: String,
@@ -756,77 +649,9 @@ pub fn certificate_preview(
 ) -> Answer<CertificatePreview> {
     let review = review_path(state, &review_id)?;
     let template = with_images(state, &review, template, &seal, &background)?;
-    template.check()?;
-    let issuer_missing = matches!(
-        template.check_printable(),
-        Err(paneldesk::Error::CertificateIssuerMissing)
-    );
-    let loaded = review::load(&review, Privacy::Masked)?;
-    let category_key = category_key.filter(|k| loaded.categories.iter().any(|c| &c.key == k));
-    let first = Record::load(&review, &ResultOptions::default())
-        .ok()
-        .and_then(|record| {
-            let (key, id) = serials::winners(&record, None, today())
-                .ok()?
-                .into_iter()
-                .find(|(key, _)| category_key.as_ref().is_none_or(|k| k == key))?;
-            let n = record
-                .results
-                .categories
-                .iter()
-                .find(|c| c.key == key)?
-                .nominations
-                .iter()
-                .find(|n| n.nomination_id == id)?
-                .clone();
-            let category = record.category(&key)?.name_zh.clone();
-            Some((n.display_name, n.university, category))
-        });
-    let sample = first.is_none();
-    let (name, university, category) = first.unwrap_or_else(|| {
-        (
-            "张喆".to_string(),
-            "江北师范大学".to_string(),
-            loaded
-                .categories
-                .iter()
-                .find(|c| category_key.as_ref().is_none_or(|k| k == &c.key))
-                .map(|c| c.name_zh.clone())
-                .unwrap_or_default(),
-        )
-    });
-    let template = match &category_key {
-        Some(key) => template.for_category(key),
-        None => template,
-    };
-    let award = Award {
-        serial: format!("{}{}-01-001", template.serial_prefix, loaded.year),
-        code: "XXXXX-XXXXX".into(),
-        name,
-        university,
-        category,
-        year: loaded.year,
-        review_title: loaded.title_zh.clone(),
-        qr: String::new(),
-    };
-    let regular = paneldesk::report::font::face(paneldesk::report::font::Style::Serif)?;
-    let bold = paneldesk::report::font::face(paneldesk::report::font::Style::SerifBold)?;
-    let missing: String = certificate::glyph_gaps(
-        &template,
-        std::slice::from_ref(&award),
-        today(),
-        &regular,
-        &bold,
-    )
-    .into_iter()
-    .map(|g| g.chars)
-    .collect();
-    Ok(CertificatePreview {
-        sheet: certificate::sheet(&template, &award, today(), &regular, &bold)?,
-        sample,
-        missing_chars: missing,
-        issuer_missing,
-    })
+    let category = category_key.as_deref();
+    let preview = ops::certificates::preview(&review, template, category, today())?;
+    Ok(preview)
 }
 
 pub fn check_certificate(
@@ -871,7 +696,7 @@ pub fn pick_certificate_qr(state: &AppState, title: String) -> Answer<Option<QrP
     };
     let bytes = std::fs::read(&path).map_err(|e| paneldesk::Error::io(&path, e))?;
     Ok(Some(QrPhoto {
-        file_name: paneldesk::import::source::file_name(&path),
+        file_name: file_name(&path),
         text: serials::qr_text_from_png(&bytes)?,
     }))
 }
@@ -893,15 +718,11 @@ pub fn register_enter_review(
     build_start: String,
 ) -> Answer<Entered> {
     let review = review_path(state, &review_id)?;
-    Ok(awarded::enter_review(
-        &state.workspace.register_path(),
-        &review,
-        &ResultOptions::default(),
-        YearMonth::parse(&build_start)?,
-        today(),
-        &now(),
-        &actor(),
-    )?)
+    let start = YearMonth::parse(&build_start)?;
+    let (register, options) = (state.workspace.register_path(), ResultOptions::default());
+    let (at, by) = (now(), actor());
+    let entered = awarded::enter_review(&register, &review, &options, start, today(), &at, &by)?;
+    Ok(entered)
 }
 
 pub fn register_set_status(
@@ -910,15 +731,9 @@ pub fn register_set_status(
     status: Status,
     reason: String,
 ) -> Answer<AwardedUnit> {
-    Ok(awarded::set_status(
-        &state.workspace.register_path(),
-        &unit_id,
-        status,
-        &reason,
-        today(),
-        &now(),
-        &actor(),
-    )?)
+    let (register, at, by) = (state.workspace.register_path(), now(), actor());
+    let unit = awarded::set_status(&register, &unit_id, status, &reason, today(), &at, &by)?;
+    Ok(unit)
 }
 
 /// Writes the register workbook; returns how many units it holds.
@@ -929,14 +744,8 @@ pub fn register_export(state: &AppState, destination: Handle) -> Answer<u32> {
 
 pub fn register_import(state: &AppState, workbook: Handle) -> Answer<RegisterImport> {
     let path = state.picks.read_file(&workbook)?;
-    let exe = std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))?;
-    Ok(exchange::import(
-        &state.workspace.register_path(),
-        &path,
-        &exe,
-        &now(),
-        &actor(),
-    )?)
+    let (register, exe) = (state.workspace.register_path(), crate::own_exe()?);
+    Ok(exchange::import(&register, &path, &exe, &now(), &actor())?)
 }
 
 pub fn follow_up_stage(state: &AppState, review_id: String) -> Answer<Option<Stage>> {
@@ -949,33 +758,20 @@ pub fn create_follow_up_review(
     plan: FollowUpPlan,
     experts_from: Option<String>,
 ) -> Answer<ReviewSummary> {
-    let experts_from = experts_from
-        .filter(|r| !r.is_empty())
-        .map(|r| review_path(state, &r))
-        .transpose()?;
-    let id = review::make_id(plan.as_of.year, plan.activity, &random_suffix());
-    let path = state.workspace.path_for_new_review(&id);
-    Ok(follow_up_review::create(
-        &state.workspace.register_path(),
-        &path,
-        &id,
-        &plan,
-        experts_from.as_deref(),
-        &now(),
-        &actor(),
-    )?)
+    let experts_from = experts_from.filter(|r| !r.is_empty());
+    let experts_from = experts_from.map(|r| review_path(state, &r)).transpose()?;
+    let (workspace, suffix, at, by) = (&state.workspace, random_suffix(), now(), actor());
+    let from = experts_from.as_deref();
+    let created = ops::follow_up::create_review(workspace, &plan, from, &suffix, &at, &by)?;
+    Ok(created)
 }
 
 pub fn apply_follow_up(state: &AppState, review_id: String) -> Answer<Applied> {
     let review = review_path(state, &review_id)?;
-    Ok(follow_up_review::apply(
-        &state.workspace.register_path(),
-        &review,
-        &ResultOptions::default(),
-        today(),
-        &now(),
-        &actor(),
-    )?)
+    let (register, options) = (state.workspace.register_path(), ResultOptions::default());
+    let (at, by) = (now(), actor());
+    let applied = follow_up_review::apply(&register, &review, &options, today(), &at, &by)?;
+    Ok(applied)
 }
 
 /// Draws a spot check; without a seed, 16 fresh random bytes (hex) are the seed.
@@ -984,17 +780,11 @@ pub fn draw_spot_check(
     params: DrawParams,
     seed: Option<String>,
 ) -> Answer<SpotCheckView> {
-    let seed = seed
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| paneldesk::keys::hex(&random_bytes::<16>()));
-    Ok(spot_check::draw(
-        &state.workspace.register_path(),
-        &params,
-        &seed,
-        today(),
-        &now(),
-        &actor(),
-    )?)
+    let seed = seed.filter(|s| !s.trim().is_empty());
+    let seed = seed.unwrap_or_else(|| paneldesk::keys::hex(&random_bytes::<16>()));
+    let (register, at, by) = (state.workspace.register_path(), now(), actor());
+    let drawn = spot_check::draw(&register, &params, &seed, today(), &at, &by)?;
+    Ok(drawn)
 }
 
 pub fn list_spot_checks(state: &AppState) -> Answer<Vec<SpotCheckView>> {
@@ -1007,12 +797,9 @@ pub fn verify_spot_check(state: &AppState, id: String) -> Answer<Verification> {
 
 /// Writes the one-page notice of a draw; returns its size in bytes.
 pub fn print_spot_check_notice(state: &AppState, id: String, destination: Handle) -> Answer<u32> {
-    let destination = state.picks.write_file(&destination)?;
-    let view = spot_check::view(&state.workspace.register_path(), &id)?;
-    let title = format!("随机抽查名单 {id}");
-    let bytes = paneldesk::report::notice::spot_check(&view, &meta(&title))?;
-    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
-    Ok(bytes.len() as u32)
+    let out = state.picks.write_file(&destination)?;
+    let register = state.workspace.register_path();
+    Ok(ops::follow_up::print_notice(&register, &id, today(), &out, Replace)? as u32)
 }
 
 pub fn rubric_status(
@@ -1033,14 +820,9 @@ pub fn edit_rubric(
     unlock: bool,
 ) -> Answer<paneldesk::rubric::CategoryRubric> {
     let path = review_path(state, &review_id)?;
-    Ok(paneldesk::rubric::apply(
-        &path,
-        &category_key,
-        &change,
-        unlock,
-        &now(),
-        &actor(),
-    )?)
+    let (at, by) = (now(), actor());
+    let rubric = paneldesk::rubric::apply(&path, &category_key, &change, unlock, &at, &by)?;
+    Ok(rubric)
 }
 
 /// The review's rubrics as a rubric file where the clerk chose, for next year's review.
@@ -1069,11 +851,7 @@ pub fn import_rubric(
 /// The 公示 and the 异议 ledger as the results tab shows them (`merge::readiness`).
 pub fn publication_status(state: &AppState, review_id: String) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
-    Ok(readiness::publication_status(
-        &review,
-        &ResultOptions::default(),
-        today(),
-    )?)
+    Ok(ops::publication::status(&review, today())?)
 }
 
 pub fn set_announcement(
@@ -1082,8 +860,9 @@ pub fn set_announcement(
     settings: AnnouncementSettings,
 ) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
-    announcement::set(&review, settings, &now(), &actor())?;
-    publication_status(state, review_id)
+    let (at, by) = (now(), actor());
+    let status = ops::publication::set_announcement(&review, settings, today(), &at, &by)?;
+    Ok(status)
 }
 
 pub fn add_objection(
@@ -1092,8 +871,9 @@ pub fn add_objection(
     objection: NewObjection,
 ) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
-    objections::add(&review, &objection, &now(), &actor())?;
-    publication_status(state, review_id)
+    let (at, by) = (now(), actor());
+    let status = ops::publication::add_objection(&review, &objection, today(), &at, &by)?;
+    Ok(status)
 }
 
 pub fn resolve_objection(
@@ -1103,8 +883,9 @@ pub fn resolve_objection(
     resolution: Resolution,
 ) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
-    objections::resolve(&review, objection_id.into(), &resolution, &now(), &actor())?;
-    publication_status(state, review_id)
+    let (id, at, by) = (i64::from(objection_id), now(), actor());
+    let status = ops::publication::resolve_objection(&review, id, &resolution, today(), &at, &by)?;
+    Ok(status)
 }
 
 /// Corrects one field of a nomination, with the reason the core requires.
@@ -1117,16 +898,10 @@ pub fn correct_nomination(
     reason: String,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    paneldesk::corrections::edit_field(
-        &path,
-        nomination_id.into(),
-        &field_key,
-        &value,
-        &reason,
-        &now(),
-        &actor(),
-    )?;
-    Ok(review::load(&path, Privacy::Masked)?)
+    let (id, at, by) = (i64::from(nomination_id), now(), actor());
+    let corrected =
+        ops::review::correct_nomination(&path, id, &field_key, &value, &reason, &at, &by);
+    Ok(corrected?)
 }
 
 /// Withdraws a nomination, with the reason the core requires.
@@ -1137,8 +912,10 @@ pub fn withdraw_nomination(
     reason: String,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    paneldesk::corrections::withdraw(&path, nomination_id.into(), &reason, &now(), &actor())?;
-    Ok(review::load(&path, Privacy::Masked)?)
+    let (id, at, by) = (i64::from(nomination_id), now(), actor());
+    Ok(ops::review::withdraw_nomination(
+        &path, id, &reason, &at, &by,
+    )?)
 }
 
 /// One nomination's materials as the review stores them, with their hashes: what the
@@ -1149,10 +926,8 @@ pub fn nomination_materials(
     nomination_id: i32,
 ) -> Answer<Vec<paneldesk::store::materials::MaterialInfo>> {
     let conn = store::open(&review_path(state, &review_id)?)?;
-    Ok(paneldesk::store::materials::for_nomination(
-        &conn,
-        nomination_id.into(),
-    )?)
+    let id = i64::from(nomination_id);
+    Ok(paneldesk::store::materials::for_nomination(&conn, id)?)
 }
 
 /// Saves a copy of one of the review's materials where the clerk chose (or beside it
@@ -1164,12 +939,9 @@ pub fn save_review_material(
     destination: Handle,
 ) -> Answer<String> {
     let destination = state.picks.write_file(&destination)?;
-    let conn = store::open(&review_path(state, &review_id)?)?;
-    let bytes = paneldesk::store::materials::named_content(&conn, &sha256)?.ok_or_else(|| {
-        paneldesk::Error::Corrupt(format!("material {sha256} is not in this review"))
-    })?;
-    let written = paneldesk::container::write_bytes_new(&destination, &bytes)?;
-    Ok(paneldesk::import::source::file_name(&written))
+    let path = review_path(state, &review_id)?;
+    let written = ops::review::save_material(&path, &sha256, &destination)?;
+    Ok(file_name(&written))
 }
 
 /// Every correction in the review, oldest first, values masked by the core.
@@ -1190,14 +962,9 @@ pub fn open_meeting_ballot(
     kind: BallotKind,
 ) -> Answer<MeetingBallot> {
     let review = review_path(state, &review_id)?;
-    Ok(meeting::open(
-        &review,
-        &category_key,
-        &shortlist,
-        kind,
-        &now(),
-        &actor(),
-    )?)
+    let (at, by) = (now(), actor());
+    let ballot = meeting::open(&review, &category_key, &shortlist, kind, &at, &by)?;
+    Ok(ballot)
 }
 
 /// Records the tally counted in the room; the core settles what it decides.
@@ -1208,13 +975,8 @@ pub fn count_meeting_ballot(
     tally: Tally,
 ) -> Answer<MeetingOutcome> {
     let review = review_path(state, &review_id)?;
-    Ok(meeting::count(
-        &review,
-        i64::from(ballot_id),
-        &tally,
-        &now(),
-        &actor(),
-    )?)
+    let (ballot_id, at, by) = (i64::from(ballot_id), now(), actor());
+    Ok(meeting::count(&review, ballot_id, &tally, &at, &by)?)
 }
 
 /// Every 会评 ballot of the review, oldest first.
@@ -1231,10 +993,9 @@ pub fn print_tally_sheet(
     destination: Handle,
 ) -> Answer<u32> {
     let review = review_path(state, &review_id)?;
-    let destination = state.picks.write_file(&destination)?;
-    let bytes = paneldesk::report::tally_sheet::for_ballot(&review, i64::from(ballot_id))?;
-    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
-    Ok(bytes.len() as u32)
+    let out = state.picks.write_file(&destination)?;
+    let ballot_id = i64::from(ballot_id);
+    Ok(ops::reports::print_tally_sheet(&review, ballot_id, &out, Replace)? as u32)
 }
 
 /// The expert's paper 评分表 (one per current package whose roster holds them), as data
@@ -1252,11 +1013,10 @@ pub fn print_paper_sheet(
     destination: Handle,
 ) -> Answer<u32> {
     let review = review_path(state, &review_id)?;
-    let destination = state.picks.write_file(&destination)?;
-    let sheets = paper::sheets(&review, i64::from(expert_id))?;
-    let bytes = paneldesk::report::paper_sheet::print(&sheets, &meta("专家纸质评分表"))?;
-    paneldesk::container::write_bytes_atomically(&destination, &bytes)?;
-    Ok(bytes.len() as u32)
+    let out = state.picks.write_file(&destination)?;
+    let expert_id = i64::from(expert_id);
+    let printed = ops::paper::print_sheets(&review, expert_id, today(), &out, Replace)?;
+    Ok(printed.size as u32)
 }
 
 /// Keys one staff member's entry of a paper sheet: `marks` in the keyed-sheet line format
@@ -1271,18 +1031,9 @@ pub fn key_paper_sheet(
     marks: String,
 ) -> Answer<Keyed> {
     let review = review_path(state, &review_id)?;
-    let source = sheet_id.trim().to_uppercase();
-    Ok(paper::key(
-        &review,
-        &Keying {
-            expert_id: i64::from(expert_id),
-            sheet_id,
-            by,
-            marks,
-            source,
-        },
-        &now(),
-        &actor(),
+    let (expert, at, who) = (i64::from(expert_id), now(), actor());
+    Ok(ops::paper::key_entry(
+        &review, expert, &sheet_id, &by, &marks, &at, &who,
     )?)
 }
 
@@ -1302,19 +1053,10 @@ pub fn write_resume_file(
 ) -> Answer<String> {
     let review = review_path(state, &review_id)?;
     let folder = state.picks.write_folder(&folder)?;
-    let clerk = state.clerk_keys()?;
-    let file = paneldesk::resume::write(
-        &review,
-        &clerk,
-        i64::from(expert_id),
-        &folder,
-        &now(),
-        &actor(),
-    )?;
-    Ok(file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default())
+    let (clerk, at, by) = (state.clerk_keys()?, now(), actor());
+    let expert_id = i64::from(expert_id);
+    let file = paneldesk::resume::write(&review, &clerk, expert_id, &folder, &at, &by)?;
+    Ok(file_name(&file))
 }
 
 #[cfg(test)]
@@ -1323,6 +1065,8 @@ mod tests {
     //! file is meant, only a handle the shell handed out for that use gets through.
 
     use super::*;
+    use paneldesk::package;
+    use paneldesk::report::certificate;
 
     fn clerk_laptop() -> (tempfile::TempDir, AppState, String) {
         let dir = tempfile::tempdir().unwrap();
@@ -1448,6 +1192,29 @@ mod tests {
         let removed =
             save_certificate_template(&state, id, template, ImageChoice::Remove, keep()).unwrap();
         assert_eq!(removed.seal, None);
+    }
+
+    #[test]
+    fn before_any_result_the_preview_shows_the_sample_the_core_draws() {
+        let (_dir, state, id) = clerk_laptop();
+        let template = certificate_template(&state, id.clone()).unwrap();
+        let keep = || ImageChoice::Keep;
+        let preview = certificate_preview(&state, id, template, None, keep(), keep()).unwrap();
+        assert!(preview.sample);
+        let words: String = preview
+            .sheet
+            .marks
+            .iter()
+            .filter_map(|m| match m {
+                certificate::Mark::Text { text, .. } => Some(text.replace('\n', "")),
+                _ => None,
+            })
+            .collect();
+        assert!(words.contains(ops::certificates::SAMPLE_NAME), "{words}");
+        assert!(
+            words.contains(ops::certificates::SAMPLE_UNIVERSITY),
+            "{words}"
+        );
     }
 
     #[test]

@@ -21,6 +21,8 @@ use paneldesk::merge::results::ReviewResults;
 use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::model::rule::CategoryRule;
 use paneldesk::model::{Review, ReviewSummary};
+use paneldesk::ops::certificates::CertificatePreview;
+use paneldesk::ops::reports::ReportKind;
 use paneldesk::package::{PackageSummary, PanelScope};
 use paneldesk::registration::Registration;
 use paneldesk::report::certificate::{Award, CertificateTemplate};
@@ -63,40 +65,6 @@ pub struct QrPhoto {
 pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
-}
-
-/// Which report to print.
-#[derive(Debug, Clone, Copy, serde::Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportKind {
-    /// 评审结果汇总表
-    Summary,
-    /// 专家评分表
-    ScoreSheets,
-    /// 公示名单
-    Announcement,
-}
-
-impl ReportKind {
-    pub fn title_zh(self) -> &'static str {
-        match self {
-            ReportKind::Summary => "评审结果汇总表",
-            ReportKind::ScoreSheets => "专家评分表",
-            ReportKind::Announcement => "公示",
-        }
-    }
-}
-
-/// The certificate editor's preview: the core's layout of the first certificate.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct CertificatePreview {
-    pub sheet: paneldesk::report::certificate::Sheet,
-    /// True when no results exist yet and a sample name stands in.
-    pub sample: bool,
-    /// Characters of this certificate the font cannot print (empty when all can).
-    pub missing_chars: String,
-    /// True while the template names no issuer: printing is refused until it does.
-    pub issuer_missing: bool,
 }
 
 /// One command as TypeScript sees it.

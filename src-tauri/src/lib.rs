@@ -50,6 +50,21 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The session's workbook parsers, started on first use.
+    pub fn parsers(&self) -> Result<&paneldesk::sandbox::pool::ParserPool, paneldesk::Error> {
+        let exe = own_exe()?;
+        Ok(self
+            .parsers
+            .get_or_init(|| paneldesk::sandbox::pool::ParserPool::new(&exe, Default::default())))
+    }
+}
+
+/// This binary, which parses untrusted workbooks as its own sandboxed children.
+fn own_exe() -> Result<std::path::PathBuf, paneldesk::Error> {
+    std::env::current_exe().map_err(|e| paneldesk::Error::io("paneldesk-app", e))
+}
+
 pub fn run() {
     let workspace = match Workspace::from_env() {
         Ok(w) => w,

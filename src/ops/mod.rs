@@ -3,8 +3,74 @@
 //! same thing in the same order. A use case takes the clock and the acting person as
 //! parameters; reading them is the edges' job (`ambient`).
 //!
-//! This layer is new: the jobs that already chain several parts (importing with the
-//! register's cross-year checks first) live here; the rest still sit in their domain
-//! modules and move here as they grow a second step.
+//! One module per group of jobs: `review` and `setup` (setting a review up, its roster,
+//! quotas and rules, correcting it, settling its flags), `import`, `rubric`, `nomination`,
+//! `round` and `scoring` (packages out, the expert's desk, bundles in, the panel's
+//! decisions), `paper` (the paper fallback), `audit`, `reports`, `certificates` and
+//! `certificate_template` (what gets printed), `publication`, `announcement` and
+//! `objections` (the 公示 and its 异议), `follow_up` (after the award) and `clerk_keys`
+//! (the clerk's keys at rest). Jobs that are one call into a domain module already whole
+//! (`meeting::open`, `rubric::apply`, …) are called there directly and move here when
+//! they grow a step.
+//! Nothing else in the core uses this layer.
 
+pub mod announcement;
+pub mod audit;
+pub mod certificate_template;
+pub mod certificates;
+pub mod clerk_keys;
+pub mod follow_up;
 pub mod import;
+pub mod nomination;
+pub mod objections;
+pub mod paper;
+pub mod publication;
+pub mod reports;
+pub mod review;
+pub mod round;
+pub mod rubric;
+pub mod scoring;
+pub mod setup;
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::report::pdf::Meta;
+
+/// What a use case that writes a file does when one is already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Replace it: the person was asked (the app's save dialog asks before it answers).
+    Replace,
+    /// Refuse, before anything is issued or recorded: nobody was asked (the CLI).
+    Refuse,
+}
+
+impl Existing {
+    /// Refuses `path` when it is taken and nobody agreed to replace it.
+    fn check(self, path: &Path) -> Result<()> {
+        if self == Existing::Refuse && path.exists() {
+            return Err(Error::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` at `path` atomically, as far as `self` allows; returns their size.
+    fn write(self, path: &Path, bytes: &[u8]) -> Result<usize> {
+        self.check(path)?;
+        crate::container::write_bytes_atomically(path, bytes)?;
+        Ok(bytes.len())
+    }
+}
+
+/// The metadata of a printed document dated `date` (midnight UTC, so the same input
+/// prints the same bytes whatever the hour).
+fn dated(title: &str, date: time::Date) -> Meta<'_> {
+    Meta {
+        title,
+        subject: "PanelDesk",
+        at: date.with_time(time::Time::MIDNIGHT).assume_utc(),
+    }
+}

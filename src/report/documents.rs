@@ -34,6 +34,52 @@ pub fn document_title(review_title: &str, document: &str) -> String {
     }
 }
 
+/// Which of the review's documents to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// 评审结果汇总表
+    Summary,
+    /// 专家评分表
+    ScoreSheets,
+    /// 公示名单
+    Announcement,
+}
+
+impl ReportKind {
+    /// The document's own name, after the review's title in its heading.
+    pub fn title_zh(self) -> &'static str {
+        match self {
+            ReportKind::Summary => "评审结果汇总表",
+            ReportKind::ScoreSheets => "专家评分表",
+            ReportKind::Announcement => "公示",
+        }
+    }
+
+    /// The title the document prints under for `record`: the 公示 words its own by the
+    /// clerk's wording, the others are the review's title and the document's name.
+    pub fn title(self, record: &Record) -> String {
+        match self {
+            ReportKind::Announcement => announcement_title(record),
+            _ => document_title(&record.review.title_zh, self.title_zh()),
+        }
+    }
+
+    /// The kind a clerk names on the command line, in English or in Chinese.
+    pub fn from_name(name: &str) -> Result<ReportKind> {
+        match name {
+            "summary" | "汇总表" => Ok(ReportKind::Summary),
+            "sheets" | "评分表" => Ok(ReportKind::ScoreSheets),
+            "announcement" | "公示" => Ok(ReportKind::Announcement),
+            other => Err(crate::error::Error::BadInput {
+                zh: format!("报表种类应为 summary、sheets 或 announcement：{other}"),
+                en: format!("the report is summary, sheets or announcement: {other}"),
+            }),
+        }
+    }
+}
+
 fn two(v: f64) -> String {
     format!("{v:.2}")
 }

@@ -13,7 +13,8 @@ use serde::Serialize;
 use crate::audit;
 use crate::error::{Error, Result};
 pub use crate::model::rule::CategoryRule;
-use crate::model::rule::ResultOptions;
+use crate::model::rule::{ResultOptions, VoteThreshold};
+use crate::model::ScoringMode;
 use crate::store;
 
 /// The code serde gives a unit variant (`"trimmed_mean"`): what the table's CHECKs name.
@@ -81,6 +82,45 @@ pub fn in_force(
             .or_insert_with(|| CategoryRule::from_options(defaults));
     }
     Ok(rules)
+}
+
+/// The vote threshold a category's new rule carries: the one `given`, only on a vote
+/// category (on points or grades it would be stored and never applied, so it is refused
+/// rather than kept to mislead); when none is given, the one in force stays.
+pub fn threshold_for(
+    conn: &Connection,
+    category_key: &str,
+    given: Option<VoteThreshold>,
+) -> Result<VoteThreshold> {
+    let category = store::review_rows::read_categories(conn)?
+        .into_iter()
+        .find(|c| c.key == category_key)
+        .ok_or_else(|| Error::UnknownCategory {
+            key: category_key.to_string(),
+        })?;
+    let Some(given) = given else {
+        let defaults = ResultOptions::default();
+        return Ok(in_force(conn, &defaults)?
+            .remove(category_key)
+            .map_or(defaults.vote_threshold, |r| r.vote_threshold));
+    };
+    if category.scoring_mode == ScoringMode::Vote {
+        return Ok(given);
+    }
+    let (zh, en) = match category.scoring_mode {
+        ScoringMode::Grade => ("评定等级", "by grade"),
+        _ => ("按评分细则打分", "by points"),
+    };
+    Err(Error::BadInput {
+        zh: format!(
+            "“{}”（{}）{zh}，不是表决类别：表决通过线（vote threshold）只用于表决类别，未作任何修改",
+            category.name_zh, category.key
+        ),
+        en: format!(
+            "{} ({}) is scored {en}, not by vote: a vote threshold applies to vote categories only; nothing was changed",
+            category.name_en, category.key
+        ),
+    })
 }
 
 /// Sets a category's rule; the change and the rule it replaced go to the audit log.

@@ -18,6 +18,7 @@ mod import_workbooks;
 mod keys_at_rest;
 mod meeting;
 mod merge_props;
+mod ops;
 mod panels;
 mod paper;
 mod personal_data;

@@ -1,0 +1,91 @@
+//! The scoring round: a panel's package goes out, result bundles come back, the panel
+//! rules on rows, and an expert saves a material from the package.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+use crate::keys::ClerkKeys;
+use crate::merge::collect::{self, Receipt};
+use crate::merge::decisions::{self, Outcome};
+use crate::merge::results::{self, ResultOptions, ReviewResults};
+use crate::package::{self, PackageSummary, PanelScope};
+
+/// What the clerk decides when a panel's package goes out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageTerms {
+    /// The last day experts score (YYYY-MM-DD).
+    pub closes_on: String,
+    /// The shortest comment an expert may give.
+    pub min_comment_chars: u32,
+    /// The part of the review this panel scores.
+    pub scope: PanelScope,
+}
+
+impl PackageTerms {
+    pub fn new(closes_on: String, min_comment_chars: u32, scope: PanelScope) -> PackageTerms {
+        PackageTerms {
+            closes_on,
+            min_comment_chars,
+            scope,
+        }
+    }
+}
+
+/// Builds and signs the package of one panel at `destination`, audited.
+pub fn build_package(
+    review_path: &Path,
+    destination: &Path,
+    clerk: &ClerkKeys,
+    terms: &PackageTerms,
+    at: &str,
+    actor: &str,
+) -> Result<PackageSummary> {
+    package::build_panel(
+        review_path,
+        destination,
+        clerk,
+        &terms.closes_on,
+        terms.min_comment_chars,
+        &terms.scope,
+        at,
+        actor,
+    )
+}
+
+/// Receives the result bundles in `picked` (files, or folders whose bundles are taken
+/// in name order), each verified, checked and stored on its own.
+pub fn receive_bundles(
+    review_path: &Path,
+    clerk: &ClerkKeys,
+    picked: &[PathBuf],
+    at: &str,
+    actor: &str,
+) -> Result<Vec<Receipt>> {
+    let files = collect::bundle_files(picked);
+    collect::receive_many(review_path, clerk, &files, at, actor)
+}
+
+/// Records the panel's decision on one result; answers with the results it changes
+/// (computed by the stored rules).
+pub fn decide(
+    review_path: &Path,
+    nomination_id: i64,
+    outcome: Outcome,
+    reason: &str,
+    at: &str,
+    actor: &str,
+) -> Result<ReviewResults> {
+    decisions::decide(review_path, nomination_id, outcome, reason, at, actor)?;
+    results::compute(review_path, &ResultOptions::default())
+}
+
+/// Saves one material of the package at `package_file` at `destination`, or beside it
+/// under a new name when one is there; returns the path written.
+pub fn save_packaged_material(
+    package_file: &Path,
+    sha256: &str,
+    destination: &Path,
+) -> Result<PathBuf> {
+    let bytes = package::material(package_file, sha256)?;
+    crate::container::write_bytes_new(destination, &bytes)
+}
