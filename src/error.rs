@@ -1,7 +1,9 @@
 //! Typed errors of the core, each with a stable code and a message in Chinese and English.
 //!
 //! The UI branches on [`Error::code`], never on message text; the messages are what a
-//! clerk reads, so they say what went wrong and, where it helps, what to do next.
+//! clerk reads, so they say what went wrong and, where it helps, what to do next in words
+//! every edge can show. They never name a command to type: the desktop app has none, and
+//! the command line adds its own hint by code.
 
 use std::path::PathBuf;
 
@@ -265,7 +267,7 @@ impl Error {
     pub fn message_zh(&self) -> String {
         match self {
             Error::UnknownCategory { key } => {
-                format!("本评审没有类别“{key}”；可用 `paneldesk review show` 查看类别")
+                format!("本评审没有类别“{key}”")
             }
             Error::NotAllVerified { failed, total } => {
                 format!("{total} 个文件中有 {failed} 个未通过校验")
@@ -279,7 +281,7 @@ impl Error {
                 "字体文件 {} 无法使用（不是字体，或缺少常用汉字/数字）",
                 path.display()
             ),
-            Error::CertificateIssuerMissing => "证书模板的“落款单位”（issuer）未填写，不能打印证书：请在证书模板中填写颁发单位的全称（命令行：paneldesk certificates template --issuer 单位全称）".to_string(),
+            Error::CertificateIssuerMissing => "证书模板的“落款单位”（issuer）未填写，不能打印证书：请在证书模板中填写颁发单位的全称".to_string(),
             Error::MissingGlyphs { gaps } => format!(
                 "以下证书中有字体无法打印的字符，未生成任何证书：{}。请改用可打印的写法或更换字体",
                 gaps.iter()
@@ -288,14 +290,14 @@ impl Error {
                     .join("；")
             ),
             Error::NoPackageYet => {
-                "本评审还没有生成评审包，也就没有可汇总的评分：请先用 `paneldesk package` 生成".to_string()
+                "本评审还没有生成评审包，也就没有可汇总的评分".to_string()
             }
             Error::RubricPlaceholders {
                 category_zh,
                 criteria,
                 ..
             } => format!(
-                "“{category_zh}”的评分细则还有未填写的占位项（{}）：请先在“评分细则”页为其命名（命令行：paneldesk rubric set），再生成评审包",
+                "“{category_zh}”的评分细则还有未填写的占位项（{}）：请先在“评分细则”页为其命名，再生成评审包",
                 criteria.join("、")
             ),
             Error::RubricLocked {
@@ -315,7 +317,7 @@ impl Error {
                 format!("口令连续输错，请 {seconds} 秒后再试")
             }
             Error::ClerkPassphraseNeeded => {
-                "工作人员密钥已加密，请先输入工作人员口令（命令行：设置环境变量 PANELDESK_CLERK_PASSPHRASE 或在提示时输入）".to_string()
+                "工作人员密钥已加密，请先输入工作人员口令".to_string()
             }
             Error::ClerkKeysMissing => "本机还没有工作人员密钥".to_string(),
             Error::ClerkKeysExist => "本机已有工作人员密钥，不能再新建".to_string(),
@@ -335,10 +337,10 @@ impl Error {
                 format!("年度 {year} 不在 2000–2100 之间，请检查输入。")
             }
             Error::ReviewNotFound { reference } => {
-                format!("找不到评审“{reference}”。请用 `paneldesk review list` 查看已有评审。")
+                format!("找不到评审“{reference}”。")
             }
             Error::NoReviews => {
-                "还没有任何评审。请先新建评审或运行 `paneldesk demo` 创建演示评审。".into()
+                "还没有任何评审，请先新建评审。".into()
             }
             Error::NotAReviewFile { path } => {
                 format!("文件 {} 不是 PanelDesk 评审文件。", path.display())
@@ -375,7 +377,7 @@ impl Error {
             }
             Error::Corrupt(what) => format!("存储的数据已损坏：{what}"),
             Error::FlagNotFound { flag_id } => {
-                format!("找不到编号为 {flag_id} 的标记；请用 `paneldesk review flags` 查看")
+                format!("找不到编号为 {flag_id} 的标记")
             }
             Error::FlagAlreadySettled {
                 flag_id,
@@ -390,7 +392,7 @@ impl Error {
                 "尚未设置公示：请先写明公示期、受理异议的联系方式和落款".to_string()
             }
             Error::ObjectionNotFound { id } => {
-                format!("找不到第 {id} 号异议；请用 `paneldesk objection list` 查看")
+                format!("找不到第 {id} 号异议")
             }
             Error::ObjectionResolved { id, outcome_zh, .. } => {
                 format!("第 {id} 号异议已处理完毕（{outcome_zh}），处理结果不能更改")
@@ -398,7 +400,7 @@ impl Error {
             Error::NoteRequired => "保留被标记的推荐对象时必须写明理由（备注）".to_string(),
             Error::ReasonRequired => "更正或撤回推荐对象时必须写明理由".to_string(),
             Error::NominationNotFound { id } => {
-                format!("找不到编号为 {id} 的推荐对象；请用 `paneldesk review show` 查看")
+                format!("找不到编号为 {id} 的推荐对象")
             }
             Error::UnknownField { key } => {
                 format!("本活动的推荐表没有“{key}”这一栏，无法更正")
@@ -422,7 +424,7 @@ impl Error {
     pub fn message_en(&self) -> String {
         match self {
             Error::UnknownCategory { key } => format!(
-                "This review has no category \"{key}\"; `paneldesk review show` lists them"
+                "This review has no category \"{key}\""
             ),
             Error::NotAllVerified { failed, total } => {
                 format!("{failed} of {total} files did not verify")
@@ -436,7 +438,7 @@ impl Error {
                 "Font file {} cannot be used (not a font, or lacks common characters or digits)",
                 path.display()
             ),
-            Error::CertificateIssuerMissing => "The certificate template's issuer (落款单位) is empty, so no certificate can be printed: set the awarding body's full name in the certificate template (CLI: paneldesk certificates template --issuer NAME)".to_string(),
+            Error::CertificateIssuerMissing => "The certificate template's issuer (落款单位) is empty, so no certificate can be printed: set the awarding body's full name in the certificate template".to_string(),
             Error::MissingGlyphs { gaps } => format!(
                 "No certificates were made: the font cannot print some characters: {}",
                 gaps.iter()
@@ -445,14 +447,14 @@ impl Error {
                     .join("; ")
             ),
             Error::NoPackageYet => {
-                "No panel package has been built for this review, so there are no marks to merge: build one with `paneldesk package`".to_string()
+                "No panel package has been built for this review, so there are no marks to merge".to_string()
             }
             Error::RubricPlaceholders {
                 category_en,
                 criteria,
                 ..
             } => format!(
-                "The rubric of {category_en} still has placeholder criteria ({}): name them on the Rubric tab (command line: paneldesk rubric set) before building a panel package",
+                "The rubric of {category_en} still has placeholder criteria ({}): name them on the Rubric tab before building a panel package",
                 criteria.join(", ")
             ),
             Error::RubricLocked {
@@ -475,7 +477,7 @@ impl Error {
                 format!("Too many wrong passphrases; try again in {seconds} s")
             }
             Error::ClerkPassphraseNeeded => {
-                "The clerk's keys are locked: enter the clerk's passphrase first (command line: set PANELDESK_CLERK_PASSPHRASE or type it when asked)".to_string()
+                "The clerk's keys are locked: enter the clerk's passphrase first".to_string()
             }
             Error::ClerkKeysMissing => "This computer has no clerk keys yet".to_string(),
             Error::ClerkKeysExist => "This computer already has clerk keys".to_string(),
@@ -495,10 +497,10 @@ impl Error {
                 format!("Year {year} is not between 2000 and 2100; please check it.")
             }
             Error::ReviewNotFound { reference } => format!(
-                "Review \"{reference}\" not found. `paneldesk review list` shows the reviews there are."
+                "Review \"{reference}\" not found."
             ),
             Error::NoReviews => {
-                "There is no review yet. Create one, or run `paneldesk demo` for a demo review."
+                "There is no review yet: create one first."
                     .into()
             }
             Error::NotAReviewFile { path } => {
@@ -538,7 +540,7 @@ impl Error {
             }
             Error::Corrupt(what) => format!("Stored data is damaged: {what}"),
             Error::FlagNotFound { flag_id } => {
-                format!("No flag {flag_id}; `paneldesk review flags` lists them")
+                format!("No flag {flag_id}")
             }
             Error::FlagAlreadySettled {
                 flag_id,
@@ -553,7 +555,7 @@ impl Error {
                 "No announcement (公示) is set yet: give its period, where objections go, and the issuing office first".to_string()
             }
             Error::ObjectionNotFound { id } => {
-                format!("No objection {id}; `paneldesk objection list` lists them")
+                format!("No objection {id}")
             }
             Error::ObjectionResolved { id, outcome_en, .. } => format!(
                 "Objection {id} is already resolved ({outcome_en}); its outcome cannot change"
@@ -565,10 +567,10 @@ impl Error {
                 "Correcting or withdrawing a nomination needs a reason".to_string()
             }
             Error::NominationNotFound { id } => {
-                format!("No nomination {id}; `paneldesk review show` lists them")
+                format!("No nomination {id}")
             }
             Error::UnknownField { key } => {
-                format!("This activity's nominations have no field {key:?} to correct")
+                format!("This activity's nominations have no field \"{key}\" to correct")
             }
             Error::AlreadyWithdrawn { id } => format!("Nomination {id} is already withdrawn"),
             Error::RegisterUnreadable {

@@ -2,63 +2,31 @@
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::merge::decisions::Outcome;
-use paneldesk::merge::meeting::{self, BallotKind, Count, MeetingBallot, Shortlist, Tally};
+use paneldesk::merge::meeting::{
+    self, BallotKind, Count, MeetingBallot, MeetingOutcome, Shortlist, Tally,
+};
+use paneldesk::ops::reports;
+use paneldesk::ops::Existing;
 use paneldesk::workspace::Workspace;
 use paneldesk::Error;
 
-use crate::cli::follow_up::print_json;
+use crate::cli::args::ReviewArg;
+use crate::cli::out::answer;
 
 #[derive(Subcommand)]
 pub enum MeetingCommand {
     /// 开启一次会评表决 / Open a meeting ballot
-    Open {
-        #[arg(long)]
-        review: Option<String>,
-        /// 类别代码 / Category key
-        #[arg(long)]
-        category: String,
-        /// 名单：名额线上并列者 / On the ballot: those tied at the cut
-        #[arg(long, conflicts_with_all = ["band", "pick"], required_unless_present_any = ["band", "pick"])]
-        tied: bool,
-        /// 名单：名额线上下各 N 名 / On the ballot: N places each side of the cut
-        #[arg(long)]
-        band: Option<u32>,
-        /// 名单：指定推荐对象编号，逗号分隔 / On the ballot: these nomination ids
-        #[arg(long, value_delimiter = ',')]
-        pick: Vec<i64>,
-        /// 差额表决，每位专家最多选 K 人（缺省为剩余名额）；不给则逐一表决
-        /// / A choice of at most K (default: the places left); without it, a vote on each
-        #[arg(long, num_args = 0..=1)]
-        choose: Option<Option<u32>>,
-    },
+    Open(OpenArgs),
     /// 录入计票结果 / Record the count
-    Count {
-        #[arg(long)]
-        review: Option<String>,
-        #[arg(long)]
-        ballot: i64,
-        /// 到会专家人数 / Experts present
-        #[arg(long)]
-        present: u32,
-        /// 编号=得票（差额）或 编号=同意/不同意/弃权（逐一表决），每人一项
-        /// / id=votes (a choice) or id=agree/against/abstain (a vote), one per nomination
-        #[arg(long = "count", required = true)]
-        counts: Vec<String>,
-        /// 计票人 / Who counted
-        #[arg(long)]
-        counter: String,
-        /// 监票人 / Who watched the count
-        #[arg(long)]
-        witness: String,
-    },
+    Count(CountArgs),
     /// 打印计票单（未计票时为空白表）/ Print the 计票单 (a blank form before the count)
     Sheet {
-        #[arg(long)]
-        review: Option<String>,
+        #[command(flatten)]
+        review: ReviewArg,
         #[arg(long)]
         ballot: i64,
         #[arg(long)]
@@ -66,108 +34,166 @@ pub enum MeetingCommand {
     },
     /// 列出会评表决 / List the meeting ballots
     List {
-        #[arg(long)]
-        review: Option<String>,
+        #[command(flatten)]
+        review: ReviewArg,
     },
+}
+
+#[derive(Args)]
+pub struct OpenArgs {
+    #[command(flatten)]
+    review: ReviewArg,
+    /// 类别代码 / Category key
+    #[arg(long)]
+    category: String,
+    /// 名单：名额线上并列者 / On the ballot: those tied at the cut
+    #[arg(long, conflicts_with_all = ["band", "pick"], required_unless_present_any = ["band", "pick"])]
+    tied: bool,
+    /// 名单：名额线上下各 N 名 / On the ballot: N places each side of the cut
+    #[arg(long)]
+    band: Option<u32>,
+    /// 名单：指定推荐对象编号，逗号分隔 / On the ballot: these nomination ids
+    #[arg(long, value_delimiter = ',')]
+    pick: Vec<i64>,
+    /// 差额表决，每位专家最多选 K 人（缺省为剩余名额）；不给则逐一表决
+    /// / A choice of at most K (default: the places left); without it, a vote on each
+    #[arg(long, num_args = 0..=1)]
+    choose: Option<Option<u32>>,
+}
+
+impl OpenArgs {
+    fn shortlist(&self) -> Shortlist {
+        match (self.tied, self.band) {
+            (true, _) => Shortlist::TiedAtCut,
+            (_, Some(around)) => Shortlist::Band { around },
+            _ => Shortlist::Picked {
+                nominations: self.pick.clone(),
+            },
+        }
+    }
+
+    fn kind(&self) -> BallotKind {
+        match self.choose {
+            Some(at_most) => BallotKind::Choose { at_most },
+            None => BallotKind::Vote,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct CountArgs {
+    #[command(flatten)]
+    review: ReviewArg,
+    #[arg(long)]
+    ballot: i64,
+    /// 到会专家人数 / Experts present
+    #[arg(long)]
+    present: u32,
+    /// 编号=得票（差额）或 编号=同意/不同意/弃权（逐一表决），每人一项
+    /// / id=votes (a choice) or id=agree/against/abstain (a vote), one per nomination
+    #[arg(long = "count", required = true)]
+    counts: Vec<String>,
+    /// 计票人 / Who counted
+    #[arg(long)]
+    counter: String,
+    /// 监票人 / Who watched the count
+    #[arg(long)]
+    witness: String,
+}
+
+impl CountArgs {
+    fn tally(self) -> Result<Tally, Error> {
+        Ok(Tally {
+            present: self.present,
+            counts: self
+                .counts
+                .iter()
+                .map(|c| parse_count(c))
+                .collect::<Result<_, _>>()?,
+            counted_by: self.counter,
+            witnessed_by: self.witness,
+        })
+    }
 }
 
 pub fn meeting(workspace: &Workspace, command: MeetingCommand, json: bool) -> Result<(), Error> {
     match command {
-        MeetingCommand::Open {
-            review,
-            category,
-            tied,
-            band,
-            pick,
-            choose,
-        } => {
-            let path = workspace.resolve(review.as_deref())?;
-            let shortlist = match (tied, band) {
-                (true, _) => Shortlist::TiedAtCut,
-                (_, Some(around)) => Shortlist::Band { around },
-                _ => Shortlist::Picked { nominations: pick },
-            };
-            let kind = match choose {
-                Some(at_most) => BallotKind::Choose { at_most },
-                None => BallotKind::Vote,
-            };
-            let ballot = meeting::open(&path, &category, &shortlist, kind, &now(), &actor())?;
-            if json {
-                print_json(&ballot);
-            } else {
-                print_ballot(&ballot);
-            }
-        }
-        MeetingCommand::Count {
-            review,
-            ballot,
-            present,
-            counts,
-            counter,
-            witness,
-        } => {
-            let path = workspace.resolve(review.as_deref())?;
-            let counts = counts
-                .iter()
-                .map(|c| parse_count(c))
-                .collect::<Result<Vec<_>, _>>()?;
-            let tally = Tally {
-                present,
-                counts,
-                counted_by: counter,
-                witnessed_by: witness,
-            };
-            let outcome = meeting::count(&path, ballot, &tally, &now(), &actor())?;
-            if json {
-                print_json(&outcome);
-            } else {
-                for e in &outcome.entries {
-                    let (zh, en) = match e.result {
-                        Some(Outcome::In) => ("入选", "selected"),
-                        Some(Outcome::Out) => ("不入选", "not selected"),
-                        None => ("并列，须再次表决", "level: vote again"),
-                    };
-                    println!(
-                        "{:>6}  {:>3} 票 / votes  {zh} / {en}",
-                        e.nomination_id, e.agree
-                    );
-                }
-                if !outcome.still_tied.is_empty() {
-                    println!(
-                        "仍有并列，请另开一次会评 / Still level: open another ballot (meeting open --tied)"
-                    );
-                }
-            }
-        }
+        MeetingCommand::Open(args) => open(workspace, args, json),
+        MeetingCommand::Count(args) => count(workspace, args, json),
         MeetingCommand::Sheet {
             review,
             ballot,
             out,
-        } => {
-            let path = workspace.resolve(review.as_deref())?;
-            let bytes = paneldesk::report::tally_sheet::for_ballot(&path, ballot)?;
-            paneldesk::container::write_bytes_atomically(&out, &bytes)?;
-            if !json {
-                println!("已写出计票单 Wrote the tally sheet {}", out.display());
-            }
-        }
-        MeetingCommand::List { review } => {
-            let path = workspace.resolve(review.as_deref())?;
-            let ballots = meeting::list(&path)?;
-            if json {
-                print_json(&ballots);
-            } else {
-                for b in &ballots {
-                    print_ballot(b);
-                }
-                println!(
-                    "共 {} 次会评表决 / {} ballots",
-                    ballots.len(),
-                    ballots.len()
-                );
-            }
-        }
+        } => sheet(workspace, review, ballot, out, json),
+        MeetingCommand::List { review } => list(workspace, review, json),
     }
+}
+
+fn open(workspace: &Workspace, args: OpenArgs, json: bool) -> Result<(), Error> {
+    let (path, shortlist) = (args.review.path(workspace)?, args.shortlist());
+    let ballot = meeting::open(
+        &path,
+        &args.category,
+        &shortlist,
+        args.kind(),
+        &now(),
+        &actor(),
+    )?;
+    answer(json, &ballot, print_ballot);
+    Ok(())
+}
+
+fn count(workspace: &Workspace, args: CountArgs, json: bool) -> Result<(), Error> {
+    let (path, ballot) = (args.review.path(workspace)?, args.ballot);
+    let outcome = meeting::count(&path, ballot, &args.tally()?, &now(), &actor())?;
+    answer(json, &outcome, print_outcome);
+    Ok(())
+}
+
+fn print_outcome(outcome: &MeetingOutcome) {
+    for e in &outcome.entries {
+        let (zh, en) = match e.result {
+            Some(Outcome::In) => ("入选", "selected"),
+            Some(Outcome::Out) => ("不入选", "not selected"),
+            None => ("并列，须再次表决", "level: vote again"),
+        };
+        println!(
+            "{:>6}  {:>3} 票 / votes  {zh} / {en}",
+            e.nomination_id, e.agree
+        );
+    }
+    if !outcome.still_tied.is_empty() {
+        println!(
+            "仍有并列，请另开一次会评 / Still level: open another ballot (meeting open --tied)"
+        );
+    }
+}
+
+/// The sheet is printed again as often as asked: it replaces the one there.
+fn sheet(
+    workspace: &Workspace,
+    review: ReviewArg,
+    ballot: i64,
+    out: PathBuf,
+    json: bool,
+) -> Result<(), Error> {
+    reports::print_tally_sheet(&review.path(workspace)?, ballot, &out, Existing::Replace)?;
+    if !json {
+        println!("已写出计票单 Wrote the tally sheet {}", out.display());
+    }
+    Ok(())
+}
+
+fn list(workspace: &Workspace, review: ReviewArg, json: bool) -> Result<(), Error> {
+    let ballots = meeting::list(&review.path(workspace)?)?;
+    answer(json, &ballots, |ballots| {
+        ballots.iter().for_each(print_ballot);
+        println!(
+            "共 {} 次会评表决 / {} ballots",
+            ballots.len(),
+            ballots.len()
+        );
+    });
     Ok(())
 }
 

@@ -1,6 +1,7 @@
-//! The CLI of a review round: the clerk's `package` and `verify`, and the expert's
-//! `expert …` commands (enough to drive a whole round without a window, in tests or by
-//! experts who prefer a terminal). Part of the `paneldesk` binary, like `main.rs`.
+//! The CLI of a review round: the clerk's `package`, `verify`, `merge`, `results` and
+//! `decide`, and the expert's `expert …` commands (enough to drive a whole round without
+//! a window, in tests or by experts who prefer a terminal). Part of the `paneldesk`
+//! binary, like `main.rs`.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -11,16 +12,25 @@ use serde::Serialize;
 use paneldesk::ambient::{
     current_actor as actor, new_clerk_keys, now_rfc3339 as now, now_unix, random_bytes,
 };
-use paneldesk::model::marks::{Grade, RecusalReason, Vote};
+use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
+use paneldesk::merge::decisions::{self, Outcome};
+use paneldesk::merge::rank::Cut;
+use paneldesk::merge::results::{CategoryResult, ReviewResults};
+use paneldesk::ops::round::{self, PackageTerms};
+use paneldesk::ops::scoring::{self, ScoringStatus};
+use paneldesk::ops::{reports, Existing};
+use paneldesk::package::PackageSummary;
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::workspace::Workspace;
 use paneldesk::{bundle, keys, package, Error};
 
+use crate::cli::args::{PanelRef, ReviewArg};
+use crate::cli::out::{answer, print_json};
+
 #[derive(Args)]
 pub struct PackageArgs {
-    /// 评审编号或文件 / Review id or file
-    #[arg(long)]
-    pub review: Option<String>,
+    #[command(flatten)]
+    pub review: ReviewArg,
     /// 输出的评审包文件（.pdpanel）/ Output package file (.pdpanel)
     #[arg(long)]
     pub out: PathBuf,
@@ -68,6 +78,14 @@ impl PackageArgs {
             group,
         })
     }
+
+    fn terms(&self) -> Result<PackageTerms, Error> {
+        Ok(PackageTerms {
+            closes_on: self.closes.clone(),
+            min_comment_chars: self.min_comment,
+            scope: self.scope()?,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -109,36 +127,6 @@ pub enum ExpertCommand {
         #[command(flatten)]
         panel: PanelRef,
     },
-}
-
-#[derive(Args)]
-pub struct PanelRef {
-    /// 评审包校验值的开头几位；本机只有一个时可省略 / Package hash prefix; optional when this laptop has one panel
-    #[arg(long)]
-    pub panel: Option<String>,
-}
-
-fn print<T: Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("输出失败 / could not print: {e}"),
-    }
-}
-
-fn open_panel(workspace: &Workspace, r: &PanelRef) -> Result<Panel, Error> {
-    let dir = workspace.panels_dir();
-    let prefix = match &r.panel {
-        Some(p) => p.clone(),
-        None => match panel::list(&dir).as_slice() {
-            [only] => only.clone(),
-            _ => {
-                return Err(Error::ReviewNotFound {
-                    reference: "--panel".into(),
-                })
-            }
-        },
-    };
-    panel::open(&dir, &prefix)
 }
 
 /// The clerk's keys for a job that signs or opens sealed scores. The passphrase comes
@@ -197,36 +185,35 @@ pub fn protect_clerk_keys(workspace: &Workspace) -> Result<(), Error> {
                 .ok_or(Error::ClerkPassphraseNeeded)?,
         ),
     };
-    let new = match std::env::var("PANELDESK_NEW_CLERK_PASSPHRASE") {
-        Ok(p) => zeroize::Zeroizing::new(p),
-        Err(_) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
-            let first = zeroize::Zeroizing::new(
-                rpassword::prompt_password("新口令 / New passphrase: ")
-                    .map_err(|e| Error::io("stdin", e))?,
-            );
-            let again = zeroize::Zeroizing::new(
-                rpassword::prompt_password("再次输入 / Again: ")
-                    .map_err(|e| Error::io("stdin", e))?,
-            );
-            if *first != *again {
-                return Err(Error::BadInput {
-                    zh: "两次输入的口令不一致".into(),
-                    en: "the two passphrases differ".into(),
-                });
-            }
-            first
-        }
-        Err(_) => return Err(Error::ClerkPassphraseNeeded),
-    };
-    keys::protect_clerk_keys(
-        &path,
-        current.as_ref().map(|p| p.as_str()),
-        &new,
-        random_bytes(),
-        random_bytes(),
-    )?;
+    let new = new_clerk_passphrase()?;
+    let current = current.as_ref().map(|p| p.as_str());
+    keys::protect_clerk_keys(&path, current, &new, random_bytes(), random_bytes())?;
     println!("工作人员密钥已用新口令加密。\nThe clerk's keys are sealed under the new passphrase.");
     Ok(())
+}
+
+/// The new passphrase from `PANELDESK_NEW_CLERK_PASSPHRASE`, or typed twice at a
+/// terminal.
+fn new_clerk_passphrase() -> Result<zeroize::Zeroizing<String>, Error> {
+    if let Ok(p) = std::env::var("PANELDESK_NEW_CLERK_PASSPHRASE") {
+        return Ok(zeroize::Zeroizing::new(p));
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(Error::ClerkPassphraseNeeded);
+    }
+    let prompt = |text: &str| {
+        rpassword::prompt_password(text)
+            .map(zeroize::Zeroizing::new)
+            .map_err(|e| Error::io("stdin", e))
+    };
+    let first = prompt("新口令 / New passphrase: ")?;
+    if *first != *prompt("再次输入 / Again: ")? {
+        return Err(Error::BadInput {
+            zh: "两次输入的口令不一致".into(),
+            en: "the two passphrases differ".into(),
+        });
+    }
+    Ok(first)
 }
 
 fn read_passphrase() -> Result<zeroize::Zeroizing<String>, Error> {
@@ -249,33 +236,24 @@ fn read_passphrase() -> Result<zeroize::Zeroizing<String>, Error> {
 }
 
 pub fn package(workspace: &Workspace, args: PackageArgs, json: bool) -> Result<(), Error> {
-    let review = workspace.resolve(args.review.as_deref())?;
+    let (review, terms) = (args.review.path(workspace)?, args.terms()?);
     let clerk = clerk_keys(workspace)?;
-    let summary = package::build_panel(
-        &review,
-        &args.out,
-        &clerk,
-        &args.closes,
-        args.min_comment,
-        &args.scope()?,
-        &now(),
-        &actor(),
-    )?;
-    if json {
-        print(&summary);
-    } else {
-        println!(
-            "已生成评审包 / Package written: {}\n  推荐对象 nominations {}  专家 experts {}  材料 materials {}  已排除 excluded {}\n  校验值 hash {}\n  秘书密钥指纹 clerk fingerprint {}",
-            summary.path,
-            summary.nominations,
-            summary.experts,
-            summary.materials,
-            summary.excluded,
-            summary.hash,
-            summary.clerk_fingerprint
-        );
-    }
+    let summary = round::build_package(&review, &args.out, &clerk, &terms, &now(), &actor())?;
+    answer(json, &summary, print_package);
     Ok(())
+}
+
+fn print_package(summary: &PackageSummary) {
+    println!(
+        "已生成评审包 / Package written: {}\n  推荐对象 nominations {}  专家 experts {}  材料 materials {}  已排除 excluded {}\n  校验值 hash {}\n  秘书密钥指纹 clerk fingerprint {}",
+        summary.path,
+        summary.nominations,
+        summary.experts,
+        summary.materials,
+        summary.excluded,
+        summary.hash,
+        summary.clerk_fingerprint
+    );
 }
 
 #[derive(Serialize)]
@@ -346,294 +324,233 @@ fn verify_one(file: &Path) -> Verified {
 /// Verifies packages and bundles; fails when any does not verify.
 pub fn verify(files: &[PathBuf], json: bool) -> Result<(), Error> {
     let results: Vec<Verified> = files.iter().map(|f| verify_one(f)).collect();
-    if json {
-        print(&results);
-    } else {
-        for r in &results {
-            match &r.error {
-                None => println!(
-                    "✓ {}  {}  指纹 fingerprint {}",
-                    r.file,
-                    r.kind.unwrap_or(""),
-                    r.fingerprint.as_deref().unwrap_or("")
-                ),
-                Some(e) => println!(
-                    "✗ {}\n    {}\n    {}",
-                    r.file, e["message_zh"], e["message_en"]
-                ),
-            }
-        }
-    }
-    let failed = results.iter().filter(|r| !r.ok).count();
-    if failed > 0 {
-        return Err(Error::NotAllVerified {
+    answer(json, &results, |all| all.iter().for_each(print_verified));
+    match results.iter().filter(|r| !r.ok).count() {
+        0 => Ok(()),
+        failed => Err(Error::NotAllVerified {
             failed,
             total: results.len(),
-        });
+        }),
     }
-    Ok(())
 }
 
-/// One CSV line: `nomination id, what, value`; the value may itself hold commas.
-fn apply_line(panel: &mut Panel, line: &str, at: &str) -> Result<(), Error> {
-    let mut parts = line.splitn(3, ',');
-    let (Some(id), Some(what), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(Error::BadInput {
-            zh: format!("应为“编号,指标,值”：{line}"),
-            en: format!("expected \"id,what,value\": {line}"),
-        });
-    };
-    let id: i64 = id.trim().parse().map_err(|_| Error::BadInput {
-        zh: format!("推荐对象编号不是数字：{id}"),
-        en: format!("the nomination id is not a number: {id}"),
-    })?;
-    let value = value.trim();
-    let parse_code = |v: &str| serde_json::Value::String(v.to_string());
-    match what.trim() {
-        "comment" => panel.set_comment(id, value, at).map(drop),
-        "vote" => {
-            let vote: Vote =
-                serde_json::from_value(parse_code(value)).map_err(|_| Error::BadInput {
-                    zh: format!("投票应为 agree、disagree 或 abstain：{value}"),
-                    en: format!("a vote is agree, disagree or abstain: {value}"),
-                })?;
-            panel.set_vote(id, Some(vote), at).map(drop)
-        }
-        "grade" => {
-            let grade: Grade =
-                serde_json::from_value(parse_code(value)).map_err(|_| Error::BadInput {
-                    zh: format!("等级应为 excellent、good、pass 或 fail：{value}"),
-                    en: format!("a grade is excellent, good, pass or fail: {value}"),
-                })?;
-            panel.set_grade(id, Some(grade), at).map(drop)
-        }
-        "recuse" => {
-            let (reason, note) = value.split_once(':').unwrap_or((value, ""));
-            let reason: RecusalReason = serde_json::from_value(parse_code(reason.trim()))
-                .map_err(|_| Error::BadInput {
-                    zh: format!("回避理由应为 relative、teacher_student、same_institution 或 other：{reason}"),
-                    en: format!("a recusal reason is relative, teacher_student, same_institution or other: {reason}"),
-                })?;
-            panel.recuse(id, reason, note, at).map(drop)
-        }
-        criterion => {
-            let points: f64 = value.parse().map_err(|_| Error::BadInput {
-                zh: format!("分值不是数字：{value}"),
-                en: format!("the points are not a number: {value}"),
-            })?;
-            panel.set_points(id, criterion, Some(points), at).map(drop)
-        }
+fn print_verified(r: &Verified) {
+    match &r.error {
+        None => println!(
+            "✓ {}  {}  指纹 fingerprint {}",
+            r.file,
+            r.kind.unwrap_or(""),
+            r.fingerprint.as_deref().unwrap_or("")
+        ),
+        Some(e) => println!(
+            "✗ {}\n    {}\n    {}",
+            r.file, e["message_zh"], e["message_en"]
+        ),
     }
 }
 
 pub fn expert(workspace: &Workspace, command: ExpertCommand, json: bool) -> Result<(), Error> {
     match command {
-        ExpertCommand::Open { file } => {
-            let panel = panel::import_package(&workspace.panels_dir(), &file, &now())?;
-            let roster: Vec<_> = panel.package.experts.clone();
-            if json {
-                print(&serde_json::json!({
-                    "hash": panel.hash,
-                    "clerk_fingerprint": panel.clerk_fingerprint,
-                    "review": panel.package.review,
-                    "closes_on": panel.package.closes_on,
-                    "experts": roster,
-                    "enrolment": panel.enrolment()?,
-                }));
-            } else {
-                println!(
-                    "已打开评审包 / Opened: {} {}\n  校验值 hash {}\n  秘书密钥指纹 clerk fingerprint {}\n  截止 closes {}",
-                    panel.package.review.title_zh,
-                    panel.package.review.year,
-                    panel.hash,
-                    panel.clerk_fingerprint,
-                    panel.package.closes_on
-                );
-                for e in &roster {
-                    println!("  {}  {}  {}", e.name, e.institution, e.title);
-                }
-            }
-        }
-        ExpertCommand::Enrol { panel: r, name } => {
-            let mut panel = open_panel(workspace, &r)?;
-            let expert_id = panel
-                .package
-                .experts
-                .iter()
-                .find(|e| e.name == name.trim())
-                .map(|e| e.id)
-                .ok_or(paneldesk::model::marks::RuleError::UnknownExpert { name })?;
-            let pin = read_passphrase()?;
-            let enrolment = panel.enrol(
-                expert_id,
-                &pin,
-                (random_bytes(), random_bytes(), random_bytes()),
-                &now(),
-            )?;
-            if json {
-                print(&enrolment);
-            } else {
-                println!(
-                    "已登记 / Enrolled: {}\n  密钥指纹（请抄写在纸质评分表上）/ Key fingerprint (write it on the paper score sheet): {}",
-                    enrolment.expert.name, enrolment.fingerprint
-                );
-            }
-        }
-        ExpertCommand::Score {
-            panel: r,
-            csv,
-            echo,
-        } => {
-            let mut panel = open_panel(workspace, &r)?;
-            let text = std::fs::read_to_string(&csv).map_err(|e| Error::io(&csv, e))?;
-            let at = now();
-            let mut applied = 0;
-            for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
-                let line = line.trim();
-                if line.is_empty()
-                    || line.starts_with('#')
-                    || (i == 0 && line.starts_with("nomination"))
-                {
-                    continue;
-                }
-                apply_line(&mut panel, line, &at).map_err(|e| Error::BadInput {
-                    zh: format!("{} 第 {} 行：{}", csv.display(), i + 1, e.message_zh()),
-                    en: format!("{} line {}: {}", csv.display(), i + 1, e.message_en()),
-                })?;
-                applied += 1;
-                if echo {
-                    // Printed only after the commit returned: a line seen is a line saved.
-                    use std::io::Write;
-                    let mut stdout = std::io::stdout().lock();
-                    let _ = writeln!(stdout, "saved {line}").and_then(|()| stdout.flush());
-                }
-            }
-            if json {
-                print(&serde_json::json!({ "applied": applied, "progress": panel.progress()? }));
-            } else {
-                println!("已保存 {applied} 项 / Saved {applied} entries");
-            }
-        }
-        ExpertCommand::Status { panel: r } => {
-            let panel = open_panel(workspace, &r)?;
-            let status = serde_json::json!({
-                "enrolment": panel.enrolment()?,
-                "progress": panel.progress()?,
-                "incomplete": panel.incomplete()?,
-                "submissions": panel.submissions()?,
-            });
-            if json {
-                print(&status);
-            } else {
-                for p in panel.progress()? {
-                    println!(
-                        "{}  {}/{}  回避 recused {}",
-                        p.name_zh, p.complete, p.total, p.recused
-                    );
-                }
-                for i in panel.incomplete()? {
-                    println!(
-                        "  未完成 incomplete: [{}] {}",
-                        i.nomination_id, i.display_name
-                    );
-                }
-            }
-        }
-        ExpertCommand::Submit { panel: r, out } => {
-            let mut panel = open_panel(workspace, &r)?;
-            let pin = read_passphrase()?;
-            let submission = panel.submit(&pin, &out, &now(), now_unix())?;
-            if json {
-                print(&submission);
-            } else {
-                println!(
-                    "已提交并校验，可以取下 U 盘 / Submitted and verified; the USB stick can be removed\n  {}\n  序号 sequence {}  指纹 fingerprint {}",
-                    submission.file, submission.sequence, submission.fingerprint
-                );
-            }
-        }
-        ExpertCommand::Reopen { panel: r } => {
-            let mut panel = open_panel(workspace, &r)?;
-            panel.reopen()?;
-            if json {
-                print(&serde_json::json!({ "reopened": true, "panel": panel.hash }));
-            } else {
-                println!("已解锁，可更正后重新提交 / Unlocked: correct and submit again");
-            }
-        }
+        ExpertCommand::Open { file } => open(workspace, file, json),
+        ExpertCommand::Enrol { panel, name } => enrol(workspace, panel, name, json),
+        ExpertCommand::Score { panel, csv, echo } => score(workspace, panel, csv, echo, json),
+        ExpertCommand::Status { panel } => status(workspace, panel, json),
+        ExpertCommand::Submit { panel, out } => submit(workspace, panel, out, json),
+        ExpertCommand::Reopen { panel } => reopen(workspace, panel, json),
     }
+}
+
+fn open(workspace: &Workspace, file: PathBuf, json: bool) -> Result<(), Error> {
+    let panel = panel::import_package(&workspace.panels_dir(), &file, &now())?;
+    if json {
+        print_json(&serde_json::json!({
+            "hash": panel.hash,
+            "clerk_fingerprint": panel.clerk_fingerprint,
+            "review": panel.package.review,
+            "closes_on": panel.package.closes_on,
+            "experts": panel.package.experts,
+            "enrolment": panel.enrolment()?,
+        }));
+    } else {
+        print_opened(&panel);
+    }
+    Ok(())
+}
+
+fn print_opened(panel: &Panel) {
+    println!(
+        "已打开评审包 / Opened: {} {}\n  校验值 hash {}\n  秘书密钥指纹 clerk fingerprint {}\n  截止 closes {}",
+        panel.package.review.title_zh,
+        panel.package.review.year,
+        panel.hash,
+        panel.clerk_fingerprint,
+        panel.package.closes_on
+    );
+    for e in &panel.package.experts {
+        println!("  {}  {}  {}", e.name, e.institution, e.title);
+    }
+}
+
+fn enrol(workspace: &Workspace, panel: PanelRef, name: String, json: bool) -> Result<(), Error> {
+    let mut panel = panel.open(workspace)?;
+    let randomness = (random_bytes(), random_bytes(), random_bytes());
+    let enrolment = scoring::enrol(&mut panel, &name, read_passphrase, randomness, &now())?;
+    answer(json, &enrolment, |e| {
+        println!(
+            "已登记 / Enrolled: {}\n  密钥指纹（请抄写在纸质评分表上）/ Key fingerprint (write it on the paper score sheet): {}",
+            e.expert.name, e.fingerprint
+        )
+    });
+    Ok(())
+}
+
+fn score(
+    workspace: &Workspace,
+    panel: PanelRef,
+    csv: PathBuf,
+    echo: bool,
+    json: bool,
+) -> Result<(), Error> {
+    let mut panel = panel.open(workspace)?;
+    let text = std::fs::read_to_string(&csv).map_err(|e| Error::io(&csv, e))?;
+    let saved = |line: &str| {
+        if echo {
+            echo_saved(line)
+        }
+    };
+    let source = csv.display().to_string();
+    let applied = scoring::score_lines(&mut panel, &text, &source, &now(), saved)?;
+    let shown = serde_json::json!({ "applied": applied, "progress": panel.progress()? });
+    answer(json, &shown, |_| {
+        println!("已保存 {applied} 项 / Saved {applied} entries")
+    });
+    Ok(())
+}
+
+/// Printed only after the line's commit returned, and flushed: a line seen is a line saved.
+fn echo_saved(line: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "saved {line}").and_then(|()| stdout.flush());
+}
+
+fn status(workspace: &Workspace, panel: PanelRef, json: bool) -> Result<(), Error> {
+    let status = scoring::status(&panel.open(workspace)?)?;
+    answer(json, &status, print_status);
+    Ok(())
+}
+
+fn print_status(status: &ScoringStatus) {
+    for p in &status.progress {
+        println!(
+            "{}  {}/{}  回避 recused {}",
+            p.name_zh, p.complete, p.total, p.recused
+        );
+    }
+    for i in &status.incomplete {
+        println!(
+            "  未完成 incomplete: [{}] {}",
+            i.nomination_id, i.display_name
+        );
+    }
+}
+
+fn submit(workspace: &Workspace, panel: PanelRef, out: PathBuf, json: bool) -> Result<(), Error> {
+    let mut panel = panel.open(workspace)?;
+    let submission = panel.submit(&read_passphrase()?, &out, &now(), now_unix())?;
+    answer(json, &submission, |s| {
+        println!(
+            "已提交并校验，可以取下 U 盘 / Submitted and verified; the USB stick can be removed\n  {}\n  序号 sequence {}  指纹 fingerprint {}",
+            s.file, s.sequence, s.fingerprint
+        )
+    });
+    Ok(())
+}
+
+fn reopen(workspace: &Workspace, panel: PanelRef, json: bool) -> Result<(), Error> {
+    let mut panel = panel.open(workspace)?;
+    panel.reopen()?;
+    answer(
+        json,
+        &serde_json::json!({ "reopened": true, "panel": panel.hash }),
+        |_| println!("已解锁，可更正后重新提交 / Unlocked: correct and submit again"),
+    );
     Ok(())
 }
 
 #[derive(Args)]
 pub struct MergeArgs {
-    /// 评审编号或文件 / Review id or file
-    #[arg(long)]
-    pub review: Option<String>,
+    #[command(flatten)]
+    pub review: ReviewArg,
     /// 评分结果文件（.pdresult）或包含它们的文件夹 / Result bundles, or folders holding them
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
 
-/// Receives result bundles into a review; fails when any was refused.
+/// Receives result bundles into a review; fails when any was refused (or none was
+/// found).
 pub fn merge(workspace: &Workspace, args: MergeArgs, json: bool) -> Result<(), Error> {
-    use paneldesk::merge::collect::{self, Receipt};
-    let review = workspace.resolve(args.review.as_deref())?;
+    let review = args.review.path(workspace)?;
     let clerk = clerk_keys(workspace)?;
-    let files = collect::bundle_files(&args.paths);
-    let receipts = collect::receive_many(&review, &clerk, &files, &now(), &actor())?;
+    let receipts = round::receive_bundles(&review, &clerk, &args.paths, &now(), &actor())?;
     let board = collect::status(&review)?;
     if json {
-        print(&serde_json::json!({ "receipts": receipts, "experts": board }));
+        print_json(&serde_json::json!({ "receipts": receipts, "experts": board }));
     } else {
-        for r in &receipts {
-            match r {
-                Receipt::Accepted { file, expert, sequence, fingerprint, superseded, released } => println!(
-                    "✓ {file}  {expert}  序号 sequence {sequence}  指纹 fingerprint {fingerprint}{}{}",
-                    if released.is_empty() { String::new() } else { format!("\n    随后计入此前等待的更正 / then counted the corrections that waited for it: {released:?}") },
-                    if *superseded { "\n    ⚠ 该评审包已被重新生成的评审包取代，本结果不计入；请该专家用新评审包重新评分 / this package was replaced by a newer one: these marks do not count until the expert scores the new package" } else { "" }
-                ),
-                Receipt::Waiting { file, expert, sequence, waiting_for } => println!(
-                    "… {file}  {expert}  序号 sequence {sequence}  等待序号 {waiting_for} 到达后计入 / kept; counts once sequence {waiting_for} arrives"
-                ),
-                Receipt::AlreadyHave { file, expert, sequence } => {
-                    println!("= {file}  {expert}  序号 sequence {sequence}  已收到，无变化 / already received")
-                }
-                Receipt::Refused { file, message_zh, message_en, .. } => {
-                    println!("✗ {file}\n    {message_zh}\n    {message_en}")
-                }
-            }
-        }
-        for e in &board {
-            println!(
-                "  {}{}  {}",
-                if e.panel.is_empty() {
-                    String::new()
-                } else {
-                    format!("[{}] ", e.panel)
-                },
-                e.name,
-                match e.sequence {
-                    Some(s) => format!(
-                        "已提交 submitted (序号 sequence {s})  评分 marked {}  回避 recused {}",
-                        e.marked, e.recused
-                    ),
-                    None => "未提交 / not submitted".to_string(),
-                }
-            );
-        }
+        receipts.iter().for_each(print_receipt);
+        board.iter().for_each(print_expert_status);
     }
+    all_received(&receipts)
+}
+
+/// Fails when any bundle was refused, or when there was none to receive.
+fn all_received(receipts: &[Receipt]) -> Result<(), Error> {
     let refused = receipts
         .iter()
         .filter(|r| matches!(r, Receipt::Refused { .. }))
         .count();
-    if refused > 0 || files.is_empty() {
+    if refused > 0 || receipts.is_empty() {
         return Err(Error::NotAllVerified {
             failed: refused,
-            total: files.len(),
+            total: receipts.len(),
         });
     }
     Ok(())
+}
+
+fn print_receipt(r: &Receipt) {
+    match r {
+        Receipt::Accepted { file, expert, sequence, fingerprint, superseded, released } => println!(
+            "✓ {file}  {expert}  序号 sequence {sequence}  指纹 fingerprint {fingerprint}{}{}",
+            if released.is_empty() { String::new() } else { format!("\n    随后计入此前等待的更正 / then counted the corrections that waited for it: {}", released.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")) },
+            if *superseded { "\n    ⚠ 该评审包已被重新生成的评审包取代，本结果不计入；请该专家用新评审包重新评分 / this package was replaced by a newer one: these marks do not count until the expert scores the new package" } else { "" }
+        ),
+        Receipt::Waiting { file, expert, sequence, waiting_for } => println!(
+            "… {file}  {expert}  序号 sequence {sequence}  等待序号 {waiting_for} 到达后计入 / kept; counts once sequence {waiting_for} arrives"
+        ),
+        Receipt::AlreadyHave { file, expert, sequence } => {
+            println!("= {file}  {expert}  序号 sequence {sequence}  已收到，无变化 / already received")
+        }
+        Receipt::Refused { file, message_zh, message_en, .. } => {
+            println!("✗ {file}\n    {message_zh}\n    {message_en}")
+        }
+    }
+}
+
+fn print_expert_status(e: &ExpertStatus) {
+    let panel = if e.panel.is_empty() {
+        String::new()
+    } else {
+        format!("[{}] ", e.panel)
+    };
+    let state = match e.sequence {
+        Some(s) => format!(
+            "已提交 submitted (序号 sequence {s})  评分 marked {}  回避 recused {}",
+            e.marked, e.recused
+        ),
+        None => "未提交 / not submitted".to_string(),
+    };
+    println!("  {panel}{}  {state}", e.name);
 }
 
 #[derive(Args)]
@@ -642,9 +559,8 @@ pub struct ResultsArgs {
     /// / verify: re-derive every mark from the signed bundles the review keeps (as audit verify)
     #[arg(value_parser = ["verify"])]
     pub action: Option<String>,
-    /// 评审编号或文件 / Review id or file
-    #[arg(long)]
-    pub review: Option<String>,
+    #[command(flatten)]
+    pub review: ReviewArg,
     #[command(flatten)]
     pub rule: RuleArgs,
     /// 写出结果工作簿（.xlsx，不覆盖）/ Write the results workbook (.xlsx, never overwrites)
@@ -695,72 +611,87 @@ impl RuleArgs {
 }
 
 pub fn results(workspace: &Workspace, args: ResultsArgs, json: bool) -> Result<(), Error> {
-    use paneldesk::merge::results::compute;
     let options = args.rule.options()?;
     if args.action.as_deref() == Some("verify") {
-        return crate::audit_verify(workspace, args.review, None, json);
+        return crate::cli::audit::verify(workspace, &args.review, None, json);
     }
-    let review = workspace.resolve(args.review.as_deref())?;
-    let results = compute(&review, &options)?;
+    let review = args.review.path(workspace)?;
+    let results = paneldesk::merge::results::compute(&review, &options)?;
     if let Some(out) = &args.out {
-        paneldesk::report::results_workbook::write(out, &review, &options)?;
+        reports::export_workbook(&review, &options, out, Existing::Refuse)?;
     }
-    if json {
-        print(&results);
-    } else {
-        for c in &results.categories {
-            println!("{}（名额 quota {}）", c.name_zh, c.quota);
-            println!("  汇总方法：{}", c.rule.describe_zh(c.scoring_mode));
-            println!("  Method: {}", c.rule.describe_en(c.scoring_mode));
-            for n in &c.nominations {
-                let shown = match (&n.votes, n.grade, n.score) {
-                    (Some(v), _, _) => format!("同意 agree {}/{}", v.agree, v.present),
-                    (None, Some(g), _) => g.name_zh().to_string(),
-                    (None, None, Some(s)) => format!("{s:.2}"),
-                    (None, None, None) => "—".into(),
-                };
-                let applied = n
-                    .applied
-                    .map(|a| {
-                        let method = serde_json::to_value(a.method)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default();
-                        format!(
-                            "  [{method}{} {}/{}]",
-                            if a.normalised { " z" } else { "" },
-                            a.counted,
-                            a.marks
-                        )
-                    })
-                    .unwrap_or_default();
-                println!(
-                    "  {:>3}  {}  {}  {}  {:?}{applied}",
-                    n.rank, n.display_name, n.university, shown, n.cut
-                );
-            }
-        }
-        if !results.unpackaged.is_empty() {
-            println!(
-                "\n⚠ {} 个推荐对象不在任何现行评审包中，没有专家评审 / nominations no current package holds, scored by no one:",
-                results.unpackaged.len()
-            );
-            for n in &results.unpackaged {
-                println!(
-                    "  #{}  {}  {}",
-                    n.nomination_id, n.display_name, n.university
-                );
-            }
-        }
-    }
+    answer(json, &results, print_results);
     Ok(())
+}
+
+fn print_results(results: &ReviewResults) {
+    results.categories.iter().for_each(print_category_results);
+    if !results.unpackaged.is_empty() {
+        println!(
+            "\n⚠ {} 个推荐对象不在任何现行评审包中，没有专家评审 / nominations no current package holds, scored by no one:",
+            results.unpackaged.len()
+        );
+        for n in &results.unpackaged {
+            println!(
+                "  #{}  {}  {}",
+                n.nomination_id, n.display_name, n.university
+            );
+        }
+    }
+}
+
+fn print_category_results(c: &CategoryResult) {
+    println!("{}（名额 quota {}）", c.name_zh, c.quota);
+    println!("  汇总方法：{}", c.rule.describe_zh(c.scoring_mode));
+    println!("  Method: {}", c.rule.describe_en(c.scoring_mode));
+    for n in &c.nominations {
+        let shown = match (&n.votes, n.grade, n.score) {
+            (Some(v), _, _) => format!("同意 agree {}/{}", v.agree, v.present),
+            (None, Some(g), _) => g.name_zh().to_string(),
+            (None, None, Some(s)) => format!("{s:.2}"),
+            (None, None, None) => "—".into(),
+        };
+        let applied = n
+            .applied
+            .map(|a| {
+                let method = serde_json::to_value(a.method)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                format!(
+                    "  [{method}{} {}/{}]",
+                    if a.normalised { " z" } else { "" },
+                    a.counted,
+                    a.marks
+                )
+            })
+            .unwrap_or_default();
+        println!(
+            "  {:>3}  {}  {}  {}  {}{applied}",
+            n.rank,
+            n.display_name,
+            n.university,
+            shown,
+            cut_words(n.cut)
+        );
+    }
+}
+
+/// Where a row stands against the cut, in both languages.
+fn cut_words(cut: Cut) -> String {
+    let en = match cut {
+        Cut::In => "in",
+        Cut::Out => "out",
+        Cut::Tied => "tied at the cut: the panel decides",
+        Cut::Unscored => "no marks",
+    };
+    format!("{} {en}", paneldesk::report::documents::cut_zh(cut))
 }
 
 #[derive(Args)]
 pub struct DecideArgs {
-    /// 评审编号或文件 / Review id or file
-    #[arg(long)]
-    pub review: Option<String>,
+    #[command(flatten)]
+    pub review: ReviewArg,
     /// 推荐对象编号 / Nomination id
     #[arg(long)]
     pub nomination: i64,
@@ -776,30 +707,21 @@ pub struct DecideArgs {
 }
 
 pub fn decide(workspace: &Workspace, args: DecideArgs, json: bool) -> Result<(), Error> {
-    use paneldesk::merge::decisions::{self, Outcome};
-    let review = workspace.resolve(args.review.as_deref())?;
     let outcome = if args.award {
         Outcome::In
     } else {
         Outcome::Out
     };
-    let d = decisions::decide(
-        &review,
-        args.nomination,
-        outcome,
-        &args.reason,
-        &now(),
-        &actor(),
-    )?;
-    if json {
-        print(&d);
-    } else {
+    let review = args.review.path(workspace)?;
+    let (id, reason) = (args.nomination, &args.reason);
+    let d = decisions::decide(&review, id, outcome, reason, &now(), &actor())?;
+    answer(json, &d, |d| {
         println!(
             "已记录 Recorded: {} → {}（{}）",
             d.nomination_id,
             d.outcome.name_zh(),
             d.reason
-        );
-    }
+        )
+    });
     Ok(())
 }

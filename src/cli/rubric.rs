@@ -8,14 +8,16 @@ use clap::{Args, Subcommand};
 use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::merge::aggregate::VoteThreshold;
 use paneldesk::model::{ScoreBand, ScoringMode};
+use paneldesk::ops;
 use paneldesk::rubric::{self, CategoryRubric, CriterionEdit, NewCriterion, RubricChange};
 use paneldesk::workspace::Workspace;
 use paneldesk::Error;
 
-use crate::cli::follow_up::print_json;
-use crate::cli::setup::{parse_choice, ReviewArg};
+use crate::cli::args::ReviewArg;
+use crate::cli::out::{answer, print_json};
+use crate::cli::parse;
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 pub struct Target {
     #[command(flatten)]
     review: ReviewArg,
@@ -39,69 +41,10 @@ pub enum RubricCommand {
         category: Option<String>,
     },
     /// 添加评分指标 / Add a criterion
-    Add {
-        #[command(flatten)]
-        target: Target,
-        /// 指标代码（缺省为下一个 c<n>）/ Key (the next c<n> when omitted)
-        #[arg(long)]
-        key: Option<String>,
-        /// 名称 / Name (Chinese)
-        #[arg(long)]
-        name_zh: String,
-        /// 英文名称 / Name (English)
-        #[arg(long, default_value = "")]
-        name_en: String,
-        /// 满分 / Maximum points
-        #[arg(long)]
-        max: f64,
-        /// 步长 / Step
-        #[arg(long, default_value_t = 0.5)]
-        step: f64,
-        /// 评分要点 / Guidance
-        #[arg(long, default_value = "")]
-        guidance: String,
-        /// 分档，如 优:18-20（可重复）/ A score band such as 优:18-20 (repeatable)
-        #[arg(long = "band")]
-        bands: Vec<String>,
-        /// 位置（从 1 起；缺省在最后）/ Position from 1 (last when omitted)
-        #[arg(long)]
-        position: Option<u32>,
-        /// 权重：总分中按 权重 × 得分 计（0 < 权重 ≤ 10，缺省 1）
-        /// / Weight: counts weight × points in a total (0 < weight ≤ 10, default 1)
-        #[arg(long, allow_negative_numbers = true)]
-        weight: Option<f64>,
-    },
+    Add(AddArgs),
     /// 修改评分指标（只改给出的项；命名占位项即完成填写）
     /// / Change a criterion (only what is given; naming a placeholder fills it in)
-    Set {
-        #[command(flatten)]
-        target: Target,
-        /// 指标代码 / Criterion key
-        #[arg(long)]
-        criterion: String,
-        #[arg(long)]
-        name_zh: Option<String>,
-        #[arg(long)]
-        name_en: Option<String>,
-        /// 满分 / Maximum points
-        #[arg(long)]
-        max: Option<f64>,
-        /// 步长 / Step
-        #[arg(long)]
-        step: Option<f64>,
-        /// 评分要点 / Guidance
-        #[arg(long)]
-        guidance: Option<String>,
-        /// 分档，如 优:18-20（可重复；给出即替换全部分档）/ Score bands (replace them all)
-        #[arg(long = "band")]
-        bands: Vec<String>,
-        /// 删除全部分档 / Remove every score band
-        #[arg(long, conflicts_with = "bands")]
-        no_bands: bool,
-        /// 权重（0 < 权重 ≤ 10）/ Weight (0 < weight ≤ 10)
-        #[arg(long, allow_negative_numbers = true)]
-        weight: Option<f64>,
-    },
+    Set(SetArgs),
     /// 删除评分指标 / Remove a criterion
     Remove {
         #[command(flatten)]
@@ -121,15 +64,7 @@ pub enum RubricCommand {
     },
     /// 设置评分方式：points（分项打分）、vote（表决）、grade（评定等级）
     /// / Set the scoring mode: points, vote or grade
-    Mode {
-        #[command(flatten)]
-        target: Target,
-        #[arg(long)]
-        mode: String,
-        /// 表决通过线：more_than_half | two_thirds（仅表决）/ Vote threshold (votes only)
-        #[arg(long)]
-        vote_threshold: Option<String>,
-    },
+    Mode(ModeArgs),
     /// 导出评分细则文件，供来年沿用 / Export the rubric file, to reuse next year
     Export {
         #[command(flatten)]
@@ -151,6 +86,139 @@ pub enum RubricCommand {
         #[arg(long)]
         unlock: bool,
     },
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    #[command(flatten)]
+    target: Target,
+    /// 指标代码（缺省为下一个 c<n>）/ Key (the next c<n> when omitted)
+    #[arg(long)]
+    key: Option<String>,
+    /// 名称 / Name (Chinese)
+    #[arg(long)]
+    name_zh: String,
+    /// 英文名称 / Name (English)
+    #[arg(long, default_value = "")]
+    name_en: String,
+    /// 满分 / Maximum points
+    #[arg(long)]
+    max: f64,
+    /// 步长 / Step
+    #[arg(long, default_value_t = 0.5)]
+    step: f64,
+    /// 评分要点 / Guidance
+    #[arg(long, default_value = "")]
+    guidance: String,
+    /// 分档，如 优:18-20（可重复）/ A score band such as 优:18-20 (repeatable)
+    #[arg(long = "band")]
+    bands: Vec<String>,
+    /// 位置（从 1 起；缺省在最后）/ Position from 1 (last when omitted)
+    #[arg(long)]
+    position: Option<u32>,
+    /// 权重：总分中按 权重 × 得分 计（0 < 权重 ≤ 10，缺省 1）
+    /// / Weight: counts weight × points in a total (0 < weight ≤ 10, default 1)
+    #[arg(long, allow_negative_numbers = true)]
+    weight: Option<f64>,
+}
+
+impl AddArgs {
+    fn change(self) -> Result<RubricChange, Error> {
+        let criterion = NewCriterion {
+            key: self.key,
+            name_zh: self.name_zh,
+            name_en: self.name_en,
+            max_points: self.max,
+            step: self.step,
+            guidance_zh: self.guidance,
+            bands: parse_bands(&self.bands)?,
+            position: self.position,
+            weight: self.weight,
+        };
+        Ok(RubricChange::Add { criterion })
+    }
+}
+
+#[derive(Args)]
+pub struct SetArgs {
+    #[command(flatten)]
+    target: Target,
+    /// 指标代码 / Criterion key
+    #[arg(long)]
+    criterion: String,
+    #[arg(long)]
+    name_zh: Option<String>,
+    #[arg(long)]
+    name_en: Option<String>,
+    /// 满分 / Maximum points
+    #[arg(long)]
+    max: Option<f64>,
+    /// 步长 / Step
+    #[arg(long)]
+    step: Option<f64>,
+    /// 评分要点 / Guidance
+    #[arg(long)]
+    guidance: Option<String>,
+    /// 分档，如 优:18-20（可重复；给出即替换全部分档）/ Score bands (replace them all)
+    #[arg(long = "band")]
+    bands: Vec<String>,
+    /// 删除全部分档 / Remove every score band
+    #[arg(long, conflicts_with = "bands")]
+    no_bands: bool,
+    /// 权重（0 < 权重 ≤ 10）/ Weight (0 < weight ≤ 10)
+    #[arg(long, allow_negative_numbers = true)]
+    weight: Option<f64>,
+}
+
+impl SetArgs {
+    fn change(self) -> Result<RubricChange, Error> {
+        let bands = match (self.no_bands, self.bands.is_empty()) {
+            (true, _) => Some(Vec::new()),
+            (false, true) => None,
+            (false, false) => Some(parse_bands(&self.bands)?),
+        };
+        let edit = CriterionEdit {
+            name_zh: self.name_zh,
+            name_en: self.name_en,
+            max_points: self.max,
+            step: self.step,
+            guidance_zh: self.guidance,
+            bands,
+            weight: self.weight,
+        };
+        Ok(RubricChange::Edit {
+            key: self.criterion,
+            edit,
+        })
+    }
+}
+
+#[derive(Args)]
+pub struct ModeArgs {
+    #[command(flatten)]
+    target: Target,
+    #[arg(long)]
+    mode: String,
+    /// 表决通过线：more_than_half | two_thirds（仅表决）/ Vote threshold (votes only)
+    #[arg(long)]
+    vote_threshold: Option<String>,
+}
+
+impl ModeArgs {
+    fn change(&self) -> Result<RubricChange, Error> {
+        let threshold = self.vote_threshold.as_deref().map(|t| {
+            parse::choice(
+                t,
+                "表决通过线",
+                "vote threshold",
+                "more_than_half、two_thirds",
+            )
+        });
+        Ok(RubricChange::Mode {
+            mode: parse_mode(&self.mode)?,
+            vote_threshold: threshold.transpose()?,
+        })
+    }
 }
 
 /// `优:18-20` → 优 from 18 to 20.
@@ -181,7 +249,7 @@ fn parse_bands(texts: &[String]) -> Result<Vec<ScoreBand>, Error> {
 fn parse_mode(text: &str) -> Result<ScoringMode, Error> {
     match text {
         "points" => Ok(ScoringMode::Criteria),
-        other => parse_choice(other, "评分方式", "scoring mode", "points、vote、grade"),
+        other => parse::choice(other, "评分方式", "scoring mode", "points、vote、grade"),
     }
 }
 
@@ -251,219 +319,158 @@ fn print_category(c: &CategoryRubric) {
     }
 }
 
-/// Applies one change; a locked category gets the CLI's way past it named.
-fn edit(
-    workspace: &Workspace,
-    target: Target,
-    change: RubricChange,
-    json: bool,
-    done_zh: &str,
-    done_en: &str,
-) -> Result<(), Error> {
-    let path = workspace.resolve(target.review.review.as_deref())?;
-    let result = rubric::apply(
-        &path,
-        &target.category,
-        &change,
-        target.unlock,
-        &now(),
-        &actor(),
-    );
-    let after = match result {
-        Err(e @ Error::RubricLocked { .. }) => {
-            eprintln!(
-                "如确需修改，请加 --unlock 再执行一次，然后重新生成评审包 / to edit anyway, run it again with --unlock, then build a new package"
-            );
-            return Err(e);
-        }
-        other => other?,
-    };
-    if json {
-        print_json(&after);
-    } else {
-        println!("{done_zh} / {done_en}");
-        print_category(&after);
-    }
-    Ok(())
-}
-
 pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Result<(), Error> {
     match command {
-        RubricCommand::Show { review, category } => {
-            let path = workspace.resolve(review.review.as_deref())?;
-            let mut all = rubric::status(&path)?;
-            if let Some(key) = &category {
-                all.retain(|c| &c.category.key == key);
-                if all.is_empty() {
-                    return Err(Error::UnknownCategory { key: key.clone() });
-                }
-            }
-            if json {
-                print_json(&all);
-            } else {
-                for c in &all {
-                    print_category(c);
-                }
-            }
-            Ok(())
-        }
-        RubricCommand::Add {
-            target,
-            key,
-            name_zh,
-            name_en,
-            max,
-            step,
-            guidance,
-            bands,
-            position,
-            weight,
-        } => {
-            let criterion = NewCriterion {
-                key,
-                name_zh,
-                name_en,
-                max_points: max,
-                step,
-                guidance_zh: guidance,
-                bands: parse_bands(&bands)?,
-                position,
-                weight,
-            };
-            edit(
-                workspace,
-                target,
-                RubricChange::Add { criterion },
-                json,
-                "已添加评分指标",
-                "Criterion added",
-            )
-        }
-        RubricCommand::Set {
-            target,
-            criterion,
-            name_zh,
-            name_en,
-            max,
-            step,
-            guidance,
-            bands,
-            no_bands,
-            weight,
-        } => {
-            let bands = if no_bands {
-                Some(Vec::new())
-            } else if bands.is_empty() {
-                None
-            } else {
-                Some(parse_bands(&bands)?)
-            };
-            let change = RubricChange::Edit {
-                key: criterion,
-                edit: CriterionEdit {
-                    name_zh,
-                    name_en,
-                    max_points: max,
-                    step,
-                    guidance_zh: guidance,
-                    bands,
-                    weight,
-                },
-            };
-            edit(
-                workspace,
-                target,
-                change,
-                json,
-                "已修改评分指标",
-                "Criterion changed",
-            )
-        }
-        RubricCommand::Remove { target, criterion } => edit(
-            workspace,
-            target,
-            RubricChange::Remove { key: criterion },
-            json,
-            "已删除评分指标",
-            "Criterion removed",
-        ),
+        RubricCommand::Show { review, category } => show(workspace, review, category, json),
+        RubricCommand::Add(args) => add(workspace, args, json),
+        RubricCommand::Set(args) => set(workspace, args, json),
+        RubricCommand::Remove { target, criterion } => remove(workspace, target, criterion, json),
         RubricCommand::Move {
             target,
             criterion,
             to,
-        } => edit(
-            workspace,
-            target,
-            RubricChange::Move { key: criterion, to },
-            json,
-            "已调整顺序",
-            "Criterion moved",
-        ),
-        RubricCommand::Mode {
-            target,
-            mode,
-            vote_threshold,
-        } => {
-            let change = RubricChange::Mode {
-                mode: parse_mode(&mode)?,
-                vote_threshold: vote_threshold
-                    .map(|t| {
-                        parse_choice(
-                            &t,
-                            "表决通过线",
-                            "vote threshold",
-                            "more_than_half、two_thirds",
-                        )
-                    })
-                    .transpose()?,
-            };
-            edit(
-                workspace,
-                target,
-                change,
-                json,
-                "已设置评分方式",
-                "Scoring mode set",
-            )
-        }
+        } => move_to(workspace, target, criterion, to, json),
+        RubricCommand::Mode(args) => mode(workspace, args, json),
         RubricCommand::Export {
             review,
             category,
             out,
-        } => {
-            let path = workspace.resolve(review.review.as_deref())?;
-            let bytes = rubric::export(&path, category.as_deref())?;
-            let written = paneldesk::container::write_bytes_new(&out, &bytes)?;
-            if json {
-                print_json(&serde_json::json!({ "file": written }));
-            } else {
-                println!("已导出评分细则 / Rubric exported: {}", written.display());
-            }
-            Ok(())
-        }
+        } => export(workspace, review, category, out, json),
         RubricCommand::Import {
             review,
             file,
             unlock,
-        } => {
-            let path = workspace.resolve(review.review.as_deref())?;
-            let changed = match rubric::import_file(&path, &file, unlock, &now(), &actor()) {
-                Err(e @ Error::RubricLocked { .. }) => {
-                    eprintln!(
-                        "如确需导入，请加 --unlock 再执行一次，然后重新生成评审包 / to import anyway, run it again with --unlock, then build a new package"
-                    );
-                    return Err(e);
-                }
-                other => other?,
-            };
-            if json {
-                print_json(&serde_json::json!({ "changed": changed }));
-            } else if changed.is_empty() {
-                println!("评分细则与文件一致，未作修改 / The rubric already matches the file; nothing changed");
-            } else {
-                println!("已导入评分细则 / Rubric imported: {}", changed.join("、"));
-            }
-            Ok(())
-        }
+        } => import(workspace, review, file, unlock, json),
     }
+}
+
+fn show(
+    workspace: &Workspace,
+    review: ReviewArg,
+    category: Option<String>,
+    json: bool,
+) -> Result<(), Error> {
+    let all = ops::rubric::show(&review.path(workspace)?, category.as_deref())?;
+    answer(json, &all, |all| all.iter().for_each(print_category));
+    Ok(())
+}
+
+fn add(workspace: &Workspace, args: AddArgs, json: bool) -> Result<(), Error> {
+    let target = args.target.clone();
+    edit(
+        workspace,
+        &target,
+        &args.change()?,
+        json,
+        ("已添加评分指标", "Criterion added"),
+    )
+}
+
+fn set(workspace: &Workspace, args: SetArgs, json: bool) -> Result<(), Error> {
+    let target = args.target.clone();
+    edit(
+        workspace,
+        &target,
+        &args.change()?,
+        json,
+        ("已修改评分指标", "Criterion changed"),
+    )
+}
+
+fn remove(workspace: &Workspace, target: Target, key: String, json: bool) -> Result<(), Error> {
+    let change = RubricChange::Remove { key };
+    edit(
+        workspace,
+        &target,
+        &change,
+        json,
+        ("已删除评分指标", "Criterion removed"),
+    )
+}
+
+fn move_to(
+    workspace: &Workspace,
+    target: Target,
+    key: String,
+    to: u32,
+    json: bool,
+) -> Result<(), Error> {
+    let change = RubricChange::Move { key, to };
+    edit(
+        workspace,
+        &target,
+        &change,
+        json,
+        ("已调整顺序", "Criterion moved"),
+    )
+}
+
+fn mode(workspace: &Workspace, args: ModeArgs, json: bool) -> Result<(), Error> {
+    let change = args.change()?;
+    edit(
+        workspace,
+        &args.target,
+        &change,
+        json,
+        ("已设置评分方式", "Scoring mode set"),
+    )
+}
+
+/// Applies one change and shows the category as it now stands.
+fn edit(
+    workspace: &Workspace,
+    target: &Target,
+    change: &RubricChange,
+    json: bool,
+    (done_zh, done_en): (&str, &str),
+) -> Result<(), Error> {
+    let path = target.review.path(workspace)?;
+    let after = rubric::apply(
+        &path,
+        &target.category,
+        change,
+        target.unlock,
+        &now(),
+        &actor(),
+    )?;
+    answer(json, &after, |after| {
+        println!("{done_zh} / {done_en}");
+        print_category(after);
+    });
+    Ok(())
+}
+
+fn export(
+    workspace: &Workspace,
+    review: ReviewArg,
+    category: Option<String>,
+    out: PathBuf,
+    json: bool,
+) -> Result<(), Error> {
+    let written = ops::rubric::export(&review.path(workspace)?, category.as_deref(), &out)?;
+    answer(json, &serde_json::json!({ "file": written }), |_| {
+        println!("已导出评分细则 / Rubric exported: {}", written.display())
+    });
+    Ok(())
+}
+
+fn import(
+    workspace: &Workspace,
+    review: ReviewArg,
+    file: PathBuf,
+    unlock: bool,
+    json: bool,
+) -> Result<(), Error> {
+    let path = review.path(workspace)?;
+    let changed = rubric::import_file(&path, &file, unlock, &now(), &actor())?;
+    if json {
+        print_json(&serde_json::json!({ "changed": changed }));
+    } else if changed.is_empty() {
+        println!(
+            "评分细则与文件一致，未作修改 / The rubric already matches the file; nothing changed"
+        );
+    } else {
+        println!("已导入评分细则 / Rubric imported: {}", changed.join("、"));
+    }
+    Ok(())
 }

@@ -389,3 +389,254 @@ fn a_whole_round_from_the_command_line_package_enrol_score_submit_verify() {
         .unwrap()
         .contains("已拒收"));
 }
+
+#[test]
+fn category_rules_are_told_in_sentences_not_debug_dumps() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = json(&paneldesk(
+        dir.path(),
+        &["demo", "--nominations", "3", "--json"],
+    ));
+    let key = json(&paneldesk(dir.path(), &["category", "list", "--json"]))[0]["category"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(created["id"].is_string());
+
+    let listed = paneldesk(dir.path(), &["category", "list"]);
+    assert!(listed.status.success());
+    let text = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        text.contains("汇总规则：") && text.contains("Rule: "),
+        "{text}"
+    );
+    assert!(
+        text.find("汇总规则：") < text.find("Rule: "),
+        "Chinese first: {text}"
+    );
+    for dump in ["CategoryRule", "Some(", "{ ", "Mean", "MoreTopMarks"] {
+        assert!(!text.contains(dump), "a Debug dump ({dump}): {text}");
+    }
+
+    let set = paneldesk(
+        dir.path(),
+        &["category", "rule", "--category", &key, "--method", "median"],
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let text = String::from_utf8_lossy(&set.stdout);
+    assert!(
+        text.contains("取中位数") && text.contains("median") && !text.contains("Median"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_command_line_adds_what_to_type_to_an_error_whose_message_names_no_command() {
+    let dir = tempfile::tempdir().unwrap();
+    // No review yet: the message says so, the hint names the commands that make one.
+    let out = paneldesk(dir.path(), &["review", "show", "--json"]);
+    assert!(!out.status.success());
+    let error = &json(&out)["error"];
+    assert_eq!(error["code"], "no_reviews");
+    assert!(!error["message_zh"].as_str().unwrap().contains("paneldesk"));
+    assert!(error["hint_zh"]
+        .as_str()
+        .unwrap()
+        .contains("paneldesk demo"));
+    assert!(error["hint_en"]
+        .as_str()
+        .unwrap()
+        .contains("paneldesk demo"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (message, hint) = stderr
+        .split_once("提示：")
+        .expect("a hint after the message");
+    assert!(
+        message.contains("错误：") && message.contains("Error:"),
+        "{stderr}"
+    );
+    assert!(!message.contains("paneldesk"), "{stderr}");
+    assert!(
+        hint.contains("paneldesk demo") && hint.contains("Hint:"),
+        "{stderr}"
+    );
+
+    assert!(paneldesk(dir.path(), &["demo", "--nominations", "3"])
+        .status
+        .success());
+    let out = paneldesk(dir.path(), &["nomination", "show", "--id", "99999"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("找不到编号为 99999 的推荐对象")
+            && stderr.contains("提示：可用 `paneldesk review show` 查看")
+            && stderr.contains("Hint: `paneldesk review show` lists them"),
+        "{stderr}"
+    );
+
+    // An error with nothing to type next gets no hint, in either form.
+    let out = paneldesk(
+        dir.path(),
+        &[
+            "review",
+            "new",
+            "--activity",
+            "优秀教师",
+            "--year",
+            "2026",
+            "--json",
+        ],
+    );
+    let error = &json(&out)["error"];
+    assert_eq!(error["code"], "unknown_activity");
+    assert!(
+        error.get("hint_zh").is_none() && error.get("hint_en").is_none(),
+        "{error}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("提示："));
+}
+
+/// The core's messages are shown by the desktop app too: none names a command to type.
+#[test]
+fn no_core_message_names_a_command_line() {
+    use paneldesk::Error;
+    let errors = [
+        Error::UnknownCategory { key: "x".into() },
+        Error::CertificateIssuerMissing,
+        Error::NoPackageYet,
+        Error::RubricPlaceholders {
+            category_zh: "甲".into(),
+            category_en: "A".into(),
+            criteria: vec!["c1".into()],
+        },
+        Error::ClerkPassphraseNeeded,
+        Error::ReviewNotFound {
+            reference: "2026".into(),
+        },
+        Error::NoReviews,
+        Error::FlagNotFound { flag_id: 1 },
+        Error::ObjectionNotFound { id: 1 },
+        Error::NominationNotFound { id: 1 },
+    ];
+    for e in &errors {
+        for message in [e.message_zh(), e.message_en()] {
+            for cli in ["paneldesk ", "命令行", "command line", "CLI", "PANELDESK_"] {
+                assert!(!message.contains(cli), "{}: {message}", e.code());
+            }
+        }
+    }
+}
+
+#[test]
+fn every_command_names_a_review_the_same_way_and_takes_every_old_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = json(&paneldesk(
+        dir.path(),
+        &[
+            "review",
+            "new",
+            "--activity",
+            "样板支部",
+            "--year",
+            "2026",
+            "--json",
+        ],
+    ));
+    let (id, path) = (
+        first["id"].as_str().unwrap(),
+        first["path"].as_str().unwrap(),
+    );
+    // The demo is the most recent: what a command without --review works on.
+    let demo = json(&paneldesk(
+        dir.path(),
+        &["demo", "--nominations", "3", "--experts", "2", "--json"],
+    ));
+    let nomination = json(&paneldesk(dir.path(), &["review", "show", "--json"]))["nominations"][0]
+        ["id"]
+        .to_string();
+    let prefix = format!("--review={}", &id[..22]);
+    let spellings: [&[&str]; 4] = [&["--review", id], &[&prefix], &["--review", path], &[]];
+    let run = |args: &[&str], spelling: &[&str]| -> Output {
+        let mut all = args.to_vec();
+        all.extend(spelling);
+        all.push("--json");
+        paneldesk(dir.path(), &all)
+    };
+    // Once `ReviewRef` (review, audit), `ReviewArg` (roster, category, rubric), and a
+    // bare option (nomination, meeting, paper, objection, certificates). The new review
+    // and the demo differ in each of the first five answers.
+    let telling = [
+        &["review", "show"][..],
+        &["audit", "show"],
+        &["roster", "list"],
+        &["category", "list"],
+        &["rubric", "show"],
+    ];
+    for args in telling {
+        let answers: Vec<Value> = spellings.iter().map(|s| json(&run(args, s))).collect();
+        assert_eq!(answers[0], answers[1], "{args:?}: by prefix");
+        assert_eq!(answers[0], answers[2], "{args:?}: by path");
+        assert_ne!(
+            answers[0], answers[3],
+            "{args:?}: the most recent is another"
+        );
+    }
+    assert_eq!(
+        json(&run(&["review", "show"], spellings[0]))["id"],
+        id,
+        "the one named"
+    );
+    assert_eq!(json(&run(&["review", "show"], &[]))["id"], demo["id"]);
+    for spelling in spellings {
+        let found = run(&["nomination", "show", "--id", &nomination], spelling);
+        assert_eq!(found.status.success(), spelling.is_empty(), "{spelling:?}");
+        for args in [
+            &["meeting", "list"][..],
+            &["paper", "status"],
+            &["objection", "list"],
+            &["certificates", "template"],
+        ] {
+            let out = run(args, spelling);
+            assert!(
+                out.status.success(),
+                "{args:?} {spelling:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    // One argument, one help text, wherever it is taken.
+    for command in [
+        &["review", "show"][..],
+        &["audit", "show"],
+        &["roster", "list"],
+        &["rubric", "add"],
+        &["nomination", "show"],
+        &["meeting", "open"],
+        &["paper", "key"],
+        &["announcement", "set"],
+        &["objection", "resolve"],
+        &["certificates", "print"],
+        &["report"],
+        &["package"],
+        &["merge"],
+        &["results"],
+        &["decide"],
+        &["register", "enter"],
+        &["follow-up", "apply"],
+        &["resume", "write"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let out = paneldesk(dir.path(), &args);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains("--review <REVIEW>")
+                && help.contains("评审编号（可只写开头几位）或评审文件路径"),
+            "{command:?}: {help}"
+        );
+    }
+}

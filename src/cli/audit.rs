@@ -1,0 +1,102 @@
+//! `paneldesk audit …`: the review's audit log listed, and the review checked against
+//! its own evidence (also `results verify`).
+
+use clap::{Args, Subcommand};
+
+use paneldesk::ops::audit::{self, AuditCheck};
+use paneldesk::workspace::Workspace;
+use paneldesk::{store, Error};
+
+use crate::cli::args::ReviewArg;
+use crate::cli::out::answer;
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// 列出审计日志 / List the audit log
+    Show(ReviewArg),
+    /// 校验审计日志的哈希链，并由保存的专家签名结果重新推导全部评分
+    /// / Verify the audit log's hash chain and re-derive every mark from the kept signed bundles
+    Verify(AuditVerifyArgs),
+}
+
+#[derive(Args)]
+pub struct AuditVerifyArgs {
+    #[command(flatten)]
+    review: ReviewArg,
+    /// 打印件上的审计锚点（序号:哈希）/ The audit anchor printed on a document (seq:hash)
+    #[arg(long)]
+    anchor: Option<String>,
+}
+
+pub fn audit(workspace: &Workspace, command: AuditCommand, json: bool) -> Result<(), Error> {
+    match command {
+        AuditCommand::Show(review) => show(workspace, review, json),
+        AuditCommand::Verify(args) => verify(workspace, &args.review, args.anchor, json),
+    }
+}
+
+fn show(workspace: &Workspace, review: ReviewArg, json: bool) -> Result<(), Error> {
+    let entries = paneldesk::audit::entries(&store::open(&review.path(workspace)?)?)?;
+    answer(json, &entries, |entries| {
+        for e in entries {
+            println!(
+                "{:>5}  {}  {:<10} {:<20} {}",
+                e.seq, e.at, e.actor, e.action, e.detail
+            );
+        }
+    });
+    Ok(())
+}
+
+/// The chain, the printed anchor if one is given, then the marks re-derived from the kept
+/// bundles; any difference fails the command after every one is printed.
+pub fn verify(
+    workspace: &Workspace,
+    review: &ReviewArg,
+    anchor: Option<String>,
+    json: bool,
+) -> Result<(), Error> {
+    let path = review.path(workspace)?;
+    let clerk = || clerk_keys_if_here(workspace);
+    let check = audit::verify(&path, anchor.as_deref(), clerk)?;
+    answer(json, &check, print_check);
+    match check.differences() {
+        0 => Ok(()),
+        count => Err(Error::MarksDiffer { count }),
+    }
+}
+
+/// Only the clerk's own keys open the sealed scores; a laptop without them (a
+/// supervisor's) is not asked for a passphrase.
+fn clerk_keys_if_here(workspace: &Workspace) -> Result<Option<paneldesk::keys::ClerkKeys>, Error> {
+    if !workspace.clerk_keys_path().exists() {
+        return Ok(None);
+    }
+    crate::cli::round::clerk_keys(workspace).map(Some)
+}
+
+fn print_check(check: &AuditCheck) {
+    let n = check.entries;
+    println!("审计日志完整，共 {n} 条 / Audit log intact: {n} entries");
+    if let Some(h) = &check.head {
+        println!("当前锚点 / current anchor: {h}");
+    }
+    if let Some(a) = &check.anchor_checked {
+        println!("含打印件上的锚点 / holds the printed anchor {a}");
+    }
+    match &check.rederived {
+        Some(d) => println!(
+            "由 {} 份保存的签名结果重新推导 {} 位专家的评分 / re-derived {} experts' marks from {} kept bundles",
+            d.bundles, d.marks, d.marks, d.bundles
+        ),
+        None => println!(
+            "本机没有工作人员密钥，未能重新推导评分：请在工作人员的电脑上运行 / no clerk keys on this laptop: marks not re-derived; run this on the clerk's laptop"
+        ),
+    }
+    if let Some(d) = &check.results_digest {
+        println!("结果摘要 / results digest: {d}（应与打印件一致 / must equal the printed one）");
+    }
+    for d in check.rederived.iter().flat_map(|d| &d.differences) {
+        println!("✗ 专家 expert {}  {}  {}", d.expert_id, d.kind, d.detail);
+    }
+}
