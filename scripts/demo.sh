@@ -14,7 +14,7 @@ cargo build -p paneldesk -p paneldesk-app
 
 # The demo review goes into this machine's own data folder (or $PANELDESK_DATA_DIR),
 # once: running the script again opens the same review.
-"$target/debug/paneldesk" demo --keep-existing
+"$target/debug/paneldesk" demo --keep-existing --finished-round
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display: starting PanelDesk under Xvfb (invisible). Ctrl-C to stop."

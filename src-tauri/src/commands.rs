@@ -174,7 +174,8 @@ pub fn create_review(state: &AppState, activity: Activity, year: i32) -> Answer<
 
 pub fn create_demo_review(state: &AppState) -> Answer<ReviewSummary> {
     let suffix = random_suffix();
-    Ok(ops::review::create_demo(&state.workspace, &suffix, &now())?)
+    let spec = paneldesk::demo::DemoSpec::default();
+    Ok(ops::demo::create(&state.workspace, &spec, &suffix, &now())?)
 }
 
 // The shell's own file dialogs. What the user picks stays here; the page gets handles.

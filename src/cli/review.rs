@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use paneldesk::activity::{self, Activity};
-use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now, random_suffix};
+use paneldesk::ambient::{
+    current_actor as actor, new_clerk_keys, now_rfc3339 as now, random_suffix,
+};
 use paneldesk::demo::DemoSpec;
 use paneldesk::import::file::FileReport;
 use paneldesk::model::{Review, ReviewSummary, ScoringMode};
@@ -118,6 +120,9 @@ pub struct DemoArgs {
     /// 已有演示评审时直接显示它，不再新建 / If a demo review exists, show it instead of creating another
     #[arg(long)]
     keep_existing: bool,
+    /// 同时完成一轮评审：生成评审包、模拟专家评分并接收结果 / Also run a whole round: build the package, score as the experts, receive their results
+    #[arg(long)]
+    finished_round: bool,
 }
 
 impl DemoArgs {
@@ -325,18 +330,50 @@ fn print_import_report(r: &FileReport) {
 pub fn demo(workspace: &Workspace, args: DemoArgs, json: bool) -> Result<(), Error> {
     Activity::parse(&args.activity)?;
     if args.keep_existing {
-        if let Some(existing) = setup::existing_demo(workspace)? {
+        if let Some(existing) = ops::demo::existing(workspace)? {
             answer(json, &existing, |s| {
                 print_created("已有演示评审 / A demo review already exists", s)
             });
             return Ok(());
         }
     }
-    let summary = setup::create_demo(workspace, &args.spec()?, &random_suffix(), &now())?;
-    answer(json, &summary, |s| {
-        print_created("已创建演示评审 / Demo review created", s)
-    });
+    let review = ops::demo::create(workspace, &args.spec()?, &random_suffix(), &now())?;
+    let round = args
+        .finished_round
+        .then(|| finish_round(workspace, &review))
+        .transpose()?;
+    answer(json, &DemoMade { review, round }, print_demo);
     Ok(())
+}
+
+/// The demo as made: the review, and the round run on it when one was asked for.
+#[derive(serde::Serialize)]
+struct DemoMade {
+    #[serde(flatten)]
+    review: ReviewSummary,
+    #[serde(flatten)]
+    round: Option<ops::demo::FinishedRound>,
+}
+
+/// The experts' laptops and the USB stick are a folder that goes away afterwards; the
+/// clerk's keys are made for the round only (the app's own keys never sign a demo).
+fn finish_round(
+    workspace: &Workspace,
+    review: &ReviewSummary,
+) -> Result<ops::demo::FinishedRound, Error> {
+    let laptops = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let path = workspace.resolve(Some(&review.id))?;
+    ops::demo::finish_round(&path, &new_clerk_keys(), laptops.path(), &now(), &actor())
+}
+
+fn print_demo(made: &DemoMade) {
+    print_created("已创建演示评审 / Demo review created", &made.review);
+    if let Some(round) = &made.round {
+        println!(
+            "已完成一轮评审：收到 {} 位专家的评分结果；各类别名额约为推荐数的一半，分数线上有并列待评审组决定 / A round is finished: {} experts' results received; each category's quota is about half its nominations, with a tie at the cut for the panel to decide",
+            round.bundles_received, round.bundles_received
+        );
+    }
 }
 
 fn print_created(heading: &str, s: &ReviewSummary) {

@@ -7,7 +7,8 @@
 //! quotas and rules, correcting it, settling its flags), `import`, `rubric`, `nomination`,
 //! `round` and `scoring` (packages out, the expert's desk, bundles in, the panel's
 //! decisions), `paper` (the paper fallback), `audit`, `reports`, `certificates` and
-//! `certificate_template` (what gets printed), `publication`, `announcement` and
+//! `certificate_template` (what gets printed), `demo` (the demonstration review and a
+//! finished round on it), `publication`, `announcement` and
 //! `objections` (the 公示 and its 异议), `follow_up` (after the award) and `clerk_keys`
 //! (the clerk's keys at rest). Jobs that are one call into a domain module already whole
 //! (`meeting::open`, `rubric::apply`, …) are called there directly and move here when
@@ -19,6 +20,7 @@ pub mod audit;
 pub mod certificate_template;
 pub mod certificates;
 pub mod clerk_keys;
+pub mod demo;
 pub mod follow_up;
 pub mod import;
 pub mod nomination;

@@ -41,13 +41,6 @@ pub fn create(
     review::create(&workspace.path_for_new_review(&new.id), &new)
 }
 
-/// Makes the demonstration review (`demo::DemoSpec::default`) in `workspace`.
-pub fn create_demo(workspace: &Workspace, suffix: &str, at: &str) -> Result<ReviewSummary> {
-    let spec = crate::demo::DemoSpec::default();
-    let id = crate::demo::review_id(&spec, suffix);
-    crate::demo::create(&workspace.path_for_new_review(&id), &id, &spec, at)
-}
-
 /// Adds an expert to the roster; answers with the review.
 pub fn add_expert(review_path: &Path, new: &NewExpert, at: &str, actor: &str) -> Result<Review> {
     crate::roster::add(review_path, new, at, actor)?;

@@ -1,19 +1,17 @@
 //! The clerk's set-up before a package goes out, as the command line asks for it: each
 //! category's rule given in part and completed from what is stored, the categories with
-//! their settings as one list, the roster and the flags as stored, and a demonstration
-//! review made to a chosen size (or found when one is there).
+//! their settings as one list, the roster and the flags as stored. (The demonstration
+//! review is `ops::demo`.)
 
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::demo::{self, DemoSpec};
 use crate::error::Result;
 use crate::model::rule::{CategoryRule, Method, ResultOptions, TieBreaker, VoteThreshold};
-use crate::model::{Expert, ReviewSummary, ScoringMode};
+use crate::model::{Expert, ScoringMode};
 use crate::store::flags::StoredFlag;
 use crate::store::{self, category_rules};
-use crate::workspace::Workspace;
 
 /// A category's rule as the clerk gives it: the vote threshold may be left out.
 pub struct RuleInput {
@@ -97,25 +95,4 @@ pub fn experts(review: &Path) -> Result<Vec<Expert>> {
 /// The flags raised on the review's nominations, settled or not.
 pub fn flags(review: &Path) -> Result<Vec<StoredFlag>> {
     store::flags::read_all(&store::open(review)?)
-}
-
-/// Makes a demonstration review to `spec` in `workspace`; `suffix` (fresh randomness)
-/// keeps its id unique.
-pub fn create_demo(
-    workspace: &Workspace,
-    spec: &DemoSpec,
-    suffix: &str,
-    at: &str,
-) -> Result<ReviewSummary> {
-    let id = demo::review_id(spec, suffix);
-    demo::create(&workspace.path_for_new_review(&id), &id, spec, at)
-}
-
-/// A demonstration review already in `workspace`, if there is one.
-pub fn existing_demo(workspace: &Workspace) -> Result<Option<ReviewSummary>> {
-    Ok(workspace
-        .list()?
-        .reviews
-        .into_iter()
-        .find(|s| s.id.starts_with(demo::ID_PREFIX)))
 }

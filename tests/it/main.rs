@@ -8,6 +8,7 @@ mod correction_effects;
 mod corrections;
 mod crash;
 mod cross_year;
+mod demo_round;
 mod flag_batches;
 mod follow_up;
 mod fuzz;

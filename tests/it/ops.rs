@@ -302,7 +302,8 @@ fn each_setup_change_answers_with_the_review_as_now_stored() {
         Some(&rule)
     );
 
-    let demo = review::create_demo(&workspace, "feedbeef", T0).unwrap();
+    let spec = paneldesk::demo::DemoSpec::default();
+    let demo = paneldesk::ops::demo::create(&workspace, &spec, "feedbeef", T0).unwrap();
     assert!(demo.id.ends_with("-feedbeef"));
     assert!(workspace.path_for_new_review(&demo.id).exists());
 }
