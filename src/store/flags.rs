@@ -93,31 +93,11 @@ pub fn settle(
         return Err(Error::NoteRequired);
     }
     let tx = conn.transaction()?;
-    let changed = tx.execute(
-        "UPDATE nomination_flag SET status = ?2, note = ?3 WHERE id = ?1",
-        params![flag_id, decision.code(), note],
-    )?;
-    if changed == 0 {
-        return Err(Error::FlagNotFound { flag_id });
-    }
     let flag = read_all(&tx)?
         .into_iter()
         .find(|f| f.id == flag_id)
         .ok_or(Error::FlagNotFound { flag_id })?;
-    audit::append(
-        &tx,
-        at,
-        actor,
-        "flag.settled",
-        &serde_json::json!({
-            "flag": flag_id,
-            "nomination": flag.nomination_id,
-            "name": flag.display_name,
-            "kind": flag.kind,
-            "decision": decision.code(),
-            "note": note,
-        }),
-    )?;
+    let flag = write_decision(&tx, flag, decision, note, at, actor)?;
     tx.commit()?;
     Ok(flag)
 }
@@ -176,29 +156,42 @@ pub fn settle_many(
     }
     let mut settled = Vec::with_capacity(ids.len());
     for flag_id in ids {
-        tx.execute(
-            "UPDATE nomination_flag SET status = ?2, note = ?3 WHERE id = ?1",
-            params![flag_id, decision.code(), note],
-        )?;
-        let mut flag = all[&flag_id].clone();
-        flag.status = decision.code().to_string();
-        flag.note = note.to_string();
-        audit::append(
-            &tx,
-            at,
-            actor,
-            "flag.settled",
-            &serde_json::json!({
-                "flag": flag_id,
-                "nomination": flag.nomination_id,
-                "name": flag.display_name,
-                "kind": flag.kind,
-                "decision": decision.code(),
-                "note": note,
-            }),
-        )?;
-        settled.push(flag);
+        let flag = all[&flag_id].clone();
+        settled.push(write_decision(&tx, flag, decision, note, at, actor)?);
     }
     tx.commit()?;
     Ok(settled)
+}
+
+/// Writes one decision on `flag`, with its audit entry, inside the caller's transaction;
+/// answers with the flag as it now stands.
+fn write_decision(
+    tx: &Transaction,
+    mut flag: StoredFlag,
+    decision: Decision,
+    note: &str,
+    at: &str,
+    actor: &str,
+) -> Result<StoredFlag> {
+    tx.execute(
+        "UPDATE nomination_flag SET status = ?2, note = ?3 WHERE id = ?1",
+        params![flag.id, decision.code(), note],
+    )?;
+    flag.status = decision.code().to_string();
+    flag.note = note.to_string();
+    audit::append(
+        tx,
+        at,
+        actor,
+        "flag.settled",
+        &serde_json::json!({
+            "flag": flag.id,
+            "nomination": flag.nomination_id,
+            "name": flag.display_name,
+            "kind": flag.kind,
+            "decision": decision.code(),
+            "note": note,
+        }),
+    )?;
+    Ok(flag)
 }
