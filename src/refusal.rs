@@ -287,3 +287,23 @@ impl Refusal {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A refusal reads as plain words in both languages; its code travels beside it (the
+    /// `code` field, the details line) and never inside the sentence.
+    #[test]
+    fn a_refused_item_is_told_without_its_code() {
+        let refusal = Refusal::InvalidItem {
+            nomination_id: 7,
+            problem: ItemProblem::Missing,
+        };
+        for message in [refusal.message_zh(), refusal.message_en()] {
+            assert!(!message.contains(refusal.code()), "{message}");
+            assert!(!message.contains("missing_item"), "{message}");
+            assert!(message.contains('7'), "{message}");
+        }
+    }
+}
