@@ -269,11 +269,7 @@ impl Refusal {
             Refusal::InvalidItem {
                 nomination_id,
                 problem,
-            } => format!(
-                "推荐对象 {nomination_id}：{}（规则 {}）",
-                problem.message_zh(),
-                problem.code()
-            ),
+            } => format!("推荐对象 {nomination_id}：{}", problem.message_zh()),
         }
     }
 
