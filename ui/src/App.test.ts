@@ -1,15 +1,13 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LANG_STORAGE_KEY, setLang } from "$lib/i18n/i18n.svelte";
+import { LANG_STORAGE_KEY } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands } from "$lib/ipc/mock";
 import { appInfoFixture, notFound, panelItemsFixture, panelViewFixture, review, reviewList, summary } from "$lib/testing/fixtures";
-import { dismissError } from "$lib/ui/errors.svelte";
 import App from "./App.svelte";
+import { freshPage } from "$lib/testing/page";
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
 });
 afterEach(clearCommandMocks);
 

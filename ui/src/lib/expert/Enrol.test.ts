@@ -1,16 +1,15 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks } from "$lib/ipc/mock";
 import { CLERK_FINGERPRINT, EXPERT_FINGERPRINT, PANEL_HASH, enrolment, panelViewFixture, passphraseTooWeak } from "$lib/testing/fixtures";
 import { mockPanel, type PanelMock } from "$lib/testing/panelMock";
 import ExpertScreen from "./ExpertScreen.svelte";
+import { freshPage } from "$lib/testing/page";
 
 let panel: PanelMock;
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   panel = mockPanel({
     view: panelViewFixture({ enrolment: null }),
     handlers: {

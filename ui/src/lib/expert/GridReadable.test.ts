@@ -1,46 +1,28 @@
 // The grid for senior experts (issue 23, "readable for everyone"): one saved mark per cell in a
 // slot of fixed size, a compact density kept on this laptop, rows that keyboard moves bring
 // fully into view below the sticky headers.
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks } from "$lib/ipc/mock";
-import { PANEL_HASH, panelItemsFixture, scoreItem } from "$lib/testing/fixtures";
+import { panelItemsFixture, scoreItem } from "$lib/testing/fixtures";
 import { mockPanel } from "$lib/testing/panelMock";
-import { dismissError } from "$lib/ui/errors.svelte";
-import ExpertScreen from "./ExpertScreen.svelte";
+import { freshPage } from "$lib/testing/page";
+import { openExpertScreen, scoreCell } from "$lib/testing/expertScreen";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 const scrollIntoView = vi.fn();
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
   scrollIntoView.mockClear();
   // jsdom does not scroll; the grid asks for it.
   Element.prototype.scrollIntoView = scrollIntoView;
 });
 afterEach(clearCommandMocks);
 
-async function openScreen() {
-  render(ExpertScreen, { hash: PANEL_HASH, onback: vi.fn() });
-  return screen.findByTestId("score-grid");
-}
 
-function cell(nomination: number, criterion: string): HTMLInputElement {
-  const found = screen
-    .getAllByTestId("score-cell")
-    .find((c) => c.dataset.nomination === String(nomination) && c.dataset.criterion === criterion);
-  if (!found) throw new Error(`no score cell ${nomination}/${criterion}`);
-  return found as HTMLInputElement;
-}
 
 /** The status slot beside a cell's control. */
 function slotOf(control: HTMLElement): HTMLElement {
@@ -65,7 +47,7 @@ function storedItems() {
 describe("one saved mark per cell", () => {
   it("marks every cell holding a stored value as saved, and keeps a slot beside every cell", async () => {
     mockPanel({ items: storedItems() });
-    const grid = await openScreen();
+    const grid = await openExpertScreen();
 
     // Every input of the grid has its slot, filled or not.
     const controls = [...within(grid).getAllByTestId("score-cell"), ...within(grid).getAllByTestId("comment-cell")];
@@ -73,19 +55,19 @@ describe("one saved mark per cell", () => {
     for (const control of controls) expect(slotOf(control)).toBeTruthy();
 
     // Loaded from the core, never edited here: saved all the same.
-    expect(cell(101, "c1").dataset.state).toBe("saved");
-    expect(slotOf(cell(101, "c1")).dataset.state).toBe("saved");
-    expect(within(slotOf(cell(101, "c1"))).getByText("已保存")).toBeTruthy();
+    expect(scoreCell(101, "c1").dataset.state).toBe("saved");
+    expect(slotOf(scoreCell(101, "c1")).dataset.state).toBe("saved");
+    expect(within(slotOf(scoreCell(101, "c1"))).getByText("已保存")).toBeTruthy();
     const comment = within(grid).getAllByTestId("comment-cell")[0]!;
     expect(comment.dataset.state).toBe("saved");
     expect(slotOf(comment).dataset.state).toBe("saved");
     // The mark is described to a screen reader.
-    expect(cell(101, "c1").getAttribute("aria-describedby")).toBe(slotOf(cell(101, "c1")).id);
+    expect(scoreCell(101, "c1").getAttribute("aria-describedby")).toBe(slotOf(scoreCell(101, "c1")).id);
 
     // An empty cell holds nothing: its slot is there, empty.
-    expect(cell(101, "c2").dataset.state).toBe("idle");
-    expect(slotOf(cell(101, "c2")).dataset.state).toBe("idle");
-    expect(slotOf(cell(101, "c2")).textContent?.trim()).toBe("");
+    expect(scoreCell(101, "c2").dataset.state).toBe("idle");
+    expect(slotOf(scoreCell(101, "c2")).dataset.state).toBe("idle");
+    expect(slotOf(scoreCell(101, "c2")).textContent?.trim()).toBe("");
   });
 
   it("shows saving and then saved in the same slot, without adding anything to the row", async () => {
@@ -102,16 +84,16 @@ describe("one saved mark per cell", () => {
           }),
       },
     });
-    await openScreen();
-    const slot = slotOf(cell(103, "c2"));
-    await fireEvent.input(cell(103, "c2"), { target: { value: "8" } });
-    await fireEvent.change(cell(103, "c2"));
+    await openExpertScreen();
+    const slot = slotOf(scoreCell(103, "c2"));
+    await fireEvent.input(scoreCell(103, "c2"), { target: { value: "8" } });
+    await fireEvent.change(scoreCell(103, "c2"));
     await waitFor(() => expect(slot.dataset.state).toBe("saving"));
     expect(within(slot).getByText("保存中…")).toBeTruthy();
     release();
     await waitFor(() => expect(slot.dataset.state).toBe("saved"));
     // The same element all along: the slot is never added or removed.
-    expect(slotOf(cell(103, "c2"))).toBe(slot);
+    expect(slotOf(scoreCell(103, "c2"))).toBe(slot);
     expect(within(slot).getByText("已保存")).toBeTruthy();
   });
 });
@@ -119,7 +101,7 @@ describe("one saved mark per cell", () => {
 describe("the grid's density", () => {
   it("is standard at first, turns compact from the toggle, and stays so on this laptop", async () => {
     mockPanel();
-    let grid = await openScreen();
+    let grid = await openExpertScreen();
     expect(grid.dataset.density).toBe("standard");
     expect(screen.getByTestId("density-standard").getAttribute("aria-pressed")).toBe("true");
 
@@ -132,7 +114,7 @@ describe("the grid's density", () => {
     // The next time the screen opens.
     cleanup();
     mockPanel();
-    grid = await openScreen();
+    grid = await openExpertScreen();
     expect(grid.dataset.density).toBe("compact");
 
     await fireEvent.click(screen.getByTestId("density-standard"));
@@ -144,16 +126,16 @@ describe("the grid's density", () => {
 describe("nothing hidden under the sticky headers", () => {
   it("brings the row a key moves to into view, with the cell's scroll margin below the header", async () => {
     mockPanel();
-    const grid = await openScreen();
+    const grid = await openExpertScreen();
     // The header's real height and the sticky columns' width reach the CSS.
     expect(grid.style.getPropertyValue("--grid-head")).toMatch(/px$/);
     expect(grid.style.getPropertyValue("--grid-sticky-left")).toMatch(/px$/);
 
-    cell(103, "c2").focus();
+    scoreCell(103, "c2").focus();
     scrollIntoView.mockClear();
-    await fireEvent.keyDown(cell(103, "c2"), { key: "ArrowUp" });
-    expect(document.activeElement).toBe(cell(101, "c2"));
-    const td = cell(101, "c2").closest("td")!;
+    await fireEvent.keyDown(scoreCell(103, "c2"), { key: "ArrowUp" });
+    expect(document.activeElement).toBe(scoreCell(101, "c2"));
+    const td = scoreCell(101, "c2").closest("td")!;
     expect(scrollIntoView.mock.contexts).toContain(td);
     const call = scrollIntoView.mock.calls[scrollIntoView.mock.contexts.indexOf(td)];
     expect(call?.[0]).toEqual({ block: "nearest", inline: "nearest" });
@@ -161,16 +143,16 @@ describe("nothing hidden under the sticky headers", () => {
 
   it("brings a cell reached by Tab into view as well", async () => {
     mockPanel();
-    await openScreen();
+    await openExpertScreen();
     scrollIntoView.mockClear();
-    cell(103, "c1").focus();
-    const td = cell(103, "c1").closest("td")!;
+    scoreCell(103, "c1").focus();
+    const td = scoreCell(103, "c1").closest("td")!;
     expect(scrollIntoView.mock.contexts).toContain(td);
   });
 
   it("keeps the index and nominee columns as sticky columns", async () => {
     mockPanel();
-    const grid = await openScreen();
+    const grid = await openExpertScreen();
     const row = within(grid).getAllByTestId("score-row")[0]!;
     const sticky = [...row.querySelectorAll("td.sticky-col")];
     expect(sticky.map((td) => td.classList.contains("index") || td.classList.contains("nominee"))).toEqual([true, true]);

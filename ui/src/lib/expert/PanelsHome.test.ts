@@ -1,18 +1,14 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands } from "$lib/ipc/mock";
 import { CLERK_FINGERPRINT, PANEL_HASH, categoryProgress, enrolment, panelViewFixture } from "$lib/testing/fixtures";
 import { currentError, dismissError } from "$lib/ui/errors.svelte";
 import PanelsHome from "./PanelsHome.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 const fresh = panelViewFixture({ hash: "11".repeat(32), enrolment: null });
 const submitted = panelViewFixture({
@@ -22,8 +18,7 @@ const submitted = panelViewFixture({
 
 beforeEach(() => {
   dismissError();
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
 });
 afterEach(clearCommandMocks);
 

@@ -1,50 +1,28 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks } from "$lib/ipc/mock";
 import { PANEL_HASH, panelPackage, panelViewFixture, pointsOutOfRange } from "$lib/testing/fixtures";
 import { mockPanel } from "$lib/testing/panelMock";
-import { dismissError } from "$lib/ui/errors.svelte";
-import ExpertScreen from "./ExpertScreen.svelte";
+import { freshPage } from "$lib/testing/page";
+import { openExpertScreen, scoreCell, scoreRow } from "$lib/testing/expertScreen";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
 });
 afterEach(clearCommandMocks);
 
-async function openScreen() {
-  render(ExpertScreen, { hash: PANEL_HASH, onback: vi.fn() });
-  await screen.findByTestId("score-grid");
-}
 
-function cell(nomination: number, criterion: string): HTMLInputElement {
-  const found = screen
-    .getAllByTestId("score-cell")
-    .find((c) => c.dataset.nomination === String(nomination) && c.dataset.criterion === criterion);
-  if (!found) throw new Error(`no score cell ${nomination}/${criterion}`);
-  return found as HTMLInputElement;
-}
 
-function row(nomination: number): HTMLElement {
-  const found = screen.getAllByTestId("score-row").find((r) => r.dataset.nomination === String(nomination));
-  if (!found) throw new Error(`no row ${nomination}`);
-  return found;
-}
 
 describe("the scoring grid", () => {
   it("shows per-category progress, the criteria with their bounds, and the expert's fingerprint", async () => {
     mockPanel();
-    await openScreen();
+    await openExpertScreen();
     const progress = screen.getAllByTestId("category-progress");
     expect(progress.map((p) => p.dataset.category)).toEqual(["model_branch", "case_branch"]);
     expect(progress[0]!.textContent).toContain("已完成 1 / 3");
@@ -55,7 +33,7 @@ describe("the scoring grid", () => {
     expect(grid.textContent).toContain("教育党员有力");
     expect(grid.textContent).toContain("满分 15 · 步长 0.5");
     expect(screen.getAllByTestId("score-row").map((r) => r.dataset.nomination)).toEqual(["101", "102", "103"]);
-    const input = cell(101, "c1");
+    const input = scoreCell(101, "c1");
     expect(input.type).toBe("number");
     expect(input.min).toBe("0");
     expect(input.max).toBe("15");
@@ -80,25 +58,25 @@ describe("the scoring grid", () => {
           }),
       },
     });
-    await openScreen();
+    await openExpertScreen();
 
-    const input = cell(101, "c1");
+    const input = scoreCell(101, "c1");
     await fireEvent.input(input, { target: { value: "12.5" } });
     expect(input.dataset.state).toBe("dirty");
     await fireEvent.change(input);
-    await waitFor(() => expect(cell(101, "c1").dataset.state).toBe("saving"));
-    expect(within(row(101)).queryByText("已保存")).toBeNull();
+    await waitFor(() => expect(scoreCell(101, "c1").dataset.state).toBe("saving"));
+    expect(within(scoreRow(101)).queryByText("已保存")).toBeNull();
 
     release();
-    await waitFor(() => expect(cell(101, "c1").dataset.state).toBe("saved"));
+    await waitFor(() => expect(scoreCell(101, "c1").dataset.state).toBe("saved"));
     expect(ipc.callsOf("set_points").map((c) => c.args)).toEqual([
       { hash: PANEL_HASH, nominationId: 101, criterionKey: "c1", points: 12.5 },
     ]);
-    expect(within(row(101)).getByText("已保存")).toBeTruthy();
-    expect(within(row(101)).getByTestId("score-total").textContent).toContain("12.5");
+    expect(within(scoreRow(101)).getByText("已保存")).toBeTruthy();
+    expect(within(scoreRow(101)).getByTestId("score-total").textContent).toContain("12.5");
 
     // Blur after change does not send the same value again.
-    await fireEvent.blur(cell(101, "c1"));
+    await fireEvent.blur(scoreCell(101, "c1"));
     expect(ipc.callsOf("set_points")).toHaveLength(1);
     // Progress is read again from the core after a save.
     await waitFor(() => expect(ipc.callsOf("panel_view").length).toBeGreaterThan(1));
@@ -106,12 +84,12 @@ describe("the scoring grid", () => {
 
   it("clears a score when the cell is emptied", async () => {
     const { ipc } = mockPanel();
-    await openScreen();
-    await fireEvent.input(cell(103, "c2"), { target: { value: "7" } });
-    await fireEvent.keyDown(cell(103, "c2"), { key: "Enter" });
-    await waitFor(() => expect(cell(103, "c2").dataset.state).toBe("saved"));
-    await fireEvent.input(cell(103, "c2"), { target: { value: "" } });
-    await fireEvent.blur(cell(103, "c2"));
+    await openExpertScreen();
+    await fireEvent.input(scoreCell(103, "c2"), { target: { value: "7" } });
+    await fireEvent.keyDown(scoreCell(103, "c2"), { key: "Enter" });
+    await waitFor(() => expect(scoreCell(103, "c2").dataset.state).toBe("saved"));
+    await fireEvent.input(scoreCell(103, "c2"), { target: { value: "" } });
+    await fireEvent.blur(scoreCell(103, "c2"));
     await waitFor(() => expect(ipc.callsOf("set_points")).toHaveLength(2));
     expect(ipc.callsOf("set_points")[1]?.args).toMatchObject({ nominationId: 103, criterionKey: "c2", points: null });
   });
@@ -124,47 +102,47 @@ describe("the scoring grid", () => {
         },
       },
     });
-    await openScreen();
-    const input = cell(101, "c1");
+    await openExpertScreen();
+    const input = scoreCell(101, "c1");
     await fireEvent.input(input, { target: { value: "16" } });
     await fireEvent.keyDown(input, { key: "Enter" });
 
-    const error = await within(row(101)).findByTestId("cell-error");
+    const error = await within(scoreRow(101)).findByTestId("cell-error");
     expect(error.textContent).toContain("“教育党员有力”的分值 16 超出范围（0–15）");
     expect(error.dataset.code).toBe("points_out_of_range");
-    expect(cell(101, "c1").value).toBe("16");
-    expect(cell(101, "c1").getAttribute("aria-invalid")).toBe("true");
-    expect(cell(101, "c1").dataset.state).toBe("error");
+    expect(scoreCell(101, "c1").value).toBe("16");
+    expect(scoreCell(101, "c1").getAttribute("aria-invalid")).toBe("true");
+    expect(scoreCell(101, "c1").dataset.state).toBe("error");
     // The banner is not used for a cell's own problem.
     expect(screen.queryByTestId("error-banner")).toBeNull();
 
     setLang("en");
-    await waitFor(() => expect(within(row(101)).getByTestId("cell-error").textContent).toContain("16 is outside 0–15"));
+    await waitFor(() => expect(within(scoreRow(101)).getByTestId("cell-error").textContent).toContain("16 is outside 0–15"));
 
     // Escape drops the refused input and shows what the core holds (nothing).
-    await fireEvent.keyDown(cell(101, "c1"), { key: "Escape" });
-    expect(cell(101, "c1").value).toBe("");
-    expect(cell(101, "c1").getAttribute("aria-invalid")).toBe("false");
+    await fireEvent.keyDown(scoreCell(101, "c1"), { key: "Escape" });
+    expect(scoreCell(101, "c1").value).toBe("");
+    expect(scoreCell(101, "c1").getAttribute("aria-invalid")).toBe("false");
   });
 
   it("moves down the same column on Enter and with the arrows, skipping recused rows", async () => {
     const { ipc } = mockPanel();
-    await openScreen();
-    const first = cell(101, "c2");
+    await openExpertScreen();
+    const first = scoreCell(101, "c2");
     first.focus();
     await fireEvent.input(first, { target: { value: "9" } });
     await fireEvent.keyDown(first, { key: "Enter" });
-    expect(document.activeElement).toBe(cell(103, "c2"));
+    expect(document.activeElement).toBe(scoreCell(103, "c2"));
     await waitFor(() => expect(ipc.callsOf("set_points")).toHaveLength(1));
     expect(ipc.callsOf("set_points")[0]?.args).toMatchObject({ nominationId: 101, criterionKey: "c2", points: 9 });
 
-    await fireEvent.keyDown(cell(103, "c2"), { key: "ArrowUp" });
-    expect(document.activeElement).toBe(cell(101, "c2"));
-    await fireEvent.keyDown(cell(101, "c2"), { key: "ArrowDown" });
-    expect(document.activeElement).toBe(cell(103, "c2"));
+    await fireEvent.keyDown(scoreCell(103, "c2"), { key: "ArrowUp" });
+    expect(document.activeElement).toBe(scoreCell(101, "c2"));
+    await fireEvent.keyDown(scoreCell(101, "c2"), { key: "ArrowDown" });
+    expect(document.activeElement).toBe(scoreCell(103, "c2"));
     // At the last row Enter stays put.
-    await fireEvent.keyDown(cell(103, "c2"), { key: "Enter" });
-    expect(document.activeElement).toBe(cell(103, "c2"));
+    await fireEvent.keyDown(scoreCell(103, "c2"), { key: "Enter" });
+    expect(document.activeElement).toBe(scoreCell(103, "c2"));
 
     // Comments move down too.
     const comments = screen.getAllByTestId("comment-cell");
@@ -175,8 +153,8 @@ describe("the scoring grid", () => {
 
   it("greys out an automatically recused row, without inputs and without a withdraw button", async () => {
     mockPanel();
-    await openScreen();
-    const recused = row(102);
+    await openExpertScreen();
+    const recused = scoreRow(102);
     expect(recused.dataset.recused).toBe("true");
     expect(within(recused).queryByTestId("score-cell")).toBeNull();
     expect(within(recused).queryByTestId("comment-cell")).toBeNull();
@@ -187,8 +165,8 @@ describe("the scoring grid", () => {
 
   it("declares a recusal through the dialog, and withdraws it", async () => {
     const { ipc } = mockPanel();
-    await openScreen();
-    await fireEvent.click(within(row(103)).getByTestId("recuse-button"));
+    await openExpertScreen();
+    await fireEvent.click(within(scoreRow(103)).getByTestId("recuse-button"));
     const dialog = screen.getByTestId("recusal-dialog");
     expect(dialog.textContent).toContain("机械学院教工党支部");
     expect((screen.getByTestId("recusal-confirm") as HTMLButtonElement).disabled).toBe(true);
@@ -204,11 +182,11 @@ describe("the scoring grid", () => {
       reason: "teacher_student",
       note: "支部书记是我指导过的研究生",
     });
-    expect(row(103).dataset.recused).toBe("true");
-    expect(within(row(103)).getByTestId("recusal-note").textContent).toContain("已回避：师生");
+    expect(scoreRow(103).dataset.recused).toBe("true");
+    expect(within(scoreRow(103)).getByTestId("recusal-note").textContent).toContain("已回避：师生");
 
-    await fireEvent.click(within(row(103)).getByTestId("recusal-withdraw"));
-    await waitFor(() => expect(row(103).dataset.recused).toBe("false"));
+    await fireEvent.click(within(scoreRow(103)).getByTestId("recusal-withdraw"));
+    await waitFor(() => expect(scoreRow(103).dataset.recused).toBe("false"));
     expect(ipc.callsOf("withdraw_recusal")[0]?.args).toEqual({ hash: PANEL_HASH, nominationId: 103 });
   });
 
@@ -220,8 +198,8 @@ describe("the scoring grid", () => {
         },
       },
     });
-    await openScreen();
-    await fireEvent.click(within(row(101)).getByTestId("recuse-button"));
+    await openExpertScreen();
+    await fireEvent.click(within(scoreRow(101)).getByTestId("recuse-button"));
     await fireEvent.click(screen.getByTestId("recusal-reason-relative"));
     await fireEvent.click(screen.getByTestId("recusal-confirm"));
     expect((await screen.findByTestId("recusal-error")).textContent).toContain("评分已提交并锁定");
@@ -230,15 +208,15 @@ describe("the scoring grid", () => {
 
   it("votes in a vote category, by list or by digit key", async () => {
     const { ipc } = mockPanel();
-    await openScreen();
+    await openExpertScreen();
     await fireEvent.click(screen.getAllByTestId("category-progress")[1]!);
-    const select = cell(104, "vote");
+    const select = scoreCell(104, "vote");
     expect(select.tagName).toBe("SELECT");
     expect([...(select as unknown as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(["未选", "1 同意", "2 不同意", "3 弃权"]);
 
     await fireEvent.change(select, { target: { value: "agree" } });
-    await waitFor(() => expect(cell(104, "vote").dataset.state).toBe("saved"));
-    await fireEvent.keyDown(cell(104, "vote"), { key: "3" });
+    await waitFor(() => expect(scoreCell(104, "vote").dataset.state).toBe("saved"));
+    await fireEvent.keyDown(scoreCell(104, "vote"), { key: "3" });
     await waitFor(() => expect(ipc.callsOf("set_vote")).toHaveLength(2));
     expect(ipc.callsOf("set_vote").map((c) => c.args.vote)).toEqual(["agree", "abstain"]);
     expect(ipc.callsOf("set_vote")[0]?.args).toEqual({ hash: PANEL_HASH, nominationId: 104, vote: "agree" });
@@ -246,7 +224,7 @@ describe("the scoring grid", () => {
 
   it("saves a comment and shows the minimum length the clerk set", async () => {
     const { ipc } = mockPanel({ view: panelViewFixture({ package: panelPackage({ min_comment_chars: 20 }) }) });
-    await openScreen();
+    await openExpertScreen();
     expect(screen.getByTestId("min-comment-hint").textContent).toBe("至少 20 字");
     const comment = screen.getAllByTestId("comment-cell")[0] as HTMLTextAreaElement;
     expect(comment.placeholder).toBe("至少 20 字");
@@ -260,8 +238,8 @@ describe("the scoring grid", () => {
   it("opens a candidate page beside the grid with fields, materials and guidance, sharing the inputs", async () => {
     const { ipc } = mockPanel({ handlers: { save_material: () => "推荐表 (2).pdf" } });
     vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-material", name: "推荐表.pdf" });
-    await openScreen();
-    await fireEvent.click(within(row(101)).getByTestId("nominee-open"));
+    await openExpertScreen();
+    await fireEvent.click(within(scoreRow(101)).getByTestId("nominee-open"));
     const page = screen.getByTestId("candidate-panel");
     expect(page.textContent).toContain("化学系第一党支部");
     expect(page.textContent).toContain("支部书记");
@@ -290,7 +268,7 @@ describe("the scoring grid", () => {
       .find((c) => c.dataset.criterion === "c2") as HTMLInputElement;
     await fireEvent.input(inPage, { target: { value: "14" } });
     await fireEvent.change(inPage);
-    await waitFor(() => expect(cell(101, "c2").value).toBe("14"));
+    await waitFor(() => expect(scoreCell(101, "c2").value).toBe("14"));
     expect(ipc.callsOf("set_points")[0]?.args).toMatchObject({ nominationId: 101, criterionKey: "c2", points: 14 });
 
     await fireEvent.click(within(page).getByTestId("candidate-close"));

@@ -1,19 +1,15 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { fireEvent, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFolder } from "$lib/ipc/dialog";
 import { clearCommandMocks } from "$lib/ipc/mock";
 import type { Incomplete } from "$lib/ipc/types";
 import { EXPERT_FINGERPRINT, PANEL_HASH, enrolment, panelViewFixture, pointsOutOfRange, submission } from "$lib/testing/fixtures";
 import { mockPanel } from "$lib/testing/panelMock";
-import ExpertScreen from "./ExpertScreen.svelte";
+import { freshPage } from "$lib/testing/page";
+import { openExpertScreen } from "$lib/testing/expertScreen";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 const incomplete: Incomplete[] = [
   { nomination_id: 103, display_name: "机械学院教工党支部", category_key: "model_branch", missing: [{ kind: "criterion", key: "c2" }, { kind: "comment", min_chars: 20 }] },
@@ -21,21 +17,16 @@ const incomplete: Incomplete[] = [
 ];
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   vi.mocked(chooseSaveFolder).mockResolvedValue({ handle: "usb-stick", name: "U盘" });
 });
 afterEach(clearCommandMocks);
 
-async function openScreen() {
-  render(ExpertScreen, { hash: PANEL_HASH, onback: vi.fn() });
-  await screen.findByTestId("score-grid");
-}
 
 describe("submitting", () => {
   it("lists what is incomplete, jumps to a row, and never submits meanwhile", async () => {
     const { ipc } = mockPanel({ handlers: { panel_incomplete: () => incomplete, submit_scores: () => submission() } });
-    await openScreen();
+    await openExpertScreen();
     await fireEvent.click(screen.getByTestId("submit-open"));
 
     const items = await screen.findAllByTestId("incomplete-item");
@@ -62,7 +53,7 @@ describe("submitting", () => {
         },
       },
     });
-    await openScreen();
+    await openExpertScreen();
     await fireEvent.click(screen.getByTestId("submit-open"));
     expect((await screen.findByTestId("submit-complete")).textContent).toContain("全部推荐对象均已评分或回避");
     expect((screen.getByTestId("submit-confirm") as HTMLButtonElement).disabled).toBe(true);
@@ -93,7 +84,7 @@ describe("submitting", () => {
         },
       },
     });
-    await openScreen();
+    await openExpertScreen();
     await fireEvent.click(screen.getByTestId("submit-open"));
     await fireEvent.input(await screen.findByTestId("submit-pin"), { target: { value: "000000" } });
     await fireEvent.click(screen.getByTestId("submit-confirm"));
@@ -108,7 +99,7 @@ describe("submitting", () => {
   it("does nothing when the folder dialog is cancelled", async () => {
     vi.mocked(chooseSaveFolder).mockResolvedValue(null);
     const { ipc } = mockPanel({ handlers: { submit_scores: () => submission() } });
-    await openScreen();
+    await openExpertScreen();
     await fireEvent.click(screen.getByTestId("submit-open"));
     await fireEvent.input(await screen.findByTestId("submit-pin"), { target: { value: "271828" } });
     await fireEvent.click(screen.getByTestId("submit-confirm"));
@@ -125,7 +116,7 @@ describe("submitting", () => {
         submit_scores: () => submission(),
       },
     });
-    await openScreen();
+    await openExpertScreen();
     const input = screen.getAllByTestId("score-cell").find((c) => c.dataset.nomination === "101" && c.dataset.criterion === "c1")!;
     await fireEvent.input(input, { target: { value: "16" } });
     await fireEvent.change(input);
@@ -150,7 +141,7 @@ describe("a submitted panel", () => {
   it("lists the submissions and reopens for a correction sent as a new version", async () => {
     const locked = panelViewFixture({ enrolment: { ...enrolment, locked: true }, submissions: [submission()] });
     const { ipc } = mockPanel({ view: locked, handlers: { reopen_scores: () => panelViewFixture({ submissions: [submission()] }) } });
-    await openScreen();
+    await openExpertScreen();
 
     const panel = screen.getByTestId("locked-panel");
     expect(panel.textContent).toContain("评分已提交并锁定");

@@ -1,10 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { StoredFlag } from "$lib/ipc/types";
 import { noteRequired, review, storedFlag } from "$lib/testing/fixtures";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const flags: StoredFlag[] = [
   storedFlag(),
@@ -26,8 +26,7 @@ async function openFlags() {
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
 });
 afterEach(clearCommandMocks);
 

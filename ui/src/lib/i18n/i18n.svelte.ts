@@ -41,6 +41,11 @@ export function t(key: MessageKey, params?: MessageParams): string {
   return translate(state.lang, key, params);
 }
 
+/** Choices named by message keys, as words in the current language (a select's options). */
+export function labelled<T>(choices: readonly { value: T; label: MessageKey }[]): { value: T; label: string }[] {
+  return choices.map((choice) => ({ value: choice.value, label: t(choice.label) }));
+}
+
 export function pick<K extends string>(item: Bilingual<K>, base: K): string {
   return pickBilingual(state.lang, item, base);
 }

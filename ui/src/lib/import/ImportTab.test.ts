@@ -7,6 +7,7 @@ import { failedReport, fileReport, review } from "$lib/testing/fixtures";
 import type { Picked } from "$lib/ipc/types";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
 import { CALL_TARGET_MS, FIRST_CALL_FILES, MAX_CALL_FILES, nextCallSize } from "./importRun.svelte";
+import { freshPage } from "$lib/testing/page";
 
 // The shell opens the dialogs and hears the drops: the page sees handles and names only.
 const goodReport = fileReport();
@@ -17,8 +18,7 @@ const FOUND: Picked[] = [
 let ipc: MockedCommands;
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   ipc = mockCommands({
     open_review: () => review,
     list_flags: () => [],

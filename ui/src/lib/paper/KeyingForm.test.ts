@@ -1,13 +1,12 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import type { IpcError, Keyed } from "$lib/ipc/types";
 import KeyingForm from "./KeyingForm.svelte";
 import { mismatch, mismatched, paperSheet, recorded, SHEET_ID, waiting } from "./paperFixtures";
+import { freshPage } from "$lib/testing/page";
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
 });
 
 const input = (id: string) => screen.getByTestId(id) as HTMLInputElement;

@@ -1,27 +1,21 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import { expertStatusFixture } from "$lib/testing/fixtures";
-import { currentError, dismissError } from "$lib/ui/errors.svelte";
+import { currentError } from "$lib/ui/errors.svelte";
 import StatusBoard from "$lib/results/StatusBoard.svelte";
 import PaperSection from "./PaperSection.svelte";
 import { paperSheet, paperStatusFixture, SHEET_ID, waiting } from "./paperFixtures";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 let ipc: MockedCommands;
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
   ipc = mockCommands({
     paper_status: () => [paperStatusFixture({ keyed_by: [] }), paperStatusFixture({ expert_id: 2, expert_name: "李珺", counted: true, recorded_by: ["王晓燕", "李建国"] })],
     paper_sheets: () => [paperSheet()],

@@ -1,26 +1,21 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFolder } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import { clerkKeysUnlocked, expertStatusFixture } from "$lib/testing/fixtures";
 import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
 import StatusBoard from "$lib/results/StatusBoard.svelte";
 import ResumeDialog from "./ResumeDialog.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 let ipc: MockedCommands;
 
 beforeEach(() => {
   clerkKeys.status = clerkKeysUnlocked;
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   ipc = mockCommands({ write_resume_file: () => "resume-1-9f2c4e1ab37d.pdresume" });
 });
 afterEach(clearCommandMocks);

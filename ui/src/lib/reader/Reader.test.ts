@@ -1,22 +1,17 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import ExpertScreen from "$lib/expert/ExpertScreen.svelte";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks } from "$lib/ipc/mock";
 import type { PanelView } from "$lib/ipc/types";
 import { PANEL_HASH, panelViewFixture } from "$lib/testing/fixtures";
 import { mockPanel } from "$lib/testing/panelMock";
-import { dismissError } from "$lib/ui/errors.svelte";
 import DocxView from "./DocxView.svelte";
 import { decodeText, DOCX_LIMIT, fetchRange, kindOf, materialUrl } from "./source";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 // pdf.js itself runs in the real app (tests/e2e); here the PDF never finishes opening.
 vi.mock("./pdf", () => ({ openPdf: vi.fn(() => new Promise(() => {})), CHUNK: 262144 }));
@@ -51,9 +46,7 @@ const docx = vi.hoisted(() => ({
 vi.mock("docx-preview", () => docx);
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
 });
 afterEach(() => {
   clearCommandMocks();

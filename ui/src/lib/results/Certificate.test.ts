@@ -13,21 +13,17 @@ import {
 } from "$lib/testing/fixtures";
 import CertificateEditor from "./CertificateEditor.svelte";
 import CheckCertificate from "./CheckCertificate.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 // The preview waits for typing to pause; give it time on a slow machine.
 const SLOW = { timeout: 4000 };
 let ipc: MockedCommands;
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   ipc = mockCommands({
     certificate_template: () => certificateTemplateFixture(),
     certificate_preview: (args) => {

@@ -1,11 +1,12 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError } from "$lib/ipc/types";
 import { qrCheck, qrText } from "$lib/testing/fixtures";
-import { currentError, dismissError } from "$lib/ui/errors.svelte";
+import { currentError } from "$lib/ui/errors.svelte";
 import CheckQrCode from "./CheckQrCode.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const mismatch = qrCheck({
   genuine: false,
@@ -25,9 +26,7 @@ let ipc: MockedCommands;
 let picked: "photo" | "blank" | null;
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
   picked = "photo";
   ipc = mockCommands({
     check_certificate_qr: (args) => (args.fingerprint === null ? qrCheck() : mismatch),

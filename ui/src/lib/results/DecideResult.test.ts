@@ -3,41 +3,22 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { ReviewResults } from "$lib/ipc/types";
-import { certificatePreviewFixture, certificateTemplateFixture, clerkKeysUnlocked, decidedResultsFixture, expertStatusFixture, panelDecision, reasonRequired, review, reviewResultsFixture } from "$lib/testing/fixtures";
+import { decidedResultsFixture, panelDecision, reasonRequired, review, reviewResultsFixture } from "$lib/testing/fixtures";
 import ResultsTab from "./ResultsTab.svelte";
-import { dismissError } from "$lib/ui/errors.svelte";
-import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
+import { resultsTabHandlers } from "$lib/testing/resultsMock";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 let ipc: MockedCommands;
 
 function mock(results: () => ReviewResults, overrides: Record<string, CommandHandler> = {}) {
-  ipc = mockCommands({
-    expert_status: () => expertStatusFixture(),
-    paper_status: () => [],
-    expert_keys: () => [],
-    review_results: results,
-    meeting_ballots: () => [],
-    certificate_template: () => certificateTemplateFixture(),
-    certificate_preview: () => certificatePreviewFixture(),
-    decide_result: () => decidedResultsFixture(),
-    follow_up_stage: () => null,
-    ...overrides,
-  });
+  ipc = mockCommands(resultsTabHandlers({ review_results: results, decide_result: () => decidedResultsFixture(), ...overrides }));
 }
 
 beforeEach(() => {
-  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
-  clerkKeys.status = clerkKeysUnlocked;
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage({ clerkUnlocked: true });
   mock(reviewResultsFixture);
 });
 afterEach(clearCommandMocks);

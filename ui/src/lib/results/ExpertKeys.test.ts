@@ -3,17 +3,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { ExpertStatus, IpcError, Registration } from "$lib/ipc/types";
-import { badFingerprint, certificatePreviewFixture, certificateTemplateFixture, clerkKeysUnlocked, EXPERT_FINGERPRINT, expertStatusFixture, registration, review, reviewResultsFixture, SECOND_EXPERT_FINGERPRINT } from "$lib/testing/fixtures";
-import { currentError, dismissError } from "$lib/ui/errors.svelte";
+import { badFingerprint, EXPERT_FINGERPRINT, expertStatusFixture, registration, review, SECOND_EXPERT_FINGERPRINT } from "$lib/testing/fixtures";
+import { currentError } from "$lib/ui/errors.svelte";
 import ResultsTab from "./ResultsTab.svelte";
-import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
+import { resultsTabHandlers } from "$lib/testing/resultsMock";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 let ipc: MockedCommands;
 /** What the "core" holds: the board and the registrations are read from it after a change. */
@@ -23,15 +20,9 @@ let registrations: Registration[];
 function mock(overrides: Record<string, CommandHandler> = {}) {
   statuses = expertStatusFixture();
   registrations = [registration()];
-  ipc = mockCommands({
+  ipc = mockCommands(resultsTabHandlers({
     expert_status: () => structuredClone(statuses),
-    paper_status: () => [],
     expert_keys: () => structuredClone(registrations),
-    review_results: () => reviewResultsFixture(),
-    meeting_ballots: () => [],
-    certificate_template: () => certificateTemplateFixture(),
-    certificate_preview: () => certificatePreviewFixture(),
-    follow_up_stage: () => null,
     // As the core does: the fingerprint is read as typed and written back in one form.
     register_expert_key: (args) => {
       const fingerprint = SECOND_EXPERT_FINGERPRINT;
@@ -51,15 +42,11 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
       return fingerprint;
     },
     ...overrides,
-  });
+  }));
 }
 
 beforeEach(() => {
-  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
-  clerkKeys.status = clerkKeysUnlocked;
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage({ clerkUnlocked: true });
   mock();
 });
 afterEach(clearCommandMocks);

@@ -1,25 +1,19 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import { review } from "$lib/testing/fixtures";
-import { currentError, dismissError } from "$lib/ui/errors.svelte";
+import { currentError } from "$lib/ui/errors.svelte";
 import ExportWorkbook from "./ExportWorkbook.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 let ipc: MockedCommands;
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
   vi.mocked(chooseSaveFile).mockReset();
   ipc = mockCommands({ export_results_workbook: () => 20480 });
 });

@@ -4,17 +4,10 @@ import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError, MeetingBallot, ReviewResults } from "$lib/ipc/types";
-import {
-  certificatePreviewFixture,
-  certificateTemplateFixture,
-  clerkKeysUnlocked,
-  expertStatusFixture,
-  review,
-} from "$lib/testing/fixtures";
-import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
-import { dismissError } from "$lib/ui/errors.svelte";
+import { review } from "$lib/testing/fixtures";
 import {
   countedBallot,
+  countedTally,
   meetingBallot,
   settledOutcome,
   settledResultsFixture,
@@ -22,13 +15,11 @@ import {
   tiedResultsFixture,
 } from "./meetingFixtures";
 import ResultsTab from "./ResultsTab.svelte";
+import { resultsTabHandlers } from "$lib/testing/resultsMock";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 const tooMany: IpcError = {
   code: "bad_input",
@@ -42,15 +33,9 @@ let results: ReviewResults;
 let ballots: MeetingBallot[];
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
-  ipc = mockCommands({
-    expert_status: () => expertStatusFixture(),
-    paper_status: () => [],
-    expert_keys: () => [],
+  ipc = mockCommands(resultsTabHandlers({
     review_results: () => structuredClone(results),
     meeting_ballots: () => structuredClone(ballots),
-    certificate_template: () => certificateTemplateFixture(),
-    certificate_preview: () => certificatePreviewFixture(),
-    follow_up_stage: () => null,
     open_meeting_ballot: () => {
       ballots = [meetingBallot()];
       return meetingBallot();
@@ -62,14 +47,11 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
     },
     print_tally_sheet: () => 30720,
     ...overrides,
-  });
+  }));
 }
 
 beforeEach(() => {
-  clerkKeys.status = clerkKeysUnlocked;
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage({ clerkUnlocked: true });
   vi.mocked(chooseSaveFile).mockReset();
   results = tiedResultsFixture();
   ballots = [];
@@ -229,15 +211,7 @@ describe("the panel's meeting vote on a tie at the cut", () => {
       {
         reviewId: review.id,
         ballotId: 7,
-        tally: {
-          present: 7,
-          counts: [
-            { nomination_id: 14, agree: 5, disagree: 0, abstain: 0 },
-            { nomination_id: 15, agree: 2, disagree: 0, abstain: 0 },
-          ],
-          counted_by: "王计票",
-          witnessed_by: "赵监票",
-        },
+        tally: countedTally(),
       },
     ]);
     const entries = within(outcome).getAllByTestId("meeting-outcome-entry");

@@ -1,10 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError, Objection, PublicationStatus } from "$lib/ipc/types";
 import { reviewResultsFixture } from "$lib/testing/fixtures";
 import Objections from "./Objections.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const settings = {
   title_kind: "recognise" as const,
@@ -72,8 +72,7 @@ function mock(status: () => PublicationStatus, overrides: Record<string, Command
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
 });
 afterEach(clearCommandMocks);
 

@@ -1,20 +1,16 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile, chooseSaveFolder } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { IpcError } from "$lib/ipc/types";
 import { awards, clerkKeysUnlocked, review } from "$lib/testing/fixtures";
-import { currentError, dismissError } from "$lib/ui/errors.svelte";
+import { currentError } from "$lib/ui/errors.svelte";
 import PrintPanel from "./PrintPanel.svelte";
 import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 const missingGlyphs: IpcError = {
   code: "missing_glyphs",
@@ -25,11 +21,7 @@ const missingGlyphs: IpcError = {
 let ipc: MockedCommands;
 
 beforeEach(() => {
-  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
-  clerkKeys.status = clerkKeysUnlocked;
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage({ clerkUnlocked: true });
   ipc = mockCommands({ print_report: () => 14540, print_certificates: () => awards() });
 });
 afterEach(clearCommandMocks);

@@ -3,44 +3,26 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import { categoryRule, certificatePreviewFixture, certificateTemplateFixture, clerkKeysUnlocked, EXPERT_FINGERPRINT, expertStatusFixture, noPackageYet, receipts, review, reviewResultsFixture } from "$lib/testing/fixtures";
+import { categoryRule, EXPERT_FINGERPRINT, noPackageYet, receipts, review, reviewResultsFixture } from "$lib/testing/fixtures";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
-import { currentError, dismissError } from "$lib/ui/errors.svelte";
-import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
+import { currentError } from "$lib/ui/errors.svelte";
+import { resultsTabHandlers } from "$lib/testing/resultsMock";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 const BUNDLES = receipts.map((r, i) => ({ handle: `bundle-${i}`, name: r.file }));
 let ipc: MockedCommands;
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
-  ipc = mockCommands({
-    open_review: () => review,
-    list_flags: () => [],
-    expert_status: () => expertStatusFixture(),
-    paper_status: () => [],
-    expert_keys: () => [],
-    review_results: () => reviewResultsFixture(),
-    meeting_ballots: () => [],
-    certificate_template: () => certificateTemplateFixture(),
-    certificate_preview: () => certificatePreviewFixture(),
-    receive_bundles: () => receipts,
-    follow_up_stage: () => null,
-    ...overrides,
-  });
+  ipc = mockCommands(
+    resultsTabHandlers({ open_review: () => review, list_flags: () => [], receive_bundles: () => receipts, ...overrides }),
+  );
 }
 
 beforeEach(() => {
-  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
-  clerkKeys.status = clerkKeysUnlocked;
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage({ clerkUnlocked: true });
   vi.mocked(chooseOpenFiles).mockResolvedValue(BUNDLES);
   mock();
 });

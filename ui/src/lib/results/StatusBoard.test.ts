@@ -3,13 +3,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { EXPERT_FINGERPRINT, expertStatusFixture } from "$lib/testing/fixtures";
 import StatusBoard from "./StatusBoard.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const actions = () => ({ onregister: vi.fn(), onrevoke: vi.fn() });
 const headers = () => [...screen.getByTestId("status-board").querySelectorAll("thead th")].map((th) => th.textContent?.trim());
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
 });
 
 describe("the status board", () => {

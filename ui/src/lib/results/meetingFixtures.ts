@@ -1,6 +1,6 @@
 //! Stand-ins for the core's 会评 answers, for the meeting components' tests.
 
-import type { MeetingBallot, MeetingOutcome, ReviewResults } from "$lib/ipc/types";
+import type { MeetingBallot, MeetingOutcome, ReviewResults, Tally } from "$lib/ipc/types";
 import { nominationResult, reviewResultsFixture } from "$lib/testing/fixtures";
 
 /**
@@ -102,19 +102,24 @@ export function stillTiedOutcome(): MeetingOutcome {
   };
 }
 
+/** The count typed for ballot 7: 5 and 2 of 7 present. */
+export function countedTally(): Tally {
+  return {
+    present: 7,
+    counts: [
+      { nomination_id: 14, agree: 5, disagree: 0, abstain: 0 },
+      { nomination_id: 15, agree: 2, disagree: 0, abstain: 0 },
+    ],
+    counted_by: "王计票",
+    witnessed_by: "赵监票",
+  };
+}
+
 /** Ballot 7 as listed after its count. */
 export function countedBallot(): MeetingBallot {
   return meetingBallot({
     counted: {
-      tally: {
-        present: 7,
-        counts: [
-          { nomination_id: 14, agree: 5, disagree: 0, abstain: 0 },
-          { nomination_id: 15, agree: 2, disagree: 0, abstain: 0 },
-        ],
-        counted_by: "王计票",
-        witnessed_by: "赵监票",
-      },
+      tally: countedTally(),
       outcome: settledOutcome(),
       counted_at: "2026-04-21T02:00:00Z",
       recorded_by: "clerk",

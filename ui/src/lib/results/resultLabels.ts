@@ -5,6 +5,7 @@ import { pick, t } from "$lib/i18n/i18n.svelte";
 import type { MessageKey } from "$lib/i18n/messages";
 import { GRADE_LABELS } from "$lib/expert/labels";
 import { joinList } from "$lib/supervision/labels";
+import type { Tone } from "$lib/ui/pill";
 import type {
   CategoryResult,
   Criterion,
@@ -25,6 +26,9 @@ export const CUT_LABELS: Record<Cut, MessageKey> = {
   tied: "results.cut.tied",
   unscored: "results.cut.unscored",
 };
+
+/** How a cut stands out in the results table (`.pill`). */
+export const CUT_TONES: Record<Cut, Tone> = { in: "ok", tied: "warn", out: "quiet", unscored: "quiet" };
 
 /** The panel's ruling as it reads inside a sentence: 入选 / "in". */
 export const OUTCOME_LABELS: Record<Outcome, MessageKey> = {

@@ -1,30 +1,21 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { PanelScope } from "$lib/ipc/types";
-import { CLERK_FINGERPRINT, clerkKeysUnlocked, packageSummary, PANEL_HASH, review, storedFlag } from "$lib/testing/fixtures";
-import { currentError, dismissError } from "$lib/ui/errors.svelte";
+import { CLERK_FINGERPRINT, packageSummary, PANEL_HASH, review, storedFlag } from "$lib/testing/fixtures";
+import { currentError } from "$lib/ui/errors.svelte";
 import { localDateAfter } from "$lib/ui/format";
 import ReviewScreen from "./ReviewScreen.svelte";
-import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 let ipc: MockedCommands;
 
 beforeEach(() => {
-  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
-  clerkKeys.status = clerkKeysUnlocked;
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage({ clerkUnlocked: true });
   vi.mocked(chooseSaveFile).mockResolvedValue({ handle: "save-package", name: "样板支部.pdpanel" });
   ipc = mockCommands({ open_review: () => review, list_flags: () => [], build_panel_package: () => packageSummary() });
 });

@@ -6,6 +6,7 @@ import type { CategoryRule, IpcError, Review } from "$lib/ipc/types";
 import { categoryRule, review } from "$lib/testing/fixtures";
 import { mockReview } from "$lib/testing/reviewMock";
 import ReviewScreen from "./ReviewScreen.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const refused: IpcError = {
   code: "bad_input",
@@ -34,8 +35,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   mock();
 });
 afterEach(clearCommandMocks);

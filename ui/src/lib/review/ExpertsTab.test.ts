@@ -6,6 +6,7 @@ import type { IpcError, Review } from "$lib/ipc/types";
 import { review } from "$lib/testing/fixtures";
 import { mockReview } from "$lib/testing/reviewMock";
 import ReviewScreen from "./ReviewScreen.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const duplicate: IpcError = {
   code: "bad_input",
@@ -40,8 +41,7 @@ function mock(overrides: Record<string, CommandHandler> = {}, start: Review = re
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   mock();
 });
 afterEach(clearCommandMocks);

@@ -1,19 +1,14 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { MaterialInfo } from "$lib/ipc/types";
 import { review } from "$lib/testing/fixtures";
-import { dismissError } from "$lib/ui/errors.svelte";
 import NominationDetail from "./NominationDetail.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 // pdf.js runs in the real app (tests/e2e); here the PDF never finishes opening.
 vi.mock("$lib/reader/pdf", () => ({ openPdf: vi.fn(() => new Promise(() => {})), CHUNK: 262144 }));
@@ -26,9 +21,7 @@ const materials: MaterialInfo[] = [
 let ipc: MockedCommands;
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
   ipc = mockCommands({
     nomination_materials: () => structuredClone(materials),
     save_review_material: () => "案例材料 (2).doc",

@@ -4,8 +4,8 @@ import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { Correction, IpcError, Review, StoredFlag } from "$lib/ipc/types";
 import { review as reviewFixture } from "$lib/testing/fixtures";
-import { dismissError } from "$lib/ui/errors.svelte";
 import ReviewScreen from "./ReviewScreen.svelte";
+import { freshPage } from "$lib/testing/page";
 
 /** What the "core" holds: the review, its flags and corrections are read from it after a change. */
 let review: Review;
@@ -72,9 +72,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
   mock();
 });
 afterEach(clearCommandMocks);

@@ -4,10 +4,10 @@ import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands } from "$lib/ipc/mock";
 import { review } from "$lib/testing/fixtures";
 import ReviewScreen from "./ReviewScreen.svelte";
+import { freshPage } from "$lib/testing/page";
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   mockCommands({
     open_review: () => review,
     list_flags: () => [],

@@ -1,18 +1,14 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles, chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { CategoryRubric, IpcError } from "$lib/ipc/types";
 import { categories } from "$lib/testing/fixtures";
 import RubricFile from "./RubricFile.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 const REVIEW = "2026-innovation_case-test";
 let ipc: MockedCommands;
@@ -28,8 +24,7 @@ const locked: IpcError = {
 };
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   vi.mocked(chooseSaveFile).mockReset();
   vi.mocked(chooseOpenFiles).mockReset();
 });

@@ -1,10 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { CategoryRubric, CriterionEdit, IpcError, RubricChange } from "$lib/ipc/types";
 import { categories } from "$lib/testing/fixtures";
 import RubricTab from "./RubricTab.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const REVIEW = "2026-innovation_case-test";
 
@@ -66,8 +66,7 @@ function mock(sent = 0, refusal: IpcError | null = null) {
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
 });
 afterEach(clearCommandMocks);
 

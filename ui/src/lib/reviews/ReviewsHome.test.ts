@@ -1,17 +1,16 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands } from "$lib/ipc/mock";
 import type { ReviewSummary } from "$lib/ipc/types";
 import { reviewList, summary } from "$lib/testing/fixtures";
 import ReviewsHome from "./ReviewsHome.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const older = summary({ id: "2025-model_branch-11111111", title_zh: "2025年样板支部评审", activity: "model_branch", year: 2025, n_nominations: 0 });
 const demo = summary({ id: "demo-2026-student_exemplar-22222222", title_zh: "2026年大学生党员标兵评审（演示）" });
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
 });
 afterEach(clearCommandMocks);
 

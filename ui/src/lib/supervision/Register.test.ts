@@ -6,17 +6,13 @@ import { clearCommandMocks, mockCommands, type CommandHandler, type MockedComman
 import type { IpcError } from "$lib/ipc/types";
 import { appInfoFixture, reviewList } from "$lib/testing/fixtures";
 import { awardedUnit, registerViewFixture } from "$lib/testing/supervisionFixtures";
-import { dismissError } from "$lib/ui/errors.svelte";
 import App from "../../App.svelte";
 import RegisterTab from "./RegisterTab.svelte";
 import SupervisionScreen from "./SupervisionScreen.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 const alreadyRevoked: IpcError = {
   code: "bad_input",
@@ -37,9 +33,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
   mock();
 });
 afterEach(clearCommandMocks);

@@ -3,42 +3,24 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import ResultsTab from "$lib/results/ResultsTab.svelte";
-import { certificatePreviewFixture, certificateTemplateFixture, clerkKeysUnlocked, expertStatusFixture, noPackageYet, review, reviewResultsFixture, summary } from "$lib/testing/fixtures";
+import { noPackageYet, review, summary } from "$lib/testing/fixtures";
 import { activitiesFixture, applied, entered } from "$lib/testing/supervisionFixtures";
-import { dismissError } from "$lib/ui/errors.svelte";
 import FollowUpForm from "./FollowUpForm.svelte";
 import { localYearMonth } from "./labels";
-import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
+import { resultsTabHandlers } from "$lib/testing/resultsMock";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 let ipc: MockedCommands;
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
-  ipc = mockCommands({
-    expert_status: () => expertStatusFixture(),
-    expert_keys: () => [],
-    review_results: () => reviewResultsFixture(),
-    certificate_template: () => certificateTemplateFixture(),
-    certificate_preview: () => certificatePreviewFixture(),
-    follow_up_stage: () => null,
-    register_enter_review: () => entered(),
-    apply_follow_up: () => applied(),
-    ...overrides,
-  });
+  ipc = mockCommands(resultsTabHandlers({ register_enter_review: () => entered(), apply_follow_up: () => applied(), ...overrides }));
 }
 
 beforeEach(() => {
-  // The clerk unlocked their keys earlier in the session (ClerkKeyGate.test.ts asks).
-  clerkKeys.status = clerkKeysUnlocked;
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage({ clerkUnlocked: true });
   mock();
 });
 afterEach(clearCommandMocks);

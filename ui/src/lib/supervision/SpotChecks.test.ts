@@ -4,15 +4,11 @@ import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import { activitiesFixture, spotCheckView, verification } from "$lib/testing/supervisionFixtures";
-import { dismissError } from "$lib/ui/errors.svelte";
 import SpotChecksTab from "./SpotChecksTab.svelte";
+import { freshPage } from "$lib/testing/page";
 
-vi.mock("$lib/ipc/dialog", () => ({
-  chooseOpenFiles: vi.fn(),
-  chooseFolder: vi.fn(),
-  chooseSaveFile: vi.fn(),
-  chooseSaveFolder: vi.fn(),
-}));
+// The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
+vi.mock("$lib/ipc/dialog");
 
 let ipc: MockedCommands;
 
@@ -28,9 +24,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
-  dismissError();
+  freshPage();
   mock();
 });
 afterEach(clearCommandMocks);

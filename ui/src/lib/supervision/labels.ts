@@ -4,6 +4,7 @@
 import { currentLang, t } from "$lib/i18n/i18n.svelte";
 import type { MessageKey } from "$lib/i18n/messages";
 import type { AwardedUnit, Due, Stage, Status, Strata, UnitEvent } from "$lib/ipc/types";
+import type { Tone } from "$lib/ui/pill";
 
 /** The statuses in the order a unit passes through them. */
 export const STATUSES: readonly Status[] = ["awarded", "building", "rectifying", "accepted", "revoked"];
@@ -16,6 +17,15 @@ export const STATUS_LABELS: Record<Status, MessageKey> = {
   rectifying: "unitStatus.rectifying",
   accepted: "unitStatus.accepted",
   revoked: "unitStatus.revoked",
+};
+
+/** How a unit's status stands out in the register (`.pill`). */
+export const STATUS_TONES: Record<Status, Tone> = {
+  awarded: "",
+  building: "",
+  rectifying: "warn",
+  accepted: "ok",
+  revoked: "quiet",
 };
 
 export const STAGE_LABELS: Record<Stage, MessageKey> = {

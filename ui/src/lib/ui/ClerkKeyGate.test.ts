@@ -1,11 +1,11 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { createRawSnippet } from "svelte";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { ClerkKeyState, ClerkKeysStatus } from "$lib/ipc/types";
 import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
 import ClerkKeyGate from "./ClerkKeyGate.svelte";
+import { freshPage } from "$lib/testing/page";
 
 const FINGERPRINT = "DD74-02B0-A422-1589-F3EA";
 const job = createRawSnippet(() => ({ render: () => `<p data-testid="guarded-job">签发评审包</p>` }));
@@ -19,8 +19,7 @@ function status(): ClerkKeysStatus {
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   clerkKeys.status = null;
   unlocked = false;
   ipc = mockCommands({

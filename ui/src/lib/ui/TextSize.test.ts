@@ -1,14 +1,13 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import TextSize from "./TextSize.svelte";
+import { freshPage } from "$lib/testing/page";
 
 let ipc: MockedCommands;
 
 beforeEach(() => {
-  localStorage.clear();
-  setLang("zh-CN");
+  freshPage();
   ipc = mockCommands({ set_text_size: (args) => args.percent });
 });
 afterEach(clearCommandMocks);
