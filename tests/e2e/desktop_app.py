@@ -105,6 +105,14 @@ class App:
     def all_testid(self, testid):
         return self.web.find_elements(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
 
+    def texts(self, testid):
+        """The rendered text of every element with `testid`, read in one step: a list the
+        page redraws between finding its rows and reading them cannot go stale."""
+        return self.web.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim())",
+            f'[data-testid="{testid}"]',
+        )
+
     def click(self, testid):
         self.by_testid(testid, clickable=True).click()
 
@@ -337,7 +345,7 @@ def demo_review_on_screen(binary, shots):
 
         app.click("tab-rubric")
         app.wait.until(lambda _: len(app.all_testid("criterion-row")) == 5)
-        criteria = [r.text for r in app.all_testid("criterion-row")]
+        criteria = app.texts("criterion-row")
         check("政治素质好" in criteria[0], f"first criterion shown: {criteria[0]!r}")
         app.shot("03-rubric")
 
