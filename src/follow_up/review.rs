@@ -297,9 +297,12 @@ pub fn apply(
     actor: &str,
 ) -> Result<Applied> {
     let setup = setup(review_path)?;
-    let review_id = store::review_rows::read_review(&store::open(review_path)?)?.id;
+    let (review_id, categories) = {
+        let conn = store::open(review_path)?;
+        let id = review_rows::read_review(&conn)?.id;
+        (id, review_rows::read_categories(&conn)?)
+    };
     let results = results::compute(review_path, options)?;
-    let categories = review_rows::read_categories(&store::open(review_path)?)?;
     let mut verdicts = Vec::new();
     let mut missing = Vec::new();
     for c in &results.categories {
