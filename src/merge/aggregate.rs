@@ -112,6 +112,15 @@ pub fn tally(votes: &[Vote], threshold: VoteThreshold) -> VoteTally {
     }
 }
 
+/// A vote as a category's rule counts it: by its threshold, and below its quorum of
+/// experts present nothing passes, however those present voted. Results and the refusal
+/// to decide a failed vote in both count this way.
+pub fn tally_by_rule(votes: &[Vote], threshold: VoteThreshold, quorum: u32) -> VoteTally {
+    let mut counted = tally(votes, threshold);
+    counted.passed &= counted.present >= quorum;
+    counted
+}
+
 fn grade_rank(g: Grade) -> u8 {
     match g {
         Grade::Excellent => 3,

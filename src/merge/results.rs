@@ -490,8 +490,7 @@ fn score_vote(
     options: &ResultOptions,
 ) -> Scored {
     let votes: Vec<Vote> = present.iter().filter_map(|(_, i)| i.vote).collect();
-    let mut tally = aggregate::tally(&votes, options.vote_threshold);
-    tally.passed &= tally.present >= options.quorum;
+    let tally = aggregate::tally_by_rule(&votes, options.vote_threshold, options.quorum);
     if tally.present > 0 {
         r.applied = Some(AppliedRule {
             method: AppliedMethod::Vote,

@@ -145,8 +145,7 @@ pub(crate) fn failed_vote(
     if votes.is_empty() {
         return Ok(None);
     }
-    let mut tally = aggregate::tally(&votes, rule.vote_threshold);
-    tally.passed &= tally.present >= rule.quorum;
+    let tally = aggregate::tally_by_rule(&votes, rule.vote_threshold, rule.quorum);
     Ok((!tally.passed).then_some(tally))
 }
 
