@@ -236,154 +236,175 @@ pub fn parse_entry(
     text: &str,
     source: &str,
 ) -> Result<Vec<ScoreItem>> {
-    let bad = |line: usize, zh: String, en: String| Error::BadInput {
-        zh: format!("{source} 第 {line} 行：{zh}"),
-        en: format!("{source} line {line}: {en}"),
+    let keying = SheetKeying {
+        sheet,
+        package,
+        source,
+        rows: sheet
+            .sections
+            .iter()
+            .flat_map(|s| {
+                s.rows
+                    .iter()
+                    .map(move |r| (r.code.as_str(), (r, &s.category)))
+            })
+            .collect(),
     };
-    let rows: BTreeMap<&str, (&SheetRow, &Category)> = sheet
-        .sections
-        .iter()
-        .flat_map(|s| {
-            s.rows
-                .iter()
-                .map(move |r| (r.code.as_str(), (r, &s.category)))
-        })
-        .collect();
     let mut found: BTreeMap<i64, ScoreItem> = BTreeMap::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (i, raw) in text.trim_start_matches('\u{feff}').lines().enumerate() {
-        let line = i + 1;
-        let trimmed = raw.trim();
+        if let Some(item) = keying.line(i + 1, raw.trim(), &mut seen)? {
+            found.insert(item.nomination_id, item);
+        }
+    }
+    keying.all_rows_keyed(&found)?;
+    let items = keying.in_package_order(found);
+    check_items(package, sheet.expert.id, &items, Path::new(source))?;
+    Ok(items)
+}
+
+/// One staff member's keying of one sheet: what each line is read against.
+struct SheetKeying<'a> {
+    sheet: &'a Sheet,
+    package: &'a PanelPackage,
+    source: &'a str,
+    /// The sheet's rows by code, with their category.
+    rows: BTreeMap<&'a str, (&'a SheetRow, &'a Category)>,
+}
+
+impl SheetKeying<'_> {
+    fn bad(&self, line: usize, zh: String, en: String) -> Error {
+        Error::BadInput {
+            zh: format!("{} 第 {line} 行：{zh}", self.source),
+            en: format!("{} line {line}: {en}", self.source),
+        }
+    }
+
+    /// One line: `None` for a blank line, a comment, the heading or an unfilled row code;
+    /// else the item it keys (marks, a vote, a grade or a recusal, and the comment).
+    fn line(
+        &self,
+        line: usize,
+        trimmed: &str,
+        seen: &mut BTreeMap<String, usize>,
+    ) -> Result<Option<ScoreItem>> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
+            return Ok(None);
         }
         let head = split_fields(trimmed, 2);
         let code = head[0].to_uppercase();
-        if code.is_empty()
-            && head
-                .get(1)
-                .is_none_or(|r| r.chars().all(|c| matches!(c, ',' | '，' | '\t' | ' ')))
-        {
-            continue;
+        let rest = head.get(1).cloned().unwrap_or_default();
+        let blank = rest.chars().all(|c| matches!(c, ',' | '，' | '\t' | ' '));
+        if (code.is_empty() && blank) || matches!(code.as_str(), "代码" | "CODE") {
+            return Ok(None);
         }
-        if matches!(code.as_str(), "代码" | "CODE") {
-            continue;
-        }
-        let Some(&(row, category)) = rows.get(code.as_str()) else {
-            return Err(bad(
+        let Some(&(row, category)) = self.rows.get(code.as_str()) else {
+            let id = &self.sheet.sheet_id;
+            return Err(self.bad(
                 line,
-                format!("评分表 {} 上没有行代码“{}”", sheet.sheet_id, head[0]),
-                format!("sheet {} has no row code “{}”", sheet.sheet_id, head[0]),
+                format!("评分表 {id} 上没有行代码“{}”", head[0]),
+                format!("sheet {id} has no row code “{}”", head[0]),
             ));
         };
         if let Some(earlier) = seen.insert(code.clone(), line) {
-            return Err(bad(
+            return Err(self.bad(
                 line,
                 format!("行代码 {code} 已在第 {earlier} 行录入过"),
                 format!("row code {code} was already keyed on line {earlier}"),
             ));
         }
+        let first = split_fields(&rest, 2)[0].clone();
+        if first == "回避" || first.eq_ignore_ascii_case("recuse") {
+            return self.recusal(line, &code, row, &rest).map(Some);
+        }
+        self.marks(line, &code, row, category, &rest).map(Some)
+    }
+
+    /// `回避,原因,说明`: a recusal the expert declared on paper.
+    fn recusal(&self, line: usize, code: &str, row: &SheetRow, rest: &str) -> Result<ScoreItem> {
+        let f = split_fields(rest, 3);
+        let reason_text = f.get(1).cloned().unwrap_or_default();
+        let reason = reason_of(&reason_text).ok_or_else(|| {
+            self.bad(
+                line,
+                format!("{code}：回避原因“{reason_text}”应为 亲属、师生、同单位 或 其他"),
+                format!("{code}: recusal reason “{reason_text}” is 亲属, 师生, 同单位 or 其他"),
+            )
+        })?;
+        Ok(ScoreItem {
+            nomination_id: row.nomination_id,
+            recusal: Some(Recusal {
+                reason,
+                note: f.get(2).cloned().unwrap_or_default(),
+                automatic: false,
+            }),
+            ..ScoreItem::default()
+        })
+    }
+
+    /// The row's marks by its category's mode, then its comment.
+    fn marks(
+        &self,
+        line: usize,
+        code: &str,
+        row: &SheetRow,
+        category: &Category,
+        rest: &str,
+    ) -> Result<ScoreItem> {
         let mut item = ScoreItem {
             nomination_id: row.nomination_id,
             ..ScoreItem::default()
         };
-        let rest = head.get(1).cloned().unwrap_or_default();
-        let first = split_fields(&rest, 2)[0].clone();
-        if first == "回避" || first.eq_ignore_ascii_case("recuse") {
-            let f = split_fields(&rest, 3);
-            let reason_text = f.get(1).cloned().unwrap_or_default();
-            let reason = reason_of(&reason_text).ok_or_else(|| {
-                bad(
-                    line,
-                    format!("{code}：回避原因“{reason_text}”应为 亲属、师生、同单位 或 其他"),
-                    format!("{code}: recusal reason “{reason_text}” is 亲属, 师生, 同单位 or 其他"),
-                )
-            })?;
-            item.recusal = Some(Recusal {
-                reason,
-                note: f.get(2).cloned().unwrap_or_default(),
-                automatic: false,
-            });
-            found.insert(row.nomination_id, item);
-            continue;
-        }
         let values = match category.scoring_mode {
             ScoringMode::Criteria => category.rubric.criteria.len(),
             ScoringMode::Vote | ScoringMode::Grade => 1,
         };
-        let f = split_fields(&rest, values + 1);
-        let missing_value = |what: &str, what_en: &str| {
-            bad(
+        let f = split_fields(rest, values + 1);
+        let name = &row.display_name;
+        let missing = |what: &str, what_en: &str| {
+            self.bad(
                 line,
-                format!("{code}（{}）的“{what}”未填写", row.display_name),
-                format!("{code} ({}): “{what_en}” is empty", row.display_name),
+                format!("{code}（{name}）的“{what}”未填写"),
+                format!("{code} ({name}): “{what_en}” is empty"),
             )
         };
+        let first = f.first().cloned().unwrap_or_default();
         match category.scoring_mode {
             ScoringMode::Criteria => {
                 for (k, criterion) in category.rubric.criteria.iter().enumerate() {
                     let text = f.get(k).map(|s| fold_number(s)).unwrap_or_default();
                     if text.is_empty() {
-                        return Err(missing_value(&criterion.name_zh, &criterion.name_en));
+                        return Err(missing(&criterion.name_zh, &criterion.name_en));
                     }
-                    let points: f64 = text
-                        .parse()
-                        .ok()
-                        .filter(|p: &f64| p.is_finite())
-                        .ok_or_else(|| {
-                            bad(
-                                line,
-                                format!(
-                                    "{code}（{}）的“{}”不是数字：{text}",
-                                    row.display_name, criterion.name_zh
-                                ),
-                                format!(
-                                    "{code} ({}): “{}” is not a number: {text}",
-                                    row.display_name, criterion.name_en
-                                ),
-                            )
-                        })?;
-                    marks::check_points(criterion, points).map_err(|e| {
-                        bad(
-                            line,
-                            format!("{code}（{}）：{}", row.display_name, e.message_zh()),
-                            format!("{code} ({}): {e}", row.display_name),
-                        )
-                    })?;
+                    let points = self.points(line, code, name, criterion, &text)?;
                     item.criteria.insert(criterion.key.clone(), points);
                 }
             }
+            ScoringMode::Vote if first.is_empty() => return Err(missing("表决", "vote")),
             ScoringMode::Vote => {
-                let text = f.first().cloned().unwrap_or_default();
-                if text.is_empty() {
-                    return Err(missing_value("表决", "vote"));
-                }
-                item.vote = Some(vote_of(&text).ok_or_else(|| {
-                    bad(
+                item.vote = Some(vote_of(&first).ok_or_else(|| {
+                    self.bad(
                         line,
-                        format!("{code}：表决应为 同意、不同意 或 弃权，而不是“{text}”"),
-                        format!("{code}: a vote is 同意, 不同意 or 弃权, not “{text}”"),
+                        format!("{code}：表决应为 同意、不同意 或 弃权，而不是“{first}”"),
+                        format!("{code}: a vote is 同意, 不同意 or 弃权, not “{first}”"),
                     )
                 })?);
             }
+            ScoringMode::Grade if first.is_empty() => return Err(missing("等级", "grade")),
             ScoringMode::Grade => {
-                let text = f.first().cloned().unwrap_or_default();
-                if text.is_empty() {
-                    return Err(missing_value("等级", "grade"));
-                }
-                item.grade = Some(grade_of(&text).ok_or_else(|| {
-                    bad(
+                item.grade = Some(grade_of(&first).ok_or_else(|| {
+                    self.bad(
                         line,
-                        format!("{code}：等级应为 优秀、良好、合格 或 不合格，而不是“{text}”"),
-                        format!("{code}: a grade is 优秀, 良好, 合格 or 不合格, not “{text}”"),
+                        format!("{code}：等级应为 优秀、良好、合格 或 不合格，而不是“{first}”"),
+                        format!("{code}: a grade is 优秀, 良好, 合格 or 不合格, not “{first}”"),
                     )
                 })?);
             }
         }
         item.comment = f.get(values).cloned().unwrap_or_default();
-        let min = package.min_comment_chars as usize;
+        let min = self.package.min_comment_chars as usize;
         if min > 0 && item.comment.chars().count() < min {
-            return Err(bad(
+            return Err(self.bad(
                 line,
                 format!("{code}：评语不少于 {min} 字"),
                 format!("{code}: the comment needs at least {min} characters"),
@@ -392,14 +413,53 @@ pub fn parse_entry(
         if category.scoring_mode == ScoringMode::Criteria {
             item.entered = Some(marks::entered_total(&item, category));
         }
-        found.insert(row.nomination_id, item);
+        Ok(item)
     }
-    let missing: Vec<&str> = rows
-        .iter()
-        .filter(|(_, (r, _))| !found.contains_key(&r.nomination_id))
-        .map(|(code, _)| *code)
-        .collect();
-    if !missing.is_empty() {
+
+    /// A criterion's points as keyed: a number the rubric allows.
+    fn points(
+        &self,
+        line: usize,
+        code: &str,
+        name: &str,
+        criterion: &crate::model::Criterion,
+        text: &str,
+    ) -> Result<f64> {
+        let points: f64 = text
+            .parse()
+            .ok()
+            .filter(|p: &f64| p.is_finite())
+            .ok_or_else(|| {
+                self.bad(
+                    line,
+                    format!("{code}（{name}）的“{}”不是数字：{text}", criterion.name_zh),
+                    format!(
+                        "{code} ({name}): “{}” is not a number: {text}",
+                        criterion.name_en
+                    ),
+                )
+            })?;
+        marks::check_points(criterion, points).map_err(|e| {
+            self.bad(
+                line,
+                format!("{code}（{name}）：{}", e.message_zh()),
+                format!("{code} ({name}): {e}"),
+            )
+        })?;
+        Ok(points)
+    }
+
+    /// Every row of the sheet keyed: a sheet is recorded whole or not at all.
+    fn all_rows_keyed(&self, found: &BTreeMap<i64, ScoreItem>) -> Result<()> {
+        let missing: Vec<&str> = self
+            .rows
+            .iter()
+            .filter(|(_, (r, _))| !found.contains_key(&r.nomination_id))
+            .map(|(code, _)| *code)
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
         let list = missing
             .iter()
             .take(12)
@@ -407,38 +467,34 @@ pub fn parse_entry(
             .collect::<Vec<_>>()
             .join("、");
         let more = if missing.len() > 12 { " …" } else { "" };
-        return Err(Error::BadInput {
-            zh: format!(
-                "{source}：评分表 {} 还有 {} 行未录入：{list}{more}",
-                sheet.sheet_id,
-                missing.len()
-            ),
-            en: format!(
-                "{source}: {} rows of sheet {} are not keyed: {list}{more}",
-                missing.len(),
-                sheet.sheet_id
-            ),
-        });
+        let (source, id, count) = (self.source, &self.sheet.sheet_id, missing.len());
+        Err(Error::BadInput {
+            zh: format!("{source}：评分表 {id} 还有 {count} 行未录入：{list}{more}"),
+            en: format!("{source}: {count} rows of sheet {id} are not keyed: {list}{more}"),
+        })
     }
-    // In package order, the automatic recusals as the expert's laptop would make them.
-    let mut items = Vec::with_capacity(package.nominations.len());
-    for n in &package.nominations {
-        if let Some(item) = found.remove(&n.id) {
-            items.push(item);
-        } else if sheet.auto_recused.contains(&n.id) {
-            items.push(ScoreItem {
-                nomination_id: n.id,
-                recusal: Some(Recusal {
-                    reason: RecusalReason::SameInstitution,
-                    note: String::new(),
-                    automatic: true,
-                }),
-                ..ScoreItem::default()
-            });
+
+    /// The items in package order, with the automatic recusals as the expert's laptop
+    /// would make them.
+    fn in_package_order(&self, mut found: BTreeMap<i64, ScoreItem>) -> Vec<ScoreItem> {
+        let mut items = Vec::with_capacity(self.package.nominations.len());
+        for n in &self.package.nominations {
+            if let Some(item) = found.remove(&n.id) {
+                items.push(item);
+            } else if self.sheet.auto_recused.contains(&n.id) {
+                items.push(ScoreItem {
+                    nomination_id: n.id,
+                    recusal: Some(Recusal {
+                        reason: RecusalReason::SameInstitution,
+                        note: String::new(),
+                        automatic: true,
+                    }),
+                    ..ScoreItem::default()
+                });
+            }
         }
+        items
     }
-    check_items(package, sheet.expert.id, &items, Path::new(source))?;
-    Ok(items)
 }
 
 /// `package::items::check` on a whole answer: the same rules as a bundle's marks.
