@@ -326,99 +326,156 @@ fn accept(
             path: file.to_path_buf(),
             refusal,
         })?;
+    let arrived = Arrived {
+        verified: &verified,
+        file: file_text,
+        bytes,
+        at,
+        actor,
+    };
     let tx = conn.transaction()?;
     if let Arrival::Waiting { previous } = arrival {
+        let receipt = arrived.hold(&tx, previous)?;
+        tx.commit()?;
+        return Ok(receipt);
+    }
+    let next = arrived.store(&tx, &payload)?;
+    tx.commit()?;
+    let released = release_waiting(conn, packages, clerk, next, at, actor)?;
+    let superseded = !packages.is_current(conn, &h.package_hash)?;
+    Ok(Receipt::Accepted {
+        file: arrived.file,
+        expert: h.expert.name.clone(),
+        sequence: h.sequence,
+        fingerprint: verified.expert_fingerprint.clone(),
+        superseded,
+        released,
+    })
+}
+
+/// A bundle that passed every check, about to be kept.
+struct Arrived<'a> {
+    verified: &'a bundle::VerifiedBundle,
+    file: String,
+    bytes: Vec<u8>,
+    at: &'a str,
+    actor: &'a str,
+}
+
+impl Arrived<'_> {
+    /// A correction that came before the bundle it corrects waits, bytes and all, until
+    /// that one arrives.
+    fn hold(&self, tx: &rusqlite::Transaction, previous: u64) -> Result<Receipt> {
+        let (v, h) = (self.verified, &self.verified.header);
         tx.execute(
             "INSERT OR IGNORE INTO waiting_bundle (bundle_hash, package_hash, expert_id, public_key, sequence, previous_hash, file, bytes, received_at)
              VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)",
             params![
-                verified.hash,
+                v.hash,
                 h.package_hash,
                 h.expert.id,
                 h.sequence as i64,
                 h.previous_bundle_hash.as_deref().unwrap_or_default(),
-                file_text,
-                bytes,
-                at,
+                self.file,
+                self.bytes,
+                self.at,
                 h.expert.public_key
             ],
         )?;
         audit::append(
-            &tx,
-            at,
-            actor,
+            tx,
+            self.at,
+            self.actor,
             "bundle.waiting",
             &serde_json::json!({
-                "file": file_text,
-                "bundle_hash": verified.hash,
+                "file": self.file,
+                "bundle_hash": v.hash,
                 "expert": h.expert.name,
                 "sequence": h.sequence,
                 "waiting_for": previous,
             }),
         )?;
-        tx.commit()?;
-        return Ok(Receipt::Waiting {
-            file: file_text,
+        Ok(Receipt::Waiting {
+            file: self.file.clone(),
             expert: h.expert.name.clone(),
             sequence: h.sequence,
             waiting_for: previous,
+        })
+    }
+
+    /// Keeps the bundle and its marks (the newest bundle is the expert's whole answer:
+    /// it replaces the earlier one whole), with the audit entry; answers with the
+    /// correction that waited for it, if any, taken out of the waiting room.
+    fn store(
+        &self,
+        tx: &rusqlite::Transaction,
+        payload: &bundle::Payload,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        let (v, h) = (self.verified, &self.verified.header);
+        // Kept for the status board, which shows the fingerprint each panel's bundles carry.
+        tx.execute(
+            "INSERT OR IGNORE INTO expert_key (package_hash, expert_id, public_key, fingerprint, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![h.package_hash, h.expert.id, h.expert.public_key, v.expert_fingerprint, self.at],
+        )?;
+        tx.execute(
+            "UPDATE expert_key SET public_key = ?3, fingerprint = ?4 WHERE package_hash = ?1 AND expert_id = ?2",
+            params![h.package_hash, h.expert.id, h.expert.public_key, v.expert_fingerprint],
+        )?;
+        tx.execute(
+            "INSERT INTO received_bundle (bundle_hash, package_hash, expert_id, public_key, sequence, file, created_at, received_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![v.hash, h.package_hash, h.expert.id, h.expert.public_key, h.sequence as i64, self.file, h.created_at, self.at, self.bytes],
+        )?;
+        let recused = payload.items.iter().filter(|i| i.recusal.is_some()).count();
+        tx.execute(
+            "INSERT INTO expert_marks (package_hash, expert_id, sequence, items_json, items, recused)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (package_hash, expert_id) DO UPDATE SET
+                 sequence = ?3, items_json = ?4, items = ?5, recused = ?6",
+            params![
+                h.package_hash,
+                h.expert.id,
+                h.sequence as i64,
+                serde_json::to_string(&payload.items).map_err(|e| Error::Corrupt(e.to_string()))?,
+                payload.items.len() as i64,
+                recused as i64
+            ],
+        )?;
+        let mut detail = serde_json::json!({
+            "file": self.file,
+            "bundle_hash": v.hash,
+            "package_hash": h.package_hash,
+            "expert": h.expert.name,
+            "sequence": h.sequence,
+            "fingerprint": v.expert_fingerprint,
         });
+        // A signed bundle wins over the expert's recorded paper sheet (`paper`), which
+        // stops counting from now on: the entry names the sheet it replaces.
+        if let Some(sheet) = crate::paper::recorded_sheet(tx, &h.package_hash, h.expert.id)? {
+            detail["replaces_paper_sheet"] = serde_json::Value::String(sheet);
+        }
+        audit::append(tx, self.at, self.actor, "bundle.accepted", &detail)?;
+        Ok(tx
+            .query_row(
+                "DELETE FROM waiting_bundle WHERE package_hash = ?1 AND expert_id = ?2 AND public_key = ?5
+                     AND sequence = ?3 AND previous_hash = ?4
+                 RETURNING file, bytes",
+                params![h.package_hash, h.expert.id, h.sequence as i64 + 1, v.hash, h.expert.public_key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
-    // Kept for the status board, which shows the fingerprint each panel's bundles carry.
-    tx.execute(
-        "INSERT OR IGNORE INTO expert_key (package_hash, expert_id, public_key, fingerprint, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![h.package_hash, h.expert.id, h.expert.public_key, verified.expert_fingerprint, at],
-    )?;
-    tx.execute(
-        "UPDATE expert_key SET public_key = ?3, fingerprint = ?4 WHERE package_hash = ?1 AND expert_id = ?2",
-        params![h.package_hash, h.expert.id, h.expert.public_key, verified.expert_fingerprint],
-    )?;
-    tx.execute(
-        "INSERT INTO received_bundle (bundle_hash, package_hash, expert_id, public_key, sequence, file, created_at, received_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![verified.hash, h.package_hash, h.expert.id, h.expert.public_key, h.sequence as i64, file_text, h.created_at, at, bytes],
-    )?;
-    // The newest bundle is the expert's whole answer: it replaces the earlier one whole.
-    let recused = payload.items.iter().filter(|i| i.recusal.is_some()).count();
-    tx.execute(
-        "INSERT INTO expert_marks (package_hash, expert_id, sequence, items_json, items, recused)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (package_hash, expert_id) DO UPDATE SET
-             sequence = ?3, items_json = ?4, items = ?5, recused = ?6",
-        params![
-            h.package_hash,
-            h.expert.id,
-            h.sequence as i64,
-            serde_json::to_string(&payload.items).map_err(|e| Error::Corrupt(e.to_string()))?,
-            payload.items.len() as i64,
-            recused as i64
-        ],
-    )?;
-    let mut detail = serde_json::json!({
-        "file": file_text,
-        "bundle_hash": verified.hash,
-        "package_hash": h.package_hash,
-        "expert": h.expert.name,
-        "sequence": h.sequence,
-        "fingerprint": verified.expert_fingerprint,
-    });
-    // A signed bundle wins over the expert's recorded paper sheet (`paper`), which stops
-    // counting from now on: the entry names the sheet it replaces.
-    if let Some(sheet) = crate::paper::recorded_sheet(&tx, &h.package_hash, h.expert.id)? {
-        detail["replaces_paper_sheet"] = serde_json::Value::String(sheet);
-    }
-    audit::append(&tx, at, actor, "bundle.accepted", &detail)?;
-    // The correction that waited for this bundle, if any, leaves the waiting room: it is
-    // judged again, whole, as if it had just arrived.
-    let next: Option<(String, Vec<u8>)> = tx
-        .query_row(
-            "DELETE FROM waiting_bundle WHERE package_hash = ?1 AND expert_id = ?2 AND public_key = ?5
-                 AND sequence = ?3 AND previous_hash = ?4
-             RETURNING file, bytes",
-            params![h.package_hash, h.expert.id, h.sequence as i64 + 1, verified.hash, h.expert.public_key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    tx.commit()?;
+}
+
+/// The correction that waited for a bundle just kept is judged again, whole, as if it had
+/// just arrived; answers with the sequences that came in this way.
+fn release_waiting(
+    conn: &mut rusqlite::Connection,
+    packages: &mut Packages,
+    clerk: &ClerkKeys,
+    next: Option<(String, Vec<u8>)>,
+    at: &str,
+    actor: &str,
+) -> Result<Vec<u64>> {
     let mut released = Vec::new();
     if let Some((waiting_file, waiting_bytes)) = next {
         let waiting_file = std::path::PathBuf::from(waiting_file);
@@ -433,15 +490,7 @@ fn accept(
             released.extend(more);
         }
     }
-    let superseded = !packages.is_current(conn, &h.package_hash)?;
-    Ok(Receipt::Accepted {
-        file: file_text,
-        expert: h.expert.name.clone(),
-        sequence: h.sequence,
-        fingerprint: verified.expert_fingerprint.clone(),
-        superseded,
-        released,
-    })
+    Ok(released)
 }
 
 /// Per expert on a package's roster: what has come back.
