@@ -58,134 +58,27 @@ pub fn create(
         Some(path) => store::experts::read_all(&store::open(path)?)?,
         None => Vec::new(),
     };
-    if plan.scoring_mode == ScoringMode::Vote {
-        return Err(Error::BadInput {
-            zh: "中期考核和验收按等次或评分细则评定，不用投票".into(),
-            en: "mid-term and acceptance reviews are graded or scored with a rubric, not voted"
-                .into(),
-        });
-    }
-    if !(plan.pass_share > 0.0 && plan.pass_share <= 1.0) {
-        return Err(Error::BadInput {
-            zh: format!("合格线 {} 应在 0 到 1 之间（如 0.6）", plan.pass_share),
-            en: format!(
-                "pass share {} must be above 0 and at most 1 (e.g. 0.6)",
-                plan.pass_share
-            ),
-        });
-    }
-    let reg = awarded_units::open(register_path)?;
-    let due: Vec<_> = awarded_units::units(&reg, plan.as_of)?
-        .into_iter()
-        .filter(|u| {
-            u.activity == plan.activity && u.due_now && u.due.is_some_and(|d| d.stage == plan.stage)
-        })
-        .collect();
-    drop(reg);
-    if due.is_empty() {
-        return Err(Error::BadInput {
-            zh: format!(
-                "截至 {}，登记册中没有应参加{}的{}单位",
-                plan.as_of,
-                plan.stage.name_zh(),
-                plan.activity.name_zh()
-            ),
-            en: format!(
-                "no {} unit in the register is due for its {} by {}",
-                plan.activity.name_en(),
-                plan.stage.name_en(),
-                plan.as_of
-            ),
-        });
-    }
-    let year = plan.as_of.year;
-    let rubric = template::categories(plan.activity)
-        .into_iter()
-        .next()
-        .map(|c| c.rubric)
-        .ok_or_else(|| Error::Corrupt("activity without categories".into()))?;
-    let category = Category {
-        key: plan.stage.code().to_string(),
-        name_zh: plan.stage.name_zh().to_string(),
-        name_en: plan.stage.name_en().to_string(),
-        // Everyone can pass: the quota only stops the results from cutting anyone.
-        quota: due.len() as u32,
-        quota_approximate: false,
-        allowance: None,
-        scoring_mode: plan.scoring_mode,
-        rubric,
-    };
+    plan.check()?;
+    let due = units_due(register_path, plan)?;
+    let category = plan.category(due.len() as u32)?;
     let mut conn = store::create(review_path)?;
     let tx = conn.transaction()?;
-    review_rows::insert_review(
-        &tx,
-        &review_rows::ReviewRow {
-            id: id.to_string(),
-            activity: plan.activity,
-            year,
-            title_zh: format!(
-                "{year}年{}{}",
-                plan.activity.name_zh(),
-                plan.stage.name_zh()
-            ),
-            title_en: format!(
-                "{year} {}: {}",
-                plan.stage.name_en(),
-                plan.activity.name_en()
-            ),
-            created_at: created_at.to_string(),
-        },
-    )?;
+    review_rows::insert_review(&tx, &plan.review_row(id, created_at))?;
     review_rows::insert_categories(&tx, std::slice::from_ref(&category))?;
     tx.execute(
         "INSERT INTO follow_up (singleton, stage, as_of, pass_share) VALUES (1, ?1, ?2, ?3)",
         params![plan.stage.code(), plan.as_of.to_string(), plan.pass_share],
     )?;
     for e in &experts {
-        store::experts::insert(
-            &tx,
-            &store::experts::NewExpert {
-                name: e.name.clone(),
-                institution: e.institution.clone(),
-                title: e.title.clone(),
-            },
-        )?;
+        let expert = store::experts::NewExpert {
+            name: e.name.clone(),
+            institution: e.institution.clone(),
+            title: e.title.clone(),
+        };
+        store::experts::insert(&tx, &expert)?;
     }
     for unit in &due {
-        let recheck = unit.due.is_some_and(|d| d.recheck);
-        let period = match (unit.build_start, unit.build_end) {
-            (Some(s), Some(e)) => format!("{s} 至 {e}"),
-            _ => String::new(),
-        };
-        let stage_zh = if recheck {
-            format!("{}整改复核", plan.stage.name_zh())
-        } else {
-            plan.stage.name_zh().to_string()
-        };
-        let nomination_id = store::nominations::insert(
-            &tx,
-            &NewNomination {
-                category_key: category.key.clone(),
-                university: unit.university.clone(),
-                display_name: unit.name.clone(),
-                fields: Vec::new(),
-                extra_fields: vec![
-                    field("登记编号", unit.id.clone()),
-                    field("原类别", unit.category_zh.clone()),
-                    field("授予年度", unit.year.to_string()),
-                    field("建设周期", period),
-                    field("本次考核", stage_zh),
-                ],
-                materials: Vec::new(),
-                source_file: awarded_units::FILE_NAME.to_string(),
-                source_row: 0,
-                identity: format!("unit:{}", unit.id),
-            },
-        )?;
-        tx.execute(
-            "INSERT INTO follow_up_unit (nomination_id, unit_id, recheck) VALUES (?1, ?2, ?3)",
-            params![nomination_id, unit.id, recheck],
-        )?;
+        insert_unit(&tx, plan, &category.key, unit)?;
     }
     let units: Vec<&str> = due.iter().map(|u| u.id.as_str()).collect();
     audit::append(
@@ -196,7 +89,7 @@ pub fn create(
         &serde_json::json!({
             "review_id": id,
             "activity": plan.activity.code(),
-            "year": year,
+            "year": plan.as_of.year,
             "follow_up": plan.stage.code(),
             "as_of": plan.as_of.to_string(),
             "scoring_mode": plan.scoring_mode.code(),
@@ -217,6 +110,134 @@ pub fn create(
     )?;
     rtx.commit()?;
     crate::review::summary(review_path)
+}
+
+impl FollowUpPlan {
+    /// Mid-term and acceptance reviews grade or score; the pass share is a share.
+    fn check(&self) -> Result<()> {
+        if self.scoring_mode == ScoringMode::Vote {
+            return Err(Error::BadInput {
+                zh: "中期考核和验收按等次或评分细则评定，不用投票".into(),
+                en: "mid-term and acceptance reviews are graded or scored with a rubric, not voted"
+                    .into(),
+            });
+        }
+        if !(self.pass_share > 0.0 && self.pass_share <= 1.0) {
+            return Err(Error::BadInput {
+                zh: format!("合格线 {} 应在 0 到 1 之间（如 0.6）", self.pass_share),
+                en: format!(
+                    "pass share {} must be above 0 and at most 1 (e.g. 0.6)",
+                    self.pass_share
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The review's one category: the stage, with the activity's rubric. Everyone can
+    /// pass: the quota (`due`, every unit) only stops the results from cutting anyone.
+    fn category(&self, due: u32) -> Result<Category> {
+        let rubric = template::categories(self.activity)
+            .into_iter()
+            .next()
+            .map(|c| c.rubric)
+            .ok_or_else(|| Error::Corrupt("activity without categories".into()))?;
+        Ok(Category {
+            key: self.stage.code().to_string(),
+            name_zh: self.stage.name_zh().to_string(),
+            name_en: self.stage.name_en().to_string(),
+            quota: due,
+            quota_approximate: false,
+            allowance: None,
+            scoring_mode: self.scoring_mode,
+            rubric,
+        })
+    }
+
+    fn review_row(&self, id: &str, created_at: &str) -> review_rows::ReviewRow {
+        let (year, activity, stage) = (self.as_of.year, self.activity, self.stage);
+        review_rows::ReviewRow {
+            id: id.to_string(),
+            activity,
+            year,
+            title_zh: format!("{year}年{}{}", activity.name_zh(), stage.name_zh()),
+            title_en: format!("{year} {}: {}", stage.name_en(), activity.name_en()),
+            created_at: created_at.to_string(),
+        }
+    }
+}
+
+/// The register's units of the plan's activity due for its stage by its month; none
+/// due refuses the review.
+fn units_due(register_path: &Path, plan: &FollowUpPlan) -> Result<Vec<awarded_units::AwardedUnit>> {
+    let reg = awarded_units::open(register_path)?;
+    let due: Vec<_> = awarded_units::units(&reg, plan.as_of)?
+        .into_iter()
+        .filter(|u| {
+            u.activity == plan.activity && u.due_now && u.due.is_some_and(|d| d.stage == plan.stage)
+        })
+        .collect();
+    if due.is_empty() {
+        return Err(Error::BadInput {
+            zh: format!(
+                "截至 {}，登记册中没有应参加{}的{}单位",
+                plan.as_of,
+                plan.stage.name_zh(),
+                plan.activity.name_zh()
+            ),
+            en: format!(
+                "no {} unit in the register is due for its {} by {}",
+                plan.activity.name_en(),
+                plan.stage.name_en(),
+                plan.as_of
+            ),
+        });
+    }
+    Ok(due)
+}
+
+/// One due unit as a nomination of the follow-up review, linked to its register entry.
+fn insert_unit(
+    tx: &rusqlite::Transaction,
+    plan: &FollowUpPlan,
+    category_key: &str,
+    unit: &awarded_units::AwardedUnit,
+) -> Result<()> {
+    let recheck = unit.due.is_some_and(|d| d.recheck);
+    let period = match (unit.build_start, unit.build_end) {
+        (Some(s), Some(e)) => format!("{s} 至 {e}"),
+        _ => String::new(),
+    };
+    let stage_zh = if recheck {
+        format!("{}整改复核", plan.stage.name_zh())
+    } else {
+        plan.stage.name_zh().to_string()
+    };
+    let nomination_id = store::nominations::insert(
+        tx,
+        &NewNomination {
+            category_key: category_key.to_string(),
+            university: unit.university.clone(),
+            display_name: unit.name.clone(),
+            fields: Vec::new(),
+            extra_fields: vec![
+                field("登记编号", unit.id.clone()),
+                field("原类别", unit.category_zh.clone()),
+                field("授予年度", unit.year.to_string()),
+                field("建设周期", period),
+                field("本次考核", stage_zh),
+            ],
+            materials: Vec::new(),
+            source_file: awarded_units::FILE_NAME.to_string(),
+            source_row: 0,
+            identity: format!("unit:{}", unit.id),
+        },
+    )?;
+    tx.execute(
+        "INSERT INTO follow_up_unit (nomination_id, unit_id, recheck) VALUES (?1, ?2, ?3)",
+        params![nomination_id, unit.id, recheck],
+    )?;
+    Ok(())
 }
 
 /// One unit's outcome as carried into the register.
