@@ -254,143 +254,165 @@ pub fn summary(record: &Record, meta: &Meta) -> Result<Vec<u8>> {
         false,
         Align::Left,
     );
-    // Wide panels: beyond this many experts their columns would be unreadable, and each
-    // expert's marks are on their own score sheet anyway.
-    const MAX_EXPERT_COLUMNS: usize = 15;
-    let show_experts = record.experts.len() <= MAX_EXPERT_COLUMNS;
     for c in &record.results.categories {
-        let mode = c.scoring_mode;
-        f.gap(6.0);
-        f.ensure(60.0);
-        let quota = if c.quota_approximate {
-            format!("{} 个左右", c.quota)
-        } else {
-            format!("{} 个", c.quota)
-        };
-        f.paragraph(
-            &format!(
-                "{}（名额 {quota}，推荐 {} 个）",
-                c.name_zh,
-                c.nominations.len()
-            ),
-            12.0,
-            true,
-            Align::Left,
-        );
-        rule_paragraph(&mut f, c, true);
-        let mut columns = vec![
-            Column::new("名次", 3.5, Align::Center),
-            Column::new("推荐对象", 12.0, Align::Left),
-            Column::new("推荐高校", 12.0, Align::Left),
-        ];
-        if show_experts {
-            for e in &record.experts {
-                columns.push(Column::new(format!("专家{}", e.number), 4.2, Align::Center));
-            }
-        }
-        columns.push(Column::new(
-            match mode {
-                ScoringMode::Criteria => "综合得分",
-                ScoringMode::Vote => "表决",
-                ScoringMode::Grade => "等级",
-            },
-            5.5,
-            Align::Center,
-        ));
-        columns.push(Column::new("结果", 4.5, Align::Center));
-        columns.push(Column::new("标记与决定", 10.0, Align::Left));
-        let rows: Vec<Vec<String>> = c
-            .nominations
-            .iter()
-            .map(|n| {
-                let mut row = vec![
-                    if n.rank > 0 {
-                        n.rank.to_string()
-                    } else {
-                        "—".into()
-                    },
-                    name_cell(record, n),
-                    n.university.clone(),
-                ];
-                if show_experts {
-                    let marks = record.marks.get(&n.nomination_id);
-                    for e in &record.experts {
-                        row.push(expert_cell(mode, marks.and_then(|m| m.get(&e.id)), n, e.id));
-                    }
-                }
-                row.push(aggregate_cell(c, n));
-                row.push(cut_zh(n.cut).into());
-                let mut notes: Vec<String> = Vec::new();
-                if n.votes.is_some_and(|v| v.present > 0 && !v.passed) {
-                    notes.push("表决未通过".into());
-                }
-                notes.extend(n.flags.iter().map(flag_zh));
-                if n.proxy_marks > 0 {
-                    notes.push(format!("含代录评分 {} 份", n.proxy_marks));
-                }
-                if let Some(d) = &n.decision {
-                    notes.push(format!(
-                        "评审组决定：{}（{}）",
-                        d.outcome.name_zh(),
-                        d.reason
-                    ));
-                }
-                row.push(notes.join("；"));
-                row
-            })
-            .collect();
-        let size = if record.experts.len() > 10 { 7.5 } else { 8.5 };
-        f.table(&columns, &rows, size);
-        corrections_footnote(&mut f, record, c);
-        if c.nominations.iter().any(|n| n.proxy_marks > 0) {
-            f.gap(2.0);
-            f.paragraph(
-                "代录：专家在纸质评分表上评分，由两名工作人员分别录入、两次一致后记录（paneldesk paper status 列出评分表编号和录入人）。 / Proxy entry: marks from an expert's paper sheet, keyed in twice by two staff and recorded once both agreed.",
-                7.5,
-                false,
-                Align::Left,
-            );
-        }
-        if c.nominations.iter().any(|n| fell_back(c, n)) {
-            f.gap(2.0);
-            f.paragraph(
-                &format!(
-                    "{FALLBACK_MARK} 评分专家不足 {n} 位，未去掉最高分和最低分，取算术平均。 / Fewer than {n} experts scored: nothing dropped, a plain mean.",
-                    n = c.rule.trim_min_experts
-                ),
-                7.5,
-                false,
-                Align::Left,
-            );
-        }
+        summary_category(&mut f, record, c);
     }
-    if !record.results.outlier_experts.is_empty() {
-        f.gap(6.0);
-        let list: Vec<String> = record
-            .results
-            .outlier_experts
-            .iter()
-            .map(|o| {
-                let number = record
-                    .experts
-                    .iter()
-                    .find(|e| e.id == o.expert_id)
-                    .map(|e| e.number)
-                    .unwrap_or(0);
-                format!("专家{number}（平均偏离 {:+.2} 分）", o.mean_deviation)
-            })
-            .collect();
-        f.paragraph(
-            &format!("评分明显偏离其他专家：{}", list.join("、")),
-            9.0,
-            false,
-            Align::Left,
-        );
-    }
+    outliers(&mut f, record);
     anchors(&mut f, record);
     signatures(&mut f, &["评审组组长（签字）", "评审组成员（签字）"]);
     f.finish(&mut doc);
     Ok(doc.finish())
+}
+
+/// Wide panels: beyond this many experts their columns would be unreadable, and each
+/// expert's marks are on their own score sheet anyway.
+const MAX_EXPERT_COLUMNS: usize = 15;
+
+/// One category of the 汇总表: its heading and rule, the table, and the footnotes its
+/// rows call for.
+fn summary_category(f: &mut Flow, record: &Record, c: &CategoryResult) {
+    let show_experts = record.experts.len() <= MAX_EXPERT_COLUMNS;
+    f.gap(6.0);
+    f.ensure(60.0);
+    let quota = if c.quota_approximate {
+        format!("{} 个左右", c.quota)
+    } else {
+        format!("{} 个", c.quota)
+    };
+    f.paragraph(
+        &format!(
+            "{}（名额 {quota}，推荐 {} 个）",
+            c.name_zh,
+            c.nominations.len()
+        ),
+        12.0,
+        true,
+        Align::Left,
+    );
+    rule_paragraph(f, c, true);
+    let rows: Vec<Vec<String>> = c
+        .nominations
+        .iter()
+        .map(|n| summary_row(record, c, n, show_experts))
+        .collect();
+    let size = if record.experts.len() > 10 { 7.5 } else { 8.5 };
+    f.table(
+        &summary_columns(record, c.scoring_mode, show_experts),
+        &rows,
+        size,
+    );
+    corrections_footnote(f, record, c);
+    if c.nominations.iter().any(|n| n.proxy_marks > 0) {
+        f.gap(2.0);
+        f.paragraph(
+            "代录：专家在纸质评分表上评分，由两名工作人员分别录入、两次一致后记录（paneldesk paper status 列出评分表编号和录入人）。 / Proxy entry: marks from an expert's paper sheet, keyed in twice by two staff and recorded once both agreed.",
+            7.5,
+            false,
+            Align::Left,
+        );
+    }
+    if c.nominations.iter().any(|n| fell_back(c, n)) {
+        f.gap(2.0);
+        f.paragraph(
+            &format!(
+                "{FALLBACK_MARK} 评分专家不足 {n} 位，未去掉最高分和最低分，取算术平均。 / Fewer than {n} experts scored: nothing dropped, a plain mean.",
+                n = c.rule.trim_min_experts
+            ),
+            7.5,
+            false,
+            Align::Left,
+        );
+    }
+}
+
+fn summary_columns(record: &Record, mode: ScoringMode, show_experts: bool) -> Vec<Column> {
+    let mut columns = vec![
+        Column::new("名次", 3.5, Align::Center),
+        Column::new("推荐对象", 12.0, Align::Left),
+        Column::new("推荐高校", 12.0, Align::Left),
+    ];
+    if show_experts {
+        for e in &record.experts {
+            columns.push(Column::new(format!("专家{}", e.number), 4.2, Align::Center));
+        }
+    }
+    let aggregate = match mode {
+        ScoringMode::Criteria => "综合得分",
+        ScoringMode::Vote => "表决",
+        ScoringMode::Grade => "等级",
+    };
+    columns.push(Column::new(aggregate, 5.5, Align::Center));
+    columns.push(Column::new("结果", 4.5, Align::Center));
+    columns.push(Column::new("标记与决定", 10.0, Align::Left));
+    columns
+}
+
+fn summary_row(
+    record: &Record,
+    c: &CategoryResult,
+    n: &NominationResult,
+    show_experts: bool,
+) -> Vec<String> {
+    let rank = if n.rank > 0 {
+        n.rank.to_string()
+    } else {
+        "—".into()
+    };
+    let mut row = vec![rank, name_cell(record, n), n.university.clone()];
+    if show_experts {
+        let marks = record.marks.get(&n.nomination_id);
+        for e in &record.experts {
+            let mark = marks.and_then(|m| m.get(&e.id));
+            row.push(expert_cell(c.scoring_mode, mark, n, e.id));
+        }
+    }
+    row.push(aggregate_cell(c, n));
+    row.push(cut_zh(n.cut).into());
+    let mut notes: Vec<String> = Vec::new();
+    if n.votes.is_some_and(|v| v.present > 0 && !v.passed) {
+        notes.push("表决未通过".into());
+    }
+    notes.extend(n.flags.iter().map(flag_zh));
+    if n.proxy_marks > 0 {
+        notes.push(format!("含代录评分 {} 份", n.proxy_marks));
+    }
+    if let Some(d) = &n.decision {
+        notes.push(format!(
+            "评审组决定：{}（{}）",
+            d.outcome.name_zh(),
+            d.reason
+        ));
+    }
+    row.push(notes.join("；"));
+    row
+}
+
+/// Experts whose marks sit far from the others', by number.
+fn outliers(f: &mut Flow, record: &Record) {
+    if record.results.outlier_experts.is_empty() {
+        return;
+    }
+    f.gap(6.0);
+    let list: Vec<String> = record
+        .results
+        .outlier_experts
+        .iter()
+        .map(|o| {
+            let number = record
+                .experts
+                .iter()
+                .find(|e| e.id == o.expert_id)
+                .map(|e| e.number)
+                .unwrap_or(0);
+            format!("专家{number}（平均偏离 {:+.2} 分）", o.mean_deviation)
+        })
+        .collect();
+    f.paragraph(
+        &format!("评分明显偏离其他专家：{}", list.join("、")),
+        9.0,
+        false,
+        Align::Left,
+    );
 }
 
 /// The two values that let anyone check the review file against this paper later: the
