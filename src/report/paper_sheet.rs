@@ -10,7 +10,7 @@ use super::pdf::{self, Align, Document, Meta, MM};
 use super::table::{Column, Flow};
 use crate::error::{Error, Result};
 use crate::model::ScoringMode;
-use crate::paper::Sheet;
+use crate::paper::{Sheet, SheetSection};
 
 const BOX: &str = "□";
 
@@ -47,6 +47,18 @@ fn page(doc: &mut Document, sheet: &Sheet) -> Result<()> {
             sheet.sheet_id, sheet.expert.name
         ),
     );
+    heading(&mut f, sheet, hash);
+    f.min_row_height = 24.0;
+    for section in &sheet.sections {
+        section_table(&mut f, section);
+    }
+    footer(&mut f, sheet);
+    f.finish(doc);
+    Ok(())
+}
+
+/// The title, the sheet's id, the expert, and how to fill it in.
+fn heading(f: &mut Flow, sheet: &Sheet, hash: &str) {
     f.paragraph(
         &super::documents::document_title(&sheet.review_title_zh, "专家纸质评分表"),
         16.0,
@@ -90,90 +102,95 @@ fn page(doc: &mut Document, sheet: &Sheet) -> Result<()> {
         false,
         Align::Left,
     );
-    f.min_row_height = 24.0;
-    for section in &sheet.sections {
-        let c = &section.category;
-        f.gap(6.0);
-        f.ensure(90.0);
-        f.paragraph(&c.name_zh, 12.0, true, Align::Left);
-        let mut columns = vec![
-            Column::new("代码", 2.6, Align::Center),
-            Column::new("推荐对象", 8.0, Align::Left),
-            Column::new("推荐高校", 7.0, Align::Left),
-        ];
-        let mut blanks: Vec<String> = Vec::new();
-        match c.scoring_mode {
-            ScoringMode::Criteria => {
-                let legend: Vec<String> = c
-                    .rubric
-                    .criteria
-                    .iter()
-                    .enumerate()
-                    .map(|(i, k)| {
-                        let weight = if k.weight == 1.0 {
-                            String::new()
-                        } else {
-                            format!("，权重 {}", number(k.weight))
-                        };
-                        format!(
-                            "{}. {}（满分 {}，步长 {}{weight}）",
-                            i + 1,
-                            k.name_zh,
-                            number(k.max_points),
-                            number(k.step)
-                        )
-                    })
-                    .collect();
-                f.paragraph(&legend.join("　"), 8.5, false, Align::Left);
-                for (i, k) in c.rubric.criteria.iter().enumerate() {
-                    columns.push(Column::new(
-                        format!("{}（{}）", i + 1, number(k.max_points)),
-                        3.0,
-                        Align::Center,
-                    ));
-                    blanks.push(String::new());
-                }
-            }
-            ScoringMode::Vote => {
-                f.paragraph(
-                    "表决：在“同意”“不同意”“弃权”中选一项打“√”。",
-                    8.5,
-                    false,
-                    Align::Left,
-                );
-                for choice in ["同意", "不同意", "弃权"] {
-                    columns.push(Column::new(choice, 3.0, Align::Center));
-                    blanks.push(BOX.into());
-                }
-            }
-            ScoringMode::Grade => {
-                f.paragraph(
-                    "等级：在“优秀”“良好”“合格”“不合格”中选一项打“√”。",
-                    8.5,
-                    false,
-                    Align::Left,
-                );
-                for choice in ["优秀", "良好", "合格", "不合格"] {
-                    columns.push(Column::new(choice, 3.0, Align::Center));
-                    blanks.push(BOX.into());
-                }
+}
+
+/// One category's rows, with the columns its scoring mode asks for.
+fn section_table(f: &mut Flow, section: &SheetSection) {
+    let c = &section.category;
+    f.gap(6.0);
+    f.ensure(90.0);
+    f.paragraph(&c.name_zh, 12.0, true, Align::Left);
+    let mut columns = vec![
+        Column::new("代码", 2.6, Align::Center),
+        Column::new("推荐对象", 8.0, Align::Left),
+        Column::new("推荐高校", 7.0, Align::Left),
+    ];
+    let mut blanks: Vec<String> = Vec::new();
+    match c.scoring_mode {
+        ScoringMode::Criteria => {
+            let legend: Vec<String> = c
+                .rubric
+                .criteria
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let weight = if k.weight == 1.0 {
+                        String::new()
+                    } else {
+                        format!("，权重 {}", number(k.weight))
+                    };
+                    format!(
+                        "{}. {}（满分 {}，步长 {}{weight}）",
+                        i + 1,
+                        k.name_zh,
+                        number(k.max_points),
+                        number(k.step)
+                    )
+                })
+                .collect();
+            f.paragraph(&legend.join("　"), 8.5, false, Align::Left);
+            for (i, k) in c.rubric.criteria.iter().enumerate() {
+                columns.push(Column::new(
+                    format!("{}（{}）", i + 1, number(k.max_points)),
+                    3.0,
+                    Align::Center,
+                ));
+                blanks.push(String::new());
             }
         }
-        columns.push(Column::new("回避", 2.4, Align::Center));
-        columns.push(Column::new("评语", 12.0, Align::Left));
-        let rows: Vec<Vec<String>> = section
-            .rows
-            .iter()
-            .map(|r| {
-                let mut row = vec![r.code.clone(), r.display_name.clone(), r.university.clone()];
-                row.extend(blanks.iter().cloned());
-                row.push(BOX.into());
-                row.push(String::new());
-                row
-            })
-            .collect();
-        f.table(&columns, &rows, 9.0);
+        ScoringMode::Vote => {
+            f.paragraph(
+                "表决：在“同意”“不同意”“弃权”中选一项打“√”。",
+                8.5,
+                false,
+                Align::Left,
+            );
+            for choice in ["同意", "不同意", "弃权"] {
+                columns.push(Column::new(choice, 3.0, Align::Center));
+                blanks.push(BOX.into());
+            }
+        }
+        ScoringMode::Grade => {
+            f.paragraph(
+                "等级：在“优秀”“良好”“合格”“不合格”中选一项打“√”。",
+                8.5,
+                false,
+                Align::Left,
+            );
+            for choice in ["优秀", "良好", "合格", "不合格"] {
+                columns.push(Column::new(choice, 3.0, Align::Center));
+                blanks.push(BOX.into());
+            }
+        }
     }
+    columns.push(Column::new("回避", 2.4, Align::Center));
+    columns.push(Column::new("评语", 12.0, Align::Left));
+    let rows: Vec<Vec<String>> = section
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.code.clone(), r.display_name.clone(), r.university.clone()];
+            row.extend(blanks.iter().cloned());
+            row.push(BOX.into());
+            row.push(String::new());
+            row
+        })
+        .collect();
+    f.table(&columns, &rows, 9.0);
+}
+
+/// The automatic recusals, the signature lines and the keying command.
+fn footer(f: &mut Flow, sheet: &Sheet) {
     if !sheet.auto_recused.is_empty() {
         f.gap(4.0);
         f.paragraph(
@@ -210,6 +227,4 @@ fn page(doc: &mut Document, sheet: &Sheet) -> Result<()> {
         false,
         Align::Left,
     );
-    f.finish(doc);
-    Ok(())
 }
