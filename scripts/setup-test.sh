@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# What only the tests need on top of setup.sh: tauri-driver and Python selenium.
+# What only the tests need on top of setup.sh: lintian for the .deb, tauri-driver and
+# Python selenium.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
+
+# scripts/deb-check.sh fails on lintian errors (dpkg-shlibdeps comes with build-essential).
+if ! dpkg-query -W -f='${Status}' lintian 2>/dev/null | grep -q "install ok installed"; then
+  echo "setup: installing Debian package: lintian"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends lintian
+fi
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "setup: cargo install tauri-driver"

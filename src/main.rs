@@ -8,7 +8,7 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use paneldesk::workspace::Workspace;
 
@@ -119,6 +119,10 @@ enum Command {
     /// Internal: a parsing child for untrusted workbooks (see `sandbox::pool`).
     #[command(name = "__read-workbooks", hide = true)]
     ReadWorkbooks,
+    /// Internal: writes the manual pages and shell completions the .deb carries into DIR
+    /// (`scripts/deb-check.sh`), generated from these very definitions.
+    #[command(name = "__generate-docs", hide = true)]
+    GenerateDocs { dir: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -160,7 +164,7 @@ fn run(cli: Cli) -> Result<(), paneldesk::Error> {
         Command::Paper(command) => cli::paper::paper(workspace, command, json),
         Command::Resume(command) => cli::paper::resume(workspace, command, json),
         // Answered in `main` before any workspace is opened.
-        Command::ReadWorkbooks => Ok(()),
+        Command::ReadWorkbooks | Command::GenerateDocs { .. } => Ok(()),
     }
 }
 
@@ -176,6 +180,15 @@ fn main() -> ExitCode {
     if let Command::ReadWorkbooks = &cli.command {
         let code = paneldesk::sandbox::pool::child_main();
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
+    if let Command::GenerateDocs { dir } = &cli.command {
+        return match cli::docs::generate(Cli::command(), dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("错误：无法写出手册页与补全脚本\nError: cannot write the manual pages and completions: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let json = cli.json;
     match run(cli) {
@@ -212,5 +225,61 @@ fn report_error(e: &paneldesk::Error, json: bool) {
     eprintln!("错误：{}\nError: {}", e.message_zh(), e.message_en());
     if let Some((zh, en)) = hint {
         eprintln!("提示：{zh}\nHint: {en}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// The pages and completions the .deb carries name the real subcommands, and not the
+    /// internal ones.
+    #[test]
+    fn generate_docs_writes_man_pages_and_completions_from_the_definitions() {
+        let dir = tempfile::tempdir().unwrap();
+        cli::docs::generate(Cli::command(), dir.path()).unwrap();
+        let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+
+        let main_page = read("man1/paneldesk.1");
+        assert!(main_page.contains(".TH paneldesk 1"), "{main_page}");
+        for sub in ["review", "import", "certificates", "spot\\-check"] {
+            assert!(main_page.contains(sub), "paneldesk.1 lacks {sub}");
+        }
+        assert!(!main_page.contains("__read"), "a hidden command leaked");
+        assert!(!main_page.contains("__generate"), "a hidden command leaked");
+        let review_new = read("man1/paneldesk-review-new.1");
+        assert!(review_new.contains("paneldesk\\-review\\-new"));
+        let pages = std::fs::read_dir(dir.path().join("man1")).unwrap().count();
+        assert!(pages > 30, "only {pages} manual pages");
+        assert!(!dir
+            .path()
+            .join("man1/paneldesk-__read-workbooks.1")
+            .exists());
+
+        let bash = read("completions/paneldesk.bash");
+        for shell in ["paneldesk.bash", "_paneldesk", "paneldesk.fish"] {
+            let script = read(&format!("completions/{shell}"));
+            assert!(
+                !script.contains("__read"),
+                "{shell} offers a hidden command"
+            );
+            assert!(
+                !script.contains("__generate"),
+                "{shell} offers a hidden command"
+            );
+            assert!(
+                script.contains("nominations"),
+                "{shell} lacks demo's options"
+            );
+        }
+        assert!(bash.contains("complete -F _paneldesk"), "{bash}");
+        assert!(bash.contains("follow-up"));
+        assert!(read("completions/_paneldesk").starts_with("#compdef paneldesk"));
+        assert!(read("completions/paneldesk.fish").contains("complete -c paneldesk"));
     }
 }
