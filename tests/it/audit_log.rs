@@ -2,6 +2,7 @@
 
 use paneldesk::{audit, store};
 
+use super::support::assert_says;
 use super::{demo_review, T0};
 
 #[test]
@@ -44,7 +45,7 @@ fn an_entry_edited_with_another_tool_is_detected_and_located() {
     let conn = store::open(&path).unwrap();
     let err = audit::verify(&conn).unwrap_err();
     assert_eq!(err.code(), "audit_chain_broken");
-    assert!(err.message_zh().contains("第 2 条"), "{}", err.message_zh());
+    assert_says(&err, "第 2 条");
 }
 
 #[test]

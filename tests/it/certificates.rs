@@ -10,32 +10,23 @@ use paneldesk::activity::Activity;
 use paneldesk::demo::{self, DemoSpec};
 
 use super::scoring_round::{expert_submits, five_experts_received, Round};
-use super::{clerk_keys, PAST_ANNOUNCEMENT, T0};
+use super::support::{
+    certificates_issued as issued, clerk_data, cli_announce_past, paneldesk_at, print_args, said,
+    ISSUER,
+};
+use super::{clerk_keys, T0};
 
-const ISSUER: &str = "中共某省委教育工作委员会";
+const PRINT: [&str; 2] = ["certificates", "print"];
 
 /// The CLI on the clerk's laptop. PANELDESK_FONT_DIR is never passed on: printing must
 /// not depend on it.
 fn cli(root: &Path, args: &[&str]) -> (bool, String, String) {
-    let data = root.join("clerk-data");
-    if !data.join("keys/clerk.json").exists() {
-        std::fs::create_dir_all(data.join("keys")).unwrap();
-        std::fs::write(
-            data.join("keys/clerk.json"),
-            serde_json::to_string(&clerk_keys()).unwrap(),
-        )
-        .unwrap();
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-        .env("PANELDESK_DATA_DIR", &data)
-        .env_remove("PANELDESK_FONT_DIR")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    said(
+        paneldesk_at(&clerk_data(root))
+            .env_remove("PANELDESK_FONT_DIR")
+            .args(args)
+            .output()
+            .unwrap(),
     )
 }
 
@@ -43,6 +34,40 @@ fn ok(root: &Path, args: &[&str]) -> String {
     let (ok, out, err) = cli(root, args);
     assert!(ok, "{args:?}: {err}{out}");
     out
+}
+
+/// `certificates template` with `args` after `--review`.
+fn template(round: &Round, args: &[&str]) -> (bool, String, String) {
+    let review = round.review.to_str().unwrap();
+    cli(
+        &round.root,
+        &[&["certificates", "template", "--review", review][..], args].concat(),
+    )
+}
+
+/// `--json certificates print` with `args` after `--review`, which must succeed: what
+/// it answers.
+fn print_json(round: &Round, args: &[&str]) -> serde_json::Value {
+    let review = round.review.to_str().unwrap();
+    let head = ["--json", "certificates", "print", "--review", review];
+    serde_json::from_str(&ok(&round.root, &[&head[..], args].concat())).unwrap()
+}
+
+/// `template`, which must succeed: what it answers.
+fn template_ok(round: &Round, args: &[&str]) -> String {
+    let (ok, out, err) = template(round, args);
+    assert!(ok, "{args:?}: {err}{out}");
+    out
+}
+
+/// The template as `certificates template` shows it, with `args` after `--review`.
+fn shown(round: &Round, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&template_ok(round, args)).unwrap()
+}
+
+/// The issuer set, as the clerk must before anything prints.
+fn issuer_set(round: &Round) {
+    template_ok(round, &["--issuer", ISSUER]);
 }
 
 /// Runs a poppler tool on `pdf`; with `PANELDESK_KEEP_REPORTS=DIR` the PDF is kept there
@@ -79,21 +104,15 @@ fn squeezed(text: &str) -> String {
 }
 
 fn announced(round: &Round) {
-    let review = round.review.to_str().unwrap();
-    ok(
-        &round.root,
-        &[
-            &["announcement", "set", "--review", review][..],
-            PAST_ANNOUNCEMENT,
-        ]
-        .concat(),
-    );
+    cli_announce_past(&round.root, round.review.to_str().unwrap());
 }
 
-fn issued(review: &Path) -> i64 {
-    let conn = paneldesk::store::open(review).unwrap();
-    conn.query_row("SELECT count(*) FROM certificate", [], |r| r.get(0))
-        .unwrap()
+/// Five experts' bundles received, the 公示 over and the issuer set: a round that prints.
+fn printable_round() -> Round {
+    let (round, _) = five_experts_received();
+    announced(&round);
+    issuer_set(&round);
+    round
 }
 
 #[test]
@@ -102,23 +121,9 @@ fn certificates_are_refused_until_the_clerk_sets_the_issuer() {
     announced(&round);
     let review = round.review.to_str().unwrap();
     let out = round.root.join("证书.pdf");
-    let print = [
-        "certificates",
-        "print",
-        "--review",
-        review,
-        "--out",
-        out.to_str().unwrap(),
-        "--date",
-        "2026-12-01",
-    ];
+    let print = print_args(&PRINT, review, &out, &["--date", "2026-12-01"]);
     // The shipped template names no issuer: no invented body ever prints.
-    let shown: serde_json::Value = serde_json::from_str(&ok(
-        &round.root,
-        &["certificates", "template", "--review", review],
-    ))
-    .unwrap();
-    assert_eq!(shown["issuer"], "");
+    assert_eq!(shown(&round, &[])["issuer"], "");
     let (printed, _, err) = cli(&round.root, &print);
     assert!(!printed, "printed without an issuer");
     assert!(
@@ -134,30 +139,10 @@ fn certificates_are_refused_until_the_clerk_sets_the_issuer() {
     );
 
     // A blank issuer is as good as none.
-    let (set, _, err) = cli(
-        &round.root,
-        &[
-            "certificates",
-            "template",
-            "--review",
-            review,
-            "--issuer",
-            "  ",
-        ],
-    );
+    let (set, _, err) = template(&round, &["--issuer", "  "]);
     assert!(!set && err.contains("落款单位"), "{err}");
 
-    ok(
-        &round.root,
-        &[
-            "certificates",
-            "template",
-            "--review",
-            review,
-            "--issuer",
-            ISSUER,
-        ],
-    );
+    issuer_set(&round);
     ok(&round.root, &print);
     let text = squeezed(&poppler("pdftotext", &out));
     assert!(text.contains(ISSUER), "{text}");
@@ -258,18 +243,7 @@ fn settle_everything(round: &Round) {
 #[test]
 fn each_category_prints_its_own_honour_and_title() {
     let round = cases_round();
-    let review = round.review.to_str().unwrap();
-    ok(
-        &round.root,
-        &[
-            "certificates",
-            "template",
-            "--review",
-            review,
-            "--issuer",
-            ISSUER,
-        ],
-    );
+    issuer_set(&round);
     let honours = [
         (
             "case_university",
@@ -279,69 +253,24 @@ fn each_category_prints_its_own_honour_and_title() {
         ("case_department", "院系党组织层面创新案例", "荣誉证书"),
     ];
     for (key, honour, title) in honours {
-        ok(
-            &round.root,
-            &[
-                "certificates",
-                "template",
-                "--review",
-                review,
-                "--category",
-                key,
-                "--honour",
-                honour,
-                "--title",
-                title,
-            ],
+        template_ok(
+            &round,
+            &["--category", key, "--honour", honour, "--title", title],
         );
     }
     // Shown per category, as the clerk set it.
-    let shown: serde_json::Value = serde_json::from_str(&ok(
-        &round.root,
-        &[
-            "certificates",
-            "template",
-            "--review",
-            review,
-            "--category",
-            "case_university",
-        ],
-    ))
-    .unwrap();
+    let shown = shown(&round, &["--category", "case_university"]);
     assert_eq!(shown["honour"], honours[0].1, "{shown}");
     assert_eq!(shown["title"], honours[0].2, "{shown}");
     // A category the review does not have is refused, naming it.
-    let (set, _, err) = cli(
-        &round.root,
-        &[
-            "certificates",
-            "template",
-            "--review",
-            review,
-            "--category",
-            "no_such_category",
-            "--honour",
-            "x",
-        ],
-    );
+    let (set, _, err) = template(&round, &["--category", "no_such_category", "--honour", "x"]);
     assert!(!set && err.contains("no_such_category"), "{err}");
 
     let out = round.root.join("证书.pdf");
-    let printed: serde_json::Value = serde_json::from_str(&ok(
-        &round.root,
-        &[
-            "--json",
-            "certificates",
-            "print",
-            "--review",
-            review,
-            "--out",
-            out.to_str().unwrap(),
-            "--date",
-            "2026-12-01",
-        ],
-    ))
-    .unwrap();
+    let printed = print_json(
+        &round,
+        &["--out", out.to_str().unwrap(), "--date", "2026-12-01"],
+    );
     let awards = printed["certificates"].as_array().unwrap();
     let text = poppler("pdftotext", &out);
     let pages: Vec<String> = text.split('\x0c').map(squeezed).collect();
@@ -409,32 +338,10 @@ fn the_serif_faces_are_the_shipped_ones_and_are_embedded() {
         }
     }
 
-    let (round, _) = five_experts_received();
-    announced(&round);
+    let round = printable_round();
     let review = round.review.to_str().unwrap();
-    ok(
-        &round.root,
-        &[
-            "certificates",
-            "template",
-            "--review",
-            review,
-            "--issuer",
-            ISSUER,
-        ],
-    );
     let out = round.root.join("证书.pdf");
-    ok(
-        &round.root,
-        &[
-            "certificates",
-            "print",
-            "--review",
-            review,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    ok(&round.root, &print_args(&PRINT, review, &out, &[]));
     let fonts = poppler("pdffonts", &out);
     for face in ["NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Bold"] {
         let row = fonts
@@ -458,37 +365,20 @@ fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn a_batch_per_university_comes_with_its_receipt_sheet() {
-    let (round, _) = five_experts_received();
-    announced(&round);
+    let round = printable_round();
     let review = round.review.to_str().unwrap();
-    ok(
-        &round.root,
-        &[
-            "certificates",
-            "template",
-            "--review",
-            review,
-            "--issuer",
-            ISSUER,
-        ],
-    );
     let folder = round.root.join("按学校");
-    let printed: serde_json::Value = serde_json::from_str(&ok(
-        &round.root,
+    let folder_arg = folder.to_str().unwrap();
+    let printed = print_json(
+        &round,
         &[
-            "--json",
-            "certificates",
-            "print",
-            "--review",
-            review,
             "--per-university",
             "--out",
-            folder.to_str().unwrap(),
+            folder_arg,
             "--date",
             "2026-12-01",
         ],
-    ))
-    .unwrap();
+    );
     let awards = printed["certificates"].as_array().unwrap();
     let mut universities: Vec<&str> = awards
         .iter()
@@ -545,17 +435,7 @@ fn a_batch_per_university_comes_with_its_receipt_sheet() {
         }
     }
     // Printed again into the same folder: refused, nothing overwritten.
-    let (again, _, err) = cli(
-        &round.root,
-        &[
-            "certificates",
-            "print",
-            "--review",
-            review,
-            "--per-university",
-            "--out",
-            folder.to_str().unwrap(),
-        ],
-    );
+    let again = print_args(&PRINT, review, &folder, &["--per-university"]);
+    let (again, _, err) = cli(&round.root, &again);
     assert!(!again && err.contains("已存在"), "{err}");
 }

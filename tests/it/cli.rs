@@ -4,27 +4,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn paneldesk(data: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-        .args(args)
-        .env("PANELDESK_DATA_DIR", data)
-        .env(
-            "PANELDESK_CLERK_PASSPHRASE",
-            super::keys_at_rest::CLERK_PASSPHRASE,
-        )
-        .output()
-        .expect("paneldesk runs")
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
+use super::support::{assert_ran, run_unlocked as paneldesk, stdout_json as json};
 
 #[test]
 fn demo_then_show_prints_the_demo_review() {
@@ -71,11 +51,7 @@ fn review_new_from_a_template_then_show_by_prefix() {
             "--json",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let id = json(&out)["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("2026-model_branch-"));
     let shown = json(&paneldesk(
@@ -161,11 +137,7 @@ fn backup_writes_a_copy_that_opens_as_the_same_review() {
             "--json",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let copy = json(&paneldesk(
         dir.path(),
         &[
@@ -210,11 +182,7 @@ fn template_writes_the_workbook_and_refuses_to_overwrite() {
         "--json",
     ];
     let out = paneldesk(dir.path(), &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     assert_eq!(json(&out)["activity"], "model_branch");
     assert!(std::fs::metadata(&dest).unwrap().len() > 4000);
     let again = paneldesk(dir.path(), &args);
@@ -284,11 +252,7 @@ fn a_whole_round_from_the_command_line_package_enrol_score_submit_verify() {
             "--json",
         ],
     );
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    assert_ran(&built);
     let built = json(&built);
     assert_eq!(built["nominations"], 4);
 
@@ -333,11 +297,7 @@ fn a_whole_round_from_the_command_line_package_enrol_score_submit_verify() {
     let csv_path = dir.path().join("scores.csv");
     std::fs::write(&csv_path, &csv).unwrap();
     let scored = paneldesk(&expert, &["expert", "score", csv_path.to_str().unwrap()]);
-    assert!(
-        scored.status.success(),
-        "{}",
-        String::from_utf8_lossy(&scored.stderr)
-    );
+    assert_ran(&scored);
 
     // A bad line is refused with its line number, and nothing after it is applied.
     std::fs::write(&csv_path, "1,c1,999\n").unwrap();
@@ -422,11 +382,7 @@ fn category_rules_are_told_in_sentences_not_debug_dumps() {
         dir.path(),
         &["category", "rule", "--category", &key, "--method", "median"],
     );
-    assert!(
-        set.status.success(),
-        "{}",
-        String::from_utf8_lossy(&set.stderr)
-    );
+    assert_ran(&set);
     let text = String::from_utf8_lossy(&set.stdout);
     assert!(
         text.contains("取中位数") && text.contains("median") && !text.contains("Median"),

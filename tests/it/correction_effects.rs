@@ -8,29 +8,19 @@ use std::path::Path;
 use paneldesk::corrections;
 use paneldesk::import::file::import;
 use paneldesk::import::Source;
-use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::ResultOptions;
 use paneldesk::report::documents;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::store::{self, flags};
 
+use super::support::{winners_of, EXEMPLAR_HEAD};
 use super::{announce, new_exemplar_review, T0};
 
-const HEAD: [&str; 12] = [
-    "推荐单位",
-    "姓名",
-    "性别",
-    "民族",
-    "学历层次",
-    "培养方式",
-    "政治面貌",
-    "入党时间",
-    "转正时间",
-    "身份证号",
-    "联系人",
-    "联系电话",
-];
+/// The template's columns with a 联系人 before the telephone, as a university sends them.
+fn head() -> Vec<&'static str> {
+    [&EXEMPLAR_HEAD[..10], &["联系人"], &EXEMPLAR_HEAD[10..]].concat()
+}
 
 fn student(name: &str, mode: &str, id: &str) -> Vec<String> {
     [
@@ -52,17 +42,7 @@ fn student(name: &str, mode: &str, id: &str) -> Vec<String> {
 }
 
 fn write_workbook(path: &Path, rows: &[Vec<String>]) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (c, h) in HEAD.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, v).unwrap();
-        }
-    }
-    wb.save(path).unwrap();
+    super::support::write_workbook(path, &head(), rows);
 }
 
 fn flags_of(review: &Path, id: i64) -> Vec<flags::StoredFlag> {
@@ -221,12 +201,7 @@ fn pdf_text(dir: &Path, name: &str, bytes: &[u8]) -> String {
 fn a_corrected_winner_is_marked_on_every_document_and_the_summary_says_why_and_when() {
     let (round, _) = super::scoring_round::five_experts_received();
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let winners: Vec<_> = record.results.categories[0]
-        .nominations
-        .iter()
-        .filter(|n| n.cut == Cut::In)
-        .cloned()
-        .collect();
+    let winners = winners_of(&record);
     let (corrected, untouched) = (&winners[0], &winners[1]);
     // A reason that quotes a telephone number: documents mask it by value.
     corrections::edit_field(

@@ -2,7 +2,6 @@
 //! withdrawn with a reason, and a re-import refused once the category's package is out.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use paneldesk::corrections;
 use paneldesk::import::file::import;
@@ -11,6 +10,7 @@ use paneldesk::privacy::Privacy;
 use paneldesk::review;
 use paneldesk::store;
 
+use super::support::{assert_ran, assert_says, run_at};
 use super::{clerk_keys, new_exemplar_review, T0};
 
 fn fixture(parts: &[&str]) -> PathBuf {
@@ -68,7 +68,7 @@ fn a_misspelt_name_is_corrected_with_a_reason_audited_and_shown_as_corrected() {
     )
     .unwrap_err();
     assert_eq!(err.code(), "bad_input");
-    assert!(err.message_zh().contains("身份证"), "{}", err.message_zh());
+    assert_says(&err, "身份证");
 
     let c = corrections::edit_field(
         &review,
@@ -181,13 +181,7 @@ fn a_reimport_after_the_package_went_out_is_refused_for_that_category_naming_the
 #[test]
 fn the_cli_edits_and_withdraws_nominations() {
     let dir = tempfile::tempdir().unwrap();
-    let paneldesk = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-            .args(args)
-            .env("PANELDESK_DATA_DIR", dir.path())
-            .output()
-            .unwrap()
-    };
+    let paneldesk = |args: &[&str]| run_at(dir.path(), args);
     assert!(
         paneldesk(&["review", "new", "--activity", "标兵", "--year", "2026"])
             .status
@@ -200,7 +194,7 @@ fn the_cli_edits_and_withdraws_nominations() {
     let shown: serde_json::Value =
         serde_json::from_slice(&paneldesk(&["review", "show", "--json"]).stdout).unwrap();
     let id = shown["nominations"][0]["id"].as_i64().unwrap().to_string();
-    let out = paneldesk(&[
+    let edit = [
         "nomination",
         "edit",
         "--id",
@@ -209,25 +203,11 @@ fn the_cli_edits_and_withdraws_nominations() {
         "name",
         "--value",
         "张叁",
-    ]);
+    ];
+    let out = paneldesk(&edit);
     assert!(!out.status.success(), "a reason is required");
-    let out = paneldesk(&[
-        "nomination",
-        "edit",
-        "--id",
-        &id,
-        "--field",
-        "name",
-        "--value",
-        "张叁",
-        "--reason",
-        "学校来函更正",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = paneldesk(&[&edit[..], &["--reason", "学校来函更正"]].concat());
+    assert_ran(&out);
     let out = paneldesk(&["nomination", "show", "--id", &id]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -242,11 +222,7 @@ fn the_cli_edits_and_withdraws_nominations() {
         "--reason",
         "学校撤回",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let flags: serde_json::Value =
         serde_json::from_slice(&paneldesk(&["review", "flags", "--json"]).stdout).unwrap();
     assert!(flags

@@ -4,30 +4,12 @@
 //! 样板支部. No register, no flag; a register that cannot be read refuses the import
 //! before the review is touched.
 
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
 
 use paneldesk::follow_up::{awarded_units, YearMonth};
 
 use super::follow_up::awarded_studios;
-
-fn cli(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-        .env("PANELDESK_DATA_DIR", data)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
+use super::support::{assert_ran, run_at as cli, stdout_json as json, write_workbook};
 
 fn new_review(data: &Path, activity: &str) -> String {
     let out = cli(
@@ -42,26 +24,8 @@ fn new_review(data: &Path, activity: &str) -> String {
             "2026",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     json(&out)["id"].as_str().unwrap().to_string()
-}
-
-fn write_workbook(path: &Path, head: &[&str], rows: &[Vec<String>]) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (c, h) in head.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, v).unwrap();
-        }
-    }
-    wb.save(path).unwrap();
 }
 
 const BRANCH_HEAD: [&str; 9] = [
@@ -137,6 +101,41 @@ fn flags_of(reports: &serde_json::Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// `--json import` of `book` into `review`.
+fn import(data: &Path, review: &str, book: &Path) -> std::process::Output {
+    cli(
+        data,
+        &[
+            "--json",
+            "import",
+            "--review",
+            review,
+            book.to_str().unwrap(),
+        ],
+    )
+}
+
+fn honoured_before(flags: &[(String, String, String)]) -> Vec<&(String, String, String)> {
+    flags
+        .iter()
+        .filter(|(_, code, _)| code == "honoured_before")
+        .collect()
+}
+
+/// A new 样板支部 review in `dir/data` and a workbook of one branch for it: (data folder,
+/// review id, workbook).
+fn one_branch_to_import(dir: &Path) -> (PathBuf, String, PathBuf) {
+    let data = dir.join("data");
+    let review = new_review(&data, "样板支部");
+    let book = dir.join("样板支部推荐表.xlsx");
+    write_workbook(
+        &book,
+        &BRANCH_HEAD,
+        &[branch("某大学", "文学院教工第一党支部")],
+    );
+    (data, review, book)
+}
+
 #[test]
 fn a_unit_honoured_in_an_earlier_year_or_another_activity_is_flagged_naming_the_honour() {
     let a = awarded_studios(4);
@@ -176,26 +175,10 @@ fn a_unit_honoured_in_an_earlier_year_or_another_activity_is_flagged_naming_the_
             branch(&honoured.university, "从未获奖的第九党支部"),
         ],
     );
-    let out = cli(
-        &data,
-        &[
-            "--json",
-            "import",
-            "--review",
-            &branch_review,
-            book.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = import(&data, &branch_review, &book);
+    assert_ran(&out);
     let flags = flags_of(&json(&out));
-    let honoured_flags: Vec<_> = flags
-        .iter()
-        .filter(|(_, code, _)| code == "honoured_before")
-        .collect();
+    let honoured_flags = honoured_before(&flags);
     assert_eq!(honoured_flags.len(), 1, "{flags:?}");
     let (zh, _, en) = honoured_flags[0];
     assert!(zh.contains("第 2 行"), "{zh}");
@@ -242,26 +225,10 @@ fn a_unit_honoured_in_an_earlier_year_or_another_activity_is_flagged_naming_the_
             studio("另一所大学", &honoured.name),
         ],
     );
-    let out = cli(
-        &data,
-        &[
-            "--json",
-            "import",
-            "--review",
-            &studio_review,
-            book.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = import(&data, &studio_review, &book);
+    assert_ran(&out);
     let flags = flags_of(&json(&out));
-    let honoured_flags: Vec<_> = flags
-        .iter()
-        .filter(|(_, code, _)| code == "honoured_before")
-        .collect();
+    let honoured_flags = honoured_before(&flags);
     assert_eq!(
         honoured_flags.len(),
         1,
@@ -277,29 +244,9 @@ fn a_unit_honoured_in_an_earlier_year_or_another_activity_is_flagged_naming_the_
 #[test]
 fn without_a_register_nothing_is_flagged_and_none_is_made() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let review = new_review(&data, "样板支部");
-    let book = dir.path().join("样板支部推荐表.xlsx");
-    write_workbook(
-        &book,
-        &BRANCH_HEAD,
-        &[branch("某大学", "文学院教工第一党支部")],
-    );
-    let out = cli(
-        &data,
-        &[
-            "--json",
-            "import",
-            "--review",
-            &review,
-            book.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (data, review, book) = one_branch_to_import(dir.path());
+    let out = import(&data, &review, &book);
+    assert_ran(&out);
     assert!(!flags_of(&json(&out))
         .iter()
         .any(|(_, code, _)| code == "honoured_before"));
@@ -312,14 +259,7 @@ fn without_a_register_nothing_is_flagged_and_none_is_made() {
 #[test]
 fn an_unreadable_or_foreign_register_refuses_the_import_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let review = new_review(&data, "样板支部");
-    let book = dir.path().join("样板支部推荐表.xlsx");
-    write_workbook(
-        &book,
-        &BRANCH_HEAD,
-        &[branch("某大学", "文学院教工第一党支部")],
-    );
+    let (data, review, book) = one_branch_to_import(dir.path());
     let register_path = data.join("register.pdregister");
     // Garbage, a truncated SQLite header, and a SQLite file that is some other program's.
     let foreign = dir.path().join("foreign.sqlite");
@@ -337,16 +277,7 @@ fn an_unreadable_or_foreign_register_refuses_the_import_and_changes_nothing() {
     ];
     for bytes in cases {
         std::fs::write(&register_path, &bytes).unwrap();
-        let out = cli(
-            &data,
-            &[
-                "--json",
-                "import",
-                "--review",
-                &review,
-                book.to_str().unwrap(),
-            ],
-        );
+        let out = import(&data, &review, &book);
         assert!(!out.status.success());
         let answer = json(&out);
         assert_eq!(answer["error"]["code"], "register_unreadable", "{answer}");

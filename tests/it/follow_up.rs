@@ -21,6 +21,7 @@ use paneldesk::model::ScoringMode;
 use paneldesk::package;
 use paneldesk::scoring::panel;
 
+use super::support::{assert_ran, assert_says, run_at as cli};
 use super::{clerk_keys, T0};
 
 fn ym(text: &str) -> YearMonth {
@@ -108,12 +109,10 @@ pub(super) fn awarded_studios(n: usize) -> Awarded {
     score_round(&root, &award, "award", |_| Grade::Good);
     super::announce(&award);
     let register = root.join("register.pdregister");
-    let entered = awarded_units::enter_review(
+    let entered = enter(
         &register,
         &award,
-        &ResultOptions::default(),
-        ym("2022-11"),
-        super::AFTER_PUBLICITY,
+        "2022-11",
         "2022-11-20T09:00:00Z",
         "supervisor",
     )
@@ -354,58 +353,54 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "bad_input");
-    let e = awarded_units::enter_review(
-        &a.register,
-        &mid,
-        &ResultOptions::default(),
-        ym("2023-11"),
-        super::AFTER_PUBLICITY,
-        T0,
-        "s",
-    )
-    .unwrap_err();
+    let e = enter(&a.register, &mid, "2023-11", T0, "s").unwrap_err();
     assert_eq!(e.code(), "bad_input");
 }
 
 #[test]
 fn entering_the_same_award_twice_changes_nothing_and_revoking_needs_a_reason() {
     let a = awarded_studios(3);
-    let again = awarded_units::enter_review(
-        &a.register,
-        &a.award,
-        &ResultOptions::default(),
-        ym("2022-11"),
-        super::AFTER_PUBLICITY,
-        T0,
-        "supervisor",
-    )
-    .unwrap();
+    let again = enter(&a.register, &a.award, "2022-11", T0, "supervisor").unwrap();
     assert_eq!((again.entered.len(), again.already), (0, 3));
     let id = units(&a.register, "2022-11")[0].id.clone();
-    let e = awarded_units::set_status(
-        &a.register,
-        &id,
-        Status::Revoked,
-        "  ",
-        date("2023-03-01"),
-        T0,
-        "s",
-    )
-    .unwrap_err();
+    let e = revoke(&a.register, &id, "  ").unwrap_err();
     assert_eq!(e.code(), "note_required");
-    let unit = awarded_units::set_status(
-        &a.register,
-        &id,
-        Status::Revoked,
-        "抽查发现材料不实",
-        date("2023-03-01"),
-        T0,
-        "s",
-    )
-    .unwrap();
+    let unit = revoke(&a.register, &id, "抽查发现材料不实").unwrap();
     assert_eq!(unit.status, Status::Revoked);
     assert_eq!(unit.due, None);
     assert_eq!(unit.events.last().unwrap().note, "抽查发现材料不实");
+}
+
+/// The award review entered into the register after its 公示, the build starting `build`.
+fn enter(
+    register: &Path,
+    review: &Path,
+    build: &str,
+    at: &str,
+    actor: &str,
+) -> paneldesk::Result<awarded_units::Entered> {
+    awarded_units::enter_review(
+        register,
+        review,
+        &ResultOptions::default(),
+        ym(build),
+        super::AFTER_PUBLICITY,
+        at,
+        actor,
+    )
+}
+
+/// The unit revoked on 2023-03-01 with `note`.
+fn revoke(register: &Path, id: &str, note: &str) -> paneldesk::Result<awarded_units::AwardedUnit> {
+    awarded_units::set_status(
+        register,
+        id,
+        Status::Revoked,
+        note,
+        date("2023-03-01"),
+        T0,
+        "s",
+    )
 }
 
 fn params(count: u32, strata: Strata, exclude: Option<u32>) -> DrawParams {
@@ -417,18 +412,23 @@ fn params(count: u32, strata: Strata, exclude: Option<u32>) -> DrawParams {
     }
 }
 
-#[test]
-fn spot_checks_redraw_from_their_seed_hold_strata_and_catch_a_changed_register_or_seed() {
-    let a = awarded_studios(12);
-    let first = spot_check::draw(
-        &a.register,
+/// Four units drawn by university on 2023-03-01 from the notary's seed.
+fn notarised_draw(register: &Path) -> spot_check::SpotCheckView {
+    spot_check::draw(
+        register,
         &params(4, Strata::University, None),
         "2023-03-01 公证处 0417",
         date("2023-03-01"),
         "2023-03-01T09:00:00Z",
         "supervisor",
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn spot_checks_redraw_from_their_seed_hold_strata_and_catch_a_changed_register_or_seed() {
+    let a = awarded_studios(12);
+    let first = notarised_draw(&a.register);
     assert_eq!(first.check.chosen.len(), 4);
     assert_eq!(first.check.population.len(), 12);
     // Stratified by university: each university's share is its size's share of 4.
@@ -459,15 +459,7 @@ fn spot_checks_redraw_from_their_seed_hold_strata_and_catch_a_changed_register_o
     conn.execute("DELETE FROM spot_check", [])
         .unwrap_or_default();
     drop(conn);
-    let again = spot_check::draw(
-        &copy,
-        &params(4, Strata::University, None),
-        "2023-03-01 公证处 0417",
-        date("2023-03-01"),
-        "2023-03-01T09:00:00Z",
-        "supervisor",
-    )
-    .unwrap();
+    let again = notarised_draw(&copy);
     assert_eq!(again.check.chosen, first.check.chosen);
 
     // Another seed: another list, and the recorded list no longer re-runs from it.
@@ -516,14 +508,6 @@ fn spot_checks_redraw_from_their_seed_hold_strata_and_catch_a_changed_register_o
     assert!(v.not_in_register[0].starts_with(&removed));
 }
 
-fn cli(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(exe())
-        .env("PANELDESK_DATA_DIR", data)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_cli_draws_prints_the_notice_and_verifies_an_exported_draw() {
     let a = awarded_studios(6);
@@ -549,11 +533,7 @@ fn the_cli_draws_prints_the_notice_and_verifies_an_exported_draw() {
             notice.to_str().unwrap(),
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = view["check"]["id"].as_str().unwrap().to_string();
     let text = Command::new("pdftotext")
@@ -746,7 +726,7 @@ fn the_register_travels_as_a_workbook_and_a_bad_workbook_changes_nothing() {
     let junk = a.root.join("junk.xlsx");
     std::fs::write(&junk, b"this is not a zip").unwrap();
     let e = exchange::import(&laptop, &junk, &exe(), T0, "s").unwrap_err();
-    assert!(e.message_zh().contains("junk.xlsx"), "{}", e.message_zh());
+    assert_says(&e, "junk.xlsx");
     unchanged("junk");
 
     // A workbook with a bad status and a lying draw, written by another program.
@@ -769,11 +749,7 @@ wb.save({dst:?})
         .args(["-c", &script])
         .output()
         .unwrap();
-    assert!(
-        py.status.success(),
-        "{}",
-        String::from_utf8_lossy(&py.stderr)
-    );
+    assert_ran(&py);
     let fresh = a.root.join("fresh.pdregister");
     let e = exchange::import(&fresh, &edited, &exe(), T0, "s").unwrap_err();
     let zh = e.message_zh();
@@ -790,7 +766,7 @@ wb.save({dst:?})
     .unwrap();
     drop(conn);
     let e = exchange::import(&laptop, &book, &exe(), T0, "s").unwrap_err();
-    assert!(e.message_zh().contains(&id), "{}", e.message_zh());
+    assert_says(&e, &id);
 }
 
 /// Debian's own Python, where scripts/setup.sh installs python3-openpyxl: a `python3`

@@ -6,25 +6,10 @@ use std::path::{Path, PathBuf};
 
 use paneldesk::import::file::{import, FileReport};
 use paneldesk::import::Source;
-use paneldesk::privacy::Privacy;
-use paneldesk::review;
 use paneldesk::store::{self, flags};
 
+use super::support::{display_names, write_workbook, EXEMPLAR_HEAD as HEAD};
 use super::{new_exemplar_review, T0};
-
-const HEAD: [&str; 11] = [
-    "推荐单位",
-    "姓名",
-    "性别",
-    "民族",
-    "学历层次",
-    "培养方式",
-    "政治面貌",
-    "入党时间",
-    "转正时间",
-    "身份证号",
-    "联系电话",
-];
 
 fn student(name: &str, id: &str) -> [String; 11] {
     [
@@ -41,24 +26,6 @@ fn student(name: &str, id: &str) -> [String; 11] {
         "13812345678",
     ]
     .map(str::to_string)
-}
-
-/// A workbook written by rust_xlsxwriter: a header with `head` and the `rows` under it,
-/// cells as text (an empty string leaves the cell empty).
-fn write_workbook(path: &Path, head: &[&str], rows: &[Vec<String>]) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (c, h) in head.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write_string(r as u32 + 1, c as u16, v).unwrap();
-            }
-        }
-    }
-    wb.save(path).unwrap();
 }
 
 fn run(review: &Path, workbook: &Path) -> FileReport {
@@ -130,12 +97,7 @@ fn a_row_with_no_name_is_a_located_finding_and_not_a_nameless_nomination() {
         "no flag on a row that is not there: {:?}",
         r.flags
     );
-    let names: Vec<String> = review::load(&review, Privacy::Masked)
-        .unwrap()
-        .nominations
-        .into_iter()
-        .map(|n| n.display_name)
-        .collect();
+    let names = display_names(&review);
     assert_eq!(names, ["王思远"]);
 }
 

@@ -10,6 +10,7 @@ use paneldesk::privacy::Privacy;
 use paneldesk::review;
 use paneldesk::store::{self, flags};
 
+use super::support::display_names;
 use super::{new_exemplar_review, T0};
 
 fn fixture(parts: &[&str]) -> PathBuf {
@@ -155,12 +156,7 @@ fn a_corrected_workbook_replaces_that_universitys_nominations_and_says_what_chan
     );
     assert_eq!(r.added, ["王五"]);
     assert_eq!(r.removed, ["李四"]);
-    let names: Vec<String> = review::load(&review, Privacy::Masked)
-        .unwrap()
-        .nominations
-        .into_iter()
-        .map(|n| n.display_name)
-        .collect();
+    let names = display_names(&review);
     assert_eq!(
         names,
         ["周九", "张三", "王五"],

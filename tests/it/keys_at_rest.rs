@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 use paneldesk::scoring::panel;
 
 use super::scoring_round::{package_round, randomness};
+use super::support::assert_ran;
 use super::T0;
 
 /// A passphrase the strength estimate accepts, used for every clerk in these tests.
@@ -67,11 +68,7 @@ fn the_clerks_keys_file_holds_no_secret_in_the_clear_and_a_wrong_passphrase_open
     };
     // The first job that needs the clerk's keys makes them, under the passphrase given.
     let built = build(Some(CLERK_PASSPHRASE));
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    assert_ran(&built);
     let stored = std::fs::read_to_string(data.join("keys").join("clerk.json")).unwrap();
     assert!(!stored.contains("AGE-SECRET-KEY"), "{stored}");
     assert!(!stored.contains("signing_seed"), "{stored}");

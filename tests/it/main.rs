@@ -34,6 +34,7 @@ mod scoring_round;
 mod second_implementation;
 mod self_evaluation;
 mod setup_rules;
+mod support;
 mod trust;
 mod weights;
 mod workbook_template;
@@ -97,12 +98,22 @@ pub fn clerk_keys() -> paneldesk::keys::ClerkKeys {
 
 /// An empty 大学生党员标兵 review for import tests.
 pub fn new_exemplar_review(dir: &Path) -> PathBuf {
-    let path = dir.join("r.pdreview");
+    new_empty_review(
+        dir,
+        "r.pdreview",
+        "2026-student_exemplar-test",
+        Activity::StudentExemplar,
+    )
+}
+
+/// An empty review of `activity` for 2026, at `dir/file`.
+pub fn new_empty_review(dir: &Path, file: &str, id: &str, activity: Activity) -> PathBuf {
+    let path = dir.join(file);
     paneldesk::review::create(
         &path,
         &paneldesk::review::NewReview {
-            id: "2026-student_exemplar-test".into(),
-            activity: Activity::StudentExemplar,
+            id: id.into(),
+            activity,
             year: 2026,
             created_at: T0.into(),
             actor: "clerk".into(),

@@ -3,16 +3,19 @@
 //! records on one laptop. Its outcome settles the cut through decisions that name the
 //! ballot, and a 计票单 with signature lines records it. Bad tallies are refused whole.
 
-use paneldesk::merge::meeting::{self, BallotKind, Count, Shortlist, Tally};
+use paneldesk::merge::meeting::{
+    self, BallotKind, Count, MeetingBallot, MeetingOutcome, Shortlist, Tally,
+};
 use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::{compute, ResultOptions};
 use paneldesk::model::marks::Vote::{Abstain as O, Agree as A, Disagree as D};
-use paneldesk::report::pdf::Meta;
 use paneldesk::store::category_rules::{self};
+use paneldesk::Result;
 
 use super::results_rules::{
     cli, pdf_text, row, squeezed, vote_round, vote_rule, Ballot, VoteRound, KEY,
 };
+use super::support::{assert_says, print_args, test_meta};
 use super::T0;
 
 /// Quota 3 with no tie-breaker: n2 (6/6) and n3 (5/6) are in; n0 and n1 (4 of 6 each)
@@ -46,6 +49,36 @@ fn decisions(round: &VoteRound) -> i64 {
         .unwrap()
 }
 
+/// A tally that cannot be: experts present, (ballot line, ticks) counted, and what the
+/// Chinese and English refusals name.
+type BadTally = (u32, &'static [(usize, u32)], &'static str, &'static str);
+
+fn open_ballot(round: &VoteRound, shortlist: Shortlist, kind: BallotKind) -> Result<MeetingBallot> {
+    meeting::open(&round.review, KEY, &shortlist, kind, T0, "clerk")
+}
+
+fn count_ballot(round: &VoteRound, ballot: i64, tally: Tally) -> Result<MeetingOutcome> {
+    meeting::count(&round.review, ballot, &tally, T0, "clerk")
+}
+
+/// `meeting count` on the command line: six present, `counts` as `id=n`, and who counted
+/// and who witnessed.
+fn cli_count(
+    round: &VoteRound,
+    ballot: &str,
+    counts: &[String],
+    [counter, witness]: [&str; 2],
+) -> (bool, String, String) {
+    let review = round.review.to_str().unwrap();
+    let mut args = vec!["meeting", "count", "--review", review, "--ballot", ballot];
+    args.extend(["--present", "6"]);
+    for count in counts {
+        args.extend(["--count", count]);
+    }
+    args.extend(["--counter", counter, "--witness", witness]);
+    cli(&round.root, &args)
+}
+
 fn tally(present: u32, counts: &[(i64, u32, u32, u32)]) -> Tally {
     Tally {
         present,
@@ -72,13 +105,10 @@ fn a_choice_of_one_of_two_tied_settles_the_cut_and_its_sheet_records_it() {
         [Cut::Tied, Cut::Tied, Cut::In, Cut::In, Cut::Out]
     );
 
-    let ballot = meeting::open(
-        &round.review,
-        KEY,
-        &Shortlist::TiedAtCut,
+    let ballot = open_ballot(
+        &round,
+        Shortlist::TiedAtCut,
         BallotKind::Choose { at_most: None },
-        T0,
-        "clerk",
     )
     .unwrap();
     assert_eq!(ballot.places, 1, "one place is left for the two");
@@ -86,12 +116,10 @@ fn a_choice_of_one_of_two_tied_settles_the_cut_and_its_sheet_records_it() {
     let listed: Vec<i64> = ballot.entries.iter().map(|e| e.nomination_id).collect();
     assert_eq!(listed, [id(0), id(1)]);
 
-    let outcome = meeting::count(
-        &round.review,
+    let outcome = count_ballot(
+        &round,
         ballot.id,
-        &tally(6, &[(id(0), 4, 0, 0), (id(1), 2, 0, 0)]),
-        T0,
-        "clerk",
+        tally(6, &[(id(0), 4, 0, 0), (id(1), 2, 0, 0)]),
     )
     .unwrap();
     assert!(outcome.still_tied.is_empty());
@@ -113,27 +141,17 @@ fn a_choice_of_one_of_two_tied_settles_the_cut_and_its_sheet_records_it() {
         .all(|b| !matches!(b, paneldesk::readiness::Blocker::TieAtCut { .. })));
 
     // A counted ballot is closed: a second tally is refused and changes nothing.
-    let again = meeting::count(
-        &round.review,
+    let again = count_ballot(
+        &round,
         ballot.id,
-        &tally(6, &[(id(0), 1, 0, 0), (id(1), 5, 0, 0)]),
-        T0,
-        "clerk",
+        tally(6, &[(id(0), 1, 0, 0), (id(1), 5, 0, 0)]),
     );
     assert!(again.is_err());
     assert_eq!(cuts(&round)[0], Cut::In);
 
     // The 计票单: the ballot, each count, the outcome, and lines to sign.
     let view = meeting::view(&round.review, ballot.id).unwrap();
-    let pdf = paneldesk::report::tally_sheet::render(
-        &view,
-        &Meta {
-            title: "会评计票单",
-            subject: "test",
-            at: time::macros::datetime!(2026-11-30 0:00 UTC),
-        },
-    )
-    .unwrap();
+    let pdf = paneldesk::report::tally_sheet::render(&view, &test_meta("会评计票单")).unwrap();
     let file = round.root.join("计票单.pdf");
     std::fs::write(&file, &pdf).unwrap();
     if let Some(keep) = std::env::var_os("PANELDESK_KEEP_REPORTS") {
@@ -165,21 +183,11 @@ fn a_choice_of_one_of_two_tied_settles_the_cut_and_its_sheet_records_it() {
 fn a_vote_that_leaves_both_equal_keeps_the_tie_for_another_round() {
     let round = tied_round();
     let id = |i: usize| round.ids[i];
-    let ballot = meeting::open(
-        &round.review,
-        KEY,
-        &Shortlist::TiedAtCut,
-        BallotKind::Vote,
-        T0,
-        "clerk",
-    )
-    .unwrap();
-    let outcome = meeting::count(
-        &round.review,
+    let ballot = open_ballot(&round, Shortlist::TiedAtCut, BallotKind::Vote).unwrap();
+    let outcome = count_ballot(
+        &round,
         ballot.id,
-        &tally(6, &[(id(0), 5, 1, 0), (id(1), 5, 0, 1)]),
-        T0,
-        "clerk",
+        tally(6, &[(id(0), 5, 1, 0), (id(1), 5, 0, 1)]),
     )
     .unwrap();
     assert_eq!(outcome.still_tied, [id(0), id(1)]);
@@ -187,21 +195,11 @@ fn a_vote_that_leaves_both_equal_keeps_the_tie_for_another_round() {
     assert_eq!(cuts(&round)[..2], [Cut::Tied, Cut::Tied]);
 
     // The next round: 4 for n1 and 3 (not more than half of 6) for n0.
-    let second = meeting::open(
-        &round.review,
-        KEY,
-        &Shortlist::TiedAtCut,
-        BallotKind::Vote,
-        T0,
-        "clerk",
-    )
-    .unwrap();
-    meeting::count(
-        &round.review,
+    let second = open_ballot(&round, Shortlist::TiedAtCut, BallotKind::Vote).unwrap();
+    count_ballot(
+        &round,
         second.id,
-        &tally(6, &[(id(0), 3, 3, 0), (id(1), 4, 1, 1)]),
-        T0,
-        "clerk",
+        tally(6, &[(id(0), 3, 3, 0), (id(1), 4, 1, 1)]),
     )
     .unwrap();
     assert_eq!(cuts(&round)[..2], [Cut::Out, Cut::In]);
@@ -211,112 +209,63 @@ fn a_vote_that_leaves_both_equal_keeps_the_tie_for_another_round() {
 fn tallies_that_cannot_be_are_refused_whole_in_both_languages() {
     let round = tied_round();
     let id = |i: usize| round.ids[i];
-    let ballot = meeting::open(
-        &round.review,
-        KEY,
-        &Shortlist::TiedAtCut,
+    let ballot = open_ballot(
+        &round,
+        Shortlist::TiedAtCut,
         BallotKind::Choose { at_most: None },
-        T0,
-        "clerk",
     )
     .unwrap();
     let refused = |t: Tally, zh: &str, en: &str| {
-        let e = meeting::count(&round.review, ballot.id, &t, T0, "clerk")
-            .expect_err("a bad tally was recorded");
-        assert!(e.message_zh().contains(zh), "{}", e.message_zh());
+        let e = count_ballot(&round, ballot.id, t).expect_err("a bad tally was recorded");
+        assert_says(&e, zh);
         assert!(e.message_en().contains(en), "{}", e.message_en());
         assert_eq!(decisions(&round), 0);
     };
     // Six experts present may tick at most one name each: 7 ticks cannot be.
-    refused(
-        tally(6, &[(id(0), 4, 0, 0), (id(1), 3, 0, 0)]),
-        "最多",
-        "at most",
-    );
-    refused(
-        tally(6, &[(id(0), 7, 0, 0), (id(1), 0, 0, 0)]),
-        "到会",
-        "present",
-    );
-    refused(
-        tally(7, &[(id(0), 4, 0, 0), (id(1), 2, 0, 0)]),
-        "专家",
-        "experts",
-    );
-    refused(
-        tally(0, &[(id(0), 0, 0, 0), (id(1), 0, 0, 0)]),
-        "到会",
-        "present",
-    );
-    refused(tally(6, &[(id(0), 4, 0, 0)]), "漏", "missing");
-    refused(
-        tally(6, &[(id(0), 4, 0, 0), (id(1), 1, 0, 0), (id(2), 1, 0, 0)]),
-        "不在",
-        "not on",
-    );
-    refused(
-        tally(6, &[(id(0), 4, 0, 0), (id(0), 1, 0, 0)]),
-        "重复",
-        "twice",
-    );
+    let bad: [BadTally; 7] = [
+        (6, &[(0, 4), (1, 3)], "最多", "at most"),
+        (6, &[(0, 7), (1, 0)], "到会", "present"),
+        (7, &[(0, 4), (1, 2)], "专家", "experts"),
+        (0, &[(0, 0), (1, 0)], "到会", "present"),
+        (6, &[(0, 4)], "漏", "missing"),
+        (6, &[(0, 4), (1, 1), (2, 1)], "不在", "not on"),
+        (6, &[(0, 4), (0, 1)], "重复", "twice"),
+    ];
+    for (present, ticks, zh, en) in bad {
+        let counts: Vec<_> = ticks.iter().map(|&(i, n)| (id(i), n, 0, 0)).collect();
+        refused(tally(present, &counts), zh, en);
+    }
     let mut nameless = tally(6, &[(id(0), 4, 0, 0), (id(1), 2, 0, 0)]);
     nameless.witnessed_by = "  ".into();
     refused(nameless, "监票人", "witness");
 
     // Opening: no tie left to vote on, a name from another category, a choice of more
     // places than there are.
-    let unknown = meeting::open(
-        &round.review,
-        KEY,
-        &Shortlist::Picked {
+    let unknown = open_ballot(
+        &round,
+        Shortlist::Picked {
             nominations: vec![id(0), 99_999],
         },
         BallotKind::Vote,
-        T0,
-        "clerk",
     )
     .expect_err("an unknown nomination");
-    assert!(
-        unknown.message_zh().contains("99999"),
-        "{}",
-        unknown.message_zh()
-    );
-    let too_many = meeting::open(
-        &round.review,
-        KEY,
-        &Shortlist::TiedAtCut,
+    assert_says(&unknown, "99999");
+    let too_many = open_ballot(
+        &round,
+        Shortlist::TiedAtCut,
         BallotKind::Choose { at_most: Some(2) },
-        T0,
-        "clerk",
     )
     .expect_err("two of one place");
-    assert!(
-        too_many.message_zh().contains("名额"),
-        "{}",
-        too_many.message_zh()
-    );
-    meeting::count(
-        &round.review,
+    assert_says(&too_many, "名额");
+    count_ballot(
+        &round,
         ballot.id,
-        &tally(6, &[(id(0), 4, 0, 0), (id(1), 2, 0, 0)]),
-        T0,
-        "clerk",
+        tally(6, &[(id(0), 4, 0, 0), (id(1), 2, 0, 0)]),
     )
     .unwrap();
-    let no_tie = meeting::open(
-        &round.review,
-        KEY,
-        &Shortlist::TiedAtCut,
-        BallotKind::Vote,
-        T0,
-        "clerk",
-    )
-    .expect_err("no tie is left");
-    assert!(
-        no_tie.message_zh().contains("并列"),
-        "{}",
-        no_tie.message_zh()
-    );
+    let no_tie =
+        open_ballot(&round, Shortlist::TiedAtCut, BallotKind::Vote).expect_err("no tie is left");
+    assert_says(&no_tie, "并列");
 }
 
 #[test]
@@ -341,66 +290,25 @@ fn the_command_line_runs_a_meeting_from_the_tie_to_the_sheet() {
     assert!(ok, "{err}");
     let opened: serde_json::Value = serde_json::from_str(&out).unwrap();
     let ballot = opened["id"].as_i64().unwrap().to_string();
-    let (ok, out, err) = cli(
-        &round.root,
-        &[
-            "meeting",
-            "count",
-            "--review",
-            review,
-            "--ballot",
-            &ballot,
-            "--present",
-            "6",
-            "--count",
-            &format!("{}=2", id(0)),
-            "--count",
-            &format!("{}=4", id(1)),
-            "--counter",
-            "王计票",
-            "--witness",
-            "赵监票",
-        ],
-    );
+    let counts = [format!("{}=2", id(0)), format!("{}=4", id(1))];
+    let (ok, out, err) = cli_count(&round, &ballot, &counts, ["王计票", "赵监票"]);
     assert!(ok, "{err}");
     assert!(out.contains("入选") && out.contains("selected"), "{out}");
     assert_eq!(cuts(&round)[..2], [Cut::Out, Cut::In]);
     let sheet = round.root.join("sheet.pdf");
     let (ok, _, err) = cli(
         &round.root,
-        &[
-            "meeting",
-            "sheet",
-            "--review",
+        &print_args(
+            &["meeting", "sheet"],
             review,
-            "--ballot",
-            &ballot,
-            "--out",
-            sheet.to_str().unwrap(),
-        ],
+            &sheet,
+            &["--ballot", &ballot],
+        ),
     );
     assert!(ok, "{err}");
     assert!(squeezed(&pdf_text(&sheet)).contains("会评计票单"));
     // A malformed count names itself.
-    let (ok, _, err) = cli(
-        &round.root,
-        &[
-            "meeting",
-            "count",
-            "--review",
-            review,
-            "--ballot",
-            &ballot,
-            "--present",
-            "6",
-            "--count",
-            "abc",
-            "--counter",
-            "王",
-            "--witness",
-            "赵",
-        ],
-    );
+    let (ok, _, err) = cli_count(&round, &ballot, &["abc".into()], ["王", "赵"]);
     assert!(!ok && err.contains("abc"), "{err}");
 }
 
@@ -409,24 +317,21 @@ fn a_choice_of_three_of_five_takes_those_over_half_in_order_of_votes() {
     let round = tied_round();
     let id = |i: usize| round.ids[i];
     // All five on the ballot: nobody outside holds a place, so three places are left.
-    let ballot = meeting::open(
-        &round.review,
-        KEY,
-        &Shortlist::Picked {
+    let ballot = open_ballot(
+        &round,
+        Shortlist::Picked {
             nominations: round.ids.clone(),
         },
         BallotKind::Choose { at_most: None },
-        T0,
-        "clerk",
     )
     .unwrap();
     assert_eq!(ballot.places, 3);
     assert_eq!(ballot.kind, BallotKind::Choose { at_most: Some(3) });
     // Six present, three ticks each: 18 in all. More than half of six is four.
-    let outcome = meeting::count(
-        &round.review,
+    let outcome = count_ballot(
+        &round,
         ballot.id,
-        &tally(
+        tally(
             6,
             &[
                 (id(0), 5, 0, 0),
@@ -436,8 +341,6 @@ fn a_choice_of_three_of_five_takes_those_over_half_in_order_of_votes() {
                 (id(4), 2, 0, 0),
             ],
         ),
-        T0,
-        "clerk",
     )
     .unwrap();
     assert!(outcome.still_tied.is_empty());

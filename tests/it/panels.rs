@@ -7,17 +7,18 @@ use std::path::{Path, PathBuf};
 
 use paneldesk::activity::Activity;
 use paneldesk::demo::{self, DemoSpec};
-use paneldesk::merge::aggregate::{self, round2, VoteThreshold};
+use paneldesk::merge::aggregate::{self, round2};
 use paneldesk::merge::collect::{self, receive};
-use paneldesk::merge::rank::{Cut, TieBreaker};
-use paneldesk::merge::results::{compute, Method, ResultFlag, ResultOptions};
+use paneldesk::merge::rank::Cut;
+use paneldesk::merge::results::{compute, ResultFlag, ResultOptions};
 use paneldesk::model::ScoringMode;
 use paneldesk::package::{self, Group, PanelScope};
 use paneldesk::report::record::Record;
 use paneldesk::scoring::panel::{self, Panel};
-use paneldesk::store::category_rules::{self, CategoryRule};
+use paneldesk::store::category_rules;
 
 use super::scoring_round::{randomness, score_all};
+use super::support::{assert_ran, assert_says, run_unlocked, test_meta};
 use super::{clerk_keys, T0};
 
 fn review_of(dir: &Path, activity: Activity, nominations: usize, experts: usize) -> PathBuf {
@@ -147,29 +148,21 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
     )
     .unwrap_err();
     assert_eq!(clash.code(), "bad_input");
-    assert!(
-        clash.message_zh().contains("第一组"),
-        "{}",
-        clash.message_zh()
-    );
+    assert_says(&clash, "第一组");
     let unnamed = build(
         &review,
         &dir.path().join("y.pdpanel"),
         &scope("", &[key], &[1], None),
     )
     .unwrap_err();
-    assert!(
-        unnamed.message_zh().contains("命名"),
-        "{}",
-        unnamed.message_zh()
-    );
+    assert_says(&unnamed, "命名");
     let group = build(
         &review,
         &dir.path().join("z.pdpanel"),
         &scope("第四组", &[], &[1], Some((3, 2))),
     )
     .unwrap_err();
-    assert!(group.message_zh().contains("3/2"), "{}", group.message_zh());
+    assert_says(&group, "3/2");
     let unknown = build(
         &review,
         &dir.path().join("w.pdpanel"),
@@ -248,14 +241,7 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
     category_rules::set(
         &review,
         key,
-        &CategoryRule {
-            method: Method::Mean,
-            trim_min_experts: 5,
-            normalise: true,
-            vote_threshold: VoteThreshold::MoreThanHalf,
-            quorum: 0,
-            tie_breakers: vec![TieBreaker::MoreTopMarks],
-        },
+        &super::results_rules::mean_of_z_scores(),
         T0,
         "clerk",
     )
@@ -306,11 +292,7 @@ fn two_groups_of_one_category_merge_into_one_result_and_z_scores_put_them_on_one
         .all(|e| e.bundle_hash.is_some() && e.fingerprint.is_some()));
     assert!(record.package_hash.contains(" + "));
     // Each expert's score sheet holds their own panel's nominations only.
-    let meta = paneldesk::report::pdf::Meta {
-        title: "评分表",
-        subject: "test",
-        at: time::macros::datetime!(2026-11-30 0:00 UTC),
-    };
+    let meta = test_meta("评分表");
     let sheet = paneldesk::report::documents::score_sheets(&record, Some(1), &meta).unwrap();
     let pdf = dir.path().join("sheet1.pdf");
     std::fs::write(&pdf, sheet).unwrap();
@@ -433,51 +415,30 @@ fn panels_split_by_category_merge_every_category_into_one_result() {
         }
     }
     // The CLI builds a panel's package the same way and refuses a bad group.
-    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
-    let out = std::process::Command::new(&exe)
-        .args(["package", "--review", review.to_str().unwrap(), "--out"])
-        .arg(dir.path().join("c.pdpanel"))
-        .args([
-            "--closes",
-            "2026-12-10",
+    let package_panel = |file: &str, panel: &[&str]| {
+        let out = dir.path().join(file);
+        let head = ["package", "--review", review.to_str().unwrap(), "--out"];
+        let closes = ["--closes", "2026-12-10"];
+        run_unlocked(
+            dir.path(),
+            &[&head[..], &[out.to_str().unwrap()], &closes, panel].concat(),
+        )
+    };
+    let categories = left.join(",");
+    let out = package_panel(
+        "c.pdpanel",
+        &[
             "--panel",
             "甲组",
             "--categories",
-            &left.join(","),
+            &categories,
             "--experts",
             "1,2",
             "--json",
-        ])
-        .env("PANELDESK_DATA_DIR", dir.path())
-        .env(
-            "PANELDESK_CLERK_PASSPHRASE",
-            super::keys_at_rest::CLERK_PASSPHRASE,
-        )
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
-    let bad = std::process::Command::new(&exe)
-        .args(["package", "--review", review.to_str().unwrap(), "--out"])
-        .arg(dir.path().join("d.pdpanel"))
-        .args([
-            "--closes",
-            "2026-12-10",
-            "--panel",
-            "丙组",
-            "--group",
-            "一/二",
-        ])
-        .env("PANELDESK_DATA_DIR", dir.path())
-        .env(
-            "PANELDESK_CLERK_PASSPHRASE",
-            super::keys_at_rest::CLERK_PASSPHRASE,
-        )
-        .output()
-        .unwrap();
+    assert_ran(&out);
+    let bad = package_panel("d.pdpanel", &["--panel", "丙组", "--group", "一/二"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("i/n"));
 }

@@ -9,6 +9,7 @@ use paneldesk::model::ScoringMode;
 use paneldesk::paper::{self, Keyed, Keying, Sheet};
 
 use super::scoring_round::{expert_submits, package_round, Round};
+use super::support::{assert_ran, assert_says, run_unlocked as cli, stdout_json as cli_json};
 use super::{clerk_keys, T0};
 
 /// What a careful keyer types from a filled sheet: every row, in order, with marks that
@@ -131,8 +132,8 @@ fn two_entries_that_disagree_are_refused_until_they_agree_and_results_say_proxy(
     let over = with_cell(&good, &code, 1, &format!("{}", max + step));
     let e = key(&round, expert.id, &sheet.sheet_id, "王晓燕", &over).unwrap_err();
     assert_eq!(e.code(), "bad_input");
-    assert!(e.message_zh().contains(&code), "{}", e.message_zh());
-    assert!(e.message_zh().contains("第 "), "{}", e.message_zh());
+    assert_says(&e, &code);
+    assert_says(&e, "第 ");
     // A sheet id that is not this expert's sheet is refused.
     let e = key(&round, expert.id, "PS-0000-0000", "王晓燕", &good).unwrap_err();
     assert_eq!(e.code(), "bad_input");
@@ -143,7 +144,7 @@ fn two_entries_that_disagree_are_refused_until_they_agree_and_results_say_proxy(
         .collect::<Vec<_>>()
         .join("\n");
     let e = key(&round, expert.id, &sheet.sheet_id, "王晓燕", &short).unwrap_err();
-    assert!(e.message_zh().contains(&code), "{}", e.message_zh());
+    assert_says(&e, &code);
 
     // Entry 1: kept, nothing counts yet.
     let k = key(&round, expert.id, &sheet.sheet_id, "王晓燕", &good).unwrap();
@@ -288,7 +289,7 @@ fn paper_is_refused_for_an_expert_whose_signed_bundle_counts_and_needs_two_peopl
     )
     .unwrap_err();
     assert_eq!(e.code(), "bad_input");
-    assert!(e.message_zh().contains("评分结果"), "{}", e.message_zh());
+    assert_says(&e, "评分结果");
     // A keyer's name is required.
     let other = package.manifest.experts[1].id;
     let sheet = &paper::sheets(&round.review, other).unwrap()[0];
@@ -339,28 +340,6 @@ fn the_printed_sheet_carries_the_sheet_id_the_expert_and_every_row_code() {
     }
 }
 
-fn cli(data: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-        .args(args)
-        .env("PANELDESK_DATA_DIR", data)
-        .env(
-            "PANELDESK_CLERK_PASSPHRASE",
-            super::keys_at_rest::CLERK_PASSPHRASE,
-        )
-        .output()
-        .expect("paneldesk runs")
-}
-
-fn cli_json(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
 #[test]
 fn the_cli_prints_a_sheet_keys_it_twice_and_the_results_json_says_proxy() {
     let dir = tempfile::tempdir().unwrap();
@@ -381,11 +360,7 @@ fn the_cli_prints_a_sheet_keys_it_twice_and_the_results_json_says_proxy() {
             "2026-12-10",
         ],
     );
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    assert_ran(&built);
     let review = paneldesk::workspace::Workspace::at(&clerk)
         .resolve(None)
         .unwrap();

@@ -12,6 +12,8 @@ use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::report::{documents, serials};
 
+use super::scoring_round::Round;
+use super::support::{assert_says, run_unlocked, said, winners_of};
 use super::{announce, AFTER_PUBLICITY, T0};
 
 fn meta() -> Meta<'static> {
@@ -28,12 +30,7 @@ fn winners_with_open_findings_get_no_certificate_announcement_or_register_entry_
     let (round, _) = super::scoring_round::five_experts_received();
     announce(&round.review);
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let winners: Vec<_> = record.results.categories[0]
-        .nominations
-        .iter()
-        .filter(|n| n.cut == Cut::In)
-        .cloned()
-        .collect();
+    let winners = winners_of(&record);
     assert!(winners.len() >= 2);
     // Two winners carry findings the clerk never settled: a part-time student, and the
     // same student nominated twice.
@@ -67,19 +64,7 @@ fn winners_with_open_findings_get_no_certificate_announcement_or_register_entry_
     };
     refused(serials::winners(&record, None, AFTER_PUBLICITY).unwrap_err());
     refused(documents::announcement(&record, &meta()).unwrap_err());
-    let register_file = round.root.join("register.pdregister");
-    refused(
-        paneldesk::follow_up::awarded_units::enter_review(
-            &register_file,
-            &round.review,
-            &ResultOptions::default(),
-            paneldesk::follow_up::cycle::YearMonth::parse("2026-12").unwrap(),
-            AFTER_PUBLICITY,
-            T0,
-            "clerk",
-        )
-        .unwrap_err(),
-    );
+    refused(enter_register(&round, AFTER_PUBLICITY).unwrap_err());
     // A certificate for someone outside the quota is refused whatever the flags say.
     if let Some(out) = record.results.categories[0]
         .nominations
@@ -113,6 +98,23 @@ fn winners_with_open_findings_get_no_certificate_announcement_or_register_entry_
     documents::announcement(&record, &meta()).unwrap();
 }
 
+/// The round's winners entered into `register.pdregister` beside it, the build starting
+/// 2026-12, as of `today`.
+fn enter_register(
+    round: &Round,
+    today: time::Date,
+) -> paneldesk::Result<paneldesk::follow_up::awarded_units::Entered> {
+    paneldesk::follow_up::awarded_units::enter_review(
+        &round.root.join("register.pdregister"),
+        &round.review,
+        &ResultOptions::default(),
+        paneldesk::follow_up::cycle::YearMonth::parse("2026-12").unwrap(),
+        today,
+        T0,
+        "clerk",
+    )
+}
+
 fn pdf_text(dir: &std::path::Path, name: &str, bytes: &[u8], args: &[&str]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -132,15 +134,6 @@ fn pdf_text(dir: &std::path::Path, name: &str, bytes: &[u8], args: &[&str]) -> S
 
 fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn winners_of(record: &Record) -> Vec<paneldesk::merge::results::NominationResult> {
-    record.results.categories[0]
-        .nominations
-        .iter()
-        .filter(|n| n.cut == Cut::In)
-        .cloned()
-        .collect()
 }
 
 #[test]
@@ -245,10 +238,9 @@ fn a_publicity_list_needs_its_period_channels_and_issuer_and_objections_need_a_p
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
     let e = documents::announcement(&record, &meta()).unwrap_err();
     assert_eq!(e.code(), "announcement_not_set");
-    assert!(e.message_zh().contains("公示期"), "{}", e.message_zh());
+    assert_says(&e, "公示期");
     let winner = winners_of(&record)[0].nomination_id;
-    let e =
-        objections::add(&round.review, &objection(winner, "2026-12-02"), T0, "clerk").unwrap_err();
+    let e = object(&round.review, winner, "2026-12-02").unwrap_err();
     assert_eq!(e.code(), "announcement_not_set");
     // Nothing the office could not publish is stored.
     let backwards = paneldesk::announcement::AnnouncementSettings {
@@ -256,7 +248,7 @@ fn a_publicity_list_needs_its_period_channels_and_issuer_and_objections_need_a_p
         ..super::announcement_settings()
     };
     let e = paneldesk::announcement::set(&round.review, backwards, T0, "clerk").unwrap_err();
-    assert!(e.message_zh().contains("早于"), "{}", e.message_zh());
+    assert_says(&e, "早于");
     let nowhere = paneldesk::announcement::AnnouncementSettings {
         telephone: String::new(),
         address: String::new(),
@@ -274,11 +266,7 @@ fn a_publicity_list_needs_its_period_channels_and_issuer_and_objections_need_a_p
     // Certificates wait for a 公示 that never was, naming it.
     let e = serials::winners(&record, None, AFTER_PUBLICITY).unwrap_err();
     assert_eq!(e.code(), "not_ready");
-    assert!(
-        e.message_zh().contains("尚未发布公示"),
-        "{}",
-        e.message_zh()
-    );
+    assert_says(&e, "尚未发布公示");
     // Set, it is audited.
     announce(&round.review);
     let log = paneldesk::audit::entries(&conn).unwrap();
@@ -295,22 +283,20 @@ fn objection(nomination_id: i64, received_on: &str) -> objections::NewObjection 
     }
 }
 
+/// `objection` recorded in the review's ledger by the clerk.
+fn object(
+    review: &std::path::Path,
+    nomination_id: i64,
+    received_on: &str,
+) -> paneldesk::Result<objections::Objection> {
+    objections::add(review, &objection(nomination_id, received_on), T0, "clerk")
+}
+
 #[test]
 fn an_upheld_objection_removes_a_winner_and_certificates_wait_for_the_period_and_the_ledger() {
     let (round, _) = super::scoring_round::five_experts_received();
     announce(&round.review);
-    let register_file = round.root.join("register.pdregister");
-    let enter = |today| {
-        paneldesk::follow_up::awarded_units::enter_review(
-            &register_file,
-            &round.review,
-            &ResultOptions::default(),
-            paneldesk::follow_up::cycle::YearMonth::parse("2026-12").unwrap(),
-            today,
-            T0,
-            "clerk",
-        )
-    };
+    let enter = |today| enter_register(&round, today);
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
     let winners = winners_of(&record);
     let during = time::macros::date!(2026 - 12 - 03);
@@ -332,21 +318,9 @@ fn an_upheld_objection_removes_a_winner_and_certificates_wait_for_the_period_and
 
     // An objection by telephone against the first winner; one dated before the period is
     // not an objection to this list.
-    let e = objections::add(
-        &round.review,
-        &objection(winners[0].nomination_id, "2026-11-28"),
-        T0,
-        "clerk",
-    )
-    .unwrap_err();
+    let e = object(&round.review, winners[0].nomination_id, "2026-11-28").unwrap_err();
     assert_eq!(e.code(), "bad_input");
-    let first = objections::add(
-        &round.review,
-        &objection(winners[0].nomination_id, "2026-12-03"),
-        T0,
-        "clerk",
-    )
-    .unwrap();
+    let first = object(&round.review, winners[0].nomination_id, "2026-12-03").unwrap();
     assert!(first.pending());
     // After the period, an objection still pending holds everything back, naming it.
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
@@ -412,13 +386,7 @@ fn an_upheld_objection_removes_a_winner_and_certificates_wait_for_the_period_and
     assert!(decision.reason.contains("学术不端"), "{}", decision.reason);
 
     // A dismissed objection changes nothing.
-    let second = objections::add(
-        &round.review,
-        &objection(winners[1].nomination_id, "2026-12-05"),
-        T0,
-        "clerk",
-    )
-    .unwrap();
+    let second = object(&round.review, winners[1].nomination_id, "2026-12-05").unwrap();
     objections::resolve(
         &round.review,
         second.id,
@@ -459,55 +427,20 @@ fn the_cli_sets_the_publicity_and_keeps_the_objection_ledger() {
     let (round, _) = super::scoring_round::five_experts_received();
     let data = round.root.join("clerk-data");
     let review = round.review.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-            .env("PANELDESK_DATA_DIR", &data)
-            .env(
-                "PANELDESK_CLERK_PASSPHRASE",
-                super::keys_at_rest::CLERK_PASSPHRASE,
-            )
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| said(run_unlocked(&data, args));
     // No issuer: refused, naming what is missing.
-    let (ok, _, err) = run(&[
-        "announcement",
-        "set",
-        "--review",
-        review,
-        "--from",
-        "2026-01-05",
-        "--to",
-        "2026-01-09",
-        "--telephone",
-        "0371-65905123",
-    ]);
+    let set = ["announcement", "set", "--review", review];
+    let period_and_telephone = &super::PAST_ANNOUNCEMENT[..6];
+    let (ok, _, err) = run(&[&set[..], period_and_telephone].concat());
     assert!(!ok && err.contains("落款"), "{err}");
-    let (ok, out, err) = run(&[
-        &["--json", "announcement", "set", "--review", review][..],
-        super::PAST_ANNOUNCEMENT,
-    ]
-    .concat());
+    let (ok, out, err) = run(&[&["--json"][..], &set, super::PAST_ANNOUNCEMENT].concat());
     assert!(ok, "{err}");
     let stored: serde_json::Value = serde_json::from_str(&out).unwrap();
     // The demo names 大学生党员标兵: people are given a title.
     assert_eq!(stored["settings"]["title_kind"], "name");
     // A later change keeps what it does not name.
-    let (ok, out, err) = run(&[
-        "--json",
-        "announcement",
-        "set",
-        "--review",
-        review,
-        "--email",
-        "zzc@jyt.example.cn",
-    ]);
+    let email = ["--email", "zzc@jyt.example.cn"];
+    let (ok, out, err) = run(&[&["--json"][..], &set, &email].concat());
     assert!(ok, "{err}");
     let stored: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(stored["settings"]["telephone"], "0371-65905123");
@@ -544,6 +477,25 @@ fn the_cli_sets_the_publicity_and_keeps_the_objection_ledger() {
         "{out}"
     );
     let objection_id = added["id"].as_i64().unwrap().to_string();
+    let resolve = |outcome: &str, handling: &str, reason: &str| {
+        let id = [
+            "objection",
+            "resolve",
+            "--review",
+            review,
+            "--id",
+            &objection_id,
+        ];
+        let how = [
+            "--outcome",
+            outcome,
+            "--handling",
+            handling,
+            "--reason",
+            reason,
+        ];
+        run(&[&id[..], &how].concat())
+    };
     // Certificates wait for it, and say so.
     let (ok, out, _) = run(&[
         "--json",
@@ -564,36 +516,10 @@ fn the_cli_sets_the_publicity_and_keeps_the_objection_ledger() {
         ok && out.contains(&winner.display_name) && out.contains("待处理"),
         "{out}"
     );
-    let (ok, out, err) = run(&[
-        "objection",
-        "resolve",
-        "--review",
-        review,
-        "--id",
-        &objection_id,
-        "--outcome",
-        "dismissed",
-        "--handling",
-        "调阅档案核对",
-        "--reason",
-        "材料属实",
-    ]);
+    let (ok, out, err) = resolve("dismissed", "调阅档案核对", "材料属实");
     assert!(ok && out.contains("异议不成立"), "{out}{err}");
     let (ok, out, _) = run(&["objection", "list", "--review", review, "--pending"]);
     assert!(ok && out.contains("没有异议"), "{out}");
-    let (ok, _, err) = run(&[
-        "objection",
-        "resolve",
-        "--review",
-        review,
-        "--id",
-        &objection_id,
-        "--outcome",
-        "upheld",
-        "--handling",
-        "x",
-        "--reason",
-        "y",
-    ]);
+    let (ok, _, err) = resolve("upheld", "x", "y");
     assert!(!ok && err.contains("已处理完毕"), "{err}");
 }

@@ -10,20 +10,56 @@ use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::ResultOptions;
 use paneldesk::report::certificate::{self, Award, CertificateTemplate, Mark};
 use paneldesk::report::font::{self, Style};
-use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::report::{documents, layout, serials};
-use time::macros::{date, datetime};
+use time::macros::date;
 
 use super::scoring_round::{expert_submits, five_experts_received, package_round, Round};
+use super::support::{
+    assert_says, certificates_issued, clerk_cli, cli_announce_past, cli_print_certificates,
+    cli_set_issuer, print_args, test_meta as meta,
+};
 use super::{announce, clerk_keys, AFTER_PUBLICITY, T0};
 
-fn meta(title: &str) -> Meta<'_> {
-    Meta {
-        title,
-        subject: "test",
-        at: datetime!(2026-11-30 0:00 UTC),
-    }
+/// The record of the round and the winners certificates may go to after the 公示.
+fn record_and_winners(round: &Round) -> (Record, Vec<(String, i64)>) {
+    let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
+    let chosen = serials::winners(&record, None, AFTER_PUBLICITY).unwrap();
+    (record, chosen)
+}
+
+/// Certificates with serials and codes for `chosen`, issued by the clerk's key.
+fn issue(round: &Round, record: &Record, chosen: &[(String, i64)]) -> Vec<Award> {
+    serials::issue(
+        &round.review,
+        record,
+        chosen,
+        &clerk_keys(),
+        "PD",
+        T0,
+        "clerk",
+    )
+    .unwrap()
+}
+
+/// `chosen`'s certificates printed on `template`, dated 2026-12-01.
+fn print_batch(
+    round: &Round,
+    record: &Record,
+    chosen: &[(String, i64)],
+    template: &CertificateTemplate,
+) -> paneldesk::Result<(Vec<Award>, Vec<u8>)> {
+    serials::print(
+        &round.review,
+        record,
+        chosen,
+        template,
+        &clerk_keys(),
+        date!(2026 - 12 - 01),
+        &meta("证书"),
+        T0,
+        "clerk",
+    )
 }
 
 fn merged_round() -> Round {
@@ -60,6 +96,14 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
         std::fs::write(Path::new(&keep).join(name), bytes).unwrap();
     }
     path
+}
+
+/// The text of a document written with `write`, through `pdftotext`.
+fn written_text(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    poppler(
+        "pdftotext",
+        &[write(dir, name, bytes).to_str().unwrap(), "-"],
+    )
 }
 
 /// `pdffonts`: every font embedded and subset, and only Noto CJK SC faces.
@@ -231,10 +275,7 @@ fn the_panel_gets_a_summary_score_sheets_and_an_announcement_in_embedded_chinese
 
     let one =
         documents::score_sheets(&record, Some(record.experts[1].id), &meta("评分表")).unwrap();
-    let one_text = poppler(
-        "pdftotext",
-        &[write(dir, "one.pdf", &one).to_str().unwrap(), "-"],
-    );
+    let one_text = written_text(dir, "one.pdf", &one);
     assert!(one_text.contains(&record.experts[1].name));
     assert!(!one_text.contains(&record.experts[0].name));
 
@@ -292,19 +333,9 @@ fn clerk_public() -> String {
 #[test]
 fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     let round = announced_round();
-    let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = serials::winners(&record, None, AFTER_PUBLICITY).unwrap();
+    let (record, chosen) = record_and_winners(&round);
     assert!(!chosen.is_empty());
-    let awards = serials::issue(
-        &round.review,
-        &record,
-        &chosen,
-        &clerk_keys(),
-        "PD",
-        T0,
-        "clerk",
-    )
-    .unwrap();
+    let awards = issue(&round, &record, &chosen);
     let template = CertificateTemplate {
         seal: Some(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/certificates/sample-seal.png"),
@@ -379,16 +410,7 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
     );
 
     // A reprint keeps every serial and code.
-    let again = serials::issue(
-        &round.review,
-        &record,
-        &chosen,
-        &clerk_keys(),
-        "PD",
-        T0,
-        "clerk",
-    )
-    .unwrap();
+    let again = issue(&round, &record, &chosen);
     assert_eq!(again, awards);
 
     // Someone edits a name in the review file behind PanelDesk's back: the check says so.
@@ -408,17 +430,12 @@ fn certificates_carry_serials_and_codes_that_check_out_and_survive_a_reprint() {
 #[test]
 fn certificates_are_only_issued_by_the_key_that_signed_the_package() {
     let round = announced_round();
-    let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = serials::winners(&record, None, AFTER_PUBLICITY).unwrap();
+    let (record, chosen) = record_and_winners(&round);
     let mut other = clerk_keys();
     other.signing_seed = paneldesk::keys::hex(&[9; 32]);
     let e = serials::issue(&round.review, &record, &chosen, &other, "PD", T0, "clerk").unwrap_err();
     assert_eq!(e.code(), "bad_input");
-    let conn = paneldesk::store::open(&round.review).unwrap();
-    let issued: i64 = conn
-        .query_row("SELECT count(*) FROM certificate", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(issued, 0);
+    assert_eq!(certificates_issued(&round.review), 0);
 }
 
 fn award(name: &str, university: &str) -> Award {
@@ -572,30 +589,23 @@ fn a_seal_that_is_not_an_image_is_refused_with_its_path() {
     let dir = tempfile::tempdir().unwrap();
     let seal = dir.path().join("seal.png");
     std::fs::write(&seal, b"not a png at all").unwrap();
-    let template = CertificateTemplate {
-        seal: Some(seal.clone()),
-        ..super::printable_template()
+    let with_seal = |seal: PathBuf| {
+        let template = CertificateTemplate {
+            seal: Some(seal),
+            ..super::printable_template()
+        };
+        certificate::render(
+            &template,
+            &[award("张三", "江北大学")],
+            date!(2026 - 12 - 01),
+            &meta("证书"),
+        )
+        .unwrap_err()
     };
-    let e = certificate::render(
-        &template,
-        &[award("张三", "江北大学")],
-        date!(2026 - 12 - 01),
-        &meta("证书"),
-    )
-    .unwrap_err();
+    let e = with_seal(seal.clone());
     assert_eq!(e.code(), "bad_input");
-    let missing = CertificateTemplate {
-        seal: Some(dir.path().join("nowhere.png")),
-        ..super::printable_template()
-    };
-    let e = certificate::render(
-        &missing,
-        &[award("张三", "江北大学")],
-        date!(2026 - 12 - 01),
-        &meta("证书"),
-    )
-    .unwrap_err();
-    assert!(e.message_zh().contains("nowhere.png"), "{}", e.message_zh());
+    let e = with_seal(dir.path().join("nowhere.png"));
+    assert_says(&e, "nowhere.png");
 }
 
 #[test]
@@ -651,29 +661,13 @@ fn the_panels_decision_changes_the_result_and_is_printed_and_audited() {
         .any(|(_, id)| *id == first.nomination_id));
 
     let summary = documents::summary(&after, &meta("汇总表")).unwrap();
-    let text = poppler(
-        "pdftotext",
-        &[
-            write(&round.root, "decided.pdf", &summary)
-                .to_str()
-                .unwrap(),
-            "-",
-        ],
-    );
+    let text = written_text(&round.root, "decided.pdf", &summary);
     assert!(
         text.replace('\n', "").contains("评审组决定：不入选"),
         "{text}"
     );
     let list = documents::announcement(&after, &meta("公示")).unwrap();
-    let text = poppler(
-        "pdftotext",
-        &[
-            write(&round.root, "decided-list.pdf", &list)
-                .to_str()
-                .unwrap(),
-            "-",
-        ],
-    );
+    let text = written_text(&round.root, "decided-list.pdf", &list);
     assert!(!text.contains(&first.display_name));
 
     // The latest decision is in force; both are in the audit log.
@@ -702,83 +696,28 @@ fn the_panels_decision_changes_the_result_and_is_printed_and_audited() {
 #[test]
 fn the_cli_prints_reports_and_certificates_and_checks_a_certificate() {
     let round = merged_round();
-    let data = round.root.join("clerk-data");
-    std::fs::create_dir_all(data.join("keys")).unwrap();
-    std::fs::write(
-        data.join("keys/clerk.json"),
-        serde_json::to_string(&clerk_keys()).unwrap(),
-    )
-    .unwrap();
-    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
-    let run = |args: &[&str]| {
-        let out = Command::new(&exe)
-            .env("PANELDESK_DATA_DIR", &data)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| clerk_cli(&round.root, args);
     let review = round.review.to_str().unwrap();
     let summary = round.root.join("汇总表.pdf");
-    let (ok, _, err) = run(&[
-        "report",
-        "summary",
-        "--review",
+    let report_summary = ["report", "summary"];
+    let (ok, _, err) = run(&print_args(
+        &report_summary,
         review,
-        "--out",
-        summary.to_str().unwrap(),
-        "--date",
-        "2026-12-01",
-    ]);
+        &summary,
+        &["--date", "2026-12-01"],
+    ));
     assert!(ok, "{err}");
     assert!(poppler("pdftotext", &[summary.to_str().unwrap(), "-"]).contains("结果汇总表"));
     // Never overwrites.
-    let (ok, _, err) = run(&[
-        "report",
-        "summary",
-        "--review",
-        review,
-        "--out",
-        summary.to_str().unwrap(),
-    ]);
+    let (ok, _, err) = run(&print_args(&report_summary, review, &summary, &[]));
     assert!(!ok && err.contains("已存在"), "{err}");
     let (ok, _, err) = run(&["report", "bogus", "--review", review, "--out", "/tmp/x.pdf"]);
     assert!(!ok && err.contains("summary"), "{err}");
 
     // The 公示 was held and is over by the calendar the command reads.
-    let (ok, _, err) = run(&[
-        &["announcement", "set", "--review", review][..],
-        super::PAST_ANNOUNCEMENT,
-    ]
-    .concat());
-    assert!(ok, "{err}");
-    let (ok, _, err) = run(&[
-        "certificates",
-        "template",
-        "--review",
-        review,
-        "--issuer",
-        "中共某省委教育工作委员会",
-    ]);
-    assert!(ok, "{err}");
-    let certs = round.root.join("证书.pdf");
-    let (ok, out, err) = run(&[
-        "--json",
-        "certificates",
-        "print",
-        "--review",
-        review,
-        "--out",
-        certs.to_str().unwrap(),
-        "--date",
-        "2026-12-01",
-    ]);
-    assert!(ok, "{err}");
-    let printed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    cli_announce_past(&round.root, review);
+    cli_set_issuer(&round.root, review);
+    let printed = cli_print_certificates(&round.root, review, &round.root.join("证书.pdf"));
     let first = &printed["certificates"][0];
     let (serial, code) = (
         first["serial"].as_str().unwrap(),
@@ -840,48 +779,23 @@ fn experts_whose_bundles_never_arrived_leave_every_nomination_flagged_missing_ma
 #[test]
 fn a_batch_that_cannot_print_records_no_serial_and_no_audit_entry() {
     let round = announced_round();
-    let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
-    let chosen = serials::winners(&record, None, AFTER_PUBLICITY).unwrap();
+    let (record, chosen) = record_and_winners(&round);
     let template = CertificateTemplate {
         issuer: "高校党建工作评审委员会\u{E000}".into(),
         ..CertificateTemplate::default()
     };
-    let e = serials::print(
-        &round.review,
-        &record,
-        &chosen,
-        &template,
-        &clerk_keys(),
-        date!(2026 - 12 - 01),
-        &meta("证书"),
-        T0,
-        "clerk",
-    )
-    .unwrap_err();
+    let e = print_batch(&round, &record, &chosen, &template).unwrap_err();
     assert_eq!(e.code(), "missing_glyphs");
+    assert_eq!(certificates_issued(&round.review), 0);
     let conn = paneldesk::store::open(&round.review).unwrap();
-    let issued: i64 = conn
-        .query_row("SELECT count(*) FROM certificate", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(issued, 0);
     assert!(!paneldesk::audit::entries(&conn)
         .unwrap()
         .iter()
         .any(|e| e.action == "certificates_issued"));
 
     // With a printable template the same batch prints, and the serials are recorded.
-    let (awards, pdf) = serials::print(
-        &round.review,
-        &record,
-        &chosen,
-        &super::printable_template(),
-        &clerk_keys(),
-        date!(2026 - 12 - 01),
-        &meta("证书"),
-        T0,
-        "clerk",
-    )
-    .unwrap();
+    let (awards, pdf) =
+        print_batch(&round, &record, &chosen, &super::printable_template()).unwrap();
     assert_eq!(awards.len(), chosen.len());
     assert!(pdf.starts_with(b"%PDF"));
 }

@@ -18,12 +18,14 @@ use paneldesk::merge::results::{
 use paneldesk::model::marks::{RecusalReason, Vote};
 use paneldesk::package;
 use paneldesk::report::documents;
-use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::scoring::panel;
 use paneldesk::store::category_rules::{self, CategoryRule};
 
 use super::scoring_round::{five_experts_received, randomness};
+use super::support::{
+    cli_announce_past, cli_print_certificates, cli_set_issuer, print_args, test_meta as meta,
+};
 use super::{clerk_keys, T0};
 
 pub(super) const KEY: &str = "student_exemplar";
@@ -124,26 +126,25 @@ pub(super) fn vote_rule(threshold: VoteThreshold) -> CategoryRule {
 }
 
 /// Runs the CLI against `review` with its own data folder (the clerk's keys in it).
-pub(super) fn cli(root: &Path, args: &[&str]) -> (bool, String, String) {
-    let data = root.join("clerk-data");
-    if !data.join("keys/clerk.json").exists() {
-        std::fs::create_dir_all(data.join("keys")).unwrap();
-        std::fs::write(
-            data.join("keys/clerk.json"),
-            serde_json::to_string(&clerk_keys()).unwrap(),
-        )
-        .unwrap();
+pub(super) use super::support::clerk_cli as cli;
+
+/// The mean of z-scores: each expert's totals normalised, then averaged.
+pub(super) fn mean_of_z_scores() -> CategoryRule {
+    CategoryRule {
+        method: Method::Mean,
+        trim_min_experts: 5,
+        normalise: true,
+        vote_threshold: VoteThreshold::MoreThanHalf,
+        quorum: 0,
+        tie_breakers: vec![TieBreaker::MoreTopMarks],
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-        .env("PANELDESK_DATA_DIR", &data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+}
+
+/// `category rule --method mean` with `extra` for KEY on the command line.
+fn mean_rule(root: &Path, review: &Path, extra: &[&str]) -> (bool, String, String) {
+    let review = review.to_str().unwrap();
+    let rule = ["category", "rule", "--review", review, "--category", KEY];
+    cli(root, &[&rule[..], &["--method", "mean"], extra].concat())
 }
 
 pub(super) fn pdf_text(pdf: &Path) -> String {
@@ -155,17 +156,24 @@ pub(super) fn pdf_text(pdf: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Prints with `command` into `root/file` on the clerk's laptop: the document's text,
+/// squeezed.
+pub(super) fn printed_text(root: &Path, command: &[&str], review: &str, file: &str) -> String {
+    let out = root.join(file);
+    let (ok, _, err) = cli(root, &print_args(command, review, &out, &[]));
+    assert!(ok, "{command:?}: {err}");
+    squeezed(&pdf_text(&out))
+}
+
+/// The 汇总表 of `record` written to `pdf`: its text, squeezed.
+fn summary_text(pdf: &Path, record: &Record) -> String {
+    std::fs::write(pdf, documents::summary(record, &meta("汇总表")).unwrap()).unwrap();
+    squeezed(&pdf_text(pdf))
+}
+
 /// Without white space, so a phrase a table or a paragraph wrapped is still found.
 pub(super) fn squeezed(text: &str) -> String {
     text.split_whitespace().collect()
-}
-
-fn meta(title: &str) -> Meta<'_> {
-    Meta {
-        title,
-        subject: "test",
-        at: time::macros::datetime!(2026-11-30 0:00 UTC),
-    }
 }
 
 use Vote::{Abstain as O, Agree as A, Disagree as D};
@@ -290,29 +298,8 @@ fn a_failed_vote_is_never_in_and_votes_rank_by_the_share_of_agreement() {
     assert_eq!(cut_of(4), "out");
     assert_eq!(cut_of(0), "in");
     // The 公示 was held and is over by the calendar the command reads.
-    let (ok, _, err) = cli(
-        &round.root,
-        &[
-            &["announcement", "set", "--review", review][..],
-            super::PAST_ANNOUNCEMENT,
-        ]
-        .concat(),
-    );
-    assert!(ok, "{err}");
-    let list = round.root.join("公示.pdf");
-    let (ok, _, err) = cli(
-        &round.root,
-        &[
-            "report",
-            "announcement",
-            "--review",
-            review,
-            "--out",
-            list.to_str().unwrap(),
-        ],
-    );
-    assert!(ok, "{err}");
-    let text = squeezed(&pdf_text(&list));
+    cli_announce_past(&round.root, review);
+    let text = printed_text(&round.root, &["report", "announcement"], review, "公示.pdf");
     let name = |i: usize| squeezed(&row(c2, id(i)).display_name);
     for i in [0, 2, 3, 5] {
         assert!(text.contains(&name(i)), "{} missing from the 公示", name(i));
@@ -324,35 +311,8 @@ fn a_failed_vote_is_never_in_and_votes_rank_by_the_share_of_agreement() {
         text.contains("三分之二"),
         "the 公示 states the rule: {text}"
     );
-    let (ok, _, err) = cli(
-        &round.root,
-        &[
-            "certificates",
-            "template",
-            "--review",
-            review,
-            "--issuer",
-            "中共某省委教育工作委员会",
-        ],
-    );
-    assert!(ok, "{err}");
-    let certs = round.root.join("证书.pdf");
-    let (ok, out, err) = cli(
-        &round.root,
-        &[
-            "--json",
-            "certificates",
-            "print",
-            "--review",
-            review,
-            "--out",
-            certs.to_str().unwrap(),
-            "--date",
-            "2026-12-01",
-        ],
-    );
-    assert!(ok, "{err}");
-    let printed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    cli_set_issuer(&round.root, review);
+    let printed = cli_print_certificates(&round.root, review, &round.root.join("证书.pdf"));
     let names: Vec<String> = printed["certificates"]
         .as_array()
         .unwrap()
@@ -396,9 +356,7 @@ fn every_printout_states_the_rule_each_category_was_computed_by() {
     }
     assert!(trimmed > 0 && !fell_back.is_empty(), "both cases occur");
 
-    let pdf = round.root.join("trimmed.pdf");
-    std::fs::write(&pdf, documents::summary(&record, &meta("汇总表")).unwrap()).unwrap();
-    let text = squeezed(&pdf_text(&pdf));
+    let text = summary_text(&round.root.join("trimmed.pdf"), &record);
     assert!(
         text.contains("去掉一个最高分和一个最低分") && text.contains("不足5位"),
         "{text}"
@@ -416,30 +374,14 @@ fn every_printout_states_the_rule_each_category_was_computed_by() {
 
     // The clerk sets the mean of z-scores: the same call now prints that rule, and
     // never the trimmed mean.
-    category_rules::set(
-        &round.review,
-        KEY,
-        &CategoryRule {
-            method: Method::Mean,
-            trim_min_experts: 5,
-            normalise: true,
-            vote_threshold: VoteThreshold::MoreThanHalf,
-            quorum: 0,
-            tie_breakers: vec![TieBreaker::MoreTopMarks],
-        },
-        T0,
-        "clerk",
-    )
-    .unwrap();
+    category_rules::set(&round.review, KEY, &mean_of_z_scores(), T0, "clerk").unwrap();
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
     for n in &record.results.categories[0].nominations {
         let applied = n.applied.as_ref().unwrap();
         assert_eq!(applied.method, AppliedMethod::Mean);
         assert!(applied.normalised);
     }
-    let pdf = round.root.join("z.pdf");
-    std::fs::write(&pdf, documents::summary(&record, &meta("汇总表")).unwrap()).unwrap();
-    let text = squeezed(&pdf_text(&pdf));
+    let text = summary_text(&round.root.join("z.pdf"), &record);
     assert!(
         text.contains("z分数") && text.contains("算术平均"),
         "{text}"
@@ -449,20 +391,7 @@ fn every_printout_states_the_rule_each_category_was_computed_by() {
 
     // The command line prints the same document, and the digest it prints is the one
     // `audit verify` recomputes.
-    let summary = round.root.join("汇总表.pdf");
-    let (ok, _, err) = cli(
-        &round.root,
-        &[
-            "report",
-            "summary",
-            "--review",
-            review,
-            "--out",
-            summary.to_str().unwrap(),
-        ],
-    );
-    assert!(ok, "{err}");
-    let printed = squeezed(&pdf_text(&summary));
+    let printed = printed_text(&round.root, &["report", "summary"], review, "汇总表.pdf");
     assert!(printed.contains("z分数") && !printed.contains("去掉一个最高分"));
     let (ok, out, err) = cli(
         &round.root,
@@ -496,26 +425,18 @@ fn a_method_given_on_the_command_line_never_silently_differs_from_the_stored_rul
     .unwrap();
     let out = round.root.join("x.pdf");
     for args in [
-        vec![
-            "report",
-            "summary",
-            "--review",
+        print_args(
+            &["report", "summary"],
             review,
-            "--out",
-            out.to_str().unwrap(),
-            "--method",
-            "trimmed_mean",
-        ],
-        vec![
-            "certificates",
-            "print",
-            "--review",
+            &out,
+            &["--method", "trimmed_mean"],
+        ),
+        print_args(
+            &["certificates", "print"],
             review,
-            "--out",
-            out.to_str().unwrap(),
-            "--method",
-            "mean",
-        ],
+            &out,
+            &["--method", "mean"],
+        ),
         vec!["results", "--review", review, "--normalise"],
     ] {
         let (ok, _, err) = cli(&round.root, &args);
@@ -548,22 +469,11 @@ fn a_method_given_on_the_command_line_never_silently_differs_from_the_stored_rul
 #[test]
 fn a_vote_threshold_on_a_points_category_is_refused() {
     let (round, _) = five_experts_received();
-    let review = round.review.to_str().unwrap();
     let before = category_rules::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap();
-    let (ok, _, err) = cli(
+    let (ok, _, err) = mean_rule(
         &round.root,
-        &[
-            "category",
-            "rule",
-            "--review",
-            review,
-            "--category",
-            KEY,
-            "--method",
-            "mean",
-            "--vote-threshold",
-            "two_thirds",
-        ],
+        &round.review,
+        &["--vote-threshold", "two_thirds"],
     );
     assert!(!ok, "accepted");
     let (zh, en) = err
@@ -577,38 +487,15 @@ fn a_vote_threshold_on_a_points_category_is_refused() {
         "nothing stored"
     );
     // Without it the same rule is set.
-    let (ok, _, err) = cli(
-        &round.root,
-        &[
-            "category",
-            "rule",
-            "--review",
-            review,
-            "--category",
-            KEY,
-            "--method",
-            "mean",
-        ],
-    );
+    let (ok, _, err) = mean_rule(&round.root, &round.review, &[]);
     assert!(ok, "{err}");
 
     // On a vote category it is what the rule is for.
     let votes = vote_round(&known_ballots()[..2]);
-    let review = votes.review.to_str().unwrap();
-    let (ok, _, err) = cli(
+    let (ok, _, err) = mean_rule(
         &votes.root,
-        &[
-            "category",
-            "rule",
-            "--review",
-            review,
-            "--category",
-            KEY,
-            "--method",
-            "mean",
-            "--vote-threshold",
-            "two_thirds",
-        ],
+        &votes.review,
+        &["--vote-threshold", "two_thirds"],
     );
     assert!(ok, "{err}");
     let stored = category_rules::stored(&paneldesk::store::open(&votes.review).unwrap()).unwrap();
@@ -659,21 +546,7 @@ fn a_failed_vote_cannot_be_decided_in_and_a_quorum_rule_is_kept() {
     assert_eq!(decided(), 3);
 
     // A quorum of six experts present: 4 of 5 (one recused) no longer passes, 4 of 6 does.
-    let (ok, _, err) = cli(
-        &round.root,
-        &[
-            "category",
-            "rule",
-            "--review",
-            review,
-            "--category",
-            KEY,
-            "--method",
-            "mean",
-            "--quorum",
-            "6",
-        ],
-    );
+    let (ok, _, err) = mean_rule(&round.root, &round.review, &["--quorum", "6"]);
     assert!(ok, "{err}");
     let stored = category_rules::stored(&paneldesk::store::open(&round.review).unwrap()).unwrap();
     assert_eq!(stored[KEY].quorum, 6);
@@ -697,21 +570,7 @@ fn a_failed_vote_cannot_be_decided_in_and_a_quorum_rule_is_kept() {
 
     // A quorum means nothing for points: refused there, naming the option.
     let (points, _) = five_experts_received();
-    let (ok, _, err) = cli(
-        &points.root,
-        &[
-            "category",
-            "rule",
-            "--review",
-            points.review.to_str().unwrap(),
-            "--category",
-            KEY,
-            "--method",
-            "mean",
-            "--quorum",
-            "3",
-        ],
-    );
+    let (ok, _, err) = mean_rule(&points.root, &points.review, &["--quorum", "3"]);
     assert!(
         !ok && err.contains("法定人数") && err.contains("quorum"),
         "{err}"

@@ -16,36 +16,20 @@ use paneldesk::rubric::{self, CriterionEdit, NewCriterion, RubricChange};
 use paneldesk::{audit, package, store};
 
 use super::scoring_round::{expert_submits, package_round, Round};
+use super::support::{assert_says, audit_actions as actions, run_on_review as cli};
 use super::{clerk_keys, T0};
 
 fn model_university(dir: &Path) -> PathBuf {
-    let path = dir.join("m.pdreview");
-    paneldesk::review::create(
-        &path,
-        &paneldesk::review::NewReview {
-            id: "2026-model_university-test".into(),
-            activity: Activity::ModelUniversity,
-            year: 2026,
-            created_at: T0.into(),
-            actor: "clerk".into(),
-        },
+    super::new_empty_review(
+        dir,
+        "m.pdreview",
+        "2026-model_university-test",
+        Activity::ModelUniversity,
     )
-    .unwrap();
-    path
 }
 
 fn categories(review: &Path) -> Vec<Category> {
     store::review_rows::read_categories(&store::open(review).unwrap()).unwrap()
-}
-
-fn actions(review: &Path) -> Vec<String> {
-    let conn = store::open(review).unwrap();
-    audit::verify(&conn).unwrap();
-    audit::entries(&conn)
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect()
 }
 
 fn band(label: &str, from: f64, to: f64) -> ScoreBand {
@@ -343,11 +327,7 @@ fn every_broken_rule_is_refused_in_both_languages_and_changes_nothing() {
         "clerk",
     )
     .unwrap_err();
-    assert!(
-        last.message_zh().contains("至少要有一项评分指标"),
-        "{}",
-        last.message_zh()
-    );
+    assert_says(&last, "至少要有一项评分指标");
     assert!(last.message_en().contains("at least one criterion"));
 }
 
@@ -356,22 +336,6 @@ fn rename_edit(name: &str) -> CriterionEdit {
         name_zh: Some(name.into()),
         ..CriterionEdit::default()
     }
-}
-
-fn cli(root: &Path, review: &Path, args: &[&str]) -> std::process::Output {
-    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
-    let mut all: Vec<&str> = args.to_vec();
-    let json = all.contains(&"--json");
-    all.retain(|a| *a != "--json");
-    all.extend(["--review", review.to_str().unwrap()]);
-    if json {
-        all.push("--json");
-    }
-    std::process::Command::new(exe)
-        .args(&all)
-        .env("PANELDESK_DATA_DIR", root)
-        .output()
-        .unwrap()
 }
 
 fn ok(out: std::process::Output) -> String {
@@ -588,53 +552,31 @@ fn a_rubric_file_carries_the_rubric_to_next_years_review_and_nothing_unknown_get
     // whole, naming why, and the review is as it was.
     let before = categories(&next_year);
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let changed = |edit: fn(&mut serde_json::Value)| {
+        let mut v = value.clone();
+        edit(&mut v);
+        v
+    };
     let variants: Vec<(serde_json::Value, &str)> = vec![
         (
-            {
-                let mut v = value.clone();
-                v["categories"][0]["criteria"][0]["weighting"] = 2.into();
-                v
-            },
+            changed(|v| v["categories"][0]["criteria"][0]["weighting"] = 2.into()),
             "unknown field `weighting`",
         ),
         (
-            {
-                let mut v = value.clone();
-                v["format"] = "paneldesk.panel-package".into();
-                v
-            },
+            changed(|v| v["format"] = "paneldesk.panel-package".into()),
             "paneldesk.rubric",
         ),
+        (changed(|v| v["version"] = 2.into()), "version 2"),
         (
-            {
-                let mut v = value.clone();
-                v["version"] = 2.into();
-                v
-            },
-            "version 2",
-        ),
-        (
-            {
-                let mut v = value.clone();
-                v["categories"][0]["criteria"][0]["step"] = 3.into();
-                v
-            },
+            changed(|v| v["categories"][0]["criteria"][0]["step"] = 3.into()),
             "multiple of its step",
         ),
         (
-            {
-                let mut v = value.clone();
-                v["activity"] = "model_branch".into();
-                v
-            },
+            changed(|v| v["activity"] = "model_branch".into()),
             "another activity",
         ),
         (
-            {
-                let mut v = value.clone();
-                v["categories"][0]["key"] = "nowhere".into();
-                v
-            },
+            changed(|v| v["categories"][0]["key"] = "nowhere".into()),
             "nowhere",
         ),
     ];
@@ -712,7 +654,7 @@ fn a_packaged_rubric_is_locked_and_an_edit_confirmed_anyway_leaves_received_bund
     };
     let e = rubric::apply(&review, SE, &coarse, false, T0, "clerk").unwrap_err();
     assert_eq!(e.code(), "rubric_locked");
-    assert!(e.message_zh().contains("不再计入"), "{}", e.message_zh());
+    assert_says(&e, "不再计入");
     assert!(
         e.message_en().contains("would no longer count"),
         "{}",
@@ -925,11 +867,7 @@ fn experts_get_the_guidance_and_bands_in_their_package_and_on_the_printed_score_
     let sheets = paneldesk::report::documents::score_sheets(
         &record,
         None,
-        &paneldesk::report::pdf::Meta {
-            title: "评分表",
-            subject: "test",
-            at: time::macros::datetime!(2026-11-30 0:00 UTC),
-        },
+        &super::support::test_meta("评分表"),
     )
     .unwrap();
     let pdf = round.root.join("sheets.pdf");
@@ -953,11 +891,7 @@ fn no_package_goes_out_while_a_criterion_is_still_a_placeholder() {
     let err =
         package::build(&review, &out, &clerk_keys(), "2026-12-10", 0, T0, "clerk").unwrap_err();
     assert_eq!(err.code(), "rubric_placeholders");
-    assert!(
-        err.message_zh().contains("过硬一（待填写）"),
-        "{}",
-        err.message_zh()
-    );
+    assert_says(&err, "过硬一（待填写）");
     assert!(err.message_en().contains("rubric"), "{}", err.message_en());
     assert!(!out.exists());
     for n in 1..=6 {

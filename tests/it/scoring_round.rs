@@ -13,6 +13,7 @@ use paneldesk::package;
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::Error;
 
+use super::support::assert_ran;
 use super::{clerk_keys, demo_review, T0};
 
 pub(super) struct Round {
@@ -864,11 +865,7 @@ fn results_aggregate_the_received_marks_leave_recused_experts_out_and_rank_withi
         .env("PANELDESK_DATA_DIR", &round.root)
         .output()
         .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    assert_ran(&status);
     use calamine::{open_workbook_auto, Data, Reader};
     let mut wb = open_workbook_auto(&out).unwrap();
     let first = wb.sheet_names()[0].clone();

@@ -4,22 +4,14 @@
 //! link, a regular review or a nomination already sent out are refused, changing nothing.
 
 use std::path::Path;
-use std::process::Command;
 
 use paneldesk::follow_up::review as follow_up;
 use paneldesk::follow_up::Stage;
 use paneldesk::{package, store};
 
 use super::follow_up::{awarded_studios, follow_up_review};
+use super::support::{assert_ran, assert_says, run_at as cli};
 use super::{clerk_keys, T0};
-
-fn cli(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-        .env("PANELDESK_DATA_DIR", data)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn materials(review: &Path, nomination: i64) -> usize {
     store::materials::for_nomination(&store::open(review).unwrap(), nomination)
@@ -51,11 +43,7 @@ fn a_units_self_evaluation_travels_with_its_follow_up_nomination_and_nothing_els
             pdf.to_str().unwrap(),
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains("自评材料"));
     let stored = store::materials::for_nomination(&store::open(&review).unwrap(), first).unwrap();
     assert_eq!(stored.len(), 1);
@@ -70,23 +58,15 @@ fn a_units_self_evaluation_travels_with_its_follow_up_nomination_and_nothing_els
     for (file, zh) in [(&html, "不是允许的材料类型"), (&link, "链接")] {
         let e = follow_up::attach_self_evaluation(&review, first, file, None, T0, "clerk")
             .expect_err("refused");
-        assert!(e.message_zh().contains(zh), "{}", e.message_zh());
+        assert_says(&e, zh);
         assert!(!e.message_en().is_empty());
     }
     let unknown = follow_up::attach_self_evaluation(&review, 99_999, &pdf, None, T0, "clerk")
         .expect_err("no such nomination");
-    assert!(
-        unknown.message_zh().contains("99999"),
-        "{}",
-        unknown.message_zh()
-    );
+    assert_says(&unknown, "99999");
     let regular = follow_up::attach_self_evaluation(&awarded.award, 1, &pdf, None, T0, "clerk")
         .expect_err("not a follow-up review");
-    assert!(
-        regular.message_zh().contains("考核"),
-        "{}",
-        regular.message_zh()
-    );
+    assert_says(&regular, "考核");
     assert_eq!(materials(&review, first), 1);
 
     // The package takes it to the experts.
@@ -105,10 +85,6 @@ fn a_units_self_evaluation_travels_with_its_follow_up_nomination_and_nothing_els
     // Once that package went out, adding to its nominations would reach nobody: refused.
     let late = follow_up::attach_self_evaluation(&review, first, &pdf, None, T0, "clerk")
         .expect_err("already sent");
-    assert!(
-        late.message_zh().contains("评审包"),
-        "{}",
-        late.message_zh()
-    );
+    assert_says(&late, "评审包");
     assert_eq!(materials(&review, first), 1);
 }

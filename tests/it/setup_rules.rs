@@ -1,7 +1,7 @@
 //! The clerk's set-up on real review files: the expert roster, each category's quota and
 //! its stored aggregation rule, and that every path (core, CLI) computes by that rule.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use paneldesk::merge::aggregate::{self, round2, VoteThreshold};
 use paneldesk::merge::rank::{Cut, TieBreaker};
@@ -13,6 +13,7 @@ use paneldesk::store::experts::NewExpert;
 use paneldesk::{audit, package, review, roster, store};
 
 use super::scoring_round::{five_experts_received, Round};
+use super::support::{assert_ran, audit_actions as actions, run_on_review as cli};
 use super::{clerk_keys, new_exemplar_review, T0};
 
 fn expert(name: &str, institution: &str) -> NewExpert {
@@ -25,16 +26,6 @@ fn expert(name: &str, institution: &str) -> NewExpert {
 
 fn roster_of(review: &Path) -> Vec<Expert> {
     store::experts::read_all(&store::open(review).unwrap()).unwrap()
-}
-
-fn actions(review: &Path) -> Vec<String> {
-    let conn = store::open(review).unwrap();
-    audit::verify(&conn).unwrap();
-    audit::entries(&conn)
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect()
 }
 
 fn bad_input(result: paneldesk::Result<impl std::fmt::Debug>) -> String {
@@ -267,11 +258,7 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
         let mut args = vec!["category", "rule", "--category", key, "--method", "mean"];
         args.extend(extra);
         let set = run(&args);
-        assert!(
-            set.status.success(),
-            "{}",
-            String::from_utf8_lossy(&set.stderr)
-        );
+        assert_ran(&set);
         let shown = run(&["results", "--json"]);
         let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
         json["categories"][0]["rule"].clone()
@@ -305,24 +292,6 @@ fn a_stored_rule_decides_the_result_in_the_core_and_on_the_command_line() {
         said.contains("汇总方法") && said.contains("average"),
         "{said}"
     );
-}
-
-fn cli(root: &Path, review: &Path, args: &[&str]) -> std::process::Output {
-    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
-    let mut all: Vec<&str> = args.to_vec();
-    let review = review.to_str().unwrap();
-    // `--json` is global; `--review` belongs to the subcommand.
-    let json = all.contains(&"--json");
-    all.retain(|a| *a != "--json");
-    all.extend(["--review", review]);
-    if json {
-        all.push("--json");
-    }
-    std::process::Command::new(exe)
-        .args(&all)
-        .env("PANELDESK_DATA_DIR", root)
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -369,11 +338,7 @@ fn a_quota_set_after_the_package_went_out_moves_the_cut_line() {
             "--approximate",
         ],
     );
-    assert!(
-        set.status.success(),
-        "{}",
-        String::from_utf8_lossy(&set.stderr)
-    );
+    assert_ran(&set);
     let listed = cli(&round.root, &round.review, &["category", "list", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(json[0]["quota"], 5);

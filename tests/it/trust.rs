@@ -9,6 +9,7 @@ use paneldesk::model::marks::ScoreItem;
 use paneldesk::{container, keys, package};
 
 use super::scoring_round::{expert_submits, package_round, randomness, score_all, Round};
+use super::support::assert_ran;
 use super::{clerk_keys, stored_marks, T0};
 use paneldesk::registration;
 use paneldesk::scoring::panel;
@@ -770,7 +771,6 @@ fn marks_rewritten_in_the_review_file_are_caught_by_the_kept_bundles_and_the_pri
 
 #[test]
 fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks_offline() {
-    use paneldesk::report::certificate;
     use paneldesk::report::serials;
     let (round, _) = super::scoring_round::five_experts_received();
     let (record, awards) = super::issue_to_winners(&round.review);
@@ -850,29 +850,7 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     // The printed certificate's QR code checks out anywhere, with only the fingerprint
     // the 公示 prints: photographed (rendered to PNG), read back and verified.
     let fingerprint = keys::fingerprint(&clerk_keys().signing().unwrap().verifying_key());
-    let pdf = certificate::render(
-        &super::printable_template(),
-        &awards[..1],
-        time::macros::date!(2026 - 12 - 01),
-        &paneldesk::report::pdf::Meta {
-            title: "证书",
-            subject: "证书",
-            at: time::OffsetDateTime::UNIX_EPOCH,
-        },
-    )
-    .unwrap();
-    let pdf_file = round.root.join("certificate.pdf");
-    std::fs::write(&pdf_file, pdf).unwrap();
-    let png_stem = round.root.join("certificate");
-    let status = std::process::Command::new("pdftoppm")
-        .args(["-png", "-r", "150", "-singlefile"])
-        .arg(&pdf_file)
-        .arg(&png_stem)
-        .status()
-        .expect("pdftoppm (poppler-utils)");
-    assert!(status.success());
-    let png = std::fs::read(png_stem.with_extension("png")).unwrap();
-    let text = serials::qr_text_from_png(&png).unwrap();
+    let text = qr_scanned(&round.root, &awards[..1]);
     assert_eq!(text, real.qr);
     let ok = serials::check_qr(&text, Some(&fingerprint)).unwrap();
     assert!(ok.genuine, "{ok:?}");
@@ -903,9 +881,22 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
     let signature = keys::sign(&signing, words.message().as_bytes());
     let mut long = awards[0].clone();
     long.qr = words.qr_text(&keys::public_hex(&signing.verifying_key()), &signature);
+    let text = qr_scanned(&round.root, &[long.clone()]);
+    assert_eq!(text, long.qr);
+    assert!(
+        serials::check_qr(&text, Some(&fingerprint))
+            .unwrap()
+            .genuine
+    );
+}
+
+/// The QR code of the first of `awards` as a scan reads it: printed to `dir/certificate.pdf`,
+/// rendered to PNG at 150 dpi and decoded.
+fn qr_scanned(dir: &Path, awards: &[paneldesk::report::certificate::Award]) -> String {
+    use paneldesk::report::{certificate, serials};
     let pdf = certificate::render(
         &super::printable_template(),
-        &[long.clone()],
+        awards,
         time::macros::date!(2026 - 12 - 01),
         &paneldesk::report::pdf::Meta {
             title: "证书",
@@ -914,22 +905,18 @@ fn a_copy_of_the_review_file_cannot_make_a_certificate_genuine_and_the_qr_checks
         },
     )
     .unwrap();
+    let pdf_file = dir.join("certificate.pdf");
     std::fs::write(&pdf_file, pdf).unwrap();
+    let png_stem = dir.join("certificate");
     let status = std::process::Command::new("pdftoppm")
         .args(["-png", "-r", "150", "-singlefile"])
         .arg(&pdf_file)
         .arg(&png_stem)
         .status()
-        .unwrap();
+        .expect("pdftoppm (poppler-utils)");
     assert!(status.success());
-    let text =
-        serials::qr_text_from_png(&std::fs::read(png_stem.with_extension("png")).unwrap()).unwrap();
-    assert_eq!(text, long.qr);
-    assert!(
-        serials::check_qr(&text, Some(&fingerprint))
-            .unwrap()
-            .genuine
-    );
+    let png = std::fs::read(png_stem.with_extension("png")).unwrap();
+    serials::qr_text_from_png(&png).unwrap()
 }
 
 /// An 8 × 100 MiB package of zeros, deflated to well under a megabyte, as the issue's
@@ -952,11 +939,7 @@ with zipfile.ZipFile({path:?}, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         .args(["-c", &script])
         .output()
         .expect("python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
 }
 
 /// Runs the `paneldesk` binary and returns its exit status, its output and its own peak

@@ -11,6 +11,7 @@ use paneldesk::scoring::panel;
 use paneldesk::{package, store};
 
 use super::scoring_round::randomness;
+use super::support::{assert_ran, run_unlocked as cli};
 use super::{clerk_keys, T0};
 
 const SE: &str = "student_exemplar";
@@ -23,16 +24,18 @@ fn category(review: &Path) -> Category {
         .unwrap()
 }
 
-fn cli(root: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_paneldesk"))
-        .args(args)
-        .env("PANELDESK_DATA_DIR", root)
-        .env(
-            "PANELDESK_CLERK_PASSPHRASE",
-            super::keys_at_rest::CLERK_PASSPHRASE,
-        )
-        .output()
-        .unwrap()
+/// `rubric set --weight` on c1 of the category, unlocking it.
+fn set_weight(root: &Path, review: &str, weight: &str) -> std::process::Output {
+    let criterion = ["--category", SE, "--criterion", "c1"];
+    cli(
+        root,
+        &[
+            &["rubric", "set", "--review", review][..],
+            &criterion,
+            &["--weight", weight, "--unlock"],
+        ]
+        .concat(),
+    )
 }
 
 #[test]
@@ -50,22 +53,7 @@ fn a_weighted_criterion_counts_its_weight_times_its_points_in_every_total() {
 
     // Weights that cannot be are refused in both languages and change nothing.
     for bad in ["0", "-1", "10.5", "NaN", "inf"] {
-        let out = cli(
-            &root,
-            &[
-                "rubric",
-                "set",
-                "--review",
-                path,
-                "--category",
-                SE,
-                "--criterion",
-                "c1",
-                "--weight",
-                bad,
-                "--unlock",
-            ],
-        );
+        let out = set_weight(&root, path, bad);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "weight {bad} accepted");
         assert!(
@@ -74,27 +62,8 @@ fn a_weighted_criterion_counts_its_weight_times_its_points_in_every_total() {
         );
         assert_eq!(category(&review).rubric.criteria[0].weight, 1.0);
     }
-    let out = cli(
-        &root,
-        &[
-            "rubric",
-            "set",
-            "--review",
-            path,
-            "--category",
-            SE,
-            "--criterion",
-            "c1",
-            "--weight",
-            "2",
-            "--unlock",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = set_weight(&root, path, "2");
+    assert_ran(&out);
     let shown = cli(
         &root,
         &["rubric", "show", "--review", path, "--category", SE],
@@ -172,11 +141,7 @@ fn a_weighted_criterion_counts_its_weight_times_its_points_in_every_total() {
             exported.to_str().unwrap(),
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ran(&out);
     let text = std::fs::read_to_string(&exported).unwrap();
     assert!(text.contains("\"weight\": 2.0"), "{text}");
 
@@ -186,11 +151,7 @@ fn a_weighted_criterion_counts_its_weight_times_its_points_in_every_total() {
     let sheets = paneldesk::report::documents::score_sheets(
         &record,
         None,
-        &paneldesk::report::pdf::Meta {
-            title: "评分表",
-            subject: "test",
-            at: time::macros::datetime!(2026-11-30 0:00 UTC),
-        },
+        &super::support::test_meta("评分表"),
     )
     .unwrap();
     let pdf = root.join("sheets.pdf");
