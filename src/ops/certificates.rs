@@ -178,6 +178,29 @@ struct Prepared {
     title: String,
 }
 
+impl Prepared {
+    /// The batch to issue from what was read, signed by `clerk` and dated `date`.
+    fn issue<'a>(
+        &'a self,
+        review_path: &'a Path,
+        clerk: &'a ClerkKeys,
+        date: Date,
+        at: &'a str,
+        actor: &'a str,
+    ) -> serials::Issue<'a> {
+        serials::Issue {
+            review_path,
+            record: &self.record,
+            chosen: &self.chosen,
+            template: &self.template,
+            clerk,
+            date,
+            at,
+            actor,
+        }
+    }
+}
+
 fn prepare(review_path: &Path, batch: &Batch, today: Date) -> Result<Prepared> {
     let record = Record::load(review_path, &batch.options)?;
     let template = match &batch.template {
@@ -212,17 +235,8 @@ pub fn print(
     let p = prepare(review_path, batch, today)?;
     let clerk = clerk()?;
     let meta = dated(&p.title, batch.date);
-    let (awards, bytes) = serials::print(
-        review_path,
-        &p.record,
-        &p.chosen,
-        &p.template,
-        &clerk,
-        batch.date,
-        &meta,
-        at,
-        actor,
-    )?;
+    let (awards, bytes) =
+        serials::print(&p.issue(review_path, &clerk, batch.date, at, actor), &meta)?;
     let size = existing.write(destination, &bytes)?;
     Ok(Printed { awards, size })
 }
@@ -241,17 +255,8 @@ pub fn print_per_university(
 ) -> Result<PrintedPerUniversity> {
     let p = prepare(review_path, batch, today)?;
     let clerk = clerk()?;
-    let (batches, files) = serials::print_into_folder(
-        review_path,
-        &p.record,
-        &p.chosen,
-        &p.template,
-        &clerk,
-        batch.date,
-        &dated(&p.title, batch.date),
-        folder,
-        at,
-        actor,
-    )?;
+    let issue = p.issue(review_path, &clerk, batch.date, at, actor);
+    let (batches, files) =
+        serials::print_into_folder(&issue, &dated(&p.title, batch.date), folder)?;
     Ok(PrintedPerUniversity { batches, files })
 }

@@ -279,22 +279,34 @@ pub fn issue(
     Ok(awards)
 }
 
+/// One batch of certificates to issue: whose, on which template, signed by which clerk,
+/// dated when, and who is issuing it.
+#[derive(Clone, Copy)]
+pub struct Issue<'a> {
+    pub review_path: &'a Path,
+    pub record: &'a Record,
+    pub chosen: &'a [(String, i64)],
+    pub template: &'a CertificateTemplate,
+    pub clerk: &'a ClerkKeys,
+    pub date: time::Date,
+    pub at: &'a str,
+    pub actor: &'a str,
+}
+
 /// Prints a batch: checks that every certificate can print, then gives serials and codes
 /// (stored and audited) and renders the PDF. A batch that cannot print records nothing.
 /// Each category prints with its own honour and title (`CertificateTemplate::for_category`).
-#[allow(clippy::too_many_arguments)]
-pub fn print(
-    review_path: &Path,
-    record: &Record,
-    chosen: &[(String, i64)],
-    template: &CertificateTemplate,
-    clerk: &ClerkKeys,
-    date: time::Date,
-    meta: &Meta,
-    at: &str,
-    actor: &str,
-) -> Result<(Vec<Award>, Vec<u8>)> {
-    let pages = issue_checked(
+pub fn print(issue: &Issue, meta: &Meta) -> Result<(Vec<Award>, Vec<u8>)> {
+    let date = issue.date;
+    let pages = issue_checked(issue)?;
+    let bytes = certificate::render_pages(&pages, date, meta)?;
+    Ok((pages.into_iter().map(|(_, a)| a).collect(), bytes))
+}
+
+/// Checks the whole batch as it will print, then issues it: each award with the template
+/// of its category.
+fn issue_checked(batch: &Issue) -> Result<Vec<certificate::PageSpec>> {
+    let Issue {
         review_path,
         record,
         chosen,
@@ -303,24 +315,7 @@ pub fn print(
         date,
         at,
         actor,
-    )?;
-    let bytes = certificate::render_pages(&pages, date, meta)?;
-    Ok((pages.into_iter().map(|(_, a)| a).collect(), bytes))
-}
-
-/// Checks the whole batch as it will print, then issues it: each award with the template
-/// of its category.
-#[allow(clippy::too_many_arguments)]
-fn issue_checked(
-    review_path: &Path,
-    record: &Record,
-    chosen: &[(String, i64)],
-    template: &CertificateTemplate,
-    clerk: &ClerkKeys,
-    date: time::Date,
-    at: &str,
-    actor: &str,
-) -> Result<Vec<certificate::PageSpec>> {
+    } = *batch;
     template.check_printable()?;
     let provisional = chosen
         .iter()
@@ -371,28 +366,9 @@ pub struct UniversityBatch {
 /// [`print`], split by university (in the order universities first appear in the
 /// batch): one PDF of certificates and one 领取签收单 each. Serials and codes are those
 /// of one batch issued at once, as [`print`] gives them.
-#[allow(clippy::too_many_arguments)]
-pub fn print_per_university(
-    review_path: &Path,
-    record: &Record,
-    chosen: &[(String, i64)],
-    template: &CertificateTemplate,
-    clerk: &ClerkKeys,
-    date: time::Date,
-    meta: &Meta,
-    at: &str,
-    actor: &str,
-) -> Result<Vec<UniversityBatch>> {
-    let pages = issue_checked(
-        review_path,
-        record,
-        chosen,
-        template,
-        clerk,
-        date,
-        at,
-        actor,
-    )?;
+pub fn print_per_university(issue: &Issue, meta: &Meta) -> Result<Vec<UniversityBatch>> {
+    let (date, record) = (issue.date, issue.record);
+    let pages = issue_checked(issue)?;
     let mut groups: Vec<(String, Vec<certificate::PageSpec>)> = Vec::new();
     for page in pages {
         match groups.iter_mut().find(|(u, _)| *u == page.1.university) {
@@ -442,17 +418,11 @@ pub fn print_per_university(
 /// files written, in order.
 #[allow(clippy::too_many_arguments)]
 pub fn print_into_folder(
-    review_path: &Path,
-    record: &Record,
-    chosen: &[(String, i64)],
-    template: &CertificateTemplate,
-    clerk: &ClerkKeys,
-    date: time::Date,
+    issue: &Issue,
     meta: &Meta,
     folder: &Path,
-    at: &str,
-    actor: &str,
 ) -> Result<(Vec<UniversityBatch>, Vec<std::path::PathBuf>)> {
+    let (record, chosen) = (issue.record, issue.chosen);
     let mut universities: Vec<String> = Vec::new();
     for (key, id) in chosen {
         let (_, _, university) = words(record, key, *id)?;
@@ -468,17 +438,7 @@ pub fn print_into_folder(
         }
     }
     std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-    let batches = print_per_university(
-        review_path,
-        record,
-        chosen,
-        template,
-        clerk,
-        date,
-        meta,
-        at,
-        actor,
-    )?;
+    let batches = print_per_university(issue, meta)?;
     let mut written = Vec::new();
     for batch in &batches {
         let [certificates, receipt] = batch_file_names(&batch.university);

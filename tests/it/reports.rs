@@ -49,17 +49,18 @@ fn print_batch(
     chosen: &[(String, i64)],
     template: &CertificateTemplate,
 ) -> paneldesk::Result<(Vec<Award>, Vec<u8>)> {
-    serials::print(
-        &round.review,
+    let clerk = clerk_keys();
+    let issue = serials::Issue {
+        review_path: &round.review,
         record,
         chosen,
         template,
-        &clerk_keys(),
-        date!(2026 - 12 - 01),
-        &meta("证书"),
-        T0,
-        "clerk",
-    )
+        clerk: &clerk,
+        date: date!(2026 - 12 - 01),
+        at: T0,
+        actor: "clerk",
+    };
+    serials::print(&issue, &meta("证书"))
 }
 
 fn merged_round() -> Round {
