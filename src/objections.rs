@@ -199,11 +199,7 @@ pub fn add(review_path: &Path, new: &NewObjection, at: &str, actor: &str) -> Res
             ),
         });
     }
-    let known: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM nomination WHERE id = ?1)",
-        [new.nomination_id],
-        |r| r.get(0),
-    )?;
+    let known = crate::store::nominations::exists(&tx, new.nomination_id)?;
     if !known {
         return Err(Error::BadInput {
             zh: format!("没有编号为 {} 的推荐对象", new.nomination_id),

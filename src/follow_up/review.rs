@@ -509,11 +509,7 @@ pub fn attach_self_evaluation(
         .unwrap_or(SELF_EVALUATION);
     let mut conn = store::open(review_path)?;
     let tx = conn.transaction()?;
-    let known: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM nomination WHERE id = ?1)",
-        [nomination_id],
-        |r| r.get(0),
-    )?;
+    let known = crate::store::nominations::exists(&tx, nomination_id)?;
     if !known {
         return Err(Error::BadInput {
             zh: format!("没有编号为 {nomination_id} 的考核对象"),

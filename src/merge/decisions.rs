@@ -111,11 +111,7 @@ fn insert(
     if reason.is_empty() {
         return Err(Error::NoteRequired);
     }
-    let known: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM nomination WHERE id = ?1)",
-        [nomination_id],
-        |r| r.get(0),
-    )?;
+    let known = crate::store::nominations::exists(&tx, nomination_id)?;
     if !known {
         return Err(Error::BadInput {
             zh: format!("没有编号为 {nomination_id} 的推荐对象"),

@@ -136,6 +136,15 @@ pub fn insert(tx: &Transaction, n: &NewNomination) -> Result<i64> {
     insert_encoded(tx, &n.clone().encode()?)
 }
 
+/// Whether the review holds a nomination with this id (withdrawn ones included).
+pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM nomination WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn insert_encoded(tx: &Transaction, n: &EncodedNomination) -> Result<i64> {
     // Cached: a folder import inserts thousands of rows through this one statement.
     tx.prepare_cached(
