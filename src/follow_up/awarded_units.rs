@@ -80,17 +80,7 @@ const MIGRATIONS: &[&str] = &[
 /// Opens the register, creating it on first use.
 pub fn open(path: &Path) -> Result<Connection> {
     let fresh = !path.exists();
-    if fresh {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-    }
-    let mut conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let mut conn = store::open_creating(path)?;
     let not_register = || Error::BadInput {
         zh: format!("{}：不是 PanelDesk 登记册文件", path.display()),
         en: format!("{}: not a PanelDesk register file", path.display()),

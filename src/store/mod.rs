@@ -40,6 +40,20 @@ pub(crate) fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Opens `path` for reading and writing, creating the file (and its folder) when it is
+/// missing: a review file being made, or the register of awarded units.
+pub fn open_creating(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
+}
+
 /// Creates a new, empty review file. Refuses to touch an existing file.
 pub fn create(path: &Path) -> Result<Connection> {
     if path.exists() {
@@ -47,15 +61,7 @@ pub fn create(path: &Path) -> Result<Connection> {
             path: path.to_path_buf(),
         });
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    let mut conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let mut conn = open_creating(path)?;
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     configure(&conn)?;
     migrations::apply(&mut conn, path)?;
