@@ -111,7 +111,7 @@ fn insert(
     if reason.is_empty() {
         return Err(Error::NoteRequired);
     }
-    let known = crate::store::nominations::exists(&tx, nomination_id)?;
+    let known = crate::store::nominations::exists(tx, nomination_id)?;
     if !known {
         return Err(Error::BadInput {
             zh: format!("没有编号为 {nomination_id} 的推荐对象"),
