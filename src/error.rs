@@ -104,6 +104,10 @@ pub enum Error {
     #[error("a reason is required")]
     ReasonRequired,
 
+    /// The name of who works at this laptop is empty or too long.
+    #[error("acting person's name refused: {problem:?}")]
+    ActingPersonInvalid { problem: NameProblem },
+
     #[error("nomination {id} not found")]
     NominationNotFound { id: i64 },
 
@@ -197,6 +201,13 @@ pub enum Error {
 /// One item of a list inside an error (a blocker, a character the font lacks, a broken
 /// entry rule): the domain that found it says it in both languages, so this file needs no
 /// domain types and stays at the bottom of the crate.
+/// Why a person's name was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    Empty,
+    TooLong { max: usize, given: usize },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     pub code: &'static str,
@@ -257,6 +268,10 @@ impl Error {
             Error::ObjectionResolved { .. } => "objection_resolved",
             Error::NoteRequired => "note_required",
             Error::ReasonRequired => "reason_required",
+            Error::ActingPersonInvalid { problem } => match problem {
+                NameProblem::Empty => "acting_person_empty",
+                NameProblem::TooLong { .. } => "acting_person_too_long",
+            },
             Error::NominationNotFound { .. } => "nomination_not_found",
             Error::UnknownField { .. } => "unknown_field",
             Error::AlreadyWithdrawn { .. } => "already_withdrawn",
@@ -377,7 +392,7 @@ impl Error {
             }
             Error::Corrupt(what) => format!("存储的数据已损坏：{what}"),
             Error::FlagNotFound { flag_id } => {
-                format!("找不到编号为 {flag_id} 的标记")
+                format!("找不到编号为 {flag_id} 的待核实事项")
             }
             Error::FlagAlreadySettled {
                 flag_id,
@@ -385,7 +400,7 @@ impl Error {
                 name,
                 status,
             } => format!(
-                "第 {flag_id} 号标记（{university} {name}）已经处理（{}），本批标记均未处理：请去掉它后重新提交",
+                "第 {flag_id} 号待核实事项（{university} {name}）已经处理（{}），本批事项均未处理：请去掉它后重新提交",
                 if status == "excluded" { "已排除" } else { "已保留" }
             ),
             Error::AnnouncementNotSet => {
@@ -397,8 +412,14 @@ impl Error {
             Error::ObjectionResolved { id, outcome_zh, .. } => {
                 format!("第 {id} 号异议已处理完毕（{outcome_zh}），处理结果不能更改")
             }
-            Error::NoteRequired => "保留被标记的推荐对象时必须写明理由（备注）".to_string(),
+            Error::NoteRequired => "保留有待核实事项的推荐对象时必须写明理由（备注）".to_string(),
             Error::ReasonRequired => "更正或撤回推荐对象时必须写明理由".to_string(),
+            Error::ActingPersonInvalid { problem } => match problem {
+                NameProblem::Empty => "请填写在本机工作的人员姓名".to_string(),
+                NameProblem::TooLong { max, given } => {
+                    format!("姓名最多 {max} 个字，现在是 {given} 个字")
+                }
+            },
             Error::NominationNotFound { id } => {
                 format!("找不到编号为 {id} 的推荐对象")
             }
@@ -563,6 +584,12 @@ impl Error {
             Error::NoteRequired => {
                 "Keeping a flagged nomination needs a note saying why".to_string()
             }
+            Error::ActingPersonInvalid { problem } => match problem {
+                NameProblem::Empty => "Please enter the name of the person working on this laptop".to_string(),
+                NameProblem::TooLong { max, given } => {
+                    format!("A name may have at most {max} characters; this one has {given}")
+                }
+            },
             Error::ReasonRequired => {
                 "Correcting or withdrawing a nomination needs a reason".to_string()
             }

@@ -8,12 +8,39 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NameProblem, Result};
 use crate::model::ReviewSummary;
 use crate::review;
 use crate::store::REVIEW_EXTENSION;
 
 pub const DATA_DIR_ENV: &str = "PANELDESK_DATA_DIR";
+
+/// The file in the data folder that holds who works at this laptop.
+pub const ACTING_PERSON_FILE: &str = "acting-person.txt";
+
+/// The longest name [`Workspace::set_acting_person`] keeps, in characters.
+pub const ACTING_PERSON_MAX_CHARS: usize = 40;
+
+/// A name for who acts at this laptop: trimmed, not empty, at most
+/// [`ACTING_PERSON_MAX_CHARS`] characters, one line.
+pub fn check_person_name(name: &str) -> Result<String> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let given = name.chars().count();
+    if given == 0 {
+        return Err(Error::ActingPersonInvalid {
+            problem: NameProblem::Empty,
+        });
+    }
+    if given > ACTING_PERSON_MAX_CHARS {
+        return Err(Error::ActingPersonInvalid {
+            problem: NameProblem::TooLong {
+                max: ACTING_PERSON_MAX_CHARS,
+                given,
+            },
+        });
+    }
+    Ok(name)
+}
 
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -75,6 +102,34 @@ impl Workspace {
     /// The register of awarded units (see `follow_up::awarded_units`): one per data folder.
     pub fn register_path(&self) -> PathBuf {
         self.root.join(crate::follow_up::awarded_units::FILE_NAME)
+    }
+
+    fn acting_person_path(&self) -> PathBuf {
+        self.root.join(ACTING_PERSON_FILE)
+    }
+
+    /// Who works at this laptop, as set once with [`Workspace::set_acting_person`]; `None`
+    /// until then (or when the file no longer holds an acceptable name). The edges write
+    /// this name into the audit log as the one who acts.
+    pub fn acting_person(&self) -> Result<Option<String>> {
+        let path = self.acting_person_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(check_person_name(&text).ok()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Keeps `name` (checked by [`check_person_name`]) as who works at this laptop, and
+    /// returns it as kept. Written whole or not at all.
+    pub fn set_acting_person(&self, name: &str) -> Result<String> {
+        let name = check_person_name(name)?;
+        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let path = self.acting_person_path();
+        let temp = self.root.join(format!("{ACTING_PERSON_FILE}.tmp"));
+        std::fs::write(&temp, format!("{name}\n")).map_err(|e| Error::io(&temp, e))?;
+        std::fs::rename(&temp, &path).map_err(|e| Error::io(&path, e))?;
+        Ok(name)
     }
 
     pub fn reviews_dir(&self) -> PathBuf {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use paneldesk::activity::{self, Activity, ActivityInfo};
-use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now, random_suffix};
+use paneldesk::ambient::{current_actor, now_rfc3339 as now, random_suffix};
 use paneldesk::ambient::{random_bytes, today};
 use paneldesk::import::file::FileReport;
 use paneldesk::import::source::file_name;
@@ -55,6 +55,27 @@ pub use crate::clerk::{
 pub use crate::window::set_text_size;
 
 type Answer<T> = Result<T, IpcError>;
+
+/// Who acts, for the audit log: the name set on this laptop ("who is working here"), else
+/// the operating-system login.
+fn actor(state: &AppState) -> String {
+    state
+        .workspace
+        .acting_person()
+        .ok()
+        .flatten()
+        .unwrap_or_else(current_actor)
+}
+
+/// Who works at this laptop, if someone said so.
+pub fn acting_person(state: &AppState) -> Answer<Option<String>> {
+    Ok(state.workspace.acting_person()?)
+}
+
+/// Sets who works at this laptop; returns the name as kept (trimmed).
+pub fn set_acting_person(state: &AppState, name: String) -> Answer<String> {
+    Ok(state.workspace.set_acting_person(&name)?)
+}
 
 /// The review the page names, by id only: `Workspace::resolve` would also take a path.
 fn review_path(state: &AppState, review_id: &str) -> Answer<PathBuf> {
@@ -108,7 +129,7 @@ pub fn add_expert(
         institution,
         title,
     };
-    Ok(ops::review::add_expert(&path, &new, &now(), &actor())?)
+    Ok(ops::review::add_expert(&path, &new, &now(), &actor(state))?)
 }
 
 pub fn remove_expert(state: &AppState, review_id: String, expert_id: i32) -> Answer<Review> {
@@ -118,7 +139,7 @@ pub fn remove_expert(state: &AppState, review_id: String, expert_id: i32) -> Ans
         &path,
         expert_id,
         &now(),
-        &actor(),
+        &actor(state),
     )?)
 }
 
@@ -130,7 +151,7 @@ pub fn set_category_quota(
     approximate: bool,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let review = ops::review::set_quota(&path, &category_key, quota, approximate, &at, &by)?;
     Ok(review)
 }
@@ -144,7 +165,7 @@ pub fn set_category_allowance(
     allowance: Option<u32>,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let review = ops::review::set_allowance(&path, &category_key, allowance, &at, &by)?;
     Ok(review)
 }
@@ -156,7 +177,7 @@ pub fn set_category_rule(
     rule: CategoryRule,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    let review = ops::review::set_rule(&path, &category_key, &rule, &now(), &actor())?;
+    let review = ops::review::set_rule(&path, &category_key, &rule, &now(), &actor(state))?;
     Ok(review)
 }
 
@@ -168,7 +189,7 @@ pub fn create_review(state: &AppState, activity: Activity, year: i32) -> Answer<
         year,
         &suffix,
         &now(),
-        &actor(),
+        &actor(state),
     )?)
 }
 
@@ -221,7 +242,7 @@ pub fn pick_save_file(
 pub fn backup_review(state: &AppState, review_id: String, destination: Handle) -> Answer<()> {
     let path = review_path(state, &review_id)?;
     let destination = state.picks.write_file(&destination)?;
-    Ok(review::backup(&path, &destination, &now(), &actor())?)
+    Ok(review::backup(&path, &destination, &now(), &actor(state))?)
 }
 
 pub fn write_nomination_template(
@@ -258,7 +279,7 @@ pub fn import_workbooks(
     let review = review_path(state, &review_id)?;
     let sources = sources_of(state, &sources)?;
     let (register, parsers) = (state.workspace.register_path(), state.parsers()?);
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let reports =
         ops::import::workbooks(&review, &register, &sources, parsers, &at, &by, |_, _| {});
     Ok(reports?)
@@ -277,7 +298,7 @@ pub fn settle_flag(
     note: String,
 ) -> Answer<StoredFlag> {
     let path = review_path(state, &review_id)?;
-    let (flag_id, at, by) = (i64::from(flag_id), now(), actor());
+    let (flag_id, at, by) = (i64::from(flag_id), now(), actor(state));
     Ok(ops::review::settle_flag(
         &path, flag_id, decision, &note, &at, &by,
     )?)
@@ -294,7 +315,7 @@ pub fn settle_flags(
 ) -> Answer<Vec<StoredFlag>> {
     let path = review_path(state, &review_id)?;
     let ids: Vec<i64> = flag_ids.into_iter().map(i64::from).collect();
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     Ok(ops::review::settle_flags(
         &path, &ids, decision, &note, &at, &by,
     )?)
@@ -310,7 +331,7 @@ pub fn build_panel_package(
 ) -> Answer<PackageSummary> {
     let review = review_path(state, &review_id)?;
     let destination = state.picks.write_file(&destination)?;
-    let (clerk, at, by) = (state.clerk_keys()?, now(), actor());
+    let (clerk, at, by) = (state.clerk_keys()?, now(), actor(state));
     let terms = PackageTerms::new(closes_on, min_comment_chars, panel);
     let summary = ops::round::build_package(&review, &destination, &clerk, &terms, &at, &by)?;
     Ok(summary)
@@ -484,7 +505,7 @@ pub fn receive_bundles(
     let review = review_path(state, &review_id)?;
     let paths = read_all(state, &bundles)?;
     let clerk = state.clerk_keys()?;
-    let receipts = ops::round::receive_bundles(&review, &clerk, &paths, &now(), &actor())?;
+    let receipts = ops::round::receive_bundles(&review, &clerk, &paths, &now(), &actor(state))?;
     Ok(receipts)
 }
 
@@ -501,7 +522,7 @@ pub fn register_expert_key(
     fingerprint: String,
 ) -> Answer<Registration> {
     let review = review_path(state, &review_id)?;
-    let (expert_id, at, by) = (i64::from(expert_id), now(), actor());
+    let (expert_id, at, by) = (i64::from(expert_id), now(), actor(state));
     let registered = registration::register_in(&review, expert_id, &fingerprint, &at, &by)?;
     Ok(registered)
 }
@@ -514,7 +535,7 @@ pub fn revoke_expert_key(
     reason: String,
 ) -> Answer<String> {
     let review = review_path(state, &review_id)?;
-    let (expert_id, at, by) = (i64::from(expert_id), now(), actor());
+    let (expert_id, at, by) = (i64::from(expert_id), now(), actor(state));
     let fingerprint = registration::revoke_in(&review, expert_id, &reason, &at, &by)?;
     Ok(fingerprint)
 }
@@ -538,7 +559,7 @@ pub fn decide_result(
     reason: String,
 ) -> Answer<ReviewResults> {
     let review = review_path(state, &review_id)?;
-    let (nomination_id, at, by) = (i64::from(nomination_id), now(), actor());
+    let (nomination_id, at, by) = (i64::from(nomination_id), now(), actor(state));
     let results = ops::round::decide(&review, nomination_id, outcome, &reason, &at, &by)?;
     Ok(results)
 }
@@ -578,7 +599,7 @@ pub fn print_certificates(
     let review = review_path(state, &review_id)?;
     let out = state.picks.write_file(&destination)?;
     let (batch, clerk) = (Batch::winners(today()), || state.clerk_keys());
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let printed =
         ops::certificates::print(&review, &batch, clerk, today(), &out, Replace, &at, &by);
     Ok(printed?.awards)
@@ -617,7 +638,7 @@ pub fn save_certificate_template(
 ) -> Answer<CertificateTemplate> {
     let review = review_path(state, &review_id)?;
     let template = with_images(state, &review, template, &seal, &background)?;
-    serials::set_template(&review, &template, &now(), &actor())?;
+    serials::set_template(&review, &template, &now(), &actor(state))?;
     Ok(serials::template(&review)?)
 }
 
@@ -631,7 +652,7 @@ pub fn print_certificates_per_university(
     let review = review_path(state, &review_id)?;
     let folder = state.picks.write_folder(&folder)?;
     let (batch, clerk) = (Batch::winners(today()), || state.clerk_keys());
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     ops::certificates::print_per_university(&review, &batch, clerk, today(), &folder, &at, &by)
         .map(|printed| printed.awards())
         .map_err(IpcError::from)
@@ -721,7 +742,7 @@ pub fn register_enter_review(
     let review = review_path(state, &review_id)?;
     let start = YearMonth::parse(&build_start)?;
     let (register, options) = (state.workspace.register_path(), ResultOptions::default());
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let entered = awarded::enter_review(&register, &review, &options, start, today(), &at, &by)?;
     Ok(entered)
 }
@@ -732,7 +753,7 @@ pub fn register_set_status(
     status: Status,
     reason: String,
 ) -> Answer<AwardedUnit> {
-    let (register, at, by) = (state.workspace.register_path(), now(), actor());
+    let (register, at, by) = (state.workspace.register_path(), now(), actor(state));
     let unit = awarded::set_status(&register, &unit_id, status, &reason, today(), &at, &by)?;
     Ok(unit)
 }
@@ -746,7 +767,13 @@ pub fn register_export(state: &AppState, destination: Handle) -> Answer<u32> {
 pub fn register_import(state: &AppState, workbook: Handle) -> Answer<RegisterImport> {
     let path = state.picks.read_file(&workbook)?;
     let (register, exe) = (state.workspace.register_path(), crate::own_exe()?);
-    Ok(exchange::import(&register, &path, &exe, &now(), &actor())?)
+    Ok(exchange::import(
+        &register,
+        &path,
+        &exe,
+        &now(),
+        &actor(state),
+    )?)
 }
 
 pub fn follow_up_stage(state: &AppState, review_id: String) -> Answer<Option<Stage>> {
@@ -761,7 +788,7 @@ pub fn create_follow_up_review(
 ) -> Answer<ReviewSummary> {
     let experts_from = experts_from.filter(|r| !r.is_empty());
     let experts_from = experts_from.map(|r| review_path(state, &r)).transpose()?;
-    let (workspace, suffix, at, by) = (&state.workspace, random_suffix(), now(), actor());
+    let (workspace, suffix, at, by) = (&state.workspace, random_suffix(), now(), actor(state));
     let from = experts_from.as_deref();
     let created = ops::follow_up::create_review(workspace, &plan, from, &suffix, &at, &by)?;
     Ok(created)
@@ -770,7 +797,7 @@ pub fn create_follow_up_review(
 pub fn apply_follow_up(state: &AppState, review_id: String) -> Answer<Applied> {
     let review = review_path(state, &review_id)?;
     let (register, options) = (state.workspace.register_path(), ResultOptions::default());
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let applied = follow_up_review::apply(&register, &review, &options, today(), &at, &by)?;
     Ok(applied)
 }
@@ -783,7 +810,7 @@ pub fn draw_spot_check(
 ) -> Answer<SpotCheckView> {
     let seed = seed.filter(|s| !s.trim().is_empty());
     let seed = seed.unwrap_or_else(|| paneldesk::keys::hex(&random_bytes::<16>()));
-    let (register, at, by) = (state.workspace.register_path(), now(), actor());
+    let (register, at, by) = (state.workspace.register_path(), now(), actor(state));
     let drawn = spot_check::draw(&register, &params, &seed, today(), &at, &by)?;
     Ok(drawn)
 }
@@ -821,7 +848,7 @@ pub fn edit_rubric(
     unlock: bool,
 ) -> Answer<paneldesk::rubric::CategoryRubric> {
     let path = review_path(state, &review_id)?;
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let rubric = paneldesk::rubric::apply(&path, &category_key, &change, unlock, &at, &by)?;
     Ok(rubric)
 }
@@ -845,11 +872,17 @@ pub fn import_rubric(
 ) -> Answer<Vec<paneldesk::rubric::CategoryRubric>> {
     let path = review_path(state, &review_id)?;
     let file = state.picks.read_file(&source)?;
-    paneldesk::rubric::import_file(&path, &file, unlock, &now(), &actor())?;
+    paneldesk::rubric::import_file(&path, &file, unlock, &now(), &actor(state))?;
     Ok(paneldesk::rubric::status(&path)?)
 }
 
 /// The 公示 and the 异议 ledger as the results tab shows them (`merge::readiness`).
+/// What the clerk should do next with the review, by the core's rule.
+pub fn next_step(state: &AppState, review_id: String) -> Answer<ops::review::NextStep> {
+    let review = review_path(state, &review_id)?;
+    Ok(ops::review::next_step(&review, today())?)
+}
+
 pub fn publication_status(state: &AppState, review_id: String) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
     Ok(ops::publication::status(&review, today())?)
@@ -861,7 +894,7 @@ pub fn set_announcement(
     settings: AnnouncementSettings,
 ) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let status = ops::publication::set_announcement(&review, settings, today(), &at, &by)?;
     Ok(status)
 }
@@ -872,7 +905,7 @@ pub fn add_objection(
     objection: NewObjection,
 ) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let status = ops::publication::add_objection(&review, &objection, today(), &at, &by)?;
     Ok(status)
 }
@@ -884,7 +917,7 @@ pub fn resolve_objection(
     resolution: Resolution,
 ) -> Answer<PublicationStatus> {
     let review = review_path(state, &review_id)?;
-    let (id, at, by) = (i64::from(objection_id), now(), actor());
+    let (id, at, by) = (i64::from(objection_id), now(), actor(state));
     let status = ops::publication::resolve_objection(&review, id, &resolution, today(), &at, &by)?;
     Ok(status)
 }
@@ -899,7 +932,7 @@ pub fn correct_nomination(
     reason: String,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    let (id, at, by) = (i64::from(nomination_id), now(), actor());
+    let (id, at, by) = (i64::from(nomination_id), now(), actor(state));
     let corrected =
         ops::review::correct_nomination(&path, id, &field_key, &value, &reason, &at, &by);
     Ok(corrected?)
@@ -913,7 +946,7 @@ pub fn withdraw_nomination(
     reason: String,
 ) -> Answer<Review> {
     let path = review_path(state, &review_id)?;
-    let (id, at, by) = (i64::from(nomination_id), now(), actor());
+    let (id, at, by) = (i64::from(nomination_id), now(), actor(state));
     Ok(ops::review::withdraw_nomination(
         &path, id, &reason, &at, &by,
     )?)
@@ -963,7 +996,7 @@ pub fn open_meeting_ballot(
     kind: BallotKind,
 ) -> Answer<MeetingBallot> {
     let review = review_path(state, &review_id)?;
-    let (at, by) = (now(), actor());
+    let (at, by) = (now(), actor(state));
     let ballot = meeting::open(&review, &category_key, &shortlist, kind, &at, &by)?;
     Ok(ballot)
 }
@@ -976,7 +1009,7 @@ pub fn count_meeting_ballot(
     tally: Tally,
 ) -> Answer<MeetingOutcome> {
     let review = review_path(state, &review_id)?;
-    let (ballot_id, at, by) = (i64::from(ballot_id), now(), actor());
+    let (ballot_id, at, by) = (i64::from(ballot_id), now(), actor(state));
     Ok(meeting::count(&review, ballot_id, &tally, &at, &by)?)
 }
 
@@ -1032,7 +1065,7 @@ pub fn key_paper_sheet(
     marks: String,
 ) -> Answer<Keyed> {
     let review = review_path(state, &review_id)?;
-    let (expert, at, who) = (i64::from(expert_id), now(), actor());
+    let (expert, at, who) = (i64::from(expert_id), now(), actor(state));
     Ok(ops::paper::key_entry(
         &review, expert, &sheet_id, &by, &marks, &at, &who,
     )?)
@@ -1054,7 +1087,7 @@ pub fn write_resume_file(
 ) -> Answer<String> {
     let review = review_path(state, &review_id)?;
     let folder = state.picks.write_folder(&folder)?;
-    let (clerk, at, by) = (state.clerk_keys()?, now(), actor());
+    let (clerk, at, by) = (state.clerk_keys()?, now(), actor(state));
     let expert_id = i64::from(expert_id);
     let file = paneldesk::resume::write(&review, &clerk, expert_id, &folder, &at, &by)?;
     Ok(file_name(&file))

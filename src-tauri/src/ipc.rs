@@ -106,6 +106,9 @@ macro_rules! ipc_commands {
 
 ipc_commands! {
     fn app_info() -> AppInfo;
+    fn acting_person() -> Option<String>;
+    fn set_acting_person(name: String) -> String;
+    fn next_step(review_id: String) -> paneldesk::ops::review::NextStep;
     fn list_activities() -> Vec<ActivityInfo>;
     fn list_reviews() -> ReviewList;
     fn open_review(review_id: String) -> Review;
@@ -321,6 +324,8 @@ fn type_declarations() -> Vec<String> {
         paneldesk::objections::Objection::decl(&cfg),
         paneldesk::readiness::Blocker::decl(&cfg),
         paneldesk::readiness::PublicationStatus::decl(&cfg),
+        paneldesk::ops::review::Step::decl(&cfg),
+        paneldesk::ops::review::NextStep::decl(&cfg),
         paneldesk::corrections::Correction::decl(&cfg),
         BallotKind::decl(&cfg),
         Shortlist::decl(&cfg),

@@ -202,7 +202,7 @@ impl RuleError {
             }
             RuleError::AutomaticRecusal => "本单位推荐的对象须自动回避，不能撤销".to_string(),
             RuleError::Locked => "评分已提交并锁定；如需更正，请先选择“更正评分”".to_string(),
-            RuleError::NotEnrolled => "尚未登记：请先在专家名单中选择本人并设置 PIN".to_string(),
+            RuleError::NotEnrolled => "尚未登记：请先在专家名单中选择本人并设置口令".to_string(),
             RuleError::AlreadyEnrolled { name } => format!("本机已登记为专家“{name}”"),
             RuleError::UnknownExpert { name } => format!("专家名单中没有“{name}”"),
             RuleError::Incomplete { count } => {
@@ -221,7 +221,8 @@ impl RuleError {
                 "Scores are submitted and locked; choose \"Correct scores\" first".to_string()
             }
             RuleError::NotEnrolled => {
-                "Not enrolled: pick your name from the roster and set a PIN first".to_string()
+                "Not enrolled: pick your name from the roster and set a passphrase first"
+                    .to_string()
             }
             RuleError::Incomplete { count } => {
                 format!("{count} items are still incomplete; finish them before submitting")

@@ -162,3 +162,199 @@ pub fn save_material(review_path: &Path, sha256: &str, destination: &Path) -> Re
         .ok_or_else(|| Error::Corrupt(format!("material {sha256} is not in this review")))?;
     crate::container::write_bytes_new(destination, &bytes)
 }
+
+/// What the clerk should do next with a review, in the order a round runs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Step {
+    /// No nomination yet: import the universities' workbooks.
+    ImportNominations,
+    /// 待核实事项 (flags) not settled yet.
+    SettleFlags { open: u32 },
+    /// Nobody on the roster to score.
+    AddExperts,
+    /// No panel package handed out yet.
+    BuildPackage,
+    /// Result bundles still to come: `received` of `expected` experts are in.
+    ReceiveBundles { received: u32, expected: u32 },
+    /// Nominations tied at a cut line, in `categories` categories, wait for the panel.
+    DecideTies { categories: u32 },
+    /// No 公示 set yet.
+    SetAnnouncement,
+    /// Objections lodged during the 公示 and not resolved.
+    ResolveObjections { pending: u32 },
+    /// The 公示期 runs until `until` (inclusive).
+    WaitForAnnouncement { until: String },
+    /// Everything is settled: print the results and the certificates.
+    PrintCertificates,
+    /// Certificates are printed: nothing is left to do in this review.
+    Done,
+}
+
+/// The next step, with the words the screens show.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NextStep {
+    pub step: Step,
+    /// The review screen's tab where it is done: `import`, `flags`, `experts`, `overview`
+    /// or `results`.
+    pub tab: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl Step {
+    fn tab(&self) -> &'static str {
+        match self {
+            Step::ImportNominations => "import",
+            Step::SettleFlags { .. } => "flags",
+            Step::AddExperts => "experts",
+            Step::BuildPackage => "overview",
+            _ => "results",
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        match self {
+            Step::ImportNominations => "导入各推荐单位报来的推荐表".into(),
+            Step::SettleFlags { open } => format!("处理 {open} 个待核实事项（保留或排除）"),
+            Step::AddExperts => "在“专家”中添加评审专家".into(),
+            Step::BuildPackage => "生成评审包，用 U 盘交给每位专家".into(),
+            Step::ReceiveBundles { received, expected } => {
+                format!("收取专家的评审结果（已收 {received} / {expected} 位）")
+            }
+            Step::DecideTies { categories } => {
+                format!("{categories} 个类别的分数线处有并列，请记录评审组的决定")
+            }
+            Step::SetAnnouncement => "设置公示（公示期、受理异议方式和落款）".into(),
+            Step::ResolveObjections { pending } => format!("处理 {pending} 件异议"),
+            Step::WaitForAnnouncement { until } => {
+                let day = crate::announcement::parse_day(until, "", "")
+                    .map(crate::announcement::day_zh)
+                    .unwrap_or_else(|_| until.clone());
+                format!("公示期至{day}，期满后打印证书")
+            }
+            Step::PrintCertificates => "打印结果汇总表和证书".into(),
+            Step::Done => "证书已打印，本次评审的工作已完成".into(),
+        }
+    }
+
+    fn message_en(&self) -> String {
+        match self {
+            Step::ImportNominations => {
+                "Import the nomination workbooks the universities sent".into()
+            }
+            Step::SettleFlags { open } => {
+                format!("Settle {open} item(s) to verify (keep or exclude)")
+            }
+            Step::AddExperts => "Add the panel's experts under Experts".into(),
+            Step::BuildPackage => {
+                "Build the panel package and hand it to each expert on a USB stick".into()
+            }
+            Step::ReceiveBundles { received, expected } => {
+                format!("Receive the experts' result bundles ({received} of {expected} in)")
+            }
+            Step::DecideTies { categories } => format!(
+                "Record the panel's decision on the ties at the cut line in {categories} categor{}",
+                if *categories == 1 { "y" } else { "ies" }
+            ),
+            Step::SetAnnouncement => {
+                "Set the announcement (公示): period, objection channels and issuer".into()
+            }
+            Step::ResolveObjections { pending } => format!("Resolve {pending} objection(s)"),
+            Step::WaitForAnnouncement { until } => {
+                format!("The announcement period runs until {until}; print certificates after it")
+            }
+            Step::PrintCertificates => "Print the results summary and the certificates".into(),
+            Step::Done => "Certificates are printed: this review's work is done".into(),
+        }
+    }
+}
+
+/// What to do next with the review at `review_path` on `today`: the first of import,
+/// settle 待核实事项, add experts, build the package, receive bundles, decide ties at the
+/// cut, set the 公示, resolve objections, wait out the 公示期, print — that is not done.
+pub fn next_step(review_path: &Path, today: time::Date) -> Result<NextStep> {
+    let step = first_open_step(review_path, today)?;
+    Ok(NextStep {
+        tab: step.tab().to_string(),
+        message_zh: step.message_zh(),
+        message_en: step.message_en(),
+        step,
+    })
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn first_open_step(review_path: &Path, today: time::Date) -> Result<Step> {
+    use crate::readiness::{award_blockers, Blocker, Publication};
+
+    let summary = review::summary(review_path)?;
+    if summary.n_nominations == 0 {
+        return Ok(Step::ImportNominations);
+    }
+    let conn = crate::store::open(review_path)?;
+    let open = flags::read_all(&conn)?
+        .iter()
+        .filter(|f| f.status == "open")
+        .count();
+    if open > 0 {
+        return Ok(Step::SettleFlags { open: count(open) });
+    }
+    if summary.n_experts == 0 {
+        return Ok(Step::AddExperts);
+    }
+    if crate::package::panels::current(&conn)?.is_empty() {
+        return Ok(Step::BuildPackage);
+    }
+    let board = crate::merge::collect::status(review_path)?;
+    let received = board.iter().filter(|e| e.submitted).count();
+    if received < board.len() {
+        return Ok(Step::ReceiveBundles {
+            received: count(received),
+            expected: count(board.len()),
+        });
+    }
+    let results = crate::merge::results::compute(
+        review_path,
+        &crate::merge::results::ResultOptions::default(),
+    )?;
+    let publication = Publication::load(&conn)?;
+    let blockers = award_blockers(&results, None, &publication, today);
+    let ties = blockers
+        .iter()
+        .filter(|b| matches!(b, Blocker::TieAtCut { .. }))
+        .count();
+    if ties > 0 {
+        return Ok(Step::DecideTies {
+            categories: count(ties),
+        });
+    }
+    if blockers.contains(&Blocker::NoAnnouncement) {
+        return Ok(Step::SetAnnouncement);
+    }
+    let pending = blockers
+        .iter()
+        .filter(|b| matches!(b, Blocker::PendingObjection { .. }))
+        .count();
+    if pending > 0 {
+        return Ok(Step::ResolveObjections {
+            pending: count(pending),
+        });
+    }
+    if let Some(until) = blockers.iter().find_map(|b| match b {
+        Blocker::AnnouncementPeriodOpen { period_to } => Some(period_to.clone()),
+        _ => None,
+    }) {
+        return Ok(Step::WaitForAnnouncement { until });
+    }
+    let printed: i64 = conn.query_row("SELECT count(*) FROM certificate", [], |r| r.get(0))?;
+    Ok(if printed == 0 {
+        Step::PrintCertificates
+    } else {
+        Step::Done
+    })
+}

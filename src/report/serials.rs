@@ -180,7 +180,7 @@ pub fn issue(
     let signing = clerk.signing()?;
     if keys::public_hex(&signing.verifying_key()) != record.clerk_key {
         return Err(Error::BadInput {
-            zh: "本机的办事员密钥不是签发该评审包的密钥，不能为这次评审出具证书".into(),
+            zh: "本机的工作人员密钥不是签发该评审包的密钥，不能为这次评审出具证书".into(),
             en: "this computer's clerk key did not sign the panel package; it cannot issue this review's certificates".into(),
         });
     }

@@ -127,7 +127,7 @@ pub fn settle_many(
     let note = note.trim();
     if flag_ids.is_empty() {
         return Err(Error::BadInput {
-            zh: "没有选择要处理的标记".into(),
+            zh: "没有选择要处理的待核实事项".into(),
             en: "no flags were chosen to settle".into(),
         });
     }

@@ -1,5 +1,6 @@
 //! One integration binary for whole workflows; a module per area.
 
+mod acting_person;
 mod architecture;
 mod audit_log;
 mod certificates;
@@ -19,6 +20,7 @@ mod import_workbooks;
 mod keys_at_rest;
 mod meeting;
 mod merge_props;
+mod next_step;
 mod ops;
 mod panels;
 mod paper;

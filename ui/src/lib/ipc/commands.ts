@@ -9,6 +9,18 @@ export function appInfo(): Promise<T.AppInfo> {
   return invoke<T.AppInfo>("app_info", {});
 }
 
+export function actingPerson(): Promise<string | null> {
+  return invoke<string | null>("acting_person", {});
+}
+
+export function setActingPerson(name: string): Promise<string> {
+  return invoke<string>("set_acting_person", { name });
+}
+
+export function nextStep(reviewId: string): Promise<T.NextStep> {
+  return invoke<T.NextStep>("next_step", { reviewId });
+}
+
 export function listActivities(): Promise<Array<T.ActivityInfo>> {
   return invoke<Array<T.ActivityInfo>>("list_activities", {});
 }

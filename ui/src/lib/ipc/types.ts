@@ -729,6 +729,15 @@ suggested_title_kind: TitleKind, objections: Array<Objection>,
  */
 award_blockers: Array<Blocker>, };
 
+export type Step = { "kind": "import_nominations" } | { "kind": "settle_flags", open: number, } | { "kind": "add_experts" } | { "kind": "build_package" } | { "kind": "receive_bundles", received: number, expected: number, } | { "kind": "decide_ties", categories: number, } | { "kind": "set_announcement" } | { "kind": "resolve_objections", pending: number, } | { "kind": "wait_for_announcement", until: string, } | { "kind": "print_certificates" } | { "kind": "done" };
+
+export type NextStep = { step: Step, 
+/**
+ * The review screen's tab where it is done: `import`, `flags`, `experts`, `overview`
+ * or `results`.
+ */
+tab: string, message_zh: string, message_en: string, };
+
 export type Correction = { id: number, nomination_id: number, field_key: string, field_zh: string, field_en: string, 
 /**
  * Masked by value where they hold an ID or phone number.
