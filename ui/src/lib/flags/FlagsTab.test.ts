@@ -21,7 +21,7 @@ function mockWithSettle(settle: (args: Record<string, unknown>) => unknown) {
 async function openFlags() {
   render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
   const tab = await screen.findByTestId("tab-flags");
-  await waitFor(() => expect(tab.textContent).toContain("标记（2）"));
+  await waitFor(() => expect(tab.textContent).toContain("待核实事项（2）"));
   await fireEvent.click(tab);
 }
 
@@ -80,7 +80,7 @@ describe("the flags tab", () => {
     expect(within(row).getByTestId("flag-status").textContent?.trim()).toBe("已保留");
     expect(within(row).getByTestId("flag-note").textContent).toBe("经核实支部成立已满三年");
     expect(screen.queryByTestId("flag-editor")).toBeNull();
-    expect(screen.getByTestId("tab-flags").textContent).toContain("标记（1）");
+    expect(screen.getByTestId("tab-flags").textContent).toContain("待核实事项（1）");
   });
 
   it("warns before excluding", async () => {
@@ -109,7 +109,7 @@ describe("filtering flags and settling a selection", () => {
   async function openMany() {
     render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
     const tab = await screen.findByTestId("tab-flags");
-    await waitFor(() => expect(tab.textContent).toContain("标记（3）"));
+    await waitFor(() => expect(tab.textContent).toContain("待核实事项（3）"));
     await fireEvent.click(tab);
   }
 
@@ -154,10 +154,10 @@ describe("filtering flags and settling a selection", () => {
       decision: "accepted",
       note: "经核实均符合条件",
     });
-    await waitFor(() => expect(screen.getByTestId("tab-flags").textContent).toContain("标记（1）"));
+    await waitFor(() => expect(screen.getByTestId("tab-flags").textContent).toContain("待核实事项（1）"));
     const statuses = screen.getAllByTestId("flag-row").map((r) => r.dataset.status);
     expect(statuses).toEqual(["accepted", "open", "accepted"]);
-    expect(screen.getByTestId("flags-bulk-done").textContent).toContain("已处理 2 条标记");
+    expect(screen.getByTestId("flags-bulk-done").textContent).toContain("已处理 2 条待核实事项");
     expect(screen.queryByTestId("flags-bulk-editor")).toBeNull();
     expect(ipc.callsOf("settle_flag")).toHaveLength(0);
   });
@@ -191,6 +191,6 @@ describe("filtering flags and settling a selection", () => {
     const error = await screen.findByTestId("flags-bulk-error");
     expect(error.textContent).toContain("第 3 号标记（江北师范大学 诸葛亮）已经处理");
     expect(screen.getAllByTestId("flag-row").every((r) => r.dataset.status === "open")).toBe(true);
-    expect(screen.getByTestId("tab-flags").textContent).toContain("标记（3）");
+    expect(screen.getByTestId("tab-flags").textContent).toContain("待核实事项（3）");
   });
 });

@@ -49,7 +49,7 @@ describe("the import tab", () => {
 
     await fireEvent.click(screen.getByTestId("import-pick-files"));
     const summary = await screen.findByTestId("import-summary");
-    expect(summary.textContent).toContain("共 2 个文件，已导入 1，未导入 1，推荐对象 3 条，标记 1 条");
+    expect(summary.textContent).toContain("共 2 个文件，已导入 1，未导入 1，推荐对象 3 条，待核实事项 1 条");
 
     const progress = screen.getByTestId("import-progress") as HTMLProgressElement;
     expect(progress.max).toBe(2);

@@ -77,7 +77,7 @@ describe("building a panel package", () => {
     render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
     await fireEvent.click(await screen.findByTestId("build-package-open"));
     const warning = await screen.findByTestId("build-package-open-flags");
-    expect(warning.textContent).toContain("还有 2 条标记未处理");
+    expect(warning.textContent).toContain("还有 2 条待核实事项未处理");
     await fireEvent.click(screen.getByTestId("build-package-confirm"));
     await screen.findByTestId("package-summary");
     expect(ipc.callsOf("build_panel_package")).toHaveLength(1);

@@ -46,7 +46,7 @@ describe("the register", () => {
     mock({ app_info: () => appInfoFixture, list_reviews: () => reviewList([]), list_panels: () => [] });
     render(App);
     await fireEvent.click(await screen.findByTestId("open-supervision"));
-    expect((await screen.findByTestId("supervision-title")).textContent).toBe("督导：获奖单位登记册");
+    expect((await screen.findByTestId("supervision-title")).textContent).toBe("督导：获评单位台账");
     await screen.findAllByTestId("register-row");
     await fireEvent.click(screen.getByTestId("back-home"));
     expect(await screen.findByTestId("open-supervision")).toBeTruthy();

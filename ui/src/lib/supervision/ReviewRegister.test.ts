@@ -36,13 +36,13 @@ describe("a review's link to the register", () => {
 
     const month = (await screen.findByTestId("register-entry-build-start")) as HTMLInputElement;
     expect(month.value).toBe(localYearMonth(new Date()));
-    expect(button("register-entry-submit").textContent?.trim()).toBe("登记获奖单位");
+    expect(button("register-entry-submit").textContent?.trim()).toBe("登记获评单位");
     await fireEvent.input(month, { target: { value: "2024-11" } });
     await fireEvent.click(button("register-entry-submit"));
 
     const done = await screen.findByTestId("register-entry-done");
     expect(ipc.callsOf("register_enter_review")[0]?.args).toEqual({ reviewId: review.id, buildStart: "2024-11" });
-    expect(done.textContent).toContain("已登记 2 个获奖单位；1 个此前已在登记册中。");
+    expect(done.textContent).toContain("已登记 2 个获评单位；1 个此前已在台账中。");
   });
 
   it("waits for results before entering anything", async () => {

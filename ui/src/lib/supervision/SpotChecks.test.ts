@@ -102,7 +102,7 @@ describe("spot checks", () => {
     expect(ipc.callsOf("verify_spot_check")[0]?.args).toEqual({ id: "SC-2024-001" });
     expect(result.dataset.ok).toBe("true");
     expect(screen.getByTestId("spot-verification-verdict").textContent).toContain("复核通过");
-    expect(screen.getByTestId("verify-register").textContent).toContain("与登记册比对一致");
+    expect(screen.getByTestId("verify-register").textContent).toContain("与台账比对一致");
 
     mock({
       verify_spot_check: () =>
