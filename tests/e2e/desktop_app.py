@@ -114,7 +114,15 @@ class App:
         )
 
     def click(self, testid):
-        self.by_testid(testid, clickable=True).click()
+        element = self.by_testid(testid, clickable=True)
+        # Only <main> scrolls, below the app bar: an element half under the bar is brought
+        # to the middle first, as a person would scroll to it.
+        self.web.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "if (r.top < 60 || r.bottom > window.innerHeight - 40) arguments[0].scrollIntoView({block: 'center'});",
+            element,
+        )
+        element.click()
 
     def shot(self, name):
         # Let WebKit paint what the DOM already holds before it is captured.
@@ -149,6 +157,62 @@ class App:
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
+
+
+# The cells of the main tables: nominations (grid rows), flags and results.
+TABLE_CELLS = (
+    '[data-testid="nomination-row"] > [role="cell"], '
+    '[data-testid="flag-row"] > td, '
+    '[data-testid="result-row"] > td'
+)
+# English month names or abbreviations, as a date left to an English locale prints them.
+ENGLISH_MONTH = re.compile(
+    r"\b(January|February|March|April|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*\d)"
+)
+
+
+def text_fits(app, where):
+    """Fails on text a clerk cannot read whole in the main tables, and on English month
+    names in the Chinese UI: every visible cell holds its content (scrollWidth no wider
+    than clientWidth), names of people and universities (`.name-cell`) sit on one line,
+    never broken inside a word (东川理/工大学)."""
+    found = app.web.execute_script(
+        """
+        const out = [];
+        for (const cell of document.querySelectorAll(arguments[0])) {
+          if (!cell.getClientRects().length) continue;
+          const text = cell.innerText.trim();
+          if (cell.scrollWidth > cell.clientWidth + 1) {
+            out.push(`clipped: ${text} (${cell.scrollWidth} > ${cell.clientWidth})`);
+          }
+          if (cell.classList.contains("name-cell") && text) {
+            const node = [...cell.childNodes].find((n) => n.nodeType === 3 && n.textContent.trim());
+            if (node) {
+              const range = document.createRange();
+              range.selectNodeContents(node);
+              const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+              if (tops.size > 1) out.push(`broken over ${tops.size} lines: ${node.textContent.trim()}`);
+            }
+          }
+        }
+        return out;
+        """,
+        TABLE_CELLS,
+    )
+    check(not found, f"{where}: table text clipped or broken: {found[:5]}")
+    if app.web.execute_script("return document.documentElement.lang").startswith("zh"):
+        body = app.web.find_element(By.TAG_NAME, "body").text
+        months = sorted({m.group(0) for m in ENGLISH_MONTH.finditer(body)})
+        check(not months, f"{where}: English month names in the Chinese UI: {months}")
+
+
+def column_widths(app, table_testid):
+    """The widths of a table's header cells, to see that a change did not reflow it."""
+    return app.web.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), th => Math.round(th.getBoundingClientRect().width))",
+        f'[data-testid="{table_testid}"] thead th',
+    )
 
 
 def make_pdf(path, pages=3):
@@ -337,10 +401,28 @@ def demo_review_on_screen(binary, shots):
     try:
         app.shot("01-home-empty")
         check(not app.all_testid("review-row"), "a fresh data folder lists no review")
+        # The first screen asks who works here today; a refused name keeps the question.
+        app.click("who-role-clerk")
+        app.click("who-confirm")
+        refused = app.by_testid("who-error")
+        check("姓名" in refused.text and "acting_person_empty" in refused.text, f"an empty name is refused: {refused.text!r}")
+        app.by_testid("who-name").send_keys("张敏")
+        app.click("who-confirm")
+        line = app.by_testid("who-line")
+        check("张敏" in line.text and "工作人员" in line.text, f"the home screen says who works here: {line.text!r}")
+        sections = app.web.execute_script(
+            "return Array.from(document.querySelectorAll('[data-section]'), e => e.dataset.section)"
+        )
+        check(sections[0] == "clerk", f"the clerk's work comes first: {sections}")
+        app.shot("01a-home-who")
 
         app.click("create-demo")
         title = app.by_testid("review-title")
         app.wait.until(lambda _: "大学生党员标兵" in title.text)
+        step = app.by_testid("next-step")
+        app.wait.until(lambda _: step.get_attribute("data-step") == "build_package")
+        check("下一步" in step.text and "评审包" in step.text, f"the overview says what comes next: {step.text!r}")
+        check("demo-2026" not in title.text, "the review's id is no part of its title")
         app.shot("02-review-overview")
 
         app.click("tab-rubric")
@@ -360,6 +442,7 @@ def demo_review_on_screen(binary, shots):
         page = app.web.find_element(By.TAG_NAME, "body").text
         check("110105" not in page and "13812" not in page, "no unmasked personal data")
         app.shot("04-nominations")
+        text_fits(app, "nominations")
 
         # The nominations on screen are the ones in the review file, as the CLI sees them.
         if os.path.exists(CLI):
@@ -376,6 +459,7 @@ def demo_review_on_screen(binary, shots):
             "search keeps only that university's nominations",
         )
         app.shot("05-nominations-search")
+        text_fits(app, "nominations, searched")
 
         # The import and flags tabs are there for the clerk (the import itself runs in
         # clerk_prepares_the_round).
@@ -521,6 +605,10 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
     and the signed panel package written to the USB stick."""
     app = App(binary, clerk, shots)
     try:
+        app.click("who-role-clerk")
+        app.by_testid("who-name").send_keys("李秘书")
+        app.click("who-confirm")
+        app.by_testid("who-line")
         app.click("new-review")
         Select(app.by_testid("new-review-activity")).select_by_value("student_exemplar")
         year = app.by_testid("new-review-year")
@@ -588,6 +676,8 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
         # Four: the xls and the ods lack columns, said once per file, not flagged per row.
         app.wait.until(lambda _: len(app.all_testid("flag-row")) == 4)
         app.shot("05d-flags")
+        text_fits(app, "flags")
+        widths = column_widths(app, "flag-list")
         first = app.all_testid("flag-row")[0]
         flag_id = first.get_attribute("data-flag-id")
         first.find_element(By.CSS_SELECTOR, '[data-testid="flag-accept"]').click()
@@ -599,11 +689,19 @@ def clerk_prepares_the_round(binary, shots, clerk, package):
             == "accepted"
         )
         app.shot("05e-flag-settled")
+        text_fits(app, "flags, one settled")
+        check(
+            column_widths(app, "flag-list") == widths,
+            f"settling a flag does not reflow the table: {widths} → {column_widths(app, 'flags-table')}",
+        )
         flags = json.loads(cli(clerk, "review", "flags", "--json"))
         check(
             any(str(f["id"]) == flag_id and f["status"] == "accepted" for f in flags),
             "the settled flag is stored with its note",
         )
+        audit = json.loads(cli(clerk, "audit", "show", "--json"))
+        settled_by = [e["actor"] for e in audit if "flag" in e["action"]]
+        check(settled_by and all(a == "李秘书" for a in settled_by), f"the audit log names who works here: {settled_by}")
 
         app.click("tab-nominations")
         app.wait.until(lambda _: "9" in app.by_testid("nomination-count").text)
@@ -1297,6 +1395,7 @@ def clerk_receives_and_prints(
         rows = app.wait.until(lambda _: app.all_testid("result-row"))
         check(len(rows) == 9, f"nine results: {len(rows)}")
         app.shot("20-clerk-received")
+        text_fits(app, "results")
         app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", refused)
         app.shot("20a-clerk-refused-unregistered")
 
@@ -1336,6 +1435,7 @@ def clerk_receives_and_prints(
         check(cuts[chosen] == "in", f"the panel's choice is in: {cuts[chosen]}")
         check(list(cuts.values()).count("in") == QUOTA, f"exactly the quota is in: {cuts}")
         app.shot("20c-clerk-tie-settled")
+        text_fits(app, "results, tie settled")
         rows = app.all_testid("result-row")
 
         # Nothing is published while a winner has findings nobody settled: the clerk
