@@ -279,68 +279,157 @@ impl Error {
         }
     }
 
-    pub fn message_zh(&self) -> String {
+    /// The message in Chinese and in English, written side by side so that neither can be
+    /// left out or drift from the other.
+    fn messages(&self) -> (String, String) {
         match self {
-            Error::UnknownCategory { key } => {
+            Error::UnknownCategory { key } => (
+                {
                 format!("本评审没有类别“{key}”")
-            }
-            Error::NotAllVerified { failed, total } => {
+            },
+                format!(
+                "This review has no category \"{key}\""
+            ),
+            ),
+            Error::NotAllVerified { failed, total } => (
+                {
                 format!("{total} 个文件中有 {failed} 个未通过校验")
-            }
-            Error::BadInput { zh, .. } => format!("输入有误：{zh}"),
-            Error::FontMissing { searched } => format!(
+            },
+                {
+                format!("{failed} of {total} files did not verify")
+            },
+            ),
+            Error::BadInput { zh, en, .. } => (
+                format!("输入有误：{zh}"),
+                format!("Invalid input: {en}"),
+            ),
+            Error::FontMissing { searched } => (
+                format!(
                 "找不到打印用的中文字体（Noto CJK）。请安装 Debian 软件包 fonts-noto-cjk，或用 PANELDESK_FONT_DIR 指定字体文件夹。已查找：{}",
                 paths(searched)
             ),
-            Error::FontUnusable { path } => format!(
+                format!(
+                "No Chinese font (Noto CJK) for printing. Install the Debian package fonts-noto-cjk, or point PANELDESK_FONT_DIR at a folder of fonts. Looked for: {}",
+                paths(searched)
+            ),
+            ),
+            Error::FontUnusable { path } => (
+                format!(
                 "字体文件 {} 无法使用（不是字体，或缺少常用汉字/数字）",
                 path.display()
             ),
-            Error::CertificateIssuerMissing => "证书模板的“落款单位”（issuer）未填写，不能打印证书：请在证书模板中填写颁发单位的全称".to_string(),
-            Error::MissingGlyphs { gaps } => format!(
+                format!(
+                "Font file {} cannot be used (not a font, or lacks common characters or digits)",
+                path.display()
+            ),
+            ),
+            Error::CertificateIssuerMissing => (
+                "证书模板的“落款单位”（issuer）未填写，不能打印证书：请在证书模板中填写颁发单位的全称".to_string(),
+                "The certificate template's issuer (落款单位) is empty, so no certificate can be printed: set the awarding body's full name in the certificate template".to_string(),
+            ),
+            Error::MissingGlyphs { gaps } => (
+                format!(
                 "以下证书中有字体无法打印的字符，未生成任何证书：{}。请改用可打印的写法或更换字体",
                 gaps.iter()
                     .map(|g| g.zh.as_str())
                     .collect::<Vec<_>>()
                     .join("；")
             ),
-            Error::NoPackageYet => {
+                format!(
+                "No certificates were made: the font cannot print some characters: {}",
+                gaps.iter()
+                    .map(|g| g.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            ),
+            Error::NoPackageYet => (
+                {
                 "本评审还没有生成评审包，也就没有可汇总的评分".to_string()
-            }
-            Error::RubricPlaceholders {
-                category_zh,
-                criteria,
-                ..
-            } => format!(
+            },
+                {
+                "No panel package has been built for this review, so there are no marks to merge".to_string()
+            },
+            ),
+            Error::RubricPlaceholders { category_zh, criteria, category_en, .. } => (
+                format!(
                 "“{category_zh}”的评分细则还有未填写的占位项（{}）：请先在“评分细则”页为其命名，再生成评审包",
                 criteria.join("、")
             ),
-            Error::RubricLocked {
-                category_zh,
-                packages,
-                ..
-            } => format!(
+                format!(
+                "The rubric of {category_en} still has placeholder criteria ({}): name them on the Rubric tab before building a panel package",
+                criteria.join(", ")
+            ),
+            ),
+            Error::RubricLocked { category_zh, packages, category_en, .. } => (
+                format!(
                 "“{category_zh}”的评分细则和评分方式已随 {packages} 个评审包发出，已锁定：如果现在修改，专家按已发出的评审包交回的评分结果将不再计入，须重新生成评审包并请专家重新评分"
             ),
-            Error::BadKey { detail } => format!("密钥无效或已损坏：{detail}"),
-            Error::PassphraseTooShort { min } => format!("口令至少需要 {min} 个字符"),
-            Error::PassphraseTooWeak { .. } => {
+                format!(
+                "The rubric and scoring mode of {category_en} went out with {packages} panel package(s) and are locked: if changed now, the result bundles for the packages already sent would no longer count; a new package must be built and scored again"
+            ),
+            ),
+            Error::BadKey { detail } => (
+                format!("密钥无效或已损坏：{detail}"),
+                format!("The key is invalid or damaged: {detail}"),
+            ),
+            Error::PassphraseTooShort { min } => (
+                format!("口令至少需要 {min} 个字符"),
+                {
+                format!("The passphrase needs at least {min} characters")
+            },
+            ),
+            Error::PassphraseTooWeak { score, hint, .. } => (
+                {
                 "口令太容易被猜到：请换一句只有您知道的话，例如几个互不相关的词加上数字，不要用姓名、生日、单位或常见密码".to_string()
-            }
-            Error::WrongPassphrase => "口令不正确".to_string(),
-            Error::PassphraseBackoff { seconds } => {
+            },
+                {
+                let hint = if hint.is_empty() { String::new() } else { format!(" ({hint})") };
+                format!("The passphrase is too easy to guess{hint}: use a phrase only you know, several unrelated words with a number, not a name, birthday, institution or common password (strength {score} of 4, 3 needed)")
+            },
+            ),
+            Error::WrongPassphrase => (
+                "口令不正确".to_string(),
+                "Wrong passphrase".to_string(),
+            ),
+            Error::PassphraseBackoff { seconds } => (
+                {
                 format!("口令连续输错，请 {seconds} 秒后再试")
-            }
-            Error::ClerkPassphraseNeeded => {
+            },
+                {
+                format!("Too many wrong passphrases; try again in {seconds} s")
+            },
+            ),
+            Error::ClerkPassphraseNeeded => (
+                {
                 "工作人员密钥已加密，请先输入工作人员口令".to_string()
-            }
-            Error::ClerkKeysMissing => "本机还没有工作人员密钥".to_string(),
-            Error::ClerkKeysExist => "本机已有工作人员密钥，不能再新建".to_string(),
-            Error::Refused { path, refusal } => {
+            },
+                {
+                "The clerk's keys are locked: enter the clerk's passphrase first".to_string()
+            },
+            ),
+            Error::ClerkKeysMissing => (
+                "本机还没有工作人员密钥".to_string(),
+                "This computer has no clerk keys yet".to_string(),
+            ),
+            Error::ClerkKeysExist => (
+                "本机已有工作人员密钥，不能再新建".to_string(),
+                "This computer already has clerk keys".to_string(),
+            ),
+            Error::Refused { path, refusal } => (
+                {
                 format!("已拒收 {}：{}", path.display(), refusal.message_zh())
-            }
-            Error::Rule(r) => r.zh.clone(),
-            Error::UnknownActivity { given, choices } => format!(
+            },
+                {
+                format!("Refused {}: {}", path.display(), refusal.message_en())
+            },
+            ),
+            Error::Rule(r) => (
+                r.zh.clone(),
+                r.en.clone(),
+            ),
+            Error::UnknownActivity { given, choices } => (
+                format!(
                 "未知的评审活动“{given}”。可选：{}",
                 choices
                     .iter()
@@ -348,165 +437,7 @@ impl Error {
                     .collect::<Vec<_>>()
                     .join("、")
             ),
-            Error::YearOutOfRange { year } => {
-                format!("年度 {year} 不在 2000–2100 之间，请检查输入。")
-            }
-            Error::ReviewNotFound { reference } => {
-                format!("找不到评审“{reference}”。")
-            }
-            Error::NoReviews => {
-                "还没有任何评审，请先新建评审。".into()
-            }
-            Error::NotAReviewFile { path } => {
-                format!("文件 {} 不是 PanelDesk 评审文件。", path.display())
-            }
-            Error::SchemaTooNew { path, found, known } => format!(
-                "文件 {} 由较新版本的 PanelDesk 创建（结构版本 {found}，本程序支持 {known}），请升级后再打开。",
-                path.display()
-            ),
-            Error::AlreadyExists { path } => {
-                format!("文件 {} 已存在，为避免覆盖已停止。", path.display())
-            }
-            Error::AuditChainBroken { seq, reason } => {
-                format!("审计日志第 {seq} 条校验失败：{reason}。日志可能被修改或删除过。")
-            }
-            Error::MarksDiffer { count } => format!(
-                "有 {count} 处存储的评分与保存的专家签名结果不一致：评审文件在接收后被改动过"
-            ),
-            Error::AnchorNotFound { anchor } => format!(
-                "审计日志中没有打印件上的锚点 {anchor}：该文件不是打印时的那份，或其日志被重写过"
-            ),
-            Error::NotReady {
-                what_zh, blockers, ..
-            } => format!(
-                "尚不能{what_zh}：{}。请先处理这些事项，或由评审组对相关推荐对象记录决定（写明理由）",
-                blockers
-                    .iter()
-                    .map(|b| b.zh.as_str())
-                    .collect::<Vec<_>>()
-                    .join("；")
-            ),
-            Error::Database(e) => format!("数据库错误：{e}。已保存的数据未被改动。"),
-            Error::Io { path, source } => {
-                format!("读写文件 {} 失败：{source}", path.display())
-            }
-            Error::Corrupt(what) => format!("存储的数据已损坏：{what}"),
-            Error::FlagNotFound { flag_id } => {
-                format!("找不到编号为 {flag_id} 的待核实事项")
-            }
-            Error::FlagAlreadySettled {
-                flag_id,
-                university,
-                name,
-                status,
-            } => format!(
-                "第 {flag_id} 号待核实事项（{university} {name}）已经处理（{}），本批事项均未处理：请去掉它后重新提交",
-                if status == "excluded" { "已排除" } else { "已保留" }
-            ),
-            Error::AnnouncementNotSet => {
-                "尚未设置公示：请先写明公示期、受理异议的联系方式和落款".to_string()
-            }
-            Error::ObjectionNotFound { id } => {
-                format!("找不到第 {id} 号异议")
-            }
-            Error::ObjectionResolved { id, outcome_zh, .. } => {
-                format!("第 {id} 号异议已处理完毕（{outcome_zh}），处理结果不能更改")
-            }
-            Error::NoteRequired => "保留有待核实事项的推荐对象时必须写明理由（备注）".to_string(),
-            Error::ReasonRequired => "更正或撤回推荐对象时必须写明理由".to_string(),
-            Error::ActingPersonInvalid { problem } => match problem {
-                NameProblem::Empty => "请填写在本机工作的人员姓名".to_string(),
-                NameProblem::TooLong { max, given } => {
-                    format!("姓名最多 {max} 个字，现在是 {given} 个字")
-                }
-            },
-            Error::NominationNotFound { id } => {
-                format!("找不到编号为 {id} 的推荐对象")
-            }
-            Error::UnknownField { key } => {
-                format!("本活动的推荐表没有“{key}”这一栏，无法更正")
-            }
-            Error::AlreadyWithdrawn { id } => format!("第 {id} 号推荐对象已经撤回"),
-            Error::RegisterUnreadable {
-                path, reason_zh, ..
-            } => format!(
-                "获奖单位登记册 {} 无法读取（{reason_zh}），无法核对往年是否已获认定，本次未导入任何文件；请从备份恢复该文件，或把它移出数据文件夹后重新导入",
-                path.display()
-            ),
-            Error::ImportIncomplete { total: 0, .. } => {
-                "没有找到可导入的表格文件（.xlsx/.xls/.ods）".to_string()
-            }
-            Error::ImportIncomplete { failed, total } => format!(
-                "{total} 个文件中有 {failed} 个未能导入，原因见上；其余文件已导入"
-            ),
-        }
-    }
-
-    pub fn message_en(&self) -> String {
-        match self {
-            Error::UnknownCategory { key } => format!(
-                "This review has no category \"{key}\""
-            ),
-            Error::NotAllVerified { failed, total } => {
-                format!("{failed} of {total} files did not verify")
-            }
-            Error::BadInput { en, .. } => format!("Invalid input: {en}"),
-            Error::FontMissing { searched } => format!(
-                "No Chinese font (Noto CJK) for printing. Install the Debian package fonts-noto-cjk, or point PANELDESK_FONT_DIR at a folder of fonts. Looked for: {}",
-                paths(searched)
-            ),
-            Error::FontUnusable { path } => format!(
-                "Font file {} cannot be used (not a font, or lacks common characters or digits)",
-                path.display()
-            ),
-            Error::CertificateIssuerMissing => "The certificate template's issuer (落款单位) is empty, so no certificate can be printed: set the awarding body's full name in the certificate template".to_string(),
-            Error::MissingGlyphs { gaps } => format!(
-                "No certificates were made: the font cannot print some characters: {}",
-                gaps.iter()
-                    .map(|g| g.en.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-            Error::NoPackageYet => {
-                "No panel package has been built for this review, so there are no marks to merge".to_string()
-            }
-            Error::RubricPlaceholders {
-                category_en,
-                criteria,
-                ..
-            } => format!(
-                "The rubric of {category_en} still has placeholder criteria ({}): name them on the Rubric tab before building a panel package",
-                criteria.join(", ")
-            ),
-            Error::RubricLocked {
-                category_en,
-                packages,
-                ..
-            } => format!(
-                "The rubric and scoring mode of {category_en} went out with {packages} panel package(s) and are locked: if changed now, the result bundles for the packages already sent would no longer count; a new package must be built and scored again"
-            ),
-            Error::BadKey { detail } => format!("The key is invalid or damaged: {detail}"),
-            Error::PassphraseTooShort { min } => {
-                format!("The passphrase needs at least {min} characters")
-            }
-            Error::PassphraseTooWeak { score, hint } => {
-                let hint = if hint.is_empty() { String::new() } else { format!(" ({hint})") };
-                format!("The passphrase is too easy to guess{hint}: use a phrase only you know, several unrelated words with a number, not a name, birthday, institution or common password (strength {score} of 4, 3 needed)")
-            }
-            Error::WrongPassphrase => "Wrong passphrase".to_string(),
-            Error::PassphraseBackoff { seconds } => {
-                format!("Too many wrong passphrases; try again in {seconds} s")
-            }
-            Error::ClerkPassphraseNeeded => {
-                "The clerk's keys are locked: enter the clerk's passphrase first".to_string()
-            }
-            Error::ClerkKeysMissing => "This computer has no clerk keys yet".to_string(),
-            Error::ClerkKeysExist => "This computer already has clerk keys".to_string(),
-            Error::Refused { path, refusal } => {
-                format!("Refused {}: {}", path.display(), refusal.message_en())
-            }
-            Error::Rule(r) => r.en.clone(),
-            Error::UnknownActivity { given, choices } => format!(
+                format!(
                 "Unknown activity \"{given}\". Choose one of: {}",
                 choices
                     .iter()
@@ -514,38 +445,92 @@ impl Error {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Error::YearOutOfRange { year } => {
+            ),
+            Error::YearOutOfRange { year } => (
+                {
+                format!("年度 {year} 不在 2000–2100 之间，请检查输入。")
+            },
+                {
                 format!("Year {year} is not between 2000 and 2100; please check it.")
-            }
-            Error::ReviewNotFound { reference } => format!(
+            },
+            ),
+            Error::ReviewNotFound { reference } => (
+                {
+                format!("找不到评审“{reference}”。")
+            },
+                format!(
                 "Review \"{reference}\" not found."
             ),
-            Error::NoReviews => {
+            ),
+            Error::NoReviews => (
+                {
+                "还没有任何评审，请先新建评审。".into()
+            },
+                {
                 "There is no review yet: create one first."
                     .into()
-            }
-            Error::NotAReviewFile { path } => {
+            },
+            ),
+            Error::NotAReviewFile { path } => (
+                {
+                format!("文件 {} 不是 PanelDesk 评审文件。", path.display())
+            },
+                {
                 format!("{} is not a PanelDesk review file.", path.display())
-            }
-            Error::SchemaTooNew { path, found, known } => format!(
+            },
+            ),
+            Error::SchemaTooNew { path, found, known } => (
+                format!(
+                "文件 {} 由较新版本的 PanelDesk 创建（结构版本 {found}，本程序支持 {known}），请升级后再打开。",
+                path.display()
+            ),
+                format!(
                 "{} was written by a newer PanelDesk (schema {found}; this build knows {known}). Upgrade to open it.",
                 path.display()
             ),
-            Error::AlreadyExists { path } => {
+            ),
+            Error::AlreadyExists { path } => (
+                {
+                format!("文件 {} 已存在，为避免覆盖已停止。", path.display())
+            },
+                {
                 format!("{} already exists; stopped rather than overwrite it.", path.display())
-            }
-            Error::AuditChainBroken { seq, reason } => format!(
+            },
+            ),
+            Error::AuditChainBroken { seq, reason } => (
+                {
+                format!("审计日志第 {seq} 条校验失败：{reason}。日志可能被修改或删除过。")
+            },
+                format!(
                 "Audit log entry {seq} fails verification: {reason}. The log may have been altered or truncated."
             ),
-            Error::MarksDiffer { count } => format!(
+            ),
+            Error::MarksDiffer { count } => (
+                format!(
+                "有 {count} 处存储的评分与保存的专家签名结果不一致：评审文件在接收后被改动过"
+            ),
+                format!(
                 "{count} stored marks or kept bundles disagree with what the experts signed: the review file was changed after receiving them"
             ),
-            Error::AnchorNotFound { anchor } => format!(
+            ),
+            Error::AnchorNotFound { anchor } => (
+                format!(
+                "审计日志中没有打印件上的锚点 {anchor}：该文件不是打印时的那份，或其日志被重写过"
+            ),
+                format!(
                 "The audit log does not hold the printed anchor {anchor}: this is not the file that was printed, or its log was rewritten"
             ),
-            Error::NotReady {
-                what_en, blockers, ..
-            } => format!(
+            ),
+            Error::NotReady { what_zh, blockers, what_en, .. } => (
+                format!(
+                "尚不能{what_zh}：{}。请先处理这些事项，或由评审组对相关推荐对象记录决定（写明理由）",
+                blockers
+                    .iter()
+                    .map(|b| b.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ),
+                format!(
                 "Cannot {what_en} yet: {}. Settle these first, or record the panel's decision on each nomination (with its reason)",
                 blockers
                     .iter()
@@ -553,66 +538,148 @@ impl Error {
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
-            Error::Database(e) => {
+            ),
+            Error::Database(e) => (
+                format!("数据库错误：{e}。已保存的数据未被改动。"),
+                {
                 format!("Database error: {e}. Stored data was left as it was.")
-            }
-            Error::Io { path, source } => {
+            },
+            ),
+            Error::Io { path, source } => (
+                {
+                format!("读写文件 {} 失败：{source}", path.display())
+            },
+                {
                 format!("Could not read or write {}: {source}", path.display())
-            }
-            Error::Corrupt(what) => format!("Stored data is damaged: {what}"),
-            Error::FlagNotFound { flag_id } => {
+            },
+            ),
+            Error::Corrupt(what) => (
+                format!("存储的数据已损坏：{what}"),
+                format!("Stored data is damaged: {what}"),
+            ),
+            Error::FlagNotFound { flag_id } => (
+                {
+                format!("找不到编号为 {flag_id} 的待核实事项")
+            },
+                {
                 format!("No flag {flag_id}")
-            }
-            Error::FlagAlreadySettled {
-                flag_id,
-                university,
-                name,
-                status,
-            } => format!(
+            },
+            ),
+            Error::FlagAlreadySettled { flag_id, university, name, status } => (
+                format!(
+                "第 {flag_id} 号待核实事项（{university} {name}）已经处理（{}），本批事项均未处理：请去掉它后重新提交",
+                if status == "excluded" { "已排除" } else { "已保留" }
+            ),
+                format!(
                 "Flag {flag_id} ({university} {name}) is already settled ({}); none of this batch was settled: leave it out and try again",
                 if status == "excluded" { "excluded" } else { "kept" }
             ),
-            Error::AnnouncementNotSet => {
+            ),
+            Error::AnnouncementNotSet => (
+                {
+                "尚未设置公示：请先写明公示期、受理异议的联系方式和落款".to_string()
+            },
+                {
                 "No announcement (公示) is set yet: give its period, where objections go, and the issuing office first".to_string()
-            }
-            Error::ObjectionNotFound { id } => {
+            },
+            ),
+            Error::ObjectionNotFound { id } => (
+                {
+                format!("找不到第 {id} 号异议")
+            },
+                {
                 format!("No objection {id}")
-            }
-            Error::ObjectionResolved { id, outcome_en, .. } => format!(
+            },
+            ),
+            Error::ObjectionResolved { id, outcome_zh, outcome_en, .. } => (
+                {
+                format!("第 {id} 号异议已处理完毕（{outcome_zh}），处理结果不能更改")
+            },
+                format!(
                 "Objection {id} is already resolved ({outcome_en}); its outcome cannot change"
             ),
-            Error::NoteRequired => {
+            ),
+            Error::NoteRequired => (
+                "保留有待核实事项的推荐对象时必须写明理由（备注）".to_string(),
+                {
                 "Keeping a flagged nomination needs a note saying why".to_string()
-            }
-            Error::ActingPersonInvalid { problem } => match problem {
+            },
+            ),
+            Error::ReasonRequired => (
+                "更正或撤回推荐对象时必须写明理由".to_string(),
+                {
+                "Correcting or withdrawing a nomination needs a reason".to_string()
+            },
+            ),
+            Error::ActingPersonInvalid { problem } => (
+                match problem {
+                NameProblem::Empty => "请填写在本机工作的人员姓名".to_string(),
+                NameProblem::TooLong { max, given } => {
+                    format!("姓名最多 {max} 个字，现在是 {given} 个字")
+                }
+            },
+                match problem {
                 NameProblem::Empty => "Please enter the name of the person working on this laptop".to_string(),
                 NameProblem::TooLong { max, given } => {
                     format!("A name may have at most {max} characters; this one has {given}")
                 }
             },
-            Error::ReasonRequired => {
-                "Correcting or withdrawing a nomination needs a reason".to_string()
-            }
-            Error::NominationNotFound { id } => {
+            ),
+            Error::NominationNotFound { id } => (
+                {
+                format!("找不到编号为 {id} 的推荐对象")
+            },
+                {
                 format!("No nomination {id}")
-            }
-            Error::UnknownField { key } => {
+            },
+            ),
+            Error::UnknownField { key } => (
+                {
+                format!("本活动的推荐表没有“{key}”这一栏，无法更正")
+            },
+                {
                 format!("This activity's nominations have no field \"{key}\" to correct")
-            }
-            Error::AlreadyWithdrawn { id } => format!("Nomination {id} is already withdrawn"),
-            Error::RegisterUnreadable {
-                path, reason_en, ..
-            } => format!(
+            },
+            ),
+            Error::AlreadyWithdrawn { id } => (
+                format!("第 {id} 号推荐对象已经撤回"),
+                format!("Nomination {id} is already withdrawn"),
+            ),
+            Error::RegisterUnreadable { path, reason_zh, reason_en, .. } => (
+                format!(
+                "获奖单位登记册 {} 无法读取（{reason_zh}），无法核对往年是否已获认定，本次未导入任何文件；请从备份恢复该文件，或把它移出数据文件夹后重新导入",
+                path.display()
+            ),
+                format!(
                 "The register of awarded units {} cannot be read ({reason_en}), so earlier honours cannot be checked: nothing was imported; restore the file from a backup, or move it out of the data folder, and import again",
                 path.display()
             ),
-            Error::ImportIncomplete { total: 0, .. } => {
+            ),
+            Error::ImportIncomplete { total: 0, .. } => (
+                {
+                "没有找到可导入的表格文件（.xlsx/.xls/.ods）".to_string()
+            },
+                {
                 "No workbook (.xlsx/.xls/.ods) found to import".to_string()
-            }
-            Error::ImportIncomplete { failed, total } => format!(
+            },
+            ),
+            Error::ImportIncomplete { failed, total } => (
+                format!(
+                "{total} 个文件中有 {failed} 个未能导入，原因见上；其余文件已导入"
+            ),
+                format!(
                 "{failed} of {total} files could not be imported (reasons above); the others were"
             ),
+            ),
         }
+    }
+
+    pub fn message_zh(&self) -> String {
+        self.messages().0
+    }
+
+    pub fn message_en(&self) -> String {
+        self.messages().1
     }
 }
 
