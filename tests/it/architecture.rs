@@ -197,29 +197,21 @@ fn the_circle_check_finds_a_planted_circle() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path();
     std::fs::create_dir(src.join("a")).unwrap();
-    std::fs::write(src.join("a/mod.rs"), "pub mod x;\n").unwrap();
-    std::fs::write(
-        src.join("a/x.rs"),
-        "use crate::b::{self, y::Thing};\nuse crate::e;\n",
-    )
-    .unwrap();
-    // e reaches back to a::x only in its unit tests, which do not ship: no circle.
-    std::fs::write(
-        src.join("e.rs"),
-        "pub fn h() {}\n#[cfg(test)]\nmod tests {\n    use crate::a::x;\n}\n",
-    )
-    .unwrap();
-    std::fs::write(src.join("b.rs"), "pub fn f() { crate::c::g() }\n").unwrap();
-    std::fs::write(
-        src.join("c.rs"),
-        "use crate::{\n    a::x,\n    d,\n};\n#[cfg(test)]\nmod tests {\n    use crate::b;\n}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("d.rs"),
-        "/// Unlike [`crate::e::h`], a doc link.\nuse super::c;\n",
-    )
-    .unwrap();
+    let files = [
+        ("a/mod.rs", "pub mod x;\n"),
+        ("a/x.rs", "use crate::b::{self, y::Thing};\nuse crate::e;\n"),
+        // e reaches back to a::x only in its unit tests, which do not ship: no circle.
+        ("e.rs", "pub fn h() {}\n#[cfg(test)]\nmod tests {\n    use crate::a::x;\n}\n"),
+        ("b.rs", "pub fn f() { crate::c::g() }\n"),
+        (
+            "c.rs",
+            "use crate::{\n    a::x,\n    d,\n};\n#[cfg(test)]\nmod tests {\n    use crate::b;\n}\n",
+        ),
+        ("d.rs", "/// Unlike [`crate::e::h`], a doc link.\nuse super::c;\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(src.join(name), text).unwrap();
+    }
     let graph = module_graph::read(src);
     let files = module_graph::circles(&graph.edges);
     assert_eq!(files, vec![vec!["a::x", "b", "c", "d"]]);

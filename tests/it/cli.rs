@@ -92,21 +92,21 @@ fn review_new_from_a_template_then_show_by_prefix() {
     assert_eq!(json(&out)["error"]["code"], "anchor_not_found");
 }
 
+/// A new review of an activity PanelDesk does not know: refused.
+const UNKNOWN_ACTIVITY: &[&str] = &[
+    "review",
+    "new",
+    "--activity",
+    "优秀教师",
+    "--year",
+    "2026",
+    "--json",
+];
+
 #[test]
 fn errors_are_bilingual_with_a_code_and_a_failing_exit_status() {
     let dir = tempfile::tempdir().unwrap();
-    let out = paneldesk(
-        dir.path(),
-        &[
-            "review",
-            "new",
-            "--activity",
-            "优秀教师",
-            "--year",
-            "2026",
-            "--json",
-        ],
-    );
+    let out = paneldesk(dir.path(), UNKNOWN_ACTIVITY);
     assert!(!out.status.success());
     let err = json(&out);
     assert_eq!(err["error"]["code"], "unknown_activity");
@@ -435,18 +435,7 @@ fn the_command_line_adds_what_to_type_to_an_error_whose_message_names_no_command
     );
 
     // An error with nothing to type next gets no hint, in either form.
-    let out = paneldesk(
-        dir.path(),
-        &[
-            "review",
-            "new",
-            "--activity",
-            "优秀教师",
-            "--year",
-            "2026",
-            "--json",
-        ],
-    );
+    let out = paneldesk(dir.path(), UNKNOWN_ACTIVITY);
     let error = &json(&out)["error"];
     assert_eq!(error["code"], "unknown_activity");
     assert!(
