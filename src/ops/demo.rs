@@ -112,19 +112,22 @@ fn leave_half_out(review_path: &Path, at: &str, actor: &str) -> Result<BTreeMap<
     Ok(quotas)
 }
 
-/// Expert `n` marks everything not recused. The nominations of a category, in package
-/// order, stand four steps of the rubric apart, so every expert's leaning (one step more
+/// Expert `n` marks everything not recused. The nominations of a category, in a fixed
+/// shuffled order, stand four steps of the rubric apart, so every expert's leaning (one step more
 /// or less on the first criterion) never reorders them; the last in and the first out
 /// are marked alike by everyone, so they tie at the cut.
 fn score(panel: &mut Panel, n: usize, quotas: &BTreeMap<String, u32>, at: &str) -> Result<()> {
     let package: PanelPackage = panel.package.clone();
     for category in &package.categories {
-        let in_category: Vec<i64> = package
+        // Strength follows a fixed shuffle of the ids, not the package's order (which is
+        // by university), so the winners come from many universities.
+        let mut in_category: Vec<i64> = package
             .nominations
             .iter()
             .filter(|x| x.category_key == category.key)
             .map(|x| x.id)
             .collect();
+        in_category.sort_by_key(|id| (*id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32);
         let quota = quotas.get(&category.key).copied().unwrap_or(1) as usize;
         for (i, id) in in_category.iter().enumerate() {
             if panel.item(*id)?.recusal.is_some() {
