@@ -36,7 +36,7 @@ use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
 use paneldesk::objections::{NewObjection, Resolution};
 use paneldesk::paper::{self, Keyed, PaperStatus, Sheet};
 use paneldesk::readiness::PublicationStatus;
-use paneldesk::report::certificate::{Award, CertificateTemplate};
+use paneldesk::report::certificate::{Award, CertificateTemplate, TemplateWords};
 use paneldesk::report::serials::{self, CertificateCheck, QrCheck};
 
 use paneldesk::follow_up::awarded_units::{self as awarded, AwardedUnit, Entered, RegisterView};
@@ -609,16 +609,16 @@ pub fn print_certificates(
 fn with_images(
     state: &AppState,
     review: &std::path::Path,
-    mut template: CertificateTemplate,
+    words: TemplateWords,
     seal: &ImageChoice,
     background: &ImageChoice,
 ) -> Answer<CertificateTemplate> {
     let stored = serials::template(review)?;
-    template.seal = state.picks.template_image(seal, stored.seal.as_deref())?;
-    template.background = state
+    let seal = state.picks.template_image(seal, stored.seal.as_deref())?;
+    let background = state
         .picks
         .template_image(background, stored.background.as_deref())?;
-    Ok(template)
+    Ok(words.with_images(seal, background))
 }
 
 pub fn certificate_template(state: &AppState, review_id: String) -> Answer<CertificateTemplate> {
@@ -632,7 +632,7 @@ pub fn certificate_template(state: &AppState, review_id: String) -> Answer<Certi
 pub fn save_certificate_template(
     state: &AppState,
     review_id: String,
-    template: CertificateTemplate,
+    template: TemplateWords,
     seal: ImageChoice,
     background: ImageChoice,
 ) -> Answer<CertificateTemplate> {
@@ -664,7 +664,7 @@ pub fn print_certificates_per_university(
 pub fn certificate_preview(
     state: &AppState,
     review_id: String,
-    template: CertificateTemplate,
+    template: TemplateWords,
     category_key: Option<String>,
     seal: ImageChoice,
     background: ImageChoice,
@@ -1189,9 +1189,16 @@ mod tests {
     fn a_template_image_is_a_choice_the_page_makes_never_a_path_it_sends() {
         let (dir, state, id) = clerk_laptop();
         let keep = || ImageChoice::Keep;
-        let mut template = certificate_template(&state, id.clone()).unwrap();
-        // A path in the template the page sends is never used, whatever it names.
-        template.seal = Some(dir.path().join("keys/clerk.json"));
+        // The window cannot send a path at all: a template naming an image is refused as
+        // the command's argument, before anything reads it.
+        let mut sent =
+            serde_json::to_value(certificate_template(&state, id.clone()).unwrap()).unwrap();
+        sent["seal"] = serde_json::json!(dir.path().join("keys/clerk.json"));
+        assert!(serde_json::from_value::<TemplateWords>(sent.clone()).is_err());
+        let obj = sent.as_object_mut().unwrap();
+        obj.remove("seal");
+        obj.remove("background");
+        let template: TemplateWords = serde_json::from_value(sent).unwrap();
         let saved = save_certificate_template(&state, id.clone(), template.clone(), keep(), keep())
             .unwrap();
         assert_eq!(saved.seal, None);
@@ -1231,7 +1238,7 @@ mod tests {
     #[test]
     fn before_any_result_the_preview_shows_the_sample_the_core_draws() {
         let (_dir, state, id) = clerk_laptop();
-        let template = certificate_template(&state, id.clone()).unwrap();
+        let template = certificate_template(&state, id.clone()).unwrap().words();
         let keep = || ImageChoice::Keep;
         let preview = certificate_preview(&state, id, template, None, keep(), keep()).unwrap();
         assert!(preview.sample);

@@ -25,7 +25,7 @@ use paneldesk::ops::certificates::CertificatePreview;
 use paneldesk::ops::reports::ReportKind;
 use paneldesk::package::{PackageSummary, PanelScope};
 use paneldesk::registration::Registration;
-use paneldesk::report::certificate::{Award, CertificateTemplate};
+use paneldesk::report::certificate::{Award, CertificateTemplate, TemplateWords};
 use paneldesk::report::serials::{CertificateCheck, QrCheck};
 use paneldesk::scoring::panel::{Enrolment, Incomplete, PanelView, Submission};
 use paneldesk::store::flags::{Decision, StoredFlag};
@@ -163,8 +163,8 @@ ipc_commands! {
     fn print_certificates(review_id: String, destination: Handle) -> Vec<Award>;
     fn print_certificates_per_university(review_id: String, folder: Handle) -> Vec<Award>;
     fn certificate_template(review_id: String) -> CertificateTemplate;
-    fn save_certificate_template(review_id: String, template: CertificateTemplate, seal: ImageChoice, background: ImageChoice) -> CertificateTemplate;
-    fn certificate_preview(review_id: String, template: CertificateTemplate, category_key: Option<String>, seal: ImageChoice, background: ImageChoice) -> CertificatePreview;
+    fn save_certificate_template(review_id: String, template: TemplateWords, seal: ImageChoice, background: ImageChoice) -> CertificateTemplate;
+    fn certificate_preview(review_id: String, template: TemplateWords, category_key: Option<String>, seal: ImageChoice, background: ImageChoice) -> CertificatePreview;
     fn check_certificate(review_id: String, serial: String, code: String) -> CertificateCheck;
     fn check_certificate_qr(text: String, fingerprint: Option<String>) -> QrCheck;
     fn pick_certificate_qr(title: String) -> Option<QrPhoto>;
@@ -275,6 +275,7 @@ fn type_declarations() -> Vec<String> {
         ReportKind::decl(&cfg),
         paneldesk::report::certificate::CertificateTemplate::decl(&cfg),
         paneldesk::report::certificate::CategoryCertificate::decl(&cfg),
+        paneldesk::report::certificate::TemplateWords::decl(&cfg),
         paneldesk::report::certificate::Award::decl(&cfg),
         paneldesk::report::certificate::Mark::decl(&cfg),
         paneldesk::report::certificate::Sheet::decl(&cfg),

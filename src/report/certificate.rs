@@ -37,6 +37,60 @@ pub struct CertificateTemplate {
     pub categories: Vec<CategoryCertificate>,
 }
 
+/// A template as the editor in the window sends it: everything but the images. The seal
+/// and background are files, and the window never names a file: the shell puts in the
+/// ones the user opened in its own dialogs (or keeps the stored ones). A template that
+/// names an image anyway is refused (`deny_unknown_fields`), not quietly cleaned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct TemplateWords {
+    pub title: String,
+    pub body: String,
+    pub honour: String,
+    pub issuer: String,
+    pub serial_prefix: String,
+    pub landscape: bool,
+    #[serde(default)]
+    pub categories: Vec<CategoryCertificate>,
+}
+
+impl CertificateTemplate {
+    /// Everything but the images: what the editor sends back.
+    pub fn words(&self) -> TemplateWords {
+        TemplateWords {
+            title: self.title.clone(),
+            body: self.body.clone(),
+            honour: self.honour.clone(),
+            issuer: self.issuer.clone(),
+            serial_prefix: self.serial_prefix.clone(),
+            landscape: self.landscape,
+            categories: self.categories.clone(),
+        }
+    }
+}
+
+impl TemplateWords {
+    /// The whole template: these words with the images the shell chose.
+    pub fn with_images(
+        self,
+        seal: Option<PathBuf>,
+        background: Option<PathBuf>,
+    ) -> CertificateTemplate {
+        CertificateTemplate {
+            title: self.title,
+            body: self.body,
+            honour: self.honour,
+            issuer: self.issuer,
+            serial_prefix: self.serial_prefix,
+            landscape: self.landscape,
+            seal,
+            background,
+            categories: self.categories,
+        }
+    }
+}
+
 /// One category's own words on its certificates, over the review's template: each field
 /// left `None` is the template's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -237,11 +237,11 @@ export function certificateTemplate(reviewId: string): Promise<T.CertificateTemp
   return invoke<T.CertificateTemplate>("certificate_template", { reviewId });
 }
 
-export function saveCertificateTemplate(reviewId: string, template: T.CertificateTemplate, seal: T.ImageChoice, background: T.ImageChoice): Promise<T.CertificateTemplate> {
+export function saveCertificateTemplate(reviewId: string, template: T.TemplateWords, seal: T.ImageChoice, background: T.ImageChoice): Promise<T.CertificateTemplate> {
   return invoke<T.CertificateTemplate>("save_certificate_template", { reviewId, template, seal, background });
 }
 
-export function certificatePreview(reviewId: string, template: T.CertificateTemplate, categoryKey: string | null, seal: T.ImageChoice, background: T.ImageChoice): Promise<T.CertificatePreview> {
+export function certificatePreview(reviewId: string, template: T.TemplateWords, categoryKey: string | null, seal: T.ImageChoice, background: T.ImageChoice): Promise<T.CertificatePreview> {
   return invoke<T.CertificatePreview>("certificate_preview", { reviewId, template, categoryKey, seal, background });
 }
 

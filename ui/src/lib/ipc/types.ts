@@ -461,6 +461,8 @@ categories: Array<CategoryCertificate>, };
 
 export type CategoryCertificate = { category_key: string, title: string | null, honour: string | null, landscape: boolean | null, };
 
+export type TemplateWords = { title: string, body: string, honour: string, issuer: string, serial_prefix: string, landscape: boolean, categories: Array<CategoryCertificate>, };
+
 export type Award = { serial: string, code: string, name: string, university: string, category: string, year: number, review_title: string, 
 /**
  * The QR code's text: the signed words, the clerk's key and the signature.

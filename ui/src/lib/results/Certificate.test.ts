@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
-import type { CertificateTemplate } from "$lib/ipc/types";
+import type { CertificateTemplate, TemplateWords } from "$lib/ipc/types";
 import {
   badPlaceholder,
   certificateCheck,
@@ -12,6 +12,7 @@ import {
   review,
 } from "$lib/testing/fixtures";
 import CertificateEditor from "./CertificateEditor.svelte";
+import { withoutImages } from "./templateImages";
 import CheckCertificate from "./CheckCertificate.svelte";
 import { freshPage } from "$lib/testing/page";
 
@@ -31,10 +32,13 @@ beforeEach(() => {
       if (template.title.includes("{姓明}")) throw badPlaceholder;
       return certificatePreviewFixture(template.title, { missing_chars: template.title.includes("䶮") ? "䶮" : "" });
     },
-    save_certificate_template: (args) => args.template,
+    save_certificate_template: (args) => stored(args.template),
   });
 });
 afterEach(clearCommandMocks);
+
+/** What the shell answers a save with: the words sent, with the images it chose. */
+const stored = (template: unknown): CertificateTemplate => ({ ...(template as TemplateWords), seal: null, background: null });
 
 const texts = (svg: Element) => [...svg.querySelectorAll("text[data-mark='text']")].map((t) => t.textContent);
 
@@ -59,7 +63,7 @@ describe("the certificate template editor", () => {
 
     expect(ipc.callsOf("certificate_preview")[0]?.args).toEqual({
       reviewId: review.id,
-      template: certificateTemplateFixture(),
+      template: withoutImages(certificateTemplateFixture()),
       categoryKey: null,
       seal: { kind: "keep" }, background: { kind: "keep" },
     });
@@ -79,7 +83,7 @@ describe("the certificate template editor", () => {
     await screen.findByTestId("certificate-saved");
     expect(ipc.callsOf("save_certificate_template")[0]?.args).toEqual({
       reviewId: review.id,
-      template: certificateTemplateFixture({ title: "欧阳䶮荣誉证书", landscape: false }),
+      template: withoutImages(certificateTemplateFixture({ title: "欧阳䶮荣誉证书", landscape: false })),
       seal: { kind: "keep" }, background: { kind: "keep" },
     });
     expect(screen.queryByTestId("certificate-unsaved")).toBeNull();
@@ -134,9 +138,11 @@ describe("the certificate template editor", () => {
     await screen.findByTestId("certificate-saved");
     expect(ipc.callsOf("save_certificate_template")[0]?.args).toEqual({
       reviewId: review.id,
-      template: certificateTemplateFixture({
-        categories: [{ category_key: "case_branch", title: "优秀案例证书", honour: "优秀基层党支部案例", landscape: null }],
-      }),
+      template: withoutImages(
+        certificateTemplateFixture({
+          categories: [{ category_key: "case_branch", title: "优秀案例证书", honour: "优秀基层党支部案例", landscape: null }],
+        }),
+      ),
       seal: { kind: "keep" }, background: { kind: "keep" },
     });
 
@@ -153,7 +159,7 @@ describe("the certificate template editor", () => {
         certificatePreviewFixture("荣誉证书", {
           issuer_missing: (args.template as CertificateTemplate).issuer.trim() === "",
         }),
-      save_certificate_template: (args) => args.template,
+      save_certificate_template: (args) => stored(args.template),
     });
     render(CertificateEditor, { reviewId: review.id });
     const warning = await screen.findByTestId("certificate-issuer-missing", {}, SLOW);
@@ -173,11 +179,11 @@ describe("the certificate template editor", () => {
       // The shell is asked for the opened file by its handle; the template itself names no file.
       () =>
         expect(ipc.callsOf("certificate_preview").at(-1)?.args).toMatchObject({
-          template: { seal: null },
           seal: { kind: "picked", handle: "open-seal" },
         }),
       SLOW,
     );
+    expect(ipc.callsOf("certificate_preview").at(-1)?.args.template).not.toHaveProperty("seal");
 
     await fireEvent.click(screen.getByTestId("certificate-seal-remove"));
     expect(screen.getByTestId("certificate-seal").textContent?.trim()).toBe("未设置");
@@ -188,10 +194,7 @@ describe("the certificate template editor", () => {
     ipc = mockCommands({
       certificate_template: () => certificateTemplateFixture(),
       certificate_preview: (args) => certificatePreviewFixture((args.template as CertificateTemplate).title),
-      save_certificate_template: (args) => ({
-        ...(args.template as CertificateTemplate),
-        seal: "/home/clerk/印章/委员会章.png",
-      }),
+      save_certificate_template: (args) => ({ ...stored(args.template), seal: "/home/clerk/印章/委员会章.png" }),
     });
     render(CertificateEditor, { reviewId: review.id });
     await screen.findByTestId("certificate-preview", {}, SLOW);
@@ -201,7 +204,7 @@ describe("the certificate template editor", () => {
     await screen.findByTestId("certificate-saved");
     expect(ipc.callsOf("save_certificate_template")[0]?.args).toEqual({
       reviewId: review.id,
-      template: certificateTemplateFixture(),
+      template: withoutImages(certificateTemplateFixture()),
       seal: { kind: "picked", handle: "open-seal" },
       background: { kind: "keep" },
     });

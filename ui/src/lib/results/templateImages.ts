@@ -1,7 +1,7 @@
 //! A certificate template's images (seal, background) cross to the shell as a choice, never
 //! as a path: the one stored, none, or a file the user opened in a dialog the shell owns.
 
-import type { CertificateTemplate, ImageChoice } from "$lib/ipc/types";
+import type { CertificateTemplate, ImageChoice, TemplateWords } from "$lib/ipc/types";
 
 /**
  * What to ask the shell for, from the field as the form holds it (the stored path, `null`,
@@ -13,9 +13,11 @@ export function imageChoice(current: string | null, stored: string | null): Imag
   return { kind: "picked", handle: current };
 }
 
-/** The template as sent: its image fields carry nothing, the choices say what they are. */
-export function withoutImages(template: CertificateTemplate): CertificateTemplate {
-  return { ...template, seal: null, background: null };
+/** The template as sent: its words only (the shell refuses one naming an image); the
+ * choices say what the images are. */
+export function withoutImages(template: CertificateTemplate): TemplateWords {
+  const { seal: _seal, background: _background, ...words } = template;
+  return words;
 }
 
 /** The seal and background choices for `template` against the stored one. */
