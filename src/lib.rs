@@ -20,6 +20,7 @@ pub mod import;
 pub mod keys;
 pub mod merge;
 pub mod model;
+pub mod nomination_list;
 pub mod objections;
 pub mod ops;
 pub mod package;

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::activity::Activity;
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::model::{Review, ReviewSummary};
+use crate::model::{Review, ReviewOutline, ReviewSummary};
 use crate::privacy::{self, Privacy};
 use crate::store::{self, experts, nominations, review_rows, review_rows::ReviewRow};
 use crate::template;
@@ -112,6 +112,32 @@ pub fn load(path: &Path, privacy: Privacy) -> Result<Review> {
         )?,
         experts: experts::read_all(&conn)?,
         nominations,
+    })
+}
+
+/// The review without its nominations, which the window reads a page at a time
+/// (`nomination_list`): opening a 30,000-nomination review reads a few rows.
+pub fn outline(path: &Path) -> Result<ReviewOutline> {
+    let conn = store::open(path)?;
+    let row = review_rows::read_review(&conn)?;
+    let nomination_counts = nominations::count_by_category(&conn)?;
+    Ok(ReviewOutline {
+        id: row.id,
+        activity: row.activity,
+        activity_name_zh: row.activity.name_zh().to_string(),
+        activity_name_en: row.activity.name_en().to_string(),
+        year: row.year,
+        title_zh: row.title_zh,
+        title_en: row.title_en,
+        created_at: row.created_at,
+        categories: review_rows::read_categories(&conn)?,
+        rules: crate::store::category_rules::in_force(
+            &conn,
+            &crate::model::rule::ResultOptions::default(),
+        )?,
+        experts: experts::read_all(&conn)?,
+        n_nominations: nomination_counts.values().sum(),
+        nomination_counts,
     })
 }
 

@@ -206,6 +206,62 @@ pub struct Review {
     pub nominations: Vec<Nomination>,
 }
 
+/// A review as the clerk's window holds it: everything but the nominations, which a
+/// province has by the thousand and the window reads a page at a time
+/// ([`NominationPage`]), and how many each category holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReviewOutline {
+    pub id: String,
+    pub activity: Activity,
+    pub activity_name_zh: String,
+    pub activity_name_en: String,
+    pub year: i32,
+    pub title_zh: String,
+    pub title_en: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub categories: Vec<Category>,
+    pub rules: std::collections::BTreeMap<String, rule::CategoryRule>,
+    pub experts: Vec<Expert>,
+    /// Nominations per category key; a category with none is absent.
+    pub nomination_counts: std::collections::BTreeMap<String, u32>,
+    pub n_nominations: u32,
+}
+
+/// Which nominations the clerk's list shows: one category or all, and words that must
+/// all appear in what the list shows of a nomination (masked, width-folded, any case).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NominationQuery {
+    /// A category key; `None` or empty for every category.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub category_key: Option<String>,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// One page of the clerk's nominations list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NominationPage {
+    /// How many nominations match the query, on every page.
+    pub matched: u32,
+    /// How many the review holds.
+    pub total: u32,
+    pub offset: u32,
+    pub rows: Vec<ListedNomination>,
+}
+
+/// A nomination in the list, personal data masked, with its place in the review's own
+/// order (1 = first), which a filter does not change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ListedNomination {
+    pub position: u32,
+    pub nomination: Nomination,
+}
+
 /// What a list of reviews shows, without loading every nomination.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -166,14 +166,32 @@ pub fn insert_encoded(tx: &Transaction, n: &EncodedNomination) -> Result<i64> {
 }
 
 pub fn read_all(conn: &Connection, activity: Activity) -> Result<Vec<Nomination>> {
+    Ok(read_numbered(conn, activity, None, None)?
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect())
+}
+
+/// Nominations with their place in the review's own order (1 = first), optionally of one
+/// category and only `limit` of them from `offset` in that narrower list: the clerk's list
+/// reads a page at a time, and "No. 17" is No. 17 whatever the filter.
+pub fn read_numbered(
+    conn: &Connection,
+    activity: Activity,
+    category_key: Option<&str>,
+    window: Option<(u32, u32)>,
+) -> Result<Vec<(u32, Nomination)>> {
     let specs = template::fields(activity);
-    let mut stmt = conn.prepare(
-        "SELECT n.id, n.category_key, n.university, n.display_name,
-                n.fields_json, n.extra_fields_json, n.materials_json
-         FROM nomination n JOIN category c ON c.key = n.category_key
-         ORDER BY c.position, n.university, n.id",
+    let (offset, limit) = window.map_or((0, -1), |(o, l)| (i64::from(o), i64::from(l)));
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, category_key, university, display_name,
+                fields_json, extra_fields_json, materials_json, position
+         FROM (SELECT n.*, ROW_NUMBER() OVER (ORDER BY c.position, n.university, n.id) AS position
+               FROM nomination n JOIN category c ON c.key = n.category_key)
+         WHERE ?1 IS NULL OR category_key = ?1
+         ORDER BY position LIMIT ?2 OFFSET ?3",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(params![category_key, limit, offset], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -182,17 +200,18 @@ pub fn read_all(conn: &Connection, activity: Activity) -> Result<Vec<Nomination>
             r.get::<_, String>(4)?,
             r.get::<_, String>(5)?,
             r.get::<_, String>(6)?,
+            r.get::<_, u32>(7)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, category_key, university, display_name, fields, extra, materials) = row?;
+        let (id, category_key, university, display_name, fields, extra, materials, position) = row?;
         let damaged = |what: &str, e: serde_json::Error| {
             Error::Corrupt(format!(
                 "nomination {id} {what}: {e} / 推荐对象 {id} 的{what}无法读取"
             ))
         };
-        out.push(Nomination {
+        let nomination = Nomination {
             id,
             category_key,
             university,
@@ -214,9 +233,18 @@ pub fn read_all(conn: &Connection, activity: Activity) -> Result<Vec<Nomination>
                 })
                 .collect(),
             materials: serde_json::from_str(&materials).map_err(|e| damaged("materials", e))?,
-        });
+        };
+        out.push((position, nomination));
     }
     Ok(out)
+}
+
+/// How many nominations each category holds, by category key.
+pub fn count_by_category(conn: &Connection) -> Result<std::collections::BTreeMap<String, u32>> {
+    let mut stmt =
+        conn.prepare("SELECT category_key, count(*) FROM nomination GROUP BY category_key")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn count(conn: &Connection) -> Result<u32> {

@@ -144,6 +144,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "paper",
             "registration",
             "review",
+            "nomination_list",
             "roster",
             "demo",
             "workbook_template",

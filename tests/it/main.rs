@@ -21,6 +21,7 @@ mod keys_at_rest;
 mod meeting;
 mod merge_props;
 mod next_step;
+mod nomination_list;
 mod ops;
 mod panels;
 mod paper;

@@ -135,3 +135,35 @@ fn numbers_in_unknown_columns_free_text_and_flags_are_masked_in_every_view_and_t
     assert_eq!(leaks(&manifest), Vec::<&str>::new());
     assert!(manifest.contains("139****4321"), "masked, not dropped");
 }
+
+#[test]
+fn the_nominations_list_finds_nobody_by_a_full_id_or_phone_number_and_shows_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    let file = dir.path().join("东川理工大学.xlsx");
+    workbook_with_extra_columns(&file);
+    let reports = import_batch(
+        &review,
+        &[Source::Workbook {
+            path: file.display().to_string(),
+        }],
+    );
+    assert!(reports[0].imported, "{:?}", reports[0].error);
+    let search = |text: &str| {
+        let query = paneldesk::model::NominationQuery {
+            category_key: None,
+            text: text.into(),
+        };
+        paneldesk::nomination_list::page(&review, &query, 0, 50).unwrap()
+    };
+    // A search that would reveal whose number it is, by finding the row.
+    for secret in SECRETS {
+        assert_eq!(search(secret).matched, 0, "{secret} finds a row");
+    }
+    // What the screen shows is searchable: a name, full-width letters folded.
+    assert_eq!(search("王思远").matched, 1);
+    let all = search("");
+    assert_eq!(all.matched, 2);
+    let listed = serde_json::to_string(&all).unwrap();
+    assert_eq!(leaks(&listed), Vec::<&str>::new(), "{listed}");
+}
