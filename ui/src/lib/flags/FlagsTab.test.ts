@@ -194,3 +194,58 @@ describe("filtering flags and settling a selection", () => {
     expect(screen.getByTestId("tab-flags").textContent).toContain("待核实事项（3）");
   });
 });
+
+describe("a long list of flags", () => {
+  const thousands: StoredFlag[] = Array.from({ length: 3_000 }, (_, i) =>
+    storedFlag({ id: i + 1, nomination_id: i + 1, display_name: `推荐对象 ${i + 1}`, university: i % 2 ? "江北师范大学" : "东川理工大学" }),
+  );
+
+  async function openThousands(settle: (args: Record<string, unknown>) => unknown = () => null) {
+    ipc = mockCommands({ open_review: () => review, list_flags: () => thousands, settle_flag: settle });
+    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
+    const tab = await screen.findByTestId("tab-flags");
+    await waitFor(() => expect(tab.textContent).toContain("待核实事项（3000）"));
+    await fireEvent.click(tab);
+  }
+
+  it("renders only the rows in view, and counts them all", async () => {
+    await openThousands();
+    const rows = screen.getAllByTestId("flag-row");
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(40);
+    expect(screen.getByTestId("flags-shown").textContent).toContain("当前显示 3000 条");
+    expect(screen.getByTestId("flag-list").querySelector("table")!.getAttribute("aria-rowcount")).toBe("3001");
+    // Select-all still means every open flag shown, rendered or not.
+    await fireEvent.click(screen.getByTestId("flags-select-all"));
+    expect(screen.getByTestId("flags-selected").textContent).toContain("已选 3000 条");
+  });
+
+  it("sizes the columns from every flag, not the rows in view", async () => {
+    await openThousands();
+    const widths = [...screen.getByTestId("flag-list").querySelectorAll("th")].map((th) => th.style.width);
+    // 推荐对象 3000 (the longest, far below the window): 4 + 5 × 0.62em, the padding's 1.75em and 0.5em for bold type.
+    expect(widths[2]).toBe("9.4rem");
+    expect(widths[4]).toBe("");
+  });
+
+  it("keeps or excludes in a dialog, then gives focus back to the row", async () => {
+    await openThousands((args) => storedFlag({ id: 2, nomination_id: 2, status: "accepted", note: String(args.note) }));
+    const row = screen.getAllByTestId("flag-row")[1]!;
+    await fireEvent.click(within(row).getByTestId("flag-accept"));
+    const dialog = screen.getByTestId("flag-editor");
+    expect(dialog.getAttribute("role")).toBe("dialog");
+    expect(dialog.textContent).toContain("保留：推荐对象 2（支部成立不满三年）");
+    await fireEvent.input(screen.getByTestId("flag-note-input"), { target: { value: "已核实" } });
+    await fireEvent.click(screen.getByTestId("flag-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("flag-editor")).toBeNull());
+    const settled = screen.getAllByTestId("flag-row")[1]!;
+    expect(settled.dataset.status).toBe("accepted");
+    await waitFor(() => expect(document.activeElement).toBe(settled));
+
+    // Escape cancels and returns to the button that opened it.
+    const next = screen.getAllByTestId("flag-row")[2]!;
+    await fireEvent.click(within(next).getByTestId("flag-exclude"));
+    await fireEvent.keyDown(screen.getByTestId("flag-editor"), { key: "Escape" });
+    await waitFor(() => expect(document.activeElement).toBe(within(next).getByTestId("flag-exclude")));
+  });
+});

@@ -25,6 +25,8 @@ const zh = {
   "common.none": "无",
   "common.emptyValue": "—",
   "common.dismiss": "知道了",
+  "common.close": "关闭",
+  "list.loadingRow": "正在读取…",
 
   "error.details": "详情：",
 
@@ -363,6 +365,8 @@ const zh = {
   "flags.exclude": "排除",
   "flags.acceptNote": "保留理由（必填）",
   "flags.excludeNote": "备注（选填）",
+  "flags.acceptTitle": "保留：{name}（{kind}）",
+  "flags.excludeTitle": "排除：{name}（{kind}）",
   "flags.excludeWarning": "排除后该推荐对象不参加评审，操作会记入审计日志。",
   "flags.confirmAccept": "确认保留",
   "flags.confirmExclude": "确认排除",
@@ -1246,6 +1250,8 @@ const en: Record<MessageKey, string> = {
   "common.none": "None",
   "common.emptyValue": "—",
   "common.dismiss": "OK",
+  "common.close": "Close",
+  "list.loadingRow": "Loading…",
 
   "error.details": "Details: ",
 
@@ -1585,6 +1591,8 @@ const en: Record<MessageKey, string> = {
   "flags.exclude": "Exclude",
   "flags.acceptNote": "Reason for keeping (required)",
   "flags.excludeNote": "Note (optional)",
+  "flags.acceptTitle": "Keep: {name} ({kind})",
+  "flags.excludeTitle": "Exclude: {name} ({kind})",
   "flags.excludeWarning": "An excluded nomination takes no part in the review. The decision is written to the audit log.",
   "flags.confirmAccept": "Keep",
   "flags.confirmExclude": "Exclude",

@@ -193,3 +193,35 @@ describe("the register", () => {
     await waitFor(() => expect(ipc.callsOf("register_view")).toHaveLength(2));
   });
 });
+
+describe("a long register", () => {
+  const units = Array.from({ length: 5_000 }, (_, i) =>
+    awardedUnit({ id: `AU-${String(i).padStart(10, "0")}`, name: `获评单位 ${i + 1}`, due_now: i % 7 === 0 }),
+  );
+
+  it("renders only the units in view, and keeps each unit's marks", async () => {
+    mock({ register_view: () => registerViewFixture({ units }) });
+    render(RegisterTab);
+    await screen.findAllByTestId("register-row");
+    expect(rows().length).toBeLessThan(40);
+    expect(rows()[0]!.dataset.unitId).toBe("AU-0000000000");
+    expect(rows()[0]!.classList.contains("due-now")).toBe(true);
+    expect(rows()[1]!.classList.contains("due-now")).toBe(false);
+    expect(screen.getByTestId("register-table").querySelector("table")!.getAttribute("aria-rowcount")).toBe("5001");
+  });
+
+  it("opens a unit's history in a dialog and gives focus back to its button", async () => {
+    render(RegisterTab);
+    await screen.findAllByTestId("register-row");
+    const toggle = within(rows()[1]!).getByTestId("history-toggle");
+    await fireEvent.click(toggle);
+    const dialog = screen.getByTestId("history-dialog");
+    expect(dialog.getAttribute("role")).toBe("dialog");
+    expect(dialog.textContent).toContain("东川理工大学马克思主义学院的历史记录");
+    expect(within(dialog).getAllByTestId("unit-event")).toHaveLength(2);
+    await fireEvent.click(screen.getByTestId("history-close"));
+    await waitFor(() => expect(screen.queryByTestId("history-dialog")).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(within(rows()[1]!).getByTestId("history-toggle")));
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+  });
+});
