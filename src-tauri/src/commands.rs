@@ -11,13 +11,12 @@ use paneldesk::import::file::FileReport;
 use paneldesk::import::source::file_name;
 use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::model::rule::CategoryRule;
-use paneldesk::model::{Review, ReviewSummary};
+use paneldesk::model::{NominationPage, NominationQuery, ReviewOutline, ReviewSummary};
 use paneldesk::ops::certificates::{Batch, CertificatePreview};
 use paneldesk::ops::reports::ReportKind;
 use paneldesk::ops::round::PackageTerms;
 use paneldesk::ops::Existing::Replace;
 use paneldesk::package::{PackageSummary, PanelScope};
-use paneldesk::privacy::Privacy;
 use paneldesk::registration::{self, Registration};
 use paneldesk::review;
 use paneldesk::scoring::panel::{self, Enrolment, Incomplete, Panel, PanelView, Submission};
@@ -108,9 +107,9 @@ pub fn list_reviews(state: &AppState) -> Answer<ReviewList> {
     Ok(state.workspace.list()?)
 }
 
-pub fn open_review(state: &AppState, review_id: String) -> Answer<Review> {
+pub fn open_review(state: &AppState, review_id: String) -> Answer<ReviewOutline> {
     let path = review_path(state, &review_id)?;
-    let review = review::load(&path, Privacy::Masked)?;
+    let review = ops::review::open(&path)?;
     // Its materials may now reach the reader (`reader.rs`).
     state.reader.review_opened(&review_id, path);
     Ok(review)
@@ -122,7 +121,7 @@ pub fn add_expert(
     name: String,
     institution: String,
     title: String,
-) -> Answer<Review> {
+) -> Answer<ReviewOutline> {
     let path = review_path(state, &review_id)?;
     let new = NewExpert {
         name,
@@ -132,7 +131,7 @@ pub fn add_expert(
     Ok(ops::review::add_expert(&path, &new, &now(), &actor(state))?)
 }
 
-pub fn remove_expert(state: &AppState, review_id: String, expert_id: i32) -> Answer<Review> {
+pub fn remove_expert(state: &AppState, review_id: String, expert_id: i32) -> Answer<ReviewOutline> {
     let path = review_path(state, &review_id)?;
     let expert_id = i64::from(expert_id);
     Ok(ops::review::remove_expert(
@@ -149,7 +148,7 @@ pub fn set_category_quota(
     category_key: String,
     quota: u32,
     approximate: bool,
-) -> Answer<Review> {
+) -> Answer<ReviewOutline> {
     let path = review_path(state, &review_id)?;
     let (at, by) = (now(), actor(state));
     let review = ops::review::set_quota(&path, &category_key, quota, approximate, &at, &by)?;
@@ -163,7 +162,7 @@ pub fn set_category_allowance(
     review_id: String,
     category_key: String,
     allowance: Option<u32>,
-) -> Answer<Review> {
+) -> Answer<ReviewOutline> {
     let path = review_path(state, &review_id)?;
     let (at, by) = (now(), actor(state));
     let review = ops::review::set_allowance(&path, &category_key, allowance, &at, &by)?;
@@ -175,7 +174,7 @@ pub fn set_category_rule(
     review_id: String,
     category_key: String,
     rule: CategoryRule,
-) -> Answer<Review> {
+) -> Answer<ReviewOutline> {
     let path = review_path(state, &review_id)?;
     let review = ops::review::set_rule(&path, &category_key, &rule, &now(), &actor(state))?;
     Ok(review)
@@ -930,7 +929,7 @@ pub fn correct_nomination(
     field_key: String,
     value: String,
     reason: String,
-) -> Answer<Review> {
+) -> Answer<ReviewOutline> {
     let path = review_path(state, &review_id)?;
     let (id, at, by) = (i64::from(nomination_id), now(), actor(state));
     let corrected =
@@ -944,12 +943,24 @@ pub fn withdraw_nomination(
     review_id: String,
     nomination_id: i32,
     reason: String,
-) -> Answer<Review> {
+) -> Answer<ReviewOutline> {
     let path = review_path(state, &review_id)?;
     let (id, at, by) = (i64::from(nomination_id), now(), actor(state));
     Ok(ops::review::withdraw_nomination(
         &path, id, &reason, &at, &by,
     )?)
+}
+
+/// One page of the nominations list: the window never holds a province's review whole.
+pub fn nomination_page(
+    state: &AppState,
+    review_id: String,
+    query: NominationQuery,
+    offset: u32,
+    limit: u32,
+) -> Answer<NominationPage> {
+    let path = review_path(state, &review_id)?;
+    Ok(ops::review::nominations(&path, &query, offset, limit)?)
 }
 
 /// One nomination's materials as the review stores them, with their hashes: what the
@@ -1258,11 +1269,18 @@ mod tests {
         );
     }
 
+    /// The first page of the nominations list, as the window reads it.
+    fn listed(state: &AppState, id: &str) -> Vec<paneldesk::model::Nomination> {
+        let everyone = NominationQuery::default();
+        let page = nomination_page(state, id.into(), everyone, 0, 100).unwrap();
+        page.rows.into_iter().map(|r| r.nomination).collect()
+    }
+
     #[test]
     fn a_correction_and_a_withdrawal_change_the_review_file() {
         let (_dir, state, id) = clerk_laptop();
         let review = open_review(&state, id.clone()).unwrap();
-        let nomination = review.nominations[0].clone();
+        let nomination = listed(&state, &id).remove(0);
         let nid = i32::try_from(nomination.id).unwrap();
         let key = paneldesk::template::display_field(review.activity);
         let new_name = format!("{}（更正）", nomination.display_name);
@@ -1286,17 +1304,10 @@ mod tests {
             "名称有误".into(),
         )
         .unwrap();
-        let corrected = after
-            .nominations
-            .iter()
-            .find(|n| n.id == nomination.id)
-            .unwrap();
-        assert_eq!(corrected.field(key), Some(new_name.as_str()));
-        // Read back from the file, not from the answer.
-        let reread = open_review(&state, id.clone()).unwrap();
+        assert_eq!(after, open_review(&state, id.clone()).unwrap());
+        // Read back from the file, as the list reads it.
         assert_eq!(
-            reread
-                .nominations
+            listed(&state, &id)
                 .iter()
                 .find(|n| n.id == nomination.id)
                 .unwrap()
@@ -1412,11 +1423,10 @@ mod tests {
     #[test]
     fn flags_are_settled_in_a_batch_or_not_at_all() {
         let (_dir, state, id) = clerk_laptop();
-        let review = open_review(&state, id.clone()).unwrap();
         {
             let mut conn = store::open(&review_path(&state, &id).unwrap()).unwrap();
             let tx = conn.transaction().unwrap();
-            for n in &review.nominations[..3] {
+            for n in &listed(&state, &id)[..3] {
                 flags::insert(&tx, n.id, "duplicate", "重复推荐", "Duplicate").unwrap();
             }
             tx.commit().unwrap();

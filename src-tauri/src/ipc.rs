@@ -20,7 +20,9 @@ use paneldesk::merge::meeting::{BallotKind, MeetingBallot, MeetingOutcome, Short
 use paneldesk::merge::results::ReviewResults;
 use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::model::rule::CategoryRule;
-use paneldesk::model::{Review, ReviewSummary};
+use paneldesk::model::{
+    ListedNomination, NominationPage, NominationQuery, Review, ReviewOutline, ReviewSummary,
+};
 use paneldesk::ops::certificates::CertificatePreview;
 use paneldesk::ops::reports::ReportKind;
 use paneldesk::package::{PackageSummary, PanelScope};
@@ -111,12 +113,12 @@ ipc_commands! {
     fn next_step(review_id: String) -> paneldesk::ops::review::NextStep;
     fn list_activities() -> Vec<ActivityInfo>;
     fn list_reviews() -> ReviewList;
-    fn open_review(review_id: String) -> Review;
-    fn add_expert(review_id: String, name: String, institution: String, title: String) -> Review;
-    fn remove_expert(review_id: String, expert_id: i32) -> Review;
-    fn set_category_quota(review_id: String, category_key: String, quota: u32, approximate: bool) -> Review;
-    fn set_category_allowance(review_id: String, category_key: String, allowance: Option<u32>) -> Review;
-    fn set_category_rule(review_id: String, category_key: String, rule: CategoryRule) -> Review;
+    fn open_review(review_id: String) -> ReviewOutline;
+    fn add_expert(review_id: String, name: String, institution: String, title: String) -> ReviewOutline;
+    fn remove_expert(review_id: String, expert_id: i32) -> ReviewOutline;
+    fn set_category_quota(review_id: String, category_key: String, quota: u32, approximate: bool) -> ReviewOutline;
+    fn set_category_allowance(review_id: String, category_key: String, allowance: Option<u32>) -> ReviewOutline;
+    fn set_category_rule(review_id: String, category_key: String, rule: CategoryRule) -> ReviewOutline;
     fn create_review(activity: Activity, year: i32) -> ReviewSummary;
     fn create_demo_review() -> ReviewSummary;
     fn pick_files(title: String, filter_name: String, extensions: Vec<String>, multiple: bool) -> Vec<Picked>;
@@ -188,9 +190,10 @@ ipc_commands! {
     fn set_announcement(review_id: String, settings: paneldesk::announcement::AnnouncementSettings) -> paneldesk::readiness::PublicationStatus;
     fn add_objection(review_id: String, objection: paneldesk::objections::NewObjection) -> paneldesk::readiness::PublicationStatus;
     fn resolve_objection(review_id: String, objection_id: i32, resolution: paneldesk::objections::Resolution) -> paneldesk::readiness::PublicationStatus;
-    fn correct_nomination(review_id: String, nomination_id: i32, field_key: String, value: String, reason: String) -> Review;
-    fn withdraw_nomination(review_id: String, nomination_id: i32, reason: String) -> Review;
+    fn correct_nomination(review_id: String, nomination_id: i32, field_key: String, value: String, reason: String) -> ReviewOutline;
+    fn withdraw_nomination(review_id: String, nomination_id: i32, reason: String) -> ReviewOutline;
     fn list_corrections(review_id: String) -> Vec<paneldesk::corrections::Correction>;
+    fn nomination_page(review_id: String, query: NominationQuery, offset: u32, limit: u32) -> NominationPage;
     fn nomination_materials(review_id: String, nomination_id: i32) -> Vec<paneldesk::store::materials::MaterialInfo>;
     fn save_review_material(review_id: String, sha256: String, destination: Handle) -> String;
     fn open_meeting_ballot(review_id: String, category_key: String, shortlist: Shortlist, kind: BallotKind) -> MeetingBallot;
@@ -220,6 +223,10 @@ fn type_declarations() -> Vec<String> {
         paneldesk::model::FieldValue::decl(&cfg),
         paneldesk::model::Nomination::decl(&cfg),
         Review::decl(&cfg),
+        ReviewOutline::decl(&cfg),
+        NominationQuery::decl(&cfg),
+        NominationPage::decl(&cfg),
+        ListedNomination::decl(&cfg),
         ReviewSummary::decl(&cfg),
         paneldesk::model::AuditEntry::decl(&cfg),
         paneldesk::workspace::UnreadableReview::decl(&cfg),

@@ -8,16 +8,31 @@ use std::path::{Path, PathBuf};
 use crate::activity::Activity;
 use crate::error::{Error, Result};
 use crate::model::rule::CategoryRule;
-use crate::model::{Review, ReviewSummary};
-use crate::privacy::Privacy;
+use crate::model::{NominationPage, NominationQuery, ReviewOutline, ReviewSummary};
 use crate::review::{self, NewReview};
 use crate::store::experts::NewExpert;
 use crate::store::flags::{self, Decision, StoredFlag};
 use crate::workspace::Workspace;
 
-/// The review as the clerk's screens show it: personal data masked.
-fn shown(review_path: &Path) -> Result<Review> {
-    review::load(review_path, Privacy::Masked)
+/// The review as the clerk's screens hold it: without its nominations, which they read
+/// a page at a time (`nominations`).
+fn shown(review_path: &Path) -> Result<ReviewOutline> {
+    review::outline(review_path)
+}
+
+/// Opens a review for the clerk's screens.
+pub fn open(review_path: &Path) -> Result<ReviewOutline> {
+    shown(review_path)
+}
+
+/// One page of the clerk's nominations list, personal data masked.
+pub fn nominations(
+    review_path: &Path,
+    query: &NominationQuery,
+    offset: u32,
+    limit: u32,
+) -> Result<NominationPage> {
+    crate::nomination_list::page(review_path, query, offset, limit)
 }
 
 /// Makes a new, empty review of `activity` for `year` in `workspace`; `suffix` (fresh
@@ -42,14 +57,24 @@ pub fn create(
 }
 
 /// Adds an expert to the roster; answers with the review.
-pub fn add_expert(review_path: &Path, new: &NewExpert, at: &str, actor: &str) -> Result<Review> {
+pub fn add_expert(
+    review_path: &Path,
+    new: &NewExpert,
+    at: &str,
+    actor: &str,
+) -> Result<ReviewOutline> {
     crate::roster::add(review_path, new, at, actor)?;
     shown(review_path)
 }
 
 /// Removes an expert from the roster (refused once a package went out); answers with
 /// the review.
-pub fn remove_expert(review_path: &Path, expert_id: i64, at: &str, actor: &str) -> Result<Review> {
+pub fn remove_expert(
+    review_path: &Path,
+    expert_id: i64,
+    at: &str,
+    actor: &str,
+) -> Result<ReviewOutline> {
     crate::roster::remove(review_path, expert_id, at, actor)?;
     shown(review_path)
 }
@@ -62,7 +87,7 @@ pub fn set_quota(
     approximate: bool,
     at: &str,
     actor: &str,
-) -> Result<Review> {
+) -> Result<ReviewOutline> {
     review::set_quota(review_path, category_key, quota, approximate, at, actor)?;
     shown(review_path)
 }
@@ -75,7 +100,7 @@ pub fn set_allowance(
     allowance: Option<u32>,
     at: &str,
     actor: &str,
-) -> Result<Review> {
+) -> Result<ReviewOutline> {
     review::set_allowance(review_path, category_key, allowance, at, actor)?;
     shown(review_path)
 }
@@ -87,7 +112,7 @@ pub fn set_rule(
     rule: &CategoryRule,
     at: &str,
     actor: &str,
-) -> Result<Review> {
+) -> Result<ReviewOutline> {
     crate::store::category_rules::set(review_path, category_key, rule, at, actor)?;
     shown(review_path)
 }
@@ -102,7 +127,7 @@ pub fn correct_nomination(
     reason: &str,
     at: &str,
     actor: &str,
-) -> Result<Review> {
+) -> Result<ReviewOutline> {
     crate::corrections::edit_field(
         review_path,
         nomination_id,
@@ -122,7 +147,7 @@ pub fn withdraw_nomination(
     reason: &str,
     at: &str,
     actor: &str,
-) -> Result<Review> {
+) -> Result<ReviewOutline> {
     crate::corrections::withdraw(review_path, nomination_id, reason, at, actor)?;
     shown(review_path)
 }

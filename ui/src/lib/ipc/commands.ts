@@ -29,28 +29,28 @@ export function listReviews(): Promise<T.ReviewList> {
   return invoke<T.ReviewList>("list_reviews", {});
 }
 
-export function openReview(reviewId: string): Promise<T.Review> {
-  return invoke<T.Review>("open_review", { reviewId });
+export function openReview(reviewId: string): Promise<T.ReviewOutline> {
+  return invoke<T.ReviewOutline>("open_review", { reviewId });
 }
 
-export function addExpert(reviewId: string, name: string, institution: string, title: string): Promise<T.Review> {
-  return invoke<T.Review>("add_expert", { reviewId, name, institution, title });
+export function addExpert(reviewId: string, name: string, institution: string, title: string): Promise<T.ReviewOutline> {
+  return invoke<T.ReviewOutline>("add_expert", { reviewId, name, institution, title });
 }
 
-export function removeExpert(reviewId: string, expertId: number): Promise<T.Review> {
-  return invoke<T.Review>("remove_expert", { reviewId, expertId });
+export function removeExpert(reviewId: string, expertId: number): Promise<T.ReviewOutline> {
+  return invoke<T.ReviewOutline>("remove_expert", { reviewId, expertId });
 }
 
-export function setCategoryQuota(reviewId: string, categoryKey: string, quota: number, approximate: boolean): Promise<T.Review> {
-  return invoke<T.Review>("set_category_quota", { reviewId, categoryKey, quota, approximate });
+export function setCategoryQuota(reviewId: string, categoryKey: string, quota: number, approximate: boolean): Promise<T.ReviewOutline> {
+  return invoke<T.ReviewOutline>("set_category_quota", { reviewId, categoryKey, quota, approximate });
 }
 
-export function setCategoryAllowance(reviewId: string, categoryKey: string, allowance: number | null): Promise<T.Review> {
-  return invoke<T.Review>("set_category_allowance", { reviewId, categoryKey, allowance });
+export function setCategoryAllowance(reviewId: string, categoryKey: string, allowance: number | null): Promise<T.ReviewOutline> {
+  return invoke<T.ReviewOutline>("set_category_allowance", { reviewId, categoryKey, allowance });
 }
 
-export function setCategoryRule(reviewId: string, categoryKey: string, rule: T.CategoryRule): Promise<T.Review> {
-  return invoke<T.Review>("set_category_rule", { reviewId, categoryKey, rule });
+export function setCategoryRule(reviewId: string, categoryKey: string, rule: T.CategoryRule): Promise<T.ReviewOutline> {
+  return invoke<T.ReviewOutline>("set_category_rule", { reviewId, categoryKey, rule });
 }
 
 export function createReview(activity: T.Activity, year: number): Promise<T.ReviewSummary> {
@@ -337,16 +337,20 @@ export function resolveObjection(reviewId: string, objectionId: number, resoluti
   return invoke<T.PublicationStatus>("resolve_objection", { reviewId, objectionId, resolution });
 }
 
-export function correctNomination(reviewId: string, nominationId: number, fieldKey: string, value: string, reason: string): Promise<T.Review> {
-  return invoke<T.Review>("correct_nomination", { reviewId, nominationId, fieldKey, value, reason });
+export function correctNomination(reviewId: string, nominationId: number, fieldKey: string, value: string, reason: string): Promise<T.ReviewOutline> {
+  return invoke<T.ReviewOutline>("correct_nomination", { reviewId, nominationId, fieldKey, value, reason });
 }
 
-export function withdrawNomination(reviewId: string, nominationId: number, reason: string): Promise<T.Review> {
-  return invoke<T.Review>("withdraw_nomination", { reviewId, nominationId, reason });
+export function withdrawNomination(reviewId: string, nominationId: number, reason: string): Promise<T.ReviewOutline> {
+  return invoke<T.ReviewOutline>("withdraw_nomination", { reviewId, nominationId, reason });
 }
 
 export function listCorrections(reviewId: string): Promise<Array<T.Correction>> {
   return invoke<Array<T.Correction>>("list_corrections", { reviewId });
+}
+
+export function nominationPage(reviewId: string, query: T.NominationQuery, offset: number, limit: number): Promise<T.NominationPage> {
+  return invoke<T.NominationPage>("nomination_page", { reviewId, query, offset, limit });
 }
 
 export function nominationMaterials(reviewId: string, nominationId: number): Promise<Array<T.MaterialInfo>> {

@@ -100,6 +100,34 @@ created_at: string, categories: Array<Category>,
  */
 rules: { [key in string]: CategoryRule }, experts: Array<Expert>, nominations: Array<Nomination>, };
 
+export type ReviewOutline = { id: string, activity: Activity, activity_name_zh: string, activity_name_en: string, year: number, title_zh: string, title_en: string, 
+/**
+ * RFC 3339, UTC.
+ */
+created_at: string, categories: Array<Category>, rules: { [key in string]: CategoryRule }, experts: Array<Expert>, 
+/**
+ * Nominations per category key; a category with none is absent.
+ */
+nomination_counts: { [key in string]: number }, n_nominations: number, };
+
+export type NominationQuery = { 
+/**
+ * A category key; `None` or empty for every category.
+ */
+category_key?: string, text: string, };
+
+export type NominationPage = { 
+/**
+ * How many nominations match the query, on every page.
+ */
+matched: number, 
+/**
+ * How many the review holds.
+ */
+total: number, offset: number, rows: Array<ListedNomination>, };
+
+export type ListedNomination = { position: number, nomination: Nomination, };
+
 export type ReviewSummary = { id: string, path: string, activity: Activity, activity_name_zh: string, activity_name_en: string, year: number, title_zh: string, title_en: string, created_at: string, n_categories: number, n_experts: number, n_nominations: number, };
 
 export type AuditEntry = { seq: number, at: string, actor: string, action: string, detail: string, prev_hash: string, hash: string, };

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { CategoryRule, IpcError, Review } from "$lib/ipc/types";
+import type { CategoryRule, IpcError, ReviewOutline } from "$lib/ipc/types";
 import { categoryRule, review } from "$lib/testing/fixtures";
 import { mockReview } from "$lib/testing/reviewMock";
 import ReviewScreen from "./ReviewScreen.svelte";
@@ -16,7 +16,7 @@ const refused: IpcError = {
 
 let ipc: MockedCommands;
 /** What the "core" holds: each command answers with the whole review, as the real one does. */
-let stored: Review;
+let stored: ReviewOutline;
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
   ({ ipc, stored } = mockReview(review, (stored) => ({

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { IpcError, Review } from "$lib/ipc/types";
+import type { IpcError, ReviewOutline } from "$lib/ipc/types";
 import { review } from "$lib/testing/fixtures";
 import { mockReview } from "$lib/testing/reviewMock";
 import ReviewScreen from "./ReviewScreen.svelte";
@@ -22,9 +22,9 @@ const packaged: IpcError = {
 
 let ipc: MockedCommands;
 /** What the "core" holds: each command answers with the whole review, as the real one does. */
-let stored: Review;
+let stored: ReviewOutline;
 
-function mock(overrides: Record<string, CommandHandler> = {}, start: Review = review) {
+function mock(overrides: Record<string, CommandHandler> = {}, start: ReviewOutline = review) {
   ({ ipc, stored } = mockReview(start, (stored) => ({
     add_expert: (args) => {
       const id = Math.max(0, ...stored.experts.map((e) => e.id)) + 1;

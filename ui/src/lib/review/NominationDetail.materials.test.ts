@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { MaterialInfo } from "$lib/ipc/types";
-import { review } from "$lib/testing/fixtures";
+import { nominations, review } from "$lib/testing/fixtures";
 import NominationDetail from "./NominationDetail.svelte";
 import { freshPage } from "$lib/testing/page";
 
@@ -30,7 +30,7 @@ beforeEach(() => {
 afterEach(() => clearCommandMocks());
 
 function show() {
-  const nomination = review.nominations[0]!;
+  const nomination = nominations[0]!;
   render(NominationDetail, { reviewId: review.id, nomination, onchange: vi.fn() });
   return nomination;
 }

@@ -2,13 +2,15 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { Correction, IpcError, Review, StoredFlag } from "$lib/ipc/types";
-import { review as reviewFixture } from "$lib/testing/fixtures";
+import type { Correction, IpcError, Nomination, ReviewOutline, StoredFlag } from "$lib/ipc/types";
+import { nominations as nominationsFixture, review as reviewFixture } from "$lib/testing/fixtures";
+import { pageOf } from "$lib/testing/nominationPages";
 import ReviewScreen from "./ReviewScreen.svelte";
 import { freshPage } from "$lib/testing/page";
 
 /** What the "core" holds: the review, its flags and corrections are read from it after a change. */
-let review: Review;
+let review: ReviewOutline;
+let nominations: Nomination[];
 let flags: StoredFlag[];
 let corrections: Correction[];
 let ipc: MockedCommands;
@@ -26,15 +28,17 @@ const badValue: IpcError = {
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
   review = structuredClone(reviewFixture);
+  nominations = structuredClone(nominationsFixture);
   flags = [];
   corrections = [];
   ipc = mockCommands({
     open_review: () => structuredClone(review),
+    nomination_page: (args) => structuredClone(pageOf(nominations, args)),
     list_flags: () => structuredClone(flags),
     list_corrections: () => structuredClone(corrections),
     correct_nomination: (args) => {
       if (String(args.reason).trim() === "") throw reasonRequired;
-      const n = review.nominations.find((x) => x.id === args.nominationId)!;
+      const n = nominations.find((x) => x.id === args.nominationId)!;
       const f = n.fields.find((x) => x.key === args.fieldKey)!;
       corrections.push({
         id: corrections.length + 1,
@@ -53,7 +57,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
       return structuredClone(review);
     },
     withdraw_nomination: (args) => {
-      const n = review.nominations.find((x) => x.id === args.nominationId)!;
+      const n = nominations.find((x) => x.id === args.nominationId)!;
       flags.push({
         id: 9,
         nomination_id: n.id,
@@ -83,6 +87,7 @@ async function openNomination(id: number) {
   render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
   await screen.findByTestId("review-title");
   await fireEvent.click(screen.getByTestId("tab-nominations"));
+  await waitFor(() => expect(screen.getAllByTestId("nomination-row").length).toBeGreaterThan(0));
   await fireEvent.click(row(id));
   return screen.getByTestId("nomination-detail");
 }

@@ -1,15 +1,19 @@
-import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { clearCommandMocks, mockCommands } from "$lib/ipc/mock";
-import { review } from "$lib/testing/fixtures";
+import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
+import { nominations, review } from "$lib/testing/fixtures";
+import { pageOf } from "$lib/testing/nominationPages";
 import ReviewScreen from "./ReviewScreen.svelte";
 import { freshPage } from "$lib/testing/page";
 
+let ipc: MockedCommands;
+
 beforeEach(() => {
   freshPage();
-  mockCommands({
+  ipc = mockCommands({
     open_review: () => review,
+    nomination_page: (args) => pageOf(nominations, args),
     list_flags: () => [],
     list_corrections: () => [],
     rubric_status: () =>
@@ -61,19 +65,24 @@ describe("the review screen", () => {
     ]);
   });
 
-  it("filters nominations by category and text, and expands a row into all its fields", async () => {
+  it("asks the core for pages by category and text, and opens a row into all its fields", async () => {
     await openScreen();
     await fireEvent.click(screen.getByTestId("tab-nominations"));
+    await waitFor(() => expect(screen.getAllByTestId("nomination-row")).toHaveLength(3));
     expect(screen.getByTestId("nomination-count").textContent).toBe("共 3 条");
-    expect(screen.getAllByTestId("nomination-row")).toHaveLength(3);
+    // Numbered in the review's order, from the core.
+    expect(screen.getAllByTestId("nomination-row")[2]!.textContent).toContain("3");
 
     await fireEvent.change(screen.getByTestId("category-filter"), { target: { value: "case_branch" } });
-    expect(screen.getByTestId("nomination-count").textContent).toBe("共 2 条");
+    await waitFor(() => expect(screen.getByTestId("nomination-count").textContent).toBe("共 2 条"));
+    expect(ipc.callsOf("nomination_page").at(-1)?.args.query).toEqual({ category_key: "case_branch", text: "" });
 
     await fireEvent.input(screen.getByTestId("nomination-search"), { target: { value: "宿舍" } });
-    const rows = screen.getAllByTestId("nomination-row");
-    expect(rows).toHaveLength(1);
+    await waitFor(() => expect(screen.getAllByTestId("nomination-row")).toHaveLength(1));
     expect(screen.getByTestId("nomination-count").textContent).toBe("共 1 条");
+    expect(screen.getByTestId("nomination-count").nextElementSibling?.textContent).toContain("全部 3 条");
+    expect(ipc.callsOf("nomination_page").at(-1)?.args.query).toEqual({ category_key: "case_branch", text: "宿舍" });
+    const rows = screen.getAllByTestId("nomination-row");
 
     await fireEvent.click(rows[0]!);
     const detail = screen.getByTestId("nomination-detail");
@@ -82,7 +91,23 @@ describe("the review screen", () => {
     expect(detail.textContent).toContain("省级优秀案例");
     expect(detail.textContent).toContain("案例材料.docx");
 
-    await fireEvent.keyDown(rows[0]!, { key: "Enter" });
+    await fireEvent.keyDown(screen.getAllByTestId("nomination-row")[0]!, { key: "Enter" });
     expect(screen.queryByTestId("nomination-detail")).toBeNull();
+  });
+
+  it("reads only the pages in view of a long list", async () => {
+    const many = Array.from({ length: 30_000 }, (_, i) => ({ ...nominations[i % 3]!, id: 100 + i }));
+    ipc = mockCommands({
+      open_review: () => ({ ...review, n_nominations: many.length }),
+      nomination_page: (args) => pageOf(many, args),
+      list_flags: () => [],
+      list_corrections: () => [],
+    });
+    await openScreen();
+    await fireEvent.click(screen.getByTestId("tab-nominations"));
+    await waitFor(() => expect(screen.getByTestId("nomination-count").textContent).toBe("共 30000 条"));
+    expect(screen.getAllByTestId("nomination-row").length).toBeLessThan(100);
+    const asked = ipc.callsOf("nomination_page").map((c) => c.args.limit as number);
+    expect(asked.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(300);
   });
 });

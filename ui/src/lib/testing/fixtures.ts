@@ -29,7 +29,7 @@ import type {
   QrCheck,
   Receipt,
   Registration,
-  Review,
+  ReviewOutline,
   ReviewList,
   ReviewResults,
   ReviewSummary,
@@ -138,7 +138,7 @@ function nomination(id: number, category_key: string, university: string, displa
   };
 }
 
-export const review: Review = {
+export const review: ReviewOutline = {
   id: "2026-innovation_case-0f0f0f0f",
   activity: "innovation_case",
   activity_name_zh: "基层党建创新典型案例",
@@ -150,12 +150,16 @@ export const review: Review = {
   categories,
   rules: { case_university: categoryRule(), case_branch: categoryRule() },
   experts,
-  nominations: [
-    nomination(11, "case_university", "江北师范大学", "“党建+课程思政”双融合育人模式", "学校党委"),
-    nomination(12, "case_branch", "东川理工大学", "实验室里的党小组", "基层党支部"),
-    nomination(13, "case_branch", "江北师范大学", "“红色宿舍”网格化党员服务", "基层党支部"),
-  ],
+  nomination_counts: { case_university: 1, case_branch: 2 },
+  n_nominations: 3,
 };
+
+/** The review's nominations, as the core lists them a page at a time (`nomination_page`). */
+export const nominations: Nomination[] = [
+  nomination(11, "case_university", "江北师范大学", "“党建+课程思政”双融合育人模式", "学校党委"),
+  nomination(12, "case_branch", "东川理工大学", "实验室里的党小组", "基层党支部"),
+  nomination(13, "case_branch", "江北师范大学", "“红色宿舍”网格化党员服务", "基层党支部"),
+];
 
 export function fileReport(overrides: Partial<FileReport> = {}): FileReport {
   return {

@@ -4,21 +4,24 @@
 //! shared object.
 
 import { mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { Review } from "$lib/ipc/types";
+import type { Nomination, ReviewOutline } from "$lib/ipc/types";
+import { pageOf } from "./nominationPages";
 
 export interface ReviewMock {
   ipc: MockedCommands;
   /** What the "core" holds now; tests may change it between calls. */
-  stored: Review;
+  stored: ReviewOutline;
 }
 
 export function mockReview(
-  start: Review,
-  handlers: (stored: Review) => Record<string, CommandHandler>,
+  start: ReviewOutline,
+  handlers: (stored: ReviewOutline) => Record<string, CommandHandler>,
+  nominations: readonly Nomination[] = [],
 ): ReviewMock {
   const stored = structuredClone(start);
   const ipc = mockCommands({
     open_review: () => structuredClone(stored),
+    nomination_page: (args) => structuredClone(pageOf(nominations, args)),
     list_flags: () => [],
     ...handlers(stored),
   });
