@@ -1367,6 +1367,7 @@ def clerk_receives_and_prints(
     try:
         app.click("review-row")
         app.click("tab-results")
+        results_step(app, "receive")
         app.wait.until(lambda _: app.all_testid("results-no-package") == [] and app.all_testid("status-board"))
         clerk_registers_keys(app, clerk, confirmations)
         paper_expert = clerk_keys_a_paper_sheet(app, clerk)
@@ -1395,12 +1396,14 @@ def clerk_receives_and_prints(
             and unregistered_fingerprint in refused.text,
             f"the unregistered key is named in the refusal: {refused.text!r}",
         )
+        # The receipts are the receiving step's: seen before the results step replaces it.
+        app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", refused)
+        app.shot("20a-clerk-refused-unregistered")
+        results_step(app, "results")
         rows = app.wait.until(lambda _: app.all_testid("result-row"))
         check(len(rows) == 9, f"nine results: {len(rows)}")
         app.shot("20-clerk-received")
         text_fits(app, "results")
-        app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", refused)
-        app.shot("20a-clerk-refused-unregistered")
 
         # Two nominations tie across the cut line; the panel votes and the clerk records it.
         tied = [r for r in app.all_testid("result-row") if r.get_attribute("data-cut") == "tied"]
@@ -1447,8 +1450,10 @@ def clerk_receives_and_prints(
         names = [r.find_element(By.CSS_SELECTOR, "td:nth-child(2)").text for r in rows]
         clerk_settles_flags_in_bulk(app, clerk)
         app.click("tab-results")
+        results_step(app, "results")
         app.wait.until(lambda _: len(app.all_testid("result-row")) == 9)
 
+        results_step(app, "print")
         summary = os.path.join(stick, "汇总表.pdf")
         answer_shell_dialog(app, summary)
         app.click("print-summary")
@@ -1476,6 +1481,7 @@ def clerk_receives_and_prints(
 
         certificates = os.path.join(stick, "证书.pdf")
         removed = clerk_publishes_and_upholds_an_objection(app, stick, certificates)
+        results_step(app, "print")
         clerk_sets_the_certificate_issuer_and_honour(app)
 
         answer_shell_dialog(app, certificates)
@@ -1491,16 +1497,19 @@ def clerk_receives_and_prints(
         app.shot("21-clerk-printed")
         serial = re.search(r"证书编号 (\S+)", text).group(1)
         code = re.search(r"验证码 (\S+)", text).group(1)
+        results_step(app, "verify")
         app.by_testid("check-serial").send_keys(serial)
         app.by_testid("check-code").send_keys(code)
         app.click("check-submit")
         result = app.by_testid("check-result")
         check(result.get_attribute("data-genuine") == "true", f"the printed code checks out: {result.text}")
         clerk_checks_a_qr_code(app, stick, certificates, clerk_fingerprint)
+        results_step(app, "print")
         preview = app.by_testid("certificate-preview")
         app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", preview)
         app.wait.until(lambda _: "荣" in preview.text)
         app.shot("22-clerk-certificate-preview")
+        results_step(app, "register")
         supervisor_registers_and_draws(app, clerk, stick)
     finally:
         app.close()
@@ -1713,6 +1722,13 @@ def click_centered(app, testid):
     app.click(testid)
 
 
+def results_step(app, name):
+    """Opens a step of the results tab (receive, results, publication, print, register,
+    verify): only the open step's sections are on the page."""
+    app.click(f"results-step-{name}")
+    app.wait.until(lambda _: app.by_testid(f"results-step-{name}").get_attribute("aria-selected") == "true")
+
+
 def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
     """The 公示 as the office publishes it: its period (already over here), where
     objections go and the issuing office; printed, then an objection against a winner is
@@ -1720,6 +1736,7 @@ def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
     nominee out through a recorded decision. Returns the nominee's name."""
     today = datetime.date.today()
     period_from, period_to = today - datetime.timedelta(days=9), today - datetime.timedelta(days=2)
+    results_step(app, "publication")
     section = app.by_testid("publicity")
     app.web.execute_script("arguments[0].scrollIntoView({block: 'start'})", section)
     set_input(app, "publicity-from", period_from.isoformat())
@@ -1732,6 +1749,7 @@ def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
     app.by_testid("publicity-saved")
 
     announcement = os.path.join(stick, "公示.pdf")
+    results_step(app, "print")
     answer_shell_dialog(app, announcement)
     click_centered(app, "print-announcement")
     app.wait.until(lambda _: os.path.exists(announcement))
@@ -1739,6 +1757,7 @@ def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
     for words in ("公示期", "010-62750000", "中共东川省委教育工委组织部", period_to.strftime("%Y年%-m月%-d日")):
         check(words in flat, f"the 公示 prints {words!r}")
 
+    results_step(app, "publication")
     nominee = Select(app.by_testid("objection-nominee"))
     nominee.select_by_index(1)
     name = nominee.first_selected_option.text.split("（")[0]
@@ -1754,6 +1773,7 @@ def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
     app.web.execute_script("arguments[0].scrollIntoView({block: 'start'})", app.by_testid("publicity-readiness"))
     app.shot("20d-clerk-objection-pending")
 
+    results_step(app, "print")
     answer_shell_dialog(app, certificates)
     click_centered(app, "print-certificates")
     banner = app.by_testid("error-banner")
@@ -1762,17 +1782,20 @@ def clerk_publishes_and_upholds_an_objection(app, stick, certificates):
     banner.find_element(By.TAG_NAME, "button").click()
     app.wait.until(lambda _: not app.all_testid("error-banner"))
 
+    results_step(app, "publication")
     click_centered(app, "objection-resolve-open")
     click_centered(app, "objection-upheld")
     app.by_testid("objection-handling").send_keys("调阅原始成绩单，与推荐表所填不符")
     app.by_testid("objection-reason").send_keys("推荐材料失实，异议成立")
     click_centered(app, "objection-resolve-confirm")
     app.wait.until(lambda _: app.by_testid("objection-row").get_attribute("data-outcome") == "upheld")
+    results_step(app, "results")
     app.wait.until(
         lambda _: any(
             r.get_attribute("data-cut") == "out" and name in r.text for r in app.all_testid("result-row")
         )
     )
+    results_step(app, "publication")
     table = app.by_testid("objections-table")
     app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", table)
     app.shot("20e-clerk-objection-upheld")

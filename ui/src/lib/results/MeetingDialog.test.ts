@@ -61,6 +61,8 @@ afterEach(clearCommandMocks);
 
 async function showResults() {
   render(ResultsTab, { review });
+  // The results have a step of their own in the tab.
+  await fireEvent.click(await screen.findByTestId("results-step-results"));
   await screen.findAllByTestId("results-table");
 }
 

@@ -3,7 +3,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import { categoryRule, EXPERT_FINGERPRINT, noPackageYet, receipts, review, reviewResultsFixture } from "$lib/testing/fixtures";
+import {
+  categoryRule,
+  decidedResultsFixture,
+  EXPERT_FINGERPRINT,
+  expertStatusFixture,
+  noPackageYet,
+  receipts,
+  review,
+  reviewResultsFixture,
+} from "$lib/testing/fixtures";
+import { STEPS } from "./steps";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
 import { currentError } from "$lib/ui/errors.svelte";
 import { resultsTabHandlers } from "$lib/testing/resultsMock";
@@ -35,12 +45,31 @@ async function openResultsTab() {
   await fireEvent.click(tab);
 }
 
+/** Opens a step of the results tab, as the clerk clicks it in the step bar. */
+async function openStep(name: string) {
+  await fireEvent.click(await screen.findByTestId(`results-step-${name}`));
+}
+
 // Plain DOM queries: role queries are slow in jsdom, and these tables are plain <td>s.
 const cells = (row: HTMLElement) => [...row.querySelectorAll("td")].map((c) => c.textContent?.trim());
+const stepButton = (name: string) => screen.getByTestId(`results-step-${name}`);
+const stepState = (name: string) => stepButton(name).querySelector('[data-testid="results-step-state"]')?.textContent ?? null;
+const openStepName = () =>
+  document.querySelector<HTMLElement>('[role="tab"][data-testid^="results-step-"][aria-selected="true"]')?.dataset.testid;
 
 describe("the results tab", () => {
   it("shows the core's results as they came, one table per category", async () => {
     await openResultsTab();
+    // One expert of two has handed in: the tab opens on receiving, with the board.
+    await screen.findByTestId("status-board");
+    const statusRows = screen.getAllByTestId("status-row");
+    expect(statusRows).toHaveLength(2);
+    expect(statusRows[0]!.textContent).toContain("已提交第 1 版");
+    expect(statusRows[0]!.textContent).toContain(EXPERT_FINGERPRINT);
+    expect(statusRows[1]!.textContent).toContain("未提交");
+    expect(screen.getByTestId("status-count").textContent).toBe("已提交 1 / 2");
+
+    await openStep("results");
     const tables = await screen.findAllByTestId("results-table");
     expect(tables).toHaveLength(2);
 
@@ -61,13 +90,6 @@ describe("the results tab", () => {
       "投票通过：同意票达三分之二",
     ]);
     expect(screen.getByTestId("results-outliers").textContent).toContain("李珺：平均偏离 -12.50 分");
-
-    const statusRows = screen.getAllByTestId("status-row");
-    expect(statusRows).toHaveLength(2);
-    expect(statusRows[0]!.textContent).toContain("已提交第 1 版");
-    expect(statusRows[0]!.textContent).toContain(EXPERT_FINGERPRINT);
-    expect(statusRows[1]!.textContent).toContain("未提交");
-    expect(screen.getByTestId("status-count").textContent).toBe("已提交 1 / 2");
 
     setLang("en");
     await Promise.resolve();
@@ -92,6 +114,7 @@ describe("the results tab", () => {
       },
     });
     await openResultsTab();
+    await openStep("results");
     const sections = await screen.findAllByTestId("results-category");
     const rule = within(sections[0]!).getByTestId("results-method");
     expect(rule.textContent).toContain("计分方法：中位数");
@@ -116,17 +139,27 @@ describe("the results tab", () => {
       },
     });
     await openResultsTab();
+    // No board yet: the tab opens on receiving, which says so.
+    expect(await screen.findByTestId("status-empty")).toBeTruthy();
+    expect(openStepName()).toBe("results-step-receive");
+    expect(stepState("receive")).toBeNull();
+    expect(stepState("results")).toBeNull();
+
+    await openStep("results");
     const notice = await screen.findByTestId("results-no-package");
     expect(notice.textContent).toContain("尚未生成评审包");
     expect(screen.queryByTestId("results-table")).toBeNull();
-    expect(screen.getByTestId("status-empty")).toBeTruthy();
+    // Nothing to announce either, and no objection ledger without results.
+    await openStep("publication");
+    expect((await screen.findByTestId("results-step-no-results")).textContent).toContain("还没有评审结果");
+    expect(screen.queryByTestId("publicity")).toBeNull();
     expect(currentError()).toBeNull();
   });
 
   it("receives picked bundles, shows one row per file, then reads the board and results again", async () => {
     await openResultsTab();
-    await screen.findAllByTestId("results-table");
-    expect(ipc.callsOf("review_results")).toHaveLength(1);
+    await screen.findByTestId("status-board");
+    await waitFor(() => expect(ipc.callsOf("review_results")).toHaveLength(1));
 
     await fireEvent.click(screen.getByTestId("receive-pick"));
     const list = await screen.findByTestId("receipts");
@@ -153,11 +186,155 @@ describe("the results tab", () => {
   it("receives nothing when the file dialog is cancelled", async () => {
     vi.mocked(chooseOpenFiles).mockResolvedValue(null);
     await openResultsTab();
-    await screen.findAllByTestId("results-table");
+    await screen.findByTestId("status-board");
     await fireEvent.click(screen.getByTestId("receive-pick"));
     await waitFor(() => expect(vi.mocked(chooseOpenFiles)).toHaveBeenCalled());
     expect(ipc.callsOf("receive_bundles")).toHaveLength(0);
     expect(screen.queryByTestId("receipts")).toBeNull();
     expect((screen.getByTestId("receive-pick") as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe("the results tab's steps", () => {
+  const everyoneIn = () => expertStatusFixture().map((s) => ({ ...s, submitted: true, sequence: 1 }));
+
+  it("opens on receiving while an expert has not handed in, and mounts nothing of the other steps", async () => {
+    await openResultsTab();
+    await screen.findByTestId("status-board");
+    expect(openStepName()).toBe("results-step-receive");
+    expect(screen.getByRole("tablist", { name: "结果与打印的步骤" })).toBeTruthy();
+    expect(screen.getByTestId("receive-pick")).toBeTruthy();
+    // The results are read (the bar counts from them) but not shown, and the certificate
+    // editor is not there at all: its template, preview and fonts are not even asked for.
+    await waitFor(() => expect(ipc.callsOf("review_results")).toHaveLength(1));
+    expect(screen.queryByTestId("results-table")).toBeNull();
+    expect(screen.queryByTestId("result-row")).toBeNull();
+    expect(screen.queryByTestId("certificate-save")).toBeNull();
+    expect(ipc.callsOf("certificate_template")).toHaveLength(0);
+    expect(ipc.callsOf("certificate_preview")).toHaveLength(0);
+    expect(screen.queryByTestId("publicity")).toBeNull();
+    expect(screen.queryByTestId("register-entry")).toBeNull();
+    expect(ipc.callsOf("follow_up_stage")).toHaveLength(0);
+
+    await openStep("print");
+    expect(await screen.findByTestId("certificate-save")).toBeTruthy();
+    expect(ipc.callsOf("certificate_template")).toHaveLength(1);
+    expect(screen.getByTestId("print-summary")).toBeTruthy();
+    expect(screen.getByTestId("export-results-workbook")).toBeTruthy();
+    expect(screen.queryByTestId("status-board")).toBeNull();
+    expect(screen.queryByTestId("receive-pick")).toBeNull();
+    expect(screen.queryByTestId("results-table")).toBeNull();
+
+    // Leaving the step takes the editor out again.
+    await openStep("verify");
+    expect(screen.queryByTestId("certificate-save")).toBeNull();
+    expect(screen.getByTestId("check-submit")).toBeTruthy();
+  });
+
+  it("opens on the results once every expert has handed in", async () => {
+    mock({ expert_status: everyoneIn });
+    await openResultsTab();
+    expect(await screen.findAllByTestId("results-table")).toHaveLength(2);
+    expect(openStepName()).toBe("results-step-results");
+    expect(stepButton("results").tabIndex).toBe(0);
+    expect(stepButton("receive").tabIndex).toBe(-1);
+    const panel = document.getElementById(stepButton("results").getAttribute("aria-controls")!)!;
+    expect(panel.getAttribute("role")).toBe("tabpanel");
+    expect(panel.getAttribute("aria-labelledby")).toBe(stepButton("results").id);
+    expect(screen.queryByTestId("status-board")).toBeNull();
+    expect(screen.queryByTestId("receive-pick")).toBeNull();
+  });
+
+  it("shows the core's counts on the steps, in the current language", async () => {
+    await openResultsTab();
+    await waitFor(() => expect(stepState("results")).toBe("1 项待决定"));
+    expect(stepState("receive")).toBe("1/2 已交");
+    expect(stepButton("receive").textContent?.replace(/\s+/g, " ").trim()).toBe("1 收取评分 1/2 已交");
+    for (const name of ["publication", "print", "register", "verify"]) expect(stepState(name)).toBeNull();
+    expect(STEPS.map((name) => stepButton(name).querySelector(".name")?.textContent)).toEqual([
+      "收取评分",
+      "结果与决定",
+      "公示与异议",
+      "打印与证书",
+      "获评单位台账",
+      "核验证书",
+    ]);
+
+    // A decision settles the tie: the count follows the core's answer.
+    mock({ expert_status: everyoneIn, decide_result: () => decidedResultsFixture() });
+    await openStep("results");
+    await fireEvent.click(within((await screen.findAllByTestId("result-row"))[1]!).getByTestId("decide-open"));
+    await fireEvent.click(await screen.findByTestId("decide-in"));
+    await fireEvent.input(screen.getByTestId("decide-reason"), { target: { value: "评审组表决 3:0" } });
+    await fireEvent.click(screen.getByTestId("decide-confirm"));
+    await waitFor(() => expect(stepState("results")).toBeNull());
+
+    setLang("en");
+    await waitFor(() => expect(stepState("receive")).toBe("1/2 in"));
+    expect(stepButton("results").querySelector(".name")?.textContent).toBe("Results & decisions");
+  });
+
+  it("moves along the bar with the arrow keys, Home and End, and opens a step only when chosen", async () => {
+    await openResultsTab();
+    await screen.findByTestId("status-board");
+    stepButton("receive").focus();
+    await fireEvent.keyDown(stepButton("receive"), { key: "ArrowRight" });
+    expect(document.activeElement).toBe(stepButton("results"));
+    // Passing over a step does not open it: the receive step is still the one shown.
+    expect(openStepName()).toBe("results-step-receive");
+    expect(screen.getByTestId("status-board")).toBeTruthy();
+
+    await fireEvent.keyDown(stepButton("results"), { key: "End" });
+    expect(document.activeElement).toBe(stepButton("verify"));
+    await fireEvent.keyDown(stepButton("verify"), { key: "ArrowRight" });
+    expect(document.activeElement).toBe(stepButton("receive"));
+    await fireEvent.keyDown(stepButton("receive"), { key: "ArrowLeft" });
+    expect(document.activeElement).toBe(stepButton("verify"));
+    await fireEvent.keyDown(stepButton("verify"), { key: "Home" });
+    expect(document.activeElement).toBe(stepButton("receive"));
+    await fireEvent.keyDown(stepButton("receive"), { key: "ArrowLeft" });
+    await fireEvent.keyDown(stepButton("verify"), { key: "ArrowLeft" });
+    expect(document.activeElement).toBe(stepButton("register"));
+    expect(ipc.callsOf("follow_up_stage")).toHaveLength(0);
+
+    // Enter or Space on a focused button is its click.
+    await fireEvent.click(stepButton("register"));
+    expect(openStepName()).toBe("results-step-register");
+    expect(await screen.findByTestId("register-entry")).toBeTruthy();
+    expect(screen.queryByTestId("status-board")).toBeNull();
+  });
+
+  it("goes on to the next step from the foot of one, focusing it in the bar", async () => {
+    await openResultsTab();
+    await screen.findByTestId("status-board");
+    await fireEvent.click(screen.getByTestId("results-step-next"));
+    expect(screen.getByTestId("results-step-next").textContent).toContain("下一步：公示与异议");
+    expect(openStepName()).toBe("results-step-results");
+    await waitFor(() => expect(document.activeElement).toBe(stepButton("results")));
+    expect(await screen.findAllByTestId("results-table")).toHaveLength(2);
+
+    await openStep("verify");
+    expect(screen.queryByTestId("results-step-next")).toBeNull();
+  });
+
+  it("stays on the chosen step when the last bundle comes in", async () => {
+    let statuses = expertStatusFixture();
+    mock({ expert_status: () => statuses });
+    await openResultsTab();
+    await screen.findByTestId("status-board");
+    statuses = everyoneIn();
+    await fireEvent.click(screen.getByTestId("receive-pick"));
+    await screen.findByTestId("receipts");
+    await waitFor(() => expect(stepState("receive")).toBe("2/2 已交"));
+    expect(openStepName()).toBe("results-step-receive");
+    expect(screen.getByTestId("receipts")).toBeTruthy();
+
+    // A step the clerk chose stays chosen through a language switch too.
+    await openStep("publication");
+    await screen.findByTestId("publicity");
+    setLang("en");
+    await waitFor(() => expect(stepButton("publication").querySelector(".name")?.textContent).toBe("Announcement & objections"));
+    expect(openStepName()).toBe("results-step-publication");
+    expect(screen.getByTestId("publicity")).toBeTruthy();
   });
 });

@@ -30,6 +30,7 @@ const button = (id: string) => screen.getByTestId(id) as HTMLButtonElement;
 describe("a review's link to the register", () => {
   it("offers an ordinary review's awarded units for the register, from the build month given", async () => {
     render(ResultsTab, { review });
+    await fireEvent.click(await screen.findByTestId("results-step-register"));
     await screen.findByTestId("register-entry");
     expect(ipc.callsOf("follow_up_stage")[0]?.args).toEqual({ reviewId: review.id });
     expect(screen.queryByTestId("follow-up-apply")).toBeNull();
@@ -52,6 +53,7 @@ describe("a review's link to the register", () => {
       },
     });
     render(ResultsTab, { review });
+    await fireEvent.click(await screen.findByTestId("results-step-register"));
     expect(await screen.findByTestId("register-entry-no-results")).toBeTruthy();
     expect(screen.queryByTestId("register-entry-submit")).toBeNull();
   });
@@ -59,6 +61,7 @@ describe("a review's link to the register", () => {
   it("offers a mid-term review's outcome for the register instead, and shows what the core recorded", async () => {
     mock({ follow_up_stage: () => "mid_term" });
     render(ResultsTab, { review });
+    await fireEvent.click(await screen.findByTestId("results-step-register"));
     const section = await screen.findByTestId("follow-up-apply");
     expect(section.textContent).toContain("本评审为中期考核");
     expect(screen.queryByTestId("register-entry")).toBeNull();
