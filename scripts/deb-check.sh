@@ -39,10 +39,12 @@ done
 if [ "$profile" = debug ]; then
   # The binaries the e2e test drove, with the UI the app embeds.
   cargo build --locked -p paneldesk -p paneldesk-app
+  cargo build --locked -p paneldesk-app --example bare_window
 else
   (cd ui && npm run --silent build)
   (cd src-tauri && ../ui/node_modules/.bin/tauri build --no-bundle)
   cargo build --release --locked -p paneldesk --bin paneldesk
+  cargo build --release --locked -p paneldesk-app --example bare_window
 fi
 packaging_started=$(date +%s%N)
 # Seconds since a `date +%s%N`, to a tenth.
@@ -173,7 +175,11 @@ echo "installed command line: $cli_version"
 
 data="$(mktemp -d)"
 PANELDESK_DATA_DIR="$data" "$cli" demo --nominations 3000 --experts 25 >/dev/null
+# A national batch, to open and scroll; and a bare Tauri window measured in the same run.
+large="$(mktemp -d)"
+PANELDESK_DATA_DIR="$large" "$cli" demo --nominations 30000 --experts 25 >/dev/null
 # Cold start: drop the page cache's copy of the binary where we may.
 sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true
 xvfb-run -a -s "-screen 0 1280x800x24" \
-  "$venv/bin/python" tests/e2e/installed_app.py "$app" "$data" "$out" | tee "$out/figures.json"
+  "$venv/bin/python" tests/e2e/installed_app.py "$app" "$data" "$out" \
+  --large "$large" --bare "$target/$profile/examples/bare_window" | tee "$out/figures.json"

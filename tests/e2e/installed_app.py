@@ -2,13 +2,19 @@
 the app and its WebKit processes with a large review open.
 
 Usage: python3 tests/e2e/installed_app.py <installed paneldesk-app> <data folder> <out folder>
-under `xvfb-run`. The data folder holds the review to open (the newest is opened). Prints
-one JSON object with the figures; fails when the window never becomes interactive or the
-review's nominations do not show.
+       [--large <data folder>] [--bare <bare window binary>]
+under `xvfb-run`. The data folder holds the review to open (the newest is opened). With
+`--large`, a second review (a national batch) is opened too: how long until its list
+shows, the frame times while its list scrolls, and the memory then. With `--bare`, a
+bare Tauri window (`src-tauri/examples/bare_window`) is measured in the same run, so
+PanelDesk's own share is the difference. Prints one JSON object with the figures; fails
+when the window never becomes interactive, the nominations do not show, or the list
+does not move on when scrolled.
 """
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -44,30 +50,118 @@ def memory_kib(pids):
     return rss, pss
 
 
+def app_memory():
+    """The app's processes and their memory, in MiB."""
+    app_pid = int(subprocess.run(["pgrep", "-x", "paneldesk-app"], capture_output=True, text=True).stdout.split()[0])
+    pids = tree(app_pid)
+    rss, pss = memory_kib(pids)
+    names = sorted(open(f"/proc/{p}/comm").read().strip() for p in pids if os.path.exists(f"/proc/{p}/comm"))
+    return {"processes": names, "rss_mib": round(rss / 1024, 1), "pss_mib": round(pss / 1024, 1)}
+
+
+def open_nominations(app):
+    """Opens the newest review's nominations; seconds from the click to rows on screen."""
+    started = time.time()
+    app.click("review-row")
+    app.click("tab-nominations")
+    rows = app.wait.until(lambda _: app.all_testid("nomination-row"))
+    check(len(rows) > 0, "the review's nominations show")
+    return time.time() - started
+
+
+# Scrolls the list a fixed step every frame and records when each frame came: the
+# frame times a clerk scrolling through the list would see.
+SCROLL_FRAMES = """
+const done = arguments[arguments.length - 1];
+const list = document.querySelector('[data-testid="nomination-list"]');
+const stamps = [];
+function frame(now) {
+  stamps.push(now);
+  list.scrollTop += 160;
+  if (stamps.length < 180) requestAnimationFrame(frame); else done(stamps);
+}
+requestAnimationFrame(frame);
+"""
+
+
+# The same, scrolling the page itself past nothing that changes: what any scrolling costs
+# on this display (under Xvfb, WebKit's compositing makes even this slow), so the list's
+# own share is the difference.
+SCROLL_PAGE = """
+const done = arguments[arguments.length - 1];
+document.body.style.minHeight = '100000px';
+const stamps = [];
+function frame(now) {
+  stamps.push(now);
+  window.scrollBy(0, 160);
+  if (stamps.length < 60) requestAnimationFrame(frame); else done(stamps);
+}
+requestAnimationFrame(frame);
+"""
+
+
+def gaps_of(stamps):
+    gaps = sorted(b - a for a, b in zip(stamps, stamps[1:]))
+    return gaps, round(sum(gaps) / len(gaps), 1)
+
+
+def frame_times(app):
+    app.web.set_script_timeout(60)
+    gaps, mean = gaps_of(app.web.execute_async_script(SCROLL_FRAMES))
+    time.sleep(1)
+    first = app.all_testid("nomination-row")[0].get_attribute("data-nomination-id")
+    _, page_mean = gaps_of(app.web.execute_async_script(SCROLL_PAGE))
+    return {
+        "frames": len(gaps),
+        "frame_ms_mean": mean,
+        "frame_ms_p95": round(gaps[int(len(gaps) * 0.95)], 1),
+        "page_scroll_frame_ms_mean": page_mean,
+        "first_row_after_scroll": first,
+    }
+
+
+def bare_window(binary):
+    """A bare Tauri window's memory, measured as the app's is."""
+    proc = subprocess.Popen([binary], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        time.sleep(5)
+        rss, pss = memory_kib(tree(proc.pid))
+        return {"rss_mib": round(rss / 1024, 1), "pss_mib": round(pss / 1024, 1)}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
 def main():
     binary, data, out = (os.path.abspath(a) for a in sys.argv[1:4])
+    options = dict(zip(sys.argv[4::2], sys.argv[5::2]))
     os.makedirs(out, exist_ok=True)
+    figures = {}
+    if "--bare" in options:
+        figures["bare_window"] = bare_window(os.path.abspath(options["--bare"]))
     app = App(binary, data, out)
     try:
-        started = app.interactive_after
-        app.click("review-row")
-        app.click("tab-nominations")
-        rows = app.wait.until(lambda _: app.all_testid("nomination-row"))
-        check(len(rows) > 0, "the review's nominations show")
+        figures["interactive_after_s"] = round(app.interactive_after, 2)
+        figures["open_s"] = round(open_nominations(app), 2)
         time.sleep(2)
         app.shot("50-installed-app-3000")
-        app_pid = int(subprocess.run(["pgrep", "-x", "paneldesk-app"], capture_output=True, text=True).stdout.split()[0])
-        pids = tree(app_pid)
-        rss, pss = memory_kib(pids)
-        names = sorted(open(f"/proc/{p}/comm").read().strip() for p in pids if os.path.exists(f"/proc/{p}/comm"))
-        print(json.dumps({
-            "interactive_after_s": round(started, 2),
-            "processes": names,
-            "rss_mib": round(rss / 1024, 1),
-            "pss_mib": round(pss / 1024, 1),
-        }, ensure_ascii=False))
+        figures.update(app_memory())
     finally:
         app.close()
+    if "--large" in options:
+        app = App(binary, os.path.abspath(options["--large"]), out)
+        try:
+            large = {"open_s": round(open_nominations(app), 2)}
+            large.update(frame_times(app))
+            check(large["first_row_after_scroll"] != "1", "the list moved on while scrolled")
+            app.shot("51-installed-app-large")
+            large.update(app_memory())
+            figures["large"] = large
+        finally:
+            app.close()
+    if "bare_window" in figures:
+        figures["own_pss_mib"] = round(figures["pss_mib"] - figures["bare_window"]["pss_mib"], 1)
+    print(json.dumps(figures, ensure_ascii=False))
 
 
 if __name__ == "__main__":
