@@ -36,6 +36,31 @@ const GIVEN: &[&str] = &[
     "子涵", "浩然", "雨桐", "思远", "一诺", "嘉怡", "俊杰", "欣悦", "宇轩", "梓萱", "喆", "珺",
     "赟", "鋆", "彧", "翀", "晓〇", "明哲", "若曦", "志强",
 ];
+/// Experts past the first sixty (where surname and given name would come round again)
+/// get a two-character given name: a generation character, none of which starts a name
+/// in `GIVEN` (so no name repeats an earlier one), and a last character.
+const GENERATION: &[&str] = &[
+    "文", "国", "建", "家", "德", "振", "海", "春", "立", "安", "永", "卫", "新", "光", "天", "红",
+    "英", "云", "金", "兰",
+];
+const LAST: &[&str] = &[
+    "华", "军", "平", "辉", "琳", "婷", "杰", "涛", "磊", "静", "敏", "勇", "燕", "芳", "喆", "珺",
+    "赟", "鋆", "彧", "翀",
+];
+// `LAST` stands in for `GIVEN` position for position, so a later sixty is as unique as the first.
+const _: () = assert!(LAST.len() == GIVEN.len());
+/// How many experts before surname and given name come round together: the lists'
+/// least common multiple (the given name's step of 7 is prime to its length).
+const NAME_CYCLE: usize = SURNAMES.len() * GIVEN.len() / gcd(SURNAMES.len(), GIVEN.len());
+
+const fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
 const DEPARTMENTS: &[&str] = &[
     "马克思主义学院",
     "计算机科学与技术学院",
@@ -210,6 +235,27 @@ fn value_for(
     }
 }
 
+/// Demo expert `i`'s name, unique in the roster: the roster goes into every panel
+/// package and the expert picks their own name from it, so two alike would be one too
+/// many. Surname and given name run through lists of 15 and 20, which come round together
+/// only every 60 experts; each later sixty take the next generation character, so the
+/// first sixty keep the names tests and screenshots know.
+fn expert_name(i: usize) -> String {
+    let surname = SURNAMES[i % SURNAMES.len()];
+    let turn = (i * 7 + 3) % GIVEN.len();
+    let round = i / NAME_CYCLE;
+    if round == 0 {
+        return format!("{surname}{}", GIVEN[turn]);
+    }
+    let generation = GENERATION[(round - 1) % GENERATION.len()];
+    let last = LAST[turn];
+    // Past every generation character (over 1,200 experts) a number tells them apart.
+    match (round - 1) / GENERATION.len() {
+        0 => format!("{surname}{generation}{last}"),
+        again => format!("{surname}{generation}{last}{}", again + 1),
+    }
+}
+
 /// Creates a demo review in `path`. `created_at` is RFC 3339 UTC.
 pub fn create(path: &Path, id: &str, spec: &DemoSpec, created_at: &str) -> Result<ReviewSummary> {
     let actor = "demo";
@@ -237,11 +283,7 @@ pub fn create(path: &Path, id: &str, spec: &DemoSpec, created_at: &str) -> Resul
         experts::insert(
             &tx,
             &NewExpert {
-                name: format!(
-                    "{}{}",
-                    SURNAMES[i % SURNAMES.len()],
-                    GIVEN[(i * 7 + 3) % GIVEN.len()]
-                ),
+                name: expert_name(i),
                 institution,
                 title: TITLES[i % TITLES.len()].to_string(),
             },
