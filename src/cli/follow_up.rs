@@ -303,9 +303,19 @@ fn print_register(view: &RegisterView) {
                 if u.due_now { " ← 到期 due" } else { "" }
             )
         });
+        // The readable number first, as the office says it; the key after it, as the
+        // other commands (`--unit`) take it.
         println!(
-            "{}  {}  {}  {}  {}年  {}{}",
-            u.id, u.activity_name_zh, u.name, u.university, u.year, u.status_zh, due
+            "{}  {}  {}  {}（{}）  {}  {}年  {}{}",
+            u.number,
+            u.id,
+            u.activity_name_zh,
+            u.name,
+            u.awardee.name_zh(),
+            u.university,
+            u.year,
+            u.status_zh,
+            due
         );
     }
 }

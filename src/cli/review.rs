@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use paneldesk::activity::{self, Activity};
 use paneldesk::ambient::{
-    current_actor as actor, new_clerk_keys, now_rfc3339 as now, random_suffix,
+    current_actor as actor, new_clerk_keys, now_rfc3339 as now, random_suffix, today,
 };
 use paneldesk::demo::DemoSpec;
 use paneldesk::import::file::FileReport;
@@ -338,21 +338,30 @@ pub fn demo(workspace: &Workspace, args: DemoArgs, json: bool) -> Result<(), Err
         }
     }
     let review = ops::demo::create(workspace, &args.spec()?, &random_suffix(), &now())?;
-    let round = args
-        .finished_round
-        .then(|| finish_round(workspace, &review))
-        .transpose()?;
-    answer(json, &DemoMade { review, round }, print_demo);
+    let (round, register) = if args.finished_round {
+        let (round, register) = finish_round(workspace, &review)?;
+        (Some(round), register)
+    } else {
+        (None, None)
+    };
+    let made = DemoMade {
+        review,
+        round,
+        register,
+    };
+    answer(json, &made, print_demo);
     Ok(())
 }
 
-/// The demo as made: the review, and the round run on it when one was asked for.
+/// The demo as made: the review, and the round run on it when one was asked for, with
+/// the earlier years' register when it was empty.
 #[derive(serde::Serialize)]
 struct DemoMade {
     #[serde(flatten)]
     review: ReviewSummary,
     #[serde(flatten)]
     round: Option<ops::demo::FinishedRound>,
+    register: Option<ops::demo::DemoRegister>,
 }
 
 /// The experts' laptops and the USB stick are a folder that goes away afterwards; the
@@ -360,10 +369,20 @@ struct DemoMade {
 fn finish_round(
     workspace: &Workspace,
     review: &ReviewSummary,
-) -> Result<ops::demo::FinishedRound, Error> {
+) -> Result<(ops::demo::FinishedRound, Option<ops::demo::DemoRegister>), Error> {
     let laptops = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let path = workspace.resolve(Some(&review.id))?;
-    ops::demo::finish_round(&path, &new_clerk_keys(), laptops.path(), &now(), &actor())
+    let clerk = new_clerk_keys();
+    let round = ops::demo::finish_round(&path, &clerk, laptops.path(), &now(), &actor())?;
+    let register = ops::demo::earlier_awards(
+        workspace,
+        &clerk,
+        laptops.path(),
+        &random_suffix(),
+        today(),
+        &actor(),
+    )?;
+    Ok((round, register))
 }
 
 fn print_demo(made: &DemoMade) {
@@ -372,6 +391,12 @@ fn print_demo(made: &DemoMade) {
         println!(
             "已完成一轮评审：收到 {} 位专家的评分结果；各类别名额约为推荐数的一半，分数线上有并列待评审组决定 / A round is finished: {} experts' results received; each category's quota is about half its nominations, with a tie at the cut for the panel to decide",
             round.bundles_received, round.bundles_received
+        );
+    }
+    if let Some(r) = &made.register {
+        println!(
+            "登记册：{} 个往年获奖单位，截至 {} 应中期考核 {}、应验收 {}（paneldesk register list）/ Register: {} units from earlier years; as of {}, {} due for their mid-term review and {} for acceptance",
+            r.units, r.as_of, r.due_mid_term, r.due_acceptance, r.units, r.as_of, r.due_mid_term, r.due_acceptance
         );
     }
 }

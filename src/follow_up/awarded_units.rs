@@ -75,6 +75,20 @@ const MIGRATIONS: &[&str] = &[
     "#,
         crate::audit::audit_log_schema!()
     ),
+    // 2: each unit's running number within its activity and year (`number`). A register
+    // written before has its units numbered once here, in the order they were entered
+    // and, within an entry, by nomination: the results' order that later entries follow
+    // was not kept. The opaque id stays the key everything else refers to.
+    r#"
+    ALTER TABLE awarded_unit ADD COLUMN serial INTEGER NOT NULL DEFAULT 0;
+    UPDATE awarded_unit SET serial = (
+        SELECT count(*) FROM awarded_unit AS earlier
+        WHERE earlier.activity = awarded_unit.activity AND earlier.year = awarded_unit.year
+          AND (earlier.entered_at, earlier.review_id, earlier.nomination_id)
+              <= (awarded_unit.entered_at, awarded_unit.review_id, awarded_unit.nomination_id)
+    );
+    CREATE UNIQUE INDEX awarded_unit_by_number ON awarded_unit (activity, year, serial);
+    "#,
 ];
 
 /// Opens the register, creating it on first use.
@@ -200,14 +214,115 @@ pub struct UnitEvent {
     pub note: String,
 }
 
+/// Whom an award names: a unit (a university, a department, a branch, a studio — whose
+/// register name is its branch's — or a case, which its unit reported) or a person (a
+/// student exemplar). The register's name column is headed 单位 or 个人 by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Awardee {
+    Unit,
+    Person,
+}
+
+impl Awardee {
+    pub fn of(activity: Activity) -> Awardee {
+        match UnitKind::of(activity) {
+            UnitKind::Student => Awardee::Person,
+            UnitKind::University
+            | UnitKind::Department
+            | UnitKind::Branch
+            | UnitKind::Studio
+            | UnitKind::Case => Awardee::Unit,
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Awardee::Unit => "单位",
+            Awardee::Person => "个人",
+        }
+    }
+}
+
+/// The activity as a register number spells it: the short name offices use, since the
+/// number is said aloud and printed in narrow columns ("双带头人工作室", not the full
+/// 双带头人教师党支部书记工作室).
+fn short_name_zh(activity: Activity) -> &'static str {
+    match activity {
+        Activity::ModelUniversity => "示范高校",
+        Activity::BenchmarkDepartment => "标杆院系",
+        Activity::ModelBranch => "样板支部",
+        Activity::DualLeaderStudio => "双带头人工作室",
+        Activity::StudentExemplar => "党员标兵",
+        Activity::InnovationCase => "创新案例",
+    }
+}
+
+/// A unit's readable number, `2024-样板支部-017`: the award's year, the activity's short
+/// name, and its running number among that activity's awards of that year.
+///
+/// Year first, because a column of these sorts by year as plain text and reads as the
+/// office says it (二〇二四年样板支部〇一七号); ASCII digits and hyphens, because the
+/// number is typed back into searches and spreadsheets. The count runs over the activity
+/// and year, not one review, so a supplementary review of the same year goes on from
+/// where the first stopped and a number names one unit. Three digits hold any yearly
+/// quota (200 exemplars at most); a larger count just grows a digit.
+pub fn readable_number(activity: Activity, year: i32, serial: u32) -> String {
+    format!("{year}-{}-{serial:03}", short_name_zh(activity))
+}
+
+/// The next free running number for `activity` in `year`.
+pub(crate) fn next_serial(tx: &Transaction, activity: Activity, year: i32) -> Result<u32> {
+    let last: u32 = tx.query_row(
+        "SELECT coalesce(max(serial), 0) FROM awarded_unit WHERE activity = ?1 AND year = ?2",
+        params![activity.code(), year],
+        |r| r.get(0),
+    )?;
+    Ok(last + 1)
+}
+
+/// Whether `serial` is free for `activity` in `year`.
+pub(crate) fn serial_free(
+    tx: &Transaction,
+    activity: Activity,
+    year: i32,
+    serial: u32,
+) -> Result<bool> {
+    let taken: i64 = tx.query_row(
+        "SELECT count(*) FROM awarded_unit WHERE activity = ?1 AND year = ?2 AND serial = ?3",
+        params![activity.code(), year, serial],
+        |r| r.get(0),
+    )?;
+    Ok(taken == 0)
+}
+
+/// The running number in a readable number as `readable_number` writes it, if it is one
+/// for `activity` and `year`.
+pub(crate) fn serial_in(number: &str, activity: Activity, year: i32) -> Option<u32> {
+    let prefix = format!("{year}-{}-", short_name_zh(activity));
+    let digits = number.trim().strip_prefix(&prefix)?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AwardedUnit {
-    /// `AU-` and ten hex digits, derived from the review and nomination it came from.
+    /// `AU-` and ten hex digits, derived from the review and nomination it came from: the
+    /// key files and draws refer to, never shown alone where `number` can be.
     pub id: String,
+    /// What the office says and prints: `2024-样板支部-017` (`readable_number`).
+    pub number: String,
     pub activity: Activity,
     pub activity_name_zh: String,
     pub kind: UnitKind,
+    /// Whether `name` names a unit or a person.
+    // Spelled out for TypeScript: the shell's list of declared types is not this file's.
+    #[cfg_attr(feature = "ts", ts(type = "\"unit\" | \"person\""))]
+    pub awardee: Awardee,
     pub name: String,
     pub university: String,
     pub category_key: String,
@@ -320,7 +435,7 @@ pub fn units(conn: &Connection, as_of: YearMonth) -> Result<Vec<AwardedUnit>> {
     let drawn = last_drawn(conn)?;
     let mut stmt = conn.prepare(
         "SELECT id, activity, name, university, category_key, category_zh, year, review_id,
-                nomination_id, build_start, build_end, status, entered_at
+                nomination_id, build_start, build_end, status, entered_at, serial
          FROM awarded_unit ORDER BY year, activity, category_key, university, name, id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -338,6 +453,7 @@ pub fn units(conn: &Connection, as_of: YearMonth) -> Result<Vec<AwardedUnit>> {
             r.get::<_, Option<String>>(10)?,
             r.get::<_, String>(11)?,
             r.get::<_, String>(12)?,
+            r.get::<_, u32>(13)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -356,9 +472,11 @@ pub fn units(conn: &Connection, as_of: YearMonth) -> Result<Vec<AwardedUnit>> {
         let last_checked = last_review.into_iter().chain(drawn.get(&id).cloned()).max();
         out.push(AwardedUnit {
             id,
+            number: readable_number(activity, r.6, r.13),
             activity,
             activity_name_zh: activity.name_zh().to_string(),
             kind: UnitKind::of(activity),
+            awardee: Awardee::of(activity),
             name: r.2,
             university: r.3,
             category_key: r.4,
@@ -470,14 +588,28 @@ pub fn enter_review(
     let mut conn = open(register_path)?;
     let tx = conn.transaction()?;
     let mut entered = Vec::new();
+    let mut numbers = Vec::new();
     let mut already = 0;
+    // Numbered in the results' order, category by category and best first, as the 公示
+    // listed them; a unit already in the register keeps the number it has.
+    let mut serial = next_serial(&tx, row.activity, row.year)?;
     for c in &results.categories {
         for n in c.nominations.iter().filter(|n| n.cut == Cut::In) {
             let id = unit_id(&row.id, n.nomination_id);
-            let inserted = tx.execute(
-                "INSERT OR IGNORE INTO awarded_unit (id, activity, name, university, category_key,
-                   category_zh, year, review_id, nomination_id, build_start, build_end, status, entered_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            let known: Option<i64> = tx
+                .query_row("SELECT 1 FROM awarded_unit WHERE id = ?1", [&id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if known.is_some() {
+                already += 1;
+                continue;
+            }
+            tx.execute(
+                "INSERT INTO awarded_unit (id, activity, name, university, category_key,
+                   category_zh, year, review_id, nomination_id, build_start, build_end, status,
+                   entered_at, serial)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 params![
                     id,
                     row.activity.code(),
@@ -491,14 +623,13 @@ pub fn enter_review(
                     start.map(|s| s.to_string()),
                     end.map(|s| s.to_string()),
                     status.code(),
-                    at
+                    at,
+                    serial
                 ],
             )?;
-            if inserted == 1 {
-                entered.push(id);
-            } else {
-                already += 1;
-            }
+            numbers.push(readable_number(row.activity, row.year, serial));
+            serial += 1;
+            entered.push(id);
         }
     }
     if entered.is_empty() && already == 0 {
@@ -519,6 +650,7 @@ pub fn enter_review(
                 "year": row.year,
                 "build_start": start.map(|s| s.to_string()),
                 "units": entered,
+                "numbers": numbers,
                 "review_anchor": anchor.map(|a| a.to_string()),
                 "results_digest": digest,
             }),
@@ -623,4 +755,42 @@ pub fn set_status(
         .into_iter()
         .find(|u| u.id == unit_id)
         .ok_or_else(|| Error::Corrupt(format!("unit {unit_id} vanished")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_reads_back_only_for_its_own_activity_and_year() {
+        let n = readable_number(Activity::ModelBranch, 2024, 17);
+        assert_eq!(n, "2024-样板支部-017");
+        assert_eq!(serial_in(&n, Activity::ModelBranch, 2024), Some(17));
+        assert_eq!(serial_in(&n, Activity::ModelBranch, 2025), None);
+        assert_eq!(serial_in(&n, Activity::StudentExemplar, 2024), None);
+        assert_eq!(
+            readable_number(Activity::StudentExemplar, 2026, 1234),
+            "2026-党员标兵-1234"
+        );
+        for bad in [
+            "",
+            "2024-样板支部-",
+            "2024-样板支部-000",
+            "2024-样板支部-1a",
+        ] {
+            assert_eq!(serial_in(bad, Activity::ModelBranch, 2024), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_student_exemplars_are_people() {
+        for activity in Activity::ALL {
+            let expected = if activity == Activity::StudentExemplar {
+                Awardee::Person
+            } else {
+                Awardee::Unit
+            };
+            assert_eq!(Awardee::of(activity), expected, "{activity:?}");
+        }
+    }
 }

@@ -41,6 +41,10 @@ const UNIT_HEADER: [&str; 13] = [
     "状态",
     "登记时间",
 ];
+/// The unit's readable number, written after the columns above. Optional when read back:
+/// workbooks exported before units had numbers lack it, and their units are numbered
+/// on arrival.
+const NUMBER: &str = "登记号";
 const EVENT_HEADER: [&str; 9] = [
     "登记编号",
     "考核",
@@ -105,7 +109,8 @@ fn build(path: &Path, units: &[AwardedUnit], checks: &[SpotCheck]) -> Result<(),
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let ws = book.add_worksheet().set_name(UNITS)?;
-    header(ws, &UNIT_HEADER, &bold)?;
+    let unit_header: Vec<&str> = UNIT_HEADER.iter().copied().chain([NUMBER]).collect();
+    header(ws, &unit_header, &bold)?;
     for (i, u) in units.iter().enumerate() {
         row(
             ws,
@@ -124,6 +129,7 @@ fn build(path: &Path, units: &[AwardedUnit], checks: &[SpotCheck]) -> Result<(),
                 u.build_end.map(|m| m.to_string()).unwrap_or_default(),
                 u.status.name_zh().to_string(),
                 u.entered_at.clone(),
+                u.number.clone(),
             ],
         )?;
     }
@@ -204,12 +210,21 @@ pub struct RegisterImport {
 struct Sheet<'a> {
     name: &'static str,
     file: &'a str,
-    columns: Vec<usize>,
+    /// Where each header name is; `None` for an optional column the sheet lacks.
+    columns: Vec<Option<usize>>,
     grid: &'a Grid,
 }
 
 impl<'a> Sheet<'a> {
-    fn find(file: &'a str, grids: &'a [Grid], name: &'static str, header: &[&str]) -> Result<Self> {
+    /// The sheet `name` with every column of `header`, then those of `optional` it has
+    /// (their cells read as blank when it has not).
+    fn find(
+        file: &'a str,
+        grids: &'a [Grid],
+        name: &'static str,
+        header: &[&str],
+        optional: &[&str],
+    ) -> Result<Self> {
         let grid = grids
             .iter()
             .find(|g| g.sheet.trim() == name)
@@ -230,8 +245,9 @@ impl<'a> Sheet<'a> {
                     zh: format!("{file}：工作表「{name}」第 1 行缺少「{h}」列"),
                     en: format!("{file}: sheet {name:?}, row 1 lacks the column {h:?}"),
                 })?;
-            columns.push(at);
+            columns.push(Some(at));
         }
+        columns.extend(optional.iter().map(|h| first.iter().position(|x| x == h)));
         Ok(Sheet {
             name,
             file,
@@ -257,7 +273,11 @@ impl<'a> Sheet<'a> {
                         _ => raw,
                     }
                 };
-                (i + 1, self.columns.iter().map(|c| text(*c)).collect())
+                let cells = self.columns.iter();
+                (
+                    i + 1,
+                    cells.map(|c| c.map_or_else(String::new, text)).collect(),
+                )
             })
     }
 
@@ -304,10 +324,10 @@ struct Parsed {
 type Problem = (String, String);
 
 fn parse(file: &str, grids: &[Grid]) -> Result<Parsed> {
-    let units_sheet = Sheet::find(file, grids, UNITS, &UNIT_HEADER)?;
-    let events_sheet = Sheet::find(file, grids, EVENTS, &EVENT_HEADER)?;
-    let checks_sheet = Sheet::find(file, grids, CHECKS, &CHECK_HEADER)?;
-    let members_sheet = Sheet::find(file, grids, MEMBERS, &MEMBER_HEADER)?;
+    let units_sheet = Sheet::find(file, grids, UNITS, &UNIT_HEADER, &[NUMBER])?;
+    let events_sheet = Sheet::find(file, grids, EVENTS, &EVENT_HEADER, &[])?;
+    let checks_sheet = Sheet::find(file, grids, CHECKS, &CHECK_HEADER, &[])?;
+    let members_sheet = Sheet::find(file, grids, MEMBERS, &MEMBER_HEADER, &[])?;
     let mut problems = Vec::new();
     let mut events: BTreeMap<String, Vec<UnitEvent>> = BTreeMap::new();
     for ((unit, event), _) in each_row(&events_sheet, &mut problems, event_row) {
@@ -427,9 +447,13 @@ fn unit_row(sheet: &Sheet, r: usize, c: &[String]) -> std::result::Result<Awarde
     }
     Ok(AwardedUnit {
         id: c[0].clone(),
+        // As the workbook says it (blank when exported before numbers); `import` keeps it
+        // when it is free on this laptop and numbers the unit anew otherwise.
+        number: c[13].clone(),
         activity,
         activity_name_zh: activity.name_zh().to_string(),
         kind: super::cycle::UnitKind::of(activity),
+        awardee: super::awarded_units::Awardee::of(activity),
         name: c[2].clone(),
         university: c[3].clone(),
         category_key: c[4].clone(),
@@ -597,11 +621,18 @@ pub fn import(
         return Err(refuse(problems));
     }
     let tx = conn.transaction()?;
+    // Units whose number is free here keep it, so the office's number travels with the
+    // unit; the numbered ones go first so a blank one cannot take a number it carries.
+    new_units.sort_by_key(|u| awarded_units::serial_in(&u.number, u.activity, u.year).is_none());
     for u in &new_units {
+        let serial = match awarded_units::serial_in(&u.number, u.activity, u.year) {
+            Some(s) if awarded_units::serial_free(&tx, u.activity, u.year, s)? => s,
+            _ => awarded_units::next_serial(&tx, u.activity, u.year)?,
+        };
         tx.execute(
             "INSERT INTO awarded_unit (id, activity, name, university, category_key, category_zh,
-               year, review_id, nomination_id, build_start, build_end, status, entered_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+               year, review_id, nomination_id, build_start, build_end, status, entered_at, serial)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             rusqlite::params![
                 u.id,
                 u.activity.code(),
@@ -615,7 +646,8 @@ pub fn import(
                 u.build_start.map(|m| m.to_string()),
                 u.build_end.map(|m| m.to_string()),
                 u.status.code(),
-                u.entered_at
+                u.entered_at,
+                serial
             ],
         )?;
         for e in &u.events {

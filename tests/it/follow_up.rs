@@ -778,3 +778,139 @@ fn system_python() -> &'static str {
         "python3"
     }
 }
+
+/// Every in-cut nomination of `review`, in the results' order (category by category, best
+/// first): the order its units are numbered in.
+fn winners_in_order(review: &Path) -> Vec<i64> {
+    let results = paneldesk::merge::results::compute(review, &ResultOptions::default()).unwrap();
+    results
+        .categories
+        .iter()
+        .flat_map(|c| c.nominations.iter())
+        .filter(|n| n.cut == paneldesk::merge::rank::Cut::In)
+        .map(|n| n.nomination_id)
+        .collect()
+}
+
+#[test]
+fn each_unit_has_a_number_the_office_can_say_aloud_in_the_reviews_order() {
+    let a = awarded_studios(4);
+    let listed = units(&a.register, "2023-01");
+    let number_of = |review: &Path, units: &[AwardedUnit]| -> Vec<String> {
+        let id = paneldesk::review::summary(review).unwrap().id;
+        winners_in_order(review)
+            .into_iter()
+            .map(|n| {
+                units
+                    .iter()
+                    .find(|u| u.review_id == id && u.nomination_id == n)
+                    .unwrap()
+                    .number
+                    .clone()
+            })
+            .collect()
+    };
+    assert_eq!(
+        number_of(&a.award, &listed),
+        [
+            "2022-双带头人工作室-001",
+            "2022-双带头人工作室-002",
+            "2022-双带头人工作室-003",
+            "2022-双带头人工作室-004"
+        ]
+    );
+    assert!(
+        listed.iter().all(|u| u.id.starts_with("AU-")),
+        "the key is kept"
+    );
+    assert!(
+        listed
+            .iter()
+            .all(|u| u.awardee == awarded_units::Awardee::Unit),
+        "a studio is a unit, its name a branch's"
+    );
+
+    // A second review of the same activity and year (a supplementary round) counts on:
+    // a number names one unit, whichever review it came from.
+    let second = a.root.join("second.pdreview");
+    let spec = DemoSpec {
+        activity: Activity::DualLeaderStudio,
+        year: 2022,
+        n_nominations: 2,
+        n_experts: 3,
+        seed: 12,
+    };
+    demo::create(&second, "2022-studio-second", &spec, T0).unwrap();
+    score_round(&a.root, &second, "second", |_| Grade::Good);
+    super::announce(&second);
+    enter(&a.register, &second, "2022-12", T0, "supervisor").unwrap();
+    let listed = units(&a.register, "2023-01");
+    assert_eq!(
+        number_of(&second, &listed),
+        ["2022-双带头人工作室-005", "2022-双带头人工作室-006"]
+    );
+    // Entering the first review again numbers nothing anew.
+    enter(&a.register, &a.award, "2022-11", T0, "supervisor").unwrap();
+    assert_eq!(units(&a.register, "2023-01"), listed);
+
+    // The CLI's listing shows the number beside the key.
+    let out = cli(&a.root, &["register", "list", "--as-of", "2023-01"]);
+    assert_ran(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("2022-双带头人工作室-006"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("AU-"), "{line}");
+    let json = super::support::stdout_json(&cli(
+        &a.root,
+        &["register", "list", "--as-of", "2023-01", "--json"],
+    ));
+    assert_eq!(json["units"][0]["awardee"], "unit");
+    assert!(json["units"][0]["number"]
+        .as_str()
+        .unwrap()
+        .starts_with("2022-双带头人工作室-"));
+}
+
+/// A register written before units had numbers: it opens, its units are numbered once
+/// (by the order they were entered), their keys stay, and new entries count on.
+#[test]
+fn a_register_from_before_numbers_opens_and_keeps_its_keys() {
+    let a = awarded_studios(3);
+    let before = units(&a.register, "2023-01");
+    {
+        let conn = rusqlite::Connection::open(&a.register).unwrap();
+        conn.execute_batch(
+            "DROP INDEX awarded_unit_by_number;
+             ALTER TABLE awarded_unit DROP COLUMN serial;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    // Import's read-only look at the register reads an old file as it is.
+    let honours = awarded_units::read_honours(&a.register).unwrap().unwrap();
+    assert_eq!(honours.len(), 3);
+
+    let after = units(&a.register, "2023-01");
+    let keys = |units: &[AwardedUnit]| units.iter().map(|u| u.id.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&after), keys(&before));
+    let mut numbers: Vec<&str> = after.iter().map(|u| u.number.as_str()).collect();
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        [
+            "2022-双带头人工作室-001",
+            "2022-双带头人工作室-002",
+            "2022-双带头人工作室-003"
+        ]
+    );
+    let conn = awarded_units::open(&a.register).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    assert!(audit::verify(&conn).is_ok());
+    drop(conn);
+    assert_eq!(units(&a.register, "2023-01"), after, "numbered once");
+}

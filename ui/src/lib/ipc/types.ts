@@ -559,9 +559,18 @@ review_id: string, note: string, };
 
 export type AwardedUnit = { 
 /**
- * `AU-` and ten hex digits, derived from the review and nomination it came from.
+ * `AU-` and ten hex digits, derived from the review and nomination it came from: the
+ * key files and draws refer to, never shown alone where `number` can be.
  */
-id: string, activity: Activity, activity_name_zh: string, kind: UnitKind, name: string, university: string, category_key: string, category_zh: string, year: number, review_id: string, nomination_id: number, build_start: YearMonth | null, build_end: YearMonth | null, status: Status, status_zh: string, entered_at: string, events: Array<UnitEvent>, 
+id: string, 
+/**
+ * What the office says and prints: `2024-样板支部-017` (`readable_number`).
+ */
+number: string, activity: Activity, activity_name_zh: string, kind: UnitKind, 
+/**
+ * Whether `name` names a unit or a person.
+ */
+awardee: "unit" | "person", name: string, university: string, category_key: string, category_zh: string, year: number, review_id: string, nomination_id: number, build_start: YearMonth | null, build_end: YearMonth | null, status: Status, status_zh: string, entered_at: string, events: Array<UnitEvent>, 
 /**
  * The review it owes next, if any.
  */

@@ -35,6 +35,8 @@ export function unitEvent(overrides: Partial<UnitEvent> = {}): UnitEvent {
 export function awardedUnit(overrides: Partial<AwardedUnit> = {}): AwardedUnit {
   return {
     id: "AU-0a1b2c3d4e",
+    number: "2022-示范高校-001",
+    awardee: "unit",
     activity: "model_university",
     activity_name_zh: "全国党建工作示范高校",
     kind: "university",
@@ -66,6 +68,7 @@ export function registerViewFixture(overrides: Partial<RegisterView> = {}): Regi
       awardedUnit(),
       awardedUnit({
         id: "AU-1111111111",
+        number: "2022-标杆院系-001",
         name: "东川理工大学马克思主义学院",
         university: "东川理工大学",
         activity: "benchmark_department",
