@@ -451,7 +451,7 @@ def demo_review_on_screen(binary, shots):
         if os.path.exists(CLI):
             shown = json.loads(cli(data, "review", "show", "--json"))
             names = {n["display_name"] for n in shown["nominations"]}
-            first = rows[0].text
+            first = app.all_testid("nomination-row")[0].text
             check(any(name in first for name in names), f"row {first!r} is a stored nomination")
 
         search = app.by_testid("nomination-search")

@@ -60,10 +60,12 @@ describe("the register", () => {
     expect(rows().map((r) => r.dataset.unitId)).toEqual(["AU-0a1b2c3d4e", "AU-1111111111", "AU-2222222222"]);
     expect(rows().map((r) => r.classList.contains("due-now"))).toEqual([true, true, false]);
     const cells = [...rows()[1]!.querySelectorAll("td")].map((c) => c.textContent?.trim());
+    // The readable number, with the stable key in its tooltip; a unit is labelled as one.
+    expect(rows()[1]!.querySelector("td")?.getAttribute("title")).toBe("AU-1111111111");
     expect(cells.slice(0, 10)).toEqual([
-      "AU-1111111111",
+      "2022-标杆院系-001",
       "全国党建工作标杆院系",
-      "东川理工大学马克思主义学院",
+      "东川理工大学马克思主义学院 单位",
       "东川理工大学",
       "标杆院系",
       "2022",
