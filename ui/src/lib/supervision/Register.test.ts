@@ -227,3 +227,36 @@ describe("a long register", () => {
     expect(toggle.getAttribute("aria-expanded")).toBe("false");
   });
 });
+
+describe("a register of individuals", () => {
+  it("leaves out the build period, next review and last check, which individuals do not have", async () => {
+    mock({
+      register_view: () =>
+        registerViewFixture({
+          units: [
+            awardedUnit({
+              id: "AU-3333333333",
+              number: "2026-党员标兵-001",
+              awardee: "person",
+              name: "钱七",
+              build_start: null,
+              build_end: null,
+              due: null,
+              due_now: false,
+              last_checked: null,
+            }),
+          ],
+          due_mid_term: 0,
+          due_acceptance: 0,
+        }),
+    });
+    render(RegisterTab);
+    const [row] = await screen.findAllByTestId("register-row");
+    const headings = [...screen.getByTestId("register-table").querySelectorAll("th")].map((th) => th.textContent?.trim());
+    expect(headings).not.toContain("建设周期");
+    expect(headings).not.toContain("下次考核");
+    expect(row!.querySelectorAll("td")).toHaveLength(headings.length);
+    expect(within(row!).getByTestId("register-awardee").textContent).toBe("个人");
+    expect(within(row!).getByTestId("register-number").textContent).toBe("2026-党员标兵-001");
+  });
+});
