@@ -90,8 +90,12 @@ fn leaks(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-#[test]
-fn numbers_in_unknown_columns_free_text_and_flags_are_masked_in_every_view_and_the_package() {
+/// A review holding the workbook above, imported, and what the import told the clerk.
+fn imported() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Vec<paneldesk::import::file::FileReport>,
+) {
     let dir = tempfile::tempdir().unwrap();
     let review = new_exemplar_review(dir.path());
     let file = dir.path().join("东川理工大学.xlsx");
@@ -103,6 +107,12 @@ fn numbers_in_unknown_columns_free_text_and_flags_are_masked_in_every_view_and_t
         }],
     );
     assert!(reports[0].imported, "{:?}", reports[0].error);
+    (dir, review, reports)
+}
+
+#[test]
+fn numbers_in_unknown_columns_free_text_and_flags_are_masked_in_every_view_and_the_package() {
+    let (dir, review, reports) = imported();
     // What the clerk is told right after the import.
     let told = serde_json::to_string(&reports).unwrap();
     assert_eq!(leaks(&told), Vec::<&str>::new(), "{told}");
@@ -138,17 +148,7 @@ fn numbers_in_unknown_columns_free_text_and_flags_are_masked_in_every_view_and_t
 
 #[test]
 fn the_nominations_list_finds_nobody_by_a_full_id_or_phone_number_and_shows_none() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
-    let file = dir.path().join("东川理工大学.xlsx");
-    workbook_with_extra_columns(&file);
-    let reports = import_batch(
-        &review,
-        &[Source::Workbook {
-            path: file.display().to_string(),
-        }],
-    );
-    assert!(reports[0].imported, "{:?}", reports[0].error);
+    let (_dir, review, _) = imported();
     let search = |text: &str| {
         let query = paneldesk::model::NominationQuery {
             category_key: None,
