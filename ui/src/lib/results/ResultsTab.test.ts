@@ -338,3 +338,18 @@ describe("the results tab's steps", () => {
     expect(screen.getByTestId("publicity")).toBeTruthy();
   });
 });
+
+describe("the overview's next step", () => {
+  it("opens the results tab on the step where it is done, and the tab chosen by hand as usual", async () => {
+    mock({
+      next_step: () => ({ step: { kind: "set_announcement" }, tab: "results", message_zh: "设置公示", message_en: "Set the announcement" }),
+    });
+    render(ReviewScreen, { reviewId: review.id, onback: vi.fn() });
+    await fireEvent.click(await screen.findByTestId("next-step-go"));
+    await waitFor(() => expect(openStepName()).toBe("results-step-publication"));
+
+    await fireEvent.click(screen.getByTestId("tab-overview"));
+    await fireEvent.click(await screen.findByTestId("tab-results"));
+    await waitFor(() => expect(openStepName()).toBe("results-step-receive"));
+  });
+});

@@ -5,7 +5,7 @@
 //! The few words a step shows about itself are the core's own counts, never a judgement.
 
 import type { MessageKey } from "$lib/i18n/messages";
-import type { ExpertStatus, ReviewResults } from "$lib/ipc/types";
+import type { ExpertStatus, ReviewResults, Step } from "$lib/ipc/types";
 
 export const STEPS = ["receive", "results", "publication", "print", "register", "verify"] as const;
 export type StepId = (typeof STEPS)[number];
@@ -25,6 +25,24 @@ export const STEP_LABELS: Record<StepId, MessageKey> = {
  */
 export function openingStep(statuses: readonly Pick<ExpertStatus, "submitted">[] | null): StepId {
   return statuses && statuses.length > 0 && statuses.every((s) => s.submitted) ? "results" : "receive";
+}
+
+/** The step where the core's next step (the overview's "what to do next") is done, if it is on this tab. */
+export function stepFor(next: Step["kind"]): StepId | null {
+  switch (next) {
+    case "receive_bundles":
+      return "receive";
+    case "decide_ties":
+      return "results";
+    case "set_announcement":
+    case "resolve_objections":
+    case "wait_for_announcement":
+      return "publication";
+    case "print_certificates":
+      return "print";
+    default:
+      return null;
+  }
 }
 
 /** Who has handed in, as the board says: null before there is a board. */
