@@ -198,7 +198,7 @@ describe("the results tab", () => {
 describe("the results tab's steps", () => {
   const everyoneIn = () => expertStatusFixture().map((s) => ({ ...s, submitted: true, sequence: 1 }));
 
-  it("opens on receiving while an expert has not handed in, and mounts nothing of the other steps", async () => {
+  it("opens on receiving while an expert has not handed in, and mounts no step before it is opened", async () => {
     await openResultsTab();
     await screen.findByTestId("status-board");
     expect(openStepName()).toBe("results-step-receive");
@@ -221,14 +221,17 @@ describe("the results tab's steps", () => {
     expect(ipc.callsOf("certificate_template")).toHaveLength(1);
     expect(screen.getByTestId("print-summary")).toBeTruthy();
     expect(screen.getByTestId("export-results-workbook")).toBeTruthy();
-    expect(screen.queryByTestId("status-board")).toBeNull();
-    expect(screen.queryByTestId("receive-pick")).toBeNull();
+    // The step seen before stays, hidden; the one never opened is not there.
+    expect(screen.getByTestId("status-board").closest("[hidden]")).not.toBeNull();
     expect(screen.queryByTestId("results-table")).toBeNull();
 
-    // Leaving the step takes the editor out again.
+    // Leaving the step hides the editor, with what was typed in it; it is not read again.
     await openStep("verify");
-    expect(screen.queryByTestId("certificate-save")).toBeNull();
-    expect(screen.getByTestId("check-submit")).toBeTruthy();
+    expect(screen.getByTestId("certificate-save").closest("[hidden]")).not.toBeNull();
+    expect(screen.getByTestId("check-submit").closest("[hidden]")).toBeNull();
+    await openStep("print");
+    expect(screen.getByTestId("certificate-save").closest("[hidden]")).toBeNull();
+    expect(ipc.callsOf("certificate_template")).toHaveLength(1);
   });
 
   it("opens on the results once every expert has handed in", async () => {
@@ -301,7 +304,7 @@ describe("the results tab's steps", () => {
     await fireEvent.click(stepButton("register"));
     expect(openStepName()).toBe("results-step-register");
     expect(await screen.findByTestId("register-entry")).toBeTruthy();
-    expect(screen.queryByTestId("status-board")).toBeNull();
+    expect(screen.getByTestId("status-board").closest("[hidden]")).not.toBeNull();
   });
 
   it("goes on to the next step from the foot of one, focusing it in the bar", async () => {
