@@ -196,6 +196,10 @@ pub enum Error {
 
     #[error("{} certificates have characters the font lacks", gaps.len())]
     MissingGlyphs { gaps: Vec<Reason> },
+
+    /// A 会评 ballot opened with a chair is counted only from the tally the chair signed.
+    #[error("meeting ballot {ballot} is counted only once its chair {chair} confirms the tally")]
+    ChairConfirmationRequired { ballot: i64, chair: String },
 }
 
 /// One item of a list inside an error (a blocker, a character the font lacks, a broken
@@ -276,6 +280,7 @@ impl Error {
             Error::UnknownField { .. } => "unknown_field",
             Error::AlreadyWithdrawn { .. } => "already_withdrawn",
             Error::RegisterUnreadable { .. } => "register_unreadable",
+            Error::ChairConfirmationRequired { .. } => "chair_confirmation_required",
         }
     }
 
@@ -415,6 +420,14 @@ impl Error {
             Error::ClerkKeysExist => (
                 "本机已有工作人员密钥，不能再新建".to_string(),
                 "This computer already has clerk keys".to_string(),
+            ),
+            Error::ChairConfirmationRequired { ballot, chair } => (
+                format!(
+                    "会评表决 {ballot} 须由评审组组长“{chair}”用本人密钥确认计票结果：请写出计票文件交组长签名，再导入组长签名的计票文件"
+                ),
+                format!(
+                    "Meeting ballot {ballot} is counted only once its chair, {chair}, confirms the tally with their key: write the tally file for the chair to sign, then confirm the signed file"
+                ),
             ),
             Error::Refused { path, refusal } => (
                 {

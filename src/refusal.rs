@@ -73,6 +73,22 @@ pub enum Refusal {
         nomination_id: i64,
         problem: ItemProblem,
     },
+    #[error("a tally for meeting ballot {found}, not ballot {expected}")]
+    OtherBallot { found: i64, expected: i64 },
+    #[error("the tally's ballot {ballot} is not the ballot as opened: {what}")]
+    BallotMismatch { ballot: i64, what: String },
+    #[error("meeting ballot {ballot} is already counted")]
+    BallotCounted { ballot: i64 },
+    #[error("the tally names {named} as chair; ballot {ballot}'s chair is {chair}")]
+    NotTheChair {
+        ballot: i64,
+        named: String,
+        chair: String,
+    },
+    #[error("the signed tally is not the one last written for ballot {ballot}: it was changed, or a newer tally was written since")]
+    TallyChanged { ballot: i64 },
+    #[error("the tally cannot be what happened in the room: {en}")]
+    ImpossibleTally { zh: String, en: String },
 }
 
 /// What is wrong with one item of a bundle's scores (see `package::items`).
@@ -192,6 +208,12 @@ impl Refusal {
             Refusal::BrokenChain => "broken_chain",
             Refusal::CountsMismatch { .. } => "counts_mismatch",
             Refusal::InvalidItem { problem, .. } => problem.code(),
+            Refusal::OtherBallot { .. } => "other_ballot",
+            Refusal::BallotMismatch { .. } => "ballot_mismatch",
+            Refusal::BallotCounted { .. } => "ballot_counted",
+            Refusal::NotTheChair { .. } => "not_the_chair",
+            Refusal::TallyChanged { .. } => "tally_changed",
+            Refusal::ImpossibleTally { .. } => "impossible_tally",
         }
     }
 
@@ -270,6 +292,24 @@ impl Refusal {
                 nomination_id,
                 problem,
             } => format!("推荐对象 {nomination_id}：{}", problem.message_zh()),
+            Refusal::OtherBallot { found, expected } => {
+                format!("这是会评表决 {found} 的计票单，不是表决 {expected} 的")
+            }
+            Refusal::BallotMismatch { ballot, what } => {
+                format!("计票单上的表决 {ballot} 与开启时的表决不一致（{what}）")
+            }
+            Refusal::BallotCounted { ballot } => {
+                format!("会评表决 {ballot} 已经计票，不能再次确认")
+            }
+            Refusal::NotTheChair {
+                ballot,
+                named,
+                chair,
+            } => format!("计票单写明的评审组组长是“{named}”，而表决 {ballot} 的组长是“{chair}”"),
+            Refusal::TallyChanged { ballot } => format!(
+                "组长签名的计票单不是最近一次为表决 {ballot} 写出的计票单：内容被改动过，或之后又写出过新的计票单"
+            ),
+            Refusal::ImpossibleTally { zh, .. } => format!("计票结果不可能成立：{zh}"),
         }
     }
 

@@ -41,6 +41,14 @@ pub fn hint(code: &str) -> Option<(&'static str, &'static str)> {
             "请用 `paneldesk objection list` 查看",
             "`paneldesk objection list` lists them",
         ),
+        "chair_confirmation_required" => (
+            "命令行：paneldesk meeting tally --ballot 编号 … --out U盘文件夹，组长 paneldesk meeting sign 文件 --out 文件夹，再 paneldesk meeting confirm --ballot 编号 签名文件",
+            "On the command line: paneldesk meeting tally --ballot N … --out DIR; the chair runs paneldesk meeting sign FILE --out DIR; then paneldesk meeting confirm --ballot N SIGNED_FILE",
+        ),
+        "tally_changed" => (
+            "请用 `paneldesk meeting tally` 最近一次写出的计票文件请组长重新签名",
+            "Have the chair sign the tally file `paneldesk meeting tally` wrote last",
+        ),
         "rubric_locked" => (
             "如确需修改或导入，请加 --unlock 再执行一次，然后重新生成评审包",
             "To edit or import anyway, run it again with --unlock, then build a new package",

@@ -1,28 +1,67 @@
-//! `paneldesk meeting …`: the panel's 会评 vote on the nominations around the cut.
+//! `paneldesk meeting …`: the panel's 会评 vote on the nominations around the cut. A
+//! ballot opened with `--chair` is counted only from the tally its chair signed: the
+//! clerk writes it (`tally`), the chair reads and signs it on their own laptop (`show`,
+//! `sign`), the clerk counts from the signed file (`confirm`).
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
+use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now, now_unix};
 use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::meeting::{
     self, BallotKind, Count, MeetingBallot, MeetingOutcome, Shortlist, Tally,
 };
+use paneldesk::merge::tally_file::{Confirmed, Written};
+use paneldesk::ops::meeting::{self as chair_ops, SignedTallyFile};
 use paneldesk::ops::reports;
 use paneldesk::ops::Existing;
 use paneldesk::workspace::Workspace;
 use paneldesk::Error;
 
-use crate::cli::args::ReviewArg;
+use crate::cli::args::{PanelRef, ReviewArg};
 use crate::cli::out::answer;
+use crate::cli::round::read_passphrase;
 
 #[derive(Subcommand)]
 pub enum MeetingCommand {
     /// 开启一次会评表决 / Open a meeting ballot
     Open(OpenArgs),
-    /// 录入计票结果 / Record the count
+    /// 录入计票结果（未指定组长的表决）/ Record the count (a ballot without a chair)
     Count(CountArgs),
+    /// 写出计票文件交组长签名（指定了组长的表决）/ Write the tally file for the chair to sign (a ballot with a chair)
+    Tally {
+        #[command(flatten)]
+        count: CountArgs,
+        /// 写入的文件夹（如 U 盘）/ Folder to write to (e.g. the USB stick)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 组长：查看计票文件（中英文）/ Chair: read a tally file (Chinese and English)
+    Show {
+        /// 计票文件（.pdtally）/ The tally file (.pdtally)
+        file: PathBuf,
+    },
+    /// 组长：在本人电脑上用本人密钥签名计票文件（口令从终端或 PANELDESK_PASSPHRASE 读取）
+    /// / Chair: sign the tally file with your key on your own laptop (passphrase: terminal or PANELDESK_PASSPHRASE)
+    Sign {
+        #[command(flatten)]
+        panel: PanelRef,
+        /// 秘书写出的计票文件 / The tally file the clerk wrote
+        file: PathBuf,
+        /// 签名后的计票文件写入的文件夹（如 U 盘）/ Folder for the signed tally file (e.g. the USB stick)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 导入组长签名的计票文件并计票 / Count a ballot from its chair's signed tally file
+    Confirm {
+        #[command(flatten)]
+        review: ReviewArg,
+        #[arg(long)]
+        ballot: i64,
+        /// 组长签名的计票文件 / The tally file the chair signed
+        file: PathBuf,
+    },
     /// 打印计票单（未计票时为空白表）/ Print the 计票单 (a blank form before the count)
     Sheet {
         #[command(flatten)]
@@ -59,6 +98,10 @@ pub struct OpenArgs {
     /// / A choice of at most K (default: the places left); without it, a vote on each
     #[arg(long, num_args = 0..=1)]
     choose: Option<Option<u32>>,
+    /// 举手表决时的评审组组长（专家编号）：计票结果须经其用登记密钥签名确认
+    /// / The panel chair (expert id) for a show of hands: the tally counts only once they sign it with their registered key
+    #[arg(long)]
+    chair: Option<i64>,
 }
 
 impl OpenArgs {
@@ -120,6 +163,14 @@ pub fn meeting(workspace: &Workspace, command: MeetingCommand, json: bool) -> Re
     match command {
         MeetingCommand::Open(args) => open(workspace, args, json),
         MeetingCommand::Count(args) => count(workspace, args, json),
+        MeetingCommand::Tally { count, out } => tally(workspace, count, out, json),
+        MeetingCommand::Show { file } => show(file, json),
+        MeetingCommand::Sign { panel, file, out } => sign(workspace, panel, file, out, json),
+        MeetingCommand::Confirm {
+            review,
+            ballot,
+            file,
+        } => confirm(workspace, review, ballot, file, json),
         MeetingCommand::Sheet {
             review,
             ballot,
@@ -131,11 +182,12 @@ pub fn meeting(workspace: &Workspace, command: MeetingCommand, json: bool) -> Re
 
 fn open(workspace: &Workspace, args: OpenArgs, json: bool) -> Result<(), Error> {
     let (path, shortlist) = (args.review.path(workspace)?, args.shortlist());
-    let ballot = meeting::open(
+    let ballot = meeting::open_with_chair(
         &path,
         &args.category,
         &shortlist,
         args.kind(),
+        args.chair,
         &now(),
         &actor(),
     )?;
@@ -148,6 +200,160 @@ fn count(workspace: &Workspace, args: CountArgs, json: bool) -> Result<(), Error
     let outcome = meeting::count(&path, ballot, &args.tally()?, &now(), &actor())?;
     answer(json, &outcome, print_outcome);
     Ok(())
+}
+
+fn tally(workspace: &Workspace, args: CountArgs, out: PathBuf, json: bool) -> Result<(), Error> {
+    let (path, ballot) = (args.review.path(workspace)?, args.ballot);
+    let written =
+        chair_ops::write_for_chair(&path, ballot, &args.tally()?, &out, &now(), &actor())?;
+    answer(json, &written, print_written);
+    Ok(())
+}
+
+fn print_written(w: &Written) {
+    print_tally(&w.content, &w.outcome);
+    println!(
+        "已写出计票文件，请交组长“{}”在本人电脑上签名 / Tally file written for the chair, {}, to sign on their own laptop:
+  {}
+  SHA-256 {}",
+        w.content.chair.name,
+        w.content.chair.name,
+        w.file.display(),
+        w.tally_sha256
+    );
+}
+
+fn show(file: PathBuf, json: bool) -> Result<(), Error> {
+    let shown = chair_ops::show(&file)?;
+    answer(json, &shown, |s| {
+        print_tally(&s.content, &s.outcome);
+        match &s.signed_by {
+            Some(f) => println!("已签名，签名密钥指纹 / Signed, key fingerprint {f}"),
+            None => println!("尚未签名 / Not signed yet"),
+        }
+    });
+    Ok(())
+}
+
+fn sign(
+    workspace: &Workspace,
+    panel: PanelRef,
+    file: PathBuf,
+    out: PathBuf,
+    json: bool,
+) -> Result<(), Error> {
+    let mut panel = panel.open(workspace)?;
+    // The chair reads what they sign before the passphrase is asked for.
+    let shown = chair_ops::show(&file)?;
+    if !json {
+        print_tally(&shown.content, &shown.outcome);
+    }
+    let signed = chair_ops::sign(&mut panel, &file, &read_passphrase()?, &out, now_unix())?;
+    answer(json, &signed, |s: &SignedTallyFile| {
+        println!(
+            "已签名并校验，请将文件交回秘书 / Signed and verified; hand the file back to the clerk:
+  {}
+  密钥指纹 / key fingerprint {}",
+            s.file.display(),
+            s.fingerprint
+        )
+    });
+    Ok(())
+}
+
+fn confirm(
+    workspace: &Workspace,
+    review: ReviewArg,
+    ballot: i64,
+    file: PathBuf,
+    json: bool,
+) -> Result<(), Error> {
+    let path = review.path(workspace)?;
+    let confirmed = chair_ops::confirm(&path, ballot, &file, &now(), &actor())?;
+    answer(json, &confirmed, |c: &Confirmed| {
+        println!(
+            "组长“{}”已确认（密钥指纹 {}），已计票 / Confirmed by the chair, {} (key {}); counted",
+            c.confirmation.chair_name,
+            c.confirmation.fingerprint,
+            c.confirmation.chair_name,
+            c.confirmation.fingerprint
+        );
+        print_outcome(&c.outcome);
+    });
+    Ok(())
+}
+
+/// The tally as the chair must see it before signing: the ballot, every count, who
+/// counted and watched, and what the counts decide.
+fn print_tally(content: &paneldesk::merge::tally_file::TallyFile, outcome: &MeetingOutcome) {
+    let b = &content.ballot;
+    let (zh, en) = kind_words(b.kind, b.places);
+    println!(
+        "{}
+会评表决 {} / Meeting ballot {}：{}（{zh} / {en}，剩余名额 {} / places {}）",
+        content.review.title_zh, b.id, b.id, b.category_zh, b.places, b.places
+    );
+    println!(
+        "到会专家 {} 人 / Experts present: {}",
+        content.tally.present, content.tally.present
+    );
+    for c in &content.tally.counts {
+        let name = b
+            .entries
+            .iter()
+            .find(|e| e.nomination_id == c.nomination_id)
+            .map_or_else(String::new, |e| {
+                format!("{}（{}）", e.display_name, e.university)
+            });
+        let result = outcome
+            .entries
+            .iter()
+            .find(|e| e.nomination_id == c.nomination_id)
+            .map_or(("", ""), |e| match e.result {
+                Some(Outcome::In) => ("入选", "selected"),
+                Some(Outcome::Out) => ("不入选", "not selected"),
+                None => ("并列，须再次表决", "level: vote again"),
+            });
+        match b.kind {
+            BallotKind::Choose { .. } => println!(
+                "  {:>6}  {name}  得票 {} / votes {}  {} / {}",
+                c.nomination_id, c.agree, c.agree, result.0, result.1
+            ),
+            BallotKind::Vote => println!(
+                "  {:>6}  {name}  同意 {} 不同意 {} 弃权 {} / for {} against {} abstain {}  {} / {}",
+                c.nomination_id,
+                c.agree,
+                c.disagree,
+                c.abstain,
+                c.agree,
+                c.disagree,
+                c.abstain,
+                result.0,
+                result.1
+            ),
+        }
+    }
+    println!(
+        "计票人 / Counted by: {}  监票人 / Witnessed by: {}
+评审组组长 / Chair: {}（专家编号 / expert {}）
+录入 / Entered: {} {}",
+        content.tally.counted_by,
+        content.tally.witnessed_by,
+        content.chair.name,
+        content.chair.id,
+        content.written_by,
+        content.written_at
+    );
+}
+
+fn kind_words(kind: BallotKind, places: u32) -> (String, String) {
+    match kind {
+        BallotKind::Choose { at_most } => (
+            format!("差额表决，应选 {}", at_most.unwrap_or(places)),
+            format!("choose {}", at_most.unwrap_or(places)),
+        ),
+        BallotKind::Vote => ("逐一表决".to_string(), "vote on each".to_string()),
+    }
 }
 
 fn print_outcome(outcome: &MeetingOutcome) {
@@ -198,22 +404,22 @@ fn list(workspace: &Workspace, review: ReviewArg, json: bool) -> Result<(), Erro
 }
 
 fn print_ballot(b: &MeetingBallot) {
-    let (zh, en) = match b.kind {
-        BallotKind::Choose { at_most } => (
-            format!("差额表决，应选 {}", at_most.unwrap_or(b.places)),
-            format!("choose {}", at_most.unwrap_or(b.places)),
-        ),
-        BallotKind::Vote => ("逐一表决".to_string(), "vote on each".to_string()),
-    };
-    let state = if b.counted.is_some() {
-        "已计票 / counted"
-    } else {
-        "待计票 / open"
+    let (zh, en) = kind_words(b.kind, b.places);
+    let state = match (&b.counted, &b.chair) {
+        (Some(c), _) if c.confirmed.is_some() => {
+            "已计票，组长已签名确认 / counted, confirmed by the chair"
+        }
+        (Some(_), _) => "已计票 / counted",
+        (None, Some(_)) => "待组长签名确认 / awaiting the chair's signed tally",
+        (None, None) => "待计票 / open",
     };
     println!(
         "会评表决 {} / ballot {}：{}，{zh} / {en}，剩余名额 {} / places {}，{state}",
         b.id, b.id, b.category_zh, b.places, b.places
     );
+    if let Some(chair) = &b.chair {
+        println!("  评审组组长 / Chair: {}（{}）", chair.name, chair.id);
+    }
     for e in &b.entries {
         println!(
             "  {:>6}  {}（{}）",

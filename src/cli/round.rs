@@ -216,7 +216,7 @@ fn new_clerk_passphrase() -> Result<zeroize::Zeroizing<String>, Error> {
     Ok(first)
 }
 
-fn read_passphrase() -> Result<zeroize::Zeroizing<String>, Error> {
+pub fn read_passphrase() -> Result<zeroize::Zeroizing<String>, Error> {
     if let Ok(passphrase) = std::env::var("PANELDESK_PASSPHRASE") {
         return Ok(zeroize::Zeroizing::new(passphrase));
     }

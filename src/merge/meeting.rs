@@ -4,6 +4,11 @@
 //! category's results, records the tally counted in the room (with who counted and who
 //! watched), and the outcome settles the cut through decisions that name the ballot.
 //!
+//! When the panel votes by show of hands the ballot may name its chair (组长): the clerk
+//! then writes the tally as a file the chair signs on their own laptop, and the ballot is
+//! counted only from that signed file (`super::tally_file`), so what the clerk typed is
+//! what the chair saw and agreed to. A ballot without a chair is counted as typed.
+//!
 //! How the stages combine (the rule every printout states): the meeting decides in or
 //! out for the nominations on its ballot, within the places the first stage left for
 //! them; every other nomination keeps its first-stage result. A ballot that leaves
@@ -117,6 +122,28 @@ pub struct Counted {
     pub outcome: MeetingOutcome,
     pub counted_at: String,
     pub recorded_by: String,
+    /// The chair's signature the tally was counted from; `None` for a ballot without a
+    /// chair. Left out of the app's bindings until the app shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub confirmed: Option<Confirmation>,
+}
+
+/// Who confirmed a counted tally, and with which key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub chair_id: i64,
+    pub chair_name: String,
+    pub fingerprint: String,
+    /// SHA-256 of the signed `tally.json`.
+    pub tally_sha256: String,
+}
+
+/// The expert who chairs a ballot and confirms its tally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotChair {
+    pub id: i64,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +162,10 @@ pub struct MeetingBallot {
     pub opened_at: String,
     pub opened_by: String,
     pub counted: Option<Counted>,
+    /// Set when the tally must be confirmed by this expert's registered key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub chair: Option<BallotChair>,
 }
 
 /// Everything the 计票单 prints.
@@ -154,6 +185,23 @@ pub fn open(
     at: &str,
     actor: &str,
 ) -> Result<MeetingBallot> {
+    open_with_chair(review_path, category_key, shortlist, kind, None, at, actor)
+}
+
+/// `open`, naming the expert whose signature the tally then needs (`chair`): an expert
+/// on the roster with a key registered and in force in this review.
+pub fn open_with_chair(
+    review_path: &Path,
+    category_key: &str,
+    shortlist: &Shortlist,
+    kind: BallotKind,
+    chair: Option<i64>,
+    at: &str,
+    actor: &str,
+) -> Result<MeetingBallot> {
+    if let Some(chair) = chair {
+        chair_can_sign(&store::open(review_path)?, chair)?;
+    }
     let results = results::compute(review_path, &ResultOptions::default())?;
     let category = results
         .categories
@@ -216,8 +264,8 @@ pub fn open(
     let mut conn = store::open(review_path)?;
     let tx = conn.transaction()?;
     tx.execute(
-        "INSERT INTO meeting_ballot (category_key, kind_json, places, threshold, entries_json, opened_at, opened_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO meeting_ballot (category_key, kind_json, places, threshold, entries_json, opened_at, opened_by, chair_expert_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             category_key,
             json(kind)?,
@@ -225,7 +273,8 @@ pub fn open(
             json(category.rule.vote_threshold)?,
             json(&entries)?,
             at,
-            actor
+            actor,
+            chair
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -240,6 +289,7 @@ pub fn open(
             "kind": kind,
             "places": places,
             "nominations": chosen,
+            "chair": chair,
         }),
     )?;
     let ballot = read(&tx, id)?;
@@ -329,22 +379,79 @@ pub fn count(
     let mut conn = store::open(review_path)?;
     let tx = conn.transaction()?;
     let ballot = read(&tx, ballot_id)?;
-    if ballot.counted.is_some() {
-        return Err(Error::BadInput {
-            zh: format!(
-                "会评表决 {ballot_id} 已经计票，不能再次计票；如需重新表决，请另开一次会评"
-            ),
-            en: format!(
-                "meeting ballot {ballot_id} is already counted; open a new ballot to vote again"
-            ),
+    refuse_counted(&ballot)?;
+    if let Some(chair) = &ballot.chair {
+        return Err(Error::ChairConfirmationRequired {
+            ballot: ballot_id,
+            chair: chair.name.clone(),
         });
     }
-    let experts = store::experts::count(&tx)?;
-    let quorum = crate::store::category_rules::in_force(&tx, &ResultOptions::default())?
+    let (experts, quorum) = limits(&tx, &ballot)?;
+    check(&ballot, tally, experts, quorum).map_err(|(zh, en)| Error::BadInput { zh, en })?;
+    let outcome = record(&tx, &ballot, tally, None, at, actor)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+pub(super) fn refuse_counted(ballot: &MeetingBallot) -> Result<()> {
+    if ballot.counted.is_some() {
+        let id = ballot.id;
+        return Err(Error::BadInput {
+            zh: format!("会评表决 {id} 已经计票，不能再次计票；如需重新表决，请另开一次会评"),
+            en: format!("meeting ballot {id} is already counted; open a new ballot to vote again"),
+        });
+    }
+    Ok(())
+}
+
+/// The roster's size and the quorum of the ballot's category, as in force now: what a
+/// tally is checked against.
+pub(super) fn limits(conn: &Connection, ballot: &MeetingBallot) -> Result<(u32, u32)> {
+    let experts = store::experts::count(conn)?;
+    let quorum = crate::store::category_rules::in_force(conn, &ResultOptions::default())?
         .get(&ballot.category_key)
         .map_or(0, |r| r.quorum);
-    check(&ballot, tally, experts, quorum)?;
-    let outcome = decide(&ballot, tally);
+    Ok((experts, quorum))
+}
+
+/// Refuses a chair who could not confirm a tally: not on the roster, or without a key
+/// registered and in force in this review.
+fn chair_can_sign(conn: &Connection, chair: i64) -> Result<()> {
+    let name: Option<String> = conn
+        .query_row("SELECT name FROM expert WHERE id = ?1", [chair], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(name) = name else {
+        return Err(Error::BadInput {
+            zh: format!("专家名单中没有编号为 {chair} 的专家，无法担任会评组长"),
+            en: format!("no expert {chair} on the roster to chair the ballot"),
+        });
+    };
+    let registered = crate::registration::list(conn)?
+        .iter()
+        .any(|r| r.expert_id == chair && r.revoked_at.is_none());
+    if !registered {
+        return Err(Error::BadInput {
+            zh: format!("专家“{name}”在本评审中没有在用的登记密钥，无法用密钥确认计票结果：请先登记其密钥"),
+            en: format!("expert {name} has no registered key in force in this review to confirm the tally with: register it first"),
+        });
+    }
+    Ok(())
+}
+
+/// Counts `tally` on `ballot` inside `tx`: the decisions it settles, the ballot's
+/// `counted_json`, the audit entry (naming the chair's signature when confirmed).
+pub(super) fn record(
+    tx: &rusqlite::Transaction,
+    ballot: &MeetingBallot,
+    tally: &Tally,
+    confirmed: Option<Confirmation>,
+    at: &str,
+    actor: &str,
+) -> Result<MeetingOutcome> {
+    let ballot_id = ballot.id;
+    let outcome = decide(ballot, tally);
     let present = tally.present;
     for (entry, count) in outcome.entries.iter().zip(&tally.counts) {
         let Some(result) = entry.result else { continue };
@@ -364,7 +471,7 @@ pub fn count(
             ),
         };
         decisions::record_by_ballot(
-            &tx,
+            tx,
             entry.nomination_id,
             result,
             &reason,
@@ -378,25 +485,38 @@ pub fn count(
         outcome: outcome.clone(),
         counted_at: at.to_string(),
         recorded_by: actor.to_string(),
+        confirmed: confirmed.clone(),
     };
-    tx.execute(
+    let updated = tx.execute(
         "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1 AND counted_json IS NULL",
         params![ballot_id, json(&counted)?],
     )?;
-    crate::audit::append(
-        &tx,
-        at,
-        actor,
-        "meeting.counted",
-        &serde_json::json!({ "ballot": ballot_id, "tally": tally, "outcome": outcome }),
-    )?;
-    tx.commit()?;
+    if updated != 1 {
+        return Err(Error::Corrupt(format!(
+            "meeting_ballot {ballot_id} counted twice"
+        )));
+    }
+    let mut entry = serde_json::json!({ "ballot": ballot_id, "tally": tally, "outcome": outcome });
+    if let Some(c) = &confirmed {
+        entry["confirmed_by"] = serde_json::json!({
+            "chair_id": c.chair_id, "chair": c.chair_name,
+            "fingerprint": c.fingerprint, "tally_sha256": c.tally_sha256,
+        });
+    }
+    crate::audit::append(tx, at, actor, "meeting.counted", &entry)?;
     Ok(outcome)
 }
 
-/// Refuses a tally that cannot be what happened in the room, naming what is wrong.
-fn check(ballot: &MeetingBallot, tally: &Tally, experts: u32, quorum: u32) -> Result<()> {
-    let bad = |zh: String, en: String| Err(Error::BadInput { zh, en });
+/// Refuses a tally that cannot be what happened in the room, naming what is wrong in
+/// Chinese and English. Sums are taken in 64 bits: a signed tally file is untrusted input,
+/// and its counts may be anything a `u32` holds.
+pub(super) fn check(
+    ballot: &MeetingBallot,
+    tally: &Tally,
+    experts: u32,
+    quorum: u32,
+) -> std::result::Result<(), (String, String)> {
+    let bad = |zh: String, en: String| Err((zh, en));
     for (who, en, name) in [
         ("计票人", "counter", &tally.counted_by),
         ("监票人", "witness", &tally.witnessed_by),
@@ -443,15 +563,15 @@ fn check(ballot: &MeetingBallot, tally: &Tally, experts: u32, quorum: u32) -> Re
                 format!("nomination {id} is counted twice"),
             );
         }
-        let cast = c.agree + c.disagree + c.abstain;
+        let cast = u64::from(c.agree) + u64::from(c.disagree) + u64::from(c.abstain);
         match ballot.kind {
-            BallotKind::Vote if cast > present => {
+            BallotKind::Vote if cast > u64::from(present) => {
                 return bad(
                     format!("推荐对象 {id} 的同意、不同意、弃权票合计 {cast}，多于到会专家 {present} 人"),
                     format!("nomination {id} has {cast} votes, more than the {present} experts present"),
                 )
             }
-            BallotKind::Choose { .. } if c.disagree + c.abstain > 0 => {
+            BallotKind::Choose { .. } if c.disagree > 0 || c.abstain > 0 => {
                 return bad(
                     format!("差额表决只记得票数：推荐对象 {id} 不应有不同意或弃权票"),
                     format!("a choice counts only who was chosen: nomination {id} has no against or abstain"),
@@ -484,11 +604,12 @@ fn check(ballot: &MeetingBallot, tally: &Tally, experts: u32, quorum: u32) -> Re
         );
     }
     if let BallotKind::Choose { at_most: Some(k) } = ballot.kind {
-        let ticks: u32 = tally.counts.iter().map(|c| c.agree).sum();
-        if ticks > k * present {
+        let ticks: u64 = tally.counts.iter().map(|c| u64::from(c.agree)).sum();
+        let most = u64::from(k) * u64::from(present);
+        if ticks > most {
             return bad(
-                format!("每位专家最多选 {k} 人，{present} 位到会专家最多投 {} 票，但合计 {ticks} 票", k * present),
-                format!("each expert chooses at most {k}: {present} present cast at most {} votes, not {ticks}", k * present),
+                format!("每位专家最多选 {k} 人，{present} 位到会专家最多投 {most} 票，但合计 {ticks} 票"),
+                format!("each expert chooses at most {k}: {present} present cast at most {most} votes, not {ticks}"),
             );
         }
     }
@@ -496,7 +617,8 @@ fn check(ballot: &MeetingBallot, tally: &Tally, experts: u32, quorum: u32) -> Re
 }
 
 /// Who is in: those passed, by votes, into the places; level at the last place, nobody.
-fn decide(ballot: &MeetingBallot, tally: &Tally) -> MeetingOutcome {
+/// Only for a tally `check` passed.
+pub(super) fn decide(ballot: &MeetingBallot, tally: &Tally) -> MeetingOutcome {
     let places = match ballot.kind {
         BallotKind::Choose { at_most } => at_most.unwrap_or(ballot.places),
         BallotKind::Vote => ballot.places,
@@ -569,11 +691,12 @@ pub fn list(review_path: &Path) -> Result<Vec<MeetingBallot>> {
     ids.into_iter().map(|id| read(&conn, id)).collect()
 }
 
-fn read(conn: &Connection, id: i64) -> Result<MeetingBallot> {
+pub(super) fn read(conn: &Connection, id: i64) -> Result<MeetingBallot> {
     let row = conn
         .query_row(
-            "SELECT category_key, kind_json, places, threshold, entries_json, opened_at, opened_by, counted_json
-             FROM meeting_ballot WHERE id = ?1",
+            "SELECT b.category_key, b.kind_json, b.places, b.threshold, b.entries_json, b.opened_at, b.opened_by,
+                    b.counted_json, b.chair_expert_id, e.name
+             FROM meeting_ballot b LEFT JOIN expert e ON e.id = b.chair_expert_id WHERE b.id = ?1",
             [id],
             |r| {
                 Ok((
@@ -585,11 +708,24 @@ fn read(conn: &Connection, id: i64) -> Result<MeetingBallot> {
                     r.get::<_, String>(5)?,
                     r.get::<_, String>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<i64>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
                 ))
             },
         )
         .optional()?;
-    let Some((category_key, kind, places, threshold, entries, opened_at, opened_by, counted)) = row
+    let Some((
+        category_key,
+        kind,
+        places,
+        threshold,
+        entries,
+        opened_at,
+        opened_by,
+        counted,
+        chair_id,
+        chair_name,
+    )) = row
     else {
         return Err(Error::BadInput {
             zh: format!("没有编号为 {id} 的会评表决"),
@@ -610,6 +746,10 @@ fn read(conn: &Connection, id: i64) -> Result<MeetingBallot> {
         opened_at,
         opened_by,
         counted: counted.map(|c| parse(&c, id)).transpose()?,
+        chair: chair_id.map(|id| BallotChair {
+            id,
+            name: chair_name.unwrap_or_default(),
+        }),
         category_key,
     })
 }

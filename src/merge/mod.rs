@@ -2,7 +2,8 @@
 //! `aggregate` holds how marks become one result and `rank` how results become a ranking
 //! cut at the quota, `rule` each category's stored choice of method; `results` wires them to the stored marks and flags, `decisions`
 //! carries the panel's rulings on those flags, `meeting` the panel's second vote (会评) on
-//! the nominations around the cut, `workbook` writes the results out;
+//! the nominations around the cut, `tally_file` the show-of-hands tally its chair signs,
+//! `workbook` writes the results out;
 //! `rederive` checks the stored marks against the signed bundles the review keeps.
 
 pub mod aggregate;
@@ -13,3 +14,4 @@ pub mod rank;
 pub mod rederive;
 pub mod results;
 pub mod round;
+pub mod tally_file;

@@ -6,7 +6,9 @@
 //! One module per group of jobs: `review` and `setup` (setting a review up, its roster,
 //! quotas and rules, correcting it, settling its flags), `import`, `rubric`, `nomination`,
 //! `round` and `scoring` (packages out, the expert's desk, bundles in, the panel's
-//! decisions), `paper` (the paper fallback), `audit`, `reports`, `certificates` and
+//! decisions), `paper` (the paper fallback), `meeting` (a show of hands the chair
+//! confirms with their key: the tally file written, read and signed on the chair's
+//! laptop, confirmed), `audit`, `reports`, `certificates` and
 //! `certificate_template` (what gets printed), `demo` (the demonstration review and a
 //! finished round on it), `publication`, `announcement` and
 //! `objections` (the 公示 and its 异议), `follow_up` (after the award) and `clerk_keys`
@@ -23,6 +25,7 @@ pub mod clerk_keys;
 pub mod demo;
 pub mod follow_up;
 pub mod import;
+pub mod meeting;
 pub mod nomination;
 pub mod objections;
 pub mod paper;

@@ -651,7 +651,11 @@ impl Panel {
     }
 
     /// Unlocks the expert's key with `pin`, applying the back-off after wrong PINs.
-    fn unlock(&mut self, pin: &str, now_unix: i64) -> Result<(i64, ed25519_dalek::SigningKey)> {
+    pub(crate) fn unlock(
+        &mut self,
+        pin: &str,
+        now_unix: i64,
+    ) -> Result<(i64, ed25519_dalek::SigningKey)> {
         let Some(StoredEnrolment {
             expert_id: id,
             wrapped,

@@ -422,6 +422,15 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (package_hash, expert_id)
     ) STRICT;
     "#,
+    // 18: a show-of-hands tally the panel chair confirms with their key (merge::tally_file).
+    // A ballot opened with a chair is counted only from a tally file the chair signed;
+    // `tally_sha256` is the tally the clerk last wrote for the chair (what a signature
+    // must cover), `signed_tally` the signed file's bytes once counted, kept as evidence.
+    r#"
+    ALTER TABLE meeting_ballot ADD COLUMN chair_expert_id INTEGER REFERENCES expert(id);
+    ALTER TABLE meeting_ballot ADD COLUMN tally_sha256 TEXT;
+    ALTER TABLE meeting_ballot ADD COLUMN signed_tally BLOB;
+    "#,
 ];
 
 /// The schema version this build writes.

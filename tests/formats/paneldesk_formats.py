@@ -1,5 +1,5 @@
-"""A second implementation of docs/formats.md: the panel package (`*.pdpanel`) and the
-result bundle (`*.pdresult`).
+"""A second implementation of docs/formats.md: the panel package (`*.pdpanel`), the
+result bundle (`*.pdresult`) and the chair's signed 会评 tally file (`*.pdtally`).
 
 Written from docs/formats.md alone, not from PanelDesk's Rust code: every check below names
 the section and step of the page it implements, and runs in the order the page gives, so
@@ -849,9 +849,9 @@ BUNDLE_FORMAT = "paneldesk.result-bundle"
 BUNDLE_ORDER = ("bundle.json", "scores.age", "bundle.sig")
 
 
-def is_canonical(archive: Container) -> bool:
+def is_canonical(archive: Container, order: tuple = BUNDLE_ORDER) -> bool:
     """'Canonical layout': given the container rules, the fixed values of every header."""
-    if tuple(e.name for e in archive.entries) != BUNDLE_ORDER:
+    if tuple(e.name for e in archive.entries) != order:
         return False
     for e in archive.entries:
         (_, made_by, needed, flags, method, time, date) = struct.unpack(
@@ -1163,3 +1163,207 @@ def check_package(path: str) -> str:
         return "accepted"
     except Refused as r:
         return r.code
+
+
+# ---------------------------------------------------------------------------------------
+# Tally file.
+# ---------------------------------------------------------------------------------------
+
+TALLY = Format(
+    max_file_bytes=1 << 20,
+    max_entries=16,
+    rules=[
+        EntryRule("tally.json", lambda n: n == "tally.json", 256 << 10, True),
+        EntryRule("tally.sig", lambda n: n == "tally.sig", 256, True),
+    ],
+)
+
+TALLY_FORMAT = "paneldesk.meeting-tally"
+TALLY_ORDER = ("tally.json", "tally.sig")
+THRESHOLDS = ("more_than_half", "two_thirds")
+
+
+def check_tally_doc(d: dict) -> None:
+    """Tally file: 'then the whole document with the types above'."""
+    w = "tally file"
+    review = _obj(_field(d, "review", w), "review")
+    _str(review, "id", "review")
+    _str(review, "title_zh", "review")
+    ballot = _obj(_field(d, "ballot", w), "ballot")
+    _int(ballot, "id", ID, "ballot")
+    for k in ("category_key", "category_zh", "opened_at", "opened_by"):
+        _str(ballot, k, "ballot")
+    kind = _obj(_field(ballot, "kind", "ballot"), "ballot.kind")
+    word = _str(kind, "kind", "ballot.kind")
+    if word not in ("vote", "choose"):
+        _fail("ballot.kind.kind: not vote or choose")
+    # '`at_most` is read only for `choose`', and 'may also be null or missing'.
+    if word == "choose" and _optional(kind, "at_most") is not None:
+        _int(kind, "at_most", U32, "ballot.kind")
+    _int(ballot, "places", U32, "ballot")
+    if _str(ballot, "threshold", "ballot") not in THRESHOLDS:
+        _fail("ballot.threshold: unknown")
+    for i, e in enumerate(_list(ballot, "entries", "ballot")):
+        ew = f"ballot.entries[{i}]"
+        e = _obj(e, ew)
+        _int(e, "nomination_id", ID, ew)
+        _str(e, "display_name", ew)
+        _str(e, "university", ew)
+        if _optional(e, "score") is not None:
+            _number(e, "score", ew)
+    tally = _obj(_field(d, "tally", w), "tally")
+    _int(tally, "present", U32, "tally")
+    for i, c in enumerate(_list(tally, "counts", "tally")):
+        cw = f"tally.counts[{i}]"
+        c = _obj(c, cw)
+        _int(c, "nomination_id", ID, cw)
+        for k in ("agree", "disagree", "abstain"):
+            _int(c, k, U32, cw)
+    _str(tally, "counted_by", "tally")
+    _str(tally, "witnessed_by", "tally")
+    chair = _obj(_field(d, "chair", w), "chair")
+    _int(chair, "id", ID, "chair")
+    _str(chair, "name", "chair")
+    _str(d, "written_at", w)
+    _str(d, "written_by", w)
+
+
+@dataclass
+class VerifiedTally:
+    doc: dict
+    hash: str
+    fingerprint: str
+
+
+def verify_tally_bytes(data: bytes | mmap.mmap) -> VerifiedTally:
+    """'To verify a signed tally', steps 1 to 5."""
+    # 1.
+    archive = open_container(data, TALLY)
+    # 2.
+    doc_bytes = archive.read("tally.json")
+    sig_entry = archive.read("tally.sig")
+    # 3.
+    _, key = check_signature(sig_entry, doc_bytes)
+    # 4.
+    if not is_canonical(archive, TALLY_ORDER):
+        refuse("not_canonical")
+    # 5.
+    doc = parse_json(doc_bytes)
+    check_head(doc, TALLY_FORMAT)
+    _whole(check_tally_doc, doc)
+    return VerifiedTally(doc, sha256_hex(doc_bytes), fingerprint(key))
+
+
+def verify_tally(path: str) -> VerifiedTally:
+    return _with_file(path, TALLY, verify_tally_bytes)
+
+
+@dataclass
+class TallyClerk:
+    """What the clerk's review holds for confirming a tally: its id, the roster's size, the
+    registrations, and each ballot as stored (`category_key`, `kind`, `places`,
+    `threshold`, `entries` as nomination ids, `chair` {id, name} or null, `counted`,
+    `tally_sha256` of the tally last written or null, `quorum` of its category)."""
+
+    review_id: str
+    experts: int
+    registrations: list[Registration]
+    ballots: dict[int, dict]
+
+
+def _kind_key(kind: dict) -> tuple:
+    """Step 3: the `kind` word and, for `choose`, `at_most` (missing is null)."""
+    if kind["kind"] == "choose":
+        return ("choose", kind.get("at_most"))
+    return ("vote",)
+
+
+def _impossible(ballot: dict, tally: dict, experts: int, quorum: int) -> str | None:
+    """Step 8's rules, in order: why the counts cannot be, or None."""
+    for key in ("counted_by", "witnessed_by"):
+        name = tally[key]
+        if trim(name) == "":
+            return f"{key} empty"
+        if len(name) > 40:
+            return f"{key} longer than 40"
+    present = tally["present"]
+    if present == 0 or present > experts:
+        return f"present {present} of {experts}"
+    if present < quorum:
+        return f"present {present} below quorum {quorum}"
+    on_ballot = set(ballot["entries"])
+    kind = ballot["kind"]["kind"]
+    seen: set[int] = set()
+    for c in tally["counts"]:
+        nid = c["nomination_id"]
+        if nid not in on_ballot:
+            return f"{nid} not on the ballot"
+        if nid in seen:
+            return f"{nid} counted twice"
+        seen.add(nid)
+        if kind == "vote" and c["agree"] + c["disagree"] + c["abstain"] > present:
+            return f"{nid}: more votes than present"
+        if kind == "choose":
+            if c["disagree"] != 0 or c["abstain"] != 0:
+                return f"{nid}: against or abstain in a choice"
+            if c["agree"] > present:
+                return f"{nid}: more votes than present"
+    for nid in ballot["entries"]:
+        if nid not in seen:
+            return f"{nid} has no count"
+    if kind == "choose":
+        k = ballot["kind"].get("at_most")
+        if k is not None and sum(c["agree"] for c in tally["counts"]) > k * present:
+            return "more ticks than at_most x present"
+    return None
+
+
+def confirm_tally(t: VerifiedTally, clerk: TallyClerk, ballot_id: int) -> str:
+    """'To confirm a tally', steps 1 to 9, after verifying it."""
+    d = t.doc
+    # 1.
+    if d["review"]["id"] != clerk.review_id:
+        refuse("other_review", d["review"]["id"])
+    # 2.
+    if d["ballot"]["id"] != ballot_id:
+        refuse("other_ballot", str(d["ballot"]["id"]))
+    stored = clerk.ballots[ballot_id]
+    named = d["ballot"]
+    # 3.
+    if (
+        named["category_key"] != stored["category_key"]
+        or _kind_key(named["kind"]) != _kind_key(stored["kind"])
+        or named["places"] != stored["places"]
+        or named["threshold"] != stored["threshold"]
+        or [e["nomination_id"] for e in named["entries"]] != stored["entries"]
+    ):
+        refuse("ballot_mismatch")
+    # 4.
+    if stored["counted"]:
+        refuse("ballot_counted")
+    # 5.
+    chair = stored["chair"]
+    if chair is None or d["chair"]["id"] != chair["id"] or d["chair"]["name"] != chair["name"]:
+        refuse("not_the_chair", d["chair"]["name"])
+    # 6. Registration, as for bundles.
+    mine = [
+        r
+        for r in clerk.registrations
+        if r.expert_id == chair["id"] and r.fingerprint == t.fingerprint
+    ]
+    if not any(not r.revoked for r in mine):
+        refuse("key_revoked" if mine else "key_not_registered", t.fingerprint)
+    # 7.
+    if stored["tally_sha256"] != t.hash:
+        refuse("tally_changed")
+    # 8. The stored ballot's own `kind` (equal to the file's by step 3).
+    why = _impossible(
+        {"entries": stored["entries"], "kind": stored["kind"]},
+        d["tally"],
+        clerk.experts,
+        stored["quorum"],
+    )
+    if why is not None:
+        refuse("impossible_tally", why)
+    # 9.
+    return "accepted"

@@ -7,12 +7,17 @@ docs/formats.md (`paneldesk_formats.py`) and prints one JSON object per line:
 
 The folder holds (written by tests/it/second_implementation.rs):
 
-- `cases.json`: `[{"case", "kind": "package" | "bundle", "file", "context"}]`, files
-  relative to the folder; `context` only for bundles.
+- `cases.json`: `[{"case", "kind": "package" | "bundle" | "tally", "file", "context",
+  "ballot"}]`, files relative to the folder; `context` for bundles and tallies, `ballot`
+  (the ballot the clerk confirms the tally for) for tallies.
 - `context.json`: `{"<context name>": {"packages": [<package files>],
   "age_identity": "AGE-SECRET-KEY-1…", "registrations": [{"expert_id", "fingerprint",
   "revoked"}], "received": [{"package_hash", "expert_id", "public_key", "sequence",
   "bundle_hash"}]}}`: what the clerk's review holds.
+- `tally_context.json`: `{"<context name>": {"review_id", "experts", "registrations",
+  "ballots": {"<id>": {"category_key", "kind", "places", "threshold", "entries", "chair",
+  "counted", "tally_sha256", "quorum"}}}}`: what the clerk's review holds for confirming
+  a tally.
 
 Usage: verify_corpus.py CORPUS_FOLDER [CASE …]
 """
@@ -50,12 +55,27 @@ def load_clerk(folder: str, ctx: dict) -> pf.Clerk:
     )
 
 
-def judge(folder: str, case: dict, clerks: dict) -> tuple[str, str]:
+def load_tally_clerk(ctx: dict) -> pf.TallyClerk:
+    return pf.TallyClerk(
+        review_id=ctx["review_id"],
+        experts=ctx["experts"],
+        registrations=[
+            pf.Registration(r["expert_id"], r["fingerprint"], bool(r["revoked"]))
+            for r in ctx["registrations"]
+        ],
+        ballots={int(k): v for k, v in ctx["ballots"].items()},
+    )
+
+
+def judge(folder: str, case: dict, clerks: dict, tally_clerks: dict) -> tuple[str, str]:
     path = os.path.join(folder, case["file"])
     try:
         if case["kind"] == "package":
             pf.verify_package(path)
             return "accepted", ""
+        if case["kind"] == "tally":
+            verified = pf.verify_tally(path)
+            return pf.confirm_tally(verified, tally_clerks[case["context"]], case["ballot"]), ""
         bundle = pf.verify_bundle(path)
         return pf.accept_bundle(bundle, clerks[case["context"]]), ""
     except pf.Refused as r:
@@ -81,10 +101,15 @@ def main(argv: list[str]) -> int:
     with open(os.path.join(folder, "context.json"), encoding="utf-8") as f:
         contexts = json.load(f)
     clerks = {name: load_clerk(folder, ctx) for name, ctx in contexts.items()}
+    tally_clerks = {}
+    tally_file = os.path.join(folder, "tally_context.json")
+    if os.path.exists(tally_file):
+        with open(tally_file, encoding="utf-8") as f:
+            tally_clerks = {n: load_tally_clerk(c) for n, c in json.load(f).items()}
     for case in cases:
         if only and case["case"] not in only:
             continue
-        verdict, detail = judge(folder, case, clerks)
+        verdict, detail = judge(folder, case, clerks, tally_clerks)
         print(
             json.dumps({"case": case["case"], "verdict": verdict, "detail": printable(detail)}),
             flush=True,

@@ -3,24 +3,33 @@
 //! records on one laptop. Its outcome settles the cut through decisions that name the
 //! ballot, and a 计票单 with signature lines records it. Bad tallies are refused whole.
 
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::SigningKey;
+use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::meeting::{
     self, BallotKind, Count, MeetingBallot, MeetingOutcome, Shortlist, Tally,
 };
 use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::{compute, ResultOptions};
+use paneldesk::merge::tally_file;
 use paneldesk::model::marks::Vote::{Abstain as O, Agree as A, Disagree as D};
+use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::store::category_rules::{self};
 use paneldesk::Result;
+use paneldesk::{container, keys, ops};
+use serde_json::Value;
 
 use super::results_rules::{
     cli, pdf_text, row, squeezed, vote_round, vote_rule, Ballot, VoteRound, KEY,
 };
-use super::support::{assert_says, print_args, test_meta};
+use super::scoring_round::randomness;
+use super::support::{assert_says, paneldesk_at, print_args, said, test_meta};
 use super::T0;
 
 /// Quota 3 with no tie-breaker: n2 (6/6) and n3 (5/6) are in; n0 and n1 (4 of 6 each)
 /// tie for the last place; n4 (2/6) failed.
-fn tied_round() -> VoteRound {
+pub(super) fn tied_round() -> VoteRound {
     let ballots: Vec<[Ballot; 6]> = vec![
         [Some(A), Some(A), Some(A), Some(A), Some(D), Some(D)],
         [Some(A), Some(A), Some(A), Some(A), Some(D), Some(O)],
@@ -79,7 +88,7 @@ fn cli_count(
     cli(&round.root, &args)
 }
 
-fn tally(present: u32, counts: &[(i64, u32, u32, u32)]) -> Tally {
+pub(super) fn tally(present: u32, counts: &[(i64, u32, u32, u32)]) -> Tally {
     Tally {
         present,
         counts: counts
@@ -352,4 +361,642 @@ fn a_choice_of_three_of_five_takes_those_over_half_in_order_of_votes() {
         cuts(&round),
         [Cut::In, Cut::In, Cut::Out, Cut::In, Cut::Out]
     );
+}
+
+// ---- a show of hands confirmed by the chair's key ---------------------------------------
+
+/// The panel's chair in `tied_round`: expert 0, whose laptop `vote_round` enrolled.
+pub(super) const CHAIR: usize = 0;
+pub(super) const NOW_UNIX: i64 = 1_000_000;
+
+/// Expert `e`'s laptop in a vote round, as `vote_round` left it.
+pub(super) fn laptop(round: &VoteRound, e: usize) -> Panel {
+    let dir = round.root.join(format!("expert{e}"));
+    let prefix = panel::list(&dir).pop().expect("a panel on the laptop");
+    panel::open(&dir, &prefix).unwrap()
+}
+
+pub(super) fn passphrase(e: usize) -> String {
+    format!("north wind 1357{e:02}")
+}
+
+/// Expert `e`'s signing key: the seed `vote_round` enrolled them with.
+pub(super) fn key_of(e: usize) -> SigningKey {
+    keys::signing_key(&randomness(e as u8).0)
+}
+
+pub(super) fn expert_id(round: &VoteRound, e: usize) -> i64 {
+    laptop(round, e).enrolment().unwrap().unwrap().expert.id
+}
+
+/// A 差额 choice of one of the two tied, chaired by expert `CHAIR`.
+pub(super) fn chaired_ballot(round: &VoteRound) -> MeetingBallot {
+    meeting::open_with_chair(
+        &round.review,
+        KEY,
+        &Shortlist::TiedAtCut,
+        BallotKind::Choose { at_most: None },
+        Some(expert_id(round, CHAIR)),
+        T0,
+        "clerk",
+    )
+    .unwrap()
+}
+
+/// What the room counted: 4 for n0, 2 for n1 of six present.
+pub(super) fn room(round: &VoteRound) -> Tally {
+    tally(6, &[(round.ids[0], 4, 0, 0), (round.ids[1], 2, 0, 0)])
+}
+
+pub(super) fn stick(round: &VoteRound, name: &str) -> PathBuf {
+    let dir = round.root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A tally file whose `tally.json` is `json`, signed by `key`, laid out as PanelDesk
+/// writes it.
+pub(super) fn signed_bytes(json: &[u8], key: &SigningKey) -> Vec<u8> {
+    let sig = container::signature_entry(
+        &keys::public_hex(&key.verifying_key()),
+        &keys::sign(key, json),
+    );
+    container::canonical_zip(&[("tally.json", json), ("tally.sig", sig.as_bytes())]).unwrap()
+}
+
+/// The `tally.json` of the tally file at `file`, edited by `edit`.
+pub(super) fn edited(file: &Path, edit: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let (_, json, _) = tally_file::open_unsigned(file).unwrap();
+    let mut value: Value = serde_json::from_slice(&json).unwrap();
+    edit(&mut value);
+    serde_json::to_vec_pretty(&value).unwrap()
+}
+
+fn counted(round: &VoteRound, ballot: i64) -> bool {
+    meeting::view(&round.review, ballot)
+        .unwrap()
+        .ballot
+        .counted
+        .is_some()
+}
+
+/// `file` presented for `ballot` is refused with `code`, naming the file in both
+/// languages, and nothing is counted or decided.
+fn refused_as(round: &VoteRound, ballot: i64, file: &Path, code: &str) {
+    let e = tally_file::confirm(&round.review, ballot, file, T0, "clerk")
+        .expect_err(&format!("{code}: confirmed"));
+    assert_eq!(e.code(), code, "{}", e.message_en());
+    let name = file.file_name().unwrap().to_str().unwrap();
+    for message in [e.message_zh(), e.message_en()] {
+        assert!(message.contains(name), "{message}");
+    }
+    assert!(!counted(round, ballot), "{code}: the ballot was counted");
+    assert_eq!(decisions(round), 0, "{code}: something was decided");
+}
+
+#[test]
+fn a_show_of_hands_counts_only_once_the_chair_signs_what_the_clerk_typed() {
+    let round = tied_round();
+    let id = |i: usize| round.ids[i];
+    let ballot = chaired_ballot(&round);
+    let chair = ballot.chair.clone().expect("the ballot names its chair");
+    assert_eq!(chair.id, expert_id(&round, CHAIR));
+
+    // Typed on the clerk's laptop alone, the tally does not count.
+    let typed = count_ballot(&round, ballot.id, room(&round)).expect_err("counted unsigned");
+    assert_eq!(typed.code(), "chair_confirmation_required");
+    assert!(typed.message_zh().contains(&chair.name) && typed.message_en().contains("chair"));
+    assert!(!counted(&round, ballot.id));
+
+    // The clerk writes it for the chair; an impossible tally is not even written.
+    let out = stick(&round, "to-chair");
+    let impossible = tally_file::write(
+        &round.review,
+        ballot.id,
+        &tally(6, &[(id(0), 5, 0, 0), (id(1), 2, 0, 0)]),
+        &out,
+        T0,
+        "clerk",
+    )
+    .expect_err("7 ticks of 6 present choosing one");
+    assert_says(&impossible, "最多");
+    let written =
+        tally_file::write(&round.review, ballot.id, &room(&round), &out, T0, "clerk").unwrap();
+    assert!(written.file.extension().is_some_and(|e| e == "pdtally"));
+
+    // On the chair's own laptop: the counts, what they decide, then the signature.
+    let shown = ops::meeting::show(&written.file).unwrap();
+    assert_eq!(shown.content.tally, room(&round));
+    assert_eq!(shown.content.chair, chair);
+    assert!(shown.signed_by.is_none());
+    let decided: Vec<_> = shown.outcome.entries.iter().map(|e| e.result).collect();
+    assert_eq!(decided, [Some(Outcome::In), Some(Outcome::Out)]);
+    let mut chair_laptop = laptop(&round, CHAIR);
+    let wrong = ops::meeting::sign(
+        &mut chair_laptop,
+        &written.file,
+        "not the passphrase 1",
+        &stick(&round, "back"),
+        NOW_UNIX,
+    )
+    .expect_err("a wrong passphrase signs nothing");
+    assert_eq!(wrong.code(), "wrong_passphrase");
+    let signed = ops::meeting::sign(
+        &mut chair_laptop,
+        &written.file,
+        &passphrase(CHAIR),
+        &stick(&round, "back"),
+        NOW_UNIX + 60,
+    )
+    .unwrap();
+    let registered = paneldesk::registration::list_in(&round.review)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.expert_id == chair.id)
+        .unwrap();
+    assert_eq!(signed.fingerprint, registered.fingerprint);
+    assert_eq!(
+        ops::meeting::show(&signed.file).unwrap().signed_by,
+        Some(registered.fingerprint.clone())
+    );
+
+    // Back at the clerk's: counted from the signed file, the chair and key on record.
+    let confirmed =
+        ops::meeting::confirm(&round.review, ballot.id, &signed.file, T0, "clerk").unwrap();
+    assert_eq!(confirmed.confirmation.chair_id, chair.id);
+    assert_eq!(confirmed.confirmation.fingerprint, registered.fingerprint);
+    assert_eq!(
+        cuts(&round),
+        [Cut::In, Cut::Out, Cut::In, Cut::In, Cut::Out]
+    );
+    let view = meeting::view(&round.review, ballot.id).unwrap();
+    let stored = view.ballot.counted.expect("counted");
+    assert_eq!(stored.tally, room(&round));
+    assert_eq!(stored.confirmed, Some(confirmed.confirmation.clone()));
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    let entry = paneldesk::audit::entries(&conn)
+        .unwrap()
+        .into_iter()
+        .rfind(|e| e.action == "meeting.counted")
+        .unwrap();
+    assert!(
+        entry.detail.contains(&chair.name) && entry.detail.contains(&registered.fingerprint),
+        "{}",
+        entry.detail
+    );
+    paneldesk::audit::verify(&conn).unwrap();
+    let kept: Vec<u8> = conn
+        .query_row(
+            "SELECT signed_tally FROM meeting_ballot WHERE id = ?1",
+            [ballot.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        kept,
+        std::fs::read(&signed.file).unwrap(),
+        "the evidence is kept"
+    );
+    drop(conn);
+
+    // The same signed file again: the ballot is counted, once.
+    let again = tally_file::confirm(&round.review, ballot.id, &signed.file, T0, "clerk")
+        .expect_err("counted twice");
+    assert_eq!(again.code(), "ballot_counted");
+}
+
+/// Every way the issue names to get a tally counted that the panel did not agree to,
+/// each refused with its code before anything is counted.
+#[test]
+fn tally_files_the_chair_did_not_sign_as_written_are_refused_and_count_nothing() {
+    let round = tied_round();
+    let id = |i: usize| round.ids[i];
+    let ballot = chaired_ballot(&round);
+    // A second ballot on the same tie, a vote on each, chaired by the same expert.
+    let second = meeting::open_with_chair(
+        &round.review,
+        KEY,
+        &Shortlist::TiedAtCut,
+        BallotKind::Vote,
+        Some(expert_id(&round, CHAIR)),
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let out = stick(&round, "to-chair");
+    let written =
+        tally_file::write(&round.review, ballot.id, &room(&round), &out, T0, "clerk").unwrap();
+    let signed = ops::meeting::sign(
+        &mut laptop(&round, CHAIR),
+        &written.file,
+        &passphrase(CHAIR),
+        &stick(&round, "back"),
+        NOW_UNIX,
+    )
+    .unwrap();
+    let good = std::fs::read(&signed.file).unwrap();
+    let attacks = stick(&round, "attacks");
+    let put = |name: &str, bytes: &[u8]| {
+        let path = attacks.join(format!("{name}.pdtally"));
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let chair_key = key_of(CHAIR);
+    let json_of = |edit: &dyn Fn(&mut Value)| edited(&written.file, edit);
+    let b = ballot.id;
+
+    // Altered after signing: the counts swapped in the signed entry.
+    let (_, genuine_json, _) = tally_file::open_unsigned(&written.file).unwrap();
+    let swapped = json_of(&|v| {
+        v["tally"]["counts"][0]["agree"] = 2.into();
+        v["tally"]["counts"][1]["agree"] = 4.into();
+    });
+    let sig_entry =
+        container::read(&signed.file, &entry_rules(), 16, 1 << 20).unwrap()["tally.sig"].clone();
+    let altered =
+        container::canonical_zip(&[("tally.json", &swapped), ("tally.sig", &sig_entry)]).unwrap();
+    refused_as(&round, b, &put("altered", &altered), "signature_invalid");
+    // A byte changed outside the signed entry (the entry's date): the layout is not the
+    // one PanelDesk writes.
+    let mut redated = good.clone();
+    redated[12] ^= 1;
+    refused_as(&round, b, &put("redated", &redated), "header_mismatch");
+    // Signed by a key nobody registered, by another expert's registered key.
+    let stranger = keys::signing_key(&[99; 32]);
+    refused_as(
+        &round,
+        b,
+        &put("unregistered", &signed_bytes(&genuine_json, &stranger)),
+        "key_not_registered",
+    );
+    refused_as(
+        &round,
+        b,
+        &put("other_expert", &signed_bytes(&genuine_json, &key_of(1))),
+        "key_not_registered",
+    );
+    // Naming another chair, signed by that expert's own registered key.
+    let other_chair = json_of(&|v| {
+        v["chair"]["id"] = expert_id(&round, 1).into();
+        v["chair"]["name"] = laptop(&round, 1)
+            .enrolment()
+            .unwrap()
+            .unwrap()
+            .expert
+            .name
+            .into();
+    });
+    refused_as(
+        &round,
+        b,
+        &put("other_chair", &signed_bytes(&other_chair, &key_of(1))),
+        "not_the_chair",
+    );
+    // Ballot 1's signed tally presented for ballot 2, and a tally of another review.
+    refused_as(&round, second.id, &signed.file, "other_ballot");
+    let elsewhere = json_of(&|v| v["review"]["id"] = "2026-student_exemplar-other".into());
+    refused_as(
+        &round,
+        b,
+        &put("other_review", &signed_bytes(&elsewhere, &chair_key)),
+        "other_review",
+    );
+    // The same ballot number, another ballot: a nomination dropped from it.
+    let narrowed = json_of(&|v| {
+        v["ballot"]["entries"].as_array_mut().unwrap().pop();
+    });
+    refused_as(
+        &round,
+        b,
+        &put("narrowed", &signed_bytes(&narrowed, &chair_key)),
+        "ballot_mismatch",
+    );
+    // The chair's key signing counts that are not what the clerk typed.
+    let recounted = json_of(&|v| {
+        v["tally"]["counts"][0]["agree"] = 3.into();
+        v["tally"]["counts"][1]["agree"] = 3.into();
+    });
+    refused_as(
+        &round,
+        b,
+        &put("recounted", &signed_bytes(&recounted, &chair_key)),
+        "tally_changed",
+    );
+    // Not a tally, cut short, too large, unsigned, not its format.
+    refused_as(
+        &round,
+        b,
+        &put("text", "计票：4 比 2\n".as_bytes()),
+        "not_a_container",
+    );
+    refused_as(
+        &round,
+        b,
+        &put("truncated", &good[..good.len() - 30]),
+        "not_a_container",
+    );
+    let huge = attacks.join("huge.pdtally");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(2 << 20)
+        .unwrap();
+    refused_as(&round, b, &huge, "file_too_large");
+    let bloated = json_of(&|v| v["padding"] = "填".repeat(100_000).into());
+    refused_as(
+        &round,
+        b,
+        &put("bloated", &signed_bytes(&bloated, &chair_key)),
+        "oversized_entry",
+    );
+    refused_as(&round, b, &written.file, "missing_entry");
+    let bundle = round.root.join("stick");
+    let a_bundle = std::fs::read_dir(&bundle)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    refused_as(&round, b, &a_bundle, "unexpected_entry");
+    let renamed = json_of(&|v| v["format"] = "paneldesk.result-bundle".into());
+    refused_as(
+        &round,
+        b,
+        &put("wrong_format", &signed_bytes(&renamed, &chair_key)),
+        "wrong_format",
+    );
+    let untyped = json_of(&|v| v["tally"]["present"] = "六".into());
+    refused_as(
+        &round,
+        b,
+        &put("untyped", &signed_bytes(&untyped, &chair_key)),
+        "malformed_content",
+    );
+    // Counts a chair could sign that cannot be: far beyond any u32 sum, without a panic.
+    let overflow = json_of(&|v| {
+        v["tally"]["counts"][0]["agree"] = u32::MAX.into();
+        v["tally"]["counts"][0]["disagree"] = u32::MAX.into();
+    });
+    let e = ops::meeting::show(&put("overflow", &signed_bytes(&overflow, &chair_key)))
+        .expect_err("impossible counts shown as an outcome");
+    assert_eq!(e.code(), "impossible_tally");
+
+    // A tally signed, then corrected by the clerk: the first signature no longer counts.
+    let corrected = tally(6, &[(id(0), 4, 0, 0), (id(1), 1, 0, 0)]);
+    tally_file::write(&round.review, b, &corrected, &out, T0, "clerk").unwrap();
+    refused_as(&round, b, &signed.file, "tally_changed");
+    // Written again as the room counted it, the chair's signature counts again (Ed25519
+    // signs the same bytes the same way).
+    tally_file::write(&round.review, b, &room(&round), &out, T0, "clerk").unwrap();
+
+    // A quorum raised since the tally was written: the counts are held to it.
+    let raised = round.root.join("quorum.pdreview");
+    paneldesk::review::backup(&round.review, &raised, T0, "clerk").unwrap();
+    let mut rule = vote_rule(paneldesk::merge::aggregate::VoteThreshold::MoreThanHalf);
+    rule.tie_breakers.clear();
+    rule.quorum = 7;
+    category_rules::set(&raised, KEY, &rule, T0, "clerk").unwrap();
+    let e = tally_file::confirm(&raised, b, &signed.file, T0, "clerk").expect_err("quorum");
+    assert_eq!(e.code(), "impossible_tally");
+    assert!(e.message_zh().contains("法定人数") && e.message_en().contains("quorum"));
+
+    // The chair's key revoked (a lost laptop): what it signs no longer counts.
+    let revoked = round.root.join("revoked.pdreview");
+    paneldesk::review::backup(&round.review, &revoked, T0, "clerk").unwrap();
+    paneldesk::registration::revoke_in(
+        &revoked,
+        expert_id(&round, CHAIR),
+        "笔记本电脑遗失",
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let e = tally_file::confirm(&revoked, b, &signed.file, T0, "clerk").expect_err("revoked");
+    assert_eq!(e.code(), "key_revoked");
+
+    // After all that, the genuine signed file still counts.
+    tally_file::confirm(&round.review, b, &signed.file, T0, "clerk").unwrap();
+    assert_eq!(cuts(&round)[..2], [Cut::In, Cut::Out]);
+}
+
+fn entry_rules() -> [container::EntryRule; 2] {
+    [
+        container::EntryRule {
+            name: "tally.json",
+            matches: |n| n == "tally.json",
+            max_bytes: 1 << 20,
+            required: true,
+        },
+        container::EntryRule {
+            name: "tally.sig",
+            matches: |n| n == "tally.sig",
+            max_bytes: 256,
+            required: true,
+        },
+    ]
+}
+
+#[test]
+fn the_chair_signs_only_their_own_review_and_ballot_on_their_own_laptop() {
+    let round = tied_round();
+    let ballot = chaired_ballot(&round);
+    let written = tally_file::write(
+        &round.review,
+        ballot.id,
+        &room(&round),
+        &stick(&round, "to-chair"),
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    // Another expert's laptop will not sign the chair's tally.
+    let e = ops::meeting::sign(
+        &mut laptop(&round, 1),
+        &written.file,
+        &passphrase(1),
+        &stick(&round, "back"),
+        NOW_UNIX,
+    )
+    .expect_err("signed by another expert");
+    assert!(e.message_zh().contains("组长") && e.message_en().contains("chair"));
+    // Nor a tally of another review.
+    let elsewhere = round.root.join("elsewhere.pdtally");
+    let json = edited(&written.file, |v| v["review"]["id"] = "another".into());
+    container::write_atomically(&elsewhere, &[("tally.json", &json)]).unwrap();
+    let e = ops::meeting::sign(
+        &mut laptop(&round, CHAIR),
+        &elsewhere,
+        &passphrase(CHAIR),
+        &stick(&round, "back"),
+        NOW_UNIX,
+    )
+    .expect_err("another review");
+    assert_eq!(e.code(), "other_review");
+    // A ballot opened without a chair has no tally file to write: it is counted as typed.
+    let plain = open_ballot(&round, Shortlist::TiedAtCut, BallotKind::Vote).unwrap();
+    assert!(plain.chair.is_none());
+    let e = tally_file::write(
+        &round.review,
+        plain.id,
+        &room(&round),
+        &round.root,
+        T0,
+        "clerk",
+    )
+    .expect_err("no chair");
+    assert_says(&e, "组长");
+    // A chair must be an expert with a key registered in this review.
+    let nobody = meeting::open_with_chair(
+        &round.review,
+        KEY,
+        &Shortlist::TiedAtCut,
+        BallotKind::Vote,
+        Some(99_999),
+        T0,
+        "clerk",
+    )
+    .expect_err("no such expert");
+    assert_says(&nobody, "99999");
+}
+
+#[test]
+fn the_command_line_runs_a_show_of_hands_from_the_clerk_to_the_chair_and_back() {
+    let round = tied_round();
+    let id = |i: usize| round.ids[i];
+    let review = round.review.to_str().unwrap();
+    let chair = expert_id(&round, CHAIR).to_string();
+    let (ok, out, err) = cli(
+        &round.root,
+        &[
+            "--json",
+            "meeting",
+            "open",
+            "--review",
+            review,
+            "--category",
+            KEY,
+            "--tied",
+            "--choose",
+            "--chair",
+            &chair,
+        ],
+    );
+    assert!(ok, "{err}");
+    let opened: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(opened["chair"]["id"].to_string(), chair);
+    let ballot = opened["id"].as_i64().unwrap().to_string();
+    let counts = [format!("{}=4", id(0)), format!("{}=2", id(1))];
+
+    // `count` on a chaired ballot says what to do instead.
+    let (ok, _, err) = cli_count(&round, &ballot, &counts, ["王计票", "赵监票"]);
+    assert!(
+        !ok && err.contains("组长") && err.contains("meeting tally"),
+        "{err}"
+    );
+
+    let to_chair = stick(&round, "to-chair");
+    let mut args = vec![
+        "--json", "meeting", "tally", "--review", review, "--ballot", &ballot,
+    ];
+    args.extend([
+        "--present",
+        "6",
+        "--counter",
+        "王计票",
+        "--witness",
+        "赵监票",
+    ]);
+    for c in &counts {
+        args.extend(["--count", c]);
+    }
+    args.extend(["--out", to_chair.to_str().unwrap()]);
+    let (ok, out, err) = cli(&round.root, &args);
+    assert!(ok, "{err}");
+    let written: Value = serde_json::from_str(&out).unwrap();
+    let file = written["file"].as_str().unwrap().to_string();
+
+    // The chair's laptop: a data folder holding the panel `vote_round` enrolled them on.
+    let chair_data = round.root.join("chair-data");
+    let panels = chair_data.join("panels");
+    copy_dir(&round.root.join(format!("expert{CHAIR}")), &panels);
+    let chair_run = |args: &[&str]| {
+        said(
+            paneldesk_at(&chair_data)
+                .env("PANELDESK_PASSPHRASE", passphrase(CHAIR))
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let (ok, out, err) = chair_run(&["meeting", "show", &file]);
+    assert!(ok, "{err}");
+    for needle in [
+        "到会专家 6",
+        "Experts present: 6",
+        "入选",
+        "selected",
+        "王计票",
+        "赵监票",
+        "尚未签名",
+        "Not signed",
+    ] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+    let back = stick(&round, "back");
+    let (ok, out, err) = chair_run(&[
+        "--json",
+        "meeting",
+        "sign",
+        &file,
+        "--out",
+        back.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let signed: Value = serde_json::from_str(&out).unwrap();
+    let signed_file = signed["file"].as_str().unwrap().to_string();
+
+    // A file that is not a tally is refused, located, in both languages.
+    let (ok, _, err) = cli(
+        &round.root,
+        &[
+            "meeting", "confirm", "--review", review, "--ballot", &ballot, review,
+        ],
+    );
+    assert!(
+        !ok && err.contains("已拒收") && err.contains("Refused") && err.contains(review),
+        "{err}"
+    );
+    let (ok, out, err) = cli(
+        &round.root,
+        &[
+            "--json",
+            "meeting",
+            "confirm",
+            "--review",
+            review,
+            "--ballot",
+            &ballot,
+            &signed_file,
+        ],
+    );
+    assert!(ok, "{err}");
+    let confirmed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        confirmed["confirmation"]["fingerprint"], signed["fingerprint"],
+        "{confirmed}"
+    );
+    assert_eq!(cuts(&round)[..2], [Cut::In, Cut::Out]);
+    let (ok, out, err) = cli(&round.root, &["meeting", "list", "--review", review]);
+    assert!(ok && out.contains("组长已签名确认"), "{err}{out}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
 }

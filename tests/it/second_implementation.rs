@@ -1,4 +1,5 @@
-//! docs/formats.md is enough to judge any panel package or result bundle: a second
+//! docs/formats.md is enough to judge any panel package, result bundle or signed 会评
+//! tally file: a second
 //! implementation written from that page alone (`tests/formats/`, Python) names the same
 //! verdict as PanelDesk on every file of a corpus PanelDesk generates here: genuine files,
 //! every container rule broken, signatures and keys that must not verify, headers and
@@ -14,11 +15,17 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{SigningKey, Verifier};
 use paneldesk::merge::collect::{receive, Receipt};
+use paneldesk::merge::{meeting, tally_file};
 use paneldesk::model::marks::{ScoreItem, Vote};
 use paneldesk::{container, keys, package, registration};
 use serde_json::{json, Value};
 use sha2::Digest;
 
+use super::meeting::{
+    chaired_ballot, edited, expert_id, key_of, laptop, passphrase, room, signed_bytes, stick,
+    tied_round, CHAIR, NOW_UNIX,
+};
+use super::results_rules::{vote_rule, VoteRound, KEY};
 use super::scoring_round::{
     expert_corrects, expert_submits, package_round, randomness, score_all, Round,
 };
@@ -74,6 +81,12 @@ const VERDICTS: &[&str] = &[
     "points_off_step",
     "incomplete_item",
     "missing_item",
+    "other_ballot",
+    "ballot_mismatch",
+    "ballot_counted",
+    "not_the_chair",
+    "tally_changed",
+    "impossible_tally",
     "accepted",
     "already_have",
     "waiting",
@@ -83,6 +96,8 @@ const VERDICTS: &[&str] = &[
 enum Kind {
     Package,
     Bundle,
+    /// A signed tally file, confirmed for `Case::ballot`.
+    Tally,
 }
 
 struct Case {
@@ -91,6 +106,8 @@ struct Case {
     /// Relative to the corpus folder.
     file: String,
     context: &'static str,
+    /// The ballot a tally file is confirmed for (0 for packages and bundles).
+    ballot: i64,
     /// The verdict docs/formats.md gives.
     spec: &'static str,
 }
@@ -105,6 +122,7 @@ impl Corpus {
         let ext = match kind {
             Kind::Package => "pdpanel",
             Kind::Bundle => "pdresult",
+            Kind::Tally => "pdtally",
         };
         let rel = format!("cases/{name}.{ext}");
         (rel.clone(), self.dir.join(rel))
@@ -127,8 +145,23 @@ impl Corpus {
             kind,
             file,
             context,
+            ballot: 0,
             spec,
         });
+        path
+    }
+
+    fn tally(
+        &mut self,
+        name: &str,
+        context: &'static str,
+        ballot: i64,
+        bytes: &[u8],
+        spec: &'static str,
+    ) -> PathBuf {
+        let path = self.add(name, Kind::Tally, context, spec);
+        self.cases.last_mut().unwrap().ballot = ballot;
+        std::fs::write(&path, bytes).unwrap();
         path
     }
 
@@ -551,6 +584,7 @@ fn snapshot(review: &Path, dest: &Path) -> PathBuf {
 
 struct Built {
     _round: Round,
+    _tally_round: VoteRound,
     corpus: Corpus,
     snapshots: BTreeMap<&'static str, PathBuf>,
 }
@@ -1354,10 +1388,394 @@ fn build_corpus() -> Built {
     // ---- what the scores must say (expert 0's correction, sequence 2) ----
     item_cases(&mut c, &items0, &next0, &key0);
 
+    let tally_round = tally_cases(&mut c, &mut snapshots, &b1);
     Built {
         _round: round,
+        _tally_round: tally_round,
         corpus: c,
         snapshots,
+    }
+}
+
+/// What the clerk's review holds for confirming a tally, for the Python: its id, the
+/// roster's size, the registrations, and each ballot as stored.
+fn tally_context_of(review: &Path) -> Value {
+    let conn = paneldesk::store::open(review).unwrap();
+    let quorum = paneldesk::store::category_rules::in_force(
+        &conn,
+        &paneldesk::merge::results::ResultOptions::default(),
+    )
+    .unwrap();
+    let mut ballots = serde_json::Map::new();
+    for b in meeting::list(review).unwrap() {
+        let sha: Option<String> = conn
+            .query_row(
+                "SELECT tally_sha256 FROM meeting_ballot WHERE id = ?1",
+                [b.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        ballots.insert(
+            b.id.to_string(),
+            json!({
+                "category_key": b.category_key,
+                "kind": b.kind,
+                "places": b.places,
+                "threshold": b.threshold,
+                "entries": b.entries.iter().map(|e| e.nomination_id).collect::<Vec<_>>(),
+                "chair": b.chair,
+                "counted": b.counted.is_some(),
+                "tally_sha256": sha,
+                "quorum": quorum.get(&b.category_key).map_or(0, |r| r.quorum),
+            }),
+        );
+    }
+    json!({
+        "review_id": paneldesk::store::review_rows::read_review(&conn).unwrap().id,
+        "experts": paneldesk::store::experts::count(&conn).unwrap(),
+        "registrations": registration::list_in(review).unwrap().into_iter().map(|r| json!({
+            "expert_id": r.expert_id,
+            "fingerprint": r.fingerprint,
+            "revoked": r.revoked_at.is_some(),
+        })).collect::<Vec<_>>(),
+        "ballots": ballots,
+    })
+}
+
+/// The 会评 tally files: a tie voted on by show of hands, its tally written by the clerk
+/// and signed by the chair on their laptop, then every way the issue names to get a
+/// tally counted the panel did not agree to, and files that are not tallies at all.
+/// Ballot 1 (a choice, chaired) has its tally written; ballot 2 (a vote, chaired) none;
+/// ballot 3 has no chair. Written to `tally_context.json`.
+fn tally_cases(
+    c: &mut Corpus,
+    snapshots: &mut BTreeMap<&'static str, PathBuf>,
+    bundle: &Path,
+) -> VoteRound {
+    let round = tied_round();
+    let first = chaired_ballot(&round);
+    let chair = expert_id(&round, CHAIR);
+    let second = meeting::open_with_chair(
+        &round.review,
+        KEY,
+        &meeting::Shortlist::TiedAtCut,
+        meeting::BallotKind::Vote,
+        Some(chair),
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let third = meeting::open(
+        &round.review,
+        KEY,
+        &meeting::Shortlist::TiedAtCut,
+        meeting::BallotKind::Vote,
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    assert_eq!([first.id, second.id, third.id], [1, 2, 3]);
+    let written = tally_file::write(
+        &round.review,
+        first.id,
+        &room(&round),
+        &stick(&round, "to-chair"),
+        T0,
+        "clerk",
+    )
+    .unwrap();
+    let signed = paneldesk::ops::meeting::sign(
+        &mut laptop(&round, CHAIR),
+        &written.file,
+        &passphrase(CHAIR),
+        &stick(&round, "back"),
+        NOW_UNIX,
+    )
+    .unwrap();
+
+    // The clerk's review: as it is; the ballot counted; the chair's key revoked; the
+    // category's quorum raised above those present.
+    let snaps = round.root.join("snapshots");
+    std::fs::create_dir_all(&snaps).unwrap();
+    snapshots.insert(
+        "tally",
+        snapshot(&round.review, &snaps.join("tally.pdreview")),
+    );
+    let work = snapshot(&round.review, &snaps.join("tally-counted.pdreview"));
+    tally_file::confirm(&work, first.id, &signed.file, T0, "clerk").unwrap();
+    snapshots.insert("tally-counted", work);
+    let work = snapshot(&round.review, &snaps.join("tally-revoked.pdreview"));
+    registration::revoke_in(&work, chair, "笔记本电脑遗失", T0, "clerk").unwrap();
+    snapshots.insert("tally-revoked", work);
+    let work = snapshot(&round.review, &snaps.join("tally-quorum.pdreview"));
+    let mut rule = vote_rule(paneldesk::merge::aggregate::VoteThreshold::MoreThanHalf);
+    rule.tie_breakers.clear();
+    rule.quorum = 7;
+    paneldesk::store::category_rules::set(&work, KEY, &rule, T0, "clerk").unwrap();
+    snapshots.insert("tally-quorum", work);
+    let contexts: BTreeMap<&str, Value> =
+        ["tally", "tally-counted", "tally-revoked", "tally-quorum"]
+            .into_iter()
+            .map(|name| (name, tally_context_of(&snapshots[name])))
+            .collect();
+    std::fs::write(
+        c.dir.join("tally_context.json"),
+        serde_json::to_vec_pretty(&contexts).unwrap(),
+    )
+    .unwrap();
+
+    let good = std::fs::read(&signed.file).unwrap();
+    let (_, json, _) = tally_file::open_unsigned(&written.file).unwrap();
+    let chair_key = key_of(CHAIR);
+    let edit = |f: &dyn Fn(&mut Value)| edited(&written.file, f);
+    let by_chair = |f: &dyn Fn(&mut Value)| signed_bytes(&edit(f), &chair_key);
+    let sig_entry = entries_of(&signed.file)
+        .into_iter()
+        .find(|(n, _)| n == "tally.sig")
+        .unwrap()
+        .1;
+    let b = first.id;
+
+    c.tally("tally_genuine", "tally", b, &good, "accepted");
+    c.tally(
+        "tally_counted_already",
+        "tally-counted",
+        b,
+        &good,
+        "ballot_counted",
+    );
+    c.tally(
+        "tally_key_revoked",
+        "tally-revoked",
+        b,
+        &good,
+        "key_revoked",
+    );
+    c.tally(
+        "tally_quorum_raised",
+        "tally-quorum",
+        b,
+        &good,
+        "impossible_tally",
+    );
+    c.tally(
+        "tally_for_ballot_2",
+        "tally",
+        second.id,
+        &good,
+        "other_ballot",
+    );
+    c.tally(
+        "tally_unsigned",
+        "tally",
+        b,
+        &std::fs::read(&written.file).unwrap(),
+        "missing_entry",
+    );
+    let swapped = edit(&|v| {
+        v["tally"]["counts"][0]["agree"] = 2.into();
+        v["tally"]["counts"][1]["agree"] = 4.into();
+    });
+    c.tally(
+        "tally_altered_after_signing",
+        "tally",
+        b,
+        &canonical(&[("tally.json", &swapped), ("tally.sig", &sig_entry)]),
+        "signature_invalid",
+    );
+    let mut redated = good.clone();
+    redated[12] ^= 1;
+    c.tally("tally_redated", "tally", b, &redated, "header_mismatch");
+    c.tally(
+        "tally_relaid",
+        "tally",
+        b,
+        &canonical(&[("tally.sig", &sig_entry), ("tally.json", &json)]),
+        "not_canonical",
+    );
+    let upper = String::from_utf8(sig_entry.clone()).unwrap().to_uppercase();
+    let upper = upper
+        .replacen("KEY:", "key:", 1)
+        .replacen("SIG:", "sig:", 1);
+    c.tally(
+        "tally_signature_upper_case",
+        "tally",
+        b,
+        &canonical(&[("tally.json", &json), ("tally.sig", upper.as_bytes())]),
+        "malformed_signature",
+    );
+    c.tally(
+        "tally_unregistered_key",
+        "tally",
+        b,
+        &signed_bytes(&json, &keys::signing_key(&[99; 32])),
+        "key_not_registered",
+    );
+    c.tally(
+        "tally_other_experts_key",
+        "tally",
+        b,
+        &signed_bytes(&json, &key_of(1)),
+        "key_not_registered",
+    );
+    let other_chair = laptop(&round, 1).enrolment().unwrap().unwrap().expert;
+    c.tally(
+        "tally_names_another_chair",
+        "tally",
+        b,
+        &signed_bytes(
+            &edit(&|v| {
+                v["chair"]["id"] = other_chair.id.into();
+                v["chair"]["name"] = other_chair.name.clone().into();
+            }),
+            &key_of(1),
+        ),
+        "not_the_chair",
+    );
+    c.tally(
+        "tally_chair_renamed",
+        "tally",
+        b,
+        &by_chair(&|v| v["chair"]["name"] = "王组长".into()),
+        "not_the_chair",
+    );
+    c.tally(
+        "tally_ballot_without_chair",
+        "tally",
+        third.id,
+        &by_chair(&|v| {
+            v["ballot"]["id"] = third.id.into();
+            v["ballot"]["kind"] = json!({ "kind": "vote" });
+        }),
+        "not_the_chair",
+    );
+    c.tally(
+        "tally_other_review",
+        "tally",
+        b,
+        &by_chair(&|v| v["review"]["id"] = "2026-student_exemplar-other".into()),
+        "other_review",
+    );
+    c.tally(
+        "tally_ballot_narrowed",
+        "tally",
+        b,
+        &by_chair(&|v| {
+            v["ballot"]["entries"].as_array_mut().unwrap().pop();
+        }),
+        "ballot_mismatch",
+    );
+    c.tally(
+        "tally_choice_of_null",
+        "tally",
+        b,
+        &by_chair(&|v| v["ballot"]["kind"]["at_most"] = Value::Null),
+        "ballot_mismatch",
+    );
+    c.tally(
+        "tally_threshold_changed",
+        "tally",
+        b,
+        &by_chair(&|v| v["ballot"]["threshold"] = "two_thirds".into()),
+        "ballot_mismatch",
+    );
+    c.tally(
+        "tally_name_changed",
+        "tally",
+        b,
+        &by_chair(&|v| v["ballot"]["entries"][0]["display_name"] = "改名".into()),
+        "tally_changed",
+    );
+    c.tally(
+        "tally_recounted_by_the_chair",
+        "tally",
+        b,
+        &by_chair(&|v| {
+            v["tally"]["counts"][0]["agree"] = 3.into();
+            v["tally"]["counts"][1]["agree"] = 3.into();
+        }),
+        "tally_changed",
+    );
+    c.tally(
+        "tally_wrong_format",
+        "tally",
+        b,
+        &by_chair(&|v| v["format"] = "paneldesk.result-bundle".into()),
+        "wrong_format",
+    );
+    c.tally(
+        "tally_version_2",
+        "tally",
+        b,
+        &by_chair(&|v| v["version"] = 2.into()),
+        "unsupported_version",
+    );
+    c.tally(
+        "tally_present_in_words",
+        "tally",
+        b,
+        &by_chair(&|v| v["tally"]["present"] = "六".into()),
+        "malformed_content",
+    );
+    c.tally(
+        "tally_count_over_u32",
+        "tally",
+        b,
+        &by_chair(&|v| v["tally"]["counts"][0]["agree"] = (1u64 << 32).into()),
+        "malformed_content",
+    );
+    c.tally(
+        "tally_unknown_kind",
+        "tally",
+        b,
+        &by_chair(&|v| v["ballot"]["kind"] = json!({ "kind": "acclaim" })),
+        "malformed_content",
+    );
+    c.tally(
+        "tally_score_in_words",
+        "tally",
+        b,
+        &by_chair(&|v| v["ballot"]["entries"][0]["score"] = "高".into()),
+        "malformed_content",
+    );
+    c.tally(
+        "tally_bloated",
+        "tally",
+        b,
+        &by_chair(&|v| v["padding"] = "填".repeat(100_000).into()),
+        "oversized_entry",
+    );
+    c.tally(
+        "tally_text",
+        "tally",
+        b,
+        "计票：4 比 2\n".as_bytes(),
+        "not_a_container",
+    );
+    c.tally(
+        "tally_truncated",
+        "tally",
+        b,
+        &good[..good.len() - 30],
+        "not_a_container",
+    );
+    c.tally(
+        "tally_a_result_bundle",
+        "tally",
+        b,
+        &std::fs::read(bundle).unwrap(),
+        "unexpected_entry",
+    );
+    let huge = c.tally("tally_huge", "tally", b, b"", "file_too_large");
+    sparse_file(&huge, 2 << 20);
+    round
+}
+
+fn rust_tally_verdict(snapshot: &Path, work: &Path, file: &Path, ballot: i64) -> String {
+    std::fs::copy(snapshot, work).unwrap();
+    match tally_file::confirm(work, ballot, file, T0, "clerk") {
+        Ok(_) => "accepted".into(),
+        Err(e) => e.code().into(),
     }
 }
 
@@ -2209,6 +2627,7 @@ fn python_verdicts(python: &Path, corpus: &Path) -> BTreeMap<String, (String, St
 fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_file() {
     let Built {
         _round,
+        _tally_round,
         corpus,
         snapshots,
     } = build_corpus();
@@ -2217,13 +2636,17 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
         .cases
         .iter()
         .map(|c| {
-            let mut v = json!({
-                "case": c.name,
-                "kind": if c.kind == Kind::Package { "package" } else { "bundle" },
-                "file": c.file,
-            });
-            if c.kind == Kind::Bundle {
+            let kind = match c.kind {
+                Kind::Package => "package",
+                Kind::Bundle => "bundle",
+                Kind::Tally => "tally",
+            };
+            let mut v = json!({ "case": c.name, "kind": kind, "file": c.file });
+            if c.kind != Kind::Package {
                 v["context"] = json!(c.context);
+            }
+            if c.kind == Kind::Tally {
+                v["ballot"] = json!(c.ballot);
             }
             v
         })
@@ -2247,6 +2670,12 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
                 &snapshots[case.context],
                 &work.join(format!("{}.pdreview", case.name)),
                 &file,
+            ),
+            Kind::Tally => rust_tally_verdict(
+                &snapshots[case.context],
+                &work.join(format!("{}.pdreview", case.name)),
+                &file,
+                case.ballot,
             ),
         }
     };
@@ -2375,10 +2804,11 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
         }
     }
     eprintln!(
-        "{} cases ({} packages, {} bundles); disagreements between PanelDesk and the page:\n{table}",
+        "{} cases ({} packages, {} bundles, {} tallies); disagreements between PanelDesk and the page:\n{table}",
         corpus.cases.len(),
         corpus.cases.iter().filter(|c| c.kind == Kind::Package).count(),
         corpus.cases.iter().filter(|c| c.kind == Kind::Bundle).count(),
+        corpus.cases.iter().filter(|c| c.kind == Kind::Tally).count(),
     );
     assert!(
         problems.is_empty(),

@@ -1,0 +1,404 @@
+//! The tally file (`*.pdtally`): a show-of-hands 会评 tally the clerk typed on one laptop,
+//! carried on a USB stick to the panel chair, who reads the counts on their own laptop
+//! and signs them with their registered key; the clerk counts the ballot only from the
+//! signed file. The chair's signature is what proves the panel agreed with what the clerk
+//! typed: the clerk's laptop alone cannot make one.
+//!
+//! The file is the container of packages and bundles (`crate::container`) with one entry,
+//! `tally.json`, as the clerk writes it, and a second, `tally.sig`, once the chair signed
+//! those exact bytes. The clerk keeps the SHA-256 of the `tally.json` it last wrote for a
+//! ballot, so the chair can only confirm what was typed, never a tally of their own, and a
+//! corrected tally makes an earlier signature worthless. Layout and checks, in the order
+//! a second implementation must follow: docs/formats.md, "Tally file".
+
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::SigningKey;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::aggregate::VoteThreshold;
+use super::meeting::{
+    self, BallotChair, BallotEntry, BallotKind, Confirmation, MeetingBallot, MeetingOutcome, Tally,
+};
+use crate::container::{self, refuse, EntryRule};
+use crate::error::{Error, Result};
+use crate::keys;
+use crate::refusal::Refusal;
+use crate::store;
+
+pub const FORMAT: &str = "paneldesk.meeting-tally";
+pub const VERSION: u32 = 1;
+pub const EXTENSION: &str = "pdtally";
+/// A ballot lists at most a category's nominations: a few hundred entries at most, each
+/// well under a kilobyte.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+const MAX_JSON_BYTES: u64 = 256 << 10;
+/// A few more than the two allowed, so an extra entry is named rather than counted.
+const MAX_ENTRIES: usize = 16;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TallyReview {
+    pub id: String,
+    pub title_zh: String,
+}
+
+/// The ballot as the clerk's review holds it when the tally is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TallyBallot {
+    pub id: i64,
+    pub category_key: String,
+    pub category_zh: String,
+    pub kind: BallotKind,
+    pub places: u32,
+    pub threshold: VoteThreshold,
+    pub entries: Vec<BallotEntry>,
+    pub opened_at: String,
+    pub opened_by: String,
+}
+
+/// `tally.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TallyFile {
+    pub format: String,
+    pub version: u32,
+    pub review: TallyReview,
+    pub ballot: TallyBallot,
+    pub tally: Tally,
+    pub chair: BallotChair,
+    pub written_at: String,
+    pub written_by: String,
+}
+
+/// A signed tally file whose structure and signature are right.
+#[derive(Debug, Clone)]
+pub struct SignedTally {
+    pub content: TallyFile,
+    /// SHA-256 of `tally.json`, hex.
+    pub sha256: String,
+    pub fingerprint: String,
+    /// The whole file, kept in the review once counted.
+    pub bytes: Vec<u8>,
+}
+
+fn rules(signed: bool) -> [EntryRule; 2] {
+    [
+        EntryRule {
+            name: "tally.json",
+            matches: |n| n == "tally.json",
+            max_bytes: MAX_JSON_BYTES,
+            required: true,
+        },
+        EntryRule {
+            name: "tally.sig",
+            matches: |n| n == "tally.sig",
+            max_bytes: 256,
+            required: signed,
+        },
+    ]
+}
+
+fn file_size(file: &Path) -> Result<u64> {
+    let size = std::fs::metadata(file)
+        .map_err(|e| Error::io(file, e))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(refuse(file, Refusal::TooLarge { bytes: size }));
+    }
+    Ok(size)
+}
+
+/// Opens a tally file as the chair's laptop does before signing: the container and the
+/// content, with or without a signature (one already there is not the chair's business:
+/// signing replaces it). Answers the content, the exact bytes to sign, and whether it
+/// was signed.
+pub fn open_unsigned(file: &Path) -> Result<(TallyFile, Vec<u8>, bool)> {
+    file_size(file)?;
+    let mut archive = container::Archive::open(file, &rules(false), MAX_ENTRIES, MAX_FILE_BYTES)?;
+    let json = archive.read("tally.json")?;
+    let signed = archive.size("tally.sig").is_some();
+    let content: TallyFile = crate::package::parse_manifest(file, &json, FORMAT, VERSION)?;
+    Ok((content, json, signed))
+}
+
+/// Reads and verifies a signed tally file on its own: structure, signature, canonical
+/// layout, format and fields. Who signed it is for `confirm` to judge.
+pub fn open_signed(file: &Path) -> Result<SignedTally> {
+    file_size(file)?;
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    let refused = |r| refuse(file, r);
+    let mut archive =
+        container::Archive::from_bytes(file, &bytes, &rules(true), MAX_ENTRIES, MAX_FILE_BYTES)?;
+    let json = archive.read("tally.json")?;
+    let sig_entry = archive.read("tally.sig")?;
+    let (key_hex, sig) = container::parse_signature_entry(&sig_entry)
+        .ok_or_else(|| refused(Refusal::MalformedSignature))?;
+    let key = keys::parse_public(&key_hex).map_err(|_| refused(Refusal::BadPublicKey))?;
+    if !keys::verify(&key, &json, &sig) {
+        return Err(refused(Refusal::SignatureInvalid));
+    }
+    // As for bundles: every byte is accounted for, so nothing rides along unsigned.
+    let canonical = container::canonical_zip(&[("tally.json", &json), ("tally.sig", &sig_entry)])?;
+    if bytes != canonical {
+        return Err(refused(Refusal::NotCanonical));
+    }
+    let content: TallyFile = crate::package::parse_manifest(file, &json, FORMAT, VERSION)?;
+    drop(archive);
+    Ok(SignedTally {
+        content,
+        sha256: keys::sha256_hex(&json),
+        fingerprint: keys::fingerprint(&key),
+        bytes,
+    })
+}
+
+/// Signs the exact `tally.json` bytes with `key` and writes the signed file at `dest`.
+pub fn sign(json: &[u8], key: &SigningKey, dest: &Path) -> Result<()> {
+    let entry = container::signature_entry(
+        &keys::public_hex(&key.verifying_key()),
+        &keys::sign(key, json),
+    );
+    container::write_atomically(
+        dest,
+        &[("tally.json", json), ("tally.sig", entry.as_bytes())],
+    )
+}
+
+/// What the counts in `content` decide, with the file's own ballot, or why they cannot
+/// be: the chair's laptop shows this before signing. The roster's size and the quorum
+/// are the clerk's to check; here only the counts among themselves.
+pub fn outcome_of(content: &TallyFile) -> std::result::Result<MeetingOutcome, Refusal> {
+    let ballot = as_ballot(&content.ballot);
+    meeting::check(&ballot, &content.tally, u32::MAX, 0)
+        .map_err(|(zh, en)| Refusal::ImpossibleTally { zh, en })?;
+    Ok(meeting::decide(&ballot, &content.tally))
+}
+
+fn as_ballot(b: &TallyBallot) -> MeetingBallot {
+    MeetingBallot {
+        id: b.id,
+        category_key: b.category_key.clone(),
+        category_zh: b.category_zh.clone(),
+        kind: b.kind,
+        places: b.places,
+        threshold: b.threshold,
+        entries: b.entries.clone(),
+        opened_at: b.opened_at.clone(),
+        opened_by: b.opened_by.clone(),
+        counted: None,
+        chair: None,
+    }
+}
+
+/// What the clerk wrote for the chair.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    pub file: PathBuf,
+    pub tally_sha256: String,
+    pub content: TallyFile,
+    pub outcome: MeetingOutcome,
+}
+
+/// Writes the tally the clerk entered for ballot `ballot_id` as a tally file for its
+/// chair into `out_dir`, after the same checks as counting it; the ballot then waits for
+/// that file, signed. Writing again (a typing error) replaces the tally waited for.
+pub fn write(
+    review_path: &Path,
+    ballot_id: i64,
+    tally: &Tally,
+    out_dir: &Path,
+    at: &str,
+    actor: &str,
+) -> Result<Written> {
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    let ballot = meeting::read(&tx, ballot_id)?;
+    meeting::refuse_counted(&ballot)?;
+    let Some(chair) = ballot.chair.clone() else {
+        return Err(Error::BadInput {
+            zh: format!(
+                "会评表决 {ballot_id} 开启时未指定组长，无需组长签名：直接录入计票结果即可"
+            ),
+            en: format!(
+                "meeting ballot {ballot_id} was opened without a chair: record its count directly"
+            ),
+        });
+    };
+    let (experts, quorum) = meeting::limits(&tx, &ballot)?;
+    meeting::check(&ballot, tally, experts, quorum)
+        .map_err(|(zh, en)| Error::BadInput { zh, en })?;
+    let review = store::review_rows::read_review(&tx)?;
+    let content = TallyFile {
+        format: FORMAT.into(),
+        version: VERSION,
+        review: TallyReview {
+            id: review.id,
+            title_zh: review.title_zh,
+        },
+        ballot: TallyBallot {
+            id: ballot.id,
+            category_key: ballot.category_key.clone(),
+            category_zh: ballot.category_zh.clone(),
+            kind: ballot.kind,
+            places: ballot.places,
+            threshold: ballot.threshold,
+            entries: ballot.entries.clone(),
+            opened_at: ballot.opened_at.clone(),
+            opened_by: ballot.opened_by.clone(),
+        },
+        tally: tally.clone(),
+        chair: chair.clone(),
+        written_at: at.into(),
+        written_by: actor.into(),
+    };
+    let json = serde_json::to_vec_pretty(&content).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let sha256 = keys::sha256_hex(&json);
+    let file = out_dir.join(format!("tally-ballot-{ballot_id}.{EXTENSION}"));
+    container::write_atomically(&file, &[("tally.json", &json)])?;
+    tx.execute(
+        "UPDATE meeting_ballot SET tally_sha256 = ?2 WHERE id = ?1",
+        params![ballot_id, sha256],
+    )?;
+    crate::audit::append(
+        &tx,
+        at,
+        actor,
+        "meeting.tally_written",
+        &serde_json::json!({
+            "ballot": ballot_id, "chair_id": chair.id, "chair": chair.name,
+            "tally_sha256": sha256, "tally": tally, "file": file.display().to_string(),
+        }),
+    )?;
+    tx.commit()?;
+    let outcome = meeting::decide(&ballot, tally);
+    Ok(Written {
+        file,
+        tally_sha256: sha256,
+        content,
+        outcome,
+    })
+}
+
+/// A ballot counted from its chair's signed tally.
+#[derive(Debug, Clone, Serialize)]
+pub struct Confirmed {
+    pub ballot: i64,
+    pub confirmation: Confirmation,
+    pub tally: Tally,
+    pub outcome: MeetingOutcome,
+}
+
+/// Counts ballot `ballot_id` from the chair's signed tally `file`, refusing it unless
+/// (in this order, docs/formats.md "To confirm a tally"): it verifies; it is for this
+/// review and this ballot as opened; the ballot is not counted; it names the ballot's
+/// chair; the chair's key registered and in force in this review signed it; it is
+/// exactly the tally last written for the ballot; its counts can be.
+pub fn confirm(
+    review_path: &Path,
+    ballot_id: i64,
+    file: &Path,
+    at: &str,
+    actor: &str,
+) -> Result<Confirmed> {
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    // Which ballot is the clerk's to name: a ballot that does not exist is their typing
+    // error, told before the file is judged.
+    let ballot = meeting::read(&tx, ballot_id)?;
+    let signed = open_signed(file)?;
+    let content = &signed.content;
+    let refused = |r| refuse(file, r);
+    let review = store::review_rows::read_review(&tx)?;
+    if content.review.id != review.id {
+        return Err(refused(Refusal::OtherReview {
+            found: content.review.id.clone(),
+        }));
+    }
+    if content.ballot.id != ballot_id {
+        return Err(refused(Refusal::OtherBallot {
+            found: content.ballot.id,
+            expected: ballot_id,
+        }));
+    }
+    if let Some(what) = differs(&content.ballot, &ballot) {
+        return Err(refused(Refusal::BallotMismatch {
+            ballot: ballot_id,
+            what: what.into(),
+        }));
+    }
+    if ballot.counted.is_some() {
+        return Err(refused(Refusal::BallotCounted { ballot: ballot_id }));
+    }
+    let chair = match &ballot.chair {
+        Some(c) if c.id == content.chair.id && c.name == content.chair.name => c.clone(),
+        other => {
+            return Err(refused(Refusal::NotTheChair {
+                ballot: ballot_id,
+                named: content.chair.name.clone(),
+                chair: other
+                    .as_ref()
+                    .map_or_else(|| "—".into(), |c| c.name.clone()),
+            }))
+        }
+    };
+    crate::registration::check(&tx, file, chair.id, &chair.name, &signed.fingerprint)?;
+    let awaited: Option<String> = tx
+        .query_row(
+            "SELECT tally_sha256 FROM meeting_ballot WHERE id = ?1",
+            [ballot_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if awaited.as_deref() != Some(signed.sha256.as_str()) {
+        return Err(refused(Refusal::TallyChanged { ballot: ballot_id }));
+    }
+    let (experts, quorum) = meeting::limits(&tx, &ballot)?;
+    meeting::check(&ballot, &content.tally, experts, quorum)
+        .map_err(|(zh, en)| refused(Refusal::ImpossibleTally { zh, en }))?;
+    let confirmation = Confirmation {
+        chair_id: chair.id,
+        chair_name: chair.name.clone(),
+        fingerprint: signed.fingerprint.clone(),
+        tally_sha256: signed.sha256.clone(),
+    };
+    let outcome = meeting::record(
+        &tx,
+        &ballot,
+        &content.tally,
+        Some(confirmation.clone()),
+        at,
+        actor,
+    )?;
+    tx.execute(
+        "UPDATE meeting_ballot SET signed_tally = ?2 WHERE id = ?1",
+        params![ballot_id, signed.bytes],
+    )?;
+    tx.commit()?;
+    Ok(Confirmed {
+        ballot: ballot_id,
+        confirmation,
+        tally: content.tally.clone(),
+        outcome,
+    })
+}
+
+/// What of the ballot a tally names differs from the ballot as stored: its category,
+/// kind, places, threshold, or the nominations on it in order. Names and scores are
+/// there for people to read; the signature covers them, the count does not depend on them.
+fn differs(named: &TallyBallot, stored: &MeetingBallot) -> Option<&'static str> {
+    let ids = |e: &[BallotEntry]| e.iter().map(|e| e.nomination_id).collect::<Vec<_>>();
+    if named.category_key != stored.category_key {
+        Some("category_key")
+    } else if named.kind != stored.kind {
+        Some("kind")
+    } else if named.places != stored.places {
+        Some("places")
+    } else if named.threshold != stored.threshold {
+        Some("threshold")
+    } else if ids(&named.entries) != ids(&stored.entries) {
+        Some("entries")
+    } else {
+        None
+    }
+}
