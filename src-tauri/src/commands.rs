@@ -775,6 +775,22 @@ pub fn register_import(state: &AppState, workbook: Handle) -> Answer<RegisterImp
     )?)
 }
 
+/// Attaches a unit's self-evaluation, picked in the shell's own dialog, to its nomination
+/// in a mid-term or acceptance review; the core checks the file and the review.
+pub fn attach_self_evaluation(
+    state: &AppState,
+    review_id: String,
+    nomination_id: i32,
+    file: Handle,
+) -> Answer<paneldesk::store::materials::MaterialInfo> {
+    let review = review_path(state, &review_id)?;
+    let file = state.picks.read(&file)?;
+    let (id, at, by) = (i64::from(nomination_id), now(), actor(state));
+    Ok(follow_up_review::attach_self_evaluation(
+        &review, id, &file, None, &at, &by,
+    )?)
+}
+
 pub fn follow_up_stage(state: &AppState, review_id: String) -> Answer<Option<Stage>> {
     let review = review_path(state, &review_id)?;
     Ok(follow_up_review::stage_of(&review)?)
@@ -1402,6 +1418,26 @@ mod tests {
         let picked = state.picks.path(file.clone(), Use::ReadFile);
         let now = import_rubric(&state, id, picked.handle, false).unwrap();
         assert_eq!(now[0].category.rubric.criteria[0].weight, 2.0);
+    }
+
+    #[test]
+    fn a_self_evaluation_comes_only_through_a_picked_file_and_only_to_a_follow_up_review() {
+        let (dir, state, id) = clerk_laptop();
+        let nid = i32::try_from(listed(&state, &id)[0].id).unwrap();
+        let file = dir.path().join("自评报告.pdf");
+        std::fs::write(&file, b"%PDF-1.4\n%%EOF\n").unwrap();
+        let forged = Handle("0".repeat(32));
+        let refused = attach_self_evaluation(&state, id.clone(), nid, forged);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        // A selection's materials come with its workbooks, not one by one.
+        let picked = state.picks.path(file, Use::ReadFile);
+        let refused = attach_self_evaluation(&state, id, nid, picked.handle).unwrap_err();
+        assert_eq!(refused.code, "bad_input");
+        assert!(
+            refused.message_zh.contains("中期考核或验收"),
+            "{}",
+            refused.message_zh
+        );
     }
 
     #[test]

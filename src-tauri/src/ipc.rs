@@ -194,6 +194,7 @@ ipc_commands! {
     fn withdraw_nomination(review_id: String, nomination_id: i32, reason: String) -> ReviewOutline;
     fn list_corrections(review_id: String) -> Vec<paneldesk::corrections::Correction>;
     fn nomination_page(review_id: String, query: NominationQuery, offset: u32, limit: u32) -> NominationPage;
+    fn attach_self_evaluation(review_id: String, nomination_id: i32, file: Handle) -> paneldesk::store::materials::MaterialInfo;
     fn nomination_materials(review_id: String, nomination_id: i32) -> Vec<paneldesk::store::materials::MaterialInfo>;
     fn save_review_material(review_id: String, sha256: String, destination: Handle) -> String;
     fn open_meeting_ballot(review_id: String, category_key: String, shortlist: Shortlist, kind: BallotKind) -> MeetingBallot;

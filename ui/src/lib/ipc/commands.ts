@@ -353,6 +353,10 @@ export function nominationPage(reviewId: string, query: T.NominationQuery, offse
   return invoke<T.NominationPage>("nomination_page", { reviewId, query, offset, limit });
 }
 
+export function attachSelfEvaluation(reviewId: string, nominationId: number, file: T.Handle): Promise<T.MaterialInfo> {
+  return invoke<T.MaterialInfo>("attach_self_evaluation", { reviewId, nominationId, file });
+}
+
 export function nominationMaterials(reviewId: string, nominationId: number): Promise<Array<T.MaterialInfo>> {
   return invoke<Array<T.MaterialInfo>>("nomination_materials", { reviewId, nominationId });
 }

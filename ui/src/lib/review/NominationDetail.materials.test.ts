@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { chooseSaveFile } from "$lib/ipc/dialog";
+import { chooseOpenFiles, chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { MaterialInfo } from "$lib/ipc/types";
 import { nominations, review } from "$lib/testing/fixtures";
@@ -29,9 +29,9 @@ beforeEach(() => {
 });
 afterEach(() => clearCommandMocks());
 
-function show() {
+function show(followUp = false) {
   const nomination = nominations[0]!;
-  render(NominationDetail, { reviewId: review.id, nomination, onchange: vi.fn() });
+  render(NominationDetail, { reviewId: review.id, nomination, followUp, onchange: vi.fn() });
   return nomination;
 }
 
@@ -75,5 +75,34 @@ describe("the clerk's nomination detail: its materials", () => {
       sha256: "b".repeat(64),
       destination: "save-material",
     });
+  });
+
+  it("attaches a unit's self-evaluation in a follow-up review, picked in the shell's dialog", async () => {
+    const stored = [...materials];
+    ipc = mockCommands({
+      nomination_materials: () => structuredClone(stored),
+      attach_self_evaluation: () => {
+        const added = { named: "自评报告", file_name: "自评报告.pdf", bytes: 2048, sha256: "c".repeat(64) };
+        stored.push(added);
+        return added;
+      },
+    });
+    vi.mocked(chooseOpenFiles).mockResolvedValue([{ handle: "self-evaluation", name: "自评报告.pdf" }]);
+    const nomination = show(true);
+    await screen.findAllByTestId("material-row");
+    await fireEvent.click(screen.getByTestId("self-evaluation-attach"));
+    await waitFor(() => expect(screen.getAllByTestId("material-row")).toHaveLength(3));
+    expect(ipc.callsOf("attach_self_evaluation")[0]?.args).toEqual({
+      reviewId: review.id,
+      nominationId: nomination.id,
+      file: "self-evaluation",
+    });
+    expect(vi.mocked(chooseOpenFiles).mock.calls.at(-1)?.[0].multiple).toBe(false);
+  });
+
+  it("offers no self-evaluation in a selection, whose materials come with its workbooks", async () => {
+    show();
+    await screen.findAllByTestId("material-row");
+    expect(screen.queryByTestId("self-evaluation-attach")).toBeNull();
   });
 });

@@ -34,6 +34,7 @@ function mock(overrides: Record<string, CommandHandler> = {}) {
   ipc = mockCommands({
     open_review: () => structuredClone(review),
     nomination_page: (args) => structuredClone(pageOf(nominations, args)),
+    follow_up_stage: () => null,
     list_flags: () => structuredClone(flags),
     list_corrections: () => structuredClone(corrections),
     correct_nomination: (args) => {

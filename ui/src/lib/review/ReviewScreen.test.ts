@@ -14,6 +14,7 @@ beforeEach(() => {
   ipc = mockCommands({
     open_review: () => review,
     nomination_page: (args) => pageOf(nominations, args),
+    follow_up_stage: () => null,
     list_flags: () => [],
     list_corrections: () => [],
     rubric_status: () =>
@@ -100,6 +101,7 @@ describe("the review screen", () => {
     ipc = mockCommands({
       open_review: () => ({ ...review, n_nominations: many.length }),
       nomination_page: (args) => pageOf(many, args),
+      follow_up_stage: () => null,
       list_flags: () => [],
       list_corrections: () => [],
     });

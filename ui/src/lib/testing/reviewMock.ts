@@ -22,6 +22,7 @@ export function mockReview(
   const ipc = mockCommands({
     open_review: () => structuredClone(stored),
     nomination_page: (args) => structuredClone(pageOf(nominations, args)),
+    follow_up_stage: () => null,
     list_flags: () => [],
     ...handlers(stored),
   });
