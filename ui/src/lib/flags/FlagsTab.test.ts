@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { StoredFlag } from "$lib/ipc/types";
-import { noteRequired, review, storedFlag } from "$lib/testing/fixtures";
+import { ipcError, noteRequired, review, storedFlag } from "$lib/testing/fixtures";
 import ReviewScreen from "$lib/review/ReviewScreen.svelte";
 import { freshPage } from "$lib/testing/page";
 
@@ -177,11 +177,11 @@ describe("filtering flags and settling a selection", () => {
 
   it("shows the core's refusal of a batch and changes nothing", async () => {
     mockBatch(() => {
-      throw {
-        code: "flag_already_settled",
-        message_zh: "第 3 号标记（江北师范大学 诸葛亮）已经处理（已排除），本批标记均未处理：请去掉它后重新提交",
-        message_en: "Flag 3 is already settled",
-      };
+      throw ipcError(
+        "flag_already_settled",
+        "第 3 号标记（江北师范大学 诸葛亮）已经处理（已排除），本批标记均未处理：请去掉它后重新提交",
+        "Flag 3 is already settled",
+      );
     });
     await openMany();
     await fireEvent.click(screen.getByTestId("flags-select-all"));

@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { IpcError, Keyed } from "$lib/ipc/types";
+import type { Keyed } from "$lib/ipc/types";
 import KeyingForm from "./KeyingForm.svelte";
 import { mismatch, mismatched, paperSheet, recorded, SHEET_ID, waiting } from "./paperFixtures";
 import { freshPage } from "$lib/testing/page";
+import { ipcError } from "$lib/testing/fixtures";
 
 beforeEach(() => {
   freshPage();
@@ -50,11 +51,11 @@ describe("the keying form", () => {
   });
 
   it("shows the core's refusal beside the form and keeps every value", async () => {
-    const refusal: IpcError = {
-      code: "bad_input",
-      message_zh: "PS-1A2B-3C4D 第 1 行：A01（党建引领乡村振兴）：“创新性”超出满分 20",
-      message_en: "PS-1A2B-3C4D line 1: A01: “Innovation” is above its maximum 20",
-    };
+    const refusal = ipcError(
+      "bad_input",
+      "PS-1A2B-3C4D 第 1 行：A01（党建引领乡村振兴）：“创新性”超出满分 20",
+      "PS-1A2B-3C4D line 1: A01: “Innovation” is above its maximum 20",
+    );
     const onkey = vi.fn().mockRejectedValue(refusal);
     render(KeyingForm, { sheet: paperSheet(), keyedBy: [], onkey });
     await fill("王晓燕", "21");

@@ -2,8 +2,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
-import type { IpcError } from "$lib/ipc/types";
-import { qrCheck, qrText } from "$lib/testing/fixtures";
+import { ipcError, qrCheck, qrText } from "$lib/testing/fixtures";
 import { currentError } from "$lib/ui/errors.svelte";
 import CheckQrCode from "./CheckQrCode.svelte";
 import { freshPage } from "$lib/testing/page";
@@ -14,11 +13,11 @@ const mismatch = qrCheck({
   reason_en: "signed by key DD74-02B0-A422-1589-F3EA, not by 0000-0000-0000-0000-0000 as the announcement prints",
 });
 
-const noQrCode: IpcError = {
-  code: "bad_input",
-  message_zh: "无法从图片中读出证书二维码（no QR code found）：请用清晰的 PNG 图片",
-  message_en: "no certificate QR code could be read from the image (no QR code found): use a clear PNG",
-};
+const noQrCode = ipcError(
+  "bad_input",
+  "无法从图片中读出证书二维码（no QR code found）：请用清晰的 PNG 图片",
+  "no certificate QR code could be read from the image (no QR code found): use a clear PNG",
+);
 
 let ipc: MockedCommands;
 /// What the shell's own dialog yields next: a photo's name, a photo without a QR code,

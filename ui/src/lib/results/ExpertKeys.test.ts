@@ -2,8 +2,8 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { ExpertStatus, IpcError, Registration } from "$lib/ipc/types";
-import { badFingerprint, EXPERT_FINGERPRINT, expertStatusFixture, registration, review, SECOND_EXPERT_FINGERPRINT } from "$lib/testing/fixtures";
+import type { ExpertStatus, Registration } from "$lib/ipc/types";
+import { badFingerprint, EXPERT_FINGERPRINT, expertStatusFixture, ipcError, registration, review, SECOND_EXPERT_FINGERPRINT } from "$lib/testing/fixtures";
 import { currentError } from "$lib/ui/errors.svelte";
 import ResultsTab from "./ResultsTab.svelte";
 import { resultsTabHandlers } from "$lib/testing/resultsMock";
@@ -119,11 +119,11 @@ describe("registering an expert's key in the meeting room", () => {
   });
 
   it("a key already registered for another expert is refused with the core's reason", async () => {
-    const taken: IpcError = {
-      code: "bad_input",
-      message_zh: `密钥 ${EXPERT_FINGERPRINT} 已登记过（专家“王喆”）：一把密钥只能登记一次、只代表一位专家`,
-      message_en: `Key ${EXPERT_FINGERPRINT} was registered before (for 王喆): a key is registered once, for one expert`,
-    };
+    const taken = ipcError(
+      "bad_input",
+      `密钥 ${EXPERT_FINGERPRINT} 已登记过（专家“王喆”）：一把密钥只能登记一次、只代表一位专家`,
+      `Key ${EXPERT_FINGERPRINT} was registered before (for 王喆): a key is registered once, for one expert`,
+    );
     mock({
       register_expert_key: () => {
         throw taken;

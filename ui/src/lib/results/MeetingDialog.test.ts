@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { IpcError, MeetingBallot, ReviewResults } from "$lib/ipc/types";
-import { review } from "$lib/testing/fixtures";
+import type { MeetingBallot, ReviewResults } from "$lib/ipc/types";
+import { ipcError, review } from "$lib/testing/fixtures";
 import {
   countedBallot,
   countedTally,
@@ -21,11 +21,11 @@ import { freshPage } from "$lib/testing/page";
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
 
-const tooMany: IpcError = {
-  code: "bad_input",
-  message_zh: "输入有误：到会专家人数应在 1 到 7 之间（本评审共 7 位专家）：9",
-  message_en: "Invalid input: experts present must be 1 to 7 (the review has 7 experts): 9",
-};
+const tooMany = ipcError(
+  "bad_input",
+  "输入有误：到会专家人数应在 1 到 7 之间（本评审共 7 位专家）：9",
+  "Invalid input: experts present must be 1 to 7 (the review has 7 experts): 9",
+);
 
 let ipc: MockedCommands;
 /** What the "core" answers: the results and the ballots change once a count is recorded. */
@@ -180,11 +180,11 @@ describe("the panel's meeting vote on a tie at the cut", () => {
   it("shows the core's refusal to open beside the form, which keeps its values", async () => {
     mock({
       open_meeting_ballot: () => {
-        throw {
-          code: "bad_input",
-          message_zh: "输入有误：差额表决应选人数应在 1 到 1 之间（剩余名额 1，候选 2 人，候选须多于应选）：3",
-          message_en: "Invalid input: a choice must be of 1 to 1 (places left 1, 2 on the ballot, more on it than chosen): 3",
-        };
+        throw ipcError(
+          "bad_input",
+          "输入有误：差额表决应选人数应在 1 到 1 之间（剩余名额 1，候选 2 人，候选须多于应选）：3",
+          "Invalid input: a choice must be of 1 to 1 (places left 1, 2 on the ballot, more on it than chosen): 3",
+        );
       },
     });
     await showResults();

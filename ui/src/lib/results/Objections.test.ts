@@ -1,8 +1,8 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { IpcError, Objection, PublicationStatus } from "$lib/ipc/types";
-import { reviewResultsFixture } from "$lib/testing/fixtures";
+import type { Objection, PublicationStatus } from "$lib/ipc/types";
+import { ipcError, reviewResultsFixture } from "$lib/testing/fixtures";
 import Objections from "./Objections.svelte";
 import { freshPage } from "$lib/testing/page";
 
@@ -129,11 +129,7 @@ describe("the 公示 and its objection ledger", () => {
   });
 
   it("shows the core's refusal of the settings where they were typed", async () => {
-    const refused: IpcError = {
-      code: "bad_input",
-      message_zh: "公示期结束日期（2026-11-20）早于开始日期（2026-12-01）",
-      message_en: "the period ends (2026-11-20) before it starts (2026-12-01)",
-    };
+    const refused = ipcError("bad_input", "公示期结束日期（2026-11-20）早于开始日期（2026-12-01）", "the period ends (2026-11-20) before it starts (2026-12-01)");
     mock(notSet, {
       set_announcement: () => {
         throw refused;

@@ -2,8 +2,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { chooseSaveFile, chooseSaveFolder } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
-import type { IpcError } from "$lib/ipc/types";
-import { awards, clerkKeysUnlocked, review } from "$lib/testing/fixtures";
+import { awards, clerkKeysUnlocked, ipcError, review } from "$lib/testing/fixtures";
 import { currentError } from "$lib/ui/errors.svelte";
 import PrintPanel from "./PrintPanel.svelte";
 import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
@@ -12,11 +11,11 @@ import { freshPage } from "$lib/testing/page";
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
 
-const missingGlyphs: IpcError = {
-  code: "missing_glyphs",
-  message_zh: "字体缺少以下字符，无法印制：PD2026-case_branch-001 欧阳䶮（䶮）",
-  message_en: "The font lacks characters: PD2026-case_branch-001 欧阳䶮 (䶮)",
-};
+const missingGlyphs = ipcError(
+  "missing_glyphs",
+  "字体缺少以下字符，无法印制：PD2026-case_branch-001 欧阳䶮（䶮）",
+  "The font lacks characters: PD2026-case_branch-001 欧阳䶮 (䶮)",
+);
 
 let ipc: MockedCommands;
 

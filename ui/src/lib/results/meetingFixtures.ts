@@ -1,7 +1,7 @@
 //! Stand-ins for the core's 会评 answers, for the meeting components' tests.
 
 import type { MeetingBallot, MeetingOutcome, ReviewResults, Tally } from "$lib/ipc/types";
-import { nominationResult, reviewResultsFixture } from "$lib/testing/fixtures";
+import { nominationResult, reviewResultsFixture, tiedNomination } from "$lib/testing/fixtures";
 
 /**
  * The first category with two nominations tied for its last place (14 and 15) behind one
@@ -12,24 +12,8 @@ export function tiedResultsFixture(): ReviewResults {
   results.categories[0]!.quota = 2;
   results.categories[0]!.nominations = [
     nominationResult({ nomination_id: 11, rank: 1, cut: "in" }),
-    nominationResult({
-      nomination_id: 14,
-      display_name: "“三全育人”党建品牌",
-      university: "东川理工大学",
-      score: 80,
-      rank: 2,
-      cut: "tied",
-      flags: [{ kind: "tie_at_cut" }],
-    }),
-    nominationResult({
-      nomination_id: 15,
-      display_name: "“红色引擎”支部工作法",
-      university: "南湖医科大学",
-      score: 80,
-      rank: 2,
-      cut: "tied",
-      flags: [{ kind: "tie_at_cut" }],
-    }),
+    tiedNomination(),
+    tiedNomination({ nomination_id: 15, display_name: "“红色引擎”支部工作法", university: "南湖医科大学" }),
     nominationResult({
       nomination_id: 16,
       display_name: "书记项目工作坊",

@@ -3,16 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { CategoryRule, IpcError, ReviewOutline } from "$lib/ipc/types";
-import { categoryRule, review } from "$lib/testing/fixtures";
+import { categoryRule, ipcError, review } from "$lib/testing/fixtures";
 import { mockReview } from "$lib/testing/reviewMock";
 import ReviewScreen from "./ReviewScreen.svelte";
 import { freshPage } from "$lib/testing/page";
 
-const refused: IpcError = {
-  code: "bad_input",
-  message_zh: "去掉最高最低分所需的专家数应在 3 到 1000 之间：2000",
-  message_en: "experts needed before trimming must be 3 to 1000: 2000",
-};
+const refused = ipcError("bad_input", "去掉最高最低分所需的专家数应在 3 到 1000 之间：2000", "experts needed before trimming must be 3 to 1000: 2000");
 
 let ipc: MockedCommands;
 /** What the "core" holds: each command answers with the whole review, as the real one does. */
@@ -416,11 +412,7 @@ describe("a category's allowance per university", () => {
 });
 
 describe("a vote category's quorum (法定人数)", () => {
-  const notVote: IpcError = {
-    code: "bad_input",
-    message_zh: "输入有误：法定人数应在 0 到 1000 之间：1001",
-    message_en: "Invalid input: the quorum must be 0 to 1000: 1001",
-  };
+  const notVote = ipcError("bad_input", "输入有误：法定人数应在 0 到 1000 之间：1001", "Invalid input: the quorum must be 0 to 1000: 1001");
 
   it("is offered for vote categories only, empty while none is set", async () => {
     await openOverview();

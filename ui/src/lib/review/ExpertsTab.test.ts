@@ -2,23 +2,15 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { IpcError, ReviewOutline } from "$lib/ipc/types";
-import { review } from "$lib/testing/fixtures";
+import type { ReviewOutline } from "$lib/ipc/types";
+import { ipcError, review } from "$lib/testing/fixtures";
 import { mockReview } from "$lib/testing/reviewMock";
 import ReviewScreen from "./ReviewScreen.svelte";
 import { freshPage } from "$lib/testing/page";
 
-const duplicate: IpcError = {
-  code: "bad_input",
-  message_zh: "专家“王喆”（江北师范大学）已在名单中",
-  message_en: "王喆 (江北师范大学) is already on the roster",
-};
+const duplicate = ipcError("bad_input", "专家“王喆”（江北师范大学）已在名单中", "王喆 (江北师范大学) is already on the roster");
 
-const packaged: IpcError = {
-  code: "bad_input",
-  message_zh: "评审包已生成，不能再移除专家",
-  message_en: "A panel package was built: experts can no longer be removed",
-};
+const packaged = ipcError("bad_input", "评审包已生成，不能再移除专家", "A panel package was built: experts can no longer be removed");
 
 let ipc: MockedCommands;
 /** What the "core" holds: each command answers with the whole review, as the real one does. */

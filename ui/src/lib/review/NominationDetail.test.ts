@@ -2,8 +2,8 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { Correction, IpcError, Nomination, ReviewOutline, StoredFlag } from "$lib/ipc/types";
-import { nominations as nominationsFixture, review as reviewFixture } from "$lib/testing/fixtures";
+import type { Correction, Nomination, ReviewOutline, StoredFlag } from "$lib/ipc/types";
+import { ipcError, nominations as nominationsFixture, review as reviewFixture } from "$lib/testing/fixtures";
 import { pageOf } from "$lib/testing/nominationPages";
 import ReviewScreen from "./ReviewScreen.svelte";
 import { freshPage } from "$lib/testing/page";
@@ -15,16 +15,8 @@ let flags: StoredFlag[];
 let corrections: Correction[];
 let ipc: MockedCommands;
 
-const reasonRequired: IpcError = {
-  code: "reason_required",
-  message_zh: "更正或撤回推荐对象时必须写明理由",
-  message_en: "A reason is required to correct or withdraw a nomination",
-};
-const badValue: IpcError = {
-  code: "bad_input",
-  message_zh: "申报层级：不在可选项之中",
-  message_en: "Level: not one of the allowed values",
-};
+const reasonRequired = ipcError("reason_required", "更正或撤回推荐对象时必须写明理由", "A reason is required to correct or withdraw a nomination");
+const badValue = ipcError("bad_input", "申报层级：不在可选项之中", "Level: not one of the allowed values");
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
   review = structuredClone(reviewFixture);

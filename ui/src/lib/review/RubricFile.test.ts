@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { chooseOpenFiles, chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { CategoryRubric, IpcError } from "$lib/ipc/types";
-import { categories } from "$lib/testing/fixtures";
+import { categories, ipcError } from "$lib/testing/fixtures";
 import RubricFile from "./RubricFile.svelte";
 import { freshPage } from "$lib/testing/page";
 
@@ -17,11 +17,7 @@ function stored(): CategoryRubric[] {
   return structuredClone(categories).map((category) => ({ category, vote_threshold: "more_than_half", sent: [] }));
 }
 
-const locked: IpcError = {
-  code: "rubric_locked",
-  message_zh: "评分细则已锁定：已随评审包发出",
-  message_en: "the rubric is locked: it went out with a package",
-};
+const locked = ipcError("rubric_locked", "评分细则已锁定：已随评审包发出", "the rubric is locked: it went out with a package");
 
 beforeEach(() => {
   freshPage();

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
 import type { CategoryRubric, CriterionEdit, IpcError, RubricChange } from "$lib/ipc/types";
-import { categories } from "$lib/testing/fixtures";
+import { categories, ipcError } from "$lib/testing/fixtures";
 import RubricTab from "./RubricTab.svelte";
 import { freshPage } from "$lib/testing/page";
 
@@ -54,11 +54,7 @@ function mock(sent = 0, refusal: IpcError | null = null) {
       const r = stored.find((c) => c.category.key === args.categoryKey)!;
       if (refusal) throw refusal;
       if (r.sent.length > 0 && !args.unlock) {
-        throw {
-          code: "rubric_locked",
-          message_zh: "评分细则已锁定",
-          message_en: "the rubric is locked",
-        } satisfies IpcError;
+        throw ipcError("rubric_locked", "评分细则已锁定", "the rubric is locked");
       }
       return structuredClone(apply(r, args.change as RubricChange, Boolean(args.unlock)));
     },
@@ -145,11 +141,10 @@ describe("the rubric editor", () => {
   });
 
   it("shows the core's refusal as worded and keeps the form", async () => {
-    mock(0, {
-      code: "bad_input",
-      message_zh: "输入有误：“真实性”的满分 20 须为步长 3 的整数倍",
-      message_en: "Invalid input: the maximum of 真实性, 20, must be a multiple of its step 3",
-    });
+    mock(
+      0,
+      ipcError("bad_input", "输入有误：“真实性”的满分 20 须为步长 3 的整数倍", "Invalid input: the maximum of 真实性, 20, must be a multiple of its step 3"),
+    );
     await open();
     const university = categoryBlock("case_university");
     await fireEvent.click(within(university).getAllByTestId("criterion-edit")[0]!);

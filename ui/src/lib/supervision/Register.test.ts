@@ -3,8 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles, chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
-import type { IpcError } from "$lib/ipc/types";
-import { appInfoFixture, reviewList } from "$lib/testing/fixtures";
+import { appInfoFixture, ipcError, reviewList } from "$lib/testing/fixtures";
 import { awardedUnit, registerViewFixture } from "$lib/testing/supervisionFixtures";
 import App from "../../App.svelte";
 import RegisterTab from "./RegisterTab.svelte";
@@ -14,11 +13,7 @@ import { freshPage } from "$lib/testing/page";
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
 
-const alreadyRevoked: IpcError = {
-  code: "bad_input",
-  message_zh: "单位 AU-0a1b2c3d4e 的状态已是“已撤销”",
-  message_en: "unit AU-0a1b2c3d4e is already revoked",
-};
+const alreadyRevoked = ipcError("bad_input", "单位 AU-0a1b2c3d4e 的状态已是“已撤销”", "unit AU-0a1b2c3d4e is already revoked");
 
 let ipc: MockedCommands;
 

@@ -34,11 +34,17 @@ import type {
   ReviewResults,
   ReviewSummary,
   ScoreItem,
+  ScoringMode,
   StoredFlag,
   Submission,
 } from "$lib/ipc/types";
 
 export const appInfoFixture: AppInfo = { version: "0.1.0", data_dir: "/home/clerk/.local/share/paneldesk" };
+
+/** A refusal as the core sends it: a code the page may branch on and the reason in both languages. */
+export function ipcError(code: string, message_zh: string, message_en: string): IpcError {
+  return { code, message_zh, message_en };
+}
 
 export function summary(overrides: Partial<ReviewSummary> = {}): ReviewSummary {
   return {
@@ -62,11 +68,7 @@ export function reviewList(reviews: ReviewSummary[], unreadable: ReviewList["unr
   return { reviews, unreadable };
 }
 
-export const notFound: IpcError = {
-  code: "review_not_found",
-  message_zh: "找不到评审文件",
-  message_en: "Review file not found",
-};
+export const notFound = ipcError("review_not_found", "找不到评审文件", "Review file not found");
 
 function field(key: string, label_zh: string, label_en: string, value: string, personal = false): FieldValue {
   return { key, label_zh, label_en, value, personal };
@@ -76,31 +78,26 @@ function criterion(key: string, name_zh: string, name_en: string, placeholder = 
   return { key, name_zh, name_en, max_points: 20, step: 0.5, guidance_zh: placeholder ? "暂无权威条目" : "", placeholder };
 }
 
+/** A category with no per-university allowance (the default until the clerk sets one). */
+function category(
+  key: string,
+  name_zh: string,
+  name_en: string,
+  quota: { quota: number; quota_approximate: boolean },
+  scoring_mode: ScoringMode,
+  criteria: Criterion[] = [],
+): Category {
+  return { key, name_zh, name_en, ...quota, allowance: null, scoring_mode, rubric: { criteria } };
+}
+
 export const categories: Category[] = [
-  {
-    key: "case_university",
-    name_zh: "学校党委层面案例",
-    name_en: "University Party committee cases",
-    quota: 5,
-    quota_approximate: true,
-      allowance: null,
-    scoring_mode: "criteria",
-    rubric: {
-      criteria: [criterion("c1", "真实性", "Authenticity"), criterion("c2", "创新性", "Innovation")],
-    },
-  },
-  {
-    key: "case_branch",
-    name_zh: "基层党支部层面案例",
-    name_en: "Party branch cases",
-    quota: 30,
-    quota_approximate: false,
-      allowance: null,
-    scoring_mode: "vote",
-    rubric: {
-      criteria: [criterion("c1", "过硬一（待填写）", "Criterion 1 (to be worded)", true)],
-    },
-  },
+  category("case_university", "学校党委层面案例", "University Party committee cases", { quota: 5, quota_approximate: true }, "criteria", [
+    criterion("c1", "真实性", "Authenticity"),
+    criterion("c2", "创新性", "Innovation"),
+  ]),
+  category("case_branch", "基层党支部层面案例", "Party branch cases", { quota: 30, quota_approximate: false }, "vote", [
+    criterion("c1", "过硬一（待填写）", "Criterion 1 (to be worded)", true),
+  ]),
 ];
 
 /** The rule a category has until the clerk sets one (the core's ResultOptions defaults). */
@@ -120,19 +117,19 @@ export const experts: Expert[] = [
   { id: 2, name: "李珺", institution: "省委党校", title: "研究员" },
 ];
 
+/** Who is nominated, by whom, in which category: the form's first field is always the university. */
+function nominee(id: number, category_key: string, university: string, display_name: string, fields: FieldValue[]) {
+  return { id, category_key, university, display_name, fields: [field("university", "推荐单位", "Nominating university", university), ...fields] };
+}
+
 function nomination(id: number, category_key: string, university: string, display_name: string, level: string): Nomination {
   return {
-    id,
-    category_key,
-    university,
-    display_name,
-    fields: [
-      field("university", "推荐单位", "Nominating university", university),
+    ...nominee(id, category_key, university, display_name, [
       field("case_name", "案例名称", "Case title", display_name),
       field("case_level", "申报层级", "Level", level),
       field("united_front", "是否统战类", "United-front case?", "否"),
       field("contact_phone", "联系电话", "Contact phone", "138****5678", true),
-    ],
+    ]),
     extra_fields: [field("获奖情况", "获奖情况", "获奖情况", "省级优秀案例")],
     materials: ["推荐表.pdf", "案例材料.docx"],
   };
@@ -220,11 +217,7 @@ export function storedFlag(overrides: Partial<StoredFlag> = {}): StoredFlag {
   };
 }
 
-export const noteRequired: IpcError = {
-  code: "note_required",
-  message_zh: "保留时必须填写理由",
-  message_en: "A note is required to keep a flagged nomination",
-};
+export const noteRequired = ipcError("note_required", "保留时必须填写理由", "A note is required to keep a flagged nomination");
 
 // ---- The expert's panel -------------------------------------------------------------
 // Two categories: 样板支部 scored per criterion (two criteria, max 15, step 0.5) and 创新案例
@@ -240,31 +233,11 @@ function panelCriterion(key: string, name_zh: string, name_en: string, guidance_
 }
 
 export const panelCategories: Category[] = [
-  {
-    key: "model_branch",
-    name_zh: "样板支部",
-    name_en: "Model Party branches",
-    quota: 100,
-    quota_approximate: false,
-    allowance: null,
-    scoring_mode: "criteria",
-    rubric: {
-      criteria: [
-        panelCriterion("c1", "教育党员有力", "Educating members", "理论学习制度健全，“三会一课”落实到位"),
-        panelCriterion("c2", "管理党员有力", "Managing members", "党员档案完整，组织关系清楚"),
-      ],
-    },
-  },
-  {
-    key: "case_branch",
-    name_zh: "基层党支部层面案例",
-    name_en: "Party branch cases",
-    quota: 30,
-    quota_approximate: true,
-    allowance: null,
-    scoring_mode: "vote",
-    rubric: { criteria: [] },
-  },
+  category("model_branch", "样板支部", "Model Party branches", { quota: 100, quota_approximate: false }, "criteria", [
+    panelCriterion("c1", "教育党员有力", "Educating members", "理论学习制度健全，“三会一课”落实到位"),
+    panelCriterion("c2", "管理党员有力", "Managing members", "党员档案完整，组织关系清楚"),
+  ]),
+  category("case_branch", "基层党支部层面案例", "Party branch cases", { quota: 30, quota_approximate: true }, "vote"),
 ];
 
 export const panelExperts: Expert[] = [
@@ -275,15 +248,10 @@ export const panelExperts: Expert[] = [
 
 function packaged(id: number, category_key: string, university: string, display_name: string, extra: Partial<PackagedNomination> = {}): PackagedNomination {
   return {
-    id,
-    category_key,
-    university,
-    display_name,
-    fields: [
-      field("university", "推荐单位", "Nominating university", university),
+    ...nominee(id, category_key, university, display_name, [
       field("branch_secretary", "支部书记", "Branch secretary", "赵頔"),
       field("contact_phone", "联系电话", "Contact phone", "139****0021", true),
-    ],
+    ]),
     extra_fields: [],
     materials: [],
     ...extra,
@@ -383,17 +351,9 @@ export function packageSummary(overrides: Partial<PackageSummary> = {}): Package
   };
 }
 
-export const pointsOutOfRange: IpcError = {
-  code: "points_out_of_range",
-  message_zh: "“教育党员有力”的分值 16 超出范围（0–15）",
-  message_en: "教育党员有力: 16 is outside 0–15",
-};
+export const pointsOutOfRange = ipcError("points_out_of_range", "“教育党员有力”的分值 16 超出范围（0–15）", "教育党员有力: 16 is outside 0–15");
 
-export const passphraseTooWeak: IpcError = {
-  code: "passphrase_too_weak",
-  message_zh: "口令太容易被猜到：请换一句只有您知道的话",
-  message_en: "The passphrase is too easy to guess",
-};
+export const passphraseTooWeak = ipcError("passphrase_too_weak", "口令太容易被猜到：请换一句只有您知道的话", "The passphrase is too easy to guess");
 
 // ---- The clerk's results ------------------------------------------------------------
 // The review above after two experts' bundles came back: 王喆's for the first time, 李珺's
@@ -452,11 +412,11 @@ export const unregisteredReceipt: Receipt = {
   message_en: `expert 李珺 signed with key ${SECOND_EXPERT_FINGERPRINT}, which is not registered for them in this review`,
 };
 
-export const badFingerprint: IpcError = {
-  code: "bad_input",
-  message_zh: "“DD74-02B0”不是有效的密钥指纹：应为 20 位十六进制字符，如 DD74-02B0-A422-1589-F3EA",
-  message_en: "“DD74-02B0” is not a key fingerprint: 20 hex digits, e.g. DD74-02B0-A422-1589-F3EA",
-};
+export const badFingerprint = ipcError(
+  "bad_input",
+  "“DD74-02B0”不是有效的密钥指纹：应为 20 位十六进制字符，如 DD74-02B0-A422-1589-F3EA",
+  "“DD74-02B0” is not a key fingerprint: 20 hex digits, e.g. DD74-02B0-A422-1589-F3EA",
+);
 
 export function nominationResult(overrides: Partial<NominationResult> = {}): NominationResult {
   return {
@@ -493,6 +453,20 @@ export function categoryResult(overrides: Partial<CategoryResult> = {}): Categor
   };
 }
 
+/** A nomination tied at the cut on 80 (the first category's 14 unless overridden). */
+export function tiedNomination(overrides: Partial<NominationResult> = {}): NominationResult {
+  return nominationResult({
+    nomination_id: 14,
+    display_name: "“三全育人”党建品牌",
+    university: "东川理工大学",
+    score: 80,
+    rank: 2,
+    cut: "tied",
+    flags: [{ kind: "tie_at_cut" }],
+    ...overrides,
+  });
+}
+
 /** Criteria scores in the first category, votes in the second; a tie and a wide spread. */
 export function reviewResultsFixture(): ReviewResults {
   return {
@@ -509,15 +483,7 @@ export function reviewResultsFixture(): ReviewResults {
       categoryResult({
         nominations: [
           nominationResult({ flags: [{ kind: "high_dispersion", std_dev: 16.25 }] }),
-          nominationResult({
-            nomination_id: 14,
-            display_name: "“三全育人”党建品牌",
-            university: "东川理工大学",
-            score: 80,
-            rank: 2,
-            cut: "tied",
-            flags: [{ kind: "tie_at_cut" }, { kind: "missing_marks", expected: 2, got: 1 }],
-          }),
+          tiedNomination({ flags: [{ kind: "tie_at_cut" }, { kind: "missing_marks", expected: 2, got: 1 }] }),
         ],
       }),
       categoryResult({
@@ -585,17 +551,9 @@ export function decidedResultsFixture(decision: PanelDecision = panelDecision())
   return results;
 }
 
-export const reasonRequired: IpcError = {
-  code: "note_required",
-  message_zh: "评审组决定必须写明理由",
-  message_en: "A panel decision needs a reason",
-};
+export const reasonRequired = ipcError("note_required", "评审组决定必须写明理由", "A panel decision needs a reason");
 
-export const noPackageYet: IpcError = {
-  code: "no_package_yet",
-  message_zh: "尚未生成评审包",
-  message_en: "No panel package has been built yet",
-};
+export const noPackageYet = ipcError("no_package_yet", "尚未生成评审包", "No panel package has been built yet");
 
 export function certificateTemplateFixture(overrides: Partial<CertificateTemplate> = {}): CertificateTemplate {
   return {
@@ -686,11 +644,7 @@ export const qrText = [
   "",
 ].join("\n");
 
-export const badPlaceholder: IpcError = {
-  code: "bad_input",
-  message_zh: "证书模板的 title 中有未知的占位符 {姓明}",
-  message_en: "certificate template title has an unknown placeholder {姓明}",
-};
+export const badPlaceholder = ipcError("bad_input", "证书模板的 title 中有未知的占位符 {姓明}", "certificate template title has an unknown placeholder {姓明}");
 
 /** The clerk's keys as they stand once the clerk has unlocked them this session. */
 export const clerkKeysUnlocked: ClerkKeysStatus = {

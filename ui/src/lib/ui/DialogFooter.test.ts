@@ -2,10 +2,10 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import type { ComponentProps } from "svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import type { IpcError } from "$lib/ipc/types";
 import DialogFooter from "./DialogFooter.svelte";
+import { ipcError } from "$lib/testing/fixtures";
 
-const refused: IpcError = { code: "note_required", message_zh: "须填写理由", message_en: "A reason is required" };
+const refused = ipcError("note_required", "须填写理由", "A reason is required");
 
 function props(overrides: Partial<ComponentProps<typeof DialogFooter>> = {}): ComponentProps<typeof DialogFooter> {
   return {

@@ -3,11 +3,12 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import type { IpcError } from "$lib/ipc/types";
 import ReasonDialog from "./ReasonDialog.svelte";
+import { ipcError } from "$lib/testing/fixtures";
 
 // ReasonDialog is the smallest FormDialog: these are the dialog shell's rules.
 
-const reasonRequired: IpcError = { code: "reason_required", message_zh: "须填写撤回理由", message_en: "A reason is required" };
-const locked: IpcError = { code: "review_locked", message_zh: "评审已锁定", message_en: "The review is locked" };
+const reasonRequired = ipcError("reason_required", "须填写撤回理由", "A reason is required");
+const locked = ipcError("review_locked", "评审已锁定", "The review is locked");
 
 function open(onconfirm: (reason: string) => Promise<void>, oncancel = vi.fn()) {
   render(ReasonDialog, {

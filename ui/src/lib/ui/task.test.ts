@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { IpcError } from "$lib/ipc/types";
 import { currentError, dismissError } from "./errors.svelte";
 import { Task } from "./task.svelte";
+import { ipcError } from "$lib/testing/fixtures";
 
-const tooWeak: IpcError = { code: "passphrase_too_weak", message_zh: "口令太容易被猜到", message_en: "too easy to guess" };
-const broken: IpcError = { code: "io", message_zh: "无法写入文件", message_en: "Cannot write the file" };
+const tooWeak = ipcError("passphrase_too_weak", "口令太容易被猜到", "too easy to guess");
+const broken = ipcError("io", "无法写入文件", "Cannot write the file");
 
 beforeEach(dismissError);
 
