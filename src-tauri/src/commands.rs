@@ -13,6 +13,7 @@ use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::model::rule::CategoryRule;
 use paneldesk::model::{NominationPage, NominationQuery, ReviewOutline, ReviewSummary};
 use paneldesk::ops::certificates::{Batch, CertificatePreview};
+use paneldesk::ops::meeting::TallyShown;
 use paneldesk::ops::reports::ReportKind;
 use paneldesk::ops::round::PackageTerms;
 use paneldesk::ops::Existing::Replace;
@@ -32,6 +33,7 @@ use paneldesk::merge::meeting::{
     self, BallotKind, MeetingBallot, MeetingOutcome, Shortlist, Tally,
 };
 use paneldesk::merge::results::{self, ResultOptions, ReviewResults};
+use paneldesk::merge::tally_file::Confirmed;
 use paneldesk::objections::{NewObjection, Resolution};
 use paneldesk::paper::{self, Keyed, PaperStatus, Sheet};
 use paneldesk::readiness::PublicationStatus;
@@ -44,7 +46,7 @@ use paneldesk::follow_up::review::{self as follow_up_review, Applied, FollowUpPl
 use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verification};
 use paneldesk::follow_up::{Stage, Status, YearMonth};
 
-use crate::ipc::{AppInfo, IpcError, QrPhoto};
+use crate::ipc::{AppInfo, IpcError, QrPhoto, TallySigned, TallyWritten};
 use crate::picked::{self, Handle, ImageChoice, Picked, Use};
 use crate::AppState;
 
@@ -1014,17 +1016,20 @@ pub fn list_corrections(
     Ok(paneldesk::corrections::all(&conn)?)
 }
 
-/// Opens a 会评 ballot on a category's current results (`merge::meeting::open`).
+/// Opens a 会评 ballot on a category's current results; with a `chair` (an expert with a
+/// registered key) it counts only from their signed tally (`merge::meeting::open_with_chair`).
 pub fn open_meeting_ballot(
     state: &AppState,
     review_id: String,
     category_key: String,
     shortlist: Shortlist,
     kind: BallotKind,
+    chair: Option<i32>,
 ) -> Answer<MeetingBallot> {
     let review = review_path(state, &review_id)?;
-    let (at, by) = (now(), actor(state));
-    let ballot = meeting::open(&review, &category_key, &shortlist, kind, &at, &by)?;
+    let (chair, at, by) = (chair.map(i64::from), now(), actor(state));
+    let ballot =
+        meeting::open_with_chair(&review, &category_key, &shortlist, kind, chair, &at, &by)?;
     Ok(ballot)
 }
 
@@ -1038,6 +1043,67 @@ pub fn count_meeting_ballot(
     let review = review_path(state, &review_id)?;
     let (ballot_id, at, by) = (i64::from(ballot_id), now(), actor(state));
     Ok(meeting::count(&review, ballot_id, &tally, &at, &by)?)
+}
+
+/// Writes the tally entered for a chaired ballot as a tally file for its chair, into the
+/// folder picked in the shell's dialog; answers its name, never where it is.
+pub fn write_meeting_tally(
+    state: &AppState,
+    review_id: String,
+    ballot_id: i32,
+    tally: Tally,
+    folder: Handle,
+) -> Answer<TallyWritten> {
+    let review = review_path(state, &review_id)?;
+    let folder = state.picks.write_folder(&folder)?;
+    let (ballot_id, at, by) = (i64::from(ballot_id), now(), actor(state));
+    let written = ops::meeting::write_for_chair(&review, ballot_id, &tally, &folder, &at, &by)?;
+    Ok(TallyWritten {
+        file_name: file_name(&written.file),
+        tally_sha256: written.tally_sha256,
+        outcome: written.outcome,
+    })
+}
+
+/// Counts a chaired ballot from the tally file its chair signed (`ops::meeting::confirm`).
+pub fn confirm_meeting_tally(
+    state: &AppState,
+    review_id: String,
+    ballot_id: i32,
+    file: Handle,
+) -> Answer<Confirmed> {
+    let review = review_path(state, &review_id)?;
+    let file = state.picks.read_file(&file)?;
+    let (ballot_id, at, by) = (i64::from(ballot_id), now(), actor(state));
+    Ok(ops::meeting::confirm(&review, ballot_id, &file, &at, &by)?)
+}
+
+/// The chair's laptop reads a tally file before signing it (`ops::meeting::show`).
+pub fn show_meeting_tally(state: &AppState, file: Handle) -> Answer<TallyShown> {
+    let file = state.picks.read_file(&file)?;
+    Ok(ops::meeting::show(&file)?)
+}
+
+/// The chair signs a tally file with the key enrolled on panel `hash`, writing the signed
+/// file into the folder picked in the shell's dialog; answers its name and the key.
+pub fn sign_meeting_tally(
+    state: &AppState,
+    hash: String,
+    file: Handle,
+    passphrase: String,
+    folder: Handle,
+) -> Answer<TallySigned> {
+    let passphrase = zeroize::Zeroizing::new(passphrase);
+    let file = state.picks.read_file(&file)?;
+    let folder = state.picks.write_folder(&folder)?;
+    let signed = with_panel(state, &hash, |p| {
+        let unix = paneldesk::ambient::now_unix();
+        ops::meeting::sign(p, &file, &passphrase, &folder, unix)
+    })?;
+    Ok(TallySigned {
+        file_name: file_name(&signed.file),
+        fingerprint: signed.fingerprint,
+    })
 }
 
 /// Every 会评 ballot of the review, oldest first.
@@ -1536,6 +1602,7 @@ mod tests {
             category.key.clone(),
             Shortlist::TiedAtCut,
             BallotKind::Vote,
+            None,
         )
         .unwrap_err();
         assert_eq!(refused.code, "bad_input");
@@ -1555,6 +1622,7 @@ mod tests {
                 nominations: picked.clone(),
             },
             BallotKind::Choose { at_most: Some(1) },
+            None,
         )
         .unwrap();
         assert_eq!(ballot.kind, BallotKind::Choose { at_most: Some(1) });
@@ -1626,6 +1694,7 @@ mod tests {
             category.key,
             Shortlist::Picked { nominations },
             BallotKind::Vote,
+            None,
         )
         .unwrap();
         let ballot_id = i32::try_from(ballot.id).unwrap();
@@ -1654,6 +1723,184 @@ mod tests {
         let refused = print_tally_sheet(&state, id, ballot_id + 1, picked.handle);
         assert_eq!(refused.unwrap_err().code, "bad_input");
         assert!(!other.exists());
+    }
+
+    /// Two of the first category's nominations on a 差额 choice of one, chaired by `chair`.
+    fn choice_of_two(state: &AppState, id: &str, chair: Option<i32>) -> (i32, Vec<i64>) {
+        let category = review_results(state, id.to_string()).unwrap().categories[0].clone();
+        let picked: Vec<i64> = category.nominations[..2]
+            .iter()
+            .map(|n| n.nomination_id)
+            .collect();
+        let nominations = picked.clone();
+        let shortlist = Shortlist::Picked { nominations };
+        let kind = BallotKind::Choose { at_most: Some(1) };
+        let ballot =
+            open_meeting_ballot(state, id.into(), category.key, shortlist, kind, chair).unwrap();
+        (i32::try_from(ballot.id).unwrap(), picked)
+    }
+
+    fn room_tally(picked: &[i64]) -> Tally {
+        use paneldesk::merge::meeting::Count;
+        let count = |nomination_id, agree| Count {
+            nomination_id,
+            agree,
+            disagree: 0,
+            abstain: 0,
+        };
+        Tally {
+            present: 7,
+            counts: vec![count(picked[0], 5), count(picked[1], 2)],
+            counted_by: "王计票".into(),
+            witnessed_by: "赵监票".into(),
+        }
+    }
+
+    #[test]
+    fn a_tally_file_is_written_only_for_a_chaired_ballot_and_only_where_the_user_chose() {
+        let (dir, state, id) = clerk_laptop();
+        package_sent(dir.path(), &state, &id);
+        let (ballot_id, picked) = choice_of_two(&state, &id, None);
+        let stick = dir.path().join("stick");
+        std::fs::create_dir_all(&stick).unwrap();
+
+        // A path the page made up, or a folder picked to read, writes nothing.
+        let forged = Handle(stick.display().to_string());
+        let tally = room_tally(&picked);
+        let refused = write_meeting_tally(&state, id.clone(), ballot_id, tally.clone(), forged);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let read_only = state.picks.path(stick.clone(), Use::ReadFolder);
+        let refused = write_meeting_tally(
+            &state,
+            id.clone(),
+            ballot_id,
+            tally.clone(),
+            read_only.handle,
+        );
+        assert_eq!(refused.unwrap_err().code, "wrong_pick");
+
+        // A ballot opened without a chair is counted as typed: no file to write.
+        let folder = state.picks.path(stick.clone(), Use::WriteFolder);
+        let refused =
+            write_meeting_tally(&state, id.clone(), ballot_id, tally, folder.handle.clone());
+        let refused = refused.unwrap_err();
+        assert_eq!(refused.code, "bad_input");
+        assert!(
+            refused.message_zh.contains("组长"),
+            "{}",
+            refused.message_zh
+        );
+        assert_eq!(std::fs::read_dir(&stick).unwrap().count(), 0);
+
+        // Nor is a tally confirmed from a file the shell did not hand out.
+        let forged = Handle(stick.join("x.pdtally").display().to_string());
+        let refused = confirm_meeting_tally(&state, id.clone(), ballot_id, forged.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let refused = show_meeting_tally(&state, forged.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let refused = sign_meeting_tally(&state, "ab".into(), forged, "pass".into(), folder.handle);
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        assert!(meeting_ballots(&state, id).unwrap()[0].counted.is_none());
+    }
+
+    #[test]
+    fn a_chaired_ballot_counts_from_the_file_its_chair_signed_on_their_own_laptop() {
+        let (dir, state, id) = clerk_laptop();
+        package_sent(dir.path(), &state, &id);
+        let chair_id = open_review(&state, id.clone()).unwrap().experts[0].id;
+        let chair = i32::try_from(chair_id).unwrap();
+
+        // The chair's laptop: the panel package, enrolled with a passphrase.
+        let laptop_dir = tempfile::tempdir().unwrap();
+        let laptop = AppState::new(paneldesk::workspace::Workspace::at(laptop_dir.path()));
+        let package = laptop
+            .picks
+            .path(dir.path().join("panel.pdpanel"), Use::ReadFile);
+        let hash = open_panel_package(&laptop, package.handle).unwrap().hash;
+        let passphrase = "amber lantern 7 orbits quietly";
+        let enrolment = enrol_expert(&laptop, hash.clone(), chair, passphrase.into()).unwrap();
+
+        // Not yet registered: the expert cannot chair.
+        let category = review_results(&state, id.clone()).unwrap().categories[0].clone();
+        let nominations = vec![category.nominations[0].nomination_id];
+        let refused = open_meeting_ballot(
+            &state,
+            id.clone(),
+            category.key,
+            Shortlist::Picked { nominations },
+            BallotKind::Vote,
+            Some(chair),
+        );
+        assert!(refused.is_err());
+        register_expert_key(&state, id.clone(), chair, enrolment.fingerprint.clone()).unwrap();
+
+        let (ballot_id, picked) = choice_of_two(&state, &id, Some(chair));
+        let listed = meeting_ballots(&state, id.clone()).unwrap();
+        assert_eq!(listed[0].chair.as_ref().map(|c| c.id), Some(chair_id));
+        let typed = count_meeting_ballot(&state, id.clone(), ballot_id, room_tally(&picked));
+        assert_eq!(typed.unwrap_err().code, "chair_confirmation_required");
+
+        // The clerk writes the file onto the stick.
+        let stick = dir.path().join("stick");
+        std::fs::create_dir_all(&stick).unwrap();
+        let folder = state.picks.path(stick.clone(), Use::WriteFolder);
+        let tally = room_tally(&picked);
+        let written = write_meeting_tally(&state, id.clone(), ballot_id, tally, folder.handle);
+        let written = written.unwrap();
+        assert_eq!(
+            written.file_name,
+            format!("tally-ballot-{ballot_id}.pdtally")
+        );
+        assert_eq!(written.tally_sha256.len(), 64);
+        assert_eq!(written.outcome.entries[0].result, Some(Outcome::In));
+
+        // The chair reads it, then signs it into a folder of their choosing.
+        let file = stick.join(&written.file_name);
+        let unsigned = laptop.picks.path(file.clone(), Use::ReadFile);
+        let shown = show_meeting_tally(&laptop, unsigned.handle.clone()).unwrap();
+        assert_eq!(shown.content.chair.id, chair_id);
+        assert_eq!(shown.content.ballot.id, i64::from(ballot_id));
+        assert!(shown.signed_by.is_none());
+        assert_eq!(shown.outcome, written.outcome);
+
+        let out = laptop_dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let folder = laptop.picks.path(out.clone(), Use::WriteFolder);
+        let f = unsigned.handle.clone();
+        let wrong = sign_meeting_tally(
+            &laptop,
+            hash.clone(),
+            f,
+            "not it".into(),
+            folder.handle.clone(),
+        );
+        assert!(wrong.is_err());
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        let f = unsigned.handle.clone();
+        let signed = sign_meeting_tally(&laptop, hash, f, passphrase.into(), folder.handle);
+        let signed = signed.unwrap();
+        assert_eq!(signed.fingerprint, enrolment.fingerprint);
+        let name = format!("tally-ballot-{ballot_id}-signed.pdtally");
+        assert_eq!(signed.file_name, name);
+
+        // The unsigned file counts nothing; the signed one counts the ballot.
+        let refused = confirm_meeting_tally(&state, id.clone(), ballot_id, unsigned.handle);
+        assert!(refused.is_err());
+        assert!(meeting_ballots(&state, id.clone()).unwrap()[0]
+            .counted
+            .is_none());
+        let signed_file = state.picks.path(out.join(&signed.file_name), Use::ReadFile);
+        let confirmed =
+            confirm_meeting_tally(&state, id.clone(), ballot_id, signed_file.handle).unwrap();
+        assert_eq!(confirmed.confirmation.fingerprint, enrolment.fingerprint);
+        assert_eq!(confirmed.confirmation.chair_id, chair_id);
+        assert_eq!(confirmed.confirmation.tally_sha256, written.tally_sha256);
+        assert_eq!(confirmed.outcome, written.outcome);
+        let counted = meeting_ballots(&state, id).unwrap()[0]
+            .counted
+            .clone()
+            .unwrap();
+        assert_eq!(counted.confirmed, Some(confirmed.confirmation));
     }
 
     /// What a keyer types from a filled paper sheet: every row in order, in the keyed-sheet

@@ -63,6 +63,24 @@ pub struct QrPhoto {
     pub text: String,
 }
 
+/// A tally file the clerk wrote for a ballot's chair: its name in the folder picked, the
+/// SHA-256 of its `tally.json` (what the chair's signature must cover) and what the counts
+/// would decide once confirmed.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TallyWritten {
+    pub file_name: String,
+    pub tally_sha256: String,
+    pub outcome: MeetingOutcome,
+}
+
+/// The tally file the chair's laptop signed: its name in the folder picked, and the
+/// fingerprint of the key that signed it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TallySigned {
+    pub file_name: String,
+    pub fingerprint: String,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     pub version: String,
@@ -197,9 +215,13 @@ ipc_commands! {
     fn attach_self_evaluation(review_id: String, nomination_id: i32, file: Handle) -> paneldesk::store::materials::MaterialInfo;
     fn nomination_materials(review_id: String, nomination_id: i32) -> Vec<paneldesk::store::materials::MaterialInfo>;
     fn save_review_material(review_id: String, sha256: String, destination: Handle) -> String;
-    fn open_meeting_ballot(review_id: String, category_key: String, shortlist: Shortlist, kind: BallotKind) -> MeetingBallot;
+    fn open_meeting_ballot(review_id: String, category_key: String, shortlist: Shortlist, kind: BallotKind, chair: Option<i32>) -> MeetingBallot;
     fn count_meeting_ballot(review_id: String, ballot_id: i32, tally: Tally) -> MeetingOutcome;
+    fn write_meeting_tally(review_id: String, ballot_id: i32, tally: Tally, folder: Handle) -> TallyWritten;
+    fn confirm_meeting_tally(review_id: String, ballot_id: i32, file: Handle) -> paneldesk::merge::tally_file::Confirmed;
     fn meeting_ballots(review_id: String) -> Vec<MeetingBallot>;
+    fn show_meeting_tally(file: Handle) -> paneldesk::ops::meeting::TallyShown;
+    fn sign_meeting_tally(hash: String, file: Handle, passphrase: String, folder: Handle) -> TallySigned;
     fn print_tally_sheet(review_id: String, ballot_id: i32, destination: Handle) -> u32;
     fn paper_sheets(review_id: String, expert_id: i32) -> Vec<paneldesk::paper::Sheet>;
     fn print_paper_sheet(review_id: String, expert_id: i32, destination: Handle) -> u32;
@@ -344,7 +366,16 @@ fn type_declarations() -> Vec<String> {
         paneldesk::merge::meeting::EntryOutcome::decl(&cfg),
         MeetingOutcome::decl(&cfg),
         paneldesk::merge::meeting::Counted::decl(&cfg),
+        paneldesk::merge::meeting::Confirmation::decl(&cfg),
+        paneldesk::merge::meeting::BallotChair::decl(&cfg),
         MeetingBallot::decl(&cfg),
+        paneldesk::merge::tally_file::TallyReview::decl(&cfg),
+        paneldesk::merge::tally_file::TallyBallot::decl(&cfg),
+        paneldesk::merge::tally_file::TallyFile::decl(&cfg),
+        paneldesk::merge::tally_file::Confirmed::decl(&cfg),
+        paneldesk::ops::meeting::TallyShown::decl(&cfg),
+        TallyWritten::decl(&cfg),
+        TallySigned::decl(&cfg),
         paneldesk::paper::SheetRow::decl(&cfg),
         paneldesk::paper::SheetSection::decl(&cfg),
         paneldesk::paper::Sheet::decl(&cfg),

@@ -123,15 +123,17 @@ pub struct Counted {
     pub counted_at: String,
     pub recorded_by: String,
     /// The chair's signature the tally was counted from; `None` for a ballot without a
-    /// chair. Left out of the app's bindings until the app shows it.
+    /// chair.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(skip))]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub confirmed: Option<Confirmation>,
 }
 
 /// Who confirmed a counted tally, and with which key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Confirmation {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub chair_id: i64,
     pub chair_name: String,
     pub fingerprint: String,
@@ -141,7 +143,9 @@ pub struct Confirmation {
 
 /// The expert who chairs a ballot and confirms its tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BallotChair {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,
     pub name: String,
 }
@@ -164,7 +168,7 @@ pub struct MeetingBallot {
     pub counted: Option<Counted>,
     /// Set when the tally must be confirmed by this expert's registered key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(skip))]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub chair: Option<BallotChair>,
 }
 

@@ -38,6 +38,7 @@ const MAX_JSON_BYTES: u64 = 256 << 10;
 const MAX_ENTRIES: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TallyReview {
     pub id: String,
     pub title_zh: String,
@@ -45,7 +46,9 @@ pub struct TallyReview {
 
 /// The ballot as the clerk's review holds it when the tally is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TallyBallot {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,
     pub category_key: String,
     pub category_zh: String,
@@ -59,6 +62,7 @@ pub struct TallyBallot {
 
 /// `tally.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TallyFile {
     pub format: String,
     pub version: u32,
@@ -281,7 +285,9 @@ pub fn write(
 
 /// A ballot counted from its chair's signed tally.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Confirmed {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ballot: i64,
     pub confirmation: Confirmation,
     pub tally: Tally,

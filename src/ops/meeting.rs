@@ -16,6 +16,7 @@ use crate::scoring::panel::Panel;
 
 /// A tally file as the chair reads it before signing.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TallyShown {
     pub content: TallyFile,
     /// What the counts decide, by the ballot's own rule.

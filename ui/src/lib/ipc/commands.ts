@@ -365,16 +365,32 @@ export function saveReviewMaterial(reviewId: string, sha256: string, destination
   return invoke<string>("save_review_material", { reviewId, sha256, destination });
 }
 
-export function openMeetingBallot(reviewId: string, categoryKey: string, shortlist: T.Shortlist, kind: T.BallotKind): Promise<T.MeetingBallot> {
-  return invoke<T.MeetingBallot>("open_meeting_ballot", { reviewId, categoryKey, shortlist, kind });
+export function openMeetingBallot(reviewId: string, categoryKey: string, shortlist: T.Shortlist, kind: T.BallotKind, chair: number | null): Promise<T.MeetingBallot> {
+  return invoke<T.MeetingBallot>("open_meeting_ballot", { reviewId, categoryKey, shortlist, kind, chair });
 }
 
 export function countMeetingBallot(reviewId: string, ballotId: number, tally: T.Tally): Promise<T.MeetingOutcome> {
   return invoke<T.MeetingOutcome>("count_meeting_ballot", { reviewId, ballotId, tally });
 }
 
+export function writeMeetingTally(reviewId: string, ballotId: number, tally: T.Tally, folder: T.Handle): Promise<T.TallyWritten> {
+  return invoke<T.TallyWritten>("write_meeting_tally", { reviewId, ballotId, tally, folder });
+}
+
+export function confirmMeetingTally(reviewId: string, ballotId: number, file: T.Handle): Promise<T.Confirmed> {
+  return invoke<T.Confirmed>("confirm_meeting_tally", { reviewId, ballotId, file });
+}
+
 export function meetingBallots(reviewId: string): Promise<Array<T.MeetingBallot>> {
   return invoke<Array<T.MeetingBallot>>("meeting_ballots", { reviewId });
+}
+
+export function showMeetingTally(file: T.Handle): Promise<T.TallyShown> {
+  return invoke<T.TallyShown>("show_meeting_tally", { file });
+}
+
+export function signMeetingTally(hash: string, file: T.Handle, passphrase: string, folder: T.Handle): Promise<T.TallySigned> {
+  return invoke<T.TallySigned>("sign_meeting_tally", { hash, file, passphrase, folder });
 }
 
 export function printTallySheet(reviewId: string, ballotId: number, destination: T.Handle): Promise<number> {

@@ -821,7 +821,20 @@ export type MeetingOutcome = { entries: Array<EntryOutcome>,
  */
 still_tied: Array<number>, };
 
-export type Counted = { tally: Tally, outcome: MeetingOutcome, counted_at: string, recorded_by: string, };
+export type Counted = { tally: Tally, outcome: MeetingOutcome, counted_at: string, recorded_by: string, 
+/**
+ * The chair's signature the tally was counted from; `None` for a ballot without a
+ * chair.
+ */
+confirmed?: Confirmation, };
+
+export type Confirmation = { chair_id: number, chair_name: string, fingerprint: string, 
+/**
+ * SHA-256 of the signed `tally.json`.
+ */
+tally_sha256: string, };
+
+export type BallotChair = { id: number, name: string, };
 
 export type MeetingBallot = { id: number, category_key: string, category_zh: string, 
 /**
@@ -831,7 +844,33 @@ kind: BallotKind,
 /**
  * Places the first stage left for the nominations on the ballot.
  */
-places: number, threshold: VoteThreshold, entries: Array<BallotEntry>, opened_at: string, opened_by: string, counted: Counted | null, };
+places: number, threshold: VoteThreshold, entries: Array<BallotEntry>, opened_at: string, opened_by: string, counted: Counted | null, 
+/**
+ * Set when the tally must be confirmed by this expert's registered key.
+ */
+chair?: BallotChair, };
+
+export type TallyReview = { id: string, title_zh: string, };
+
+export type TallyBallot = { id: number, category_key: string, category_zh: string, kind: BallotKind, places: number, threshold: VoteThreshold, entries: Array<BallotEntry>, opened_at: string, opened_by: string, };
+
+export type TallyFile = { format: string, version: number, review: TallyReview, ballot: TallyBallot, tally: Tally, chair: BallotChair, written_at: string, written_by: string, };
+
+export type Confirmed = { ballot: number, confirmation: Confirmation, tally: Tally, outcome: MeetingOutcome, };
+
+export type TallyShown = { content: TallyFile, 
+/**
+ * What the counts decide, by the ballot's own rule.
+ */
+outcome: MeetingOutcome, 
+/**
+ * The fingerprint of the key that signed it, when it is signed (and verifies).
+ */
+signed_by: string | null, };
+
+export type TallyWritten = { file_name: string, tally_sha256: string, outcome: MeetingOutcome, };
+
+export type TallySigned = { file_name: string, fingerprint: string, };
 
 export type SheetRow = { 
 /**

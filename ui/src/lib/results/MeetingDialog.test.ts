@@ -127,6 +127,8 @@ describe("the panel's meeting vote on a tie at the cut", () => {
         categoryKey: "case_university",
         shortlist: { kind: "tied_at_cut" },
         kind: { kind: "choose", at_most: null },
+        // No chair: the tally is counted as the clerk records it.
+        chair: null,
       },
     ]);
     expect(ballot.dataset.ballotId).toBe("7");

@@ -11,11 +11,26 @@ import type {
   Count,
   MeetingBallot,
   Outcome,
+  Registration,
   Shortlist,
   Tally,
 } from "$lib/ipc/types";
 
 export type KindChoice = BallotKind["kind"];
+
+/** An expert who may chair a ballot: one with a key registered and in force. */
+export interface ChairChoice {
+  id: number;
+  name: string;
+  fingerprint: string;
+}
+
+/** The experts who may chair, from the review's key registrations: those not revoked. */
+export function chairChoices(registrations: readonly Registration[]): ChairChoice[] {
+  return registrations
+    .filter((r) => r.revoked_at === null)
+    .map((r) => ({ id: r.expert_id, name: r.expert_name, fingerprint: r.fingerprint }));
+}
 export type ShortlistChoice = "tied" | "band" | "picked";
 
 /** What the clerk chose before opening a ballot. Number fields read `null` when empty. */

@@ -1,0 +1,148 @@
+//! Stand-ins for the core's answers about a chaired 会评 ballot (组长签名确认): the clerk's
+//! side (a ballot with a chair, the tally file written, the count confirmed) and the
+//! chair's (the tally file as the chair's laptop reads it, and what it signed).
+
+import type {
+  Confirmed,
+  MeetingBallot,
+  MeetingOutcome,
+  Registration,
+  ReviewResults,
+  Tally,
+  TallyShown,
+  TallySigned,
+  TallyWritten,
+} from "$lib/ipc/types";
+import { EXPERT_FINGERPRINT, nominationResult, registration, reviewResultsFixture, tiedNomination } from "$lib/testing/fixtures";
+
+export const CHAIR_FINGERPRINT = EXPERT_FINGERPRINT;
+export const TALLY_SHA256 = "5f1e0c9a7b3d2e4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5";
+
+/** The first category with 14 and 15 tied for its last place behind 11. */
+export function chairResults(): ReviewResults {
+  const results = reviewResultsFixture();
+  results.categories[0]!.quota = 2;
+  results.categories[0]!.nominations = [
+    nominationResult({ nomination_id: 11, rank: 1, cut: "in" }),
+    tiedNomination(),
+    tiedNomination({ nomination_id: 15, display_name: "“红色引擎”支部工作法", university: "南湖医科大学" }),
+  ];
+  return results;
+}
+
+/** 王喆's key in force, 李珺's revoked: only 王喆 may chair. */
+export function chairRegistrations(): Registration[] {
+  return [
+    registration(),
+    registration({
+      expert_id: 2,
+      expert_name: "李珺",
+      fingerprint: "DD74-02B0-A422-1589-F3EA",
+      revoked_at: "2026-04-13T00:00:00Z",
+      revoked_reason: "笔记本丢失",
+    }),
+  ];
+}
+
+export function chairedBallot(overrides: Partial<MeetingBallot> = {}): MeetingBallot {
+  return {
+    id: 9,
+    category_key: "case_university",
+    category_zh: "学校党委层面案例",
+    kind: { kind: "choose", at_most: 1 },
+    places: 1,
+    threshold: "more_than_half",
+    entries: [
+      { nomination_id: 14, display_name: "“三全育人”党建品牌", university: "东川理工大学", score: 80 },
+      { nomination_id: 15, display_name: "“红色引擎”支部工作法", university: "南湖医科大学", score: 80 },
+    ],
+    opened_at: "2026-04-21T01:30:00Z",
+    opened_by: "clerk",
+    counted: null,
+    chair: { id: 1, name: "王喆" },
+    ...overrides,
+  };
+}
+
+export function chairTally(): Tally {
+  return {
+    present: 7,
+    counts: [
+      { nomination_id: 14, agree: 5, disagree: 0, abstain: 0 },
+      { nomination_id: 15, agree: 2, disagree: 0, abstain: 0 },
+    ],
+    counted_by: "王计票",
+    witnessed_by: "赵监票",
+  };
+}
+
+export function chairOutcome(): MeetingOutcome {
+  return {
+    entries: [
+      { nomination_id: 14, agree: 5, passed: true, result: "in" },
+      { nomination_id: 15, agree: 2, passed: false, result: "out" },
+    ],
+    still_tied: [],
+  };
+}
+
+export function tallyWritten(): TallyWritten {
+  return { file_name: "tally-ballot-9.pdtally", tally_sha256: TALLY_SHA256, outcome: chairOutcome() };
+}
+
+export function tallyConfirmed(): Confirmed {
+  return {
+    ballot: 9,
+    confirmation: { chair_id: 1, chair_name: "王喆", fingerprint: CHAIR_FINGERPRINT, tally_sha256: TALLY_SHA256 },
+    tally: chairTally(),
+    outcome: chairOutcome(),
+  };
+}
+
+/** The ballot once counted from the chair's signed tally. */
+export function confirmedBallot(): MeetingBallot {
+  const confirmed = tallyConfirmed();
+  return chairedBallot({
+    counted: {
+      tally: confirmed.tally,
+      outcome: confirmed.outcome,
+      counted_at: "2026-04-21T03:00:00Z",
+      recorded_by: "clerk",
+      confirmed: confirmed.confirmation,
+    },
+  });
+}
+
+/** The tally file as the chair's laptop reads it. */
+export function tallyShown(overrides: Partial<TallyShown> = {}): TallyShown {
+  const ballot = chairedBallot();
+  return {
+    content: {
+      format: "paneldesk.meeting-tally",
+      version: 1,
+      review: { id: "2026-case-a1b2c3d4", title_zh: "2026年基层党建创新典型案例评审" },
+      ballot: {
+        id: ballot.id,
+        category_key: ballot.category_key,
+        category_zh: ballot.category_zh,
+        kind: ballot.kind,
+        places: ballot.places,
+        threshold: ballot.threshold,
+        entries: ballot.entries,
+        opened_at: ballot.opened_at,
+        opened_by: ballot.opened_by,
+      },
+      tally: chairTally(),
+      chair: { id: 1, name: "王喆" },
+      written_at: "2026-04-21T02:30:00Z",
+      written_by: "clerk",
+    },
+    outcome: chairOutcome(),
+    signed_by: null,
+    ...overrides,
+  };
+}
+
+export function tallySigned(): TallySigned {
+  return { file_name: "tally-ballot-9-signed.pdtally", fingerprint: CHAIR_FINGERPRINT };
+}
