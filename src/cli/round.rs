@@ -4,25 +4,24 @@
 //! binary, like `main.rs`.
 
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
 use paneldesk::ambient::{
     current_actor as actor, new_clerk_keys, now_rfc3339 as now, now_unix, random_bytes,
 };
 use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
-use paneldesk::merge::decisions::{self, Outcome};
+use paneldesk::merge::decisions::{self, Outcome, PanelDecision};
 use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::{CategoryResult, ReviewResults};
-use paneldesk::ops::round::{self, PackageTerms};
+use paneldesk::ops::round::{self, PackageTerms, Verified};
 use paneldesk::ops::scoring::{self, ScoringStatus};
 use paneldesk::ops::{reports, Existing};
 use paneldesk::package::PackageSummary;
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::workspace::Workspace;
-use paneldesk::{bundle, keys, package, Error};
+use paneldesk::{keys, package, Error};
 
 use crate::cli::args::{PanelRef, ReviewArg};
 use crate::cli::out::{answer, print_json};
@@ -256,82 +255,11 @@ fn print_package(summary: &PackageSummary) {
     );
 }
 
-#[derive(Serialize)]
-struct Verified {
-    file: String,
-    ok: bool,
-    kind: Option<&'static str>,
-    hash: Option<String>,
-    fingerprint: Option<String>,
-    detail: serde_json::Value,
-    error: Option<serde_json::Value>,
-}
-
-fn verify_one(file: &Path) -> Verified {
-    let is_bundle = file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case(bundle::EXTENSION));
-    let result = if is_bundle {
-        bundle::open(file).map(|b| {
-            (
-                "result_bundle",
-                b.hash,
-                b.expert_fingerprint,
-                serde_json::to_value(&b.header).unwrap_or_default(),
-            )
-        })
-    } else {
-        package::open(file).map(|p| {
-            (
-                "panel_package",
-                p.hash,
-                p.clerk_fingerprint,
-                serde_json::json!({
-                    "review": p.manifest.review,
-                    "closes_on": p.manifest.closes_on,
-                    "nominations": p.manifest.nominations.len(),
-                    "experts": p.manifest.experts.len(),
-                }),
-            )
-        })
-    };
-    match result {
-        Ok((kind, hash, fingerprint, detail)) => Verified {
-            file: file.display().to_string(),
-            ok: true,
-            kind: Some(kind),
-            hash: Some(hash),
-            fingerprint: Some(fingerprint),
-            detail,
-            error: None,
-        },
-        Err(e) => Verified {
-            file: file.display().to_string(),
-            ok: false,
-            kind: None,
-            hash: None,
-            fingerprint: None,
-            detail: serde_json::Value::Null,
-            error: Some(serde_json::json!({
-                "code": e.code(),
-                "message_zh": e.message_zh(),
-                "message_en": e.message_en(),
-            })),
-        },
-    }
-}
-
 /// Verifies packages and bundles; fails when any does not verify.
 pub fn verify(files: &[PathBuf], json: bool) -> Result<(), Error> {
-    let results: Vec<Verified> = files.iter().map(|f| verify_one(f)).collect();
+    let results: Vec<Verified> = files.iter().map(|f| round::verify_file(f)).collect();
     answer(json, &results, |all| all.iter().for_each(print_verified));
-    match results.iter().filter(|r| !r.ok).count() {
-        0 => Ok(()),
-        failed => Err(Error::NotAllVerified {
-            failed,
-            total: results.len(),
-        }),
-    }
+    round::all_verified(&results)
 }
 
 fn print_verified(r: &Verified) {
@@ -715,13 +643,15 @@ pub fn decide(workspace: &Workspace, args: DecideArgs, json: bool) -> Result<(),
     let review = args.review.path(workspace)?;
     let (id, reason) = (args.nomination, &args.reason);
     let d = decisions::decide(&review, id, outcome, reason, &now(), &actor())?;
-    answer(json, &d, |d| {
-        println!(
-            "已记录 Recorded: {} → {}（{}）",
-            d.nomination_id,
-            d.outcome.name_zh(),
-            d.reason
-        )
-    });
+    answer(json, &d, print_decision);
     Ok(())
+}
+
+fn print_decision(d: &PanelDecision) {
+    println!(
+        "已记录 Recorded: {} → {}（{}）",
+        d.nomination_id,
+        d.outcome.name_zh(),
+        d.reason
+    )
 }
