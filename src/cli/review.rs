@@ -12,6 +12,7 @@ use paneldesk::ambient::{
 use paneldesk::demo::DemoSpec;
 use paneldesk::import::file::FileReport;
 use paneldesk::model::{Review, ReviewSummary, ScoringMode};
+use paneldesk::ops::demo::DemoMade;
 use paneldesk::ops::{self, setup};
 use paneldesk::store::flags::{Decision, StoredFlag};
 use paneldesk::workspace::{ReviewList, Workspace};
@@ -245,22 +246,18 @@ fn settle_flag(workspace: &Workspace, args: SettleFlagArgs, json: bool) -> Resul
 
 fn allowance(workspace: &Workspace, args: AllowanceArgs, json: bool) -> Result<(), Error> {
     let (category, limit) = (&args.category, args.per_university);
-    review::set_allowance(
-        &args.review.path(workspace)?,
-        category,
-        limit,
-        &now(),
-        &actor(),
-    )?;
-    answer(
-        json,
-        &serde_json::json!({ "category": category, "allowance": limit }),
-        |_| match limit {
-            Some(n) => println!("已设置 / Set: {category} 每校限报 / per university {n}"),
-            None => println!("已取消限制 / Limit removed: {category}"),
-        },
-    );
+    let path = args.review.path(workspace)?;
+    review::set_allowance(&path, category, limit, &now(), &actor())?;
+    let shown = serde_json::json!({ "category": category, "allowance": limit });
+    answer(json, &shown, |_| print_allowance(category, limit));
     Ok(())
+}
+
+fn print_allowance(category: &str, limit: Option<u32>) {
+    match limit {
+        Some(n) => println!("已设置 / Set: {category} 每校限报 / per university {n}"),
+        None => println!("已取消限制 / Limit removed: {category}"),
+    }
 }
 
 fn backup(workspace: &Workspace, review: ReviewArg, out: PathBuf, json: bool) -> Result<(), Error> {
@@ -291,13 +288,7 @@ pub fn import(workspace: &Workspace, args: ImportArgs, json: bool) -> Result<(),
     let reports =
         ops::import::workbooks(&path, &register, &files, &pool, &now(), &actor(), progress)?;
     answer(json, &reports, |r| r.iter().for_each(print_import_report));
-    match reports.iter().filter(|r| !r.imported).count() {
-        0 if !files.is_empty() => Ok(()),
-        failed => Err(Error::ImportIncomplete {
-            failed,
-            total: files.len(),
-        }),
-    }
+    ops::import::all_imported(&reports, files.len())
 }
 
 /// On stderr, so `--json` keeps stdout to the answer.
@@ -331,58 +322,30 @@ pub fn demo(workspace: &Workspace, args: DemoArgs, json: bool) -> Result<(), Err
     Activity::parse(&args.activity)?;
     if args.keep_existing {
         if let Some(existing) = ops::demo::existing(workspace)? {
-            answer(json, &existing, |s| {
-                print_created("已有演示评审 / A demo review already exists", s)
-            });
+            answer(json, &existing, print_existing);
             return Ok(());
         }
     }
     let review = ops::demo::create(workspace, &args.spec()?, &random_suffix(), &now())?;
-    let (round, register) = if args.finished_round {
-        let (round, register) = finish_round(workspace, &review)?;
-        (Some(round), register)
-    } else {
-        (None, None)
-    };
-    let made = DemoMade {
-        review,
-        round,
-        register,
+    let made = match args.finished_round {
+        true => finish_round(workspace, review)?,
+        false => ops::demo::DemoMade::review_only(review),
     };
     answer(json, &made, print_demo);
     Ok(())
 }
 
-/// The demo as made: the review, and the round run on it when one was asked for, with
-/// the earlier years' register when it was empty.
-#[derive(serde::Serialize)]
-struct DemoMade {
-    #[serde(flatten)]
-    review: ReviewSummary,
-    #[serde(flatten)]
-    round: Option<ops::demo::FinishedRound>,
-    register: Option<ops::demo::DemoRegister>,
-}
-
 /// The experts' laptops and the USB stick are a folder that goes away afterwards; the
 /// clerk's keys are made for the round only (the app's own keys never sign a demo).
-fn finish_round(
-    workspace: &Workspace,
-    review: &ReviewSummary,
-) -> Result<(ops::demo::FinishedRound, Option<ops::demo::DemoRegister>), Error> {
+fn finish_round(workspace: &Workspace, review: ReviewSummary) -> Result<DemoMade, Error> {
     let laptops = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let path = workspace.resolve(Some(&review.id))?;
-    let clerk = new_clerk_keys();
-    let round = ops::demo::finish_round(&path, &clerk, laptops.path(), &now(), &actor())?;
-    let register = ops::demo::earlier_awards(
-        workspace,
-        &clerk,
-        laptops.path(),
-        &random_suffix(),
-        today(),
-        &actor(),
-    )?;
-    Ok((round, register))
+    let (clerk, suffix) = (new_clerk_keys(), random_suffix());
+    let scratch = ops::demo::Scratch::new(&clerk, laptops.path(), &suffix);
+    ops::demo::finish(workspace, review, &scratch, today(), &now(), &actor())
+}
+
+fn print_existing(s: &ReviewSummary) {
+    print_created("已有演示评审 / A demo review already exists", s);
 }
 
 fn print_demo(made: &DemoMade) {

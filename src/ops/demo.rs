@@ -53,6 +53,69 @@ pub fn existing(workspace: &Workspace) -> Result<Option<ReviewSummary>> {
         .find(|s| s.id.starts_with(demo::ID_PREFIX)))
 }
 
+/// The demo as made: the review, and the round run on it when one was asked for, with
+/// the earlier years' register when it was empty.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DemoMade {
+    #[serde(flatten)]
+    pub review: ReviewSummary,
+    #[serde(flatten)]
+    pub round: Option<FinishedRound>,
+    pub register: Option<DemoRegister>,
+}
+
+impl DemoMade {
+    /// A demo review with no round run on it.
+    pub fn review_only(review: ReviewSummary) -> DemoMade {
+        DemoMade {
+            review,
+            round: None,
+            register: None,
+        }
+    }
+}
+
+/// What the edge lends a demo round: the clerk's keys made for it alone, a scratch folder
+/// standing for the experts' laptops and the USB stick (the edge removes it), and fresh
+/// randomness for the earlier years' review ids.
+pub struct Scratch<'a> {
+    clerk: &'a ClerkKeys,
+    laptops: &'a Path,
+    suffix: &'a str,
+}
+
+impl<'a> Scratch<'a> {
+    pub fn new(clerk: &'a ClerkKeys, laptops: &'a Path, suffix: &'a str) -> Scratch<'a> {
+        Scratch {
+            clerk,
+            laptops,
+            suffix,
+        }
+    }
+}
+
+/// Runs a whole round on the new demo `review` (`finish_round`), then fills an empty
+/// register with earlier years (`earlier_awards`), so the demo opens on results waiting
+/// for the panel and units owing their follow-up.
+pub fn finish(
+    workspace: &Workspace,
+    review: ReviewSummary,
+    scratch: &Scratch,
+    today: time::Date,
+    at: &str,
+    actor: &str,
+) -> Result<DemoMade> {
+    let (clerk, laptops) = (scratch.clerk, scratch.laptops);
+    let path = workspace.resolve(Some(&review.id))?;
+    let round = finish_round(&path, clerk, laptops, at, actor)?;
+    let register = earlier_awards(workspace, clerk, laptops, scratch.suffix, today, actor)?;
+    Ok(DemoMade {
+        review,
+        round: Some(round),
+        register,
+    })
+}
+
 /// What finishing the round did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FinishedRound {

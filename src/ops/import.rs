@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::follow_up::awarded_units;
 use crate::import::file::{import_many, FileReport};
 use crate::import::Source;
@@ -24,4 +24,13 @@ pub fn workbooks(
 ) -> Result<Vec<FileReport>> {
     let past = awarded_units::read_honours(register)?.unwrap_or_default();
     import_many(review_path, &past, sources, pool, at, actor, progress)
+}
+
+/// Fails when any of the `total` files tried could not be imported, or when there was
+/// none to import: an import that took nothing in is never a success.
+pub fn all_imported(reports: &[FileReport], total: usize) -> Result<()> {
+    match reports.iter().filter(|r| !r.imported).count() {
+        0 if total > 0 => Ok(()),
+        failed => Err(Error::ImportIncomplete { failed, total }),
+    }
 }
