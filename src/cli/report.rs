@@ -188,29 +188,22 @@ pub fn certificates(
 fn print(workspace: &Workspace, args: PrintArgs, json: bool) -> Result<(), Error> {
     let (review, batch) = (args.review.path(workspace)?, args.batch()?);
     let clerk = || clerk_keys(workspace);
-    let (out, refuse) = (&args.out, Existing::Refuse);
-    let printed = certificates::print(
-        &review,
-        &batch,
-        clerk,
-        today(),
-        out,
-        refuse,
-        &now(),
-        &actor(),
-    )?;
+    let (out, refuse, at, by) = (&args.out, Existing::Refuse, now(), actor());
+    let printed = certificates::print(&review, &batch, clerk, today(), out, refuse, &at, &by)?;
     let (awards, bytes) = (&printed.awards, printed.size);
     let shown = serde_json::json!({ "out": out, "certificates": awards, "bytes": bytes });
-    answer_line(json, &shown, || {
-        awards.iter().for_each(print_award);
-        let n = awards.len();
-        println!(
-            "已写出 Wrote {}：{n} 张证书 certificates（{} KB）",
-            out.display(),
-            bytes / 1024
-        );
-    });
+    answer_line(json, &shown, || print_printed(awards, out, bytes));
     Ok(())
+}
+
+fn print_printed(awards: &[Award], out: &Path, bytes: usize) {
+    awards.iter().for_each(print_award);
+    let n = awards.len();
+    println!(
+        "已写出 Wrote {}：{n} 张证书 certificates（{} KB）",
+        out.display(),
+        bytes / 1024
+    );
 }
 
 /// One PDF per university, each with its 领取签收单, into the folder `--out`.
@@ -260,16 +253,13 @@ fn check(workspace: &Workspace, args: CheckArgs, json: bool) -> Result<(), Error
 }
 
 fn check_serial(workspace: &Workspace, args: CheckArgs, json: bool) -> Result<(), Error> {
-    let review = args.review.path(workspace)?;
-    let trusted = match &args.clerk_fingerprint {
-        Some(typed) => serials::clerk_key_by_fingerprint(&review, typed)?,
-        None => local_clerk_key(workspace)?,
-    };
-    let (serial, code) = (
-        args.serial.unwrap_or_default(),
-        args.code.unwrap_or_default(),
-    );
-    let check = serials::check(&review, &serial, &code, &trusted)?;
+    let (review, keys) = (args.review.path(workspace)?, workspace.clerk_keys_path());
+    let typed = args.clerk_fingerprint.as_deref();
+    let trusted =
+        certificates::trusted_clerk_key(&review, typed, &keys)?.ok_or_else(no_clerk_key)?;
+    let (serial, code) = (args.serial.as_deref(), args.code.as_deref());
+    let (serial, code) = (serial.unwrap_or_default(), code.unwrap_or_default());
+    let check = serials::check(&review, serial, code, &trusted)?;
     answer(json, &check, print_check);
     if !check.genuine {
         return Err(Error::BadInput {
@@ -288,17 +278,12 @@ fn print_check(check: &CertificateCheck) {
     );
 }
 
-/// The clerk's own public key, when this is the clerk's laptop.
-fn local_clerk_key(workspace: &Workspace) -> Result<String, Error> {
-    let path = workspace.clerk_keys_path();
-    if !path.exists() {
-        return Err(Error::BadInput {
-            zh: "本机没有工作人员密钥：请用 --clerk-fingerprint 给出公示中印出的密钥指纹".into(),
-            en: "this laptop holds no clerk key: give the fingerprint the announcement prints with --clerk-fingerprint".into(),
-        });
+/// No fingerprint typed, and no key of the clerk's own on this laptop to trust.
+fn no_clerk_key() -> Error {
+    Error::BadInput {
+        zh: "本机没有工作人员密钥：请用 --clerk-fingerprint 给出公示中印出的密钥指纹".into(),
+        en: "this laptop holds no clerk key: give the fingerprint the announcement prints with --clerk-fingerprint".into(),
     }
-    let public = paneldesk::keys::clerk_public_key(&path)?.ok_or(Error::ClerkKeysMissing)?;
-    Ok(paneldesk::keys::public_hex(&public))
 }
 
 fn check_qr(text: &str, fingerprint: Option<&str>, json: bool) -> Result<(), Error> {
@@ -330,18 +315,20 @@ fn template(workspace: &Workspace, args: TemplateArgs) -> Result<(), Error> {
     let category = args.category.clone();
     let template = certificate_template::edit(&review, args.edit()?, &now(), &actor())?;
     match &category {
-        // What the category's certificates print with, and what is its own.
-        Some(key) => {
-            let effective = template.for_category(key);
-            print_json(&serde_json::json!({
-                "category_key": key,
-                "title": effective.title,
-                "honour": effective.honour,
-                "landscape": effective.landscape,
-                "own": template.category(key),
-            }))
-        }
+        Some(key) => print_category_template(&template, key),
         None => print_json(&template),
     }
     Ok(())
+}
+
+/// What the category's certificates print with, and what is its own.
+fn print_category_template(template: &CertificateTemplate, key: &str) {
+    let effective = template.for_category(key);
+    print_json(&serde_json::json!({
+        "category_key": key,
+        "title": effective.title,
+        "honour": effective.honour,
+        "landscape": effective.landscape,
+        "own": template.category(key),
+    }))
 }

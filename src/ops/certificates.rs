@@ -260,3 +260,22 @@ pub fn print_per_university(
         serials::print_into_folder(&issue, &dated(&p.title, batch.date), folder)?;
     Ok(PrintedPerUniversity { batches, files })
 }
+
+/// The clerk key a certificate's serial is checked against: the one whose fingerprint
+/// the 公示 printed when it is `typed`, else this laptop's own at `clerk_keys` (`None`
+/// when the laptop has no keys file: it is not the clerk's). Never the key stored beside
+/// the certificates, which whoever forged one could have stored too.
+pub fn trusted_clerk_key(
+    review: &Path,
+    typed: Option<&str>,
+    clerk_keys: &Path,
+) -> Result<Option<String>> {
+    if let Some(typed) = typed {
+        return serials::clerk_key_by_fingerprint(review, typed).map(Some);
+    }
+    if !clerk_keys.exists() {
+        return Ok(None);
+    }
+    let public = crate::keys::clerk_public_key(clerk_keys)?.ok_or(Error::ClerkKeysMissing)?;
+    Ok(Some(crate::keys::public_hex(&public)))
+}
