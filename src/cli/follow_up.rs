@@ -13,6 +13,7 @@ use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verifica
 use paneldesk::follow_up::{exchange, Stage, Status, YearMonth};
 use paneldesk::model::ScoringMode;
 use paneldesk::ops::{self, Existing};
+use paneldesk::store::materials::MaterialInfo;
 use paneldesk::workspace::Workspace;
 use paneldesk::{audit, Error};
 
@@ -405,22 +406,18 @@ fn create(workspace: &Workspace, args: CreateArgs, json: bool) -> Result<(), Err
 
 fn attach(workspace: &Workspace, args: AttachArgs, json: bool) -> Result<(), Error> {
     let (review, nomination) = (args.review.path(workspace)?, args.nomination);
-    let named = args.named.as_deref();
-    let info = follow_up_review::attach_self_evaluation(
-        &review,
-        nomination,
-        &args.file,
-        named,
-        &now(),
-        &actor(),
-    )?;
-    answer(json, &info, |i| {
-        println!(
-            "已附加“{}”{}（{} 字节）/ Attached to nomination {}: {}",
-            i.named, i.file_name, i.bytes, nomination, i.file_name
-        )
-    });
+    let (file, named, at, by) = (&args.file, args.named.as_deref(), now(), actor());
+    let info =
+        follow_up_review::attach_self_evaluation(&review, nomination, file, named, &at, &by)?;
+    answer(json, &info, |i| print_attached(i, nomination));
     Ok(())
+}
+
+fn print_attached(i: &MaterialInfo, nomination: i64) {
+    println!(
+        "已附加“{}”{}（{} 字节）/ Attached to nomination {}: {}",
+        i.named, i.file_name, i.bytes, nomination, i.file_name
+    )
 }
 
 fn apply(workspace: &Workspace, args: ApplyArgs, json: bool) -> Result<(), Error> {

@@ -54,28 +54,34 @@ pub enum MeetingCommand {
         out: PathBuf,
     },
     /// 导入组长签名的计票文件并计票 / Count a ballot from its chair's signed tally file
-    Confirm {
-        #[command(flatten)]
-        review: ReviewArg,
-        #[arg(long)]
-        ballot: i64,
-        /// 组长签名的计票文件 / The tally file the chair signed
-        file: PathBuf,
-    },
+    Confirm(ConfirmArgs),
     /// 打印计票单（未计票时为空白表）/ Print the 计票单 (a blank form before the count)
-    Sheet {
-        #[command(flatten)]
-        review: ReviewArg,
-        #[arg(long)]
-        ballot: i64,
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Sheet(SheetArgs),
     /// 列出会评表决 / List the meeting ballots
     List {
         #[command(flatten)]
         review: ReviewArg,
     },
+}
+
+#[derive(Args)]
+pub struct ConfirmArgs {
+    #[command(flatten)]
+    review: ReviewArg,
+    #[arg(long)]
+    ballot: i64,
+    /// 组长签名的计票文件 / The tally file the chair signed
+    file: PathBuf,
+}
+
+#[derive(Args)]
+pub struct SheetArgs {
+    #[command(flatten)]
+    review: ReviewArg,
+    #[arg(long)]
+    ballot: i64,
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -160,23 +166,16 @@ impl CountArgs {
 }
 
 pub fn meeting(workspace: &Workspace, command: MeetingCommand, json: bool) -> Result<(), Error> {
+    use MeetingCommand::*;
     match command {
-        MeetingCommand::Open(args) => open(workspace, args, json),
-        MeetingCommand::Count(args) => count(workspace, args, json),
-        MeetingCommand::Tally { count, out } => tally(workspace, count, out, json),
-        MeetingCommand::Show { file } => show(file, json),
-        MeetingCommand::Sign { panel, file, out } => sign(workspace, panel, file, out, json),
-        MeetingCommand::Confirm {
-            review,
-            ballot,
-            file,
-        } => confirm(workspace, review, ballot, file, json),
-        MeetingCommand::Sheet {
-            review,
-            ballot,
-            out,
-        } => sheet(workspace, review, ballot, out, json),
-        MeetingCommand::List { review } => list(workspace, review, json),
+        Open(args) => open(workspace, args, json),
+        Count(args) => count(workspace, args, json),
+        Tally { count, out } => tally(workspace, count, out, json),
+        Show { file } => show(file, json),
+        Sign { panel, file, out } => sign(workspace, panel, file, out, json),
+        Confirm(args) => confirm(workspace, args, json),
+        Sheet(args) => sheet(workspace, args, json),
+        List { review } => list(workspace, review, json),
     }
 }
 
@@ -249,27 +248,23 @@ fn sign(
         print_tally(&shown.content, &shown.outcome);
     }
     let signed = chair_ops::sign(&mut panel, &file, &read_passphrase()?, &out, now_unix())?;
-    answer(json, &signed, |s: &SignedTallyFile| {
-        println!(
-            "已签名并校验，请将文件交回秘书 / Signed and verified; hand the file back to the clerk:
-  {}
-  密钥指纹 / key fingerprint {}",
-            s.file.display(),
-            s.fingerprint
-        )
-    });
+    answer(json, &signed, print_signed);
     Ok(())
 }
 
-fn confirm(
-    workspace: &Workspace,
-    review: ReviewArg,
-    ballot: i64,
-    file: PathBuf,
-    json: bool,
-) -> Result<(), Error> {
-    let path = review.path(workspace)?;
-    let confirmed = chair_ops::confirm(&path, ballot, &file, &now(), &actor())?;
+fn print_signed(s: &SignedTallyFile) {
+    println!(
+        "已签名并校验，请将文件交回秘书 / Signed and verified; hand the file back to the clerk:
+  {}
+  密钥指纹 / key fingerprint {}",
+        s.file.display(),
+        s.fingerprint
+    )
+}
+
+fn confirm(workspace: &Workspace, args: ConfirmArgs, json: bool) -> Result<(), Error> {
+    let (path, ballot) = (args.review.path(workspace)?, args.ballot);
+    let confirmed = chair_ops::confirm(&path, ballot, &args.file, &now(), &actor())?;
     answer(json, &confirmed, |c: &Confirmed| {
         println!(
             "组长“{}”已确认（密钥指纹 {}），已计票 / Confirmed by the chair, {} (key {}); counted",
@@ -376,14 +371,9 @@ fn print_outcome(outcome: &MeetingOutcome) {
 }
 
 /// The sheet is printed again as often as asked: it replaces the one there.
-fn sheet(
-    workspace: &Workspace,
-    review: ReviewArg,
-    ballot: i64,
-    out: PathBuf,
-    json: bool,
-) -> Result<(), Error> {
-    reports::print_tally_sheet(&review.path(workspace)?, ballot, &out, Existing::Replace)?;
+fn sheet(workspace: &Workspace, args: SheetArgs, json: bool) -> Result<(), Error> {
+    let (review, ballot, out) = (args.review.path(workspace)?, args.ballot, args.out);
+    reports::print_tally_sheet(&review, ballot, &out, Existing::Replace)?;
     if !json {
         println!("已写出计票单 Wrote the tally sheet {}", out.display());
     }

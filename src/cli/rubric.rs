@@ -53,39 +53,48 @@ pub enum RubricCommand {
         criterion: String,
     },
     /// 调整评分指标的顺序 / Move a criterion
-    Move {
-        #[command(flatten)]
-        target: Target,
-        #[arg(long)]
-        criterion: String,
-        /// 新位置（从 1 起）/ New position, from 1
-        #[arg(long)]
-        to: u32,
-    },
+    Move(MoveArgs),
     /// 设置评分方式：points（分项打分）、vote（表决）、grade（评定等级）
     /// / Set the scoring mode: points, vote or grade
     Mode(ModeArgs),
     /// 导出评分细则文件，供来年沿用 / Export the rubric file, to reuse next year
-    Export {
-        #[command(flatten)]
-        review: ReviewArg,
-        /// 只导出这个类别 / Only this category
-        #[arg(long)]
-        category: Option<String>,
-        /// 输出文件（不会覆盖已有文件）/ Output file (never overwrites)
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Export(ExportArgs),
     /// 导入评分细则文件（替换文件中各类别的细则与评分方式）
     /// / Import a rubric file (replaces the rubric and mode of each category it names)
-    Import {
-        #[command(flatten)]
-        review: ReviewArg,
-        file: PathBuf,
-        /// 评审包已发出时仍要导入 / Import although a package went out
-        #[arg(long)]
-        unlock: bool,
-    },
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+pub struct MoveArgs {
+    #[command(flatten)]
+    target: Target,
+    #[arg(long)]
+    criterion: String,
+    /// 新位置（从 1 起）/ New position, from 1
+    #[arg(long)]
+    to: u32,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    review: ReviewArg,
+    /// 只导出这个类别 / Only this category
+    #[arg(long)]
+    category: Option<String>,
+    /// 输出文件（不会覆盖已有文件）/ Output file (never overwrites)
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    review: ReviewArg,
+    file: PathBuf,
+    /// 评审包已发出时仍要导入 / Import although a package went out
+    #[arg(long)]
+    unlock: bool,
 }
 
 #[derive(Args)]
@@ -320,27 +329,16 @@ fn print_category(c: &CategoryRubric) {
 }
 
 pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Result<(), Error> {
+    use RubricCommand::*;
     match command {
-        RubricCommand::Show { review, category } => show(workspace, review, category, json),
-        RubricCommand::Add(args) => add(workspace, args, json),
-        RubricCommand::Set(args) => set(workspace, args, json),
-        RubricCommand::Remove { target, criterion } => remove(workspace, target, criterion, json),
-        RubricCommand::Move {
-            target,
-            criterion,
-            to,
-        } => move_to(workspace, target, criterion, to, json),
-        RubricCommand::Mode(args) => mode(workspace, args, json),
-        RubricCommand::Export {
-            review,
-            category,
-            out,
-        } => export(workspace, review, category, out, json),
-        RubricCommand::Import {
-            review,
-            file,
-            unlock,
-        } => import(workspace, review, file, unlock, json),
+        Show { review, category } => show(workspace, review, category, json),
+        Add(args) => add(workspace, args, json),
+        Set(args) => set(workspace, args, json),
+        Remove { target, criterion } => remove(workspace, target, criterion, json),
+        Move(args) => move_to(workspace, args, json),
+        Mode(args) => mode(workspace, args, json),
+        Export(args) => export(workspace, args, json),
+        Import(args) => import(workspace, args, json),
     }
 }
 
@@ -388,17 +386,12 @@ fn remove(workspace: &Workspace, target: Target, key: String, json: bool) -> Res
     )
 }
 
-fn move_to(
-    workspace: &Workspace,
-    target: Target,
-    key: String,
-    to: u32,
-    json: bool,
-) -> Result<(), Error> {
+fn move_to(workspace: &Workspace, args: MoveArgs, json: bool) -> Result<(), Error> {
+    let (key, to) = (args.criterion, args.to);
     let change = RubricChange::Move { key, to };
     edit(
         workspace,
-        &target,
+        &args.target,
         &change,
         json,
         ("已调整顺序", "Criterion moved"),
@@ -440,29 +433,18 @@ fn edit(
     Ok(())
 }
 
-fn export(
-    workspace: &Workspace,
-    review: ReviewArg,
-    category: Option<String>,
-    out: PathBuf,
-    json: bool,
-) -> Result<(), Error> {
-    let written = ops::rubric::export(&review.path(workspace)?, category.as_deref(), &out)?;
+fn export(workspace: &Workspace, args: ExportArgs, json: bool) -> Result<(), Error> {
+    let (review, category) = (args.review.path(workspace)?, args.category.as_deref());
+    let written = ops::rubric::export(&review, category, &args.out)?;
     answer(json, &serde_json::json!({ "file": written }), |_| {
         println!("已导出评分细则 / Rubric exported: {}", written.display())
     });
     Ok(())
 }
 
-fn import(
-    workspace: &Workspace,
-    review: ReviewArg,
-    file: PathBuf,
-    unlock: bool,
-    json: bool,
-) -> Result<(), Error> {
-    let path = review.path(workspace)?;
-    let changed = rubric::import_file(&path, &file, unlock, &now(), &actor())?;
+fn import(workspace: &Workspace, args: ImportArgs, json: bool) -> Result<(), Error> {
+    let path = args.review.path(workspace)?;
+    let changed = rubric::import_file(&path, &args.file, args.unlock, &now(), &actor())?;
     if json {
         print_json(&serde_json::json!({ "changed": changed }));
     } else if changed.is_empty() {
