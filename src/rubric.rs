@@ -372,26 +372,39 @@ fn check_text(value: &str, max: usize, what_zh: &str, what_en: &str, lines: bool
     Ok(())
 }
 
-/// The rules one criterion is held to; messages name it.
+/// The rules one criterion is held to; messages name it. Checked in the order a clerk
+/// fills the criterion in, so the first message is about the first thing to fix.
 pub fn check_criterion(k: &Criterion) -> Result<()> {
-    let key_ok = !k.key.is_empty()
-        && k.key.len() <= KEY_MAX
-        && k.key.starts_with(|c: char| c.is_ascii_lowercase())
-        && k.key
+    check_criterion_key(&k.key)?;
+    check_criterion_words(k)?;
+    check_points_and_weight(k)?;
+    check_bands(k)
+}
+
+/// Keys go into file names, CSV columns and package manifests, so they stay plain
+/// lower-case ASCII.
+fn check_criterion_key(key: &str) -> Result<()> {
+    let key_ok = !key.is_empty()
+        && key.len() <= KEY_MAX
+        && key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !key_ok {
         return Err(bad(
             format!(
-                "评分指标代码应以小写字母开头，只含小写字母、数字和下划线，最多 {KEY_MAX} 个字符：{}",
-                k.key
+                "评分指标代码应以小写字母开头，只含小写字母、数字和下划线，最多 {KEY_MAX} 个字符：{key}"
             ),
             format!(
-                "a criterion key starts with a lower-case letter and has only lower-case letters, digits and _, at most {KEY_MAX}: {}",
-                k.key
+                "a criterion key starts with a lower-case letter and has only lower-case letters, digits and _, at most {KEY_MAX}: {key}"
             ),
         ));
     }
+    Ok(())
+}
+
+/// The names and guidance the experts read on their score sheet.
+fn check_criterion_words(k: &Criterion) -> Result<()> {
     if k.name_zh.is_empty() {
         return Err(bad(
             format!("评分指标 {} 的名称不能为空", k.key),
@@ -420,6 +433,13 @@ pub fn check_criterion(k: &Criterion) -> Result<()> {
         "guidance",
         true,
     )?;
+    Ok(())
+}
+
+/// The maximum, step and weight every mark is held to: a maximum off its step could never
+/// be given in full, and a weight of 0 would make the criterion count for nothing.
+fn check_points_and_weight(k: &Criterion) -> Result<()> {
+    let name = &k.name_zh;
     if !(k.max_points.is_finite() && k.max_points > 0.0 && k.max_points <= POINTS_MAX) {
         return Err(bad(
             format!(
@@ -462,6 +482,13 @@ pub fn check_criterion(k: &Criterion) -> Result<()> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// The score bands guide experts to a mark, so each must be a range of marks they could
+/// give, and no mark may fall in two of them.
+fn check_bands(k: &Criterion) -> Result<()> {
+    let name = &k.name_zh;
     if k.bands.len() > BANDS_MAX {
         return Err(bad(
             format!("“{name}”最多 {BANDS_MAX} 个分档"),
@@ -469,59 +496,82 @@ pub fn check_criterion(k: &Criterion) -> Result<()> {
         ));
     }
     for (i, b) in k.bands.iter().enumerate() {
-        if b.label.is_empty() {
-            return Err(bad(
-                format!("“{name}”的第 {} 个分档没有名称", i + 1),
-                format!("score band {} of {name} has no label", i + 1),
-            ));
-        }
-        check_text(&b.label, LABEL_MAX, "分档名称", "band label", false)?;
-        if k.bands[..i].iter().any(|o| o.label == b.label) {
-            return Err(bad(
-                format!("“{name}”的分档“{}”重复", b.label),
-                format!("score band {} of {name} appears twice", b.label),
-            ));
-        }
-        let inside = |x: f64| x.is_finite() && (0.0..=k.max_points).contains(&x);
-        if !(inside(b.from) && inside(b.to) && b.from <= b.to) {
-            return Err(bad(
-                format!(
-                    "“{name}”的分档“{}”{}–{} 应在 0–{} 之内，且下限不大于上限",
-                    b.label, b.from, b.to, k.max_points
-                ),
-                format!(
-                    "score band {} of {name}, {}–{}, must lie within 0–{} and run upwards",
-                    b.label, b.from, b.to, k.max_points
-                ),
-            ));
-        }
-        if !(on_step(b.from, k.step) && on_step(b.to, k.step)) {
-            return Err(bad(
-                format!(
-                    "“{name}”的分档“{}”{}–{} 的两端须为步长 {} 的整数倍",
-                    b.label, b.from, b.to, k.step
-                ),
-                format!(
-                    "both ends of score band {} of {name}, {}–{}, must be multiples of its step {}",
-                    b.label, b.from, b.to, k.step
-                ),
-            ));
-        }
-        if let Some(o) = k.bands[..i]
-            .iter()
-            .find(|o| b.from <= o.to && o.from <= b.to)
-        {
-            return Err(bad(
-                format!(
-                    "“{name}”的分档“{}”{}–{} 与“{}”{}–{} 重叠",
-                    b.label, b.from, b.to, o.label, o.from, o.to
-                ),
-                format!(
-                    "score bands {} ({}–{}) and {} ({}–{}) of {name} overlap",
-                    b.label, b.from, b.to, o.label, o.from, o.to
-                ),
-            ));
-        }
+        check_band_label(k, i, b)?;
+        check_band_range(k, b)?;
+        check_band_overlap(k, i, b)?;
+    }
+    Ok(())
+}
+
+/// A band's label is what the expert sees; two alike could not be told apart.
+fn check_band_label(k: &Criterion, i: usize, b: &ScoreBand) -> Result<()> {
+    let name = &k.name_zh;
+    if b.label.is_empty() {
+        return Err(bad(
+            format!("“{name}”的第 {} 个分档没有名称", i + 1),
+            format!("score band {} of {name} has no label", i + 1),
+        ));
+    }
+    check_text(&b.label, LABEL_MAX, "分档名称", "band label", false)?;
+    if k.bands[..i].iter().any(|o| o.label == b.label) {
+        return Err(bad(
+            format!("“{name}”的分档“{}”重复", b.label),
+            format!("score band {} of {name} appears twice", b.label),
+        ));
+    }
+    Ok(())
+}
+
+/// Both ends must be marks an expert could give: within the criterion's points, on its
+/// step, and running upwards.
+fn check_band_range(k: &Criterion, b: &ScoreBand) -> Result<()> {
+    let name = &k.name_zh;
+    let inside = |x: f64| x.is_finite() && (0.0..=k.max_points).contains(&x);
+    if !(inside(b.from) && inside(b.to) && b.from <= b.to) {
+        return Err(bad(
+            format!(
+                "“{name}”的分档“{}”{}–{} 应在 0–{} 之内，且下限不大于上限",
+                b.label, b.from, b.to, k.max_points
+            ),
+            format!(
+                "score band {} of {name}, {}–{}, must lie within 0–{} and run upwards",
+                b.label, b.from, b.to, k.max_points
+            ),
+        ));
+    }
+    if !(on_step(b.from, k.step) && on_step(b.to, k.step)) {
+        return Err(bad(
+            format!(
+                "“{name}”的分档“{}”{}–{} 的两端须为步长 {} 的整数倍",
+                b.label, b.from, b.to, k.step
+            ),
+            format!(
+                "both ends of score band {} of {name}, {}–{}, must be multiples of its step {}",
+                b.label, b.from, b.to, k.step
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Bands are checked against those before them only, so the message names the later of
+/// two that overlap.
+fn check_band_overlap(k: &Criterion, i: usize, b: &ScoreBand) -> Result<()> {
+    let name = &k.name_zh;
+    if let Some(o) = k.bands[..i]
+        .iter()
+        .find(|o| b.from <= o.to && o.from <= b.to)
+    {
+        return Err(bad(
+            format!(
+                "“{name}”的分档“{}”{}–{} 与“{}”{}–{} 重叠",
+                b.label, b.from, b.to, o.label, o.from, o.to
+            ),
+            format!(
+                "score bands {} ({}–{}) and {} ({}–{}) of {name} overlap",
+                b.label, b.from, b.to, o.label, o.from, o.to
+            ),
+        ));
     }
     Ok(())
 }
