@@ -4,7 +4,7 @@
 use super::font::Style;
 use super::pdf::{self, Align, Document, Meta, MM};
 use super::pinyin_order::{NameKind, PinyinOrder};
-use super::record::Record;
+use super::record::{ExpertLine, Record};
 use super::table::{Column, Flow};
 use crate::error::Result;
 use crate::merge::rank::Cut;
@@ -481,6 +481,15 @@ fn signatures(f: &mut Flow, roles: &[&str]) {
 /// mark and comment, the expert's key fingerprint and the bundle it came in.
 pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<Vec<u8>> {
     let mut doc = Document::new(meta);
+    for e in experts_to_print(record, only)? {
+        score_sheet(&mut doc, record, e)?;
+    }
+    Ok(doc.finish())
+}
+
+/// Every expert, or the one asked for; asking for one who is not there is refused
+/// rather than printing an empty document.
+fn experts_to_print(record: &Record, only: Option<i64>) -> Result<Vec<&ExpertLine>> {
     let experts: Vec<_> = record
         .experts
         .iter()
@@ -492,145 +501,179 @@ pub fn score_sheets(record: &Record, only: Option<i64>, meta: &Meta) -> Result<V
             en: format!("no expert with id {}", only.unwrap_or(0)),
         });
     }
-    for e in experts {
-        let mut f = flow(&mut doc, false, record)?;
+    Ok(experts)
+}
+
+/// One expert's sheet, on pages of its own so each expert signs their own.
+fn score_sheet(doc: &mut Document, record: &Record, e: &ExpertLine) -> Result<()> {
+    let mut f = flow(doc, false, record)?;
+    draw_expert_heading(&mut f, record, e);
+    for c in &record.categories {
+        let nominations = scored_by(record, c, e);
+        if nominations.is_empty() {
+            continue;
+        }
+        draw_category_heading(&mut f, c);
+        let rows: Vec<Vec<String>> = nominations
+            .iter()
+            .map(|n| expert_marks_row(record, c, e, n))
+            .collect();
+        f.table(&score_sheet_columns(c), &rows, 8.0);
+    }
+    signatures(&mut f, &["专家签名"]);
+    f.finish(doc);
+    Ok(())
+}
+
+/// Who the expert is, and which signed bundle the marks below came from, so the ink
+/// signature and the digital one can be matched.
+fn draw_expert_heading(f: &mut Flow, record: &Record, e: &ExpertLine) {
+    f.paragraph(
+        &document_title(&record.review.title_zh, "专家评分表"),
+        15.0,
+        true,
+        Align::Center,
+    );
+    f.paragraph("Expert score sheet", 9.0, false, Align::Center);
+    f.gap(4.0);
+    f.paragraph(
+        &format!(
+            "专家{}：{}　{}　{}",
+            e.number, e.name, e.institution, e.title
+        ),
+        11.0,
+        true,
+        Align::Left,
+    );
+    f.paragraph(
+        &format!(
+            "密钥指纹：{}",
+            e.fingerprint
+                .as_deref()
+                .unwrap_or("（尚未收到该专家的评分结果）")
+        ),
+        9.0,
+        false,
+        Align::Left,
+    );
+    if let (Some(hash), Some(seq)) = (&e.bundle_hash, e.sequence) {
         f.paragraph(
-            &document_title(&record.review.title_zh, "专家评分表"),
-            15.0,
-            true,
-            Align::Center,
-        );
-        f.paragraph("Expert score sheet", 9.0, false, Align::Center);
-        f.gap(4.0);
-        f.paragraph(
-            &format!(
-                "专家{}：{}　{}　{}",
-                e.number, e.name, e.institution, e.title
-            ),
-            11.0,
-            true,
-            Align::Left,
-        );
-        f.paragraph(
-            &format!(
-                "密钥指纹：{}",
-                e.fingerprint
-                    .as_deref()
-                    .unwrap_or("（尚未收到该专家的评分结果）")
-            ),
-            9.0,
+            &format!("评分结果文件：第 {seq} 版，SHA-256 {hash}"),
+            8.0,
             false,
             Align::Left,
         );
-        if let (Some(hash), Some(seq)) = (&e.bundle_hash, e.sequence) {
-            f.paragraph(
-                &format!("评分结果文件：第 {seq} 版，SHA-256 {hash}"),
-                8.0,
-                false,
-                Align::Left,
-            );
-        }
-        for c in &record.categories {
-            let nominations: Vec<_> = record
-                .results
-                .categories
-                .iter()
-                .filter(|rc| rc.key == c.key)
-                .flat_map(|rc| rc.nominations.iter())
-                // Only what this expert's panel scored: with several panels, the others'
-                // nominations are not on this expert's sheet.
-                .filter(|n| {
-                    record
-                        .assigned
-                        .get(&e.id)
-                        .is_some_and(|a| a.contains(&n.nomination_id))
-                })
-                .collect();
-            if nominations.is_empty() {
-                continue;
-            }
-            f.gap(6.0);
-            f.ensure(60.0);
-            f.paragraph(&c.name_zh, 11.0, true, Align::Left);
-            // The guidance the expert scored by, as the package carried it.
-            if c.scoring_mode == ScoringMode::Criteria {
-                for line in guidance_lines(c) {
-                    f.paragraph(&line, 8.0, false, Align::Left);
-                }
-            }
-            let mut columns = vec![
-                Column::new("推荐对象", 9.0, Align::Left),
-                Column::new("推荐高校", 8.0, Align::Left),
-            ];
-            match c.scoring_mode {
-                ScoringMode::Criteria => {
-                    for k in &c.rubric.criteria {
-                        columns.push(Column::new(
-                            if k.weight == 1.0 {
-                                format!("{}（{}）", k.name_zh, k.max_points)
-                            } else {
-                                format!("{}（{}，权重 {}）", k.name_zh, k.max_points, k.weight)
-                            },
-                            4.0,
-                            Align::Center,
-                        ));
-                    }
-                    columns.push(Column::new("合计", 4.0, Align::Center));
-                }
-                ScoringMode::Vote => columns.push(Column::new("表决", 4.0, Align::Center)),
-                ScoringMode::Grade => columns.push(Column::new("等级", 4.0, Align::Center)),
-            }
-            columns.push(Column::new("评语", 14.0, Align::Left));
-            let rows: Vec<Vec<String>> = nominations
-                .iter()
-                .map(|n| {
-                    let item = record
-                        .marks
-                        .get(&n.nomination_id)
-                        .and_then(|m| m.get(&e.id));
-                    let mut row = vec![name_cell(record, n), n.university.clone()];
-                    let recused = item.and_then(|i| i.recusal.as_ref());
-                    match c.scoring_mode {
-                        ScoringMode::Criteria => {
-                            for k in &c.rubric.criteria {
-                                row.push(match (item, recused) {
-                                    (_, Some(_)) => "回避".into(),
-                                    (Some(i), None) => i
-                                        .criteria
-                                        .get(&k.key)
-                                        .map(|p| format!("{p}"))
-                                        .unwrap_or_else(|| "—".into()),
-                                    (None, None) => "—".into(),
-                                });
-                            }
-                            row.push(
-                                item.filter(|_| recused.is_none())
-                                    .and_then(|i| marks::total(i, c))
-                                    .map(two)
-                                    .unwrap_or_else(|| "—".into()),
-                            );
-                        }
-                        ScoringMode::Vote | ScoringMode::Grade => {
-                            row.push(expert_cell(c.scoring_mode, item, n, e.id));
-                        }
-                    }
-                    row.push(match recused {
-                        Some(r) => format!("回避（{}）{}", r.reason.name_zh(), r.note),
-                        None => item.map(|i| i.comment.clone()).unwrap_or_default(),
-                    });
-                    row
-                })
-                .collect();
-            f.table(&columns, &rows, 8.0);
-        }
-        signatures(&mut f, &["专家签名"]);
-        f.finish(&mut doc);
     }
-    Ok(doc.finish())
 }
 
-/// One line per criterion that has 评分要点 or score bands: name and maximum, the
-/// guidance, then the bands (优 18–20；良 15–17.5).
+/// The category's nominations in result order, but only what this expert's panel
+/// scored: with several panels, the others' nominations are not on this expert's sheet.
+fn scored_by<'r>(
+    record: &'r Record,
+    c: &crate::model::Category,
+    e: &ExpertLine,
+) -> Vec<&'r NominationResult> {
+    record
+        .results
+        .categories
+        .iter()
+        .filter(|rc| rc.key == c.key)
+        .flat_map(|rc| rc.nominations.iter())
+        .filter(|n| {
+            record
+                .assigned
+                .get(&e.id)
+                .is_some_and(|a| a.contains(&n.nomination_id))
+        })
+        .collect()
+}
+
+fn draw_category_heading(f: &mut Flow, c: &crate::model::Category) {
+    f.gap(6.0);
+    f.ensure(60.0);
+    f.paragraph(&c.name_zh, 11.0, true, Align::Left);
+    // The guidance the expert scored by, as the package carried it.
+    if c.scoring_mode == ScoringMode::Criteria {
+        for line in guidance_lines(c) {
+            f.paragraph(&line, 8.0, false, Align::Left);
+        }
+    }
+}
+
+/// One column per criterion (its weight shown only when it is not 1) and a total, or
+/// one for the vote or grade; the comment last, widest.
+fn score_sheet_columns(c: &crate::model::Category) -> Vec<Column> {
+    let mut columns = vec![
+        Column::new("推荐对象", 9.0, Align::Left),
+        Column::new("推荐高校", 8.0, Align::Left),
+    ];
+    match c.scoring_mode {
+        ScoringMode::Criteria => {
+            for k in &c.rubric.criteria {
+                columns.push(Column::new(
+                    if k.weight == 1.0 {
+                        format!("{}（{}）", k.name_zh, k.max_points)
+                    } else {
+                        format!("{}（{}，权重 {}）", k.name_zh, k.max_points, k.weight)
+                    },
+                    4.0,
+                    Align::Center,
+                ));
+            }
+            columns.push(Column::new("合计", 4.0, Align::Center));
+        }
+        ScoringMode::Vote => columns.push(Column::new("表决", 4.0, Align::Center)),
+        ScoringMode::Grade => columns.push(Column::new("等级", 4.0, Align::Center)),
+    }
+    columns.push(Column::new("评语", 14.0, Align::Left));
+    columns
+}
+
+/// What the expert entered for one nomination. A recusal shows in every mark cell and
+/// its reason in the comment, so a blank is never mistaken for a forgotten mark.
+fn expert_marks_row(
+    record: &Record,
+    c: &crate::model::Category,
+    e: &ExpertLine,
+    n: &NominationResult,
+) -> Vec<String> {
+    let item = record
+        .marks
+        .get(&n.nomination_id)
+        .and_then(|m| m.get(&e.id));
+    let mut row = vec![name_cell(record, n), n.university.clone()];
+    let recused = item.and_then(|i| i.recusal.as_ref());
+    match c.scoring_mode {
+        ScoringMode::Criteria => {
+            for k in &c.rubric.criteria {
+                row.push(match (item, recused) {
+                    (_, Some(_)) => "回避".into(),
+                    (Some(i), None) => i
+                        .criteria
+                        .get(&k.key)
+                        .map(|p| format!("{p}"))
+                        .unwrap_or_else(|| "—".into()),
+                    (None, None) => "—".into(),
+                });
+            }
+            row.push(
+                item.filter(|_| recused.is_none())
+                    .and_then(|i| marks::total(i, c))
+                    .map(two)
+                    .unwrap_or_else(|| "—".into()),
+            );
+        }
+        ScoringMode::Vote | ScoringMode::Grade => {
+            row.push(expert_cell(c.scoring_mode, item, n, e.id));
+        }
+    }
+    row.push(match recused {
+        Some(r) => format!("回避（{}）{}", r.reason.name_zh(), r.note),
+        None => item.map(|i| i.comment.clone()).unwrap_or_default(),
+    });
+    row
+}
+
 fn guidance_lines(c: &crate::model::Category) -> Vec<String> {
     c.rubric
         .criteria
