@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::audit;
@@ -651,6 +651,76 @@ fn parse_items(json: &str) -> Result<Vec<ScoreItem>> {
 /// Keys one entry of an expert's paper sheet (see the module notes). An entry by a name
 /// that already keyed this sheet replaces that person's entry; a third name is refused.
 pub fn key(review_path: &Path, keying: &Keying, at: &str, actor: &str) -> Result<Keyed> {
+    let by = keyer(keying)?;
+    let wanted = keying.sheet_id.trim().to_uppercase();
+    let mut conn = store::open(review_path)?;
+    let tx = conn.transaction()?;
+    let (sheet, package, on) = sheet_being_keyed(&tx, keying, wanted)?;
+    refuse_if_already_counted(&tx, &on)?;
+    let items = parse_entry(&sheet, &package, &keying.marks, &keying.source)?;
+    let items_json = serde_json::to_string(&items).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let entries = entries_so_far(&tx, &on)?;
+    let position = entry_position(&entries, &by, &on.sheet_id)?;
+    let mine = Entry {
+        position,
+        by,
+        items_json,
+    };
+    store_entry(&tx, &on, &mine, &keying.source, at, actor)?;
+    let Some(other) = entries.into_iter().find(|e| e.position != position) else {
+        tx.commit()?;
+        return Ok(Keyed::Waiting {
+            sheet_id: on.sheet_id,
+            keyed_by: vec![mine.by],
+        });
+    };
+    let other_items = parse_items(&other.items_json)?;
+    // Compared and recorded in the order keyed, whoever keyed last.
+    let (first, second, first_items, second_items) = if position == 1 {
+        (mine, other, items, other_items)
+    } else {
+        (other, mine, other_items, items)
+    };
+    let mismatches = compare(&sheet, &first_items, &second_items);
+    if !mismatches.is_empty() || first.items_json != second.items_json {
+        tx.commit()?;
+        return Ok(Keyed::Mismatch {
+            sheet_id: on.sheet_id,
+            first_by: first.by,
+            second_by: second.by,
+            mismatches,
+        });
+    }
+    let (scored, recused) = record_agreed(&tx, &on, &first, &second, &first_items, at, actor)?;
+    tx.commit()?;
+    Ok(Keyed::Recorded {
+        sheet_id: on.sheet_id,
+        first_by: first.by,
+        second_by: second.by,
+        scored,
+        recused,
+    })
+}
+
+/// The sheet an entry is keyed for, and whose it is.
+struct SheetBeingKeyed {
+    package_hash: String,
+    expert_id: i64,
+    expert: String,
+    sheet_id: String,
+}
+
+/// One person's keying of a sheet, as kept until the other's arrives.
+struct Entry {
+    /// 1 or 2: which of the two entries this is.
+    position: i64,
+    by: String,
+    items_json: String,
+}
+
+/// Who keys: two different people must, so a name is required, compared with its spaces
+/// evened out so "张 三" and "张  三" are one person.
+fn keyer(keying: &Keying) -> Result<String> {
     let by = normalise_name(&keying.by);
     if by.is_empty() {
         return Err(Error::BadInput {
@@ -658,10 +728,18 @@ pub fn key(review_path: &Path, keying: &Keying, at: &str, actor: &str) -> Result
             en: "Name who keys the entry: the two entries are keyed by two different people".into(),
         });
     }
-    let wanted = keying.sheet_id.trim().to_uppercase();
-    let mut conn = store::open(review_path)?;
-    let tx = conn.transaction()?;
-    let candidates = sheets_with_packages(&tx, keying.expert_id)?;
+    Ok(by)
+}
+
+/// The expert's sheet for a current package whose id is printed on the paper; an id from
+/// a replaced package or another expert's sheet is refused, so marks never land on the
+/// wrong sheet.
+fn sheet_being_keyed(
+    conn: &Connection,
+    keying: &Keying,
+    wanted: String,
+) -> Result<(Sheet, PanelPackage, SheetBeingKeyed)> {
+    let candidates = sheets_with_packages(conn, keying.expert_id)?;
     let name = candidates[0].0.expert.name.clone();
     let Some((sheet, package)) = candidates.into_iter().find(|(s, _)| s.sheet_id == wanted) else {
         return Err(Error::BadInput {
@@ -669,15 +747,27 @@ pub fn key(review_path: &Path, keying: &Keying, at: &str, actor: &str) -> Result
             en: format!("Sheet “{}” is not a sheet of expert {name} for a current package: check the id printed on the sheet", keying.sheet_id.trim()),
         });
     };
-    let hash = sheet.package_hash.clone();
-    let expert_id = keying.expert_id;
-    if let Some(sequence) = counted_bundle(&tx, &hash, expert_id)? {
+    let on = SheetBeingKeyed {
+        package_hash: sheet.package_hash.clone(),
+        expert_id: keying.expert_id,
+        expert: name,
+        sheet_id: wanted,
+    };
+    Ok((sheet, package, on))
+}
+
+/// The expert's own signed bundle always wins over paper, and a sheet recorded once
+/// stays as recorded: either refuses the entry.
+fn refuse_if_already_counted(conn: &Connection, on: &SheetBeingKeyed) -> Result<()> {
+    let (hash, expert_id, name, wanted) =
+        (&on.package_hash, on.expert_id, &on.expert, &on.sheet_id);
+    if let Some(sequence) = counted_bundle(conn, hash, expert_id)? {
         return Err(Error::BadInput {
             zh: format!("专家“{name}”已提交签名的电子评分结果（第 {sequence} 版），以其为准：纸质评分表不再录入"),
             en: format!("Expert {name}'s signed result bundle (sequence {sequence}) counts: the paper sheet is not keyed"),
         });
     }
-    let recorded: Option<(String, String)> = tx
+    let recorded: Option<(String, String)> = conn
         .query_row(
             "SELECT first_by, second_by FROM paper_marks WHERE package_hash = ?1 AND expert_id = ?2",
             params![hash, expert_id],
@@ -690,34 +780,60 @@ pub fn key(review_path: &Path, keying: &Keying, at: &str, actor: &str) -> Result
             en: format!("Sheet {wanted} was keyed by {a} and {b}, agreed and recorded: it cannot be keyed again"),
         });
     }
-    let items = parse_entry(&sheet, &package, &keying.marks, &keying.source)?;
-    let items_json = serde_json::to_string(&items).map_err(|e| Error::Corrupt(e.to_string()))?;
-    let entries: Vec<(i64, String, String)> = tx
+    Ok(())
+}
+
+fn entries_so_far(conn: &Connection, on: &SheetBeingKeyed) -> Result<Vec<Entry>> {
+    Ok(conn
         .prepare("SELECT position, keyed_by, items_json FROM paper_entry WHERE package_hash = ?1 AND expert_id = ?2 ORDER BY position")?
-        .query_map(params![hash, expert_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let position = match entries.iter().find(|(_, who, _)| *who == by) {
-        Some((p, ..)) => *p,
+        .query_map(params![on.package_hash, on.expert_id], |r| {
+            Ok(Entry {
+                position: r.get(0)?,
+                by: r.get(1)?,
+                items_json: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A keyer keying again replaces their own entry; a third person is refused, since two
+/// entries that differ are settled by one of those two checking the paper again.
+fn entry_position(entries: &[Entry], by: &str, wanted: &str) -> Result<i64> {
+    Ok(match entries.iter().find(|e| e.by == by) {
+        Some(e) => e.position,
         None if entries.len() >= 2 => {
             return Err(Error::BadInput {
                 zh: format!(
                     "评分表 {wanted} 已由 {}、{} 两人录入：请由其中一人核对后重新录入",
-                    entries[0].1, entries[1].1
+                    entries[0].by, entries[1].by
                 ),
                 en: format!(
                     "Sheet {wanted} has entries by {} and {}: one of them keys theirs again",
-                    entries[0].1, entries[1].1
+                    entries[0].by, entries[1].by
                 ),
             })
         }
         None => {
-            if entries.iter().any(|(p, ..)| *p == 1) {
+            if entries.iter().any(|e| e.position == 1) {
                 2
             } else {
                 1
             }
         }
-    };
+    })
+}
+
+/// Keeps the entry (audited with the hash of what was keyed) until the other arrives.
+fn store_entry(
+    tx: &Transaction,
+    on: &SheetBeingKeyed,
+    entry: &Entry,
+    source: &str,
+    at: &str,
+    actor: &str,
+) -> Result<()> {
+    let (hash, expert_id, wanted) = (&on.package_hash, on.expert_id, &on.sheet_id);
+    let (by, position, items_json) = (&entry.by, entry.position, &entry.items_json);
     tx.execute(
         "INSERT INTO paper_entry (package_hash, expert_id, sheet_id, keyed_by, position, items_json, keyed_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -726,70 +842,56 @@ pub fn key(review_path: &Path, keying: &Keying, at: &str, actor: &str) -> Result
         params![hash, expert_id, wanted, by, position, items_json, at],
     )?;
     audit::append(
-        &tx,
+        tx,
         at,
         actor,
         "paper.entry_keyed",
         &serde_json::json!({
-            "expert_id": expert_id, "expert": name, "sheet_id": wanted, "package_hash": hash,
-            "keyed_by": by, "entry": position, "source": keying.source,
+            "expert_id": expert_id, "expert": on.expert, "sheet_id": wanted, "package_hash": hash,
+            "keyed_by": by, "entry": position, "source": source,
             "items_sha256": crate::keys::sha256_hex(items_json.as_bytes()),
         }),
     )?;
-    let other = entries.into_iter().find(|(p, ..)| *p != position);
-    let Some((_, other_by, other_json)) = other else {
-        tx.commit()?;
-        return Ok(Keyed::Waiting {
-            sheet_id: wanted,
-            keyed_by: vec![by],
-        });
-    };
-    let other_items = parse_items(&other_json)?;
-    let (first_by, second_by, first, second, first_json, second_json) = if position == 1 {
-        (by, other_by, items, other_items, items_json, other_json)
-    } else {
-        (other_by, by, other_items, items, other_json, items_json)
-    };
-    let mismatches = compare(&sheet, &first, &second);
-    if !mismatches.is_empty() || first_json != second_json {
-        tx.commit()?;
-        return Ok(Keyed::Mismatch {
-            sheet_id: wanted,
-            first_by,
-            second_by,
-            mismatches,
-        });
-    }
-    let recused = first.iter().filter(|i| i.recusal.is_some()).count() as u32;
-    let scored = first.len() as u32 - recused;
+    Ok(())
+}
+
+/// Two entries agree: the marks are recorded as 代录, keeping both entries' text, and the
+/// entries themselves are cleared. Answers how many were scored and how many recused.
+fn record_agreed(
+    tx: &Transaction,
+    on: &SheetBeingKeyed,
+    first: &Entry,
+    second: &Entry,
+    items: &[ScoreItem],
+    at: &str,
+    actor: &str,
+) -> Result<(u32, u32)> {
+    let (hash, expert_id, wanted) = (&on.package_hash, on.expert_id, &on.sheet_id);
+    let (first_by, second_by) = (&first.by, &second.by);
+    let (first_json, second_json) = (&first.items_json, &second.items_json);
+    let recused = items.iter().filter(|i| i.recusal.is_some()).count() as u32;
+    let scored = items.len() as u32 - recused;
     tx.execute(
         "INSERT INTO paper_marks (package_hash, expert_id, sheet_id, first_by, second_by, first_json, second_json, items_json, items, recused, recorded_at, recorded_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9, ?10, ?11)",
-        params![hash, expert_id, wanted, first_by, second_by, first_json, second_json, first.len() as i64, recused, at, actor],
+        params![hash, expert_id, wanted, first_by, second_by, first_json, second_json, items.len() as i64, recused, at, actor],
     )?;
     tx.execute(
         "DELETE FROM paper_entry WHERE package_hash = ?1 AND expert_id = ?2",
         params![hash, expert_id],
     )?;
     audit::append(
-        &tx,
+        tx,
         at,
         actor,
         "paper.recorded",
         &serde_json::json!({
-            "expert_id": expert_id, "expert": name, "sheet_id": wanted, "package_hash": hash,
+            "expert_id": expert_id, "expert": on.expert, "sheet_id": wanted, "package_hash": hash,
             "first_by": first_by, "second_by": second_by, "scored": scored, "recused": recused,
             "items_sha256": crate::keys::sha256_hex(first_json.as_bytes()),
         }),
     )?;
-    tx.commit()?;
-    Ok(Keyed::Recorded {
-        sheet_id: wanted,
-        first_by,
-        second_by,
-        scored,
-        recused,
-    })
+    Ok((scored, recused))
 }
 
 /// `key` for an entry read from `file`.
