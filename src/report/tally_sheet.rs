@@ -8,7 +8,7 @@ use super::table::{Column, Flow};
 use crate::error::Result;
 use crate::merge::aggregate::VoteThreshold;
 use crate::merge::decisions::Outcome;
-use crate::merge::meeting::{BallotKind, BallotView};
+use crate::merge::meeting::{BallotEntry, BallotKind, BallotView, MeetingBallot};
 
 pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
     let b = &view.ballot;
@@ -25,11 +25,31 @@ pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
     f.paragraph("会评计票单", 18.0, true, Align::Center);
     f.paragraph(&view.review_title, 11.0, false, Align::Center);
     f.gap(8.0);
+    let (how, choose) = how_the_ballot_decides(b);
+    draw_ballot_terms(&mut f, b, &how);
+    f.gap(6.0);
+    let rows: Vec<Vec<String>> = b
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| count_row(b, choose, i, e))
+        .collect();
+    f.table(&count_columns(choose), &rows, 10.0);
+    f.gap(6.0);
+    draw_when_counted(&mut f, b);
+    draw_signature_lines(&mut f, b);
+    f.finish(&mut doc);
+    Ok(doc.finish())
+}
+
+/// The rule the panel voted under, in words, and whether each expert chose among the
+/// candidates (one count each) rather than voting on each (three counts each).
+fn how_the_ballot_decides(b: &MeetingBallot) -> (String, bool) {
     let threshold = match b.threshold {
         VoteThreshold::MoreThanHalf => "超过到会专家半数",
         VoteThreshold::TwoThirds => "达到到会专家三分之二以上",
     };
-    let (how, choose) = match b.kind {
+    match b.kind {
         BallotKind::Choose { at_most } => (
             format!(
                 "差额表决：候选 {} 人，应选 {} 人，每位专家最多选 {} 人；得票{threshold}且位次在应选人数之内者入选",
@@ -46,7 +66,12 @@ pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
             ),
             false,
         ),
-    };
+    }
+}
+
+/// What the panel was asked and by which rule, and how many were present: a blank form
+/// leaves the number to be written in.
+fn draw_ballot_terms(f: &mut Flow, b: &MeetingBallot, how: &str) {
     let present = b
         .counted
         .as_ref()
@@ -59,7 +84,9 @@ pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
     ] {
         f.paragraph(&line, 10.5, false, Align::Left);
     }
-    f.gap(6.0);
+}
+
+fn count_columns(choose: bool) -> Vec<Column> {
     let mut columns = vec![
         Column::new("序号", 3.0, Align::Center),
         Column::new("推荐对象", 10.0, Align::Left),
@@ -74,49 +101,49 @@ pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
         columns.push(Column::new("弃权", 4.0, Align::Center));
     }
     columns.push(Column::new("结果", 8.0, Align::Center));
-    let rows: Vec<Vec<String>> = b
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let count = b.counted.as_ref().and_then(|c| {
-                c.tally
-                    .counts
-                    .iter()
-                    .find(|x| x.nomination_id == e.nomination_id)
-            });
-            let result = b.counted.as_ref().and_then(|c| {
-                c.outcome
-                    .entries
-                    .iter()
-                    .find(|x| x.nomination_id == e.nomination_id)
-            });
-            let mut row = vec![
-                (i + 1).to_string(),
-                e.display_name.clone(),
-                e.university.clone(),
-                e.score.map_or("—".into(), |s| format!("{s}")),
-            ];
-            let n = |v: Option<u32>| v.map_or(String::new(), |v| v.to_string());
-            row.push(n(count.map(|c| c.agree)));
-            if !choose {
-                row.push(n(count.map(|c| c.disagree)));
-                row.push(n(count.map(|c| c.abstain)));
-            }
-            row.push(match result {
-                None => String::new(),
-                Some(r) => match r.result {
-                    Some(Outcome::In) => "入选".into(),
-                    Some(Outcome::Out) if !r.passed => "未入选（未过票数）".into(),
-                    Some(Outcome::Out) => "未入选".into(),
-                    None => "并列，须再次表决".into(),
-                },
-            });
-            row
-        })
-        .collect();
-    f.table(&columns, &rows, 10.0);
-    f.gap(6.0);
+    columns
+}
+
+/// One candidate's counts and result; left blank, for the pen, until the ballot is
+/// counted.
+fn count_row(b: &MeetingBallot, choose: bool, i: usize, e: &BallotEntry) -> Vec<String> {
+    let count = b.counted.as_ref().and_then(|c| {
+        c.tally
+            .counts
+            .iter()
+            .find(|x| x.nomination_id == e.nomination_id)
+    });
+    let result = b.counted.as_ref().and_then(|c| {
+        c.outcome
+            .entries
+            .iter()
+            .find(|x| x.nomination_id == e.nomination_id)
+    });
+    let mut row = vec![
+        (i + 1).to_string(),
+        e.display_name.clone(),
+        e.university.clone(),
+        e.score.map_or("—".into(), |s| format!("{s}")),
+    ];
+    let n = |v: Option<u32>| v.map_or(String::new(), |v| v.to_string());
+    row.push(n(count.map(|c| c.agree)));
+    if !choose {
+        row.push(n(count.map(|c| c.disagree)));
+        row.push(n(count.map(|c| c.abstain)));
+    }
+    row.push(match result {
+        None => String::new(),
+        Some(r) => match r.result {
+            Some(Outcome::In) => "入选".into(),
+            Some(Outcome::Out) if !r.passed => "未入选（未过票数）".into(),
+            Some(Outcome::Out) => "未入选".into(),
+            None => "并列，须再次表决".into(),
+        },
+    });
+    row
+}
+
+fn draw_when_counted(f: &mut Flow, b: &MeetingBallot) {
     if let Some(c) = &b.counted {
         f.paragraph(
             &format!(
@@ -129,6 +156,10 @@ pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
             Align::Left,
         );
     }
+}
+
+/// Counter, witness and chair sign in ink: the paper is what the panel answers for.
+fn draw_signature_lines(f: &mut Flow, b: &MeetingBallot) {
     f.gap(24.0);
     let (counter, witness) = b.counted.as_ref().map_or(("", ""), |c| {
         (c.tally.counted_by.as_str(), c.tally.witnessed_by.as_str())
@@ -146,8 +177,6 @@ pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
         false,
         Align::Left,
     );
-    f.finish(&mut doc);
-    Ok(doc.finish())
 }
 
 /// The 计票单 of one ballot of the review at `review_path`, dated by its count (or its
