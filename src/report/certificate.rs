@@ -398,6 +398,53 @@ pub fn sheet(
 ) -> Result<Sheet> {
     let (width, height) = pdf::a4(template.landscape);
     let [title, body, issuer, date_text, footer] = texts(template, award, date);
+    let mut marks = frame_or_background(template, width, height);
+    let side = if template.landscape { 38.0 } else { 28.0 } * MM;
+    let margins = Margins {
+        width,
+        side,
+        inner: width - 2.0 * side,
+    };
+    let title_top = if template.landscape { 40.0 } else { 55.0 } * MM;
+    let title_bottom = place_title(&mut marks, &margins, title, bold, title_top);
+    let body_top = title_bottom + 12.0 * MM;
+    let signature_top = height - if template.landscape { 62.0 } else { 80.0 } * MM;
+    let body_box = (body_top, signature_top);
+    place_body(&mut marks, &margins, body, regular, award, body_box)?;
+    let signed = [issuer, date_text];
+    place_issuer_and_date(
+        &mut marks,
+        &margins,
+        template,
+        signed,
+        regular,
+        signature_top,
+    );
+    marks.push(Mark::Text {
+        x: 20.0 * MM,
+        y: height - 19.0 * MM,
+        size: 9.0,
+        bold: false,
+        spacing: 0.0,
+        text: footer,
+    });
+    Ok(Sheet {
+        width,
+        height,
+        marks,
+    })
+}
+
+/// The page's width and the side margins the text keeps inside.
+struct Margins {
+    width: f32,
+    side: f32,
+    /// The width between the side margins.
+    inner: f32,
+}
+
+/// A background image brings its own border; without one, a double rule frames the page.
+fn frame_or_background(template: &CertificateTemplate, width: f32, height: f32) -> Vec<Mark> {
     let mut marks = Vec::new();
     if template.background.is_some() {
         marks.push(Mark::Background { width, height });
@@ -412,12 +459,19 @@ pub fn sheet(
             });
         }
     }
-    let side = if template.landscape { 38.0 } else { 28.0 } * MM;
-    let inner = width - 2.0 * side;
+    marks
+}
 
-    // Title: large and letter-spaced when short; a long one shrinks, then wraps, and is
-    // centred line by line.
-    let title_top = if template.landscape { 40.0 } else { 55.0 } * MM;
+/// Title: large and letter-spaced when short; a long one shrinks, then wraps, and is
+/// centred line by line. Answers where the title ends, for the body to start below it.
+fn place_title(
+    marks: &mut Vec<Mark>,
+    margins: &Margins,
+    title: String,
+    bold: &Face,
+    title_top: f32,
+) -> f32 {
+    let (width, inner) = (margins.width, margins.inner);
     let count = title.chars().count();
     let mut size: f32 = 42.0;
     let spacing = |size: f32| if count <= 6 { size * 0.5 } else { size * 0.08 };
@@ -448,10 +502,21 @@ pub fn sheet(
         });
         title_bottom += size * 0.3;
     }
+    title_bottom
+}
 
-    // Body: wrapped with Chinese line-break rules, shrunk to fit its box.
-    let body_top = title_bottom + 12.0 * MM;
-    let signature_top = height - if template.landscape { 62.0 } else { 80.0 } * MM;
+/// Body: wrapped with Chinese line-break rules, shrunk to fit its box above the
+/// signature; a body that would not fit even at the smallest size is refused rather than
+/// printed over the seal.
+fn place_body(
+    marks: &mut Vec<Mark>,
+    margins: &Margins,
+    body: String,
+    regular: &Face,
+    award: &Award,
+    (body_top, signature_top): (f32, f32),
+) -> Result<()> {
+    let (side, inner) = (margins.side, margins.inner);
     let box_height = signature_top - body_top - 6.0 * MM;
     let gap = 1.7;
     let fitted = layout::fit(&body, inner, box_height, 22.0, 11.0, gap, &mut |c| {
@@ -481,8 +546,19 @@ pub fn sheet(
         });
         baseline += fitted.size * gap;
     }
+    Ok(())
+}
 
-    // Issuer and date, centred on one another at the right; the seal over them.
+/// Issuer and date, centred on one another at the right; the seal over them.
+fn place_issuer_and_date(
+    marks: &mut Vec<Mark>,
+    margins: &Margins,
+    template: &CertificateTemplate,
+    [issuer, date_text]: [String; 2],
+    regular: &Face,
+    signature_top: f32,
+) {
+    let (width, side) = (margins.width, margins.side);
     let centre = width - side - 45.0 * MM;
     let mut issuer_size: f32 = 18.0;
     while issuer_size > 10.0 && regular.width(&issuer, issuer_size, 0.0) > 110.0 * MM {
@@ -511,19 +587,6 @@ pub fn sheet(
             height: d,
         });
     }
-    marks.push(Mark::Text {
-        x: 20.0 * MM,
-        y: height - 19.0 * MM,
-        size: 9.0,
-        bold: false,
-        spacing: 0.0,
-        text: footer,
-    });
-    Ok(Sheet {
-        width,
-        height,
-        marks,
-    })
 }
 
 fn image_bytes(path: &Path, what: &str) -> Result<Vec<u8>> {
