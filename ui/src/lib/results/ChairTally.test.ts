@@ -12,6 +12,7 @@ import {
   TALLY_SHA256,
   chairRegistrations,
   chairResults,
+  chairTally,
   chairedBallot,
   confirmedBallot,
   tallyConfirmed,
@@ -154,15 +155,7 @@ describe("a chaired ballot's count", () => {
         reviewId: review.id,
         ballotId: 9,
         folder: "stick",
-        tally: {
-          present: 7,
-          counts: [
-            { nomination_id: 14, agree: 5, disagree: 0, abstain: 0 },
-            { nomination_id: 15, agree: 2, disagree: 0, abstain: 0 },
-          ],
-          counted_by: "王计票",
-          witnessed_by: "赵监票",
-        },
+        tally: chairTally(),
       },
     ]);
     expect(ipc.callsOf("count_meeting_ballot")).toHaveLength(0);

@@ -14,6 +14,7 @@ import type {
   TallyWritten,
 } from "$lib/ipc/types";
 import { EXPERT_FINGERPRINT, nominationResult, registration, reviewResultsFixture, tiedNomination } from "$lib/testing/fixtures";
+import { countedTally, meetingBallot, settledOutcome } from "./meetingFixtures";
 
 export const CHAIR_FINGERPRINT = EXPERT_FINGERPRINT;
 export const TALLY_SHA256 = "5f1e0c9a7b3d2e4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5";
@@ -45,46 +46,13 @@ export function chairRegistrations(): Registration[] {
 }
 
 export function chairedBallot(overrides: Partial<MeetingBallot> = {}): MeetingBallot {
-  return {
-    id: 9,
-    category_key: "case_university",
-    category_zh: "学校党委层面案例",
-    kind: { kind: "choose", at_most: 1 },
-    places: 1,
-    threshold: "more_than_half",
-    entries: [
-      { nomination_id: 14, display_name: "“三全育人”党建品牌", university: "东川理工大学", score: 80 },
-      { nomination_id: 15, display_name: "“红色引擎”支部工作法", university: "南湖医科大学", score: 80 },
-    ],
-    opened_at: "2026-04-21T01:30:00Z",
-    opened_by: "clerk",
-    counted: null,
-    chair: { id: 1, name: "王喆" },
-    ...overrides,
-  };
+  return meetingBallot({ id: 9, chair: { id: 1, name: "王喆" }, ...overrides });
 }
 
-export function chairTally(): Tally {
-  return {
-    present: 7,
-    counts: [
-      { nomination_id: 14, agree: 5, disagree: 0, abstain: 0 },
-      { nomination_id: 15, agree: 2, disagree: 0, abstain: 0 },
-    ],
-    counted_by: "王计票",
-    witnessed_by: "赵监票",
-  };
-}
+/** The count the clerk typed: 5 and 2 of 7 present, as for the unchaired ballot. */
+export const chairTally = countedTally;
 
-export function chairOutcome(): MeetingOutcome {
-  return {
-    entries: [
-      { nomination_id: 14, agree: 5, passed: true, result: "in" },
-      { nomination_id: 15, agree: 2, passed: false, result: "out" },
-    ],
-    still_tied: [],
-  };
-}
+export const chairOutcome = settledOutcome;
 
 export function tallyWritten(): TallyWritten {
   return { file_name: "tally-ballot-9.pdtally", tally_sha256: TALLY_SHA256, outcome: chairOutcome() };
