@@ -12,6 +12,7 @@ mod fonts;
 pub mod ipc;
 pub mod picked;
 pub mod reader;
+pub mod webkit;
 mod window;
 
 use paneldesk::workspace::Workspace;

@@ -14,5 +14,7 @@ fn main() {
     {
         std::process::exit(paneldesk::sandbox::pool::child_main());
     }
+    // Before any thread starts: the environment is only safe to change while there is one.
+    paneldesk_app::webkit::leave_accelerated_compositing_off();
     paneldesk_app::run()
 }

@@ -136,7 +136,9 @@ def large_review(binary, data, out, shot):
 
 def bare_window(binary):
     """A bare Tauri window's memory, measured as the app's is."""
-    proc = subprocess.Popen([binary], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # Drawn as the app draws itself (src-tauri/src/webkit.rs), so the difference is the app's.
+    env = dict(os.environ, WEBKIT_DISABLE_COMPOSITING_MODE="1")
+    proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         time.sleep(5)
         rss, pss = memory_kib(tree(proc.pid))
@@ -164,15 +166,15 @@ def main():
         app.close()
     if "--large" in options:
         figures["large"] = large_review(binary, os.path.abspath(options["--large"]), out, "51-installed-app-large")
-        # Under Xvfb there is no GPU, and WebKit's accelerated compositing then costs every
-        # frame about 200 ms, a plain page scroll included; WebKit's own switch turns it
-        # off, as on a laptop whose graphics driver is not up to it.
-        os.environ["WEBKIT_DISABLE_COMPOSITING_MODE"] = "1"
+        # The app turns WebKit's accelerated compositing off (src-tauri/src/webkit.rs); a
+        # user may turn it back on. Measured that way too: under Xvfb, with no GPU, it
+        # costs every frame about 100 ms, a plain page scroll included.
+        os.environ["WEBKIT_DISABLE_COMPOSITING_MODE"] = "0"
         try:
-            plain = large_review(binary, os.path.abspath(options["--large"]), out, "52-installed-app-large-no-compositing")
+            composited = large_review(binary, os.path.abspath(options["--large"]), out, "52-installed-app-large-compositing")
         finally:
             del os.environ["WEBKIT_DISABLE_COMPOSITING_MODE"]
-        figures["large_without_compositing"] = plain
+        figures["large_with_compositing"] = composited
     if "bare_window" in figures:
         figures["own_pss_mib"] = round(figures["pss_mib"] - figures["bare_window"]["pss_mib"], 1)
     print(json.dumps(figures, ensure_ascii=False))
