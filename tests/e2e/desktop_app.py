@@ -1967,6 +1967,12 @@ def main():
     started = time.time()
     global CLI
     CLI = os.path.join(os.path.dirname(binary), "paneldesk")
+    # The app draws without WebKit's accelerated compositing (src-tauri/src/webkit.rs), and
+    # in that mode WebKitWebDriver's screenshot never returns once the home screen has been
+    # clicked (the page itself paints and runs on). The journey is about what the app does
+    # and what its screens show, so it draws composited; installed_app.py drives the
+    # app's own default.
+    os.environ["WEBKIT_DISABLE_COMPOSITING_MODE"] = "0"
     print("e2e: demo review on screen")
     demo_review_on_screen(binary, shots)
     print("e2e: the journey: a clerk and three experts, only files between them")
