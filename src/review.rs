@@ -91,36 +91,23 @@ pub fn summary(path: &Path) -> Result<ReviewSummary> {
 /// Loads the whole review; personal data masked unless `privacy` says otherwise.
 pub fn load(path: &Path, privacy: Privacy) -> Result<Review> {
     let conn = store::open(path)?;
-    let row = review_rows::read_review(&conn)?;
-    let mut nominations = nominations::read_all(&conn, row.activity)?;
+    let outline = outline_of(&conn)?;
+    let mut nominations = nominations::read_all(&conn, outline.activity)?;
     for n in &mut nominations {
         privacy::apply(n, privacy);
     }
-    Ok(Review {
-        id: row.id,
-        activity: row.activity,
-        activity_name_zh: row.activity.name_zh().to_string(),
-        activity_name_en: row.activity.name_en().to_string(),
-        year: row.year,
-        title_zh: row.title_zh,
-        title_en: row.title_en,
-        created_at: row.created_at,
-        categories: review_rows::read_categories(&conn)?,
-        rules: crate::store::category_rules::in_force(
-            &conn,
-            &crate::model::rule::ResultOptions::default(),
-        )?,
-        experts: experts::read_all(&conn)?,
-        nominations,
-    })
+    Ok(outline.with_nominations(nominations))
 }
 
 /// The review without its nominations, which the window reads a page at a time
 /// (`nomination_list`): opening a 30,000-nomination review reads a few rows.
 pub fn outline(path: &Path) -> Result<ReviewOutline> {
-    let conn = store::open(path)?;
-    let row = review_rows::read_review(&conn)?;
-    let nomination_counts = nominations::count_by_category(&conn)?;
+    outline_of(&store::open(path)?)
+}
+
+fn outline_of(conn: &rusqlite::Connection) -> Result<ReviewOutline> {
+    let row = review_rows::read_review(conn)?;
+    let nomination_counts = nominations::count_by_category(conn)?;
     Ok(ReviewOutline {
         id: row.id,
         activity: row.activity,
@@ -130,12 +117,12 @@ pub fn outline(path: &Path) -> Result<ReviewOutline> {
         title_zh: row.title_zh,
         title_en: row.title_en,
         created_at: row.created_at,
-        categories: review_rows::read_categories(&conn)?,
+        categories: review_rows::read_categories(conn)?,
         rules: crate::store::category_rules::in_force(
-            &conn,
+            conn,
             &crate::model::rule::ResultOptions::default(),
         )?,
-        experts: experts::read_all(&conn)?,
+        experts: experts::read_all(conn)?,
         n_nominations: nomination_counts.values().sum(),
         nomination_counts,
     })

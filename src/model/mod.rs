@@ -229,6 +229,26 @@ pub struct ReviewOutline {
     pub n_nominations: u32,
 }
 
+impl ReviewOutline {
+    /// The whole review: this outline with its nominations.
+    pub fn with_nominations(self, nominations: Vec<Nomination>) -> Review {
+        Review {
+            id: self.id,
+            activity: self.activity,
+            activity_name_zh: self.activity_name_zh,
+            activity_name_en: self.activity_name_en,
+            year: self.year,
+            title_zh: self.title_zh,
+            title_en: self.title_en,
+            created_at: self.created_at,
+            categories: self.categories,
+            rules: self.rules,
+            experts: self.experts,
+            nominations,
+        }
+    }
+}
+
 /// Which nominations the clerk's list shows: one category or all, and words that must
 /// all appear in what the list shows of a nomination (masked, width-folded, any case).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
