@@ -306,6 +306,16 @@ pub fn open_folder(state: &AppState, title: &str) -> Answer<Option<PathBuf>> {
 }
 
 /// Where the user saves a file, `file_name` suggested; `None` when cancelled.
+/// The page suggests what a saved file is called, never where it goes: a suggestion
+/// that looks like a path reaches the dialog as its last part only, so the dialog opens
+/// where the user last saved, not in a folder the page chose.
+fn name_only(suggested: &str) -> String {
+    Path::new(suggested)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 pub fn save_file(
     state: &AppState,
     title: &str,
@@ -316,13 +326,8 @@ pub fn save_file(
     if let Some(answer) = e2e_answer() {
         return Ok(answer.into_iter().next());
     }
-    // Only a name: the page suggests what the file is called, not where it goes.
-    let file_name = Path::new(file_name)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     Ok(dialog(state, title)?
-        .set_file_name(file_name)
+        .set_file_name(name_only(file_name))
         .add_filter(filter, extensions)
         .blocking_save_file()
         .and_then(into_path))
@@ -331,6 +336,18 @@ pub fn save_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggested_file_name_never_carries_a_folder_into_the_dialog() {
+        assert_eq!(name_only("汇总表.pdf"), "汇总表.pdf");
+        assert_eq!(
+            name_only("/home/clerk/.ssh/authorized_keys"),
+            "authorized_keys"
+        );
+        assert_eq!(name_only("../../etc/passwd"), "passwd");
+        assert_eq!(name_only(".."), "");
+        assert_eq!(name_only(""), "");
+    }
 
     #[test]
     fn a_handle_is_only_what_the_shell_handed_out_and_only_for_its_use() {
