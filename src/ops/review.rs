@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::activity::Activity;
 use crate::error::{Error, Result};
 use crate::model::rule::CategoryRule;
-use crate::model::{NominationPage, NominationQuery, ReviewOutline, ReviewSummary};
+use crate::model::{NominationPage, NominationQuery, ReviewOutline, ReviewSummary, ScoringMode};
 use crate::review::{self, NewReview};
 use crate::store::experts::NewExpert;
 use crate::store::flags::{self, Decision, StoredFlag};
@@ -193,6 +193,10 @@ pub fn save_material(review_path: &Path, sha256: &str, destination: &Path) -> Re
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Step {
+    /// Criteria still named as placeholders (过硬一（待填写）…) in `categories`
+    /// categories. First, because the criteria belong in the notice the universities
+    /// answer, and no package can go out until the clerk words them.
+    WordRubric { categories: u32 },
     /// No nomination yet: import the universities' workbooks.
     ImportNominations,
     /// 待核实事项 (flags) not settled yet.
@@ -222,8 +226,8 @@ pub enum Step {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NextStep {
     pub step: Step,
-    /// The review screen's tab where it is done: `import`, `flags`, `experts`, `overview`
-    /// or `results`.
+    /// The review screen's tab where it is done: `import`, `flags`, `experts`, `rubric`,
+    /// `overview` or `results`.
     pub tab: String,
     pub message_zh: String,
     pub message_en: String,
@@ -235,6 +239,7 @@ impl Step {
             Step::ImportNominations => "import",
             Step::SettleFlags { .. } => "flags",
             Step::AddExperts => "experts",
+            Step::WordRubric { .. } => "rubric",
             Step::BuildPackage => "overview",
             _ => "results",
         }
@@ -245,6 +250,9 @@ impl Step {
             Step::ImportNominations => "导入各推荐单位报来的推荐表".into(),
             Step::SettleFlags { open } => format!("处理 {open} 个待核实事项（保留或排除）"),
             Step::AddExperts => "在“专家”中添加评审专家".into(),
+            Step::WordRubric { categories } => {
+                format!("{categories} 个类别的评分标准还有待填写的指标，请先在“类别与评分标准”中为其命名")
+            }
             Step::BuildPackage => "生成评审包，用 U 盘交给每位专家".into(),
             Step::ReceiveBundles { received, expected } => {
                 format!("收取专家的评审结果（已收 {received} / {expected} 位）")
@@ -274,6 +282,10 @@ impl Step {
                 format!("Settle {open} item(s) to verify (keep or exclude)")
             }
             Step::AddExperts => "Add the panel's experts under Experts".into(),
+            Step::WordRubric { categories } => format!(
+                "Name the placeholder criteria of {categories} categor{} under Categories and rubrics first",
+                if *categories == 1 { "y" } else { "ies" }
+            ),
             Step::BuildPackage => {
                 "Build the panel package and hand it to each expert on a USB stick".into()
             }
@@ -297,9 +309,10 @@ impl Step {
     }
 }
 
-/// What to do next with the review at `review_path` on `today`: the first of import,
-/// settle 待核实事项, add experts, build the package, receive bundles, decide ties at the
-/// cut, set the 公示, resolve objections, wait out the 公示期, print — that is not done.
+/// What to do next with the review at `review_path` on `today`: the first of name the
+/// rubric's placeholder criteria, import, settle 待核实事项, add experts, build the
+/// package, receive bundles, decide ties at the cut, set the 公示, resolve objections,
+/// wait out the 公示期, print — that is not done.
 pub fn next_step(review_path: &Path, today: time::Date) -> Result<NextStep> {
     let step = first_open_step(review_path, today)?;
     Ok(NextStep {
@@ -317,11 +330,20 @@ fn count(n: usize) -> u32 {
 fn first_open_step(review_path: &Path, today: time::Date) -> Result<Step> {
     use crate::readiness::{award_blockers, Blocker, Publication};
 
+    let conn = crate::store::open(review_path)?;
+    let unworded = crate::store::review_rows::read_categories(&conn)?
+        .iter()
+        .filter(|c| c.scoring_mode == ScoringMode::Criteria && c.rubric.has_placeholders())
+        .count();
+    if unworded > 0 {
+        return Ok(Step::WordRubric {
+            categories: count(unworded),
+        });
+    }
     let summary = review::summary(review_path)?;
     if summary.n_nominations == 0 {
         return Ok(Step::ImportNominations);
     }
-    let conn = crate::store::open(review_path)?;
     let open = flags::read_all(&conn)?
         .iter()
         .filter(|f| f.status == "open")

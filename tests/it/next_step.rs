@@ -129,3 +129,57 @@ fn a_round_walks_from_bundles_to_printed_certificates() {
     assert_eq!(done.step, Step::Done);
     assert!(!done.message_en.is_empty());
 }
+
+#[test]
+fn placeholder_criteria_are_named_first() {
+    use paneldesk::activity::Activity;
+    use paneldesk::demo::{self, DemoSpec};
+    use paneldesk::rubric::{self, CriterionEdit, RubricChange};
+
+    let dir = tempfile::tempdir().unwrap();
+    let review = dir.path().join("mu.pdreview");
+    let spec = DemoSpec {
+        activity: Activity::ModelUniversity,
+        year: 2026,
+        n_nominations: 12,
+        n_experts: 5,
+        seed: 3,
+    };
+    demo::create(&review, "mu", &spec, T0).unwrap();
+    let fresh = super::new_empty_review(
+        dir.path(),
+        "fresh.pdreview",
+        "2026-model_university-fresh",
+        Activity::ModelUniversity,
+    );
+    // Before anything is imported: the criteria go into the notice the universities answer.
+    assert_eq!(
+        next_step(&fresh, AFTER_PUBLICITY).unwrap().step,
+        Step::WordRubric { categories: 1 }
+    );
+    // 示范高校 ships 过硬一（待填写）…: a package cannot go out, so the overview says what
+    // to do first rather than pointing at a button that will refuse.
+    let next = next_step(&review, AFTER_PUBLICITY).unwrap();
+    assert_eq!(next.step, Step::WordRubric { categories: 1 });
+    assert_eq!(next.tab, "rubric");
+    assert!(
+        next.message_zh.contains("类别与评分标准"),
+        "{}",
+        next.message_zh
+    );
+
+    for i in 1..=6 {
+        let change = RubricChange::Edit {
+            key: format!("c{i}"),
+            edit: CriterionEdit {
+                name_zh: Some(format!("过硬指标{i}")),
+                ..CriterionEdit::default()
+            },
+        };
+        rubric::apply(&review, "model_university", &change, false, T0, "clerk").unwrap();
+    }
+    assert_eq!(
+        next_step(&review, AFTER_PUBLICITY).unwrap().step,
+        Step::BuildPackage
+    );
+}

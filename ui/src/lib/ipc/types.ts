@@ -768,12 +768,12 @@ suggested_title_kind: TitleKind, objections: Array<Objection>,
  */
 award_blockers: Array<Blocker>, };
 
-export type Step = { "kind": "import_nominations" } | { "kind": "settle_flags", open: number, } | { "kind": "add_experts" } | { "kind": "build_package" } | { "kind": "receive_bundles", received: number, expected: number, } | { "kind": "decide_ties", categories: number, } | { "kind": "set_announcement" } | { "kind": "resolve_objections", pending: number, } | { "kind": "wait_for_announcement", until: string, } | { "kind": "print_certificates" } | { "kind": "done" };
+export type Step = { "kind": "word_rubric", categories: number, } | { "kind": "import_nominations" } | { "kind": "settle_flags", open: number, } | { "kind": "add_experts" } | { "kind": "build_package" } | { "kind": "receive_bundles", received: number, expected: number, } | { "kind": "decide_ties", categories: number, } | { "kind": "set_announcement" } | { "kind": "resolve_objections", pending: number, } | { "kind": "wait_for_announcement", until: string, } | { "kind": "print_certificates" } | { "kind": "done" };
 
 export type NextStep = { step: Step, 
 /**
- * The review screen's tab where it is done: `import`, `flags`, `experts`, `overview`
- * or `results`.
+ * The review screen's tab where it is done: `import`, `flags`, `experts`, `rubric`,
+ * `overview` or `results`.
  */
 tab: string, message_zh: string, message_en: string, };
 
