@@ -1,5 +1,6 @@
 //! Spreadsheet keys in the scoring grid. Cells carry `data-grid-row` (the row's position in
-//! the category) and `data-grid-col`; Tab and Shift+Tab are left to the browser.
+//! the category) and `data-grid-col`; Tab and Shift+Tab are left to the browser within the
+//! rows in the DOM (ScoreGrid.svelte takes them on past the last or first of those).
 
 export type Direction = 1 | -1;
 
@@ -27,30 +28,16 @@ export function gridMove(event: KeyboardEvent): Direction | null {
   return null;
 }
 
-function enabled(element: HTMLElement): boolean {
-  return !(element as HTMLInputElement).disabled;
-}
-
-/** Focuses the nearest enabled cell of the same column in `direction`; false at the edge. */
-export function focusNeighbour(container: HTMLElement, from: HTMLElement, direction: Direction): boolean {
-  const row = Number(from.dataset.gridRow);
-  const column = from.dataset.gridCol ?? "";
-  let best: HTMLElement | null = null;
-  let bestRow = direction === 1 ? Infinity : -Infinity;
-  for (const cell of container.querySelectorAll<HTMLElement>("[data-grid-col]")) {
-    if (cell.dataset.gridCol !== column || !enabled(cell)) continue;
-    const r = Number(cell.dataset.gridRow);
-    if (direction === 1 ? r > row && r < bestRow : r < row && r > bestRow) {
-      best = cell;
-      bestRow = r;
-    }
+/**
+ * The nearest row from `from` in `direction` whose cell can take the focus (`scorable`: not
+ * recused, not locked), or `null` at the edge. Found in the data, not the DOM: the grid keeps
+ * only the rows in view in the DOM, and the next scorable row may be far beyond them.
+ */
+export function nextRow(from: number, direction: Direction, count: number, scorable: (row: number) => boolean): number | null {
+  for (let row = from + direction; row >= 0 && row < count; row += direction) {
+    if (scorable(row)) return row;
   }
-  if (!best) return false;
-  // The grid brings the row into view itself (`reveal`, on focus), clear of its sticky header.
-  best.focus({ preventScroll: true });
-  // Typing over a number replaces it, as in a spreadsheet.
-  if (best instanceof HTMLInputElement) best.select();
-  return true;
+  return null;
 }
 
 /**

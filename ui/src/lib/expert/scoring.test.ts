@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { panelCategories, scoreItem } from "$lib/testing/fixtures";
-import { focusNeighbour, gridMove } from "./gridNavigation";
+import { gridMove, nextRow } from "./gridNavigation";
 import { enteredTotal, parsePoints, storedText } from "./scoringSession.svelte";
 
 describe("parsePoints", () => {
@@ -53,17 +53,26 @@ b</textarea>
 
   it("moves down on Enter and the arrows, up on Shift+Enter, and only from cells", () => {
     const container = grid();
-    const [first, , third] = container.querySelectorAll<HTMLInputElement>("input");
+    const [first] = container.querySelectorAll<HTMLInputElement>("input");
     expect(gridMove(key(first!, { key: "Enter" }))).toBe(1);
     expect(gridMove(key(first!, { key: "Enter", shiftKey: true }))).toBe(-1);
     expect(gridMove(key(first!, { key: "ArrowUp" }))).toBe(-1);
     expect(gridMove(key(first!, { key: "Tab" }))).toBeNull();
     expect(gridMove(key(container.querySelector("button")!, { key: "Enter" }))).toBeNull();
 
-    expect(focusNeighbour(container, first!, 1)).toBe(true);
-    expect(document.activeElement).toBe(third);
-    expect(focusNeighbour(container, third!, 1)).toBe(false);
     container.remove();
+  });
+
+  it("finds the nearest row that can be scored in the direction of the key, none at the edge", () => {
+    // Row 1 recused (or disabled), as in the DOM above; 3,000 rows, most never rendered.
+    const scorable = (row: number) => row !== 1 && row !== 2998;
+    expect(nextRow(0, 1, 3000, scorable)).toBe(2);
+    expect(nextRow(2, -1, 3000, scorable)).toBe(0);
+    expect(nextRow(0, -1, 3000, scorable)).toBeNull();
+    expect(nextRow(2997, 1, 3000, scorable)).toBe(2999);
+    expect(nextRow(2999, 1, 3000, scorable)).toBeNull();
+    // Nothing scorable beyond (a locked panel): no move.
+    expect(nextRow(5, 1, 3000, () => false)).toBeNull();
   });
 
   it("leaves line breaks and the arrows inside a comment until the caret is at its edge", () => {
