@@ -174,7 +174,15 @@ echo "installed command line: $cli_version"
 [ "$cli_version" = "paneldesk $version" ] || { echo "$cli --version says '$cli_version'" >&2; exit 1; }
 
 data="$(mktemp -d)"
+export PANELDESK_CLERK_PASSPHRASE="deb-check clerk passphrase 1357"
 PANELDESK_DATA_DIR="$data" "$cli" demo --nominations 3000 --experts 25 >/dev/null
+# An expert's laptop with all 3,000 in one panel: the scoring grid at province scale.
+expert="$(mktemp -d)"
+PANELDESK_DATA_DIR="$data" "$cli" package --out "$expert/panel.pdpanel" --closes 2099-12-31 >/dev/null
+PANELDESK_DATA_DIR="$expert" "$cli" expert open "$expert/panel.pdpanel" >/dev/null
+first_expert="$(PANELDESK_DATA_DIR="$data" "$cli" roster list --json | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)[0]["name"])')"
+PANELDESK_DATA_DIR="$expert" PANELDESK_PASSPHRASE="deb-check expert passphrase 2468" \
+  "$cli" expert enrol --name "$first_expert" >/dev/null
 # A national batch, to open and scroll; and a bare Tauri window measured in the same run.
 large="$(mktemp -d)"
 PANELDESK_DATA_DIR="$large" "$cli" demo --nominations 30000 --experts 25 >/dev/null
@@ -182,4 +190,4 @@ PANELDESK_DATA_DIR="$large" "$cli" demo --nominations 30000 --experts 25 >/dev/n
 sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true
 xvfb-run -a -s "-screen 0 1280x800x24" \
   "$venv/bin/python" tests/e2e/installed_app.py "$app" "$data" "$out" \
-  --large "$large" --bare "$target/$profile/examples/bare_window" | tee "$out/figures.json"
+  --large "$large" --expert "$expert" --bare "$target/$profile/examples/bare_window" | tee "$out/figures.json"

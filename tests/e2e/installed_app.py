@@ -2,14 +2,16 @@
 the app and its WebKit processes with a large review open.
 
 Usage: python3 tests/e2e/installed_app.py <installed paneldesk-app> <data folder> <out folder>
-       [--large <data folder>] [--bare <bare window binary>]
+       [--large <data folder>] [--expert <data folder>] [--bare <bare window binary>]
 under `xvfb-run`. The data folder holds the review to open (the newest is opened). With
 `--large`, a second review (a national batch) is opened too: how long until its list
 shows, the frame times while its list scrolls, and the memory then. With `--bare`, a
 bare Tauri window (`src-tauri/examples/bare_window`) is measured in the same run, so
 PanelDesk's own share is the difference. Prints one JSON object with the figures; fails
 when the window never becomes interactive, the nominations do not show, or the list
-does not move on when scrolled.
+does not move on when scrolled. With `--expert`, an expert's laptop holding an enrolled
+panel is opened: time to the scoring grid's rows, how many rows the page holds, frame
+times while the grid scrolls, and memory.
 """
 
 import json
@@ -134,6 +136,42 @@ def large_review(binary, data, out, shot):
         app.close()
 
 
+# The expert's grid scrolls with the page (`main`), under its sticky header.
+SCROLL_GRID = SCROLL_FRAMES.replace(
+    "document.querySelector('[data-testid=\"nomination-list\"]')", "document.querySelector('main')"
+)
+
+
+def expert_grid(binary, data, out):
+    """An expert's laptop with a province-sized panel enrolled: time from the panel's
+    click to its rows, rows kept in the page, frame times while the grid scrolls, memory."""
+    app = App(binary, data, out)
+    try:
+        started = time.time()
+        app.click("panel-list-item")
+        app.wait.until(lambda _: app.all_testid("score-row"))
+        grid = {"open_s": round(time.time() - started, 2)}
+        app.web.set_script_timeout(60)
+        gaps, mean = gaps_of(app.web.execute_async_script(SCROLL_GRID))
+        time.sleep(1)
+        first = app.all_testid("score-row")[0].get_attribute("aria-rowindex")
+        check(first not in (None, "1", "2"), f"the grid moved on while scrolled: row {first}")
+        grid.update(
+            {
+                "rows_in_page": len(app.all_testid("score-row")),
+                "frames": len(gaps),
+                "frame_ms_mean": mean,
+                "frame_ms_p95": round(gaps[int(len(gaps) * 0.95)], 1),
+                "first_row_after_scroll": first,
+            }
+        )
+        app.shot("53-installed-app-expert-grid")
+        grid.update(app_memory())
+        return grid
+    finally:
+        app.close()
+
+
 def bare_window(binary):
     """A bare Tauri window's memory, measured as the app's is."""
     # Drawn as the app draws itself (src-tauri/src/webkit.rs), so the difference is the app's.
@@ -175,6 +213,8 @@ def main():
         finally:
             del os.environ["WEBKIT_DISABLE_COMPOSITING_MODE"]
         figures["large_with_compositing"] = composited
+    if "--expert" in options:
+        figures["expert_grid"] = expert_grid(binary, os.path.abspath(options["--expert"]), out)
     if "bare_window" in figures:
         figures["own_pss_mib"] = round(figures["pss_mib"] - figures["bare_window"]["pss_mib"], 1)
     print(json.dumps(figures, ensure_ascii=False))
