@@ -3,6 +3,7 @@
 
 use clap::{Args, Subcommand};
 
+use paneldesk::merge::rederive::{BallotCheck, CountedFrom};
 use paneldesk::ops::audit::{self, AuditCheck};
 use paneldesk::workspace::Workspace;
 use paneldesk::{store, Error};
@@ -14,8 +15,8 @@ use crate::cli::out::answer;
 pub enum AuditCommand {
     /// 列出审计日志 / List the audit log
     Show(ReviewArg),
-    /// 校验审计日志的哈希链，并由保存的专家签名结果重新推导全部评分
-    /// / Verify the audit log's hash chain and re-derive every mark from the kept signed bundles
+    /// 校验审计日志的哈希链，并由保存的专家签名结果与组长签名计票文件重新推导全部评分与会评计票
+    /// / Verify the audit log's hash chain and re-derive every mark and 会评 count from the kept signed bundles and tallies
     Verify(AuditVerifyArgs),
 }
 
@@ -49,7 +50,8 @@ fn show(workspace: &Workspace, review: ReviewArg, json: bool) -> Result<(), Erro
 }
 
 /// The chain, the printed anchor if one is given, then the marks re-derived from the kept
-/// bundles; any difference fails the command after every one is printed.
+/// bundles and the 会评 counts from the kept signed tallies; any difference fails the
+/// command after every one is printed.
 pub fn verify(
     workspace: &Workspace,
     review: &ReviewArg,
@@ -96,7 +98,34 @@ fn print_check(check: &AuditCheck) {
     if let Some(d) = &check.results_digest {
         println!("结果摘要 / results digest: {d}（应与打印件一致 / must equal the printed one）");
     }
+    for b in &check.tallies.ballots {
+        print_ballot(b);
+    }
     for d in check.rederived.iter().flat_map(|d| &d.differences) {
         println!("✗ 专家 expert {}  {}  {}", d.expert_id, d.kind, d.detail);
+    }
+    for d in &check.tallies.differences {
+        println!(
+            "✗ 会评表决 ballot {}  {}  {} / {}",
+            d.ballot, d.kind, d.detail_zh, d.detail_en
+        );
+    }
+}
+
+/// What checking a counted ballot proved: a typed count is said to be one, so nobody
+/// takes it for proved.
+fn print_ballot(b: &BallotCheck) {
+    let n = b.ballot;
+    match (b.counted_from, &b.proved) {
+        (CountedFrom::ChairSigned, Some(p)) => println!(
+            "会评表决 {n}：计票结果由保存的组长“{}”签名计票文件重新推导一致（密钥指纹 {}）/ ballot {n}: count re-derived from the chair's kept signed tally ({}, key {})",
+            p.chair_name, p.fingerprint, p.chair_name, p.fingerprint
+        ),
+        (CountedFrom::ChairSigned, None) => println!(
+            "会评表决 {n}：须由组长签名确认，重新推导不一致（见下）/ ballot {n}: confirmed by its chair, and does not re-derive (below)"
+        ),
+        (CountedFrom::Typed, _) => println!(
+            "会评表决 {n}：按录入计票，未经组长电子签名确认，不能重新推导（仅与审计日志核对）/ ballot {n}: counted as typed, not confirmed by the chair's signature: not re-derivable (checked against the audit log only)"
+        ),
     }
 }

@@ -141,6 +141,17 @@ pub struct Confirmation {
     pub tally_sha256: String,
 }
 
+/// The chair's signed tally a ballot is counted from, as its audit entry records it.
+pub(super) struct ChairSigned {
+    pub confirmation: Confirmation,
+    /// When the chair's laptop signed, by its signing statement; `None` for a file without
+    /// one.
+    pub signed_at: Option<String>,
+    /// SHA-256 of the whole signed file, the bytes the review keeps: `audit verify` finds
+    /// the kept file by it.
+    pub file_sha256: String,
+}
+
 /// The expert who chairs a ballot and confirms its tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -450,7 +461,7 @@ pub(super) fn record(
     tx: &rusqlite::Transaction,
     ballot: &MeetingBallot,
     tally: &Tally,
-    confirmed: Option<Confirmation>,
+    signed: Option<&ChairSigned>,
     at: &str,
     actor: &str,
 ) -> Result<MeetingOutcome> {
@@ -489,7 +500,7 @@ pub(super) fn record(
         outcome: outcome.clone(),
         counted_at: at.to_string(),
         recorded_by: actor.to_string(),
-        confirmed: confirmed.clone(),
+        confirmed: signed.map(|s| s.confirmation.clone()),
     };
     let updated = tx.execute(
         "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1 AND counted_json IS NULL",
@@ -501,10 +512,12 @@ pub(super) fn record(
         )));
     }
     let mut entry = serde_json::json!({ "ballot": ballot_id, "tally": tally, "outcome": outcome });
-    if let Some(c) = &confirmed {
+    if let Some(s) = signed {
+        let c = &s.confirmation;
         entry["confirmed_by"] = serde_json::json!({
             "chair_id": c.chair_id, "chair": c.chair_name,
             "fingerprint": c.fingerprint, "tally_sha256": c.tally_sha256,
+            "signed_at": s.signed_at, "file_sha256": s.file_sha256,
         });
     }
     crate::audit::append(tx, at, actor, "meeting.counted", &entry)?;
@@ -642,8 +655,10 @@ pub(super) fn decide(ballot: &MeetingBallot, tally: &Tally) -> MeetingOutcome {
     let mut winners = Vec::new();
     if passed.len() <= places {
         winners.extend(passed.iter().map(|c| c.nomination_id));
-    } else {
-        let last = passed[places - 1].agree;
+    } else if let Some(last_place) = places.checked_sub(1) {
+        // A signed file may name a ballot of no places, which no clerk opens: nobody is
+        // in, rather than a panic on the chair's laptop.
+        let last = passed[last_place].agree;
         let level = passed[places].agree == last;
         for c in &passed {
             if c.agree > last || (c.agree == last && !level) {

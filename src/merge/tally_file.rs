@@ -5,11 +5,14 @@
 //! typed: the clerk's laptop alone cannot make one.
 //!
 //! The file is the container of packages and bundles (`crate::container`) with one entry,
-//! `tally.json`, as the clerk writes it, and a second, `tally.sig`, once the chair signed
-//! those exact bytes. The clerk keeps the SHA-256 of the `tally.json` it last wrote for a
-//! ballot, so the chair can only confirm what was typed, never a tally of their own, and a
-//! corrected tally makes an earlier signature worthless. Layout and checks, in the order
-//! a second implementation must follow: docs/formats.md, "Tally file".
+//! `tally.json`, as the clerk writes it, and, once the chair signed those exact bytes,
+//! `tally.sig` and the chair's signing statement (`signed.json`, when they signed, under
+//! its own signature `signed.sig`: the 计票单 prints that time as the chair's laptop said
+//! it, not as the clerk's did). The clerk keeps the SHA-256 of the `tally.json` it last
+//! wrote for a ballot, so the chair can only confirm what was typed, never a tally of
+//! their own, and a corrected tally makes an earlier signature worthless. Layout and
+//! checks, in the order a second implementation must follow: docs/formats.md, "Tally
+//! file".
 
 use std::path::{Path, PathBuf};
 
@@ -29,12 +32,16 @@ use crate::store;
 
 pub const FORMAT: &str = "paneldesk.meeting-tally";
 pub const VERSION: u32 = 1;
+/// The format of `signed.json`, the chair's signing statement.
+pub const SIGNING_FORMAT: &str = "paneldesk.meeting-tally-signing";
 pub const EXTENSION: &str = "pdtally";
 /// A ballot lists at most a category's nominations: a few hundred entries at most, each
 /// well under a kilobyte.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 const MAX_JSON_BYTES: u64 = 256 << 10;
-/// A few more than the two allowed, so an extra entry is named rather than counted.
+/// Four short fields.
+const MAX_SIGNING_BYTES: u64 = 4 << 10;
+/// A few more than the four allowed, so an extra entry is named rather than counted.
 const MAX_ENTRIES: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,18 +81,34 @@ pub struct TallyFile {
     pub written_by: String,
 }
 
-/// A signed tally file whose structure and signature are right.
+/// `signed.json`: which tally the chair's laptop signed, and when by its clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signing {
+    pub format: String,
+    pub version: u32,
+    /// SHA-256 of the `tally.json` beside it, lower-case hex.
+    pub tally_sha256: String,
+    /// RFC 3339, UTC, as PanelDesk writes it.
+    pub signed_at: String,
+}
+
+/// A signed tally file whose structure and signatures are right.
 #[derive(Debug, Clone)]
 pub struct SignedTally {
     pub content: TallyFile,
     /// SHA-256 of `tally.json`, hex.
     pub sha256: String,
     pub fingerprint: String,
+    /// When the chair's laptop signed (`signed.json`); `None` for a file signed without
+    /// a signing statement.
+    pub signed_at: Option<String>,
+    /// SHA-256 of the whole file, hex: the audit entry of its count names it.
+    pub file_sha256: String,
     /// The whole file, kept in the review once counted.
     pub bytes: Vec<u8>,
 }
 
-fn rules(signed: bool) -> [EntryRule; 2] {
+fn rules(signed: bool) -> [EntryRule; 4] {
     [
         EntryRule {
             name: "tally.json",
@@ -98,6 +121,19 @@ fn rules(signed: bool) -> [EntryRule; 2] {
             matches: |n| n == "tally.sig",
             max_bytes: 256,
             required: signed,
+        },
+        // Both or neither: `signing_statement` says so, as the container's rules cannot.
+        EntryRule {
+            name: "signed.json",
+            matches: |n| n == "signed.json",
+            max_bytes: MAX_SIGNING_BYTES,
+            required: false,
+        },
+        EntryRule {
+            name: "signed.sig",
+            matches: |n| n == "signed.sig",
+            max_bytes: 256,
+            required: false,
         },
     ]
 }
@@ -125,46 +161,134 @@ pub fn open_unsigned(file: &Path) -> Result<(TallyFile, Vec<u8>, bool)> {
     Ok((content, json, signed))
 }
 
-/// Reads and verifies a signed tally file on its own: structure, signature, canonical
+/// Reads and verifies a signed tally file on its own: structure, signatures, canonical
 /// layout, format and fields. Who signed it is for `confirm` to judge.
 pub fn open_signed(file: &Path) -> Result<SignedTally> {
     file_size(file)?;
     let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-    let refused = |r| refuse(file, r);
+    open_signed_bytes(file, bytes)
+}
+
+/// `open_signed` for a file's bytes, named `name` in messages: how `audit verify` reads
+/// the signed tally a review keeps, by the same steps as the file first was.
+pub fn open_signed_bytes(name: &Path, bytes: Vec<u8>) -> Result<SignedTally> {
+    let refused = |r| refuse(name, r);
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(refused(Refusal::TooLarge {
+            bytes: bytes.len() as u64,
+        }));
+    }
     let mut archive =
-        container::Archive::from_bytes(file, &bytes, &rules(true), MAX_ENTRIES, MAX_FILE_BYTES)?;
+        container::Archive::from_bytes(name, &bytes, &rules(true), MAX_ENTRIES, MAX_FILE_BYTES)?;
+    let statement = signing_statement(
+        archive.size("signed.json").is_some(),
+        archive.size("signed.sig").is_some(),
+    )
+    .map_err(refused)?;
     let json = archive.read("tally.json")?;
     let sig_entry = archive.read("tally.sig")?;
-    let (key_hex, sig) = container::parse_signature_entry(&sig_entry)
-        .ok_or_else(|| refused(Refusal::MalformedSignature))?;
-    let key = keys::parse_public(&key_hex).map_err(|_| refused(Refusal::BadPublicKey))?;
-    if !keys::verify(&key, &json, &sig) {
-        return Err(refused(Refusal::SignatureInvalid));
+    let signing = if statement {
+        Some((archive.read("signed.json")?, archive.read("signed.sig")?))
+    } else {
+        None
+    };
+    let (key_hex, key) = signed_by(&sig_entry, &json).map_err(refused)?;
+    if let Some((signing_json, signing_sig)) = &signing {
+        let (also, _) = signed_by(signing_sig, signing_json).map_err(refused)?;
+        if also != key_hex {
+            return Err(refused(Refusal::KeyMismatch));
+        }
     }
     // As for bundles: every byte is accounted for, so nothing rides along unsigned.
-    let canonical = container::canonical_zip(&[("tally.json", &json), ("tally.sig", &sig_entry)])?;
-    if bytes != canonical {
+    let mut laid: Vec<(&str, &[u8])> = vec![
+        ("tally.json", json.as_slice()),
+        ("tally.sig", sig_entry.as_slice()),
+    ];
+    if let Some((signing_json, signing_sig)) = &signing {
+        laid.extend([
+            ("signed.json", signing_json.as_slice()),
+            ("signed.sig", signing_sig.as_slice()),
+        ]);
+    }
+    if bytes != container::canonical_zip(&laid)? {
         return Err(refused(Refusal::NotCanonical));
     }
-    let content: TallyFile = crate::package::parse_manifest(file, &json, FORMAT, VERSION)?;
+    let content: TallyFile = crate::package::parse_manifest(name, &json, FORMAT, VERSION)?;
+    let sha256 = keys::sha256_hex(&json);
+    let signed_at = match &signing {
+        Some((signing_json, _)) => {
+            let signing: Signing =
+                crate::package::parse_manifest(name, signing_json, SIGNING_FORMAT, VERSION)?;
+            if signing.tally_sha256 != sha256 {
+                return Err(refused(Refusal::ContentMismatch {
+                    name: "signed.json".into(),
+                }));
+            }
+            Some(signing.signed_at)
+        }
+        None => None,
+    };
     drop(archive);
     Ok(SignedTally {
         content,
-        sha256: keys::sha256_hex(&json),
+        sha256,
         fingerprint: keys::fingerprint(&key),
+        signed_at,
+        file_sha256: keys::sha256_hex(&bytes),
         bytes,
     })
 }
 
-/// Signs the exact `tally.json` bytes with `key` and writes the signed file at `dest`.
-pub fn sign(json: &[u8], key: &SigningKey, dest: &Path) -> Result<()> {
-    let entry = container::signature_entry(
-        &keys::public_hex(&key.verifying_key()),
-        &keys::sign(key, json),
-    );
+/// Whether the file holds the chair's signing statement: `signed.json` and `signed.sig`
+/// come together or not at all.
+fn signing_statement(json: bool, sig: bool) -> std::result::Result<bool, Refusal> {
+    match (json, sig) {
+        (true, false) => Err(Refusal::MissingEntry {
+            name: "signed.sig".into(),
+        }),
+        (false, true) => Err(Refusal::MissingEntry {
+            name: "signed.json".into(),
+        }),
+        (both, _) => Ok(both),
+    }
+}
+
+/// The key a signature entry names, once its signature over `signed` verifies.
+fn signed_by(
+    entry: &[u8],
+    signed: &[u8],
+) -> std::result::Result<(String, ed25519_dalek::VerifyingKey), Refusal> {
+    let (key_hex, sig) =
+        container::parse_signature_entry(entry).ok_or(Refusal::MalformedSignature)?;
+    let key = keys::parse_public(&key_hex).map_err(|_| Refusal::BadPublicKey)?;
+    if !keys::verify(&key, signed, &sig) {
+        return Err(Refusal::SignatureInvalid);
+    }
+    Ok((key_hex, key))
+}
+
+/// Signs the exact `tally.json` bytes with `key`, and the signing statement naming them
+/// and `signed_at`, and writes the signed file at `dest`.
+pub fn sign(json: &[u8], key: &SigningKey, signed_at: &str, dest: &Path) -> Result<()> {
+    let statement = Signing {
+        format: SIGNING_FORMAT.into(),
+        version: VERSION,
+        tally_sha256: keys::sha256_hex(json),
+        signed_at: signed_at.into(),
+    };
+    let statement =
+        serde_json::to_vec_pretty(&statement).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let public = keys::public_hex(&key.verifying_key());
+    let tally_sig = container::signature_entry(&public, &keys::sign(key, json));
+    let statement_sig = container::signature_entry(&public, &keys::sign(key, &statement));
     container::write_atomically(
         dest,
-        &[("tally.json", json), ("tally.sig", entry.as_bytes())],
+        &[
+            ("tally.json", json),
+            ("tally.sig", tally_sig.as_bytes()),
+            ("signed.json", &statement),
+            ("signed.sig", statement_sig.as_bytes()),
+        ],
     )
 }
 
@@ -178,7 +302,7 @@ pub fn outcome_of(content: &TallyFile) -> std::result::Result<MeetingOutcome, Re
     Ok(meeting::decide(&ballot, &content.tally))
 }
 
-fn as_ballot(b: &TallyBallot) -> MeetingBallot {
+pub(super) fn as_ballot(b: &TallyBallot) -> MeetingBallot {
     MeetingBallot {
         id: b.id,
         category_key: b.category_key.clone(),
@@ -368,14 +492,12 @@ pub fn confirm(
         fingerprint: signed.fingerprint.clone(),
         tally_sha256: signed.sha256.clone(),
     };
-    let outcome = meeting::record(
-        &tx,
-        &ballot,
-        &content.tally,
-        Some(confirmation.clone()),
-        at,
-        actor,
-    )?;
+    let evidence = meeting::ChairSigned {
+        confirmation: confirmation.clone(),
+        signed_at: signed.signed_at.clone(),
+        file_sha256: signed.file_sha256.clone(),
+    };
+    let outcome = meeting::record(&tx, &ballot, &content.tally, Some(&evidence), at, actor)?;
     tx.execute(
         "UPDATE meeting_ballot SET signed_tally = ?2 WHERE id = ?1",
         params![ballot_id, signed.bytes],
@@ -392,7 +514,7 @@ pub fn confirm(
 /// What of the ballot a tally names differs from the ballot as stored: its category,
 /// kind, places, threshold, or the nominations on it in order. Names and scores are
 /// there for people to read; the signature covers them, the count does not depend on them.
-fn differs(named: &TallyBallot, stored: &MeetingBallot) -> Option<&'static str> {
+pub(super) fn differs(named: &TallyBallot, stored: &MeetingBallot) -> Option<&'static str> {
     let ids = |e: &[BallotEntry]| e.iter().map(|e| e.nomination_id).collect::<Vec<_>>();
     if named.category_key != stored.category_key {
         Some("category_key")

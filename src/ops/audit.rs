@@ -1,6 +1,7 @@
 //! Checking a review against its own evidence: the audit log's hash chain, the anchor a
 //! printed document carries, the marks re-derived from the signed bundles the review
-//! keeps, and the results digest a printout must show.
+//! keeps, the 会评 counts from the chairs' signed tallies it keeps, and the results digest
+//! a printout must show.
 
 use std::path::Path;
 
@@ -9,7 +10,7 @@ use serde::Serialize;
 use crate::audit::{self, Anchor};
 use crate::error::Result;
 use crate::keys::ClerkKeys;
-use crate::merge::rederive::{self, Rederivation};
+use crate::merge::rederive::{self, BallotRederivation, Rederivation};
 use crate::merge::results::ResultOptions;
 use crate::report::record::Record;
 use crate::store;
@@ -24,6 +25,9 @@ pub struct AuditCheck {
     pub anchor_checked: Option<String>,
     /// `None` without the clerk's keys: only they open the sealed scores.
     pub rederived: Option<Rederivation>,
+    /// The counted 会评 ballots checked again: tallies are signed, not sealed, so any
+    /// laptop checks them.
+    pub tallies: BallotRederivation,
     /// What the 汇总表 and 公示 print as the results digest, recomputed now; `None`
     /// while the results cannot be computed.
     pub results_digest: Option<String>,
@@ -31,13 +35,14 @@ pub struct AuditCheck {
 
 impl AuditCheck {
     pub fn differences(&self) -> usize {
-        self.rederived.as_ref().map_or(0, |d| d.differences.len())
+        self.rederived.as_ref().map_or(0, |d| d.differences.len()) + self.tallies.differences.len()
     }
 }
 
 /// Checks the chain (and `anchor`, when a printed one is given), then re-derives the
-/// marks when `clerk` yields keys: a laptop without them (a supervisor's) checks the
-/// chain and the anchor only. The keys are asked for after the chain holds.
+/// counted ballots from the kept signed tallies, and the marks when `clerk` yields keys:
+/// a laptop without them (a supervisor's) checks no marks. The keys are asked for after
+/// the chain holds.
 pub fn verify(
     review: &Path,
     anchor: Option<&str>,
@@ -49,6 +54,7 @@ pub fn verify(
         None => audit::verify(&conn)?,
     };
     let head = audit::head(&conn)?;
+    let tallies = rederive::ballots(&conn)?;
     let rederived = match clerk()? {
         Some(clerk) => Some(rederive::rederive(&conn, &clerk)?),
         None => None,
@@ -56,12 +62,15 @@ pub fn verify(
     let results_digest = Record::load(review, &ResultOptions::default())
         .ok()
         .map(|r| r.results_hash());
-    Ok(AuditCheck {
-        ok: rederived.as_ref().is_none_or(|d| d.differences.is_empty()),
+    let mut check = AuditCheck {
+        ok: false,
         entries,
         head,
         anchor_checked: anchor.map(str::to_string),
         rederived,
+        tallies,
         results_digest,
-    })
+    };
+    check.ok = check.differences() == 0;
+    Ok(check)
 }

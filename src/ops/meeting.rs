@@ -51,9 +51,10 @@ pub struct SignedTallyFile {
 }
 
 /// The chair signs tally `file` on their own laptop with the key enrolled on `panel`,
-/// unlocked by `passphrase`, writing the signed file into `out_dir`. Refused for a tally
-/// of another review, one naming someone else as chair, and counts that cannot be. The
-/// signed file is read back and verified before the chair is told it is written.
+/// unlocked by `passphrase`, writing the signed file into `out_dir` with the laptop's
+/// clock (`now_unix`) as the time of signing. Refused for a tally of another review, one
+/// naming someone else as chair, and counts that cannot be. The signed file is read back
+/// and verified before the chair is told it is written.
 pub fn sign(
     panel: &mut Panel,
     file: &Path,
@@ -88,13 +89,14 @@ pub fn sign(
         });
     }
     let outcome = tally_file::outcome_of(&content).map_err(|r| refused(file, r))?;
+    let signed_at = rfc3339(now_unix)?;
     let (_, key) = panel.unlock(passphrase, now_unix)?;
     let dest = out_dir.join(format!(
         "tally-ballot-{}-signed.{}",
         content.ballot.id,
         tally_file::EXTENSION
     ));
-    tally_file::sign(&json, &key, &dest)?;
+    tally_file::sign(&json, &key, &signed_at, &dest)?;
     let written = tally_file::open_signed(&dest)?;
     Ok(SignedTallyFile {
         file: dest,
@@ -105,6 +107,22 @@ pub fn sign(
             signed_by: Some(written.fingerprint),
         },
     })
+}
+
+/// The laptop's clock as the signing statement records it.
+fn rfc3339(unix: i64) -> Result<String> {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .ok_or_else(|| Error::BadInput {
+            zh: format!("本机时钟读数无效（{unix}），无法记录签名时间：请校正时钟"),
+            en: format!(
+                "this laptop's clock reads {unix}, which is no time to sign at: set the clock"
+            ),
+        })
 }
 
 fn refused(file: &Path, refusal: Refusal) -> Error {

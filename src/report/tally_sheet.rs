@@ -1,6 +1,8 @@
 //! The 计票单 of a 会评 ballot: what the panel was asked, who was present, each count,
-//! what it decided, and lines for the counter, the witness and the panel's chair to sign.
-//! A ballot not yet counted prints as a blank form to fill in the room.
+//! what it decided, how the count was confirmed — by the chair's signature (who, which
+//! key, when, which tally) or not at all — and lines for the counter, the witness and the
+//! panel's chair to sign. A ballot not yet counted prints as a blank form to fill in the
+//! room.
 
 use super::font::Style;
 use super::pdf::{self, Align, Document, Meta, MM};
@@ -9,8 +11,11 @@ use crate::error::Result;
 use crate::merge::aggregate::VoteThreshold;
 use crate::merge::decisions::Outcome;
 use crate::merge::meeting::{BallotEntry, BallotKind, BallotView, MeetingBallot};
+use crate::merge::rederive::ChairProof;
 
-pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
+/// The sheet of `view`; `signed` is what the chair's kept signed tally proves, for a
+/// ballot counted from one (`for_ballot` checks it again before printing).
+pub fn render(view: &BallotView, signed: Option<&ChairProof>, meta: &Meta) -> Result<Vec<u8>> {
     let b = &view.ballot;
     let mut doc = Document::new(meta);
     let font = doc.font(Style::Sans)?;
@@ -37,6 +42,7 @@ pub fn render(view: &BallotView, meta: &Meta) -> Result<Vec<u8>> {
     f.table(&count_columns(choose), &rows, 10.0);
     f.gap(6.0);
     draw_when_counted(&mut f, b);
+    draw_confirmation(&mut f, b, signed);
     draw_signature_lines(&mut f, b);
     f.finish(&mut doc);
     Ok(doc.finish())
@@ -158,6 +164,81 @@ fn draw_when_counted(f: &mut Flow, b: &MeetingBallot) {
     }
 }
 
+/// How the count was confirmed, Chinese first: by the chair's signature, naming the chair,
+/// the key, when it signed and the tally it signed; or, for a ballot without a chair, not
+/// at all. A blank form of a chaired ballot says whose signature the count will need.
+fn draw_confirmation(f: &mut Flow, b: &MeetingBallot, signed: Option<&ChairProof>) {
+    let (size, mut lines) = (9.5, Vec::new());
+    match (&b.counted, signed, &b.chair) {
+        (Some(_), Some(p), _) => {
+            let when = p.signed_at.as_deref().map_or_else(
+                || ("未记录".to_string(), "not recorded".to_string()),
+                |t| {
+                    let t = readable(t);
+                    (
+                        format!("{t}（组长电脑时钟）"),
+                        format!("{t} (the chair's laptop clock)"),
+                    )
+                },
+            );
+            lines.push(format!(
+                "组长电子签名确认：本计票结果经评审组组长 {} 在本人电脑上用其登记密钥电子签名确认。",
+                p.chair_name
+            ));
+            lines.push(format!(
+                "密钥指纹：{}　　签名时间：{}",
+                p.fingerprint, when.0
+            ));
+            lines.push(format!("计票文件（tally.json）SHA-256：{}", p.tally_sha256));
+            lines.push(format!(
+                "Confirmed by the chair's signature: the panel chair, {}, signed this tally with their registered key on their own laptop. Key fingerprint {}; signed {}; tally file (tally.json) SHA-256 {}.",
+                p.chair_name, p.fingerprint, when.1, p.tally_sha256
+            ));
+        }
+        (Some(c), None, _) if c.confirmed.is_some() => {
+            // Only a caller that skipped the check gets here: say what the count claims,
+            // and that it was not checked.
+            let claimed = c.confirmed.as_ref().map_or("", |c| c.chair_name.as_str());
+            lines.push(format!(
+                "记录为组长“{claimed}”签名确认，但本计票单未核验所保存的签名计票文件。"
+            ));
+            lines.push(format!(
+                "Recorded as confirmed by the chair, {claimed}; the kept signed tally was not checked for this sheet."
+            ));
+        }
+        (Some(_), None, _) => {
+            lines.push("本计票结果按录入计票，未经组长电子签名确认。".to_string());
+            lines.push("Counted as typed: not confirmed by the chair's signature.".to_string());
+        }
+        (None, _, Some(chair)) => {
+            lines.push(format!(
+                "计票结果须经评审组组长 {} 用其登记密钥电子签名确认后方计入。",
+                chair.name
+            ));
+            lines.push(format!(
+                "The count takes effect only once the panel chair, {}, confirms it with their registered key.",
+                chair.name
+            ));
+        }
+        (None, _, None) => {}
+    }
+    if lines.is_empty() {
+        return;
+    }
+    f.gap(4.0);
+    for line in lines {
+        f.paragraph(&line, size, false, Align::Left);
+    }
+}
+
+/// `2026-12-02T15:20:00Z` as `2026-12-02 15:20:00 UTC`; anything else as it was signed.
+fn readable(rfc3339: &str) -> String {
+    match rfc3339.strip_suffix('Z').and_then(|t| t.split_once('T')) {
+        Some((day, time)) if day.len() == 10 && time.len() == 8 => format!("{day} {time} UTC"),
+        _ => rfc3339.to_string(),
+    }
+}
+
 /// Counter, witness and chair sign in ink: the paper is what the panel answers for.
 fn draw_signature_lines(f: &mut Flow, b: &MeetingBallot) {
     f.gap(24.0);
@@ -180,9 +261,22 @@ fn draw_signature_lines(f: &mut Flow, b: &MeetingBallot) {
 }
 
 /// The 计票单 of one ballot of the review at `review_path`, dated by its count (or its
-/// opening, for a blank form) so printing it twice gives the same bytes.
+/// opening, for a blank form) so printing it twice gives the same bytes. A counted ballot
+/// is checked again first (`merge::rederive::ballot`): a sheet never states a count or a
+/// chair's confirmation the evidence kept in the review does not prove.
 pub fn for_ballot(review_path: &std::path::Path, ballot_id: i64) -> Result<Vec<u8>> {
     let view = crate::merge::meeting::view(review_path, ballot_id)?;
+    let checked = match view.ballot.counted {
+        Some(_) => crate::merge::rederive::ballot(&crate::store::open(review_path)?, ballot_id)?,
+        None => Default::default(),
+    };
+    if let Some(d) = checked.differences.first() {
+        return Err(crate::error::Error::Corrupt(format!(
+            "会评表决 {ballot_id} 的计票结果无法由评审文件中保存的凭证核实（{}：{}），不能打印计票单 / meeting ballot {ballot_id}'s count is not proved by the evidence the review keeps ({}: {}): no tally sheet is printed",
+            d.kind, d.detail_zh, d.kind, d.detail_en
+        )));
+    }
+    let signed = checked.ballots.first().and_then(|c| c.proved.as_ref());
     let when = view
         .ballot
         .counted
@@ -192,6 +286,7 @@ pub fn for_ballot(review_path: &std::path::Path, ballot_id: i64) -> Result<Vec<u
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     render(
         &view,
+        signed,
         &Meta {
             title: "会评计票单",
             subject: "PanelDesk",

@@ -18,6 +18,7 @@ import json
 import mmap
 import os
 import re
+import sqlite3
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -1175,11 +1176,16 @@ TALLY = Format(
     rules=[
         EntryRule("tally.json", lambda n: n == "tally.json", 256 << 10, True),
         EntryRule("tally.sig", lambda n: n == "tally.sig", 256, True),
+        # 'Both or neither': checked after the container rules, in `verify_tally_bytes`.
+        EntryRule("signed.json", lambda n: n == "signed.json", 4 << 10, False),
+        EntryRule("signed.sig", lambda n: n == "signed.sig", 256, False),
     ],
 )
 
 TALLY_FORMAT = "paneldesk.meeting-tally"
+SIGNING_FORMAT = "paneldesk.meeting-tally-signing"
 TALLY_ORDER = ("tally.json", "tally.sig")
+SIGNED_TALLY_ORDER = ("tally.json", "tally.sig", "signed.json", "signed.sig")
 THRESHOLDS = ("more_than_half", "two_thirds")
 
 
@@ -1228,30 +1234,60 @@ def check_tally_doc(d: dict) -> None:
     _str(d, "written_by", w)
 
 
+def check_signing_doc(d: dict) -> None:
+    """`signed.json`: 'then the whole document with the types above'."""
+    _str(d, "tally_sha256", "signed.json")
+    _str(d, "signed_at", "signed.json")
+
+
 @dataclass
 class VerifiedTally:
     doc: dict
     hash: str
     fingerprint: str
+    signed_at: str | None = None
+    file_hash: str = ""
 
 
 def verify_tally_bytes(data: bytes | mmap.mmap) -> VerifiedTally:
-    """'To verify a signed tally', steps 1 to 5."""
-    # 1.
+    """'To verify a signed tally', steps 1 to 7."""
+    # 1. The container rules, then the signing statement whole or not at all.
     archive = open_container(data, TALLY)
+    has_json = archive.entry("signed.json") is not None
+    has_sig = archive.entry("signed.sig") is not None
+    if has_json and not has_sig:
+        refuse("missing_entry", "signed.sig")
+    if has_sig and not has_json:
+        refuse("missing_entry", "signed.json")
     # 2.
     doc_bytes = archive.read("tally.json")
     sig_entry = archive.read("tally.sig")
+    statement = (archive.read("signed.json"), archive.read("signed.sig")) if has_json else None
     # 3.
-    _, key = check_signature(sig_entry, doc_bytes)
+    key_hex, key = check_signature(sig_entry, doc_bytes)
     # 4.
-    if not is_canonical(archive, TALLY_ORDER):
-        refuse("not_canonical")
+    if statement is not None:
+        also, _ = check_signature(statement[1], statement[0])
+        if also != key_hex:
+            refuse("key_mismatch", "signed.sig")
     # 5.
+    if not is_canonical(archive, SIGNED_TALLY_ORDER if statement else TALLY_ORDER):
+        refuse("not_canonical")
+    # 6.
     doc = parse_json(doc_bytes)
     check_head(doc, TALLY_FORMAT)
     _whole(check_tally_doc, doc)
-    return VerifiedTally(doc, sha256_hex(doc_bytes), fingerprint(key))
+    tally_hash = sha256_hex(doc_bytes)
+    # 7.
+    signed_at = None
+    if statement is not None:
+        signing = parse_json(statement[0])
+        check_head(signing, SIGNING_FORMAT)
+        _whole(check_signing_doc, signing)
+        if signing["tally_sha256"] != tally_hash:
+            refuse("content_mismatch", "signed.json")
+        signed_at = signing["signed_at"]
+    return VerifiedTally(doc, tally_hash, fingerprint(key), signed_at, sha256_hex(bytes(data)))
 
 
 def verify_tally(path: str) -> VerifiedTally:
@@ -1367,3 +1403,274 @@ def confirm_tally(t: VerifiedTally, clerk: TallyClerk, ballot_id: int) -> str:
         refuse("impossible_tally", why)
     # 9.
     return "accepted"
+
+
+# ---------------------------------------------------------------------------------------
+# Tally file: what `audit verify` checks in a review file.
+# ---------------------------------------------------------------------------------------
+
+
+def _is_int(v: Any, lo: int, hi: int) -> bool:
+    return type(v) is int and lo <= v <= hi
+
+
+def _read_counted(text: str) -> dict | None:
+    """'`counted_json` must read': the shapes the page gives, other fields ignored; None
+    when it does not."""
+    try:
+        c = json.loads(text)
+    except ValueError:
+        return None
+    try:
+        c = _obj(c, "counted_json")
+        t = _obj(_field(c, "tally", "counted_json"), "tally")
+        tally = {
+            "present": _int(t, "present", U32, "tally"),
+            "counts": [
+                {
+                    "nomination_id": _int(_obj(x, "count"), "nomination_id", ID, "count"),
+                    "agree": _int(x, "agree", U32, "count"),
+                    "disagree": _int(x, "disagree", U32, "count"),
+                    "abstain": _int(x, "abstain", U32, "count"),
+                }
+                for x in _list(t, "counts", "tally")
+            ],
+            "counted_by": _str(t, "counted_by", "tally"),
+            "witnessed_by": _str(t, "witnessed_by", "tally"),
+        }
+        o = _obj(_field(c, "outcome", "counted_json"), "outcome")
+        entries = []
+        for x in _list(o, "entries", "outcome"):
+            x = _obj(x, "entry")
+            result = x.get("result")
+            if result not in ("in", "out", None):
+                _fail("entry.result")
+            if type(_field(x, "passed", "entry")) is not bool:
+                _fail("entry.passed")
+            entries.append(
+                {
+                    "nomination_id": _int(x, "nomination_id", ID, "entry"),
+                    "agree": _int(x, "agree", U32, "entry"),
+                    "passed": x["passed"],
+                    "result": result,
+                }
+            )
+        still = _list(o, "still_tied", "outcome")
+        if not all(_is_int(v, *ID) for v in still):
+            _fail("outcome.still_tied")
+        _str(c, "counted_at", "counted_json")
+        _str(c, "recorded_by", "counted_json")
+        confirmed = c.get("confirmed")
+        if confirmed is not None:
+            confirmed = _obj(confirmed, "confirmed")
+            confirmed = {
+                "chair_id": _int(confirmed, "chair_id", ID, "confirmed"),
+                "chair_name": _str(confirmed, "chair_name", "confirmed"),
+                "fingerprint": _str(confirmed, "fingerprint", "confirmed"),
+                "tally_sha256": _str(confirmed, "tally_sha256", "confirmed"),
+            }
+    except Malformed:
+        return None
+    return {
+        "tally": tally,
+        "outcome": {"entries": entries, "still_tied": still},
+        "confirmed": confirmed,
+    }
+
+
+def _tally_value(t: dict) -> dict:
+    """A tally of `tally.json` with only the fields the page names."""
+    return {
+        "present": t["present"],
+        "counts": [
+            {k: c[k] for k in ("nomination_id", "agree", "disagree", "abstain")}
+            for c in t["counts"]
+        ],
+        "counted_by": t["counted_by"],
+        "witnessed_by": t["witnessed_by"],
+    }
+
+
+def decide(kind: dict, places: int, threshold: str, tally: dict) -> dict:
+    """'What counts decide'."""
+    present = tally["present"]
+
+    def passes(agree: int) -> bool:
+        if present == 0:
+            return False
+        if threshold == "more_than_half":
+            return agree * 2 > present
+        return agree * 3 >= present * 2
+
+    fill = kind.get("at_most") if kind["kind"] == "choose" else places
+    fill = places if fill is None else fill
+    passing = sorted((c for c in tally["counts"] if passes(c["agree"])), key=lambda c: -c["agree"])
+    winners: set[int] = set()
+    level: list[int] = []
+    if len(passing) <= fill:
+        winners = {c["nomination_id"] for c in passing}
+    elif fill > 0:
+        a = passing[fill - 1]["agree"]
+        tied = passing[fill]["agree"] == a
+        for c in passing:
+            if c["agree"] > a or (c["agree"] == a and not tied):
+                winners.add(c["nomination_id"])
+            elif c["agree"] == a:
+                level.append(c["nomination_id"])
+    entries = []
+    for c in tally["counts"]:
+        nid = c["nomination_id"]
+        result = "in" if nid in winners else None if nid in level else "out"
+        entries.append(
+            {"nomination_id": nid, "agree": c["agree"], "passed": passes(c["agree"]), "result": result}
+        )
+    return {"entries": entries, "still_tied": sorted(level)}
+
+
+def audit_tallies(review_path: str) -> str:
+    """'What `audit verify` checks', on a review file: for each ballot in order of id,
+    `<id>=chair_signed` or `<id>=typed` when it is counted, then `<id>:<kind>` for its
+    difference(s); space-separated."""
+    con = sqlite3.connect(f"file:{review_path}?mode=ro", uri=True)
+    try:
+        review_id = con.execute("SELECT id FROM review").fetchone()[0]
+        experts = con.execute("SELECT count(*) FROM expert").fetchone()[0]
+        registered = set(con.execute("SELECT expert_id, fingerprint FROM expert_registration"))
+        opened: dict[int, int | None] = {}
+        counted_entries: dict[int, dict] = {}
+        for action, detail in con.execute("SELECT action, detail FROM audit_log ORDER BY seq"):
+            if action not in ("meeting.ballot_opened", "meeting.counted"):
+                continue
+            try:
+                d = json.loads(detail)
+            except ValueError:
+                continue
+            if not isinstance(d, dict) or not _is_int(d.get("ballot"), *ID):
+                continue
+            if action == "meeting.ballot_opened":
+                chair = d.get("chair")
+                opened[d["ballot"]] = chair if _is_int(chair, *ID) else None
+            else:
+                counted_entries[d["ballot"]] = d
+        decisions: dict[int, list] = {}
+        for ballot, nomination, outcome in con.execute(
+            "SELECT ballot_id, nomination_id, outcome FROM result_decision"
+            " WHERE ballot_id IS NOT NULL ORDER BY id"
+        ):
+            decisions.setdefault(ballot, []).append((nomination, outcome))
+        rows = {
+            r[0]: r
+            for r in con.execute(
+                "SELECT id, category_key, kind_json, places, threshold, entries_json,"
+                " chair_expert_id, counted_json, tally_sha256, signed_tally FROM meeting_ballot"
+            )
+        }
+    finally:
+        con.close()
+    said: list[str] = []
+    for bid in sorted(set(rows) | set(opened) | set(counted_entries) | set(decisions)):
+        audited = counted_entries.get(bid)
+        decided = sorted(decisions.get(bid, []))
+        row = rows.get(bid)
+        if row is None or row[7] is None:
+            if bid in counted_entries or (row is None and bid in opened):
+                said.append(f"{bid}:tally_not_as_audited")
+            if decided:
+                said.append(f"{bid}:ballot_decisions_differ")
+            continue
+        _, category_key, kind_json, places, threshold_json, entries_json, chair, text, sha, kept = row
+        stored = {
+            "category_key": category_key,
+            "kind": json.loads(kind_json),
+            "places": places,
+            "threshold": json.loads(threshold_json),
+            "entries": [e["nomination_id"] for e in json.loads(entries_json)],
+        }
+        counted = _read_counted(text)
+        chaired = (
+            chair is not None
+            or opened.get(bid) is not None
+            or kept is not None
+            or (counted is not None and counted["confirmed"] is not None)
+            or (audited is not None and audited.get("confirmed_by") is not None)
+        )
+        said.append(f"{bid}={'chair_signed' if chaired else 'typed'}")
+        if chaired:
+            why = _chair_signed(bid, stored, chair, opened.get(bid), kept, sha, counted,
+                                audited, review_id, experts, registered)
+            if why:
+                said.append(f"{bid}:{why}")
+        elif (
+            counted is None
+            or audited is None
+            or _tally_value(counted["tally"]) != audited.get("tally")
+            or counted["outcome"] != audited.get("outcome")
+        ):
+            said.append(f"{bid}:tally_not_as_audited")
+        if counted is not None:
+            expected = sorted(
+                (e["nomination_id"], e["result"])
+                for e in counted["outcome"]["entries"]
+                if e["result"] is not None
+            )
+            if decided != expected:
+                said.append(f"{bid}:ballot_decisions_differ")
+    return " ".join(said)
+
+
+def _chair_signed(bid, stored, chair, opened_chair, kept, sha, counted, audited,
+                  review_id, experts, registered) -> str | None:
+    """A chair-confirmed ballot, steps 1 to 7: the first that fails, or None."""
+    # 1.
+    if kept is None:
+        return "tally_not_kept"
+    # 2.
+    try:
+        t = verify_tally_bytes(bytes(kept))
+    except Refused:
+        return "tally_signature"
+    d = t.doc
+    # 3.
+    if chair != d["chair"]["id"] or opened_chair != d["chair"]["id"]:
+        return "tally_signature"
+    if (d["chair"]["id"], t.fingerprint) not in registered:
+        return "tally_signature"
+    # 4. As 'To confirm a tally' step 3 compares them.
+    named = d["ballot"]
+    if (
+        d["review"]["id"] != review_id
+        or named["id"] != bid
+        or named["category_key"] != stored["category_key"]
+        or _kind_key(named["kind"]) != _kind_key(stored["kind"])
+        or named["places"] != stored["places"]
+        or named["threshold"] != stored["threshold"]
+        or [e["nomination_id"] for e in named["entries"]] != stored["entries"]
+    ):
+        return "tally_not_this_ballot"
+    # 5.
+    ids = [e["nomination_id"] for e in named["entries"]]
+    if _impossible({"entries": ids, "kind": named["kind"]}, d["tally"], experts, 0) is not None:
+        return "tally_changed"
+    # 6.
+    if counted is None:
+        return "tally_changed"
+    if counted["tally"] != _tally_value(d["tally"]):
+        return "tally_changed"
+    if counted["outcome"] != decide(named["kind"], named["places"], named["threshold"], d["tally"]):
+        return "tally_changed"
+    if counted["confirmed"] != {
+        "chair_id": d["chair"]["id"],
+        "chair_name": d["chair"]["name"],
+        "fingerprint": t.fingerprint,
+        "tally_sha256": t.hash,
+    }:
+        return "tally_changed"
+    if sha != t.hash:
+        return "tally_changed"
+    # 7.
+    if audited is None:
+        return "tally_not_as_audited"
+    file_sha = (audited.get("confirmed_by") or {}).get("file_sha256")
+    if isinstance(file_sha, str) and file_sha != sha256_hex(bytes(kept)):
+        return "tally_not_as_audited"
+    return None

@@ -7,9 +7,10 @@ docs/formats.md (`paneldesk_formats.py`) and prints one JSON object per line:
 
 The folder holds (written by tests/it/second_implementation.rs):
 
-- `cases.json`: `[{"case", "kind": "package" | "bundle" | "tally", "file", "context",
-  "ballot"}]`, files relative to the folder; `context` for bundles and tallies, `ballot`
-  (the ballot the clerk confirms the tally for) for tallies.
+- `cases.json`: `[{"case", "kind": "package" | "bundle" | "tally" | "review", "file",
+  "context", "ballot"}]`, files relative to the folder; `context` for bundles and tallies,
+  `ballot` (the ballot the clerk confirms the tally for) for tallies. A review's verdict
+  is what `audit verify` finds in its 会评 ballots (`pf.audit_tallies`), not one code.
 - `context.json`: `{"<context name>": {"packages": [<package files>],
   "age_identity": "AGE-SECRET-KEY-1…", "registrations": [{"expert_id", "fingerprint",
   "revoked"}], "received": [{"package_hash", "expert_id", "public_key", "sequence",
@@ -73,6 +74,8 @@ def judge(folder: str, case: dict, clerks: dict, tally_clerks: dict) -> tuple[st
         if case["kind"] == "package":
             pf.verify_package(path)
             return "accepted", ""
+        if case["kind"] == "review":
+            return pf.audit_tallies(path), ""
         if case["kind"] == "tally":
             verified = pf.verify_tally(path)
             return pf.confirm_tally(verified, tally_clerks[case["context"]], case["ballot"]), ""

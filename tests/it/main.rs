@@ -38,6 +38,7 @@ mod second_implementation;
 mod self_evaluation;
 mod setup_rules;
 mod support;
+mod tally_audit;
 mod trust;
 mod weights;
 mod workbook_template;

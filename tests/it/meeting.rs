@@ -160,7 +160,8 @@ fn a_choice_of_one_of_two_tied_settles_the_cut_and_its_sheet_records_it() {
 
     // The 计票单: the ballot, each count, the outcome, and lines to sign.
     let view = meeting::view(&round.review, ballot.id).unwrap();
-    let pdf = paneldesk::report::tally_sheet::render(&view, &test_meta("会评计票单")).unwrap();
+    let pdf =
+        paneldesk::report::tally_sheet::render(&view, None, &test_meta("会评计票单")).unwrap();
     let file = round.root.join("计票单.pdf");
     std::fs::write(&file, &pdf).unwrap();
     if let Some(keep) = std::env::var_os("PANELDESK_KEEP_REPORTS") {
@@ -778,7 +779,7 @@ fn tally_files_the_chair_did_not_sign_as_written_are_refused_and_count_nothing()
     assert_eq!(cuts(&round)[..2], [Cut::In, Cut::Out]);
 }
 
-fn entry_rules() -> [container::EntryRule; 2] {
+fn entry_rules() -> [container::EntryRule; 4] {
     [
         container::EntryRule {
             name: "tally.json",
@@ -789,6 +790,18 @@ fn entry_rules() -> [container::EntryRule; 2] {
         container::EntryRule {
             name: "tally.sig",
             matches: |n| n == "tally.sig",
+            max_bytes: 256,
+            required: true,
+        },
+        container::EntryRule {
+            name: "signed.json",
+            matches: |n| n == "signed.json",
+            max_bytes: 4 << 10,
+            required: true,
+        },
+        container::EntryRule {
+            name: "signed.sig",
+            matches: |n| n == "signed.sig",
             max_bytes: 256,
             required: true,
         },
@@ -989,7 +1002,7 @@ fn the_command_line_runs_a_show_of_hands_from_the_clerk_to_the_chair_and_back() 
     assert!(ok && out.contains("组长已签名确认"), "{err}{out}");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(super) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();

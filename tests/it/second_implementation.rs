@@ -98,6 +98,9 @@ enum Kind {
     Bundle,
     /// A signed tally file, confirmed for `Case::ballot`.
     Tally,
+    /// A review file whose counted 会评 ballots `audit verify` checks again
+    /// (`merge::rederive::ballots`); its verdict is `review_verdict`'s.
+    Review,
 }
 
 struct Case {
@@ -123,6 +126,7 @@ impl Corpus {
             Kind::Package => "pdpanel",
             Kind::Bundle => "pdresult",
             Kind::Tally => "pdtally",
+            Kind::Review => "pdreview",
         };
         let rel = format!("cases/{name}.{ext}");
         (rel.clone(), self.dir.join(rel))
@@ -1529,14 +1533,22 @@ fn tally_cases(
     let chair_key = key_of(CHAIR);
     let edit = |f: &dyn Fn(&mut Value)| edited(&written.file, f);
     let by_chair = |f: &dyn Fn(&mut Value)| signed_bytes(&edit(f), &chair_key);
-    let sig_entry = entries_of(&signed.file)
-        .into_iter()
-        .find(|(n, _)| n == "tally.sig")
-        .unwrap()
-        .1;
+    let entry = |name: &str| {
+        entries_of(&signed.file)
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("the signed tally has no {name}"))
+            .1
+    };
+    let (sig_entry, statement, statement_sig) = (
+        entry("tally.sig"),
+        entry("signed.json"),
+        entry("signed.sig"),
+    );
     let b = first.id;
 
     c.tally("tally_genuine", "tally", b, &good, "accepted");
+    signing_statement_cases(c, b, &json, &sig_entry, &statement, &statement_sig);
     c.tally(
         "tally_counted_already",
         "tally-counted",
@@ -1768,7 +1780,375 @@ fn tally_cases(
     );
     let huge = c.tally("tally_huge", "tally", b, b"", "file_too_large");
     sparse_file(&huge, 2 << 20);
+    review_cases(c, &round, &snapshots["tally-counted"], &signed.file, &json);
     round
+}
+
+/// `audit verify`'s verdict on a review's 会评 ballots, as docs/formats.md ("What `audit
+/// verify` checks") has the Python give it: per ballot in order, `<id>=chair_signed` or
+/// `<id>=typed` when counted, then `<id>:<kind>` for each difference.
+fn review_verdict(review: &Path) -> String {
+    let conn = paneldesk::store::open(review).unwrap();
+    let checked = match paneldesk::merge::rederive::ballots(&conn) {
+        Ok(c) => c,
+        Err(e) => return format!("error:{}", e.code()),
+    };
+    let ids: std::collections::BTreeSet<i64> = checked
+        .ballots
+        .iter()
+        .map(|b| b.ballot)
+        .chain(checked.differences.iter().map(|d| d.ballot))
+        .collect();
+    let mut said = Vec::new();
+    for id in ids {
+        for b in checked.ballots.iter().filter(|b| b.ballot == id) {
+            let from = serde_json::to_value(b.counted_from).unwrap();
+            said.push(format!("{id}={}", from.as_str().unwrap()));
+        }
+        for d in checked.differences.iter().filter(|d| d.ballot == id) {
+            said.push(format!("{id}:{}", d.kind));
+        }
+    }
+    said.join(" ")
+}
+
+fn rust_review_verdict(review: &Path, work: &Path) -> String {
+    std::fs::copy(review, work).unwrap();
+    review_verdict(work)
+}
+
+/// Review files edited after the count as someone holding one could, with a SQLite tool:
+/// `counted` (ballot 1 counted from the chair's `signed` tally, whose `tally.json` is
+/// `json`) with ballot 3, which has no chair, counted as typed.
+fn review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, signed: &Path, json: &[u8]) {
+    let base = round.root.join("snapshots/tally-audit.pdreview");
+    std::fs::copy(counted, &base).unwrap();
+    let (n0, n1) = (round.ids[0], round.ids[1]);
+    let typed = super::meeting::tally(6, &[(n0, 5, 1, 0), (n1, 2, 4, 0)]);
+    meeting::count(&base, 3, &typed, T0, "clerk").unwrap();
+    let base = snapshot(
+        &base,
+        &round.root.join("snapshots/tally-audit-clean.pdreview"),
+    );
+    let kept = std::fs::read(signed).unwrap();
+    let sig_entry = entries_of(signed)
+        .into_iter()
+        .find(|(n, _)| n == "tally.sig")
+        .unwrap()
+        .1;
+    let chair_key = key_of(CHAIR);
+    let by_chair = |edit: &dyn Fn(&mut Value)| {
+        let mut v: Value = serde_json::from_slice(json).unwrap();
+        edit(&mut v);
+        signed_bytes(&serde_json::to_vec_pretty(&v).unwrap(), &chair_key)
+    };
+    let mut case = |name: &str, spec: &'static str, edit: &dyn Fn(&rusqlite::Connection)| {
+        let path = c.add(name, Kind::Review, "", spec);
+        std::fs::copy(&base, &path).unwrap();
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        // Whoever edits the file need not keep its constraints.
+        raw.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        edit(&raw);
+    };
+    let counted_of = |raw: &rusqlite::Connection, ballot: i64| -> Value {
+        let text: String = raw
+            .query_row(
+                "SELECT counted_json FROM meeting_ballot WHERE id = ?1",
+                [ballot],
+                |r| r.get(0),
+            )
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let set_counted = |raw: &rusqlite::Connection, ballot: i64, edit: &dyn Fn(&mut Value)| {
+        let mut v = counted_of(raw, ballot);
+        edit(&mut v);
+        raw.execute(
+            "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1",
+            rusqlite::params![ballot, v.to_string()],
+        )
+        .unwrap();
+    };
+    let sql = |raw: &rusqlite::Connection, statement: &str| {
+        raw.execute_batch(statement).unwrap();
+    };
+    let keep = |raw: &rusqlite::Connection, bytes: &[u8]| {
+        raw.execute(
+            "UPDATE meeting_ballot SET signed_tally = ?1 WHERE id = 1",
+            [bytes],
+        )
+        .unwrap();
+    };
+
+    case("review_genuine", "1=chair_signed 3=typed", &|_| {});
+    case(
+        "review_count_changed",
+        "1=chair_signed 1:tally_changed 3=typed",
+        &|raw| set_counted(raw, 1, &|v| v["tally"]["counts"][0]["agree"] = 3.into()),
+    );
+    case(
+        "review_outcome_turned",
+        "1=chair_signed 1:tally_changed 1:ballot_decisions_differ 3=typed",
+        &|raw| {
+            set_counted(raw, 1, &|v| {
+                v["outcome"]["entries"][0]["result"] = "out".into();
+                v["outcome"]["entries"][1]["result"] = "in".into();
+            })
+        },
+    );
+    case(
+        "review_decisions_turned",
+        "1=chair_signed 1:ballot_decisions_differ 3=typed",
+        &|raw| {
+            sql(
+                raw,
+                "UPDATE result_decision SET outcome = CASE outcome WHEN 'in' THEN 'out' ELSE 'in' END
+                 WHERE ballot_id = 1",
+            )
+        },
+    );
+    case(
+        "review_decision_added",
+        "1=chair_signed 1:ballot_decisions_differ 3=typed",
+        &|raw| {
+            raw.execute(
+                "INSERT INTO result_decision (nomination_id, outcome, reason, decided_at, actor, ballot_id)
+                 VALUES (?1, 'in', '会评', ?2, 'clerk', 1)",
+                rusqlite::params![round.ids[4], T0],
+            )
+            .unwrap();
+        },
+    );
+    case(
+        "review_confirmation_changed",
+        "1=chair_signed 1:tally_changed 3=typed",
+        &|raw| set_counted(raw, 1, &|v| v["confirmed"]["chair_name"] = "王组长".into()),
+    );
+    case(
+        "review_sha_column_changed",
+        "1=chair_signed 1:tally_changed 3=typed",
+        &|raw| {
+            sql(
+                raw,
+                "UPDATE meeting_ballot SET tally_sha256 = 'ab' WHERE id = 1",
+            )
+        },
+    );
+    case(
+        "review_count_unreadable",
+        "1=chair_signed 1:tally_changed 3=typed",
+        &|raw| set_counted(raw, 1, &|v| v["tally"]["present"] = "六".into()),
+    );
+    case(
+        "review_kept_deleted",
+        "1=chair_signed 1:tally_not_kept 3=typed",
+        &|raw| {
+            sql(
+                raw,
+                "UPDATE meeting_ballot SET signed_tally = NULL WHERE id = 1",
+            )
+        },
+    );
+    case(
+        "review_disguised_as_typed",
+        "1=chair_signed 1:tally_not_kept 3=typed",
+        &|raw| {
+            set_counted(raw, 1, &|v| {
+                v.as_object_mut().unwrap().remove("confirmed");
+            });
+            sql(
+                raw,
+                "UPDATE meeting_ballot SET chair_expert_id = NULL, signed_tally = NULL, tally_sha256 = NULL
+                 WHERE id = 1",
+            );
+        },
+    );
+    case(
+        "review_kept_by_another_expert",
+        "1=chair_signed 1:tally_signature 3=typed",
+        &|raw| keep(raw, &signed_bytes(json, &key_of(1))),
+    );
+    case(
+        "review_kept_by_a_stranger",
+        "1=chair_signed 1:tally_signature 3=typed",
+        &|raw| keep(raw, &signed_bytes(json, &keys::signing_key(&[99; 32]))),
+    );
+    let mut flipped = kept.clone();
+    let at = flipped.len() / 3;
+    flipped[at] ^= 1;
+    case(
+        "review_kept_byte_flipped",
+        "1=chair_signed 1:tally_signature 3=typed",
+        &|raw| keep(raw, &flipped),
+    );
+    case(
+        "review_chair_moved",
+        "1=chair_signed 1:tally_signature 3=typed",
+        &|raw| {
+            raw.execute(
+                "UPDATE meeting_ballot SET chair_expert_id = ?1 WHERE id = 1",
+                [expert_id(round, 1)],
+            )
+            .unwrap();
+        },
+    );
+    case(
+        "review_kept_for_another_review",
+        "1=chair_signed 1:tally_not_this_ballot 3=typed",
+        &|raw| keep(raw, &by_chair(&|v| v["review"]["id"] = "2026-other".into())),
+    );
+    case(
+        "review_kept_for_another_ballot",
+        "1=chair_signed 1:tally_not_this_ballot 3=typed",
+        &|raw| {
+            keep(
+                raw,
+                &by_chair(&|v| {
+                    v["ballot"]["threshold"] = "two_thirds".into();
+                }),
+            )
+        },
+    );
+    case(
+        "review_kept_impossible",
+        "1=chair_signed 1:tally_changed 3=typed",
+        &|raw| keep(raw, &by_chair(&|v| v["tally"]["present"] = 7.into())),
+    );
+    case(
+        "review_kept_without_statement",
+        "1=chair_signed 1:tally_not_as_audited 3=typed",
+        &|raw| {
+            keep(
+                raw,
+                &canonical(&[("tally.json", json), ("tally.sig", &sig_entry)]),
+            )
+        },
+    );
+    case(
+        "review_typed_retyped",
+        "1=chair_signed 3=typed 3:tally_not_as_audited",
+        &|raw| set_counted(raw, 3, &|v| v["tally"]["counts"][1]["agree"] = 1.into()),
+    );
+    case(
+        "review_ballot_uncounted",
+        "1:tally_not_as_audited 1:ballot_decisions_differ 3=typed",
+        &|raw| {
+            sql(
+                raw,
+                "UPDATE meeting_ballot SET counted_json = NULL WHERE id = 1",
+            )
+        },
+    );
+    case(
+        "review_ballot_deleted",
+        "1:tally_not_as_audited 1:ballot_decisions_differ 3=typed",
+        &|raw| sql(raw, "DELETE FROM meeting_ballot WHERE id = 1"),
+    );
+}
+
+/// The chair's signing statement (`signed.json`, `signed.sig`): optional, whole, by the
+/// key that signed the tally, naming that tally.
+fn signing_statement_cases(
+    c: &mut Corpus,
+    b: i64,
+    json: &[u8],
+    sig_entry: &[u8],
+    statement: &[u8],
+    statement_sig: &[u8],
+) {
+    let chair_key = key_of(CHAIR);
+    let tally = [("tally.json", json), ("tally.sig", sig_entry)];
+    let with = |extra: &[(&str, &[u8])]| canonical(&[&tally[..], extra].concat());
+    let signed_statement = |edit: &dyn Fn(&mut Value), key: &SigningKey| {
+        let mut v: Value = serde_json::from_slice(statement).unwrap();
+        edit(&mut v);
+        let bytes = serde_json::to_vec_pretty(&v).unwrap();
+        let sig = container::signature_entry(
+            &keys::public_hex(&key.verifying_key()),
+            &keys::sign(key, &bytes),
+        );
+        (bytes, sig.into_bytes())
+    };
+    let keep = |_: &mut Value| {};
+    c.tally(
+        "tally_without_signing_statement",
+        "tally",
+        b,
+        &with(&[]),
+        "accepted",
+    );
+    c.tally(
+        "tally_statement_without_its_signature",
+        "tally",
+        b,
+        &with(&[("signed.json", statement)]),
+        "missing_entry",
+    );
+    c.tally(
+        "tally_statement_signature_alone",
+        "tally",
+        b,
+        &with(&[("signed.sig", statement_sig)]),
+        "missing_entry",
+    );
+    let (bytes, sig) = signed_statement(&keep, &key_of(1));
+    c.tally(
+        "tally_statement_by_another_key",
+        "tally",
+        b,
+        &with(&[("signed.json", &bytes), ("signed.sig", &sig)]),
+        "key_mismatch",
+    );
+    let (redated, _) = signed_statement(
+        &|v| v["signed_at"] = "2026-01-01T00:00:00Z".into(),
+        &chair_key,
+    );
+    c.tally(
+        "tally_statement_redated_after_signing",
+        "tally",
+        b,
+        &with(&[("signed.json", &redated), ("signed.sig", statement_sig)]),
+        "signature_invalid",
+    );
+    c.tally(
+        "tally_statement_relaid",
+        "tally",
+        b,
+        &canonical(&[
+            ("tally.json", json),
+            ("signed.json", statement),
+            ("tally.sig", sig_entry),
+            ("signed.sig", statement_sig),
+        ]),
+        "not_canonical",
+    );
+    let (bytes, sig) = signed_statement(&|v| v["tally_sha256"] = "0".repeat(64).into(), &chair_key);
+    c.tally(
+        "tally_statement_of_another_tally",
+        "tally",
+        b,
+        &with(&[("signed.json", &bytes), ("signed.sig", &sig)]),
+        "content_mismatch",
+    );
+    let (bytes, sig) = signed_statement(
+        &|v| v["format"] = "paneldesk.meeting-tally".into(),
+        &chair_key,
+    );
+    c.tally(
+        "tally_statement_wrong_format",
+        "tally",
+        b,
+        &with(&[("signed.json", &bytes), ("signed.sig", &sig)]),
+        "wrong_format",
+    );
+    let (bytes, sig) = signed_statement(&|v| v["signed_at"] = 1_700_000_000.into(), &chair_key);
+    c.tally(
+        "tally_statement_time_in_seconds",
+        "tally",
+        b,
+        &with(&[("signed.json", &bytes), ("signed.sig", &sig)]),
+        "malformed_content",
+    );
 }
 
 fn rust_tally_verdict(snapshot: &Path, work: &Path, file: &Path, ballot: i64) -> String {
@@ -2640,6 +3020,7 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
                 Kind::Package => "package",
                 Kind::Bundle => "bundle",
                 Kind::Tally => "tally",
+                Kind::Review => "review",
             };
             let mut v = json!({ "case": c.name, "kind": kind, "file": c.file });
             if c.kind != Kind::Package {
@@ -2677,6 +3058,9 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
                 &file,
                 case.ballot,
             ),
+            Kind::Review => {
+                rust_review_verdict(&file, &work.join(format!("{}.pdreview", case.name)))
+            }
         }
     };
     let lanes = 4;
@@ -2717,7 +3101,8 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
             "no case for {verdict}"
         );
     }
-    for case in &corpus.cases {
+    // A review's verdict is its ballots' list, not one code.
+    for case in corpus.cases.iter().filter(|c| c.kind != Kind::Review) {
         assert!(
             VERDICTS.contains(&case.spec),
             "{}: {}",
