@@ -98,18 +98,24 @@ pub fn tally(votes: &[Vote], threshold: VoteThreshold) -> VoteTally {
         count(Vote::Abstain),
     );
     let present = votes.len() as u32;
-    let passed = present > 0
-        && match threshold {
-            VoteThreshold::MoreThanHalf => agree * 2 > present,
-            VoteThreshold::TwoThirds => agree * 3 >= present * 2,
-        };
     VoteTally {
         agree,
         disagree,
         abstain,
         present,
-        passed,
+        passed: passes(agree, present, threshold),
     }
+}
+
+/// Whether `agree` of `present` meets `threshold`. In 64 bits: a tally file signed on a
+/// chair's laptop may carry counts near `u32::MAX`, which no roster bounds there.
+pub fn passes(agree: u32, present: u32, threshold: VoteThreshold) -> bool {
+    let (agree, present) = (u64::from(agree), u64::from(present));
+    present > 0
+        && match threshold {
+            VoteThreshold::MoreThanHalf => agree * 2 > present,
+            VoteThreshold::TwoThirds => agree * 3 >= present * 2,
+        }
 }
 
 /// A vote as a category's rule counts it: by its threshold, and below its quorum of

@@ -24,7 +24,6 @@ use super::decisions::{self, Outcome};
 use super::rank::Cut;
 use super::results::{self, CategoryResult, ResultOptions};
 use crate::error::{Error, Result};
-use crate::model::marks::Vote;
 use crate::store;
 
 /// What the panel is asked.
@@ -640,15 +639,8 @@ pub(super) fn decide(ballot: &MeetingBallot, tally: &Tally) -> MeetingOutcome {
         BallotKind::Choose { at_most } => at_most.unwrap_or(ballot.places),
         BallotKind::Vote => ballot.places,
     } as usize;
-    let passed_of = |c: &Count| {
-        let votes: Vec<Vote> = std::iter::repeat_n(Vote::Agree, c.agree as usize)
-            .chain(std::iter::repeat_n(
-                Vote::Disagree,
-                (tally.present - c.agree) as usize,
-            ))
-            .collect();
-        aggregate::tally(&votes, ballot.threshold).passed
-    };
+    // From the counts alone: a signed file may claim billions present.
+    let passed_of = |c: &Count| aggregate::passes(c.agree, tally.present, ballot.threshold);
     let mut passed: Vec<&Count> = tally.counts.iter().filter(|c| passed_of(c)).collect();
     passed.sort_by_key(|c| std::cmp::Reverse(c.agree));
     let mut still_tied = Vec::new();
