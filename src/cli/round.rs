@@ -15,9 +15,10 @@ use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
 use paneldesk::merge::decisions::{self, Outcome, PanelDecision};
 use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::{CategoryResult, ReviewResults};
+use paneldesk::ops::clerk_keys::Asked;
 use paneldesk::ops::round::{self, PackageTerms, Verified};
 use paneldesk::ops::scoring::{self, ScoringStatus};
-use paneldesk::ops::{reports, Existing};
+use paneldesk::ops::{self, reports, Existing};
 use paneldesk::package::PackageSummary;
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::workspace::Workspace;
@@ -132,31 +133,21 @@ pub enum ExpertCommand {
 /// from `PANELDESK_CLERK_PASSPHRASE` or, at a terminal, a prompt; the first such job on a
 /// computer makes the keys under it.
 pub fn clerk_keys(workspace: &Workspace) -> Result<keys::ClerkKeys, Error> {
+    let ask = |asked| {
+        clerk_passphrase(match asked {
+            Asked::NewPassphrase => "新工作人员口令 / New clerk passphrase: ",
+            Asked::Passphrase => "工作人员口令 / Clerk passphrase: ",
+        })
+    };
     let path = workspace.clerk_keys_path();
-    match keys::clerk_key_state(&path)? {
-        keys::ClerkKeyState::Missing => {
-            let passphrase = clerk_passphrase("新工作人员口令 / New clerk passphrase: ")?
-                .ok_or(Error::ClerkPassphraseNeeded)?;
-            keys::create_clerk_keys(
-                &path,
-                new_clerk_keys(),
-                &passphrase,
-                random_bytes(),
-                random_bytes(),
-            )
-        }
-        keys::ClerkKeyState::Unprotected => {
-            eprintln!(
-                "提示：本机的工作人员密钥未加密，复制数据文件夹的人即可签发评审包；请运行 paneldesk clerk-keys protect。\nNote: this computer's clerk keys are not protected; anyone copying the data folder can sign packages. Run paneldesk clerk-keys protect."
-            );
-            keys::unlock_clerk_keys(&path, None)
-        }
-        keys::ClerkKeyState::Protected => {
-            let passphrase = clerk_passphrase("工作人员口令 / Clerk passphrase: ")?
-                .ok_or(Error::ClerkPassphraseNeeded)?;
-            keys::unlock_clerk_keys(&path, Some(&passphrase))
-        }
+    let (fresh, salt, nonce) = (new_clerk_keys(), random_bytes(), random_bytes());
+    let job = ops::clerk_keys::for_job(&path, ask, fresh, salt, nonce)?;
+    if job.unprotected {
+        eprintln!(
+            "提示：本机的工作人员密钥未加密，复制数据文件夹的人即可签发评审包；请运行 paneldesk clerk-keys protect。\nNote: this computer's clerk keys are not protected; anyone copying the data folder can sign packages. Run paneldesk clerk-keys protect."
+        );
     }
+    Ok(job.keys)
 }
 
 /// The clerk's passphrase from the environment, or typed at a terminal (not echoed);

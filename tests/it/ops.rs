@@ -1,11 +1,11 @@
 //! The use cases (`paneldesk::ops`) the app's commands call, each run whole on real
 //! files: what they write, what they answer, and what they refuse.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::results::ResultOptions;
-use paneldesk::model::{Nomination, NominationQuery, ReviewOutline};
+use paneldesk::model::{Nomination, NominationQuery, ReviewOutline, ReviewSummary};
 use paneldesk::ops::certificates::{self, Batch, SAMPLE_NAME, SAMPLE_UNIVERSITY};
 use paneldesk::ops::reports::{self, ReportKind};
 use paneldesk::ops::round::{self, PackageTerms};
@@ -36,6 +36,17 @@ fn texts(sheet: &paneldesk::report::certificate::Sheet) -> String {
         .collect::<Vec<_>>()
         .concat()
         .replace('\n', "")
+}
+
+/// Where the workspace keeps the review just `made`, whose id says its year and ends with
+/// the suffix it was made with.
+fn stored_at(workspace: &Workspace, made: &ReviewSummary, year: i32, suffix: &str) -> PathBuf {
+    let id = &made.id;
+    assert!(
+        id.starts_with(&format!("{year}-")) && id.ends_with(&format!("-{suffix}")),
+        "{id}"
+    );
+    workspace.path_for_new_review(id)
 }
 
 fn keys() -> paneldesk::Result<paneldesk::keys::ClerkKeys> {
@@ -185,41 +196,18 @@ fn a_report_is_titled_by_the_core_and_never_written_over_a_file_nobody_agreed_to
     let (round, _) = five_experts_received();
     let out = round.root.join("汇总表.pdf");
     let options = ResultOptions::default();
-    let printed = reports::print(
-        &round.review,
-        ReportKind::Summary,
-        None,
-        &options,
-        T0_DAY,
-        &out,
-        Refuse,
-    )
-    .unwrap();
+    let print = |kind, existing| {
+        reports::print(&round.review, kind, None, &options, T0_DAY, &out, existing)
+    };
+    let printed = print(ReportKind::Summary, Refuse).unwrap();
     assert_eq!(printed.title, "2026年大学生党员标兵评审结果汇总表");
     assert_eq!(
         std::fs::metadata(&out).unwrap().len() as usize,
         printed.size
     );
-    let again = reports::print(
-        &round.review,
-        ReportKind::ScoreSheets,
-        None,
-        &options,
-        T0_DAY,
-        &out,
-        Refuse,
-    );
+    let again = print(ReportKind::ScoreSheets, Refuse);
     assert_eq!(again.unwrap_err().code(), "already_exists");
-    let sheets = reports::print(
-        &round.review,
-        ReportKind::ScoreSheets,
-        None,
-        &options,
-        T0_DAY,
-        &out,
-        Replace,
-    )
-    .unwrap();
+    let sheets = print(ReportKind::ScoreSheets, Replace).unwrap();
     assert_eq!(sheets.title, "2026年大学生党员标兵评审专家评分表");
     assert_eq!(std::fs::metadata(&out).unwrap().len() as usize, sheets.size);
 
@@ -266,8 +254,7 @@ fn each_setup_change_answers_with_the_review_as_now_stored() {
         "clerk",
     )
     .unwrap();
-    assert!(made.id.starts_with("2026-") && made.id.ends_with("-abcd1234"));
-    let path = workspace.path_for_new_review(&made.id);
+    let path = stored_at(&workspace, &made, 2026, "abcd1234");
     assert!(path.exists());
 
     let new = NewExpert {
@@ -521,8 +508,7 @@ fn a_follow_up_review_lands_in_the_workspace_and_a_draw_prints_its_notice() {
         "supervisor",
     )
     .unwrap();
-    assert!(made.id.starts_with("2023-") && made.id.ends_with("-0badcafe"));
-    let path = workspace.path_for_new_review(&made.id);
+    let path = stored_at(&workspace, &made, 2023, "0badcafe");
     assert_eq!(
         paneldesk::follow_up::review::stage_of(&path).unwrap(),
         Some(Stage::MidTerm)
@@ -580,4 +566,46 @@ fn clerk_keys_are_made_sealed_and_unlocked_only_from_their_sealed_form() {
     assert_eq!(changed.signing_seed, made.signing_seed);
     assert!(clerk_keys::unlock(&path, passphrase).is_err());
     assert!(clerk_keys::unlock(&path, next).is_ok());
+}
+
+#[test]
+fn a_job_makes_the_clerks_keys_once_then_opens_them_with_the_passphrase_or_as_they_lie() {
+    use paneldesk::ops::clerk_keys::{self, Asked, JobKeys};
+    use zeroize::Zeroizing;
+    type Answer = paneldesk::Result<Option<Zeroizing<String>>>;
+    fn job(path: &Path, ask: impl FnOnce(Asked) -> Answer) -> paneldesk::Result<JobKeys> {
+        clerk_keys::for_job(path, ask, clerk_keys(), [1; 16], [2; 12])
+    }
+    fn answer(expected: Asked, given: Option<&'static str>) -> impl FnOnce(Asked) -> Answer {
+        move |asked| {
+            assert_eq!(asked, expected);
+            Ok(given.map(|p| Zeroizing::new(p.to_string())))
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clerk.json");
+    let passphrase = "秋天的银杏叶落满了校园小路 2026";
+
+    let refused = job(&path, answer(Asked::NewPassphrase, None)).unwrap_err();
+    assert_eq!(refused.code(), "clerk_passphrase_needed");
+    assert!(!path.exists());
+    let made = job(&path, answer(Asked::NewPassphrase, Some(passphrase))).unwrap();
+    assert!(!made.unprotected);
+    assert_eq!(made.keys.signing_seed, clerk_keys().signing_seed);
+    assert!(clerk_keys::unlock(&path, passphrase).is_ok());
+
+    let other = Some("冬日的暖阳照在图书馆的窗台 2027");
+    let wrong = job(&path, answer(Asked::Passphrase, other)).unwrap_err();
+    assert_eq!(wrong.code(), "wrong_passphrase");
+    let refused = job(&path, answer(Asked::Passphrase, None)).unwrap_err();
+    assert_eq!(refused.code(), "clerk_passphrase_needed");
+    let opened = job(&path, answer(Asked::Passphrase, Some(passphrase))).unwrap();
+    assert!(!opened.unprotected);
+    assert_eq!(opened.keys.signing_seed, made.keys.signing_seed);
+
+    // Keys from before passphrases open without asking, and the job says they lie unsealed.
+    std::fs::write(&path, serde_json::to_vec(&clerk_keys()).unwrap()).unwrap();
+    let as_they_lie = job(&path, |_| panic!("keys without a passphrase need none")).unwrap();
+    assert!(as_they_lie.unprotected);
+    assert_eq!(as_they_lie.keys.signing_seed, clerk_keys().signing_seed);
 }
