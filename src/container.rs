@@ -107,6 +107,8 @@ impl<'a> Archive<std::io::Cursor<&'a [u8]>> {
 }
 
 impl<R: Read + Seek> Archive<R> {
+    /// The checks of docs/formats.md ("The container"), in their order: the first one a
+    /// file fails is the refusal it gets, as a second implementation gives it.
     fn check(
         file: &Path,
         mut handle: R,
@@ -115,135 +117,12 @@ impl<R: Read + Seek> Archive<R> {
         max_entries: usize,
         max_file_bytes: u64,
     ) -> Result<Self> {
-        if size > max_file_bytes {
-            return Err(refuse(file, Refusal::TooLarge { bytes: size }));
-        }
-        if size < END_LEN {
-            return Err(unreadable(file, "no end of central directory"));
-        }
-        let mut end = [0u8; END_LEN as usize];
-        read_at(&mut handle, file, size - END_LEN, &mut end)?;
-        let (count, cd_size, cd_offset) = (
-            u16_at(&end, 10) as usize,
-            u32_at(&end, 12) as u64,
-            u32_at(&end, 16) as u64,
-        );
-        if u32_at(&end, 0) != END
-            || u16_at(&end, 4) != 0
-            || u16_at(&end, 6) != 0
-            || u16_at(&end, 8) as usize != count
-            || u16_at(&end, 20) != 0
-            || cd_offset + cd_size != size - END_LEN
-        {
-            return Err(unreadable(file, "no end of central directory"));
-        }
-        if count > max_entries {
-            return Err(refuse(file, Refusal::TooManyEntries { count }));
-        }
-        // No name either format allows is longer than a kilobyte: a directory claiming
-        // more than that per entry is not read into memory at all.
-        if cd_size > count as u64 * MAX_CENTRAL_BYTES {
-            return Err(unreadable(
-                file,
-                "central directory larger than its entries",
-            ));
-        }
-        let mut directory = vec![0u8; cd_size as usize];
-        read_at(&mut handle, file, cd_offset, &mut directory)?;
-        let mut slots: Vec<Slot> = Vec::with_capacity(count);
-        let mut at = 0usize;
-        for i in 0..count {
-            let header = directory
-                .get(at..at + CENTRAL_LEN)
-                .ok_or_else(|| unreadable(file, format!("central header {i} cut short")))?;
-            let name_len = u16_at(header, 28) as usize;
-            if u32_at(header, 0) != CENTRAL
-                || u16_at(header, 30) != 0
-                || u16_at(header, 32) != 0
-                || u16_at(header, 34) != 0
-            {
-                return Err(unreadable(file, format!("central header {i}")));
-            }
-            if u16_at(header, 8) != 0 {
-                return Err(unreadable(file, format!("entry {i}: flags")));
-            }
-            let (method, crc, stored, plain) = (
-                u16_at(header, 10),
-                u32_at(header, 16),
-                u32_at(header, 20) as u64,
-                u32_at(header, 24) as u64,
-            );
-            let raw_name = directory
-                .get(at + CENTRAL_LEN..at + CENTRAL_LEN + name_len)
-                .ok_or_else(|| unreadable(file, format!("central header {i} cut short")))?;
-            let name = String::from_utf8_lossy(raw_name).into_owned();
-            if method != 0 || stored != plain {
-                return Err(refuse(file, Refusal::CompressedEntry { name }));
-            }
-            let rule = rules
-                .iter()
-                .find(|r| std::str::from_utf8(raw_name).is_ok() && (r.matches)(&name))
-                .ok_or_else(|| refuse(file, Refusal::UnexpectedEntry { name: name.clone() }))?;
-            if plain > rule.max_bytes {
-                return Err(refuse(file, Refusal::OversizedEntry { name, bytes: plain }));
-            }
-            if slots.iter().any(|s| s.name == name) {
-                return Err(refuse(file, Refusal::DuplicateEntry { name }));
-            }
-            let mut fixed = [0u8; 22];
-            fixed.copy_from_slice(&header[6..28]);
-            slots.push(Slot {
-                name,
-                fixed,
-                offset: u32_at(header, 42) as u64,
-                size: plain,
-                crc,
-            });
-            at += CENTRAL_LEN + name_len;
-        }
-        if at != directory.len() {
-            return Err(unreadable(file, "central directory size"));
-        }
-        for rule in rules.iter().filter(|r| r.required) {
-            if !slots.iter().any(|s| (rule.matches)(&s.name)) {
-                let name = rule.name.to_string();
-                return Err(refuse(file, Refusal::MissingEntry { name }));
-            }
-        }
-        // Back to back from byte 0 to the central directory: nothing hidden between
-        // entries, and no entry can claim bytes the file does not have.
-        let mut next = 0u64;
-        for slot in &slots {
-            let mismatch = || {
-                refuse(
-                    file,
-                    Refusal::HeaderMismatch {
-                        name: slot.name.clone(),
-                    },
-                )
-            };
-            let data = slot.offset + LOCAL_LEN + slot.name.len() as u64;
-            if slot.offset != next || data + slot.size > cd_offset {
-                return Err(mismatch());
-            }
-            let mut local = vec![0u8; LOCAL_LEN as usize + slot.name.len()];
-            read_at(&mut handle, file, slot.offset, &mut local)?;
-            if u32_at(&local, 0) != LOCAL
-                || local[4..26] != slot.fixed
-                || u16_at(&local, 26) as usize != slot.name.len()
-                || u16_at(&local, 28) != 0
-                || local[30..] != *slot.name.as_bytes()
-            {
-                return Err(mismatch());
-            }
-            next = data + slot.size;
-        }
-        if next != cd_offset {
-            return Err(unreadable(
-                file,
-                "bytes between the entries and the directory",
-            ));
-        }
+        let end = EndOfDirectory::read(&mut handle, file, size, max_entries, max_file_bytes)?;
+        let mut directory = vec![0u8; end.size as usize];
+        read_at(&mut handle, file, end.offset, &mut directory)?;
+        let slots = declared_entries(file, &directory, end.count, rules)?;
+        required_entries_present(file, rules, &slots)?;
+        laid_back_to_back(&mut handle, file, &slots, end.offset)?;
         Ok(Archive {
             path: file.to_path_buf(),
             file: handle,
@@ -318,6 +197,195 @@ fn read_at(handle: &mut (impl Read + Seek), file: &Path, at: u64, into: &mut [u8
             std::io::ErrorKind::UnexpectedEof => unreadable(file, "cut short"),
             _ => Error::io(file, e),
         })
+}
+
+/// Where the central directory lies and how many entries it declares.
+struct EndOfDirectory {
+    count: usize,
+    size: u64,
+    offset: u64,
+}
+
+impl EndOfDirectory {
+    /// The end record, checked: one disk, no comment, and the directory right before it.
+    fn read(
+        handle: &mut (impl Read + Seek),
+        file: &Path,
+        size: u64,
+        max_entries: usize,
+        max_file_bytes: u64,
+    ) -> Result<EndOfDirectory> {
+        if size > max_file_bytes {
+            return Err(refuse(file, Refusal::TooLarge { bytes: size }));
+        }
+        if size < END_LEN {
+            return Err(unreadable(file, "no end of central directory"));
+        }
+        let mut end = [0u8; END_LEN as usize];
+        read_at(handle, file, size - END_LEN, &mut end)?;
+        let (count, cd_size, cd_offset) = (
+            u16_at(&end, 10) as usize,
+            u32_at(&end, 12) as u64,
+            u32_at(&end, 16) as u64,
+        );
+        if u32_at(&end, 0) != END
+            || u16_at(&end, 4) != 0
+            || u16_at(&end, 6) != 0
+            || u16_at(&end, 8) as usize != count
+            || u16_at(&end, 20) != 0
+            || cd_offset + cd_size != size - END_LEN
+        {
+            return Err(unreadable(file, "no end of central directory"));
+        }
+        if count > max_entries {
+            return Err(refuse(file, Refusal::TooManyEntries { count }));
+        }
+        // No name either format allows is longer than a kilobyte: a directory claiming
+        // more than that per entry is not read into memory at all.
+        if cd_size > count as u64 * MAX_CENTRAL_BYTES {
+            return Err(unreadable(
+                file,
+                "central directory larger than its entries",
+            ));
+        }
+        Ok(EndOfDirectory {
+            count,
+            size: cd_size,
+            offset: cd_offset,
+        })
+    }
+}
+
+/// The `count` entries the central directory declares, each stored, allowed by a rule,
+/// within its size and named once; the directory holds nothing after them.
+fn declared_entries(
+    file: &Path,
+    directory: &[u8],
+    count: usize,
+    rules: &[EntryRule],
+) -> Result<Vec<Slot>> {
+    let mut slots: Vec<Slot> = Vec::with_capacity(count);
+    let mut at = 0usize;
+    for i in 0..count {
+        let (slot, length) = declared_entry(file, directory, at, i, rules)?;
+        if slots.iter().any(|s| s.name == slot.name) {
+            return Err(refuse(file, Refusal::DuplicateEntry { name: slot.name }));
+        }
+        slots.push(slot);
+        at += length;
+    }
+    if at != directory.len() {
+        return Err(unreadable(file, "central directory size"));
+    }
+    Ok(slots)
+}
+
+/// Entry `i`, whose central header starts at `at`, and how many bytes that header takes.
+fn declared_entry(
+    file: &Path,
+    directory: &[u8],
+    at: usize,
+    i: usize,
+    rules: &[EntryRule],
+) -> Result<(Slot, usize)> {
+    let header = directory
+        .get(at..at + CENTRAL_LEN)
+        .ok_or_else(|| unreadable(file, format!("central header {i} cut short")))?;
+    let name_len = u16_at(header, 28) as usize;
+    if u32_at(header, 0) != CENTRAL
+        || u16_at(header, 30) != 0
+        || u16_at(header, 32) != 0
+        || u16_at(header, 34) != 0
+    {
+        return Err(unreadable(file, format!("central header {i}")));
+    }
+    if u16_at(header, 8) != 0 {
+        return Err(unreadable(file, format!("entry {i}: flags")));
+    }
+    let (method, crc, stored, plain) = (
+        u16_at(header, 10),
+        u32_at(header, 16),
+        u32_at(header, 20) as u64,
+        u32_at(header, 24) as u64,
+    );
+    let raw_name = directory
+        .get(at + CENTRAL_LEN..at + CENTRAL_LEN + name_len)
+        .ok_or_else(|| unreadable(file, format!("central header {i} cut short")))?;
+    let name = String::from_utf8_lossy(raw_name).into_owned();
+    if method != 0 || stored != plain {
+        return Err(refuse(file, Refusal::CompressedEntry { name }));
+    }
+    let rule = rules
+        .iter()
+        .find(|r| std::str::from_utf8(raw_name).is_ok() && (r.matches)(&name))
+        .ok_or_else(|| refuse(file, Refusal::UnexpectedEntry { name: name.clone() }))?;
+    if plain > rule.max_bytes {
+        return Err(refuse(file, Refusal::OversizedEntry { name, bytes: plain }));
+    }
+    let mut fixed = [0u8; 22];
+    fixed.copy_from_slice(&header[6..28]);
+    let slot = Slot {
+        name,
+        fixed,
+        offset: u32_at(header, 42) as u64,
+        size: plain,
+        crc,
+    };
+    Ok((slot, CENTRAL_LEN + name_len))
+}
+
+fn required_entries_present(file: &Path, rules: &[EntryRule], slots: &[Slot]) -> Result<()> {
+    for rule in rules.iter().filter(|r| r.required) {
+        if !slots.iter().any(|s| (rule.matches)(&s.name)) {
+            let name = rule.name.to_string();
+            return Err(refuse(file, Refusal::MissingEntry { name }));
+        }
+    }
+    Ok(())
+}
+
+/// Back to back from byte 0 to the central directory, each local header repeating its
+/// central one: nothing hidden between entries, and no entry can claim bytes the file
+/// does not have.
+fn laid_back_to_back(
+    handle: &mut (impl Read + Seek),
+    file: &Path,
+    slots: &[Slot],
+    directory_offset: u64,
+) -> Result<()> {
+    let mut next = 0u64;
+    for slot in slots {
+        let mismatch = || {
+            refuse(
+                file,
+                Refusal::HeaderMismatch {
+                    name: slot.name.clone(),
+                },
+            )
+        };
+        let data = slot.offset + LOCAL_LEN + slot.name.len() as u64;
+        if slot.offset != next || data + slot.size > directory_offset {
+            return Err(mismatch());
+        }
+        let mut local = vec![0u8; LOCAL_LEN as usize + slot.name.len()];
+        read_at(handle, file, slot.offset, &mut local)?;
+        if u32_at(&local, 0) != LOCAL
+            || local[4..26] != slot.fixed
+            || u16_at(&local, 26) as usize != slot.name.len()
+            || u16_at(&local, 28) != 0
+            || local[30..] != *slot.name.as_bytes()
+        {
+            return Err(mismatch());
+        }
+        next = data + slot.size;
+    }
+    if next != directory_offset {
+        return Err(unreadable(
+            file,
+            "bytes between the entries and the directory",
+        ));
+    }
+    Ok(())
 }
 
 /// Reads every entry of the zip at `file`, refusing anything the rules do not allow.
