@@ -60,6 +60,25 @@ pub fn narrow(
     excluded: &BTreeSet<i64>,
     scope: &PanelScope,
 ) -> Result<PanelScope> {
+    let scope = as_signed(review, scope);
+    if scope.is_whole() {
+        review.nominations.retain(|n| !excluded.contains(&n.id));
+        return Ok(scope);
+    }
+    check_name(&scope.name)?;
+    check_members(review, &scope)?;
+    if let Some(group) = scope.group {
+        check_group(group)?;
+    }
+    keep_only(review, &scope, excluded);
+    check_something_to_score(review, &scope.name)?;
+    check_shares_nothing(conn, review, &scope.name)?;
+    Ok(scope)
+}
+
+/// The scope as it will be signed: the name trimmed, categories in the review's order and
+/// experts by number, each once.
+fn as_signed(review: &Review, scope: &PanelScope) -> PanelScope {
     let mut scope = scope.clone();
     scope.name = scope.name.trim().to_string();
     scope.categories.sort_by_key(|k| {
@@ -72,17 +91,17 @@ pub fn narrow(
     scope.categories.dedup();
     scope.experts.sort_unstable();
     scope.experts.dedup();
-    if scope.is_whole() {
-        review.nominations.retain(|n| !excluded.contains(&n.id));
-        return Ok(scope);
-    }
-    if scope.name.is_empty() {
+    scope
+}
+
+fn check_name(name: &str) -> Result<()> {
+    if name.is_empty() {
         return Err(bad(
             "请为评审组命名（如“第一组”）：只评部分类别、部分专家或分组时必须有组名".into(),
             "name the panel (e.g. Group 1): a panel scoring part of the review needs a name".into(),
         ));
     }
-    if scope.name.chars().count() > NAME_MAX || scope.name.chars().any(char::is_control) {
+    if name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
         return Err(bad(
             format!("评审组名称过长或含控制字符（最多 {NAME_MAX} 个字）"),
             format!(
@@ -90,6 +109,11 @@ pub fn narrow(
             ),
         ));
     }
+    Ok(())
+}
+
+/// Every category and expert the scope names is the review's.
+fn check_members(review: &Review, scope: &PanelScope) -> Result<()> {
     for key in &scope.categories {
         if !review.categories.iter().any(|c| &c.key == key) {
             return Err(Error::UnknownCategory { key: key.clone() });
@@ -103,21 +127,28 @@ pub fn narrow(
             ));
         }
     }
-    if let Some(g) = scope.group {
-        if !(2..=50).contains(&g.of) || g.index == 0 || g.index > g.of {
-            return Err(bad(
-                format!(
-                    "分组应为“第 i 组，共 n 组”，2 ≤ n ≤ 50，1 ≤ i ≤ n：{}/{}",
-                    g.index, g.of
-                ),
-                format!(
-                    "a group is i of n, 2 ≤ n ≤ 50, 1 ≤ i ≤ n: {}/{}",
-                    g.index, g.of
-                ),
-            ));
-        }
-    }
+    Ok(())
+}
 
+fn check_group(g: Group) -> Result<()> {
+    if !(2..=50).contains(&g.of) || g.index == 0 || g.index > g.of {
+        return Err(bad(
+            format!(
+                "分组应为“第 i 组，共 n 组”，2 ≤ n ≤ 50，1 ≤ i ≤ n：{}/{}",
+                g.index, g.of
+            ),
+            format!(
+                "a group is i of n, 2 ≤ n ≤ 50, 1 ≤ i ≤ n: {}/{}",
+                g.index, g.of
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Leaves in `review` only the scope's categories, experts and (not excluded)
+/// nominations; no categories or no experts named means all of them.
+fn keep_only(review: &mut Review, scope: &PanelScope, excluded: &BTreeSet<i64>) {
     if !scope.categories.is_empty() {
         review
             .categories
@@ -145,22 +176,30 @@ pub fn narrow(
     review
         .nominations
         .retain(|n| chosen.contains(&n.id) && !excluded.contains(&n.id));
+}
+
+fn check_something_to_score(review: &Review, name: &str) -> Result<()> {
     if review.nominations.is_empty() {
         return Err(bad(
-            format!("评审组“{}”没有要评的推荐对象", scope.name),
-            format!("panel {} has no nominations to score", scope.name),
+            format!("评审组“{name}”没有要评的推荐对象"),
+            format!("panel {name} has no nominations to score"),
         ));
     }
     if review.experts.is_empty() {
         return Err(bad(
-            format!("评审组“{}”没有专家", scope.name),
-            format!("panel {} has no experts", scope.name),
+            format!("评审组“{name}”没有专家"),
+            format!("panel {name} has no experts"),
         ));
     }
+    Ok(())
+}
 
+/// No other current panel (a whole-review package is replaced, and so is this panel's own
+/// earlier one) scores any of the nominations left in `review`.
+fn check_shares_nothing(conn: &rusqlite::Connection, review: &Review, name: &str) -> Result<()> {
     let mine: BTreeSet<i64> = review.nominations.iter().map(|n| n.id).collect();
     for (_, other) in current(conn)? {
-        if other.panel.is_whole() || other.panel.name == scope.name {
+        if other.panel.is_whole() || other.panel.name == name {
             continue;
         }
         let shared: Vec<&str> = other
@@ -178,21 +217,19 @@ pub fn narrow(
                 .join("、");
             return Err(bad(
                 format!(
-                    "评审组“{}”与“{}”有 {} 个相同的推荐对象（如 {some}）：每个推荐对象只能由一个评审组评审",
-                    scope.name,
+                    "评审组“{name}”与“{}”有 {} 个相同的推荐对象（如 {some}）：每个推荐对象只能由一个评审组评审",
                     other.panel.name,
                     shared.len()
                 ),
                 format!(
-                    "panels {} and {} share {} nominations (e.g. {some}): each nomination is scored by one panel",
-                    scope.name,
+                    "panels {name} and {} share {} nominations (e.g. {some}): each nomination is scored by one panel",
                     other.panel.name,
                     shared.len()
                 ),
             ));
         }
     }
-    Ok(scope)
+    Ok(())
 }
 
 /// How many experts are expected to score each nomination: its panel's roster size.
