@@ -91,16 +91,7 @@ pub fn receive(
     actor: &str,
 ) -> Result<Receipt> {
     let mut conn = store::open(review_path)?;
-    let read = Read::new(file, clerk);
-    receive_on(
-        &mut conn,
-        &mut Packages::default(),
-        clerk,
-        file,
-        read,
-        at,
-        actor,
-    )
+    Intake::new(&mut conn, clerk, at, actor).receive(file, Read::new(file, clerk))
 }
 
 /// A bundle file verified and decrypted before its turn to be stored, so reading the
@@ -168,7 +159,7 @@ pub fn receive_many(
     // Every receipt is still committed and synced on its own; only copying the WAL into
     // the review waits for the end of the batch.
     conn.execute_batch("PRAGMA wal_autocheckpoint=0")?;
-    let mut packages = Packages::default();
+    let mut intake = Intake::new(&mut conn, clerk, at, actor);
     // Bundles are verified and decrypted on every core, ahead of their turn; each is still
     // stored, and judged against what came before it, strictly in the order given.
     let readers = std::thread::available_parallelism()
@@ -208,15 +199,7 @@ pub fn receive_many(
                     }
                 }
             };
-            receipts.push(receive_on(
-                &mut conn,
-                &mut packages,
-                clerk,
-                f,
-                read,
-                at,
-                actor,
-            )?);
+            receipts.push(intake.receive(f, read)?);
         }
         Ok::<_, Error>(receipts)
     });
@@ -256,101 +239,139 @@ impl Packages {
     }
 }
 
-fn receive_on(
-    conn: &mut rusqlite::Connection,
-    packages: &mut Packages,
-    clerk: &ClerkKeys,
-    file: &Path,
-    read: Read,
-    at: &str,
-    actor: &str,
-) -> Result<Receipt> {
-    match accept(conn, packages, clerk, file, read, at, actor) {
-        Ok(receipt) => Ok(receipt),
-        Err(e @ (Error::Refused { .. } | Error::BadKey { .. })) => {
-            let receipt = Receipt::Refused {
-                file: file.display().to_string(),
-                code: e.code().to_string(),
-                message_zh: e.message_zh(),
-                message_en: e.message_en(),
-            };
-            let tx = conn.transaction()?;
-            audit::append(
-                &tx,
-                at,
-                actor,
-                "bundle.refused",
-                &serde_json::json!({ "file": file.display().to_string(), "code": e.code() }),
-            )?;
-            tx.commit()?;
-            Ok(receipt)
-        }
-        Err(e) => Err(e),
-    }
+/// Receiving bundles into one review over one connection: the packages parsed so far,
+/// the clerk's keys that open the scores, and when and by whom they are received.
+struct Intake<'a> {
+    conn: &'a mut rusqlite::Connection,
+    packages: Packages,
+    clerk: &'a ClerkKeys,
+    at: &'a str,
+    actor: &'a str,
 }
 
-fn accept(
-    conn: &mut rusqlite::Connection,
-    packages: &mut Packages,
-    clerk: &ClerkKeys,
-    file: &Path,
-    read: Read,
-    at: &str,
-    actor: &str,
-) -> Result<Receipt> {
-    let (bytes, verified, payload) = read.0?;
-    let h = &verified.header;
-    let package = packages.get(conn, file, &h.package_hash)?;
-    bundle::check_for_package(file, &verified, &package, &h.package_hash)?;
-    crate::registration::check(
-        conn,
-        file,
-        h.expert.id,
-        &h.expert.name,
-        &verified.expert_fingerprint,
-    )?;
-    let known = history(conn, &h.package_hash, h.expert.id, &h.expert.public_key)?;
-    let file_text = file.display().to_string();
-    let arrival = bundle::check_sequence(file, &verified, &known)?;
-    if arrival == Arrival::AlreadyHave {
-        return Ok(Receipt::AlreadyHave {
+impl<'a> Intake<'a> {
+    fn new(
+        conn: &'a mut rusqlite::Connection,
+        clerk: &'a ClerkKeys,
+        at: &'a str,
+        actor: &'a str,
+    ) -> Self {
+        Intake {
+            conn,
+            packages: Packages::default(),
+            clerk,
+            at,
+            actor,
+        }
+    }
+
+    /// One bundle, accepted or refused (the refusal audited); fails only when the review
+    /// itself cannot be read or written.
+    fn receive(&mut self, file: &Path, read: Read) -> Result<Receipt> {
+        match self.accept(file, read) {
+            Ok(receipt) => Ok(receipt),
+            Err(e @ (Error::Refused { .. } | Error::BadKey { .. })) => {
+                let receipt = Receipt::Refused {
+                    file: file.display().to_string(),
+                    code: e.code().to_string(),
+                    message_zh: e.message_zh(),
+                    message_en: e.message_en(),
+                };
+                let tx = self.conn.transaction()?;
+                audit::append(
+                    &tx,
+                    self.at,
+                    self.actor,
+                    "bundle.refused",
+                    &serde_json::json!({ "file": file.display().to_string(), "code": e.code() }),
+                )?;
+                tx.commit()?;
+                Ok(receipt)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn accept(&mut self, file: &Path, read: Read) -> Result<Receipt> {
+        let (bytes, verified, payload) = read.0?;
+        let h = &verified.header;
+        let package = self.packages.get(self.conn, file, &h.package_hash)?;
+        bundle::check_for_package(file, &verified, &package, &h.package_hash)?;
+        crate::registration::check(
+            self.conn,
+            file,
+            h.expert.id,
+            &h.expert.name,
+            &verified.expert_fingerprint,
+        )?;
+        let known = history(
+            self.conn,
+            &h.package_hash,
+            h.expert.id,
+            &h.expert.public_key,
+        )?;
+        let file_text = file.display().to_string();
+        let arrival = bundle::check_sequence(file, &verified, &known)?;
+        if arrival == Arrival::AlreadyHave {
+            return Ok(Receipt::AlreadyHave {
+                file: file_text,
+                expert: h.expert.name.clone(),
+                sequence: h.sequence,
+            });
+        }
+        let payload = payload?;
+        // Signed is not enough: the marks must be marks the package's rubric allows.
+        crate::package::items::check(&package, h.expert.id, h.scored, h.recused, &payload.items)
+            .map_err(|refusal| Error::Refused {
+                path: file.to_path_buf(),
+                refusal,
+            })?;
+        let arrived = Arrived {
+            verified: &verified,
             file: file_text,
+            bytes,
+            at: self.at,
+            actor: self.actor,
+        };
+        let tx = self.conn.transaction()?;
+        if let Arrival::Waiting { previous } = arrival {
+            let receipt = arrived.hold(&tx, previous)?;
+            tx.commit()?;
+            return Ok(receipt);
+        }
+        let next = arrived.store(&tx, &payload)?;
+        tx.commit()?;
+        let released = self.release_waiting(next)?;
+        let superseded = !self.packages.is_current(self.conn, &h.package_hash)?;
+        Ok(Receipt::Accepted {
+            file: arrived.file,
             expert: h.expert.name.clone(),
             sequence: h.sequence,
-        });
+            fingerprint: verified.expert_fingerprint.clone(),
+            superseded,
+            released,
+        })
     }
-    let payload = payload?;
-    // Signed is not enough: the marks must be marks the package's rubric allows.
-    crate::package::items::check(&package, h.expert.id, h.scored, h.recused, &payload.items)
-        .map_err(|refusal| Error::Refused {
-            path: file.to_path_buf(),
-            refusal,
-        })?;
-    let arrived = Arrived {
-        verified: &verified,
-        file: file_text,
-        bytes,
-        at,
-        actor,
-    };
-    let tx = conn.transaction()?;
-    if let Arrival::Waiting { previous } = arrival {
-        let receipt = arrived.hold(&tx, previous)?;
-        tx.commit()?;
-        return Ok(receipt);
+
+    /// The correction that waited for a bundle just kept is judged again, whole, as if it
+    /// had just arrived; answers with the sequences that came in this way.
+    fn release_waiting(&mut self, next: Option<(String, Vec<u8>)>) -> Result<Vec<u64>> {
+        let mut released = Vec::new();
+        if let Some((waiting_file, waiting_bytes)) = next {
+            let waiting_file = std::path::PathBuf::from(waiting_file);
+            let read = Read::from_bytes(&waiting_file, waiting_bytes, self.clerk);
+            if let Receipt::Accepted {
+                sequence,
+                released: more,
+                ..
+            } = self.receive(&waiting_file, read)?
+            {
+                released.push(sequence);
+                released.extend(more);
+            }
+        }
+        Ok(released)
     }
-    let next = arrived.store(&tx, &payload)?;
-    tx.commit()?;
-    let released = release_waiting(conn, packages, clerk, next, at, actor)?;
-    let superseded = !packages.is_current(conn, &h.package_hash)?;
-    Ok(Receipt::Accepted {
-        file: arrived.file,
-        expert: h.expert.name.clone(),
-        sequence: h.sequence,
-        fingerprint: verified.expert_fingerprint.clone(),
-        superseded,
-        released,
-    })
 }
 
 /// A bundle that passed every check, about to be kept.
@@ -464,33 +485,6 @@ impl Arrived<'_> {
             )
             .optional()?)
     }
-}
-
-/// The correction that waited for a bundle just kept is judged again, whole, as if it had
-/// just arrived; answers with the sequences that came in this way.
-fn release_waiting(
-    conn: &mut rusqlite::Connection,
-    packages: &mut Packages,
-    clerk: &ClerkKeys,
-    next: Option<(String, Vec<u8>)>,
-    at: &str,
-    actor: &str,
-) -> Result<Vec<u64>> {
-    let mut released = Vec::new();
-    if let Some((waiting_file, waiting_bytes)) = next {
-        let waiting_file = std::path::PathBuf::from(waiting_file);
-        let read = Read::from_bytes(&waiting_file, waiting_bytes, clerk);
-        if let Receipt::Accepted {
-            sequence,
-            released: more,
-            ..
-        } = receive_on(conn, packages, clerk, &waiting_file, read, at, actor)?
-        {
-            released.push(sequence);
-            released.extend(more);
-        }
-    }
-    Ok(released)
 }
 
 /// Per expert on a package's roster: what has come back.
