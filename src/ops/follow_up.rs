@@ -42,9 +42,8 @@ pub fn print_notice(
     destination: &Path,
     existing: Existing,
 ) -> Result<usize> {
-    existing.check(destination)?;
-    let view = spot_check::view(register_path, id)?;
-    let title = notice_title(id);
-    let bytes = crate::report::notice::spot_check(&view, &dated(&title, date))?;
-    existing.write(destination, &bytes)
+    existing.make(destination, || {
+        let view = spot_check::view(register_path, id)?;
+        crate::report::notice::spot_check(&view, &dated(&notice_title(id), date))
+    })
 }

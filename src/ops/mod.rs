@@ -68,6 +68,13 @@ impl Existing {
         crate::container::write_bytes_atomically(path, bytes)?;
         Ok(bytes.len())
     }
+
+    /// Writes the file `make` makes at `path`, as `write` does; a taken `path` nobody
+    /// agreed to replace is refused before anything is made.
+    fn make(self, path: &Path, make: impl FnOnce() -> Result<Vec<u8>>) -> Result<usize> {
+        self.check(path)?;
+        self.write(path, &make()?)
+    }
 }
 
 /// The metadata of a printed document dated `date` (midnight UTC, so the same input

@@ -50,9 +50,9 @@ pub fn export_workbook(
     destination: &Path,
     existing: Existing,
 ) -> Result<usize> {
-    existing.check(destination)?;
-    let bytes = crate::report::results_workbook::for_review(review_path, options)?;
-    existing.write(destination, &bytes)
+    existing.make(destination, || {
+        crate::report::results_workbook::for_review(review_path, options)
+    })
 }
 
 /// Writes the 计票单 of ballot `ballot_id` (a blank form before the count) into
@@ -63,7 +63,7 @@ pub fn print_tally_sheet(
     destination: &Path,
     existing: Existing,
 ) -> Result<usize> {
-    existing.check(destination)?;
-    let bytes = crate::report::tally_sheet::for_ballot(review_path, ballot_id)?;
-    existing.write(destination, &bytes)
+    existing.make(destination, || {
+        crate::report::tally_sheet::for_ballot(review_path, ballot_id)
+    })
 }
