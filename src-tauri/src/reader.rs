@@ -443,23 +443,33 @@ mod tests {
         bytes
     }
 
+    /// A demo review at the path `at` gives its id, whose first nomination carries
+    /// `material`; answers the id and the path.
+    fn demo_carrying(
+        material: &[u8],
+        tag: &str,
+        at: impl FnOnce(&str) -> PathBuf,
+    ) -> (String, PathBuf) {
+        let spec = paneldesk::demo::DemoSpec::default();
+        let id = paneldesk::demo::review_id(&spec, tag);
+        let review = at(&id);
+        std::fs::create_dir_all(review.parent().unwrap()).unwrap();
+        paneldesk::demo::create(&review, &id, &spec, T0).unwrap();
+        let mut conn = paneldesk::store::open(&review).unwrap();
+        let tx = conn.transaction().unwrap();
+        let first: i64 = tx
+            .query_row("SELECT min(id) FROM nomination", [], |r| r.get(0))
+            .unwrap();
+        paneldesk::store::materials::attach(&tx, first, "推荐表.pdf", "推荐表.pdf", material)
+            .unwrap();
+        tx.commit().unwrap();
+        (id, review)
+    }
+
     /// A demo review whose first nomination carries `material`, packaged, and opened on
     /// an expert's laptop (the panel is in `state.panels`, as the expert's screen has it).
     fn open_panel(state: &AppState, root: &Path, material: &[u8], tag: &str) -> (String, PathBuf) {
-        let spec = paneldesk::demo::DemoSpec::default();
-        let id = paneldesk::demo::review_id(&spec, tag);
-        let review = root.join(format!("{tag}.pdreview"));
-        paneldesk::demo::create(&review, &id, &spec, T0).unwrap();
-        {
-            let mut conn = paneldesk::store::open(&review).unwrap();
-            let tx = conn.transaction().unwrap();
-            let first: i64 = tx
-                .query_row("SELECT min(id) FROM nomination", [], |r| r.get(0))
-                .unwrap();
-            paneldesk::store::materials::attach(&tx, first, "推荐表.pdf", "推荐表.pdf", material)
-                .unwrap();
-            tx.commit().unwrap();
-        }
+        let (_, review) = demo_carrying(material, tag, |_| root.join(format!("{tag}.pdreview")));
         let file = root.join(format!("{tag}.pdpanel"));
         paneldesk::package::build(&review, &file, &clerk_keys(), "2026-12-10", 0, T0, "clerk")
             .unwrap();
@@ -470,6 +480,17 @@ mod tests {
         let copy = panel.package_file();
         state.panels.lock().unwrap().insert(hash.clone(), panel);
         (hash, copy)
+    }
+
+    /// A demo review in this laptop's data folder whose first nomination carries
+    /// `material`; opened in the window (as the clerk's review screen opens it) when `open`.
+    fn review_with(state: &AppState, material: &[u8], tag: &str, open: bool) -> (String, PathBuf) {
+        let (id, review) =
+            demo_carrying(material, tag, |id| state.workspace.path_for_new_review(id));
+        if open {
+            crate::commands::open_review(state, id.clone()).unwrap();
+        }
+        (id, review)
     }
 
     fn get(state: &AppState, path: &str, range: Option<&str>) -> Response<Vec<u8>> {
@@ -494,138 +515,130 @@ mod tests {
         (dir, state)
     }
 
-    #[test]
-    fn a_range_request_returns_those_bytes_of_the_material() {
-        let (dir, state) = laptop();
-        let material = pdf(300_000, 0);
-        let sha = paneldesk::keys::sha256_hex(&material);
-        let (hash, _) = open_panel(&state, dir.path(), &material, "a");
-        let url = format!("/panel/{hash}/{sha}");
+    /// A `len`-byte PDF (`salt` varies its bytes) on a laptop, as the window asks for it.
+    struct Served {
+        _dir: tempfile::TempDir,
+        state: AppState,
+        material: Vec<u8>,
+        url: String,
+        /// What holds the material: the laptop's copy of the package, or the review.
+        file: PathBuf,
+    }
 
-        let part = get(&state, &url, Some("bytes=1000-1999"));
+    /// Serves a material that `open` puts on a fresh laptop; `open` answers where the
+    /// window finds it (`/panel/<hash>`, `/review/<id>`) and the file that holds it.
+    fn served(
+        len: usize,
+        salt: u8,
+        open: fn(&AppState, &Path, &[u8]) -> (String, PathBuf),
+    ) -> Served {
+        let (dir, state) = laptop();
+        let material = pdf(len, salt);
+        let (at, file) = open(&state, dir.path(), &material);
+        let url = format!("{at}/{}", paneldesk::keys::sha256_hex(&material));
+        Served {
+            _dir: dir,
+            state,
+            material,
+            url,
+            file,
+        }
+    }
+
+    /// `served`'s opener for an expert's open panel.
+    fn in_panel(state: &AppState, root: &Path, material: &[u8]) -> (String, PathBuf) {
+        let (hash, copy) = open_panel(state, root, material, "a");
+        (format!("/panel/{hash}"), copy)
+    }
+
+    /// `served`'s opener for a review open in the clerk's window.
+    fn in_open_review(state: &AppState, _: &Path, material: &[u8]) -> (String, PathBuf) {
+        let (id, review) = review_with(state, material, "r", true);
+        (format!("/review/{id}"), review)
+    }
+
+    /// Asks for bytes 1000-1999 of a 300,000-byte material, its last five, the whole and a
+    /// range past its end, checking each answer; answers the first.
+    fn assert_serves_ranges(s: &Served) -> Response<Vec<u8>> {
+        let part = get(&s.state, &s.url, Some("bytes=1000-1999"));
         assert_eq!(part.status(), 206);
-        assert_eq!(part.body().as_slice(), &material[1000..2000]);
+        assert_eq!(part.body().as_slice(), &s.material[1000..2000]);
         assert_eq!(header(&part, "Content-Range"), "bytes 1000-1999/300000");
         assert_eq!(header(&part, "Content-Length"), "1000");
-        assert_eq!(header(&part, "Accept-Ranges"), "bytes");
         assert_eq!(header(&part, "Content-Type"), "application/pdf");
         assert_eq!(header(&part, "X-Content-Type-Options"), "nosniff");
 
-        let tail = get(&state, &url, Some("bytes=299990-"));
-        assert_eq!(tail.status(), 206);
-        assert_eq!(tail.body().as_slice(), &material[299_990..]);
-        let suffix = get(&state, &url, Some("bytes=-5"));
-        assert_eq!(suffix.body().as_slice(), &material[299_995..]);
-
-        let whole = get(&state, &url, None);
+        let suffix = get(&s.state, &s.url, Some("bytes=-5"));
+        assert_eq!(suffix.body().as_slice(), &s.material[299_995..]);
+        let whole = get(&s.state, &s.url, None);
         assert_eq!(whole.status(), 200);
-        assert_eq!(whole.body(), &material);
-        assert_eq!(header(&whole, "Accept-Ranges"), "bytes");
-
-        let beyond = get(&state, &url, Some("bytes=300000-"));
+        assert_eq!(whole.body(), &s.material);
+        let beyond = get(&s.state, &s.url, Some("bytes=300000-"));
         assert_eq!(beyond.status(), 416);
         assert_eq!(header(&beyond, "Content-Range"), "bytes */300000");
         assert!(beyond.body().is_empty());
+        part
+    }
+
+    /// Flips `mask` into one byte of the laptop's package copy, `offset` bytes into the
+    /// material.
+    fn alter_copy(s: &Served, offset: usize, mask: u8) {
+        let mut bytes = std::fs::read(&s.file).unwrap();
+        let at = bytes
+            .windows(s.material.len())
+            .position(|w| w == s.material.as_slice())
+            .unwrap();
+        bytes[at + offset] ^= mask;
+        std::fs::write(&s.file, &bytes).unwrap();
+    }
+
+    /// Refused as the window is told nothing: a client error and no bytes.
+    fn assert_refused(response: Response<Vec<u8>>) {
+        assert!(response.status().is_client_error(), "{}", response.status());
+        assert!(response.body().is_empty());
+    }
+
+    #[test]
+    fn a_range_request_returns_those_bytes_of_the_material() {
+        let s = served(300_000, 0, in_panel);
+        let part = assert_serves_ranges(&s);
+        assert_eq!(header(&part, "Accept-Ranges"), "bytes");
+        let tail = get(&s.state, &s.url, Some("bytes=299990-"));
+        assert_eq!(tail.status(), 206);
+        assert_eq!(tail.body().as_slice(), &s.material[299_990..]);
+        let whole = get(&s.state, &s.url, None);
+        assert_eq!(header(&whole, "Accept-Ranges"), "bytes");
     }
 
     #[test]
     fn a_material_whose_bytes_were_altered_is_refused() {
-        let (dir, state) = laptop();
-        let material = pdf(200_000, 7);
-        let sha = paneldesk::keys::sha256_hex(&material);
-        let (hash, copy) = open_panel(&state, dir.path(), &material, "a");
-        let url = format!("/panel/{hash}/{sha}");
-        assert_eq!(get(&state, &url, Some("bytes=0-9")).status(), 206);
+        let s = served(200_000, 7, in_panel);
+        assert_eq!(get(&s.state, &s.url, Some("bytes=0-9")).status(), 206);
 
         // The package copy on this laptop changed after the panel was opened and the
         // material first shown: one byte far from the range asked for.
-        let mut bytes = std::fs::read(&copy).unwrap();
-        let at = bytes
-            .windows(material.len())
-            .position(|w| w == material.as_slice())
-            .unwrap();
-        bytes[at + 150_000] ^= 0xff;
         std::thread::sleep(std::time::Duration::from_millis(20));
-        std::fs::write(&copy, &bytes).unwrap();
+        alter_copy(&s, 150_000, 0xff);
 
-        let refused = get(&state, &url, Some("bytes=0-9"));
-        assert!(refused.status().is_client_error(), "{}", refused.status());
-        assert!(refused.body().is_empty());
-        let refused = get(&state, &url, None);
-        assert!(refused.status().is_client_error());
-        assert!(refused.body().is_empty());
+        assert_refused(get(&s.state, &s.url, Some("bytes=0-9")));
+        assert_refused(get(&s.state, &s.url, None));
     }
 
     #[test]
     fn a_material_altered_before_it_was_first_shown_is_refused() {
-        let (dir, state) = laptop();
-        let material = pdf(50_000, 9);
-        let sha = paneldesk::keys::sha256_hex(&material);
-        let (hash, copy) = open_panel(&state, dir.path(), &material, "a");
-        let mut bytes = std::fs::read(&copy).unwrap();
-        let at = bytes
-            .windows(material.len())
-            .position(|w| w == material.as_slice())
-            .unwrap();
-        bytes[at + 40_000] ^= 1;
-        std::fs::write(&copy, &bytes).unwrap();
-        let refused = get(&state, &format!("/panel/{hash}/{sha}"), Some("bytes=0-9"));
-        assert!(refused.status().is_client_error(), "{}", refused.status());
-        assert!(refused.body().is_empty());
-    }
-
-    /// A demo review in this laptop's data folder whose first nomination carries
-    /// `material`; opened in the window (as the clerk's review screen opens it) when `open`.
-    fn review_with(state: &AppState, material: &[u8], tag: &str, open: bool) -> (String, PathBuf) {
-        let spec = paneldesk::demo::DemoSpec::default();
-        let id = paneldesk::demo::review_id(&spec, tag);
-        let review = state.workspace.path_for_new_review(&id);
-        std::fs::create_dir_all(review.parent().unwrap()).unwrap();
-        paneldesk::demo::create(&review, &id, &spec, T0).unwrap();
-        {
-            let mut conn = paneldesk::store::open(&review).unwrap();
-            let tx = conn.transaction().unwrap();
-            let first: i64 = tx
-                .query_row("SELECT min(id) FROM nomination", [], |r| r.get(0))
-                .unwrap();
-            paneldesk::store::materials::attach(&tx, first, "推荐表.pdf", "推荐表.pdf", material)
-                .unwrap();
-            tx.commit().unwrap();
-        }
-        if open {
-            crate::commands::open_review(state, id.clone()).unwrap();
-        }
-        (id, review)
+        let s = served(50_000, 9, in_panel);
+        alter_copy(&s, 40_000, 1);
+        assert_refused(get(&s.state, &s.url, Some("bytes=0-9")));
     }
 
     #[test]
     fn a_range_of_a_review_material_is_read_from_the_review_file() {
-        let (_dir, state) = laptop();
-        let material = pdf(300_000, 3);
-        let sha = paneldesk::keys::sha256_hex(&material);
-        let (id, _) = review_with(&state, &material, "r", true);
-        let url = format!("/review/{id}/{sha}");
-
-        let part = get(&state, &url, Some("bytes=1000-1999"));
-        assert_eq!(part.status(), 206);
-        assert_eq!(part.body().as_slice(), &material[1000..2000]);
-        assert_eq!(header(&part, "Content-Range"), "bytes 1000-1999/300000");
-        assert_eq!(header(&part, "Content-Length"), "1000");
-        assert_eq!(header(&part, "Content-Type"), "application/pdf");
-        assert_eq!(header(&part, "X-Content-Type-Options"), "nosniff");
+        let s = served(300_000, 3, in_open_review);
+        let part = assert_serves_ranges(&s);
         assert_eq!(
             header(&part, "Content-Security-Policy"),
             "default-src 'none'; sandbox"
         );
-
-        let tail = get(&state, &url, Some("bytes=-5"));
-        assert_eq!(tail.body().as_slice(), &material[299_995..]);
-        let whole = get(&state, &url, None);
-        assert_eq!(whole.status(), 200);
-        assert_eq!(whole.body(), &material);
-        let beyond = get(&state, &url, Some("bytes=300000-"));
-        assert_eq!(beyond.status(), 416);
-        assert_eq!(header(&beyond, "Content-Range"), "bytes */300000");
     }
 
     #[test]
@@ -670,30 +683,27 @@ mod tests {
 
     #[test]
     fn a_review_material_altered_after_its_first_check_is_refused() {
-        let (_dir, state) = laptop();
-        let material = pdf(200_000, 8);
-        let sha = paneldesk::keys::sha256_hex(&material);
-        let (id, review) = review_with(&state, &material, "r", true);
-        let url = format!("/review/{id}/{sha}");
-        assert_eq!(get(&state, &url, Some("bytes=0-9")).status(), 206);
+        let s = served(200_000, 8, in_open_review);
+        let (state, url) = (&s.state, &s.url);
+        assert_eq!(get(state, url, Some("bytes=0-9")).status(), 206);
 
         // The stored content changed under its hash, one byte far from the range asked for.
-        let mut altered = material.clone();
+        let mut altered = s.material.clone();
         altered[150_000] ^= 0xff;
         std::thread::sleep(std::time::Duration::from_millis(20));
         {
-            let conn = paneldesk::store::open(&review).unwrap();
+            let conn = paneldesk::store::open(&s.file).unwrap();
             conn.execute(
                 "UPDATE material_blob SET content = ?1 WHERE sha256 = ?2",
-                (&altered, &sha),
+                (&altered, paneldesk::keys::sha256_hex(&s.material)),
             )
             .unwrap();
         }
 
-        let refused = get(&state, &url, Some("bytes=0-9"));
+        let refused = get(state, url, Some("bytes=0-9"));
         assert_eq!(refused.status(), 404);
         assert!(refused.body().is_empty());
-        assert_eq!(get(&state, &url, None).status(), 404);
+        assert_eq!(get(state, url, None).status(), 404);
     }
 
     #[test]
