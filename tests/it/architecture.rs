@@ -6,24 +6,7 @@ use super::support::assert_ran;
 
 #[test]
 fn core_does_not_depend_on_tauri() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "tree",
-            "--package",
-            "paneldesk",
-            "--edges",
-            "normal,build",
-            "--prefix",
-            "none",
-            "--format",
-            "{p}",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo tree runs");
-    assert_ran(&out);
-    let tree = String::from_utf8_lossy(&out.stdout);
+    let tree = dependencies("normal,build", &[]);
     assert!(
         tree.lines().count() > 10,
         "cargo tree printed too little:\n{tree}"
@@ -43,7 +26,7 @@ fn core_does_not_depend_on_tauri() {
 /// are the CLI's alone.
 #[test]
 fn the_library_does_not_depend_on_the_cli_crates() {
-    let tree = dependencies(&["--no-default-features"]);
+    let tree = dependencies("normal", &["--no-default-features"]);
     let offending: Vec<&str> = tree
         .lines()
         .filter(|l| {
@@ -61,22 +44,17 @@ fn the_library_does_not_depend_on_the_cli_crates() {
         .collect();
     assert!(offending.is_empty(), "the library depends on {offending:?}");
     // The same listing with the CLI's feature does name them: the filter above can see them.
-    assert!(dependencies(&[]).lines().any(|l| l.starts_with("clap ")));
+    assert!(dependencies("normal", &[])
+        .lines()
+        .any(|l| l.starts_with("clap ")));
 }
 
-fn dependencies(extra: &[&str]) -> String {
+/// The core's dependencies along `edges` (`cargo tree --edges`), one package a line.
+fn dependencies(edges: &str, extra: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args([
-            "tree",
-            "--package",
-            "paneldesk",
-            "--edges",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .args(["--format", "{p}"])
+        .args(["tree", "--package", "paneldesk", "--edges", edges])
+        .args(["--prefix", "none", "--format", "{p}"])
         .args(extra)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

@@ -2,7 +2,7 @@
 
 use paneldesk::{audit, store};
 
-use super::support::assert_says;
+use super::support::{assert_says, with_plain_sqlite};
 use super::{demo_review, T0};
 
 #[test]
@@ -29,37 +29,29 @@ fn update_and_delete_are_refused_by_the_schema() {
     assert_eq!(audit::verify(&conn).unwrap(), 2);
 }
 
+/// Why verifying a demo review's audit log fails after `sql` ran on the file with another
+/// tool.
+fn verify_after(sql: &str) -> paneldesk::Error {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = demo_review(dir.path(), "tampered", T0);
+    with_plain_sqlite(&path, sql);
+    audit::verify(&store::open(&path).unwrap()).unwrap_err()
+}
+
 #[test]
 fn an_entry_edited_with_another_tool_is_detected_and_located() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, _) = demo_review(dir.path(), "tamper", T0);
-    {
-        // Someone with a SQLite browser drops the trigger and edits history.
-        let raw = rusqlite::Connection::open(&path).unwrap();
-        raw.execute_batch(
-            "DROP TRIGGER audit_log_no_update;
-             UPDATE audit_log SET detail = '{\"seed\":1}' WHERE seq = 2;",
-        )
-        .unwrap();
-    }
-    let conn = store::open(&path).unwrap();
-    let err = audit::verify(&conn).unwrap_err();
+    // Someone with a SQLite browser drops the trigger and edits history.
+    let err = verify_after(
+        "DROP TRIGGER audit_log_no_update;
+         UPDATE audit_log SET detail = '{\"seed\":1}' WHERE seq = 2;",
+    );
     assert_eq!(err.code(), "audit_chain_broken");
     assert_says(&err, "第 2 条");
 }
 
 #[test]
 fn a_deleted_entry_is_detected() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, _) = demo_review(dir.path(), "truncate", T0);
-    {
-        let raw = rusqlite::Connection::open(&path).unwrap();
-        raw.execute_batch("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 1;")
-            .unwrap();
-    }
-    let conn = store::open(&path).unwrap();
-    assert_eq!(
-        audit::verify(&conn).unwrap_err().code(),
-        "audit_chain_broken"
-    );
+    let err =
+        verify_after("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 1;");
+    assert_eq!(err.code(), "audit_chain_broken");
 }

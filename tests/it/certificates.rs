@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use paneldesk::activity::Activity;
-use paneldesk::demo::{self, DemoSpec};
+use paneldesk::demo::DemoSpec;
 
-use super::scoring_round::{expert_submits, five_experts_received, Round};
+use super::scoring_round::{experts_received, five_experts_received, Round};
 use super::support::{
     certificates_issued as issued, clerk_data, cli_announce_past, paneldesk_at, print_args, said,
     ISSUER,
 };
-use super::{clerk_keys, T0};
+use super::{clerk_keys, demo_in_new_folder, T0};
 
 const PRINT: [&str; 2] = ["certificates", "print"];
 
@@ -152,9 +152,6 @@ fn certificates_are_refused_until_the_clerk_sets_the_issuer() {
 /// A round of the 创新案例 activity (three categories) with three experts' bundles
 /// received and the 公示 over.
 fn cases_round() -> Round {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
-    let review = root.join("cases.pdreview");
     let spec = DemoSpec {
         activity: Activity::InnovationCase,
         year: 2026,
@@ -162,7 +159,7 @@ fn cases_round() -> Round {
         n_experts: 3,
         seed: 7,
     };
-    demo::create(&review, "cases", &spec, T0).unwrap();
+    let (dir, root, review) = demo_in_new_folder("cases", "cases", &spec);
     let package = root.join("cases.pdpanel");
     paneldesk::package::build(
         &review,
@@ -180,11 +177,7 @@ fn cases_round() -> Round {
         review,
         package,
     };
-    for n in 0..3 {
-        let (_, file) = expert_submits(&round, n);
-        paneldesk::merge::collect::receive(&round.review, &clerk_keys(), &file, T0, "clerk")
-            .unwrap();
-    }
+    experts_received(&round, 3);
     settle_everything(&round);
     announced(&round);
     round

@@ -1,10 +1,21 @@
 //! The `paneldesk` binary as a script would use it: `--json` in, JSON out.
 
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use super::support::{assert_ran, run_unlocked as paneldesk, stdout_json as json};
+use super::support::{
+    assert_ran, cli_demo_packaged, run_unlocked as paneldesk, stdout_json as json,
+};
+
+/// A demonstration review of `nominations` nominations, as `demo --json` tells it.
+fn demo(data: &Path, nominations: &str) -> Value {
+    json(&paneldesk(
+        data,
+        &["demo", "--nominations", nominations, "--json"],
+    ))
+}
 
 #[test]
 fn demo_then_show_prints_the_demo_review() {
@@ -39,18 +50,7 @@ fn demo_then_show_prints_the_demo_review() {
 #[test]
 fn review_new_from_a_template_then_show_by_prefix() {
     let dir = tempfile::tempdir().unwrap();
-    let out = paneldesk(
-        dir.path(),
-        &[
-            "review",
-            "new",
-            "--activity",
-            "样板支部",
-            "--year",
-            "2026",
-            "--json",
-        ],
-    );
+    let out = paneldesk(dir.path(), NEW_MODEL_BRANCH);
     assert_ran(&out);
     let id = json(&out)["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("2026-model_branch-"));
@@ -92,6 +92,17 @@ fn review_new_from_a_template_then_show_by_prefix() {
     assert_eq!(json(&out)["error"]["code"], "anchor_not_found");
 }
 
+/// A new 样板支部 review.
+const NEW_MODEL_BRANCH: &[&str] = &[
+    "review",
+    "new",
+    "--activity",
+    "样板支部",
+    "--year",
+    "2026",
+    "--json",
+];
+
 /// A new review of an activity PanelDesk does not know: refused.
 const UNKNOWN_ACTIVITY: &[&str] = &[
     "review",
@@ -122,10 +133,7 @@ fn errors_are_bilingual_with_a_code_and_a_failing_exit_status() {
 #[test]
 fn backup_writes_a_copy_that_opens_as_the_same_review() {
     let dir = tempfile::tempdir().unwrap();
-    let created = json(&paneldesk(
-        dir.path(),
-        &["demo", "--nominations", "5", "--json"],
-    ));
+    let created = demo(dir.path(), "5");
     let dest = dir.path().join("backup.pdreview");
     let out = paneldesk(
         dir.path(),
@@ -236,24 +244,7 @@ fn a_whole_round_from_the_command_line_package_enrol_score_submit_verify() {
     std::fs::create_dir_all(&stick).unwrap();
     let package = stick.join("panel.pdpanel");
     let package_arg = package.to_str().unwrap();
-    assert!(
-        paneldesk(&clerk, &["demo", "--nominations", "4", "--experts", "2"])
-            .status
-            .success()
-    );
-    let built = paneldesk(
-        &clerk,
-        &[
-            "package",
-            "--out",
-            package_arg,
-            "--closes",
-            "2026-12-10",
-            "--json",
-        ],
-    );
-    assert_ran(&built);
-    let built = json(&built);
+    let built = cli_demo_packaged(&clerk, "4", "2", &package);
     assert_eq!(built["nominations"], 4);
 
     let opened = json(&paneldesk(
@@ -353,10 +344,7 @@ fn a_whole_round_from_the_command_line_package_enrol_score_submit_verify() {
 #[test]
 fn category_rules_are_told_in_sentences_not_debug_dumps() {
     let dir = tempfile::tempdir().unwrap();
-    let created = json(&paneldesk(
-        dir.path(),
-        &["demo", "--nominations", "3", "--json"],
-    ));
+    let created = demo(dir.path(), "3");
     let key = json(&paneldesk(dir.path(), &["category", "list", "--json"]))[0]["category"]
         .as_str()
         .unwrap()
@@ -479,18 +467,7 @@ fn no_core_message_names_a_command_line() {
 #[test]
 fn every_command_names_a_review_the_same_way_and_takes_every_old_spelling() {
     let dir = tempfile::tempdir().unwrap();
-    let first = json(&paneldesk(
-        dir.path(),
-        &[
-            "review",
-            "new",
-            "--activity",
-            "样板支部",
-            "--year",
-            "2026",
-            "--json",
-        ],
-    ));
+    let first = json(&paneldesk(dir.path(), NEW_MODEL_BRANCH));
     let (id, path) = (
         first["id"].as_str().unwrap(),
         first["path"].as_str().unwrap(),

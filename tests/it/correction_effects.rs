@@ -6,39 +6,26 @@
 use std::path::Path;
 
 use paneldesk::corrections;
-use paneldesk::import::file::import;
-use paneldesk::import::Source;
 use paneldesk::merge::results::ResultOptions;
 use paneldesk::report::documents;
 use paneldesk::report::pdf::Meta;
 use paneldesk::report::record::Record;
 use paneldesk::store::{self, flags};
 
-use super::support::{winners_of, EXEMPLAR_HEAD};
-use super::{announce, new_exemplar_review, T0};
+use super::support::{exemplar_student, named, winners_of, EXEMPLAR_HEAD};
+use super::{announce, exemplar_review_in_temp, import_workbook, T0};
 
 /// The template's columns with a 联系人 before the telephone, as a university sends them.
 fn head() -> Vec<&'static str> {
     [&EXEMPLAR_HEAD[..10], &["联系人"], &EXEMPLAR_HEAD[10..]].concat()
 }
 
+/// A student as `head` lays them out, studying `mode` (全日制, 非全日制).
 fn student(name: &str, mode: &str, id: &str) -> Vec<String> {
-    [
-        "东川理工大学",
-        name,
-        "男",
-        "汉族",
-        "本科",
-        mode,
-        "中共党员",
-        "2021.07",
-        "2022.07",
-        id,
-        "赵六",
-        "13812345678",
-    ]
-    .map(str::to_string)
-    .to_vec()
+    let mut row = exemplar_student(name, id).to_vec();
+    row[5] = mode.into();
+    row.insert(10, "赵六".into());
+    row
 }
 
 fn write_workbook(path: &Path, rows: &[Vec<String>]) {
@@ -56,8 +43,7 @@ fn flags_of(review: &Path, id: i64) -> Vec<flags::StoredFlag> {
 
 #[test]
 fn a_correction_judges_eligibility_again_closing_and_raising_flags() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     let book = dir.path().join("东川理工大学.xlsx");
     write_workbook(
         &book,
@@ -66,21 +52,10 @@ fn a_correction_judges_eligibility_again_closing_and_raising_flags() {
             student("李四", "全日制", "110105199506154562"),
         ],
     );
-    let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
-    let source = Source::Workbook {
-        path: book.display().to_string(),
-    };
-    let report = import(&review, &source, &exe, T0, "clerk").unwrap();
+    let report = import_workbook(&review, &book);
     assert_eq!(report.accepted, 2, "{report:?}");
     let loaded = paneldesk::review::load(&review, paneldesk::privacy::Privacy::Masked).unwrap();
-    let id = |name: &str| {
-        loaded
-            .nominations
-            .iter()
-            .find(|n| n.display_name == name)
-            .unwrap()
-            .id
-    };
+    let id = |name: &str| named(&loaded, name).id;
     let (zhang, li) = (id("张三"), id("李四"));
     let kinds = |id| {
         flags_of(&review, id)
@@ -217,12 +192,10 @@ fn a_corrected_winner_is_marked_on_every_document_and_the_summary_says_why_and_w
     announce(&round.review);
     let record = Record::load(&round.review, &ResultOptions::default()).unwrap();
     let mark = "欧阳更正（已更正）";
+    let printed =
+        |name: &str, pdf: paneldesk::Result<Vec<u8>>| pdf_text(&round.root, name, &pdf.unwrap());
 
-    let summary = pdf_text(
-        &round.root,
-        "汇总表.pdf",
-        &documents::summary(&record, &meta()).unwrap(),
-    );
+    let summary = printed("汇总表.pdf", documents::summary(&record, &meta()));
     assert!(summary.contains(mark), "{summary}");
     assert!(
         !summary.contains(&format!("{}（已更正）", untouched.display_name)),
@@ -237,21 +210,16 @@ fn a_corrected_winner_is_marked_on_every_document_and_the_summary_says_why_and_w
         "the old value is not printed: {summary}"
     );
 
-    let public = pdf_text(
-        &round.root,
-        "公示.pdf",
-        &documents::announcement(&record, &meta()).unwrap(),
-    );
+    let public = printed("公示.pdf", documents::announcement(&record, &meta()));
     assert!(public.contains(mark), "{public}");
     assert!(
         !public.contains("姓名录入有误") && !public.contains(&corrected.display_name),
         "no reason and no old value on a public document: {public}"
     );
 
-    let sheets = pdf_text(
-        &round.root,
+    let sheets = printed(
         "评分表.pdf",
-        &documents::score_sheets(&record, None, &meta()).unwrap(),
+        documents::score_sheets(&record, None, &meta()),
     );
     assert!(sheets.contains(mark), "{sheets}");
 

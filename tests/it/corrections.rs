@@ -4,48 +4,33 @@
 use std::path::{Path, PathBuf};
 
 use paneldesk::corrections;
-use paneldesk::import::file::import;
-use paneldesk::import::Source;
 use paneldesk::privacy::Privacy;
 use paneldesk::review;
 use paneldesk::store;
 
-use super::support::{assert_ran, assert_says, run_at};
-use super::{clerk_keys, new_exemplar_review, T0};
-
-fn fixture(parts: &[&str]) -> PathBuf {
-    let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbooks");
-    for part in parts {
-        p.push(part);
-    }
-    p
-}
+use super::support::{assert_ran, assert_says, named, run_at};
+use super::{clerk_keys, exemplar_review_in_temp, import_workbook, workbook_fixture, T0};
 
 fn run(review: &Path, parts: &[&str]) -> paneldesk::import::file::FileReport {
-    let source = Source::Workbook {
-        path: fixture(parts).display().to_string(),
-    };
-    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
-    import(review, &source, &exe, T0, "clerk").unwrap()
+    import_workbook(review, &workbook_fixture(parts))
 }
 
 const JIANGBEI: &[&str] = &["batch", "江北师范大学-2026年大学生党员标兵推荐汇总表.xlsx"];
 
+/// A 大学生党员标兵 review holding 江北师范大学's nominations.
+fn jiangbei_imported() -> (tempfile::TempDir, PathBuf) {
+    let (dir, review) = exemplar_review_in_temp();
+    run(&review, JIANGBEI);
+    (dir, review)
+}
+
 fn id_of(review: &Path, name: &str) -> i64 {
-    review::load(review, Privacy::Masked)
-        .unwrap()
-        .nominations
-        .into_iter()
-        .find(|n| n.display_name == name)
-        .unwrap()
-        .id
+    named(&review::load(review, Privacy::Masked).unwrap(), name).id
 }
 
 #[test]
 fn a_misspelt_name_is_corrected_with_a_reason_audited_and_shown_as_corrected() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
-    run(&review, JIANGBEI);
+    let (_dir, review) = jiangbei_imported();
     let zhang = id_of(&review, "张三");
 
     let err =
@@ -101,9 +86,7 @@ fn a_misspelt_name_is_corrected_with_a_reason_audited_and_shown_as_corrected() {
 
 #[test]
 fn any_nomination_can_be_withdrawn_with_a_reason_and_is_left_out_like_an_excluded_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
-    run(&review, JIANGBEI);
+    let (dir, review) = jiangbei_imported();
     // 张三 has no flag: withdrawing is not only for flagged rows.
     let zhang = id_of(&review, "张三");
     let err = corrections::withdraw(&review, zhang, "", T0, "clerk").unwrap_err();
@@ -128,9 +111,7 @@ fn any_nomination_can_be_withdrawn_with_a_reason_and_is_left_out_like_an_exclude
 
 #[test]
 fn a_reimport_after_the_package_went_out_is_refused_for_that_category_naming_the_package() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
-    run(&review, JIANGBEI);
+    let (dir, review) = jiangbei_imported();
     let before = review::load(&review, Privacy::Masked).unwrap().nominations;
     let out = dir.path().join("round.pdpanel");
     paneldesk::package::build(&review, &out, &clerk_keys(), "2026-12-10", 0, T0, "clerk").unwrap();
@@ -187,7 +168,7 @@ fn the_cli_edits_and_withdraws_nominations() {
             .status
             .success()
     );
-    let wb = fixture(JIANGBEI);
+    let wb = workbook_fixture(JIANGBEI);
     assert!(paneldesk(&["import", wb.to_str().unwrap()])
         .status
         .success());

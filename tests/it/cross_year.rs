@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use paneldesk::follow_up::{awarded_units, YearMonth};
 
 use super::follow_up::awarded_studios;
-use super::support::{assert_ran, run_at as cli, stdout_json as json, write_workbook};
+use super::support::{
+    assert_ran, run_at as cli, stdout_json as json, with_plain_sqlite, write_workbook,
+};
 
 fn new_review(data: &Path, activity: &str) -> String {
     let out = cli(
@@ -263,13 +265,10 @@ fn an_unreadable_or_foreign_register_refuses_the_import_and_changes_nothing() {
     let register_path = data.join("register.pdregister");
     // Garbage, a truncated SQLite header, and a SQLite file that is some other program's.
     let foreign = dir.path().join("foreign.sqlite");
-    {
-        let conn = rusqlite::Connection::open(&foreign).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE awarded_unit (x TEXT); INSERT INTO awarded_unit VALUES ('y');",
-        )
-        .unwrap();
-    }
+    with_plain_sqlite(
+        &foreign,
+        "CREATE TABLE awarded_unit (x TEXT); INSERT INTO awarded_unit VALUES ('y');",
+    );
     let cases: Vec<Vec<u8>> = vec![
         b"this is not a register at all".repeat(200),
         b"SQLite format 3\0".to_vec(),

@@ -127,19 +127,15 @@ fn the_demo_register_has_units_due_for_their_mid_term_as_of_its_day() {
 
     let today = time::macros::date!(2026 - 05 - 14);
     let as_of = YearMonth::of_date(today);
+    // The earlier awards the demo makes in `workspace` (reviews named with `suffix`).
+    let earlier_awards = |workspace: &Workspace, suffix: &str| {
+        let laptops = tempfile::tempdir().unwrap();
+        let (clerk, at) = (super::clerk_keys(), laptops.path());
+        paneldesk::ops::demo::earlier_awards(workspace, &clerk, at, suffix, today, "demo").unwrap()
+    };
     let made_in = |root: &std::path::Path| {
         let workspace = Workspace::at(root);
-        let laptops = tempfile::tempdir().unwrap();
-        let made = paneldesk::ops::demo::earlier_awards(
-            &workspace,
-            &super::clerk_keys(),
-            laptops.path(),
-            "feedbeef",
-            today,
-            "demo",
-        )
-        .unwrap()
-        .expect("an empty register is filled");
+        let made = earlier_awards(&workspace, "feedbeef").expect("an empty register is filled");
         (workspace, made)
     };
     let dir = tempfile::tempdir().unwrap();
@@ -217,17 +213,7 @@ fn the_demo_register_has_units_due_for_their_mid_term_as_of_its_day() {
     };
     let again = awarded_units::view(&again.register_path(), as_of).unwrap();
     assert_eq!(shown(again.units), shown(view.units.clone()));
-    let laptops = tempfile::tempdir().unwrap();
     let before = std::fs::read(&register).unwrap();
-    let left = paneldesk::ops::demo::earlier_awards(
-        &workspace,
-        &super::clerk_keys(),
-        laptops.path(),
-        "cafef00d",
-        today,
-        "demo",
-    )
-    .unwrap();
-    assert_eq!(left, None);
+    assert_eq!(earlier_awards(&workspace, "cafef00d"), None);
     assert_eq!(std::fs::read(&register).unwrap(), before);
 }

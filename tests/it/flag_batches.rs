@@ -7,19 +7,14 @@ use std::path::Path;
 use paneldesk::audit;
 use paneldesk::store::{self, flags, flags::Decision};
 
+use super::support::column;
 use super::{demo_review, T0};
 
 /// A demo review with three flags raised on its first three nominations.
 fn review_with_flags(dir: &Path) -> (std::path::PathBuf, Vec<i64>) {
     let (path, _) = demo_review(dir, "flags", T0);
     let mut conn = store::open(&path).unwrap();
-    let nominations: Vec<i64> = conn
-        .prepare("SELECT id FROM nomination ORDER BY id LIMIT 3")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let nominations: Vec<i64> = column(&conn, "SELECT id FROM nomination ORDER BY id LIMIT 3");
     let tx = conn.transaction().unwrap();
     for (i, id) in nominations.iter().enumerate() {
         let kind = if i == 0 {

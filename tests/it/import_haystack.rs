@@ -2,44 +2,18 @@
 //! no name is a located finding, not a nameless nomination; a column a whole workbook
 //! lacks is said once for the file, not flagged on every row.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use paneldesk::import::file::{import, FileReport};
-use paneldesk::import::Source;
+use paneldesk::import::file::FileReport;
 use paneldesk::store::{self, flags};
 
-use super::support::{display_names, write_workbook, EXEMPLAR_HEAD as HEAD};
-use super::{new_exemplar_review, T0};
-
-fn student(name: &str, id: &str) -> [String; 11] {
-    [
-        "东川理工大学",
-        name,
-        "男",
-        "汉族",
-        "本科",
-        "全日制",
-        "中共党员",
-        "2021.07",
-        "2022.07",
-        id,
-        "13812345678",
-    ]
-    .map(str::to_string)
-}
+use super::support::{
+    display_names, exemplar_student as student, write_workbook, EXEMPLAR_HEAD as HEAD,
+};
+use super::{exemplar_review_in_temp, import_workbook};
 
 fn run(review: &Path, workbook: &Path) -> FileReport {
-    let source = Source::Workbook {
-        path: workbook.display().to_string(),
-    };
-    import(
-        review,
-        &source,
-        &PathBuf::from(env!("CARGO_BIN_EXE_paneldesk")),
-        T0,
-        "clerk",
-    )
-    .unwrap()
+    import_workbook(review, workbook)
 }
 
 /// With a 联系人 column appended to `HEAD`, so only what a test removes is missing.
@@ -57,8 +31,7 @@ fn with_contact(row: [String; 11]) -> Vec<String> {
 
 #[test]
 fn a_row_with_no_name_is_a_located_finding_and_not_a_nameless_nomination() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     let workbook = dir.path().join("东川理工大学.xlsx");
     let mut nameless = student("", "110105200307010019");
     nameless[2] = "女".into();
@@ -103,8 +76,7 @@ fn a_row_with_no_name_is_a_located_finding_and_not_a_nameless_nomination() {
 
 #[test]
 fn a_row_with_nothing_but_a_university_is_a_blank_template_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     let workbook = dir.path().join("东川理工大学.xlsx");
     let mut blank = vec![String::new(); 12];
     blank[0] = "东川理工大学".into();
@@ -124,8 +96,7 @@ fn a_row_with_nothing_but_a_university_is_a_blank_template_line() {
 
 #[test]
 fn a_workbook_without_a_contact_column_is_one_finding_for_the_file_not_a_flag_per_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     let workbook = dir.path().join("东川理工大学.xlsx");
     let rows: Vec<Vec<String>> = [
         ("王思远", "11010519491231002X"),
@@ -153,8 +124,7 @@ fn a_workbook_without_a_contact_column_is_one_finding_for_the_file_not_a_flag_pe
 fn a_missing_column_an_eligibility_rule_reads_still_flags_each_row() {
     // Without 政治面貌 a probationary member would pass unseen: each row must still be
     // looked at, so its flag says the rule could not be checked.
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     let workbook = dir.path().join("东川理工大学.xlsx");
     let head: Vec<&str> = full_head()
         .into_iter()

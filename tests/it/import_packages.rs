@@ -9,7 +9,8 @@ use paneldesk::import::{sources_in, Source};
 use paneldesk::review;
 use paneldesk::store::{self, materials};
 
-use super::{lie_about_size, new_exemplar_review, T0};
+use super::support::column;
+use super::{exemplar_review_in_temp, lie_about_size, T0};
 
 fn packages() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packages")
@@ -29,6 +30,24 @@ fn folder_package() -> Source {
         path: folder.join("推荐汇总表.xlsx").display().to_string(),
         folder: folder.display().to_string(),
     }
+}
+
+/// A zip package the test wrote at `path`.
+fn zip_at(path: &Path) -> Source {
+    Source::Zip {
+        path: path.display().to_string(),
+    }
+}
+
+/// Writes `name` in `dir`: a zip of 东川理工大学's workbook and `materials` of the test's
+/// own. Answers its path.
+fn write_dongchuan_zip(dir: &Path, name: &str, materials: &[(&str, &[u8])]) -> PathBuf {
+    let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
+    let mut entries = vec![("推荐汇总表.xlsx", workbook.as_slice())];
+    entries.extend_from_slice(materials);
+    let path = dir.join(name);
+    write_zip(&path, &entries);
+    path
 }
 
 fn zip(name: &str) -> Source {
@@ -99,8 +118,7 @@ fn a_dropped_folder_finds_the_folder_package_and_the_zips() {
 
 #[test]
 fn a_folder_package_stores_the_named_materials_flags_the_missing_and_reports_the_extra() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     let r = run(&review, folder_package());
     assert!(r.imported, "{:?}", r.error);
     assert_eq!((r.accepted, r.flagged, r.materials), (3, 1, 3));
@@ -166,8 +184,7 @@ fn a_folder_package_stores_the_named_materials_flags_the_missing_and_reports_the
 
 #[test]
 fn reimporting_a_package_replaces_its_materials_without_leaving_orphans() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     run(&review, folder_package());
     assert_eq!(blob_count(&review), 3);
     let again = run(&review, folder_package());
@@ -178,8 +195,7 @@ fn reimporting_a_package_replaces_its_materials_without_leaving_orphans() {
 
 #[test]
 fn a_zip_from_chinese_windows_has_its_gbk_names_read_and_its_mac_litter_ignored() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     let r = run(&review, zip("南湖医科大学.zip"));
     assert!(r.imported, "{:?}", r.error);
     assert_eq!(r.university.as_deref(), Some("南湖医科大学"));
@@ -192,8 +208,7 @@ fn a_zip_from_chinese_windows_has_its_gbk_names_read_and_its_mac_litter_ignored(
 
 #[test]
 fn a_zip_with_two_workbooks_is_refused_with_both_names() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     let r = run(&review, zip("两个表.zip"));
     assert!(!r.imported);
     let e = r.error.unwrap();
@@ -216,26 +231,15 @@ fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
 
 #[test]
 fn a_material_larger_than_its_zip_entry_claims_is_refused_and_the_rest_lands() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
-    let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
+    let (dir, review) = exemplar_review_in_temp();
     let big = vec![b'A'; 4096];
-    let path = dir.path().join("东川理工大学.zip");
-    write_zip(
-        &path,
-        &[
-            ("推荐汇总表.xlsx", &workbook),
-            ("zs.pdf", &big),
-            ("王五-推荐表.pdf", b"%PDF-1.4 wang"),
-        ],
+    let path = write_dongchuan_zip(
+        dir.path(),
+        "东川理工大学.zip",
+        &[("zs.pdf", &big), ("王五-推荐表.pdf", b"%PDF-1.4 wang")],
     );
     lie_about_size(&path, "zs.pdf", 16);
-    let r = run(
-        &review,
-        Source::Zip {
-            path: path.display().to_string(),
-        },
-    );
+    let r = run(&review, zip_at(&path));
     assert!(r.imported, "{:?}", r.error);
     assert_eq!(r.materials, 1, "only 王五's honest file");
     // zs.pdf is named by nobody: reported as extra, never read, never stored.
@@ -245,22 +249,11 @@ fn a_material_larger_than_its_zip_entry_claims_is_refused_and_the_rest_lands() {
 
 #[test]
 fn a_named_material_that_lies_about_its_size_is_a_located_problem_and_a_flag() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
-    let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
-    let path = dir.path().join("pkg.zip");
+    let (dir, review) = exemplar_review_in_temp();
     let big = vec![b'A'; 4096];
-    write_zip(
-        &path,
-        &[("推荐汇总表.xlsx", &workbook), ("王五-推荐表.pdf", &big)],
-    );
+    let path = write_dongchuan_zip(dir.path(), "pkg.zip", &[("王五-推荐表.pdf", &big)]);
     lie_about_size(&path, "王五-推荐表.pdf", 16);
-    let r = run(
-        &review,
-        Source::Zip {
-            path: path.display().to_string(),
-        },
-    );
+    let r = run(&review, zip_at(&path));
     assert!(r.imported, "{:?}", r.error);
     let bad: Vec<_> = r
         .problems
@@ -277,8 +270,7 @@ fn a_named_material_that_lies_about_its_size_is_a_located_problem_and_a_flag() {
 
 #[test]
 fn hostile_zips_get_their_own_errors_and_a_batch_carries_on_with_stored_data_intact() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     run(&review, zip("南湖医科大学.zip"));
     let before = review::summary(&review).unwrap();
 
@@ -297,17 +289,7 @@ fn hostile_zips_get_their_own_errors_and_a_batch_carries_on_with_stored_data_int
     }
     let empty = dir.path().join("空.zip");
     write_zip(&empty, &[("说明.txt", "没有表".as_bytes())]);
-    let sources = vec![
-        Source::Zip {
-            path: not_zip.display().to_string(),
-        },
-        Source::Zip {
-            path: bomb.display().to_string(),
-        },
-        Source::Zip {
-            path: empty.display().to_string(),
-        },
-    ];
+    let sources = vec![zip_at(&not_zip), zip_at(&bomb), zip_at(&empty)];
     let reports = crate::import_batch(&review, &sources);
     let codes: Vec<&str> = reports
         .iter()
@@ -342,8 +324,7 @@ fn copy_tree(from: &Path, to: &Path) {
 #[test]
 fn links_in_a_folder_package_are_never_followed_so_no_file_outside_it_is_packaged() {
     use std::os::unix::fs::symlink;
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     // What a university must never reach: the clerk's keys, outside the package.
     let secrets = dir.path().join("paneldesk/keys");
     std::fs::create_dir_all(&secrets).unwrap();
@@ -375,13 +356,7 @@ fn links_in_a_folder_package_are_never_followed_so_no_file_outside_it_is_package
     );
     assert!(r.imported, "{:?}", r.error);
     let conn = store::open(&review).unwrap();
-    let blobs: Vec<Vec<u8>> = conn
-        .prepare("SELECT content FROM material_blob")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let blobs: Vec<Vec<u8>> = column(&conn, "SELECT content FROM material_blob");
     assert!(!blobs.iter().any(|b| b == secret), "a secret was packaged");
     // Each named material that is a link is a located problem the clerk sees.
     let links: Vec<&str> = r
@@ -401,16 +376,13 @@ fn links_in_a_folder_package_are_never_followed_so_no_file_outside_it_is_package
 
 #[test]
 fn programs_launchers_and_macro_documents_in_a_package_are_flagged_and_never_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
-    let workbook = std::fs::read(packages().join("东川理工大学/推荐汇总表.xlsx")).unwrap();
+    let (dir, review) = exemplar_review_in_temp();
     // 张三's 推荐表 is a program in disguise; 王五's is a launcher; 张三's 事迹材料 a
     // document with macros. 李四's file is what it says.
-    let path = dir.path().join("东川理工大学.zip");
-    write_zip(
-        &path,
+    let path = write_dongchuan_zip(
+        dir.path(),
+        "东川理工大学.zip",
         &[
-            ("推荐汇总表.xlsx", &workbook),
             (
                 "张三-推荐表.pdf",
                 b"MZ\x90\0\x03\0\0\0 this program cannot be run in DOS mode",
@@ -426,12 +398,7 @@ fn programs_launchers_and_macro_documents_in_a_package_are_flagged_and_never_sto
             ),
         ],
     );
-    let r = run(
-        &review,
-        Source::Zip {
-            path: path.display().to_string(),
-        },
-    );
+    let r = run(&review, zip_at(&path));
     assert!(r.imported, "{:?}", r.error);
     let flags: Vec<(&str, &str)> = r
         .flags

@@ -1,41 +1,32 @@
 //! Importing the messy fixture workbooks (written by openpyxl, see
 //! tests/fixtures/workbooks/make_fixtures.py) into a real review file.
 
-use std::path::PathBuf;
-
-use paneldesk::import::file::{import, FileReport};
+use paneldesk::import::file::FileReport;
 use paneldesk::import::university::UniversitySource;
 use paneldesk::import::Source;
 use paneldesk::privacy::Privacy;
 use paneldesk::review;
 use paneldesk::store::{self, flags};
 
-use super::support::display_names;
-use super::{new_exemplar_review, T0};
-
-fn fixture(parts: &[&str]) -> PathBuf {
-    let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbooks");
-    for part in parts {
-        p.push(part);
-    }
-    p
-}
-
-fn exe() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"))
-}
+use super::support::{display_names, named};
+use super::{exemplar_review_in_temp, import_workbook, new_exemplar_review, workbook_fixture, T0};
 
 fn run(review: &std::path::Path, parts: &[&str]) -> FileReport {
-    let source = Source::Workbook {
-        path: fixture(parts).display().to_string(),
-    };
-    import(review, &source, &exe(), T0, "clerk").unwrap()
+    import_workbook(review, &workbook_fixture(parts))
+}
+
+/// The newest entry of the review's audit log is `action` naming `named`, and the chain
+/// of its `entries` entries verifies.
+fn assert_audited_last(conn: &rusqlite::Connection, action: &str, named: &str, entries: usize) {
+    let last = paneldesk::audit::entries(conn).unwrap().pop().unwrap();
+    assert_eq!(last.action, action);
+    assert!(last.detail.contains(named), "{}", last.detail);
+    assert_eq!(paneldesk::audit::verify(conn).unwrap(), entries);
 }
 
 #[test]
 fn a_stamped_workbook_with_title_instructions_and_footer_imports_with_its_flags() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     let r = run(
         &review,
         &["batch", "江北师范大学-2026年大学生党员标兵推荐汇总表.xlsx"],
@@ -85,8 +76,7 @@ fn a_stamped_workbook_with_title_instructions_and_footer_imports_with_its_flags(
 
 #[test]
 fn damaged_ids_duplicates_and_part_time_students_are_flagged_not_dropped() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     let r = run(&review, &["batch", "东川理工大学.xlsx"]);
     assert!(r.imported);
     assert_eq!(
@@ -119,8 +109,7 @@ fn damaged_ids_duplicates_and_part_time_students_are_flagged_not_dropped() {
 
 #[test]
 fn the_file_name_names_the_university_when_nothing_else_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     let r = run(&review, &["batch", "南湖医科大学 推荐表.xlsx"]);
     assert_eq!(r.university.as_deref(), Some("南湖医科大学"));
     assert_eq!(r.university_source, Some(UniversitySource::FileName));
@@ -128,8 +117,7 @@ fn the_file_name_names_the_university_when_nothing_else_does() {
 
 #[test]
 fn a_bad_file_is_reported_and_leaves_the_review_as_it_was() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     run(&review, &["batch", "南湖医科大学 推荐表.xlsx"]);
     let before = review::load(&review, Privacy::Revealed).unwrap();
     let r = run(&review, &["batch", "坏文件.xlsx"]);
@@ -140,8 +128,7 @@ fn a_bad_file_is_reported_and_leaves_the_review_as_it_was() {
 
 #[test]
 fn a_corrected_workbook_replaces_that_universitys_nominations_and_says_what_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     run(
         &review,
         &["batch", "江北师范大学-2026年大学生党员标兵推荐汇总表.xlsx"],
@@ -165,17 +152,13 @@ fn a_corrected_workbook_replaces_that_universitys_nominations_and_says_what_chan
     // 李四's flag went with 李四.
     let conn = store::open(&review).unwrap();
     assert!(flags::read_all(&conn).unwrap().is_empty());
-    let last = paneldesk::audit::entries(&conn).unwrap().pop().unwrap();
-    assert_eq!(last.action, "import.file");
-    assert!(last.detail.contains("李四"));
-    assert_eq!(paneldesk::audit::verify(&conn).unwrap(), 4);
+    assert_audited_last(&conn, "import.file", "李四", 4);
 }
 
 #[test]
 fn the_clerk_settles_flags_with_notes_and_the_audit_log_records_it() {
     use paneldesk::store::flags::{settle, Decision};
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     run(&review, &["batch", "东川理工大学.xlsx"]);
     let mut conn = store::open(&review).unwrap();
     let open = flags::read_all(&conn).unwrap();
@@ -220,16 +203,12 @@ fn the_clerk_settles_flags_with_notes_and_the_audit_log_records_it() {
         .map(|f| f.status)
         .collect();
     assert_eq!(statuses.iter().filter(|s| *s == "open").count(), 1);
-    let last = paneldesk::audit::entries(&conn).unwrap().pop().unwrap();
-    assert_eq!(last.action, "flag.settled");
-    assert!(last.detail.contains("excluded"));
-    assert_eq!(paneldesk::audit::verify(&conn).unwrap(), 4);
+    assert_audited_last(&conn, "flag.settled", "excluded", 4);
 }
 
 #[test]
 fn xls_from_wps_and_ods_from_libreoffice_import_too_with_missing_columns_said_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     let xls = run(&review, &["batch", "西岭农业大学.xls"]);
     assert!(xls.imported, "{:?}", xls.error);
     assert_eq!(xls.university_source, Some(UniversitySource::Column));
@@ -252,13 +231,7 @@ fn xls_from_wps_and_ods_from_libreoffice_import_too_with_missing_columns_said_on
         assert!(r.flags.is_empty(), "{:?}", r.flags);
     }
     let loaded = review::load(&review, Privacy::Revealed).unwrap();
-    let by_name = |name: &str| {
-        loaded
-            .nominations
-            .iter()
-            .find(|n| n.display_name == name)
-            .unwrap()
-    };
+    let by_name = |name: &str| named(&loaded, name);
     assert_eq!(by_name("吴十").field("birth_month"), Some("2003-11"));
     assert_eq!(by_name("吴十").field("contact_phone"), Some("13912345678"));
     assert_eq!(by_name("郑十一").field("birth_month"), Some("2003-12-01"));
@@ -266,8 +239,7 @@ fn xls_from_wps_and_ods_from_libreoffice_import_too_with_missing_columns_said_on
 
 #[test]
 fn a_university_over_its_allowance_has_every_row_in_that_category_flagged() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     let key = review::load(&review, Privacy::Masked).unwrap().categories[0]
         .key
         .clone();
@@ -309,8 +281,7 @@ fn a_university_over_its_allowance_has_every_row_in_that_category_flagged() {
 
 #[test]
 fn bare_serials_in_1904_workbooks_count_from_1904_in_xlsx_and_ods() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (_dir, review) = exemplar_review_in_temp();
     // Both files hold the bare serial 42916 in 转正时间: 2021-07-01 counted from
     // 1904-01-01, and 2017-07-01 if the epoch were missed.
     for file in ["北山大学.xlsx", "南岭大学.ods"] {
@@ -363,7 +334,7 @@ fn a_batch_finds_duplicates_and_replacements_exactly_as_files_imported_one_by_on
     let sources: Vec<Source> = files
         .iter()
         .map(|f| Source::Workbook {
-            path: fixture(f).display().to_string(),
+            path: workbook_fixture(f).display().to_string(),
         })
         .collect();
     let batched = crate::import_batch(&batch, &sources);

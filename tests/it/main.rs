@@ -110,6 +110,13 @@ pub fn new_exemplar_review(dir: &Path) -> PathBuf {
     )
 }
 
+/// A new temporary folder holding an empty 大学生党员标兵 review, for import tests.
+pub fn exemplar_review_in_temp() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let review = new_exemplar_review(dir.path());
+    (dir, review)
+}
+
 /// An empty review of `activity` for 2026, at `dir/file`.
 pub fn new_empty_review(dir: &Path, file: &str, id: &str, activity: Activity) -> PathBuf {
     let path = dir.join(file);
@@ -140,6 +147,20 @@ pub fn demo_review(dir: &Path, name: &str, created_at: &str) -> (PathBuf, Review
     (path, summary)
 }
 
+/// A new temporary folder, with its path, holding the demonstration review made from
+/// `spec` as `<file>.pdreview` with the id `id`.
+pub fn demo_in_new_folder(
+    file: &str,
+    id: &str,
+    spec: &DemoSpec,
+) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let review = root.join(format!("{file}.pdreview"));
+    demo::create(&review, id, spec, T0).unwrap();
+    (dir, root, review)
+}
+
 /// Rewrites the declared sizes of zip entry `name` in both its local header and the
 /// central directory: the "lying sizes" of a crafted archive.
 pub fn lie_about_size(path: &Path, name: &str, size: u32) {
@@ -167,6 +188,22 @@ pub fn parser_pool() -> paneldesk::sandbox::pool::ParserPool {
         Path::new(env!("CARGO_BIN_EXE_paneldesk")),
         paneldesk::sandbox::reader::Limits::default(),
     )
+}
+
+/// Imports the one workbook at `path` into `review`, as a single file is imported.
+pub fn import_workbook(review: &Path, path: &Path) -> paneldesk::import::file::FileReport {
+    let source = paneldesk::import::Source::Workbook {
+        path: path.display().to_string(),
+    };
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
+    paneldesk::import::file::import(review, &source, &exe, T0, "clerk").unwrap()
+}
+
+/// A workbook of the fixtures, by its path below `tests/fixtures/workbooks`.
+pub fn workbook_fixture(parts: &[&str]) -> PathBuf {
+    let mut p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbooks");
+    p.extend(parts);
+    p
 }
 
 /// Imports `sources` into `review` as one batch through a new pool, as the CLI does.

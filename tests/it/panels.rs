@@ -14,10 +14,10 @@ use paneldesk::merge::results::{compute, ResultFlag, ResultOptions};
 use paneldesk::model::ScoringMode;
 use paneldesk::package::{self, Group, PanelScope};
 use paneldesk::report::record::Record;
-use paneldesk::scoring::panel::{self, Panel};
+use paneldesk::scoring::panel::Panel;
 use paneldesk::store::category_rules;
 
-use super::scoring_round::{randomness, score_all};
+use super::scoring_round::{enrolled, randomness, score_all, submit_into, to_mark};
 use super::support::{assert_ran, assert_says, run_unlocked, test_meta};
 use super::{clerk_keys, T0};
 
@@ -61,39 +61,18 @@ fn expert_scores(
     id: i64,
     points: impl Fn(usize, f64) -> f64,
 ) -> Panel {
-    let mut laptop = panel::import_package(&dir.join(format!("expert{id}")), file, T0).unwrap();
-    let enrolment = laptop
-        .enrol(
-            id,
-            &format!("harbour lantern 2468{id:02}"),
-            randomness(id as u8),
-            T0,
-        )
-        .unwrap();
-    super::register_key(review, id, &enrolment.fingerprint);
-    let nominations = laptop.package.nominations.clone();
-    for (i, n) in nominations.iter().enumerate() {
-        if laptop.item(n.id).unwrap().recusal.is_some() {
-            continue;
-        }
-        let category = laptop.package.category(&n.category_key).unwrap().clone();
+    let pin = format!("harbour lantern 2468{id:02}");
+    let at = dir.join(format!("expert{id}"));
+    let mut laptop = enrolled(&at, file, review, id, &pin, randomness(id as u8));
+    for (i, n, category) in to_mark(&laptop) {
         for c in &category.rubric.criteria {
             let p = (points(i, c.max_points) / c.step).round() * c.step;
             laptop.set_points(n.id, &c.key, Some(p), T0).unwrap();
         }
         laptop.set_comment(n.id, "事迹突出，建议推荐", T0).unwrap();
     }
-    let stick = dir.join("stick");
-    std::fs::create_dir_all(&stick).unwrap();
-    let s = laptop
-        .submit(
-            &format!("harbour lantern 2468{id:02}"),
-            &stick,
-            T0,
-            1_000_000,
-        )
-        .unwrap();
-    let receipt = receive(review, &clerk_keys(), Path::new(&s.file), T0, "clerk").unwrap();
+    let file = submit_into(&mut laptop, &pin, &dir.join("stick"));
+    let receipt = receive(review, &clerk_keys(), &file, T0, "clerk").unwrap();
     assert!(
         matches!(
             receipt,
@@ -375,19 +354,13 @@ fn panels_split_by_category_merge_every_category_into_one_result() {
     let stick = dir.path().join("stick");
     for (file, ids) in [(&a, [1i64, 2]), (&b, [3, 4])] {
         for id in ids {
-            let mut laptop =
-                panel::import_package(&dir.path().join(format!("e{id}")), file, T0).unwrap();
+            let at = dir.path().join(format!("e{id}"));
+            let pin = "harbour lantern 246810";
+            let mut laptop = enrolled(&at, file, &review, id, pin, randomness(id as u8));
             assert!(laptop.package.experts.iter().all(|e| ids.contains(&e.id)));
-            let enrolment = laptop
-                .enrol(id, "harbour lantern 246810", randomness(id as u8), T0)
-                .unwrap();
-            super::register_key(&review, id, &enrolment.fingerprint);
             score_all(&mut laptop, id as usize);
-            std::fs::create_dir_all(&stick).unwrap();
-            let s = laptop
-                .submit("harbour lantern 246810", &stick, T0, 1_000_000)
-                .unwrap();
-            receive(&review, &clerk_keys(), Path::new(&s.file), T0, "clerk").unwrap();
+            let file = submit_into(&mut laptop, pin, &stick);
+            receive(&review, &clerk_keys(), &file, T0, "clerk").unwrap();
         }
     }
     let results = compute(&review, &ResultOptions::default()).unwrap();

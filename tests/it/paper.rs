@@ -8,8 +8,10 @@ use paneldesk::merge::results::{compute, ResultOptions};
 use paneldesk::model::ScoringMode;
 use paneldesk::paper::{self, Keyed, Keying, Sheet};
 
-use super::scoring_round::{expert_submits, package_round, Round};
-use super::support::{assert_ran, assert_says, run_unlocked as cli, stdout_json as cli_json};
+use super::scoring_round::{expert_submits, experts_received, package_round, Round};
+use super::support::{
+    assert_says, cli_demo_packaged, run_unlocked as cli, stdout_json as cli_json,
+};
 use super::{clerk_keys, T0};
 
 /// What a careful keyer types from a filled sheet: every row, in order, with marks that
@@ -94,10 +96,7 @@ fn proxied(review: &Path) -> Vec<u32> {
 #[test]
 fn two_entries_that_disagree_are_refused_until_they_agree_and_results_say_proxy() {
     let round = package_round(0);
-    for n in 0..2 {
-        let (_, file) = expert_submits(&round, n);
-        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
-    }
+    experts_received(&round, 2);
     let package = paneldesk::package::open(&round.package).unwrap();
     let expert = package.manifest.experts[2].clone();
 
@@ -345,22 +344,7 @@ fn the_cli_prints_a_sheet_keys_it_twice_and_the_results_json_says_proxy() {
     let dir = tempfile::tempdir().unwrap();
     let clerk = dir.path().join("clerk");
     let package = dir.path().join("panel.pdpanel");
-    assert!(
-        cli(&clerk, &["demo", "--nominations", "6", "--experts", "3"])
-            .status
-            .success()
-    );
-    let built = cli(
-        &clerk,
-        &[
-            "package",
-            "--out",
-            package.to_str().unwrap(),
-            "--closes",
-            "2026-12-10",
-        ],
-    );
-    assert_ran(&built);
+    cli_demo_packaged(&clerk, "6", "3", &package);
     let review = paneldesk::workspace::Workspace::at(&clerk)
         .resolve(None)
         .unwrap();

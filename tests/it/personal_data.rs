@@ -6,70 +6,34 @@ use std::path::Path;
 use paneldesk::import::Source;
 use paneldesk::privacy::Privacy;
 
-use super::{clerk_keys, import_batch, new_exemplar_review, T0};
+use super::support::{exemplar_student, fill_sheet, EXEMPLAR_HEAD};
+use super::{clerk_keys, exemplar_review_in_temp, import_batch, T0};
 
 /// A 大学生党员标兵 workbook as a university fills it, with two columns of its own.
 fn workbook_with_extra_columns(path: &Path) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    let head = [
-        "推荐单位",
-        "姓名",
-        "性别",
-        "学历层次",
-        "培养方式",
-        "政治面貌",
-        "入党时间",
-        "转正时间",
-        "身份证号",
-        "联系电话",
-        "支部书记身份证号",
-        "书记手机",
-        "主要事迹",
-    ];
-    let rows = [
+    let head: Vec<&str> = EXEMPLAR_HEAD
+        .into_iter()
+        .chain(["支部书记身份证号", "书记手机", "主要事迹"])
+        .collect();
+    let mut first = exemplar_student("王思远", "11010519491231002X").to_vec();
+    first.extend(
         [
-            "东川理工大学",
-            "王思远",
-            "男",
-            "本科",
-            "全日制",
-            "中共党员",
-            "2021.07",
-            "2022.07",
-            "11010519491231002X",
-            "13812345678",
             "110105197001010018",
             "13987654321",
             "曾获国家奖学金，联系电话 13700001111。",
-        ],
-        [
-            "东川理工大学",
-            "李喆",
-            "女",
-            "本科",
-            "全日制",
-            "中共党员",
-            "2021.07",
-            "2022.07",
-            // An ID Excel stored as a number: the check digit is lost.
-            "110105200307010000",
-            "010-62751234",
-            "",
-            "",
-            "事迹突出。",
-        ],
-    ];
-    for (c, h) in head.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
-        }
-    }
+        ]
+        .map(String::from),
+    );
+    // An ID Excel stored as a number: the check digit is lost.
+    let mut second = exemplar_student("李喆", "110105200307010000").to_vec();
+    second[2] = "女".into();
+    second[10] = "010-62751234".into();
+    second.extend(["", "", "事迹突出。"].map(String::from));
+    fill_sheet(ws, &head, &[first, second]);
     // The second ID was typed into a number cell: Excel keeps 15 significant digits.
-    ws.write_number(2, 8, 110105200307010000.0).unwrap();
+    ws.write_number(2, 9, 110105200307010000.0).unwrap();
     wb.save(path).unwrap();
 }
 
@@ -96,8 +60,7 @@ fn imported() -> (
     std::path::PathBuf,
     Vec<paneldesk::import::file::FileReport>,
 ) {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     let file = dir.path().join("东川理工大学.xlsx");
     workbook_with_extra_columns(&file);
     let reports = import_batch(

@@ -9,7 +9,9 @@ use paneldesk::merge::collect::{receive, Receipt};
 use paneldesk::registration;
 use paneldesk::scoring::panel;
 
-use super::scoring_round::{expert_corrects, expert_submits, package_round, randomness};
+use super::scoring_round::{
+    expert_corrects, expert_submits, first_not_recused, package_round, randomness,
+};
 use super::trust::outcome;
 use super::{clerk_keys, stored_marks, T0};
 
@@ -89,13 +91,7 @@ fn a_dead_laptop_is_replaced_and_the_expert_continues_from_their_last_bundle() {
     laptop_b.resume_from(&resume, T0).unwrap();
 
     // The expert continues: changes one comment and submits from laptop B.
-    let target = laptop_b
-        .package
-        .nominations
-        .iter()
-        .find(|n| laptop_b.item(n.id).unwrap().recusal.is_none())
-        .unwrap()
-        .id;
+    let target = first_not_recused(&laptop_b).id;
     laptop_b
         .set_comment(target, "在 B 电脑上继续评审后修改的评语。", T0)
         .unwrap();

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use paneldesk::merge::collect::receive;
 use paneldesk::merge::rank::Cut;
 use paneldesk::merge::results::ResultOptions;
 use paneldesk::report::certificate::{self, Award, CertificateTemplate, Mark};
@@ -14,7 +13,7 @@ use paneldesk::report::record::Record;
 use paneldesk::report::{documents, layout, serials};
 use time::macros::date;
 
-use super::scoring_round::{expert_submits, five_experts_received, package_round, Round};
+use super::scoring_round::{experts_received, five_experts_received, package_round, Round};
 use super::support::{
     assert_says, certificates_issued, clerk_cli, cli_announce_past, cli_print_certificates,
     cli_set_issuer, print_args, test_meta as meta,
@@ -756,10 +755,7 @@ fn the_cli_prints_reports_and_certificates_and_checks_a_certificate() {
 fn experts_whose_bundles_never_arrived_leave_every_nomination_flagged_missing_marks() {
     use paneldesk::merge::results::{compute, ResultFlag};
     let round = package_round(0);
-    for n in 0..3 {
-        let (_, file) = expert_submits(&round, n);
-        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
-    }
+    experts_received(&round, 3);
     let results = compute(&round.review, &ResultOptions::default()).unwrap();
     for c in &results.categories {
         for n in &c.nominations {

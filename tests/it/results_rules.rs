@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use paneldesk::activity::Activity;
-use paneldesk::demo::{self, DemoSpec};
+use paneldesk::demo::DemoSpec;
 use paneldesk::merge::aggregate::VoteThreshold;
 use paneldesk::merge::collect::{self, receive};
 use paneldesk::merge::rank::{Cut, TieBreaker};
@@ -19,14 +19,13 @@ use paneldesk::model::marks::{RecusalReason, Vote};
 use paneldesk::package;
 use paneldesk::report::documents;
 use paneldesk::report::record::Record;
-use paneldesk::scoring::panel;
 use paneldesk::store::category_rules::{self, CategoryRule};
 
-use super::scoring_round::{five_experts_received, randomness};
+use super::scoring_round::{enrolled, five_experts_received, randomness};
 use super::support::{
     cli_announce_past, cli_print_certificates, cli_set_issuer, print_args, test_meta as meta,
 };
-use super::{clerk_keys, T0};
+use super::{clerk_keys, demo_in_new_folder, T0};
 
 pub(super) const KEY: &str = "student_exemplar";
 
@@ -45,9 +44,6 @@ pub(super) struct VoteRound {
 /// a nominating university (so nobody is recused but by the ballots), each voting on
 /// every nomination as `ballots[nomination][expert]` says, their bundles received.
 pub(super) fn vote_round(ballots: &[[Ballot; 6]]) -> VoteRound {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
-    let review = root.join("vote.pdreview");
     let spec = DemoSpec {
         activity: Activity::StudentExemplar,
         year: 2026,
@@ -55,7 +51,7 @@ pub(super) fn vote_round(ballots: &[[Ballot; 6]]) -> VoteRound {
         n_experts: 6,
         seed: 7,
     };
-    demo::create(&review, "vote", &spec, T0).unwrap();
+    let (dir, root, review) = demo_in_new_folder("vote", "vote", &spec);
     // No command sets a scoring mode yet (issue 22's rubric part): the review file is
     // edited as the issue's own known-answer round was.
     let conn = paneldesk::store::open(&review).unwrap();
@@ -73,13 +69,9 @@ pub(super) fn vote_round(ballots: &[[Ballot; 6]]) -> VoteRound {
     let stick = root.join("stick");
     std::fs::create_dir_all(&stick).unwrap();
     for (e, expert) in manifest.experts.iter().enumerate() {
-        let mut laptop =
-            panel::import_package(&root.join(format!("expert{e}")), &file, T0).unwrap();
         let pin = format!("north wind 1357{e:02}");
-        let enrolment = laptop
-            .enrol(expert.id, &pin, randomness(e as u8), T0)
-            .unwrap();
-        super::register_key(&review, expert.id, &enrolment.fingerprint);
+        let at = root.join(format!("expert{e}"));
+        let mut laptop = enrolled(&at, &file, &review, expert.id, &pin, randomness(e as u8));
         for (i, id) in ids.iter().enumerate() {
             match ballots[i][e] {
                 Some(v) => {

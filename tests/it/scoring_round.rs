@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use paneldesk::bundle::{self, Arrival, ExpertHistory, VerifiedBundle};
 use paneldesk::keys;
 use paneldesk::model::marks::{Grade, RecusalReason, Vote};
-use paneldesk::model::ScoringMode;
-use paneldesk::package;
+use paneldesk::model::{Category, ScoringMode};
+use paneldesk::package::{self, PackagedNomination};
 use paneldesk::scoring::panel::{self, Panel};
 use paneldesk::Error;
 
@@ -56,30 +56,48 @@ pub(super) fn randomness(n: u8) -> ([u8; 32], [u8; 16], [u8; 12]) {
 
 /// Scores everything the expert may score, deterministically from `n`.
 pub(super) fn score_all(panel: &mut Panel, n: usize) {
-    let nominations = panel.package.nominations.clone();
-    for (i, nom) in nominations.iter().enumerate() {
-        if panel.item(nom.id).unwrap().recusal.is_some() {
-            continue;
-        }
-        let category = panel.package.category(&nom.category_key).unwrap().clone();
+    for (i, nom, category) in to_mark(panel) {
         match category.scoring_mode {
-            ScoringMode::Criteria => {
-                for c in &category.rubric.criteria {
-                    let steps = (c.max_points / c.step) as usize;
-                    let points = ((i + n) % (steps + 1)) as f64 * c.step;
-                    panel.set_points(nom.id, &c.key, Some(points), T0).unwrap();
-                }
-            }
+            ScoringMode::Criteria => points_by_position(panel, nom.id, &category, i + n),
             ScoringMode::Vote => {
                 panel.set_vote(nom.id, Some(Vote::Agree), T0).unwrap();
             }
             ScoringMode::Grade => {
-                panel.set_grade(nom.id, Some(Grade::Good), T0).unwrap();
+                panel
+                    .set_grade(nom.id, Some(Grade::from("good")), T0)
+                    .unwrap();
             }
         }
         panel
             .set_comment(nom.id, "事迹突出，材料翔实，建议推荐。", T0)
             .unwrap();
+    }
+}
+
+/// What the expert on `panel` is to mark: each nomination they have not recused from,
+/// with its place in the package and its category.
+pub(super) fn to_mark(panel: &Panel) -> Vec<(usize, PackagedNomination, Category)> {
+    let package = &panel.package;
+    let not_recused = |nom: &&PackagedNomination| panel.item(nom.id).unwrap().recusal.is_none();
+    package
+        .nominations
+        .iter()
+        .enumerate()
+        .filter(|(_, nom)| not_recused(nom))
+        .map(|(i, nom)| {
+            let category = package.category(&nom.category_key).unwrap().clone();
+            (i, nom.clone(), category)
+        })
+        .collect()
+}
+
+/// Points on every criterion of `category` that differ with `position`, one step at a
+/// time, so that experts give different but valid marks.
+pub(super) fn points_by_position(panel: &mut Panel, id: i64, category: &Category, position: usize) {
+    for c in &category.rubric.criteria {
+        let steps = (c.max_points / c.step) as usize;
+        let points = (position % (steps + 1)) as f64 * c.step;
+        panel.set_points(id, &c.key, Some(points), T0).unwrap();
     }
 }
 
@@ -97,31 +115,67 @@ pub(super) fn expert_submits(round: &Round, n: usize) -> (Panel, PathBuf) {
         .unwrap();
     super::register_key(&round.review, id, &enrolment.fingerprint);
     score_all(&mut panel, n);
-    let stick = round.root.join("stick");
-    std::fs::create_dir_all(&stick).unwrap();
-    let s = panel
-        .submit(
-            &format!("harbour lantern 2468{n:02}"),
-            &stick,
-            T0,
-            1_000_000,
-        )
-        .unwrap();
-    (panel, PathBuf::from(s.file))
+    let file = submit_into(
+        &mut panel,
+        &format!("harbour lantern 2468{n:02}"),
+        &round.root.join("stick"),
+    );
+    (panel, file)
 }
 
 /// Five experts submit and the clerk receives each bundle: the round most result tests
 /// start from. Returns the experts' laptops too, for their own view of what they entered.
 pub(super) fn five_experts_received() -> (Round, Vec<Panel>) {
     let round = package_round(0);
-    let mut panels = Vec::new();
-    for n in 0..5 {
-        let (panel, file) = expert_submits(&round, n);
-        paneldesk::merge::collect::receive(&round.review, &clerk_keys(), &file, T0, "clerk")
-            .unwrap();
-        panels.push(panel);
-    }
+    let panels = experts_received(&round, 5);
     (round, panels)
+}
+
+/// The first `experts` on the round's roster submit and the clerk receives each bundle;
+/// answers their laptops.
+pub(super) fn experts_received(round: &Round, experts: usize) -> Vec<Panel> {
+    (0..experts)
+        .map(|n| {
+            let (panel, file) = expert_submits(round, n);
+            paneldesk::merge::collect::receive(&round.review, &clerk_keys(), &file, T0, "clerk")
+                .unwrap();
+            panel
+        })
+        .collect()
+}
+
+/// Expert `id` opens the package at `file` on their own laptop (its data folder `laptop`),
+/// enrols with `pin` and `randomness`, and the clerk registers the new key in `review`.
+pub(super) fn enrolled(
+    laptop: &Path,
+    file: &Path,
+    review: &Path,
+    id: i64,
+    pin: &str,
+    randomness: ([u8; 32], [u8; 16], [u8; 12]),
+) -> Panel {
+    let mut panel = panel::import_package(laptop, file, T0).unwrap();
+    let enrolment = panel.enrol(id, pin, randomness, T0).unwrap();
+    super::register_key(review, id, &enrolment.fingerprint);
+    panel
+}
+
+/// The expert submits their marks with `pin` into `stick` (a USB stick's folder); answers
+/// the bundle written.
+pub(super) fn submit_into(panel: &mut Panel, pin: &str, stick: &Path) -> PathBuf {
+    std::fs::create_dir_all(stick).unwrap();
+    PathBuf::from(panel.submit(pin, stick, T0, 1_000_000).unwrap().file)
+}
+
+/// The first nomination in the package that the expert on `panel` has not recused from.
+pub(super) fn first_not_recused(panel: &Panel) -> PackagedNomination {
+    panel
+        .package
+        .nominations
+        .iter()
+        .find(|n| panel.item(n.id).unwrap().recusal.is_none())
+        .unwrap()
+        .clone()
 }
 
 /// Expert `n` reopens their submitted scores, rewrites the comment on the first nomination
@@ -134,19 +188,10 @@ pub(super) fn expert_corrects(
     stick: &Path,
 ) -> (i64, PathBuf) {
     panel.reopen().unwrap();
-    let target = panel
-        .package
-        .nominations
-        .iter()
-        .find(|nom| panel.item(nom.id).unwrap().recusal.is_none())
-        .unwrap()
-        .id;
+    let target = first_not_recused(panel).id;
     panel.set_comment(target, comment, T0).unwrap();
-    std::fs::create_dir_all(stick).unwrap();
-    let s = panel
-        .submit(&format!("harbour lantern 2468{n:02}"), stick, T0, 1_000_000)
-        .unwrap();
-    (target, PathBuf::from(s.file))
+    let file = submit_into(panel, &format!("harbour lantern 2468{n:02}"), stick);
+    (target, file)
 }
 
 fn code(e: Error) -> &'static str {
@@ -292,13 +337,7 @@ fn submitting_needs_everything_complete_and_the_right_pin_with_a_back_off() {
     assert_eq!(s.sequence, 1);
     // Locked after submitting; a correction is a new, linked sequence.
     let key = panel.package.categories[0].rubric.criteria[0].key.clone();
-    let target = panel
-        .package
-        .nominations
-        .iter()
-        .find(|n| panel.item(n.id).unwrap().recusal.is_none())
-        .unwrap()
-        .id;
+    let target = first_not_recused(&panel).id;
     assert_eq!(
         code(panel.set_points(target, &key, Some(0.0), T0).unwrap_err()),
         "scores_locked"
@@ -324,13 +363,7 @@ fn scores_out_of_bounds_or_off_step_are_refused_and_nothing_is_stored() {
     panel
         .enrol(id, "maple signal 555555", randomness(3), T0)
         .unwrap();
-    let nom = panel
-        .package
-        .nominations
-        .iter()
-        .find(|n| panel.item(n.id).unwrap().recusal.is_none())
-        .unwrap()
-        .clone();
+    let nom = first_not_recused(&panel);
     let c = panel
         .package
         .category(&nom.category_key)
@@ -620,8 +653,7 @@ fn each_tampered_package_is_refused_on_the_experts_laptop_with_its_reason() {
 fn a_package_carries_materials_and_masks_personal_data_and_leaves_out_excluded_nominations() {
     use paneldesk::import::file::import;
     use paneldesk::import::Source;
-    let dir = tempfile::tempdir().unwrap();
-    let review = super::new_exemplar_review(dir.path());
+    let (dir, review) = super::exemplar_review_in_temp();
     let folder =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packages/东川理工大学");
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_paneldesk"));
@@ -884,13 +916,9 @@ fn results_aggregate_the_received_marks_leave_recused_experts_out_and_rank_withi
 
 #[test]
 fn marks_stored_a_row_per_nomination_by_schema_7_are_carried_into_schema_8_unchanged() {
-    use paneldesk::merge::collect::receive;
     use paneldesk::merge::results::{compute, ResultOptions};
     let round = package_round(0);
-    for n in 0..3 {
-        let (_, file) = expert_submits(&round, n);
-        receive(&round.review, &clerk_keys(), &file, T0, "clerk").unwrap();
-    }
+    experts_received(&round, 3);
     let before = marks(&round.review);
     let results = compute(&round.review, &ResultOptions::default()).unwrap();
     assert_eq!(before.len(), 3 * 24);
@@ -919,7 +947,7 @@ fn marks_stored_a_row_per_nomination_by_schema_7_are_carried_into_schema_8_uncha
             .unwrap();
         }
         raw.execute_batch(
-            "DROP TABLE paper_entry; DROP TABLE paper_marks;
+            "DROP TABLE grade_level; DROP TABLE paper_entry; DROP TABLE paper_marks;
              DROP TABLE nomination_correction; DROP TABLE objection; DROP TABLE announcement_settings;
              DROP TABLE expert_marks; DROP TABLE waiting_bundle; DROP TABLE expert_registration;
              ALTER TABLE certificate DROP COLUMN signature;

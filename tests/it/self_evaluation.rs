@@ -73,12 +73,7 @@ fn a_units_self_evaluation_travels_with_its_follow_up_nomination_and_nothing_els
     let file = awarded.root.join("mid.pdpanel");
     package::build(&review, &file, &clerk_keys(), "2023-12-10", 0, T0, "clerk").unwrap();
     let opened = package::open(&file).unwrap();
-    let carried = opened
-        .manifest
-        .nominations
-        .iter()
-        .find(|n| n.id == first)
-        .unwrap();
+    let carried = opened.manifest.nomination(first).unwrap();
     assert_eq!(carried.materials.len(), 1);
     assert_eq!(carried.materials[0].sha256, stored[0].sha256);
 

@@ -14,7 +14,7 @@ use paneldesk::{audit, package, review, roster, store};
 
 use super::scoring_round::{five_experts_received, Round};
 use super::support::{assert_ran, audit_actions as actions, run_on_review as cli};
-use super::{clerk_keys, new_exemplar_review, T0};
+use super::{clerk_keys, exemplar_review_in_temp, T0};
 
 fn expert(name: &str, institution: &str) -> NewExpert {
     NewExpert {
@@ -36,8 +36,7 @@ fn bad_input(result: paneldesk::Result<impl std::fmt::Debug>) -> String {
 
 #[test]
 fn the_clerk_builds_a_roster_and_it_locks_once_the_package_is_built() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     let a = roster::add(&review, &expert("  王立群 ", " 东川大学　"), T0, "clerk").unwrap();
     assert_eq!(
         (a.name.as_str(), a.institution.as_str()),
@@ -354,8 +353,7 @@ fn a_quota_set_after_the_package_went_out_moves_the_cut_line() {
 
 #[test]
 fn an_allowance_is_checked_and_audited_with_what_it_replaced() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = new_exemplar_review(dir.path());
+    let (dir, review) = exemplar_review_in_temp();
     let key = review::load(&review, paneldesk::privacy::Privacy::Masked)
         .unwrap()
         .categories[0]

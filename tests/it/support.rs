@@ -37,6 +37,23 @@ pub fn run_unlocked(data: &Path, args: &[&str]) -> Output {
         .expect("paneldesk runs")
 }
 
+/// The clerk at `data` makes a demonstration review of `nominations` nominations and
+/// `experts` experts and writes its package to `package`: what `package --json` answered.
+pub fn cli_demo_packaged(
+    data: &Path,
+    nominations: &str,
+    experts: &str,
+    package: &Path,
+) -> serde_json::Value {
+    let demo = ["demo", "--nominations", nominations, "--experts", experts];
+    assert_ran(&run_unlocked(data, &demo));
+    let out = package.to_str().unwrap();
+    let package = ["package", "--out", out, "--closes", "2026-12-10", "--json"];
+    let built = run_unlocked(data, &package);
+    assert_ran(&built);
+    stdout_json(&built)
+}
+
 /// What a run said: whether it succeeded, its standard output and its standard error.
 pub fn said(out: Output) -> (bool, String, String) {
     (
@@ -221,20 +238,78 @@ pub const EXEMPLAR_HEAD: [&str; 11] = [
     "联系电话",
 ];
 
+/// Runs `sql` on the SQLite file at `path` as another program would, with none of
+/// PanelDesk's checks in the way.
+pub fn with_plain_sqlite(path: &Path, sql: &str) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+}
+
+/// The nomination of `review` shown as `name`.
+pub fn named<'a>(
+    review: &'a paneldesk::model::Review,
+    name: &str,
+) -> &'a paneldesk::model::Nomination {
+    review
+        .nominations
+        .iter()
+        .find(|n| n.display_name == name)
+        .unwrap()
+}
+
+/// The first column of every row `sql` selects.
+pub fn column<T: rusqlite::types::FromSql>(conn: &rusqlite::Connection, sql: &str) -> Vec<T> {
+    conn.prepare(sql)
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// A student as the tests' 大学生党员标兵 workbooks give one, in `EXEMPLAR_HEAD`'s columns.
+pub fn exemplar_student(name: &str, id: &str) -> [String; 11] {
+    [
+        "东川理工大学",
+        name,
+        "男",
+        "汉族",
+        "本科",
+        "全日制",
+        "中共党员",
+        "2021.07",
+        "2022.07",
+        id,
+        "13812345678",
+    ]
+    .map(str::to_string)
+}
+
 /// A workbook written by rust_xlsxwriter: a header with `head` and the `rows` under it,
 /// cells as text (an empty string leaves the cell empty).
 pub fn write_workbook(path: &Path, head: &[&str], rows: &[Vec<String>]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
+    fill_sheet(wb.add_worksheet(), head, rows);
+    wb.save(path).unwrap();
+}
+
+/// Writes a header with `head` and the `rows` under it into `ws`, cells as text (an empty
+/// string leaves the cell empty).
+pub fn fill_sheet<S: AsRef<str>>(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    head: &[&str],
+    rows: &[impl AsRef<[S]>],
+) {
     for (c, h) in head.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write_string(r as u32 + 1, c as u16, v).unwrap();
+        for (c, v) in row.as_ref().iter().enumerate() {
+            if !v.as_ref().is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, v.as_ref()).unwrap();
             }
         }
     }
-    wb.save(path).unwrap();
 }

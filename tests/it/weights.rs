@@ -7,10 +7,9 @@ use std::path::Path;
 use paneldesk::merge::collect::receive;
 use paneldesk::merge::results::{compute, ResultOptions};
 use paneldesk::model::Category;
-use paneldesk::scoring::panel;
 use paneldesk::{package, store};
 
-use super::scoring_round::randomness;
+use super::scoring_round::{enrolled, randomness};
 use super::support::{assert_ran, run_unlocked as cli};
 use super::{clerk_keys, T0};
 
@@ -90,13 +89,9 @@ fn a_weighted_criterion_counts_its_weight_times_its_points_in_every_total() {
     let stick = root.join("stick");
     std::fs::create_dir_all(&stick).unwrap();
     for (e, expert) in opened.manifest.experts.iter().enumerate().take(5) {
-        let mut laptop =
-            panel::import_package(&root.join(format!("expert{e}")), &file, T0).unwrap();
         let pin = format!("north wind 2468{e:02}");
-        let enrolment = laptop
-            .enrol(expert.id, &pin, randomness(e as u8), T0)
-            .unwrap();
-        super::register_key(&review, expert.id, &enrolment.fingerprint);
+        let at = root.join(format!("expert{e}"));
+        let mut laptop = enrolled(&at, &file, &review, expert.id, &pin, randomness(e as u8));
         let ids: Vec<i64> = laptop.package.nominations.iter().map(|n| n.id).collect();
         for id in ids {
             if laptop.item(id).unwrap().recusal.is_some() {
