@@ -1044,23 +1044,46 @@ pub struct Difference {
 /// the audit log recorded these marks by these two people, and the marks pass the
 /// package's rubric. Returns how many were checked and each difference.
 pub(crate) fn rederive(conn: &Connection) -> Result<(u64, Vec<Difference>)> {
-    struct Row {
-        hash: String,
-        expert: i64,
-        sheet: String,
-        first_by: String,
-        second_by: String,
-        first: String,
-        second: String,
-        items: String,
+    let sheets = recorded_sheets(conn)?;
+    let logged = if sheets.is_empty() {
+        BTreeMap::new()
+    } else {
+        recorded_in_log(conn)?
+    };
+    let mut out = Vec::new();
+    for sheet in &sheets {
+        for (kind, detail) in sheet.differences(conn, &logged)? {
+            out.push(Difference {
+                expert_id: sheet.expert,
+                package_hash: sheet.hash.clone(),
+                kind: kind.to_string(),
+                detail,
+            });
+        }
     }
-    let rows: Vec<Row> = conn
+    Ok((sheets.len() as u64, out))
+}
+
+/// A `paper_marks` row: the marks recorded for one expert's sheet, and both entries.
+struct RecordedSheet {
+    hash: String,
+    expert: i64,
+    sheet: String,
+    first_by: String,
+    second_by: String,
+    first: String,
+    second: String,
+    items: String,
+}
+
+fn recorded_sheets(conn: &Connection) -> Result<Vec<RecordedSheet>> {
+    let rows = conn
         .prepare(
             "SELECT package_hash, expert_id, sheet_id, first_by, second_by, first_json, second_json, items_json
              FROM paper_marks ORDER BY package_hash, expert_id",
         )?
         .query_map([], |r| {
-            Ok(Row {
+            Ok(RecordedSheet {
                 hash: r.get(0)?,
                 expert: r.get(1)?,
                 sheet: r.get(2)?,
@@ -1072,88 +1095,98 @@ pub(crate) fn rederive(conn: &Connection) -> Result<(u64, Vec<Difference>)> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut recorded_in_log: BTreeMap<(String, i64), serde_json::Value> = BTreeMap::new();
-    if !rows.is_empty() {
-        for e in audit::entries(conn)? {
-            if e.action != "paper.recorded" {
-                continue;
-            }
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&e.detail) {
-                let key = (
-                    v["package_hash"].as_str().unwrap_or_default().to_string(),
-                    v["expert_id"].as_i64().unwrap_or_default(),
-                );
-                recorded_in_log.insert(key, v);
-            }
+    Ok(rows)
+}
+
+/// The detail of each `paper.recorded` audit entry, by (package hash, expert id).
+fn recorded_in_log(conn: &Connection) -> Result<BTreeMap<(String, i64), serde_json::Value>> {
+    let mut recorded = BTreeMap::new();
+    for e in audit::entries(conn)? {
+        if e.action != "paper.recorded" {
+            continue;
+        }
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&e.detail) {
+            let key = (
+                v["package_hash"].as_str().unwrap_or_default().to_string(),
+                v["expert_id"].as_i64().unwrap_or_default(),
+            );
+            recorded.insert(key, v);
         }
     }
-    let mut out = Vec::new();
-    let mut n = 0;
-    for Row {
-        hash,
-        expert,
-        sheet,
-        first_by,
-        second_by,
-        first,
-        second,
-        items,
-    } in rows
-    {
-        n += 1;
-        let mut differ = |kind: &str, detail: String| {
-            out.push(Difference {
-                expert_id: expert,
-                package_hash: hash.clone(),
-                kind: kind.to_string(),
-                detail,
-            })
-        };
-        if sheet != sheet_id(&hash, expert) {
-            differ(
+    Ok(recorded)
+}
+
+impl RecordedSheet {
+    /// What is wrong with this sheet's record, as (kind, detail). Entries that disagree
+    /// are the only difference told: nothing else about such marks can be trusted.
+    fn differences(
+        &self,
+        conn: &Connection,
+        logged: &BTreeMap<(String, i64), serde_json::Value>,
+    ) -> Result<Vec<(&'static str, String)>> {
+        let sheet = &self.sheet;
+        let mut found = Vec::new();
+        if *sheet != sheet_id(&self.hash, self.expert) {
+            found.push((
                 "paper_sheet_mismatch",
                 format!("paper marks name sheet {sheet}, not this expert's sheet for the package"),
-            );
+            ));
         }
+        if !self.entries_agree() {
+            found.push((
+                "paper_marks_differ",
+                format!(
+                    "the stored paper marks of sheet {sheet} are not what both entries ({}, {}) say",
+                    self.first_by, self.second_by
+                ),
+            ));
+            return Ok(found);
+        }
+        if !self.as_logged(logged.get(&(self.hash.clone(), self.expert))) {
+            found.push((
+                "paper_not_as_audited",
+                format!("the paper marks of sheet {sheet} are not the ones the audit log recorded"),
+            ));
+        }
+        if let Some(e) = self.rubric_refusal(conn)? {
+            found.push((
+                "paper_marks_invalid",
+                format!("sheet {sheet}: {}", e.message_en()),
+            ));
+        }
+        Ok(found)
+    }
+
+    /// Two people keyed the same marks, and the stored marks are theirs.
+    fn entries_agree(&self) -> bool {
         let value = |s: &str| {
             serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null)
         };
-        let (a, b, stored) = (value(&first), value(&second), value(&items));
-        if a != b || stored != a || a.is_null() || first_by == second_by {
-            differ(
-                "paper_marks_differ",
-                format!("the stored paper marks of sheet {sheet} are not what both entries ({first_by}, {second_by}) say"),
-            );
-            continue;
-        }
-        let logged = recorded_in_log.get(&(hash.clone(), expert));
-        let as_logged = logged.is_some_and(|v| {
-            v["items_sha256"].as_str() == Some(crate::keys::sha256_hex(first.as_bytes()).as_str())
-                && v["first_by"].as_str() == Some(first_by.as_str())
-                && v["second_by"].as_str() == Some(second_by.as_str())
-                && v["sheet_id"].as_str() == Some(sheet.as_str())
-        });
-        if !as_logged {
-            differ(
-                "paper_not_as_audited",
-                format!("the paper marks of sheet {sheet} are not the ones the audit log recorded"),
-            );
-        }
-        match crate::package::panels::package_for(conn, Path::new(&sheet), &hash) {
+        let (a, b, stored) = (value(&self.first), value(&self.second), value(&self.items));
+        a == b && stored == a && !a.is_null() && self.first_by != self.second_by
+    }
+
+    /// The audit log's `paper.recorded` entry names these marks, keyers and sheet.
+    fn as_logged(&self, logged: Option<&serde_json::Value>) -> bool {
+        logged.is_some_and(|v| {
+            v["items_sha256"].as_str()
+                == Some(crate::keys::sha256_hex(self.first.as_bytes()).as_str())
+                && v["first_by"].as_str() == Some(self.first_by.as_str())
+                && v["second_by"].as_str() == Some(self.second_by.as_str())
+                && v["sheet_id"].as_str() == Some(self.sheet.as_str())
+        })
+    }
+
+    /// Why the package's rubric refuses the stored marks, if it does (or the package is
+    /// not there to check them against).
+    fn rubric_refusal(&self, conn: &Connection) -> Result<Option<Error>> {
+        let sheet = Path::new(&self.sheet);
+        match crate::package::panels::package_for(conn, sheet, &self.hash) {
             Ok(package) => {
-                let parsed = parse_items(&items)?;
-                if let Err(e) = check_items(&package, expert, &parsed, Path::new(&sheet)) {
-                    differ(
-                        "paper_marks_invalid",
-                        format!("sheet {sheet}: {}", e.message_en()),
-                    );
-                }
+                let parsed = parse_items(&self.items)?;
+                Ok(check_items(&package, self.expert, &parsed, sheet).err())
             }
-            Err(e) => differ(
-                "paper_marks_invalid",
-                format!("sheet {sheet}: {}", e.message_en()),
-            ),
+            Err(e) => Ok(Some(e)),
         }
     }
-    Ok((n, out))
 }

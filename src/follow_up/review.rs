@@ -278,6 +278,8 @@ struct Setup {
     pass_share: f64,
     /// nomination id → (unit id, recheck)
     units: BTreeMap<i64, (String, bool)>,
+    review_id: String,
+    categories: Vec<Category>,
 }
 
 fn setup(review_path: &Path) -> Result<Setup> {
@@ -302,7 +304,19 @@ fn setup(review_path: &Path) -> Result<Setup> {
         stage,
         pass_share,
         units,
+        review_id: review_rows::read_review(&conn)?.id,
+        categories: review_rows::read_categories(&conn)?,
     })
+}
+
+impl Setup {
+    /// The highest total category `key`'s rubric allows: the pass line is a share of it.
+    fn max_total(&self, key: &str) -> f64 {
+        self.categories
+            .iter()
+            .find(|c| c.key == key)
+            .map_or(0.0, |c| c.rubric.max_total())
+    }
 }
 
 /// Carries a finished follow-up review's outcome into the register: passed or failed per
@@ -318,36 +332,58 @@ pub fn apply(
     actor: &str,
 ) -> Result<Applied> {
     let setup = setup(review_path)?;
-    let (review_id, categories) = {
-        let conn = store::open(review_path)?;
-        let id = review_rows::read_review(&conn)?.id;
-        (id, review_rows::read_categories(&conn)?)
-    };
     let results = results::compute(review_path, options)?;
+    let verdicts = verdicts(&setup, &results)?;
+    let mut conn = awarded_units::open(register_path)?;
+    let tx = conn.transaction()?;
+    let (outcomes, already) = record_outcomes(&tx, &setup, verdicts, decided_on)?;
+    // Both logs say the same: the register's, and the review's whose results it carries.
+    let detail = (!outcomes.is_empty()).then(|| applied_detail(&setup, decided_on, &outcomes));
+    if let Some(detail) = &detail {
+        audit::append(&tx, at, actor, "follow_up.applied", detail)?;
+    }
+    tx.commit()?;
+    if let Some(detail) = &detail {
+        let mut rconn = store::open(review_path)?;
+        let rtx = rconn.transaction()?;
+        audit::append(&rtx, at, actor, "follow_up.applied", detail)?;
+        rtx.commit()?;
+    }
+    Ok(Applied {
+        review_id: setup.review_id,
+        stage: setup.stage,
+        outcomes,
+        already,
+    })
+}
+
+/// One unit's verdict, read off the review's results.
+struct Verdict<'a> {
+    nomination: &'a NominationResult,
+    unit_id: &'a str,
+    recheck: bool,
+    grade: String,
+    passed: bool,
+}
+
+/// Every unit's verdict; refused, naming them, while any unit lacks a result.
+fn verdicts<'a>(setup: &'a Setup, results: &'a ReviewResults) -> Result<Vec<Verdict<'a>>> {
     let mut verdicts = Vec::new();
     let mut missing = Vec::new();
     for c in &results.categories {
-        let max = categories
-            .iter()
-            .find(|x| x.key == c.key)
-            .map_or(0.0, |x| x.rubric.max_total());
+        let max = setup.max_total(&c.key);
         for n in &c.nominations {
             let Some((unit_id, recheck)) = setup.units.get(&n.nomination_id) else {
                 continue;
             };
-            let verdict = match c.scoring_mode {
-                ScoringMode::Grade => n.grade.map(|g| {
-                    (
-                        g.name_zh().to_string(),
-                        g != crate::model::marks::Grade::Fail,
-                    )
+            match graded(c, n, max, setup.pass_share) {
+                Some((grade, passed)) => verdicts.push(Verdict {
+                    nomination: n,
+                    unit_id,
+                    recheck: *recheck,
+                    grade,
+                    passed,
                 }),
-                _ => n
-                    .score
-                    .map(|s| (format!("{s:.2} / {max}"), s >= setup.pass_share * max)),
-            };
-            match verdict {
-                Some((grade, passed)) => verdicts.push((n, unit_id, *recheck, grade, passed)),
                 None => missing.push(n.display_name.clone()),
             }
         }
@@ -364,97 +400,130 @@ pub fn apply(
             ),
         });
     }
-    let mut conn = awarded_units::open(register_path)?;
-    let tx = conn.transaction()?;
+    Ok(verdicts)
+}
+
+/// The grade as the register keeps it and whether it passes: by the grade (as its list
+/// says: 不合格 fails on the default one) or the aggregate against `pass_share` of the
+/// maximum `max`. `None` while unmarked.
+fn graded(
+    c: &CategoryResult,
+    n: &NominationResult,
+    max: f64,
+    pass_share: f64,
+) -> Option<(String, bool)> {
+    match c.scoring_mode {
+        ScoringMode::Grade => n
+            .grade
+            .as_ref()
+            .map(|g| (c.grades.name_zh(g.key()).to_string(), !c.grade_failed(n))),
+        _ => n
+            .score
+            .map(|s| (format!("{s:.2} / {max}"), s >= pass_share * max)),
+    }
+}
+
+/// Records each verdict as the unit's event in the register; answers the outcomes
+/// recorded and how many this review had recorded before with the same verdict.
+fn record_outcomes(
+    tx: &rusqlite::Transaction,
+    setup: &Setup,
+    verdicts: Vec<Verdict>,
+    decided_on: time::Date,
+) -> Result<(Vec<UnitOutcome>, u32)> {
     let mut outcomes = Vec::new();
     let mut already = 0;
-    for (n, unit_id, recheck, grade, passed) in verdicts {
-        let earlier: Option<bool> = tx
-            .query_row(
-                "SELECT passed FROM unit_event WHERE unit_id = ?1 AND review_id = ?2 AND stage = ?3",
-                params![unit_id, review_id, setup.stage.code()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match earlier {
-            Some(p) if p == passed => {
-                already += 1;
-                continue;
-            }
-            Some(_) => {
-                return Err(Error::BadInput {
-                    zh: format!(
-                        "{}（{unit_id}）的考核结果已按另一结论记入登记册；如需更正，请由督导修改状态并说明理由",
-                        n.display_name
-                    ),
-                    en: format!(
-                        "{unit_id} already has this review's outcome with the other verdict; change its status with a reason instead"
-                    ),
-                });
-            }
-            None => {}
+    for v in verdicts {
+        if recorded_before(tx, setup, &v)? {
+            already += 1;
+            continue;
         }
-        let before = awarded_units::unit_status(&tx, unit_id)?;
-        if matches!(before, Status::Accepted | Status::Revoked | Status::Awarded) {
-            return Err(Error::BadInput {
-                zh: format!(
-                    "{}（{unit_id}）当前状态为“{}”，不再参加考核",
-                    n.display_name,
-                    before.name_zh()
-                ),
-                en: format!("{unit_id} is {} and owes no review", before.code()),
-            });
-        }
-        let after = cycle::status_after(setup.stage, passed, recheck);
+        let before = awarded_units::unit_status(tx, v.unit_id)?;
+        check_owes_review(&v, before)?;
+        let after = cycle::status_after(setup.stage, v.passed, v.recheck);
         awarded_units::record_event(
-            &tx,
-            unit_id,
+            tx,
+            v.unit_id,
             &UnitEvent {
                 stage: Some(setup.stage),
-                recheck,
-                passed: Some(passed),
-                grade: grade.clone(),
+                recheck: v.recheck,
+                passed: Some(v.passed),
+                grade: v.grade.clone(),
                 status_after: after,
                 decided_on: decided_on.to_string(),
-                review_id: review_id.clone(),
+                review_id: setup.review_id.clone(),
                 note: String::new(),
             },
         )?;
         outcomes.push(UnitOutcome {
-            unit_id: unit_id.clone(),
-            name: n.display_name.clone(),
-            university: n.university.clone(),
-            grade,
-            passed,
-            recheck,
+            unit_id: v.unit_id.to_string(),
+            name: v.nomination.display_name.clone(),
+            university: v.nomination.university.clone(),
+            grade: v.grade,
+            passed: v.passed,
+            recheck: v.recheck,
             status_before: before,
             status_after: after,
         });
     }
-    let detail = serde_json::json!({
-        "review_id": review_id,
+    Ok((outcomes, already))
+}
+
+/// Whether an earlier apply of this review recorded the same verdict for the unit. One
+/// that recorded the other verdict is refused: changing it is the supervisor's, with a
+/// reason.
+fn recorded_before(tx: &rusqlite::Transaction, setup: &Setup, v: &Verdict) -> Result<bool> {
+    let earlier: Option<bool> = tx
+        .query_row(
+            "SELECT passed FROM unit_event WHERE unit_id = ?1 AND review_id = ?2 AND stage = ?3",
+            params![v.unit_id, setup.review_id, setup.stage.code()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match earlier {
+        Some(p) if p == v.passed => Ok(true),
+        Some(_) => Err(Error::BadInput {
+            zh: format!(
+                "{}（{}）的考核结果已按另一结论记入登记册；如需更正，请由督导修改状态并说明理由",
+                v.nomination.display_name, v.unit_id
+            ),
+            en: format!(
+                "{} already has this review's outcome with the other verdict; change its status with a reason instead",
+                v.unit_id
+            ),
+        }),
+        None => Ok(false),
+    }
+}
+
+/// A unit accepted, revoked or only just awarded owes no review.
+fn check_owes_review(v: &Verdict, status: Status) -> Result<()> {
+    if matches!(status, Status::Accepted | Status::Revoked | Status::Awarded) {
+        let (name, unit_id) = (&v.nomination.display_name, v.unit_id);
+        return Err(Error::BadInput {
+            zh: format!(
+                "{name}（{unit_id}）当前状态为“{}”，不再参加考核",
+                status.name_zh()
+            ),
+            en: format!("{unit_id} is {} and owes no review", status.code()),
+        });
+    }
+    Ok(())
+}
+
+fn applied_detail(
+    setup: &Setup,
+    decided_on: time::Date,
+    outcomes: &[UnitOutcome],
+) -> serde_json::Value {
+    serde_json::json!({
+        "review_id": setup.review_id,
         "stage": setup.stage.code(),
         "decided_on": decided_on.to_string(),
         "outcomes": outcomes.iter().map(|o| serde_json::json!({
             "unit": o.unit_id, "grade": o.grade, "passed": o.passed,
             "from": o.status_before.code(), "to": o.status_after.code(),
         })).collect::<Vec<_>>(),
-    });
-    if !outcomes.is_empty() {
-        audit::append(&tx, at, actor, "follow_up.applied", &detail)?;
-    }
-    tx.commit()?;
-    if !outcomes.is_empty() {
-        let mut rconn = store::open(review_path)?;
-        let rtx = rconn.transaction()?;
-        audit::append(&rtx, at, actor, "follow_up.applied", &detail)?;
-        rtx.commit()?;
-    }
-    Ok(Applied {
-        review_id,
-        stage: setup.stage,
-        outcomes,
-        already,
     })
 }
 
