@@ -121,6 +121,7 @@ fn record(rows: usize) -> Record {
             allowance: None,
             scoring_mode: ScoringMode::Criteria,
             rubric: Rubric { criteria: vec![] },
+            grades: Default::default(),
         }],
         experts,
         results: ReviewResults {
@@ -133,6 +134,7 @@ fn record(rows: usize) -> Record {
                 quota_approximate: false,
                 scoring_mode: ScoringMode::Criteria,
                 rule: paneldesk::model::rule::CategoryRule::from_options(&ResultOptions::default()),
+                grades: Default::default(),
                 nominations,
             }],
             outlier_experts: vec![],

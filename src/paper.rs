@@ -199,14 +199,12 @@ fn vote_of(text: &str) -> Option<Vote> {
     }
 }
 
-fn grade_of(text: &str) -> Option<Grade> {
-    match text.trim().to_lowercase().as_str() {
-        "优秀" | "excellent" => Some(Grade::Excellent),
-        "良好" | "good" => Some(Grade::Good),
-        "合格" | "pass" => Some(Grade::Pass),
-        "不合格" | "fail" => Some(Grade::Fail),
-        _ => None,
-    }
+/// A grade as keyed: a name or key on the category's list.
+fn grade_of(category: &Category, text: &str) -> Option<Grade> {
+    category
+        .grades
+        .find_typed(text)
+        .map(|g| Grade(g.key.clone()))
 }
 
 fn reason_of(text: &str) -> Option<RecusalReason> {
@@ -392,11 +390,12 @@ impl SheetKeying<'_> {
             }
             ScoringMode::Grade if first.is_empty() => return Err(missing("等级", "grade")),
             ScoringMode::Grade => {
-                item.grade = Some(grade_of(&first).ok_or_else(|| {
+                item.grade = Some(grade_of(category, &first).ok_or_else(|| {
+                    let names = category.grades.names_zh();
                     self.bad(
                         line,
-                        format!("{code}：等级应为 优秀、良好、合格 或 不合格，而不是“{first}”"),
-                        format!("{code}: a grade is 优秀, 良好, 合格 or 不合格, not “{first}”"),
+                        format!("{code}：等级应为 {}，而不是“{first}”", names.join("、")),
+                        format!("{code}: a grade is {}, not “{first}”", names.join(", ")),
                     )
                 })?);
             }
@@ -581,7 +580,12 @@ pub fn compare(sheet: &Sheet, a: &[ScoreItem], b: &[ScoreItem]) -> Vec<Mismatch>
             }
             let vote = |i: &ScoreItem| i.vote.map(vote_zh).unwrap_or_default().to_string();
             push("表决", vote(x), vote(y));
-            let grade = |i: &ScoreItem| i.grade.map(Grade::name_zh).unwrap_or_default().to_string();
+            let grade = |i: &ScoreItem| {
+                i.grade
+                    .as_ref()
+                    .map(|g| s.category.grades.name_zh(g.key()).to_string())
+                    .unwrap_or_default()
+            };
             push("等级", grade(x), grade(y));
             push("评语", x.comment.clone(), y.comment.clone());
         }

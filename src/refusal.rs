@@ -109,6 +109,8 @@ pub enum ItemProblem {
     WrongMode,
     #[error("unknown criterion {key}")]
     UnknownCriterion { key: String },
+    #[error("grade {grade} is not on its category's grade list in the package")]
+    UnknownGrade { grade: String },
     #[error("{key}: {points} is outside the criterion's range")]
     OutOfRange { key: String, points: String },
     #[error("{key}: {points} is not a whole number of steps")]
@@ -127,6 +129,7 @@ impl ItemProblem {
             ItemProblem::OwnInstitutionNotRecused => "own_institution_not_recused",
             ItemProblem::WrongMode => "wrong_scoring_mode",
             ItemProblem::UnknownCriterion { .. } => "unknown_criterion",
+            ItemProblem::UnknownGrade { .. } => "unknown_grade",
             ItemProblem::OutOfRange { .. } => "points_out_of_range",
             ItemProblem::OffStep { .. } => "points_off_step",
             ItemProblem::Incomplete => "incomplete_item",
@@ -142,6 +145,9 @@ impl ItemProblem {
             ItemProblem::OwnInstitutionNotRecused => "为专家本单位推荐，却未回避".into(),
             ItemProblem::WrongMode => "评分方式与其类别不符".into(),
             ItemProblem::UnknownCriterion { key } => format!("评分细则中没有指标“{key}”"),
+            ItemProblem::UnknownGrade { grade } => {
+                format!("等级“{grade}”不在评审包中该类别的等级表里")
+            }
             ItemProblem::OutOfRange { key, points } => {
                 format!("指标“{key}”的分值 {points} 超出范围")
             }

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::merge::aggregate::VoteThreshold;
 use crate::merge::rank::TieBreaker;
 use crate::merge::results::ResultOptions;
-use crate::model::{Category, Criterion, ScoreBand, ScoringMode};
+use crate::model::{Category, Criterion, GradeLevel, GradeList, ScoreBand, ScoringMode};
 use crate::package::{self, PanelPackage};
 use crate::store::category_rules::{self, CategoryRule};
 use crate::store::{self, review_rows};
@@ -31,6 +31,10 @@ const GUIDANCE_MAX: usize = 2000;
 const LABEL_MAX: usize = 20;
 const CRITERIA_MAX: usize = 30;
 const BANDS_MAX: usize = 10;
+const GRADES_MIN: usize = 2;
+const GRADES_MAX: usize = 9;
+const GRADE_NAME_MAX: usize = 20;
+const GRADE_NAME_EN_MAX: usize = 40;
 const POINTS_MAX: f64 = 1000.0;
 const WEIGHT_MAX: f64 = 10.0;
 
@@ -93,6 +97,11 @@ pub enum RubricChange {
         mode: ScoringMode,
         vote_threshold: Option<VoteThreshold>,
     },
+    /// A grade category's whole grade list, best first: added, renamed, reordered,
+    /// passing set or removed grades all arrive as the list they make, checked whole.
+    Grades {
+        grades: GradeList,
+    },
 }
 
 impl RubricChange {
@@ -103,6 +112,7 @@ impl RubricChange {
             RubricChange::Remove { .. } => "rubric.criterion_removed",
             RubricChange::Move { .. } => "rubric.criterion_moved",
             RubricChange::Mode { .. } => "category.mode_set",
+            RubricChange::Grades { .. } => "rubric.grades_set",
         }
     }
 }
@@ -124,6 +134,9 @@ pub struct CategoryRubric {
     pub category: Category,
     /// The threshold a vote is held to (the category's rule in force).
     pub vote_threshold: VoteThreshold,
+    /// The grade list in full, the default one too (which `category` leaves out, as a
+    /// package does): what the editor shows for a grade category.
+    pub grades: GradeList,
     pub sent: Vec<SentPackage>,
 }
 
@@ -189,6 +202,7 @@ fn status_on(conn: &Connection) -> Result<Vec<CategoryRubric>> {
             Ok(CategoryRubric {
                 sent: sent_with(&out, &category.key),
                 vote_threshold,
+                grades: category.grades.clone(),
                 category,
             })
         })
@@ -240,6 +254,36 @@ fn tidy_bands(bands: &[ScoreBand]) -> Vec<ScoreBand> {
             to: b.to,
         })
         .collect()
+}
+
+fn not_graded(category: &Category) -> Error {
+    bad(
+        format!(
+            "等级表只用于评定等级的类别；“{}”为{}",
+            category.name_zh,
+            category.scoring_mode.name_zh()
+        ),
+        format!(
+            "a grade list applies to graded categories only; {} is scored by {}",
+            category.name_en,
+            category.scoring_mode.code()
+        ),
+    )
+}
+
+fn tidy_grades(grades: &GradeList) -> GradeList {
+    GradeList(
+        grades
+            .levels()
+            .iter()
+            .map(|g| GradeLevel {
+                key: g.key.trim().to_string(),
+                name_zh: g.name_zh.trim().to_string(),
+                name_en: g.name_en.trim().to_string(),
+                passes: g.passes,
+            })
+            .collect(),
+    )
 }
 
 /// Applies `change` to `category`; returns the rule to store when the change sets a
@@ -316,11 +360,21 @@ fn change_in_place(
             let k = category.rubric.criteria.remove(i);
             category.rubric.criteria.insert(to, k);
         }
+        RubricChange::Grades { grades } => {
+            if category.scoring_mode != ScoringMode::Grade {
+                return Err(not_graded(category));
+            }
+            category.grades = tidy_grades(grades);
+        }
         RubricChange::Mode {
             mode,
             vote_threshold,
         } => {
             category.scoring_mode = *mode;
+            // The list belongs to grade mode: leaving it starts the next one afresh.
+            if *mode != ScoringMode::Grade {
+                category.grades = GradeList::default();
+            }
             if let Some(threshold) = vote_threshold {
                 if *mode != ScoringMode::Vote {
                     return Err(bad(
@@ -594,6 +648,9 @@ pub fn check_category(c: &Category) -> Result<()> {
             format!("{} has more than {CRITERIA_MAX} criteria", c.name_en),
         ));
     }
+    if c.scoring_mode == ScoringMode::Grade {
+        check_grades(c)?;
+    }
     for (i, k) in criteria.iter().enumerate() {
         check_criterion(k)?;
         if criteria[..i].iter().any(|o| o.key == k.key) {
@@ -606,6 +663,121 @@ pub fn check_category(c: &Category) -> Result<()> {
             return Err(bad(
                 format!("“{}”中评分指标“{}”重复", c.name_zh, k.name_zh),
                 format!("criterion {} appears twice in {}", k.name_zh, c.name_en),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The rules a grade list is held to. Keys travel in bundles and paper entries, so they
+/// stay plain ASCII; keyers type a key or either name, so no word of one grade may be a
+/// word of another (case aside), nor the 回避 a paper line declares a recusal with, nor
+/// hold the separators of a paper line; and the passing grades come first, so a better
+/// grade never fails where a worse one passes.
+pub fn check_grades(c: &Category) -> Result<()> {
+    let levels = c.grades.levels();
+    if !(GRADES_MIN..=GRADES_MAX).contains(&levels.len()) {
+        return Err(bad(
+            format!(
+                "“{}”的等级表应有 {GRADES_MIN} 到 {GRADES_MAX} 个等级：现有 {} 个",
+                c.name_zh,
+                levels.len()
+            ),
+            format!(
+                "the grade list of {} needs {GRADES_MIN} to {GRADES_MAX} grades: it has {}",
+                c.name_en,
+                levels.len()
+            ),
+        ));
+    }
+    for (i, g) in levels.iter().enumerate() {
+        check_grade_key(&g.key)?;
+        check_grade_words(g)?;
+        let words = |g: &GradeLevel| -> Vec<String> {
+            [&g.key, &g.name_zh, &g.name_en]
+                .iter()
+                .filter(|w| !w.is_empty())
+                .map(|w| w.to_lowercase())
+                .collect()
+        };
+        if let Some(other) = levels[..i]
+            .iter()
+            .find(|o| words(o).iter().any(|w| words(g).contains(w)))
+        {
+            return Err(bad(
+                format!(
+                    "“{}”的等级“{}”与“{}”的代码或名称相同，录入时无法区分",
+                    c.name_zh, g.name_zh, other.name_zh
+                ),
+                format!(
+                    "grades {} and {} of {} share a key or name, so a typed grade could be either",
+                    g.key, other.key, c.name_en
+                ),
+            ));
+        }
+    }
+    if !levels.iter().any(|g| g.passes) {
+        return Err(bad(
+            format!("“{}”的等级表至少要有一个通过的等级", c.name_zh),
+            format!("the grade list of {} needs a grade that passes", c.name_en),
+        ));
+    }
+    if let Some(w) = levels.windows(2).find(|w| !w[0].passes && w[1].passes) {
+        return Err(bad(
+            format!(
+                "等级由高到低排列：通过的“{}”不能排在不通过的“{}”之后",
+                w[1].name_zh, w[0].name_zh
+            ),
+            format!(
+                "grades run best first: {}, which passes, cannot follow {}, which does not",
+                w[1].key, w[0].key
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_grade_key(key: &str) -> Result<()> {
+    let key_ok = !key.is_empty()
+        && key.len() <= KEY_MAX
+        && key.starts_with(|c: char| c.is_ascii_alphabetic())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !key_ok {
+        return Err(bad(
+            format!(
+                "等级代码应以英文字母开头，只含英文字母、数字、下划线和连字符，最多 {KEY_MAX} 个字符：{key}"
+            ),
+            format!(
+                "a grade key starts with a letter and has only ASCII letters, digits, _ and -, at most {KEY_MAX}: {key}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_grade_words(g: &GradeLevel) -> Result<()> {
+    if g.name_zh.is_empty() {
+        return Err(bad(
+            format!("等级 {} 的名称不能为空", g.key),
+            format!("grade {} has no name", g.key),
+        ));
+    }
+    check_text(&g.name_zh, GRADE_NAME_MAX, "等级名称", "grade name", false)?;
+    check_text(
+        &g.name_en,
+        GRADE_NAME_EN_MAX,
+        "等级英文名称",
+        "grade's English name",
+        false,
+    )?;
+    for word in [&g.key, &g.name_zh, &g.name_en] {
+        let reserved = word == "回避" || word.eq_ignore_ascii_case("recuse");
+        if reserved || word.contains([',', '，', '\t']) {
+            return Err(bad(
+                format!("等级名称不能是“回避”，也不能含逗号：{word}"),
+                format!("a grade cannot be called 回避 or recuse, nor hold a comma: {word}"),
             ));
         }
     }
@@ -715,7 +887,11 @@ pub fn apply(
         &serde_json::json!({
             "category": category_key,
             "change": change,
-            "before": { "scoring_mode": before.scoring_mode, "rubric": before.rubric },
+            "before": {
+                "scoring_mode": before.scoring_mode,
+                "rubric": before.rubric,
+                "grades": before.grades,
+            },
             "vote_threshold_before": new_rule.as_ref().map(|_| rule_in_force.vote_threshold),
         }),
     )?;
@@ -754,6 +930,19 @@ pub struct FileCategory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vote_threshold: Option<VoteThreshold>,
     pub criteria: Vec<FileCriterion>,
+    /// Grade mode only; missing: the default list (so is written for a category that
+    /// has it, and for files from before grade lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grades: Option<Vec<FileGrade>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileGrade {
+    pub key: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub passes: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -812,6 +1001,19 @@ pub fn export(path: &Path, only: Option<&str>) -> Result<Vec<u8>> {
             .map(|c| FileCategory {
                 vote_threshold: (c.category.scoring_mode == ScoringMode::Vote)
                     .then_some(c.vote_threshold),
+                grades: (c.category.scoring_mode == ScoringMode::Grade && !c.grades.is_default())
+                    .then(|| {
+                        c.grades
+                            .levels()
+                            .iter()
+                            .map(|g| FileGrade {
+                                key: g.key.clone(),
+                                name_zh: g.name_zh.clone(),
+                                name_en: g.name_en.clone(),
+                                passes: g.passes,
+                            })
+                            .collect()
+                    }),
                 key: c.category.key,
                 name_zh: c.category.name_zh,
                 scoring_mode: c.category.scoring_mode,
@@ -999,6 +1201,23 @@ pub fn import(
             },
             &in_force,
         )?;
+        // A file from before grade lists, or of a category that keeps the default list,
+        // names none: the default list it is.
+        let grades = fc.grades.as_ref().map_or_else(GradeList::default, |list| {
+            GradeList(
+                list.iter()
+                    .map(|g| GradeLevel {
+                        key: g.key.clone(),
+                        name_zh: g.name_zh.clone(),
+                        name_en: g.name_en.clone(),
+                        passes: g.passes,
+                    })
+                    .collect(),
+            )
+        });
+        if fc.grades.is_some() || fc.scoring_mode == ScoringMode::Grade {
+            change_in_place(&mut after, &RubricChange::Grades { grades }, &in_force)?;
+        }
         check_category(&after)?;
         check_tie_breakers(&tx, &after)?;
         if after == before && new_rule.is_none() {
@@ -1021,6 +1240,7 @@ pub fn import(
             "changed": changed.iter().map(|(_, k)| k).collect::<Vec<_>>(),
             "before": changed.iter().map(|(b, _)| serde_json::json!({
                 "category": b.key, "scoring_mode": b.scoring_mode, "rubric": b.rubric,
+                "grades": b.grades,
             })).collect::<Vec<_>>(),
         }),
     )?;

@@ -274,6 +274,7 @@ fn category(
         allowance: None,
         scoring_mode: ScoringMode::Criteria,
         rubric,
+        grades: Default::default(),
     }
 }
 

@@ -564,9 +564,9 @@ fn print_category_results(c: &CategoryResult) {
     println!("  汇总方法：{}", c.rule.describe_zh(c.scoring_mode));
     println!("  Method: {}", c.rule.describe_en(c.scoring_mode));
     for n in &c.nominations {
-        let shown = match (&n.votes, n.grade, n.score) {
+        let shown = match (&n.votes, &n.grade, n.score) {
             (Some(v), _, _) => format!("同意 agree {}/{}", v.agree, v.present),
-            (None, Some(g), _) => g.name_zh().to_string(),
+            (None, Some(g), _) => c.grades.name_zh(g.key()).to_string(),
             (None, None, Some(s)) => format!("{s:.2}"),
             (None, None, None) => "—".into(),
         };

@@ -1,5 +1,5 @@
-//! `paneldesk rubric …`: the clerk edits each category's criteria, guidance, score bands
-//! and scoring mode, and keeps the rubric as a file for next year (`rubric`).
+//! `paneldesk rubric …`: the clerk edits each category's criteria, guidance, score bands,
+//! scoring mode and grade list, and keeps the rubric as a file for next year (`rubric`).
 
 use std::path::PathBuf;
 
@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use paneldesk::ambient::{current_actor as actor, now_rfc3339 as now};
 use paneldesk::merge::aggregate::VoteThreshold;
-use paneldesk::model::{ScoreBand, ScoringMode};
+use paneldesk::model::{GradeLevel, GradeList, ScoreBand, ScoringMode};
 use paneldesk::ops;
 use paneldesk::rubric::{self, CategoryRubric, CriterionEdit, NewCriterion, RubricChange};
 use paneldesk::workspace::Workspace;
@@ -57,6 +57,9 @@ pub enum RubricCommand {
     /// 设置评分方式：points（分项打分）、vote（表决）、grade（评定等级）
     /// / Set the scoring mode: points, vote or grade
     Mode(ModeArgs),
+    /// 设置评定等级的等级表（由高到低，给出即替换整个等级表）
+    /// / Set a graded category's grade list (best first; replaces the whole list)
+    Grades(GradesArgs),
     /// 导出评分细则文件，供来年沿用 / Export the rubric file, to reuse next year
     Export(ExportArgs),
     /// 导入评分细则文件（替换文件中各类别的细则与评分方式）
@@ -230,6 +233,62 @@ impl ModeArgs {
     }
 }
 
+#[derive(Args)]
+pub struct GradesArgs {
+    #[command(flatten)]
+    target: Target,
+    /// 一个等级，写作 代码:中文名称:英文名称:pass|fail，由高到低逐个给出（可重复），
+    /// 如 A:优秀:Excellent:pass；fail 表示评定为该等级的不入选
+    /// / One grade as key:name_zh:name_en:pass|fail, best first (repeatable), e.g.
+    /// A:优秀:Excellent:pass; fail: a nomination graded so is never in
+    #[arg(long = "grade", required_unless_present = "default")]
+    grades: Vec<String>,
+    /// 恢复默认等级表：优秀、良好、合格、不合格 / Restore the default list
+    #[arg(long, conflicts_with = "grades")]
+    default: bool,
+}
+
+impl GradesArgs {
+    fn change(&self) -> Result<RubricChange, Error> {
+        let grades = if self.default {
+            GradeList::default()
+        } else {
+            GradeList(
+                self.grades
+                    .iter()
+                    .map(|g| parse_grade(g))
+                    .collect::<Result<_, _>>()?,
+            )
+        };
+        Ok(RubricChange::Grades { grades })
+    }
+}
+
+/// `A:优秀:Excellent:pass` → grade A, 优秀 / Excellent, passing.
+fn parse_grade(text: &str) -> Result<GradeLevel, Error> {
+    let bad = || Error::BadInput {
+        zh: format!(
+            "等级应写作“代码:中文名称:英文名称:pass|fail”，如 A:优秀:Excellent:pass：{text}"
+        ),
+        en: format!("a grade is key:name_zh:name_en:pass|fail, e.g. A:优秀:Excellent:pass: {text}"),
+    };
+    let parts: Vec<&str> = text.split([':', '：']).collect();
+    let [key, name_zh, name_en, passes] = parts[..] else {
+        return Err(bad());
+    };
+    let passes = match passes.trim().to_lowercase().as_str() {
+        "pass" | "通过" => true,
+        "fail" | "不通过" => false,
+        _ => return Err(bad()),
+    };
+    Ok(GradeLevel {
+        key: key.to_string(),
+        name_zh: name_zh.to_string(),
+        name_en: name_en.to_string(),
+        passes,
+    })
+}
+
 /// `优:18-20` → 优 from 18 to 20.
 fn parse_band(text: &str) -> Result<ScoreBand, Error> {
     let bad = || Error::BadInput {
@@ -262,6 +321,28 @@ fn parse_mode(text: &str) -> Result<ScoringMode, Error> {
     }
 }
 
+/// `优秀 excellent、…、不合格 fail（不通过 fails）`: the list as `rubric show` prints it.
+fn grades_text(grades: &GradeList) -> String {
+    grades
+        .levels()
+        .iter()
+        .map(|g| {
+            let en = if g.name_en.is_empty() {
+                String::new()
+            } else {
+                format!(" / {}", g.name_en)
+            };
+            let fails = if g.passes {
+                ""
+            } else {
+                "（不通过 fails）"
+            };
+            format!("{}{en} [{}]{fails}", g.name_zh, g.key)
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 fn print_category(c: &CategoryRubric) {
     let cat = &c.category;
     let mode = match cat.scoring_mode {
@@ -273,7 +354,11 @@ fn print_category(c: &CategoryRubric) {
                 VoteThreshold::TwoThirds => "同意票达到三分之二",
             }
         ),
-        ScoringMode::Grade => format!("{} / grade", cat.scoring_mode.name_zh()),
+        ScoringMode::Grade => format!(
+            "{} / grade  等级 grades: {}",
+            cat.scoring_mode.name_zh(),
+            grades_text(&c.grades)
+        ),
         ScoringMode::Criteria => format!("{} / points", cat.scoring_mode.name_zh()),
     };
     println!(
@@ -337,6 +422,7 @@ pub fn rubric(workspace: &Workspace, command: RubricCommand, json: bool) -> Resu
         Remove { target, criterion } => remove(workspace, target, criterion, json),
         Move(args) => move_to(workspace, args, json),
         Mode(args) => mode(workspace, args, json),
+        Grades(args) => grades(workspace, args, json),
         Export(args) => export(workspace, args, json),
         Import(args) => import(workspace, args, json),
     }
@@ -406,6 +492,17 @@ fn mode(workspace: &Workspace, args: ModeArgs, json: bool) -> Result<(), Error> 
         &change,
         json,
         ("已设置评分方式", "Scoring mode set"),
+    )
+}
+
+fn grades(workspace: &Workspace, args: GradesArgs, json: bool) -> Result<(), Error> {
+    let change = args.change()?;
+    edit(
+        workspace,
+        &args.target,
+        &change,
+        json,
+        ("已设置等级表", "Grade list set"),
     )
 }
 

@@ -13,7 +13,7 @@ use super::cycle::{self, Stage, Status, YearMonth};
 use crate::activity::Activity;
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::merge::results::{self, ResultOptions};
+use crate::merge::results::{self, CategoryResult, NominationResult, ResultOptions, ReviewResults};
 use crate::model::{Category, FieldValue, ReviewSummary, ScoringMode};
 use crate::store::{self, nominations::NewNomination, review_rows};
 use crate::template;
@@ -151,6 +151,7 @@ impl FollowUpPlan {
             allowance: None,
             scoring_mode: self.scoring_mode,
             rubric,
+            grades: Default::default(),
         })
     }
 

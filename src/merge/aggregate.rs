@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::model::marks::{Grade, Vote};
+use crate::model::marks::Vote;
 pub use crate::model::rule::VoteThreshold;
 
 /// Two decimals, half away from zero. A tiny guard keeps binary fractions such as 2.675
@@ -127,31 +127,22 @@ pub fn tally_by_rule(votes: &[Vote], threshold: VoteThreshold, quorum: u32) -> V
     counted
 }
 
-fn grade_rank(g: Grade) -> u8 {
-    match g {
-        Grade::Excellent => 3,
-        Grade::Good => 2,
-        Grade::Pass => 1,
-        Grade::Fail => 0,
+/// The grade most experts gave, each grade given as its position on the category's list
+/// (0 the best); `tied` when two grades share the most votes, in which case the worse of
+/// them is returned (a panel raises a grade, the tool does not). `None` with no grades.
+pub fn majority_grade(positions: &[usize]) -> Option<(usize, bool)> {
+    let mut counts: std::collections::BTreeMap<usize, usize> = Default::default();
+    for p in positions {
+        *counts.entry(*p).or_default() += 1;
     }
-}
-
-/// The grade most experts gave; `tied` when two grades share the most votes, in which
-/// case the lower of them is returned (a panel raises a grade, the tool does not).
-pub fn majority_grade(grades: &[Grade]) -> Option<(Grade, bool)> {
-    let all = [Grade::Excellent, Grade::Good, Grade::Pass, Grade::Fail];
-    let counts: Vec<(Grade, usize)> = all
+    let best = counts.values().copied().max()?;
+    let leaders: Vec<usize> = counts
         .iter()
-        .map(|g| (*g, grades.iter().filter(|x| *x == g).count()))
+        .filter(|(_, n)| **n == best)
+        .map(|(p, _)| *p)
         .collect();
-    let best = counts.iter().map(|(_, n)| *n).max().filter(|n| *n > 0)?;
-    let leaders: Vec<Grade> = counts
-        .iter()
-        .filter(|(_, n)| *n == best)
-        .map(|(g, _)| *g)
-        .collect();
-    let lowest = *leaders.iter().min_by_key(|g| grade_rank(**g))?;
-    Some((lowest, leaders.len() > 1))
+    let worst = leaders.iter().copied().max()?;
+    Some((worst, leaders.len() > 1))
 }
 
 #[cfg(test)]
@@ -223,12 +214,14 @@ mod tests {
 
     #[test]
     fn grades_by_majority_with_ties_going_to_the_lower_grade() {
-        use Grade::*;
-        assert_eq!(
-            majority_grade(&[Excellent, Good, Excellent]),
-            Some((Excellent, false))
-        );
-        assert_eq!(majority_grade(&[Excellent, Good]), Some((Good, true)));
+        // Positions on the list: 0 the best.
+        assert_eq!(majority_grade(&[0, 1, 0]), Some((0, false)));
+        assert_eq!(majority_grade(&[0, 1]), Some((1, true)));
         assert_eq!(majority_grade(&[]), None);
+        // Any length of list: 2 of 5 for the second and the fifth grade, 1 for the first.
+        assert_eq!(majority_grade(&[4, 1, 0, 4, 1]), Some((4, true)));
+        // A three-way tie takes the worst of the three.
+        assert_eq!(majority_grade(&[0, 2, 1]), Some((2, true)));
+        assert_eq!(majority_grade(&[2, 2, 2, 0, 1]), Some((2, false)));
     }
 }

@@ -131,6 +131,18 @@ fn insert(
                 ),
             });
         }
+        if let Some(grade) = super::round::failed_grade(tx, nomination_id)? {
+            return Err(Error::BadInput {
+                zh: format!(
+                    "推荐对象 {nomination_id} 评定等级为“{}”，该等级不通过，不能决定入选；只有会评重新表决通过才能改变结果",
+                    grade.name_zh
+                ),
+                en: format!(
+                    "nomination {nomination_id}'s grade is {} ({}), which does not pass, so it cannot be decided in; only a new vote at the panel's meeting (会评) can change that",
+                    grade.name_en, grade.key
+                ),
+            });
+        }
     }
     tx.execute(
         "INSERT INTO result_decision (nomination_id, outcome, reason, decided_at, actor, ballot_id)

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::model::marks::{self, Grade, ScoreItem, Vote};
-use crate::model::ScoringMode;
+use crate::model::{GradeList, ScoringMode};
 use crate::package::PanelPackage;
 use crate::store;
 
@@ -45,7 +45,7 @@ pub enum AppliedMethod {
     Median,
     /// A vote against the category's threshold.
     Vote,
-    /// The grade most experts gave.
+    /// The grade most experts gave, on the category's grade list.
     Grade,
 }
 
@@ -107,7 +107,22 @@ pub struct CategoryResult {
     pub scoring_mode: ScoringMode,
     /// The rule these results were computed by.
     pub rule: CategoryRule,
+    /// Grade mode: the grades `grade` names, as the package carried them. Left out when
+    /// it is the default list, so such results serialise (and digest) as before lists.
+    #[serde(skip_serializing_if = "GradeList::is_default")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<GradeList>", optional))]
+    pub grades: GradeList,
     pub nominations: Vec<NominationResult>,
+}
+
+impl CategoryResult {
+    /// Whether `n`'s combined grade is one its list says does not pass: never 入选.
+    pub fn grade_failed(&self, n: &NominationResult) -> bool {
+        n.grade
+            .as_ref()
+            .and_then(|g| self.grades.level(g.key()))
+            .is_some_and(|l| !l.passes)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -316,7 +331,7 @@ fn category_result(
         .map(|n| nomination_result(round, state, totals, &c, n, options))
         .unzip();
     let ranked = rank::rank(&candidates, &options.tie_breakers, c.quota);
-    let nominations = in_rank_order(results, ranked, &state.rulings);
+    let nominations = in_rank_order(results, ranked, &state.rulings, &c.grades);
     (!nominations.is_empty()).then(|| CategoryResult {
         key: c.key.clone(),
         name_zh: c.name_zh.clone(),
@@ -325,6 +340,11 @@ fn category_result(
         quota_approximate: c.quota_approximate,
         scoring_mode: c.scoring_mode,
         rule,
+        grades: if c.scoring_mode == ScoringMode::Grade {
+            c.grades.clone()
+        } else {
+            GradeList::default()
+        },
         nominations,
     })
 }
@@ -392,7 +412,7 @@ fn nomination_result(
     let scored = match c.scoring_mode {
         ScoringMode::Criteria => score_points(&mut r, c, &present, &totals.z, options),
         ScoringMode::Vote => score_vote(&mut r, &present, options),
-        ScoringMode::Grade => score_grade(&mut r, &present),
+        ScoringMode::Grade => score_grade(&mut r, &c.grades, &present),
     };
     r.score = scored.score.map(aggregate::round2);
     flag_missing_marks(&mut r, round, state, recused);
@@ -507,28 +527,39 @@ fn score_vote(
     }
 }
 
-/// A grade: the majority grade (a tie is flagged), ranked 优 before 良 before 合格.
-fn score_grade(r: &mut NominationResult, present: &[(&i64, &ScoreItem)]) -> Scored {
-    let grades: Vec<Grade> = present.iter().filter_map(|(_, i)| i.grade).collect();
-    let Some((g, tied)) = aggregate::majority_grade(&grades) else {
+/// A grade: the majority grade on the category's list (a tie is flagged and takes the
+/// worse grade), worth its points on the list (`GradeList::points_at`), so grades rank
+/// best first and equal grades tie; a combined grade that does not pass is never in
+/// (`Candidate::eligible`), as a failed vote is not.
+fn score_grade(
+    r: &mut NominationResult,
+    grades: &GradeList,
+    present: &[(&i64, &ScoreItem)],
+) -> Scored {
+    // Every stored grade was checked against this list (`package::items`).
+    let positions: Vec<usize> = present
+        .iter()
+        .filter_map(|(_, i)| i.grade.as_ref())
+        .filter_map(|g| grades.position(g.key()))
+        .collect();
+    let Some((at, tied)) = aggregate::majority_grade(&positions) else {
         return Scored::plain(None);
     };
+    let level = &grades.levels()[at];
     r.applied = Some(AppliedRule {
         method: AppliedMethod::Grade,
         normalised: false,
-        marks: grades.len() as u32,
-        counted: grades.len() as u32,
+        marks: positions.len() as u32,
+        counted: positions.len() as u32,
     });
-    r.grade = Some(g);
+    r.grade = Some(Grade(level.key.clone()));
     if tied {
         r.flags.push(ResultFlag::GradeTie);
     }
-    Scored::plain(Some(match g {
-        Grade::Excellent => 3.0,
-        Grade::Good => 2.0,
-        Grade::Pass => 1.0,
-        Grade::Fail => 0.0,
-    }))
+    Scored {
+        eligible: level.passes,
+        ..Scored::plain(Some(grades.points_at(at)))
+    }
 }
 
 /// Marks that should be there and are not, and findings still open. Every expert on the
@@ -567,6 +598,7 @@ fn in_rank_order(
     results: Vec<NominationResult>,
     ranked: Vec<rank::Ranked>,
     rulings: &BTreeMap<i64, PanelDecision>,
+    grades: &GradeList,
 ) -> Vec<NominationResult> {
     let mut by_id: BTreeMap<i64, NominationResult> =
         results.into_iter().map(|r| (r.nomination_id, r)).collect();
@@ -581,10 +613,13 @@ fn in_rank_order(
             r.flags.push(ResultFlag::TieAtCut);
         }
         if let Some(d) = rulings.get(&r.nomination_id) {
-            // `decisions::record` refuses to put a failed vote in; a file that holds such
-            // a decision anyway (written before the refusal, or by hand) still never makes
-            // it 入选. Only a 会评 ballot, a new vote, can.
-            let failed = r.votes.is_some_and(|t| !t.passed);
+            // `decisions::record` refuses to put a failed vote or a failing grade in; a
+            // file that holds such a decision anyway (written before the refusal, or by
+            // hand) still never makes it 入选. Only a 会评 ballot, a new vote, can.
+            let failed = r.votes.is_some_and(|t| !t.passed)
+                || r.grade
+                    .as_ref()
+                    .is_some_and(|g| grades.level(g.key()).is_some_and(|l| !l.passes));
             r.cut = match d.outcome {
                 Outcome::In if failed && d.ballot.is_none() => Cut::Out,
                 Outcome::In => Cut::In,

@@ -149,6 +149,42 @@ pub(crate) fn failed_vote(
     Ok((!tally.passed).then_some(tally))
 }
 
+/// The combined grade of a nomination whose grade does not pass on its category's list,
+/// or `None` when it is not graded, nobody graded it yet, or the grade passes. Like a
+/// failed vote, only a new vote (会评) may put it in.
+pub(crate) fn failed_grade(
+    conn: &rusqlite::Connection,
+    nomination_id: i64,
+) -> Result<Option<crate::model::GradeLevel>> {
+    let round = match load_marks(conn) {
+        Ok(round) => round,
+        Err(Error::NoPackageYet) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(category) = round
+        .package
+        .nominations
+        .iter()
+        .find(|n| n.id == nomination_id)
+        .and_then(|n| round.package.category(&n.category_key))
+        .filter(|c| c.scoring_mode == ScoringMode::Grade)
+    else {
+        return Ok(None);
+    };
+    let positions: Vec<usize> = round
+        .marks
+        .get(&nomination_id)
+        .into_iter()
+        .flat_map(|by_expert| by_expert.values())
+        .filter(|i| i.recusal.is_none())
+        .filter_map(|i| i.grade.as_ref())
+        .filter_map(|g| category.grades.position(g.key()))
+        .collect();
+    Ok(aggregate::majority_grade(&positions)
+        .map(|(at, _)| category.grades.levels()[at].clone())
+        .filter(|level| !level.passes))
+}
+
 /// Adds another panel's categories, experts and nominations to `into`. Categories keep
 /// the order the review gives them (every package lists them in that order).
 fn union_into(into: &mut PanelPackage, other: PanelPackage) {

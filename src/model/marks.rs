@@ -52,25 +52,23 @@ pub enum Vote {
     Abstain,
 }
 
-/// 优秀 / 良好 / 合格 / 不合格
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A grade an expert gave: the key of a grade on its category's list (`GradeList`), such
+/// as `excellent`. Any string reads; whether the list holds it is checked against the
+/// package (`package::items`), so a key off the list is refused by name, not as
+/// malformed JSON. A newtype, so serde reads and writes it as the bare string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Grade {
-    Excellent,
-    Good,
-    Pass,
-    Fail,
-}
+pub struct Grade(pub String);
 
 impl Grade {
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Grade::Excellent => "优秀",
-            Grade::Good => "良好",
-            Grade::Pass => "合格",
-            Grade::Fail => "不合格",
-        }
+    pub fn key(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Grade {
+    fn from(key: &str) -> Self {
+        Grade(key.to_string())
     }
 }
 
@@ -133,6 +131,12 @@ pub enum RuleError {
     UnknownCriterion { key: String },
     #[error("this category is scored by {mode:?}")]
     WrongMode { mode: ScoringMode },
+    #[error("grade {grade} is not on the category's grade list ({})", .keys.join(", "))]
+    UnknownGrade {
+        grade: String,
+        keys: Vec<String>,
+        names_zh: Vec<String>,
+    },
     #[error("nomination {id} is not in this package")]
     UnknownNomination { id: i64 },
     #[error("nomination {id} is recused")]
@@ -170,6 +174,7 @@ impl RuleError {
             RuleError::OffStep { .. } => "points_off_step",
             RuleError::UnknownCriterion { .. } => "unknown_criterion",
             RuleError::WrongMode { .. } => "wrong_scoring_mode",
+            RuleError::UnknownGrade { .. } => "unknown_grade",
             RuleError::UnknownNomination { .. } => "unknown_nomination",
             RuleError::RecusedNomination { .. } => "recused_nomination",
             RuleError::AutomaticRecusal => "automatic_recusal",
@@ -196,6 +201,12 @@ impl RuleError {
             } => format!("“{criterion}”的分值 {points} 须为 {step} 的整数倍"),
             RuleError::UnknownCriterion { key } => format!("没有评分指标“{key}”"),
             RuleError::WrongMode { mode } => format!("该类别的评分方式是{}", mode_zh(*mode)),
+            RuleError::UnknownGrade {
+                grade, names_zh, ..
+            } => format!(
+                "等级“{grade}”不在该类别的等级表中（{}）",
+                names_zh.join("、")
+            ),
             RuleError::UnknownNomination { id } => format!("评审包中没有编号为 {id} 的推荐对象"),
             RuleError::RecusedNomination { id } => {
                 format!("您已对推荐对象 {id} 回避，不能评分")
@@ -275,6 +286,20 @@ pub fn check_points(criterion: &Criterion, points: f64) -> Result<(), RuleError>
         }
     }
     Ok(())
+}
+
+/// A grade must be on its category's list: a key from another list (or none) would
+/// count for nothing, or for a grade nobody meant.
+pub fn check_grade(category: &Category, grade: &Grade) -> Result<(), RuleError> {
+    if category.grades.level(grade.key()).is_some() {
+        return Ok(());
+    }
+    let levels = category.grades.levels();
+    Err(RuleError::UnknownGrade {
+        grade: grade.key().to_string(),
+        keys: levels.iter().map(|g| g.key.clone()).collect(),
+        names_zh: levels.iter().map(|g| g.name_zh.clone()).collect(),
+    })
 }
 
 /// What `item` still lacks; empty when it is complete. A recused item is complete.
@@ -364,6 +389,7 @@ mod tests {
             quota_approximate: false,
             allowance: None,
             scoring_mode: mode,
+            grades: crate::model::GradeList::default(),
             rubric: Rubric {
                 criteria: vec![criterion(15.0, 0.5), {
                     let mut c = criterion(10.0, 1.0);
@@ -420,5 +446,51 @@ mod tests {
             ..ScoreItem::default()
         };
         assert!(missing(&recused, &cat, 10).is_empty());
+    }
+
+    #[test]
+    fn a_grade_is_held_to_its_categorys_own_list_and_worth_its_place_on_it() {
+        let mut cat = category(ScoringMode::Grade);
+        assert!(
+            check_grade(&cat, &Grade::from("fail")).is_ok(),
+            "the default list"
+        );
+        let level = |key: &str, name_zh: &str, name_en: &str, passes| crate::model::GradeLevel {
+            key: key.into(),
+            name_zh: name_zh.into(),
+            name_en: name_en.into(),
+            passes,
+        };
+        cat.grades = crate::model::GradeList(vec![
+            level("A", "优秀", "Excellent", true),
+            level("B", "合格", "Pass", true),
+            level("C", "不合格", "Fail", false),
+        ]);
+        assert!(check_grade(&cat, &Grade::from("B")).is_ok());
+        let off = check_grade(&cat, &Grade::from("fail")).unwrap_err();
+        assert_eq!(off.code(), "unknown_grade");
+        assert!(
+            off.message_zh().contains("优秀、合格、不合格"),
+            "{}",
+            off.message_zh()
+        );
+        assert_eq!(
+            off.message_en(),
+            "Grade fail is not on the category's grade list (A, B, C)"
+        );
+        // A key is a key: another case or a name is not one.
+        assert!(check_grade(&cat, &Grade::from("b")).is_err());
+        assert!(check_grade(&cat, &Grade::from("合格")).is_err());
+        // Best n − 1 points, the worst 0.
+        let points: Vec<f64> = (0..3).map(|i| cat.grades.points_at(i)).collect();
+        assert_eq!(points, [2.0, 1.0, 0.0]);
+        assert_eq!(crate::model::GradeList::default().points_at(0), 3.0);
+        // What a person types: a key or either name, case and spaces aside.
+        let typed = |t: &str| cat.grades.find_typed(t).map(|g| g.key.as_str());
+        assert_eq!(typed(" 不合格 "), Some("C"));
+        assert_eq!(typed("pass"), Some("B"));
+        assert_eq!(typed("a"), Some("A"));
+        assert_eq!(typed("良好"), None);
+        assert_eq!(typed(""), None);
     }
 }

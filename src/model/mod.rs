@@ -21,7 +21,8 @@ pub enum ScoringMode {
     Criteria,
     /// 同意 / 不同意 / 弃权.
     Vote,
-    /// 优秀 / 良好 / 合格 / 不合格 (or the review's own scale).
+    /// A grade from the category's own list (`GradeList`): 优秀 / 良好 / 合格 / 不合格 unless
+    /// the clerk set another.
     Grade,
 }
 
@@ -99,6 +100,96 @@ pub struct ScoreBand {
     pub to: f64,
 }
 
+/// One grade of a grade category's list (等级表): what the expert picks and the results
+/// name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GradeLevel {
+    /// What bundles, packages and paper entries carry (`excellent`, `a`): stays when the
+    /// grade is renamed, so marks already given keep their meaning.
+    pub key: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// A nomination whose combined grade does not pass is never in, whatever the quota.
+    pub passes: bool,
+}
+
+/// A grade category's grades, best first. The position on the list is what grades
+/// combine by: with `n` grades the best is worth `n − 1` points and the worst 0
+/// (`points`). A category that has never had its own list has the default one,
+/// 优秀/良好/合格/不合格 with the keys bundles carried before lists existed, of which
+/// 不合格 alone does not pass. A newtype, so serde reads and writes it as the bare list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GradeList(pub Vec<GradeLevel>);
+
+impl Default for GradeList {
+    fn default() -> Self {
+        let level = |key: &str, name_zh: &str, name_en: &str, passes| GradeLevel {
+            key: key.into(),
+            name_zh: name_zh.into(),
+            name_en: name_en.into(),
+            passes,
+        };
+        GradeList(vec![
+            level("excellent", "优秀", "Excellent", true),
+            level("good", "良好", "Good", true),
+            level("pass", "合格", "Pass", true),
+            level("fail", "不合格", "Fail", false),
+        ])
+    }
+}
+
+impl GradeList {
+    pub fn is_default(&self) -> bool {
+        *self == GradeList::default()
+    }
+
+    pub fn levels(&self) -> &[GradeLevel] {
+        &self.0
+    }
+
+    /// Where `key` stands on the list, 0 for the best.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.0.iter().position(|g| g.key == key)
+    }
+
+    pub fn level(&self, key: &str) -> Option<&GradeLevel> {
+        self.0.iter().find(|g| g.key == key)
+    }
+
+    /// What a grade at `position` is worth when grades are combined and ranked: the
+    /// worst grade 0, each better one 1 more.
+    pub fn points_at(&self, position: usize) -> f64 {
+        self.0.len().saturating_sub(position + 1) as f64
+    }
+
+    /// The grade's Chinese name, or its key when the list does not hold it (marks are
+    /// checked against the list before they are stored, so only a damaged file shows it).
+    pub fn name_zh<'a>(&'a self, key: &'a str) -> &'a str {
+        self.level(key).map_or(key, |g| g.name_zh.as_str())
+    }
+
+    /// The grade a person typed: its key, Chinese or English name, ignoring case and
+    /// surrounding spaces (the editor keeps these apart across a list).
+    pub fn find_typed(&self, text: &str) -> Option<&GradeLevel> {
+        let typed = text.trim().to_lowercase();
+        if typed.is_empty() {
+            return None;
+        }
+        self.0.iter().find(|g| {
+            [&g.key, &g.name_zh, &g.name_en]
+                .iter()
+                .any(|word| !word.is_empty() && word.to_lowercase() == typed)
+        })
+    }
+
+    /// `优秀、良好、合格、不合格`: the names in order, as a printed instruction lists them.
+    pub fn names_zh(&self) -> Vec<&str> {
+        self.0.iter().map(|g| g.name_zh.as_str()).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rubric {
@@ -128,6 +219,12 @@ pub struct Category {
     pub allowance: Option<u32>,
     pub scoring_mode: ScoringMode,
     pub rubric: Rubric,
+    /// Grade mode: the grades the experts choose from, best first. Left out of a package
+    /// when it is the default list, so such packages are byte-identical to those written
+    /// before categories had lists of their own; a missing list is the default.
+    #[serde(default, skip_serializing_if = "GradeList::is_default")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<GradeList>", optional))]
+    pub grades: GradeList,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

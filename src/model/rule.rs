@@ -161,7 +161,7 @@ impl CategoryRule {
                     VoteThreshold::TwoThirds => "达到到会专家三分之二以上",
                 }
             ),
-            ScoringMode::Grade => "评定等级，取多数专家评定的等级（票数相同时取较低等级）".into(),
+            ScoringMode::Grade => "评定等级，取多数专家评定的等级（票数相同时取较低等级），该等级为不通过的不入选；按等级由高到低排序，等级相同者并列".into(),
         }
     }
 
@@ -196,7 +196,7 @@ impl CategoryRule {
                 }
             ),
             ScoringMode::Grade => {
-                "a grade, the one most experts gave (a tie takes the lower grade)".into()
+                "a grade, the one most experts gave (a tie takes the lower grade); a grade that does not pass is never in; ranked by grade, equal grades tied".into()
             }
         }
     }

@@ -84,11 +84,7 @@ fn apply_line(panel: &mut Panel, line: &str, at: &str) -> Result<()> {
             panel.set_vote(id, Some(vote), at).map(drop)
         }
         "grade" => {
-            let grade: Grade =
-                serde_json::from_value(parse_code(value)).map_err(|_| Error::BadInput {
-                    zh: format!("等级应为 excellent、good、pass 或 fail：{value}"),
-                    en: format!("a grade is excellent, good, pass or fail: {value}"),
-                })?;
+            let grade = grade_typed(panel, id, value);
             panel.set_grade(id, Some(grade), at).map(drop)
         }
         "recuse" => {
@@ -108,6 +104,17 @@ fn apply_line(panel: &mut Panel, line: &str, at: &str) -> Result<()> {
             panel.set_points(id, criterion, Some(points), at).map(drop)
         }
     }
+}
+
+/// The grade `value` names on the list of nomination `id`'s category: its key or either
+/// name. Anything else goes on as typed, for `set_grade` to refuse naming the list.
+fn grade_typed(panel: &Panel, id: i64, value: &str) -> Grade {
+    panel
+        .package
+        .nomination(id)
+        .and_then(|n| panel.package.category(&n.category_key))
+        .and_then(|c| c.grades.find_typed(value))
+        .map_or_else(|| Grade::from(value), |g| Grade(g.key.clone()))
 }
 
 /// Where an expert's scoring stands.

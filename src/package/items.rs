@@ -74,6 +74,14 @@ pub fn check(
         if wrong_mode {
             return Err(refuse(ItemProblem::WrongMode));
         }
+        // A key of another list (the default one, say) or a name would count as no grade
+        // or a grade nobody meant: only the package's own list holds what a grade means.
+        if let Some(grade) = &item.grade {
+            if marks::check_grade(category, grade).is_err() {
+                let grade = grade.key().to_string();
+                return Err(refuse(ItemProblem::UnknownGrade { grade }));
+            }
+        }
         for (key, &points) in &item.criteria {
             let criterion = category
                 .rubric

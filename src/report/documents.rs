@@ -9,7 +9,7 @@ use super::table::{Column, Flow};
 use crate::error::Result;
 use crate::merge::rank::Cut;
 use crate::merge::results::{AppliedMethod, CategoryResult, Method, NominationResult, ResultFlag};
-use crate::model::marks::{self, Grade, ScoreItem, Vote};
+use crate::model::marks::{self, ScoreItem, Vote};
 use crate::model::ScoringMode;
 
 fn flow(doc: &mut Document, landscape: bool, record: &Record) -> Result<Flow> {
@@ -112,9 +112,10 @@ fn vote_zh(v: Vote) -> &'static str {
     }
 }
 
-/// What one expert gave one nomination, as a short cell.
+/// What one expert gave one nomination, as a short cell; a grade by its name on the
+/// category's list.
 fn expert_cell(
-    mode: ScoringMode,
+    (mode, grades): (ScoringMode, &crate::model::GradeList),
     item: Option<&ScoreItem>,
     n: &NominationResult,
     expert: i64,
@@ -129,7 +130,11 @@ fn expert_cell(
                 .map(|t| two(*t))
                 .unwrap_or_else(|| "—".into()),
             ScoringMode::Vote => i.vote.map(vote_zh).unwrap_or("—").into(),
-            ScoringMode::Grade => i.grade.map(Grade::name_zh).unwrap_or("—").into(),
+            ScoringMode::Grade => i
+                .grade
+                .as_ref()
+                .map_or("—", |g| grades.name_zh(g.key()))
+                .into(),
         },
     }
 }
@@ -214,7 +219,11 @@ fn aggregate_cell(c: &CategoryResult, n: &NominationResult) -> String {
             .as_ref()
             .map(|v| format!("同意 {}/{}", v.agree, v.present))
             .unwrap_or_else(|| "—".into()),
-        ScoringMode::Grade => n.grade.map(Grade::name_zh).unwrap_or("—").into(),
+        ScoringMode::Grade => n
+            .grade
+            .as_ref()
+            .map_or("—", |g| c.grades.name_zh(g.key()))
+            .into(),
     }
 }
 
@@ -363,7 +372,7 @@ fn summary_row(
         let marks = record.marks.get(&n.nomination_id);
         for e in &record.experts {
             let mark = marks.and_then(|m| m.get(&e.id));
-            row.push(expert_cell(c.scoring_mode, mark, n, e.id));
+            row.push(expert_cell((c.scoring_mode, &c.grades), mark, n, e.id));
         }
     }
     row.push(aggregate_cell(c, n));
@@ -371,6 +380,9 @@ fn summary_row(
     let mut notes: Vec<String> = Vec::new();
     if n.votes.is_some_and(|v| v.present > 0 && !v.passed) {
         notes.push("表决未通过".into());
+    }
+    if c.grade_failed(n) {
+        notes.push("等级未通过".into());
     }
     notes.extend(n.flags.iter().map(flag_zh));
     if n.proxy_marks > 0 {
@@ -598,6 +610,24 @@ fn draw_category_heading(f: &mut Flow, c: &crate::model::Category) {
             f.paragraph(&line, 8.0, false, Align::Left);
         }
     }
+    if c.scoring_mode == ScoringMode::Grade {
+        f.paragraph(&grade_list_line(&c.grades), 8.0, false, Align::Left);
+    }
+}
+
+/// `等级（由高到低）：优秀、良好、合格、不合格；不合格为不通过`: the list the expert chose from.
+pub fn grade_list_line(grades: &crate::model::GradeList) -> String {
+    let failing: Vec<&str> = grades
+        .levels()
+        .iter()
+        .filter(|g| !g.passes)
+        .map(|g| g.name_zh.as_str())
+        .collect();
+    let mut line = format!("等级（由高到低）：{}", grades.names_zh().join("、"));
+    if !failing.is_empty() {
+        line.push_str(&format!("；{}为不通过", failing.join("、")));
+    }
+    line
 }
 
 /// One column per criterion (its weight shown only when it is not 1) and a total, or
@@ -664,7 +694,7 @@ fn expert_marks_row(
             );
         }
         ScoringMode::Vote | ScoringMode::Grade => {
-            row.push(expert_cell(c.scoring_mode, item, n, e.id));
+            row.push(expert_cell((c.scoring_mode, &c.grades), item, n, e.id));
         }
     }
     row.push(match recused {

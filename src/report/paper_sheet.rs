@@ -161,13 +161,16 @@ fn section_table(f: &mut Flow, section: &SheetSection) {
             }
         }
         ScoringMode::Grade => {
+            // The category's own list, in its order: what the keyers accept back.
+            let names = c.grades.names_zh();
+            let quoted: Vec<String> = names.iter().map(|n| format!("“{n}”")).collect();
             f.paragraph(
-                "等级：在“优秀”“良好”“合格”“不合格”中选一项打“√”。",
+                &format!("等级：在{}中选一项打“√”。", quoted.join("")),
                 8.5,
                 false,
                 Align::Left,
             );
-            for choice in ["优秀", "良好", "合格", "不合格"] {
+            for choice in names {
                 columns.push(Column::new(choice, 3.0, Align::Center));
                 blanks.push(BOX.into());
             }

@@ -182,8 +182,9 @@ fn build(
                     }
                 }
                 ScoringMode::Grade => {
-                    if let Some(g) = n.grade {
-                        ws.write_string(row, 6, format!("{g:?}"))?;
+                    // The clerk named the grades: text bound for a cell, never a formula.
+                    if let Some(g) = &n.grade {
+                        write_text(ws, row, 6, c.grades.name_zh(g.key()))?;
                     }
                 }
             }
@@ -193,6 +194,9 @@ fn build(
             let mut flags: Vec<String> = Vec::new();
             if n.votes.is_some_and(|v| v.present > 0 && !v.passed) {
                 flags.push("表决未通过 Vote failed".into());
+            }
+            if c.grade_failed(n) {
+                flags.push("等级未通过 Grade does not pass".into());
             }
             flags.extend(n.flags.iter().map(flag_zh));
             if let Some(d) = &n.decision {

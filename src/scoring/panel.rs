@@ -450,14 +450,19 @@ impl Panel {
         self.set_column(nomination_id, "vote", vote.map(|v| code_of(&v)), at)
     }
 
+    /// Sets (or with `None` clears) the grade: a key of the category's list in the
+    /// package, which the clerk will check it against too.
     pub fn set_grade(
         &mut self,
         nomination_id: i64,
         grade: Option<Grade>,
         at: &str,
     ) -> Result<ScoreItem> {
-        self.scorable(nomination_id, ScoringMode::Grade)?;
-        self.set_column(nomination_id, "grade", grade.map(|g| code_of(&g)), at)
+        let category = self.scorable(nomination_id, ScoringMode::Grade)?;
+        if let Some(g) = &grade {
+            marks::check_grade(&category, g)?;
+        }
+        self.set_column(nomination_id, "grade", grade.map(|g| g.0), at)
     }
 
     pub fn set_comment(
@@ -568,7 +573,7 @@ impl Panel {
                 automatic,
             });
             item.vote = vote.and_then(|v| from_code(&v));
-            item.grade = grade.and_then(|g| from_code(&g));
+            item.grade = grade.map(Grade);
             item.comment = comment;
         }
         let mut stmt = self.conn.prepare_cached(
@@ -823,7 +828,7 @@ impl Panel {
                     note,
                     automatic,
                     item.vote.map(|v| code_of(&v)),
-                    item.grade.map(|g| code_of(&g)),
+                    item.grade.as_ref().map(Grade::key),
                     item.comment,
                     at
                 ],

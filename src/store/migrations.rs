@@ -431,6 +431,21 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE meeting_ballot ADD COLUMN tally_sha256 TEXT;
     ALTER TABLE meeting_ballot ADD COLUMN signed_tally BLOB;
     "#,
+    // 19: a grade category's own grade list (model::GradeList), best first. A category
+    // with no rows has the default list (优秀/良好/合格/不合格, keys excellent … fail), so
+    // every file before keeps its meaning.
+    r#"
+    CREATE TABLE grade_level (
+        category_key TEXT NOT NULL REFERENCES category(key) ON DELETE CASCADE,
+        position     INTEGER NOT NULL CHECK (position >= 0),
+        key          TEXT NOT NULL CHECK (key <> ''),
+        name_zh      TEXT NOT NULL CHECK (name_zh <> ''),
+        name_en      TEXT NOT NULL,
+        passes       INTEGER NOT NULL CHECK (passes IN (0, 1)),
+        PRIMARY KEY (category_key, position),
+        UNIQUE (category_key, key)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

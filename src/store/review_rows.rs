@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::activity::Activity;
 use crate::error::{Error, Result};
-use crate::model::{Category, Criterion, Rubric, ScoreBand, ScoringMode};
+use crate::model::{Category, Criterion, GradeLevel, GradeList, Rubric, ScoreBand, ScoringMode};
 
 /// The review's own row: who it is, without its contents.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +83,30 @@ pub fn insert_categories(tx: &Transaction, categories: &[Category]) -> Result<()
     drop(cat);
     for c in categories {
         insert_rubric(tx, &c.key, &c.rubric)?;
+        insert_grades(tx, c)?;
+    }
+    Ok(())
+}
+
+/// Writes a grade category's own list; the default list and other modes store no rows
+/// (none reads as the default), so a file holds a list only where one was set.
+fn insert_grades(tx: &Transaction, category: &Category) -> Result<()> {
+    if category.scoring_mode != ScoringMode::Grade || category.grades.is_default() {
+        return Ok(());
+    }
+    let mut grade = tx.prepare_cached(
+        "INSERT INTO grade_level (category_key, position, key, name_zh, name_en, passes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (position, g) in category.grades.levels().iter().enumerate() {
+        grade.execute(params![
+            category.key,
+            position as i64,
+            g.key,
+            g.name_zh,
+            g.name_en,
+            g.passes
+        ])?;
     }
     Ok(())
 }
@@ -124,7 +148,8 @@ fn insert_rubric(tx: &Transaction, category_key: &str, rubric: &Rubric) -> Resul
     Ok(())
 }
 
-/// Replaces a category's scoring mode and rubric (criteria and bands) with `category`'s.
+/// Replaces a category's scoring mode, rubric (criteria and bands) and grade list with
+/// `category`'s. Leaving grade mode drops the list: it belongs to the mode.
 pub fn replace_rubric(tx: &Transaction, category: &Category) -> Result<()> {
     let changed = tx.execute(
         "UPDATE category SET scoring_mode = ?2 WHERE key = ?1",
@@ -140,7 +165,12 @@ pub fn replace_rubric(tx: &Transaction, category: &Category) -> Result<()> {
         "DELETE FROM criterion WHERE category_key = ?1",
         [&category.key],
     )?;
-    insert_rubric(tx, &category.key, &category.rubric)
+    insert_rubric(tx, &category.key, &category.rubric)?;
+    tx.execute(
+        "DELETE FROM grade_level WHERE category_key = ?1",
+        [&category.key],
+    )?;
+    insert_grades(tx, category)
 }
 
 pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
@@ -175,6 +205,7 @@ pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
                 rubric: Rubric {
                     criteria: Vec::new(),
                 },
+                grades: GradeList::default(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -227,7 +258,39 @@ pub fn read_categories(conn: &Connection) -> Result<Vec<Category>> {
             k.bands.push(band);
         }
     }
+    read_grades(conn, &mut categories)?;
     Ok(categories)
+}
+
+/// Each category's own grade list, where it has one.
+fn read_grades(conn: &Connection, categories: &mut [Category]) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT category_key, key, name_zh, name_en, passes
+         FROM grade_level ORDER BY category_key, position",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                GradeLevel {
+                    key: r.get(1)?,
+                    name_zh: r.get(2)?,
+                    name_en: r.get(3)?,
+                    passes: r.get(4)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut lists: std::collections::BTreeMap<String, Vec<GradeLevel>> = Default::default();
+    for (category_key, level) in rows {
+        lists.entry(category_key).or_default().push(level);
+    }
+    for c in categories.iter_mut() {
+        if let Some(levels) = lists.remove(&c.key) {
+            c.grades = GradeList(levels);
+        }
+    }
+    Ok(())
 }
 
 /// Sets how many nominations one university may send in a category (`None`: no limit).

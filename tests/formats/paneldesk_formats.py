@@ -373,6 +373,13 @@ def check_manifest(m: dict) -> None:
             _int(c, "allowance", U32, cw)
         if _str(c, "scoring_mode", cw) not in ("criteria", "vote", "grade"):
             _fail(f"{cw}.scoring_mode: unknown mode")
+        # '`grades` may be missing (the default list)'.
+        for g, grade in enumerate(_list(c, "grades", cw) if "grades" in c else []):
+            gw = f"{cw}.grades[{g}]"
+            grade = _obj(grade, gw)
+            for k in ("key", "name_zh", "name_en"):
+                _str(grade, k, gw)
+            _bool(grade, "passes", gw)
         rubric = _obj(_field(c, "rubric", cw), f"{cw}.rubric")
         for j, cr in enumerate(_list(rubric, "criteria", f"{cw}.rubric")):
             crw = f"{cw}.rubric.criteria[{j}]"
@@ -457,7 +464,15 @@ def check_header(h: dict) -> None:
 
 RECUSAL_REASONS = ("relative", "teacher_student", "same_institution", "other")
 VOTES = ("agree", "disagree", "abstain")
-GRADES = ("excellent", "good", "pass", "fail")
+# 'a missing list is the default one': its keys, best first.
+DEFAULT_GRADE_KEYS = ("excellent", "good", "pass", "fail")
+
+
+def grade_keys(category: dict) -> list:
+    """The keys of a category's grade list in the package ('Panel package', `grades`)."""
+    if "grades" not in category:
+        return list(DEFAULT_GRADE_KEYS)
+    return [g["key"] for g in category["grades"]]
 
 
 def check_payload(p: Any) -> None:
@@ -486,9 +501,10 @@ def check_payload(p: Any) -> None:
         vote = _optional(item, "vote")
         if vote is not None and (type(vote) is not str or vote not in VOTES):
             _fail(f"{iw}.vote: not one of {VOTES}")
+        # 'grade' is a string (a key of the category's list, checked on accepting).
         grade = _optional(item, "grade")
-        if grade is not None and (type(grade) is not str or grade not in GRADES):
-            _fail(f"{iw}.grade: not one of {GRADES}")
+        if grade is not None and type(grade) is not str:
+            _fail(f"{iw}.grade: not a string")
         entered = _optional(item, "entered")
         if entered is not None:
             entered = _obj(entered, f"{iw}.entered")
@@ -1051,6 +1067,9 @@ def check_items(package: dict, expert: dict, scored: int, recused: int, items: l
         }[mode]
         if wrong:
             refuse("wrong_scoring_mode", str(nid))
+        # 'a `grade` is a key of the category's grade list, else unknown_grade'.
+        if grade is not None and grade not in grade_keys(category):
+            refuse("unknown_grade", f"{nid}: {grade}")
         rubric = {}
         for c in category["rubric"]["criteria"]:
             rubric.setdefault(c["key"], c)

@@ -19,10 +19,10 @@ use paneldesk::merge::results::ResultOptions;
 use paneldesk::model::marks::Grade;
 use paneldesk::model::ScoringMode;
 use paneldesk::package;
-use paneldesk::scoring::panel;
 
-use super::support::{assert_ran, assert_says, run_at as cli};
-use super::{clerk_keys, T0};
+use super::scoring_round::{enrolled, points_by_position, submit_into, to_mark};
+use super::support::{assert_ran, assert_says, run_at as cli, with_plain_sqlite};
+use super::{clerk_keys, demo_in_new_folder, T0};
 
 fn ym(text: &str) -> YearMonth {
     YearMonth::parse(text).unwrap()
@@ -46,43 +46,23 @@ fn score_round(root: &Path, review: &Path, tag: &str, grade: impl Fn(&str) -> Gr
         .unwrap()
         .experts;
     for (n, expert) in roster.iter().enumerate() {
-        let mut laptop =
-            panel::import_package(&root.join(format!("{tag}-expert{n}")), &out, T0).unwrap();
         let pin = format!("glass meadow 8642{n:02}");
-        let enrolment = laptop
-            .enrol(
-                expert.id,
-                &pin,
-                ([n as u8 + 9; 32], [n as u8; 16], [n as u8; 12]),
-                T0,
-            )
-            .unwrap();
-        super::register_key(review, expert.id, &enrolment.fingerprint);
-        let nominations = laptop.package.nominations.clone();
-        for (i, nom) in nominations.iter().enumerate() {
-            if laptop.item(nom.id).unwrap().recusal.is_some() {
-                continue;
-            }
-            let category = laptop.package.category(&nom.category_key).unwrap().clone();
+        let at = root.join(format!("{tag}-expert{n}"));
+        let randomness = ([n as u8 + 9; 32], [n as u8; 16], [n as u8; 12]);
+        let mut laptop = enrolled(&at, &out, review, expert.id, &pin, randomness);
+        for (i, nom, category) in to_mark(&laptop) {
             match category.scoring_mode {
                 ScoringMode::Grade => {
                     laptop
                         .set_grade(nom.id, Some(grade(&nom.display_name)), T0)
                         .unwrap();
                 }
-                _ => {
-                    for c in &category.rubric.criteria {
-                        let steps = (c.max_points / c.step) as usize;
-                        let points = ((i + n) % (steps + 1)) as f64 * c.step;
-                        laptop.set_points(nom.id, &c.key, Some(points), T0).unwrap();
-                    }
-                }
+                _ => points_by_position(&mut laptop, nom.id, &category, i + n),
             }
         }
         let stick = root.join(format!("{tag}-stick"));
-        std::fs::create_dir_all(&stick).unwrap();
-        let s = laptop.submit(&pin, &stick, T0, 1_000_000).unwrap();
-        receive(review, &clerk_keys(), Path::new(&s.file), T0, "clerk").unwrap();
+        let file = submit_into(&mut laptop, &pin, &stick);
+        receive(review, &clerk_keys(), &file, T0, "clerk").unwrap();
     }
 }
 
@@ -95,9 +75,6 @@ pub(super) struct Awarded {
 
 /// A 2022 studio review, scored, merged and entered with its build starting 2022-11.
 pub(super) fn awarded_studios(n: usize) -> Awarded {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
-    let award = root.join("award.pdreview");
     let spec = DemoSpec {
         activity: Activity::DualLeaderStudio,
         year: 2022,
@@ -105,8 +82,8 @@ pub(super) fn awarded_studios(n: usize) -> Awarded {
         n_experts: 3,
         seed: 11,
     };
-    demo::create(&award, "2022-studio", &spec, T0).unwrap();
-    score_round(&root, &award, "award", |_| Grade::Good);
+    let (dir, root, award) = demo_in_new_folder("award", "2022-studio", &spec);
+    score_round(&root, &award, "award", |_| Grade::from("good"));
     super::announce(&award);
     let register = root.join("register.pdregister");
     let entered = enter(
@@ -128,6 +105,20 @@ pub(super) fn awarded_studios(n: usize) -> Awarded {
         register,
         award,
     }
+}
+
+/// The supervisor carries the finished follow-up `review` into the register on `day`.
+fn applied_on(a: &Awarded, review: &Path, day: &str) -> follow_up::Applied {
+    let at = format!("{day}T10:00:00Z");
+    follow_up::apply(
+        &a.register,
+        review,
+        &ResultOptions::default(),
+        date(day),
+        &at,
+        "supervisor",
+    )
+    .unwrap()
 }
 
 fn units(register: &Path, as_of: &str) -> Vec<AwardedUnit> {
@@ -191,21 +182,13 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
     assert_eq!(follow_up::stage_of(&mid).unwrap(), Some(Stage::MidTerm));
     let fail_one = |name: &str| {
         if name == failing {
-            Grade::Fail
+            Grade::from("fail")
         } else {
-            Grade::Good
+            Grade::from("good")
         }
     };
     score_round(&a.root, &mid, "mid", fail_one);
-    let applied = follow_up::apply(
-        &a.register,
-        &mid,
-        &ResultOptions::default(),
-        date("2023-12-05"),
-        "2023-12-05T10:00:00Z",
-        "supervisor",
-    )
-    .unwrap();
+    let applied = applied_on(&a, &mid, "2023-12-05");
     assert_eq!(applied.outcomes.len(), 5);
     for o in &applied.outcomes {
         let expected = if o.name == failing {
@@ -216,15 +199,7 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
         assert_eq!(o.status_after, expected, "{}", o.name);
     }
     // Applying the same review again changes nothing.
-    let again = follow_up::apply(
-        &a.register,
-        &mid,
-        &ResultOptions::default(),
-        date("2023-12-06"),
-        "2023-12-06T10:00:00Z",
-        "supervisor",
-    )
-    .unwrap();
+    let again = applied_on(&a, &mid, "2023-12-06");
     assert_eq!((again.outcomes.len(), again.already), (0, 5));
 
     // Six months after the decision the failed studio owes a re-check, the others nothing yet.
@@ -248,16 +223,8 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
         paneldesk::review::summary(&recheck).unwrap().n_nominations,
         1
     );
-    score_round(&a.root, &recheck, "recheck", |_| Grade::Fail);
-    let revoked = follow_up::apply(
-        &a.register,
-        &recheck,
-        &ResultOptions::default(),
-        date("2024-06-20"),
-        "2024-06-20T10:00:00Z",
-        "supervisor",
-    )
-    .unwrap();
+    score_round(&a.root, &recheck, "recheck", |_| Grade::from("fail"));
+    let revoked = applied_on(&a, &recheck, "2024-06-20");
     assert_eq!(revoked.outcomes[0].status_after, Status::Revoked);
 
     // Year 2: acceptance of the four still building.
@@ -268,16 +235,10 @@ fn two_years_after_the_award_one_studio_is_revoked_and_the_others_accepted() {
             .n_nominations,
         4
     );
-    score_round(&a.root, &acceptance, "acceptance", |_| Grade::Excellent);
-    follow_up::apply(
-        &a.register,
-        &acceptance,
-        &ResultOptions::default(),
-        date("2024-11-28"),
-        "2024-11-28T10:00:00Z",
-        "supervisor",
-    )
-    .unwrap();
+    score_round(&a.root, &acceptance, "acceptance", |_| {
+        Grade::from("excellent")
+    });
+    applied_on(&a, &acceptance, "2024-11-28");
 
     let end = units(&a.register, "2026-11");
     for u in &end {
@@ -841,7 +802,7 @@ fn each_unit_has_a_number_the_office_can_say_aloud_in_the_reviews_order() {
         seed: 12,
     };
     demo::create(&second, "2022-studio-second", &spec, T0).unwrap();
-    score_round(&a.root, &second, "second", |_| Grade::Good);
+    score_round(&a.root, &second, "second", |_| Grade::from("good"));
     super::announce(&second);
     enter(&a.register, &second, "2022-12", T0, "supervisor").unwrap();
     let listed = units(&a.register, "2023-01");
@@ -879,15 +840,12 @@ fn each_unit_has_a_number_the_office_can_say_aloud_in_the_reviews_order() {
 fn a_register_from_before_numbers_opens_and_keeps_its_keys() {
     let a = awarded_studios(3);
     let before = units(&a.register, "2023-01");
-    {
-        let conn = rusqlite::Connection::open(&a.register).unwrap();
-        conn.execute_batch(
-            "DROP INDEX awarded_unit_by_number;
-             ALTER TABLE awarded_unit DROP COLUMN serial;
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-    }
+    with_plain_sqlite(
+        &a.register,
+        "DROP INDEX awarded_unit_by_number;
+         ALTER TABLE awarded_unit DROP COLUMN serial;
+         PRAGMA user_version = 1;",
+    );
     // Import's read-only look at the register reads an old file as it is.
     let honours = awarded_units::read_honours(&a.register).unwrap().unwrap();
     assert_eq!(honours.len(), 3);

@@ -13,6 +13,7 @@ mod demo_round;
 mod flag_batches;
 mod follow_up;
 mod fuzz;
+mod grade_lists;
 mod hostile_workbooks;
 mod import_haystack;
 mod import_packages;

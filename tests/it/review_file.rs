@@ -6,6 +6,7 @@ use paneldesk::review::{self, NewReview};
 use paneldesk::store::{self, APPLICATION_ID, SCHEMA_VERSION};
 use paneldesk::template;
 
+use super::support::with_plain_sqlite;
 use super::{demo_review, T0};
 
 fn new_review(activity: Activity, year: i32) -> NewReview {
@@ -108,10 +109,7 @@ fn a_file_that_is_not_a_review_is_refused_with_a_clear_error() {
 
     // A perfectly good SQLite file that someone else made.
     let other = dir.path().join("other.pdreview");
-    rusqlite::Connection::open(&other)
-        .unwrap()
-        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
-        .unwrap();
+    with_plain_sqlite(&other, "CREATE TABLE t (x); INSERT INTO t VALUES (1);");
     let err = review::load(&other, Privacy::Masked).unwrap_err();
     assert_eq!(err.code(), "not_a_review_file");
     // ...and we did not write our schema into it.
@@ -186,7 +184,8 @@ fn a_file_from_an_older_version_is_upgraded_in_place_keeping_its_data() {
         // Turn the file back into what schema 1 wrote.
         let raw = rusqlite::Connection::open(&path).unwrap();
         raw.execute_batch(
-            "DROP TABLE paper_entry;
+            "DROP TABLE grade_level;
+             DROP TABLE paper_entry;
              DROP TABLE paper_marks;
              DROP TABLE meeting_ballot;
              ALTER TABLE criterion DROP COLUMN weight;

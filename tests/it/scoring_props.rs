@@ -34,6 +34,7 @@ fn category(criteria: Vec<Criterion>) -> Category {
         allowance: None,
         scoring_mode: ScoringMode::Criteria,
         rubric: Rubric { criteria },
+        grades: Default::default(),
     }
 }
 

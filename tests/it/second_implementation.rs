@@ -81,6 +81,7 @@ const VERDICTS: &[&str] = &[
     "points_off_step",
     "incomplete_item",
     "missing_item",
+    "unknown_grade",
     "other_ballot",
     "ballot_mismatch",
     "ballot_counted",
@@ -571,6 +572,7 @@ fn context_of(review: &Path) -> Value {
             "package2.pdpanel",
             "package-grade.pdpanel",
             "package-vote.pdpanel",
+            "package-grade-list.pdpanel",
         ],
         "age_identity": clerk_keys().age_identity,
         "registrations": registrations,
@@ -650,6 +652,28 @@ fn build_corpus() -> Built {
         .unwrap();
         mode_packages.push(file);
     }
+    // And a grade package with a list of its own: 优秀 / 合格 / 不合格, keys a, b, c.
+    let conn = paneldesk::store::open(&round.review).unwrap();
+    conn.execute_batch(
+        "UPDATE category SET scoring_mode = 'grade';
+         INSERT INTO grade_level (category_key, position, key, name_zh, name_en, passes)
+         SELECT key, 0, 'a', '优秀', 'Excellent', 1 FROM category UNION ALL
+         SELECT key, 1, 'b', '合格', 'Pass', 1 FROM category UNION ALL
+         SELECT key, 2, 'c', '不合格', 'Fail', 0 FROM category;",
+    )
+    .unwrap();
+    drop(conn);
+    let grade_list = dir.join("package-grade-list.pdpanel");
+    package::build(
+        &round.review,
+        &grade_list,
+        &clerk_keys(),
+        "2026-12-10",
+        0,
+        T0,
+        "clerk",
+    )
+    .unwrap();
     let verified = package::open(&round.package).unwrap();
     let e0 = verified.manifest.experts[0].clone();
     let e1 = verified.manifest.experts[1].clone();
@@ -1341,7 +1365,7 @@ fn build_corpus() -> Built {
                 item.criteria.clear();
                 item.entered = None;
                 if mode == "grade" {
-                    item.grade = Some(paneldesk::model::marks::Grade::Good);
+                    item.grade = Some("good".into());
                 } else {
                     item.vote = Some(Vote::Disagree);
                 }
@@ -1370,7 +1394,7 @@ fn build_corpus() -> Built {
             &forged(
                 marked(&|i| {
                     i.vote = Some(Vote::Agree);
-                    i.grade = Some(paneldesk::model::marks::Grade::Pass);
+                    i.grade = Some("pass".into());
                 }),
                 &key1,
             ),
@@ -1388,6 +1412,60 @@ fn build_corpus() -> Built {
             "incomplete_item",
         );
     }
+
+    // ---- a grade is a key of its package's grade list ----
+    let graded = |file: &Path, grade: &str, first: &str| {
+        let mut items = items1.clone();
+        for item in items.iter_mut().filter(|i| i.recusal.is_none()) {
+            item.criteria.clear();
+            item.entered = None;
+            item.grade = Some(grade.into());
+        }
+        items[first1].grade = Some(first.into());
+        Forged::new(file, e1.id, &key1).items(items)
+    };
+    let default_list = &mode_packages[0];
+    c.bundle(
+        "items_grade_off_the_default_list",
+        &forged(graded(default_list, "good", "platinum"), &key1),
+        "unknown_grade",
+    );
+    c.bundle(
+        "items_grade_list_accepted",
+        &forged(graded(&grade_list, "b", "c"), &key1),
+        "accepted",
+    );
+    c.bundle(
+        "items_grade_list_default_key",
+        &forged(graded(&grade_list, "b", "excellent"), &key1),
+        "unknown_grade",
+    );
+    c.bundle(
+        "items_grade_list_name_not_key",
+        &forged(graded(&grade_list, "b", "优秀"), &key1),
+        "unknown_grade",
+    );
+    c.bundle(
+        "items_grade_list_key_case",
+        &forged(graded(&grade_list, "b", "A"), &key1),
+        "unknown_grade",
+    );
+    c.bundle(
+        "bundle_payload_grade_not_a_string",
+        &forge(
+            graded(&grade_list, "b", "a"),
+            &key1,
+            Some({
+                let f = graded(&grade_list, "b", "a");
+                let mut p: Value = serde_json::to_value(&f.payload).unwrap();
+                p["items"][first1]["grade"] = json!(0);
+                serde_json::to_vec(&p).unwrap()
+            }),
+            None,
+            String::into_bytes,
+        ),
+        "malformed_content",
+    );
 
     // ---- what the scores must say (expert 0's correction, sequence 2) ----
     item_cases(&mut c, &items0, &next0, &key0);
@@ -2570,6 +2648,30 @@ fn package_cases(c: &mut Corpus, round: &Round) {
     m["categories"][0]["rubric"]["criteria"][0]["bands"] = json!({"label": "优"});
     c.package(
         "pkg_score_bands_not_a_list",
+        &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
+        "malformed_content",
+    );
+
+    // Grade lists: optional, each grade three strings and a boolean.
+    let mut m: Value = serde_json::from_slice(&manifest).unwrap();
+    m["categories"][0]["grades"] = json!([
+        {"key": "pass", "name_zh": "通过", "name_en": "Pass", "passes": true},
+        {"key": "fail", "name_zh": "不通过", "name_en": "Fail", "passes": false}
+    ]);
+    c.package(
+        "pkg_grade_list",
+        &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
+        "accepted",
+    );
+    m["categories"][0]["grades"][1]["passes"] = json!("no");
+    c.package(
+        "pkg_grade_passes_not_a_boolean",
+        &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
+        "malformed_content",
+    );
+    m["categories"][0]["grades"] = json!("通过、不通过");
+    c.package(
+        "pkg_grade_list_not_a_list",
         &resigned(&serde_json::to_vec_pretty(&m).unwrap()),
         "malformed_content",
     );
