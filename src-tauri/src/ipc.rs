@@ -241,6 +241,8 @@ fn type_declarations() -> Vec<String> {
         paneldesk::model::Criterion::decl(&cfg),
         paneldesk::model::ScoreBand::decl(&cfg),
         paneldesk::model::Rubric::decl(&cfg),
+        paneldesk::model::GradeLevel::decl(&cfg),
+        paneldesk::model::GradeList::decl(&cfg),
         paneldesk::model::Category::decl(&cfg),
         paneldesk::model::Expert::decl(&cfg),
         paneldesk::model::FieldValue::decl(&cfg),

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
 import { clearCommandMocks } from "$lib/ipc/mock";
-import { PANEL_HASH, panelPackage, panelViewFixture, pointsOutOfRange } from "$lib/testing/fixtures";
+import { PANEL_HASH, panelCategories, panelPackage, panelViewFixture, pointsOutOfRange } from "$lib/testing/fixtures";
 import { mockPanel } from "$lib/testing/panelMock";
 import { freshPage } from "$lib/testing/page";
 import { openExpertScreen, scoreCell, scoreRow } from "$lib/testing/expertScreen";
@@ -220,6 +220,34 @@ describe("the scoring grid", () => {
     await waitFor(() => expect(ipc.callsOf("set_vote")).toHaveLength(2));
     expect(ipc.callsOf("set_vote").map((c) => c.args.vote)).toEqual(["agree", "abstain"]);
     expect(ipc.callsOf("set_vote")[0]?.args).toEqual({ hash: PANEL_HASH, nominationId: 104, vote: "agree" });
+  });
+
+  it("grades from the category's own list in the package, by list or by digit key", async () => {
+    const [points, cases] = panelCategories;
+    const graded = {
+      ...cases!,
+      scoring_mode: "grade" as const,
+      grades: [
+        { key: "A", name_zh: "优秀", name_en: "Excellent", passes: true },
+        { key: "B", name_zh: "合格", name_en: "Pass", passes: true },
+        { key: "C", name_zh: "不合格", name_en: "Fail", passes: false },
+      ],
+    };
+    const { ipc } = mockPanel({ view: panelViewFixture({ package: panelPackage({ categories: [points!, graded] }) }) });
+    await openExpertScreen();
+    await fireEvent.click(screen.getAllByTestId("category-progress")[1]!);
+    const select = scoreCell(104, "grade") as unknown as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(["未选", "1 优秀", "2 合格", "3 不合格"]);
+    expect(screen.getByTestId("score-grid").textContent).toContain("按数字键 1–3 选择");
+
+    await fireEvent.change(select, { target: { value: "B" } });
+    await waitFor(() => expect(scoreCell(104, "grade").dataset.state).toBe("saved"));
+    await fireEvent.keyDown(scoreCell(104, "grade"), { key: "3" });
+    await waitFor(() => expect(ipc.callsOf("set_grade")).toHaveLength(2));
+    expect(ipc.callsOf("set_grade").map((c) => c.args.grade)).toEqual(["B", "C"]);
+    // A fourth digit names no grade of this list.
+    await fireEvent.keyDown(scoreCell(104, "grade"), { key: "4" });
+    expect(ipc.callsOf("set_grade")).toHaveLength(2);
   });
 
   it("saves a comment and shows the minimum length the clerk set", async () => {

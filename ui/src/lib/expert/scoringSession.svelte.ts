@@ -34,7 +34,7 @@ import type {
   Vote,
 } from "$lib/ipc/types";
 import { reportError } from "$lib/ui/errors.svelte";
-import { GRADES, VOTES } from "./labels";
+import { VOTES } from "./labels";
 
 export type CellField =
   | { kind: "points"; key: string }
@@ -115,9 +115,6 @@ function isVote(value: string): value is Vote {
   return (VOTES as readonly string[]).includes(value);
 }
 
-function isGrade(value: string): value is Grade {
-  return (GRADES as readonly string[]).includes(value);
-}
 
 function unchanged(item: ScoreItem | undefined, field: CellField, draft: string): boolean {
   if (field.kind === "points") {
@@ -306,7 +303,8 @@ export class ScoringSession {
         return () => setVote(hash, nominationId, vote);
       }
       case "grade": {
-        const grade = isGrade(draft) ? draft : null;
+        // Any key of the category's list; the core refuses one the package's list lacks.
+        const grade: Grade | null = draft === "" ? null : draft;
         return () => setGrade(hash, nominationId, grade);
       }
       case "comment":

@@ -42,6 +42,19 @@ label: string, from: number, to: number, };
 
 export type Rubric = { criteria: Array<Criterion>, };
 
+export type GradeLevel = { 
+/**
+ * What bundles, packages and paper entries carry (`excellent`, `a`): stays when the
+ * grade is renamed, so marks already given keep their meaning.
+ */
+key: string, name_zh: string, name_en: string, 
+/**
+ * A nomination whose combined grade does not pass is never in, whatever the quota.
+ */
+passes: boolean, };
+
+export type GradeList = Array<GradeLevel>;
+
 export type Category = { key: string, name_zh: string, name_en: string, 
 /**
  * How many awards; `quota_approximate` marks the "左右" quotas of the case awards.
@@ -50,7 +63,13 @@ quota: number, quota_approximate: boolean,
 /**
  * How many nominations one university may send in this category; `None`: no limit.
  */
-allowance: number | null, scoring_mode: ScoringMode, rubric: Rubric, };
+allowance: number | null, scoring_mode: ScoringMode, rubric: Rubric, 
+/**
+ * Grade mode: the grades the experts choose from, best first. Left out of a package
+ * when it is the default list, so such packages are byte-identical to those written
+ * before categories had lists of their own; a missing list is the default.
+ */
+grades?: GradeList, };
 
 export type Expert = { id: number, name: string, 
 /**
@@ -250,7 +269,7 @@ automatic: boolean, };
 
 export type Vote = "agree" | "disagree" | "abstain";
 
-export type Grade = "excellent" | "good" | "pass" | "fail";
+export type Grade = string;
 
 export type EnteredTotal = { total: number, max: number, 
 /**
@@ -423,7 +442,12 @@ export type CategoryResult = { key: string, name_zh: string, name_en: string, qu
 /**
  * The rule these results were computed by.
  */
-rule: CategoryRule, nominations: Array<NominationResult>, };
+rule: CategoryRule, 
+/**
+ * Grade mode: the grades `grade` names, as the package carried them. Left out when
+ * it is the default list, so such results serialise (and digest) as before lists.
+ */
+grades?: GradeList, nominations: Array<NominationResult>, };
 
 export type OutlierExpert = { expert_id: number, name: string, 
 /**
@@ -697,7 +721,7 @@ weight: number | null, };
 
 export type CriterionEdit = { name_zh: string | null, name_en: string | null, max_points: number | null, step: number | null, guidance_zh: string | null, bands: Array<ScoreBand> | null, weight: number | null, };
 
-export type RubricChange = { "kind": "add", criterion: NewCriterion, } | { "kind": "edit", key: string, edit: CriterionEdit, } | { "kind": "remove", key: string, } | { "kind": "move", key: string, to: number, } | { "kind": "mode", mode: ScoringMode, vote_threshold: VoteThreshold | null, };
+export type RubricChange = { "kind": "add", criterion: NewCriterion, } | { "kind": "edit", key: string, edit: CriterionEdit, } | { "kind": "remove", key: string, } | { "kind": "move", key: string, to: number, } | { "kind": "mode", mode: ScoringMode, vote_threshold: VoteThreshold | null, } | { "kind": "grades", grades: GradeList, };
 
 export type SentPackage = { hash: string, built_at: string, 
 /**
@@ -709,7 +733,12 @@ export type CategoryRubric = { category: Category,
 /**
  * The threshold a vote is held to (the category's rule in force).
  */
-vote_threshold: VoteThreshold, sent: Array<SentPackage>, };
+vote_threshold: VoteThreshold, 
+/**
+ * The grade list in full, the default one too (which `category` leaves out, as a
+ * package does): what the editor shows for a grade category.
+ */
+grades: GradeList, sent: Array<SentPackage>, };
 
 export type TitleKind = "recognise" | "name" | "recommend";
 

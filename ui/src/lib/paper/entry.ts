@@ -10,7 +10,6 @@ export const REASONS = ["其他", "亲属", "师生", "同单位"] as const;
 export type Reason = (typeof REASONS)[number];
 
 export const VOTES = ["同意", "不同意", "弃权"] as const;
-export const GRADES = ["优秀", "良好", "合格", "不合格"] as const;
 
 export interface RowEntry {
   code: string;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
-import { categories, categoryRule } from "$lib/testing/fixtures";
-import { decisionText, ruleText } from "./resultLabels";
+import { categories, categoryResult, categoryRule, nominationResult } from "$lib/testing/fixtures";
+import { aggregateText, decisionText, ruleText } from "./resultLabels";
 import { panelDecision } from "$lib/testing/fixtures";
 
 const criteria = categories[0]!.rubric.criteria;
@@ -58,5 +58,23 @@ describe("decisionText", () => {
     );
     setLang("en");
     expect(decisionText(panelDecision({ ballot: 3 }))).toBe("Meeting ballot #3: in");
+  });
+});
+
+describe("aggregateText of a grade", () => {
+  it("names the grade on the category's own list, and on the default list when it carries none", () => {
+    setLang("zh-CN");
+    const graded = nominationResult({ grade: "C", score: 0 });
+    const own = categoryResult({
+      scoring_mode: "grade",
+      grades: [
+        { key: "A", name_zh: "优秀", name_en: "Excellent", passes: true },
+        { key: "C", name_zh: "不合格", name_en: "Fail", passes: false },
+      ],
+    });
+    expect(aggregateText(own, graded)).toBe("不合格");
+    expect(aggregateText(categoryResult({ scoring_mode: "grade" }), nominationResult({ grade: "good" }))).toBe("良好");
+    setLang("en");
+    expect(aggregateText(own, graded)).toBe("Fail");
   });
 });

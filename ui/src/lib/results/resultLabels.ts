@@ -3,8 +3,8 @@
 
 import { pick, t } from "$lib/i18n/i18n.svelte";
 import type { MessageKey } from "$lib/i18n/messages";
-import { GRADE_LABELS } from "$lib/expert/labels";
 import { joinList } from "$lib/supervision/labels";
+import { gradeName } from "$lib/ui/grades";
 import type { Tone } from "$lib/ui/pill";
 import type {
   CategoryResult,
@@ -15,7 +15,6 @@ import type {
   Outcome,
   PanelDecision,
   ResultFlag,
-  ScoringMode,
   TieBreaker,
   VoteThreshold,
 } from "$lib/ipc/types";
@@ -147,16 +146,17 @@ export function isDecidable(result: NominationResult): boolean {
 
 /**
  * The row's aggregate as the category is scored: the score (two decimals), the agreeing
- * votes of those present, or the grade; "—" when the core has none.
+ * votes of those present, or the grade by its name on the category's list; "—" when the
+ * core has none.
  */
-export function aggregateText(mode: ScoringMode, result: NominationResult): string {
+export function aggregateText(category: CategoryResult, result: NominationResult): string {
   const none = t("common.emptyValue");
-  switch (mode) {
+  switch (category.scoring_mode) {
     case "criteria":
       return result.score === null ? none : twoDecimals(result.score);
     case "vote":
       return result.votes === null ? none : t("results.votes", { agree: result.votes.agree, present: result.votes.present });
     case "grade":
-      return result.grade === null ? none : t(GRADE_LABELS[result.grade]);
+      return result.grade === null ? none : gradeName(category.grades, result.grade);
   }
 }

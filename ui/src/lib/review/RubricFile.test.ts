@@ -14,7 +14,12 @@ const REVIEW = "2026-innovation_case-test";
 let ipc: MockedCommands;
 
 function stored(): CategoryRubric[] {
-  return structuredClone(categories).map((category) => ({ category, vote_threshold: "more_than_half", sent: [] }));
+  return structuredClone(categories).map((category) => ({
+    category,
+    vote_threshold: "more_than_half",
+    grades: [],
+    sent: [],
+  }));
 }
 
 const locked = ipcError("rubric_locked", "评分细则已锁定：已随评审包发出", "the rubric is locked: it went out with a package");

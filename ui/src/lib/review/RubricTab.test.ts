@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearCommandMocks, mockCommands, type MockedCommands } from "$lib/ipc/mock";
-import type { CategoryRubric, CriterionEdit, IpcError, RubricChange } from "$lib/ipc/types";
+import type { CategoryRubric, CriterionEdit, GradeLevel, IpcError, RubricChange } from "$lib/ipc/types";
 import { categories, ipcError } from "$lib/testing/fixtures";
 import RubricTab from "./RubricTab.svelte";
 import { freshPage } from "$lib/testing/page";
@@ -12,10 +12,19 @@ let ipc: MockedCommands;
 /** What the "core" holds: each edit answers with the category as stored. */
 let stored: CategoryRubric[];
 
+/** The list a category has until the clerk sets one, as the core sends it in full. */
+const DEFAULT_GRADES: GradeLevel[] = [
+  { key: "excellent", name_zh: "优秀", name_en: "Excellent", passes: true },
+  { key: "good", name_zh: "良好", name_en: "Good", passes: true },
+  { key: "pass", name_zh: "合格", name_en: "Pass", passes: true },
+  { key: "fail", name_zh: "不合格", name_en: "Fail", passes: false },
+];
+
 function status(sent = 0): CategoryRubric[] {
   return structuredClone(categories).map((category, i) => ({
     category,
     vote_threshold: "more_than_half",
+    grades: structuredClone(DEFAULT_GRADES),
     sent:
       i === 0
         ? Array.from({ length: sent }, (_, n) => ({ hash: `h${n}`, built_at: "2026-11-30T08:00:00Z", panel: "" }))
@@ -37,6 +46,9 @@ function apply(r: CategoryRubric, change: RubricChange, unlock: boolean): Catego
   } else if (change.kind === "mode") {
     r.category.scoring_mode = change.mode;
     r.vote_threshold = change.vote_threshold ?? r.vote_threshold;
+  } else if (change.kind === "grades") {
+    r.grades = change.grades;
+    r.category.grades = change.grades;
   } else if (change.kind === "move") {
     const i = criteria.findIndex((k) => k.key === change.key);
     const [k] = criteria.splice(i, 1);
@@ -46,8 +58,9 @@ function apply(r: CategoryRubric, change: RubricChange, unlock: boolean): Catego
   return r;
 }
 
-function mock(sent = 0, refusal: IpcError | null = null) {
+function mock(sent = 0, refusal: IpcError | null = null, graded = false) {
   stored = status(sent);
+  if (graded) stored[0]!.category.scoring_mode = "grade";
   ipc = mockCommands({
     rubric_status: () => structuredClone(stored),
     edit_rubric: (args) => {
@@ -209,5 +222,96 @@ describe("the rubric editor", () => {
     await fireEvent.click(within(university).getAllByTestId("criterion-down")[0]!);
     await waitFor(() => expect(within(university).queryByTestId("rubric-locked")).toBeNull());
     expect(ipc.callsOf("edit_rubric")[0]!.args.unlock).toBe(true);
+  });
+
+  it("edits a graded category's grade list as a draft and sends it whole", async () => {
+    mock(0, null, true);
+    await open();
+    const university = categoryBlock("case_university");
+    const list = within(university).getByTestId("grade-list");
+    const keys = () => within(list).getAllByTestId("grade-row").map((r) => r.dataset.gradeKey);
+    expect(keys()).toEqual(["excellent", "good", "pass", "fail"]);
+    // A stored grade keeps its key; only its names change.
+    expect(within(list).queryAllByTestId("grade-key")).toHaveLength(0);
+    expect((within(list).getByTestId("grade-save") as HTMLButtonElement).disabled).toBe(true);
+
+    // Remove 良好, rename 合格, add a grade that does not pass and move it above 不合格.
+    await fireEvent.click(within(list).getAllByTestId("grade-remove")[1]!);
+    await fireEvent.input(within(list).getAllByTestId("grade-name-zh")[1]!, { target: { value: "通过" } });
+    await fireEvent.click(within(list).getByTestId("grade-add"));
+    const added = within(list).getAllByTestId("grade-row")[3]!;
+    await fireEvent.input(within(added).getByTestId("grade-key"), { target: { value: "retry" } });
+    await fireEvent.input(within(added).getByTestId("grade-name-zh"), { target: { value: "暂缓" } });
+    await fireEvent.input(within(added).getByTestId("grade-name-en"), { target: { value: "Deferred" } });
+    await fireEvent.click(within(added).getByTestId("grade-up"));
+    expect(ipc.callsOf("edit_rubric")).toHaveLength(0);
+    await fireEvent.click(within(list).getByTestId("grade-save"));
+
+    await waitFor(() => expect(within(university).getByTestId("rubric-saved")).toBeTruthy());
+    expect(ipc.callsOf("edit_rubric")[0]!.args.change).toEqual({
+      kind: "grades",
+      grades: [
+        { key: "excellent", name_zh: "优秀", name_en: "Excellent", passes: true },
+        { key: "pass", name_zh: "通过", name_en: "Pass", passes: true },
+        { key: "retry", name_zh: "暂缓", name_en: "Deferred", passes: false },
+        { key: "fail", name_zh: "不合格", name_en: "Fail", passes: false },
+      ],
+    });
+    // Drawn again from what the core stored.
+    const shown = within(university).getByTestId("grade-list");
+    expect(within(shown).getAllByTestId("grade-row").map((r) => r.dataset.gradeKey)).toEqual([
+      "excellent",
+      "pass",
+      "retry",
+      "fail",
+    ]);
+    expect(within(shown).queryAllByTestId("grade-key")).toHaveLength(0);
+  });
+
+  it("sets which grades pass and shows the core's refusal of a list, keeping the draft", async () => {
+    mock(
+      0,
+      ipcError(
+        "bad_input",
+        "输入有误：等级由高到低排列：通过的“合格”不能排在不通过的“不合格”之后",
+        "Invalid input: grades run best first",
+      ),
+      true,
+    );
+    await open();
+    const list = within(categoryBlock("case_university")).getByTestId("grade-list");
+    const passes = within(list).getAllByTestId("grade-passes") as HTMLInputElement[];
+    expect(passes.map((p) => p.checked)).toEqual([true, true, true, false]);
+    await fireEvent.click(within(list).getAllByTestId("grade-down")[2]!);
+    await fireEvent.click(within(list).getByTestId("grade-save"));
+    const error = await within(categoryBlock("case_university")).findByTestId("rubric-error");
+    expect(error.textContent).toContain("不能排在不通过的");
+    expect(within(list).getAllByTestId("grade-row").map((r) => r.dataset.gradeKey)).toEqual([
+      "excellent",
+      "good",
+      "fail",
+      "pass",
+    ]);
+    await fireEvent.click(within(list).getByTestId("grade-reset"));
+    expect(within(list).getAllByTestId("grade-row").map((r) => r.dataset.gradeKey)).toEqual([
+      "excellent",
+      "good",
+      "pass",
+      "fail",
+    ]);
+  });
+
+  it("shows a locked category's grade list read-only", async () => {
+    mock(1, null, true);
+    await open();
+    const list = within(categoryBlock("case_university")).getByTestId("grade-list");
+    expect(within(list).queryByTestId("grade-save")).toBeNull();
+    expect(within(list).queryAllByTestId("grade-name-zh")).toHaveLength(0);
+    expect(within(list).getAllByTestId("grade-passes-text").map((c) => c.textContent)).toEqual([
+      "通过",
+      "通过",
+      "通过",
+      "不通过",
+    ]);
   });
 });
