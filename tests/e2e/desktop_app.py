@@ -485,6 +485,8 @@ def demo_review_on_screen(binary, shots):
         app.click("back-home")
         app.wait.until(lambda _: len(app.all_testid("review-row")) == 1)
         app.shot("07-home-with-demo")
+
+        clerk_words_the_six_criteria(app, data)
     finally:
         app.close()
         shutil.rmtree(data, ignore_errors=True)
@@ -577,6 +579,50 @@ def set_element(app, el, value):
         el,
         value,
     )
+
+
+MODEL_UNIVERSITY_CRITERIA = [
+    ("政治功能过硬", "Political function"),
+    ("班子建设过硬", "Leadership team"),
+    ("队伍建设过硬", "Cadre and staff"),
+    ("组织体系过硬", "Organisation"),
+    ("制度机制过硬", "Rules and mechanisms"),
+    ("作用发挥过硬", "Effect in practice"),
+]
+
+
+def clerk_words_the_six_criteria(app, data):
+    """A 示范高校 review ships its six 过硬 criteria as placeholders (过硬一（待填写）…):
+    the clerk creates one in the app, the overview sends them to the rubric first, and
+    they word all six in the rubric tab; the core stores the names and audits each edit."""
+    app.click("new-review")
+    Select(app.by_testid("new-review-activity")).select_by_value("model_university")
+    app.click("new-review-submit")
+    title = app.by_testid("review-title")
+    app.wait.until(lambda _: "示范高校" in title.text)
+    step = app.by_testid("next-step")
+    app.wait.until(lambda _: step.get_attribute("data-step") == "word_rubric")
+    check("评分标准" in step.text, f"the overview asks for the criteria first: {step.text!r}")
+    app.click("next-step-go")
+    app.wait.until(lambda _: len(app.all_testid("criterion-row")) == 6)
+    check(app.all_testid("placeholder-note"), "the rubric says its criteria are placeholders")
+    check(all("待填写" in r.text for r in app.all_testid("criterion-row")), "all six are placeholders")
+    app.shot("07a-clerk-model-university-placeholders")
+    for index, (zh, en) in enumerate(MODEL_UNIVERSITY_CRITERIA):
+        app.all_testid("criterion-edit")[index].click()
+        set_element(app, app.by_testid("criterion-name-zh"), zh)
+        set_element(app, app.by_testid("criterion-name-en"), en)
+        app.click("criterion-save")
+        app.wait.until(lambda _: zh in app.all_testid("criterion-row")[index].text)
+    app.wait.until(lambda _: not app.all_testid("placeholder-note"))
+    rows = [r.text for r in app.all_testid("criterion-row")]
+    check(not any("待填写" in r for r in rows), f"no placeholder is left: {rows}")
+    app.shot("07b-clerk-model-university-worded")
+    stored = json.loads(cli(data, "rubric", "show", "--json"))
+    names = [c["name_zh"] for c in stored[0]["category"]["rubric"]["criteria"]]
+    check(names == [zh for zh, _ in MODEL_UNIVERSITY_CRITERIA], f"the core stored the six names: {names}")
+    edits = audit_actions(data).count("rubric.criterion_changed")
+    check(edits >= 6, f"each naming is in the audit log: {edits}")
 
 
 def clerk_writes_guidance(app, clerk):
@@ -1035,6 +1081,16 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
         # The clerk's guidance travels with the package: bands beside the first criterion.
         bands = [b.text.strip() for b in app.all_testid("grid-bands")]
         check(bands == [BANDS_SHOWN], f"the expert sees the clerk's score bands: {bands}")
+        if seat == 0:
+            # Opening a nominee puts the clerk's 评分要点 beside the same score inputs.
+            app.all_testid("nominee-open")[0].click()
+            panel = app.by_testid("candidate-panel")
+            app.wait.until(lambda _: GUIDANCE in panel.get_attribute("innerText"))
+            check(BANDS_SHOWN in app.by_testid("candidate-bands").text, "and the bands under it")
+            app.web.execute_script("arguments[0].scrollIntoView({block: 'start'})", panel)
+            app.shot("11b-expert-candidate-guidance")
+            app.click("candidate-close")
+            app.wait.until(lambda _: not app.all_testid("candidate-panel"))
 
         rows = [b.get_attribute("data-nomination") for b in app.all_testid("nominee-open")]
         check(len(rows) == 9, f"nine nominations on the sheet: {len(rows)}")
