@@ -177,10 +177,13 @@ data="$(mktemp -d)"
 export PANELDESK_CLERK_PASSPHRASE="deb-check clerk passphrase 1357"
 PANELDESK_DATA_DIR="$data" "$cli" demo --nominations 3000 --experts 25 >/dev/null
 # An expert's laptop with all 3,000 in one panel: the scoring grid at province scale.
+# Packaged from a review of its own, so the clerk's review above is measured as it was.
 expert="$(mktemp -d)"
-PANELDESK_DATA_DIR="$data" "$cli" package --out "$expert/panel.pdpanel" --closes 2099-12-31 >/dev/null
+expert_clerk="$(mktemp -d)"
+PANELDESK_DATA_DIR="$expert_clerk" "$cli" demo --nominations 3000 --experts 25 >/dev/null
+PANELDESK_DATA_DIR="$expert_clerk" "$cli" package --out "$expert/panel.pdpanel" --closes 2099-12-31 >/dev/null
 PANELDESK_DATA_DIR="$expert" "$cli" expert open "$expert/panel.pdpanel" >/dev/null
-first_expert="$(PANELDESK_DATA_DIR="$data" "$cli" roster list --json | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)[0]["name"])')"
+first_expert="$(PANELDESK_DATA_DIR="$expert_clerk" "$cli" roster list --json | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)[0]["name"])')"
 PANELDESK_DATA_DIR="$expert" PANELDESK_PASSPHRASE="deb-check expert passphrase 2468" \
   "$cli" expert enrol --name "$first_expert" >/dev/null
 # A national batch, to open and scroll; and a bare Tauri window measured in the same run.
