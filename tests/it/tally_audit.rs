@@ -127,6 +127,14 @@ fn audit(m: &Meeting, review: &Path) -> (bool, Value, String) {
     if !ok {
         let error = printed.next().and_then(Result::ok).unwrap_or_default();
         assert_eq!(error["error"]["code"], "marks_differ", "{out}");
+        let said = format!(
+            "{}{}",
+            error["error"]["message_zh"], error["error"]["message_en"]
+        );
+        assert!(
+            said.contains("会评计票") && said.contains("chair"),
+            "{said}"
+        );
     }
     let (said_ok, words, said_err) = cli(&m.round.root, &["audit", "verify", "--review", review]);
     assert_eq!(ok, said_ok, "{words}{said_err}");
