@@ -520,10 +520,10 @@ impl Error {
             ),
             Error::MarksDiffer { count } => (
                 format!(
-                "有 {count} 处存储的评分与保存的专家签名结果不一致：评审文件在接收后被改动过"
+                "有 {count} 处存储的评分或会评计票与专家、组长签名的结果不一致：评审文件在接收后被改动过"
             ),
                 format!(
-                "{count} stored marks or kept bundles disagree with what the experts signed: the review file was changed after receiving them"
+                "{count} stored marks, kept bundles or 会评 counts disagree with what the experts or the chair signed: the review file was changed after receiving them"
             ),
             ),
             Error::AnchorNotFound { anchor } => (
