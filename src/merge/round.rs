@@ -105,6 +105,39 @@ pub(crate) fn load_marks(conn: &rusqlite::Connection) -> Result<ReceivedRound> {
     })
 }
 
+/// The round as received and the category of `nomination_id` when that category is
+/// scored by `mode`; `None` before any package, for a nomination in none, or another mode.
+fn scored_by(
+    conn: &rusqlite::Connection,
+    nomination_id: i64,
+    mode: ScoringMode,
+) -> Result<Option<(ReceivedRound, crate::model::Category)>> {
+    let round = match load_marks(conn) {
+        Ok(round) => round,
+        Err(Error::NoPackageYet) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let category = round
+        .package
+        .nominations
+        .iter()
+        .find(|n| n.id == nomination_id)
+        .and_then(|n| round.package.category(&n.category_key))
+        .filter(|c| c.scoring_mode == mode)
+        .cloned();
+    Ok(category.map(|c| (round, c)))
+}
+
+/// What the experts who did not recuse entered for `nomination_id`.
+fn entered(round: &ReceivedRound, nomination_id: i64) -> impl Iterator<Item = &ScoreItem> {
+    round
+        .marks
+        .get(&nomination_id)
+        .into_iter()
+        .flat_map(|by_expert| by_expert.values())
+        .filter(|i| i.recusal.is_none())
+}
+
 /// The tally of a nomination whose vote failed (below the threshold or the quorum of
 /// its category's rule in force), or `None` when it is not a vote, nobody voted yet, or
 /// the vote passed. A decision reads this before it may put a nomination in: only a
@@ -113,33 +146,14 @@ pub(crate) fn failed_vote(
     conn: &rusqlite::Connection,
     nomination_id: i64,
 ) -> Result<Option<aggregate::VoteTally>> {
-    let round = match load_marks(conn) {
-        Ok(round) => round,
-        Err(Error::NoPackageYet) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let Some(category) = round
-        .package
-        .nominations
-        .iter()
-        .find(|n| n.id == nomination_id)
-        .and_then(|n| round.package.category(&n.category_key))
-    else {
+    let Some((round, category)) = scored_by(conn, nomination_id, ScoringMode::Vote)? else {
         return Ok(None);
     };
-    if category.scoring_mode != ScoringMode::Vote {
-        return Ok(None);
-    }
     let defaults = ResultOptions::default();
     let rule = crate::store::category_rules::in_force(conn, &defaults)?
         .remove(&category.key)
         .unwrap_or_else(|| CategoryRule::from_options(&defaults));
-    let votes: Vec<Vote> = round
-        .marks
-        .get(&nomination_id)
-        .into_iter()
-        .flat_map(|by_expert| by_expert.values())
-        .filter(|i| i.recusal.is_none())
+    let votes: Vec<Vote> = entered(&round, nomination_id)
         .filter_map(|i| i.vote)
         .collect();
     if votes.is_empty() {
@@ -156,27 +170,10 @@ pub(crate) fn failed_grade(
     conn: &rusqlite::Connection,
     nomination_id: i64,
 ) -> Result<Option<crate::model::GradeLevel>> {
-    let round = match load_marks(conn) {
-        Ok(round) => round,
-        Err(Error::NoPackageYet) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let Some(category) = round
-        .package
-        .nominations
-        .iter()
-        .find(|n| n.id == nomination_id)
-        .and_then(|n| round.package.category(&n.category_key))
-        .filter(|c| c.scoring_mode == ScoringMode::Grade)
-    else {
+    let Some((round, category)) = scored_by(conn, nomination_id, ScoringMode::Grade)? else {
         return Ok(None);
     };
-    let positions: Vec<usize> = round
-        .marks
-        .get(&nomination_id)
-        .into_iter()
-        .flat_map(|by_expert| by_expert.values())
-        .filter(|i| i.recusal.is_none())
+    let positions: Vec<usize> = entered(&round, nomination_id)
         .filter_map(|i| i.grade.as_ref())
         .filter_map(|g| category.grades.position(g.key()))
         .collect();
