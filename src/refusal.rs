@@ -89,6 +89,76 @@ pub enum Refusal {
     TallyChanged { ballot: i64 },
     #[error("the tally cannot be what happened in the room: {en}")]
     ImpossibleTally { zh: String, en: String },
+    #[error("the vote was not cast on the ballot paper written for meeting ballot {ballot}")]
+    NotThisPaper { ballot: i64 },
+    #[error("{expert} is not among the voters of meeting ballot {ballot}")]
+    NotAVoter { ballot: i64, expert: String },
+    #[error("the vote's marks do not answer the ballot: {problem}")]
+    InvalidVote { problem: VoteProblem },
+    #[error("{chosen} chosen, but a voter chooses at most {at_most}")]
+    TooManyChosen { chosen: u64, at_most: u32 },
+    #[error("{expert} already voted on meeting ballot {ballot}, differently: a cast vote is not changed (open a new ballot to vote again)")]
+    AlreadyVoted { ballot: i64, expert: String },
+}
+
+/// What is wrong with a vote's marks (`invalid_vote`): one mark for each nomination of the
+/// ballot, in the ballot's order, each a word of the ballot's kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum VoteProblem {
+    #[error("mark {position} is missing: nomination {nomination_id} has none")]
+    Missing { position: usize, nomination_id: i64 },
+    #[error("mark {position} (nomination {nomination_id}) is one more than the ballot has")]
+    Extra { position: usize, nomination_id: i64 },
+    #[error("mark {position} names nomination {nomination_id}, which is not on the ballot")]
+    NotOnBallot { position: usize, nomination_id: i64 },
+    #[error("mark {position} names nomination {found}; the ballot's entry there is {expected} (out of order, or twice)")]
+    OutOfOrder {
+        position: usize,
+        found: i64,
+        expected: i64,
+    },
+    #[error("mark {position} (nomination {nomination_id}) is \"{mark}\", not a word of this ballot ({allowed})")]
+    WrongWord {
+        position: usize,
+        nomination_id: i64,
+        mark: String,
+        allowed: String,
+    },
+}
+
+impl VoteProblem {
+    fn message_zh(&self) -> String {
+        match self {
+            VoteProblem::Missing {
+                position,
+                nomination_id,
+            } => format!("缺少第 {position} 项：推荐对象 {nomination_id} 没有表决意见"),
+            VoteProblem::Extra {
+                position,
+                nomination_id,
+            } => format!("第 {position} 项（推荐对象 {nomination_id}）多于选票所列人数"),
+            VoteProblem::NotOnBallot {
+                position,
+                nomination_id,
+            } => format!("第 {position} 项的推荐对象 {nomination_id} 不在选票上"),
+            VoteProblem::OutOfOrder {
+                position,
+                found,
+                expected,
+            } => format!(
+                "第 {position} 项是推荐对象 {found}，而选票该处是推荐对象 {expected}（顺序不符或重复）"
+            ),
+            VoteProblem::WrongWord {
+                position,
+                nomination_id,
+                mark,
+                allowed,
+            } => format!(
+                "第 {position} 项（推荐对象 {nomination_id}）的表决意见“{mark}”不是本选票可用的词（{allowed}）"
+            ),
+        }
+    }
 }
 
 /// What is wrong with one item of a bundle's scores (see `package::items`).
@@ -220,6 +290,11 @@ impl Refusal {
             Refusal::NotTheChair { .. } => "not_the_chair",
             Refusal::TallyChanged { .. } => "tally_changed",
             Refusal::ImpossibleTally { .. } => "impossible_tally",
+            Refusal::NotThisPaper { .. } => "not_this_paper",
+            Refusal::NotAVoter { .. } => "not_a_voter",
+            Refusal::InvalidVote { .. } => "invalid_vote",
+            Refusal::TooManyChosen { .. } => "too_many_chosen",
+            Refusal::AlreadyVoted { .. } => "already_voted",
         }
     }
 
@@ -316,6 +391,21 @@ impl Refusal {
                 "组长签名的计票单不是最近一次为表决 {ballot} 写出的计票单：内容被改动过，或之后又写出过新的计票单"
             ),
             Refusal::ImpossibleTally { zh, .. } => format!("计票结果不可能成立：{zh}"),
+            Refusal::NotThisPaper { ballot } => format!(
+                "这张选票不是在为会评表决 {ballot} 写出的选票上投的（另一次表决、另一项评审，或未经秘书写出的选票）"
+            ),
+            Refusal::NotAVoter { ballot, expert } => {
+                format!("“{expert}”不在会评表决 {ballot} 的投票人名单中")
+            }
+            Refusal::InvalidVote { problem } => {
+                format!("选票的表决意见与选票不符：{}", problem.message_zh())
+            }
+            Refusal::TooManyChosen { chosen, at_most } => {
+                format!("选了 {chosen} 人，而每位专家最多选 {at_most} 人")
+            }
+            Refusal::AlreadyVoted { ballot, expert } => format!(
+                "已收到“{expert}”在会评表决 {ballot} 中内容不同的选票：已投的票不能更改；如需重新表决，请另开一次会评"
+            ),
         }
     }
 

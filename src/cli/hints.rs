@@ -49,6 +49,14 @@ pub fn hint(code: &str) -> Option<(&'static str, &'static str)> {
             "请用 `paneldesk meeting tally` 最近一次写出的计票文件请组长重新签名",
             "Have the chair sign the tally file `paneldesk meeting tally` wrote last",
         ),
+        "already_voted" => (
+            "已投的票不能更改；如需重新表决，请另开一次会评：paneldesk meeting open … --laptops",
+            "A cast vote is not changed; to vote again, open a new ballot: paneldesk meeting open … --laptops",
+        ),
+        "not_this_paper" => (
+            "请投票专家在 `paneldesk meeting paper` 为该表决写出的选票上重新投票",
+            "Have the voter vote again on the paper `paneldesk meeting paper` wrote for this ballot",
+        ),
         "rubric_locked" => (
             "如确需修改或导入，请加 --unlock 再执行一次，然后重新生成评审包",
             "To edit or import anyway, run it again with --unlock, then build a new package",

@@ -1,7 +1,9 @@
 //! `paneldesk meeting …`: the panel's 会评 vote on the nominations around the cut. A
 //! ballot opened with `--chair` is counted only from the tally its chair signed: the
 //! clerk writes it (`tally`), the chair reads and signs it on their own laptop (`show`,
-//! `sign`), the clerk counts from the signed file (`confirm`).
+//! `sign`), the clerk counts from the signed file (`confirm`). A ballot opened with
+//! `--laptops` is voted on the experts' own laptops (`paper`, `ballot`, `vote`, `receive`,
+//! `count --from-votes`: `super::ballot`).
 
 use std::path::PathBuf;
 
@@ -20,6 +22,7 @@ use paneldesk::workspace::Workspace;
 use paneldesk::Error;
 
 use crate::cli::args::{PanelRef, ReviewArg};
+use crate::cli::ballot::{self, PaperArgs, ReceiveArgs, VoteArgs};
 use crate::cli::out::answer;
 use crate::cli::round::read_passphrase;
 
@@ -27,8 +30,16 @@ use crate::cli::round::read_passphrase;
 pub enum MeetingCommand {
     /// 开启一次会评表决 / Open a meeting ballot
     Open(OpenArgs),
-    /// 录入计票结果（未指定组长的表决）/ Record the count (a ballot without a chair)
-    Count(CountArgs),
+    /// 录入计票结果（未指定组长的表决），或 --from-votes 根据收到的专家选票计票
+    /// / Record the count (a ballot without a chair), or count from the experts' votes received (--from-votes)
+    Count {
+        /// 专家电脑投票的表决：根据收到的专家签名选票计票（不给 --present、--count）
+        /// / A ballot voted on laptops: count from the signed votes received (no --present, --count)
+        #[arg(long, conflicts_with_all = ["present", "counts"])]
+        from_votes: bool,
+        #[command(flatten)]
+        count: CountArgs,
+    },
     /// 写出计票文件交组长签名（指定了组长的表决）/ Write the tally file for the chair to sign (a ballot with a chair)
     Tally {
         #[command(flatten)]
@@ -57,6 +68,20 @@ pub enum MeetingCommand {
     Confirm(ConfirmArgs),
     /// 打印计票单（未计票时为空白表）/ Print the 计票单 (a blank form before the count)
     Sheet(SheetArgs),
+    /// 写出选票（专家电脑投票的表决），用工作人员密钥签名 / Write the ballot paper (a ballot voted on laptops), signed with the clerk's key
+    Paper(PaperArgs),
+    /// 投票专家：在本人电脑上查看选票 / Voter: read the ballot paper on your own laptop
+    Ballot {
+        #[command(flatten)]
+        panel: PanelRef,
+        /// 秘书写出的选票（.pdballot）/ The ballot paper (.pdballot)
+        file: PathBuf,
+    },
+    /// 投票专家：在本人电脑上投票并用本人密钥签名（口令从终端或 PANELDESK_PASSPHRASE 读取）
+    /// / Voter: vote and sign with your key on your own laptop (passphrase: terminal or PANELDESK_PASSPHRASE)
+    Vote(VoteArgs),
+    /// 收取专家签名的选票（可多个，逐一判断）/ Receive the experts' signed votes (any number, each judged on its own)
+    Receive(ReceiveArgs),
     /// 列出会评表决 / List the meeting ballots
     List {
         #[command(flatten)]
@@ -108,6 +133,10 @@ pub struct OpenArgs {
     /// / The panel chair (expert id) for a show of hands: the tally counts only once they sign it with their registered key
     #[arg(long)]
     chair: Option<i64>,
+    /// 由专家在本人电脑上投票：计票只依据各人用登记密钥签名的选票
+    /// / Voted on the experts' own laptops: counted only from the votes their registered keys sign
+    #[arg(long, conflicts_with = "chair")]
+    laptops: bool,
 }
 
 impl OpenArgs {
@@ -137,23 +166,31 @@ pub struct CountArgs {
     ballot: i64,
     /// 到会专家人数 / Experts present
     #[arg(long)]
-    present: u32,
+    present: Option<u32>,
     /// 编号=得票（差额）或 编号=同意/不同意/弃权（逐一表决），每人一项
     /// / id=votes (a choice) or id=agree/against/abstain (a vote), one per nomination
-    #[arg(long = "count", required = true)]
+    #[arg(long = "count")]
     counts: Vec<String>,
     /// 计票人 / Who counted
-    #[arg(long)]
+    #[arg(long, alias = "counted-by")]
     counter: String,
     /// 监票人 / Who watched the count
-    #[arg(long)]
+    #[arg(long, alias = "witnessed-by")]
     witness: String,
 }
 
 impl CountArgs {
     fn tally(self) -> Result<Tally, Error> {
+        let (Some(present), false) = (self.present, self.counts.is_empty()) else {
+            return Err(Error::BadInput {
+                zh: "请给出到会专家人数（--present）和每位推荐对象的票数（--count）".into(),
+                en:
+                    "give the experts present (--present) and a count for each nomination (--count)"
+                        .into(),
+            });
+        };
         Ok(Tally {
-            present: self.present,
+            present,
             counts: self
                 .counts
                 .iter()
@@ -169,7 +206,22 @@ pub fn meeting(workspace: &Workspace, command: MeetingCommand, json: bool) -> Re
     use MeetingCommand::*;
     match command {
         Open(args) => open(workspace, args, json),
-        Count(args) => count(workspace, args, json),
+        Count {
+            from_votes: true,
+            count: c,
+        } => ballot::count(
+            workspace,
+            &c.review,
+            c.ballot,
+            [&c.counter, &c.witness],
+            json,
+            print_outcome,
+        ),
+        Count { count: c, .. } => count(workspace, c, json),
+        Paper(args) => ballot::paper(workspace, args, json),
+        Ballot { panel, file } => ballot::show(workspace, panel, file, json),
+        Vote(args) => ballot::vote(workspace, args, json),
+        Receive(args) => ballot::receive(workspace, args, json),
         Tally { count, out } => tally(workspace, count, out, json),
         Show { file } => show(file, json),
         Sign { panel, file, out } => sign(workspace, panel, file, out, json),
@@ -181,15 +233,20 @@ pub fn meeting(workspace: &Workspace, command: MeetingCommand, json: bool) -> Re
 
 fn open(workspace: &Workspace, args: OpenArgs, json: bool) -> Result<(), Error> {
     let (path, shortlist) = (args.review.path(workspace)?, args.shortlist());
-    let ballot = meeting::open_with_chair(
-        &path,
-        &args.category,
-        &shortlist,
-        args.kind(),
-        args.chair,
-        &now(),
-        &actor(),
-    )?;
+    let (kind, at, actor) = (args.kind(), now(), actor());
+    let ballot = if args.laptops {
+        meeting::open_for_laptops(&path, &args.category, &shortlist, kind, &at, &actor)?
+    } else {
+        meeting::open_with_chair(
+            &path,
+            &args.category,
+            &shortlist,
+            kind,
+            args.chair,
+            &at,
+            &actor,
+        )?
+    };
     answer(json, &ballot, print_ballot);
     Ok(())
 }
@@ -395,13 +452,26 @@ fn list(workspace: &Workspace, review: ReviewArg, json: bool) -> Result<(), Erro
 
 fn print_ballot(b: &MeetingBallot) {
     let (zh, en) = kind_words(b.kind, b.places);
-    let state = match (&b.counted, &b.chair) {
-        (Some(c), _) if c.confirmed.is_some() => {
-            "已计票，组长已签名确认 / counted, confirmed by the chair"
+    let state = match (&b.counted, &b.chair, &b.laptops) {
+        (Some(c), _, _) if c.confirmed.is_some() => {
+            "已计票，组长已签名确认 / counted, confirmed by the chair".to_string()
         }
-        (Some(_), _) => "已计票 / counted",
-        (None, Some(_)) => "待组长签名确认 / awaiting the chair's signed tally",
-        (None, None) => "待计票 / open",
+        (Some(c), _, _) if c.votes.is_some() => {
+            let n = c.votes.as_ref().map_or(0, Vec::len);
+            format!("已根据 {n} 份专家签名选票计票 / counted from {n} signed votes")
+        }
+        (Some(_), _, _) => "已计票 / counted".to_string(),
+        (None, _, Some(l)) => {
+            let (k, n) = (l.received.len(), l.voters.len());
+            let paper = if l.paper_sha256.is_some() {
+                ""
+            } else {
+                "选票未写出，"
+            };
+            format!("专家电脑投票：{paper}已收到 {k}/{n} 份选票 / voting on laptops: {k} of {n} votes received")
+        }
+        (None, Some(_), _) => "待组长签名确认 / awaiting the chair's signed tally".to_string(),
+        (None, None, None) => "待计票 / open".to_string(),
     };
     println!(
         "会评表决 {} / ballot {}：{}，{zh} / {en}，剩余名额 {} / places {}，{state}",

@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod audit;
+pub mod ballot;
 pub mod docs;
 pub mod follow_up;
 pub mod hints;

@@ -126,6 +126,38 @@ pub struct Counted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub confirmed: Option<Confirmation>,
+    /// The signed votes a ballot voted on the experts' laptops was counted from, by expert
+    /// id ascending; `None` for a ballot voted in the room.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub votes: Option<Vec<CountedVote>>,
+}
+
+/// One signed vote a ballot was counted from: whose, signed by which key, which
+/// `vote.json` (never how they voted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CountedVote {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub expert_id: i64,
+    pub name: String,
+    pub fingerprint: String,
+    /// SHA-256 of the vote's `vote.json`.
+    pub vote_sha256: String,
+}
+
+/// A ballot the experts vote on their own laptops (`super::ballot_paper`,
+/// `super::ballot_vote`): who may vote, the paper written for it, the votes received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LaptopVoting {
+    /// The experts on the roster with a key registered and in force when it was opened.
+    pub voters: Vec<BallotChair>,
+    /// SHA-256 of the `ballot.json` the clerk wrote; `None` until the paper is written.
+    pub paper_sha256: Option<String>,
+    /// Expert ids whose vote was received, ascending.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+    pub received: Vec<i64>,
 }
 
 /// Who confirmed a counted tally, and with which key.
@@ -138,6 +170,17 @@ pub struct Confirmation {
     pub fingerprint: String,
     /// SHA-256 of the signed `tally.json`.
     pub tally_sha256: String,
+}
+
+/// What a count stands on, as its audit entry records it.
+#[derive(Clone, Copy)]
+pub(super) enum Evidence<'a> {
+    /// The tally as the clerk typed it.
+    Typed,
+    /// The chair's signed tally.
+    Chair(&'a ChairSigned),
+    /// The experts' signed votes.
+    Votes(&'a [CountedVote]),
 }
 
 /// The chair's signed tally a ballot is counted from, as its audit entry records it.
@@ -180,6 +223,11 @@ pub struct MeetingBallot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub chair: Option<BallotChair>,
+    /// Set when the experts vote on their own laptops: the ballot is counted only from
+    /// their signed votes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub laptops: Option<LaptopVoting>,
 }
 
 /// Everything the 计票单 prints.
@@ -216,16 +264,110 @@ pub fn open_with_chair(
     if let Some(chair) = chair {
         chair_can_sign(&store::open(review_path)?, chair)?;
     }
-    let results = results::compute(review_path, &ResultOptions::default())?;
-    let category = results
-        .categories
-        .iter()
-        .find(|c| c.key == category_key)
-        .ok_or_else(|| Error::BadInput {
-            zh: format!("类别“{category_key}”还没有评审结果，无法会评"),
-            en: format!("category {category_key} has no results yet to hold a meeting vote on"),
-        })?;
-    let chosen = shortlisted(category, shortlist)?;
+    let terms = Terms::of(review_path, category_key, shortlist, kind)?;
+    insert(review_path, &terms, &Voting::Room { chair }, at, actor)
+}
+
+/// `open`, for a ballot the experts vote on their own laptops: each returns a vote signed
+/// with their registered key, and the ballot is counted only from those votes. Its voters
+/// are fixed now: the experts on the roster with a key registered and in force, at least
+/// as many as the category's quorum.
+pub fn open_for_laptops(
+    review_path: &Path,
+    category_key: &str,
+    shortlist: &Shortlist,
+    kind: BallotKind,
+    at: &str,
+    actor: &str,
+) -> Result<MeetingBallot> {
+    let voters = voters_now(&store::open(review_path)?, category_key)?;
+    let terms = Terms::of(review_path, category_key, shortlist, kind)?;
+    insert(review_path, &terms, &Voting::Laptops { voters }, at, actor)
+}
+
+/// How a ballot is voted and counted.
+enum Voting {
+    /// In the room, counted as typed or, with a chair, from the chair's signed tally.
+    Room { chair: Option<i64> },
+    /// On the experts' laptops, counted from their signed votes.
+    Laptops { voters: Vec<BallotChair> },
+}
+
+/// The experts who may vote on a laptop ballot opened now: on the roster, with a key
+/// registered and in force; refused when there are none or fewer than the quorum.
+fn voters_now(conn: &Connection, category_key: &str) -> Result<Vec<BallotChair>> {
+    let mut voters: Vec<BallotChair> = crate::registration::list(conn)?
+        .into_iter()
+        .filter(|r| r.revoked_at.is_none())
+        .map(|r| BallotChair {
+            id: r.expert_id,
+            name: r.expert_name,
+        })
+        .collect();
+    voters.sort_by_key(|v| v.id);
+    voters.dedup_by_key(|v| v.id);
+    let quorum = quorum_of(conn, category_key)?;
+    if voters.is_empty() || (voters.len() as u32) < quorum {
+        let n = voters.len();
+        return Err(Error::BadInput {
+            zh: format!("在本评审中有在用登记密钥的专家只有 {n} 位（法定人数 {quorum}），无法在专家电脑上投票：请先登记专家的密钥"),
+            en: format!("only {n} experts have a registered key in force in this review (quorum {quorum}): too few to vote on their laptops; register their keys first"),
+        });
+    }
+    Ok(voters)
+}
+
+/// What a ballot asks, worked out from a category's current results.
+struct Terms {
+    category_key: String,
+    kind: BallotKind,
+    places: u32,
+    threshold: VoteThreshold,
+    entries: Vec<BallotEntry>,
+}
+
+impl Terms {
+    fn of(
+        review_path: &Path,
+        category_key: &str,
+        shortlist: &Shortlist,
+        kind: BallotKind,
+    ) -> Result<Terms> {
+        let results = results::compute(review_path, &ResultOptions::default())?;
+        let category = results
+            .categories
+            .iter()
+            .find(|c| c.key == category_key)
+            .ok_or_else(|| Error::BadInput {
+                zh: format!("类别“{category_key}”还没有评审结果，无法会评"),
+                en: format!("category {category_key} has no results yet to hold a meeting vote on"),
+            })?;
+        let chosen = shortlisted(category, shortlist)?;
+        let places = places_left(category, &chosen)?;
+        let entries: Vec<BallotEntry> = category
+            .nominations
+            .iter()
+            .filter(|r| chosen.contains(&r.nomination_id))
+            .map(|r| BallotEntry {
+                nomination_id: r.nomination_id,
+                display_name: r.display_name.clone(),
+                university: r.university.clone(),
+                score: r.score,
+            })
+            .collect();
+        Ok(Terms {
+            category_key: category_key.to_string(),
+            kind: filled_in(kind, places, chosen.len() as u32)?,
+            places,
+            threshold: category.rule.vote_threshold,
+            entries,
+        })
+    }
+}
+
+/// The places the first stage left for the nominations `chosen`: the quota less those in
+/// outside the ballot; refused when none is left.
+fn places_left(category: &CategoryResult, chosen: &[i64]) -> Result<u32> {
     let taken = category
         .nominations
         .iter()
@@ -244,68 +386,76 @@ pub fn open_with_chair(
             ),
         });
     }
-    let n = chosen.len() as u32;
-    let kind = match kind {
-        BallotKind::Vote => BallotKind::Vote,
-        BallotKind::Choose { at_most } => {
-            let k = at_most.unwrap_or(places.min(n.saturating_sub(1)));
-            if k == 0 || k > places || k >= n {
-                return Err(Error::BadInput {
-                    zh: format!(
-                        "差额表决应选人数应在 1 到 {} 之间（剩余名额 {places}，候选 {n} 人，候选须多于应选）：{k}",
-                        places.min(n.saturating_sub(1))
-                    ),
-                    en: format!(
-                        "a choice must be of 1 to {} (places left {places}, {n} on the ballot, more on it than chosen): {k}",
-                        places.min(n.saturating_sub(1))
-                    ),
-                });
-            }
-            BallotKind::Choose { at_most: Some(k) }
-        }
+    Ok(places)
+}
+
+/// A 差额 choice's `at_most` filled in (the places left, when not given) and checked
+/// against the places and the `n` on the ballot.
+fn filled_in(kind: BallotKind, places: u32, n: u32) -> Result<BallotKind> {
+    let BallotKind::Choose { at_most } = kind else {
+        return Ok(BallotKind::Vote);
     };
-    let entries: Vec<BallotEntry> = category
-        .nominations
-        .iter()
-        .filter(|r| chosen.contains(&r.nomination_id))
-        .map(|r| BallotEntry {
-            nomination_id: r.nomination_id,
-            display_name: r.display_name.clone(),
-            university: r.university.clone(),
-            score: r.score,
-        })
-        .collect();
+    let k = at_most.unwrap_or(places.min(n.saturating_sub(1)));
+    if k == 0 || k > places || k >= n {
+        return Err(Error::BadInput {
+            zh: format!(
+                "差额表决应选人数应在 1 到 {} 之间（剩余名额 {places}，候选 {n} 人，候选须多于应选）：{k}",
+                places.min(n.saturating_sub(1))
+            ),
+            en: format!(
+                "a choice must be of 1 to {} (places left {places}, {n} on the ballot, more on it than chosen): {k}",
+                places.min(n.saturating_sub(1))
+            ),
+        });
+    }
+    Ok(BallotKind::Choose { at_most: Some(k) })
+}
+
+/// Stores a ballot on `terms`, voted as `voting` says, with its audit entry.
+fn insert(
+    review_path: &Path,
+    terms: &Terms,
+    voting: &Voting,
+    at: &str,
+    actor: &str,
+) -> Result<MeetingBallot> {
+    let (chair, laptops, voters) = match voting {
+        Voting::Room { chair } => (*chair, "room", None),
+        Voting::Laptops { voters } => (None, "laptops", Some(json(voters)?)),
+    };
     let mut conn = store::open(review_path)?;
     let tx = conn.transaction()?;
     tx.execute(
-        "INSERT INTO meeting_ballot (category_key, kind_json, places, threshold, entries_json, opened_at, opened_by, chair_expert_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO meeting_ballot (category_key, kind_json, places, threshold, entries_json, opened_at, opened_by, chair_expert_id, voting, voters_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
-            category_key,
-            json(kind)?,
-            places,
-            json(category.rule.vote_threshold)?,
-            json(&entries)?,
+            terms.category_key,
+            json(terms.kind)?,
+            terms.places,
+            json(terms.threshold)?,
+            json(&terms.entries)?,
             at,
             actor,
-            chair
+            chair,
+            laptops,
+            voters,
         ],
     )?;
     let id = tx.last_insert_rowid();
-    crate::audit::append(
-        &tx,
-        at,
-        actor,
-        "meeting.ballot_opened",
-        &serde_json::json!({
-            "ballot": id,
-            "category": category_key,
-            "kind": kind,
-            "places": places,
-            "nominations": chosen,
-            "chair": chair,
-        }),
-    )?;
+    let nominations: Vec<i64> = terms.entries.iter().map(|e| e.nomination_id).collect();
+    let mut entry = serde_json::json!({
+        "ballot": id,
+        "category": terms.category_key,
+        "kind": terms.kind,
+        "places": terms.places,
+        "nominations": nominations,
+        "chair": chair,
+    });
+    if let Voting::Laptops { voters } = voting {
+        entry["voting"] = "laptops".into();
+        entry["voters"] = voters.iter().map(|v| v.id).collect::<Vec<_>>().into();
+    }
+    crate::audit::append(&tx, at, actor, "meeting.ballot_opened", &entry)?;
     let ballot = read(&tx, id)?;
     tx.commit()?;
     Ok(ballot)
@@ -393,6 +543,7 @@ pub fn count(
     let mut conn = store::open(review_path)?;
     let tx = conn.transaction()?;
     let ballot = read(&tx, ballot_id)?;
+    refuse_laptops(&ballot)?;
     refuse_counted(&ballot)?;
     if let Some(chair) = &ballot.chair {
         return Err(Error::ChairConfirmationRequired {
@@ -402,9 +553,21 @@ pub fn count(
     }
     let (experts, quorum) = limits(&tx, &ballot)?;
     check(&ballot, tally, experts, quorum).map_err(|(zh, en)| Error::BadInput { zh, en })?;
-    let outcome = record(&tx, &ballot, tally, None, at, actor)?;
+    let outcome = record(&tx, &ballot, tally, Evidence::Typed, at, actor)?;
     tx.commit()?;
     Ok(outcome)
+}
+
+/// Refuses to count a ballot voted on the experts' laptops from anything but their votes.
+pub(super) fn refuse_laptops(ballot: &MeetingBallot) -> Result<()> {
+    if ballot.laptops.is_some() {
+        let id = ballot.id;
+        return Err(Error::BadInput {
+            zh: format!("会评表决 {id} 由专家在本人电脑上投票，只能根据收到的专家签名选票计票"),
+            en: format!("meeting ballot {id} is voted on the experts' laptops: count it from the experts' signed votes"),
+        });
+    }
+    Ok(())
 }
 
 pub(super) fn refuse_counted(ballot: &MeetingBallot) -> Result<()> {
@@ -422,10 +585,16 @@ pub(super) fn refuse_counted(ballot: &MeetingBallot) -> Result<()> {
 /// tally is checked against.
 pub(super) fn limits(conn: &Connection, ballot: &MeetingBallot) -> Result<(u32, u32)> {
     let experts = store::experts::count(conn)?;
-    let quorum = crate::store::category_rules::in_force(conn, &ResultOptions::default())?
-        .get(&ballot.category_key)
-        .map_or(0, |r| r.quorum);
-    Ok((experts, quorum))
+    Ok((experts, quorum_of(conn, &ballot.category_key)?))
+}
+
+/// The quorum of a category's rule in force now (0: none).
+pub(super) fn quorum_of(conn: &Connection, category_key: &str) -> Result<u32> {
+    Ok(
+        crate::store::category_rules::in_force(conn, &ResultOptions::default())?
+            .get(category_key)
+            .map_or(0, |r| r.quorum),
+    )
 }
 
 /// Refuses a chair who could not confirm a tally: not on the roster, or without a key
@@ -455,17 +624,66 @@ fn chair_can_sign(conn: &Connection, chair: i64) -> Result<()> {
 }
 
 /// Counts `tally` on `ballot` inside `tx`: the decisions it settles, the ballot's
-/// `counted_json`, the audit entry (naming the chair's signature when confirmed).
+/// `counted_json`, the audit entry (naming the chair's signature when confirmed, the
+/// votes when counted from votes).
 pub(super) fn record(
     tx: &rusqlite::Transaction,
     ballot: &MeetingBallot,
     tally: &Tally,
-    signed: Option<&ChairSigned>,
+    evidence: Evidence,
     at: &str,
     actor: &str,
 ) -> Result<MeetingOutcome> {
     let ballot_id = ballot.id;
     let outcome = decide(ballot, tally);
+    settle(tx, ballot, tally, &outcome, at, actor)?;
+    let (signed, votes) = match evidence {
+        Evidence::Typed => (None, None),
+        Evidence::Chair(s) => (Some(s), None),
+        Evidence::Votes(v) => (None, Some(v)),
+    };
+    let counted = Counted {
+        tally: tally.clone(),
+        outcome: outcome.clone(),
+        counted_at: at.to_string(),
+        recorded_by: actor.to_string(),
+        confirmed: signed.map(|s| s.confirmation.clone()),
+        votes: votes.map(<[CountedVote]>::to_vec),
+    };
+    let updated = tx.execute(
+        "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1 AND counted_json IS NULL",
+        params![ballot_id, json(&counted)?],
+    )?;
+    if updated != 1 {
+        return Err(Error::Corrupt(format!(
+            "meeting_ballot {ballot_id} counted twice"
+        )));
+    }
+    let mut entry = serde_json::json!({ "ballot": ballot_id, "tally": tally, "outcome": outcome });
+    if let Some(s) = signed {
+        let c = &s.confirmation;
+        entry["confirmed_by"] = serde_json::json!({
+            "chair_id": c.chair_id, "chair": c.chair_name,
+            "fingerprint": c.fingerprint, "tally_sha256": c.tally_sha256,
+            "signed_at": s.signed_at, "file_sha256": s.file_sha256,
+        });
+    }
+    if let Some(votes) = votes {
+        entry["votes"] = serde_json::json!(votes);
+    }
+    crate::audit::append(tx, at, actor, "meeting.counted", &entry)?;
+    Ok(outcome)
+}
+
+/// The decisions a counted ballot makes, each naming it and its counts.
+fn settle(
+    tx: &rusqlite::Transaction,
+    ballot: &MeetingBallot,
+    tally: &Tally,
+    outcome: &MeetingOutcome,
+    at: &str,
+    actor: &str,
+) -> Result<()> {
     let present = tally.present;
     for (entry, count) in outcome.entries.iter().zip(&tally.counts) {
         let Some(result) = entry.result else { continue };
@@ -491,36 +709,10 @@ pub(super) fn record(
             &reason,
             at,
             actor,
-            ballot_id,
+            ballot.id,
         )?;
     }
-    let counted = Counted {
-        tally: tally.clone(),
-        outcome: outcome.clone(),
-        counted_at: at.to_string(),
-        recorded_by: actor.to_string(),
-        confirmed: signed.map(|s| s.confirmation.clone()),
-    };
-    let updated = tx.execute(
-        "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1 AND counted_json IS NULL",
-        params![ballot_id, json(&counted)?],
-    )?;
-    if updated != 1 {
-        return Err(Error::Corrupt(format!(
-            "meeting_ballot {ballot_id} counted twice"
-        )));
-    }
-    let mut entry = serde_json::json!({ "ballot": ballot_id, "tally": tally, "outcome": outcome });
-    if let Some(s) = signed {
-        let c = &s.confirmation;
-        entry["confirmed_by"] = serde_json::json!({
-            "chair_id": c.chair_id, "chair": c.chair_name,
-            "fingerprint": c.fingerprint, "tally_sha256": c.tally_sha256,
-            "signed_at": s.signed_at, "file_sha256": s.file_sha256,
-        });
-    }
-    crate::audit::append(tx, at, actor, "meeting.counted", &entry)?;
-    Ok(outcome)
+    Ok(())
 }
 
 /// Refuses a tally that cannot be what happened in the room, naming what is wrong in
@@ -761,8 +953,31 @@ pub(super) fn read(conn: &Connection, id: i64) -> Result<MeetingBallot> {
             id,
             name: chair_name.unwrap_or_default(),
         }),
+        laptops: laptops_of(conn, id)?,
         category_key,
     })
+}
+
+/// How ballot `id` is voted on the experts' laptops: its voters, the paper written for
+/// it, the votes received; `None` for a ballot voted in the room.
+fn laptops_of(conn: &Connection, id: i64) -> Result<Option<LaptopVoting>> {
+    let (voting, voters, paper_sha256): (String, Option<String>, Option<String>) = conn.query_row(
+        "SELECT voting, voters_json, paper_sha256 FROM meeting_ballot WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if voting != "laptops" {
+        return Ok(None);
+    }
+    let received = conn
+        .prepare("SELECT expert_id FROM meeting_vote WHERE ballot_id = ?1 ORDER BY expert_id")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(Some(LaptopVoting {
+        voters: parse(voters.as_deref().unwrap_or("null"), id)?,
+        paper_sha256,
+        received,
+    }))
 }
 
 fn json(value: impl Serialize) -> Result<String> {

@@ -388,6 +388,7 @@ fn ballot_row(conn: &Connection, id: i64) -> Result<Option<BallotRow>> {
                 name: String::new(),
             }),
             category_key,
+            laptops: None,
         },
         counted_json: counted,
         tally_sha256: sha,

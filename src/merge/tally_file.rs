@@ -24,6 +24,7 @@ use super::aggregate::VoteThreshold;
 use super::meeting::{
     self, BallotChair, BallotEntry, BallotKind, Confirmation, MeetingBallot, MeetingOutcome, Tally,
 };
+use super::signed_json::{self, MAX_ENTRIES, MAX_JSON_BYTES};
 use crate::container::{self, refuse, EntryRule};
 use crate::error::{Error, Result};
 use crate::keys;
@@ -35,14 +36,10 @@ pub const VERSION: u32 = 1;
 /// The format of `signed.json`, the chair's signing statement.
 pub const SIGNING_FORMAT: &str = "paneldesk.meeting-tally-signing";
 pub const EXTENSION: &str = "pdtally";
-/// A ballot lists at most a category's nominations: a few hundred entries at most, each
-/// well under a kilobyte.
-pub const MAX_FILE_BYTES: u64 = 1 << 20;
-const MAX_JSON_BYTES: u64 = 256 << 10;
+/// The bound of the whole file, as for the ballot paper and the vote.
+pub const MAX_FILE_BYTES: u64 = signed_json::MAX_FILE_BYTES;
 /// Four short fields.
 const MAX_SIGNING_BYTES: u64 = 4 << 10;
-/// A few more than the four allowed, so an extra entry is named rather than counted.
-const MAX_ENTRIES: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -138,22 +135,12 @@ fn rules(signed: bool) -> [EntryRule; 4] {
     ]
 }
 
-fn file_size(file: &Path) -> Result<u64> {
-    let size = std::fs::metadata(file)
-        .map_err(|e| Error::io(file, e))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(refuse(file, Refusal::TooLarge { bytes: size }));
-    }
-    Ok(size)
-}
-
 /// Opens a tally file as the chair's laptop does before signing: the container and the
 /// content, with or without a signature (one already there is not the chair's business:
 /// signing replaces it). Answers the content, the exact bytes to sign, and whether it
 /// was signed.
 pub fn open_unsigned(file: &Path) -> Result<(TallyFile, Vec<u8>, bool)> {
-    file_size(file)?;
+    signed_json::read_bounded(file)?;
     let mut archive = container::Archive::open(file, &rules(false), MAX_ENTRIES, MAX_FILE_BYTES)?;
     let json = archive.read("tally.json")?;
     let signed = archive.size("tally.sig").is_some();
@@ -164,9 +151,7 @@ pub fn open_unsigned(file: &Path) -> Result<(TallyFile, Vec<u8>, bool)> {
 /// Reads and verifies a signed tally file on its own: structure, signatures, canonical
 /// layout, format and fields. Who signed it is for `confirm` to judge.
 pub fn open_signed(file: &Path) -> Result<SignedTally> {
-    file_size(file)?;
-    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-    open_signed_bytes(file, bytes)
+    open_signed_bytes(file, signed_json::read_bounded(file)?)
 }
 
 /// `open_signed` for a file's bytes, named `name` in messages: how `audit verify` reads
@@ -192,14 +177,13 @@ pub fn open_signed_bytes(name: &Path, bytes: Vec<u8>) -> Result<SignedTally> {
     } else {
         None
     };
-    let (key_hex, key) = signed_by(&sig_entry, &json).map_err(refused)?;
+    let (key_hex, key) = signed_json::signed_by(&sig_entry, &json).map_err(refused)?;
     if let Some((signing_json, signing_sig)) = &signing {
-        let (also, _) = signed_by(signing_sig, signing_json).map_err(refused)?;
+        let (also, _) = signed_json::signed_by(signing_sig, signing_json).map_err(refused)?;
         if also != key_hex {
             return Err(refused(Refusal::KeyMismatch));
         }
     }
-    // As for bundles: every byte is accounted for, so nothing rides along unsigned.
     let mut laid: Vec<(&str, &[u8])> = vec![
         ("tally.json", json.as_slice()),
         ("tally.sig", sig_entry.as_slice()),
@@ -210,9 +194,7 @@ pub fn open_signed_bytes(name: &Path, bytes: Vec<u8>) -> Result<SignedTally> {
             ("signed.sig", signing_sig.as_slice()),
         ]);
     }
-    if bytes != container::canonical_zip(&laid)? {
-        return Err(refused(Refusal::NotCanonical));
-    }
+    signed_json::canonical(name, &bytes, &laid)?;
     let content: TallyFile = crate::package::parse_manifest(name, &json, FORMAT, VERSION)?;
     let sha256 = keys::sha256_hex(&json);
     let signed_at = match &signing {
@@ -253,20 +235,6 @@ fn signing_statement(json: bool, sig: bool) -> std::result::Result<bool, Refusal
     }
 }
 
-/// The key a signature entry names, once its signature over `signed` verifies.
-fn signed_by(
-    entry: &[u8],
-    signed: &[u8],
-) -> std::result::Result<(String, ed25519_dalek::VerifyingKey), Refusal> {
-    let (key_hex, sig) =
-        container::parse_signature_entry(entry).ok_or(Refusal::MalformedSignature)?;
-    let key = keys::parse_public(&key_hex).map_err(|_| Refusal::BadPublicKey)?;
-    if !keys::verify(&key, signed, &sig) {
-        return Err(Refusal::SignatureInvalid);
-    }
-    Ok((key_hex, key))
-}
-
 /// Signs the exact `tally.json` bytes with `key`, and the signing statement naming them
 /// and `signed_at`, and writes the signed file at `dest`.
 pub fn sign(json: &[u8], key: &SigningKey, signed_at: &str, dest: &Path) -> Result<()> {
@@ -302,6 +270,30 @@ pub fn outcome_of(content: &TallyFile) -> std::result::Result<MeetingOutcome, Re
     Ok(meeting::decide(&ballot, &content.tally))
 }
 
+/// The ballot as a file states it: its terms, without its count or how it is counted.
+pub(super) fn terms_of(ballot: &MeetingBallot) -> TallyBallot {
+    TallyBallot {
+        id: ballot.id,
+        category_key: ballot.category_key.clone(),
+        category_zh: ballot.category_zh.clone(),
+        kind: ballot.kind,
+        places: ballot.places,
+        threshold: ballot.threshold,
+        entries: ballot.entries.clone(),
+        opened_at: ballot.opened_at.clone(),
+        opened_by: ballot.opened_by.clone(),
+    }
+}
+
+/// The review as a file names it.
+pub(super) fn review_of(conn: &rusqlite::Connection) -> Result<TallyReview> {
+    let review = store::review_rows::read_review(conn)?;
+    Ok(TallyReview {
+        id: review.id,
+        title_zh: review.title_zh,
+    })
+}
+
 pub(super) fn as_ballot(b: &TallyBallot) -> MeetingBallot {
     MeetingBallot {
         id: b.id,
@@ -315,6 +307,7 @@ pub(super) fn as_ballot(b: &TallyBallot) -> MeetingBallot {
         opened_by: b.opened_by.clone(),
         counted: None,
         chair: None,
+        laptops: None,
     }
 }
 
@@ -341,6 +334,7 @@ pub fn write(
     let mut conn = store::open(review_path)?;
     let tx = conn.transaction()?;
     let ballot = meeting::read(&tx, ballot_id)?;
+    meeting::refuse_laptops(&ballot)?;
     meeting::refuse_counted(&ballot)?;
     let Some(chair) = ballot.chair.clone() else {
         return Err(Error::BadInput {
@@ -355,25 +349,11 @@ pub fn write(
     let (experts, quorum) = meeting::limits(&tx, &ballot)?;
     meeting::check(&ballot, tally, experts, quorum)
         .map_err(|(zh, en)| Error::BadInput { zh, en })?;
-    let review = store::review_rows::read_review(&tx)?;
     let content = TallyFile {
         format: FORMAT.into(),
         version: VERSION,
-        review: TallyReview {
-            id: review.id,
-            title_zh: review.title_zh,
-        },
-        ballot: TallyBallot {
-            id: ballot.id,
-            category_key: ballot.category_key.clone(),
-            category_zh: ballot.category_zh.clone(),
-            kind: ballot.kind,
-            places: ballot.places,
-            threshold: ballot.threshold,
-            entries: ballot.entries.clone(),
-            opened_at: ballot.opened_at.clone(),
-            opened_by: ballot.opened_by.clone(),
-        },
+        review: review_of(&tx)?,
+        ballot: terms_of(&ballot),
         tally: tally.clone(),
         chair: chair.clone(),
         written_at: at.into(),
@@ -435,6 +415,7 @@ pub fn confirm(
     // Which ballot is the clerk's to name: a ballot that does not exist is their typing
     // error, told before the file is judged.
     let ballot = meeting::read(&tx, ballot_id)?;
+    meeting::refuse_laptops(&ballot)?;
     let signed = open_signed(file)?;
     let content = &signed.content;
     let refused = |r| refuse(file, r);
@@ -497,7 +478,14 @@ pub fn confirm(
         signed_at: signed.signed_at.clone(),
         file_sha256: signed.file_sha256.clone(),
     };
-    let outcome = meeting::record(&tx, &ballot, &content.tally, Some(&evidence), at, actor)?;
+    let outcome = meeting::record(
+        &tx,
+        &ballot,
+        &content.tally,
+        meeting::Evidence::Chair(&evidence),
+        at,
+        actor,
+    )?;
     tx.execute(
         "UPDATE meeting_ballot SET signed_tally = ?2 WHERE id = ?1",
         params![ballot_id, signed.bytes],

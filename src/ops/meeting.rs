@@ -14,6 +14,11 @@ use crate::model::marks::RuleError;
 use crate::refusal::Refusal;
 use crate::scoring::panel::Panel;
 
+/// The same 会评 voted on the experts' own laptops: `super::ballot`, named here too.
+pub use super::ballot::{
+    cast_vote, count_votes, read_paper, receive_vote, write_paper, PaperShown, VoteCast,
+};
+
 /// A tally file as the chair reads it before signing.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -89,7 +94,7 @@ pub fn sign(
         });
     }
     let outcome = tally_file::outcome_of(&content).map_err(|r| refused(file, r))?;
-    let signed_at = rfc3339(now_unix)?;
+    let signed_at = super::ballot::rfc3339(now_unix)?;
     let (_, key) = panel.unlock(passphrase, now_unix)?;
     let dest = out_dir.join(format!(
         "tally-ballot-{}-signed.{}",
@@ -107,22 +112,6 @@ pub fn sign(
             signed_by: Some(written.fingerprint),
         },
     })
-}
-
-/// The laptop's clock as the signing statement records it.
-fn rfc3339(unix: i64) -> Result<String> {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .ok_or_else(|| Error::BadInput {
-            zh: format!("本机时钟读数无效（{unix}），无法记录签名时间：请校正时钟"),
-            en: format!(
-                "this laptop's clock reads {unix}, which is no time to sign at: set the clock"
-            ),
-        })
 }
 
 fn refused(file: &Path, refusal: Refusal) -> Error {

@@ -8,7 +8,8 @@
 //! `round` and `scoring` (packages out, the expert's desk, bundles in, the panel's
 //! decisions), `paper` (the paper fallback), `meeting` (a show of hands the chair
 //! confirms with their key: the tally file written, read and signed on the chair's
-//! laptop, confirmed), `audit`, `reports`, `certificates` and
+//! laptop, confirmed), `ballot` (a 会评 voted on the experts' own laptops: the ballot
+//! paper written, read and voted on, the signed votes received and counted), `audit`, `reports`, `certificates` and
 //! `certificate_template` (what gets printed), `demo` (the demonstration review and a
 //! finished round on it), `publication`, `announcement` and
 //! `objections` (the 公示 and its 异议), `follow_up` (after the award) and `clerk_keys`
@@ -19,6 +20,7 @@
 
 pub mod announcement;
 pub mod audit;
+pub mod ballot;
 pub mod certificate_template;
 pub mod certificates;
 pub mod clerk_keys;

@@ -1,7 +1,8 @@
 //! The 计票单 of a 会评 ballot: what the panel was asked, who was present, each count,
 //! what it decided, how the count was confirmed — by the chair's signature (who, which
-//! key, when, which tally) or not at all — and lines for the counter, the witness and the
-//! panel's chair to sign. A ballot not yet counted prints as a blank form to fill in the
+//! key, when, which tally), by the experts' signed votes (who returned one, with which
+//! key; never how anyone voted) or not at all — and lines for the counter, the witness
+//! and the panel's chair to sign. A ballot not yet counted prints as a blank form to fill in the
 //! room.
 
 use super::font::Style;
@@ -10,7 +11,7 @@ use super::table::{Column, Flow};
 use crate::error::Result;
 use crate::merge::aggregate::VoteThreshold;
 use crate::merge::decisions::Outcome;
-use crate::merge::meeting::{BallotEntry, BallotKind, BallotView, MeetingBallot};
+use crate::merge::meeting::{BallotEntry, BallotKind, BallotView, LaptopVoting, MeetingBallot};
 use crate::merge::rederive::ChairProof;
 
 /// The sheet of `view`; `signed` is what the chair's kept signed tally proves, for a
@@ -168,7 +169,22 @@ fn draw_when_counted(f: &mut Flow, b: &MeetingBallot) {
 /// the key, when it signed and the tally it signed; or, for a ballot without a chair, not
 /// at all. A blank form of a chaired ballot says whose signature the count will need.
 fn draw_confirmation(f: &mut Flow, b: &MeetingBallot, signed: Option<&ChairProof>) {
-    let (size, mut lines) = (9.5, Vec::new());
+    let lines = match &b.laptops {
+        Some(laptops) => votes_lines(b, laptops),
+        None => chair_lines(b, signed),
+    };
+    if lines.is_empty() {
+        return;
+    }
+    f.gap(4.0);
+    for line in lines {
+        f.paragraph(&line, 9.5, false, Align::Left);
+    }
+}
+
+/// How a ballot voted in the room was confirmed: by the chair's signature, or not.
+fn chair_lines(b: &MeetingBallot, signed: Option<&ChairProof>) -> Vec<String> {
+    let mut lines = Vec::new();
     match (&b.counted, signed, &b.chair) {
         (Some(_), Some(p), _) => {
             let when = p.signed_at.as_deref().map_or_else(
@@ -222,13 +238,33 @@ fn draw_confirmation(f: &mut Flow, b: &MeetingBallot, signed: Option<&ChairProof
         }
         (None, _, None) => {}
     }
-    if lines.is_empty() {
-        return;
-    }
-    f.gap(4.0);
-    for line in lines {
-        f.paragraph(&line, size, false, Align::Left);
-    }
+    lines
+}
+
+/// How a ballot voted on the experts' laptops was counted: how many signed votes came
+/// back of how many voters, and who returned one with their key's fingerprint; before
+/// the count, that it will be counted only from such votes.
+fn votes_lines(b: &MeetingBallot, laptops: &LaptopVoting) -> Vec<String> {
+    let m = laptops.voters.len();
+    let Some(votes) = b.counted.as_ref().and_then(|c| c.votes.as_ref()) else {
+        return vec![
+            format!("电子投票：本表决由 {m} 位投票人在本人电脑上投票，只依据其用登记密钥签名的选票计票。"),
+            format!("Voted on the experts' own laptops: counted only from the votes the {m} voters sign with their registered keys."),
+        ];
+    };
+    let n = votes.len();
+    let mut lines = vec![
+        format!("电子投票：收到 {n} 份经专家登记密钥签名的选票（共 {m} 位投票人）。交回选票的专家及其密钥指纹："),
+    ];
+    lines.extend(
+        votes
+            .iter()
+            .map(|v| format!("{}　　密钥指纹：{}", v.name, v.fingerprint)),
+    );
+    lines.push(format!(
+        "Voted on the experts' laptops: {n} votes signed with the experts' registered keys received ({m} voters); each voter's marks stay in the review file and are not printed."
+    ));
+    lines
 }
 
 /// `2026-12-02T15:20:00Z` as `2026-12-02 15:20:00 UTC`; anything else as it was signed.

@@ -446,6 +446,27 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (category_key, key)
     ) STRICT;
     "#,
+    // 20: a 会评 ballot voted on the experts' own laptops (merge::ballot_paper,
+    // merge::ballot_vote). `voting` is 'room' for every ballot before; a laptop ballot fixes
+    // its voters when opened (`voters_json`, the experts with a key in force then) and
+    // records the SHA-256 of the ballot paper's `ballot.json` the clerk wrote
+    // (`paper_sha256`). `meeting_vote` keeps each expert's signed vote as received, once.
+    r#"
+    ALTER TABLE meeting_ballot ADD COLUMN voting TEXT NOT NULL DEFAULT 'room'
+        CHECK (voting IN ('room', 'laptops'));
+    ALTER TABLE meeting_ballot ADD COLUMN voters_json TEXT;
+    ALTER TABLE meeting_ballot ADD COLUMN paper_sha256 TEXT;
+    CREATE TABLE meeting_vote (
+        ballot_id   INTEGER NOT NULL REFERENCES meeting_ballot(id),
+        expert_id   INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        vote_sha256 TEXT NOT NULL,
+        file        BLOB NOT NULL,
+        received_at TEXT NOT NULL,
+        received_by TEXT NOT NULL,
+        PRIMARY KEY (ballot_id, expert_id)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

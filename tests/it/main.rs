@@ -19,6 +19,7 @@ mod import_haystack;
 mod import_packages;
 mod import_workbooks;
 mod keys_at_rest;
+mod laptop_ballot;
 mod meeting;
 mod merge_props;
 mod next_step;

@@ -45,13 +45,13 @@ pub(super) fn tied_round() -> VoteRound {
     round
 }
 
-fn cuts(round: &VoteRound) -> Vec<Cut> {
+pub(super) fn cuts(round: &VoteRound) -> Vec<Cut> {
     let results = compute(&round.review, &ResultOptions::default()).unwrap();
     let c = &results.categories[0];
     round.ids.iter().map(|id| row(c, *id).cut).collect()
 }
 
-fn decisions(round: &VoteRound) -> i64 {
+pub(super) fn decisions(round: &VoteRound) -> i64 {
     paneldesk::store::open(&round.review)
         .unwrap()
         .query_row("SELECT COUNT(*) FROM result_decision", [], |r| r.get(0))

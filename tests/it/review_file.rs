@@ -184,7 +184,8 @@ fn a_file_from_an_older_version_is_upgraded_in_place_keeping_its_data() {
         // Turn the file back into what schema 1 wrote.
         let raw = rusqlite::Connection::open(&path).unwrap();
         raw.execute_batch(
-            "DROP TABLE grade_level;
+            "DROP TABLE meeting_vote;
+             DROP TABLE grade_level;
              DROP TABLE paper_entry;
              DROP TABLE paper_marks;
              DROP TABLE meeting_ballot;

@@ -970,6 +970,7 @@ fn marks_stored_a_row_per_nomination_by_schema_7_are_carried_into_schema_8_uncha
                  actor FROM result_decision;
              DROP TABLE result_decision;
              ALTER TABLE result_decision_7 RENAME TO result_decision;
+             DROP TABLE meeting_vote;
              DROP TABLE meeting_ballot;
              ALTER TABLE category_rule DROP COLUMN quorum;
              ALTER TABLE criterion DROP COLUMN weight;
