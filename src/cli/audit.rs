@@ -124,6 +124,16 @@ fn print_ballot(b: &BallotCheck) {
         (CountedFrom::ChairSigned, None) => println!(
             "会评表决 {n}：须由组长签名确认，重新推导不一致（见下）/ ballot {n}: confirmed by its chair, and does not re-derive (below)"
         ),
+        (CountedFrom::LaptopVotes, _) => match &b.votes {
+            Some(v) => println!(
+                "会评表决 {n}：计票结果由保存的 {} 张专家签名选票重新推导一致 / ballot {n}: count re-derived from the {} signed votes kept",
+                v.len(),
+                v.len()
+            ),
+            None => println!(
+                "会评表决 {n}：由专家电脑签名选票计票，重新推导不一致（见下）/ ballot {n}: counted from the experts' signed votes, and does not re-derive (below)"
+            ),
+        },
         (CountedFrom::Typed, _) => println!(
             "会评表决 {n}：按录入计票，未经组长电子签名确认，不能重新推导（仅与审计日志核对）/ ballot {n}: counted as typed, not confirmed by the chair's signature: not re-derivable (checked against the audit log only)"
         ),

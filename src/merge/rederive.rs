@@ -7,9 +7,10 @@
 //! computed from the marks by the stored rules on every call.
 //!
 //! The same holds for the panel's 会评 ballots (`ballots`): a count its chair confirmed
-//! must be exactly what the chair's signed tally, kept byte for byte, says, and the
-//! decisions naming the ballot what that count decides. A ballot counted as typed has
-//! nothing signed behind it; it is listed as such and compared with its audit entry.
+//! must be exactly what the chair's signed tally, kept byte for byte, says; a count from
+//! the experts' laptop votes exactly what the signed votes kept say; and the decisions
+//! naming the ballot what that count decides. A ballot counted as typed has nothing
+//! signed behind it; it is listed as such and compared with its audit entry.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,8 +18,9 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+use super::ballot_vote::{self, KeptVote};
 use super::decisions::Outcome;
-use super::meeting::{self, BallotChair, Confirmation, Counted, MeetingBallot};
+use super::meeting::{self, BallotChair, Confirmation, Counted, CountedVote, MeetingBallot};
 use crate::bundle;
 use crate::error::{Error, Result};
 use crate::keys::ClerkKeys;
@@ -220,6 +222,9 @@ pub enum CountedFrom {
     /// As the clerk typed it, the ballot having no chair: nothing signed to re-derive it
     /// from, so it is compared with its audit entry only.
     Typed,
+    /// From the experts' votes signed on their own laptops: re-derived from the signed
+    /// votes the review keeps.
+    LaptopVotes,
 }
 
 /// What a kept signed tally proves about its ballot once every check holds.
@@ -247,6 +252,10 @@ pub struct BallotCheck {
     pub counted_from: CountedFrom,
     /// Set for a chair-signed ballot without differences.
     pub proved: Option<ChairProof>,
+    /// Set for a ballot counted from laptop votes without differences: the signed votes
+    /// it was re-derived from (who, which key, which `vote.json`), by expert id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub votes: Option<Vec<CountedVote>>,
 }
 
 /// One way a ballot's stored count and its evidence disagree.
@@ -256,7 +265,9 @@ pub struct BallotDifference {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ballot: i64,
     /// `tally_not_kept`, `tally_signature`, `tally_not_this_ballot`, `tally_changed`,
-    /// `tally_not_as_audited`, `ballot_decisions_differ` (docs/formats.md, "Tally file").
+    /// `tally_not_as_audited`, `ballot_decisions_differ` (docs/formats.md, "Tally file");
+    /// `vote_signature`, `vote_not_this_ballot`, `votes_not_as_counted`,
+    /// `votes_recount_differs` for a ballot counted from votes ("Ballot paper and vote").
     pub kind: String,
     pub detail_zh: String,
     pub detail_en: String,
@@ -281,6 +292,8 @@ struct Evidence {
     registered: Vec<(i64, String)>,
     /// Ballot → the chair its `meeting.ballot_opened` entry names (`None`: none).
     opened: BTreeMap<i64, Option<i64>>,
+    /// Ballots whose `meeting.ballot_opened` entry says they were opened for laptops.
+    opened_for_laptops: std::collections::BTreeSet<i64>,
     /// Ballot → the detail of its `meeting.counted` entry.
     counted: BTreeMap<i64, serde_json::Value>,
     /// Ballot → (nomination, `in`/`out`) of the decisions naming it, sorted.
@@ -290,6 +303,7 @@ struct Evidence {
 impl Evidence {
     fn read(conn: &Connection) -> Result<Evidence> {
         let mut opened = BTreeMap::new();
+        let mut opened_for_laptops = std::collections::BTreeSet::new();
         let mut counted = BTreeMap::new();
         for e in crate::audit::entries(conn)? {
             let opening = match e.action.as_str() {
@@ -304,6 +318,11 @@ impl Evidence {
             };
             if opening {
                 opened.insert(ballot, detail["chair"].as_i64());
+                if detail["voting"] == "laptops" {
+                    opened_for_laptops.insert(ballot);
+                } else {
+                    opened_for_laptops.remove(&ballot);
+                }
             } else {
                 counted.insert(ballot, detail);
             }
@@ -331,6 +350,7 @@ impl Evidence {
                 .map(|r| (r.expert_id, r.fingerprint))
                 .collect(),
             opened,
+            opened_for_laptops,
             counted,
             decisions,
         })
@@ -344,13 +364,19 @@ struct BallotRow {
     counted_json: Option<String>,
     tally_sha256: Option<String>,
     signed_tally: Option<Vec<u8>>,
+    /// `voting`, `voters_json` and `paper_sha256` as stored, and the votes kept: a ballot
+    /// voted on the experts' laptops.
+    voting: String,
+    voters_json: Option<String>,
+    paper_sha256: Option<String>,
+    votes: Vec<KeptVote>,
 }
 
 fn ballot_row(conn: &Connection, id: i64) -> Result<Option<BallotRow>> {
     let row = conn
         .query_row(
             "SELECT category_key, kind_json, places, threshold, entries_json, chair_expert_id,
-                    counted_json, tally_sha256, signed_tally
+                    counted_json, tally_sha256, signed_tally, voting, voters_json, paper_sha256
              FROM meeting_ballot WHERE id = ?1",
             [id],
             |r| {
@@ -364,14 +390,21 @@ fn ballot_row(conn: &Connection, id: i64) -> Result<Option<BallotRow>> {
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<String>>(7)?,
                     r.get::<_, Option<Vec<u8>>>(8)?,
+                    (
+                        r.get::<_, String>(9)?,
+                        r.get::<_, Option<String>>(10)?,
+                        r.get::<_, Option<String>>(11)?,
+                    ),
                 ))
             },
         )
         .optional()?;
-    let Some((category_key, kind, places, threshold, entries, chair, counted, sha, signed)) = row
+    let Some((category_key, kind, places, threshold, entries, chair, counted, sha, signed, voting)) =
+        row
     else {
         return Ok(None);
     };
+    let (voting, voters_json, paper_sha256) = voting;
     Ok(Some(BallotRow {
         stored: MeetingBallot {
             id,
@@ -387,12 +420,16 @@ fn ballot_row(conn: &Connection, id: i64) -> Result<Option<BallotRow>> {
                 id,
                 name: String::new(),
             }),
-            category_key,
             laptops: None,
+            category_key,
         },
         counted_json: counted,
         tally_sha256: sha,
         signed_tally: signed,
+        voting,
+        voters_json,
+        paper_sha256,
+        votes: ballot_vote::kept(conn, id)?,
     }))
 }
 
@@ -470,6 +507,17 @@ fn check_ballot(
         return Ok(());
     };
     let counted: Option<Counted> = serde_json::from_str(counted_json).ok();
+    let counted_value: serde_json::Value =
+        serde_json::from_str(counted_json).unwrap_or(serde_json::Value::Null);
+    // Any trace of laptop voting makes the ballot one only the experts' signed votes could
+    // count, whatever else the row says.
+    let from_votes = row.voting == "laptops"
+        || row.voters_json.is_some()
+        || row.paper_sha256.is_some()
+        || !row.votes.is_empty()
+        || !counted_value["votes"].is_null()
+        || evidence.opened_for_laptops.contains(&id)
+        || audited.is_some_and(|a| !a["votes"].is_null());
     // Any trace of a chair makes the ballot one only a signed tally could count: removing
     // the chair from one place leaves the others, the audit log's among them.
     let chaired = row.stored.chair.is_some()
@@ -478,7 +526,13 @@ fn check_ballot(
         || counted.as_ref().is_some_and(|c| c.confirmed.is_some())
         || audited.is_some_and(|a| !a["confirmed_by"].is_null());
     let mut proved = None;
-    if chaired {
+    let mut votes = None;
+    if from_votes {
+        match laptop_votes(evidence, id, &row, counted.as_ref(), audited) {
+            Ok(v) => votes = Some(v),
+            Err(f) => found.push(f),
+        }
+    } else if chaired {
         match chair_signed(evidence, id, &row, counted.as_ref()) {
             Ok(proof) => proved = Some(proof),
             Err(f) => found.push(f),
@@ -513,12 +567,15 @@ fn check_ballot(
     out.ballots.push(BallotCheck {
         ballot: id,
         category_key: row.stored.category_key.clone(),
-        counted_from: if chaired {
+        counted_from: if from_votes {
+            CountedFrom::LaptopVotes
+        } else if chaired {
             CountedFrom::ChairSigned
         } else {
             CountedFrom::Typed
         },
         proved: proved.filter(|_| found.is_empty()),
+        votes: votes.filter(|_| found.is_empty()),
     });
     push(out, id, found);
     Ok(())
@@ -695,4 +752,127 @@ fn chair_signed(
             format!("the kept tally file is not the one the audit log recorded when meeting ballot {id} was counted"),
         )),
     }
+}
+
+/// A ballot counted from the experts' laptop votes, re-derived from the signed votes the
+/// review keeps, in the order docs/formats.md gives ("What `audit verify` checks for a
+/// ballot counted from votes"); the first check that fails is the difference. Answers
+/// the votes it was counted from.
+fn laptop_votes(
+    evidence: &Evidence,
+    id: i64,
+    row: &BallotRow,
+    counted: Option<&Counted>,
+    audited: Option<&serde_json::Value>,
+) -> std::result::Result<Vec<CountedVote>, Found> {
+    let terms = super::tally_file::terms_of(&row.stored);
+    let mut kept = Vec::with_capacity(row.votes.len());
+    for k in &row.votes {
+        let name = std::path::PathBuf::from(format!("meeting_vote {id}/{}", k.expert_id));
+        let expert = k.expert_id;
+        let vote = ballot_vote::open_bytes(&name, &k.file).map_err(|e| {
+            (
+                "vote_signature",
+                format!(
+                    "会评表决 {id} 保存的专家 {expert} 的选票不能通过签名核验：{}",
+                    e.message_zh()
+                ),
+                format!(
+                    "meeting ballot {id}: the vote kept for expert {expert} does not verify: {}",
+                    e.message_en()
+                ),
+            )
+        })?;
+        let c = &vote.content;
+        let registered = evidence
+            .registered
+            .iter()
+            .any(|(e, f)| *e == expert && *f == vote.fingerprint);
+        if c.expert.id != expert || !registered {
+            return Err((
+                "vote_signature",
+                format!(
+                    "会评表决 {id} 保存的专家 {expert} 的选票署名专家 {}，由密钥 {} 签名，该密钥从未在本评审中登记给专家 {expert}",
+                    c.expert.id, vote.fingerprint
+                ),
+                format!(
+                    "meeting ballot {id}: the vote kept for expert {expert} names expert {} and is signed by key {}, never registered for expert {expert} in this review",
+                    c.expert.id, vote.fingerprint
+                ),
+            ));
+        }
+        let not_this = |what: String| {
+            (
+                "vote_not_this_ballot",
+                format!("会评表决 {id} 保存的专家 {expert} 的选票不是本评审本次表决的选票（{what}）"),
+                format!("meeting ballot {id}: the vote kept for expert {expert} is not a vote on this ballot of this review ({what})"),
+            )
+        };
+        if c.review_id != evidence.review_id {
+            return Err(not_this("review_id".into()));
+        }
+        if c.ballot_id != id {
+            return Err(not_this("ballot_id".into()));
+        }
+        if row.paper_sha256.as_deref() != Some(c.paper_sha256.as_str()) {
+            return Err(not_this("paper_sha256".into()));
+        }
+        if let Err(r) = ballot_vote::check_marks(&terms, &c.marks) {
+            return Err(not_this(r.to_string()));
+        }
+        kept.push(vote);
+    }
+    let not_as_counted = |what: &str| {
+        (
+            "votes_not_as_counted",
+            format!("会评表决 {id} 保存的选票不是计票时所依据的选票（{what}）"),
+            format!("meeting ballot {id}: the votes kept are not the votes it was counted from ({what})"),
+        )
+    };
+    let Some(counted) = counted else {
+        return Err(not_as_counted("counted_json"));
+    };
+    let listed = counted.votes.clone().unwrap_or_default();
+    let mut named: Vec<(i64, &str)> = listed
+        .iter()
+        .map(|v| (v.expert_id, v.vote_sha256.as_str()))
+        .collect();
+    named.sort();
+    let mut held: Vec<(i64, &str)> = row
+        .votes
+        .iter()
+        .zip(&kept)
+        .map(|(k, v)| (k.expert_id, v.sha256.as_str()))
+        .collect();
+    held.sort();
+    if named != held {
+        return Err(not_as_counted("counted_json.votes"));
+    }
+    let contents: Vec<_> = kept.iter().map(|v| v.content.clone()).collect();
+    let recount = ballot_vote::tally_of(&terms, &contents, "", "");
+    let differs = |what: &str| {
+        (
+            "votes_recount_differs",
+            format!("会评表决 {id} 存储的计票结果不是保存的选票重新计票的结果（{what}）"),
+            format!("meeting ballot {id}'s stored count is not what recounting its kept votes gives ({what})"),
+        )
+    };
+    if counted.tally.present != recount.present || counted.tally.counts != recount.counts {
+        return Err(differs("tally"));
+    }
+    if counted.outcome != meeting::decide(&row.stored, &recount) {
+        return Err(differs("outcome"));
+    }
+    // The set of votes is signed by no one: the audit log's count entry, in its chain, is
+    // what says which votes were counted.
+    let as_audited =
+        audited.is_some_and(|a| serde_json::to_value(&listed).ok().as_ref() == Some(&a["votes"]));
+    if !as_audited {
+        return Err((
+            "tally_not_as_audited",
+            format!("会评表决 {id} 存储的计票所依据的选票与审计日志记录的计票不一致"),
+            format!("the votes meeting ballot {id}'s stored count stands on are not those its audit entry records"),
+        ));
+    }
+    Ok(listed)
 }

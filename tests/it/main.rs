@@ -3,6 +3,7 @@
 mod acting_person;
 mod architecture;
 mod audit_log;
+mod ballot_audit;
 mod certificates;
 mod cli;
 mod correction_effects;
