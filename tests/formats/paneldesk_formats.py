@@ -1,5 +1,7 @@
 """A second implementation of docs/formats.md: the panel package (`*.pdpanel`), the
-result bundle (`*.pdresult`) and the chair's signed 会评 tally file (`*.pdtally`).
+result bundle (`*.pdresult`), the chair's signed 会评 tally file (`*.pdtally`), the 会评
+ballot paper and vote (`*.pdballot`, `*.pdvote`), and what `audit verify` checks of a
+review's counted 会评 ballots.
 
 Written from docs/formats.md alone, not from PanelDesk's Rust code: every check below names
 the section and step of the page it implements, and runs in the order the page gives, so
@@ -1211,6 +1213,27 @@ THRESHOLDS = ("more_than_half", "two_thirds")
 def check_tally_doc(d: dict) -> None:
     """Tally file: 'then the whole document with the types above'."""
     w = "tally file"
+    _check_review_and_ballot(d, w)
+    tally = _obj(_field(d, "tally", w), "tally")
+    _int(tally, "present", U32, "tally")
+    for i, c in enumerate(_list(tally, "counts", "tally")):
+        cw = f"tally.counts[{i}]"
+        c = _obj(c, cw)
+        _int(c, "nomination_id", ID, cw)
+        for k in ("agree", "disagree", "abstain"):
+            _int(c, k, U32, cw)
+    _str(tally, "counted_by", "tally")
+    _str(tally, "witnessed_by", "tally")
+    chair = _obj(_field(d, "chair", w), "chair")
+    _int(chair, "id", ID, "chair")
+    _str(chair, "name", "chair")
+    _str(d, "written_at", w)
+    _str(d, "written_by", w)
+
+
+def _check_review_and_ballot(d: dict, w: str) -> None:
+    """`tally.json`'s `review` and `ballot`, with the types the page gives them (a ballot
+    paper's `ballot.json` has the same two)."""
     review = _obj(_field(d, "review", w), "review")
     _str(review, "id", "review")
     _str(review, "title_zh", "review")
@@ -1236,21 +1259,6 @@ def check_tally_doc(d: dict) -> None:
         _str(e, "university", ew)
         if _optional(e, "score") is not None:
             _number(e, "score", ew)
-    tally = _obj(_field(d, "tally", w), "tally")
-    _int(tally, "present", U32, "tally")
-    for i, c in enumerate(_list(tally, "counts", "tally")):
-        cw = f"tally.counts[{i}]"
-        c = _obj(c, cw)
-        _int(c, "nomination_id", ID, cw)
-        for k in ("agree", "disagree", "abstain"):
-            _int(c, k, U32, cw)
-    _str(tally, "counted_by", "tally")
-    _str(tally, "witnessed_by", "tally")
-    chair = _obj(_field(d, "chair", w), "chair")
-    _int(chair, "id", ID, "chair")
-    _str(chair, "name", "chair")
-    _str(d, "written_at", w)
-    _str(d, "written_by", w)
 
 
 def check_signing_doc(d: dict) -> None:
@@ -1479,6 +1487,17 @@ def _read_counted(text: str) -> dict | None:
             _fail("outcome.still_tied")
         _str(c, "counted_at", "counted_json")
         _str(c, "recorded_by", "counted_json")
+        votes = c.get("votes")
+        if votes is not None:
+            votes = [
+                {
+                    "expert_id": _int(_obj(v, "vote"), "expert_id", ID, "vote"),
+                    "name": _str(v, "name", "vote"),
+                    "fingerprint": _str(v, "fingerprint", "vote"),
+                    "vote_sha256": _str(v, "vote_sha256", "vote"),
+                }
+                for v in _list(c, "votes", "counted_json")
+            ]
         confirmed = c.get("confirmed")
         if confirmed is not None:
             confirmed = _obj(confirmed, "confirmed")
@@ -1494,6 +1513,7 @@ def _read_counted(text: str) -> dict | None:
         "tally": tally,
         "outcome": {"entries": entries, "still_tied": still},
         "confirmed": confirmed,
+        "votes": votes,
     }
 
 
@@ -1548,14 +1568,15 @@ def decide(kind: dict, places: int, threshold: str, tally: dict) -> dict:
 
 def audit_tallies(review_path: str) -> str:
     """'What `audit verify` checks', on a review file: for each ballot in order of id,
-    `<id>=chair_signed` or `<id>=typed` when it is counted, then `<id>:<kind>` for its
-    difference(s); space-separated."""
+    `<id>=laptop_votes`, `<id>=chair_signed` or `<id>=typed` when it is counted, then
+    `<id>:<kind>` for its difference(s); space-separated."""
     con = sqlite3.connect(f"file:{review_path}?mode=ro", uri=True)
     try:
         review_id = con.execute("SELECT id FROM review").fetchone()[0]
         experts = con.execute("SELECT count(*) FROM expert").fetchone()[0]
         registered = set(con.execute("SELECT expert_id, fingerprint FROM expert_registration"))
         opened: dict[int, int | None] = {}
+        opened_for_laptops: set[int] = set()
         counted_entries: dict[int, dict] = {}
         for action, detail in con.execute("SELECT action, detail FROM audit_log ORDER BY seq"):
             if action not in ("meeting.ballot_opened", "meeting.counted"):
@@ -1569,6 +1590,10 @@ def audit_tallies(review_path: str) -> str:
             if action == "meeting.ballot_opened":
                 chair = d.get("chair")
                 opened[d["ballot"]] = chair if _is_int(chair, *ID) else None
+                if d.get("voting") == "laptops":
+                    opened_for_laptops.add(d["ballot"])
+                else:
+                    opened_for_laptops.discard(d["ballot"])
             else:
                 counted_entries[d["ballot"]] = d
         decisions: dict[int, list] = {}
@@ -1581,9 +1606,15 @@ def audit_tallies(review_path: str) -> str:
             r[0]: r
             for r in con.execute(
                 "SELECT id, category_key, kind_json, places, threshold, entries_json,"
-                " chair_expert_id, counted_json, tally_sha256, signed_tally FROM meeting_ballot"
+                " chair_expert_id, counted_json, tally_sha256, signed_tally, voting, voters_json,"
+                " paper_sha256 FROM meeting_ballot"
             )
         }
+        kept_votes: dict[int, list] = {}
+        for ballot, expert, file in con.execute(
+            "SELECT ballot_id, expert_id, file FROM meeting_vote ORDER BY ballot_id, expert_id"
+        ):
+            kept_votes.setdefault(ballot, []).append((expert, bytes(file)))
     finally:
         con.close()
     said: list[str] = []
@@ -1597,7 +1628,8 @@ def audit_tallies(review_path: str) -> str:
             if decided:
                 said.append(f"{bid}:ballot_decisions_differ")
             continue
-        _, category_key, kind_json, places, threshold_json, entries_json, chair, text, sha, kept = row
+        (_, category_key, kind_json, places, threshold_json, entries_json, chair, text, sha, kept,
+         voting, voters_json, paper_sha) = row
         stored = {
             "category_key": category_key,
             "kind": json.loads(kind_json),
@@ -1606,6 +1638,22 @@ def audit_tallies(review_path: str) -> str:
             "entries": [e["nomination_id"] for e in json.loads(entries_json)],
         }
         counted = _read_counted(text)
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            raw = None
+        votes = kept_votes.get(bid, [])
+        # 'Any trace of laptop voting': the row's `voting`, `voters_json`, `paper_sha256`,
+        # a kept vote, `counted_json.votes`, the opening or count entry.
+        from_votes = (
+            voting == "laptops"
+            or voters_json is not None
+            or paper_sha is not None
+            or bool(votes)
+            or (isinstance(raw, dict) and raw.get("votes") is not None)
+            or bid in opened_for_laptops
+            or (audited is not None and audited.get("votes") is not None)
+        )
         chaired = (
             chair is not None
             or opened.get(bid) is not None
@@ -1613,19 +1661,27 @@ def audit_tallies(review_path: str) -> str:
             or (counted is not None and counted["confirmed"] is not None)
             or (audited is not None and audited.get("confirmed_by") is not None)
         )
-        said.append(f"{bid}={'chair_signed' if chaired else 'typed'}")
-        if chaired:
+        if from_votes:
+            said.append(f"{bid}=laptop_votes")
+            why = _laptop_votes(bid, stored, paper_sha, votes, counted, audited, review_id,
+                                registered)
+            if why:
+                said.append(f"{bid}:{why}")
+        elif chaired:
+            said.append(f"{bid}=chair_signed")
             why = _chair_signed(bid, stored, chair, opened.get(bid), kept, sha, counted,
                                 audited, review_id, experts, registered)
             if why:
                 said.append(f"{bid}:{why}")
-        elif (
-            counted is None
-            or audited is None
-            or _tally_value(counted["tally"]) != audited.get("tally")
-            or counted["outcome"] != audited.get("outcome")
-        ):
-            said.append(f"{bid}:tally_not_as_audited")
+        else:
+            said.append(f"{bid}=typed")
+            if (
+                counted is None
+                or audited is None
+                or _tally_value(counted["tally"]) != audited.get("tally")
+                or counted["outcome"] != audited.get("outcome")
+            ):
+                said.append(f"{bid}:tally_not_as_audited")
         if counted is not None:
             expected = sorted(
                 (e["nomination_id"], e["result"])
@@ -1693,3 +1749,267 @@ def _chair_signed(bid, stored, chair, opened_chair, kept, sha, counted, audited,
     if isinstance(file_sha, str) and file_sha != sha256_hex(bytes(kept)):
         return "tally_not_as_audited"
     return None
+
+
+# ---------------------------------------------------------------------------------------
+# Ballot paper and vote.
+# ---------------------------------------------------------------------------------------
+
+# 'the same bounds as a tally file: at most 16 entries, at most 1 MiB in all'.
+BALLOT_PAPER = Format(
+    max_file_bytes=1 << 20,
+    max_entries=16,
+    rules=[
+        EntryRule("ballot.json", lambda n: n == "ballot.json", 256 << 10, True),
+        EntryRule("ballot.sig", lambda n: n == "ballot.sig", 256, True),
+    ],
+)
+VOTE = Format(
+    max_file_bytes=1 << 20,
+    max_entries=16,
+    rules=[
+        EntryRule("vote.json", lambda n: n == "vote.json", 256 << 10, True),
+        EntryRule("vote.sig", lambda n: n == "vote.sig", 256, True),
+    ],
+)
+
+BALLOT_PAPER_FORMAT = "paneldesk.meeting-ballot"
+VOTE_FORMAT = "paneldesk.meeting-vote"
+VOTE_MARKS = ("agree", "disagree", "abstain")
+CHOOSE_MARKS = ("chosen", "not_chosen")
+
+
+def check_ballot_paper_doc(d: dict) -> None:
+    """`ballot.json`: 'the types of `tally.json`'s `review` and `ballot`, and `voters` is
+    an array of objects with `id` (integer) and `name` (string)'.
+
+    SPEC GAP: `written_by` is only shown (`"…"`); read as a string, as every field the
+    page shows with a string value."""
+    w = "ballot paper"
+    _check_review_and_ballot(d, w)
+    for i, v in enumerate(_list(d, "voters", w)):
+        vw = f"voters[{i}]"
+        v = _obj(v, vw)
+        _int(v, "id", ID, vw)
+        _str(v, "name", vw)
+    _str(d, "written_by", w)
+
+
+def check_vote_doc(d: dict) -> None:
+    """`vote.json`: 'strings, except `version` (integer), `ballot_id`, `expert.id`,
+    `nomination_id` (integers) and the arrays shown; `mark` is one of `agree`,
+    `disagree`, `abstain` … or `chosen`, `not_chosen`'.
+
+    SPEC GAP: a `mark` that is none of the five words is read as a type error
+    (`malformed_content`): the page gives `mark` those five values as its type; a word of
+    the other kind of ballot is step 7's `invalid_vote`."""
+    w = "vote"
+    _str(d, "review_id", w)
+    _int(d, "ballot_id", ID, w)
+    _str(d, "paper_sha256", w)
+    expert = _obj(_field(d, "expert", w), "expert")
+    _int(expert, "id", ID, "expert")
+    _str(expert, "name", "expert")
+    for i, m in enumerate(_list(d, "marks", w)):
+        mw = f"marks[{i}]"
+        m = _obj(m, mw)
+        _int(m, "nomination_id", ID, mw)
+        if _str(m, "mark", mw) not in VOTE_MARKS + CHOOSE_MARKS:
+            _fail(f"{mw}.mark: not one of the five words")
+    _str(d, "cast_at", w)
+
+
+@dataclass
+class Signed:
+    """A verified ballot paper or vote: its JSON, the SHA-256 of the JSON entry's bytes,
+    and the key that signed it."""
+
+    doc: dict
+    hash: str
+    key_hex: str
+    fingerprint: str
+
+
+def _verify_signed_json(data: bytes | mmap.mmap, fmt: Format, names: tuple, format_word: str,
+                        check: Callable[[Any], None]) -> Signed:
+    """'To verify a ballot paper or a vote'."""
+    archive = open_container(data, fmt)
+    # 'read the JSON entry, then the signature entry'.
+    doc_bytes = archive.read(names[0])
+    sig_entry = archive.read(names[1])
+    key_hex, key = check_signature(sig_entry, doc_bytes)
+    if not is_canonical(archive, names):
+        refuse("not_canonical")
+    doc = parse_json(doc_bytes)
+    check_head(doc, format_word)
+    _whole(check, doc)
+    return Signed(doc, sha256_hex(doc_bytes), key_hex, fingerprint(key))
+
+
+def verify_ballot_paper_bytes(data: bytes | mmap.mmap) -> Signed:
+    return _verify_signed_json(
+        data, BALLOT_PAPER, ("ballot.json", "ballot.sig"), BALLOT_PAPER_FORMAT,
+        check_ballot_paper_doc,
+    )
+
+
+def verify_vote_bytes(data: bytes | mmap.mmap) -> Signed:
+    return _verify_signed_json(
+        data, VOTE, ("vote.json", "vote.sig"), VOTE_FORMAT, check_vote_doc
+    )
+
+
+def verify_ballot_paper(path: str) -> Signed:
+    return _with_file(path, BALLOT_PAPER, verify_ballot_paper_bytes)
+
+
+def verify_vote(path: str) -> Signed:
+    return _with_file(path, VOTE, verify_vote_bytes)
+
+
+def open_ballot_paper(paper: Signed, clerk_key: str, review_id: str, expert_id: int) -> str:
+    """'The voter's laptop': with the package of this review (its `clerk.signing_key`
+    and `review.id`) and the enrolled expert."""
+    if paper.key_hex != clerk_key:
+        refuse("key_mismatch", paper.fingerprint)
+    if paper.doc["review"]["id"] != review_id:
+        refuse("other_review", paper.doc["review"]["id"])
+    if not any(v["id"] == expert_id for v in paper.doc["voters"]):
+        refuse("not_a_voter", str(expert_id))
+    return "accepted"
+
+
+def marks_refusal(kind: dict, entries: list, marks: list, places: int) -> tuple[str, str] | None:
+    """'To receive a vote', steps 7 and 8: the refusal the marks earn on a ballot of this
+    `kind` (`{"kind": "vote"}` or `{"kind": "choose", "at_most": k}`) with these entries
+    (nomination ids, in order) and `places`, or None."""
+    # 7.
+    if [m["nomination_id"] for m in marks] != list(entries):
+        return "invalid_vote", "not one mark for each entry, in the ballot's order"
+    words = CHOOSE_MARKS if kind["kind"] == "choose" else VOTE_MARKS
+    for m in marks:
+        if m["mark"] not in words:
+            return "invalid_vote", f"{m['nomination_id']}: {m['mark']} on a {kind['kind']} ballot"
+    # 8.
+    if kind["kind"] == "choose":
+        chosen = sum(1 for m in marks if m["mark"] == "chosen")
+        # SPEC GAP: a choice whose `at_most` is null (the review stores it filled in, so
+        # only a hand-made ballot has one) is held to its `places`, as 'What counts
+        # decide' fills the places of such a choice.
+        at_most = kind.get("at_most")
+        at_most = places if at_most is None else at_most
+        if chosen > at_most:
+            return "too_many_chosen", f"{chosen} chosen, at most {at_most}"
+    return None
+
+
+@dataclass
+class VoteClerk:
+    """What the clerk's review holds for receiving a vote: its id, the registrations, and
+    each ballot opened for laptops as stored (`kind`, `places`, `entries` as nomination
+    ids, `voters` [{id, name}], `paper_sha256` of the paper written or null, `counted`, and
+    `votes` {expert id: SHA-256 of the `vote.json` received})."""
+
+    review_id: str
+    registrations: list[Registration]
+    ballots: dict[int, dict]
+
+
+def receive_vote(v: Signed, clerk: VoteClerk, ballot_id: int) -> str:
+    """'To receive a vote', steps 1 to 10, after verifying it."""
+    d = v.doc
+    stored = clerk.ballots.get(ballot_id)
+    if stored is None:
+        # 'the clerk's error, `bad_input`, before the file is read': not a verdict on it.
+        refuse("bad_input", f"no ballot {ballot_id} opened for laptops")
+    # 1.
+    if d["review_id"] != clerk.review_id:
+        refuse("other_review", d["review_id"])
+    # 2.
+    if d["ballot_id"] != ballot_id:
+        refuse("other_ballot", str(d["ballot_id"]))
+    # 3.
+    if stored["counted"]:
+        refuse("ballot_counted")
+    # 4.
+    if stored["paper_sha256"] is None or d["paper_sha256"] != stored["paper_sha256"]:
+        refuse("not_this_paper", d["paper_sha256"])
+    # 5.
+    expert = d["expert"]
+    if not any(x["id"] == expert["id"] and x["name"] == expert["name"] for x in stored["voters"]):
+        refuse("not_a_voter", f"{expert['id']} {expert['name']}")
+    # 6. Registration, as for bundles.
+    mine = [
+        r
+        for r in clerk.registrations
+        if r.expert_id == expert["id"] and r.fingerprint == v.fingerprint
+    ]
+    if not any(not r.revoked for r in mine):
+        refuse("key_revoked" if mine else "key_not_registered", v.fingerprint)
+    # 7, 8.
+    why = marks_refusal(stored["kind"], stored["entries"], d["marks"], stored["places"])
+    if why is not None:
+        refuse(*why)
+    # 9.
+    had = stored["votes"].get(expert["id"])
+    if had is not None:
+        if had == v.hash:
+            return "already_have"
+        refuse("already_voted", had)
+    # 10.
+    return "accepted"
+
+
+def _laptop_votes(bid, stored, paper_sha, votes, counted, audited, review_id,
+                  registered) -> str | None:
+    """'What `audit verify` checks for a ballot counted from votes': the first check that
+    fails, or None. `votes` are the kept (expert id, file bytes), by expert id."""
+    verified = []
+    for expert_id, file in votes:
+        try:
+            v = verify_vote_bytes(file)
+        except Refused:
+            return "vote_signature"
+        d = v.doc
+        if d["expert"]["id"] != expert_id or (expert_id, v.fingerprint) not in registered:
+            return "vote_signature"
+        if d["review_id"] != review_id or d["ballot_id"] != bid or d["paper_sha256"] != paper_sha:
+            return "vote_not_this_ballot"
+        if marks_refusal(stored["kind"], stored["entries"], d["marks"], stored["places"]):
+            return "vote_not_this_ballot"
+        verified.append((expert_id, v))
+    if counted is None:
+        return "votes_not_as_counted"
+    listed = counted["votes"] or []
+    if sorted((x["expert_id"], x["vote_sha256"]) for x in listed) != sorted(
+        (e, v.hash) for e, v in verified
+    ):
+        return "votes_not_as_counted"
+    recount = vote_tally(stored["entries"], [v.doc for _, v in verified])
+    if counted["tally"]["present"] != recount["present"] or counted["tally"]["counts"] != recount["counts"]:
+        return "votes_recount_differs"
+    if counted["outcome"] != decide(stored["kind"], stored["places"], stored["threshold"], recount):
+        return "votes_recount_differs"
+    if audited is None or audited.get("votes") != listed:
+        return "tally_not_as_audited"
+    return None
+
+
+def vote_tally(entries: list, votes: list) -> dict:
+    """'To count from votes': `present` the number of votes; for each entry in order,
+    `agree` the `agree` or `chosen` marks, `disagree` and `abstain` their own."""
+    def marks(nid: int, words: tuple) -> int:
+        return sum(1 for v in votes for m in v["marks"] if m["nomination_id"] == nid and m["mark"] in words)
+
+    return {
+        "present": len(votes),
+        "counts": [
+            {
+                "nomination_id": nid,
+                "agree": marks(nid, ("agree", "chosen")),
+                "disagree": marks(nid, ("disagree",)),
+                "abstain": marks(nid, ("abstain",)),
+            }
+            for nid in entries
+        ],
+    }

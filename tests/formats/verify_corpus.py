@@ -7,10 +7,12 @@ docs/formats.md (`paneldesk_formats.py`) and prints one JSON object per line:
 
 The folder holds (written by tests/it/second_implementation.rs):
 
-- `cases.json`: `[{"case", "kind": "package" | "bundle" | "tally" | "review", "file",
-  "context", "ballot"}]`, files relative to the folder; `context` for bundles and tallies,
-  `ballot` (the ballot the clerk confirms the tally for) for tallies. A review's verdict
-  is what `audit verify` finds in its 会评 ballots (`pf.audit_tallies`), not one code.
+- `cases.json`: `[{"case", "kind": "package" | "bundle" | "tally" | "review" |
+  "ballot_paper" | "vote", "file", "context", "ballot"}]`, files relative to the folder;
+  `context` for bundles, tallies, ballot papers and votes, `ballot` (the ballot the clerk
+  confirms the tally for, or receives the vote for) for tallies and votes. A review's
+  verdict is what `audit verify` finds in its 会评 ballots (`pf.audit_tallies`), not one
+  code.
 - `context.json`: `{"<context name>": {"packages": [<package files>],
   "age_identity": "AGE-SECRET-KEY-1…", "registrations": [{"expert_id", "fingerprint",
   "revoked"}], "received": [{"package_hash", "expert_id", "public_key", "sequence",
@@ -19,6 +21,11 @@ The folder holds (written by tests/it/second_implementation.rs):
   "ballots": {"<id>": {"category_key", "kind", "places", "threshold", "entries", "chair",
   "counted", "tally_sha256", "quorum"}}}}`: what the clerk's review holds for confirming
   a tally.
+- `vote_context.json`: `{"<context name>": {"review_id", "registrations", "ballots":
+  {"<id>": {"kind", "entries", "voters", "paper_sha256", "counted", "votes": {"<expert
+  id>": "<vote sha256>"}}}}}`: what the clerk's review holds for receiving a vote.
+- `laptop_context.json`: `{"<context name>": {"clerk_key", "review_id", "expert_id"}}`:
+  the package a voter's laptop holds (its clerk key and review) and the expert enrolled.
 
 Usage: verify_corpus.py CORPUS_FOLDER [CASE …]
 """
@@ -68,9 +75,33 @@ def load_tally_clerk(ctx: dict) -> pf.TallyClerk:
     )
 
 
-def judge(folder: str, case: dict, clerks: dict, tally_clerks: dict) -> tuple[str, str]:
+def load_vote_clerk(ctx: dict) -> pf.VoteClerk:
+    return pf.VoteClerk(
+        review_id=ctx["review_id"],
+        registrations=[
+            pf.Registration(r["expert_id"], r["fingerprint"], bool(r["revoked"]))
+            for r in ctx["registrations"]
+        ],
+        ballots={
+            int(k): {**v, "votes": {int(e): sha for e, sha in v["votes"].items()}}
+            for k, v in ctx["ballots"].items()
+        },
+    )
+
+
+def judge(folder: str, case: dict, clerks: dict, tally_clerks: dict, vote_clerks: dict,
+          laptops: dict) -> tuple[str, str]:
     path = os.path.join(folder, case["file"])
     try:
+        if case["kind"] == "ballot_paper":
+            paper = pf.verify_ballot_paper(path)
+            laptop = laptops[case["context"]]
+            return pf.open_ballot_paper(
+                paper, laptop["clerk_key"], laptop["review_id"], laptop["expert_id"]
+            ), ""
+        if case["kind"] == "vote":
+            vote = pf.verify_vote(path)
+            return pf.receive_vote(vote, vote_clerks[case["context"]], case["ballot"]), ""
         if case["kind"] == "package":
             pf.verify_package(path)
             return "accepted", ""
@@ -109,10 +140,19 @@ def main(argv: list[str]) -> int:
     if os.path.exists(tally_file):
         with open(tally_file, encoding="utf-8") as f:
             tally_clerks = {n: load_tally_clerk(c) for n, c in json.load(f).items()}
+    vote_clerks, laptops = {}, {}
+    vote_file = os.path.join(folder, "vote_context.json")
+    if os.path.exists(vote_file):
+        with open(vote_file, encoding="utf-8") as f:
+            vote_clerks = {n: load_vote_clerk(c) for n, c in json.load(f).items()}
+    laptop_file = os.path.join(folder, "laptop_context.json")
+    if os.path.exists(laptop_file):
+        with open(laptop_file, encoding="utf-8") as f:
+            laptops = json.load(f)
     for case in cases:
         if only and case["case"] not in only:
             continue
-        verdict, detail = judge(folder, case, clerks, tally_clerks)
+        verdict, detail = judge(folder, case, clerks, tally_clerks, vote_clerks, laptops)
         print(
             json.dumps({"case": case["case"], "verdict": verdict, "detail": printable(detail)}),
             flush=True,

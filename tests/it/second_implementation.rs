@@ -1,6 +1,6 @@
-//! docs/formats.md is enough to judge any panel package, result bundle or signed 会评
-//! tally file: a second
-//! implementation written from that page alone (`tests/formats/`, Python) names the same
+//! docs/formats.md is enough to judge any panel package, result bundle, signed 会评
+//! tally file, 会评 ballot paper or laptop vote, and a review's counted 会评 ballots: a
+//! second implementation written from that page alone (`tests/formats/`, Python) names the same
 //! verdict as PanelDesk on every file of a corpus PanelDesk generates here: genuine files,
 //! every container rule broken, signatures and keys that must not verify, headers and
 //! scores that a key holder could sign but the clerk must refuse.
@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{SigningKey, Verifier};
+use paneldesk::merge::ballot_vote::{Mark, VoteMark};
 use paneldesk::merge::collect::{receive, Receipt};
-use paneldesk::merge::{meeting, tally_file};
+use paneldesk::merge::{ballot_paper, ballot_vote, meeting, tally_file};
 use paneldesk::model::marks::{ScoreItem, Vote};
 use paneldesk::{container, keys, package, registration};
 use serde_json::{json, Value};
@@ -88,6 +89,11 @@ const VERDICTS: &[&str] = &[
     "not_the_chair",
     "tally_changed",
     "impossible_tally",
+    "not_this_paper",
+    "not_a_voter",
+    "invalid_vote",
+    "too_many_chosen",
+    "already_voted",
     "accepted",
     "already_have",
     "waiting",
@@ -102,6 +108,10 @@ enum Kind {
     /// A review file whose counted 会评 ballots `audit verify` checks again
     /// (`merge::rederive::ballots`); its verdict is `review_verdict`'s.
     Review,
+    /// A ballot paper, as the voter's laptop (`Case::context`) reads it.
+    BallotPaper,
+    /// A vote, received by the clerk (review `Case::context`) for `Case::ballot`.
+    Vote,
 }
 
 struct Case {
@@ -128,6 +138,8 @@ impl Corpus {
             Kind::Bundle => "pdresult",
             Kind::Tally => "pdtally",
             Kind::Review => "pdreview",
+            Kind::BallotPaper => "pdballot",
+            Kind::Vote => "pdvote",
         };
         let rel = format!("cases/{name}.{ext}");
         (rel.clone(), self.dir.join(rel))
@@ -166,6 +178,26 @@ impl Corpus {
     ) -> PathBuf {
         let path = self.add(name, Kind::Tally, context, spec);
         self.cases.last_mut().unwrap().ballot = ballot;
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn vote(
+        &mut self,
+        name: &str,
+        context: &'static str,
+        ballot: i64,
+        bytes: &[u8],
+        spec: &'static str,
+    ) -> PathBuf {
+        let path = self.add(name, Kind::Vote, context, spec);
+        self.cases.last_mut().unwrap().ballot = ballot;
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn paper(&mut self, name: &str, bytes: &[u8], spec: &'static str) -> PathBuf {
+        let path = self.add(name, Kind::BallotPaper, "laptop0", spec);
         std::fs::write(&path, bytes).unwrap();
         path
     }
@@ -593,6 +625,8 @@ struct Built {
     _tally_round: VoteRound,
     corpus: Corpus,
     snapshots: BTreeMap<&'static str, PathBuf>,
+    /// Voters' laptops (their data folders), by context name.
+    laptops: BTreeMap<&'static str, PathBuf>,
 }
 
 fn build_corpus() -> Built {
@@ -1471,11 +1505,13 @@ fn build_corpus() -> Built {
     item_cases(&mut c, &items0, &next0, &key0);
 
     let tally_round = tally_cases(&mut c, &mut snapshots, &b1);
+    let laptops = vote_cases(&mut c, &mut snapshots, &tally_round, &b1);
     Built {
         _round: round,
         _tally_round: tally_round,
         corpus: c,
         snapshots,
+        laptops,
     }
 }
 
@@ -3060,6 +3096,1119 @@ fn bundle_signature_cases(c: &mut Corpus, b1: &Path, key1: &SigningKey) {
     c.bundle("bundle_edited_and_relaid", &bytes, "signature_invalid");
 }
 
+// ---- ballot papers and votes ----------------------------------------------------------
+
+/// An edit of a JSON document.
+type Edit<'a> = dyn Fn(&mut Value) + 'a;
+
+/// A file of one JSON entry `json` (named `names.0`) signed by `key` (`names.1`), laid
+/// out as PanelDesk writes ballot papers and votes.
+fn signed_once(names: (&str, &str), json: &[u8], key: &SigningKey) -> Vec<u8> {
+    let sig = container::signature_entry(
+        &keys::public_hex(&key.verifying_key()),
+        &keys::sign(key, json),
+    );
+    canonical(&[(names.0, json), (names.1, sig.as_bytes())])
+}
+
+fn vote_bytes(json: &[u8], key: &SigningKey) -> Vec<u8> {
+    signed_once(("vote.json", "vote.sig"), json, key)
+}
+
+/// The JSON entry of a ballot paper or vote, edited by `edit`.
+fn json_edited(file: &Path, edit: &dyn Fn(&mut Value)) -> Vec<u8> {
+    let mut v: Value = serde_json::from_slice(&entries_of(file)[0].1).unwrap();
+    edit(&mut v);
+    serde_json::to_vec_pretty(&v).unwrap()
+}
+
+fn rust_paper_verdict(laptop_dir: &Path, file: &Path) -> String {
+    let prefix = paneldesk::scoring::panel::list(laptop_dir)
+        .pop()
+        .expect("a panel on the laptop");
+    let panel = paneldesk::scoring::panel::open(laptop_dir, &prefix).unwrap();
+    match paneldesk::ops::ballot::read_paper(&panel, file) {
+        Ok(_) => "accepted".into(),
+        Err(e) => e.code().into(),
+    }
+}
+
+fn rust_vote_verdict(snapshot: &Path, work: &Path, file: &Path, ballot: i64) -> String {
+    std::fs::copy(snapshot, work).unwrap();
+    match ballot_vote::receive(work, ballot, file, T0, "clerk") {
+        Ok(r) if r.already_had => "already_have".into(),
+        Ok(_) => "accepted".into(),
+        Err(e) => e.code().into(),
+    }
+}
+
+/// What the clerk's review holds for receiving a vote, for the Python: its id, the
+/// registrations, and each ballot opened for laptops as stored.
+fn vote_context_of(review: &Path) -> Value {
+    let conn = paneldesk::store::open(review).unwrap();
+    let mut ballots = serde_json::Map::new();
+    for b in meeting::list(review).unwrap() {
+        let Some(laptops) = &b.laptops else { continue };
+        let votes: serde_json::Map<String, Value> = ballot_vote::kept(&conn, b.id)
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.expert_id.to_string(), json!(k.vote_sha256)))
+            .collect();
+        ballots.insert(
+            b.id.to_string(),
+            json!({
+                "kind": b.kind,
+                "places": b.places,
+                "entries": b.entries.iter().map(|e| e.nomination_id).collect::<Vec<_>>(),
+                "voters": laptops.voters,
+                "paper_sha256": laptops.paper_sha256,
+                "counted": b.counted.is_some(),
+                "votes": votes,
+            }),
+        );
+    }
+    json!({
+        "review_id": paneldesk::store::review_rows::read_review(&conn).unwrap().id,
+        "registrations": registration::list_in(review).unwrap().into_iter().map(|r| json!({
+            "expert_id": r.expert_id,
+            "fingerprint": r.fingerprint,
+            "revoked": r.revoked_at.is_some(),
+        })).collect::<Vec<_>>(),
+        "ballots": ballots,
+    })
+}
+
+/// The 会评 voted on the experts' laptops, on `round` (the tally cases' round, whose
+/// ballots 1–3 are voted in the room): ballot 4, a choice of one of the two tied, and
+/// ballot 5, a vote on them, each with its paper written; ballot 6 with none. Experts 0
+/// and 1 cast their votes on ballot 4 on their laptops, the others' are signed with
+/// their keys as their laptops would; then every way the page names to get a vote
+/// counted that must not be, and papers a laptop must refuse. The clerk's review in four
+/// states (`vote_context.json`); one laptop, expert 0's (`laptop_context.json`).
+fn vote_cases(
+    c: &mut Corpus,
+    snapshots: &mut BTreeMap<&'static str, PathBuf>,
+    round: &VoteRound,
+    bundle: &Path,
+) -> BTreeMap<&'static str, PathBuf> {
+    use meeting::{BallotKind, Shortlist};
+    let review = &round.review;
+    let open = |kind| {
+        meeting::open_for_laptops(review, KEY, &Shortlist::TiedAtCut, kind, T0, "clerk").unwrap()
+    };
+    let choose = open(BallotKind::Choose { at_most: None });
+    let vote = open(BallotKind::Vote);
+    let unwritten = open(BallotKind::Vote);
+    assert_eq!([choose.id, vote.id, unwritten.id], [4, 5, 6]);
+    let voters = choose.laptops.clone().unwrap().voters;
+    assert_eq!(voters.len(), 6, "every expert has a key in force");
+    let clerk = clerk_keys().signing().unwrap();
+    let papers = stick(round, "papers");
+    let paper4 = ballot_paper::write(review, choose.id, &clerk, &papers, T0, "clerk").unwrap();
+    let paper5 = ballot_paper::write(review, vote.id, &clerk, &papers, T0, "clerk").unwrap();
+    let (n0, n1) = (round.ids[0], round.ids[1]);
+    let marks = |m: &[(i64, Mark)]| -> Vec<VoteMark> {
+        m.iter()
+            .map(|&(nomination_id, mark)| VoteMark {
+                nomination_id,
+                mark,
+            })
+            .collect()
+    };
+    let chose = |n: i64| {
+        marks(&[
+            (
+                n0,
+                if n == n0 {
+                    Mark::Chosen
+                } else {
+                    Mark::NotChosen
+                },
+            ),
+            (
+                n1,
+                if n == n1 {
+                    Mark::Chosen
+                } else {
+                    Mark::NotChosen
+                },
+            ),
+        ])
+    };
+    // Experts 0 and 1 on their own laptops; the others' votes signed with their keys.
+    let cast = |e: usize, paper: &Path, m: &[VoteMark]| {
+        paneldesk::ops::ballot::cast_vote(
+            &mut laptop(round, e),
+            paper,
+            m,
+            &passphrase(e),
+            &stick(round, &format!("vote{e}")),
+            NOW_UNIX,
+        )
+        .unwrap()
+        .file
+    };
+    let signed_paper4 = ballot_paper::open(&paper4.file).unwrap();
+    let signed_by = |e: usize, m: &[VoteMark]| {
+        ballot_vote::sign(
+            &paper4.file,
+            &signed_paper4,
+            &voters[e],
+            m,
+            &key_of(e),
+            "2026-12-02T15:20:00Z",
+            &stick(round, &format!("vote{e}")),
+        )
+        .unwrap()
+    };
+    let v0 = cast(0, &paper4.file, &chose(n0));
+    let v1 = cast(1, &paper4.file, &chose(n0));
+    let others = [
+        signed_by(2, &chose(n1)),
+        signed_by(3, &chose(n0)),
+        signed_by(4, &chose(n0)),
+        // A blank vote: none chosen.
+        signed_by(5, &chose(0)),
+    ];
+    let v5_0 = cast(
+        0,
+        &paper5.file,
+        &marks(&[(n0, Mark::Agree), (n1, Mark::Abstain)]),
+    );
+    let e0 = expert_id(round, 0);
+
+    // The clerk's review: the papers written, nothing received; expert 1's vote received;
+    // every vote received and ballot 4 counted from them; expert 0's key revoked.
+    let snaps = round.root.join("snapshots");
+    snapshots.insert("vote", snapshot(review, &snaps.join("vote.pdreview")));
+    let work = snapshot(review, &snaps.join("vote-received.pdreview"));
+    ballot_vote::receive(&work, choose.id, &v1, T0, "clerk").unwrap();
+    snapshots.insert("vote-received", work);
+    let work = snapshot(review, &snaps.join("vote-counted.pdreview"));
+    for v in [&v0, &v1].into_iter().chain(&others) {
+        ballot_vote::receive(&work, choose.id, v, T0, "clerk").unwrap();
+    }
+    ballot_vote::count(&work, choose.id, "王计票", "赵监票", T0, "clerk").unwrap();
+    snapshots.insert("vote-counted", work);
+    let work = snapshot(review, &snaps.join("vote-revoked.pdreview"));
+    registration::revoke_in(&work, e0, "笔记本电脑遗失", T0, "clerk").unwrap();
+    snapshots.insert("vote-revoked", work);
+    let contexts: BTreeMap<&str, Value> = ["vote", "vote-received", "vote-counted", "vote-revoked"]
+        .into_iter()
+        .map(|name| (name, vote_context_of(&snapshots[name])))
+        .collect();
+    std::fs::write(
+        c.dir.join("vote_context.json"),
+        serde_json::to_vec_pretty(&contexts).unwrap(),
+    )
+    .unwrap();
+    let laptop0 = round.root.join("expert0");
+    let package = laptop(round, 0).package.clone();
+    std::fs::write(
+        c.dir.join("laptop_context.json"),
+        serde_json::to_vec_pretty(&json!({ "laptop0": {
+            "clerk_key": package.clerk.signing_key,
+            "review_id": package.review.id,
+            "expert_id": e0,
+        }}))
+        .unwrap(),
+    )
+    .unwrap();
+
+    // ---- votes ----
+    let b = choose.id;
+    let good = std::fs::read(&v0).unwrap();
+    let key0 = key_of(0);
+    let by0 = |edit: &dyn Fn(&mut Value)| vote_bytes(&json_edited(&v0, edit), &key0);
+    let (vote_json, vote_sig) = {
+        let e = entries_of(&v0);
+        (e[0].1.clone(), e[1].1.clone())
+    };
+    c.vote("vote_genuine", "vote", b, &good, "accepted");
+    c.vote(
+        "vote_genuine_on_a_vote_ballot",
+        "vote",
+        vote.id,
+        &std::fs::read(&v5_0).unwrap(),
+        "accepted",
+    );
+    c.vote(
+        "vote_blank",
+        "vote",
+        b,
+        &std::fs::read(&others[3]).unwrap(),
+        "accepted",
+    );
+    c.vote(
+        "vote_again",
+        "vote-received",
+        b,
+        &std::fs::read(&v1).unwrap(),
+        "already_have",
+    );
+    c.vote(
+        "vote_changed_after_voting",
+        "vote-received",
+        b,
+        &vote_bytes(
+            &json_edited(&v1, &|v| {
+                v["marks"][0]["mark"] = "not_chosen".into();
+                v["marks"][1]["mark"] = "chosen".into();
+            }),
+            &key_of(1),
+        ),
+        "already_voted",
+    );
+    c.vote(
+        "vote_recast_at_another_time",
+        "vote-received",
+        b,
+        &vote_bytes(
+            &json_edited(&v1, &|v| v["cast_at"] = "2026-12-02T16:00:00Z".into()),
+            &key_of(1),
+        ),
+        "already_voted",
+    );
+    c.vote(
+        "vote_ballot_counted",
+        "vote-counted",
+        b,
+        &good,
+        "ballot_counted",
+    );
+    c.vote("vote_key_revoked", "vote-revoked", b, &good, "key_revoked");
+    c.vote(
+        "vote_unregistered_key",
+        "vote",
+        b,
+        &vote_bytes(&vote_json, &keys::signing_key(&[99; 32])),
+        "key_not_registered",
+    );
+    c.vote(
+        "vote_other_experts_key",
+        "vote",
+        b,
+        &vote_bytes(&vote_json, &key_of(1)),
+        "key_not_registered",
+    );
+    c.vote(
+        "vote_other_review",
+        "vote",
+        b,
+        &by0(&|v| v["review_id"] = "2026-student_exemplar-other".into()),
+        "other_review",
+    );
+    c.vote(
+        "vote_for_another_ballot",
+        "vote",
+        b,
+        &std::fs::read(&v5_0).unwrap(),
+        "other_ballot",
+    );
+    c.vote(
+        "vote_on_another_paper",
+        "vote",
+        b,
+        &by0(&|v| v["paper_sha256"] = paper5.paper_sha256.clone().into()),
+        "not_this_paper",
+    );
+    c.vote(
+        "vote_paper_sha_upper_case",
+        "vote",
+        b,
+        &by0(&|v| v["paper_sha256"] = paper4.paper_sha256.to_uppercase().into()),
+        "not_this_paper",
+    );
+    c.vote(
+        "vote_paper_never_written",
+        "vote",
+        unwritten.id,
+        &by0(&|v| {
+            v["ballot_id"] = unwritten.id.into();
+            v["marks"] = json!([
+                { "nomination_id": n0, "mark": "agree" },
+                { "nomination_id": n1, "mark": "agree" },
+            ]);
+        }),
+        "not_this_paper",
+    );
+    c.vote(
+        "vote_voter_renamed",
+        "vote",
+        b,
+        &by0(&|v| v["expert"]["name"] = "王专家".into()),
+        "not_a_voter",
+    );
+    c.vote(
+        "vote_by_no_voter",
+        "vote",
+        b,
+        &by0(&|v| v["expert"]["id"] = 9_999.into()),
+        "not_a_voter",
+    );
+    let invalid: [(&str, &Edit<'_>); 6] = [
+        ("vote_mark_missing", &|v| {
+            v["marks"].as_array_mut().unwrap().pop();
+        }),
+        ("vote_mark_extra", &|v| {
+            v["marks"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({ "nomination_id": n1, "mark": "not_chosen" }));
+        }),
+        ("vote_marks_out_of_order", &|v| {
+            v["marks"].as_array_mut().unwrap().reverse();
+        }),
+        ("vote_mark_not_on_ballot", &|v| {
+            v["marks"][1]["nomination_id"] = round.ids[4].into();
+        }),
+        ("vote_mark_of_a_vote_on_a_choice", &|v| {
+            v["marks"][0]["mark"] = "agree".into();
+        }),
+        ("vote_no_marks", &|v| v["marks"] = json!([])),
+    ];
+    for (name, edit) in invalid {
+        c.vote(name, "vote", b, &by0(edit), "invalid_vote");
+    }
+    c.vote(
+        "vote_mark_of_a_choice_on_a_vote",
+        "vote",
+        vote.id,
+        &vote_bytes(
+            &json_edited(&v5_0, &|v| v["marks"][1]["mark"] = "chosen".into()),
+            &key0,
+        ),
+        "invalid_vote",
+    );
+    c.vote(
+        "vote_both_chosen",
+        "vote",
+        b,
+        &by0(&|v| v["marks"][1]["mark"] = "chosen".into()),
+        "too_many_chosen",
+    );
+    c.vote(
+        "vote_mark_unknown_word",
+        "vote",
+        b,
+        &by0(&|v| v["marks"][0]["mark"] = "yes".into()),
+        "malformed_content",
+    );
+    c.vote(
+        "vote_ballot_id_in_words",
+        "vote",
+        b,
+        &by0(&|v| v["ballot_id"] = "四".into()),
+        "malformed_content",
+    );
+    c.vote(
+        "vote_without_cast_at",
+        "vote",
+        b,
+        &by0(&|v| {
+            v.as_object_mut().unwrap().remove("cast_at");
+        }),
+        "malformed_content",
+    );
+    c.vote(
+        "vote_wrong_format",
+        "vote",
+        b,
+        &by0(&|v| v["format"] = "paneldesk.meeting-ballot".into()),
+        "wrong_format",
+    );
+    c.vote(
+        "vote_version_2",
+        "vote",
+        b,
+        &by0(&|v| v["version"] = 2.into()),
+        "unsupported_version",
+    );
+    c.vote(
+        "vote_field_twice",
+        "vote",
+        b,
+        &vote_bytes(
+            String::from_utf8(vote_json.clone())
+                .unwrap()
+                .replacen("{", "{\n  \"ballot_id\": 4,", 1)
+                .as_bytes(),
+            &key0,
+        ),
+        "malformed_content",
+    );
+    // Where two checks fail, the first in the page's order names the verdict.
+    c.vote(
+        "vote_other_review_by_a_stranger",
+        "vote",
+        b,
+        &vote_bytes(
+            &json_edited(&v0, &|v| v["review_id"] = "2026-other".into()),
+            &keys::signing_key(&[99; 32]),
+        ),
+        "other_review",
+    );
+    c.vote(
+        "vote_again_after_the_count",
+        "vote-counted",
+        b,
+        &std::fs::read(&v1).unwrap(),
+        "ballot_counted",
+    );
+    c.vote(
+        "vote_other_paper_by_no_voter",
+        "vote",
+        b,
+        &by0(&|v| {
+            v["paper_sha256"] = "0".repeat(64).into();
+            v["expert"]["id"] = 9_999.into();
+        }),
+        "not_this_paper",
+    );
+    c.vote(
+        "vote_renamed_by_a_stranger",
+        "vote",
+        b,
+        &vote_bytes(
+            &json_edited(&v0, &|v| v["expert"]["name"] = "王专家".into()),
+            &keys::signing_key(&[99; 32]),
+        ),
+        "not_a_voter",
+    );
+    c.vote(
+        "vote_stranger_choosing_both",
+        "vote",
+        b,
+        &vote_bytes(
+            &json_edited(&v0, &|v| v["marks"][1]["mark"] = "chosen".into()),
+            &keys::signing_key(&[99; 32]),
+        ),
+        "key_not_registered",
+    );
+    c.vote(
+        "vote_out_of_order_choosing_both",
+        "vote",
+        b,
+        &by0(&|v| {
+            v["marks"][1]["mark"] = "chosen".into();
+            v["marks"].as_array_mut().unwrap().reverse();
+        }),
+        "invalid_vote",
+    );
+    c.vote(
+        "vote_nomination_id_with_a_fraction",
+        "vote",
+        b,
+        &vote_bytes(
+            String::from_utf8(vote_json.clone())
+                .unwrap()
+                .replacen(
+                    &format!("\"nomination_id\": {n0}"),
+                    &format!("\"nomination_id\": {n0}.0"),
+                    1,
+                )
+                .as_bytes(),
+            &key0,
+        ),
+        "malformed_content",
+    );
+    c.vote(
+        "vote_mark_null",
+        "vote",
+        b,
+        &by0(&|v| v["marks"][0]["mark"] = Value::Null),
+        "malformed_content",
+    );
+    c.vote(
+        "vote_paper_sha_null",
+        "vote",
+        b,
+        &by0(&|v| v["paper_sha256"] = Value::Null),
+        "malformed_content",
+    );
+    c.vote(
+        "vote_ballot_id_beyond_i64",
+        "vote",
+        b,
+        &by0(&|v| v["ballot_id"] = json!(1u64 << 63)),
+        "malformed_content",
+    );
+    c.vote(
+        "vote_expert_with_a_key_field",
+        "vote",
+        b,
+        &by0(&|v| v["expert"]["public_key"] = "00".repeat(32).into()),
+        "accepted",
+    );
+    c.vote(
+        "vote_unknown_field_signed",
+        "vote",
+        b,
+        &by0(&|v| v["note"] = "同意".into()),
+        "accepted",
+    );
+    // The marks turned round after signing.
+    c.vote(
+        "vote_marks_changed_after_signing",
+        "vote",
+        b,
+        &canonical(&[
+            (
+                "vote.json",
+                &json_edited(&v0, &|v| {
+                    v["marks"][0]["mark"] = "not_chosen".into();
+                    v["marks"][1]["mark"] = "chosen".into();
+                }),
+            ),
+            ("vote.sig", &vote_sig),
+        ]),
+        "signature_invalid",
+    );
+    let (weak, weak_sig) = small_order_key_signature();
+    c.vote(
+        "vote_key_small_order",
+        "vote",
+        b,
+        &canonical(&[
+            ("vote.json", &vote_json),
+            (
+                "vote.sig",
+                container::signature_entry(&weak, &weak_sig).as_bytes(),
+            ),
+        ]),
+        "bad_public_key",
+    );
+    let upper = String::from_utf8(vote_sig.clone())
+        .unwrap()
+        .to_uppercase()
+        .replacen("KEY:", "key:", 1)
+        .replacen("SIG:", "sig:", 1);
+    c.vote(
+        "vote_signature_upper_case",
+        "vote",
+        b,
+        &canonical(&[("vote.json", &vote_json), ("vote.sig", upper.as_bytes())]),
+        "malformed_signature",
+    );
+    c.vote(
+        "vote_relaid",
+        "vote",
+        b,
+        &canonical(&[("vote.sig", &vote_sig), ("vote.json", &vote_json)]),
+        "not_canonical",
+    );
+    let mut redated = good.clone();
+    redated[12] ^= 1;
+    c.vote("vote_redated", "vote", b, &redated, "header_mismatch");
+    let mut made_by = good.clone();
+    let central = layout(&made_by).central[0];
+    made_by[central + 4] ^= 1;
+    c.vote("vote_made_by_changed", "vote", b, &made_by, "not_canonical");
+    let mut crc = good.clone();
+    let l = layout(&crc);
+    let at = l.data[0] + 5;
+    crc[at] ^= 1;
+    c.vote("vote_byte_flipped", "vote", b, &crc, "crc_mismatch");
+    let mut many: Vec<(String, Vec<u8>)> = entries_of(&v0);
+    for i in 0..15 {
+        many.push((format!("note{i}.txt"), b"x".to_vec()));
+    }
+    c.vote(
+        "vote_17_entries",
+        "vote",
+        b,
+        &raw_zip(&as_refs(&many), |_| None),
+        "too_many_entries",
+    );
+    c.vote(
+        "vote_with_a_note",
+        "vote",
+        b,
+        &canonical(&[
+            ("vote.json", &vote_json),
+            ("vote.sig", &vote_sig),
+            ("note.txt", "我同意".as_bytes()),
+        ]),
+        "unexpected_entry",
+    );
+    c.vote(
+        "vote_without_signature",
+        "vote",
+        b,
+        &canonical(&[("vote.json", &vote_json)]),
+        "missing_entry",
+    );
+    // A second vote.json, with other marks, ahead of the one signed.
+    let other_marks = json_edited(&v0, &|v| {
+        v["marks"][0]["mark"] = "not_chosen".into();
+    });
+    c.vote(
+        "vote_json_twice",
+        "vote",
+        b,
+        &raw_zip(
+            &[
+                ("vote.json", &other_marks),
+                ("vote.json", &vote_json),
+                ("vote.sig", &vote_sig),
+            ],
+            |_| None,
+        ),
+        "duplicate_entry",
+    );
+    c.vote(
+        "vote_deflated",
+        "vote",
+        b,
+        &deflated(&entries_of(&v0)),
+        "compressed_entry",
+    );
+    c.vote(
+        "vote_bloated",
+        "vote",
+        b,
+        &by0(&|v| v["padding"] = "票".repeat(100_000).into()),
+        "oversized_entry",
+    );
+    c.vote(
+        "vote_a_ballot_paper",
+        "vote",
+        b,
+        &std::fs::read(&paper4.file).unwrap(),
+        "unexpected_entry",
+    );
+    c.vote(
+        "vote_a_result_bundle",
+        "vote",
+        b,
+        &std::fs::read(bundle).unwrap(),
+        "unexpected_entry",
+    );
+    c.vote(
+        "vote_text",
+        "vote",
+        b,
+        "同意，不同意\n".as_bytes(),
+        "not_a_container",
+    );
+    c.vote(
+        "vote_truncated",
+        "vote",
+        b,
+        &good[..good.len() - 30],
+        "not_a_container",
+    );
+    let huge = c.vote("vote_huge", "vote", b, b"", "file_too_large");
+    sparse_file(&huge, 2 << 20);
+
+    // ---- ballot papers, on expert 0's laptop ----
+    let paper = std::fs::read(&paper4.file).unwrap();
+    let (paper_json, paper_sig) = {
+        let e = entries_of(&paper4.file);
+        (e[0].1.clone(), e[1].1.clone())
+    };
+    let by_clerk = |edit: &dyn Fn(&mut Value)| {
+        signed_once(
+            ("ballot.json", "ballot.sig"),
+            &json_edited(&paper4.file, edit),
+            &clerk,
+        )
+    };
+    c.paper("paper_genuine", &paper, "accepted");
+    c.paper(
+        "paper_of_a_vote",
+        &std::fs::read(&paper5.file).unwrap(),
+        "accepted",
+    );
+    c.paper(
+        "paper_signed_by_an_expert",
+        &signed_once(("ballot.json", "ballot.sig"), &paper_json, &key0),
+        "key_mismatch",
+    );
+    c.paper(
+        "paper_other_review",
+        &by_clerk(&|v| v["review"]["id"] = "2026-student_exemplar-other".into()),
+        "other_review",
+    );
+    c.paper(
+        "paper_without_this_voter",
+        &by_clerk(&|v| {
+            v["voters"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|x| x["id"] != e0);
+        }),
+        "not_a_voter",
+    );
+    c.paper(
+        "paper_voters_edited_after_signing",
+        &canonical(&[
+            (
+                "ballot.json",
+                &json_edited(&paper4.file, &|v| {
+                    v["voters"]
+                        .as_array_mut()
+                        .unwrap()
+                        .retain(|x| x["id"] != e0);
+                }),
+            ),
+            ("ballot.sig", &paper_sig),
+        ]),
+        "signature_invalid",
+    );
+    c.paper(
+        "paper_relaid",
+        &canonical(&[("ballot.sig", &paper_sig), ("ballot.json", &paper_json)]),
+        "not_canonical",
+    );
+    c.paper(
+        "paper_wrong_format",
+        &by_clerk(&|v| v["format"] = "paneldesk.meeting-tally".into()),
+        "wrong_format",
+    );
+    c.paper(
+        "paper_version_2",
+        &by_clerk(&|v| v["version"] = 2.into()),
+        "unsupported_version",
+    );
+    c.paper(
+        "paper_voter_id_in_words",
+        &by_clerk(&|v| v["voters"][0]["id"] = "一".into()),
+        "malformed_content",
+    );
+    c.paper(
+        "paper_unknown_kind",
+        &by_clerk(&|v| v["ballot"]["kind"] = json!({ "kind": "acclaim" })),
+        "malformed_content",
+    );
+    c.paper(
+        "paper_without_voters",
+        &by_clerk(&|v| {
+            v.as_object_mut().unwrap().remove("voters");
+        }),
+        "malformed_content",
+    );
+    c.paper(
+        "paper_voter_renamed",
+        &by_clerk(&|v| {
+            for x in v["voters"].as_array_mut().unwrap() {
+                if x["id"] == e0 {
+                    x["name"] = "王专家".into();
+                }
+            }
+        }),
+        "accepted",
+    );
+    c.paper(
+        "paper_choice_of_null",
+        &by_clerk(&|v| {
+            v["ballot"]["kind"]
+                .as_object_mut()
+                .unwrap()
+                .remove("at_most");
+        }),
+        "accepted",
+    );
+    c.paper(
+        "paper_vote_with_at_most_in_words",
+        &signed_once(
+            ("ballot.json", "ballot.sig"),
+            &json_edited(&paper5.file, &|v| {
+                v["ballot"]["kind"]["at_most"] = "三".into()
+            }),
+            &clerk,
+        ),
+        "accepted",
+    );
+    c.paper(
+        "paper_without_written_by",
+        &by_clerk(&|v| {
+            v.as_object_mut().unwrap().remove("written_by");
+        }),
+        "malformed_content",
+    );
+    c.paper(
+        "paper_score_in_words",
+        &by_clerk(&|v| v["ballot"]["entries"][0]["score"] = "高".into()),
+        "malformed_content",
+    );
+    c.paper(
+        "paper_other_review_by_an_expert",
+        &signed_once(
+            ("ballot.json", "ballot.sig"),
+            &json_edited(&paper4.file, &|v| v["review"]["id"] = "2026-other".into()),
+            &key0,
+        ),
+        "key_mismatch",
+    );
+    c.paper("paper_a_vote", &good, "unexpected_entry");
+    c.paper(
+        "paper_without_signature",
+        &canonical(&[("ballot.json", &paper_json)]),
+        "missing_entry",
+    );
+
+    vote_review_cases(c, round, &snapshots["vote-counted"], &v0, &v1);
+    BTreeMap::from([("laptop0", laptop0)])
+}
+
+/// Review files whose ballot 4 was counted from the experts' laptop votes (`counted`),
+/// edited after the count as someone holding one could, with a SQLite tool. `v0` and `v1`
+/// are experts 0's and 1's votes (both chose the first of the two tied); expert 5's vote
+/// was blank.
+fn vote_review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, v0: &Path, v1: &Path) {
+    let base = round.root.join("snapshots/vote-audit.pdreview");
+    std::fs::copy(counted, &base).unwrap();
+    let (e0, e5) = (expert_id(round, 0), expert_id(round, 5));
+    let key0 = key_of(0);
+    let mut case = |name: &str, spec: &'static str, edit: &dyn Fn(&rusqlite::Connection)| {
+        let path = c.add(name, Kind::Review, "", spec);
+        std::fs::copy(&base, &path).unwrap();
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        edit(&raw);
+    };
+    let set_counted = |raw: &rusqlite::Connection, edit: &dyn Fn(&mut Value)| {
+        let text: String = raw
+            .query_row(
+                "SELECT counted_json FROM meeting_ballot WHERE id = 4",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        edit(&mut v);
+        raw.execute(
+            "UPDATE meeting_ballot SET counted_json = ?1 WHERE id = 4",
+            [v.to_string()],
+        )
+        .unwrap();
+    };
+    let keep = |raw: &rusqlite::Connection, expert: i64, bytes: &[u8]| {
+        raw.execute(
+            "UPDATE meeting_vote SET file = ?2 WHERE ballot_id = 4 AND expert_id = ?1",
+            rusqlite::params![expert, bytes],
+        )
+        .unwrap();
+    };
+    let by0 = |edit: &dyn Fn(&mut Value)| vote_bytes(&json_edited(v0, edit), &key0);
+    let turned = by0(&|v| {
+        v["marks"][0]["mark"] = "not_chosen".into();
+        v["marks"][1]["mark"] = "chosen".into();
+    });
+    let turned_sha = keys::sha256_hex(&entries_of_bytes(&turned)[0].1);
+
+    case("review_votes_genuine", "4=laptop_votes", &|_| {});
+    // A key revoked after the count does not undo the vote it signed.
+    case(
+        "review_voters_key_revoked_since",
+        "4=laptop_votes",
+        &|raw| {
+            raw.execute(
+                "UPDATE expert_registration SET revoked_at = ?2, revoked_by = 'clerk',
+                    revoked_reason = '笔记本电脑遗失'
+             WHERE expert_id = ?1",
+                rusqlite::params![e0, T0],
+            )
+            .unwrap();
+        },
+    );
+    // A registration deleted: the key was never registered for expert 0.
+    case(
+        "review_voters_registration_deleted",
+        "4=laptop_votes 4:vote_signature",
+        &|raw| {
+            raw.execute("DELETE FROM expert_registration WHERE expert_id = ?1", [e0])
+                .unwrap();
+        },
+    );
+    case(
+        "review_votes_count_changed",
+        "4=laptop_votes 4:votes_recount_differs",
+        &|raw| set_counted(raw, &|v| v["tally"]["counts"][1]["agree"] = 2.into()),
+    );
+    case(
+        "review_votes_outcome_turned",
+        "4=laptop_votes 4:votes_recount_differs 4:ballot_decisions_differ",
+        &|raw| {
+            set_counted(raw, &|v| {
+                v["outcome"]["entries"][0]["result"] = "out".into();
+                v["outcome"]["entries"][1]["result"] = "in".into();
+            })
+        },
+    );
+    case(
+        "review_votes_decisions_turned",
+        "4=laptop_votes 4:ballot_decisions_differ",
+        &|raw| {
+            raw.execute_batch(
+                "UPDATE result_decision SET outcome = CASE outcome WHEN 'in' THEN 'out' ELSE 'in' END
+                 WHERE ballot_id = 4",
+            )
+            .unwrap()
+        },
+    );
+    case(
+        "review_vote_deleted",
+        "4=laptop_votes 4:votes_not_as_counted",
+        &|raw| {
+            raw.execute(
+                "DELETE FROM meeting_vote WHERE ballot_id = 4 AND expert_id = ?1",
+                [e0],
+            )
+            .unwrap();
+        },
+    );
+    case(
+        "review_vote_swapped_for_another_experts",
+        "4=laptop_votes 4:vote_signature",
+        &|raw| keep(raw, e0, &std::fs::read(v1).unwrap()),
+    );
+    case(
+        "review_vote_signed_by_another_key",
+        "4=laptop_votes 4:vote_signature",
+        &|raw| keep(raw, e0, &vote_bytes(&entries_of(v0)[0].1, &key_of(1))),
+    );
+    case(
+        "review_vote_signed_by_a_stranger",
+        "4=laptop_votes 4:vote_signature",
+        &|raw| {
+            keep(
+                raw,
+                e0,
+                &vote_bytes(&entries_of(v0)[0].1, &keys::signing_key(&[99; 32])),
+            )
+        },
+    );
+    // The kept vote's marks turned round, its signature kept: only the key could re-sign.
+    case(
+        "review_vote_marks_flipped",
+        "4=laptop_votes 4:vote_signature",
+        &|raw| {
+            let sig = entries_of(v0)[1].1.clone();
+            let flipped = json_edited(v0, &|v| {
+                v["marks"][0]["mark"] = "not_chosen".into();
+                v["marks"][1]["mark"] = "chosen".into();
+            });
+            keep(
+                raw,
+                e0,
+                &canonical(&[("vote.json", &flipped), ("vote.sig", &sig)]),
+            );
+        },
+    );
+    case(
+        "review_vote_byte_flipped",
+        "4=laptop_votes 4:vote_signature",
+        &|raw| {
+            let mut bytes = std::fs::read(v0).unwrap();
+            let at = bytes.len() / 3;
+            bytes[at] ^= 1;
+            keep(raw, e0, &bytes);
+        },
+    );
+    case(
+        "review_vote_resigned_with_other_marks",
+        "4=laptop_votes 4:votes_not_as_counted",
+        &|raw| keep(raw, e0, &turned),
+    );
+    case(
+        "review_vote_resigned_and_listed",
+        "4=laptop_votes 4:votes_recount_differs",
+        &|raw| {
+            keep(raw, e0, &turned);
+            set_counted(raw, &|v| {
+                for x in v["votes"].as_array_mut().unwrap() {
+                    if x["expert_id"] == e0 {
+                        x["vote_sha256"] = turned_sha.clone().into();
+                    }
+                }
+            });
+        },
+    );
+    case(
+        "review_vote_for_another_paper",
+        "4=laptop_votes 4:vote_not_this_ballot",
+        &|raw| {
+            keep(
+                raw,
+                e0,
+                &by0(&|v| v["paper_sha256"] = "0".repeat(64).into()),
+            )
+        },
+    );
+    case(
+        "review_vote_for_another_review",
+        "4=laptop_votes 4:vote_not_this_ballot",
+        &|raw| keep(raw, e0, &by0(&|v| v["review_id"] = "2026-other".into())),
+    );
+    case(
+        "review_vote_choosing_both",
+        "4=laptop_votes 4:vote_not_this_ballot",
+        &|raw| keep(raw, e0, &by0(&|v| v["marks"][1]["mark"] = "chosen".into())),
+    );
+    case(
+        "review_paper_sha_changed",
+        "4=laptop_votes 4:vote_not_this_ballot",
+        &|raw| {
+            raw.execute_batch("UPDATE meeting_ballot SET paper_sha256 = 'ab' WHERE id = 4")
+                .unwrap()
+        },
+    );
+    case(
+        "review_counted_votes_list_changed",
+        "4=laptop_votes 4:votes_not_as_counted",
+        &|raw| {
+            set_counted(raw, &|v| {
+                v["votes"].as_array_mut().unwrap().pop();
+            })
+        },
+    );
+    // Expert 5's blank vote taken out of the count everywhere the review holds it: only
+    // the audit log's count entry still lists it.
+    case(
+        "review_vote_deleted_consistently",
+        "4=laptop_votes 4:tally_not_as_audited",
+        &|raw| {
+            raw.execute(
+                "DELETE FROM meeting_vote WHERE ballot_id = 4 AND expert_id = ?1",
+                [e5],
+            )
+            .unwrap();
+            set_counted(raw, &|v| {
+                v["votes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|x| x["expert_id"] != e5);
+                v["tally"]["present"] = 5.into();
+            });
+        },
+    );
+    // Made to look voted in the room: no voters, paper or votes on the row, none listed
+    // in the count. The audit log still says it was opened for laptops.
+    case(
+        "review_votes_disguised_as_typed",
+        "4=laptop_votes 4:votes_recount_differs",
+        &|raw| {
+            raw.execute_batch(
+                "UPDATE meeting_ballot SET voting = 'room', voters_json = NULL, paper_sha256 = NULL
+                 WHERE id = 4;
+                 DELETE FROM meeting_vote WHERE ballot_id = 4;",
+            )
+            .unwrap();
+            set_counted(raw, &|v| {
+                v.as_object_mut().unwrap().remove("votes");
+            });
+        },
+    );
+}
+
+fn entries_of_bytes(bytes: &[u8]) -> Entries {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    entries_of(file.path())
+}
+
 // ---- running both -----------------------------------------------------------------------
 
 fn python() -> Option<PathBuf> {
@@ -3112,6 +4261,7 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
         _tally_round,
         corpus,
         snapshots,
+        laptops,
     } = build_corpus();
     let dir = &corpus.dir;
     let cases_json: Vec<Value> = corpus
@@ -3123,12 +4273,14 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
                 Kind::Bundle => "bundle",
                 Kind::Tally => "tally",
                 Kind::Review => "review",
+                Kind::BallotPaper => "ballot_paper",
+                Kind::Vote => "vote",
             };
             let mut v = json!({ "case": c.name, "kind": kind, "file": c.file });
             if c.kind != Kind::Package {
                 v["context"] = json!(c.context);
             }
-            if c.kind == Kind::Tally {
+            if matches!(c.kind, Kind::Tally | Kind::Vote) {
                 v["ballot"] = json!(c.ballot);
             }
             v
@@ -3144,6 +4296,8 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
     // clerk receives it into a fresh copy of the review.
     let work = dir.join("work");
     std::fs::create_dir_all(&work).unwrap();
+    // A voter's laptop is one panel file: read by one case at a time.
+    let one_laptop = std::sync::Mutex::new(());
     // Each case on its own copy, so they run side by side (a receipt waits on fsync).
     let verdict = |case: &Case| {
         let file = dir.join(&case.file);
@@ -3163,6 +4317,16 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
             Kind::Review => {
                 rust_review_verdict(&file, &work.join(format!("{}.pdreview", case.name)))
             }
+            Kind::BallotPaper => {
+                let _one = one_laptop.lock().unwrap();
+                rust_paper_verdict(&laptops[case.context], &file)
+            }
+            Kind::Vote => rust_vote_verdict(
+                &snapshots[case.context],
+                &work.join(format!("{}.pdreview", case.name)),
+                &file,
+                case.ballot,
+            ),
         }
     };
     let lanes = 4;
@@ -3291,11 +4455,14 @@ fn a_second_implementation_from_the_spec_alone_names_the_same_verdict_on_every_f
         }
     }
     eprintln!(
-        "{} cases ({} packages, {} bundles, {} tallies); disagreements between PanelDesk and the page:\n{table}",
+        "{} cases ({} packages, {} bundles, {} tallies, {} ballot papers, {} votes, {} reviews); disagreements between PanelDesk and the page:\n{table}",
         corpus.cases.len(),
         corpus.cases.iter().filter(|c| c.kind == Kind::Package).count(),
         corpus.cases.iter().filter(|c| c.kind == Kind::Bundle).count(),
         corpus.cases.iter().filter(|c| c.kind == Kind::Tally).count(),
+        corpus.cases.iter().filter(|c| c.kind == Kind::BallotPaper).count(),
+        corpus.cases.iter().filter(|c| c.kind == Kind::Vote).count(),
+        corpus.cases.iter().filter(|c| c.kind == Kind::Review).count(),
     );
     assert!(
         problems.is_empty(),
