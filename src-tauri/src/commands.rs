@@ -12,6 +12,7 @@ use paneldesk::import::source::file_name;
 use paneldesk::model::marks::{Grade, RecusalReason, ScoreItem, Vote};
 use paneldesk::model::rule::CategoryRule;
 use paneldesk::model::{NominationPage, NominationQuery, ReviewOutline, ReviewSummary};
+use paneldesk::ops::ballot::PaperShown;
 use paneldesk::ops::certificates::{Batch, CertificatePreview};
 use paneldesk::ops::meeting::TallyShown;
 use paneldesk::ops::reports::ReportKind;
@@ -27,6 +28,7 @@ use paneldesk::workspace::ReviewList;
 use paneldesk::{import, ops, store, workbook_template};
 
 use paneldesk::announcement::AnnouncementSettings;
+use paneldesk::merge::ballot_vote::{VoteMark, VoteReceived};
 use paneldesk::merge::collect::{self, ExpertStatus, Receipt};
 use paneldesk::merge::decisions::Outcome;
 use paneldesk::merge::meeting::{
@@ -46,7 +48,8 @@ use paneldesk::follow_up::review::{self as follow_up_review, Applied, FollowUpPl
 use paneldesk::follow_up::spot_check::{self, DrawParams, SpotCheckView, Verification};
 use paneldesk::follow_up::{Stage, Status, YearMonth};
 
-use crate::ipc::{AppInfo, IpcError, QrPhoto, TallySigned, TallyWritten};
+use crate::ipc::{AppInfo, IpcError, PaperWrittenView, QrPhoto};
+use crate::ipc::{TallySigned, TallyWritten, VoteCastView};
 use crate::picked::{self, Handle, ImageChoice, Picked, Use};
 use crate::AppState;
 
@@ -1106,6 +1109,102 @@ pub fn sign_meeting_tally(
     })
 }
 
+/// Opens a 会评 ballot the experts vote on their own laptops, counted only from the votes
+/// their registered keys sign (`merge::meeting::open_for_laptops`).
+pub fn open_laptop_ballot(
+    state: &AppState,
+    review_id: String,
+    category_key: String,
+    shortlist: Shortlist,
+    kind: BallotKind,
+) -> Answer<MeetingBallot> {
+    let review = review_path(state, &review_id)?;
+    let (at, by) = (now(), actor(state));
+    let ballot = meeting::open_for_laptops(&review, &category_key, &shortlist, kind, &at, &by)?;
+    Ok(ballot)
+}
+
+/// Writes a laptop ballot's paper, signed with the clerk's key, into the folder picked in
+/// the shell's dialog; answers its name, never where it is.
+pub fn write_ballot_paper(
+    state: &AppState,
+    review_id: String,
+    ballot_id: i32,
+    folder: Handle,
+) -> Answer<PaperWrittenView> {
+    let review = review_path(state, &review_id)?;
+    let folder = state.picks.write_folder(&folder)?;
+    let (clerk, at, by) = (state.clerk_keys()?, now(), actor(state));
+    let ballot_id = i64::from(ballot_id);
+    let written = ops::ballot::write_paper(&review, ballot_id, &clerk, &folder, &at, &by)?;
+    Ok(PaperWrittenView {
+        file_name: file_name(&written.file),
+        paper_sha256: written.paper_sha256,
+    })
+}
+
+/// Receives one expert's signed vote on a laptop ballot from a file picked in the shell's
+/// dialog (`merge::ballot_vote::receive`).
+pub fn receive_ballot_vote(
+    state: &AppState,
+    review_id: String,
+    ballot_id: i32,
+    file: Handle,
+) -> Answer<VoteReceived> {
+    let review = review_path(state, &review_id)?;
+    let file = state.picks.read_file(&file)?;
+    let (ballot_id, at, by) = (i64::from(ballot_id), now(), actor(state));
+    Ok(ops::ballot::receive_vote(
+        &review, ballot_id, &file, &at, &by,
+    )?)
+}
+
+/// Counts a laptop ballot from the signed votes received; the core settles what it decides.
+pub fn count_ballot_votes(
+    state: &AppState,
+    review_id: String,
+    ballot_id: i32,
+    counted_by: String,
+    witnessed_by: String,
+) -> Answer<MeetingOutcome> {
+    let review = review_path(state, &review_id)?;
+    let (ballot_id, at, by) = (i64::from(ballot_id), now(), actor(state));
+    let outcome =
+        ops::ballot::count_votes(&review, ballot_id, &counted_by, &witnessed_by, &at, &by)?;
+    Ok(outcome)
+}
+
+/// The voter's laptop reads a ballot paper against panel `hash` (its clerk, its review,
+/// the expert enrolled among the voters) before voting on it.
+pub fn read_ballot_paper(state: &AppState, hash: String, file: Handle) -> Answer<PaperShown> {
+    let file = state.picks.read_file(&file)?;
+    with_panel(state, &hash, |p| ops::ballot::read_paper(p, &file))
+}
+
+/// The voter signs their marks on a ballot paper with the key enrolled on panel `hash`,
+/// writing the vote into the folder picked in the shell's dialog; answers its name and the
+/// key's fingerprint, to read out to the clerk.
+pub fn cast_ballot_vote(
+    state: &AppState,
+    hash: String,
+    file: Handle,
+    marks: Vec<VoteMark>,
+    passphrase: String,
+    folder: Handle,
+) -> Answer<VoteCastView> {
+    let passphrase = zeroize::Zeroizing::new(passphrase);
+    let file = state.picks.read_file(&file)?;
+    let folder = state.picks.write_folder(&folder)?;
+    let cast = with_panel(state, &hash, |p| {
+        let unix = paneldesk::ambient::now_unix();
+        ops::ballot::cast_vote(p, &file, &marks, &passphrase, &folder, unix)
+    })?;
+    Ok(VoteCastView {
+        file_name: file_name(&cast.file),
+        fingerprint: cast.fingerprint,
+    })
+}
+
 /// Every 会评 ballot of the review, oldest first.
 pub fn meeting_ballots(state: &AppState, review_id: String) -> Answer<Vec<MeetingBallot>> {
     let review = review_path(state, &review_id)?;
@@ -2038,5 +2137,386 @@ mod tests {
         let refused = key("王晓燕", &first).unwrap_err();
         assert_eq!(refused.code, "bad_input");
         assert!(!refused.message_en.is_empty());
+    }
+
+    const CLERK_PASSPHRASE: &str = "copper kettle 9 murmurs slowly";
+    const VOTER_PASSPHRASE: &str = "amber lantern 7 orbits quietly";
+
+    /// The clerk's keys made and unlocked for the session, and the panel package signed
+    /// with them, saved where a save dialog chose: what the experts' laptops open.
+    fn package_from_the_session(dir: &std::path::Path, state: &AppState, id: &str) -> PathBuf {
+        set_clerk_passphrase(state, None, CLERK_PASSPHRASE.into()).unwrap();
+        let file = dir.join("panel.pdpanel");
+        let picked = state.picks.path(file.clone(), Use::WriteFile);
+        let scope = PanelScope::default();
+        build_panel_package(
+            state,
+            id.into(),
+            picked.handle,
+            "2026-12-31".into(),
+            0,
+            scope,
+        )
+        .unwrap();
+        file
+    }
+
+    /// An expert's laptop: its own data folder, the package opened, `expert` enrolled.
+    fn expert_laptop(
+        package: &std::path::Path,
+        expert: i32,
+    ) -> (tempfile::TempDir, AppState, String, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let laptop = AppState::new(paneldesk::workspace::Workspace::at(dir.path()));
+        let opened = laptop.picks.path(package.to_path_buf(), Use::ReadFile);
+        let hash = open_panel_package(&laptop, opened.handle).unwrap().hash;
+        let enrolled = enrol_expert(&laptop, hash.clone(), expert, VOTER_PASSPHRASE.into());
+        let fingerprint = enrolled.unwrap().fingerprint;
+        (dir, laptop, hash, fingerprint)
+    }
+
+    /// A folder on a stick, picked in a save dialog of `state`'s shell.
+    fn save_folder(state: &AppState, folder: &std::path::Path) -> Handle {
+        std::fs::create_dir_all(folder).unwrap();
+        state
+            .picks
+            .path(folder.to_path_buf(), Use::WriteFolder)
+            .handle
+    }
+
+    fn opened(state: &AppState, file: &std::path::Path) -> Handle {
+        state.picks.path(file.to_path_buf(), Use::ReadFile).handle
+    }
+
+    fn choice_marks(picked: &[i64], chosen: &[bool]) -> Vec<VoteMark> {
+        use paneldesk::merge::ballot_vote::Mark;
+        picked
+            .iter()
+            .zip(chosen)
+            .map(|(&nomination_id, &c)| VoteMark {
+                nomination_id,
+                mark: if c { Mark::Chosen } else { Mark::NotChosen },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_laptop_ballot_is_voted_on_the_experts_own_laptops_and_counted_from_their_signed_votes() {
+        let (dir, state, id) = clerk_laptop();
+        let package = package_from_the_session(dir.path(), &state, &id);
+        let experts = open_review(&state, id.clone()).unwrap().experts;
+        let (first, second) = (experts[0].id, experts[1].id);
+        let as_i32 = |e: i64| i32::try_from(e).unwrap();
+
+        // Two experts on laptops of their own, their keys registered in the room.
+        let (_a_dir, a, a_hash, a_key) = expert_laptop(&package, as_i32(first));
+        let (_b_dir, b, b_hash, b_key) = expert_laptop(&package, as_i32(second));
+        register_expert_key(&state, id.clone(), as_i32(first), a_key.clone()).unwrap();
+        register_expert_key(&state, id.clone(), as_i32(second), b_key.clone()).unwrap();
+
+        // The clerk opens a 差额 choice of one for laptops: its voters are those two.
+        let category = review_results(&state, id.clone()).unwrap().categories[0].clone();
+        let picked: Vec<i64> = category.nominations[..2]
+            .iter()
+            .map(|n| n.nomination_id)
+            .collect();
+        let shortlist = Shortlist::Picked {
+            nominations: picked.clone(),
+        };
+        let kind = BallotKind::Choose { at_most: Some(1) };
+        let ballot =
+            open_laptop_ballot(&state, id.clone(), category.key.clone(), shortlist, kind).unwrap();
+        let laptops = ballot.laptops.clone().expect("a laptop ballot");
+        let voters: Vec<i64> = laptops.voters.iter().map(|v| v.id).collect();
+        assert_eq!(voters, [first, second]);
+        assert!(laptops.received.is_empty());
+        assert!(laptops.paper_sha256.is_none());
+        let ballot_id = as_i32(ballot.id);
+
+        // The paper goes onto the stick, signed with the session's clerk key.
+        let stick = dir.path().join("stick");
+        let paper = write_ballot_paper(&state, id.clone(), ballot_id, save_folder(&state, &stick));
+        let paper = paper.unwrap();
+        assert_eq!(paper.file_name, format!("ballot-{ballot_id}.pdballot"));
+        assert_eq!(paper.paper_sha256.len(), 64);
+        let listed = meeting_ballots(&state, id.clone()).unwrap();
+        let written = listed[0].laptops.as_ref().unwrap().paper_sha256.clone();
+        assert_eq!(written.as_deref(), Some(paper.paper_sha256.as_str()));
+        let paper_file = stick.join(&paper.file_name);
+
+        // The first expert reads it on their laptop: the rule, every entry, and who votes.
+        let shown = read_ballot_paper(&a, a_hash.clone(), opened(&a, &paper_file)).unwrap();
+        assert_eq!(shown.voter.id, first);
+        assert_eq!(shown.paper.ballot.id, i64::from(ballot_id));
+        let entries: Vec<i64> = shown
+            .paper
+            .ballot
+            .entries
+            .iter()
+            .map(|e| e.nomination_id)
+            .collect();
+        assert_eq!(entries, picked);
+        assert!(!shown.rule_zh.is_empty() && !shown.rule_en.is_empty());
+
+        // A wrong passphrase signs nothing; the right one writes the vote.
+        let a_out = dir.path().join("a-out");
+        let folder = save_folder(&a, &a_out);
+        let marks = choice_marks(&picked, &[true, false]);
+        let paper_a = opened(&a, &paper_file);
+        let wrong = cast_ballot_vote(
+            &a,
+            a_hash.clone(),
+            paper_a.clone(),
+            marks.clone(),
+            "not it".into(),
+            folder.clone(),
+        );
+        assert!(wrong.is_err());
+        assert_eq!(std::fs::read_dir(&a_out).unwrap().count(), 0);
+        let cast = cast_ballot_vote(&a, a_hash, paper_a, marks, VOTER_PASSPHRASE.into(), folder);
+        let cast = cast.unwrap();
+        assert_eq!(cast.fingerprint, a_key);
+        assert_eq!(
+            cast.file_name,
+            format!("vote-ballot-{ballot_id}-expert-{first}.pdvote")
+        );
+
+        // The second chooses two of a choice of one: refused on their own laptop.
+        let b_out = dir.path().join("b-out");
+        let folder = save_folder(&b, &b_out);
+        let paper_b = opened(&b, &paper_file);
+        let too_many = choice_marks(&picked, &[true, true]);
+        let refused = cast_ballot_vote(
+            &b,
+            b_hash.clone(),
+            paper_b.clone(),
+            too_many,
+            VOTER_PASSPHRASE.into(),
+            folder.clone(),
+        );
+        assert_eq!(refused.unwrap_err().code, "too_many_chosen");
+        assert_eq!(std::fs::read_dir(&b_out).unwrap().count(), 0);
+        let marks = choice_marks(&picked, &[true, false]);
+        let cast_b = cast_ballot_vote(&b, b_hash, paper_b, marks, VOTER_PASSPHRASE.into(), folder);
+        assert_eq!(cast_b.unwrap().fingerprint, b_key);
+
+        // The clerk receives the first vote; the same file again changes nothing.
+        let vote_a = opened(&state, &a_out.join(&cast.file_name));
+        let got = receive_ballot_vote(&state, id.clone(), ballot_id, vote_a.clone()).unwrap();
+        assert_eq!((got.expert_id, got.received, got.voters), (first, 1, 2));
+        assert_eq!(got.fingerprint, a_key);
+        assert!(!got.already_had);
+        let again = receive_ballot_vote(&state, id.clone(), ballot_id, vote_a).unwrap();
+        assert!(again.already_had);
+        assert_eq!(again.received, 1);
+        let received = meeting_ballots(&state, id.clone()).unwrap()[0]
+            .laptops
+            .clone()
+            .unwrap()
+            .received;
+        assert_eq!(received, [first]);
+
+        let b_file = b_out.join(format!("vote-ballot-{ballot_id}-expert-{second}.pdvote"));
+        let got = receive_ballot_vote(&state, id.clone(), ballot_id, opened(&state, &b_file));
+        assert_eq!(got.unwrap().received, 2);
+
+        // Counted from the two signed votes: both chose the first.
+        let outcome = count_ballot_votes(
+            &state,
+            id.clone(),
+            ballot_id,
+            "王计票".into(),
+            "赵监票".into(),
+        );
+        let outcome = outcome.unwrap();
+        assert_eq!(outcome.entries[0].result, Some(Outcome::In));
+        assert_eq!(outcome.entries[0].agree, 2);
+        assert_eq!(outcome.entries[1].result, Some(Outcome::Out));
+        let counted = meeting_ballots(&state, id.clone()).unwrap()[0]
+            .counted
+            .clone()
+            .unwrap();
+        assert_eq!(counted.outcome, outcome);
+        assert_eq!(counted.tally.present, 2);
+        let votes: Vec<(i64, String)> = counted
+            .votes
+            .expect("the votes counted")
+            .into_iter()
+            .map(|v| (v.expert_id, v.fingerprint))
+            .collect();
+        assert_eq!(votes, [(first, a_key), (second, b_key)]);
+        let results = review_results(&state, id.clone()).unwrap();
+        let decided = results.categories[0]
+            .nominations
+            .iter()
+            .find(|n| n.nomination_id == picked[0])
+            .and_then(|n| n.decision.clone())
+            .expect("the ballot's decision");
+        assert_eq!(decided.ballot, Some(ballot.id));
+
+        // Counted once: no more votes, no second count.
+        let late = receive_ballot_vote(&state, id.clone(), ballot_id, opened(&state, &b_file));
+        assert_eq!(late.unwrap_err().code, "ballot_counted");
+        let twice = count_ballot_votes(&state, id, ballot_id, "王计票".into(), "赵监票".into());
+        assert!(twice.is_err());
+    }
+
+    #[test]
+    fn a_laptop_ballot_takes_no_path_no_forged_vote_and_no_typed_count() {
+        let (dir, state, id) = clerk_laptop();
+        let package = package_from_the_session(dir.path(), &state, &id);
+        let experts = open_review(&state, id.clone()).unwrap().experts;
+        let first = i32::try_from(experts[0].id).unwrap();
+        let (_a_dir, a, a_hash, a_key) = expert_laptop(&package, first);
+        register_expert_key(&state, id.clone(), first, a_key).unwrap();
+        let category = review_results(&state, id.clone()).unwrap().categories[0].clone();
+        let picked = vec![category.nominations[0].nomination_id];
+        let shortlist = Shortlist::Picked {
+            nominations: picked.clone(),
+        };
+        let ballot = open_laptop_ballot(
+            &state,
+            id.clone(),
+            category.key.clone(),
+            shortlist,
+            BallotKind::Vote,
+        )
+        .unwrap();
+        let ballot_id = i32::try_from(ballot.id).unwrap();
+        let stick = dir.path().join("stick");
+        std::fs::create_dir_all(&stick).unwrap();
+
+        // Paths the page made up, or a folder picked only to read, write and read nothing.
+        let forged = Handle(stick.display().to_string());
+        let refused = write_ballot_paper(&state, id.clone(), ballot_id, forged.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let read_only = state.picks.path(stick.clone(), Use::ReadFolder);
+        let refused = write_ballot_paper(&state, id.clone(), ballot_id, read_only.handle);
+        assert_eq!(refused.unwrap_err().code, "wrong_pick");
+        assert_eq!(std::fs::read_dir(&stick).unwrap().count(), 0);
+        let file = Handle(stick.join("ballot-1.pdballot").display().to_string());
+        let refused = receive_ballot_vote(&state, id.clone(), ballot_id, file.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let refused = read_ballot_paper(&a, a_hash.clone(), file.clone());
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+        let marks = vec![VoteMark {
+            nomination_id: picked[0],
+            mark: paneldesk::merge::ballot_vote::Mark::Agree,
+        }];
+        let refused = cast_ballot_vote(
+            &a,
+            a_hash.clone(),
+            file,
+            marks.clone(),
+            VOTER_PASSPHRASE.into(),
+            forged,
+        );
+        assert_eq!(refused.unwrap_err().code, "not_picked");
+
+        // Locked keys sign no paper.
+        lock_clerk_keys(&state).unwrap();
+        let folder = save_folder(&state, &stick);
+        let refused = write_ballot_paper(&state, id.clone(), ballot_id, folder.clone());
+        assert_eq!(refused.unwrap_err().code, "clerk_passphrase_needed");
+        unlock_clerk_keys(&state, CLERK_PASSPHRASE.into()).unwrap();
+        let paper = write_ballot_paper(&state, id.clone(), ballot_id, folder).unwrap();
+        let paper_file = stick.join(&paper.file_name);
+
+        // Someone else enrols as the first expert on another laptop: a key never registered
+        // signs a vote in their name, and the clerk refuses it.
+        let (_c_dir, c, c_hash, c_key) = expert_laptop(&package, first);
+        let c_out = dir.path().join("c-out");
+        let folder = save_folder(&c, &c_out);
+        let forged_vote = cast_ballot_vote(
+            &c,
+            c_hash,
+            opened(&c, &paper_file),
+            marks.clone(),
+            VOTER_PASSPHRASE.into(),
+            folder,
+        );
+        let forged_vote = forged_vote.unwrap();
+        assert_eq!(forged_vote.fingerprint, c_key);
+        let forged_file = opened(&state, &c_out.join(&forged_vote.file_name));
+        let refused = receive_ballot_vote(&state, id.clone(), ballot_id, forged_file).unwrap_err();
+        assert_eq!(refused.code, "key_not_registered");
+        assert!(!refused.message_zh.is_empty() && !refused.message_en.is_empty());
+
+        // A vote with its content altered after signing verifies no more.
+        let a_out = dir.path().join("a-out");
+        let folder = save_folder(&a, &a_out);
+        let cast = cast_ballot_vote(
+            &a,
+            a_hash,
+            opened(&a, &paper_file),
+            marks,
+            VOTER_PASSPHRASE.into(),
+            folder,
+        )
+        .unwrap();
+        let genuine = std::fs::read(a_out.join(&cast.file_name)).unwrap();
+        let altered: Vec<u8> = String::from_utf8_lossy(&genuine)
+            .replace("\"agree\"", "\"abstain\"")
+            .into_bytes();
+        assert_ne!(altered, genuine, "the vote's words are in the file");
+        let tampered = dir.path().join("tampered.pdvote");
+        std::fs::write(&tampered, altered).unwrap();
+        let refused = receive_ballot_vote(&state, id.clone(), ballot_id, opened(&state, &tampered));
+        assert!(refused.is_err());
+
+        // Nothing was received, and a laptop ballot is counted neither as typed nor from
+        // no votes at all.
+        let listed = meeting_ballots(&state, id.clone()).unwrap();
+        assert!(listed[0].laptops.as_ref().unwrap().received.is_empty());
+        use paneldesk::merge::meeting::Count;
+        let typed = Tally {
+            present: 1,
+            counts: vec![Count {
+                nomination_id: picked[0],
+                agree: 1,
+                disagree: 0,
+                abstain: 0,
+            }],
+            counted_by: "王计票".into(),
+            witnessed_by: "赵监票".into(),
+        };
+        let refused = count_meeting_ballot(&state, id.clone(), ballot_id, typed);
+        assert_eq!(refused.unwrap_err().code, "bad_input");
+        let refused = count_ballot_votes(
+            &state,
+            id.clone(),
+            ballot_id,
+            "王计票".into(),
+            "赵监票".into(),
+        );
+        assert!(refused.is_err());
+        assert!(meeting_ballots(&state, id.clone()).unwrap()[0]
+            .counted
+            .is_none());
+
+        // A ballot voted in the room has no paper and takes no votes.
+        let shortlist = Shortlist::Picked {
+            nominations: picked,
+        };
+        let room = open_meeting_ballot(
+            &state,
+            id.clone(),
+            category.key,
+            shortlist,
+            BallotKind::Vote,
+            None,
+        );
+        let room_id = i32::try_from(room.unwrap().id).unwrap();
+        let other = dir.path().join("other");
+        let refused = write_ballot_paper(&state, id.clone(), room_id, save_folder(&state, &other));
+        assert_eq!(refused.unwrap_err().code, "bad_input");
+        assert_eq!(std::fs::read_dir(&other).unwrap().count(), 0);
+        let refused = receive_ballot_vote(
+            &state,
+            id,
+            room_id,
+            opened(&state, &a_out.join(&cast.file_name)),
+        );
+        assert_eq!(refused.unwrap_err().code, "bad_input");
     }
 }

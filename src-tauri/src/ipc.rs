@@ -81,6 +81,22 @@ pub struct TallySigned {
     pub fingerprint: String,
 }
 
+/// A laptop ballot's paper the clerk wrote: its name in the folder picked, and the SHA-256
+/// of its `ballot.json` (what every vote cast on it names).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaperWrittenView {
+    pub file_name: String,
+    pub paper_sha256: String,
+}
+
+/// The vote the expert's laptop signed: its name in the folder picked, and the fingerprint
+/// of the key that signed it (read out to the clerk).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VoteCastView {
+    pub file_name: String,
+    pub fingerprint: String,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     pub version: String,
@@ -223,6 +239,12 @@ ipc_commands! {
     fn show_meeting_tally(file: Handle) -> paneldesk::ops::meeting::TallyShown;
     fn sign_meeting_tally(hash: String, file: Handle, passphrase: String, folder: Handle) -> TallySigned;
     fn print_tally_sheet(review_id: String, ballot_id: i32, destination: Handle) -> u32;
+    fn open_laptop_ballot(review_id: String, category_key: String, shortlist: Shortlist, kind: BallotKind) -> MeetingBallot;
+    fn write_ballot_paper(review_id: String, ballot_id: i32, folder: Handle) -> PaperWrittenView;
+    fn receive_ballot_vote(review_id: String, ballot_id: i32, file: Handle) -> paneldesk::merge::ballot_vote::VoteReceived;
+    fn count_ballot_votes(review_id: String, ballot_id: i32, counted_by: String, witnessed_by: String) -> MeetingOutcome;
+    fn read_ballot_paper(hash: String, file: Handle) -> paneldesk::ops::ballot::PaperShown;
+    fn cast_ballot_vote(hash: String, file: Handle, marks: Vec<paneldesk::merge::ballot_vote::VoteMark>, passphrase: String, folder: Handle) -> VoteCastView;
     fn paper_sheets(review_id: String, expert_id: i32) -> Vec<paneldesk::paper::Sheet>;
     fn print_paper_sheet(review_id: String, expert_id: i32, destination: Handle) -> u32;
     fn key_paper_sheet(review_id: String, expert_id: i32, sheet_id: String, by: String, marks: String) -> paneldesk::paper::Keyed;
@@ -378,6 +400,15 @@ fn type_declarations() -> Vec<String> {
         paneldesk::ops::meeting::TallyShown::decl(&cfg),
         TallyWritten::decl(&cfg),
         TallySigned::decl(&cfg),
+        paneldesk::merge::meeting::CountedVote::decl(&cfg),
+        paneldesk::merge::meeting::LaptopVoting::decl(&cfg),
+        paneldesk::merge::ballot_paper::BallotPaper::decl(&cfg),
+        paneldesk::merge::ballot_vote::Mark::decl(&cfg),
+        paneldesk::merge::ballot_vote::VoteMark::decl(&cfg),
+        paneldesk::merge::ballot_vote::VoteReceived::decl(&cfg),
+        paneldesk::ops::ballot::PaperShown::decl(&cfg),
+        PaperWrittenView::decl(&cfg),
+        VoteCastView::decl(&cfg),
         paneldesk::paper::SheetRow::decl(&cfg),
         paneldesk::paper::SheetSection::decl(&cfg),
         paneldesk::paper::Sheet::decl(&cfg),
@@ -493,6 +524,28 @@ mod tests {
                 path.display()
             );
         }
+    }
+
+    #[test]
+    fn every_type_has_a_name_of_its_own() {
+        let ts = types_ts();
+        let mut names: Vec<&str> = ts
+            .lines()
+            .filter_map(|l| l.strip_prefix("export type "))
+            .filter_map(|l| l.split([' ', '<']).next())
+            .collect();
+        let all = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all, "a TypeScript name declared twice");
+        assert!(
+            ts.contains("export type BallotMark = \"agree\""),
+            "the ballot's marks"
+        );
+        assert!(
+            ts.contains("mark: BallotMark,"),
+            "a vote's mark is the ballot's"
+        );
     }
 
     #[test]

@@ -397,6 +397,30 @@ export function printTallySheet(reviewId: string, ballotId: number, destination:
   return invoke<number>("print_tally_sheet", { reviewId, ballotId, destination });
 }
 
+export function openLaptopBallot(reviewId: string, categoryKey: string, shortlist: T.Shortlist, kind: T.BallotKind): Promise<T.MeetingBallot> {
+  return invoke<T.MeetingBallot>("open_laptop_ballot", { reviewId, categoryKey, shortlist, kind });
+}
+
+export function writeBallotPaper(reviewId: string, ballotId: number, folder: T.Handle): Promise<T.PaperWrittenView> {
+  return invoke<T.PaperWrittenView>("write_ballot_paper", { reviewId, ballotId, folder });
+}
+
+export function receiveBallotVote(reviewId: string, ballotId: number, file: T.Handle): Promise<T.VoteReceived> {
+  return invoke<T.VoteReceived>("receive_ballot_vote", { reviewId, ballotId, file });
+}
+
+export function countBallotVotes(reviewId: string, ballotId: number, countedBy: string, witnessedBy: string): Promise<T.MeetingOutcome> {
+  return invoke<T.MeetingOutcome>("count_ballot_votes", { reviewId, ballotId, countedBy, witnessedBy });
+}
+
+export function readBallotPaper(hash: string, file: T.Handle): Promise<T.PaperShown> {
+  return invoke<T.PaperShown>("read_ballot_paper", { hash, file });
+}
+
+export function castBallotVote(hash: string, file: T.Handle, marks: Array<T.VoteMark>, passphrase: string, folder: T.Handle): Promise<T.VoteCastView> {
+  return invoke<T.VoteCastView>("cast_ballot_vote", { hash, file, marks, passphrase, folder });
+}
+
 export function paperSheets(reviewId: string, expertId: number): Promise<Array<T.PaperSheet>> {
   return invoke<Array<T.PaperSheet>>("paper_sheets", { reviewId, expertId });
 }

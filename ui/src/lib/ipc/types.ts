@@ -855,7 +855,12 @@ export type Counted = { tally: Tally, outcome: MeetingOutcome, counted_at: strin
  * The chair's signature the tally was counted from; `None` for a ballot without a
  * chair.
  */
-confirmed?: Confirmation, };
+confirmed?: Confirmation, 
+/**
+ * The signed votes a ballot voted on the experts' laptops was counted from, by expert
+ * id ascending; `None` for a ballot voted in the room.
+ */
+votes?: Array<CountedVote>, };
 
 export type Confirmation = { chair_id: number, chair_name: string, fingerprint: string, 
 /**
@@ -877,7 +882,12 @@ places: number, threshold: VoteThreshold, entries: Array<BallotEntry>, opened_at
 /**
  * Set when the tally must be confirmed by this expert's registered key.
  */
-chair?: BallotChair, };
+chair?: BallotChair, 
+/**
+ * Set when the experts vote on their own laptops: the ballot is counted only from
+ * their signed votes.
+ */
+laptops?: LaptopVoting, };
 
 export type TallyReview = { id: string, title_zh: string, };
 
@@ -900,6 +910,60 @@ signed_by: string | null, };
 export type TallyWritten = { file_name: string, tally_sha256: string, outcome: MeetingOutcome, };
 
 export type TallySigned = { file_name: string, fingerprint: string, };
+
+export type CountedVote = { expert_id: number, name: string, fingerprint: string, 
+/**
+ * SHA-256 of the vote's `vote.json`.
+ */
+vote_sha256: string, };
+
+export type LaptopVoting = { 
+/**
+ * The experts on the roster with a key registered and in force when it was opened.
+ */
+voters: Array<BallotChair>, 
+/**
+ * SHA-256 of the `ballot.json` the clerk wrote; `None` until the paper is written.
+ */
+paper_sha256: string | null, 
+/**
+ * Expert ids whose vote was received, ascending.
+ */
+received: Array<number>, };
+
+export type BallotPaper = { format: string, version: number, review: TallyReview, ballot: TallyBallot, 
+/**
+ * Who may vote: fixed when the ballot was opened.
+ */
+voters: Array<BallotChair>, written_by: string, };
+
+export type BallotMark = "agree" | "disagree" | "abstain" | "chosen" | "not_chosen";
+
+export type VoteMark = { nomination_id: number, mark: BallotMark, };
+
+export type VoteReceived = { ballot: number, expert_id: number, expert_name: string, fingerprint: string, 
+/**
+ * The same vote was received before: nothing changed.
+ */
+already_had: boolean, 
+/**
+ * Votes received for the ballot, this one included.
+ */
+received: number, voters: number, };
+
+export type PaperShown = { paper: BallotPaper, 
+/**
+ * The expert enrolled on this laptop, as the paper lists them among its voters.
+ */
+voter: BallotChair, 
+/**
+ * The rule in words: 差额表决：候选 5 人，每人最多选 3 人.
+ */
+rule_zh: string, rule_en: string, };
+
+export type PaperWrittenView = { file_name: string, paper_sha256: string, };
+
+export type VoteCastView = { file_name: string, fingerprint: string, };
 
 export type SheetRow = { 
 /**
