@@ -92,16 +92,18 @@ describe("opening a ballot with a chair", () => {
   it("offers only experts whose key is in force, and opens without a chair by default", async () => {
     await showResults();
     await openMeeting();
+    expect(byTestId("meeting-voting-room").checked).toBe(true);
+    expect(screen.queryByTestId("meeting-chair")).toBeNull();
+    await fireEvent.click(byTestId("meeting-voting-chair"));
     const select = byTestId<HTMLSelectElement>("meeting-chair");
     const options = [...select.options].map((o) => [o.value, o.textContent?.trim()]);
-    expect(options).toEqual([
-      ["", "不指定（按录入的计票结果计票）"],
-      ["1", `王喆（密钥 ${CHAIR_FINGERPRINT}）`],
-    ]);
-    expect(select.value).toBe("");
-    const hint = document.getElementById(select.getAttribute("aria-describedby")!)!;
+    expect(options).toEqual([["1", `王喆（密钥 ${CHAIR_FINGERPRINT}）`]]);
+    expect(select.value).toBe("1");
+    const group = byTestId("meeting-voting-chair").closest("fieldset")!;
+    const hint = document.getElementById(group.getAttribute("aria-describedby")!)!;
     expect(hint.textContent).toContain("只以组长在其本人电脑上用登记密钥签名确认的计票文件计票");
 
+    await fireEvent.click(byTestId("meeting-voting-room"));
     await fireEvent.click(byTestId("meeting-setup-confirm"));
     await screen.findByTestId("meeting-ballot");
     expect(ipc.callsOf("open_meeting_ballot")[0]?.args).toMatchObject({ chair: null });
@@ -113,6 +115,7 @@ describe("opening a ballot with a chair", () => {
   it("sends the chosen chair, and the ballot then asks for the chair's signed tally", async () => {
     await showResults();
     await openMeeting();
+    await fireEvent.click(byTestId("meeting-voting-chair"));
     await fireEvent.change(byTestId<HTMLSelectElement>("meeting-chair"), { target: { value: "1" } });
     await fireEvent.click(byTestId("meeting-setup-confirm"));
     await screen.findByTestId("meeting-ballot");
@@ -131,9 +134,8 @@ describe("opening a ballot with a chair", () => {
     mock({ expert_keys: () => [] });
     await showResults();
     await openMeeting();
-    const select = byTestId<HTMLSelectElement>("meeting-chair");
-    expect(select.disabled).toBe(true);
-    expect(select.options).toHaveLength(1);
+    expect(byTestId("meeting-voting-chair").disabled).toBe(true);
+    expect(screen.queryByTestId("meeting-chair")).toBeNull();
     expect(screen.getByTestId("meeting-dialog").textContent).toContain("尚无已登记密钥的专家，不能指定组长。");
   });
 });

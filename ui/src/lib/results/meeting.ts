@@ -33,6 +33,16 @@ export function chairChoices(registrations: readonly Registration[]): ChairChoic
 }
 export type ShortlistChoice = "tied" | "band" | "picked";
 
+/**
+ * How the panel's votes are taken: a show of hands the clerk enters (`room`), the same
+ * with the count signed by a chair (`chair`), or each expert voting on their own laptop
+ * with their registered key (`laptops`).
+ */
+export type VotingChoice = "room" | "chair" | "laptops";
+
+/** The voting chosen, as the dialog opens it: the chair's expert id with `chair`. */
+export type Voting = { how: "room" } | { how: "chair"; chair: number } | { how: "laptops" };
+
 /** What the clerk chose before opening a ballot. Number fields read `null` when empty. */
 export interface SetupForm {
   kind: KindChoice;
