@@ -1042,13 +1042,13 @@ def grid_densities(app):
     app.wait.until(lambda _: app.web.execute_script("return localStorage.getItem('paneldesk.gridDensity')") == "standard")
 
 
-def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=None):
-    """One expert's own laptop: open the package from the stick, enrol with a passphrase, copy
+def expert_scores(binary, shots, package, stick, seat, data, crash=False, recuse_row=None):
+    """One expert's own laptop (its data folder `data`, kept for the panel's meeting vote):
+    open the package from the stick, enrol with a passphrase, copy
     the key fingerprint shown onto the signed paper confirmation, score with the keyboard
     (optionally recusing from one nomination, optionally having the app killed halfway),
     submit, and return the bundle written to the stick and the paper confirmation (the
     expert's roster id and fingerprint)."""
-    data = tempfile.mkdtemp(prefix=f"paneldesk-e2e-expert{seat}-")
     tag = f"expert{seat + 1}"
     app = App(binary, data, shots)
     try:
@@ -1213,7 +1213,6 @@ def expert_scores(binary, shots, package, stick, seat, crash=False, recuse_row=N
         return os.path.join(stick, new[0]), (expert_id, fingerprint)
     finally:
         app.close()
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def an_unregistered_laptop(clerk, package, out):
@@ -1250,6 +1249,9 @@ def journey(binary, shots):
     stick = tempfile.mkdtemp(prefix="paneldesk-e2e-stick-")
     other_stick = tempfile.mkdtemp(prefix="paneldesk-e2e-other-stick-")
     package = os.path.join(stick, "2026年大学生党员标兵.pdpanel")
+    # The three experts' laptops: each its own data folder, kept after scoring for the
+    # panel's meeting vote.
+    laptops = [tempfile.mkdtemp(prefix=f"paneldesk-e2e-expert{seat}-") for seat in range(3)]
     try:
         clerk_fingerprint = clerk_prepares_the_round(binary, shots, clerk, package)
         opened = json.loads(cli(clerk, "verify", package, "--json"))
@@ -1259,7 +1261,7 @@ def journey(binary, shots):
         for seat in range(3):
             print(f"e2e: expert {seat + 1} scores on their own laptop")
             bundle, confirmation = expert_scores(
-                binary, shots, package, stick, seat, crash=seat == 0, recuse_row=0 if seat == 2 else None
+                binary, shots, package, stick, seat, laptops[seat], crash=seat == 0, recuse_row=0 if seat == 2 else None
             )
             verified = json.loads(cli(clerk, "verify", bundle, "--json"))
             check(verified[0]["ok"] and verified[0]["fingerprint"] in confirmation[1], "bundle verifies")
@@ -1269,10 +1271,10 @@ def journey(binary, shots):
         print("e2e: a laptop nobody registered enrols as the second expert")
         unregistered = an_unregistered_laptop(clerk, package, other_stick)
         clerk_receives_and_prints(
-            binary, shots, clerk, stick, bundles, confirmations, unregistered, clerk_fingerprint
+            binary, shots, clerk, stick, bundles, confirmations, unregistered, clerk_fingerprint, laptops
         )
     finally:
-        for d in (clerk, stick, other_stick):
+        for d in (clerk, stick, other_stick, *laptops):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -1413,7 +1415,7 @@ def clerk_keys_a_paper_sheet(app, clerk):
 
 
 def clerk_receives_and_prints(
-    binary, shots, clerk, stick, bundles, confirmations, unregistered, clerk_fingerprint
+    binary, shots, clerk, stick, bundles, confirmations, unregistered, clerk_fingerprint, laptops
 ):
     """The clerk's laptop: register the experts' keys, receive their bundles, a tampered
     copy and a bundle from a laptop nobody registered in the app (both refused, with their
@@ -1471,7 +1473,7 @@ def clerk_receives_and_prints(
         inside = [r for r in app.all_testid("result-row") if r.get_attribute("data-cut") == "in"]
         check(len(inside) == QUOTA - 1, f"{QUOTA - 1} clearly in: {len(inside)}")
         chosen, other = (r.get_attribute("data-nomination-id") for r in tied)
-        clerk_holds_a_meeting_vote(app, stick, chosen, other)
+        clerk_holds_a_meeting_vote(app, stick, chosen, other, binary, shots, laptops)
 
         def decide(nomination, outcome, reason, shot=None):
             button = app.web.find_element(
@@ -1575,7 +1577,45 @@ def clerk_receives_and_prints(
         app.close()
 
 
-def clerk_holds_a_meeting_vote(app, stick, chosen, other):
+def expert_votes_on_their_laptop(binary, shots, data, paper, stick, chosen):
+    """The first expert, back at their own laptop: opens the ballot paper from the stick,
+    reads the rule, chooses one (a second tick is not offered), types their passphrase
+    and saves the signed vote to the stick."""
+    app = App(binary, data, shots)
+    try:
+        app.click("panel-list-item")
+        answer_shell_dialog(app, paper)
+        app.click("ballot-vote-open")
+        app.by_testid("ballot-vote-paper")
+        rule = app.by_testid("ballot-vote-rule").text
+        check("差额" in rule, f"the rule is shown: {rule!r}")
+        entries = app.all_testid("ballot-vote-entry")
+        check(len(entries) == 2, f"two on the ballot: {[e.text for e in entries]}")
+        mark = app.web.find_element(
+            By.CSS_SELECTOR,
+            f'[data-testid="ballot-vote-entry"][data-nomination-id="{chosen}"] [data-testid="ballot-vote-mark"]',
+        )
+        app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
+        mark.click()
+        app.by_testid("ballot-vote-full")
+        others = app.web.find_elements(
+            By.CSS_SELECTOR,
+            f'[data-testid="ballot-vote-entry"]:not([data-nomination-id="{chosen}"]) [data-testid="ballot-vote-mark"]',
+        )
+        check(others and all(not o.is_enabled() for o in others), "at most one: the other tick is not offered")
+        app.by_testid("ballot-vote-passphrase").send_keys(PIN)
+        app.shot("20b5a-expert-ballot-marked")
+        answer_shell_dialog(app, stick)
+        app.click("ballot-vote-save")
+        app.by_testid("ballot-vote-done")
+        fingerprint = app.by_testid("ballot-vote-fingerprint").text
+        check(len(fingerprint) > 10, f"the key's fingerprint is shown to read out: {fingerprint!r}")
+        app.shot("20b5b-expert-ballot-cast")
+    finally:
+        app.close()
+
+
+def clerk_holds_a_meeting_vote(app, stick, chosen, other, binary, shots, laptops):
     """The panel meets on the two nominations tied at the cut (会评, issue 22). A vote on
     each leaves them level at the last place, so the panel votes again, a 差额 choice of
     one; a count with more experts present than the review has is refused beside the
@@ -1636,28 +1676,59 @@ def clerk_holds_a_meeting_vote(app, stick, chosen, other):
     app.shot("20b3-clerk-meeting-still-tied")
     check(cuts()[chosen] == cuts()[other] == "tied", "the results still show the tie")
 
-    # Again, as a 差额 choice of one (the places left): first a count the core refuses.
+    # Again, as a 差额 choice of one (the places left), each expert choosing on their own
+    # laptop: the clerk writes the signed ballot paper to the stick, the experts' signed
+    # votes come back on it, and the ballot is counted from them alone.
     app.click("meeting-again")
     app.by_testid("meeting-kind-choose")
     check(app.by_testid("meeting-kind-choose").is_selected(), "a choice is offered first")
+    app.click("meeting-voting-laptops")
+    app.shot("20b4-clerk-meeting-laptops-setup")
     app.click("meeting-setup-confirm")
     app.wait.until(lambda _: app.all_testid("meeting-ballot") and app.by_testid("meeting-ballot-kind").text == "差额表决，应选 1 人")
-    type_into("meeting-present", "4")
-    type_count(chosen, "agree", "2")
-    type_count(other, "agree", "1")
-    type_into("meeting-counted-by", "王计票")
-    type_into("meeting-witnessed-by", "赵监票")
-    app.click("meeting-tally-confirm")
-    refused = app.by_testid("meeting-tally-error")
-    check("到会专家人数应在 1 到 3 之间" in refused.text, f"the core's refusal beside the form: {refused.text!r}")
-    check(in_dialog("meeting-present").get_attribute("value") == "4", "the form keeps what was typed")
-    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", refused)
-    app.shot("20b4-clerk-meeting-count-refused")
-    type_into("meeting-present", "3")
-    app.click("meeting-tally-confirm")
+    voters = app.wait.until(lambda _: app.all_testid("ballot-voter"))
+    check(len(voters) == 3, f"the three registered experts vote: {[v.text for v in voters]}")
+    check(all(v.get_attribute("data-received") == "false" for v in voters), "no vote is in yet")
+    answer_shell_dialog(app, stick)
+    in_dialog("ballot-paper-write").click()
+    written = app.by_testid("ballot-paper-written").text
+    papers = [f for f in os.listdir(stick) if f.endswith(".pdballot")]
+    check(len(papers) == 1 and papers[0] in written, f"the ballot paper is on the stick: {papers} {written!r}")
+    paper = os.path.join(stick, papers[0])
+    app.shot("20b5-clerk-ballot-paper-written")
+
+    before = set(os.listdir(stick))
+    expert_votes_on_their_laptop(binary, shots, laptops[0], paper, stick, chosen)
+    cli(laptops[1], "meeting", "vote", paper, "--out", stick, "--choose", chosen, pin=PIN)
+    cli(laptops[2], "meeting", "vote", paper, "--out", stick, "--choose", other, pin=PIN)
+    votes = sorted(os.path.join(stick, f) for f in set(os.listdir(stick)) - before if f.endswith(".pdvote"))
+    check(len(votes) == 3, f"three signed votes on the stick: {votes}")
+
+    # A vote edited on the stick after it was signed is refused; the same vote received
+    # twice counts once.
+    edited = os.path.join(stick, "edited.pdvote")
+    raw = bytearray(open(votes[2], "rb").read())
+    at = raw.find(b'"not_chosen"')
+    check(at > 0, "the vote names a nomination not chosen")
+    raw[at : at + len(b'"not_chosen"')] = b'"chosen"    '
+    open(edited, "wb").write(bytes(raw))
+    answer_shell_dialog(app, votes + [votes[0], edited])
+    in_dialog("ballot-votes-receive").click()
+    app.wait.until(lambda _: len(app.all_testid("ballot-vote-receipt")) == 5)
+    outcomes = [r.get_attribute("data-outcome") for r in app.all_testid("ballot-vote-receipt")]
+    check(
+        sorted(outcomes) == ["accepted"] * 3 + ["already_have", "refused"],
+        f"three votes in, one again, the edited one refused: {outcomes}",
+    )
+    app.wait.until(lambda _: all(v.get_attribute("data-received") == "true" for v in app.all_testid("ballot-voter")))
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.all_testid("ballot-vote-receipt")[-1])
+    app.shot("20b6-clerk-votes-received")
+    type_into("ballot-counted-by", "王计票")
+    type_into("ballot-witnessed-by", "赵监票")
+    app.click("ballot-count-confirm")
     app.by_testid("meeting-outcome")
     results = {e.get_attribute("data-nomination-id"): e.get_attribute("data-result") for e in app.all_testid("meeting-outcome-entry")}
-    check(results == {chosen: "in", other: "out"}, f"the choice settles the place: {results}")
+    check(results == {chosen: "in", other: "out"}, f"two of three chose the same: {results}")
     check(not app.all_testid("meeting-still-tied"), "nobody is level any more")
 
     # The 计票单, saved through the shell's save dialog.
@@ -1665,11 +1736,16 @@ def clerk_holds_a_meeting_vote(app, stick, chosen, other):
     answer_shell_dialog(app, sheet)
     in_dialog("meeting-sheet-print").click()
     app.wait.until(lambda _: app.all_testid("meeting-sheet-notice") and os.path.exists(sheet))
-    app.shot("20b5-clerk-meeting-outcome")
+    app.shot("20b7-clerk-meeting-outcome")
     text = poppler_text(sheet)
     flat = re.sub(r"\s+", "", text)
     check("会评计票单" in flat and "差额表决" in flat, f"the sheet says what was asked: {text[:200]!r}")
     check("王计票" in flat and "赵监票" in flat and "入选" in flat, "the sheet carries the count and who counted")
+    check("电子投票" in flat, f"the sheet says the count is of signed votes: {text[:400]!r}")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", sheet, os.path.join(app.shots, "20b7s-tally-sheet")],
+        check=True,
+    )
     app.click("meeting-close")
     app.wait.until(lambda _: not app.all_testid("meeting-dialog"))
 
@@ -1682,9 +1758,9 @@ def clerk_holds_a_meeting_vote(app, stick, chosen, other):
     ballots = app.all_testid("meeting-ballot-row")
     check([b.get_attribute("data-counted") for b in ballots] == ["true", "true"], "both ballots are listed, counted")
     app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
-    app.shot("20b6-clerk-meeting-settled")
+    app.shot("20b8-clerk-meeting-settled")
     app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", app.by_testid("meeting-ballots"))
-    app.shot("20b7-clerk-meeting-ballots")
+    app.shot("20b9-clerk-meeting-ballots")
 
 
 def clerk_settles_flags_in_bulk(app, clerk):
@@ -1870,6 +1946,8 @@ def a_page_cannot_name_a_path(app, clerk, stick):
     attempts = {
         "print_report": {"reviewId": review_id, "kind": "summary", "destination": forged},
         "backup_review": {"reviewId": review_id, "destination": forged},
+        "write_ballot_paper": {"reviewId": review_id, "ballotId": 1, "folder": stick},
+        "receive_ballot_vote": {"reviewId": review_id, "ballotId": 2, "file": forged},
         "plugin:dialog|save": {"options": {"defaultPath": forged}},
     }
     for command, args in attempts.items():
