@@ -1577,6 +1577,33 @@ def clerk_receives_and_prints(
         app.close()
 
 
+def chair_signs_the_tally(binary, shots, data, tally, stick):
+    """The panel's chair, at their own laptop: opens the tally file the clerk wrote, reads
+    every count and what it decides, and signs it with their passphrase onto the stick.
+    Returns the signed file."""
+    app = App(binary, data, shots)
+    try:
+        app.click("panel-list-item")
+        answer_shell_dialog(app, tally)
+        app.click("chair-tally-open")
+        rows = app.wait.until(lambda _: app.all_testid("chair-tally-row"))
+        check(len(rows) == 2, f"the two counts are shown: {[r.text for r in rows]}")
+        check(all(r.get_attribute("data-result") == "tied" for r in rows), "the chair sees them still level")
+        check("3" in app.by_testid("chair-tally-present").text, app.by_testid("chair-tally-present").text)
+        app.by_testid("chair-tally-passphrase").send_keys(PIN)
+        app.shot("20b2b-chair-reads-tally")
+        before = set(os.listdir(stick))
+        answer_shell_dialog(app, stick)
+        app.click("chair-tally-sign")
+        app.by_testid("chair-tally-done")
+        app.shot("20b2c-chair-signed")
+        new = [f for f in set(os.listdir(stick)) - before if f.endswith(".pdtally")]
+        check(len(new) == 1, f"one signed tally on the stick: {new}")
+        return os.path.join(stick, new[0])
+    finally:
+        app.close()
+
+
 def expert_votes_on_their_laptop(binary, shots, data, paper, stick, chosen):
     """The first expert, back at their own laptop: opens the ballot paper from the stick,
     reads the rule, chooses one (a second tick is not offered), types their passphrase
@@ -1651,6 +1678,10 @@ def clerk_holds_a_meeting_vote(app, stick, chosen, other, binary, shots, laptops
     app.by_testid("meeting-dialog")
     app.click("meeting-kind-vote")
     check(app.by_testid("meeting-shortlist-tied").is_selected(), "those tied are the ballot by default")
+    # A show of hands the panel's chair confirms with their key.
+    app.click("meeting-voting-chair")
+    chair = Select(app.by_testid("meeting-chair")).first_selected_option.text
+    check("周文渊" in chair, f"the first expert with a key chairs: {chair!r}")
     app.shot("20b1-clerk-meeting-setup")
     app.click("meeting-setup-confirm")
     app.by_testid("meeting-ballot")
@@ -1659,16 +1690,35 @@ def clerk_holds_a_meeting_vote(app, stick, chosen, other, binary, shots, laptops
     check(app.by_testid("meeting-ballot-kind").text == "逐一表决", app.by_testid("meeting-ballot-kind").text)
     check("剩余名额 1 个" in app.by_testid("meeting-ballot-places").text, "one place is left for the two")
 
-    # The first vote: both pass with 2 of 3, level at the one place left.
-    type_into("meeting-present", "3")
+    # The first vote: both pass with 2 of 3, level at the one place left. The clerk types
+    # the count seen in the room (first one the core refuses: more present than experts),
+    # writes it for the chair, who reads and signs it on their own laptop; the ballot
+    # counts only from the signed file.
+    type_into("meeting-present", "4")
     for nomination in (chosen, other):
         type_count(nomination, "agree", "2")
         type_count(nomination, "disagree", "1")
         type_count(nomination, "abstain", "0")
     type_into("meeting-counted-by", "王计票")
     type_into("meeting-witnessed-by", "赵监票")
+    answer_shell_dialog(app, stick)
+    app.click("tally-write-confirm")
+    refused = app.by_testid("tally-write-error")
+    check("到会专家人数应在 1 到 3 之间" in refused.text, f"the core's refusal beside the form: {refused.text!r}")
+    check(in_dialog("meeting-present").get_attribute("value") == "4", "the form keeps what was typed")
+    app.web.execute_script("arguments[0].scrollIntoView({block: 'center'})", refused)
+    app.shot("20b2a-clerk-meeting-count-refused")
+    type_into("meeting-present", "3")
     app.shot("20b2-clerk-meeting-vote-tally")
-    app.click("meeting-tally-confirm")
+    app.click("tally-write-confirm")
+    written = app.by_testid("tally-written").text
+    tallies = [f for f in os.listdir(stick) if f.endswith(".pdtally")]
+    check(len(tallies) == 1 and tallies[0] in written, f"the tally file is on the stick: {tallies} {written!r}")
+    signed = chair_signs_the_tally(binary, shots, laptops[0], os.path.join(stick, tallies[0]), stick)
+    answer_shell_dialog(app, signed)
+    app.click("tally-confirm")
+    confirmed = app.by_testid("tally-confirmed").text
+    check("周文渊" in confirmed, f"counted from the chair's signature: {confirmed!r}")
     still = app.by_testid("meeting-still-tied")
     check("须再次表决" in still.text, f"level again: {still.text!r}")
     results = {e.get_attribute("data-nomination-id"): e.get_attribute("data-result") for e in app.all_testid("meeting-outcome-entry")}
