@@ -1,33 +1,17 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
+import { describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles, chooseSaveFolder } from "$lib/ipc/dialog";
-import { clearCommandMocks } from "$lib/ipc/mock";
 import { paperShown, voteCast } from "$lib/results/laptopBallotFixtures";
-import { openExpertScreen } from "$lib/testing/expertScreen";
-import { EXPERT_FINGERPRINT, PANEL_HASH, ipcError, panelViewFixture } from "$lib/testing/fixtures";
-import { freshPage } from "$lib/testing/page";
+import { EXPERT_FINGERPRINT, PANEL_HASH, ipcError } from "$lib/testing/fixtures";
 import { mockPanel } from "$lib/testing/panelMock";
-import ExpertScreen from "./ExpertScreen.svelte";
+import { PASSPHRASE, answerDialogs, byTestId, openBeforeEnrolment, openPanel, signWith } from "$lib/testing/signedFile";
 
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
 
-const PASSPHRASE = "amber lantern 7 orbits";
+answerDialogs({ handle: "paper-file", name: "ballot-12.pdballot" });
 
-beforeEach(() => {
-  freshPage();
-  vi.mocked(chooseOpenFiles).mockReset();
-  vi.mocked(chooseSaveFolder).mockReset();
-  vi.mocked(chooseOpenFiles).mockResolvedValue([{ handle: "paper-file", name: "ballot-12.pdballot" }]);
-  vi.mocked(chooseSaveFolder).mockResolvedValue({ handle: "stick", name: "U盘" });
-});
-afterEach(() => {
-  setLang("zh-CN");
-  clearCommandMocks();
-});
-
-const byTestId = <T extends HTMLElement = HTMLElement>(id: string) => screen.getByTestId(id) as T;
 const entry = (id: number) => screen.getAllByTestId("ballot-vote-entry").find((e) => e.dataset.nominationId === String(id))!;
 const mark = (id: number, word: string) =>
   within(entry(id))
@@ -36,8 +20,7 @@ const mark = (id: number, word: string) =>
 const save = () => byTestId<HTMLButtonElement>("ballot-vote-save");
 
 async function openPaper() {
-  await openExpertScreen();
-  await fireEvent.click(byTestId("ballot-vote-open"));
+  await openPanel("ballot-vote");
   return screen.findByTestId("ballot-vote-paper");
 }
 
@@ -136,8 +119,7 @@ describe("an expert votes on a ballot paper on their own laptop", () => {
     await fireEvent.click(mark(15, "chosen"));
     expect(mark(14, "chosen").disabled).toBe(true);
 
-    await fireEvent.input(byTestId("ballot-vote-passphrase"), { target: { value: PASSPHRASE } });
-    await fireEvent.click(save());
+    await signWith("ballot-vote", "ballot-vote-save");
     await screen.findByTestId("ballot-vote-done");
     expect(ipc.callsOf("cast_ballot_vote")[0]?.args.marks).toEqual([
       { nomination_id: 14, mark: "not_chosen" },
@@ -169,8 +151,7 @@ describe("an expert votes on a ballot paper on their own laptop", () => {
     const { ipc } = mockPanel({ handlers: { read_ballot_paper: () => paperShown({ kind: "choose", at_most: 2 }), cast_ballot_vote: () => voteCast() } });
     vi.mocked(chooseSaveFolder).mockResolvedValueOnce(null);
     await openPaper();
-    await fireEvent.input(byTestId("ballot-vote-passphrase"), { target: { value: PASSPHRASE } });
-    await fireEvent.click(save());
+    await signWith("ballot-vote", "ballot-vote-save");
     await waitFor(() => expect(vi.mocked(chooseSaveFolder)).toHaveBeenCalledTimes(1));
     expect(ipc.callsOf("cast_ballot_vote")).toHaveLength(0);
     expect(screen.queryByTestId("ballot-vote-done")).toBeNull();
@@ -189,8 +170,7 @@ describe("an expert votes on a ballot paper on their own laptop", () => {
     });
     await openPaper();
     await fireEvent.click(mark(15, "chosen"));
-    await fireEvent.input(byTestId("ballot-vote-passphrase"), { target: { value: "not it at all" } });
-    await fireEvent.click(save());
+    await signWith("ballot-vote", "ballot-vote-save", "not it at all");
     const error = await screen.findByTestId("ballot-vote-error");
     expect(error.getAttribute("role")).toBe("alert");
     expect(error.textContent).toContain("口令不正确");
@@ -212,8 +192,7 @@ describe("an expert votes on a ballot paper on their own laptop", () => {
         },
       },
     });
-    await openExpertScreen();
-    await fireEvent.click(byTestId("ballot-vote-open"));
+    await openPanel("ballot-vote");
     const error = await screen.findByTestId("ballot-vote-error");
     expect(error.textContent).toContain("您不在本次表决的投票人名单中");
     expect(byTestId("ballot-vote-error-code").textContent).toContain("not_a_voter");
@@ -227,8 +206,7 @@ describe("an expert votes on a ballot paper on their own laptop", () => {
   it("stays closed when the file dialog is cancelled", async () => {
     const { ipc } = mockPanel();
     vi.mocked(chooseOpenFiles).mockResolvedValueOnce(null);
-    await openExpertScreen();
-    await fireEvent.click(byTestId("ballot-vote-open"));
+    await openPanel("ballot-vote");
     await waitFor(() => expect(vi.mocked(chooseOpenFiles)).toHaveBeenCalledTimes(1));
     expect(ipc.callsOf("read_ballot_paper")).toHaveLength(0);
     expect(screen.queryByTestId("ballot-vote-panel")).toBeNull();
@@ -237,9 +215,7 @@ describe("an expert votes on a ballot paper on their own laptop", () => {
 
 describe("before enrolment", () => {
   it("offers no ballot to vote on", async () => {
-    mockPanel({ view: panelViewFixture({ enrolment: null }) });
-    render(ExpertScreen, { hash: PANEL_HASH, onback: vi.fn() });
-    await screen.findByTestId("panel-title");
+    await openBeforeEnrolment();
     expect(screen.queryByTestId("ballot-vote-open")).toBeNull();
   });
 });

@@ -1,37 +1,19 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { screen, waitFor, within } from "@testing-library/svelte";
+import { describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles, chooseSaveFolder } from "$lib/ipc/dialog";
-import { clearCommandMocks } from "$lib/ipc/mock";
 import { CHAIR_FINGERPRINT, tallyShown, tallySigned } from "$lib/results/chairTallyFixtures";
-import { openExpertScreen } from "$lib/testing/expertScreen";
-import { PANEL_HASH, ipcError, panelViewFixture } from "$lib/testing/fixtures";
-import { freshPage } from "$lib/testing/page";
+import { PANEL_HASH, ipcError } from "$lib/testing/fixtures";
 import { mockPanel } from "$lib/testing/panelMock";
-import ExpertScreen from "./ExpertScreen.svelte";
+import { PASSPHRASE, answerDialogs, byTestId, openBeforeEnrolment, openPanel, signWith } from "$lib/testing/signedFile";
 
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
 
-const PASSPHRASE = "amber lantern 7 orbits";
-
-beforeEach(() => {
-  freshPage();
-  vi.mocked(chooseOpenFiles).mockReset();
-  vi.mocked(chooseSaveFolder).mockReset();
-  vi.mocked(chooseOpenFiles).mockResolvedValue([{ handle: "tally-file", name: "tally-ballot-9.pdtally" }]);
-  vi.mocked(chooseSaveFolder).mockResolvedValue({ handle: "stick", name: "U盘" });
-});
-afterEach(() => {
-  setLang("zh-CN");
-  clearCommandMocks();
-});
-
-const byTestId = <T extends HTMLElement = HTMLElement>(id: string) => screen.getByTestId(id) as T;
+answerDialogs({ handle: "tally-file", name: "tally-ballot-9.pdtally" });
 
 async function openTally() {
-  await openExpertScreen();
-  await fireEvent.click(byTestId("chair-tally-open"));
+  await openPanel("chair-tally");
   return screen.findByTestId("chair-tally-shown");
 }
 
@@ -73,8 +55,7 @@ describe("the chair confirms a meeting tally on their own laptop", () => {
       handlers: { show_meeting_tally: () => tallyShown(), sign_meeting_tally: () => tallySigned() },
     });
     await openTally();
-    await fireEvent.input(byTestId("chair-tally-passphrase"), { target: { value: PASSPHRASE } });
-    await fireEvent.click(byTestId("chair-tally-sign"));
+    await signWith("chair-tally", "chair-tally-sign");
 
     const done = await screen.findByTestId("chair-tally-done");
     expect(done.textContent).toContain("已签名并校验，保存为所选文件夹中的 tally-ballot-9-signed.pdtally");
@@ -91,8 +72,7 @@ describe("the chair confirms a meeting tally on their own laptop", () => {
     const { ipc } = mockPanel({ handlers: { show_meeting_tally: () => tallyShown(), sign_meeting_tally: () => tallySigned() } });
     vi.mocked(chooseSaveFolder).mockResolvedValueOnce(null);
     await openTally();
-    await fireEvent.input(byTestId("chair-tally-passphrase"), { target: { value: PASSPHRASE } });
-    await fireEvent.click(byTestId("chair-tally-sign"));
+    await signWith("chair-tally", "chair-tally-sign");
     await waitFor(() => expect(vi.mocked(chooseSaveFolder)).toHaveBeenCalledTimes(1));
     expect(ipc.callsOf("sign_meeting_tally")).toHaveLength(0);
     expect(screen.queryByTestId("chair-tally-done")).toBeNull();
@@ -108,8 +88,7 @@ describe("the chair confirms a meeting tally on their own laptop", () => {
       },
     });
     await openTally();
-    await fireEvent.input(byTestId("chair-tally-passphrase"), { target: { value: "not it at all" } });
-    await fireEvent.click(byTestId("chair-tally-sign"));
+    await signWith("chair-tally", "chair-tally-sign", "not it at all");
     const error = await screen.findByTestId("chair-tally-error");
     expect(error.textContent).toContain("口令不正确");
     expect(byTestId("chair-tally-error-code").textContent).toContain("wrong_passphrase");
@@ -129,8 +108,7 @@ describe("the chair confirms a meeting tally on their own laptop", () => {
         },
       },
     });
-    await openExpertScreen();
-    await fireEvent.click(byTestId("chair-tally-open"));
+    await openPanel("chair-tally");
     const error = await screen.findByTestId("chair-tally-error");
     expect(error.getAttribute("role")).toBe("alert");
     expect(error.textContent).toContain("属于另一个评审");
@@ -148,8 +126,7 @@ describe("the chair confirms a meeting tally on their own laptop", () => {
   it("stays closed when the file dialog is cancelled, and is offered only once enrolled", async () => {
     const { ipc } = mockPanel();
     vi.mocked(chooseOpenFiles).mockResolvedValueOnce(null);
-    await openExpertScreen();
-    await fireEvent.click(byTestId("chair-tally-open"));
+    await openPanel("chair-tally");
     await waitFor(() => expect(vi.mocked(chooseOpenFiles)).toHaveBeenCalledTimes(1));
     expect(ipc.callsOf("show_meeting_tally")).toHaveLength(0);
     expect(screen.getByTestId("chair-tally-open")).toBeTruthy();
@@ -159,9 +136,7 @@ describe("the chair confirms a meeting tally on their own laptop", () => {
 
 describe("before enrolment", () => {
   it("offers no tally to sign", async () => {
-    mockPanel({ view: panelViewFixture({ enrolment: null }) });
-    render(ExpertScreen, { hash: PANEL_HASH, onback: vi.fn() });
-    await screen.findByTestId("panel-title");
+    await openBeforeEnrolment();
     expect(screen.queryByTestId("chair-tally-open")).toBeNull();
   });
 });

@@ -1,24 +1,22 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles, chooseSaveFolder } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { MeetingBallot } from "$lib/ipc/types";
 import { ipcError, review } from "$lib/testing/fixtures";
+import { openBallotCount, openMeeting, showResults } from "$lib/testing/meetingDialog";
 import { freshPage } from "$lib/testing/page";
-import { resultsTabHandlers } from "$lib/testing/resultsMock";
 import {
   CHAIR_FINGERPRINT,
   TALLY_SHA256,
-  chairRegistrations,
-  chairResults,
   chairTally,
+  chairedCategoryHandlers,
   chairedBallot,
   confirmedBallot,
   tallyConfirmed,
   tallyWritten,
 } from "./chairTallyFixtures";
-import ResultsTab from "./ResultsTab.svelte";
 
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
@@ -28,10 +26,7 @@ let ballots: MeetingBallot[];
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
   ipc = mockCommands(
-    resultsTabHandlers({
-      expert_keys: () => chairRegistrations(),
-      review_results: () => chairResults(),
-      meeting_ballots: () => structuredClone(ballots),
+    chairedCategoryHandlers(() => ballots, {
       open_meeting_ballot: (args) => {
         const ballot = args.chair === null ? chairedBallot({ chair: undefined }) : chairedBallot();
         ballots = [ballot];
@@ -60,24 +55,10 @@ const byTestId = <T extends HTMLElement = HTMLInputElement>(id: string) => scree
 const countInput = (id: number) =>
   screen.getAllByTestId("meeting-count").find((el) => el.dataset.nominationId === String(id)) as HTMLInputElement;
 
-async function showResults() {
-  render(ResultsTab, { review });
-  await fireEvent.click(await screen.findByTestId("results-step-results"));
-  await screen.findAllByTestId("results-table");
-}
-
-async function openMeeting() {
-  const open = screen.getAllByTestId("meeting-open").find((b) => b.dataset.category === "case_university")!;
-  await fireEvent.click(open);
-  return screen.findByTestId("meeting-dialog");
-}
-
 /** The chaired ballot, listed and opened for its count. */
 async function countChairedBallot() {
   ballots = [chairedBallot()];
-  await showResults();
-  await fireEvent.click(await screen.findByTestId("meeting-count-open"));
-  return screen.findByTestId("meeting-dialog");
+  return openBallotCount("meeting-dialog");
 }
 
 async function fillTally() {

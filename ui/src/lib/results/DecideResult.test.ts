@@ -1,12 +1,12 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { ReviewResults } from "$lib/ipc/types";
 import { decidedResultsFixture, panelDecision, reasonRequired, review, reviewResultsFixture } from "$lib/testing/fixtures";
-import ResultsTab from "./ResultsTab.svelte";
-import { resultsTabHandlers } from "$lib/testing/resultsMock";
+import { showResults } from "$lib/testing/meetingDialog";
 import { freshPage } from "$lib/testing/page";
+import { resultsTabHandlers } from "$lib/testing/resultsMock";
 
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
@@ -22,13 +22,6 @@ beforeEach(() => {
   mock(reviewResultsFixture);
 });
 afterEach(clearCommandMocks);
-
-async function showResults() {
-  render(ResultsTab, { review });
-  // The results have a step of their own in the tab.
-  await fireEvent.click(await screen.findByTestId("results-step-results"));
-  await screen.findAllByTestId("results-table");
-}
 
 const row = (id: number) =>
   screen.getAllByTestId("result-row").find((r) => r.dataset.nominationId === String(id))!;

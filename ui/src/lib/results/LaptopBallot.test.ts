@@ -1,14 +1,14 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseOpenFiles, chooseSaveFolder } from "$lib/ipc/dialog";
 import { clearCommandMocks, mockCommands, type CommandHandler, type MockedCommands } from "$lib/ipc/mock";
 import type { MeetingBallot } from "$lib/ipc/types";
 import { EXPERT_FINGERPRINT, ipcError, review } from "$lib/testing/fixtures";
+import { openBallotCount, openMeeting, showResults } from "$lib/testing/meetingDialog";
 import { freshPage } from "$lib/testing/page";
 import { clerkKeys } from "$lib/ui/clerkKeys.svelte";
-import { resultsTabHandlers } from "$lib/testing/resultsMock";
-import { chairRegistrations, chairResults } from "./chairTallyFixtures";
+import { chairedCategoryHandlers } from "./chairTallyFixtures";
 import {
   PAPER_SHA256,
   countedLaptopBallot,
@@ -18,7 +18,6 @@ import {
   secondVote,
   voteReceived,
 } from "./laptopBallotFixtures";
-import ResultsTab from "./ResultsTab.svelte";
 
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
@@ -28,10 +27,7 @@ let ballots: MeetingBallot[];
 
 function mock(overrides: Record<string, CommandHandler> = {}) {
   ipc = mockCommands(
-    resultsTabHandlers({
-      expert_keys: () => chairRegistrations(),
-      review_results: () => chairResults(),
-      meeting_ballots: () => structuredClone(ballots),
+    chairedCategoryHandlers(() => ballots, {
       open_laptop_ballot: () => {
         ballots = [laptopBallot()];
         return laptopBallot();
@@ -71,24 +67,10 @@ afterEach(() => {
 
 const byTestId = <T extends HTMLElement = HTMLInputElement>(id: string) => screen.getByTestId(id) as unknown as T;
 
-async function showResults() {
-  render(ResultsTab, { review });
-  await fireEvent.click(await screen.findByTestId("results-step-results"));
-  await screen.findAllByTestId("results-table");
-}
-
-async function openMeeting() {
-  const open = screen.getAllByTestId("meeting-open").find((b) => b.dataset.category === "case_university")!;
-  await fireEvent.click(open);
-  return screen.findByTestId("meeting-dialog");
-}
-
 /** The laptop ballot, listed and opened for its count. */
 async function countLaptopBallot(ballot: MeetingBallot = laptopBallot()) {
   ballots = [ballot];
-  await showResults();
-  await fireEvent.click(await screen.findByTestId("meeting-count-open"));
-  return screen.findByTestId("ballot-laptops");
+  return openBallotCount("ballot-laptops");
 }
 
 const voters = () => screen.getAllByTestId("ballot-voter").map((v) => [v.dataset.expertId, v.dataset.received]);

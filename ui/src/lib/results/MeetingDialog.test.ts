@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setLang } from "$lib/i18n/i18n.svelte";
 import { chooseSaveFile } from "$lib/ipc/dialog";
@@ -14,9 +14,9 @@ import {
   stillTiedOutcome,
   tiedResultsFixture,
 } from "./meetingFixtures";
-import ResultsTab from "./ResultsTab.svelte";
-import { resultsTabHandlers } from "$lib/testing/resultsMock";
+import { openMeeting, showResults } from "$lib/testing/meetingDialog";
 import { freshPage } from "$lib/testing/page";
+import { resultsTabHandlers } from "$lib/testing/resultsMock";
 
 // The shell's file dialogs, answered by each test (lib/ipc/__mocks__/dialog.ts).
 vi.mock("$lib/ipc/dialog");
@@ -59,27 +59,12 @@ beforeEach(() => {
 });
 afterEach(clearCommandMocks);
 
-async function showResults() {
-  render(ResultsTab, { review });
-  // The results have a step of their own in the tab.
-  await fireEvent.click(await screen.findByTestId("results-step-results"));
-  await screen.findAllByTestId("results-table");
-}
-
 const byTestId = <T extends HTMLElement = HTMLInputElement>(id: string) => screen.getByTestId(id) as unknown as T;
 const row = (id: number) => screen.getAllByTestId("result-row").find((r) => r.dataset.nominationId === String(id))!;
 const countInput = (id: number, column = "agree") =>
   screen
     .getAllByTestId("meeting-count")
     .find((el) => el.dataset.nominationId === String(id) && el.dataset.column === column) as HTMLInputElement;
-
-async function openMeeting() {
-  const open = screen
-    .getAllByTestId("meeting-open")
-    .find((b) => b.dataset.category === "case_university")!;
-  await fireEvent.click(open);
-  return screen.findByTestId("meeting-dialog");
-}
 
 async function openBallot() {
   await openMeeting();

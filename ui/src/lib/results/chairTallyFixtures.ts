@@ -2,6 +2,7 @@
 //! side (a ballot with a chair, the tally file written, the count confirmed) and the
 //! chair's (the tally file as the chair's laptop reads it, and what it signed).
 
+import type { CommandHandler } from "$lib/ipc/mock";
 import type {
   Confirmed,
   MeetingBallot,
@@ -13,21 +14,17 @@ import type {
   TallySigned,
   TallyWritten,
 } from "$lib/ipc/types";
-import { EXPERT_FINGERPRINT, nominationResult, registration, reviewResultsFixture, tiedNomination } from "$lib/testing/fixtures";
-import { countedTally, meetingBallot, settledOutcome } from "./meetingFixtures";
+import { EXPERT_FINGERPRINT, registration } from "$lib/testing/fixtures";
+import { resultsTabHandlers } from "$lib/testing/resultsMock";
+import { countedTally, fileBallot, fileReview, meetingBallot, settledOutcome, tiedResultsFixture } from "./meetingFixtures";
 
 export const CHAIR_FINGERPRINT = EXPERT_FINGERPRINT;
 export const TALLY_SHA256 = "5f1e0c9a7b3d2e4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5";
 
 /** The first category with 14 and 15 tied for its last place behind 11. */
 export function chairResults(): ReviewResults {
-  const results = reviewResultsFixture();
-  results.categories[0]!.quota = 2;
-  results.categories[0]!.nominations = [
-    nominationResult({ nomination_id: 11, rank: 1, cut: "in" }),
-    tiedNomination(),
-    tiedNomination({ nomination_id: 15, display_name: "“红色引擎”支部工作法", university: "南湖医科大学" }),
-  ];
+  const results = tiedResultsFixture();
+  results.categories[0]!.nominations = results.categories[0]!.nominations.filter((n) => n.nomination_id !== 16);
   return results;
 }
 
@@ -83,23 +80,12 @@ export function confirmedBallot(): MeetingBallot {
 
 /** The tally file as the chair's laptop reads it. */
 export function tallyShown(overrides: Partial<TallyShown> = {}): TallyShown {
-  const ballot = chairedBallot();
   return {
     content: {
       format: "paneldesk.meeting-tally",
       version: 1,
-      review: { id: "2026-case-a1b2c3d4", title_zh: "2026年基层党建创新典型案例评审" },
-      ballot: {
-        id: ballot.id,
-        category_key: ballot.category_key,
-        category_zh: ballot.category_zh,
-        kind: ballot.kind,
-        places: ballot.places,
-        threshold: ballot.threshold,
-        entries: ballot.entries,
-        opened_at: ballot.opened_at,
-        opened_by: ballot.opened_by,
-      },
+      review: fileReview(),
+      ballot: fileBallot(chairedBallot()),
       tally: chairTally(),
       chair: { id: 1, name: "王喆" },
       written_at: "2026-04-21T02:30:00Z",
@@ -113,4 +99,20 @@ export function tallyShown(overrides: Partial<TallyShown> = {}): TallyShown {
 
 export function tallySigned(): TallySigned {
   return { file_name: "tally-ballot-9-signed.pdtally", fingerprint: CHAIR_FINGERPRINT };
+}
+
+/**
+ * The results tab's commands on the chaired category (`chairResults`, `chairRegistrations`),
+ * listing the ballots `ballots` gives at the time; `overrides` answer the ballot's own commands.
+ */
+export function chairedCategoryHandlers(
+  ballots: () => MeetingBallot[],
+  overrides: Record<string, CommandHandler> = {},
+): Record<string, CommandHandler> {
+  return resultsTabHandlers({
+    expert_keys: () => chairRegistrations(),
+    review_results: () => chairResults(),
+    meeting_ballots: () => structuredClone(ballots()),
+    ...overrides,
+  });
 }

@@ -11,7 +11,7 @@ import type {
   VoteReceived,
 } from "$lib/ipc/types";
 import { EXPERT_FINGERPRINT, SECOND_EXPERT_FINGERPRINT } from "$lib/testing/fixtures";
-import { meetingBallot, settledOutcome } from "./meetingFixtures";
+import { fileBallot, fileReview, meetingBallot, settledOutcome } from "./meetingFixtures";
 
 export const PAPER_SHA256 = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
 export const VOTE_SHA256 = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0";
@@ -87,20 +87,13 @@ export function paperShown(kind: MeetingBallot["kind"] = { kind: "vote" }): Pape
     paper: {
       format: "paneldesk.meeting-ballot",
       version: 1,
-      review: { id: "2026-case-a1b2c3d4", title_zh: "2026年基层党建创新典型案例评审" },
+      review: fileReview(),
       ballot: {
-        id: ballot.id,
-        category_key: ballot.category_key,
-        category_zh: ballot.category_zh,
-        kind: ballot.kind,
-        places: ballot.places,
-        threshold: ballot.threshold,
+        ...fileBallot(ballot),
         entries: [
           ...ballot.entries,
           { nomination_id: 16, display_name: "书记项目工作坊", university: "西岭农业大学", score: 71.25 },
         ],
-        opened_at: ballot.opened_at,
-        opened_by: ballot.opened_by,
       },
       voters: VOTERS,
       written_by: "clerk",

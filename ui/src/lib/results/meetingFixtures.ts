@@ -1,6 +1,6 @@
 //! Stand-ins for the core's 会评 answers, for the meeting components' tests.
 
-import type { MeetingBallot, MeetingOutcome, ReviewResults, Tally } from "$lib/ipc/types";
+import type { MeetingBallot, MeetingOutcome, ReviewResults, Tally, TallyBallot, TallyReview } from "$lib/ipc/types";
 import { nominationResult, reviewResultsFixture, tiedNomination } from "$lib/testing/fixtures";
 
 /**
@@ -63,6 +63,26 @@ export function meetingBallot(overrides: Partial<MeetingBallot> = {}): MeetingBa
     opened_by: "clerk",
     counted: null,
     ...overrides,
+  };
+}
+
+/** The review as a file the clerk writes for a ballot names it (a tally file, a ballot paper). */
+export function fileReview(): TallyReview {
+  return { id: "2026-case-a1b2c3d4", title_zh: "2026年基层党建创新典型案例评审" };
+}
+
+/** A ballot as such a file carries it: what was opened, without its count. */
+export function fileBallot(ballot: MeetingBallot): TallyBallot {
+  return {
+    id: ballot.id,
+    category_key: ballot.category_key,
+    category_zh: ballot.category_zh,
+    kind: ballot.kind,
+    places: ballot.places,
+    threshold: ballot.threshold,
+    entries: ballot.entries,
+    opened_at: ballot.opened_at,
+    opened_by: ballot.opened_by,
   };
 }
 
