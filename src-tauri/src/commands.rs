@@ -1682,6 +1682,21 @@ mod tests {
         .unwrap();
     }
 
+    /// The panel's decision on `nomination` that the review's results carry.
+    fn decision_of(
+        state: &AppState,
+        id: &str,
+        nomination: i64,
+    ) -> paneldesk::merge::decisions::PanelDecision {
+        let results = review_results(state, id.to_string()).unwrap();
+        results.categories[0]
+            .nominations
+            .iter()
+            .find(|n| n.nomination_id == nomination)
+            .and_then(|n| n.decision.clone())
+            .expect("the ballot's decision")
+    }
+
     #[test]
     fn a_meeting_ballot_is_opened_counted_and_listed_and_decides_through_the_core() {
         use paneldesk::merge::meeting::Count;
@@ -1766,13 +1781,7 @@ mod tests {
         assert_eq!(ballots.len(), 1);
         assert_eq!(ballots[0].counted.as_ref().unwrap().outcome, outcome);
         // The results carry the decisions the ballot made, naming it.
-        let results = review_results(&state, id.clone()).unwrap();
-        let decided = results.categories[0]
-            .nominations
-            .iter()
-            .find(|n| n.nomination_id == picked[0])
-            .and_then(|n| n.decision.clone())
-            .expect("the ballot's decision");
+        let decided = decision_of(&state, &id, picked[0]);
         assert_eq!(decided.ballot, Some(ballot.id));
         assert_eq!(decided.outcome, Outcome::In);
 
@@ -2188,6 +2197,19 @@ mod tests {
         state.picks.path(file.to_path_buf(), Use::ReadFile).handle
     }
 
+    /// `marks` cast on the paper at `paper` on the voter's `laptop` (panel `hash`), with the
+    /// voter's passphrase, into the folder `out` picked there.
+    fn cast_into(
+        laptop: &AppState,
+        hash: String,
+        paper: &std::path::Path,
+        marks: Vec<VoteMark>,
+        out: &std::path::Path,
+    ) -> Answer<VoteCastView> {
+        let (file, folder) = (opened(laptop, paper), save_folder(laptop, out));
+        cast_ballot_vote(laptop, hash, file, marks, VOTER_PASSPHRASE.into(), folder)
+    }
+
     fn choice_marks(picked: &[i64], chosen: &[bool]) -> Vec<VoteMark> {
         use paneldesk::merge::ballot_vote::Mark;
         picked
@@ -2345,13 +2367,7 @@ mod tests {
             .map(|v| (v.expert_id, v.fingerprint))
             .collect();
         assert_eq!(votes, [(first, a_key), (second, b_key)]);
-        let results = review_results(&state, id.clone()).unwrap();
-        let decided = results.categories[0]
-            .nominations
-            .iter()
-            .find(|n| n.nomination_id == picked[0])
-            .and_then(|n| n.decision.clone())
-            .expect("the ballot's decision");
+        let decided = decision_of(&state, &id, picked[0]);
         assert_eq!(decided.ballot, Some(ballot.id));
 
         // Counted once: no more votes, no second count.
@@ -2426,16 +2442,7 @@ mod tests {
         // signs a vote in their name, and the clerk refuses it.
         let (_c_dir, c, c_hash, c_key) = expert_laptop(&package, first);
         let c_out = dir.path().join("c-out");
-        let folder = save_folder(&c, &c_out);
-        let forged_vote = cast_ballot_vote(
-            &c,
-            c_hash,
-            opened(&c, &paper_file),
-            marks.clone(),
-            VOTER_PASSPHRASE.into(),
-            folder,
-        );
-        let forged_vote = forged_vote.unwrap();
+        let forged_vote = cast_into(&c, c_hash, &paper_file, marks.clone(), &c_out).unwrap();
         assert_eq!(forged_vote.fingerprint, c_key);
         let forged_file = opened(&state, &c_out.join(&forged_vote.file_name));
         let refused = receive_ballot_vote(&state, id.clone(), ballot_id, forged_file).unwrap_err();
@@ -2444,16 +2451,7 @@ mod tests {
 
         // A vote with its content altered after signing verifies no more.
         let a_out = dir.path().join("a-out");
-        let folder = save_folder(&a, &a_out);
-        let cast = cast_ballot_vote(
-            &a,
-            a_hash,
-            opened(&a, &paper_file),
-            marks,
-            VOTER_PASSPHRASE.into(),
-            folder,
-        )
-        .unwrap();
+        let cast = cast_into(&a, a_hash, &paper_file, marks, &a_out).unwrap();
         let genuine = std::fs::read(a_out.join(&cast.file_name)).unwrap();
         let altered: Vec<u8> = String::from_utf8_lossy(&genuine)
             .replace("\"agree\"", "\"abstain\"")

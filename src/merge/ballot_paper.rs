@@ -162,12 +162,11 @@ fn refuse_replacing(
     sha256: &str,
 ) -> Result<()> {
     let changed = laptops.paper_sha256.as_deref().is_some_and(|s| s != sha256);
-    if changed && !laptops.received.is_empty() {
-        let id = ballot.id;
-        return Err(Error::BadInput {
-            zh: format!("会评表决 {id} 已收到按先前写出的选票投出的选票，重新写出的选票内容不同（如写出人不同），不能替换"),
-            en: format!("votes were received on meeting ballot {id}'s paper as first written; this one differs (written by someone else?) and cannot replace it"),
-        });
-    }
-    Ok(())
+    let id = ballot.id;
+    meeting::refuse_if(changed && !laptops.received.is_empty(), || {
+        (
+            format!("会评表决 {id} 已收到按先前写出的选票投出的选票，重新写出的选票内容不同（如写出人不同），不能替换"),
+            format!("votes were received on meeting ballot {id}'s paper as first written; this one differs (written by someone else?) and cannot replace it"),
+        )
+    })
 }

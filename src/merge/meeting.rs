@@ -560,23 +560,30 @@ pub fn count(
 
 /// Refuses to count a ballot voted on the experts' laptops from anything but their votes.
 pub(super) fn refuse_laptops(ballot: &MeetingBallot) -> Result<()> {
-    if ballot.laptops.is_some() {
-        let id = ballot.id;
-        return Err(Error::BadInput {
-            zh: format!("会评表决 {id} 由专家在本人电脑上投票，只能根据收到的专家签名选票计票"),
-            en: format!("meeting ballot {id} is voted on the experts' laptops: count it from the experts' signed votes"),
-        });
-    }
-    Ok(())
+    let id = ballot.id;
+    refuse_if(ballot.laptops.is_some(), || {
+        (
+            format!("会评表决 {id} 由专家在本人电脑上投票，只能根据收到的专家签名选票计票"),
+            format!("meeting ballot {id} is voted on the experts' laptops: count it from the experts' signed votes"),
+        )
+    })
 }
 
 pub(super) fn refuse_counted(ballot: &MeetingBallot) -> Result<()> {
-    if ballot.counted.is_some() {
-        let id = ballot.id;
-        return Err(Error::BadInput {
-            zh: format!("会评表决 {id} 已经计票，不能再次计票；如需重新表决，请另开一次会评"),
-            en: format!("meeting ballot {id} is already counted; open a new ballot to vote again"),
-        });
+    let id = ballot.id;
+    refuse_if(ballot.counted.is_some(), || {
+        (
+            format!("会评表决 {id} 已经计票，不能再次计票；如需重新表决，请另开一次会评"),
+            format!("meeting ballot {id} is already counted; open a new ballot to vote again"),
+        )
+    })
+}
+
+/// `Error::BadInput` in the words (Chinese, English) `said` gives, when `refused`.
+pub(super) fn refuse_if(refused: bool, said: impl FnOnce() -> (String, String)) -> Result<()> {
+    if refused {
+        let (zh, en) = said();
+        return Err(Error::BadInput { zh, en });
     }
     Ok(())
 }

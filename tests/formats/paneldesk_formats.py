@@ -1755,23 +1755,21 @@ def _chair_signed(bid, stored, chair, opened_chair, kept, sha, counted, audited,
 # Ballot paper and vote.
 # ---------------------------------------------------------------------------------------
 
-# 'the same bounds as a tally file: at most 16 entries, at most 1 MiB in all'.
-BALLOT_PAPER = Format(
-    max_file_bytes=1 << 20,
-    max_entries=16,
-    rules=[
-        EntryRule("ballot.json", lambda n: n == "ballot.json", 256 << 10, True),
-        EntryRule("ballot.sig", lambda n: n == "ballot.sig", 256, True),
-    ],
-)
-VOTE = Format(
-    max_file_bytes=1 << 20,
-    max_entries=16,
-    rules=[
-        EntryRule("vote.json", lambda n: n == "vote.json", 256 << 10, True),
-        EntryRule("vote.sig", lambda n: n == "vote.sig", 256, True),
-    ],
-)
+def _signed_once(json_name: str, sig_name: str) -> Format:
+    """One JSON entry under one signature entry, with 'the same bounds as a tally file: at
+    most 16 entries, at most 1 MiB in all'."""
+    return Format(
+        max_file_bytes=TALLY.max_file_bytes,
+        max_entries=TALLY.max_entries,
+        rules=[
+            EntryRule(json_name, lambda n: n == json_name, 256 << 10, True),
+            EntryRule(sig_name, lambda n: n == sig_name, 256, True),
+        ],
+    )
+
+
+BALLOT_PAPER = _signed_once("ballot.json", "ballot.sig")
+VOTE = _signed_once("vote.json", "vote.sig")
 
 BALLOT_PAPER_FORMAT = "paneldesk.meeting-ballot"
 VOTE_FORMAT = "paneldesk.meeting-vote"

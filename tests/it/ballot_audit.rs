@@ -9,15 +9,18 @@
 
 use std::path::{Path, PathBuf};
 
-use paneldesk::merge::ballot_vote::{self, Mark, VoteMark};
-use paneldesk::merge::meeting::{self, BallotKind, Shortlist};
+use paneldesk::merge::ballot_vote;
+use paneldesk::merge::meeting::{BallotKind, Shortlist};
 use paneldesk::merge::{ballot_paper, rederive};
 use rusqlite::params;
 use serde_json::Value;
 
-use super::meeting::{expert_id, key_of, laptop, passphrase, tied_round, NOW_UNIX};
-use super::results_rules::{cli, VoteRound, KEY};
-use super::{clerk_keys, T0};
+use super::laptop_ballot::{choosing, laptop_ballot, signed_entries, write_paper, VOTE};
+use super::meeting::{expert_id, key_of, laptop, passphrase, stick, tied_round, NOW_UNIX};
+use super::results_rules::{cli, VoteRound};
+use super::support::edit_counted;
+use super::tally_audit::{audit_verify, decisions_turned, names_only, tampered_copy, turned_round};
+use super::T0;
 
 /// `tied_round`'s tie voted on the experts' laptops: ballot `ballot`, a choice of one of
 /// the two tied, its paper written with the clerk's key; expert 0 votes on their own
@@ -31,58 +34,26 @@ struct Voted {
     votes: Vec<PathBuf>,
 }
 
-fn stick(round: &VoteRound, name: &str) -> PathBuf {
-    let dir = round.root.join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn choice(round: &VoteRound, chosen: Option<usize>) -> Vec<VoteMark> {
-    (0..2)
-        .map(|i| VoteMark {
-            nomination_id: round.ids[i],
-            mark: if chosen == Some(i) {
-                Mark::Chosen
-            } else {
-                Mark::NotChosen
-            },
-        })
-        .collect()
-}
-
 fn voted() -> Voted {
     let round = tied_round();
     let review = &round.review;
-    let ballot = meeting::open_for_laptops(
-        review,
-        KEY,
-        &Shortlist::TiedAtCut,
+    let ballot = laptop_ballot(
+        &round,
+        Shortlist::TiedAtCut,
         BallotKind::Choose { at_most: None },
-        T0,
-        "clerk",
-    )
-    .unwrap();
-    let clerk = clerk_keys().signing().unwrap();
-    let paper = ballot_paper::write(
-        review,
-        ballot.id,
-        &clerk,
-        &stick(&round, "papers"),
-        T0,
-        "clerk",
-    )
-    .unwrap();
-    let signed_paper = ballot_paper::open(&paper.file).unwrap();
+    );
+    let paper = write_paper(&round, ballot.id);
+    let signed_paper = ballot_paper::open(&paper).unwrap();
     let voters = ballot.laptops.clone().unwrap().voters;
     let chosen = [Some(0), Some(0), Some(1), Some(0), Some(0), None];
     let mut votes = Vec::new();
     for (e, pick) in chosen.into_iter().enumerate() {
-        let marks = choice(&round, pick);
+        let marks = choosing(&ballot, pick.map(|i| round.ids[i]).as_slice());
         let out = stick(&round, &format!("vote{e}"));
         let file = if e == 0 {
             paneldesk::ops::ballot::cast_vote(
                 &mut laptop(&round, 0),
-                &paper.file,
+                &paper,
                 &marks,
                 &passphrase(0),
                 &out,
@@ -96,7 +67,7 @@ fn voted() -> Voted {
                 .find(|v| v.id == expert_id(&round, e))
                 .unwrap();
             ballot_vote::sign(
-                &paper.file,
+                &paper,
                 &signed_paper,
                 voter,
                 &marks,
@@ -117,59 +88,18 @@ fn voted() -> Voted {
     }
 }
 
-/// `audit verify` on the clerk's laptop: whether it passed, its report, and what it said
-/// to a person.
+/// `audit verify` on the clerk's laptop (`tally_audit::audit_verify`).
 fn audit(v: &Voted, review: &Path) -> (bool, Value, String) {
-    let review = review.to_str().unwrap();
-    let (ok, out, err) = cli(
-        &v.round.root,
-        &["--json", "audit", "verify", "--review", review],
-    );
-    let mut printed = serde_json::Deserializer::from_str(&out).into_iter::<Value>();
-    let report = printed
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_else(|| panic!("not a report: {out}{err}"));
-    if !ok {
-        let error = printed.next().and_then(Result::ok).unwrap_or_default();
-        assert_eq!(error["error"]["code"], "marks_differ", "{out}");
-    }
-    let (said_ok, words, said_err) = cli(&v.round.root, &["audit", "verify", "--review", review]);
-    assert_eq!(ok, said_ok, "{words}{said_err}");
-    (ok, report, format!("{words}{said_err}"))
+    let (ok, report, words, _) = audit_verify(&v.round, review);
+    (ok, report, words)
 }
 
-/// A copy of the review, then `edit` run on it with a bare SQLite connection, as someone
-/// holding the file could.
+/// `tally_audit::tampered_copy`, whose edit need not keep the review's constraints.
 fn tampered(v: &Voted, name: &str, edit: impl FnOnce(&rusqlite::Connection)) -> PathBuf {
-    let copy = v.round.root.join(format!("{name}.pdreview"));
-    paneldesk::review::backup(&v.round.review, &copy, T0, "clerk").unwrap();
-    let raw = rusqlite::Connection::open(&copy).unwrap();
-    raw.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-    edit(&raw);
-    drop(raw);
-    copy
-}
-
-fn counted_json(raw: &rusqlite::Connection, ballot: i64) -> Value {
-    let text: String = raw
-        .query_row(
-            "SELECT counted_json FROM meeting_ballot WHERE id = ?1",
-            [ballot],
-            |r| r.get(0),
-        )
-        .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn set_counted(raw: &rusqlite::Connection, ballot: i64, edit: impl FnOnce(&mut Value)) {
-    let mut c = counted_json(raw, ballot);
-    edit(&mut c);
-    raw.execute(
-        "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1",
-        params![ballot, c.to_string()],
-    )
-    .unwrap();
+    tampered_copy(&v.round, name, |raw| {
+        raw.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        edit(raw);
+    })
 }
 
 fn keep(raw: &rusqlite::Connection, ballot: i64, expert: i64, bytes: &[u8]) {
@@ -182,12 +112,6 @@ fn keep(raw: &rusqlite::Connection, ballot: i64, expert: i64, bytes: &[u8]) {
     assert_eq!(n, 1);
 }
 
-/// The two entries of a vote file.
-fn entries(file: &Path) -> (Vec<u8>, Vec<u8>) {
-    let e = super::trust::entries_of(file);
-    (e[0].1.clone(), e[1].1.clone())
-}
-
 fn vote_file(json: &[u8], sig: &[u8]) -> Vec<u8> {
     paneldesk::container::canonical_zip(&[("vote.json", json), ("vote.sig", sig)]).unwrap()
 }
@@ -195,28 +119,12 @@ fn vote_file(json: &[u8], sig: &[u8]) -> Vec<u8> {
 /// `audit verify` on `review` fails, names `kind` for the ballot in its report and in
 /// words, and names nothing else; the ballot is still reported as counted from votes.
 fn caught(v: &Voted, review: &Path, kind: &str) {
-    let (ok, report, words) = audit(v, review);
-    assert!(!ok, "{kind}: audit verify passed: {words}");
-    let found: Vec<(i64, String)> = report["tallies"]["differences"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{kind}: no tally differences: {report}"))
-        .iter()
-        .map(|d| {
-            (
-                d["ballot"].as_i64().unwrap(),
-                d["kind"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    assert_eq!(found, [(v.ballot, kind.to_string())], "{words}");
-    assert!(
-        words.contains(&format!("✗ 会评表决 ballot {}  {kind}", v.ballot)),
-        "{words}"
-    );
+    let audited = audit(v, review);
+    names_only(&audited, v.ballot, kind);
+    let report = &audited.1;
     let checked = &report["tallies"]["ballots"][0];
     assert_eq!(checked["counted_from"], "laptop_votes", "{report}");
     assert!(checked["votes"].is_null(), "nothing proved: {report}");
-    assert_eq!(report["ok"], false);
 }
 
 #[test]
@@ -261,51 +169,25 @@ fn a_stored_count_changed_after_the_votes_were_counted_is_caught() {
     let b = v.ballot;
     let (n0, n1) = (v.round.ids[0], v.round.ids[1]);
     // The result turned round, consistently: counts, outcome and decisions.
-    let turned = tampered(&v, "turned", |raw| {
-        set_counted(raw, b, |c| {
-            c["tally"]["counts"][0]["agree"] = 1.into();
-            c["tally"]["counts"][1]["agree"] = 4.into();
-            let entries = c["outcome"]["entries"].as_array_mut().unwrap();
-            entries[0]["agree"] = 1.into();
-            entries[0]["passed"] = false.into();
-            entries[0]["result"] = "out".into();
-            entries[1]["agree"] = 4.into();
-            entries[1]["passed"] = true.into();
-            entries[1]["result"] = "in".into();
-        });
-        for (nomination, outcome) in [(n0, "out"), (n1, "in")] {
-            raw.execute(
-                "UPDATE result_decision SET outcome = ?3 WHERE ballot_id = ?1 AND nomination_id = ?2",
-                params![b, nomination, outcome],
-            )
-            .unwrap();
-        }
-    });
+    let turned = tampered(&v, "turned", |raw| turned_round(raw, b, (n0, n1), [1, 4]));
     caught(&v, &turned, "votes_recount_differs");
 
     // One more vote written in for n1, the outcome left alone.
     let one_more = tampered(&v, "one_more", |raw| {
-        set_counted(raw, b, |c| c["tally"]["counts"][1]["agree"] = 2.into());
+        edit_counted(raw, b, |c| c["tally"]["counts"][1]["agree"] = 2.into());
     });
     caught(&v, &one_more, "votes_recount_differs");
 
     // The list of votes counted changed: one expert's vote named by another hash.
     let relisted = tampered(&v, "relisted", |raw| {
-        set_counted(raw, b, |c| {
+        edit_counted(raw, b, |c| {
             c["votes"][2]["vote_sha256"] = "0".repeat(64).into()
         });
     });
     caught(&v, &relisted, "votes_not_as_counted");
 
     // The decisions alone turned round.
-    let decided = tampered(&v, "decided", |raw| {
-        raw.execute(
-            "UPDATE result_decision SET outcome = CASE outcome WHEN 'in' THEN 'out' ELSE 'in' END
-             WHERE ballot_id = ?1",
-            [b],
-        )
-        .unwrap();
-    });
+    let decided = tampered(&v, "decided", |raw| decisions_turned(raw, b));
     caught(&v, &decided, "ballot_decisions_differ");
 }
 
@@ -331,7 +213,7 @@ fn kept_votes_deleted_swapped_or_altered_are_caught() {
     caught(&v, &swapped, "vote_signature");
 
     // Expert 0's marks turned round in the kept bytes: the signature no longer holds.
-    let (json, sig) = entries(&v.votes[0]);
+    let (json, sig) = signed_entries(&v.votes[0], VOTE);
     let text = String::from_utf8(json).unwrap();
     let flipped = text
         .replacen("\"chosen\"", "\"was_chosen\"", 1)
@@ -352,7 +234,7 @@ fn kept_votes_deleted_swapped_or_altered_are_caught() {
             params![b, e5],
         )
         .unwrap();
-        set_counted(raw, b, |c| {
+        edit_counted(raw, b, |c| {
             c["votes"]
                 .as_array_mut()
                 .unwrap()
@@ -373,7 +255,7 @@ fn kept_votes_deleted_swapped_or_altered_are_caught() {
         .unwrap();
         raw.execute("DELETE FROM meeting_vote WHERE ballot_id = ?1", [b])
             .unwrap();
-        set_counted(raw, b, |c| {
+        edit_counted(raw, b, |c| {
             c.as_object_mut().unwrap().remove("votes");
         });
     });

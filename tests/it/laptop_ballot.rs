@@ -21,12 +21,16 @@ use super::meeting::{
     NOW_UNIX,
 };
 use super::results_rules::{cli, pdf_text, squeezed, vote_rule, VoteRound, KEY};
-use super::support::{paneldesk_at, said};
+use super::support::{last_audit_detail, paneldesk_at, said};
 use super::{clerk_keys, T0};
 
 // ---- fixtures ---------------------------------------------------------------------------
 
-fn laptop_ballot(round: &VoteRound, shortlist: Shortlist, kind: BallotKind) -> MeetingBallot {
+pub(super) fn laptop_ballot(
+    round: &VoteRound,
+    shortlist: Shortlist,
+    kind: BallotKind,
+) -> MeetingBallot {
     meeting::open_for_laptops(&round.review, KEY, &shortlist, kind, T0, "clerk").unwrap()
 }
 
@@ -38,8 +42,16 @@ fn three_of_five(round: &VoteRound) -> MeetingBallot {
     laptop_ballot(round, all, BallotKind::Choose { at_most: None })
 }
 
+/// `tied_round` with `three_of_five` opened and its paper written.
+fn three_of_five_on_paper() -> (VoteRound, MeetingBallot, PathBuf) {
+    let round = tied_round();
+    let ballot = three_of_five(&round);
+    let paper = write_paper(&round, ballot.id);
+    (round, ballot, paper)
+}
+
 /// The clerk's paper for `ballot`, signed with the key that signed the package.
-fn write_paper(round: &VoteRound, ballot: i64) -> PathBuf {
+pub(super) fn write_paper(round: &VoteRound, ballot: i64) -> PathBuf {
     let out = stick(round, "papers");
     ops::ballot::write_paper(&round.review, ballot, &clerk_keys(), &out, T0, "clerk")
         .unwrap()
@@ -47,7 +59,7 @@ fn write_paper(round: &VoteRound, ballot: i64) -> PathBuf {
 }
 
 /// A choice: `chosen` chosen, every other entry not.
-fn choosing(ballot: &MeetingBallot, chosen: &[i64]) -> Vec<VoteMark> {
+pub(super) fn choosing(ballot: &MeetingBallot, chosen: &[i64]) -> Vec<VoteMark> {
     ballot
         .entries
         .iter()
@@ -107,7 +119,7 @@ fn signed(names: (&str, &str), json: &Value, key: &SigningKey) -> Vec<u8> {
     container::canonical_zip(&[(names.0, &json), (names.1, sig.as_bytes())]).unwrap()
 }
 
-const VOTE: (&str, &str) = ("vote.json", "vote.sig");
+pub(super) const VOTE: (&str, &str) = ("vote.json", "vote.sig");
 const PAPER: (&str, &str) = ("ballot.json", "ballot.sig");
 
 /// A vote of `json` signed by `key`, on the stick as `name.pdvote`.
@@ -145,6 +157,12 @@ fn refused_as(review: &Path, ballot: i64, file: &Path, code: &str) -> paneldesk:
     }
     assert_eq!(received(review, ballot), before, "{code}: a vote was kept");
     e
+}
+
+/// The paper at `paper` is refused on the voter's laptop `voter` with `code`.
+fn refused_on_laptop(voter: &paneldesk::scoring::panel::Panel, paper: &Path, code: &str) {
+    let e = ops::ballot::read_paper(voter, paper).expect_err(code);
+    assert_eq!(e.code(), code);
 }
 
 fn registered_fingerprint(round: &VoteRound, e: usize) -> String {
@@ -434,9 +452,7 @@ fn a_vote_on_the_two_tied_on_six_laptops_settles_the_cut_and_its_sheet_names_the
 
 #[test]
 fn votes_signed_by_a_key_that_does_not_speak_for_the_voter_are_refused() {
-    let round = tied_round();
-    let ballot = three_of_five(&round);
-    let paper = write_paper(&round, ballot.id);
+    let (round, ballot, paper) = three_of_five_on_paper();
     let genuine = cast(&round, 1, &paper, &choosing(&ballot, &round.ids[..3]));
     let json = vote_json(&genuine);
     let b = ballot.id;
@@ -462,13 +478,9 @@ fn votes_signed_by_a_key_that_does_not_speak_for_the_voter_are_refused() {
     assert_eq!((got.received, got.voters), (1, 6));
     assert_eq!(got.fingerprint, registered_fingerprint(&round, 1));
     let conn = paneldesk::store::open(&round.review).unwrap();
-    let entry = paneldesk::audit::entries(&conn)
-        .unwrap()
-        .into_iter()
-        .rfind(|e| e.action == "meeting.vote_received")
-        .unwrap();
-    assert!(entry.detail.contains(&got.fingerprint), "{}", entry.detail);
-    assert!(!entry.detail.contains("chosen"), "{}", entry.detail);
+    let detail = last_audit_detail(&conn, "meeting.vote_received");
+    assert!(detail.contains(&got.fingerprint), "{detail}");
+    assert!(!detail.contains("chosen"), "{detail}");
     paneldesk::audit::verify(&conn).unwrap();
     let kept: Vec<u8> = conn
         .query_row("SELECT file FROM meeting_vote", [], |r| r.get(0))
@@ -524,7 +536,7 @@ fn votes_not_cast_on_this_ballots_paper_by_one_of_its_voters_are_refused() {
     let no_paper = forged(&round, "no_paper", &no_paper, &key);
     refused_as(review, unwritten.id, &no_paper, "not_this_paper");
     // A forged paper listing one more voter: a vote cast on it names another paper.
-    let (paper_json, _) = paper_entries(&paper);
+    let (paper_json, _) = signed_entries(&paper, PAPER);
     let mut fake: Value = serde_json::from_slice(&paper_json).unwrap();
     fake["voters"]
         .as_array_mut()
@@ -564,27 +576,12 @@ fn votes_not_cast_on_this_ballots_paper_by_one_of_its_voters_are_refused() {
     ops::ballot::receive_vote(review, first.id, &genuine, T0, "clerk").unwrap();
 }
 
-/// The `ballot.json` and `ballot.sig` of the paper at `file`.
-fn paper_entries(file: &Path) -> (Vec<u8>, Vec<u8>) {
-    let rules = [
-        container::EntryRule {
-            name: "ballot.json",
-            matches: |n| n == "ballot.json",
-            max_bytes: 1 << 20,
-            required: true,
-        },
-        container::EntryRule {
-            name: "ballot.sig",
-            matches: |n| n == "ballot.sig",
-            max_bytes: 256,
-            required: true,
-        },
-    ];
-    let mut entries = container::read(file, &rules, 16, 1 << 20).unwrap();
-    (
-        entries.remove("ballot.json").unwrap(),
-        entries.remove("ballot.sig").unwrap(),
-    )
+/// The JSON and signature entries, `names`, of the signed paper or vote at `file`.
+pub(super) fn signed_entries(file: &Path, (json, sig): (&str, &str)) -> (Vec<u8>, Vec<u8>) {
+    let mut entries: std::collections::BTreeMap<_, _> =
+        super::trust::entries_of(file).into_iter().collect();
+    assert_eq!(entries.len(), 2, "{}", file.display());
+    (entries.remove(json).unwrap(), entries.remove(sig).unwrap())
 }
 
 // ---- attacks: the marks -----------------------------------------------------------------
@@ -688,9 +685,7 @@ fn marks_that_do_not_answer_the_ballot_are_refused_on_the_laptop_and_by_the_cler
 
 #[test]
 fn a_vote_is_received_once_never_changed_and_never_after_the_count() {
-    let round = tied_round();
-    let ballot = three_of_five(&round);
-    let paper = write_paper(&round, ballot.id);
+    let (round, ballot, paper) = three_of_five_on_paper();
     let first = cast(&round, 0, &paper, &choosing(&ballot, &round.ids[..3]));
     let got = ops::ballot::receive_vote(&round.review, ballot.id, &first, T0, "clerk").unwrap();
     assert!(!got.already_had);
@@ -822,12 +817,7 @@ fn a_laptop_ballot_is_counted_only_from_its_votes_and_only_with_a_quorum() {
         [Cut::In, Cut::In, Cut::In, Cut::Out, Cut::Out]
     );
     let conn = paneldesk::store::open(review).unwrap();
-    let entry = paneldesk::audit::entries(&conn)
-        .unwrap()
-        .into_iter()
-        .rfind(|e| e.action == "meeting.counted")
-        .unwrap();
-    let detail: Value = serde_json::from_str(&entry.detail).unwrap();
+    let detail: Value = serde_json::from_str(&last_audit_detail(&conn, "meeting.counted")).unwrap();
     assert_eq!(detail["votes"].as_array().unwrap().len(), 4, "{detail}");
     assert_eq!(
         detail["votes"][0]["fingerprint"].as_str().unwrap().len(),
@@ -852,15 +842,11 @@ fn a_laptop_ballot_is_opened_only_with_enough_voters_holding_keys_in_force() {
     rule.tie_breakers.clear();
     rule.quorum = 7;
     category_rules::set(&round.review, KEY, &rule, T0, "clerk").unwrap();
-    let e = meeting::open_for_laptops(
-        &round.review,
-        KEY,
-        &Shortlist::TiedAtCut,
-        BallotKind::Vote,
-        T0,
-        "clerk",
-    )
-    .expect_err("six voters, quorum seven");
+    let open = || {
+        let tied = Shortlist::TiedAtCut;
+        meeting::open_for_laptops(&round.review, KEY, &tied, BallotKind::Vote, T0, "clerk")
+    };
+    let e = open().expect_err("six voters, quorum seven");
     assert_eq!(e.code(), "bad_input");
     assert!(e.message_zh().contains("法定人数") && e.message_en().contains("quorum"));
     rule.quorum = 0;
@@ -869,15 +855,7 @@ fn a_laptop_ballot_is_opened_only_with_enough_voters_holding_keys_in_force() {
         let id = expert_id(&round, e);
         paneldesk::registration::revoke_in(&round.review, id, "换电脑", T0, "clerk").unwrap();
     }
-    let e = meeting::open_for_laptops(
-        &round.review,
-        KEY,
-        &Shortlist::TiedAtCut,
-        BallotKind::Vote,
-        T0,
-        "clerk",
-    )
-    .expect_err("no keys in force");
+    let e = open().expect_err("no keys in force");
     assert!(e.message_zh().contains("登记"), "{}", e.message_zh());
 }
 
@@ -885,15 +863,13 @@ fn a_laptop_ballot_is_opened_only_with_enough_voters_holding_keys_in_force() {
 
 #[test]
 fn the_voters_laptop_reads_only_its_clerks_paper_for_its_review_listing_it() {
-    let round = tied_round();
-    let ballot = three_of_five(&round);
-    let paper = write_paper(&round, ballot.id);
+    let (round, ballot, paper) = three_of_five_on_paper();
     let voter = laptop(&round, 0);
     let shown = ops::ballot::read_paper(&voter, &paper).unwrap();
     assert_eq!(shown.voter.id, expert_id(&round, 0));
     assert_eq!(shown.rule_zh, "差额表决：候选 5 人，每人最多选 3 人");
     assert_eq!(shown.paper.ballot.entries.len(), 5);
-    let (json, _) = paper_entries(&paper);
+    let (json, _) = signed_entries(&paper, PAPER);
     let content: Value = serde_json::from_slice(&json).unwrap();
 
     // Signed by a key other than the clerk's that signed this laptop's package.
@@ -903,8 +879,7 @@ fn the_voters_laptop_reads_only_its_clerks_paper_for_its_review_listing_it() {
         "stranger.pdballot",
         &signed(PAPER, &content, &stranger),
     );
-    let e = ops::ballot::read_paper(&voter, &not_the_clerks).expect_err("another clerk");
-    assert_eq!(e.code(), "key_mismatch");
+    refused_on_laptop(&voter, &not_the_clerks, "key_mismatch");
     let e = ops::ballot::cast_vote(
         &mut laptop(&round, 0),
         &not_the_clerks,
@@ -924,8 +899,7 @@ fn the_voters_laptop_reads_only_its_clerks_paper_for_its_review_listing_it() {
         "elsewhere.pdballot",
         &signed(PAPER, &elsewhere, &clerk),
     );
-    let e = ops::ballot::read_paper(&voter, &elsewhere).expect_err("another review");
-    assert_eq!(e.code(), "other_review");
+    refused_on_laptop(&voter, &elsewhere, "other_review");
     // A ballot opened after expert 5's key was revoked does not list them.
     let five = expert_id(&round, 5);
     paneldesk::registration::revoke_in(&round.review, five, "换电脑", T0, "clerk").unwrap();
@@ -933,17 +907,14 @@ fn the_voters_laptop_reads_only_its_clerks_paper_for_its_review_listing_it() {
     let voters = later.laptops.as_ref().unwrap().voters.clone();
     assert!(voters.len() == 5 && voters.iter().all(|v| v.id != five));
     let later_paper = write_paper(&round, later.id);
-    let e = ops::ballot::read_paper(&laptop(&round, 5), &later_paper).expect_err("not a voter");
-    assert_eq!(e.code(), "not_a_voter");
+    refused_on_laptop(&laptop(&round, 5), &later_paper, "not_a_voter");
 }
 
 // ---- tampered bytes ------------------------------------------------------------------------
 
 #[test]
 fn papers_and_votes_changed_after_signing_are_refused() {
-    let round = tied_round();
-    let ballot = three_of_five(&round);
-    let paper = write_paper(&round, ballot.id);
+    let (round, ballot, paper) = three_of_five_on_paper();
     let vote = cast(&round, 0, &paper, &choosing(&ballot, &round.ids[..2]));
     let bytes = std::fs::read(&vote).unwrap();
     let b = ballot.id;
@@ -952,7 +923,7 @@ fn papers_and_votes_changed_after_signing_are_refused() {
     let mut json = vote_json(&vote);
     json["marks"][3]["mark"] = "chosen".into();
     let json = serde_json::to_vec_pretty(&json).unwrap();
-    let sig = vote_sig(&vote);
+    let sig = signed_entries(&vote, VOTE).1;
     let altered = container::canonical_zip(&[("vote.json", &json), ("vote.sig", &sig)]).unwrap();
     refused_as(
         &round.review,
@@ -961,7 +932,7 @@ fn papers_and_votes_changed_after_signing_are_refused() {
         "signature_invalid",
     );
     // The same signed entries laid out in another order.
-    let json = ballot_vote_json(&vote);
+    let json = signed_entries(&vote, VOTE).0;
     let reordered = container::canonical_zip(&[("vote.sig", &sig), ("vote.json", &json)]).unwrap();
     let reordered = put(&round, "reordered.pdvote", &reordered);
     refused_as(&round.review, b, &reordered, "not_canonical");
@@ -995,46 +966,22 @@ fn papers_and_votes_changed_after_signing_are_refused() {
     refused_as(&round.review, b, &cut, "not_a_container");
 
     // The paper, on the voter's laptop.
-    let (paper_json, paper_sig) = paper_entries(&paper);
+    let (paper_json, paper_sig) = signed_entries(&paper, PAPER);
     let mut content: Value = serde_json::from_slice(&paper_json).unwrap();
     content["voters"].as_array_mut().unwrap().pop();
     let content = serde_json::to_vec_pretty(&content).unwrap();
     let altered =
         container::canonical_zip(&[("ballot.json", &content), ("ballot.sig", &paper_sig)]).unwrap();
     let altered = put(&round, "altered.pdballot", &altered);
-    let e = ops::ballot::read_paper(&laptop(&round, 0), &altered).expect_err("altered");
-    assert_eq!(e.code(), "signature_invalid");
+    refused_on_laptop(&laptop(&round, 0), &altered, "signature_invalid");
     let reordered =
         container::canonical_zip(&[("ballot.sig", &paper_sig), ("ballot.json", &paper_json)])
             .unwrap();
     let reordered = put(&round, "reordered.pdballot", &reordered);
-    let e = ops::ballot::read_paper(&laptop(&round, 0), &reordered).expect_err("reordered");
-    assert_eq!(e.code(), "not_canonical");
+    refused_on_laptop(&laptop(&round, 0), &reordered, "not_canonical");
 
     // The genuine vote is still received.
     ops::ballot::receive_vote(&round.review, b, &vote, T0, "clerk").unwrap();
-}
-
-fn vote_entries(file: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let rule = |name: &'static str, matches: fn(&str) -> bool, max_bytes| container::EntryRule {
-        name,
-        matches,
-        max_bytes,
-        required: true,
-    };
-    let rules = [
-        rule("vote.json", |n| n == "vote.json", 1 << 20),
-        rule("vote.sig", |n| n == "vote.sig", 256),
-    ];
-    container::read(file, &rules, 16, 1 << 20).unwrap()
-}
-
-fn vote_sig(file: &Path) -> Vec<u8> {
-    vote_entries(file)["vote.sig"].clone()
-}
-
-fn ballot_vote_json(file: &Path) -> Vec<u8> {
-    vote_entries(file)["vote.json"].clone()
 }
 
 // ---- review files from before ------------------------------------------------------------

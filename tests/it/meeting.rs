@@ -24,7 +24,7 @@ use super::results_rules::{
     cli, pdf_text, row, squeezed, vote_round, vote_rule, Ballot, VoteRound, KEY,
 };
 use super::scoring_round::randomness;
-use super::support::{assert_says, paneldesk_at, print_args, said, test_meta};
+use super::support::{assert_says, last_audit_detail, paneldesk_at, print_args, said, test_meta};
 use super::T0;
 
 /// Quota 3 with no tie-breaker: n2 (6/6) and n3 (5/6) are in; n0 and n1 (4 of 6 each)
@@ -535,15 +535,10 @@ fn a_show_of_hands_counts_only_once_the_chair_signs_what_the_clerk_typed() {
     assert_eq!(stored.tally, room(&round));
     assert_eq!(stored.confirmed, Some(confirmed.confirmation.clone()));
     let conn = paneldesk::store::open(&round.review).unwrap();
-    let entry = paneldesk::audit::entries(&conn)
-        .unwrap()
-        .into_iter()
-        .rfind(|e| e.action == "meeting.counted")
-        .unwrap();
+    let detail = last_audit_detail(&conn, "meeting.counted");
     assert!(
-        entry.detail.contains(&chair.name) && entry.detail.contains(&registered.fingerprint),
-        "{}",
-        entry.detail
+        detail.contains(&chair.name) && detail.contains(&registered.fingerprint),
+        "{detail}"
     );
     paneldesk::audit::verify(&conn).unwrap();
     let kept: Vec<u8> = conn

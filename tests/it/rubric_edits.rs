@@ -13,10 +13,12 @@ use paneldesk::merge::collect::{receive, Receipt};
 use paneldesk::merge::results::{compute, ResultOptions};
 use paneldesk::model::{Category, ScoreBand, ScoringMode};
 use paneldesk::rubric::{self, CriterionEdit, NewCriterion, RubricChange};
-use paneldesk::{audit, package, store};
+use paneldesk::{package, store};
 
 use super::scoring_round::{expert_submits, package_round, Round};
-use super::support::{assert_says, audit_actions as actions, run_on_review as cli};
+use super::support::{
+    assert_says, audit_actions as actions, last_audit_detail, run_on_review as cli,
+};
 use super::{clerk_keys, T0};
 
 fn model_university(dir: &Path) -> PathBuf {
@@ -171,16 +173,8 @@ fn the_clerk_fills_the_six_placeholders_with_guidance_and_bands_and_every_edit_i
     assert_eq!(count("rubric.criterion_removed"), 1);
     // The entry keeps what was there before.
     let conn = store::open(&review).unwrap();
-    let last_rename = audit::entries(&conn)
-        .unwrap()
-        .into_iter()
-        .rfind(|e| e.action == "rubric.criterion_changed")
-        .unwrap();
-    assert!(
-        last_rename.detail.contains("过硬六（待填写）"),
-        "{}",
-        last_rename.detail
-    );
+    let last_rename = last_audit_detail(&conn, "rubric.criterion_changed");
+    assert!(last_rename.contains("过硬六（待填写）"), "{last_rename}");
 }
 
 #[test]

@@ -30,6 +30,8 @@ use super::results_rules::{vote_rule, VoteRound, KEY};
 use super::scoring_round::{
     expert_corrects, expert_submits, package_round, randomness, score_all, Round,
 };
+use super::support::edit_counted;
+use super::tally_audit::decisions_turned;
 use super::trust::{entries_of, expert_key, genuine_items, raw_zip, Forged};
 use super::{clerk_keys, register_key, T0};
 
@@ -194,6 +196,23 @@ impl Corpus {
         self.cases.last_mut().unwrap().ballot = ballot;
         std::fs::write(&path, bytes).unwrap();
         path
+    }
+
+    /// A review file case: a copy of `base`, then `edit` run on it with a bare SQLite
+    /// connection, as someone holding the file could.
+    fn review(
+        &mut self,
+        base: &Path,
+        name: &str,
+        spec: &'static str,
+        edit: &dyn Fn(&rusqlite::Connection),
+    ) {
+        let path = self.add(name, Kind::Review, "", spec);
+        std::fs::copy(base, &path).unwrap();
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        // Whoever edits the file need not keep its constraints.
+        raw.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        edit(&raw);
     }
 
     fn paper(&mut self, name: &str, bytes: &[u8], spec: &'static str) -> PathBuf {
@@ -1515,6 +1534,74 @@ fn build_corpus() -> Built {
     }
 }
 
+/// The review cases `case` makes that turn counted ballot `ballot` round, as `cases` names
+/// them with what `audit verify` must say of each: its count changed (the 同意 of entry
+/// `entry` set to `agree`), its outcome alone turned round, its decisions alone.
+fn turned_round_cases<F>(
+    mut case: F,
+    ballot: i64,
+    (entry, agree): (usize, i64),
+    cases: [(&str, &'static str); 3],
+) where
+    F: FnMut(&str, &'static str, &dyn Fn(&rusqlite::Connection)),
+{
+    let [count, outcome, decisions] = cases;
+    case(count.0, count.1, &|raw| {
+        edit_counted(raw, ballot, |v| {
+            v["tally"]["counts"][entry]["agree"] = agree.into();
+        })
+    });
+    case(outcome.0, outcome.1, &|raw| {
+        edit_counted(raw, ballot, |v| {
+            v["outcome"]["entries"][0]["result"] = "out".into();
+            v["outcome"]["entries"][1]["result"] = "in".into();
+        })
+    });
+    case(decisions.0, decisions.1, &|raw| {
+        decisions_turned(raw, ballot)
+    });
+}
+
+/// An edit of a JSON object that takes out its `field`.
+fn without(field: &'static str) -> impl Fn(&mut Value) {
+    move |v| {
+        v.as_object_mut().unwrap().remove(field);
+    }
+}
+
+/// The review's key registrations, for the Python's contexts.
+fn registrations_of(review: &Path) -> Vec<Value> {
+    let registrations = registration::list_in(review).unwrap().into_iter();
+    registrations
+        .map(|r| {
+            json!({
+                "expert_id": r.expert_id,
+                "fingerprint": r.fingerprint,
+                "revoked": r.revoked_at.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// Writes `context_of` each of the review `snapshots` `names` to `file` in the corpus.
+fn write_contexts(
+    c: &Corpus,
+    file: &str,
+    snapshots: &BTreeMap<&'static str, PathBuf>,
+    names: [&'static str; 4],
+    context_of: fn(&Path) -> Value,
+) {
+    let contexts: BTreeMap<&str, Value> = names
+        .into_iter()
+        .map(|name| (name, context_of(&snapshots[name])))
+        .collect();
+    std::fs::write(
+        c.dir.join(file),
+        serde_json::to_vec_pretty(&contexts).unwrap(),
+    )
+    .unwrap();
+}
+
 /// What the clerk's review holds for confirming a tally, for the Python: its id, the
 /// roster's size, the registrations, and each ballot as stored.
 fn tally_context_of(review: &Path) -> Value {
@@ -1551,11 +1638,7 @@ fn tally_context_of(review: &Path) -> Value {
     json!({
         "review_id": paneldesk::store::review_rows::read_review(&conn).unwrap().id,
         "experts": paneldesk::store::experts::count(&conn).unwrap(),
-        "registrations": registration::list_in(review).unwrap().into_iter().map(|r| json!({
-            "expert_id": r.expert_id,
-            "fingerprint": r.fingerprint,
-            "revoked": r.revoked_at.is_some(),
-        })).collect::<Vec<_>>(),
+        "registrations": registrations_of(review),
         "ballots": ballots,
     })
 }
@@ -1631,16 +1714,8 @@ fn tally_cases(
     rule.quorum = 7;
     paneldesk::store::category_rules::set(&work, KEY, &rule, T0, "clerk").unwrap();
     snapshots.insert("tally-quorum", work);
-    let contexts: BTreeMap<&str, Value> =
-        ["tally", "tally-counted", "tally-revoked", "tally-quorum"]
-            .into_iter()
-            .map(|name| (name, tally_context_of(&snapshots[name])))
-            .collect();
-    std::fs::write(
-        c.dir.join("tally_context.json"),
-        serde_json::to_vec_pretty(&contexts).unwrap(),
-    )
-    .unwrap();
+    let names = ["tally", "tally-counted", "tally-revoked", "tally-quorum"];
+    write_contexts(c, "tally_context.json", snapshots, names, tally_context_of);
 
     let good = std::fs::read(&signed.file).unwrap();
     let (_, json, _) = tally_file::open_unsigned(&written.file).unwrap();
@@ -1957,31 +2032,7 @@ fn review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, signed: &Path
         signed_bytes(&serde_json::to_vec_pretty(&v).unwrap(), &chair_key)
     };
     let mut case = |name: &str, spec: &'static str, edit: &dyn Fn(&rusqlite::Connection)| {
-        let path = c.add(name, Kind::Review, "", spec);
-        std::fs::copy(&base, &path).unwrap();
-        let raw = rusqlite::Connection::open(&path).unwrap();
-        // Whoever edits the file need not keep its constraints.
-        raw.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-        edit(&raw);
-    };
-    let counted_of = |raw: &rusqlite::Connection, ballot: i64| -> Value {
-        let text: String = raw
-            .query_row(
-                "SELECT counted_json FROM meeting_ballot WHERE id = ?1",
-                [ballot],
-                |r| r.get(0),
-            )
-            .unwrap();
-        serde_json::from_str(&text).unwrap()
-    };
-    let set_counted = |raw: &rusqlite::Connection, ballot: i64, edit: &dyn Fn(&mut Value)| {
-        let mut v = counted_of(raw, ballot);
-        edit(&mut v);
-        raw.execute(
-            "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1",
-            rusqlite::params![ballot, v.to_string()],
-        )
-        .unwrap();
+        c.review(&base, name, spec, edit);
     };
     let sql = |raw: &rusqlite::Connection, statement: &str| {
         raw.execute_batch(statement).unwrap();
@@ -1995,32 +2046,21 @@ fn review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, signed: &Path
     };
 
     case("review_genuine", "1=chair_signed 3=typed", &|_| {});
-    case(
-        "review_count_changed",
-        "1=chair_signed 1:tally_changed 3=typed",
-        &|raw| set_counted(raw, 1, &|v| v["tally"]["counts"][0]["agree"] = 3.into()),
-    );
-    case(
-        "review_outcome_turned",
-        "1=chair_signed 1:tally_changed 1:ballot_decisions_differ 3=typed",
-        &|raw| {
-            set_counted(raw, 1, &|v| {
-                v["outcome"]["entries"][0]["result"] = "out".into();
-                v["outcome"]["entries"][1]["result"] = "in".into();
-            })
-        },
-    );
-    case(
-        "review_decisions_turned",
-        "1=chair_signed 1:ballot_decisions_differ 3=typed",
-        &|raw| {
-            sql(
-                raw,
-                "UPDATE result_decision SET outcome = CASE outcome WHEN 'in' THEN 'out' ELSE 'in' END
-                 WHERE ballot_id = 1",
-            )
-        },
-    );
+    let cases = [
+        (
+            "review_count_changed",
+            "1=chair_signed 1:tally_changed 3=typed",
+        ),
+        (
+            "review_outcome_turned",
+            "1=chair_signed 1:tally_changed 1:ballot_decisions_differ 3=typed",
+        ),
+        (
+            "review_decisions_turned",
+            "1=chair_signed 1:ballot_decisions_differ 3=typed",
+        ),
+    ];
+    turned_round_cases(&mut case, 1, (0, 3), cases);
     case(
         "review_decision_added",
         "1=chair_signed 1:ballot_decisions_differ 3=typed",
@@ -2036,7 +2076,7 @@ fn review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, signed: &Path
     case(
         "review_confirmation_changed",
         "1=chair_signed 1:tally_changed 3=typed",
-        &|raw| set_counted(raw, 1, &|v| v["confirmed"]["chair_name"] = "王组长".into()),
+        &|raw| edit_counted(raw, 1, |v| v["confirmed"]["chair_name"] = "王组长".into()),
     );
     case(
         "review_sha_column_changed",
@@ -2051,7 +2091,7 @@ fn review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, signed: &Path
     case(
         "review_count_unreadable",
         "1=chair_signed 1:tally_changed 3=typed",
-        &|raw| set_counted(raw, 1, &|v| v["tally"]["present"] = "六".into()),
+        &|raw| edit_counted(raw, 1, |v| v["tally"]["present"] = "六".into()),
     );
     case(
         "review_kept_deleted",
@@ -2067,7 +2107,7 @@ fn review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, signed: &Path
         "review_disguised_as_typed",
         "1=chair_signed 1:tally_not_kept 3=typed",
         &|raw| {
-            set_counted(raw, 1, &|v| {
+            edit_counted(raw, 1, |v| {
                 v.as_object_mut().unwrap().remove("confirmed");
             });
             sql(
@@ -2141,7 +2181,7 @@ fn review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, signed: &Path
     case(
         "review_typed_retyped",
         "1=chair_signed 3=typed 3:tally_not_as_audited",
-        &|raw| set_counted(raw, 3, &|v| v["tally"]["counts"][1]["agree"] = 1.into()),
+        &|raw| edit_counted(raw, 3, |v| v["tally"]["counts"][1]["agree"] = 1.into()),
     );
     case(
         "review_ballot_uncounted",
@@ -3169,11 +3209,7 @@ fn vote_context_of(review: &Path) -> Value {
     }
     json!({
         "review_id": paneldesk::store::review_rows::read_review(&conn).unwrap().id,
-        "registrations": registration::list_in(review).unwrap().into_iter().map(|r| json!({
-            "expert_id": r.expert_id,
-            "fingerprint": r.fingerprint,
-            "revoked": r.revoked_at.is_some(),
-        })).collect::<Vec<_>>(),
+        "registrations": registrations_of(review),
         "ballots": ballots,
     })
 }
@@ -3293,15 +3329,8 @@ fn vote_cases(
     let work = snapshot(review, &snaps.join("vote-revoked.pdreview"));
     registration::revoke_in(&work, e0, "笔记本电脑遗失", T0, "clerk").unwrap();
     snapshots.insert("vote-revoked", work);
-    let contexts: BTreeMap<&str, Value> = ["vote", "vote-received", "vote-counted", "vote-revoked"]
-        .into_iter()
-        .map(|name| (name, vote_context_of(&snapshots[name])))
-        .collect();
-    std::fs::write(
-        c.dir.join("vote_context.json"),
-        serde_json::to_vec_pretty(&contexts).unwrap(),
-    )
-    .unwrap();
+    let names = ["vote", "vote-received", "vote-counted", "vote-revoked"];
+    write_contexts(c, "vote_context.json", snapshots, names, vote_context_of);
     let laptop0 = round.root.join("expert0");
     let package = laptop(round, 0).package.clone();
     std::fs::write(
@@ -3505,9 +3534,7 @@ fn vote_cases(
         "vote_without_cast_at",
         "vote",
         b,
-        &by0(&|v| {
-            v.as_object_mut().unwrap().remove("cast_at");
-        }),
+        &by0(&without("cast_at")),
         "malformed_content",
     );
     c.vote(
@@ -3883,9 +3910,7 @@ fn vote_cases(
     );
     c.paper(
         "paper_without_voters",
-        &by_clerk(&|v| {
-            v.as_object_mut().unwrap().remove("voters");
-        }),
+        &by_clerk(&without("voters")),
         "malformed_content",
     );
     c.paper(
@@ -3922,9 +3947,7 @@ fn vote_cases(
     );
     c.paper(
         "paper_without_written_by",
-        &by_clerk(&|v| {
-            v.as_object_mut().unwrap().remove("written_by");
-        }),
+        &by_clerk(&without("written_by")),
         "malformed_content",
     );
     c.paper(
@@ -3962,27 +3985,7 @@ fn vote_review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, v0: &Pat
     let (e0, e5) = (expert_id(round, 0), expert_id(round, 5));
     let key0 = key_of(0);
     let mut case = |name: &str, spec: &'static str, edit: &dyn Fn(&rusqlite::Connection)| {
-        let path = c.add(name, Kind::Review, "", spec);
-        std::fs::copy(&base, &path).unwrap();
-        let raw = rusqlite::Connection::open(&path).unwrap();
-        raw.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-        edit(&raw);
-    };
-    let set_counted = |raw: &rusqlite::Connection, edit: &dyn Fn(&mut Value)| {
-        let text: String = raw
-            .query_row(
-                "SELECT counted_json FROM meeting_ballot WHERE id = 4",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        let mut v: Value = serde_json::from_str(&text).unwrap();
-        edit(&mut v);
-        raw.execute(
-            "UPDATE meeting_ballot SET counted_json = ?1 WHERE id = 4",
-            [v.to_string()],
-        )
-        .unwrap();
+        c.review(&base, name, spec, edit);
     };
     let keep = |raw: &rusqlite::Connection, expert: i64, bytes: &[u8]| {
         raw.execute(
@@ -4022,32 +4025,21 @@ fn vote_review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, v0: &Pat
                 .unwrap();
         },
     );
-    case(
-        "review_votes_count_changed",
-        "4=laptop_votes 4:votes_recount_differs",
-        &|raw| set_counted(raw, &|v| v["tally"]["counts"][1]["agree"] = 2.into()),
-    );
-    case(
-        "review_votes_outcome_turned",
-        "4=laptop_votes 4:votes_recount_differs 4:ballot_decisions_differ",
-        &|raw| {
-            set_counted(raw, &|v| {
-                v["outcome"]["entries"][0]["result"] = "out".into();
-                v["outcome"]["entries"][1]["result"] = "in".into();
-            })
-        },
-    );
-    case(
-        "review_votes_decisions_turned",
-        "4=laptop_votes 4:ballot_decisions_differ",
-        &|raw| {
-            raw.execute_batch(
-                "UPDATE result_decision SET outcome = CASE outcome WHEN 'in' THEN 'out' ELSE 'in' END
-                 WHERE ballot_id = 4",
-            )
-            .unwrap()
-        },
-    );
+    let cases = [
+        (
+            "review_votes_count_changed",
+            "4=laptop_votes 4:votes_recount_differs",
+        ),
+        (
+            "review_votes_outcome_turned",
+            "4=laptop_votes 4:votes_recount_differs 4:ballot_decisions_differ",
+        ),
+        (
+            "review_votes_decisions_turned",
+            "4=laptop_votes 4:ballot_decisions_differ",
+        ),
+    ];
+    turned_round_cases(&mut case, 4, (1, 2), cases);
     case(
         "review_vote_deleted",
         "4=laptop_votes 4:votes_not_as_counted",
@@ -4117,7 +4109,7 @@ fn vote_review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, v0: &Pat
         "4=laptop_votes 4:votes_recount_differs",
         &|raw| {
             keep(raw, e0, &turned);
-            set_counted(raw, &|v| {
+            edit_counted(raw, 4, |v| {
                 for x in v["votes"].as_array_mut().unwrap() {
                     if x["expert_id"] == e0 {
                         x["vote_sha256"] = turned_sha.clone().into();
@@ -4159,7 +4151,7 @@ fn vote_review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, v0: &Pat
         "review_counted_votes_list_changed",
         "4=laptop_votes 4:votes_not_as_counted",
         &|raw| {
-            set_counted(raw, &|v| {
+            edit_counted(raw, 4, |v| {
                 v["votes"].as_array_mut().unwrap().pop();
             })
         },
@@ -4175,7 +4167,7 @@ fn vote_review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, v0: &Pat
                 [e5],
             )
             .unwrap();
-            set_counted(raw, &|v| {
+            edit_counted(raw, 4, |v| {
                 v["votes"]
                     .as_array_mut()
                     .unwrap()
@@ -4196,7 +4188,7 @@ fn vote_review_cases(c: &mut Corpus, round: &VoteRound, counted: &Path, v0: &Pat
                  DELETE FROM meeting_vote WHERE ballot_id = 4;",
             )
             .unwrap();
-            set_counted(raw, &|v| {
+            edit_counted(raw, 4, |v| {
                 v.as_object_mut().unwrap().remove("votes");
             });
         },

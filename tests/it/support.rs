@@ -130,6 +130,16 @@ pub fn audit_actions(review: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The detail of the latest entry of `action` in the audit log `conn` reads.
+pub fn last_audit_detail(conn: &rusqlite::Connection, action: &str) -> String {
+    paneldesk::audit::entries(conn)
+        .unwrap()
+        .into_iter()
+        .rfind(|e| e.action == action)
+        .unwrap_or_else(|| panic!("no {action} entry"))
+        .detail
+}
+
 /// The clerk's laptop for a round under `root`: a data folder of its own holding the
 /// fixed clerk keys, written the first time it is asked for.
 pub fn clerk_data(root: &Path) -> PathBuf {
@@ -245,6 +255,29 @@ pub fn with_plain_sqlite(path: &Path, sql: &str) {
         .unwrap()
         .execute_batch(sql)
         .unwrap();
+}
+
+/// Runs `edit` on the stored count (`counted_json`) of ballot `ballot` through `raw`, a
+/// bare SQLite connection to a review file, as someone holding the file could.
+pub fn edit_counted(
+    raw: &rusqlite::Connection,
+    ballot: i64,
+    edit: impl FnOnce(&mut serde_json::Value),
+) {
+    let text: String = raw
+        .query_row(
+            "SELECT counted_json FROM meeting_ballot WHERE id = ?1",
+            [ballot],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut counted = serde_json::from_str(&text).unwrap();
+    edit(&mut counted);
+    raw.execute(
+        "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1",
+        rusqlite::params![ballot, counted.to_string()],
+    )
+    .unwrap();
 }
 
 /// The nomination of `review` shown as `name`.

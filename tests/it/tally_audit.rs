@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::meeting::{copy_dir, expert_id, key_of, passphrase, signed_bytes, tied_round, CHAIR};
 use super::results_rules::{cli, pdf_text, squeezed, VoteRound, KEY};
-use super::support::{paneldesk_at, said};
+use super::support::{edit_counted, paneldesk_at, said};
 use super::T0;
 
 /// `tied_round`'s tie taken to the meeting on the command line: ballot `chaired`, a
@@ -110,12 +110,12 @@ fn held_meeting() -> Meeting {
     }
 }
 
-/// `audit verify` on the clerk's laptop: whether it passed, its report, and what it said
-/// to a person (both outputs).
-fn audit(m: &Meeting, review: &Path) -> (bool, Value, String) {
+/// `audit verify` on `review` from `round`'s clerk laptop: whether it passed, its report,
+/// what it said to a person (both outputs), and the error it printed (null when it passed).
+pub(super) fn audit_verify(round: &VoteRound, review: &Path) -> (bool, Value, String, Value) {
     let review = review.to_str().unwrap();
     let (ok, out, err) = cli(
-        &m.round.root,
+        &round.root,
         &["--json", "audit", "verify", "--review", review],
     );
     // A failing check prints its report, then the error, each as JSON.
@@ -124,9 +124,19 @@ fn audit(m: &Meeting, review: &Path) -> (bool, Value, String) {
         .next()
         .and_then(Result::ok)
         .unwrap_or_else(|| panic!("not a report: {out}{err}"));
+    let error = printed.next().and_then(Result::ok).unwrap_or_default();
     if !ok {
-        let error = printed.next().and_then(Result::ok).unwrap_or_default();
         assert_eq!(error["error"]["code"], "marks_differ", "{out}");
+    }
+    let (said_ok, words, said_err) = cli(&round.root, &["audit", "verify", "--review", review]);
+    assert_eq!(ok, said_ok, "{words}{said_err}");
+    (ok, report, format!("{words}{said_err}"), error)
+}
+
+/// `audit_verify` for the meeting; a failure's error speaks of the chair's 会评计票.
+fn audit(m: &Meeting, review: &Path) -> (bool, Value, String) {
+    let (ok, report, words, error) = audit_verify(&m.round, review);
+    if !ok {
         let said = format!(
             "{}{}",
             error["error"]["message_zh"], error["error"]["message_en"]
@@ -136,45 +146,69 @@ fn audit(m: &Meeting, review: &Path) -> (bool, Value, String) {
             "{said}"
         );
     }
-    let (said_ok, words, said_err) = cli(&m.round.root, &["audit", "verify", "--review", review]);
-    assert_eq!(ok, said_ok, "{words}{said_err}");
-    (ok, report, format!("{words}{said_err}"))
+    (ok, report, words)
 }
 
-/// A copy of the meeting's review, then `edit` run on it with a bare SQLite connection, as
+/// A copy of `round`'s review, then `edit` run on it with a bare SQLite connection, as
 /// someone holding the file could.
-fn tampered(m: &Meeting, name: &str, edit: impl FnOnce(&rusqlite::Connection)) -> PathBuf {
-    let copy = m.round.root.join(format!("{name}.pdreview"));
-    paneldesk::review::backup(&m.round.review, &copy, T0, "clerk").unwrap();
+pub(super) fn tampered_copy(
+    round: &VoteRound,
+    name: &str,
+    edit: impl FnOnce(&rusqlite::Connection),
+) -> PathBuf {
+    let copy = round.root.join(format!("{name}.pdreview"));
+    paneldesk::review::backup(&round.review, &copy, T0, "clerk").unwrap();
     let raw = rusqlite::Connection::open(&copy).unwrap();
     edit(&raw);
     drop(raw);
     copy
 }
 
-fn counted_json(raw: &rusqlite::Connection, ballot: i64) -> Value {
-    let text: String = raw
-        .query_row(
-            "SELECT counted_json FROM meeting_ballot WHERE id = ?1",
-            [ballot],
-            |r| r.get(0),
-        )
-        .unwrap();
-    serde_json::from_str(&text).unwrap()
+fn tampered(m: &Meeting, name: &str, edit: impl FnOnce(&rusqlite::Connection)) -> PathBuf {
+    tampered_copy(&m.round, name, edit)
 }
 
-fn set_counted(raw: &rusqlite::Connection, ballot: i64, counted: &Value) {
+/// The result of `ballot` turned round, consistently: the 同意 of `n0` and `n1` set to
+/// `agree`, `n0` out and `n1` in, in the counts, the outcome and the decisions naming it.
+pub(super) fn turned_round(
+    raw: &rusqlite::Connection,
+    ballot: i64,
+    (n0, n1): (i64, i64),
+    agree: [i64; 2],
+) {
+    edit_counted(raw, ballot, |c| {
+        for (i, (passed, result)) in [(false, "out"), (true, "in")].into_iter().enumerate() {
+            c["tally"]["counts"][i]["agree"] = agree[i].into();
+            let entry = &mut c["outcome"]["entries"][i];
+            entry["agree"] = agree[i].into();
+            entry["passed"] = passed.into();
+            entry["result"] = result.into();
+        }
+    });
+    for (nomination, outcome) in [(n0, "out"), (n1, "in")] {
+        raw.execute(
+            "UPDATE result_decision SET outcome = ?3 WHERE ballot_id = ?1 AND nomination_id = ?2",
+            params![ballot, nomination, outcome],
+        )
+        .unwrap();
+    }
+}
+
+/// The decisions naming `ballot` alone turned round: results change, the count does not
+/// say so.
+pub(super) fn decisions_turned(raw: &rusqlite::Connection, ballot: i64) {
     raw.execute(
-        "UPDATE meeting_ballot SET counted_json = ?2 WHERE id = ?1",
-        params![ballot, counted.to_string()],
+        "UPDATE result_decision SET outcome = CASE outcome WHEN 'in' THEN 'out' ELSE 'in' END
+         WHERE ballot_id = ?1",
+        [ballot],
     )
     .unwrap();
 }
 
-/// `audit verify` on `review` fails, names `kind` for `ballot` in its report and in words,
-/// and names nothing else.
-fn caught(m: &Meeting, review: &Path, ballot: i64, kind: &str) {
-    let (ok, report, words) = audit(m, review);
+/// `audit verify`, as `audit_verify` answered it, failed and names `kind` for `ballot` in
+/// its report and in words, and names nothing else.
+pub(super) fn names_only(audited: &(bool, Value, String), ballot: i64, kind: &str) {
+    let (ok, report, words) = audited;
     assert!(!ok, "{kind}: audit verify passed: {words}");
     let found: Vec<(i64, String)> = report["tallies"]["differences"]
         .as_array()
@@ -193,6 +227,12 @@ fn caught(m: &Meeting, review: &Path, ballot: i64, kind: &str) {
         "{words}"
     );
     assert_eq!(report["ok"], false);
+}
+
+/// `audit verify` on `review` fails, names `kind` for `ballot` in its report and in words,
+/// and names nothing else.
+fn caught(m: &Meeting, review: &Path, ballot: i64, kind: &str) {
+    names_only(&audit(m, review), ballot, kind);
 }
 
 #[test]
@@ -238,54 +278,30 @@ fn a_stored_count_changed_after_the_chair_confirmed_it_is_caught() {
     let (n0, n1) = (m.round.ids[0], m.round.ids[1]);
     // One more 同意 written in for n0.
     let one_more = tampered(&m, "one_more", |raw| {
-        let mut c = counted_json(raw, m.chaired);
-        c["tally"]["counts"][0]["agree"] = 5.into();
-        c["outcome"]["entries"][0]["agree"] = 5.into();
-        set_counted(raw, m.chaired, &c);
+        edit_counted(raw, m.chaired, |c| {
+            c["tally"]["counts"][0]["agree"] = 5.into();
+            c["outcome"]["entries"][0]["agree"] = 5.into();
+        });
     });
     caught(&m, &one_more, m.chaired, "tally_changed");
 
     // The result turned round, consistently: counts swapped, the outcome and the decisions
     // naming the ballot with them.
     let turned = tampered(&m, "turned", |raw| {
-        let mut c = counted_json(raw, m.chaired);
-        c["tally"]["counts"][0]["agree"] = 2.into();
-        c["tally"]["counts"][1]["agree"] = 4.into();
-        let entries = c["outcome"]["entries"].as_array_mut().unwrap();
-        entries[0]["agree"] = 2.into();
-        entries[0]["passed"] = false.into();
-        entries[0]["result"] = "out".into();
-        entries[1]["agree"] = 4.into();
-        entries[1]["passed"] = true.into();
-        entries[1]["result"] = "in".into();
-        set_counted(raw, m.chaired, &c);
-        for (nomination, outcome) in [(n0, "out"), (n1, "in")] {
-            raw.execute(
-                "UPDATE result_decision SET outcome = ?3 WHERE ballot_id = ?1 AND nomination_id = ?2",
-                params![m.chaired, nomination, outcome],
-            )
-            .unwrap();
-        }
+        turned_round(raw, m.chaired, (n0, n1), [2, 4])
     });
     caught(&m, &turned, m.chaired, "tally_changed");
 
     // The decisions alone turned round: results change, the count does not say so.
-    let decided = tampered(&m, "decided", |raw| {
-        raw.execute(
-            "UPDATE result_decision SET outcome = CASE outcome WHEN 'in' THEN 'out' ELSE 'in' END
-             WHERE ballot_id = ?1",
-            [m.chaired],
-        )
-        .unwrap();
-    });
+    let decided = tampered(&m, "decided", |raw| decisions_turned(raw, m.chaired));
     caught(&m, &decided, m.chaired, "ballot_decisions_differ");
 
     // The typed ballot has no signature, but its count is still the audited one.
     let retyped = tampered(&m, "retyped", |raw| {
-        let mut c = counted_json(raw, m.typed);
-        c["tally"]["counts"][1]["agree"] = 3.into();
-        c["tally"]["counts"][1]["disagree"] = 3.into();
-        set_counted(raw, m.typed, &c);
+        edit_counted(raw, m.typed, |c| {
+            c["tally"]["counts"][1]["agree"] = 3.into();
+            c["tally"]["counts"][1]["disagree"] = 3.into();
+        });
     });
     caught(&m, &retyped, m.typed, "tally_not_as_audited");
 }
@@ -341,10 +357,10 @@ fn kept_signed_bytes_swapped_or_deleted_are_caught() {
     // Made to look typed: chair, kept bytes and confirmation all removed from the row, and
     // a count changed. The audit log still says who chaired it.
     let disguised = tampered(&m, "disguised", |raw| {
-        let mut c = counted_json(raw, m.chaired);
-        c.as_object_mut().unwrap().remove("confirmed");
-        c["tally"]["counts"][0]["agree"] = 5.into();
-        set_counted(raw, m.chaired, &c);
+        edit_counted(raw, m.chaired, |c| {
+            c.as_object_mut().unwrap().remove("confirmed");
+            c["tally"]["counts"][0]["agree"] = 5.into();
+        });
         raw.execute(
             "UPDATE meeting_ballot SET chair_expert_id = NULL, signed_tally = NULL, tally_sha256 = NULL
              WHERE id = ?1",
@@ -423,9 +439,7 @@ fn the_tally_sheet_prints_the_chairs_confirmation_or_says_there_was_none() {
     // A review whose count no longer matches the chair's signed tally prints no sheet
     // stating it.
     let changed = tampered(&m, "changed", |raw| {
-        let mut c = counted_json(raw, m.chaired);
-        c["tally"]["present"] = 5.into();
-        set_counted(raw, m.chaired, &c);
+        edit_counted(raw, m.chaired, |c| c["tally"]["present"] = 5.into());
     });
     let (ok, pdf, said) = sheet(changed.to_str().unwrap(), m.chaired, "changed.pdf");
     assert!(!ok && said.contains("tally_changed"), "{said}");
