@@ -950,11 +950,10 @@ def expert_grid_densities(app):
 
 def grid_densities(app):
     def row_heights():
-        # A row's first cell is its height (WebKit's driver gives no rect for a <tr>, nor for
-        # a cell scrolled out of the window).
+        # Each row is a grid box of its own, measured whole.
         return app.web.execute_script(
-            "return [...document.querySelectorAll('[data-testid=score-row][data-recused=false] td:first-child')]"
-            ".map((td) => Math.round(td.getBoundingClientRect().height))"
+            "return [...document.querySelectorAll('[data-testid=score-row][data-recused=false]')]"
+            ".map((row) => Math.round(row.getBoundingClientRect().height))"
         )
 
     grid = lambda: app.by_testid("score-grid")
@@ -983,8 +982,8 @@ def grid_densities(app):
     print(f"  compact row heights at 150 %: {row_heights()} CSS px (×1.5 on screen)")
     shifted, main_left, index_left, index_right, left = app.web.execute_script(
         "const main = document.querySelector('main'); main.scrollTo(0, 0); main.scrollLeft = 400;"
-        "const name = document.querySelector('[data-testid=score-row] td.nominee').getBoundingClientRect();"
-        "const index = document.querySelector('[data-testid=score-row] td.index').getBoundingClientRect();"
+        "const name = document.querySelector('[data-testid=score-row] .nominee.sticky-col').getBoundingClientRect();"
+        "const index = document.querySelector('[data-testid=score-row] .index.sticky-col').getBoundingClientRect();"
         "return [main.scrollLeft, main.getBoundingClientRect().left, index.left, index.right, name.left];"
     )
     if shifted > 0:
@@ -1007,10 +1006,10 @@ def grid_densities(app):
         for n in rows[:2]
     )
     covered, setup = app.web.execute_script(
-        "const main = document.querySelector('main'), row = arguments[0].closest('tr');"
-        "const head = document.querySelector('[data-testid=score-grid] thead');"
+        "const main = document.querySelector('main'), row = arguments[0].closest('[data-testid=score-row]');"
+        "const head = document.querySelector('[data-testid=score-grid] .grid-head');"
         # The row's top to where the header sticks (below the progress bar), under the header.
-        "const stuck = main.getBoundingClientRect().top + parseFloat(getComputedStyle(head.querySelector('th')).top);"
+        "const stuck = main.getBoundingClientRect().top + parseFloat(getComputedStyle(head).top);"
         # (Focused first: the grid brings a focused cell into view, which would undo this.)
         "arguments[1].focus({preventScroll: true});"
         "const asked = row.getBoundingClientRect().top - stuck, before = main.scrollTop;"
@@ -1028,7 +1027,7 @@ def grid_densities(app):
     ActionChains(app.web).send_keys(Keys.ARROW_UP).perform()
     app.wait.until(lambda _: app.web.switch_to.active_element.get_attribute("data-nomination") == rows[0])
     top, bottom = app.web.execute_script(
-        "const row = arguments[0].closest('tr'), head = document.querySelector('[data-testid=score-grid] thead');"
+        "const row = arguments[0].closest('[data-testid=score-row]'), head = document.querySelector('[data-testid=score-grid] .grid-head');"
         "return [row.getBoundingClientRect().top, head.getBoundingClientRect().bottom];",
         first,
     )

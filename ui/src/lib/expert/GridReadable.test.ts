@@ -135,9 +135,9 @@ describe("nothing hidden under the sticky headers", () => {
     scrollIntoView.mockClear();
     await fireEvent.keyDown(scoreCell(103, "c2"), { key: "ArrowUp" });
     expect(document.activeElement).toBe(scoreCell(101, "c2"));
-    const td = scoreCell(101, "c2").closest("td")!;
-    expect(scrollIntoView.mock.contexts).toContain(td);
-    const call = scrollIntoView.mock.calls[scrollIntoView.mock.contexts.indexOf(td)];
+    const cell = scoreCell(101, "c2").closest('[role="cell"]')!;
+    expect(scrollIntoView.mock.contexts).toContain(cell);
+    const call = scrollIntoView.mock.calls[scrollIntoView.mock.contexts.indexOf(cell)];
     expect(call?.[0]).toEqual({ block: "nearest", inline: "nearest" });
   });
 
@@ -146,16 +146,64 @@ describe("nothing hidden under the sticky headers", () => {
     await openExpertScreen();
     scrollIntoView.mockClear();
     scoreCell(103, "c1").focus();
-    const td = scoreCell(103, "c1").closest("td")!;
-    expect(scrollIntoView.mock.contexts).toContain(td);
+    const cell = scoreCell(103, "c1").closest('[role="cell"]')!;
+    expect(scrollIntoView.mock.contexts).toContain(cell);
   });
 
   it("keeps the index and nominee columns as sticky columns", async () => {
     mockPanel();
     const grid = await openExpertScreen();
     const row = within(grid).getAllByTestId("score-row")[0]!;
-    const sticky = [...row.querySelectorAll("td.sticky-col")];
-    expect(sticky.map((td) => td.classList.contains("index") || td.classList.contains("nominee"))).toEqual([true, true]);
-    expect(grid.querySelectorAll("thead th.sticky-col")).toHaveLength(2);
+    const sticky = [...row.querySelectorAll(".sticky-col")];
+    expect(sticky.map((cell) => [cell.getAttribute("role"), cell.classList.contains("index") || cell.classList.contains("nominee")])).toEqual([
+      ["cell", true],
+      ["rowheader", true],
+    ]);
+    expect(grid.querySelectorAll('[role="columnheader"].sticky-col')).toHaveLength(2);
+  });
+});
+
+describe("the grid to a screen reader", () => {
+  it("is a table of grid rows: column headers, each row's nominee as its row header, a cell per column", async () => {
+    mockPanel();
+    const grid = await openExpertScreen();
+    // Boxes laid out by CSS grid on one fixed track list, not an HTML table: a row scrolled
+    // into the page is laid out alone, never the others with it.
+    expect(grid.querySelector("table, thead, tbody, tr, td, th")).toBeNull();
+    const table = within(grid).getByRole("table", { name: "样板支部" });
+    const tracks = table.style.getPropertyValue("--columns").match(/minmax\([^)]*\)|\S+/g) ?? [];
+    expect(tracks).toHaveLength(7);
+    for (const track of tracks) expect(track).toMatch(/^(\d+(\.\d+)?rem|minmax\(\d+(\.\d+)?rem, 1fr\))$/);
+
+    const headers = within(table).getAllByRole("columnheader");
+    expect(headers.map((h) => h.querySelector(".head-name")?.textContent ?? h.textContent?.trim())).toEqual([
+      "序号",
+      "推荐对象",
+      "教育党员有力",
+      "管理党员有力",
+      "合计",
+      "评语",
+      "回避",
+    ]);
+    // The header row and the three nominees' rows.
+    expect(within(table).getAllByRole("row")).toHaveLength(4);
+
+    const row = within(table).getAllByTestId("score-row")[0]!;
+    expect(row.getAttribute("role")).toBe("row");
+    expect(within(row).getByRole("rowheader").textContent).toContain("化学系第一党支部");
+    const cells = within(row).getAllByRole("cell");
+    expect(cells).toHaveLength(6);
+    expect(cells[0]!.textContent?.trim()).toBe("1");
+    // In the columns' order: index, nominee, the criteria, the total, the comment, recusal.
+    const order = [...row.children].map((c) => c.getAttribute("role"));
+    expect(order).toEqual(["cell", "rowheader", "cell", "cell", "cell", "cell", "cell"]);
+
+    // A recused row: its note spans the score columns, the comment and the action.
+    const recused = within(table).getAllByTestId("score-row")[1]!;
+    expect(recused.dataset.recused).toBe("true");
+    expect(within(recused).getByRole("rowheader").textContent).toContain("文学院学生党支部");
+    const note = within(recused).getByTestId("recusal-note").closest<HTMLElement>('[role="cell"]')!;
+    expect(note.getAttribute("aria-colspan")).toBe("5");
+    expect(within(recused).getAllByRole("cell")).toHaveLength(2);
   });
 });

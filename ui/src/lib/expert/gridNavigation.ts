@@ -47,6 +47,6 @@ export function nextRow(from: number, direction: Direction, count: number, scora
  * leaves a cell already in view alone.
  */
 export function reveal(control: HTMLElement): void {
-  const cell = control.closest("td");
+  const cell = control.closest('[role="cell"], [role="rowheader"]');
   cell?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
 }
