@@ -859,6 +859,49 @@ fn a_laptop_ballot_is_opened_only_with_enough_voters_holding_keys_in_force() {
     assert!(e.message_zh().contains("登记"), "{}", e.message_zh());
 }
 
+/// A recused expert leaves the room: one who recused from a nomination on the ballot in
+/// the first stage is no voter of it, and their laptop is told so.
+#[test]
+fn an_expert_recused_from_a_nomination_on_the_ballot_is_not_among_its_voters() {
+    use paneldesk::model::marks::Vote::{Agree as A, Disagree as D};
+    // The sixth expert recused from the first two, which tie at 4 of 5 for the last place.
+    let ballots = vec![
+        [Some(A), Some(A), Some(A), Some(A), Some(D), None],
+        [Some(A), Some(A), Some(A), Some(A), Some(D), None],
+        [Some(A), Some(A), Some(A), Some(A), Some(A), Some(A)],
+        [Some(A), Some(A), Some(A), Some(A), Some(A), Some(D)],
+        [Some(A), Some(A), Some(D), Some(D), Some(D), Some(D)],
+    ];
+    let round = super::results_rules::vote_round(&ballots);
+    paneldesk::review::set_quota(&round.review, KEY, 3, false, T0, "clerk").unwrap();
+    let mut rule = vote_rule(paneldesk::merge::aggregate::VoteThreshold::MoreThanHalf);
+    rule.tie_breakers.clear();
+    category_rules::set(&round.review, KEY, &rule, T0, "clerk").unwrap();
+    let tied = Shortlist::TiedAtCut;
+    let choose = BallotKind::Choose { at_most: Some(1) };
+    let ballot = meeting::open_for_laptops(&round.review, KEY, &tied, choose, T0, "clerk").unwrap();
+    let on_it: Vec<i64> = ballot.entries.iter().map(|e| e.nomination_id).collect();
+    assert_eq!(
+        on_it,
+        round.ids[..2].to_vec(),
+        "the two tied are on the ballot"
+    );
+    let voters: Vec<i64> = ballot
+        .laptops
+        .as_ref()
+        .unwrap()
+        .voters
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    assert_eq!(
+        voters,
+        (0..5).map(|e| expert_id(&round, e)).collect::<Vec<_>>()
+    );
+    let paper = write_paper(&round, ballot.id);
+    refused_on_laptop(&laptop(&round, 5), &paper, "not_a_voter");
+}
+
 // ---- the voter's laptop ------------------------------------------------------------------
 
 #[test]
