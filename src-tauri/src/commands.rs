@@ -2222,6 +2222,30 @@ mod tests {
             .collect()
     }
 
+    /// `n` nominations of `category` that none of `experts`' institutions made.
+    fn not_their_own(
+        category: &paneldesk::merge::results::CategoryResult,
+        experts: &[paneldesk::model::Expert],
+        n: usize,
+    ) -> Vec<i64> {
+        let own = |university: &str| {
+            experts
+                .iter()
+                .any(|e| e.institution.trim() == university.trim())
+        };
+        let picked: Vec<i64> = (category.nominations.iter())
+            .filter(|r| !own(&r.university))
+            .take(n)
+            .map(|r| r.nomination_id)
+            .collect();
+        assert_eq!(
+            picked.len(),
+            n,
+            "enough nominations from other universities"
+        );
+        picked
+    }
+
     #[test]
     fn a_laptop_ballot_is_voted_on_the_experts_own_laptops_and_counted_from_their_signed_votes() {
         let (dir, state, id) = clerk_laptop();
@@ -2236,12 +2260,10 @@ mod tests {
         register_expert_key(&state, id.clone(), as_i32(first), a_key.clone()).unwrap();
         register_expert_key(&state, id.clone(), as_i32(second), b_key.clone()).unwrap();
 
-        // The clerk opens a 差额 choice of one for laptops: its voters are those two.
+        // The clerk opens a 差额 choice of one for laptops, on two nominations neither
+        // expert's institution made (its experts would be recused): its voters are those two.
         let category = review_results(&state, id.clone()).unwrap().categories[0].clone();
-        let picked: Vec<i64> = category.nominations[..2]
-            .iter()
-            .map(|n| n.nomination_id)
-            .collect();
+        let picked: Vec<i64> = not_their_own(&category, &experts[..2], 2);
         let shortlist = Shortlist::Picked {
             nominations: picked.clone(),
         };
@@ -2386,7 +2408,7 @@ mod tests {
         let (_a_dir, a, a_hash, a_key) = expert_laptop(&package, first);
         register_expert_key(&state, id.clone(), first, a_key).unwrap();
         let category = review_results(&state, id.clone()).unwrap().categories[0].clone();
-        let picked = vec![category.nominations[0].nomination_id];
+        let picked = not_their_own(&category, &experts[..1], 1);
         let shortlist = Shortlist::Picked {
             nominations: picked.clone(),
         };

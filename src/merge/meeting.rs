@@ -280,8 +280,8 @@ pub fn open_for_laptops(
     at: &str,
     actor: &str,
 ) -> Result<MeetingBallot> {
-    let voters = voters_now(&store::open(review_path)?, category_key)?;
     let terms = Terms::of(review_path, category_key, shortlist, kind)?;
+    let voters = voters_now(&store::open(review_path)?, category_key, &terms.entries)?;
     insert(review_path, &terms, &Voting::Laptops { voters }, at, actor)
 }
 
@@ -293,12 +293,18 @@ enum Voting {
     Laptops { voters: Vec<BallotChair> },
 }
 
-/// The experts who may vote on a laptop ballot opened now: on the roster, with a key
-/// registered and in force; refused when there are none or fewer than the quorum.
-fn voters_now(conn: &Connection, category_key: &str) -> Result<Vec<BallotChair>> {
+/// The experts who may vote on a laptop ballot of `entries` opened now: with a key
+/// registered and in force, and free to vote on every nomination on it
+/// ([`free_to_vote`]); refused when there are none or fewer than the quorum.
+fn voters_now(
+    conn: &Connection,
+    category_key: &str,
+    entries: &[BallotEntry],
+) -> Result<Vec<BallotChair>> {
+    let free = free_to_vote(conn, entries)?;
     let mut voters: Vec<BallotChair> = crate::registration::list(conn)?
         .into_iter()
-        .filter(|r| r.revoked_at.is_none())
+        .filter(|r| r.revoked_at.is_none() && free.contains(&r.expert_id))
         .map(|r| BallotChair {
             id: r.expert_id,
             name: r.expert_name,
@@ -310,11 +316,44 @@ fn voters_now(conn: &Connection, category_key: &str) -> Result<Vec<BallotChair>>
     if voters.is_empty() || (voters.len() as u32) < quorum {
         let n = voters.len();
         return Err(Error::BadInput {
-            zh: format!("在本评审中有在用登记密钥的专家只有 {n} 位（法定人数 {quorum}），无法在专家电脑上投票：请先登记专家的密钥"),
-            en: format!("only {n} experts have a registered key in force in this review (quorum {quorum}): too few to vote on their laptops; register their keys first"),
+            zh: format!("可投票的专家（有在用的登记密钥、属于该类别的评审组、未回避会评名单上的推荐对象）只有 {n} 位（法定人数 {quorum}），无法在专家电脑上投票：请先登记专家的密钥"),
+            en: format!("only {n} experts may vote (a registered key in force, on the category's panel, not recused from a nomination on the ballot; quorum {quorum}): too few to vote on their laptops; register their keys first"),
         });
     }
     Ok(voters)
+}
+
+/// The experts free to vote on every nomination of `entries`, as a recused expert leaves
+/// the room: on a panel of a package in force that holds one of them, who recused from
+/// none of them in the round, and whose institution nominated none of them.
+fn free_to_vote(
+    conn: &Connection,
+    entries: &[BallotEntry],
+) -> Result<std::collections::BTreeSet<i64>> {
+    let round = super::round::load_marks(conn)?;
+    let on_ballot: std::collections::BTreeSet<i64> =
+        entries.iter().map(|e| e.nomination_id).collect();
+    let universities: Vec<&str> = (round.package.nominations.iter())
+        .filter(|n| on_ballot.contains(&n.id))
+        .map(|n| n.university.trim())
+        .collect();
+    let recused = |expert: i64| {
+        on_ballot.iter().any(|id| {
+            (round.marks.get(id).and_then(|by| by.get(&expert)))
+                .is_some_and(|i| i.recusal.is_some())
+        })
+    };
+    let own_nominee = |expert: i64| {
+        (round.package.experts.iter().find(|x| x.id == expert)).is_some_and(|x| {
+            let own = x.institution.trim();
+            !own.is_empty() && universities.contains(&own)
+        })
+    };
+    Ok((round.panels.iter())
+        .filter(|p| !p.nominations.is_disjoint(&on_ballot))
+        .flat_map(|p| p.experts.iter().copied())
+        .filter(|&e| !recused(e) && !own_nominee(e))
+        .collect())
 }
 
 /// What a ballot asks, worked out from a category's current results.
