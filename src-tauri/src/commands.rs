@@ -234,12 +234,12 @@ pub fn pick_save_folder(state: &AppState, title: String) -> Answer<Option<Picked
 pub fn pick_save_file(
     state: &AppState,
     title: String,
-    file_name: String,
+    suggested_name: String,
     filter_name: String,
     extensions: Vec<String>,
 ) -> Answer<Option<Picked>> {
     let extensions: Vec<&str> = extensions.iter().map(String::as_str).collect();
-    let path = picked::save_file(state, &title, &file_name, &filter_name, &extensions)?;
+    let path = picked::save_file(state, &title, &suggested_name, &filter_name, &extensions)?;
     Ok(path.map(|p| state.picks.path(p, Use::WriteFile)))
 }
 

@@ -158,7 +158,7 @@ ipc_commands! {
     fn pick_files(title: String, filter_name: String, extensions: Vec<String>, multiple: bool) -> Vec<Picked>;
     fn pick_folder(title: String) -> Option<Picked>;
     fn pick_save_folder(title: String) -> Option<Picked>;
-    fn pick_save_file(title: String, file_name: String, filter_name: String, extensions: Vec<String>) -> Option<Picked>;
+    fn pick_save_file(title: String, suggested_name: String, filter_name: String, extensions: Vec<String>) -> Option<Picked>;
     fn backup_review(review_id: String, destination: Handle) -> ();
     fn write_nomination_template(review_id: String, destination: Handle) -> ();
     fn expand_workbooks(picked: Vec<Handle>) -> Vec<Picked>;

@@ -305,7 +305,7 @@ pub fn open_folder(state: &AppState, title: &str) -> Answer<Option<PathBuf>> {
         .and_then(into_path))
 }
 
-/// Where the user saves a file, `file_name` suggested; `None` when cancelled.
+/// Where the user saves a file, `suggested_name` suggested; `None` when cancelled.
 /// The page suggests what a saved file is called, never where it goes: a suggestion
 /// that looks like a path reaches the dialog as its last part only, so the dialog opens
 /// where the user last saved, not in a folder the page chose.
@@ -319,7 +319,7 @@ fn name_only(suggested: &str) -> String {
 pub fn save_file(
     state: &AppState,
     title: &str,
-    file_name: &str,
+    suggested_name: &str,
     filter: &str,
     extensions: &[&str],
 ) -> Answer<Option<PathBuf>> {
@@ -327,7 +327,7 @@ pub fn save_file(
         return Ok(answer.into_iter().next());
     }
     Ok(dialog(state, title)?
-        .set_file_name(name_only(file_name))
+        .set_file_name(name_only(suggested_name))
         .add_filter(filter, extensions)
         .blocking_save_file()
         .and_then(into_path))

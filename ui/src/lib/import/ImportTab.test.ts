@@ -155,7 +155,7 @@ describe("the nomination template button", () => {
     const notice = await screen.findByTestId("review-notice");
     expect(notice.textContent).toContain("推荐表模板已保存为 模板.xlsx");
     expect(ipc.callsOf("pick_save_file")[0]?.args).toMatchObject({
-      fileName: "2026年基层党建创新典型案例推荐汇总表.xlsx",
+      suggestedName: "2026年基层党建创新典型案例推荐汇总表.xlsx",
       extensions: ["xlsx"],
     });
     expect(ipc.callsOf("write_nomination_template")[0]?.args).toEqual({

@@ -73,8 +73,8 @@ export function pickSaveFolder(title: string): Promise<T.Picked | null> {
   return invoke<T.Picked | null>("pick_save_folder", { title });
 }
 
-export function pickSaveFile(title: string, fileName: string, filterName: string, extensions: Array<string>): Promise<T.Picked | null> {
-  return invoke<T.Picked | null>("pick_save_file", { title, fileName, filterName, extensions });
+export function pickSaveFile(title: string, suggestedName: string, filterName: string, extensions: Array<string>): Promise<T.Picked | null> {
+  return invoke<T.Picked | null>("pick_save_file", { title, suggestedName, filterName, extensions });
 }
 
 export function backupReview(reviewId: string, destination: T.Handle): Promise<null> {

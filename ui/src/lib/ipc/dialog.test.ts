@@ -17,7 +17,7 @@ describe("file dialogs", () => {
     ).toEqual({ handle: "save-1", name: "汇总表.pdf" });
     expect(ipc.callsOf("pick_save_file")[0]?.args).toEqual({
       title: "保存",
-      fileName: "汇总表.pdf",
+      suggestedName: "汇总表.pdf",
       filterName: "PDF",
       extensions: ["pdf"],
     });
